@@ -1,0 +1,188 @@
+"""Segment definitions as data.
+
+A definition is a tree of conditions (pydantic models, discriminated by
+`type`) that serialises to YAML/JSON and back without loss. The interpreter,
+an LLM's tool calls and a hand-written YAML file all produce the same models;
+`evaluate.py` turns them into members and `describe.py` into plain English.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+
+Scalar = float | int | str | bool
+CompareOp = Literal[">", ">=", "<", "<=", "==", "!="]
+
+
+class _Node(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Compare(_Node):
+    """`column op value`; dates compare against ISO strings ("2011-06-30")."""
+
+    type: Literal["compare"] = "compare"
+    column: str
+    op: CompareOp
+    value: Scalar
+
+
+class Between(_Node):
+    """`low <= column <= high` (both ends included)."""
+
+    type: Literal["between"] = "between"
+    column: str
+    low: Scalar
+    high: Scalar
+
+
+class In(_Node):
+    """The column's value is one of `values` (text matches ignore case)."""
+
+    type: Literal["in"] = "in"
+    column: str
+    values: list[Scalar]
+
+
+class NotIn(_Node):
+    """The column's value is none of `values`; missing values are kept out too."""
+
+    type: Literal["not_in"] = "not_in"
+    column: str
+    values: list[Scalar]
+
+
+class Missing(_Node):
+    type: Literal["missing"] = "missing"
+    column: str
+
+
+class Present(_Node):
+    type: Literal["present"] = "present"
+    column: str
+
+
+class Rank(_Node):
+    """Top or bottom `n` customers, or `percent` % of them, by a measure.
+
+    Ties are broken by customer id ascending. Inside an `and`, the ranking is
+    taken among the customers that meet the other conditions.
+    """
+
+    type: Literal["rank"] = "rank"
+    column: str
+    direction: Literal["top", "bottom"] = "top"
+    n: int | None = Field(default=None, ge=1)
+    percent: float | None = Field(default=None, gt=0, le=100)
+
+
+class RfmSegment(_Node):
+    """Membership of one or more named RFM segments (SEMANTICS.md scheme by default)."""
+
+    type: Literal["rfm_segment"] = "rfm_segment"
+    segments: list[str]
+
+
+class RfmScore(_Node):
+    """A range of one RFM score (1-5): `score` is "r", "f" or "m"."""
+
+    type: Literal["rfm_score"] = "rfm_score"
+    score: Literal["r", "f", "m"]
+    low: int = Field(ge=1, le=5)
+    high: int = Field(ge=1, le=5)
+
+
+class Lifecycle(_Node):
+    """Membership of lifecycle stages (new, active, at risk, lapsed, ...)."""
+
+    type: Literal["lifecycle"] = "lifecycle"
+    stages: list[str]
+
+
+class Cluster(_Node):
+    """Membership of clusters of a deterministic k-means run with these settings."""
+
+    type: Literal["cluster"] = "cluster"
+    features: list[str]
+    k: int = Field(ge=2)
+    clusters: list[int]
+    random_state: int = 0
+
+
+class SegmentRef(_Node):
+    """The members of another saved segment (a refinement builds on it)."""
+
+    type: Literal["segment"] = "segment"
+    name: str
+
+
+class And(_Node):
+    type: Literal["and"] = "and"
+    all: list[Condition]
+
+
+class Or(_Node):
+    type: Literal["or"] = "or"
+    any: list[Condition]
+
+
+class Not(_Node):
+    type: Literal["not"] = "not"
+    condition: Condition
+
+
+Condition = Annotated[
+    Compare
+    | Between
+    | In
+    | NotIn
+    | Missing
+    | Present
+    | Rank
+    | RfmSegment
+    | RfmScore
+    | Lifecycle
+    | Cluster
+    | SegmentRef
+    | And
+    | Or
+    | Not,
+    Field(discriminator="type"),
+]
+
+And.model_rebuild()
+Or.model_rebuild()
+Not.model_rebuild()
+
+
+class SegmentDefinition(BaseModel):
+    """A named, reusable segment: the condition plus what a person wrote about it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = None
+    condition: Condition
+    notes: str = ""
+
+    def to_yaml(self) -> str:
+        return yaml.safe_dump(self.model_dump(mode="json", exclude_defaults=False),
+                              sort_keys=False, allow_unicode=True)
+
+    @classmethod
+    def from_yaml(cls, text: str) -> SegmentDefinition:
+        return cls.model_validate(yaml.safe_load(text))
+
+    @classmethod
+    def from_data(cls, data: Any) -> SegmentDefinition:
+        return cls.model_validate(data)
+
+
+def conjunction(conditions: list[Condition]) -> Condition:
+    """AND together conditions, flattening nested ands; one condition stays itself."""
+    flat: list[Condition] = []
+    for c in conditions:
+        flat.extend(c.all if isinstance(c, And) else [c])
+    return flat[0] if len(flat) == 1 else And(all=flat)

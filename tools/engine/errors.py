@@ -1,0 +1,32 @@
+"""Errors the engine raises for problems a user can fix.
+
+Every message is one line that says what is wrong and what to do; `options`
+lists the valid alternatives (nearest columns, values, segment names) so the
+CLI can show them and an agent can pass them back to the model.
+"""
+
+from __future__ import annotations
+
+
+class EngineError(Exception):
+    """A problem with the user's input or data, never a bug."""
+
+    def __init__(self, message: str, options: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.options = list(options or [])
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class DataError(EngineError):
+    """The file or table cannot be read or used as customer data."""
+
+
+class DefinitionError(EngineError):
+    """A segment definition does not fit the data (unknown column or value, wrong type)."""
+
+
+class SegmentNotFound(EngineError):
+    """A named segment is not in the library."""
