@@ -19,7 +19,6 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
-	$(BIN)/segment eval tests/eval/dev.jsonl --data-dir tools/datasets --fail-under 1.0
 
 lint: $(STAMP)
 	$(BIN)/ruff check assistant tools tests
