@@ -1,0 +1,332 @@
+"""Saved segments: definitions as YAML files a team can commit and review.
+
+Each segment lives in ``<workspace>/segments/<slug>.yaml``: a short header
+comment for people (when, from which file, how many customers), then the
+definition with a stable key order, then a ``saved`` block with the same facts
+for programs. The member ids at save time are kept apart in
+``segments/.members/<slug>.txt`` (one id per line, sorted) so the YAML diff
+stays small and ``refresh`` can say who joined and who left.
+
+Every write goes to a temporary file in the same folder and is moved into
+place with ``os.replace``, so a crash never leaves half a file behind.
+"""
+
+from __future__ import annotations
+
+import builtins
+import difflib
+import os
+import re
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+from pydantic import ValidationError
+
+from tools.engine.definitions import SegmentDefinition
+from tools.engine.errors import EngineError, SegmentNotFound
+
+if TYPE_CHECKING:
+    from tools.engine.dataset import SourceInfo
+
+SEGMENTS_DIR = "segments"
+MEMBERS_DIR = ".members"
+_SAVED_KEY = "saved"
+
+
+@dataclass(frozen=True)
+class SavedSegmentInfo:
+    """One line of the library listing."""
+
+    name: str
+    slug: str
+    path: Path
+    size: int | None = None
+    saved_at: str = ""
+    refreshed_at: str = ""
+    source: str = ""
+    source_hash: str = ""
+    notes: str = ""
+    # Non-empty when the file cannot be read: the listing still shows it.
+    problem: str = ""
+
+
+@dataclass(frozen=True)
+class SavedSegment:
+    info: SavedSegmentInfo
+    definition: SegmentDefinition
+    # Member ids at the last save or refresh, as text; empty when no snapshot exists.
+    member_ids: tuple[str, ...] = ()
+
+    @property
+    def name(self) -> str:
+        return self.info.name
+
+
+@dataclass(frozen=True)
+class RefreshReport:
+    name: str
+    before: int
+    after: int
+    joined: list[str] = field(default_factory=list)
+    left: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "before": self.before, "after": self.after,
+                "joined": len(self.joined), "left": len(self.left),
+                "joined_ids": self.joined, "left_ids": self.left}
+
+
+def slugify(name: str) -> str:
+    """File-safe form of a segment name: "Lapsed VIPs (UK)" -> "lapsed-vips-uk"."""
+    return re.sub(r"[^a-z0-9]+", "-", name.strip().lower()).strip("-")
+
+
+def _nearest(word: str, candidates: list[str]) -> list[str]:
+    try:
+        from tools.engine.matching import nearest
+    except ImportError:
+        by_lower = {c.lower(): c for c in candidates}
+        found = difflib.get_close_matches(word.lower(), list(by_lower), n=3, cutoff=0.5)
+        return [by_lower[f] for f in found]
+    return list(nearest(word, candidates, 3))
+
+
+def _id_sort_key(value: str) -> tuple[int, int, str]:
+    # Numeric ids sort as numbers (2 before 10); text ids after, alphabetically.
+    stripped = value.lstrip("-")
+    if stripped.isdigit():
+        return (0, int(value), "")
+    return (1, 0, value)
+
+
+def _ids_as_text(members: Iterable[Any]) -> list[str]:
+    """Sorted unique ids as text; a boolean mask (pandas Series) gives its True labels."""
+    dtype = getattr(members, "dtype", None)
+    if dtype is not None and str(dtype) == "bool" and hasattr(members, "index"):
+        members = members.index[members.to_numpy()]  # type: ignore[attr-defined]
+    return sorted({str(m) for m in members}, key=_id_sort_key)
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _now() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+class SegmentLibrary:
+    """The saved segments of one workspace."""
+
+    def __init__(self, workspace: Path) -> None:
+        self.workspace = Path(workspace)
+        self.folder = self.workspace / SEGMENTS_DIR
+        self.members_folder = self.folder / MEMBERS_DIR
+
+    # ----- paths -------------------------------------------------------------
+
+    def _path(self, slug: str) -> Path:
+        return self.folder / f"{slug}.yaml"
+
+    def _members_path(self, slug: str) -> Path:
+        return self.members_folder / f"{slug}.txt"
+
+    def _files(self) -> list[Path]:
+        if not self.folder.is_dir():
+            return []
+        return sorted(self.folder.glob("*.yaml"))
+
+    # ----- reading -----------------------------------------------------------
+
+    def _read(self, path: Path) -> tuple[SegmentDefinition, dict[str, Any]]:
+        """Parse one file; any problem is an EngineError naming the file."""
+        try:
+            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise EngineError(f"cannot read saved segment file {path}: {exc}") from exc
+        except yaml.YAMLError as exc:
+            where = getattr(exc, "problem_mark", None)
+            line = f" (line {where.line + 1})" if where is not None else ""
+            raise EngineError(
+                f"saved segment file {path} is not valid YAML{line}: fix or delete it"
+            ) from exc
+        if not isinstance(raw, dict):
+            raise EngineError(
+                f"saved segment file {path} does not hold a segment definition: fix or delete it"
+            )
+        saved = raw.pop(_SAVED_KEY, None)
+        meta = saved if isinstance(saved, dict) else {}
+        try:
+            definition = SegmentDefinition.from_data(raw)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            loc = ".".join(str(p) for p in first.get("loc", ()))
+            raise EngineError(
+                f"saved segment file {path} has an invalid definition"
+                f" ({loc or 'top level'}: {first.get('msg', 'invalid')}): fix or delete it"
+            ) from exc
+        return definition, meta
+
+    def _info(self, path: Path, definition: SegmentDefinition | None,
+              meta: dict[str, Any], problem: str = "") -> SavedSegmentInfo:
+        slug = path.stem
+        name = (definition.name if definition and definition.name else None) or slug
+        size = meta.get("size")
+        return SavedSegmentInfo(
+            name=name, slug=slug, path=path,
+            size=int(size) if isinstance(size, int) else None,
+            saved_at=str(meta.get("at", "")),
+            refreshed_at=str(meta.get("refreshed_at", "") or ""),
+            source=str(meta.get("source", "") or ""),
+            source_hash=str(meta.get("source_hash", "") or ""),
+            notes=definition.notes if definition else "",
+            problem=problem,
+        )
+
+    def list(self) -> list[SavedSegmentInfo]:
+        """Every saved segment, by file name; unreadable files are listed with `problem`."""
+        infos: list[SavedSegmentInfo] = []
+        for path in self._files():
+            try:
+                definition, meta = self._read(path)
+            except EngineError as exc:
+                infos.append(self._info(path, None, {}, problem=exc.message))
+                continue
+            infos.append(self._info(path, definition, meta))
+        return infos
+
+    def names(self) -> builtins.list[str]:
+        return [info.name for info in self.list()]
+
+    def _locate(self, name: str) -> Path:
+        slug = slugify(name)
+        path = self._path(slug) if slug else None
+        if path is not None and path.is_file():
+            return path
+        known = self.names()
+        options = _nearest(name, known) or known[:5]
+        hint = f"; did you mean {', '.join(repr(o) for o in options)}?" if options else ""
+        if not known:
+            hint = "; the library is empty (save one with `segment segments save`)"
+        raise SegmentNotFound(f"no saved segment named {name!r}{hint}", options)
+
+    def exists(self, name: str) -> bool:
+        slug = slugify(name)
+        return bool(slug) and self._path(slug).is_file()
+
+    def show(self, name: str) -> SavedSegment:
+        path = self._locate(name)
+        definition, meta = self._read(path)
+        return SavedSegment(info=self._info(path, definition, meta),
+                            definition=definition,
+                            member_ids=tuple(self._read_members(path.stem)))
+
+    def definition(self, name: str) -> SegmentDefinition:
+        return self.show(name).definition
+
+    def resolver(self) -> Callable[[str], SegmentDefinition]:
+        """The `resolve` callable evaluate() needs for references to saved segments."""
+        return self.definition
+
+    def _read_members(self, slug: str) -> builtins.list[str]:
+        path = self._members_path(slug)
+        if not path.is_file():
+            return []
+        return [line.strip() for line in path.read_text(encoding="utf-8").splitlines()
+                if line.strip()]
+
+    # ----- writing -----------------------------------------------------------
+
+    def _render(self, definition: SegmentDefinition, meta: dict[str, Any]) -> str:
+        name = definition.name or ""
+        when = meta.get("refreshed_at") or meta.get("at")
+        source = meta.get("source") or "unknown data"
+        digest = meta.get("source_hash") or ""
+        short = f" (sha256 {digest[:12]})" if digest else ""
+        size = meta.get("size")
+        header = [
+            f"# Segment {name!r}: saved by segment-assistant; edit the condition, keep the keys.",
+            f"# Last saved {when} from {source}{short}: {size} customers.",
+            f"# Members at that time: {MEMBERS_DIR}/{slugify(name)}.txt",
+        ]
+        body = definition.model_dump(mode="json")
+        ordered = {"name": body["name"], "notes": body["notes"], "condition": body["condition"],
+                   _SAVED_KEY: {k: meta[k] for k in ("at", "refreshed_at", "size", "source",
+                                                     "source_hash") if meta.get(k) is not None}}
+        text = yaml.safe_dump(ordered, sort_keys=False, allow_unicode=True,
+                              default_flow_style=False)
+        return "\n".join(header) + "\n" + text
+
+    def save(self, definition: SegmentDefinition, *, size: int, member_ids: Iterable[Any],
+             source: SourceInfo | None = None, overwrite: bool = False,
+             name: str | None = None) -> SavedSegmentInfo:
+        """Store a definition and its members; `name` overrides the definition's own name."""
+        chosen = (name or definition.name or "").strip()
+        if not slugify(chosen):
+            raise EngineError("a saved segment needs a name with at least one letter or digit: "
+                              "give one, e.g. `segment segments save \"lapsed vips\" ...`")
+        definition = definition.model_copy(update={"name": chosen})
+        slug = slugify(chosen)
+        path = self._path(slug)
+        if path.exists() and not overwrite:
+            raise EngineError(
+                f"a segment named {chosen!r} is already saved ({path.name}): "
+                "choose another name or pass --overwrite", [chosen])
+        meta: dict[str, Any] = {"at": _now(), "size": int(size)}
+        if source is not None:
+            meta["source"] = Path(source.path).name
+            meta["source_hash"] = source.content_hash or None
+        ids = _ids_as_text(member_ids)
+        _atomic_write(self._members_path(slug), "".join(f"{i}\n" for i in ids))
+        _atomic_write(path, self._render(definition, meta))
+        return self._info(path, definition, meta)
+
+    def delete(self, name: str) -> SavedSegmentInfo:
+        path = self._locate(name)
+        try:
+            definition, meta = self._read(path)
+            info = self._info(path, definition, meta)
+        except EngineError as exc:
+            # Deleting is how a user gets rid of a broken file: allow it.
+            info = self._info(path, None, {}, problem=exc.message)
+        path.unlink()
+        self._members_path(path.stem).unlink(missing_ok=True)
+        return info
+
+    def refresh(self, name: str, members: Iterable[Any], *,
+                source: SourceInfo | None = None) -> RefreshReport:
+        """Compare today's members with the snapshot, then store them as the new snapshot."""
+        path = self._locate(name)
+        definition, meta = self._read(path)
+        before_ids = self._read_members(path.stem)
+        after_ids = _ids_as_text(members)
+        before_set, after_set = set(before_ids), set(after_ids)
+        joined = [i for i in after_ids if i not in before_set]
+        left = [i for i in before_ids if i not in after_set]
+        left.sort(key=_id_sort_key)
+        meta = dict(meta)
+        meta.setdefault("at", _now())
+        meta["refreshed_at"] = _now()
+        meta["size"] = len(after_ids)
+        if source is not None:
+            meta["source"] = Path(source.path).name
+            meta["source_hash"] = source.content_hash or None
+        _atomic_write(self._members_path(path.stem), "".join(f"{i}\n" for i in after_ids))
+        _atomic_write(path, self._render(definition, meta))
+        return RefreshReport(name=definition.name or path.stem, before=len(before_ids),
+                             after=len(after_ids), joined=joined, left=left)
