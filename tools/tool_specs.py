@@ -1,0 +1,140 @@
+"""The arguments of every tool, as pydantic models.
+
+These models are the contract a model (or the built-in interpreter) sees: the
+class docstring is the tool's description and each field's description says
+what to pass. The toolkit validates every call against them before touching
+the data, so a malformed call becomes an error message listing what is valid.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Args(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class DescribeDataArgs(_Args):
+    """Describe the loaded customer data: kind (transaction log or customer table), number of
+    customers, as-of date, every column with its role, type, range and (for categories) its
+    values. Call this first when unsure which columns or values exist."""
+
+
+class DefineSegmentArgs(_Args):
+    """Define the current segment from a condition over the real columns and values.
+
+    mode "new" replaces the current segment, "refine" keeps only current members that also
+    meet the condition ("now only those in France"), "exclude" removes the members that meet
+    it ("exclude the UK"). Returns the size, share and a plain-English description."""
+
+    condition: dict[str, Any] = Field(
+        description=(
+            "A condition tree. Leaf types: compare {column, op (>, >=, <, <=, ==, !=), value}, "
+            "between {column, low, high}, in / not_in {column, values}, missing / present "
+            "{column}, rank {column, direction top|bottom, n or percent}, rfm_segment "
+            "{segments}, rfm_score {score r|f|m, low, high}, lifecycle {stages}, cluster "
+            "{features, k, clusters}, segment {name} (a saved segment). Combine with and {all}, "
+            "or {any}, not {condition}."
+        )
+    )
+    mode: Literal["new", "refine", "exclude"] = "new"
+
+
+class RunRfmArgs(_Args):
+    """Score every customer on recency, frequency and monetary value (1-5) and report the 10
+    named RFM segments with their sizes and revenue shares."""
+
+
+class LifecycleArgs(_Args):
+    """Assign lifecycle stages (new, active, at risk, lapsed...) from the base's own time
+    between purchases and report each stage's size and the thresholds used."""
+
+
+class ClusterArgs(_Args):
+    """Split the customers into groups with k-means. Leave features empty for sensible
+    defaults and k empty to choose it automatically; each group comes back named, sized and
+    approximated by a readable rule."""
+
+    features: list[str] | None = Field(default=None, description="Numeric columns to use.")
+    k: int | None = Field(default=None, ge=2, le=12, description="Number of groups.")
+
+
+class SegmentNameArgs(_Args):
+    """A segment by name: a saved segment, an RFM segment name, a lifecycle stage, 'all'
+    for the whole base, or empty for the current segment."""
+
+    name: str | None = Field(default=None, description="Segment name; empty = current segment.")
+
+
+class ProfileSegmentArgs(SegmentNameArgs):
+    """Profile a segment: size, share of customers and revenue, key measures against the whole
+    base (index 100 = average) and the most common category values."""
+
+
+class CompareSegmentsArgs(_Args):
+    """Compare two segments and list what differs most between them."""
+
+    a: str = Field(description="First segment name ('current' for the current segment).")
+    b: str = Field(description="Second segment name ('all' for the whole base).")
+
+
+class OverlapSegmentsArgs(CompareSegmentsArgs):
+    """Count the customers in both segments, in only one of them, and the Jaccard index."""
+
+
+class SaveSegmentArgs(_Args):
+    """Save the current segment's definition in the team's segment library under a name."""
+
+    name: str = Field(min_length=1, max_length=80)
+
+
+class LoadSegmentArgs(_Args):
+    """Make a saved segment the current segment (re-evaluated on the loaded data)."""
+
+    name: str
+
+
+class DeleteSegmentArgs(LoadSegmentArgs):
+    """Delete a saved segment from the library."""
+
+
+class ListSegmentsArgs(_Args):
+    """List the saved segments with their descriptions and sizes when saved."""
+
+
+class ExportSegmentArgs(_Args):
+    """Export the current segment's members (ids and attributes) to a file in the exports
+    folder. Only call this when the user asked for an export."""
+
+    path: str | None = Field(default=None, description="File name, e.g. winback.csv.")
+    format: Literal["csv", "parquet", "xlsx"] | None = None
+
+
+class ResetArgs(_Args):
+    """Start over: clear the current segment."""
+
+
+class UndoArgs(_Args):
+    """Go back to the previous current segment."""
+
+
+TOOL_ARGS: dict[str, type[_Args]] = {
+    "describe_data": DescribeDataArgs,
+    "define_segment": DefineSegmentArgs,
+    "run_rfm": RunRfmArgs,
+    "lifecycle": LifecycleArgs,
+    "cluster": ClusterArgs,
+    "profile_segment": ProfileSegmentArgs,
+    "compare_segments": CompareSegmentsArgs,
+    "overlap_segments": OverlapSegmentsArgs,
+    "save_segment": SaveSegmentArgs,
+    "load_segment": LoadSegmentArgs,
+    "delete_segment": DeleteSegmentArgs,
+    "list_segments": ListSegmentsArgs,
+    "export_segment": ExportSegmentArgs,
+    "reset": ResetArgs,
+    "undo": UndoArgs,
+}

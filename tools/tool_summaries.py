@@ -1,0 +1,81 @@
+"""Compact, JSON-able summaries of data and segments: what a model is allowed to see.
+
+Only the schema, role tags, non-personal category values and aggregates leave
+this module; never a customer row, id, email, name or phone number.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+
+from tools.engine.dataset import MONETARY, CustomerData
+from tools.engine.definitions import Condition
+from tools.engine.schema import ColumnInfo, Role
+
+# Category values are shown to a model only for roles that carry no personal data.
+_VALUE_ROLES = {Role.CATEGORY, Role.FLAG, Role.STATUS}
+MAX_VALUES = 25
+
+
+def column_summary(column: ColumnInfo) -> dict[str, Any]:
+    out: dict[str, Any] = {"name": column.name, "role": str(column.role),
+                           "type": str(column.dtype), "missing": column.n_missing,
+                           "distinct": column.n_unique}
+    if column.role == Role.PERSONAL:
+        out["personal"] = column.personal_kind or "personal"
+        return out
+    if column.role in _VALUE_ROLES and column.values:
+        out["values"] = list(column.values[:MAX_VALUES])
+    if column.minimum is not None and column.maximum is not None:
+        out["min"] = _number(column.minimum)
+        out["max"] = _number(column.maximum)
+    return out
+
+
+def data_summary(data: CustomerData) -> dict[str, Any]:
+    source = data.source
+    return {
+        "kind": str(data.kind),
+        "customers": data.n_customers,
+        "as_of": source.as_of.isoformat() if source.as_of else None,
+        "currency": source.currency,
+        "rows_read": source.rows_read,
+        "cleaning": [{"rule": s.rule, "rows_removed": s.rows_removed} for s in source.cleaning],
+        "columns": [column_summary(c) for c in data.schema.columns],
+    }
+
+
+def revenue_column(data: CustomerData) -> str | None:
+    if MONETARY in data.customers.columns:
+        return MONETARY
+    found = data.schema.first(Role.MONETARY)
+    return found.name if found else None
+
+
+def segment_summary(data: CustomerData, condition: Condition, mask: pd.Series) -> dict[str, Any]:
+    from tools.engine.describe import describe
+
+    size = int(mask.sum())
+    total = max(data.n_customers, 1)
+    out: dict[str, Any] = {
+        "size": size,
+        "share": round(size / total, 4),
+        "definition": condition.model_dump(mode="json"),
+        "description": describe(condition, data),
+    }
+    revenue = revenue_column(data)
+    if revenue is not None:
+        values = pd.to_numeric(data.customers[revenue], errors="coerce")
+        whole = float(values.sum())
+        if whole > 0:
+            out["revenue_share"] = round(float(values[mask].sum()) / whole, 4)
+    return out
+
+
+def _number(value: float) -> float | int:
+    if math.isfinite(value) and float(value).is_integer():
+        return int(value)
+    return round(float(value), 4)

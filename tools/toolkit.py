@@ -1,0 +1,352 @@
+"""The tools the agent calls, over one loaded dataset.
+
+Whoever drives them (the built-in interpreter or an LLM), every tool call goes
+through `Toolkit.call(name, args)`: the arguments are validated against
+`tool_specs.TOOL_ARGS`, the engine computes, and the result is a compact,
+JSON-able `ToolResult`. Full frames (members, scores) stay here; a model only
+ever sees counts, shares, definitions and category values.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from pydantic import TypeAdapter, ValidationError
+
+from tools.engine.dataset import CustomerData
+from tools.engine.definitions import Condition, Not, SegmentDefinition, conjunction
+from tools.engine.errors import EngineError, SegmentNotFound
+from tools.tool_specs import TOOL_ARGS
+from tools.tool_summaries import data_summary, segment_summary
+
+ALL_CUSTOMERS = ("all", "everyone", "all customers", "base", "whole base")
+CURRENT = ("current", "this", "them", "these", "it", "current segment")
+
+
+@dataclass(frozen=True)
+class ToolResult:
+    tool: str
+    ok: bool
+    summary: dict[str, Any] = field(default_factory=dict)
+    message: str = ""  # one line for a person: what happened, or what is wrong
+    options: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"tool": self.tool, "ok": self.ok, "message": self.message}
+        if self.summary:
+            out["summary"] = self.summary
+        if self.options:
+            out["options"] = self.options
+        return out
+
+
+@dataclass(frozen=True)
+class SegmentState:
+    """The current segment: its condition, and the saved name it came from, if any."""
+
+    condition: Condition | None = None
+    name: str | None = None
+
+
+class Toolkit:
+    """Tools over one dataset, holding the conversation's current segment."""
+
+    def __init__(self, data: CustomerData, library: Any | None = None,
+                 export_dir: Path | None = None) -> None:
+        self.data = data
+        self.library = library  # tools.library.SegmentLibrary, or None when nothing is saved
+        self.export_dir = export_dir or Path.cwd()
+        self.state = SegmentState()
+        self.history: list[SegmentState] = []
+        self._mask_cache: dict[str, pd.Series] = {}
+
+    # -- dispatch -------------------------------------------------------------------------
+
+    def call(self, name: str, args: dict[str, Any] | None = None) -> ToolResult:
+        spec = TOOL_ARGS.get(name)
+        if spec is None:
+            return ToolResult(name, False, message=f"Unknown tool '{name}'.",
+                              options=sorted(TOOL_ARGS))
+        try:
+            parsed = spec.model_validate(args or {})
+        except ValidationError as exc:
+            return ToolResult(name, False, message=_validation_message(exc),
+                              options=list(spec.model_fields))
+        handler: Callable[..., ToolResult] = getattr(self, f"_tool_{name}")
+        try:
+            return handler(**parsed.model_dump())
+        except EngineError as exc:
+            return ToolResult(name, False, message=exc.message, options=exc.options)
+
+    # -- the current segment --------------------------------------------------------------
+
+    def current_mask(self) -> pd.Series | None:
+        if self.state.condition is None:
+            return None
+        return self.mask(self.state.condition)
+
+    def current_definition(self) -> SegmentDefinition | None:
+        if self.state.condition is None:
+            return None
+        return SegmentDefinition(name=self.state.name, condition=self.state.condition)
+
+    def member_ids(self) -> list[str]:
+        mask = self.current_mask()
+        if mask is None:
+            return []
+        return [_id_text(i) for i in self.data.customers.index[mask.to_numpy()]]
+
+    def mask(self, condition: Condition) -> pd.Series:
+        from tools.engine.evaluate import evaluate, validate
+
+        key = condition.model_dump_json()
+        if key not in self._mask_cache:
+            validate(condition, self.data, resolve=self._resolve)
+            self._mask_cache[key] = evaluate(condition, self.data, resolve=self._resolve)
+        return self._mask_cache[key]
+
+    def restore(self, state: SegmentState, history: list[SegmentState]) -> None:
+        """Put back a persisted conversation's segment state (sessions)."""
+        self.state = state
+        self.history = list(history)
+
+    def _resolve(self, name: str) -> SegmentDefinition:
+        if self.library is None:
+            raise SegmentNotFound(f"No saved segment '{name}': nothing has been saved yet.")
+        saved: SegmentDefinition = self.library.show(name).definition
+        return saved
+
+    def _push(self, state: SegmentState) -> None:
+        self.history.append(self.state)
+        self.state = state
+
+    def _segment_mask(self, name: str | None) -> tuple[pd.Series, str]:
+        """A segment by any name a person would use; returns (mask, label)."""
+        key = (name or "current").strip()
+        lowered = key.lower()
+        if lowered in CURRENT:
+            mask = self.current_mask()
+            if mask is None:
+                raise EngineError("There is no current segment yet: define one first.")
+            return mask, self.state.name or "current segment"
+        if lowered in ALL_CUSTOMERS:
+            return pd.Series(True, index=self.data.customers.index), "all customers"
+        condition = self._condition_for_name(key)
+        return self.mask(condition), key
+
+    def _condition_for_name(self, name: str) -> Condition:
+        from tools.engine.definitions import Lifecycle, RfmSegment, SegmentRef
+        from tools.engine.rfm import default_scheme
+
+        lowered = name.lower()
+        if self.library is not None and name in self.library.names():
+            return SegmentRef(name=name)
+        rfm_names = default_scheme().segment_names()
+        for rfm_name in rfm_names:
+            if rfm_name.lower() == lowered:
+                return RfmSegment(segments=[rfm_name])
+        from tools.engine.lifecycle import STAGES
+
+        for stage in STAGES:
+            if stage.lower() == lowered:
+                return Lifecycle(stages=[stage])
+        from tools.engine.matching import nearest
+
+        known = [*(self.library.names() if self.library is not None else []), *rfm_names,
+                 *STAGES]
+        raise SegmentNotFound(f"No segment called '{name}'.", options=nearest(name, known))
+
+    # -- tools ----------------------------------------------------------------------------
+
+    def _tool_describe_data(self) -> ToolResult:
+        summary = data_summary(self.data)
+        return ToolResult("describe_data", True, summary,
+                          message=f"{self.data.n_customers:,} customers, "
+                                  f"{len(summary['columns'])} columns.")
+
+    def _tool_define_segment(self, condition: dict[str, Any], mode: str) -> ToolResult:
+        try:
+            parsed: Condition = TypeAdapter(Condition).validate_python(condition)
+        except ValidationError as exc:
+            return ToolResult("define_segment", False, message=_validation_message(exc),
+                              options=_CONDITION_TYPES)
+        if mode != "new" and self.state.condition is None:
+            mode = "new"  # a refinement with nothing to refine is a fresh request
+        if mode == "refine":
+            assert self.state.condition is not None
+            combined = conjunction([self.state.condition, parsed])
+        elif mode == "exclude":
+            assert self.state.condition is not None
+            combined = conjunction([self.state.condition, Not(condition=parsed)])
+        else:
+            combined = parsed
+        mask = self.mask(combined)
+        summary = segment_summary(self.data, combined, mask)
+        if summary["size"] == 0:
+            return ToolResult("define_segment", False, summary,
+                              message=f"No customers match: {summary['description']}. "
+                                      "The current segment is unchanged.")
+        self._push(SegmentState(condition=combined))
+        return ToolResult("define_segment", True, summary,
+                          message=f"{summary['size']:,} customers: {summary['description']}.")
+
+    def _tool_run_rfm(self) -> ToolResult:
+        from tools.engine.rfm import rfm_summary
+
+        rows = [row.to_dict() for row in rfm_summary(self.data)]
+        as_of = self.data.source.as_of
+        return ToolResult("run_rfm", True,
+                          {"as_of": as_of.isoformat() if as_of else None, "segments": rows},
+                          message=f"RFM scores for {self.data.n_customers:,} customers "
+                                  f"in {len(rows)} named segments.")
+
+    def _tool_lifecycle(self) -> ToolResult:
+        from tools.engine.lifecycle import lifecycle_table
+
+        table, thresholds = lifecycle_table(self.data)
+        counts = table["stage"].value_counts()
+        stages = [{"stage": str(s), "customers": int(n),
+                   "share": round(int(n) / max(self.data.n_customers, 1), 4)}
+                  for s, n in counts.items()]
+        return ToolResult("lifecycle", True,
+                          {"stages": stages, "thresholds": thresholds.explain()},
+                          message=thresholds.explain())
+
+    def _tool_cluster(self, features: list[str] | None, k: int | None) -> ToolResult:
+        from tools.engine.clustering import CustomerClustering, default_features, summarise
+
+        chosen = features or default_features(self.data)
+        model = CustomerClustering(features=chosen, k=k).fit(self.data.customers)
+        summary = summarise(self.data, model).to_dict()
+        return ToolResult("cluster", True, summary,
+                          message=f"{summary['k']} groups. {summary['reason']}")
+
+    def _tool_profile_segment(self, name: str | None) -> ToolResult:
+        from tools.engine.profiles import profile
+
+        mask, label = self._segment_mask(name)
+        summary = {"segment": label, **profile(self.data, mask).to_dict()}
+        return ToolResult("profile_segment", True, summary,
+                          message=f"Profile of {label}: {int(mask.sum()):,} customers.")
+
+    def _tool_compare_segments(self, a: str, b: str) -> ToolResult:
+        from tools.engine.profiles import compare
+
+        mask_a, label_a = self._segment_mask(a)
+        mask_b, label_b = self._segment_mask(b)
+        summary = {"a": label_a, "b": label_b, **compare(self.data, mask_a, mask_b).to_dict()}
+        return ToolResult("compare_segments", True, summary,
+                          message=f"Compared {label_a} with {label_b}.")
+
+    def _tool_overlap_segments(self, a: str, b: str) -> ToolResult:
+        from tools.engine.profiles import overlap
+
+        mask_a, label_a = self._segment_mask(a)
+        mask_b, label_b = self._segment_mask(b)
+        summary = {"a": label_a, "b": label_b, **overlap(mask_a, mask_b).to_dict()}
+        return ToolResult("overlap_segments", True, summary,
+                          message=f"Overlap of {label_a} and {label_b}.")
+
+    def _tool_save_segment(self, name: str) -> ToolResult:
+        library = self._require_library()
+        definition = self.current_definition()
+        if definition is None:
+            raise EngineError("There is no current segment to save: define one first.")
+        definition = definition.model_copy(update={"name": name})
+        ids = self.member_ids()
+        library.save(definition, size=len(ids), member_ids=ids, source=self.data.source,
+                     overwrite=True)
+        self.state = SegmentState(condition=self.state.condition, name=name)
+        return ToolResult("save_segment", True, {"name": name, "size": len(ids)},
+                          message=f"Saved '{name}' ({len(ids):,} customers).")
+
+    def _tool_load_segment(self, name: str) -> ToolResult:
+        library = self._require_library()
+        saved: SegmentDefinition = library.show(name).definition
+        mask = self.mask(saved.condition)
+        summary = segment_summary(self.data, saved.condition, mask)
+        self._push(SegmentState(condition=saved.condition, name=name))
+        return ToolResult("load_segment", True, summary,
+                          message=f"Loaded '{name}': {summary['size']:,} customers.")
+
+    def _tool_delete_segment(self, name: str) -> ToolResult:
+        self._require_library().delete(name)
+        return ToolResult("delete_segment", True, {"name": name}, message=f"Deleted '{name}'.")
+
+    def _tool_list_segments(self) -> ToolResult:
+        if self.library is None:
+            return ToolResult("list_segments", True, {"segments": []},
+                              message="No saved segments.")
+        items = [_jsonable(info) for info in self.library.list()]
+        return ToolResult("list_segments", True, {"segments": items},
+                          message=f"{len(items)} saved segments.")
+
+    def _tool_export_segment(self, path: str | None, format: str | None) -> ToolResult:
+        from tools.exporting import export_members
+
+        mask = self.current_mask()
+        if mask is None:
+            raise EngineError("There is no current segment to export: define one first.")
+        target = _safe_export_path(self.export_dir, path, format, self.state.name)
+        written = export_members(self.data, mask, target)
+        return ToolResult("export_segment", True,
+                          {"path": str(written), "rows": int(mask.sum())},
+                          message=f"Exported {int(mask.sum()):,} customers to {written}.")
+
+    def _tool_reset(self) -> ToolResult:
+        self._push(SegmentState())
+        return ToolResult("reset", True, message="Started over: no current segment.")
+
+    def _tool_undo(self) -> ToolResult:
+        if not self.history:
+            return ToolResult("undo", False, message="Nothing to undo.")
+        self.state = self.history.pop()
+        return ToolResult("undo", True, message="Went back to the previous segment.")
+
+    def _require_library(self) -> Any:
+        if self.library is None:
+            raise EngineError("No workspace is open, so segments cannot be saved here.")
+        return self.library
+
+
+_CONDITION_TYPES = ["compare", "between", "in", "not_in", "missing", "present", "rank",
+                    "rfm_segment", "rfm_score", "lifecycle", "cluster", "segment", "and", "or",
+                    "not"]
+
+
+def _validation_message(exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    where = ".".join(str(p) for p in first.get("loc", ()))
+    return f"Invalid arguments ({where}: {first.get('msg', 'invalid')})."
+
+
+def _id_text(value: object) -> str:
+    return str(value)
+
+
+def _jsonable(value: Any) -> Any:
+    to_dict = getattr(value, "to_dict", None)
+    if callable(to_dict):
+        return to_dict()
+    return value
+
+
+def _safe_export_path(folder: Path, path: str | None, fmt: str | None,
+                      name: str | None) -> Path:
+    """Exports go inside the export folder: a model cannot write anywhere else."""
+    suffix = f".{fmt}" if fmt else ".csv"
+    if path:
+        candidate = Path(path)
+        if candidate.suffix.lower() in {".csv", ".parquet", ".xlsx"}:
+            suffix = candidate.suffix.lower()
+        stem = candidate.stem
+    else:
+        stem = name or "segment"
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "-", stem).strip("-") or "segment"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{stem}{suffix}"
