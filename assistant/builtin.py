@@ -1,0 +1,37 @@
+"""Backend 1: the built-in deterministic interpreter, offline and keyless."""
+
+from __future__ import annotations
+
+from assistant.core import TurnOutcome
+from assistant.replies import clarification_reply, compose_reply
+from tools.toolkit import Toolkit, ToolResult
+
+
+class BuiltinBackend:
+    name = "built-in interpreter"
+
+    def run_turn(self, text: str, toolkit: Toolkit) -> TurnOutcome:
+        from assistant.interpreter import InterpreterContext, interpret
+
+        context = InterpreterContext(
+            schema=toolkit.data.schema,
+            has_current_segment=toolkit.state.condition is not None,
+            saved_segments=tuple(toolkit.library.names()) if toolkit.library else (),
+            currency=toolkit.data.source.currency,
+            as_of=toolkit.data.source.as_of,
+        )
+        interpretation = interpret(text, context)
+        if interpretation.clarification is not None or not interpretation.calls:
+            message = interpretation.clarification or (
+                "I could not map that to the data. Try describing customers by a column, "
+                "e.g. 'spent over 500' or 'from Germany'.")
+            return TurnOutcome(results=[], clarification=True,
+                               reply=clarification_reply(message, interpretation.options))
+        results: list[ToolResult] = []
+        for call in interpretation.calls:
+            result = toolkit.call(call.name, call.args)
+            results.append(result)
+            if not result.ok:
+                break
+        return TurnOutcome(results=results,
+                           reply=compose_reply(results, toolkit.data.n_customers))

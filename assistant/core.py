@@ -1,0 +1,178 @@
+"""The assistant: one object for the CLI, the chat and notebooks.
+
+    from assistant import Assistant
+    bot = Assistant.open("customers.csv")
+    turn = bot.ask("customers who spent over 500 but haven't ordered in 90 days")
+    print(turn.reply, turn.segment)
+
+Each turn goes to a backend (the built-in interpreter, or an LLM agent over the
+same tools); the toolkit holds the current segment; the session store keeps
+the conversation so it can be resumed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from assistant.sessions import SessionRecord, SessionStore
+from tools.engine.dataset import CustomerData
+from tools.toolkit import SegmentState, Toolkit, ToolResult
+
+DEFAULT_WORKSPACE = Path(".segment")
+
+
+@dataclass
+class Turn:
+    """What one request produced."""
+
+    request: str
+    reply: str
+    backend: str
+    results: list[ToolResult] = field(default_factory=list)
+    segment: dict[str, Any] | None = None  # the current segment after this turn, if presented
+    clarification: bool = False
+    sources: list[dict[str, Any]] = field(default_factory=list)
+    notice: str | None = None  # e.g. "the model timed out; answered by the built-in interpreter"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "reply": self.reply,
+            "segment": self.segment,
+            "clarification": self.clarification,
+            "backend": self.backend,
+            "tools": [r.to_dict() for r in self.results],
+            "sources": self.sources,
+            "notice": self.notice,
+        }
+
+
+@dataclass
+class TurnOutcome:
+    """A backend's answer: the tool results it obtained and the reply it wrote."""
+
+    results: list[ToolResult]
+    reply: str
+    clarification: bool = False
+    sources: list[dict[str, Any]] = field(default_factory=list)
+
+
+class Backend(Protocol):
+    name: str
+
+    def run_turn(self, text: str, toolkit: Toolkit) -> TurnOutcome: ...
+
+
+class Assistant:
+    def __init__(self, data: CustomerData, *, workspace: Path = DEFAULT_WORKSPACE,
+                 session: str | None = None, backend: Backend | None = None,
+                 data_path: str | None = None) -> None:
+        from assistant.builtin import BuiltinBackend
+        from tools.library import SegmentLibrary
+
+        self.data = data
+        self.workspace = workspace
+        self.toolkit = Toolkit(data, SegmentLibrary(workspace),
+                               export_dir=workspace / "exports")
+        self.builtin = BuiltinBackend()
+        self.backend: Backend = backend or self.builtin
+        self.session = session
+        self.data_path = data_path
+        self.store = SessionStore(workspace) if session else None
+        if self.store is not None and session is not None:
+            record = self.store.load(session)
+            if record is not None:
+                _restore(self.toolkit, record)
+
+    @classmethod
+    def open(cls, data_path: str | Path, *, workspace: Path = DEFAULT_WORKSPACE,
+             session: str | None = None, backend: Backend | None = None,
+             mapping: dict[str, str] | None = None, table: str | None = None) -> Assistant:
+        from tools.engine.loading import load_customer_data
+
+        data = load_customer_data(Path(data_path), table=table, mapping=mapping,
+                                  cache_dir=workspace / "cache")
+        return cls(data, workspace=workspace, session=session, backend=backend,
+                   data_path=str(Path(data_path).resolve()))
+
+    @property
+    def backend_name(self) -> str:
+        return self.backend.name
+
+    def ask(self, text: str) -> Turn:
+        notice = None
+        try:
+            outcome = self.backend.run_turn(text, self.toolkit)
+            used = self.backend.name
+        except BackendFailure as failure:
+            outcome = self.builtin.run_turn(text, self.toolkit)
+            used = self.builtin.name
+            notice = f"{failure}; this turn was answered by the built-in interpreter."
+        turn = Turn(request=text, reply=outcome.reply, backend=used, results=outcome.results,
+                    clarification=outcome.clarification, sources=outcome.sources,
+                    notice=notice)
+        turn.segment = self.segment_json(presented=not _failed(outcome))
+        self._persist(turn)
+        return turn
+
+    def segment_json(self, presented: bool = True) -> dict[str, Any] | None:
+        """The current segment in the `ask --json` shape, or None."""
+        definition = self.toolkit.current_definition()
+        mask = self.toolkit.current_mask()
+        if not presented or definition is None or mask is None:
+            return None
+        from tools.tool_summaries import segment_summary
+
+        summary = segment_summary(self.data, definition.condition, mask)
+        summary["name"] = definition.name
+        return summary
+
+    def member_ids(self) -> list[str]:
+        return self.toolkit.member_ids()
+
+    def _persist(self, turn: Turn) -> None:
+        if self.store is None or self.session is None:
+            return
+        state = {
+            "current": _state_json(self.toolkit.state),
+            "history": [_state_json(s) for s in self.toolkit.history[-50:]],
+        }
+        self.store.save(SessionRecord(name=self.session, data_path=self.data_path,
+                                      data_hash=self.data.source.content_hash, state=state))
+        self.store.append(self.session, "user", turn.request)
+        self.store.append(self.session, "assistant", turn.reply)
+
+
+class BackendFailure(Exception):
+    """A model backend could not answer this turn (timeout, auth, rate limit, bad output)."""
+
+
+def _failed(outcome: TurnOutcome) -> bool:
+    """A turn presents no segment when it asked for clarification or its last step failed."""
+    if outcome.clarification:
+        return True
+    defining = [r for r in outcome.results if r.tool in ("define_segment", "load_segment")]
+    return bool(defining) and not defining[-1].ok
+
+
+def _state_json(state: SegmentState) -> dict[str, Any]:
+    condition = state.condition.model_dump(mode="json") if state.condition else None
+    return {"condition": condition, "name": state.name}
+
+
+def _restore(toolkit: Toolkit, record: SessionRecord) -> None:
+    from pydantic import TypeAdapter
+
+    from tools.engine.definitions import Condition
+
+    adapter: TypeAdapter[Any] = TypeAdapter(Condition)
+
+    def state_of(raw: dict[str, Any] | None) -> SegmentState:
+        if not raw or raw.get("condition") is None:
+            return SegmentState()
+        return SegmentState(condition=adapter.validate_python(raw["condition"]),
+                            name=raw.get("name"))
+
+    toolkit.restore(state_of(record.state.get("current")),
+                    [state_of(s) for s in record.state.get("history", [])])
