@@ -1,0 +1,70 @@
+"""Find a dataset's behaviour columns (recency, frequency, monetary, tenure) by role.
+
+RFM and lifecycle stages need the same few per-customer numbers. A transaction
+log always has them (computed by `features.py`); a customer table has them only
+when its columns were recognised or mapped, so the error says how to map them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from tools.engine.dataset import FREQUENCY, MONETARY, RECENCY, TENURE, CustomerData
+from tools.engine.errors import DataError
+from tools.engine.schema import Role
+
+# The feature name a transaction log uses for each behaviour role.
+_FEATURE_NAMES: dict[Role, str] = {
+    Role.RECENCY: RECENCY,
+    Role.FREQUENCY: FREQUENCY,
+    Role.MONETARY: MONETARY,
+    Role.TENURE: TENURE,
+}
+
+
+def behaviour_column(data: CustomerData, role: Role) -> str | None:
+    """The numeric column playing `role`, or None when the data has none."""
+    candidates = [c.name for c in data.schema.by_role(role)]
+    fallback = _FEATURE_NAMES.get(role)
+    if fallback is not None and fallback not in candidates:
+        candidates.append(fallback)
+    for name in candidates:
+        if name in data.customers.columns and _is_numeric(data.customers[name]):
+            return name
+    return None
+
+
+def require_behaviour_columns(
+    data: CustomerData, roles: list[Role], purpose: str
+) -> dict[Role, str]:
+    """Columns for every role in `roles`; a one-line DataError naming the missing ones.
+
+    `purpose` completes "... needs" in the message, e.g. "RFM scoring".
+    """
+    found = {role: behaviour_column(data, role) for role in roles}
+    missing = [role for role, name in found.items() if name is None]
+    if missing:
+        wanted = ", ".join(role.value for role in roles)
+        absent = " and ".join(role.value for role in missing)
+        how = " ".join(f"--map {role.value}=COLUMN" for role in missing)
+        raise DataError(
+            f"{purpose} needs {wanted} columns but this data has no {absent} column: "
+            f"map one with {how} (a numeric column of the table)",
+            options=numeric_columns(data),
+        )
+    return {role: name for role, name in found.items() if name is not None}
+
+
+def numeric_columns(data: CustomerData) -> list[str]:
+    """Names of the numeric (not boolean) columns of the customer frame, in order."""
+    return [str(c) for c in data.customers.columns if _is_numeric(data.customers[c])]
+
+
+def float_values(series: pd.Series) -> np.ndarray:
+    """The column as a float64 array, missing values as NaN."""
+    return pd.to_numeric(series, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+
+
+def _is_numeric(series: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
