@@ -1,0 +1,132 @@
+"""Backends 2 and 3: a LangChain agent whose model calls the same tools as the interpreter.
+
+The model sees the system prompt (schema, role tags, non-personal category
+values), the conversation's text and the tools' compact JSON results; never a
+customer row, id, email, name or phone number. The loop is bounded; a failing
+model raises BackendFailure so the turn falls back to the built-in interpreter.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from importlib import resources
+from typing import Any
+
+from assistant.core import BackendFailure, TurnOutcome
+from assistant.replies import compose_reply
+from tools.tool_specs import TOOL_ARGS
+from tools.tool_summaries import data_summary
+from tools.toolkit import Toolkit, ToolResult
+
+MAX_MODEL_CALLS = 8
+MAX_TOOL_CALLS = 12
+HISTORY_TURNS = 6
+_EXPORT_WORDS = re.compile(r"export|download|file|csv|excel|xlsx|parquet|导出|下载|экспорт|выгруз",
+                           re.IGNORECASE)
+
+
+def system_prompt(toolkit: Toolkit) -> str:
+    template = resources.files("prompts").joinpath("system.md").read_text(encoding="utf-8")
+    current = toolkit.current_definition()
+    current_text = (json.dumps(current.condition.model_dump(mode="json")) if current
+                    else "none")
+    return template.replace("{data_summary}", json.dumps(data_summary(toolkit.data), indent=1)
+                            ).replace("{current_segment}", current_text)
+
+
+class LlmBackend:
+    """Runs one turn through `langchain.agents.create_agent` over the toolkit."""
+
+    def __init__(self, chat_model: Any, name: str) -> None:
+        self.chat_model = chat_model
+        self.name = name
+        self.history: list[tuple[str, str]] = []  # (user text, assistant reply)
+        self.last_model_input: list[dict[str, Any]] = []  # what was sent, for /debug
+
+    def run_turn(self, text: str, toolkit: Toolkit) -> TurnOutcome:
+        from langchain.agents import create_agent
+        from langchain.agents.middleware import ModelCallLimitMiddleware, ToolCallLimitMiddleware
+
+        results: list[ToolResult] = []
+        agent: Any = create_agent(
+            self.chat_model,
+            tools=self._tools(toolkit, text, results),
+            system_prompt=system_prompt(toolkit),
+            middleware=[ModelCallLimitMiddleware(run_limit=MAX_MODEL_CALLS),
+                        ToolCallLimitMiddleware(run_limit=MAX_TOOL_CALLS),
+                        self._recorder()],
+        )
+        messages: list[dict[str, str]] = []
+        for user, reply in self.history[-HISTORY_TURNS:]:
+            messages += [{"role": "user", "content": user}, {"role": "assistant", "content": reply}]
+        messages.append({"role": "user", "content": text})
+        try:
+            state = agent.invoke({"messages": messages})
+        except Exception as exc:  # any model/transport fault: explained, then fallback
+            raise BackendFailure(describe_failure(exc)) from None
+        reply = _final_text(state) or compose_reply(results, toolkit.data.n_customers)
+        self.history.append((text, reply))
+        return TurnOutcome(results=results, reply=reply)
+
+    def _tools(self, toolkit: Toolkit, request: str, results: list[ToolResult]) -> list[Any]:
+        from langchain_core.tools import StructuredTool
+
+        def runner(name: str) -> Any:
+            def run(**kwargs: Any) -> str:
+                if name == "export_segment" and not _EXPORT_WORDS.search(request):
+                    result = ToolResult(name, False, message="Export refused: the user did not "
+                                        "ask for an export in this message.")
+                else:
+                    result = toolkit.call(name, kwargs)
+                results.append(result)
+                return json.dumps(result.to_dict(), default=str)
+            return run
+
+        return [StructuredTool.from_function(func=runner(name), name=name,
+                                             description=(spec.__doc__ or name).strip(),
+                                             args_schema=spec, handle_validation_error=True)
+                for name, spec in TOOL_ARGS.items()]
+
+    def _recorder(self) -> Any:
+        from langchain.agents.middleware import wrap_model_call
+
+        @wrap_model_call
+        def record(request: Any, handler: Any) -> Any:
+            sent = [{"role": "system", "content": str(request.system_message.content)}
+                    if request.system_message else {}]
+            sent += [{"role": m.type, "content": m.content,
+                      **({"tool_calls": m.tool_calls} if getattr(m, "tool_calls", None) else {})}
+                     for m in request.messages]
+            self.last_model_input = [m for m in sent if m]
+            return handler(request)
+
+        return record
+
+
+def _final_text(state: dict[str, Any]) -> str:
+    for message in reversed(state.get("messages", [])):
+        if getattr(message, "type", "") == "ai" and not getattr(message, "tool_calls", None):
+            content = message.content
+            if isinstance(content, list):
+                content = " ".join(str(p.get("text", "")) if isinstance(p, dict) else str(p)
+                                   for p in content)
+            return str(content).strip()
+    return ""
+
+
+def describe_failure(exc: BaseException) -> str:
+    """One line naming the fault, never the key or a traceback."""
+    name = type(exc).__name__
+    status = getattr(exc, "status_code", None)
+    if "Timeout" in name:
+        return "The model did not answer in time"
+    if status == 401 or "Authentication" in name:
+        return "The model server rejected the API key (check OPENAI_API_KEY)"
+    if status == 429 or "RateLimit" in name:
+        return "The model server is rate-limiting requests (429)"
+    if "Connection" in name:
+        return "Cannot reach the model server (check --base-url / OPENAI_BASE_URL)"
+    if isinstance(status, int):
+        return f"The model server returned an error ({status})"
+    return f"The model failed ({name})"
