@@ -1,0 +1,233 @@
+"""Columns and values of a condition, checked against the data and typed.
+
+A definition names columns and carries values as the person (or a model)
+wrote them: "contry", "germany", "5000", "2011-06-30". Before anything is
+compared, each column is found in the data and each value is turned into the
+column's own type, or a one-line DefinitionError says what is wrong and names
+the nearest real columns or values.
+"""
+
+from __future__ import annotations
+
+import operator
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, TypeAlias
+
+import pandas as pd
+
+from tools.engine.dataset import CustomerData
+from tools.engine.errors import DefinitionError
+from tools.engine.matching import nearest
+
+Scalar: TypeAlias = float | int | str | bool
+Operand: TypeAlias = float | pd.Timestamp | str | bool
+
+# How many names an error message lists when nothing is near.
+_LISTED = 8
+
+_NUMBER_TEXT = re.compile(r"[£$€¥]?\s*[+-]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?\s*[kK]?")
+_TRUE_WORDS = frozenset({"true", "yes", "y", "1"})
+_FALSE_WORDS = frozenset({"false", "no", "n", "0"})
+
+COMPARISONS: dict[str, Callable[[Any, Any], Any]] = {
+    ">": operator.gt,
+    ">=": operator.ge,
+    "<": operator.lt,
+    "<=": operator.le,
+    "==": operator.eq,
+    "!=": operator.ne,
+}
+
+
+class ColumnKind(StrEnum):
+    NUMBER = "number"
+    DATE = "date"
+    TEXT = "text"
+    BOOL = "yes/no"
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of `data.customers` with the kind of values it holds."""
+
+    name: str
+    kind: ColumnKind
+    series: pd.Series
+
+    def text_keys(self) -> pd.Series:
+        """Values as case-folded text (missing stays missing), for case-insensitive matching."""
+        return self.series.astype("string").str.casefold()
+
+    def day_values(self) -> pd.Series:
+        return self.series.dt.normalize()
+
+
+def column_kind(series: pd.Series) -> ColumnKind:
+    if pd.api.types.is_bool_dtype(series.dtype):
+        return ColumnKind.BOOL
+    if pd.api.types.is_numeric_dtype(series.dtype):
+        return ColumnKind.NUMBER
+    if pd.api.types.is_datetime64_any_dtype(series.dtype):
+        return ColumnKind.DATE
+    return ColumnKind.TEXT
+
+
+def _listing(names: list[str]) -> str:
+    shown = ", ".join(names[:_LISTED])
+    return shown + (", ..." if len(names) > _LISTED else "")
+
+
+def find_column(data: CustomerData, name: str) -> Column:
+    """The column called `name` (exact, else the only one equal ignoring case)."""
+    columns = [str(c) for c in data.customers.columns]
+    if name in columns:
+        found = name
+    else:
+        folded = [c for c in columns if c.casefold() == name.strip().casefold()]
+        if len(folded) != 1:
+            near = nearest(name, columns)
+            if near:
+                raise DefinitionError(f"No column '{name}'. Did you mean: {', '.join(near)}?",
+                                      options=near)
+            raise DefinitionError(f"No column '{name}'. Columns: {_listing(columns)}.",
+                                  options=columns)
+        found = folded[0]
+    series = data.customers[found]
+    return Column(name=found, kind=column_kind(series), series=series)
+
+
+def distinct_texts(column: Column) -> list[str]:
+    """The column's distinct values as text, most frequent first."""
+    counts = column.series.dropna().astype("string").value_counts(sort=True)
+    return [str(v) for v in counts.index]
+
+
+def _number_from_text(text: str) -> float | None:
+    cleaned = text.strip()
+    if not cleaned or not _NUMBER_TEXT.fullmatch(cleaned) or not re.search(r"\d", cleaned):
+        return None
+    scale = 1000.0 if cleaned[-1] in "kK" else 1.0
+    digits = re.sub(r"[£$€¥,\skK]", "", cleaned)
+    return float(digits) * scale
+
+
+def _show(value: Scalar) -> str:
+    return f"'{value}'" if isinstance(value, str) else str(value)
+
+
+def _wrong_type(column: Column, value: Scalar, hint: str) -> DefinitionError:
+    return DefinitionError(
+        f"{column.name} is a {column.kind} column: compare it with {hint}, not {_show(value)}."
+    )
+
+
+def number_operand(column: Column, value: Scalar) -> float:
+    if isinstance(value, bool | int | float):
+        return float(value)
+    parsed = _number_from_text(value)
+    if parsed is None:
+        raise _wrong_type(column, value, "a number")
+    return parsed
+
+
+def date_operand(column: Column, value: Scalar) -> pd.Timestamp:
+    stamp: pd.Timestamp | None = None
+    if isinstance(value, str) and re.match(r"\s*\d{4}-\d{1,2}-\d{1,2}", value):
+        try:
+            stamp = pd.Timestamp(value.strip())
+        except ValueError:
+            stamp = None
+    if stamp is None or pd.isna(stamp):
+        raise _wrong_type(column, value, "a date like 2011-06-30")
+    tz = getattr(column.series.dt, "tz", None)
+    if tz is not None and stamp.tzinfo is None:
+        stamp = stamp.tz_localize(tz)
+    return stamp
+
+
+def bool_operand(column: Column, value: Scalar) -> bool:
+    if isinstance(value, bool):
+        return value
+    word = str(int(value) if isinstance(value, float) and value.is_integer() else value)
+    word = word.strip().casefold()
+    if word in _TRUE_WORDS:
+        return True
+    if word in _FALSE_WORDS:
+        return False
+    raise _wrong_type(column, value, "yes or no")
+
+
+def text_operand(column: Column, value: Scalar) -> str:
+    """The case-folded form of `value`, which must be one of the column's own values."""
+    if isinstance(value, bool):
+        raise _wrong_type(column, value, "one of its values")
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    key = str(value).strip().casefold()
+    values = distinct_texts(column)
+    if key in {v.casefold() for v in values}:
+        return key
+    if not isinstance(value, str):
+        raise DefinitionError(
+            f"{column.name} is a text column: compare it with one of its values "
+            f"({_listing(values)}), not {value}.",
+            options=values[:_LISTED],
+        )
+    near = nearest(value, values)
+    if near:
+        raise DefinitionError(
+            f"{column.name} has no value '{value}'. Did you mean: {', '.join(near)}?",
+            options=near,
+        )
+    raise DefinitionError(
+        f"{column.name} has no value '{value}'. Its values include: {_listing(values)}.",
+        options=values[:_LISTED],
+    )
+
+
+_OPERANDS: dict[ColumnKind, Callable[[Column, Scalar], Operand]] = {
+    ColumnKind.NUMBER: number_operand,
+    ColumnKind.DATE: date_operand,
+    ColumnKind.BOOL: bool_operand,
+    ColumnKind.TEXT: text_operand,
+}
+
+# Kinds whose values have an order (>, <, between, rank make sense).
+ORDERED = frozenset({ColumnKind.NUMBER, ColumnKind.DATE})
+
+
+def operand(column: Column, value: Scalar) -> Operand:
+    return _OPERANDS[column.kind](column, value)
+
+
+def require_ordered(column: Column, what: str) -> None:
+    if column.kind not in ORDERED:
+        hint = {
+            ColumnKind.TEXT: "use equals, not equals, in or not in",
+            ColumnKind.BOOL: "use equals yes or no",
+        }[column.kind]
+        raise DefinitionError(f"{column.name} is a {column.kind} column: {what} needs numbers "
+                              f"or dates; {hint}.")
+
+
+def comparable(column: Column, value: Operand) -> tuple[pd.Series, Operand]:
+    """The column's values and the operand in a form where `==` and `<` mean what a person means.
+
+    Text compares case-insensitively; a date without a time of day compares
+    with the calendar day of each value, so "on 2011-06-30" includes 14:05.
+    """
+    if column.kind is ColumnKind.TEXT:
+        return column.text_keys(), value
+    if column.kind is ColumnKind.DATE and isinstance(value, pd.Timestamp) \
+            and value == value.normalize():
+        return column.day_values(), value
+    return column.series, value
+
+
+def as_mask(result: pd.Series, column: Column) -> pd.Series:
+    """A plain bool mask in which a missing value never matches."""
+    filled = result.astype("boolean").fillna(False).astype(bool)
+    return filled & column.series.notna().to_numpy()
