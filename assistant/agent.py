@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from importlib import resources
 from typing import Any
 
@@ -44,7 +45,8 @@ class LlmBackend:
         self.history: list[tuple[str, str]] = []  # (user text, assistant reply)
         self.last_model_input: list[dict[str, Any]] = []  # what was sent, for /debug
 
-    def run_turn(self, text: str, toolkit: Toolkit) -> TurnOutcome:
+    def run_turn(self, text: str, toolkit: Toolkit,
+                 on_text: Callable[[str], None] | None = None) -> TurnOutcome:
         from langchain.agents import create_agent
         from langchain.agents.middleware import ModelCallLimitMiddleware, ToolCallLimitMiddleware
 
@@ -62,7 +64,10 @@ class LlmBackend:
             messages += [{"role": "user", "content": user}, {"role": "assistant", "content": reply}]
         messages.append({"role": "user", "content": text})
         try:
-            state = agent.invoke({"messages": messages})
+            if on_text is None:
+                state = agent.invoke({"messages": messages})
+            else:
+                state = _stream(agent, messages, on_text)
         except Exception as exc:  # any model/transport fault: explained, then fallback
             raise BackendFailure(describe_failure(exc)) from None
         reply = _final_text(state) or compose_reply(results, toolkit.data.n_customers)
@@ -102,6 +107,22 @@ class LlmBackend:
             return handler(request)
 
         return record
+
+
+def _stream(agent: Any, messages: list[dict[str, str]],
+            on_text: Callable[[str], None]) -> dict[str, Any]:
+    """Run the agent, passing the model's reply text on as it arrives."""
+    state: dict[str, Any] = {}
+    for mode, chunk in agent.stream({"messages": messages}, stream_mode=["messages", "values"]):
+        if mode == "values":
+            state = chunk
+            continue
+        message, _meta = chunk
+        content = getattr(message, "content", "")
+        if getattr(message, "type", "") == "AIMessageChunk" and isinstance(content, str) \
+                and content:
+            on_text(content)
+    return state
 
 
 def _final_text(state: dict[str, Any]) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from assistant.core import TurnOutcome
 from assistant.replies import clarification_reply, compose_reply
 from tools.toolkit import Toolkit, ToolResult
@@ -10,7 +12,8 @@ from tools.toolkit import Toolkit, ToolResult
 class BuiltinBackend:
     name = "built-in interpreter"
 
-    def run_turn(self, text: str, toolkit: Toolkit) -> TurnOutcome:
+    def run_turn(self, text: str, toolkit: Toolkit,
+                 on_text: Callable[[str], None] | None = None) -> TurnOutcome:
         from assistant.interpreter import InterpreterContext, interpret
 
         context = InterpreterContext(

@@ -12,6 +12,7 @@ the conversation so it can be resumed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -61,7 +62,8 @@ class TurnOutcome:
 class Backend(Protocol):
     name: str
 
-    def run_turn(self, text: str, toolkit: Toolkit) -> TurnOutcome: ...
+    def run_turn(self, text: str, toolkit: Toolkit,
+                 on_text: Callable[[str], None] | None = None) -> TurnOutcome: ...
 
 
 class Assistant:
@@ -100,10 +102,11 @@ class Assistant:
     def backend_name(self) -> str:
         return self.backend.name
 
-    def ask(self, text: str) -> Turn:
+    def ask(self, text: str, on_text: Callable[[str], None] | None = None) -> Turn:
+        """Answer one request; `on_text` receives a model's reply as it streams."""
         notice = None
         try:
-            outcome = self.backend.run_turn(text, self.toolkit)
+            outcome = self.backend.run_turn(text, self.toolkit, on_text)
             used = self.backend.name
         except BackendFailure as failure:
             outcome = self.builtin.run_turn(text, self.toolkit)

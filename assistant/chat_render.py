@@ -1,0 +1,93 @@
+"""Rich rendering of a turn: the segment panel, result tables, and the reply."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+from rich.console import Console, Group, RenderableType
+from rich.markdown import Markdown
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from assistant.core import Turn
+from tools.toolkit import ToolResult
+
+
+def _pct(value: Any) -> str:
+    return f"{100 * float(value):.1f}%" if value is not None else ""
+
+
+def segment_panel(segment: dict[str, Any]) -> Panel:
+    lines: list[RenderableType] = [
+        Text.assemble((f"{segment['size']:,} customers", "bold"),
+                      f"  ({_pct(segment.get('share'))} of the base"
+                      + (f", {_pct(segment['revenue_share'])} of revenue)"
+                         if "revenue_share" in segment else ")")),
+        Text(segment.get("description", ""), style="italic"),
+        Text(yaml.safe_dump(segment.get("definition"), sort_keys=False).rstrip(), style="dim"),
+    ]
+    title = segment.get("name") or "current segment"
+    return Panel(Group(*lines), title=title, title_align="left", border_style="cyan")
+
+
+def rfm_table(summary: dict[str, Any]) -> Table:
+    table = Table(title=f"RFM segments (as of {summary.get('as_of')})", title_justify="left")
+    for column in ("segment", "customers", "share", "revenue share"):
+        table.add_column(column, justify="left" if column == "segment" else "right")
+    for row in summary.get("segments", []):
+        table.add_row(row["name"], f"{row['customers']:,}", _pct(row.get("share")),
+                      _pct(row.get("revenue_share")))
+    return table
+
+
+def profile_table(summary: dict[str, Any]) -> Table:
+    table = Table(title=f"Profile: {summary.get('segment')}", title_justify="left")
+    for column in ("measure", "segment avg", "base avg", "index"):
+        table.add_column(column, justify="left" if column == "measure" else "right")
+    for measure in summary.get("measures", [])[:10]:
+        table.add_row(str(measure.get("column")), f"{measure.get('mean', 0):,}",
+                      f"{measure.get('base_mean', 0):,}", str(measure.get("index", "")))
+    return table
+
+
+def cluster_table(summary: dict[str, Any]) -> Table:
+    table = Table(title=f"{summary.get('k')} groups: {summary.get('reason', '')}",
+                  title_justify="left")
+    for column in ("id", "name", "customers", "rule", "fidelity"):
+        table.add_column(column)
+    for group in summary.get("clusters", []):
+        table.add_row(str(group.get("id")), str(group.get("name")),
+                      f"{group.get('size', 0):,}", str(group.get("rule", "")),
+                      str(group.get("fidelity", "")))
+    return table
+
+
+def result_renderable(result: ToolResult) -> RenderableType | None:
+    if not result.ok:
+        return None
+    if result.tool == "run_rfm":
+        return rfm_table(result.summary)
+    if result.tool == "profile_segment":
+        return profile_table(result.summary)
+    if result.tool == "cluster":
+        return cluster_table(result.summary)
+    return None
+
+
+def render_turn(console: Console, turn: Turn, *, streamed: bool = False) -> None:
+    if turn.notice:
+        console.print(f"[yellow]{turn.notice}[/yellow]")
+    for result in turn.results:
+        renderable = result_renderable(result)
+        if renderable is not None:
+            console.print(renderable)
+    if turn.segment is not None and any(r.tool in ("define_segment", "load_segment")
+                                        for r in turn.results):
+        console.print(segment_panel(turn.segment))
+    if not streamed:
+        console.print(Markdown(turn.reply))
+    if turn.sources:
+        console.print("[dim]Sources: " + "; ".join(
+            f"{s.get('file')} § {s.get('section')}" for s in turn.sources) + "[/dim]")
