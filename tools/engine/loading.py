@@ -1,0 +1,209 @@
+"""The whole load: file -> strings -> typed columns -> roles -> customers.
+
+A transaction log is cleaned and turned into SEMANTICS.md features; a
+customer table keeps its columns, indexed by its id column (or by 1-based row
+number when it has none). With a `cache_dir`, the result is stored under the
+file's content hash and the load options, so opening the same file again
+skips all of it; a damaged cache entry is ignored and rebuilt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import re
+import tempfile
+from dataclasses import replace
+from datetime import date, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from tools.engine.cleaning import clean_transactions, normalize_ids
+from tools.engine.dataset import (
+    AVG_ORDER_VALUE,
+    FIRST_PURCHASE,
+    FREQUENCY,
+    LAST_PURCHASE,
+    MONETARY,
+    RECENCY,
+    TENURE,
+    CustomerData,
+    SourceInfo,
+)
+from tools.engine.errors import DataError
+from tools.engine.features import customer_features, to_date
+from tools.engine.parsing import parse_columns
+from tools.engine.reading import read_table
+from tools.engine.roles import describe_column, infer_schema
+from tools.engine.schema import ColumnInfo, DataKind, DType, Role, Schema
+
+# Bump when the pipeline's output changes, so old cache entries are not reused.
+CACHE_VERSION = "1"
+CACHE_NOTE = "Loaded from the cache of an earlier load of the same file."
+_INDEX_NAME = "customer_id"
+_FEATURE_ROLES: tuple[tuple[str, Role, DType, str], ...] = (
+    (RECENCY, Role.RECENCY, DType.INTEGER, "days from the last purchase to the as-of date"),
+    (FREQUENCY, Role.FREQUENCY, DType.INTEGER, "number of distinct orders"),
+    (MONETARY, Role.MONETARY, DType.NUMBER, "sum of the kept line amounts"),
+    (TENURE, Role.TENURE, DType.INTEGER, "days from the first purchase to the as-of date"),
+    (AVG_ORDER_VALUE, Role.MEASURE, DType.NUMBER, "monetary / frequency"),
+    (FIRST_PURCHASE, Role.DATE_ATTRIBUTE, DType.DATE, "date of the first kept purchase"),
+    (LAST_PURCHASE, Role.DATE_ATTRIBUTE, DType.DATE, "date of the last kept purchase"),
+)
+_NAME_CURRENCIES = (("£", "£"), ("€", "€"), ("$", "$"), ("¥", "¥"), ("₹", "₹"),
+                    ("gbp", "£"), ("eur", "€"), ("usd", "$"))
+
+
+def load_customer_data(path: Path | str, *, table: str | None = None,
+                       mapping: dict[str, str] | None = None,
+                       as_of: date | datetime | str | None = None,
+                       cache_dir: Path | str | None = None) -> CustomerData:
+    """Load a file as one row per customer. Raises DataError with a one-line message."""
+    path = Path(path).expanduser()
+    content_hash = file_hash(path) if path.is_file() else ""
+    as_of_day = to_date(as_of) if as_of is not None else None
+    cache_file = None
+    if cache_dir is not None and content_hash:
+        cache_file = Path(cache_dir) / f"{_cache_key(content_hash, table, mapping, as_of_day)}.pkl"
+        cached = _read_cache(cache_file)
+        if cached is not None:
+            source = replace(cached.source, path=str(path),
+                             warnings=(*cached.source.warnings, CACHE_NOTE))
+            return CustomerData(customers=cached.customers, schema=cached.schema, source=source)
+    data = _load(path, table, mapping, as_of_day, content_hash)
+    if cache_file is not None:
+        _write_cache(cache_file, data)
+    return data
+
+
+def loaded_from_cache(data: CustomerData) -> bool:
+    """Whether this dataset came from the cache rather than a fresh read of the file."""
+    return CACHE_NOTE in data.source.warnings
+
+
+def file_hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+# The pipeline -------------------------------------------------------------------------------
+
+
+def _load(path: Path, table: str | None, mapping: dict[str, str] | None,
+          as_of: date | None, content_hash: str) -> CustomerData:
+    raw = read_table(path, table)
+    parsed, dtypes = parse_columns(raw)
+    raw_schema = infer_schema(parsed, dtypes, mapping)
+    warnings: list[str] = []
+    if raw.attrs.get("note", "").startswith(("sheet", "table")):
+        warnings.append(f"Read {raw.attrs['note']}.")
+    warnings.extend(parsed.attrs.get("notes", []))
+    currency = parsed.attrs.get("currency") or _currency_from_names(raw_schema)
+    if raw_schema.kind is DataKind.TRANSACTIONS:
+        kept, steps = clean_transactions(parsed, raw_schema)
+        customers, as_of_day = customer_features(kept, raw_schema, as_of)
+        schema = _feature_schema(customers, raw_schema)
+        source = SourceInfo(path=str(path), kind=DataKind.TRANSACTIONS, rows_read=len(raw),
+                            raw_schema=raw_schema, cleaning=tuple(steps), rows_kept=len(kept),
+                            as_of=as_of_day, currency=currency, content_hash=content_hash,
+                            warnings=tuple(warnings))
+        return CustomerData(customers=customers, schema=schema, source=source)
+    customers, schema = _customer_table(parsed, raw_schema, path.name)
+    source = SourceInfo(path=str(path), kind=DataKind.CUSTOMERS, rows_read=len(raw),
+                        raw_schema=raw_schema, rows_kept=len(customers), as_of=as_of,
+                        currency=currency, content_hash=content_hash, warnings=tuple(warnings))
+    return CustomerData(customers=customers, schema=schema, source=source)
+
+
+def _feature_schema(customers: pd.DataFrame, raw_schema: Schema) -> Schema:
+    infos: list[ColumnInfo] = []
+    for name, role, dtype, reason in _FEATURE_ROLES:
+        infos.append(describe_column(name, customers[name], dtype, role, reason))
+    for column in customers.columns[len(_FEATURE_ROLES):]:
+        raw = raw_schema.column(column)
+        dtype = raw.dtype if raw is not None else DType.TEXT
+        infos.append(describe_column(column, customers[column], dtype, Role.CATEGORY,
+                                     "the customer's most frequent value in the log"))
+    return Schema(kind=DataKind.TRANSACTIONS, columns=tuple(infos))
+
+
+def _customer_table(parsed: pd.DataFrame, raw_schema: Schema,
+                    name: str) -> tuple[pd.DataFrame, Schema]:
+    id_info = raw_schema.first(Role.CUSTOMER_ID)
+    if id_info is None:
+        customers = parsed.copy()
+        customers.index = pd.RangeIndex(1, len(parsed) + 1, name=_INDEX_NAME)
+        return customers, raw_schema
+    ids = parsed[id_info.name]
+    if ids.isna().any():
+        raise DataError(f"{name}: {int(ids.isna().sum())} rows have no {id_info.name}; fill them "
+                        f"in, or map another id column with --map customer_id=COLUMN.")
+    ids = normalize_ids(ids)
+    repeated = ids[ids.duplicated(keep=False)]
+    if len(repeated):
+        examples = ", ".join(str(v) for v in pd.unique(repeated)[:3])
+        raise DataError(f"{name}: {id_info.name} repeats ({examples}) but no purchase date was "
+                        f"found; map it with --map date=COLUMN, or remove the duplicate rows.",
+                        options=[c.name for c in raw_schema.columns if c.dtype is DType.DATE])
+    customers = parsed.drop(columns=[id_info.name])
+    customers.index = pd.Index(ids.to_numpy(), name=_INDEX_NAME)
+    schema = Schema(kind=DataKind.CUSTOMERS,
+                    columns=tuple(c for c in raw_schema.columns if c.name != id_info.name))
+    return customers, schema
+
+
+def _currency_from_names(schema: Schema) -> str | None:
+    money_roles = {Role.AMOUNT, Role.UNIT_PRICE, Role.MONETARY, Role.MEASURE}
+    for info in schema.columns:
+        if info.role not in money_roles:
+            continue
+        lowered = info.name.lower()
+        for token, symbol in _NAME_CURRENCIES:
+            if (token in lowered if not token.isalpha()
+                    else re.search(rf"\b{token}\b", lowered)):
+                return symbol
+    return None
+
+
+# The cache ----------------------------------------------------------------------------------
+
+
+def _cache_key(content_hash: str, table: str | None, mapping: dict[str, str] | None,
+               as_of: date | None) -> str:
+    options = json.dumps({"version": CACHE_VERSION, "table": table,
+                          "mapping": sorted((mapping or {}).items()),
+                          "as_of": as_of.isoformat() if as_of else None}, sort_keys=True)
+    return hashlib.sha256(f"{content_hash}:{options}".encode()).hexdigest()[:32]
+
+
+def _read_cache(cache_file: Path) -> CustomerData | None:
+    if not cache_file.is_file():
+        return None
+    try:
+        with cache_file.open("rb") as handle:
+            # Our own cache directory, written by _write_cache below.
+            data = pickle.load(handle)  # noqa: S301
+    except Exception:  # any damage (truncation, old classes) means: rebuild
+        return None
+    if not isinstance(data, CustomerData) or not isinstance(data.customers, pd.DataFrame):
+        return None
+    return data
+
+
+def _write_cache(cache_file: Path, data: CustomerData) -> None:
+    stored = CustomerData(customers=data.customers, schema=data.schema, source=data.source)
+    try:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=cache_file.parent, suffix=".tmp")
+        with os.fdopen(handle, "wb") as out:
+            pickle.dump(stored, out, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, cache_file)
+    except OSError:
+        # A read-only or full disk only costs speed next time.
+        return

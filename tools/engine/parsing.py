@@ -1,0 +1,209 @@
+"""Real-world cell values to typed columns.
+
+Exports are messy: "$84,835.00 ", "1.234,50 €", "12%", "n/a", "04-09-2012",
+"12/1/10 8:26", "Yes". Each column of strings is classified from its distinct
+values (so a 500k-line log costs one pass per distinct value, not per row)
+and converted as a whole; a column is only called numeric or boolean when
+every value fits, and only a date when nearly every value does (the rest
+become missing dates, which cleaning then reports).
+
+`parse_columns` also leaves two notes in `frame.attrs`: "currency" (the symbol
+seen most in money columns) and "notes" (how ambiguous columns were read, e.g.
+"Dt_Customer: dates read day-first").
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from tools.engine.schema import DType
+
+MISSING_TOKENS = frozenset({"", "unknown", "n/a", "na", "null", "-", "--", "nan", "none",
+                            "#n/a", "nat", "?"})
+_TRUE = frozenset({"yes", "true", "y", "t"})
+_FALSE = frozenset({"no", "false", "n", "f"})
+_CURRENCY_PATTERN = r"[$£€¥₹]|\b(?:USD|GBP|EUR|JPY|INR|CHF|CAD|AUD)\b"
+_CURRENCY_CODES = {"USD": "$", "GBP": "£", "EUR": "€", "JPY": "¥", "INR": "₹", "CAD": "$",
+                   "AUD": "$", "CHF": "CHF"}
+_INTEGER = r"[-+]?\d+"
+_US_NUMBER = r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?"
+_EU_NUMBER = r"[-+]?(?:\d{1,3}(?:\.\d{3})+|\d+)?(?:,\d+)?"
+_ISO_DATE = (r"\d{4}-\d{1,2}-\d{1,2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+             r"(?:Z|[+-]\d{2}:?\d{2})?")
+_PART_DATE = (r"(?P<first>\d{1,2})(?P<sep>[-/.])(?P<second>\d{1,2})(?P=sep)(?P<year>\d{4}|\d{2})"
+              r"(?P<time>[ T]\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AaPp][Mm])?)?")
+_TIME_FORMATS = ("", " %H:%M", " %H:%M:%S", " %I:%M %p", " %I:%M:%S %p", " %I:%M%p",
+                 "T%H:%M", "T%H:%M:%S")
+# Share of a column's distinct values that must look like dates for it to be a date column.
+_DATE_SHARE = 0.9
+
+
+@dataclass(frozen=True)
+class ParsedColumn:
+    values: pd.Series
+    dtype: DType
+    currency: str | None = None
+    note: str | None = None
+
+
+def parse_columns(df: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, DType]]:
+    """Convert every string column to numbers, dates, booleans or clean text."""
+    columns: dict[str, pd.Series] = {}
+    dtypes: dict[str, DType] = {}
+    currencies: Counter[str] = Counter()
+    notes: list[str] = []
+    for name in df.columns:
+        parsed = parse_column(df[name])
+        columns[name] = parsed.values
+        dtypes[name] = parsed.dtype
+        if parsed.currency:
+            currencies[parsed.currency] += 1
+        if parsed.note:
+            notes.append(f"{name}: {parsed.note}")
+    frame = pd.DataFrame(columns, index=df.index)
+    frame.attrs.update(df.attrs)
+    frame.attrs["currency"] = currencies.most_common(1)[0][0] if currencies else None
+    frame.attrs["notes"] = notes
+    return frame, dtypes
+
+
+def parse_column(raw: pd.Series) -> ParsedColumn:
+    text = raw.astype("str").str.strip()
+    missing = text.str.lower().isin(MISSING_TOKENS)
+    text = text.mask(missing)
+    codes, uniques_array = pd.factorize(text)
+    uniques = pd.Series(uniques_array, dtype="str")
+    if len(uniques) == 0:
+        return ParsedColumn(pd.Series(pd.NA, index=raw.index, dtype="str"), DType.TEXT)
+
+    def spread(parsed: np.ndarray | pd.api.extensions.ExtensionArray, fill: object) -> pd.Series:
+        taken = pd.Series(parsed).take(np.where(codes < 0, 0, codes)).to_numpy()
+        series = pd.Series(taken, index=raw.index)
+        return series.mask(codes < 0, fill)
+
+    lowered = uniques.str.lower()
+    if lowered.isin(_TRUE | _FALSE).all():
+        flags = lowered.isin(_TRUE).to_numpy()
+        values = spread(flags, pd.NA).astype("boolean")
+        if not (codes < 0).any():
+            values = values.astype(bool)
+        return ParsedColumn(values, DType.BOOL)
+
+    integer = uniques.str.fullmatch(_INTEGER)
+    if integer.all():
+        if uniques.str.fullmatch(r"[-+]?0\d+").any():
+            # Zero-padded codes ("0001", zip codes) keep their text form.
+            return ParsedColumn(_as_text(text), DType.TEXT, note="zero-padded codes kept as text")
+        numbers = pd.to_numeric(uniques).to_numpy()
+        values = spread(numbers.astype("float64"), np.nan).astype("float64")
+        if not (codes < 0).any() and np.abs(numbers).max() < 2**62:
+            values = values.astype("int64")
+        return ParsedColumn(values, DType.INTEGER)
+
+    number = _parse_numbers(uniques)
+    if number is not None:
+        numbers, currency, note, whole = number
+        values = spread(numbers, np.nan).astype("float64")
+        dtype = DType.INTEGER if whole else DType.NUMBER
+        if whole and not (codes < 0).any():
+            values = values.astype("int64")
+        return ParsedColumn(values, dtype, currency=currency, note=note)
+
+    dates = _parse_dates(uniques)
+    if dates is not None:
+        parsed_dates, note = dates
+        values = pd.Series(spread(parsed_dates.to_numpy(), pd.NaT), index=raw.index)
+        return ParsedColumn(pd.to_datetime(values), DType.DATE, note=note)
+    return ParsedColumn(_as_text(text), DType.TEXT)
+
+
+def _as_text(text: pd.Series) -> pd.Series:
+    return text.astype("str")
+
+
+def _parse_numbers(uniques: pd.Series) -> tuple[np.ndarray, str | None, str | None, bool] | None:
+    """Numbers with currency symbols, thousands separators, percent signs or (negatives)."""
+    if not uniques.str.contains(r"\d").all():
+        return None
+    symbols = uniques.str.extract(f"({_CURRENCY_PATTERN})", expand=False).dropna()
+    core = uniques.str.replace(_CURRENCY_PATTERN, "", regex=True)
+    core = core.str.replace(r"[\s\u00a0\u202f']", "", regex=True)
+    percent = core.str.endswith("%")
+    core = core.str.removesuffix("%")
+    negative = core.str.fullmatch(r"\(.*\)")
+    core = core.str.replace(r"^\((.*)\)$", r"\1", regex=True)
+    core = core.str.replace(r"^([-+]?)[-+]?", r"\1", regex=True)
+    if core.str.fullmatch(_US_NUMBER).all():
+        cleaned = core.str.replace(",", "", regex=False)
+        style = None
+    elif core.str.fullmatch(_EU_NUMBER).all() and core.str.contains(",").any():
+        cleaned = core.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+        style = "read with ',' as the decimal mark"
+    else:
+        return None
+    numbers = pd.to_numeric(cleaned, errors="coerce").to_numpy(dtype="float64")
+    if np.isnan(numbers).any():
+        return None
+    numbers = np.where(negative.to_numpy(), -np.abs(numbers), numbers)
+    currency = None
+    if len(symbols):
+        top = symbols.value_counts().index[0]
+        currency = _CURRENCY_CODES.get(top, top)
+    notes = [n for n in (style, "percentages kept as written (12% -> 12)"
+                         if percent.any() else None) if n]
+    whole = bool(cleaned.str.fullmatch(r"[-+]?\d+").all()) and currency is None
+    return numbers, currency, "; ".join(notes) or None, whole
+
+
+def _parse_dates(uniques: pd.Series) -> tuple[pd.Series, str | None] | None:
+    iso = uniques.str.fullmatch(_ISO_DATE)
+    parts = uniques.str.extract(f"^{_PART_DATE}$")
+    is_parts = parts["first"].notna()
+    if max(iso.mean(), is_parts.mean()) < _DATE_SHARE:
+        return None
+    result = pd.Series(pd.NaT, index=uniques.index, dtype="datetime64[ns]")
+    note = None
+    if iso.mean() >= is_parts.mean():
+        chosen = uniques[iso]
+        converted = pd.to_datetime(chosen, format="ISO8601", errors="coerce", utc=False)
+        if getattr(converted.dt, "tz", None) is not None:
+            converted = converted.dt.tz_convert(None)
+        result[chosen.index] = converted.astype("datetime64[ns]")
+    else:
+        first = parts.loc[is_parts, "first"].astype(int)
+        second = parts.loc[is_parts, "second"].astype(int)
+        if (first > 12).any() and (second > 12).any():
+            return None
+        separators = parts.loc[is_parts, "sep"]
+        if (first > 12).any():
+            day_first, why = True, "a first part above 12"
+        elif (second > 12).any():
+            day_first, why = False, "a second part above 12"
+        else:
+            day_first = separators.iloc[0] != "/"
+            why = "no part above 12; '/' dates are read month-first, others day-first"
+        note = f"dates read {'day' if day_first else 'month'}-first ({why})"
+        chosen = uniques[is_parts]
+        for sep in separators.unique():
+            for year in ("%Y", "%y"):
+                order = ("%d", "%m") if day_first else ("%m", "%d")
+                base = f"{order[0]}{sep}{order[1]}{sep}{year}"
+                for time_format in _TIME_FORMATS:
+                    pending = chosen[result[chosen.index].isna()]
+                    if pending.empty:
+                        break
+                    converted = pd.to_datetime(pending, format=base + time_format,
+                                               errors="coerce")
+                    hit = converted.notna()
+                    result[pending.index[hit]] = converted[hit].astype("datetime64[ns]")
+    failed = int(result.isna().sum())
+    if failed:
+        extra = f"{failed} value(s) could not be read as dates"
+        note = f"{note}; {extra}" if note else extra
+    if result.notna().mean() < _DATE_SHARE:
+        return None
+    return result, note

@@ -1,0 +1,355 @@
+"""Role inference: what each raw column means, from its name, type and values.
+
+Names are split into lower-case words ("InvoiceDate" -> invoice, date;
+"days_since_last_order" -> days, since, last, order) and matched against
+small vocabularies; values decide the rest (one value -> CONSTANT, two of
+0/1 or yes/no -> FLAG, few distinct strings -> CATEGORY, many -> TEXT).
+A file is a transaction log when it has a customer id that repeats and a
+date; otherwise it is a customer table. Every choice carries a `reason` the
+user sees, and `overrides` ({"amount": "Revenue"}) win over inference.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Iterable
+
+import pandas as pd
+
+from tools.engine.errors import DataError
+from tools.engine.schema import ColumnInfo, DataKind, DType, Role, Schema
+
+# Low-cardinality columns list their values; above this they are TEXT.
+MAX_CATEGORY_VALUES = 100
+_ALWAYS_CATEGORY_VALUES = 20
+_CATEGORY_SHARE = 0.2
+_PERSONAL_SHARE = 0.8
+
+_ID_WORDS = frozenset({"id", "no", "nr", "num", "number", "key", "code", "ref"})
+_CUSTOMER_WORDS = frozenset({"customer", "client", "cust", "user", "member", "account", "buyer",
+                             "shopper", "subscriber", "patron", "contact"})
+_ORDER_WORDS = frozenset({"invoice", "order", "transaction", "receipt", "basket", "txn",
+                          "purchase", "sale", "booking"})
+_DATE_WORDS = frozenset({"date", "time", "timestamp", "datetime", "day", "dt", "created", "at",
+                         "ordered", "purchased", "invoice", "order", "transaction"})
+_AMOUNT_WORDS = frozenset({"revenue", "amount", "sales", "total", "spend", "spent", "value",
+                           "gmv", "subtotal", "paid", "net", "gross", "turnover", "sale"})
+_QUANTITY_WORDS = frozenset({"quantity", "qty", "units", "items", "pieces", "pcs"})
+_PRICE_WORDS = frozenset({"price", "unitprice", "rate", "cost"})
+_STATUS_WORDS = frozenset({"status", "state", "cancelled", "canceled", "cancellation"})
+_COUNT_WORDS = frozenset({"num", "number", "of", "total", "count", "n", "no", "cnt", "nb"})
+_ORDER_COUNT_WORDS = frozenset({"orders", "purchases", "transactions", "invoices"})
+_MONEY_TOTAL_WORDS = frozenset({"monetary", "spend", "spent", "revenue", "sales", "ltv", "clv",
+                                "amount", "value", "lifetime", "total"})
+_CODE_WORDS = frozenset({"code", "type", "class", "segment", "group", "category", "tier",
+                         "level", "region", "cluster", "zip", "postcode", "channel"})
+_NAME_QUALIFIERS = frozenset({"first", "last", "full", "customer", "client", "contact", "given",
+                              "family", "sur", "middle", "user", "person"})
+_NOT_PERSON_NAMES = frozenset({"product", "item", "company", "store", "shop", "campaign", "file",
+                               "brand", "category", "stock", "sku", "city", "country", "street",
+                               "domain", "host", "plan"})
+_EMAIL_VALUE = r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}"
+_PHONE_VALUE = r"\+?[\d\s().-]{7,20}"
+_ROLE_ALIASES = {
+    "id": Role.CUSTOMER_ID, "customer": Role.CUSTOMER_ID, "customerid": Role.CUSTOMER_ID,
+    "price": Role.UNIT_PRICE, "unitprice": Role.UNIT_PRICE, "qty": Role.QUANTITY,
+    "order": Role.ORDER_ID, "orderid": Role.ORDER_ID, "invoice": Role.ORDER_ID,
+    "revenue": Role.AMOUNT, "spend": Role.AMOUNT, "sales": Role.AMOUNT,
+    "orders": Role.FREQUENCY, "spent": Role.MONETARY, "value": Role.MONETARY,
+    "days_since": Role.RECENCY, "last_purchase": Role.RECENCY,
+}
+# A raw transaction log has at most one column in each of these roles.
+_SINGLE_ROLES = (Role.CUSTOMER_ID, Role.DATE, Role.AMOUNT, Role.QUANTITY, Role.UNIT_PRICE,
+                 Role.ORDER_ID, Role.STATUS, Role.RECENCY, Role.FREQUENCY, Role.MONETARY,
+                 Role.TENURE)
+
+
+def name_words(name: str) -> list[str]:
+    """Split a column name into lower-case words: CamelCase, snake_case, spaces, digits."""
+    spaced = re.sub(r"([a-z])([A-Z])", r"\1 \2", name)
+    spaced = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1 \2", spaced)
+    spaced = re.sub(r"([A-Za-z])(\d)|(\d)([A-Za-z])", lambda m: " ".join(
+        g for g in m.groups() if g), spaced)
+    return [w for w in re.split(r"[^A-Za-z0-9]+", spaced.lower()) if w]
+
+
+def parse_role(name: str) -> Role:
+    """A role from what a user typed ("amount", "unit_price", "price", "customer id")."""
+    key = "_".join(name_words(name))
+    try:
+        return Role(key)
+    except ValueError:
+        pass
+    compact = key.replace("_", "")
+    for alias, role in _ROLE_ALIASES.items():
+        if key == alias or compact == alias.replace("_", ""):
+            return role
+    options = [r.value for r in Role]
+    raise DataError(f"'{name}' is not a column role; use one of: {', '.join(options)}.",
+                    options=options)
+
+
+def infer_schema(df: pd.DataFrame, dtypes: dict[str, DType],
+                 overrides: dict[str, str] | None = None) -> Schema:
+    """Roles of the raw columns of a parsed table, and whether it is a log or a customer table."""
+    forced = _resolve_overrides(df, overrides or {})
+    forced_by_column = {column: role for role, column in forced.items()}
+    id_column = forced.get(Role.CUSTOMER_ID) or _find_customer_id(df, dtypes, forced_by_column)
+    date_column = forced.get(Role.DATE) or _find_date(df, dtypes, forced_by_column)
+    kind = DataKind.CUSTOMERS
+    if id_column is not None and date_column is not None:
+        ids = df[id_column].dropna()
+        if ids.duplicated().any():
+            kind = DataKind.TRANSACTIONS
+    if kind is DataKind.TRANSACTIONS and any(
+            r in forced for r in (Role.RECENCY, Role.FREQUENCY, Role.MONETARY, Role.TENURE)):
+        # A customer-level measure was mapped: the user means a customer table.
+        kind = DataKind.CUSTOMERS
+    infos: list[ColumnInfo] = []
+    taken: set[Role] = set(forced)
+    for name in df.columns:
+        series = df[name]
+        dtype = dtypes.get(name, DType.TEXT)
+        if name in forced_by_column:
+            role, reason = forced_by_column[name], "set by you"
+        elif name == id_column:
+            role, reason = Role.CUSTOMER_ID, _id_reason(name, df[name])
+        elif name == date_column and kind is DataKind.TRANSACTIONS:
+            role, reason = Role.DATE, f"dates in a column named '{name}'"
+        else:
+            role, reason = _infer_role(name, series, dtype, kind, taken)
+        if role in _SINGLE_ROLES:
+            taken.add(role)
+        infos.append(describe_column(name, series, dtype, role, reason))
+    return Schema(kind=kind, columns=tuple(infos))
+
+
+def describe_column(name: str, series: pd.Series, dtype: DType, role: Role,
+                    reason: str) -> ColumnInfo:
+    """ColumnInfo with counts, low-cardinality values (most frequent first) and range."""
+    present = series.dropna()
+    counts = present.value_counts(sort=False)
+    n_unique = int(len(counts))
+    values: tuple[str, ...] = ()
+    if 0 < n_unique <= MAX_CATEGORY_VALUES and role not in (Role.CUSTOMER_ID, Role.ORDER_ID,
+                                                            Role.PERSONAL, Role.TEXT):
+        ordered = sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))
+        values = tuple(_value_text(v) for v, _ in ordered)
+    minimum = maximum = None
+    if dtype in (DType.NUMBER, DType.INTEGER) and len(present):
+        minimum, maximum = float(present.min()), float(present.max())
+    personal_kind = None
+    if role is Role.PERSONAL:
+        personal_kind = _personal_kind(name, series, dtype) or "personal"
+    return ColumnInfo(name=name, role=role, dtype=dtype, n_missing=int(series.isna().sum()),
+                      n_unique=n_unique, values=values, personal_kind=personal_kind,
+                      reason=reason, minimum=minimum, maximum=maximum)
+
+
+# Overrides ----------------------------------------------------------------------------------
+
+
+def _nearest(word: str, candidates: Iterable[str], n: int = 3) -> list[str]:
+    finder: Callable[..., list[str]] | None
+    try:
+        from tools.engine.matching import nearest as finder
+    except ImportError:
+        finder = None
+    pool = list(candidates)
+    if finder is not None:
+        return finder(word, pool, n)
+    folded = {c.lower(): c for c in pool}
+    return [folded[m] for m in difflib.get_close_matches(word.lower(), list(folded), n, 0.4)]
+
+
+def resolve_column(df: pd.DataFrame, column: str, role_name: str) -> str:
+    if column in df.columns:
+        return column
+    folded = {str(c).lower(): str(c) for c in df.columns}
+    if column.strip().lower() in folded:
+        return folded[column.strip().lower()]
+    near = _nearest(column, [str(c) for c in df.columns]) or [str(c) for c in df.columns][:5]
+    raise DataError(f"No column '{column}' to map as {role_name}; did you mean "
+                    f"{' or '.join(repr(n) for n in near)}? Use --map {role_name}=COLUMN.",
+                    options=near)
+
+
+def _resolve_overrides(df: pd.DataFrame, overrides: dict[str, str]) -> dict[Role, str]:
+    forced: dict[Role, str] = {}
+    for role_name, column in overrides.items():
+        role = parse_role(role_name)
+        forced[role] = resolve_column(df, column, role.value)
+    return forced
+
+
+# Inference ----------------------------------------------------------------------------------
+
+
+def _is_number(dtype: DType) -> bool:
+    return dtype in (DType.NUMBER, DType.INTEGER)
+
+
+def _looks_like_customer_id(words: list[str], name: str) -> bool:
+    if name.strip().lower() in {"id", "_id", "customer", "client"}:
+        return True
+    word_set = set(words)
+    return bool(word_set & _CUSTOMER_WORDS) and bool(word_set & _ID_WORDS) or (
+        "customerid" in word_set or "clientid" in word_set or "userid" in word_set)
+
+
+def _find_customer_id(df: pd.DataFrame, dtypes: dict[str, DType],
+                      forced: dict[str, Role]) -> str | None:
+    for name in df.columns:
+        if name in forced or dtypes.get(name) in (DType.DATE, DType.BOOL):
+            continue
+        if _looks_like_customer_id(name_words(name), name):
+            return str(name)
+    return None
+
+
+def _find_date(df: pd.DataFrame, dtypes: dict[str, DType], forced: dict[str, Role]) -> str | None:
+    dates = [n for n in df.columns if dtypes.get(n) is DType.DATE and n not in forced]
+    if not dates:
+        return None
+    for name in dates:
+        words = set(name_words(name))
+        if words & (_ORDER_WORDS | {"date", "timestamp", "datetime"}):
+            return str(name)
+    return str(dates[0])
+
+
+def _id_reason(name: str, series: pd.Series) -> str:
+    repeats = series.dropna().duplicated().any()
+    return (f"name '{name}' says customer id" + ("; ids repeat, so each row is a transaction"
+                                                 if repeats else "; one row per customer"))
+
+
+def _infer_role(name: str, series: pd.Series, dtype: DType, kind: DataKind,
+                taken: set[Role]) -> tuple[Role, str]:
+    words = name_words(name)
+    word_set = set(words)
+    present = series.dropna()
+    n_unique = int(present.nunique())
+    personal = _personal_kind(name, series, dtype)
+    if personal:
+        return Role.PERSONAL, f"looks like personal data ({personal}); never sent to a model"
+    if len(present) == 0:
+        return Role.CONSTANT, "every value is missing"
+    # A role named by the column wins over "constant": a log where every line costs 5 still
+    # has an amount.
+    if kind is DataKind.TRANSACTIONS:
+        found = _transaction_role(words, word_set, dtype, taken)
+    else:
+        found = _customer_role(words, word_set, dtype, taken)
+    if found:
+        return found
+    if n_unique == 1:
+        return Role.CONSTANT, f"a single value ({_value_text(present.iloc[0])}) in every row"
+    return _attribute_role(name, present, dtype, n_unique, word_set)
+
+
+def _transaction_role(words: list[str], word_set: set[str], dtype: DType,
+                      taken: set[Role]) -> tuple[Role, str] | None:
+    candidates: list[tuple[Role, bool, str]] = [
+        (Role.ORDER_ID, dtype is not DType.DATE and (
+            bool(word_set & _ORDER_WORDS) and bool(word_set & _ID_WORDS)
+            or word_set <= {"invoice", "order", "receipt", "transaction"}),
+         "name says order/invoice number"),
+        (Role.UNIT_PRICE, _is_number(dtype) and bool(word_set & _PRICE_WORDS)
+         and not word_set & {"total", "amount"}, "a number named like a unit price"),
+        (Role.QUANTITY, _is_number(dtype) and bool(word_set & _QUANTITY_WORDS),
+         "a number named like a quantity"),
+        (Role.AMOUNT, _is_number(dtype) and bool(word_set & _AMOUNT_WORDS),
+         "a number named like revenue or amount"),
+        (Role.STATUS, dtype is not DType.DATE and bool(word_set & _STATUS_WORDS),
+         "name says order status"),
+    ]
+    for role, matches, reason in candidates:
+        if matches and role not in taken:
+            return role, reason
+    return None
+
+
+def _customer_role(words: list[str], word_set: set[str], dtype: DType,
+                   taken: set[Role]) -> tuple[Role, str] | None:
+    if not _is_number(dtype):
+        return None
+    core = word_set - _COUNT_WORDS
+    candidates: list[tuple[Role, bool, str]] = [
+        (Role.RECENCY, "recency" in word_set or {"days", "since", "last"} <= word_set
+         or {"last", "order", "days"} <= word_set or {"last", "purchase", "days"} <= word_set,
+         "a number named like days since the last purchase"),
+        (Role.TENURE, "tenure" in word_set or {"days", "since", "first"} <= word_set,
+         "a number named like days since the first purchase"),
+        (Role.FREQUENCY, "frequency" in word_set or (
+            len(core) == 1 and bool(core & _ORDER_COUNT_WORDS))
+         or (core <= {"order", "purchase", "transaction"} and len(core) == 1
+             and bool(word_set & _COUNT_WORDS)),
+         "a number named like a count of orders"),
+        (Role.MONETARY, "monetary" in word_set or (
+            bool(core) and core <= _MONEY_TOTAL_WORDS and bool(core & {
+                "monetary", "spend", "spent", "revenue", "sales", "ltv", "clv"}))
+         or {"lifetime", "value"} <= word_set or {"amount", "spent"} <= word_set,
+         "a number named like total spend"),
+    ]
+    for role, matches, reason in candidates:
+        if matches and role not in taken:
+            return role, reason
+    return None
+
+
+def _attribute_role(name: str, present: pd.Series, dtype: DType, n_unique: int,
+                    word_set: set[str]) -> tuple[Role, str]:
+    if dtype is DType.DATE:
+        return Role.DATE_ATTRIBUTE, "dates"
+    if dtype is DType.BOOL:
+        return Role.FLAG, "yes/no values"
+    if _is_number(dtype):
+        if n_unique == 2 and set(present.unique().tolist()) <= {0, 1}:
+            return Role.FLAG, "only 0 and 1"
+        if dtype is DType.INTEGER and word_set & _CODE_WORDS and n_unique <= MAX_CATEGORY_VALUES:
+            return Role.CATEGORY, f"a numeric code with {n_unique} values"
+        return Role.MEASURE, "numbers"
+    lowered = set(present.astype(str).str.strip().str.lower().unique().tolist())
+    if n_unique == 2 and lowered <= {"yes", "no", "y", "n", "true", "false", "0", "1"}:
+        return Role.FLAG, "yes/no values"
+    if n_unique <= MAX_CATEGORY_VALUES and (n_unique <= _ALWAYS_CATEGORY_VALUES
+                                            or n_unique <= _CATEGORY_SHARE * len(present)):
+        return Role.CATEGORY, f"text with {n_unique} distinct values"
+    return Role.TEXT, f"text with {n_unique} distinct values"
+
+
+def _personal_kind(name: str, series: pd.Series, dtype: DType) -> str | None:
+    words = set(name_words(name))
+    if words & {"email", "mail", "e"} and (words & {"email", "mail"}):
+        return "email"
+    if words & {"phone", "mobile", "telephone", "tel", "cell", "fax"}:
+        return "phone"
+    if words & {"address", "street", "addr"} and not words & {"ip", "mac"}:
+        return "address"
+    if ("name" in words and not words & _NOT_PERSON_NAMES
+            and (len(words) == 1 or words & _NAME_QUALIFIERS)) or words & {
+                "surname", "firstname", "lastname", "fullname", "forename"}:
+        return "name"
+    if dtype is not DType.TEXT:
+        return None
+    sample = series.dropna().astype(str).head(500)
+    if sample.empty:
+        return None
+    if sample.str.fullmatch(_EMAIL_VALUE).mean() >= _PERSONAL_SHARE:
+        return "email"
+    digits = sample.str.count(r"\d")
+    phone = sample.str.fullmatch(_PHONE_VALUE) & digits.between(7, 15) & sample.str.contains(
+        r"[\s()+-]")
+    if phone.mean() >= _PERSONAL_SHARE:
+        return "phone"
+    return None
+
+
+def _value_text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat() if value == value.normalize() else str(value)
+    return str(value)
