@@ -1,0 +1,227 @@
+"""Conversational commands: `segment chat`, `ask`, `eval` and `sessions`."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from assistant.cli_common import (
+    DEFAULT_WORKSPACE,
+    MapOpt,
+    TableOpt,
+    WorkspaceOpt,
+    fail,
+    guarded,
+    print_json,
+)
+
+if TYPE_CHECKING:
+    from assistant.core import Assistant, Backend
+
+ModelOpt = Annotated[str | None, typer.Option(
+    "--model", help="Model name for OpenAI or an OpenAI-compatible server.")]
+BaseUrlOpt = Annotated[str | None, typer.Option(
+    "--base-url", help="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1 (Ollama).")]
+SessionOpt = Annotated[str | None, typer.Option(
+    "--session", help="Continue (or start) a named conversation kept in the workspace.")]
+ShowInputOpt = Annotated[bool, typer.Option(
+    "--show-model-input", help="Print exactly what is sent to the model.")]
+OptionalDataOpt = Annotated[Path | None, typer.Option(
+    "--data", "-d", help="Customer data file (a transaction log or a customer table).",
+    show_default=False)]
+
+sessions_app = typer.Typer(help="Saved conversations.", no_args_is_help=True)
+
+
+def demo_data_path() -> Path:
+    from importlib import resources
+
+    return Path(str(resources.files("tools.datasets").joinpath("online_retail.csv.gz")))
+
+
+def build_backend(model: str | None, base_url: str | None, workspace: Path) -> Backend | None:
+    """None means the built-in interpreter (nothing configured)."""
+    from assistant.backends import SettingsError, make_chat_model, resolve_settings
+
+    try:
+        settings = resolve_settings(model=model, base_url=base_url,
+                                    settings_file=workspace / "settings.yaml",
+                                    env=dict(os.environ))
+    except SettingsError as exc:
+        fail(str(exc))
+    if not settings.uses_model:
+        return None
+    from assistant.agent import LlmBackend
+
+    try:
+        chat_model = make_chat_model(settings)
+    except Exception as exc:  # construction errors name the setting, never the key
+        fail(f"cannot set up the model backend ({type(exc).__name__}): check --model, "
+             "--base-url and OPENAI_API_KEY")
+    return LlmBackend(chat_model, settings.describe())
+
+
+def open_assistant(data: Path | None, *, demo: bool, session: str | None, maps: list[str] | None,
+                   table: str | None, workspace: Path, model: str | None,
+                   base_url: str | None) -> Assistant:
+    from assistant.cli_common import DataArgs, load_data
+    from assistant.core import Assistant
+    from assistant.sessions import SessionStore
+
+    if demo:
+        data = demo_data_path()
+    if data is None and session is not None:
+        record = SessionStore(workspace).load(session)
+        if record is not None and record.data_path:
+            data = Path(record.data_path)
+    if data is None:
+        fail("no data: pass --data FILE (or --demo for the bundled example)")
+    loaded = load_data(DataArgs(data, maps, None, table, workspace))
+    backend = build_backend(model, base_url, workspace)
+    return Assistant(loaded, workspace=workspace, session=session, backend=backend,
+                     data_path=str(data.resolve()))
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(ask)
+    app.command()(chat)
+    app.command("eval")(evaluate)
+    app.add_typer(sessions_app, name="sessions")
+
+
+@guarded
+def ask(
+    request: Annotated[str, typer.Argument(help="What you want, in plain words.",
+                                           show_default=False)],
+    data: OptionalDataOpt = None,
+    session: SessionOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    ids_out: Annotated[Path | None, typer.Option(
+        "--ids-out", help="Write the segment's customer ids to this file.")] = None,
+    maps: MapOpt = None,
+    table: TableOpt = None,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    show_model_input: ShowInputOpt = False,
+    workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
+) -> None:
+    """Answer one request about the data; with --session, follow-ups refine the segment."""
+    bot = open_assistant(data, demo=False, session=session, maps=maps, table=table,
+                         workspace=workspace, model=model, base_url=base_url)
+    turn = bot.ask(request)
+    if ids_out is not None:
+        ids = bot.member_ids() if turn.segment is not None else []
+        ids_out.parent.mkdir(parents=True, exist_ok=True)
+        ids_out.write_text("customer_id\n" + "".join(f"{i}\n" for i in ids), encoding="utf-8")
+    if show_model_input:
+        sent = getattr(bot.backend, "last_model_input", None)
+        sys.stderr.write(f"model input: {sent if sent is not None else 'nothing (built-in)'}\n")
+    if as_json:
+        print_json(turn.to_json())
+        return
+    from rich.console import Console
+
+    from assistant.chat_render import render_turn
+
+    render_turn(Console(), turn)
+
+
+@guarded
+def chat(
+    data: OptionalDataOpt = None,
+    demo: Annotated[bool, typer.Option("--demo", help="Use the bundled Online Retail data.")]
+    = False,
+    session: SessionOpt = None,
+    maps: MapOpt = None,
+    table: TableOpt = None,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    show_model_input: ShowInputOpt = False,
+    workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
+) -> None:
+    """Talk to the assistant about your customers (type /help inside)."""
+    from rich.console import Console
+
+    from assistant.chat import run_chat
+
+    console = Console()
+    with console.status("Loading data…"):
+        bot = open_assistant(data, demo=demo, session=session, maps=maps, table=table,
+                             workspace=workspace, model=model, base_url=base_url)
+    run_chat(bot, console, history_file=workspace / "chat_history",
+             show_model_input=show_model_input)
+
+
+@guarded
+def evaluate(
+    cases: Annotated[Path, typer.Argument(help="A JSONL file of cases (tests/eval format).",
+                                          show_default=False)],
+    data_dir: Annotated[list[Path] | None, typer.Option(
+        "--data-dir", help="Where the cases' data files are (repeatable).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    min_accuracy: Annotated[float, typer.Option(
+        "--min-accuracy", help="Exit 1 when accuracy is below this (0-1).")] = 0.0,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
+) -> None:
+    """Run plain-language cases with known answers and report accuracy and failures."""
+    from assistant.evaluation import run_eval
+
+    if not cases.is_file():
+        fail(f"file not found: {cases}")
+    folders = [*(data_dir or []), cases.parent, cases.parent.parent / "data",
+               demo_data_path().parent]
+    backend_factory = None
+    if model or base_url or os.environ.get("OPENAI_API_KEY") or \
+            os.environ.get("OPENAI_BASE_URL"):
+        def backend_factory() -> Backend:
+            backend = build_backend(model, base_url, workspace)
+            assert backend is not None
+            return backend
+    report = run_eval(cases, workspace=workspace, data_dirs=folders,
+                      backend_factory=backend_factory)
+    if as_json:
+        print_json(report.to_dict())
+    else:
+        print(f"{report.passed}/{len(report.results)} cases right "
+              f"({100 * report.accuracy:.1f}%)")
+        for failure in (r for r in report.results if not r.passed):
+            print(f"- {failure.case_id}: expected {failure.expected}, got {failure.got}")
+    if report.accuracy < min_accuracy:
+        raise typer.Exit(1)
+
+
+@sessions_app.command("list")
+@guarded
+def sessions_list(workspace: WorkspaceOpt = DEFAULT_WORKSPACE) -> None:
+    """The saved conversations, most recent first."""
+    from assistant.sessions import SessionStore
+
+    names = SessionStore(workspace).names()
+    print("\n".join(names) if names else "No sessions yet.")
+
+
+@sessions_app.command("export")
+@guarded
+def sessions_export(
+    name: Annotated[str, typer.Argument(help="Session name.", show_default=False)],
+    out: Annotated[Path | None, typer.Option("--out", help="Markdown file to write.")] = None,
+    workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
+) -> None:
+    """A conversation's transcript as Markdown."""
+    from assistant.sessions import SessionStore
+
+    store = SessionStore(workspace)
+    if store.load(name) is None:
+        fail(f"no session named {name!r}", store.names())
+    text = store.export_markdown(name)
+    if out is None:
+        print(text)
+    else:
+        out.write_text(text, encoding="utf-8")
+        print(f"Wrote {out}")
