@@ -45,20 +45,26 @@ def require_behaviour_columns(
     found = {role: behaviour_column(data, role) for role in roles}
     missing = [role for role, name in found.items() if name is None]
     if missing:
-        wanted = ", ".join(role.value for role in roles)
+        wanted = ", ".join(role.value for role in roles[:-1]) + f" and {roles[-1].value}"
         absent = " and ".join(role.value for role in missing)
         how = " ".join(f"--map {role.value}=COLUMN" for role in missing)
         raise DataError(
-            f"{purpose} needs {wanted} columns but this data has no {absent} column: "
-            f"map one with {how} (a numeric column of the table)",
-            options=numeric_columns(data),
+            f"{purpose} needs {wanted} per customer but no numeric column of this data is "
+            f"recognised as {absent}: map {'it' if len(missing) == 1 else 'them'} with {how}",
+            options=candidate_columns(data),
         )
     return {role: name for role, name in found.items() if name is not None}
 
 
-def numeric_columns(data: CustomerData) -> list[str]:
-    """Names of the numeric (not boolean) columns of the customer frame, in order."""
-    return [str(c) for c in data.customers.columns if _is_numeric(data.customers[c])]
+def candidate_columns(data: CustomerData) -> list[str]:
+    """Numeric columns that could be mapped to a behaviour role (not flags or constants)."""
+    unsuitable = {Role.FLAG, Role.CONSTANT, Role.PERSONAL, Role.CUSTOMER_ID, Role.TEXT}
+    roles = {c.name: c.role for c in data.schema.columns}
+    return [
+        str(name)
+        for name in data.customers.columns
+        if _is_numeric(data.customers[name]) and roles.get(str(name)) not in unsuitable
+    ]
 
 
 def float_values(series: pd.Series) -> np.ndarray:
