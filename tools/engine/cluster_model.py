@@ -1,0 +1,223 @@
+"""`CustomerClustering`: k-means on customer columns, with scikit-learn conventions.
+
+Import it from `tools.engine.clustering` (which loads this module, and with it
+scikit-learn, only when the class is first used).
+
+`fit` transforms the features (`cluster_prep`), picks k by silhouette when k
+is not given, runs KMeans with a fixed seed and a fixed number of starts under
+a one-thread OpenMP limit (the default thread pool is 10-50x slower on small
+shared machines and gives the same result), then relabels clusters by size
+(0 = largest) so labels do not depend on k-means' arbitrary numbering. It also
+names each cluster (`cluster_naming`) and finds a readable rule for it
+(`cluster_rules`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, ClusterMixin
+
+from tools.engine.cluster_naming import cluster_names
+from tools.engine.cluster_prep import FeaturePrep, category_text, fit_prep, resolve_features
+from tools.engine.cluster_rules import RuleFidelity, cluster_rules
+from tools.engine.definitions import Condition
+from tools.engine.errors import DataError, DefinitionError
+
+
+class CustomerClustering(ClusterMixin, BaseEstimator):
+    """Segment customers with k-means; pick k, name the clusters, explain them with rules.
+
+    Parameters
+    ----------
+    features : columns to cluster on (None: every numeric column and every text
+        column with at most 20 distinct values).
+    k : number of clusters (None: the k in `k_range` with the highest silhouette).
+    k_range : (smallest, largest) k tried when k is None, both included.
+    random_state : seed for k-means, the silhouette sample and the rule trees.
+    sample_size : at most this many customers (a fixed-seed sample) score the silhouette.
+    n_init : k-means starts per k; the best (lowest inertia) is kept.
+    categorical_weight : distance between two different categories, in standard
+        deviations of a numeric feature.
+    max_categories : most frequent values of a category kept as one-hot columns.
+    max_rule_depth : deepest decision tree tried for a cluster's rule.
+
+    Fitted attributes
+    -----------------
+    labels_ : cluster id per row (0 = largest cluster).
+    k_ : the number of clusters used.
+    k_scores_ : DataFrame indexed by k: silhouette (on the sample),
+        calinski_harabasz and inertia.
+    k_reason_ : one sentence on why this k.
+    features_ : the columns clustered on.
+    centers_ : DataFrame indexed by cluster id, the cluster centres in the
+        columns' own units (log undone), and the most common value of categories.
+    sizes_ : customers per cluster.
+    names_ : a unique name per cluster ("High spenders, recent").
+    rules_ : a readable `Condition` per cluster (savable as a segment).
+    fidelity_ : `RuleFidelity` (precision, recall) of each rule against its cluster.
+    prep_ : the fitted `FeaturePrep` transform.
+    kmeans_ : the fitted `sklearn.cluster.KMeans`.
+    """
+
+    def __init__(self, features: list[str] | None = None, k: int | None = None,
+                 k_range: tuple[int, int] = (2, 8), random_state: int = 0,
+                 sample_size: int = 10_000, n_init: int = 10,
+                 categorical_weight: float = 0.5, max_categories: int = 10,
+                 max_rule_depth: int = 3) -> None:
+        self.features = features
+        self.k = k
+        self.k_range = k_range
+        self.random_state = random_state
+        self.sample_size = sample_size
+        self.n_init = n_init
+        self.categorical_weight = categorical_weight
+        self.max_categories = max_categories
+        self.max_rule_depth = max_rule_depth
+
+    def fit(self, frame: pd.DataFrame, y: Any = None) -> CustomerClustering:
+        from threadpoolctl import threadpool_limits
+
+        features = resolve_features(frame, None if self.features is None
+                                    else list(self.features))
+        prep = fit_prep(frame, features, categorical_weight=self.categorical_weight,
+                        max_categories=self.max_categories)
+        matrix = prep.transform(frame)
+        candidates = self._candidate_ks(len(frame))
+        sample = self._sample(len(frame))
+        with threadpool_limits(limits=1):
+            fits = {k: self._kmeans(matrix, k) for k in candidates}
+            scores = pd.DataFrame([_scores(matrix, fit.labels_, fit.inertia_, sample)
+                                   for fit in fits.values()],
+                                  index=pd.Index(candidates, name="k"))
+            chosen = self.k if self.k is not None else _best_k(scores)
+            kmeans = fits[chosen]
+            order = _size_order(kmeans.labels_, chosen)
+            labels = order[kmeans.labels_]
+            centroids = np.empty_like(kmeans.cluster_centers_)
+            centroids[order] = kmeans.cluster_centers_
+            rules = cluster_rules(prep, frame, labels, chosen, max_depth=self.max_rule_depth,
+                                  random_state=self.random_state)
+
+        self.prep_: FeaturePrep = prep
+        self.kmeans_ = kmeans
+        self.label_order_: np.ndarray = order
+        self.labels_: np.ndarray = labels
+        self.k_: int = int(chosen)
+        self.k_scores_: pd.DataFrame = scores
+        self.k_reason_: str = self._reason(scores, chosen, len(sample), len(frame))
+        self.features_: list[str] = features
+        self.cluster_centers_: np.ndarray = centroids
+        self.centers_: pd.DataFrame = _centers(prep, centroids, frame, labels)
+        self.sizes_: list[int] = np.bincount(labels, minlength=chosen).tolist()
+        self.names_: list[str] = cluster_names(prep, centroids, frame, labels)
+        self.rules_: list[Condition] = [r.condition for r in rules]
+        self.fidelity_: list[RuleFidelity] = [r.fidelity for r in rules]
+        return self
+
+    def predict(self, frame: pd.DataFrame) -> np.ndarray:
+        from sklearn.utils.validation import check_is_fitted
+        from threadpoolctl import threadpool_limits
+
+        check_is_fitted(self, "kmeans_")
+        missing = [f for f in self.features_ if f not in frame.columns]
+        if missing:
+            raise DefinitionError(f"The data lacks the clustering column '{missing[0]}'; "
+                                  "predict on data with the fitted columns.",
+                                  options=list(self.features_))
+        with threadpool_limits(limits=1):
+            raw = self.kmeans_.predict(self.prep_.transform(frame))
+        result: np.ndarray = self.label_order_[raw]
+        return result
+
+    def _candidate_ks(self, n: int) -> list[int]:
+        if n < 3:
+            raise DataError(f"Clustering needs at least 3 customers; the data has {n}.")
+        if self.k is not None:
+            if not 2 <= self.k < n:
+                raise DefinitionError(
+                    f"Choose a number of clusters between 2 and {n - 1} for {n:,} customers.",
+                    options=[str(v) for v in range(2, min(n, 9))])
+            return [int(self.k)]
+        low, high = int(self.k_range[0]), min(int(self.k_range[1]), n - 1)
+        low = max(low, 2)
+        if low > high:
+            raise DefinitionError(
+                f"The range of cluster counts must fit within 2..{n - 1} for {n:,} customers.",
+                options=[f"{2}..{min(8, n - 1)}"])
+        return list(range(low, high + 1))
+
+    def _sample(self, n: int) -> np.ndarray:
+        if n <= self.sample_size:
+            return np.arange(n)
+        rng = np.random.default_rng(self.random_state)
+        return np.sort(rng.choice(n, size=self.sample_size, replace=False))
+
+    def _kmeans(self, matrix: np.ndarray, k: int) -> Any:
+        from sklearn.cluster import KMeans
+
+        return KMeans(n_clusters=k, n_init=self.n_init,
+                      random_state=self.random_state).fit(matrix)
+
+    def _reason(self, scores: pd.DataFrame, k: int, n_sample: int, n: int) -> str:
+        where = (f"on all {n:,} customers" if n_sample == n
+                 else f"on a {n_sample:,}-customer sample")
+        silhouette = scores.loc[k, "silhouette"]
+        if self.k is not None:
+            return f"k={k}: chosen by you (silhouette {silhouette:.2f} {where})"
+        ks = list(scores.index)
+        reason = (f"k={k}: highest silhouette ({silhouette:.2f}) among "
+                  f"k={ks[0]}..{ks[-1]} {where}")
+        others = scores.drop(index=k)["silhouette"].dropna()
+        if not others.empty:
+            runner_up = int(others.idxmax())
+            reason += f"; next best k={runner_up} ({others[runner_up]:.2f})"
+        return reason
+
+
+def _scores(matrix: np.ndarray, labels: np.ndarray, inertia: float,
+            sample: np.ndarray) -> dict[str, float]:
+    from sklearn.metrics import calinski_harabasz_score, silhouette_score
+
+    sampled = labels[sample]
+    distinct = len(np.unique(labels))
+    silhouette = (float(silhouette_score(matrix[sample], sampled))
+                  if 1 < len(np.unique(sampled)) < len(sample) else float("nan"))
+    harabasz = (float(calinski_harabasz_score(matrix, labels))
+                if 1 < distinct < len(labels) else float("nan"))
+    return {"silhouette": silhouette, "calinski_harabasz": harabasz, "inertia": float(inertia)}
+
+
+def _best_k(scores: pd.DataFrame) -> int:
+    silhouette = scores["silhouette"].fillna(-1.0)
+    # idxmax takes the first maximum: ties go to the smaller k.
+    return int(silhouette.idxmax())
+
+
+def _size_order(raw: np.ndarray, k: int) -> np.ndarray:
+    """Map k-means label -> id by size (largest first; ties by k-means label)."""
+    sizes = np.bincount(raw, minlength=k)
+    ranking = sorted(range(k), key=lambda c: (-sizes[c], c))
+    order = np.empty(k, dtype=np.int64)
+    for new, old in enumerate(ranking):
+        order[old] = new
+    return order
+
+
+def _centers(prep: FeaturePrep, centroids: np.ndarray, frame: pd.DataFrame,
+             labels: np.ndarray) -> pd.DataFrame:
+    k = centroids.shape[0]
+    columns: dict[str, list[Any]] = {}
+    for i, p in enumerate(prep.numeric):
+        columns[p.name] = p.inverse(centroids[:, i]).tolist()
+    for c in prep.categorical:
+        text = category_text(frame[c.name])
+        modes = []
+        for cluster in range(k):
+            counts = text[labels == cluster].value_counts()
+            ordered = sorted(counts.items(), key=lambda item: (-item[1], str(item[0])))
+            modes.append(ordered[0][0] if ordered else None)
+        columns[c.name] = modes
+    return pd.DataFrame(columns, index=pd.Index(range(k), name="cluster"))[list(prep.features)]

@@ -1,0 +1,212 @@
+"""k-means segmentation of a customer base: the engine's public clustering API.
+
+- `CustomerClustering`: the scikit-learn style estimator (in `cluster_model`,
+  loaded on first use so importing this module stays cheap for the CLI).
+- `default_features(data)`: what to cluster on when the user does not say.
+- `fit_clustering(data, features, k, random_state)`: a fitted estimator, cached
+  in `data.derived`.
+- `cluster_labels(data, features, k, random_state)`: cluster id per customer,
+  indexed like `data.customers` (what a saved `Cluster` condition evaluates to).
+- `summarise(data, model)`: a `ClusteringResult` for people and agents.
+
+Missing values of a numeric feature take the column's median, so every
+customer gets a cluster; missing categories share an all-zero encoding.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from tools.engine.cluster_prep import category_text, is_numeric_column
+from tools.engine.dataset import FREQUENCY, MONETARY, RECENCY, CustomerData
+from tools.engine.definitions import Condition
+from tools.engine.describe import describe
+from tools.engine.schema import DataKind, Role
+
+if TYPE_CHECKING:
+    from tools.engine.cluster_model import CustomerClustering
+
+__all__ = ["ClusterSummary", "ClusteringResult", "CustomerClustering", "cluster_labels",
+           "default_features", "fit_clustering", "summarise"]
+
+MAX_DEFAULT_FEATURES = 8
+# Above this rank correlation with a feature already chosen, a column adds
+# little but weight to the same direction (Income vs total spend).
+REDUNDANT_CORRELATION = 0.9
+MAX_MISSING_SHARE = 0.5
+BEHAVIOUR_ROLES = (Role.RECENCY, Role.FREQUENCY, Role.MONETARY)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "CustomerClustering":
+        from tools.engine.cluster_model import CustomerClustering
+
+        return CustomerClustering
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def default_features(data: CustomerData) -> list[str]:
+    """The columns to cluster on when the user does not choose.
+
+    A transaction log: recency_days, frequency, monetary. A customer table: its
+    recency/frequency/monetary columns, then other numeric measures with the
+    most distinct values, skipping identifiers, constants, 0/1 flags, mostly
+    missing columns and near-duplicates of a chosen column; at most 8.
+    """
+    customers = data.customers
+    if data.kind == DataKind.TRANSACTIONS:
+        return [c for c in (RECENCY, FREQUENCY, MONETARY) if c in customers.columns]
+    behaviour = [c.name for role in BEHAVIOUR_ROLES for c in data.schema.by_role(role)]
+    measures = [c.name for c in data.schema.columns if c.role == Role.MEASURE]
+    candidates = []
+    for name in dict.fromkeys(behaviour + measures):
+        if name not in customers.columns or not is_numeric_column(customers[name]):
+            continue
+        series = customers[name]
+        if series.isna().mean() > MAX_MISSING_SHARE or series.nunique(dropna=True) <= 2:
+            continue
+        candidates.append(name)
+    n_behaviour = len([c for c in candidates if c in behaviour])
+    # Behaviour columns first, then measures with more distinct values (richer signal).
+    measures_ranked = sorted(candidates[n_behaviour:],
+                             key=lambda c: -min(int(customers[c].nunique()), 50))
+    chosen: list[str] = []
+    for name in candidates[:n_behaviour] + measures_ranked:
+        if len(chosen) == MAX_DEFAULT_FEATURES:
+            break
+        if any(_rank_correlation(customers[name], customers[c]) > REDUNDANT_CORRELATION
+               for c in chosen):
+            continue
+        chosen.append(name)
+    return chosen
+
+
+def _rank_correlation(a: pd.Series, b: pd.Series) -> float:
+    value = a.astype("float64").corr(b.astype("float64"), method="spearman")
+    return 0.0 if pd.isna(value) else abs(float(value))
+
+
+def _cache_key(features: list[str] | None, k: int | None, random_state: int) -> str:
+    return "clustering:" + json.dumps({"features": features, "k": k,
+                                       "random_state": random_state})
+
+
+def fit_clustering(data: CustomerData, features: list[str] | None = None, k: int | None = None,
+                   random_state: int = 0) -> CustomerClustering:
+    """A `CustomerClustering` fitted on `data.customers`, cached per (features, k, seed).
+
+    `features=None` uses `default_features(data)`; `k=None` picks k by silhouette.
+    """
+    from tools.engine.cluster_model import CustomerClustering
+
+    chosen = list(features) if features is not None else default_features(data)
+    key = _cache_key(chosen, k, random_state)
+    model = data.derived.get(key)
+    if model is None:
+        model = CustomerClustering(features=chosen, k=k,
+                                   random_state=random_state).fit(data.customers)
+        data.derived[key] = model
+        # The same k-means run with k given explicitly: share the fit.
+        data.derived.setdefault(_cache_key(chosen, model.k_, random_state), model)
+    return model
+
+
+def cluster_labels(data: CustomerData, features: list[str], k: int,
+                   random_state: int = 0) -> pd.Series:
+    """Cluster id (0 = largest cluster) per customer, indexed like `data.customers`."""
+    key = "cluster_labels:" + json.dumps({"features": list(features), "k": k,
+                                          "random_state": random_state})
+    labels = data.derived.get(key)
+    if labels is None:
+        model = fit_clustering(data, list(features), k, random_state)
+        labels = pd.Series(model.labels_, index=data.customers.index, name="cluster",
+                           dtype="int64")
+        data.derived[key] = labels
+    return labels
+
+
+@dataclass(frozen=True)
+class ClusterSummary:
+    id: int
+    name: str
+    size: int
+    share: float
+    # Per numeric feature: the cluster's mean; per category: its most common value.
+    means: dict[str, float]
+    top_values: dict[str, str]
+    rule: Condition
+    rule_text: str
+    precision: float
+    recall: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name, "size": self.size,
+                "share": round(self.share, 4),
+                "means": {k: round(v, 4) for k, v in self.means.items()},
+                "top_values": dict(self.top_values),
+                "rule": self.rule.model_dump(mode="json"), "rule_text": self.rule_text,
+                "rule_precision": round(self.precision, 4),
+                "rule_recall": round(self.recall, 4)}
+
+
+@dataclass(frozen=True)
+class ClusteringResult:
+    k: int
+    reason: str
+    features: list[str]
+    n_customers: int
+    base_means: dict[str, float]
+    clusters: list[ClusterSummary]
+    # Per k tried: k, silhouette, calinski_harabasz, inertia.
+    scores: list[dict[str, float]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"k": self.k, "reason": self.reason, "features": list(self.features),
+                "n_customers": self.n_customers,
+                "base_means": {k: round(v, 4) for k, v in self.base_means.items()},
+                "clusters": [c.to_dict() for c in self.clusters],
+                "scores": [{k: _json_number(v) for k, v in row.items()}
+                           for row in self.scores]}
+
+
+def _json_number(value: float) -> float | int | None:
+    if isinstance(value, int | np.integer):
+        return int(value)
+    return None if np.isnan(value) else round(float(value), 4)
+
+
+def summarise(data: CustomerData, model: CustomerClustering) -> ClusteringResult:
+    """Sizes, profiles, names and rules of a clustering fitted on `data.customers`."""
+    customers = data.customers
+    labels = np.asarray(model.labels_)
+    numeric = [f for f in model.features_ if is_numeric_column(customers[f])]
+    categorical = [f for f in model.features_ if f not in numeric]
+    values = customers[numeric].apply(pd.to_numeric, errors="coerce").astype("float64")
+    base_means = {f: float(values[f].mean()) for f in numeric}
+    clusters = []
+    for cluster in range(model.k_):
+        members = labels == cluster
+        top_values = {}
+        for f in categorical:
+            counts = category_text(customers[f])[members].value_counts()
+            ordered = sorted(counts.items(), key=lambda item: (-item[1], str(item[0])))
+            if ordered:
+                top_values[f] = str(ordered[0][0])
+        fidelity = model.fidelity_[cluster]
+        clusters.append(ClusterSummary(
+            id=cluster, name=model.names_[cluster], size=int(members.sum()),
+            share=float(members.mean()),
+            means={f: float(values.loc[members, f].mean()) for f in numeric},
+            top_values=top_values, rule=model.rules_[cluster],
+            rule_text=describe(model.rules_[cluster], data),
+            precision=fidelity.precision, recall=fidelity.recall))
+    scores = [{"k": int(k), **{c: float(v) for c, v in row.items()}}
+              for k, row in model.k_scores_.iterrows()]
+    return ClusteringResult(k=model.k_, reason=model.k_reason_, features=list(model.features_),
+                            n_customers=len(customers), base_means=base_means,
+                            clusters=clusters, scores=scores)
