@@ -47,7 +47,7 @@ def profile_table(summary: dict[str, Any]) -> Table:
     for column in ("measure", "segment avg", "base avg", "index"):
         table.add_column(column, justify="left" if column == "measure" else "right")
     for measure in summary.get("measures", [])[:10]:
-        table.add_row(str(measure.get("column")), f"{measure.get('mean', 0):,}",
+        table.add_row(str(measure.get("column")), f"{measure.get('segment_mean', 0):,}",
                       f"{measure.get('base_mean', 0):,}", str(measure.get("index", "")))
     return table
 

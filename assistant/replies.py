@@ -47,7 +47,7 @@ def _profile_lines(summary: dict[str, Any]) -> list[str]:
     lines = [f"Profile of {summary.get('segment', 'the segment')}: "
              f"{summary.get('size', 0):,} customers ({_percent(summary.get('share'))})."]
     for measure in summary.get("measures", [])[:6]:
-        lines.append(f"- {measure['column']}: average {measure['mean']:,} "
+        lines.append(f"- {measure['column']}: average {measure['segment_mean']:,} "
                      f"vs {measure['base_mean']:,} overall (index {measure['index']})")
     return lines
 

@@ -282,7 +282,8 @@ class Toolkit:
         if self.library is None:
             return ToolResult("list_segments", True, {"segments": []},
                               message="No saved segments.")
-        items = [_jsonable(info) for info in self.library.list()]
+        items = [{"name": info.name, "size_when_saved": info.size, "saved_at": info.saved_at,
+                  "source": info.source, "notes": info.notes} for info in self.library.list()]
         return ToolResult("list_segments", True, {"segments": items},
                           message=f"{len(items)} saved segments.")
 
@@ -327,13 +328,6 @@ def _validation_message(exc: ValidationError) -> str:
 
 def _id_text(value: object) -> str:
     return str(value)
-
-
-def _jsonable(value: Any) -> Any:
-    to_dict = getattr(value, "to_dict", None)
-    if callable(to_dict):
-        return to_dict()
-    return value
 
 
 def _safe_export_path(folder: Path, path: str | None, fmt: str | None,
