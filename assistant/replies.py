@@ -44,8 +44,9 @@ def _rfm_lines(summary: dict[str, Any]) -> list[str]:
 
 
 def _profile_lines(summary: dict[str, Any]) -> list[str]:
+    share = _percent(summary.get("share_of_customers"))
     lines = [f"Profile of {summary.get('segment', 'the segment')}: "
-             f"{summary.get('size', 0):,} customers ({_percent(summary.get('share'))})."]
+             f"{summary.get('size', 0):,} customers ({share})."]
     for measure in summary.get("measures", [])[:6]:
         lines.append(f"- {measure['column']}: average {measure['segment_mean']:,} "
                      f"vs {measure['base_mean']:,} overall (index {measure['index']})")
