@@ -12,12 +12,16 @@ measured on the data:
   whose orders all fall on one day are left out: they show no purchase cycle.
 - Stages, checked in this order so each customer gets exactly one:
   1. **new**: first purchase within the last 1 x gap days (tenure_days <= gap);
-  2. **one-time**: a single order, placed longer ago than that (never came back);
-  3. **active**: last purchase within 1 x gap days (recency_days <= gap);
-  4. **at risk**: last purchase within 3 x gap days (recency_days <= 3 x gap);
-  5. **lapsed**: no purchase for more than 3 x gap days.
+  2. **active**: last purchase within 1 x gap days (recency_days <= gap);
+  3. **at risk**: last purchase within 3 x gap days (recency_days <= 3 x gap);
+  4. **lapsed**: no purchase for more than 3 x gap days.
   The multipliers are `LifecycleConfig` fields. A customer with a missing
   recency, frequency or tenure gets no stage (missing).
+- One-time buyers are not a stage of their own: a single order placed within
+  one gap is new (tenure equals recency), and one placed longer ago makes the
+  customer at risk or lapsed like anyone gone quiet that long. This keeps the
+  four stages of the knowledge base and its playbooks; "bought only once" is
+  the condition frequency = 1, combinable with any stage.
 
 It needs recency, frequency and tenure per customer: a transaction log always
 has them; a customer table needs those columns recognised or mapped
@@ -39,7 +43,7 @@ from tools.engine.dataset import CustomerData
 from tools.engine.errors import DataError
 from tools.engine.schema import Role
 
-STAGES: tuple[str, ...] = ("new", "active", "at risk", "lapsed", "one-time")
+STAGES: tuple[str, ...] = ("new", "active", "at risk", "lapsed")
 LIFECYCLE_ROLES = [Role.RECENCY, Role.FREQUENCY, Role.TENURE]
 
 
@@ -76,7 +80,6 @@ class LifecycleThresholds:
             f"{self.repeat_customers:,} repeat customers of the days between their first and "
             f"last purchase divided by their orders minus one). "
             f"New: first purchase in the last {self.new_within_days} days. "
-            f"One-time: a single order, placed more than {self.new_within_days} days ago. "
             f"Active: last purchase within {self.active_within_days} days. "
             f"At risk: last purchase {self.active_within_days + 1}-{self.at_risk_within_days} "
             f"days ago. Lapsed: no purchase for more than {self.at_risk_within_days} days."
@@ -123,11 +126,10 @@ def _compute_lifecycle(
     stage_index = np.select(
         [
             tenure <= thresholds.new_within_days,
-            frequency <= 1,
             recency <= thresholds.active_within_days,
             recency <= thresholds.at_risk_within_days,
         ],
-        [STAGES.index(s) for s in ("new", "one-time", "active", "at risk")],
+        [STAGES.index(s) for s in ("new", "active", "at risk")],
         default=STAGES.index("lapsed"),
     )
     unknown = np.isnan(recency) | np.isnan(frequency) | np.isnan(tenure)
