@@ -72,11 +72,11 @@ def read_table(path: Path, table: str | None = None) -> pd.DataFrame:
             except (OSError, EOFError) as exc:
                 raise DataError(f"{path.name} is a damaged gzip file; compress it again.") from exc
             inner = path.with_suffix("") if suffix == ".gz" else path
-        text = _decode(raw, path.name)
+        text, encoding = _decode(raw, path.name)
         if inner.suffix.lower() in _JSON_SUFFIXES or text.lstrip()[:1] in ("[", "{"):
             frame = _read_json_text(text, path.name)
         else:
-            frame = _read_delimited_text(text, path.name)
+            frame = _read_delimited_text(text, raw, encoding, path.name)
     return _check_rows(frame, path.name)
 
 
@@ -91,21 +91,19 @@ def _check_rows(frame: pd.DataFrame, name: str) -> pd.DataFrame:
 # Text formats -------------------------------------------------------------------------------
 
 
-def _decode(raw: bytes, name: str) -> str:
+def _decode(raw: bytes, name: str) -> tuple[str, str]:
+    """The text and the encoding that read it: UTF-8 (with or without BOM), else cp1252."""
     sample = raw[:65536]
-    if b"\x00" in sample and not (sample.startswith(b"\xff\xfe") or sample.startswith(b"\xfe\xff")):
+    utf16 = sample.startswith((b"\xff\xfe", b"\xfe\xff"))
+    if b"\x00" in sample and not utf16:
         raise DataError(f"{name} is not a text table; save it as CSV, Excel, Parquet or JSON.")
-    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return raw.decode("cp1252")
-    except UnicodeDecodeError:
-        # latin-1 maps every byte, so it is the last resort for legacy exports.
-        return raw.decode("latin-1")
+    for encoding in ("utf-16", "utf-8-sig", "cp1252") if utf16 else ("utf-8-sig", "cp1252"):
+        try:
+            return raw.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    # latin-1 maps every byte, so it is the last resort for legacy exports.
+    return raw.decode("latin-1"), "latin-1"
 
 
 def sniff_delimiter(lines: list[str]) -> str:
@@ -125,15 +123,18 @@ def sniff_delimiter(lines: list[str]) -> str:
     return best
 
 
-def _read_delimited_text(text: str, name: str) -> pd.DataFrame:
-    stripped = text.strip()
-    if not stripped:
+def _read_delimited_text(text: str, raw: bytes, encoding: str, name: str) -> pd.DataFrame:
+    sample = text[:200_000].strip().splitlines()[:50]
+    if not sample:
         raise DataError(f"{name} is empty; export the data again with its rows.")
-    sample = stripped.splitlines()[:50]
     delimiter = sniff_delimiter(sample)
+    # The C parser reads bytes faster than a Python string; UTF-16 needs the decoded text.
+    wide = encoding == "utf-16"
+    source: io.StringIO | io.BytesIO = io.StringIO(text) if wide else io.BytesIO(raw)
     try:
-        frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False,
-                            na_filter=False, skip_blank_lines=True, engine="c")
+        frame = pd.read_csv(source, sep=delimiter, encoding=None if wide else encoding,
+                            dtype=str, keep_default_na=False, na_filter=False,
+                            skip_blank_lines=True, engine="c")
     except (pd.errors.ParserError, ValueError) as exc:
         first = str(exc).splitlines()[0] if str(exc) else "unreadable rows"
         fields = f"{_DELIMITER_NAMES[delimiter]}-separated fields"

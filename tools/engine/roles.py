@@ -22,6 +22,8 @@ from tools.engine.schema import ColumnInfo, DataKind, DType, Role, Schema
 
 # Low-cardinality columns list their values; above this they are TEXT.
 MAX_CATEGORY_VALUES = 100
+# Numbers list their values only when there are this few (a 0-5 rating, a count of kids).
+MAX_NUMBER_VALUES = 20
 _ALWAYS_CATEGORY_VALUES = 20
 _CATEGORY_SHARE = 0.2
 _PERSONAL_SHARE = 0.8
@@ -132,8 +134,9 @@ def describe_column(name: str, series: pd.Series, dtype: DType, role: Role,
     counts = present.value_counts(sort=False)
     n_unique = int(len(counts))
     values: tuple[str, ...] = ()
-    if 0 < n_unique <= MAX_CATEGORY_VALUES and role not in (Role.CUSTOMER_ID, Role.ORDER_ID,
-                                                            Role.PERSONAL, Role.TEXT):
+    limit = MAX_CATEGORY_VALUES if dtype in (DType.TEXT, DType.BOOL) else MAX_NUMBER_VALUES
+    if dtype is not DType.DATE and 0 < n_unique <= limit and role not in (
+            Role.CUSTOMER_ID, Role.ORDER_ID, Role.PERSONAL, Role.TEXT):
         ordered = sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))
         values = tuple(_value_text(v) for v, _ in ordered)
     minimum = maximum = None

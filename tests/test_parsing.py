@@ -1,0 +1,261 @@
+"""Reading files and parsing real-world values (currency, missing markers, dates, flags)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tools.engine.errors import DataError
+from tools.engine.parsing import parse_column, parse_columns
+from tools.engine.reading import read_table, sniff_delimiter
+from tools.engine.schema import DType
+
+
+def strings(*values: str) -> pd.Series:
+    return pd.Series(list(values), dtype=str)
+
+
+# Numbers ------------------------------------------------------------------------------------
+
+
+def test_us_currency_strings() -> None:
+    parsed = parse_column(strings("$84,835.00 ", " $1,200.50", "$7", "-$3.25"))
+    assert parsed.dtype is DType.NUMBER
+    assert parsed.currency == "$"
+    assert parsed.values.tolist() == [84835.0, 1200.5, 7.0, -3.25]
+
+
+def test_uk_currency_with_code_and_symbol() -> None:
+    parsed = parse_column(strings("£1,234.50", "GBP 12", "£0.99"))
+    assert parsed.currency == "£"
+    assert parsed.values.tolist() == [1234.5, 12.0, 0.99]
+
+
+def test_european_decimal_comma() -> None:
+    parsed = parse_column(strings("1.234,50 €", "12,5 €", "3 €"))
+    assert parsed.dtype is DType.NUMBER
+    assert parsed.currency == "€"
+    assert parsed.values.tolist() == [1234.5, 12.5, 3.0]
+    assert parsed.note is not None and "decimal mark" in parsed.note
+
+
+def test_thousands_separators_give_integers() -> None:
+    parsed = parse_column(strings("1,000", "25", "1,234,567"))
+    assert parsed.dtype is DType.INTEGER
+    assert parsed.values.dtype == "int64"
+    assert parsed.values.tolist() == [1000, 25, 1234567]
+
+
+def test_percentages_and_accounting_negatives() -> None:
+    parsed = parse_column(strings("12%", "7.5 %", "(4.00)"))
+    assert parsed.values.tolist() == [12.0, 7.5, -4.0]
+    assert parsed.note is not None and "percent" in parsed.note
+
+
+@pytest.mark.parametrize("token", ["", "unknown", "n/a", "NA", "null", "-", "N/A", "NULL", " "])
+def test_missing_markers(token: str) -> None:
+    parsed = parse_column(strings("10", token, "30"))
+    assert parsed.dtype is DType.INTEGER
+    assert np.isnan(parsed.values.iloc[1])
+    assert parsed.values.iloc[2] == 30
+
+
+def test_missing_markers_in_text() -> None:
+    parsed = parse_column(strings("France", "Unknown", "Spain", "n/a"))
+    assert parsed.dtype is DType.TEXT
+    assert parsed.values.isna().tolist() == [False, True, False, True]
+
+
+def test_zero_padded_codes_stay_text() -> None:
+    parsed = parse_column(strings("0001", "0002", "0310"))
+    assert parsed.dtype is DType.TEXT
+    assert parsed.values.tolist() == ["0001", "0002", "0310"]
+
+
+def test_numeric_category_codes_stay_numbers() -> None:
+    parsed = parse_column(strings("1", "2", "3", "2"))
+    assert parsed.dtype is DType.INTEGER
+    assert parsed.values.tolist() == [1, 2, 3, 2]
+
+
+def test_mixed_text_and_numbers_is_text() -> None:
+    parsed = parse_column(strings("85123A", "71053", "POST"))
+    assert parsed.dtype is DType.TEXT
+    assert parsed.values.tolist() == ["85123A", "71053", "POST"]
+
+
+# Flags --------------------------------------------------------------------------------------
+
+
+def test_yes_no_flags() -> None:
+    parsed = parse_column(strings("Yes", "no", "YES", "No"))
+    assert parsed.dtype is DType.BOOL
+    assert parsed.values.tolist() == [True, False, True, False]
+
+
+def test_true_false_flags_with_missing() -> None:
+    parsed = parse_column(strings("True", "", "false"))
+    assert parsed.dtype is DType.BOOL
+    assert parsed.values.iloc[0] is True or parsed.values.iloc[0] == True  # noqa: E712
+    assert pd.isna(parsed.values.iloc[1])
+    assert not parsed.values.iloc[2]
+
+
+def test_zero_one_flags_stay_integers() -> None:
+    parsed = parse_column(strings("0", "1", "1"))
+    assert parsed.dtype is DType.INTEGER
+    assert parsed.values.tolist() == [0, 1, 1]
+
+
+# Dates --------------------------------------------------------------------------------------
+
+
+def test_day_first_dates_when_a_first_part_exceeds_12() -> None:
+    parsed = parse_column(strings("04-09-2012", "21-08-2013", "08-03-2014"))
+    assert parsed.dtype is DType.DATE
+    assert parsed.values.tolist() == [pd.Timestamp("2012-09-04"), pd.Timestamp("2013-08-21"),
+                                      pd.Timestamp("2014-03-08")]
+    assert parsed.note is not None and "day-first" in parsed.note
+
+
+def test_month_first_short_years() -> None:
+    parsed = parse_column(strings("12/1/10", "1/13/11", "2/3/11"))
+    assert parsed.dtype is DType.DATE
+    assert parsed.values.tolist() == [pd.Timestamp("2010-12-01"), pd.Timestamp("2011-01-13"),
+                                      pd.Timestamp("2011-02-03")]
+    assert parsed.note is not None and "month-first" in parsed.note
+
+
+def test_month_first_with_times() -> None:
+    parsed = parse_column(strings("12/1/2010 8:26", "1/13/2011 14:05", "12/9/2011 12:50"))
+    assert parsed.dtype is DType.DATE
+    assert parsed.values.tolist() == [pd.Timestamp("2010-12-01 08:26"),
+                                      pd.Timestamp("2011-01-13 14:05"),
+                                      pd.Timestamp("2011-12-09 12:50")]
+
+
+def test_day_first_with_times_and_seconds() -> None:
+    parsed = parse_column(strings("31/12/2010 08:26:10", "01/02/2011 14:05:00"))
+    assert parsed.values.tolist() == [pd.Timestamp("2010-12-31 08:26:10"),
+                                      pd.Timestamp("2011-02-01 14:05:00")]
+
+
+def test_ambiguous_slash_dates_are_month_first() -> None:
+    parsed = parse_column(strings("01/02/2011", "03/04/2011"))
+    assert parsed.values.tolist() == [pd.Timestamp("2011-01-02"), pd.Timestamp("2011-03-04")]
+
+
+def test_iso_dates_and_datetimes() -> None:
+    parsed = parse_column(strings("2011-12-09", "2011-12-09 12:50:00", "2010-12-01T08:26"))
+    assert parsed.dtype is DType.DATE
+    assert parsed.values.tolist() == [pd.Timestamp("2011-12-09"),
+                                      pd.Timestamp("2011-12-09 12:50"),
+                                      pd.Timestamp("2010-12-01 08:26")]
+
+
+def test_a_few_bad_dates_become_missing() -> None:
+    values = [f"2024-01-{day:02d}" for day in range(1, 29)] + ["soon"]
+    parsed = parse_column(strings(*values))
+    assert parsed.dtype is DType.DATE
+    assert int(parsed.values.isna().sum()) == 1
+    assert parsed.note is not None and "could not be read" in parsed.note
+
+
+def test_mostly_text_is_not_a_date() -> None:
+    parsed = parse_column(strings("2024-01-01", "later", "soon", "never"))
+    assert parsed.dtype is DType.TEXT
+
+
+# Whole frames -------------------------------------------------------------------------------
+
+
+def test_parse_columns_reports_types_and_currency() -> None:
+    frame = pd.DataFrame({"amount": ["£5.00", "£7.50"], "when": ["2024-01-01", "2024-01-02"],
+                          "name": ["a", "b"]}, dtype=str)
+    parsed, dtypes = parse_columns(frame)
+    assert dtypes == {"amount": DType.NUMBER, "when": DType.DATE, "name": DType.TEXT}
+    assert parsed.attrs["currency"] == "£"
+    assert pd.api.types.is_datetime64_any_dtype(parsed["when"])
+
+
+# Reading ------------------------------------------------------------------------------------
+
+
+def test_sniff_delimiter() -> None:
+    assert sniff_delimiter(["a;b;c", "1;2,5;3"]) == ";"
+    assert sniff_delimiter(["a\tb", "1\t2"]) == "\t"
+    assert sniff_delimiter(["a|b|c", "1|2|3"]) == "|"
+    assert sniff_delimiter(["a,b", "1,2"]) == ","
+    assert sniff_delimiter(["single", "1"]) == ","
+
+
+def test_semicolon_csv_with_bom_and_crlf(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    path.write_bytes("\ufeffid;city;total\r\n1;Köln;1.234,50\r\n2;Paris;12,00\r\n"
+                     .encode("utf-8"))
+    frame = read_table(path)
+    assert list(frame.columns) == ["id", "city", "total"]
+    assert frame["city"].tolist() == ["Köln", "Paris"]
+    assert frame["total"].tolist() == ["1.234,50", "12,00"]
+    parsed, _ = parse_columns(frame)
+    assert parsed["total"].tolist() == [1234.5, 12.0]
+
+
+def test_cp1252_file(tmp_path: Path) -> None:
+    path = tmp_path / "legacy.csv"
+    path.write_bytes("name,price\nCafé crème,£3.50\nThé,£2.00\n".encode("cp1252"))
+    frame = read_table(path)
+    assert frame["name"].tolist() == ["Café crème", "Thé"]
+    parsed, dtypes = parse_columns(frame)
+    assert dtypes["price"] is DType.NUMBER
+    assert parsed.attrs["currency"] == "£"
+
+
+def test_tab_and_pipe_files(tmp_path: Path) -> None:
+    tab = tmp_path / "a.tsv"
+    tab.write_text("x\ty\n1\t2\n", encoding="utf-8")
+    assert read_table(tab).columns.tolist() == ["x", "y"]
+    pipe = tmp_path / "a.txt"
+    pipe.write_text("x|y\n1|2\n", encoding="utf-8")
+    assert read_table(pipe)["y"].tolist() == ["2"]
+
+
+def test_every_column_is_read_as_text(tmp_path: Path) -> None:
+    path = tmp_path / "a.parquet"
+    pd.DataFrame({"n": [1, 2], "f": [1.5, None], "d": pd.to_datetime(["2024-01-01", None])}) \
+        .to_parquet(path)
+    frame = read_table(path)
+    assert frame["n"].tolist() == ["1", "2"]
+    assert frame["f"].tolist() == ["1.5", ""]
+    assert frame["d"].tolist() == ["2024-01-01", ""]
+
+
+def test_excel_first_sheet_by_default_and_named_sheet(tmp_path: Path) -> None:
+    path = tmp_path / "book.xlsx"
+    with pd.ExcelWriter(path) as writer:
+        pd.DataFrame({"a": [1]}).to_excel(writer, sheet_name="First", index=False)
+        pd.DataFrame({"b": [2]}).to_excel(writer, sheet_name="Second", index=False)
+    first = read_table(path)
+    assert first.columns.tolist() == ["a"]
+    assert "First" in first.attrs["note"]
+    second = read_table(path, table="second")  # sheet names match ignoring case
+    assert second["b"].tolist() == ["2"]
+
+
+def test_unreadable_excel(tmp_path: Path) -> None:
+    path = tmp_path / "broken.xlsx"
+    path.write_bytes(b"PK\x03\x04 not really a workbook")
+    with pytest.raises(DataError) as info:
+        read_table(path)
+    assert "\n" not in str(info.value) and "Excel" in str(info.value)
+
+
+def test_ragged_rows_give_a_one_line_error(tmp_path: Path) -> None:
+    path = tmp_path / "ragged.csv"
+    path.write_text("a,b\n1,2\n1,2,3,4\n", encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        read_table(path)
+    assert "\n" not in str(info.value)

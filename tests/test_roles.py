@@ -1,0 +1,154 @@
+"""Role inference from names, types and values; overrides; log vs customer table."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from tools.engine.errors import DataError
+from tools.engine.parsing import parse_columns
+from tools.engine.roles import infer_schema, name_words, parse_role
+from tools.engine.schema import DataKind, Role, Schema
+
+
+def schema_of(columns: dict[str, list[str]], overrides: dict[str, str] | None = None) -> Schema:
+    frame, dtypes = parse_columns(pd.DataFrame(columns, dtype=str))
+    return infer_schema(frame, dtypes, overrides)
+
+
+def roles(schema: Schema) -> dict[str, Role]:
+    return {c.name: c.role for c in schema.columns}
+
+
+@pytest.mark.parametrize(("name", "words"), [
+    ("CustomerID", ["customer", "id"]),
+    ("InvoiceDate", ["invoice", "date"]),
+    ("customer_id", ["customer", "id"]),
+    ("Annual Income (k$)", ["annual", "income", "k"]),
+    ("days_since_last_order", ["days", "since", "last", "order"]),
+    ("AcceptedCmp3", ["accepted", "cmp", "3"]),
+    ("HTTPStatus", ["http", "status"]),
+])
+def test_name_words(name: str, words: list[str]) -> None:
+    assert name_words(name) == words
+
+
+def test_transaction_log_roles() -> None:
+    schema = schema_of({
+        "order_id": ["A1", "A1", "A2", "A3"],
+        "client_id": ["10", "10", "11", "10"],
+        "order_date": ["2024-01-01", "2024-01-01", "2024-01-02", "2024-02-01"],
+        "qty": ["1", "2", "1", "5"],
+        "price": ["9.99", "5.00", "3.50", "1.00"],
+        "status": ["paid", "paid", "cancelled", "paid"],
+        "channel": ["web", "web", "store", "app"],
+    })
+    assert schema.kind is DataKind.TRANSACTIONS
+    assert roles(schema) == {"order_id": Role.ORDER_ID, "client_id": Role.CUSTOMER_ID,
+                             "order_date": Role.DATE, "qty": Role.QUANTITY,
+                             "price": Role.UNIT_PRICE, "status": Role.STATUS,
+                             "channel": Role.CATEGORY}
+    client = schema.column("client_id")
+    assert client is not None and "repeat" in client.reason
+
+
+def test_revenue_amount_in_a_log() -> None:
+    schema = schema_of({"ID": ["1", "1", "2"], "Date": ["2024-01-01", "2024-01-05", "2024-01-02"],
+                        "Revenue": ["$10.00", "$12.50", "$3.00"]})
+    assert schema.kind is DataKind.TRANSACTIONS
+    assert roles(schema)["Revenue"] is Role.AMOUNT
+
+
+def test_unique_ids_make_a_customer_table() -> None:
+    schema = schema_of({
+        "id": ["1", "2", "3", "4"],
+        "signup_date": ["2024-01-01", "2024-01-05", "2024-01-02", "2024-03-01"],
+        "days_since_last_order": ["5", "40", "3", "100"],
+        "num_orders": ["3", "1", "7", "2"],
+        "total_spend": ["120.5", "20", "700", "35"],
+        "gender": ["F", "M", "F", "F"],
+        "newsletter": ["Yes", "No", "No", "Yes"],
+        "vip": ["0", "1", "0", "0"],
+        "age": ["31", "45", "22", "58"],
+        "source": ["ads", "ads", "ads", "ads"],
+    })
+    assert schema.kind is DataKind.CUSTOMERS
+    assert roles(schema) == {"id": Role.CUSTOMER_ID, "signup_date": Role.DATE_ATTRIBUTE,
+                             "days_since_last_order": Role.RECENCY,
+                             "num_orders": Role.FREQUENCY, "total_spend": Role.MONETARY,
+                             "gender": Role.CATEGORY, "newsletter": Role.FLAG, "vip": Role.FLAG,
+                             "age": Role.MEASURE, "source": Role.CONSTANT}
+    gender = schema.column("gender")
+    assert gender is not None and gender.values == ("F", "M") and gender.n_unique == 2
+    assert all(c.reason for c in schema.columns)
+
+
+def test_channel_purchase_counts_are_not_frequency() -> None:
+    schema = schema_of({"ID": ["1", "2", "3"], "NumWebPurchases": ["1", "4", "2"],
+                        "MntWines": ["10", "200", "35"]})
+    assert roles(schema)["NumWebPurchases"] is Role.MEASURE
+    assert roles(schema)["MntWines"] is Role.MEASURE
+
+
+def test_high_cardinality_text_is_text() -> None:
+    descriptions = [f"product number {i}" for i in range(200)]
+    schema = schema_of({"Description": descriptions, "Size": ["S", "M", "L", "XL"] * 50})
+    assert roles(schema)["Description"] is Role.TEXT
+    assert roles(schema)["Size"] is Role.CATEGORY
+    size = schema.column("Size")
+    assert size is not None and set(size.values) == {"S", "M", "L", "XL"}
+
+
+def test_category_values_most_frequent_first() -> None:
+    schema = schema_of({"country": ["UK", "France", "UK", "Spain", "UK", "France"]})
+    country = schema.column("country")
+    assert country is not None and country.values == ("UK", "France", "Spain")
+
+
+def test_personal_data_by_name() -> None:
+    schema = schema_of({"customer_id": ["1", "2"], "First Name": ["Ann", "Bob"],
+                        "Phone": ["555 0101", "555 0102"], "Address": ["1 High St", "2 Low Rd"],
+                        "product_name": ["Mug", "Cup"]})
+    by_name = {c.name: c for c in schema.columns}
+    assert by_name["First Name"].role is Role.PERSONAL
+    assert by_name["First Name"].personal_kind == "name"
+    assert by_name["Phone"].personal_kind == "phone"
+    assert by_name["Address"].personal_kind == "address"
+    assert by_name["product_name"].role is not Role.PERSONAL
+
+
+def test_personal_data_by_value() -> None:
+    schema = schema_of({"id": ["1", "2", "3"],
+                        "contact": ["ann@example.com", "bob@example.org", "cy@example.net"],
+                        "line": ["+44 20 7946 0958", "+1 (555) 010-2030", "020 7946 0000"]})
+    by_name = {c.name: c for c in schema.columns}
+    assert by_name["contact"].role is Role.PERSONAL
+    assert by_name["contact"].personal_kind == "email"
+    assert by_name["line"].role is Role.PERSONAL
+    assert by_name["line"].personal_kind == "phone"
+    assert by_name["contact"].values == ()
+
+
+def test_override_forces_a_role() -> None:
+    columns = {"cust": ["1", "1", "2"], "d": ["2024-01-01", "2024-01-02", "2024-01-03"],
+               "Revenue": ["5", "6", "7"], "Gross": ["9", "9", "9"]}
+    schema = schema_of(columns, {"customer_id": "cust", "date": "d", "amount": "gross"})
+    assert schema.kind is DataKind.TRANSACTIONS
+    assert roles(schema)["Gross"] is Role.AMOUNT
+    assert roles(schema)["Revenue"] is not Role.AMOUNT
+
+
+def test_override_to_an_unknown_column_names_the_nearest() -> None:
+    with pytest.raises(DataError) as info:
+        schema_of({"Revenue": ["1", "2"], "Country": ["a", "b"]}, {"amount": "Revenu"})
+    assert info.value.options[0] == "Revenue"
+    assert "\n" not in str(info.value) and "--map" in str(info.value)
+
+
+def test_role_names_accept_aliases() -> None:
+    assert parse_role("amount") is Role.AMOUNT
+    assert parse_role("unit price") is Role.UNIT_PRICE
+    assert parse_role("price") is Role.UNIT_PRICE
+    assert parse_role("customer") is Role.CUSTOMER_ID
+    with pytest.raises(DataError):
+        parse_role("colour")
