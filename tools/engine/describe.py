@@ -149,7 +149,13 @@ class _Describer:
             return _money(value, self.currency)  # type: ignore[arg-type]
         return _value(value)
 
+    def _is_flag(self, column: str) -> bool:
+        info = self.data.schema.column(column) if self.data is not None else None
+        return info is not None and info.role is Role.FLAG
+
     def _compare(self, c: Compare) -> str:
+        if c.op in ("==", "!=") and c.value in (0, 1) and self._is_flag(c.column):
+            return f"{c.column} {_GENERIC[c.op]} {_value(bool(c.value))}"
         feature = self._feature(c.column)
         if feature is not None and _is_number(c.value):
             return _FEATURE_PHRASES[feature][c.op].format(v=self._feature_value(feature, c.value))

@@ -170,6 +170,9 @@ def text_operand(column: Column, value: Scalar) -> str:
     values = distinct_texts(column)
     if key in {v.casefold() for v in values}:
         return key
+    if not values:
+        raise DefinitionError(f"{column.name} has no values (every one is missing), so nothing "
+                              f"can match '{value}'; choose another column.")
     if not isinstance(value, str):
         raise DefinitionError(
             f"{column.name} is a text column: compare it with one of its values "
