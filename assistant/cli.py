@@ -1,0 +1,370 @@
+"""The `segment` command: look at data, build, check, save and export segments.
+
+Every command imports the engine inside its body, so `segment --help` never
+pays for pandas or scikit-learn. Errors a user can fix come out as one line on
+stderr with exit code 1 (see `cli_common.guarded`); usage errors exit with 2.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from assistant.cli_common import (
+    DEFAULT_WORKSPACE,
+    AsOfOpt,
+    DataArgs,
+    DataOpt,
+    JsonOpt,
+    MapOpt,
+    TableOpt,
+    WorkspaceOpt,
+    guarded,
+    library,
+    load_data,
+    named_segment,
+    print_json,
+    read_definition,
+)
+
+app = typer.Typer(
+    name="segment",
+    help="Customer segmentation for marketers: every number computed, checked and explained.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+data_app = typer.Typer(help="Look at a data file before segmenting it.", no_args_is_help=True)
+segments_app = typer.Typer(help="The saved segment library (YAML files a team can commit).",
+                           no_args_is_help=True)
+app.add_typer(data_app, name="data")
+app.add_typer(segments_app, name="segments")
+
+SegmentArg = Annotated[str, typer.Argument(
+    help="A saved segment, an RFM segment (e.g. Champions), a lifecycle stage, a YAML "
+         "definition file, or 'all'.", show_default=False)]
+
+
+def _ids(mask: Any) -> Any:
+    return mask.index[mask.to_numpy()]
+
+
+@data_app.command("inspect")
+@guarded
+def data_inspect(
+    file: Annotated[Path, typer.Argument(help="The data file.", show_default=False)],
+    as_json: JsonOpt = False,
+    maps: MapOpt = None,
+    as_of: AsOfOpt = None,
+    table: TableOpt = None,
+    workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
+) -> None:
+    """What the file holds: kind, cleaning, customers, and the role of every column."""
+    from assistant.cli_render import console, inspect_dict, render_inspect
+
+    data = load_data(DataArgs(file, maps, as_of, table, workspace))
+    if as_json:
+        print_json(inspect_dict(data))
+    else:
+        render_inspect(console(), data)
+
+
+@app.command()
+@guarded
+def rfm(
+    data_file: DataOpt,
+    as_json: JsonOpt = False,
+    maps: MapOpt = None,
+    as_of: AsOfOpt = None,
+    table: TableOpt = None,
+    workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
+) -> None:
+    """The 10 named RFM segments: size, revenue share and average behaviour."""
+    from assistant.cli_render import console, render_rfm
+    from tools.engine.rfm import rfm_summary
+
+    data = load_data(DataArgs(data_file, maps, as_of, table, workspace))
+    summaries = rfm_summary(data)
+    if as_json:
+        print_json({"as_of": data.source.as_of, "customers": data.n_customers,
+                    "segments": [s.to_dict() for s in summaries]})
+    else:
+        render_rfm(console(), summaries, data)
+
+
+@app.command()
+@guarded
+def cluster(
+    data_file: DataOpt,
+    features: Annotated[str | None, typer.Option(
+        help="Comma-separated columns to cluster on (default: chosen from the data).")] = None,
+    k: Annotated[int | None, typer.Option(
+        "--k", min=2, max=20, help="Number of clusters (default: chosen from the data).")] = None,
+    as_json: JsonOpt = False,
+    maps: MapOpt = None,
+    as_of: AsOfOpt = None,
+    table: TableOpt = None,
+    workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
+) -> None:
+    """Group customers with k-means; each group gets a name and readable rules."""
+    from assistant.cli_render import console, render_cluster
+    from assistant.cli_segments import clustering_summary
+
+    data = load_data(DataArgs(data_file, maps, as_of, table, workspace))
+    chosen = [f.strip() for f in features.split(",") if f.strip()] if features else None
+    summary = clustering_summary(data, chosen, k)
+    if as_json:
+        print_json(summary)
+    else:
+        render_cluster(console(), summary, data.source.currency)
+
+
+@app.command()
+@guarded
+def define(
+    file: Annotated[Path, typer.Argument(help="A YAML segment definition.", show_default=False)],
+    data_file: DataOpt,
+    save: Annotated[bool, typer.Option("--save", help="Also save it to the library.")] = False,
+    name: Annotated[str | None, typer.Option(
+        help="Name to save under (default: the definition's name).")] = None,
+    overwrite: Annotated[bool, typer.Option(help="Replace a saved segment of that name.")] = False,
+    as_json: JsonOpt = False,
+    maps: MapOpt = None,
+    as_of: AsOfOpt = None,
+    table: TableOpt = None,
+    workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
+) -> None:
+    """Check a YAML definition against the data: size, share and plain-English meaning."""
+    from assistant.cli_render import console, render_members
+    from assistant.cli_segments import evaluate_definition
+
+    definition = read_definition(file)
+    data = load_data(DataArgs(data_file, maps, as_of, table, workspace))
+    result = evaluate_definition(definition, data, workspace)
+    saved = None
+    if save:
+        saved = library(workspace).save(definition, size=result.size, member_ids=_ids(result.mask),
+                                         source=data.source, overwrite=overwrite, name=name)
+    if as_json:
+        print_json({**result.to_dict(), "saved": saved.name if saved else None})
+        return
+    out = console()
+    render_members(out, result.label or file.stem, result.size, data.n_customers,
+                   result.description)
+    if saved is not None:
+        out.print(f"Saved as '{saved.name}' in {saved.path}")
+
+
+@app.command()
+@guarded
+def profile(
+    segment: SegmentArg,
+    data_file: DataOpt,
+    as_json: JsonOpt = False,
+    maps: MapOpt = None,
+    as_of: AsOfOpt = None,
+    table: TableOpt = None,
+    workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
+) -> None:
+    """Who is in a segment: size, behaviour and attributes against the whole base."""
+    from assistant.cli_render import console, render_profile
+    from tools.engine.profiles import profile as profile_of
+
+    data = load_data(DataArgs(data_file, maps, as_of, table, workspace))
+    chosen = named_segment(segment, data, workspace)
+    result = profile_of(data, chosen.mask).to_dict()
+    if as_json:
+        print_json({"segment": chosen.label, **result})
+    else:
+        render_profile(console(), chosen.label, result, data.source.currency)
+
+
+@app.command()
+@guarded
+def compare(
+    a: SegmentArg,
+    b: SegmentArg,
+    data_file: DataOpt,
+    as_json: JsonOpt = False,
+    maps: MapOpt = None,
+    as_of: AsOfOpt = None,
+    table: TableOpt = None,
+    workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
+) -> None:
+    """Two segments side by side: what differs most, and how much they overlap."""
+    from assistant.cli_render import console, render_comparison
+    from tools.engine.profiles import compare as compare_masks
+    from tools.engine.profiles import overlap
+
+    data = load_data(DataArgs(data_file, maps, as_of, table, workspace))
+    first = named_segment(a, data, workspace)
+    second = named_segment(b, data, workspace)
+    comparison = compare_masks(data, first.mask, second.mask).to_dict()
+    shared = overlap(first.mask, second.mask).to_dict()
+    if as_json:
+        print_json({"a": first.label, "b": second.label, "comparison": comparison,
+                    "overlap": shared})
+    else:
+        render_comparison(console(), first.label, second.label, comparison, shared,
+                          data.source.currency)
+
+
+@app.command()
+@guarded
+def export(
+    segment: SegmentArg,
+    data_file: DataOpt,
+    out: Annotated[Path, typer.Option(
+        "--out", "-o", help="Where to write: a .csv, .parquet or .xlsx file.",
+        show_default=False)],
+    as_json: JsonOpt = False,
+    maps: MapOpt = None,
+    as_of: AsOfOpt = None,
+    table: TableOpt = None,
+    workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
+) -> None:
+    """Write a segment's customer ids and attributes to a file."""
+    from assistant.cli_common import fail
+    from assistant.cli_render import console
+    from tools.exporting import export_members
+
+    if out.resolve() == data_file.resolve():
+        fail(f"--out {out} is the data file itself: choose another file")
+    data = load_data(DataArgs(data_file, maps, as_of, table, workspace))
+    chosen = named_segment(segment, data, workspace)
+    written = export_members(data, chosen.mask, out)
+    size = int(chosen.mask.sum())
+    if as_json:
+        print_json({"segment": chosen.label, "rows": size, "path": str(written)})
+    else:
+        console().print(f"Wrote {size:,} customers of '{chosen.label}' to {written}")
+
+
+@app.command()
+@guarded
+def demo(
+    workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
+) -> None:
+    """A tour on the bundled Online Retail data: summary, RFM, a rule, a profile, clusters."""
+    from assistant.cli_demo import run_demo
+
+    run_demo(workspace)
+
+
+# ----- the library ---------------------------------------------------------------
+
+
+@segments_app.command("list")
+@guarded
+def segments_list(as_json: JsonOpt = False,
+                  workspace: WorkspaceOpt = DEFAULT_WORKSPACE) -> None:
+    """Every saved segment with its size when saved."""
+    from assistant.cli_render import console, render_library
+
+    infos = library(workspace).list()
+    if as_json:
+        print_json({"segments": infos})
+    else:
+        render_library(console(), infos)
+
+
+@segments_app.command("show")
+@guarded
+def segments_show(name: Annotated[str, typer.Argument(show_default=False)],
+                  as_json: JsonOpt = False,
+                  workspace: WorkspaceOpt = DEFAULT_WORKSPACE) -> None:
+    """A saved segment's definition, in plain English and as YAML."""
+    from assistant.cli_render import console, render_saved
+    from tools.engine.describe import describe
+
+    saved = library(workspace).show(name)
+    description = describe(saved.definition.condition)
+    if as_json:
+        print_json({"info": saved.info, "description": description,
+                    "definition": saved.definition.model_dump(mode="json")})
+        return
+    out = console()
+    render_saved(out, saved, description)
+    out.print(saved.definition.to_yaml().rstrip(), markup=False)
+
+
+@segments_app.command("save")
+@guarded
+def segments_save(
+    name: Annotated[str, typer.Argument(show_default=False)],
+    from_file: Annotated[Path, typer.Option(
+        "--from", help="The YAML definition to save.", show_default=False)],
+    data_file: DataOpt,
+    overwrite: Annotated[bool, typer.Option(help="Replace a saved segment of that name.")] = False,
+    as_json: JsonOpt = False,
+    maps: MapOpt = None,
+    as_of: AsOfOpt = None,
+    table: TableOpt = None,
+    workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
+) -> None:
+    """Save a definition under NAME, with its members today."""
+    from assistant.cli_render import console, render_members
+    from assistant.cli_segments import evaluate_definition
+
+    definition = read_definition(from_file)
+    data = load_data(DataArgs(data_file, maps, as_of, table, workspace))
+    result = evaluate_definition(definition, data, workspace)
+    info = library(workspace).save(definition, size=result.size, member_ids=_ids(result.mask),
+                                   source=data.source, overwrite=overwrite, name=name)
+    if as_json:
+        print_json({**result.to_dict(), "saved": info.name, "path": str(info.path)})
+        return
+    out = console()
+    render_members(out, info.name, result.size, data.n_customers, result.description)
+    out.print(f"Saved in {info.path}")
+
+
+@segments_app.command("refresh")
+@guarded
+def segments_refresh(
+    name: Annotated[str, typer.Argument(show_default=False)],
+    data_file: DataOpt,
+    as_json: JsonOpt = False,
+    maps: MapOpt = None,
+    as_of: AsOfOpt = None,
+    table: TableOpt = None,
+    workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
+) -> None:
+    """Re-run a saved segment on (new) data: who joined and who left since last time."""
+    from assistant.cli_render import console, render_refresh
+    from assistant.cli_segments import evaluate_definition
+
+    lib = library(workspace)
+    definition = lib.definition(name)
+    data = load_data(DataArgs(data_file, maps, as_of, table, workspace))
+    result = evaluate_definition(definition, data, workspace)
+    report = lib.refresh(name, _ids(result.mask), source=data.source)
+    if as_json:
+        print_json(report.to_dict())
+    else:
+        render_refresh(console(), report)
+
+
+@segments_app.command("delete")
+@guarded
+def segments_delete(name: Annotated[str, typer.Argument(show_default=False)],
+                    as_json: JsonOpt = False,
+                    workspace: WorkspaceOpt = DEFAULT_WORKSPACE) -> None:
+    """Remove a saved segment and its member snapshot."""
+    from assistant.cli_render import console
+
+    info = library(workspace).delete(name)
+    if as_json:
+        print_json({"deleted": info.name, "path": str(info.path)})
+    else:
+        console().print(f"Deleted '{info.name}' ({info.path})")
+
+
+def main() -> None:
+    app(prog_name="segment")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,331 @@
+"""What every `segment` command shares: options, the error boundary, loading, lookups.
+
+Only the standard library, typer and rich are imported at module level, so
+`segment --help` starts in a tenth of a second; the engine (pandas) is imported
+inside the functions that need it.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import re
+import sys
+import traceback
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, is_dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, ParamSpec, TypeVar
+
+import typer
+from typer.exceptions import TyperException
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from tools.engine.dataset import CustomerData
+    from tools.engine.definitions import Condition, SegmentDefinition
+    from tools.library import SegmentLibrary
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+DEFAULT_WORKSPACE = Path(".segment")
+_MAX_OPTIONS = 8
+
+
+def _parse_as_of(value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date: write it as YYYY-MM-DD") from None
+    return value
+
+
+def _parse_maps(values: list[str] | None) -> list[str] | None:
+    for value in values or []:
+        role, sep, column = value.partition("=")
+        if not sep or not role.strip() or not column.strip():
+            raise typer.BadParameter(f"{value!r}: write it as ROLE=COLUMN, e.g. amount=Revenue")
+    return values
+
+
+DataOpt = Annotated[Path, typer.Option(
+    "--data", "-d", help="Customer data: a transaction log or a customer table "
+    "(CSV/TSV, gzipped CSV, Excel, Parquet, JSON).", show_default=False)]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+MapOpt = Annotated[list[str] | None, typer.Option(
+    "--map", metavar="ROLE=COLUMN", callback=_parse_maps,
+    help="Use COLUMN for ROLE (repeatable), e.g. --map amount=Revenue --map customer_id=Client.")]
+AsOfOpt = Annotated[str | None, typer.Option(
+    "--as-of", metavar="YYYY-MM-DD", callback=_parse_as_of,
+    help="Reference date for recency (default: the day after the last purchase).")]
+TableOpt = Annotated[str | None, typer.Option(
+    "--table", help="Sheet or table to read, for workbooks and databases.")]
+WorkspaceOpt = Annotated[Path, typer.Option(
+    "--workspace", envvar="SEGMENT_WORKSPACE",
+    help="Folder for saved segments and the load cache.")]
+
+
+@dataclass(frozen=True)
+class DataArgs:
+    """The options that say which data to load and how."""
+
+    path: Path
+    mapping: list[str] | None
+    as_of: str | None
+    table: str | None
+    workspace: Path
+
+
+# ----- the error boundary ------------------------------------------------------
+
+
+def fail(message: str, options: list[str] | None = None, code: int = 1) -> NoReturn:
+    """One line on stderr, then exit; `options` are appended unless the message names them."""
+    line = " ".join(str(message).split())
+    shown = [o for o in (options or []) if o][:_MAX_OPTIONS]
+    if shown and not any(o in line for o in shown):
+        line += f" (options: {', '.join(shown)})"
+    sys.stderr.write(f"error: {line}\n")
+    sys.stderr.flush()
+    raise typer.Exit(code)
+
+
+def _report(exc: BaseException) -> NoReturn:
+    from tools.engine.errors import EngineError
+
+    if isinstance(exc, EngineError):
+        fail(exc.message, exc.options)
+    if isinstance(exc, FileNotFoundError):
+        fail(f"file not found: {exc.filename or exc}")
+    if isinstance(exc, IsADirectoryError):
+        fail(f"{exc.filename} is a folder: give a file")
+    if isinstance(exc, PermissionError):
+        fail(f"no permission to use {exc.filename}")
+    if isinstance(exc, OSError):
+        fail(f"cannot use {exc.filename or 'the file'}: {exc.strerror or exc}")
+    if os.environ.get("SEGMENT_DEBUG") == "1":
+        raise exc
+    detail = str(exc).splitlines()[0] if str(exc) else ""
+    fail(f"unexpected problem ({type(exc).__name__}{': ' + detail if detail else ''}); "
+         "rerun with SEGMENT_DEBUG=1 for details")
+
+
+def guarded(func: Callable[P, R]) -> Callable[P, R]:
+    """Turn user and data errors into one line on stderr and exit code 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except (typer.Exit, typer.Abort, TyperException):
+            raise
+        except KeyboardInterrupt:
+            sys.stderr.write("error: interrupted\n")
+            raise typer.Exit(130) from None
+        except Exception as exc:
+            if os.environ.get("SEGMENT_DEBUG") == "1":
+                traceback.print_exc()
+            _report(exc)
+
+    return wrapper
+
+
+# ----- output ------------------------------------------------------------------
+
+
+def jsonable(value: Any) -> Any:
+    """Results as plain JSON data: dataclasses, pydantic models, numpy and dates included."""
+    if hasattr(value, "to_dict") and callable(value.to_dict):
+        return jsonable(value.to_dict())
+    if hasattr(value, "model_dump") and callable(value.model_dump):
+        return jsonable(value.model_dump(mode="json"))
+    if is_dataclass(value) and not isinstance(value, type):
+        return jsonable(asdict(value))
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [jsonable(v) for v in value]
+    if isinstance(value, Path):
+        return str(value)
+    if hasattr(value, "isoformat"):
+        text = value.isoformat()
+        return text[:10] if text.endswith("T00:00:00") else text
+    if hasattr(value, "item") and callable(value.item):  # numpy scalars
+        return value.item()
+    if isinstance(value, float) and value != value:  # NaN
+        return None
+    return value
+
+
+def print_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(jsonable(value), indent=2, ensure_ascii=False) + "\n")
+
+
+# ----- loading -----------------------------------------------------------------
+
+
+def _check_file(path: Path) -> None:
+    if not path.exists():
+        fail(f"file not found: {path}")
+    if path.is_dir():
+        fail(f"{path} is a folder: give a data file")
+    if path.stat().st_size == 0:
+        fail(f"{path} is empty: give a file with a header row and at least one customer")
+
+
+def _mapping(values: list[str] | None) -> dict[str, str] | None:
+    if not values:
+        return None
+    from tools.engine.schema import Role
+
+    roles = [r.value for r in Role]
+    mapping: dict[str, str] = {}
+    for value in values:
+        role, _, column = value.partition("=")
+        key = role.strip().lower().replace("-", "_").replace(" ", "_")
+        if key not in roles:
+            from tools.engine.errors import DataError
+
+            raise DataError(f"--map {value}: {role.strip()!r} is not a role; "
+                            f"use one of {', '.join(roles)}", nearest(role, roles) or roles)
+        mapping[key] = column.strip()
+    return mapping
+
+
+def load_data(args: DataArgs) -> CustomerData:
+    """Load with the workspace cache, after checks that give plain one-line errors."""
+    from tools.engine.loading import load_customer_data
+
+    _check_file(args.path)
+    cache = args.workspace / "cache"
+    cache.mkdir(parents=True, exist_ok=True)
+    return load_customer_data(
+        args.path, table=args.table, mapping=_mapping(args.mapping),
+        as_of=date.fromisoformat(args.as_of) if args.as_of else None, cache_dir=cache)
+
+
+def nearest(word: str, candidates: list[str], n: int = 3) -> list[str]:
+    try:
+        from tools.engine.matching import nearest as engine_nearest
+    except ImportError:
+        import difflib
+
+        lowered = {c.lower(): c for c in candidates}
+        return [lowered[m] for m in difflib.get_close_matches(word.lower(), list(lowered), n)]
+    return list(engine_nearest(word, candidates, n))
+
+
+def library(workspace: Path) -> SegmentLibrary:
+    from tools.library import SegmentLibrary
+
+    return SegmentLibrary(workspace)
+
+
+# ----- definitions and named segments --------------------------------------------
+
+
+def read_definition(path: Path) -> SegmentDefinition:
+    """A definition from a YAML file; a bare condition (with `type:`) is accepted too."""
+    import yaml
+    from pydantic import ValidationError
+
+    from tools.engine.definitions import SegmentDefinition
+    from tools.engine.errors import DefinitionError
+
+    _check_file(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise DefinitionError(f"{path} is not a text file: give a YAML definition") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        raise DefinitionError(f"{path} is not valid YAML{where}: check the indentation "
+                              "and quotes") from None
+    if isinstance(raw, dict) and "condition" not in raw and "type" in raw:
+        raw = {"condition": raw}
+    if not isinstance(raw, dict):
+        raise DefinitionError(f"{path} does not hold a segment definition: it needs a "
+                              "`condition:` (see docs/CLI.md)")
+    try:
+        return SegmentDefinition.from_data(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = ".".join(str(p) for p in first.get("loc", ()))
+        msg = str(first.get("msg", "invalid")).removeprefix("Value error, ")
+        raise DefinitionError(f"{path}: {loc or 'definition'}: {msg}") from None
+
+
+@dataclass
+class NamedSegment:
+    """A segment named on the command line, resolved against the data."""
+
+    label: str
+    kind: str  # "saved", "rfm", "lifecycle", "file", "all"
+    condition: Condition | None
+    mask: pd.Series
+
+
+def _normal(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def _rfm_names() -> list[str]:
+    from tools.engine.rfm_scheme import default_scheme
+
+    return default_scheme().segment_names()
+
+
+def _lifecycle_stages() -> list[str]:
+    try:
+        from tools.engine.lifecycle import STAGES
+    except ImportError:
+        return []
+    return list(STAGES)
+
+
+def named_segment(name: str, data: CustomerData, workspace: Path) -> NamedSegment:
+    """A saved segment, an RFM segment, a lifecycle stage, a YAML file, or "all"."""
+    import pandas as pd
+
+    from tools.engine.definitions import Lifecycle, RfmSegment
+    from tools.engine.errors import SegmentNotFound
+    from tools.engine.evaluate import evaluate
+
+    lib = library(workspace)
+    resolve = lib.resolver()
+    if name.strip().lower() in {"all", "everyone", "all customers"}:
+        return NamedSegment("all customers", "all", None,
+                            pd.Series(True, index=data.customers.index, dtype=bool))
+    condition: Condition | None = None
+    label, kind = name, ""
+    if lib.exists(name):
+        definition = lib.definition(name)
+        condition, label, kind = definition.condition, definition.name or name, "saved"
+    elif name.endswith((".yaml", ".yml")) and Path(name).is_file():
+        definition = read_definition(Path(name))
+        condition, label, kind = definition.condition, definition.name or Path(name).stem, "file"
+    else:
+        rfm = {_normal(n): n for n in _rfm_names()}
+        stages = {_normal(s): s for s in _lifecycle_stages()}
+        if _normal(name) in rfm:
+            label, kind = rfm[_normal(name)], "rfm"
+            condition = RfmSegment(segments=[label])
+        elif _normal(name) in stages:
+            label, kind = stages[_normal(name)], "lifecycle"
+            condition = Lifecycle(stages=[label])
+    if condition is None:
+        known = lib.names() + _rfm_names() + _lifecycle_stages()
+        options = nearest(name, known)
+        hint = f"; did you mean {', '.join(repr(o) for o in options)}?" if options else ""
+        raise SegmentNotFound(
+            f"no segment named {name!r}: give a saved segment, an RFM segment or a YAML "
+            f"file{hint}", options or _rfm_names())
+    mask = evaluate(condition, data, resolve=resolve)
+    return NamedSegment(label, kind, condition, mask)
