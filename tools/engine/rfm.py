@@ -57,11 +57,22 @@ def ntile_scores(
 
     Missing values (NaN) sort first, i.e. into the lowest bucket, in either direction.
     """
-    key = np.asarray(values, dtype="float64")
-    key = -key if descending else key.copy()
+    return _ntile(np.asarray(values, dtype="float64"), id_order(ids), descending, buckets)
+
+
+def id_order(ids: pd.Index | np.ndarray) -> np.ndarray:
+    """Row positions sorted by customer id ascending (integers, or text in text order)."""
+    index = pd.Index(ids)
+    if index.is_monotonic_increasing:
+        return np.arange(len(index))
+    return np.asarray(index.argsort(), dtype=np.int64)
+
+
+def _ntile(values: np.ndarray, by_id: np.ndarray, descending: bool, buckets: int) -> np.ndarray:
+    key = -values if descending else values.copy()
     key[np.isnan(key)] = -np.inf
-    id_rank, _ = pd.factorize(pd.Index(ids), sort=True)
-    order = np.lexsort((id_rank, key))
+    # A stable sort of rows already in id order breaks ties by id (cheaper than lexsort).
+    order = by_id[np.argsort(key[by_id], kind="stable")]
     scores = np.empty(len(key), dtype=np.int64)
     scores[order] = ntile_buckets(len(key), buckets)
     return scores
@@ -90,22 +101,20 @@ def rfm_table(data: CustomerData, scheme: RfmScheme | None = None) -> pd.DataFra
 def _compute_rfm(data: CustomerData, scheme: RfmScheme) -> pd.DataFrame:
     columns = rfm_columns(data)
     frame = data.customers
-    ids = frame.index
-    r = ntile_scores(float_values(frame[columns[Role.RECENCY]]), ids, descending=True)
-    f = ntile_scores(float_values(frame[columns[Role.FREQUENCY]]), ids)
-    m = ntile_scores(float_values(frame[columns[Role.MONETARY]]), ids)
-    names = np.array(scheme.segment_names(), dtype=object)
-    segment = names[scheme.cell_lookup()[r - 1, f - 1]]
-    cell = (r * 100 + f * 10 + m).astype(str)
+    by_id = id_order(frame.index)
+    r, f, m = (
+        _ntile(float_values(frame[columns[role]]), by_id, role is Role.RECENCY, 5)
+        for role in RFM_ROLES
+    )
+    # Labels by position in small lookup arrays: no per-customer string formatting.
+    segment_names = pd.array(scheme.segment_names(), dtype="str")
+    cell_names = pd.array([f"{a}{b}{c}" for a in SCORES for b in SCORES for c in SCORES],
+                          dtype="str")
+    segment = segment_names.take(scheme.cell_lookup()[r - 1, f - 1])
+    cell = cell_names.take((r - 1) * 25 + (f - 1) * 5 + (m - 1))
     return pd.DataFrame(
-        {
-            "r_score": r,
-            "f_score": f,
-            "m_score": m,
-            "rfm_cell": pd.array(cell, dtype="str"),
-            "rfm_segment": pd.array(segment, dtype="str"),
-        },
-        index=ids,
+        {"r_score": r, "f_score": f, "m_score": m, "rfm_cell": cell, "rfm_segment": segment},
+        index=frame.index,
     )
 
 
@@ -169,9 +178,9 @@ def rfm_summary(data: CustomerData, scheme: RfmScheme | None = None) -> list[Rfm
     return summaries
 
 
-def rfm_grid(data: CustomerData, scheme: RfmScheme | None = None) -> pd.DataFrame:
+def rfm_grid(data: CustomerData) -> pd.DataFrame:
     """Customer counts per R x F cell: rows R 5..1 (top = most recent), columns F 1..5."""
-    table = rfm_table(data, scheme)
+    table = rfm_table(data)
     cell = (table["r_score"].to_numpy() - 1) * 5 + (table["f_score"].to_numpy() - 1)
     counts = np.bincount(cell, minlength=25).reshape(5, 5)[::-1]
     return pd.DataFrame(
