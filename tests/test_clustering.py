@@ -246,3 +246,16 @@ def test_summary_is_json_ready() -> None:
     assert payload["base_means"]["spend"] == pytest.approx(data.customers["spend"].mean(),
                                                            rel=1e-3)
     assert len(payload["scores"]) == 7
+
+
+def test_shared_distance_silhouette_matches_scikit_learn() -> None:
+    from sklearn.metrics import silhouette_score
+
+    from tools.engine.cluster_model import silhouette_scores
+
+    rng = np.random.default_rng(4)
+    points = rng.normal(size=(400, 3))
+    labelings = [rng.integers(0, k, 400) for k in (2, 5)]
+    labelings.append(np.r_[np.zeros(399, dtype=int), [1]])  # a singleton cluster scores 0
+    ours = silhouette_scores(points, labelings)
+    assert ours == pytest.approx([silhouette_score(points, lab) for lab in labelings], abs=1e-9)

@@ -1,13 +1,13 @@
 """Readable rules for clusters, so a cluster can be explained and saved as a segment.
 
 k-means clusters are regions of a transformed space nobody can read. For each
-cluster a shallow decision tree (one cluster against the rest, depth 1 to
-`max_depth`, the shallowest that fits well) is grown on the features in their
-own units; the leaves it gives to the cluster become an `Or` of `And`s of
-`Compare` / `In` / `NotIn` conditions. Split points are moved to the roundest
-number that splits the customers the same way (40 rather than 40.5), so the
-rule selects exactly the customers the tree does. `RuleFidelity` says how well
-the rule matches the cluster (precision and recall).
+cluster a shallow decision tree (one cluster against the rest) is grown on the
+features in their own units, at depths 1 to `max_depth`; the shallowest that
+fits nearly as well as the best wins. The leaves it gives to the cluster become
+an `Or` of `And`s of `Compare` / `In` / `NotIn` conditions. Split points are
+moved to the roundest number that splits the customers the same way (40 rather
+than 40.5), so the rule selects exactly the customers the tree does.
+`RuleFidelity` says how well the rule matches the cluster (precision, recall).
 
 Customers with a missing value were placed by the column's median; a saved
 rule evaluated on the raw data leaves them out of comparisons on that column.
@@ -25,7 +25,7 @@ from tools.engine.cluster_prep import FeaturePrep
 from tools.engine.definitions import And, Compare, Condition, In, NotIn, Or, conjunction
 
 GOOD_F1 = 0.9  # stop deepening the tree once the rule fits this well
-DEEPER_GAIN = 0.02  # a deeper (longer) rule must fit at least this much better
+DEEPER_GAIN = 0.05  # a deeper (longer) rule must fit this much better than a shallower
 Split = tuple[int, bool, float]  # (matrix column, True for "> threshold" else "<=", threshold)
 
 
@@ -70,17 +70,17 @@ def cluster_rules(prep: FeaturePrep, frame: pd.DataFrame, labels: np.ndarray, k:
     rules = []
     for cluster in range(k):
         members = labels == cluster
-        best: tuple[list[list[Split]], RuleFidelity, int] | None = None
+        tried: list[tuple[list[list[Split]], RuleFidelity, int]] = []
         for depth in range(1, max(1, max_depth) + 1):
             tree = DecisionTreeClassifier(max_depth=depth, min_samples_leaf=min_leaf,
                                           random_state=random_state).fit(matrix, members)
             paths = _cluster_paths(tree.tree_, list(tree.classes_))
-            fidelity = measure_fidelity(_select(paths, matrix), members)
-            if best is None or fidelity.f1 > best[1].f1 + DEEPER_GAIN:
-                best = (paths, fidelity, depth)
-            if best[1].f1 >= GOOD_F1:
+            tried.append((paths, measure_fidelity(_select(paths, matrix), members), depth))
+            if tried[-1][1].f1 >= GOOD_F1:
                 break
-        assert best is not None
+        top = max(f.f1 for _, f, _ in tried)
+        # The shortest rule that fits nearly as well as the best one.
+        best = next(t for t in tried if t[1].f1 >= top - DEEPER_GAIN)
         condition = _to_condition(best[0], matrix, columns)
         rules.append(ClusterRule(condition, best[1], best[2]))
     return rules
