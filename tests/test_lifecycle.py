@@ -125,3 +125,16 @@ def test_thresholds_from_arrays_round_half_up() -> None:
     assert thresholds.median_gap_days == 10.5
     assert thresholds.typical_gap_days == 11
     assert thresholds.at_risk_within_days == 33
+
+
+def test_customer_table_with_behaviour_roles_gets_stages() -> None:
+    frame = pd.DataFrame({"DaysSinceLast": [5, 30, 100], "Orders": [3, 2, 4],
+                          "DaysSinceFirst": [25, 50, 190]}, index=["a", "b", "c"])
+    schema = Schema(DataKind.CUSTOMERS, (
+        ColumnInfo("DaysSinceLast", Role.RECENCY, DType.INTEGER),
+        ColumnInfo("Orders", Role.FREQUENCY, DType.INTEGER),
+        ColumnInfo("DaysSinceFirst", Role.TENURE, DType.INTEGER)))
+    data = CustomerData(frame, schema, SourceInfo("t", DataKind.CUSTOMERS, 3, schema))
+    table, thresholds = lifecycle_table(data)
+    assert thresholds.typical_gap_days == 20
+    assert table["stage"].tolist() == ["active", "at risk", "lapsed"]

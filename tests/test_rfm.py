@@ -271,3 +271,33 @@ def test_four_hundred_thousand_customers_score_quickly() -> None:
     assert len(table) == n
     assert table["r_score"].value_counts().tolist() == [80_000] * 5
     assert elapsed < 3.0, f"RFM on 400k customers took {elapsed:.2f}s"
+
+
+def _groups(cuts: list[bool]) -> list[list[int]]:
+    """Split 1..5 into runs, cutting after score i where cuts[i - 1] is true."""
+    groups: list[list[int]] = [[1]]
+    for score, cut in zip(SCORES[1:], cuts, strict=True):
+        if cut:
+            groups.append([score])
+        else:
+            groups[-1].append(score)
+    return groups
+
+
+@settings(max_examples=40, deadline=None)
+@given(r_cuts=st.lists(st.booleans(), min_size=4, max_size=4),
+       f_cuts=st.lists(st.booleans(), min_size=4, max_size=4),
+       dropped=st.integers(min_value=0, max_value=24))
+def test_any_grid_partition_is_valid_and_any_missing_rule_is_caught(
+    r_cuts: list[bool], f_cuts: list[bool], dropped: int
+) -> None:
+    rules = [RfmSegmentRule(name=f"R{r[0]}-{r[-1]} F{f[0]}-{f[-1]}", r=r, f=f)
+             for r in _groups(r_cuts) for f in _groups(f_cuts)]
+    scheme = RfmScheme(name="grid", segments=rules)
+    assert RfmScheme.from_yaml(scheme.to_yaml()) == scheme
+    assert sorted(np.bincount(scheme.cell_lookup().ravel())) == sorted(
+        len(rule.r) * len(rule.f) for rule in rules)
+    missing = rules[dropped % len(rules)]
+    with pytest.raises(DefinitionError, match=f"R{missing.r[0]}F{missing.f[0]}"):
+        RfmScheme.from_data({"segments": [rule.model_dump() for rule in rules
+                                          if rule is not missing]})
