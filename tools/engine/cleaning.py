@@ -21,6 +21,8 @@ from tools.engine.schema import DType, Role, Schema
 
 AMOUNT_COLUMN = "amount"
 CUSTOMER_ID_COLUMN = "customer_id"
+# Online Retail marks a cancellation by a "C" before the invoice number (C536379).
+_CANCELLED_ORDER = r"[Cc][-_ ]?\d"
 _CANCELLED_STATUS = r"(?i)cancel|refund|return|void|reversed|chargeback"
 
 
@@ -64,8 +66,11 @@ def clean_transactions(df: pd.DataFrame, schema: Schema) -> tuple[pd.DataFrame,
     cancelled = pd.Series(False, index=frame.index)
     order_info = schema.first(Role.ORDER_ID)
     if order_info is not None:
-        cancelled |= frame[order_info.name].astype(str).str.strip().str.upper().str.startswith(
-            "C").fillna(False).astype(bool)
+        orders = frame[order_info.name].astype(str).str.strip()
+        marked = orders.str.match(_CANCELLED_ORDER).fillna(False).astype(bool)
+        # When every order id starts that way it is the shop's prefix, not a cancellation mark.
+        if not marked.all():
+            cancelled |= marked
     status_info = schema.first(Role.STATUS)
     if status_info is not None:
         cancelled |= frame[status_info.name].astype(str).str.contains(

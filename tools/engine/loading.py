@@ -103,7 +103,11 @@ def _load(path: Path, table: str | None, mapping: dict[str, str] | None,
     warnings: list[str] = []
     if raw.attrs.get("note", "").startswith(("sheet", "table")):
         warnings.append(f"Read {raw.attrs['note']}.")
-    warnings.extend(parsed.attrs.get("notes", []))
+    if raw.attrs.get("warning"):
+        warnings.append(raw.attrs["warning"])
+    id_info = raw_schema.first(Role.CUSTOMER_ID)
+    warnings.extend(f"{column}: {note}" for column, note in parsed.attrs["notes"].items()
+                    if id_info is None or column != id_info.name)
     currency = parsed.attrs.get("currency") or _currency_from_names(raw_schema)
     if raw_schema.kind is DataKind.TRANSACTIONS:
         kept, steps = clean_transactions(parsed, raw_schema)

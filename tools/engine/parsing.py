@@ -8,8 +8,8 @@ every value fits, and only a date when nearly every value does (the rest
 become missing dates, which cleaning then reports).
 
 `parse_columns` also leaves two notes in `frame.attrs`: "currency" (the symbol
-seen most in money columns) and "notes" (how ambiguous columns were read, e.g.
-"Dt_Customer: dates read day-first").
+seen most in money columns) and "notes" (column -> how an ambiguous column was
+read, e.g. {"Dt_Customer": "dates read day-first ..."}).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ _CURRENCY_PATTERN = r"[$£€¥₹]|\b(?:USD|GBP|EUR|JPY|INR|CHF|CAD|AUD)\b"
 _CURRENCY_CODES = {"USD": "$", "GBP": "£", "EUR": "€", "JPY": "¥", "INR": "₹", "CAD": "$",
                    "AUD": "$", "CHF": "CHF"}
 _INTEGER = r"[-+]?\d+"
-_US_NUMBER = r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?"
+_US_NUMBER = r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?(?:[eE][-+]?\d+)?"
 _EU_NUMBER = r"[-+]?(?:\d{1,3}(?:\.\d{3})+|\d+)?(?:,\d+)?"
 _ISO_DATE = (r"\d{4}-\d{1,2}-\d{1,2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
              r"(?:Z|[+-]\d{2}:?\d{2})?")
@@ -55,7 +55,7 @@ def parse_columns(df: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, DType]]:
     columns: dict[str, pd.Series] = {}
     dtypes: dict[str, DType] = {}
     currencies: Counter[str] = Counter()
-    notes: list[str] = []
+    notes: dict[str, str] = {}
     for name in df.columns:
         parsed = parse_column(df[name])
         columns[name] = parsed.values
@@ -63,7 +63,7 @@ def parse_columns(df: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, DType]]:
         if parsed.currency:
             currencies[parsed.currency] += 1
         if parsed.note:
-            notes.append(f"{name}: {parsed.note}")
+            notes[str(name)] = parsed.note
     frame = pd.DataFrame(columns, index=df.index)
     frame.attrs.update(df.attrs)
     frame.attrs["currency"] = currencies.most_common(1)[0][0] if currencies else None

@@ -4,7 +4,8 @@ Every column comes back as text so that `parsing.py` alone decides what a
 value means (a currency string, a day-first date, a missing marker). The
 format is recognised from the file's first bytes before its extension, so a
 CSV saved as `.txt` or an Excel workbook renamed `.dat` still loads.
-`df.attrs["note"]` says which sheet or table was used when there was a choice.
+`df.attrs["note"]` says which sheet or table was used when there was a choice, and
+`df.attrs["warning"]` that a table name was given for a file that has only one.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from tools.engine.errors import DataError
@@ -44,7 +46,10 @@ def read_table(path: Path, table: str | None = None) -> pd.DataFrame:
     """
     path = Path(path)
     if not path.exists():
-        raise DataError(f"File not found: {path}; check the path and try again.")
+        siblings = _nearby_files(path)
+        hint = f" (did you mean {' or '.join(siblings)}?)" if siblings else ""
+        raise DataError(f"File not found: {path}{hint}; check the path and try again.",
+                        options=siblings)
     if path.is_dir():
         raise DataError(f"{path} is a folder; give the path of a data file inside it.")
     if path.stat().st_size == 0:
@@ -59,7 +64,7 @@ def read_table(path: Path, table: str | None = None) -> pd.DataFrame:
     elif head.startswith(_ZIP_MAGIC) or suffix in _EXCEL_SUFFIXES:
         frame = _read_excel(path, table)
     elif head.startswith(_PARQUET_MAGIC) or suffix in {".parquet", ".pq"}:
-        frame = _read_parquet(path)
+        frame = _single_table(_read_parquet(path), path.name, table)
     elif suffix == ".xls":
         raise DataError(f"{path.name} is an old .xls workbook; save it as .xlsx or CSV "
                         "and load that.")
@@ -77,7 +82,27 @@ def read_table(path: Path, table: str | None = None) -> pd.DataFrame:
             frame = _read_json_text(text, path.name)
         else:
             frame = _read_delimited_text(text, raw, encoding, path.name)
+        frame = _single_table(frame, path.name, table)
     return _check_rows(frame, path.name)
+
+
+def _nearby_files(path: Path) -> list[str]:
+    from tools.engine.matching import nearest
+
+    folder = path.parent if path.parent.is_dir() else None
+    if folder is None:
+        return []
+    try:
+        names = sorted(p.name for p in folder.iterdir() if p.is_file())[:500]
+    except OSError:
+        return []
+    return nearest(path.name, names)
+
+
+def _single_table(frame: pd.DataFrame, name: str, table: str | None) -> pd.DataFrame:
+    if table is not None:
+        frame.attrs["warning"] = f"--table {table} ignored: {name} holds a single table."
+    return frame
 
 
 def _check_rows(frame: pd.DataFrame, name: str) -> pd.DataFrame:
@@ -95,7 +120,8 @@ def _decode(raw: bytes, name: str) -> tuple[str, str]:
     """The text and the encoding that read it: UTF-8 (with or without BOM), else cp1252."""
     sample = raw[:65536]
     utf16 = sample.startswith((b"\xff\xfe", b"\xfe\xff"))
-    if b"\x00" in sample and not utf16:
+    control = sum(1 for byte in sample if byte < 32 and byte not in (9, 10, 13))
+    if not utf16 and (b"\x00" in sample or control > len(sample) // 100):
         raise DataError(f"{name} is not a text table; save it as CSV, Excel, Parquet or JSON.")
     for encoding in ("utf-16", "utf-8-sig", "cp1252") if utf16 else ("utf-8-sig", "cp1252"):
         try:
@@ -311,16 +337,36 @@ def _cell_text(value: Any) -> str:
 
 
 def _as_strings(frame: pd.DataFrame) -> pd.DataFrame:
-    note = frame.attrs.get("note")
-    out = pd.DataFrame(
-        {name: [_cell_text(v) if not _is_missing(v) else "" for v in frame[name].tolist()]
-         for name in frame.columns},
-        dtype=str,
-    )
+    """Every column as the text a CSV export would hold; missing cells as ''."""
+    columns = {position: _column_text(frame.iloc[:, position])
+               for position in range(frame.shape[1])}
+    out = pd.DataFrame(columns, index=pd.RangeIndex(len(frame)), dtype=str)
     out.columns = _clean_names(frame.columns)
-    if note:
-        out.attrs["note"] = note
+    out.attrs.update(frame.attrs)
     return out
+
+
+def _column_text(series: pd.Series) -> pd.Series:
+    series = series.reset_index(drop=True)
+    missing = series.isna()
+    if pd.api.types.is_bool_dtype(series):
+        text = series.map({True: "True", False: "False"})
+    elif pd.api.types.is_integer_dtype(series):
+        text = series.astype("string")
+    elif pd.api.types.is_float_dtype(series):
+        values = series.to_numpy(dtype="float64", na_value=np.nan)
+        whole = np.isfinite(values) & (np.mod(values, 1) == 0) & (np.abs(values) < 1e15)
+        text = pd.Series(np.where(whole, np.nan_to_num(values).astype("int64").astype(str),
+                                  series.astype(str)), dtype=str)
+    elif pd.api.types.is_datetime64_any_dtype(series):
+        stamps = series.dt.tz_localize(None) if series.dt.tz is not None else series
+        has_time = bool((stamps.dropna() != stamps.dropna().dt.normalize()).any())
+        text = stamps.dt.strftime("%Y-%m-%d %H:%M:%S" if has_time else "%Y-%m-%d")
+    elif pd.api.types.is_string_dtype(series) and series.dtype != object:
+        text = series
+    else:
+        text = series.map(lambda v: "" if _is_missing(v) else _cell_text(v))
+    return text.astype(str).mask(missing, "")
 
 
 def _is_missing(value: Any) -> bool:

@@ -11,13 +11,12 @@ user sees, and `overrides` ({"amount": "Revenue"}) win over inference.
 
 from __future__ import annotations
 
-import difflib
 import re
-from collections.abc import Callable, Iterable
 
 import pandas as pd
 
 from tools.engine.errors import DataError
+from tools.engine.matching import nearest
 from tools.engine.schema import ColumnInfo, DataKind, DType, Role, Schema
 
 # Low-cardinality columns list their values; above this they are TEXT.
@@ -30,7 +29,7 @@ _PERSONAL_SHARE = 0.8
 
 _ID_WORDS = frozenset({"id", "no", "nr", "num", "number", "key", "code", "ref"})
 _CUSTOMER_WORDS = frozenset({"customer", "client", "cust", "user", "member", "account", "buyer",
-                             "shopper", "subscriber", "patron", "contact"})
+                             "shopper", "subscriber", "patron"})
 _ORDER_WORDS = frozenset({"invoice", "order", "transaction", "receipt", "basket", "txn",
                           "purchase", "sale", "booking"})
 _DATE_WORDS = frozenset({"date", "time", "timestamp", "datetime", "day", "dt", "created", "at",
@@ -51,6 +50,7 @@ _NAME_QUALIFIERS = frozenset({"first", "last", "full", "customer", "client", "co
 _NOT_PERSON_NAMES = frozenset({"product", "item", "company", "store", "shop", "campaign", "file",
                                "brand", "category", "stock", "sku", "city", "country", "street",
                                "domain", "host", "plan"})
+_BARE_IDS = frozenset({"id", "_id", "customer", "client", "customerid", "clientid", "userid"})
 _EMAIL_VALUE = r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}"
 _PHONE_VALUE = r"\+?[\d\s().-]{7,20}"
 _ROLE_ALIASES = {
@@ -153,26 +153,14 @@ def describe_column(name: str, series: pd.Series, dtype: DType, role: Role,
 # Overrides ----------------------------------------------------------------------------------
 
 
-def _nearest(word: str, candidates: Iterable[str], n: int = 3) -> list[str]:
-    finder: Callable[..., list[str]] | None
-    try:
-        from tools.engine.matching import nearest as finder
-    except ImportError:
-        finder = None
-    pool = list(candidates)
-    if finder is not None:
-        return finder(word, pool, n)
-    folded = {c.lower(): c for c in pool}
-    return [folded[m] for m in difflib.get_close_matches(word.lower(), list(folded), n, 0.4)]
-
-
 def resolve_column(df: pd.DataFrame, column: str, role_name: str) -> str:
     if column in df.columns:
         return column
     folded = {str(c).lower(): str(c) for c in df.columns}
     if column.strip().lower() in folded:
         return folded[column.strip().lower()]
-    near = _nearest(column, [str(c) for c in df.columns]) or [str(c) for c in df.columns][:5]
+    names = [str(c) for c in df.columns]
+    near = nearest(column, names) or names[:5]
     raise DataError(f"No column '{column}' to map as {role_name}; did you mean "
                     f"{' or '.join(repr(n) for n in near)}? Use --map {role_name}=COLUMN.",
                     options=near)
@@ -180,7 +168,11 @@ def resolve_column(df: pd.DataFrame, column: str, role_name: str) -> str:
 
 def _resolve_overrides(df: pd.DataFrame, overrides: dict[str, str]) -> dict[Role, str]:
     forced: dict[Role, str] = {}
+    names = {str(c).lower() for c in df.columns}
     for role_name, column in overrides.items():
+        if role_name.strip().lower() in names and column.strip().lower() not in names:
+            # Written the other way round ({"Revenue": "amount"}): the intent is unambiguous.
+            role_name, column = column, role_name
         role = parse_role(role_name)
         forced[role] = resolve_column(df, column, role.value)
     return forced
@@ -193,21 +185,18 @@ def _is_number(dtype: DType) -> bool:
     return dtype in (DType.NUMBER, DType.INTEGER)
 
 
-def _looks_like_customer_id(words: list[str], name: str) -> bool:
-    if name.strip().lower() in {"id", "_id", "customer", "client"}:
-        return True
-    word_set = set(words)
-    return bool(word_set & _CUSTOMER_WORDS) and bool(word_set & _ID_WORDS) or (
-        "customerid" in word_set or "clientid" in word_set or "userid" in word_set)
-
-
 def _find_customer_id(df: pd.DataFrame, dtypes: dict[str, DType],
                       forced: dict[str, Role]) -> str | None:
-    for name in df.columns:
-        if name in forced or dtypes.get(name) in (DType.DATE, DType.BOOL):
-            continue
-        if _looks_like_customer_id(name_words(name), name):
-            return str(name)
+    candidates = [str(n) for n in df.columns
+                  if n not in forced and dtypes.get(n) not in (DType.DATE, DType.BOOL)]
+    # "CustomerID" beats a bare "ID", which in a log is often a line or order number.
+    for name in candidates:
+        words = set(name_words(name))
+        if words & _CUSTOMER_WORDS and words & _ID_WORDS:
+            return name
+    for name in candidates:
+        if name.strip().lower() in _BARE_IDS:
+            return name
     return None
 
 
