@@ -12,6 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from assistant.core import Turn
+from assistant.replies import number
 from tools.toolkit import ToolResult
 
 
@@ -47,8 +48,8 @@ def profile_table(summary: dict[str, Any]) -> Table:
     for column in ("measure", "segment avg", "base avg", "index"):
         table.add_column(column, justify="left" if column == "measure" else "right")
     for measure in summary.get("measures", [])[:10]:
-        table.add_row(str(measure.get("column")), f"{measure.get('segment_mean', 0):,}",
-                      f"{measure.get('base_mean', 0):,}", str(measure.get("index", "")))
+        table.add_row(str(measure.get("column")), number(measure.get("segment_mean")),
+                      number(measure.get("base_mean")), number(measure.get("index")))
     return table
 
 

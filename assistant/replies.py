@@ -20,6 +20,15 @@ def clarification_reply(text: str, options: list[str]) -> str:
     return text
 
 
+def number(value: Any) -> str:
+    """A figure for people: thousands separators, n/a when there is none."""
+    if value is None:
+        return "n/a"
+    if isinstance(value, int | float):
+        return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+    return str(value)
+
+
 def _percent(value: float | None) -> str:
     return "n/a" if value is None else f"{100 * value:.1f}%"
 
@@ -48,8 +57,9 @@ def _profile_lines(summary: dict[str, Any]) -> list[str]:
     lines = [f"Profile of {summary.get('segment', 'the segment')}: "
              f"{summary.get('size', 0):,} customers ({share})."]
     for measure in summary.get("measures", [])[:6]:
-        lines.append(f"- {measure['column']}: average {measure['segment_mean']:,} "
-                     f"vs {measure['base_mean']:,} overall (index {measure['index']})")
+        lines.append(f"- {measure['column']}: average {number(measure.get('segment_mean'))} "
+                     f"vs {number(measure.get('base_mean'))} overall "
+                     f"(index {number(measure.get('index'))})")
     return lines
 
 
