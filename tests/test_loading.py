@@ -404,3 +404,82 @@ def test_changed_file_is_not_served_from_cache(tmp_path: Path) -> None:
     changed = load_customer_data(path, cache_dir=cache)
     assert not loaded_from_cache(changed)
     assert changed.n_customers == 4
+
+
+# Details users meet -------------------------------------------------------------------------
+
+
+def test_currency_and_personal_columns_are_reported(tmp_path: Path) -> None:
+    path = tmp_path / "crm.csv"
+    path.write_text("Client ID,Email,Lifetime Value,Plan\n"
+                    "1,ann@example.com,\"$1,200.00\",gold\n"
+                    "2,bob@example.org,$85.50 ,silver\n"
+                    "3,cy@example.net,$0.00,gold\n", encoding="utf-8")
+    data = load_customer_data(path)
+    assert data.source.currency == "$"
+    assert data.customers.loc[1, "Lifetime Value"] == pytest.approx(1200.0)
+    email = data.schema.column("Email")
+    assert email is not None and email.role is Role.PERSONAL and email.personal_kind == "email"
+    value = data.schema.column("Lifetime Value")
+    assert value is not None and value.role is Role.MONETARY
+
+
+def test_customer_id_beats_a_bare_line_id(tmp_path: Path) -> None:
+    path = tmp_path / "lines.csv"
+    path.write_text("ID,CustomerID,Date,Amount\n1,50,2024-01-01,5\n2,50,2024-01-03,7\n"
+                    "3,51,2024-01-02,4\n", encoding="utf-8")
+    data = load_customer_data(path)
+    assert data.kind is DataKind.TRANSACTIONS
+    assert list(data.customers.index) == [50, 51]
+
+
+def test_reversed_mapping_is_understood(tmp_path: Path) -> None:
+    path = tmp_path / "orders.csv"
+    path.write_text("customer_id,date,Revenue,Cost\n1,2024-01-01,10,3\n1,2024-01-05,20,4\n",
+                    encoding="utf-8")
+    data = load_customer_data(path, mapping={"Cost": "amount"})
+    assert data.customers.loc[1, MONETARY] == pytest.approx(7.0)
+
+
+def test_an_order_prefix_shared_by_all_orders_is_not_a_cancellation(tmp_path: Path) -> None:
+    path = tmp_path / "orders.csv"
+    path.write_text("order_id,customer_id,date,amount\nC-1,1,2024-01-01,10\n"
+                    "C-2,1,2024-01-05,20\nC-3,2,2024-01-02,5\n", encoding="utf-8")
+    data = load_customer_data(path)
+    removed = {s.rule: s.rows_removed for s in data.source.cleaning}
+    assert removed["cancelled orders"] == 0
+    assert data.customers.loc[1, FREQUENCY] == 2
+
+
+def test_status_column_marks_cancellations(tmp_path: Path) -> None:
+    path = tmp_path / "orders.csv"
+    path.write_text("order_id,customer_id,date,amount,status\n1,1,2024-01-01,10,Completed\n"
+                    "2,1,2024-01-05,20,Cancelled\n3,2,2024-01-02,5,Refunded\n"
+                    "4,2,2024-01-03,6,completed\n", encoding="utf-8")
+    data = load_customer_data(path)
+    removed = {s.rule: s.rows_removed for s in data.source.cleaning}
+    assert removed["cancelled orders"] == 2
+    assert data.customers[MONETARY].to_dict() == {1: 10.0, 2: 6.0}
+
+
+def test_missing_file_suggests_nearby_names(tmp_path: Path) -> None:
+    (tmp_path / "customers.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    error = assert_one_line_error(tmp_path / "customer.csv")
+    assert error.options == ["customers.csv"]
+
+
+def test_table_option_on_a_csv_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "people.csv"
+    path.write_text("customer_id,Age\n1,31\n2,40\n", encoding="utf-8")
+    data = load_customer_data(path, table="Sheet1")
+    assert any("--table Sheet1 ignored" in w for w in data.source.warnings)
+
+
+def test_no_note_about_zero_padded_ids(mall: CustomerData) -> None:
+    assert not any("CustomerID" in w for w in mall.source.warnings)
+
+
+def test_pdf_like_binary_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "report.csv"
+    path.write_bytes(b"%PDF-1.4\n" + bytes([1, 2, 3, 4, 5, 6, 7, 8, 11, 12, 14, 15]) * 50)
+    assert "not a text table" in str(assert_one_line_error(path))

@@ -259,3 +259,18 @@ def test_ragged_rows_give_a_one_line_error(tmp_path: Path) -> None:
     with pytest.raises(DataError) as info:
         read_table(path)
     assert "\n" not in str(info.value)
+
+
+def test_exponent_numbers() -> None:
+    parsed = parse_column(strings("1e+20", "2.5E-3", "4"))
+    assert parsed.dtype is DType.NUMBER
+    assert parsed.values.tolist() == [1e20, 0.0025, 4.0]
+
+
+def test_parquet_floats_round_trip_as_numbers(tmp_path: Path) -> None:
+    path = tmp_path / "b.parquet"
+    pd.DataFrame({"x": [1e20, 0.1, 3.0], "flag": [True, False, None]}).to_parquet(path)
+    frame = read_table(path)
+    parsed, dtypes = parse_columns(frame)
+    assert dtypes == {"x": DType.NUMBER, "flag": DType.BOOL}
+    assert parsed["x"].tolist() == [1e20, 0.1, 3.0]
