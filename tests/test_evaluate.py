@@ -83,6 +83,19 @@ def test_number_comparisons(data: CustomerData, op: str, value: float,
     assert members(Compare(column="monetary", op=op, value=value), data) == expected  # type: ignore[arg-type]
 
 
+def test_float_noise_does_not_decide_equality() -> None:
+    summed = 0.1 + 0.2  # 0.30000000000000004
+    frame = pd.DataFrame({"spend": [summed, 0.3000001, 0.29]},
+                         index=pd.Index([1, 2, 3], name="customer_id"))
+    data = customer_data(frame)
+    assert members(Compare(column="spend", op="==", value=0.3), data) == [1]
+    assert members(Compare(column="spend", op=">", value=0.3), data) == [2]
+    assert members(Compare(column="spend", op="<=", value=0.3), data) == [1, 3]
+    assert members(Compare(column="spend", op="!=", value=0.3), data) == [2, 3]
+    assert members(Between(column="spend", low=0.29, high=0.3), data) == [1, 3]
+    assert members(In(column="spend", values=[0.3, 0.29]), data) == [1, 3]
+
+
 def test_numbers_written_as_text_are_read_as_numbers(data: CustomerData) -> None:
     assert members(Compare(column="monetary", op=">", value="1,000"), data) == [1, 3]
     assert members(Compare(column="monetary", op=">=", value="£0.7k"), data) == [1, 3, 6]

@@ -51,12 +51,11 @@ from tools.engine.definitions import (
 from tools.engine.errors import DefinitionError
 from tools.engine.matching import nearest
 from tools.engine.operands import (
-    COMPARISONS,
     ColumnKind,
     Scalar,
-    as_mask,
-    comparable,
+    compare,
     find_column,
+    is_one_of,
     operand,
     require_ordered,
 )
@@ -141,8 +140,7 @@ class _Evaluator:
         column = find_column(self.data, node.column)
         if node.op not in ("==", "!="):
             require_ordered(column, f"'{node.op}'")
-        values, value = comparable(column, operand(column, node.value))
-        return as_mask(COMPARISONS[node.op](values, value), column)
+        return compare(column, node.op, operand(column, node.value))
 
     def _between(self, node: Between, scope: pd.Series, refs: tuple[str, ...]) -> pd.Series:
         column = find_column(self.data, node.column)
@@ -152,20 +150,13 @@ class _Evaluator:
             raise DefinitionError(
                 f"Between on {column.name} needs the low end first: {node.low} is above "
                 f"{node.high}.")
-        values, low = comparable(column, low)
-        values_high, high = comparable(column, high)
-        return as_mask((values >= low) & (values_high <= high), column)
+        return compare(column, ">=", low) & compare(column, "<=", high)
 
     def _membership(self, column_name: str, wanted: list[Scalar]) -> pd.Series:
         column = find_column(self.data, column_name)
         if not wanted:
             raise DefinitionError(f"Name at least one value of {column.name} to match.")
-        operands = [operand(column, v) for v in wanted]
-        if column.kind is ColumnKind.DATE:
-            days = column.day_values()
-            return as_mask(days.isin([pd.Timestamp(v).normalize() for v in operands]), column)
-        values, _ = comparable(column, operands[0])
-        return as_mask(values.isin(operands), column)
+        return is_one_of(column, [operand(column, v) for v in wanted])
 
     def _in(self, node: In, scope: pd.Series, refs: tuple[str, ...]) -> pd.Series:
         return self._membership(node.column, node.values)

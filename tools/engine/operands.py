@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, TypeAlias
 
+import numpy as np
 import pandas as pd
 
 from tools.engine.dataset import CustomerData
@@ -25,6 +26,9 @@ from tools.engine.matching import nearest
 Scalar: TypeAlias = float | int | str | bool
 Operand: TypeAlias = float | pd.Timestamp | str | bool
 
+# Relative and absolute tolerance for "equal" fractional numbers: far below any
+# money or measure a person types, far above the error of summing floats.
+_FLOAT_NOISE = 1e-9
 # How many names an error message lists when nothing is near.
 _LISTED = 8
 
@@ -216,7 +220,7 @@ def require_ordered(column: Column, what: str) -> None:
                               f"or dates; {hint}.")
 
 
-def comparable(column: Column, value: Operand) -> tuple[pd.Series, Operand]:
+def _comparable(column: Column, value: Operand) -> tuple[pd.Series, Operand]:
     """The column's values and the operand in a form where `==` and `<` mean what a person means.
 
     Text compares case-insensitively; a date without a time of day compares
@@ -230,7 +234,32 @@ def comparable(column: Column, value: Operand) -> tuple[pd.Series, Operand]:
     return column.series, value
 
 
-def as_mask(result: pd.Series, column: Column) -> pd.Series:
+def _as_mask(result: pd.Series | np.ndarray, column: Column) -> pd.Series:
     """A plain bool mask in which a missing value never matches."""
-    filled = result.astype("boolean").fillna(False).astype(bool)
-    return filled & column.series.notna().to_numpy()
+    filled = pd.Series(result, index=column.series.index).astype("boolean").fillna(False)
+    return filled.astype(bool) & column.series.notna().to_numpy()
+
+
+def compare(column: Column, op: str, value: Operand) -> pd.Series:
+    """Customers whose value in `column` satisfies `op value`; missing values never do.
+
+    Fractional numbers equal to the operand up to floating-point noise count
+    as equal (a spend summed to 999.9999999999999 "is at least 1,000").
+    """
+    values, value = _comparable(column, value)
+    result = COMPARISONS[op](values, value)
+    if column.kind is ColumnKind.NUMBER and pd.api.types.is_float_dtype(values.dtype):
+        close = np.isclose(values.to_numpy(dtype=float, na_value=np.nan), float(value),
+                           rtol=_FLOAT_NOISE, atol=_FLOAT_NOISE)
+        result = result | close if op in ("==", ">=", "<=") else result & ~close
+    return _as_mask(result, column)
+
+
+def is_one_of(column: Column, values: list[Operand]) -> pd.Series:
+    """Customers whose value in `column` equals any of `values` (as `compare` means equal)."""
+    if column.kind is ColumnKind.TEXT:  # one pass over the case-folded text, not one per value
+        return _as_mask(column.text_keys().isin(values), column)
+    found = pd.Series(False, index=column.series.index)
+    for value in values:
+        found |= compare(column, "==", value)
+    return found
