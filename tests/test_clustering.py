@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tools.engine.cluster_naming import Descriptor, compose
 from tools.engine.cluster_rules import nice_between
 from tools.engine.clustering import (
     CustomerClustering,
@@ -246,6 +247,35 @@ def test_summary_is_json_ready() -> None:
     assert payload["base_means"]["spend"] == pytest.approx(data.customers["spend"].mean(),
                                                            rel=1e-3)
     assert len(payload["scores"]) == 7
+    big = next(c for c in result.clusters if c.means["spend"] > 500)
+    assert big.vs_base["spend"] == pytest.approx(big.means["spend"] / result.base_means["spend"])
+    assert (big.vs_base["spend"] or 0.0) > 1.5
+
+
+def test_names_put_behaviour_words_together() -> None:
+    lapsed = Descriptor("lapsed", 1.2, "adjective")
+    one_time = Descriptor("one-time buyers", 0.9, "noun")
+    recent = Descriptor("recent", 0.7, "adjective")
+    spenders = Descriptor("high spenders", 1.5, "noun")
+    assert compose([lapsed, one_time]) == "Lapsed one-time buyers"
+    assert compose([spenders, recent]) == "High spenders, recent"
+    assert compose([]) == "Typical customers"
+
+
+def test_transaction_features_get_marketing_names() -> None:
+    rng = np.random.default_rng(8)
+    n = 150
+    loyal = pd.DataFrame({"recency_days": rng.integers(1, 15, n),
+                          "frequency": rng.integers(8, 20, n),
+                          "monetary": rng.lognormal(8, 0.3, n)})
+    lapsed = pd.DataFrame({"recency_days": rng.integers(250, 370, n),
+                           "frequency": np.ones(n, dtype=int),
+                           "monetary": rng.lognormal(4, 0.3, n)})
+    frame = pd.concat([loyal, lapsed], ignore_index=True)
+    model = CustomerClustering(k=2).fit(frame)
+    lapsed_id = int(model.labels_[-1])
+    assert model.names_[lapsed_id] == "Lapsed one-time buyers"
+    assert model.names_[1 - lapsed_id] == "Recent frequent buyers"
 
 
 def test_shared_distance_silhouette_matches_scikit_learn() -> None:

@@ -138,6 +138,9 @@ class ClusterSummary:
     share: float
     # Per numeric feature: the cluster's mean; per category: its most common value.
     means: dict[str, float]
+    # Per numeric feature: the cluster's mean over the base's (1.5 = 50% above); None
+    # when the base mean is 0.
+    vs_base: dict[str, float | None]
     top_values: dict[str, str]
     rule: Condition
     rule_text: str
@@ -148,6 +151,8 @@ class ClusterSummary:
         return {"id": self.id, "name": self.name, "size": self.size,
                 "share": round(self.share, 4),
                 "means": {k: round(v, 4) for k, v in self.means.items()},
+                "vs_base": {k: None if v is None else round(v, 3)
+                            for k, v in self.vs_base.items()},
                 "top_values": dict(self.top_values),
                 "rule": self.rule.model_dump(mode="json"), "rule_text": self.rule_text,
                 "rule_precision": round(self.precision, 4),
@@ -198,10 +203,12 @@ def summarise(data: CustomerData, model: CustomerClustering) -> ClusteringResult
             if ordered:
                 top_values[f] = str(ordered[0][0])
         fidelity = model.fidelity_[cluster]
+        means = {f: float(values.loc[members, f].mean()) for f in numeric}
         clusters.append(ClusterSummary(
             id=cluster, name=model.names_[cluster], size=int(members.sum()),
             share=float(members.mean()),
-            means={f: float(values.loc[members, f].mean()) for f in numeric},
+            means=means,
+            vs_base={f: means[f] / base_means[f] if base_means[f] else None for f in numeric},
             top_values=top_values, rule=model.rules_[cluster],
             rule_text=describe(model.rules_[cluster], data),
             precision=fidelity.precision, recall=fidelity.recall))
