@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cached_property
 from typing import Any, TypeAlias
 
 import numpy as np
@@ -61,9 +62,20 @@ class Column:
     kind: ColumnKind
     series: pd.Series
 
-    def text_keys(self) -> pd.Series:
-        """Values as case-folded text (missing stays missing), for case-insensitive matching."""
-        return self.series.astype("string").str.casefold()
+    def text_in(self, keys: list[str]) -> pd.Series:
+        """Whether each value, case-folded, is one of `keys` (missing: False).
+
+        Folds the distinct values only: a million rows hold a few hundred countries.
+        """
+        codes, distinct = pd.factorize(self.series)
+        hits = np.array([str(v).casefold() in keys for v in distinct] + [False], dtype=bool)
+        return pd.Series(hits[codes], index=self.series.index)
+
+    @cached_property
+    def texts(self) -> list[str]:
+        """The distinct values as text, most frequent first."""
+        counts = self.series.dropna().astype("string").value_counts(sort=True)
+        return [str(v) for v in counts.index]
 
     def day_values(self) -> pd.Series:
         return self.series.dt.normalize()
@@ -101,12 +113,6 @@ def find_column(data: CustomerData, name: str) -> Column:
         found = folded[0]
     series = data.customers[found]
     return Column(name=found, kind=column_kind(series), series=series)
-
-
-def distinct_texts(column: Column) -> list[str]:
-    """The column's distinct values as text, most frequent first."""
-    counts = column.series.dropna().astype("string").value_counts(sort=True)
-    return [str(v) for v in counts.index]
 
 
 def _number_from_text(text: str) -> float | None:
@@ -171,7 +177,7 @@ def text_operand(column: Column, value: Scalar) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     key = str(value).strip().casefold()
-    values = distinct_texts(column)
+    values = column.texts
     if key in {v.casefold() for v in values}:
         return key
     if not values:
@@ -223,11 +229,9 @@ def require_ordered(column: Column, what: str) -> None:
 def _comparable(column: Column, value: Operand) -> tuple[pd.Series, Operand]:
     """The column's values and the operand in a form where `==` and `<` mean what a person means.
 
-    Text compares case-insensitively; a date without a time of day compares
-    with the calendar day of each value, so "on 2011-06-30" includes 14:05.
+    A date without a time of day compares with the calendar day of each
+    value, so "on 2011-06-30" includes 14:05 that day.
     """
-    if column.kind is ColumnKind.TEXT:
-        return column.text_keys(), value
     if column.kind is ColumnKind.DATE and isinstance(value, pd.Timestamp) \
             and value == value.normalize():
         return column.day_values(), value
@@ -246,6 +250,9 @@ def compare(column: Column, op: str, value: Operand) -> pd.Series:
     Fractional numbers equal to the operand up to floating-point noise count
     as equal (a spend summed to 999.9999999999999 "is at least 1,000").
     """
+    if column.kind is ColumnKind.TEXT:  # only == and != reach here (require_ordered)
+        equal = column.text_in([str(value)])
+        return _as_mask(equal if op == "==" else ~equal, column)
     values, value = _comparable(column, value)
     result = COMPARISONS[op](values, value)
     if column.kind is ColumnKind.NUMBER and pd.api.types.is_float_dtype(values.dtype):
@@ -257,8 +264,8 @@ def compare(column: Column, op: str, value: Operand) -> pd.Series:
 
 def is_one_of(column: Column, values: list[Operand]) -> pd.Series:
     """Customers whose value in `column` equals any of `values` (as `compare` means equal)."""
-    if column.kind is ColumnKind.TEXT:  # one pass over the case-folded text, not one per value
-        return _as_mask(column.text_keys().isin(values), column)
+    if column.kind is ColumnKind.TEXT:
+        return column.text_in([str(v) for v in values])
     found = pd.Series(False, index=column.series.index)
     for value in values:
         found |= compare(column, "==", value)
