@@ -200,9 +200,9 @@ def _mapping(values: list[str] | None) -> dict[str, str] | None:
 
 def load_data(args: DataArgs) -> CustomerData:
     """Load with the workspace cache, after checks that give plain one-line errors."""
+    _check_file(args.path)
     from tools.engine.loading import load_customer_data
 
-    _check_file(args.path)
     cache = args.workspace / "cache"
     cache.mkdir(parents=True, exist_ok=True)
     return load_customer_data(

@@ -6,11 +6,12 @@ compute nothing a marketer would read as a number except formatting.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.table import Table
+
+from tools.engine.schema import ColumnInfo, Role
 
 if TYPE_CHECKING:
     from tools.engine.dataset import CustomerData
@@ -44,16 +45,26 @@ def money(value: Any, currency: str | None) -> str:
     return f"{currency or ''}{float(value):,.2f}"
 
 
-def _examples(data: CustomerData, name: str, info_values: Iterable[str],
-              minimum: float | None, maximum: float | None) -> str:
-    values = list(info_values)[:3]
-    if not values and name in data.customers.columns:
-        column = data.customers[name].dropna()
-        values = [str(v)[:24] for v in column.drop_duplicates().head(3)]
+def _example(value: Any) -> str:
+    if hasattr(value, "isoformat"):
+        text = value.isoformat()
+        return text[:10] if text.endswith("T00:00:00") or len(text) == 10 else text
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)[:24]
+
+
+def _examples(data: CustomerData, column: ColumnInfo) -> str:
+    values = list(column.values)[:3]
+    if not values and column.name in data.customers.columns:
+        present = data.customers[column.name].dropna()
+        values = [_example(v) for v in present.drop_duplicates().head(3)]
     if values:
         return ", ".join(values)
-    if minimum is not None and maximum is not None:
-        return f"{number(minimum)} to {number(maximum)}"
+    if column.minimum is not None and column.maximum is not None:
+        if column.role in (Role.CUSTOMER_ID, Role.ORDER_ID):
+            return f"{_example(column.minimum)} to {_example(column.maximum)}"
+        return f"{number(column.minimum)} to {number(column.maximum)}"
     return ""
 
 
@@ -72,7 +83,7 @@ def inspect_dict(data: CustomerData) -> dict[str, Any]:
         "columns": [
             {"name": c.name, "role": str(c.role), "type": str(c.dtype), "reason": c.reason,
              "missing": c.n_missing, "unique": c.n_unique,
-             "examples": _examples(data, c.name, c.values, c.minimum, c.maximum)}
+             "examples": _examples(data, c)}
             for c in source.raw_schema.columns
         ],
         "customer_columns": [{"name": c.name, "role": str(c.role), "type": str(c.dtype)}
@@ -208,6 +219,8 @@ def render_refresh(out: Console, report: RefreshReport) -> None:
 
 def _measure_value(measure: dict[str, Any], key: str, currency: str | None) -> str:
     value = measure.get(key)
+    if measure.get("role") == "flag":  # the mean of a 0/1 column is the share of 1s
+        return percent(value)
     if measure.get("role") == "monetary":
         return money(value, currency)
     return number(value)
@@ -285,25 +298,37 @@ def render_comparison(out: Console, label_a: str, label_b: str, comparison: dict
 
 def render_cluster(out: Console, summary: dict[str, Any], currency: str | None) -> None:
     k = summary.get("k")
-    reason = summary.get("reason", "")
-    features = summary.get("features") or []
-    out.print(f"[bold]{k} clusters[/bold]" + (f" on {', '.join(features)}" if features else ""))
-    if reason:
-        out.print(f"Why {k}: {reason}")
+    features: list[str] = list(summary.get("features") or [])
+    out.print(f"[bold]{k} clusters[/bold] of {count(summary.get('n_customers'))} customers"
+              + (f" on {', '.join(features)}" if features else ""))
+    if summary.get("reason"):
+        out.print(f"Why {k}: {summary['reason']}")
     clusters = summary.get("clusters") or []
-    table = Table(title="Clusters", title_justify="left")
-    for header in ("#", "Name", "Customers", "Share", "Rule", "Rule fit"):
-        table.add_column(header, justify="right" if header in ("#", "Customers", "Share",
-                                                               "Rule fit") else "left",
-                         overflow="fold")
+    table = Table(title="Clusters, each with a rule that approximates it", title_justify="left")
+    for header in ("#", "Name", "Customers", "Share", "Rule", "Rule precision", "Rule recall"):
+        table.add_column(header, overflow="fold",
+                         justify="left" if header in ("Name", "Rule") else "right")
     for c in clusters:
-        fidelity = c.get("fidelity") or {}
-        fit = (f"P {fidelity['precision']:.0%} / R {fidelity['recall']:.0%}"
-               if "precision" in fidelity and "recall" in fidelity else "-")
-        table.add_row(str(c.get("cluster", c.get("id", ""))), str(c.get("name", "")),
-                      count(c.get("size")), percent(c.get("share")),
-                      str(c.get("rule_text") or c.get("description") or c.get("rule") or ""),
-                      fit)
+        table.add_row(str(c.get("id", "")), str(c.get("name", "")), count(c.get("size")),
+                      percent(c.get("share")), str(c.get("rule_text") or ""),
+                      percent(c.get("rule_precision"), 0), percent(c.get("rule_recall"), 0))
     out.print(table)
-    out.print("Rule fit: P = share of the customers the rule selects that are in the cluster, "
-              "R = share of the cluster the rule selects.")
+    out.print("Rule precision: share of the customers the rule selects that are in the cluster; "
+              "recall: share of the cluster the rule selects.")
+    base = summary.get("base_means") or {}
+    shown = [f for f in features if f in base][:6]
+    if shown and clusters:
+        means = Table(title="Averages per cluster", title_justify="left")
+        means.add_column("")
+        for feature in shown:
+            means.add_column(feature, justify="right")
+        for c in clusters:
+            values = c.get("means") or {}
+            means.add_row(f"{c.get('id', '')} {c.get('name', '')}",
+                          *(_feature_value(f, values.get(f), currency) for f in shown))
+        means.add_row("all customers", *(_feature_value(f, base.get(f), currency) for f in shown))
+        out.print(means)
+
+
+def _feature_value(feature: str, value: Any, currency: str | None) -> str:
+    return money(value, currency) if feature == "monetary" else number(value)
