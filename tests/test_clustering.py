@@ -168,8 +168,13 @@ def test_mixed_numbers_and_categories() -> None:
 def test_categories_alone_can_be_clustered() -> None:
     frame = pd.DataFrame({"plan": ["basic"] * 50 + ["premium"] * 30 + ["trial"] * 20})
     model = CustomerClustering(k=3).fit(frame)
-    assert sorted(model.sizes_) == [20, 30, 50]
+    assert model.sizes_ == [50, 30, 20]
     assert all(f.precision == 1.0 and f.recall == 1.0 for f in model.fidelity_)
+    # Three distinct profiles: auto-k cannot go past 3, and k=4 is refused.
+    assert list(CustomerClustering().fit(frame).k_scores_.index) == [2, 3]
+    with pytest.raises(DefinitionError) as too_many:
+        CustomerClustering(k=4).fit(frame)
+    assert too_many.value.options == ["2", "3"]
 
 
 def test_missing_values_take_the_median() -> None:
@@ -260,6 +265,7 @@ def test_names_put_behaviour_words_together() -> None:
     assert compose([lapsed, one_time]) == "Lapsed one-time buyers"
     assert compose([spenders, recent]) == "High spenders, recent"
     assert compose([]) == "Typical customers"
+    assert compose([recent, Descriptor("high Age", 0.6, "phrase")]) == "Recent customers, high Age"
 
 
 def test_transaction_features_get_marketing_names() -> None:

@@ -85,7 +85,7 @@ class CustomerClustering(ClusterMixin, BaseEstimator):
         prep = fit_prep(frame, features, categorical_weight=self.categorical_weight,
                         max_categories=self.max_categories)
         matrix = prep.transform(frame)
-        candidates = self._candidate_ks(len(frame))
+        candidates = self._candidate_ks(len(frame), len(np.unique(matrix, axis=0)))
         sample = self._sample(len(frame))
         with threadpool_limits(limits=1):
             fits = {k: self._kmeans(matrix, k) for k in candidates}
@@ -130,21 +130,24 @@ class CustomerClustering(ClusterMixin, BaseEstimator):
         result: np.ndarray = self.label_order_[raw]
         return result
 
-    def _candidate_ks(self, n: int) -> list[int]:
-        if n < 3:
-            raise DataError(f"Clustering needs at least 3 customers; the data has {n}.")
+    def _candidate_ks(self, n: int, n_distinct: int) -> list[int]:
+        """The k values to try; k-means cannot make more clusters than distinct customers."""
+        if n_distinct < 2:
+            raise DataError("Every customer has the same values in the clustering columns; "
+                            "choose columns that vary between customers.")
+        limit = min(n - 1, n_distinct)
         if self.k is not None:
-            if not 2 <= self.k < n:
+            if not 2 <= self.k <= limit:
                 raise DefinitionError(
-                    f"Choose a number of clusters between 2 and {n - 1} for {n:,} customers.",
-                    options=[str(v) for v in range(2, min(n, 9))])
+                    f"Choose a number of clusters between 2 and {limit}: the data has "
+                    f"{n_distinct:,} distinct customer profiles.",
+                    options=[str(v) for v in range(2, min(limit, 8) + 1)])
             return [int(self.k)]
-        low, high = int(self.k_range[0]), min(int(self.k_range[1]), n - 1)
-        low = max(low, 2)
+        low, high = max(int(self.k_range[0]), 2), min(int(self.k_range[1]), limit)
         if low > high:
             raise DefinitionError(
-                f"The range of cluster counts must fit within 2..{n - 1} for {n:,} customers.",
-                options=[f"{2}..{min(8, n - 1)}"])
+                f"The range of cluster counts must fit within 2..{limit} for this data.",
+                options=[f"2..{min(8, limit)}"])
         return list(range(low, high + 1))
 
     def _sample(self, n: int) -> np.ndarray:

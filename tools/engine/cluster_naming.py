@@ -111,7 +111,7 @@ def cluster_descriptors(prep: FeaturePrep, centroids: np.ndarray, frame: pd.Data
 
 
 def compose(descriptors: list[Descriptor]) -> str:
-    """Words to a name: 'High spenders, recent', 'Lapsed one-time buyers'."""
+    """Words to a name: 'High spenders, recent', 'Lapsed one-time buyers', 'New customers'."""
     if not descriptors:
         return TYPICAL
     first, rest = descriptors[0], list(descriptors[1:])
@@ -121,6 +121,8 @@ def compose(descriptors: list[Descriptor]) -> str:
         if noun is not None:
             head = f"{first.text} {noun.text}"
             rest.remove(noun)
+        else:
+            head = f"{first.text} customers"
     name = ", ".join([head] + [d.text for d in rest])
     return name[0].upper() + name[1:]
 
