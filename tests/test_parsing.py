@@ -274,3 +274,55 @@ def test_parquet_floats_round_trip_as_numbers(tmp_path: Path) -> None:
     parsed, dtypes = parse_columns(frame)
     assert dtypes == {"x": DType.NUMBER, "flag": DType.BOOL}
     assert parsed["x"].tolist() == [1e20, 0.1, 3.0]
+
+
+def test_zipped_csv(tmp_path: Path) -> None:
+    import zipfile
+
+    path = tmp_path / "export.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("customers.csv", "id,city\n1,Lyon\n2,Nice\n")
+    assert read_table(path)["city"].tolist() == ["Lyon", "Nice"]
+
+
+def test_excel_sep_hint_line(tmp_path: Path) -> None:
+    path = tmp_path / "hint.csv"
+    path.write_text("sep=;\nid;amount\n1;2,5\n", encoding="utf-8")
+    frame = read_table(path)
+    assert frame.columns.tolist() == ["id", "amount"]
+    assert frame["amount"].tolist() == ["2,5"]
+
+
+def test_trailing_delimiter_does_not_shift_columns(tmp_path: Path) -> None:
+    path = tmp_path / "trailing.csv"
+    path.write_text("id,city\n1,Lyon,\n2,Nice,\n", encoding="utf-8")
+    frame = read_table(path)
+    assert frame["id"].tolist() == ["1", "2"]
+    assert frame["city"].tolist() == ["Lyon", "Nice"]
+
+
+def test_excel_title_rows_above_the_header(tmp_path: Path) -> None:
+    import openpyxl
+
+    path = tmp_path / "report.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Customer export, March"])
+    sheet.append([])
+    sheet.append(["id", "joined", "spend"])
+    sheet.append([1, pd.Timestamp("2024-03-01").to_pydatetime(), 10.5])
+    sheet.append([2, pd.Timestamp("2024-03-02 14:30").to_pydatetime(), 3])
+    book.save(path)
+    frame = read_table(path)
+    assert frame.columns.tolist() == ["id", "joined", "spend"]
+    assert frame["joined"].tolist() == ["2024-03-01", "2024-03-02 14:30:00"]
+    assert frame["spend"].tolist() == ["10.5", "3"]
+
+
+def test_legacy_xls_is_refused_with_advice(tmp_path: Path) -> None:
+    path = tmp_path / "old.xls"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100)
+    with pytest.raises(DataError) as info:
+        read_table(path)
+    assert ".xlsx" in str(info.value)

@@ -14,27 +14,32 @@ import csv
 import gzip
 import io
 import json
-import math
-import sqlite3
-from collections.abc import Iterable
-from datetime import date, datetime, time
+import re
+import warnings
+import zipfile
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from tools.engine.errors import DataError
+from tools.engine.stores import (
+    as_strings,
+    clean_names,
+    read_duckdb,
+    read_excel,
+    read_parquet,
+    read_sqlite,
+)
 
 _DELIMITERS = (",", "\t", ";", "|")
 _DELIMITER_NAMES = {",": "comma", "\t": "tab", ";": "semicolon", "|": "pipe"}
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 _DUCKDB_MAGIC = b"DUCK"  # at byte offset 8 of a DuckDB database file
 _ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls (and other Office 97) files
 _PARQUET_MAGIC = b"PAR1"
 _GZIP_MAGIC = b"\x1f\x8b"
-_SQLITE_SUFFIXES = {".db", ".sqlite", ".sqlite3"}
-_EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 _JSON_SUFFIXES = {".json", ".jsonl", ".ndjson"}
 
 
@@ -57,33 +62,54 @@ def read_table(path: Path, table: str | None = None) -> pd.DataFrame:
     with path.open("rb") as handle:
         head = handle.read(64)
     suffix = path.suffix.lower()
-    if head.startswith(_SQLITE_MAGIC) or (suffix in _SQLITE_SUFFIXES and not head.strip()):
-        frame = _read_sqlite(path, table)
+    if head.startswith(_SQLITE_MAGIC):
+        frame = read_sqlite(path, table)
     elif head[8:12] == _DUCKDB_MAGIC or suffix == ".duckdb":
-        frame = _read_duckdb(path, table)
-    elif head.startswith(_ZIP_MAGIC) or suffix in _EXCEL_SUFFIXES:
-        frame = _read_excel(path, table)
+        frame = read_duckdb(path, table)
+    elif head.startswith(_ZIP_MAGIC):
+        frame = _read_zip(path, table)
     elif head.startswith(_PARQUET_MAGIC) or suffix in {".parquet", ".pq"}:
-        frame = _single_table(_read_parquet(path), path.name, table)
-    elif suffix == ".xls":
+        frame = _single_table(read_parquet(path), path.name, table)
+    elif suffix == ".xls" or head.startswith(_OLE_MAGIC):
         raise DataError(f"{path.name} is an old .xls workbook; save it as .xlsx or CSV "
                         "and load that.")
     else:
         raw = path.read_bytes()
-        inner = path
         if raw.startswith(_GZIP_MAGIC):
             try:
                 raw = gzip.decompress(raw)
             except (OSError, EOFError) as exc:
                 raise DataError(f"{path.name} is a damaged gzip file; compress it again.") from exc
-            inner = path.with_suffix("") if suffix == ".gz" else path
-        text, encoding = _decode(raw, path.name)
-        if inner.suffix.lower() in _JSON_SUFFIXES or text.lstrip()[:1] in ("[", "{"):
-            frame = _read_json_text(text, path.name)
-        else:
-            frame = _read_delimited_text(text, raw, encoding, path.name)
-        frame = _single_table(frame, path.name, table)
+        inner = path.with_suffix("") if suffix == ".gz" else path
+        frame = _single_table(_read_text(raw, inner.suffix.lower(), path.name), path.name, table)
     return _check_rows(frame, path.name)
+
+
+def _read_text(raw: bytes, suffix: str, name: str) -> pd.DataFrame:
+    text, encoding = _decode(raw, name)
+    if suffix in _JSON_SUFFIXES or text.lstrip()[:1] in ("[", "{"):
+        return _read_json_text(text, name)
+    return _read_delimited_text(text, raw, encoding, name)
+
+
+def _read_zip(path: Path, table: str | None) -> pd.DataFrame:
+    """An .xlsx workbook, or a zip archive holding one data file (a zipped CSV export)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = [m for m in archive.namelist() if not m.endswith("/")
+                       and not m.startswith("__MACOSX")]
+            if "xl/workbook.xml" in members:
+                return read_excel(path, table)
+            if len(members) != 1:
+                raise DataError(f"{path.name} is a zip archive with {len(members)} files; "
+                                "unzip it and load the data file itself.",
+                                options=members[:20])
+            inner = members[0]
+            raw = archive.read(inner)
+    except zipfile.BadZipFile as exc:
+        raise DataError(f"{path.name} is a damaged zip or Excel file; export it again.") from exc
+    frame = _read_text(raw, Path(inner).suffix.lower(), f"{path.name}/{inner}")
+    return _single_table(frame, path.name, table)
 
 
 def _nearby_files(path: Path) -> list[str]:
@@ -153,20 +179,30 @@ def _read_delimited_text(text: str, raw: bytes, encoding: str, name: str) -> pd.
     sample = text[:200_000].strip().splitlines()[:50]
     if not sample:
         raise DataError(f"{name} is empty; export the data again with its rows.")
-    delimiter = sniff_delimiter(sample)
+    skip = 0
+    if re.fullmatch(r"sep=.", sample[0].strip(), flags=re.IGNORECASE):
+        # Excel's hint line ("sep=;") names the delimiter.
+        delimiter, skip = sample[0].strip()[4], 1
+    else:
+        delimiter = sniff_delimiter(sample)
     # The C parser reads bytes faster than a Python string; UTF-16 needs the decoded text.
     wide = encoding == "utf-16"
     source: io.StringIO | io.BytesIO = io.StringIO(text) if wide else io.BytesIO(raw)
     try:
-        frame = pd.read_csv(source, sep=delimiter, encoding=None if wide else encoding,
-                            dtype=str, keep_default_na=False, na_filter=False,
-                            skip_blank_lines=True, engine="c")
+        with warnings.catch_warnings():
+            # A trailing delimiter on data rows ("1,Lyon,") adds an empty last field; pandas
+            # warns that it drops it, which is what we want.
+            warnings.simplefilter("ignore", pd.errors.ParserWarning)
+            frame = pd.read_csv(source, sep=delimiter, encoding=None if wide else encoding,
+                                dtype=str, keep_default_na=False, na_filter=False,
+                                skip_blank_lines=True, skiprows=skip, index_col=False,
+                                engine="c")
     except (pd.errors.ParserError, ValueError) as exc:
         first = str(exc).splitlines()[0] if str(exc) else "unreadable rows"
         fields = f"{_DELIMITER_NAMES[delimiter]}-separated fields"
         raise DataError(f"{name} could not be read as a table ({first}); check that every "
                         f"row has the same number of {fields}.") from exc
-    frame.columns = _clean_names(frame.columns)
+    frame.columns = clean_names(frame.columns)
     frame.attrs["note"] = f"{_DELIMITER_NAMES[delimiter]}-separated text"
     return frame
 
@@ -195,181 +231,4 @@ def _read_json_text(text: str, name: str) -> pd.DataFrame:
     if not records:
         raise DataError(f"{name} has no records; export the data again with its rows.")
     frame = pd.DataFrame.from_records(records)
-    return _as_strings(frame)
-
-
-# Binary formats -----------------------------------------------------------------------------
-
-
-def _choose(name: str, kind: str, available: list[str], table: str | None) -> str:
-    if not available:
-        raise DataError(f"{name} has no {kind}s; export a file that contains the data.")
-    if table is None:
-        if len(available) == 1 or kind == "sheet":
-            return available[0]
-        raise DataError(f"{name} has {len(available)} {kind}s ({', '.join(available)}); "
-                        f"choose one with --table NAME.", options=available)
-    if table in available:
-        return table
-    folded = {a.lower(): a for a in available}
-    if table.lower() in folded:
-        return folded[table.lower()]
-    raise DataError(f"{name} has no {kind} '{table}'; its {kind}s are: {', '.join(available)}.",
-                    options=available)
-
-
-def _read_excel(path: Path, table: str | None) -> pd.DataFrame:
-    import openpyxl
-
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged or foreign zip
-        raise DataError(f"{path.name} is not a readable Excel workbook; open it in Excel and "
-                        "save it as .xlsx or CSV.") from exc
-    try:
-        sheets = list(book.sheetnames)
-        sheet = _choose(path.name, "sheet", sheets, table)
-        rows = [list(r) for r in book[sheet].iter_rows(values_only=True)]
-    finally:
-        book.close()
-    rows = [r for r in rows if any(v is not None and str(v).strip() != "" for v in r)]
-    if not rows:
-        raise DataError(f"Sheet '{sheet}' of {path.name} is empty; choose another with --table "
-                        f"(sheets: {', '.join(sheets)}).", options=sheets)
-    width = max(len(r) for r in rows)
-    header = _clean_names([_cell_text(v) for v in rows[0]] + [""] * (width - len(rows[0])))
-    body = [[_cell_text(v) for v in r] + [""] * (width - len(r)) for r in rows[1:]]
-    frame = pd.DataFrame(body, columns=header, dtype=str)
-    frame.attrs["note"] = (f"sheet '{sheet}'" if len(sheets) == 1
-                           else f"sheet '{sheet}' (of {len(sheets)}: {', '.join(sheets)})")
-    return frame
-
-
-def _read_parquet(path: Path) -> pd.DataFrame:
-    try:
-        frame = pd.read_parquet(path)
-    except Exception as exc:  # pyarrow raises its own error types for damaged files
-        raise DataError(f"{path.name} is not a readable Parquet file; export it again.") from exc
-    return _as_strings(frame.reset_index(drop=isinstance(frame.index, pd.RangeIndex)))
-
-
-def _read_sqlite(path: Path, table: str | None) -> pd.DataFrame:
-    try:
-        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    except sqlite3.Error as exc:
-        raise DataError(f"{path.name} is not a readable SQLite database.") from exc
-    try:
-        names = [r[0] for r in connection.execute(
-            "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') "
-            "AND name NOT LIKE 'sqlite_%' ORDER BY name")]
-        chosen = _choose(path.name, "table", names, table)
-        quoted = '"' + chosen.replace('"', '""') + '"'
-        cursor = connection.execute(f"SELECT * FROM {quoted}")  # name checked against the catalogue
-        columns = [d[0] for d in cursor.description]
-        frame = pd.DataFrame(cursor.fetchall(), columns=columns, dtype=object)
-    except sqlite3.DatabaseError as exc:
-        raise DataError(f"{path.name} is not a readable SQLite database ({exc}).") from exc
-    finally:
-        connection.close()
-    frame.attrs["note"] = f"table '{chosen}'"
-    return _as_strings(frame)
-
-
-def _read_duckdb(path: Path, table: str | None) -> pd.DataFrame:
-    import duckdb
-
-    try:
-        connection = duckdb.connect(str(path), read_only=True)
-    except duckdb.Error as exc:
-        raise DataError(f"{path.name} is not a readable DuckDB database "
-                        "(or another program has it open for writing).") from exc
-    try:
-        names = [r[0] for r in connection.execute(
-            "SELECT table_name FROM information_schema.tables "
-            "WHERE table_schema = 'main' ORDER BY table_name").fetchall()]
-        chosen = _choose(path.name, "table", names, table)
-        quoted = '"' + chosen.replace('"', '""') + '"'
-        frame = connection.execute(f"SELECT * FROM {quoted}").df()  # name from the catalogue
-    finally:
-        connection.close()
-    frame.attrs["note"] = f"table '{chosen}'"
-    return _as_strings(frame)
-
-
-# Helpers ------------------------------------------------------------------------------------
-
-
-def _clean_names(names: Iterable[Any]) -> list[str]:
-    cleaned: list[str] = []
-    seen: dict[str, int] = {}
-    for position, raw in enumerate(names, start=1):
-        name = str(raw).strip().lstrip("\ufeff") if raw is not None else ""
-        if not name or name.lower().startswith("unnamed:"):
-            name = f"column_{position}"
-        if name in seen:
-            seen[name] += 1
-            name = f"{name}_{seen[name]}"
-        else:
-            seen[name] = 1
-        cleaned.append(name)
-    return cleaned
-
-
-def _cell_text(value: Any) -> str:
-    """A cell value as the text a CSV export would hold (ISO dates, no '.0' on whole numbers)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "True" if value else "False"
-    if isinstance(value, float):
-        if math.isnan(value):
-            return ""
-        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
-    if isinstance(value, pd.Timestamp):
-        if value is pd.NaT:
-            return ""
-        value = value.to_pydatetime()
-    if isinstance(value, datetime):
-        return value.isoformat(sep=" ") if value.time() != time(0) else value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
-
-def _as_strings(frame: pd.DataFrame) -> pd.DataFrame:
-    """Every column as the text a CSV export would hold; missing cells as ''."""
-    columns = {position: _column_text(frame.iloc[:, position])
-               for position in range(frame.shape[1])}
-    out = pd.DataFrame(columns, index=pd.RangeIndex(len(frame)), dtype=str)
-    out.columns = _clean_names(frame.columns)
-    out.attrs.update(frame.attrs)
-    return out
-
-
-def _column_text(series: pd.Series) -> pd.Series:
-    series = series.reset_index(drop=True)
-    missing = series.isna()
-    if pd.api.types.is_bool_dtype(series):
-        text = series.map({True: "True", False: "False"})
-    elif pd.api.types.is_integer_dtype(series):
-        text = series.astype("string")
-    elif pd.api.types.is_float_dtype(series):
-        values = series.to_numpy(dtype="float64", na_value=np.nan)
-        whole = np.isfinite(values) & (np.mod(values, 1) == 0) & (np.abs(values) < 1e15)
-        text = pd.Series(np.where(whole, np.where(whole, values, 0).astype("int64").astype(str),
-                                  series.astype(str)), dtype=str)
-    elif pd.api.types.is_datetime64_any_dtype(series):
-        stamps = series.dt.tz_localize(None) if series.dt.tz is not None else series
-        has_time = bool((stamps.dropna() != stamps.dropna().dt.normalize()).any())
-        text = stamps.dt.strftime("%Y-%m-%d %H:%M:%S" if has_time else "%Y-%m-%d")
-    elif pd.api.types.is_string_dtype(series) and series.dtype != object:
-        text = series
-    else:
-        text = series.map(lambda v: "" if _is_missing(v) else _cell_text(v))
-    return text.astype(str).mask(missing, "")
-
-
-def _is_missing(value: Any) -> bool:
-    if value is None or value is pd.NaT or value is pd.NA:
-        return True
-    return isinstance(value, float) and math.isnan(value)
+    return as_strings(frame)

@@ -1,0 +1,203 @@
+"""Workbooks, Parquet files and database tables as frames of text.
+
+`reading.read_table` dispatches here for every format that is not plain text.
+The helpers at the end turn typed cells back into the text a CSV export would
+hold (ISO dates, no ".0" on whole numbers), so `parsing.py` sees one kind of
+input whatever the source.
+"""
+
+from __future__ import annotations
+
+import math
+import sqlite3
+from collections.abc import Iterable
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from tools.engine.errors import DataError
+
+# Formats -----------------------------------------------------------------------------------
+
+
+def choose(name: str, kind: str, available: list[str], table: str | None) -> str:
+    if not available:
+        raise DataError(f"{name} has no {kind}s; export a file that contains the data.")
+    if table is None:
+        if len(available) == 1 or kind == "sheet":
+            return available[0]
+        raise DataError(f"{name} has {len(available)} {kind}s ({', '.join(available)}); "
+                        f"choose one with --table NAME.", options=available)
+    if table in available:
+        return table
+    folded = {a.lower(): a for a in available}
+    if table.lower() in folded:
+        return folded[table.lower()]
+    raise DataError(f"{name} has no {kind} '{table}'; its {kind}s are: {', '.join(available)}.",
+                    options=available)
+
+
+def read_excel(path: Path, table: str | None) -> pd.DataFrame:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a damaged or foreign zip
+        raise DataError(f"{path.name} is not a readable Excel workbook; open it in Excel and "
+                        "save it as .xlsx or CSV.") from exc
+    try:
+        sheets = list(book.sheetnames)
+        sheet = choose(path.name, "sheet", sheets, table)
+        rows = [list(r) for r in book[sheet].iter_rows(values_only=True)]
+    finally:
+        book.close()
+    rows = [r for r in rows if any(v is not None and str(v).strip() != "" for v in r)]
+    if not rows:
+        raise DataError(f"Sheet '{sheet}' of {path.name} is empty; choose another with --table "
+                        f"(sheets: {', '.join(sheets)}).", options=sheets)
+    cells = [[cell_text(v) for v in r] for r in rows]
+    width = max((i + 1 for r in cells for i, v in enumerate(r) if v.strip()), default=0)
+    cells = [r[:width] + [""] * (width - len(r)) for r in cells]
+    filled = [sum(1 for v in r if v.strip()) for r in cells]
+    # Title lines above the table ("Customer export, March") fill fewer cells than the header.
+    widest = max(filled[:20])
+    start = next(i for i, n in enumerate(filled) if n >= 0.8 * widest)
+    header = clean_names(cells[start])
+    body = cells[start + 1:]
+    frame = pd.DataFrame(body, columns=header, dtype=str)
+    frame.attrs["note"] = (f"sheet '{sheet}'" if len(sheets) == 1
+                           else f"sheet '{sheet}' (of {len(sheets)}: {', '.join(sheets)})")
+    return frame
+
+
+def read_parquet(path: Path) -> pd.DataFrame:
+    try:
+        frame = pd.read_parquet(path)
+    except Exception as exc:  # pyarrow raises its own error types for damaged files
+        raise DataError(f"{path.name} is not a readable Parquet file; export it again.") from exc
+    return as_strings(frame.reset_index(drop=isinstance(frame.index, pd.RangeIndex)))
+
+
+def read_sqlite(path: Path, table: str | None) -> pd.DataFrame:
+    try:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise DataError(f"{path.name} is not a readable SQLite database.") from exc
+    try:
+        names = [r[0] for r in connection.execute(
+            "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') "
+            "AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+        chosen = choose(path.name, "table", names, table)
+        quoted = '"' + chosen.replace('"', '""') + '"'
+        cursor = connection.execute(f"SELECT * FROM {quoted}")  # name checked against the catalogue
+        columns = [d[0] for d in cursor.description]
+        frame = pd.DataFrame(cursor.fetchall(), columns=columns, dtype=object)
+    except sqlite3.DatabaseError as exc:
+        raise DataError(f"{path.name} is not a readable SQLite database ({exc}).") from exc
+    finally:
+        connection.close()
+    frame.attrs["note"] = f"table '{chosen}'"
+    return as_strings(frame)
+
+
+def read_duckdb(path: Path, table: str | None) -> pd.DataFrame:
+    import duckdb
+
+    try:
+        connection = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as exc:
+        raise DataError(f"{path.name} is not a readable DuckDB database "
+                        "(or another program has it open for writing).") from exc
+    try:
+        names = [r[0] for r in connection.execute(
+            "SELECT table_name FROM information_schema.tables "
+            "WHERE table_schema = 'main' ORDER BY table_name").fetchall()]
+        chosen = choose(path.name, "table", names, table)
+        quoted = '"' + chosen.replace('"', '""') + '"'
+        frame = connection.execute(f"SELECT * FROM {quoted}").df()  # name from the catalogue
+    finally:
+        connection.close()
+    frame.attrs["note"] = f"table '{chosen}'"
+    return as_strings(frame)
+
+
+# Helpers ------------------------------------------------------------------------------------
+
+
+def clean_names(names: Iterable[Any]) -> list[str]:
+    cleaned: list[str] = []
+    seen: dict[str, int] = {}
+    for position, raw in enumerate(names, start=1):
+        name = str(raw).strip().lstrip("\ufeff") if raw is not None else ""
+        if not name or name.lower().startswith("unnamed:"):
+            name = f"column_{position}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name}_{seen[name]}"
+        else:
+            seen[name] = 1
+        cleaned.append(name)
+    return cleaned
+
+
+def cell_text(value: Any) -> str:
+    """A cell value as the text a CSV export would hold (ISO dates, no '.0' on whole numbers)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "True" if value else "False"
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    if isinstance(value, pd.Timestamp):
+        if value is pd.NaT:
+            return ""
+        value = value.to_pydatetime()
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ") if value.time() != time(0) else value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def as_strings(frame: pd.DataFrame) -> pd.DataFrame:
+    """Every column as the text a CSV export would hold; missing cells as ''."""
+    columns = {position: column_text(frame.iloc[:, position])
+               for position in range(frame.shape[1])}
+    out = pd.DataFrame(columns, index=pd.RangeIndex(len(frame)), dtype=str)
+    out.columns = clean_names(frame.columns)
+    out.attrs.update(frame.attrs)
+    return out
+
+
+def column_text(series: pd.Series) -> pd.Series:
+    series = series.reset_index(drop=True)
+    missing = series.isna()
+    if pd.api.types.is_bool_dtype(series):
+        text = series.map({True: "True", False: "False"})
+    elif pd.api.types.is_integer_dtype(series):
+        text = series.astype("string")
+    elif pd.api.types.is_float_dtype(series):
+        values = series.to_numpy(dtype="float64", na_value=np.nan)
+        whole = np.isfinite(values) & (np.mod(values, 1) == 0) & (np.abs(values) < 1e15)
+        text = pd.Series(np.where(whole, np.where(whole, values, 0).astype("int64").astype(str),
+                                  series.astype(str)), dtype=str)
+    elif pd.api.types.is_datetime64_any_dtype(series):
+        stamps = series.dt.tz_localize(None) if series.dt.tz is not None else series
+        has_time = bool((stamps.dropna() != stamps.dropna().dt.normalize()).any())
+        text = stamps.dt.strftime("%Y-%m-%d %H:%M:%S" if has_time else "%Y-%m-%d")
+    elif pd.api.types.is_string_dtype(series) and series.dtype != object:
+        text = series
+    else:
+        text = series.map(lambda v: "" if is_missing(v) else cell_text(v))
+    return text.astype(str).mask(missing, "")
+
+
+def is_missing(value: Any) -> bool:
+    if value is None or value is pd.NaT or value is pd.NA:
+        return True
+    return isinstance(value, float) and math.isnan(value)
