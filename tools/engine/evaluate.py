@@ -6,15 +6,18 @@ the nearest real columns, values or segment names, without returning members.
 
 Rules a person can rely on:
 - A missing value never matches a comparison (`!=` and `not in` included);
-  only `missing` finds it.
+  only `missing` finds it. `not` is the plain complement, so "not (Income >
+  50000)" does include customers whose income is missing.
 - Text matches ignore case and must be one of the data's own values.
 - `rank` takes the `n` customers, or ceil(`percent`% x base) of them, with the
   largest values (top) or the smallest (bottom); ties go to the smaller
   customer id. The base is the customers with a known value among those in
-  scope: everyone, except inside an `and`, where it is the customers meeting
-  the and's other, non-rank conditions ("top 10% of German customers by spend"
-  = and[Country == Germany, rank]). Several ranks in one `and` are each taken
-  over that same base, then intersected, so their order does not matter.
+  scope: everyone, except for a rank that is directly one of an `and`'s
+  conditions, whose base is the customers meeting the and's other, non-rank
+  conditions ("top 10% of German customers by spend" = and[Country ==
+  Germany, rank]). Several ranks in one `and` are each taken over that same
+  base, then intersected, so their order does not matter. A rank deeper down
+  (inside an `or` or a `not`) is not narrowed by that and's other conditions.
 - A referenced saved segment (`segment`) means the same wherever it is used:
   its own definition over all customers.
 """
@@ -26,6 +29,7 @@ from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from tools.engine.dataset import CustomerData
@@ -51,7 +55,6 @@ from tools.engine.definitions import (
 from tools.engine.errors import DefinitionError
 from tools.engine.matching import nearest
 from tools.engine.operands import (
-    ColumnKind,
     Scalar,
     compare,
     find_column,
@@ -183,18 +186,20 @@ class _Evaluator:
             raise DefinitionError(
                 f"Rank by {column.name} needs either a number of customers (n) or a "
                 "percent, not both and not neither.")
-        ranked = column.series[base.to_numpy() & column.series.notna().to_numpy()]
+        eligible = np.flatnonzero(base.to_numpy() & column.series.notna().to_numpy())
         if node.n is not None:
             size = node.n
         else:
             # Exact decimal arithmetic: 7% of 100 is 7 customers, not ceil(7.000000000000001).
-            size = math.ceil(Fraction(str(node.percent)) * len(ranked) / 100)
-        order = pd.DataFrame({"value": ranked.to_numpy(), "customer": ranked.index.to_numpy(),
-                              "position": range(len(ranked))})
+            size = math.ceil(Fraction(str(node.percent)) * len(eligible) / 100)
+        order = pd.DataFrame({"value": column.series.to_numpy()[eligible],
+                              "customer": self.data.customers.index.to_numpy()[eligible],
+                              "position": eligible})
         order = order.sort_values(["value", "customer"],
                                   ascending=[node.direction == "bottom", True], kind="mergesort")
-        chosen = ranked.index[order["position"].to_numpy()[:size]]
-        return pd.Series(self.data.customers.index.isin(chosen), index=self.data.customers.index)
+        chosen = np.zeros(len(self.data.customers), dtype=bool)
+        chosen[order["position"].to_numpy()[:size]] = True
+        return pd.Series(chosen, index=self.data.customers.index)
 
     # Derived tables (imported lazily: each is its own module and cost).
 
@@ -230,13 +235,8 @@ class _Evaluator:
 
         if not node.features:
             raise DefinitionError("Clusters need at least one feature column.")
-        features = []
-        for name in node.features:
-            column = find_column(self.data, name)
-            if column.kind is not ColumnKind.NUMBER:
-                raise DefinitionError(
-                    f"{column.name} is a {column.kind} column: clustering needs number columns.")
-            features.append(column.name)
+        # Which columns can be clustered on (numbers, categories) is clustering's rule.
+        features = [find_column(self.data, name).name for name in node.features]
         labels = cluster_labels(self.data, features, node.k, random_state=node.random_state)
         known = sorted(int(v) for v in pd.unique(labels.dropna()))
         unknown = [c for c in node.clusters if c not in known]
