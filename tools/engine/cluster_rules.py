@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -86,11 +87,13 @@ def cluster_rules(prep: FeaturePrep, frame: pd.DataFrame, labels: np.ndarray, k:
     return rules
 
 
-def _cluster_paths(tree: object, classes: list[bool]) -> list[list[Split]]:
-    """Paths to the tree's regions where the cluster is the majority, siblings merged."""
-    left, right = tree.children_left, tree.children_right  # type: ignore[attr-defined]
-    feature, threshold = tree.feature, tree.threshold  # type: ignore[attr-defined]
-    value = tree.value  # type: ignore[attr-defined]
+def _cluster_paths(tree: Any, classes: list[bool]) -> list[list[Split]]:
+    """Paths to the tree's regions where the cluster is the majority, siblings merged.
+
+    `tree` is a fitted `DecisionTreeClassifier.tree_`.
+    """
+    left, right = tree.children_left, tree.children_right
+    feature, threshold, value = tree.feature, tree.threshold, tree.value
     positive = classes.index(True) if True in classes else None
 
     def share(node: int) -> float:
