@@ -65,6 +65,8 @@ def test_known_features_read_as_behaviour(condition: Condition, text: str) -> No
 @pytest.mark.parametrize(("condition", "text"), [
     (Compare(column="Income", op=">", value=75000), "Income is over 75,000"),
     (Compare(column="Income", op="<=", value=1500.25), "Income is at most 1,500.25"),
+    (Compare(column="Score", op=">", value=0.3000001), "Score is over 0.3000001"),
+    (Compare(column="Score", op=">", value=0.1 + 0.2), "Score is over 0.3"),
     (Compare(column="Country", op="==", value="Germany"), "Country is Germany"),
     (Compare(column="Country", op="!=", value="United Kingdom"),
      "Country is not United Kingdom"),

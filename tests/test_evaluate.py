@@ -106,6 +106,14 @@ def test_text_equality_ignores_case(data: CustomerData) -> None:
     assert members(Compare(column="country", op="==", value="france"), data) == [1, 6]
 
 
+def test_text_matching_ignores_surrounding_spaces() -> None:
+    frame = pd.DataFrame({"City": pd.array(["Paris ", " paris", "Lyon"], dtype="string")},
+                         index=pd.Index([1, 2, 3], name="customer_id"))
+    data = customer_data(frame)
+    assert members(Compare(column="City", op="==", value="PARIS"), data) == [1, 2]
+    assert members(In(column="City", values=[" lyon "]), data) == [3]
+
+
 def test_text_inequality_leaves_out_missing(data: CustomerData) -> None:
     assert members(Compare(column="Country", op="!=", value="Germany"), data) == [1, 4, 6]
 

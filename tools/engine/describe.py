@@ -89,7 +89,8 @@ _DATES = {">": "is after", ">=": "is on or after", "<": "is before", "<=": "is o
 def _number(value: float | int) -> str:
     if float(value).is_integer():
         return f"{int(value):,}"
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
+    # Enough decimals to show what was asked (0.3000001), none of float noise.
+    return f"{value:,.10f}".rstrip("0").rstrip(".")
 
 
 def _money(value: float | int, currency: str) -> str:

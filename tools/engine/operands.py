@@ -62,13 +62,14 @@ class Column:
     kind: ColumnKind
     series: pd.Series
 
-    def text_in(self, keys: list[str]) -> pd.Series:
-        """Whether each value, case-folded, is one of `keys` (missing: False).
+    def text_in(self, texts: list[str]) -> pd.Series:
+        """Whether each value matches one of `texts` as text (see `text_key`; missing: False).
 
         Folds the distinct values only: a million rows hold a few hundred countries.
         """
+        wanted = {text_key(t) for t in texts}
         codes, distinct = pd.factorize(self.series)
-        hits = np.array([str(v).casefold() in keys for v in distinct] + [False], dtype=bool)
+        hits = np.array([text_key(v) in wanted for v in distinct] + [False], dtype=bool)
         return pd.Series(hits[codes], index=self.series.index)
 
     @cached_property
@@ -79,6 +80,11 @@ class Column:
 
     def day_values(self) -> pd.Series:
         return self.series.dt.normalize()
+
+
+def text_key(value: object) -> str:
+    """How text is matched: case and surrounding spaces ignored."""
+    return str(value).strip().casefold()
 
 
 def column_kind(series: pd.Series) -> ColumnKind:
@@ -176,9 +182,9 @@ def text_operand(column: Column, value: Scalar) -> str:
         raise _wrong_type(column, value, "one of its values")
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    key = str(value).strip().casefold()
+    key = text_key(value)
     values = column.texts
-    if key in {v.casefold() for v in values}:
+    if key in {text_key(v) for v in values}:
         return key
     if not values:
         raise DefinitionError(f"{column.name} has no values (every one is missing), so nothing "
