@@ -483,3 +483,12 @@ def test_pdf_like_binary_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "report.csv"
     path.write_bytes(b"%PDF-1.4\n" + bytes([1, 2, 3, 4, 5, 6, 7, 8, 11, 12, 14, 15]) * 50)
     assert "not a text table" in str(assert_one_line_error(path))
+
+
+def test_customer_rows_without_an_id_are_left_out_and_reported(tmp_path: Path) -> None:
+    path = tmp_path / "people.csv"
+    path.write_text("customer_id,Age\n1,31\n,40\n3,22\n", encoding="utf-8")
+    data = load_customer_data(path)
+    assert list(data.customers.index) == [1, 3]
+    assert data.source.rows_read == 3 and data.source.rows_kept == 2
+    assert any("1 row was left out: no customer_id" in w for w in data.source.warnings)

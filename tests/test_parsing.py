@@ -326,3 +326,27 @@ def test_legacy_xls_is_refused_with_advice(tmp_path: Path) -> None:
     with pytest.raises(DataError) as info:
         read_table(path)
     assert ".xlsx" in str(info.value)
+
+
+def test_year_first_slash_dates() -> None:
+    parsed = parse_column(strings("2024/03/01", "2024/12/31"))
+    assert parsed.values.tolist() == [pd.Timestamp("2024-03-01"), pd.Timestamp("2024-12-31")]
+
+
+def test_dates_with_offsets_become_utc_wall_time() -> None:
+    parsed = parse_column(strings("2024-03-01T10:00:00Z", "2024-03-01T12:00:00+02:00"))
+    assert parsed.dtype is DType.DATE
+    assert parsed.values.tolist() == [pd.Timestamp("2024-03-01 10:00")] * 2
+
+
+def test_month_name_dates() -> None:
+    parsed = parse_column(strings("5 Mar 2024", "Mar 7, 2024", "12-Dec-2023",
+                                  "Monday, 1 July 2024"))
+    assert parsed.dtype is DType.DATE
+    assert parsed.values.tolist() == [pd.Timestamp("2024-03-05"), pd.Timestamp("2024-03-07"),
+                                      pd.Timestamp("2023-12-12"), pd.Timestamp("2024-07-01")]
+
+
+def test_words_with_month_names_are_not_dates() -> None:
+    parsed = parse_column(strings("March madness", "may be", "Decent"))
+    assert parsed.dtype is DType.TEXT

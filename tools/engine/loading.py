@@ -118,7 +118,7 @@ def _load(path: Path, table: str | None, mapping: dict[str, str] | None,
                             as_of=as_of_day, currency=currency, content_hash=content_hash,
                             warnings=tuple(warnings))
         return CustomerData(customers=customers, schema=schema, source=source)
-    customers, schema = _customer_table(parsed, raw_schema, path.name)
+    customers, schema = _customer_table(parsed, raw_schema, path.name, warnings)
     source = SourceInfo(path=str(path), kind=DataKind.CUSTOMERS, rows_read=len(raw),
                         raw_schema=raw_schema, rows_kept=len(customers), as_of=as_of,
                         currency=currency, content_hash=content_hash, warnings=tuple(warnings))
@@ -137,18 +137,24 @@ def _feature_schema(customers: pd.DataFrame, raw_schema: Schema) -> Schema:
     return Schema(kind=DataKind.TRANSACTIONS, columns=tuple(infos))
 
 
-def _customer_table(parsed: pd.DataFrame, raw_schema: Schema,
-                    name: str) -> tuple[pd.DataFrame, Schema]:
+def _customer_table(parsed: pd.DataFrame, raw_schema: Schema, name: str,
+                    warnings: list[str]) -> tuple[pd.DataFrame, Schema]:
+    """The table indexed by its ids; rows without an id are dropped and reported."""
     id_info = raw_schema.first(Role.CUSTOMER_ID)
     if id_info is None:
         customers = parsed.copy()
         customers.index = pd.RangeIndex(1, len(parsed) + 1, name=_INDEX_NAME)
         return customers, raw_schema
-    ids = parsed[id_info.name]
-    if ids.isna().any():
-        raise DataError(f"{name}: {int(ids.isna().sum())} rows have no {id_info.name}; fill them "
-                        f"in, or map another id column with --map customer_id=COLUMN.")
-    ids = normalize_ids(ids)
+    present = parsed[id_info.name].notna()
+    if not present.any():
+        raise DataError(f"{name}: {id_info.name} is empty in every row; map the id column with "
+                        f"--map customer_id=COLUMN.", options=raw_schema.names)
+    if not present.all():
+        missing = int((~present).sum())
+        rows = "1 row was" if missing == 1 else f"{missing} rows were"
+        warnings.append(f"{rows} left out: no {id_info.name}.")
+        parsed = parsed[present]
+    ids = normalize_ids(parsed[id_info.name])
     repeated = ids[ids.duplicated(keep=False)]
     if len(repeated):
         examples = ", ".join(str(v) for v in pd.unique(repeated)[:3])

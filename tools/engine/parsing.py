@@ -32,10 +32,14 @@ _CURRENCY_CODES = {"USD": "$", "GBP": "£", "EUR": "€", "JPY": "¥", "INR": "�
 _INTEGER = r"[-+]?\d+"
 _US_NUMBER = r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?(?:[eE][-+]?\d+)?"
 _EU_NUMBER = r"[-+]?(?:\d{1,3}(?:\.\d{3})+|\d+)?(?:,\d+)?"
-_ISO_DATE = (r"\d{4}-\d{1,2}-\d{1,2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+_ISO_DATE = (r"\d{4}([-/.])\d{1,2}\1\d{1,2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
              r"(?:Z|[+-]\d{2}:?\d{2})?")
 _PART_DATE = (r"(?P<first>\d{1,2})(?P<sep>[-/.])(?P<second>\d{1,2})(?P=sep)(?P<year>\d{4}|\d{2})"
               r"(?P<time>[ T]\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AaPp][Mm])?)?")
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_NAMED_MONTH_DATE = (rf"(?i)(?:[a-z]+,?\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?[\s-]+{_MONTH}[\s,-]+"
+                     rf"|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+)\d{{2,4}}"
+                     r"(?:\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s?[ap]m)?)?")
 _TIME_FORMATS = ("", " %H:%M", " %H:%M:%S", " %I:%M %p", " %I:%M:%S %p", " %I:%M%p",
                  "T%H:%M", "T%H:%M:%S")
 # Share of a column's distinct values that must look like dates for it to be a date column.
@@ -160,46 +164,38 @@ def _parse_numbers(uniques: pd.Series) -> tuple[np.ndarray, str | None, str | No
 
 
 def _parse_dates(uniques: pd.Series) -> tuple[pd.Series, str | None] | None:
+    """Dates of one family (ISO, d/m/y or m/d/y, month names), chosen by the values."""
     iso = uniques.str.fullmatch(_ISO_DATE)
     parts = uniques.str.extract(f"^{_PART_DATE}$")
     is_parts = parts["first"].notna()
-    if max(iso.mean(), is_parts.mean()) < _DATE_SHARE:
+    named = uniques.str.fullmatch(_NAMED_MONTH_DATE)
+    shares = {"iso": iso.mean(), "parts": is_parts.mean(), "named": named.mean()}
+    family = max(shares, key=lambda k: shares[k])
+    if shares[family] < _DATE_SHARE:
         return None
     result = pd.Series(pd.NaT, index=uniques.index, dtype="datetime64[ns]")
     note = None
-    if iso.mean() >= is_parts.mean():
-        chosen = uniques[iso]
-        converted = pd.to_datetime(chosen, format="ISO8601", errors="coerce", utc=False)
-        if getattr(converted.dt, "tz", None) is not None:
-            converted = converted.dt.tz_convert(None)
-        result[chosen.index] = converted.astype("datetime64[ns]")
+    if family == "iso":
+        _fill(result, _iso_dates(uniques[iso]))
+    elif family == "named":
+        # Month names make the order unambiguous; dateutil reads "5 Mar 2024", "Mar 5, 2024".
+        _fill(result, pd.to_datetime(uniques[named], format="mixed", errors="coerce"))
     else:
-        first = parts.loc[is_parts, "first"].astype(int)
-        second = parts.loc[is_parts, "second"].astype(int)
-        if (first > 12).any() and (second > 12).any():
+        order = _day_first(parts.loc[is_parts])
+        if order is None:
             return None
-        separators = parts.loc[is_parts, "sep"]
-        if (first > 12).any():
-            day_first, why = True, "a first part above 12"
-        elif (second > 12).any():
-            day_first, why = False, "a second part above 12"
-        else:
-            day_first = separators.iloc[0] != "/"
-            why = "no part above 12; '/' dates are read month-first, others day-first"
-        note = f"dates read {'day' if day_first else 'month'}-first ({why})"
+        day_first, note = order
         chosen = uniques[is_parts]
-        for sep in separators.unique():
+        for sep in parts.loc[is_parts, "sep"].unique():
             for year in ("%Y", "%y"):
-                order = ("%d", "%m") if day_first else ("%m", "%d")
-                base = f"{order[0]}{sep}{order[1]}{sep}{year}"
+                first, second = ("%d", "%m") if day_first else ("%m", "%d")
+                base = f"{first}{sep}{second}{sep}{year}"
                 for time_format in _TIME_FORMATS:
                     pending = chosen[result[chosen.index].isna()]
                     if pending.empty:
                         break
-                    converted = pd.to_datetime(pending, format=base + time_format,
-                                               errors="coerce")
-                    hit = converted.notna()
-                    result[pending.index[hit]] = converted[hit].astype("datetime64[ns]")
+                    _fill(result, pd.to_datetime(pending, format=base + time_format,
+                                                 errors="coerce"))
     failed = int(result.isna().sum())
     if failed:
         extra = f"{failed} value(s) could not be read as dates"
@@ -207,3 +203,34 @@ def _parse_dates(uniques: pd.Series) -> tuple[pd.Series, str | None] | None:
     if result.notna().mean() < _DATE_SHARE:
         return None
     return result, note
+
+
+def _fill(result: pd.Series, converted: pd.Series) -> None:
+    hit = converted.notna()
+    result[converted.index[hit]] = converted[hit].astype("datetime64[ns]")
+
+
+def _iso_dates(values: pd.Series) -> pd.Series:
+    """ISO dates and datetimes; "2024/03/01" too. Offsets are converted to UTC wall time."""
+    values = values.str.replace(r"^(\d{4})[/.](\d{1,2})[/.](\d{1,2})", r"\1-\2-\3", regex=True)
+    aware = bool(values.str.contains(r"(?:Z|[+-]\d{2}:?\d{2})$", regex=True).any())
+    converted = pd.to_datetime(values, format="ISO8601", errors="coerce", utc=aware)
+    if aware:
+        converted = converted.dt.tz_convert(None)
+    return converted
+
+
+def _day_first(parts: pd.DataFrame) -> tuple[bool, str] | None:
+    """Day-first when any first part is above 12, month-first when any second part is."""
+    first = parts["first"].astype(int)
+    second = parts["second"].astype(int)
+    if (first > 12).any() and (second > 12).any():
+        return None
+    if (first > 12).any():
+        day_first, why = True, "a first part above 12"
+    elif (second > 12).any():
+        day_first, why = False, "a second part above 12"
+    else:
+        day_first = parts["sep"].iloc[0] != "/"
+        why = "no part above 12; '/' dates are read month-first, others day-first"
+    return day_first, f"dates read {'day' if day_first else 'month'}-first ({why})"
