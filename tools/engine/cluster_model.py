@@ -92,7 +92,7 @@ class CustomerClustering(ClusterMixin, BaseEstimator):
             scores = _scores(matrix, fits, sample)
             chosen = self.k if self.k is not None else _best_k(scores)
             kmeans = fits[chosen]
-            order = _size_order(kmeans.labels_, chosen)
+            order = _size_order(kmeans.labels_, kmeans.cluster_centers_)
             labels = order[kmeans.labels_]
             centroids = np.empty_like(kmeans.cluster_centers_)
             centroids[order] = kmeans.cluster_centers_
@@ -240,10 +240,11 @@ def _best_k(scores: pd.DataFrame) -> int:
     return int(silhouette.idxmax())
 
 
-def _size_order(raw: np.ndarray, k: int) -> np.ndarray:
-    """Map k-means label -> id by size (largest first; ties by k-means label)."""
+def _size_order(raw: np.ndarray, centroids: np.ndarray) -> np.ndarray:
+    """Map k-means label -> id by size (largest first; equal sizes by centre coordinates)."""
+    k = len(centroids)
     sizes = np.bincount(raw, minlength=k)
-    ranking = sorted(range(k), key=lambda c: (-sizes[c], c))
+    ranking = sorted(range(k), key=lambda c: (-sizes[c], tuple(np.round(centroids[c], 9))))
     order = np.empty(k, dtype=np.int64)
     for new, old in enumerate(ranking):
         order[old] = new
