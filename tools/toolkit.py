@@ -218,10 +218,9 @@ class Toolkit:
                           message=thresholds.explain())
 
     def _tool_cluster(self, features: list[str] | None, k: int | None) -> ToolResult:
-        from tools.engine.clustering import CustomerClustering, default_features, summarise
+        from tools.engine.clustering import fit_clustering, summarise
 
-        chosen = features or default_features(self.data)
-        model = CustomerClustering(features=chosen, k=k).fit(self.data.customers)
+        model = fit_clustering(self.data, features=features or None, k=k)
         summary = summarise(self.data, model).to_dict()
         return ToolResult("cluster", True, summary,
                           message=f"{summary['k']} groups. {summary['reason']}")
