@@ -350,3 +350,10 @@ def test_month_name_dates() -> None:
 def test_words_with_month_names_are_not_dates() -> None:
     parsed = parse_column(strings("March madness", "may be", "Decent"))
     assert parsed.dtype is DType.TEXT
+
+
+def test_space_thousands_but_not_phone_numbers() -> None:
+    assert parse_column(strings("1 234 567", "12 500", "7")).values.tolist() == [
+        1234567, 12500, 7]
+    phones = parse_column(strings("555 0101", "555 0199"))
+    assert phones.dtype is DType.TEXT

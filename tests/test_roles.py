@@ -152,3 +152,23 @@ def test_role_names_accept_aliases() -> None:
     assert parse_role("customer") is Role.CUSTOMER_ID
     with pytest.raises(DataError):
         parse_role("colour")
+
+
+def test_override_with_the_wrong_type_says_which_columns_fit() -> None:
+    columns = {"id": ["1", "1"], "when": ["2024-01-01", "2024-01-02"], "note": ["a", "b"],
+               "paid": ["3.5", "4"]}
+    with pytest.raises(DataError) as info:
+        schema_of(columns, {"amount": "note"})
+    assert info.value.options == ["id", "paid"]
+    with pytest.raises(DataError) as info:
+        schema_of(columns, {"date": "paid"})
+    assert info.value.options == ["when"]
+    assert "\n" not in str(info.value)
+
+
+def test_flags_and_counts_named_after_email_are_not_personal() -> None:
+    schema = schema_of({"id": ["1", "2", "3"], "email_opt_in": ["yes", "no", "yes"],
+                        "email_opens": ["3", "10", "0"], "E-mail": ["a@x.com", "b@y.org", ""]})
+    assert roles(schema)["email_opt_in"] is Role.FLAG
+    assert roles(schema)["email_opens"] is Role.MEASURE
+    assert roles(schema)["E-mail"] is Role.PERSONAL

@@ -135,7 +135,11 @@ def _parse_numbers(uniques: pd.Series) -> tuple[np.ndarray, str | None, str | No
         return None
     symbols = uniques.str.extract(f"({_CURRENCY_PATTERN})", expand=False).dropna()
     core = uniques.str.replace(_CURRENCY_PATTERN, "", regex=True)
-    core = core.str.replace(r"[\s\u00a0\u202f']", "", regex=True)
+    # Spaces (and Swiss apostrophes) only count as thousands separators before 3 digits, so
+    # "1 234 567" is a number and "555 0101" (a phone number) is not.
+    core = core.str.strip().str.replace(r"(?<=\d)[\s\u00a0\u202f'](?=\d{3}(?!\d))", "",
+                                        regex=True)
+    core = core.str.replace(r"^([-+(]*)\s+|\s+(?=[)%]*$)", r"\1", regex=True)
     percent = core.str.endswith("%")
     core = core.str.removesuffix("%")
     negative = core.str.fullmatch(r"\(.*\)")

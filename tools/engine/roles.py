@@ -32,8 +32,6 @@ _CUSTOMER_WORDS = frozenset({"customer", "client", "cust", "user", "member", "ac
                              "shopper", "subscriber", "patron"})
 _ORDER_WORDS = frozenset({"invoice", "order", "transaction", "receipt", "basket", "txn",
                           "purchase", "sale", "booking"})
-_DATE_WORDS = frozenset({"date", "time", "timestamp", "datetime", "day", "dt", "created", "at",
-                         "ordered", "purchased", "invoice", "order", "transaction"})
 _AMOUNT_WORDS = frozenset({"revenue", "amount", "sales", "total", "spend", "spent", "value",
                            "gmv", "subtotal", "paid", "net", "gross", "turnover", "sale"})
 _QUANTITY_WORDS = frozenset({"quantity", "qty", "units", "items", "pieces", "pcs"})
@@ -61,6 +59,8 @@ _ROLE_ALIASES = {
     "orders": Role.FREQUENCY, "spent": Role.MONETARY, "value": Role.MONETARY,
     "days_since": Role.RECENCY, "last_purchase": Role.RECENCY,
 }
+_NUMBER_ROLES = frozenset({Role.AMOUNT, Role.QUANTITY, Role.UNIT_PRICE, Role.RECENCY,
+                           Role.FREQUENCY, Role.MONETARY, Role.TENURE})
 # A raw transaction log has at most one column in each of these roles.
 _SINGLE_ROLES = (Role.CUSTOMER_ID, Role.DATE, Role.AMOUNT, Role.QUANTITY, Role.UNIT_PRICE,
                  Role.ORDER_ID, Role.STATUS, Role.RECENCY, Role.FREQUENCY, Role.MONETARY,
@@ -95,7 +95,7 @@ def parse_role(name: str) -> Role:
 def infer_schema(df: pd.DataFrame, dtypes: dict[str, DType],
                  overrides: dict[str, str] | None = None) -> Schema:
     """Roles of the raw columns of a parsed table, and whether it is a log or a customer table."""
-    forced = _resolve_overrides(df, overrides or {})
+    forced = _resolve_overrides(df, dtypes, overrides or {})
     forced_by_column = {column: role for role, column in forced.items()}
     id_column = forced.get(Role.CUSTOMER_ID) or _find_customer_id(df, dtypes, forced_by_column)
     date_column = forced.get(Role.DATE) or _find_date(df, dtypes, forced_by_column)
@@ -166,7 +166,8 @@ def resolve_column(df: pd.DataFrame, column: str, role_name: str) -> str:
                     options=near)
 
 
-def _resolve_overrides(df: pd.DataFrame, overrides: dict[str, str]) -> dict[Role, str]:
+def _resolve_overrides(df: pd.DataFrame, dtypes: dict[str, DType],
+                       overrides: dict[str, str]) -> dict[Role, str]:
     forced: dict[Role, str] = {}
     names = {str(c).lower() for c in df.columns}
     for role_name, column in overrides.items():
@@ -174,8 +175,25 @@ def _resolve_overrides(df: pd.DataFrame, overrides: dict[str, str]) -> dict[Role
             # Written the other way round ({"Revenue": "amount"}): the intent is unambiguous.
             role_name, column = column, role_name
         role = parse_role(role_name)
-        forced[role] = resolve_column(df, column, role.value)
+        name = resolve_column(df, column, role.value)
+        _check_forced_type(name, role, dtypes)
+        forced[role] = name
     return forced
+
+
+def _check_forced_type(column: str, role: Role, dtypes: dict[str, DType]) -> None:
+    dtype = dtypes.get(column, DType.TEXT)
+    if role in _NUMBER_ROLES and dtype not in (DType.NUMBER, DType.INTEGER):
+        fits = [c for c, t in dtypes.items() if t in (DType.NUMBER, DType.INTEGER)]
+        what = "numbers"
+    elif role in (Role.DATE, Role.DATE_ATTRIBUTE) and dtype is not DType.DATE:
+        fits = [c for c, t in dtypes.items() if t is DType.DATE]
+        what = "dates"
+    else:
+        return
+    suggestion = f"; columns with {what}: {', '.join(fits[:8])}" if fits else ""
+    raise DataError(f"Column '{column}' does not hold {what} ({dtype.value}), so it cannot be "
+                    f"the {role.value}{suggestion}.", options=fits)
 
 
 # Inference ----------------------------------------------------------------------------------
@@ -313,22 +331,19 @@ def _attribute_role(name: str, present: pd.Series, dtype: DType, n_unique: int,
 
 
 def _personal_kind(name: str, series: pd.Series, dtype: DType) -> str | None:
-    words = set(name_words(name))
-    if words & {"email", "mail", "e"} and (words & {"email", "mail"}):
-        return "email"
-    if words & {"phone", "mobile", "telephone", "tel", "cell", "fax"}:
-        return "phone"
-    if words & {"address", "street", "addr"} and not words & {"ip", "mac"}:
-        return "address"
-    if ("name" in words and not words & _NOT_PERSON_NAMES
-            and (len(words) == 1 or words & _NAME_QUALIFIERS)) or words & {
-                "surname", "firstname", "lastname", "fullname", "forename"}:
-        return "name"
-    if dtype is not DType.TEXT:
+    """"email", "phone", "name" or "address" when the column identifies a person."""
+    by_name = _personal_kind_by_name(set(name_words(name)))
+    present = series.dropna()
+    if by_name is not None:
+        # "email_opt_in" (yes/no) or "email_count" (numbers) name a fact, not an address.
+        if dtype is DType.TEXT or present.empty:
+            return by_name
+        if by_name == "phone" and dtype is DType.INTEGER and present.nunique() > 2:
+            return by_name
         return None
-    sample = series.dropna().astype(str).head(500)
-    if sample.empty:
+    if dtype is not DType.TEXT or present.empty:
         return None
+    sample = present.astype(str).head(500)
     if sample.str.fullmatch(_EMAIL_VALUE).mean() >= _PERSONAL_SHARE:
         return "email"
     digits = sample.str.count(r"\d")
@@ -336,6 +351,21 @@ def _personal_kind(name: str, series: pd.Series, dtype: DType) -> str | None:
         r"[\s()+-]")
     if phone.mean() >= _PERSONAL_SHARE:
         return "phone"
+    return None
+
+
+def _personal_kind_by_name(words: set[str]) -> str | None:
+    if words & {"email", "mail"}:
+        return "email"
+    if words & {"phone", "mobile", "telephone", "tel", "cell", "fax"}:
+        return "phone"
+    if words & {"address", "street", "addr"} and not words & {"ip", "mac"}:
+        return "address"
+    if words & {"surname", "firstname", "lastname", "fullname", "forename"}:
+        return "name"
+    if "name" in words and not words & _NOT_PERSON_NAMES and (
+            len(words) == 1 or words & _NAME_QUALIFIERS):
+        return "name"
     return None
 
 
