@@ -179,6 +179,22 @@ def test_explicit_as_of_is_used(tmp_path: Path) -> None:
     data = load_customer_data(write_log(tmp_path / "log.csv"), as_of="2024-04-01")
     assert data.source.as_of == date(2024, 4, 1)
     assert data.customers.loc[9, RECENCY] == 31
+    assert not any("as-of" in w for w in data.source.warnings)
+
+
+def test_an_earlier_as_of_is_a_snapshot(tmp_path: Path) -> None:
+    data = load_customer_data(write_log(tmp_path / "log.csv"), as_of=date(2024, 2, 2))
+    # Only purchases before 2 February count: customer 9 (March) is not a customer yet.
+    assert list(data.customers.index) == [7, 8]
+    assert data.customers.loc[7, RECENCY] == 1
+    assert data.customers.loc[7, MONETARY] == pytest.approx(24.0)
+    assert any("1 order line was left out: on or after the as-of date" in w
+               for w in data.source.warnings)
+
+
+def test_as_of_must_be_a_date(tmp_path: Path) -> None:
+    error = assert_one_line_error(write_log(tmp_path / "log.csv"), as_of="next tuesday")
+    assert "YYYY-MM-DD" in str(error)
 
 
 def test_mapping_forces_the_amount_column(tmp_path: Path) -> None:

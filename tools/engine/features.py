@@ -2,7 +2,9 @@
 
 All work is grouped and vectorised (one groupby per feature family), so 400k
 lines take well under a second. Dates count in calendar days: a purchase on
-the last day of the data has recency 1 against the default as-of date.
+the last day of the data has recency 1 against the default as-of date, and
+first_purchase / last_purchase are calendar days (midnight), so they compare
+cleanly with a date a person types.
 """
 
 from __future__ import annotations

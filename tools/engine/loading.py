@@ -112,6 +112,13 @@ def _load(path: Path, table: str | None, mapping: dict[str, str] | None,
     if raw_schema.kind is DataKind.TRANSACTIONS:
         kept, steps = clean_transactions(parsed, raw_schema)
         customers, as_of_day = customer_features(kept, raw_schema, as_of)
+        if as_of is not None:
+            date_info = raw_schema.first(Role.DATE)
+            assert date_info is not None  # cleaning required it
+            later = int((kept[date_info.name] >= pd.Timestamp(as_of)).sum())
+            if later:
+                lines = "1 order line was" if later == 1 else f"{later} order lines were"
+                warnings.append(f"{lines} left out: on or after the as-of date {as_of}.")
         schema = _feature_schema(customers, raw_schema)
         source = SourceInfo(path=str(path), kind=DataKind.TRANSACTIONS, rows_read=len(raw),
                             raw_schema=raw_schema, cleaning=tuple(steps), rows_kept=len(kept),
