@@ -52,6 +52,8 @@ def test_the_headline_example_with_currency() -> None:
     (Compare(column="recency_days", op=">=", value=30), "last order at least 30 days ago"),
     (Compare(column="frequency", op=">=", value=10), "placed at least 10 orders"),
     (Compare(column="frequency", op="<", value=3), "placed fewer than 3 orders"),
+    (Compare(column="frequency", op="==", value=1), "placed exactly 1 order"),
+    (Compare(column="recency_days", op="<=", value=1), "ordered in the last 1 day"),
     (Compare(column="tenure_days", op="<", value=60), "first order less than 60 days ago"),
     (Compare(column="avg_order_value", op=">", value=500), "average order value over $500"),
     (Compare(column="monetary", op="<=", value=1234.5), "spent at most $1,234.50"),

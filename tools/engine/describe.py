@@ -43,7 +43,8 @@ from tools.engine.schema import Role
 Scalar = float | int | str | bool
 _ISO_DATE = re.compile(r"\s*\d{4}-\d{1,2}-\d{1,2}")
 
-# Phrases for the customer features (SEMANTICS.md), by operator; {v} is the value.
+# Phrases for the customer features (SEMANTICS.md), by operator: {v} is the value,
+# {days} and {orders} the unit in agreement with it ("1 order", "3 orders").
 _FEATURE_PHRASES: dict[str, dict[str, str]] = {
     MONETARY: {
         ">": "spent more than {v}", ">=": "spent at least {v}", "<": "spent less than {v}",
@@ -51,21 +52,21 @@ _FEATURE_PHRASES: dict[str, dict[str, str]] = {
         "between": "spent between {low} and {high}",
     },
     RECENCY: {
-        ">": "no order in the last {v} days", ">=": "last order at least {v} days ago",
-        "<": "last order less than {v} days ago", "<=": "ordered in the last {v} days",
-        "==": "last order exactly {v} days ago", "!=": "last order not exactly {v} days ago",
+        ">": "no order in the last {v} {days}", ">=": "last order at least {v} {days} ago",
+        "<": "last order less than {v} {days} ago", "<=": "ordered in the last {v} {days}",
+        "==": "last order exactly {v} {days} ago", "!=": "last order not exactly {v} {days} ago",
         "between": "last order between {low} and {high} days ago",
     },
     FREQUENCY: {
-        ">": "placed more than {v} orders", ">=": "placed at least {v} orders",
-        "<": "placed fewer than {v} orders", "<=": "placed at most {v} orders",
-        "==": "placed exactly {v} orders", "!=": "did not place exactly {v} orders",
+        ">": "placed more than {v} {orders}", ">=": "placed at least {v} {orders}",
+        "<": "placed fewer than {v} {orders}", "<=": "placed at most {v} {orders}",
+        "==": "placed exactly {v} {orders}", "!=": "did not place exactly {v} {orders}",
         "between": "placed between {low} and {high} orders",
     },
     TENURE: {
-        ">": "first order more than {v} days ago", ">=": "first order at least {v} days ago",
-        "<": "first order less than {v} days ago", "<=": "first order at most {v} days ago",
-        "==": "first order exactly {v} days ago", "!=": "first order not exactly {v} days ago",
+        ">": "first order more than {v} {days} ago", ">=": "first order at least {v} {days} ago",
+        "<": "first order less than {v} {days} ago", "<=": "first order at most {v} {days} ago",
+        "==": "first order exactly {v} {days} ago", "!=": "first order not exactly {v} {days} ago",
         "between": "first order between {low} and {high} days ago",
     },
     AVG_ORDER_VALUE: {
@@ -159,7 +160,10 @@ class _Describer:
             return f"{c.column} {_GENERIC[c.op]} {_value(bool(c.value))}"
         feature = self._feature(c.column)
         if feature is not None and _is_number(c.value):
-            return _FEATURE_PHRASES[feature][c.op].format(v=self._feature_value(feature, c.value))
+            one = c.value == 1
+            return _FEATURE_PHRASES[feature][c.op].format(
+                v=self._feature_value(feature, c.value), days="day" if one else "days",
+                orders="order" if one else "orders")
         if isinstance(c.value, str) and _ISO_DATE.match(c.value):
             return f"{c.column} {_DATES[c.op]} {_value(c.value)}"
         return f"{c.column} {_GENERIC[c.op]} {_value(c.value)}"
