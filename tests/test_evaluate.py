@@ -262,6 +262,15 @@ def test_rank_of_a_saved_segment_is_fixed_where_it_is_used(data: CustomerData) -
     assert mask.sum() == 0  # the top spender overall (id 1) is French
 
 
+def test_rank_refining_a_saved_segment_ranks_its_members(data: CustomerData) -> None:
+    library = {"europe": SegmentDefinition(condition=In(column="Country",
+                                                         values=["Germany", "France"]))}
+    of_them = And(all=[SegmentRef(name="europe"), Rank(column="frequency", direction="bottom",
+                                                        n=2)])
+    mask = evaluate(of_them, data, resolve=library.__getitem__)
+    assert sorted(mask[mask].index) == [1, 5]  # 5 (1 order) and 1 (3 orders); 4 is British
+
+
 def test_cycles_between_saved_segments_are_reported(data: CustomerData) -> None:
     library = {
         "a": SegmentDefinition(condition=And(all=[SegmentRef(name="b")])),
