@@ -21,6 +21,7 @@ from assistant.cli_common import (
     MapOpt,
     TableOpt,
     WorkspaceOpt,
+    check_can_save,
     guarded,
     library,
     load_data,
@@ -141,6 +142,8 @@ def define(
     from assistant.cli_segments import evaluate_definition
 
     definition = read_definition(file)
+    if save:
+        check_can_save(workspace, name or definition.name, overwrite)
     data = load_data(DataArgs(data_file, maps, as_of, table, workspace))
     result = evaluate_definition(definition, data, workspace)
     saved = None
@@ -309,6 +312,7 @@ def segments_save(
     from assistant.cli_segments import evaluate_definition
 
     definition = read_definition(from_file)
+    check_can_save(workspace, name, overwrite)
     data = load_data(DataArgs(data_file, maps, as_of, table, workspace))
     result = evaluate_definition(definition, data, workspace)
     info = library(workspace).save(definition, size=result.size, member_ids=_ids(result.mask),

@@ -12,7 +12,6 @@ import json
 import os
 import re
 import sys
-import traceback
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, is_dataclass
 from datetime import date
@@ -129,8 +128,6 @@ def guarded(func: Callable[P, R]) -> Callable[P, R]:
             sys.stderr.write("error: interrupted\n")
             raise typer.Exit(130) from None
         except Exception as exc:
-            if os.environ.get("SEGMENT_DEBUG") == "1":
-                traceback.print_exc()
             _report(exc)
 
     return wrapper
@@ -196,6 +193,15 @@ def _mapping(values: list[str] | None) -> dict[str, str] | None:
                             f"use one of {', '.join(roles)}", nearest(role, roles) or roles)
         mapping[key] = column.strip()
     return mapping
+
+
+def check_can_save(workspace: Path, name: str | None, overwrite: bool) -> None:
+    """Fail before loading any data when a save is bound to be refused."""
+    if not name or not re.search(r"[A-Za-z0-9]", name):
+        fail("saving needs a name: add `name:` to the YAML file or pass --name NAME")
+    if not overwrite and library(workspace).exists(name):
+        fail(f"a segment named {name!r} is already saved: choose another name or "
+             "pass --overwrite")
 
 
 def load_data(args: DataArgs) -> CustomerData:

@@ -142,6 +142,9 @@ def render_members(out: Console, label: str, size: int, total: int, description:
     share = size / total if total else 0.0
     out.print(f"[bold]{label}[/bold]: {description}")
     out.print(f"  {count(size)} customers ({percent(share)} of {count(total)})")
+    if size == 0:
+        out.print("  No customer matches: check the values against "
+                  "`segment data inspect FILE`.")
 
 
 def render_overlap(out: Console, label_a: str, label_b: str, overlap: dict[str, Any]) -> None:
@@ -232,6 +235,9 @@ def render_profile(out: Console, label: str, result: dict[str, Any],
               f"({percent(result['share_of_customers'])} of {count(result['base_size'])})"
               + (f", {percent(result['revenue_share'])} of revenue"
                  if result.get("revenue_share") is not None else ""))
+    if not result["size"]:
+        out.print("No customer is in this segment, so there is nothing to profile.")
+        return
     if result["measures"]:
         table = Table(title="Behaviour and measures (index 100 = the whole base)",
                       title_justify="left")
@@ -244,7 +250,7 @@ def render_profile(out: Console, label: str, result: dict[str, Any],
                           _measure_value(m, "base_mean", currency),
                           "-" if m["index"] is None else f"{m['index']:.0f}")
         out.print(table)
-    if result["categories"]:
+    if any(category["top"] for category in result["categories"]):
         table = Table(title="Most common values", title_justify="left")
         for header in ("Column", "Value", "In segment", "In base"):
             table.add_column(header, justify="right" if header.startswith("In") else "left")

@@ -323,3 +323,44 @@ def test_demo_runs(shared_workspace: Path) -> None:
     assert result.returncode == 0, result.stderr
     for part in ("RFM segments", "Champions", "lapsed big spenders", "Clusters"):
         assert part in result.stdout
+
+
+def test_save_without_a_name_fails_before_loading(workspace: Path, tmp_path: Path,
+                                                  datasets_dir: Path) -> None:
+    definition = write(tmp_path / "d.yaml", "condition:\n  type: compare\n  column: Age\n"
+                       "  op: '<'\n  value: 30\n")
+    result = run("define", definition, "--data", datasets_dir / "mall_customers.csv", "--save",
+                 workspace=workspace)
+    assert_one_line_error(result, "--name")
+    assert not (workspace / "segments").exists()
+
+
+def test_corrupt_library_file_is_named_not_a_traceback(workspace: Path) -> None:
+    (workspace / "segments").mkdir(parents=True)
+    broken = "name: broken\ncondition: [oops\n"
+    (workspace / "segments" / "broken.yaml").write_text(broken)
+    assert_one_line_error(run("segments", "show", "broken", workspace=workspace), "broken.yaml")
+    listing = run("segments", "list", "--json", workspace=workspace)
+    assert json.loads(listing.stdout)["segments"][0]["problem"]
+    assert (workspace / "segments" / "broken.yaml").read_text() == broken
+
+
+def test_unexpected_errors_become_one_line(capsys: pytest.CaptureFixture[str],
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    import typer
+
+    from assistant.cli_common import guarded
+
+    @guarded
+    def broken() -> None:
+        raise RuntimeError("boom\nsecond line")
+
+    monkeypatch.delenv("SEGMENT_DEBUG", raising=False)
+    with pytest.raises(typer.Exit) as caught:
+        broken()
+    assert caught.value.exit_code == 1
+    assert capsys.readouterr().err == (
+        "error: unexpected problem (RuntimeError: boom); rerun with SEGMENT_DEBUG=1 for details\n")
+    monkeypatch.setenv("SEGMENT_DEBUG", "1")
+    with pytest.raises(RuntimeError):
+        broken()
