@@ -102,11 +102,10 @@ class Toolkit:
         return [_id_text(i) for i in self.data.customers.index[mask.to_numpy()]]
 
     def mask(self, condition: Condition) -> pd.Series:
-        from tools.engine.evaluate import evaluate, validate
+        from tools.engine.evaluate import evaluate
 
         key = condition.model_dump_json()
         if key not in self._mask_cache:
-            validate(condition, self.data, resolve=self._resolve)
             self._mask_cache[key] = evaluate(condition, self.data, resolve=self._resolve)
         return self._mask_cache[key]
 
