@@ -41,6 +41,11 @@ PLAYBOOK_SECTIONS = [
     "KPI",
     "Control group",
 ]
+# Combined (zh/ru) playbooks give the seven parts as "- Label: text" items in this order.
+PLAYBOOK_ITEM_LABELS = {
+    "zh": ["目标", "渠道", "优惠", "沟通角度", "时机与节奏", "关键指标", "对照组"],
+    "ru": ["Цель", "Канал", "Предложение", "Посыл", "Сроки и частота", "KPI", "Контрольная группа"],
+}
 MIN_QUESTIONS_PER_LANGUAGE = 40
 
 
@@ -157,6 +162,10 @@ def test_combined_playbooks_have_one_section_per_segment(files: list[KnowledgeFi
         assert len(names) == len(f.sections), f"{f.path.name}: one section per segment or stage"
         for name, title in zip(names, f.sections, strict=True):
             assert f"({name})" in title, f"{f.path.name}: section {title!r} should name ({name})"
+        labels = PLAYBOOK_ITEM_LABELS[f.meta["lang"]]
+        for title, body in f.sections.items():
+            found = re.findall(r"^- ([^：:]+)[：:]", body, flags=re.MULTILINE)
+            assert found == labels, f"{f.path.name} / {title}: items {found}"
     for lang in ("zh", "ru"):
         segments = {
             s for f in combined if f.meta["lang"] == lang for s in f.meta.get("segments", [])
