@@ -1,0 +1,194 @@
+"""Matching a request's words to the loaded data's columns.
+
+A column is known by the words of its name (CamelCase and snake_case split,
+abbreviations such as Mnt or Num expanded), by the concepts those words belong
+to (wine, income, kids) and by its role (a MONETARY column answers to "spend",
+"revenue", "sales" whatever it is called).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from assistant.interpreter.text import stem
+from assistant.interpreter.vocabulary import Vocabulary
+from tools.engine.schema import ColumnInfo, DType, Role, Schema
+
+# Roles that never take part in a condition.
+_UNUSABLE = {Role.PERSONAL, Role.CONSTANT, Role.CUSTOMER_ID, Role.TEXT}
+# Weight of a match through the same word, a role's concept, a name word's concept.
+EXACT, ROLE, CONCEPT = 1.0, 1.0, 0.6
+# Weight of naming every word of a column's name ("average order value").
+COVERAGE = 0.5
+_DAYS_OF_UNIT = {"day": 1, "week": 7, "month": 30, "year": 365}
+
+
+@dataclass(frozen=True)
+class ColumnProfile:
+    info: ColumnInfo
+    stems: frozenset[str]  # stems of the name's words and their expansions
+    parts: tuple[frozenset[str], ...]  # per name word: its stem, expansions and concepts
+    name_concepts: frozenset[str]
+    role_concepts: frozenset[str]
+    # How many of the values a column holds per unit the user says: 1000 for "(k$)".
+    scale: float = 1.0
+    # The time unit of a duration column ("day", "month"), None for other columns.
+    time_unit: str | None = None
+
+    @property
+    def name(self) -> str:
+        return self.info.name
+
+    @property
+    def numeric(self) -> bool:
+        return self.info.dtype in (DType.NUMBER, DType.INTEGER)
+
+    @property
+    def is_date(self) -> bool:
+        return self.info.dtype == DType.DATE
+
+    @property
+    def role(self) -> Role:
+        return self.info.role
+
+
+def name_words(name: str) -> list[str]:
+    """'NumStorePurchases' -> num, store, purchases; 'Annual Income (k$)' -> annual, income, k."""
+    text = re.sub(r"([a-z])([A-Z])", r"\1 \2", name)
+    text = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1 \2", text)
+    text = re.sub(r"([A-Za-z])(\d)", r"\1 \2", text)
+    text = re.sub(r"(\d)([A-Za-z])", r"\1 \2", text)
+    text = re.sub(r"\(\s*\d+\s*-\s*\d+\s*\)", " ", text)  # "(1-100)": a range, not words
+    return [w for w in re.split(r"[^0-9a-zA-Z]+", text.lower()) if w]
+
+
+def build_profiles(schema: Schema, vocab: Vocabulary) -> list[ColumnProfile]:
+    profiles = []
+    for info in schema.columns:
+        if info.role in _UNUSABLE:
+            continue
+        profiles.append(profile_column(info, vocab))
+    return profiles
+
+
+def profile_column(info: ColumnInfo, vocab: Vocabulary) -> ColumnProfile:
+    words = name_words(info.name)
+    stems: set[str] = set()
+    parts: list[frozenset[str]] = []
+    for w in words:
+        own = {stem(w)} | {stem(x) for x in vocab.abbreviations.get(w, ())}
+        stems |= own
+        if len(w) > 1 and not w.isdigit() and stem(w) not in _DAYS_OF_UNIT:
+            part = set(own)
+            for s in own:
+                part |= vocab.word_concepts.get(s, frozenset())
+            parts.append(frozenset(part))
+    concepts: set[str] = set()
+    for s in stems:
+        concepts |= vocab.word_concepts.get(s, frozenset())
+    role_concepts = frozenset(vocab.role_concepts.get(info.role.value, ()))
+    return ColumnProfile(info=info, stems=frozenset(stems), parts=tuple(parts),
+                         name_concepts=frozenset(concepts), role_concepts=role_concepts,
+                         scale=_scale_of(info.name),
+                         time_unit=_time_unit(info, words))
+
+
+def _scale_of(name: str) -> float:
+    low = name.lower()
+    if re.search(r"\(\s*k\s*\W?\s*\)|\bk\$|\$k\b|in thousands|_k\b|\(000s?\)|'000", low):
+        return 1000.0
+    if re.search(r"\(\s*m\s*\W?\s*\)|\bm\$|\$m\b|in millions", low):
+        return 1e6
+    return 1.0
+
+
+def _time_unit(info: ColumnInfo, words: Sequence[str]) -> str | None:
+    for w in words:
+        unit = stem(w)
+        if unit in _DAYS_OF_UNIT and info.dtype in (DType.NUMBER, DType.INTEGER) and (
+                w != "month" or info.role in (Role.RECENCY, Role.TENURE)):
+            return unit
+    if info.role == Role.RECENCY:
+        return "day"
+    if info.role == Role.TENURE:
+        # A bare "tenure" column that stops near 72 counts months (telecom convention).
+        if info.maximum is not None and info.maximum <= 120:
+            return "month"
+        return "day"
+    return None
+
+
+def days_per_unit(unit: str) -> int:
+    return _DAYS_OF_UNIT[unit]
+
+
+def word_match(word: str, profile: ColumnProfile, vocab: Vocabulary) -> float:
+    """How strongly one request word points at a column (0 when not at all)."""
+    s = stem(word)
+    if s in profile.stems or word in profile.stems:
+        return EXACT
+    concepts = vocab.concepts_of(word)
+    if not concepts:
+        return 0.0
+    if concepts & profile.role_concepts:
+        return ROLE
+    if concepts & profile.name_concepts:
+        return CONCEPT
+    return 0.0
+
+
+@dataclass(frozen=True)
+class ColumnMatch:
+    best: list[ColumnProfile]  # one column, or the tied best ones
+    matched_words: frozenset[int]  # positions of the words that matched the winner
+    score: float
+
+    @property
+    def column(self) -> ColumnProfile | None:
+        return self.best[0] if len(self.best) == 1 else None
+
+
+def match_columns(words: Sequence[tuple[int, str]], profiles: Iterable[ColumnProfile],
+                  vocab: Vocabulary) -> ColumnMatch | None:
+    """The column the words name best; ties are returned together for a question back."""
+    candidates = list(profiles)
+    if not candidates or not words:
+        return None
+    table = {(i, p.name): word_match(w, p, vocab) for i, w in words for p in candidates}
+    # A word that fits many columns says little; one that fits a single column decides.
+    spread = {i: sum(1 for p in candidates if table[(i, p.name)] > 0) for i, _ in words}
+    scores: dict[str, float] = {}
+    for p in candidates:
+        hits = [i for i, _ in words if table[(i, p.name)]]
+        if not hits:
+            scores[p.name] = 0.0
+            continue
+        scores[p.name] = sum(table[(i, p.name)] * (1.0 + 1.0 / spread[i]) for i in hits)
+        # Naming every word of a column's name beats naming part of another's.
+        if _coverage(p, [w for i, w in words if i in hits], vocab) >= 1.0:
+            scores[p.name] += COVERAGE
+    top = max(scores.values())
+    if top <= 0:
+        return None
+    best = [p for p in candidates if abs(scores[p.name] - top) < 1e-9]
+    matched = frozenset(i for i, _ in words if table[(i, best[0].name)] > 0)
+    return ColumnMatch(best=best, matched_words=matched, score=top)
+
+
+def _coverage(profile: ColumnProfile, words: Sequence[str], vocab: Vocabulary) -> float:
+    if not profile.parts:
+        return 0.0
+    keys: set[str] = set()
+    for w in words:
+        keys |= {w, stem(w)} | vocab.concepts_of(w)
+    return sum(1 for part in profile.parts if part & keys) / len(profile.parts)
+
+
+def by_role(profiles: Iterable[ColumnProfile], role: Role) -> ColumnProfile | None:
+    """The first numeric column with a behaviour role (recency, frequency, ...)."""
+    for p in profiles:
+        if p.role == role and p.numeric:
+            return p
+    return None

@@ -1,0 +1,172 @@
+"""A request's words -> one segment condition over the data's real columns, or a question.
+
+Extractors run from the most specific reading to the most general (fixed
+phrases, multi-word values, time windows, ranks, comparisons, flags, single
+values, counts, bare numbers). Words none of them understood are reported, so
+the interpreter asks instead of presenting a guessed segment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from assistant.interpreter.columns import build_profiles
+from assistant.interpreter.comparisons import read_bare_numbers, read_comparisons
+from assistant.interpreter.matching import nearest_names
+from assistant.interpreter.phrases import read_role_phrases, read_segment_names
+from assistant.interpreter.ranking import read_ranks
+from assistant.interpreter.state import Parse, Part, Problem
+from assistant.interpreter.text import Kind, Token
+from assistant.interpreter.time_windows import read_time_windows
+from assistant.interpreter.values import read_counts, read_flags, read_values, value_words
+from assistant.interpreter.vocabulary import Vocabulary
+from tools.engine.definitions import Condition, Or, RfmSegment, conjunction
+from tools.engine.schema import Role, Schema
+
+_LEFTOVER_NEGATIONS = frozenset({"not", "never", "no", "without", "except", "excluding",
+                                 "outside", "non"})
+
+
+@dataclass
+class Reading:
+    condition: Condition | None
+    understood: str = ""
+    problems: list[Problem] = field(default_factory=list)
+
+
+def read_condition(tokens: list[Token], schema: Schema, vocab: Vocabulary, *,
+                   rfm_names: tuple[str, ...], stages: tuple[str, ...],
+                   as_of: date | None, claimed: Sequence[int] = ()) -> Reading:
+    """The condition the tokens describe; `claimed` tokens (a follow-up's opener) are skipped."""
+    profiles = build_profiles(schema, vocab)
+    parse = Parse(tokens=tokens, vocab=vocab, profiles=profiles,
+                  value_words=value_words(profiles, vocab))
+    for i in claimed:
+        parse.claim(i, i + 1)
+    read_role_phrases(parse)
+    read_segment_names(parse, rfm_names, stages)
+    read_values(parse, min_words=2)
+    read_time_windows(parse, as_of)
+    read_ranks(parse)
+    read_comparisons(parse, as_of)
+    read_flags(parse)
+    read_values(parse, min_words=1)
+    read_counts(parse)
+    read_bare_numbers(parse, as_of)
+    _check_rfm(parse, schema)
+    _check_leftovers(parse, schema)
+    if parse.problems:
+        return Reading(condition=None, problems=parse.problems)
+    if not parse.parts:
+        return Reading(condition=None)
+    condition, understood = _combine(parse)
+    return Reading(condition=condition, understood=understood)
+
+
+def _combine(parse: Parse) -> tuple[Condition, str]:
+    parts = sorted(parse.parts, key=lambda p: p.start)
+    groups: list[list[Part]] = [[parts[0]]]
+    for prev, part in zip(parts, parts[1:], strict=False):
+        between = [t.low for t in parse.tokens[prev.end:part.start]]
+        if "or" in between and "and" not in between:
+            groups[-1].append(part)
+        else:
+            groups.append([part])
+    conditions: list[Condition] = []
+    texts: list[str] = []
+    for group in groups:
+        if len(group) == 1:
+            conditions.append(group[0].condition)
+            texts.append(group[0].text)
+        else:
+            conditions.append(Or(any=[p.condition for p in group]))
+            texts.append("(" + " or ".join(p.text for p in group) + ")")
+    return conjunction(conditions), " and ".join(texts)
+
+
+def _check_rfm(parse: Parse, schema: Schema) -> None:
+    if not any(isinstance(p.condition, RfmSegment) for p in parse.parts):
+        return
+    missing = [r.value for r in (Role.RECENCY, Role.FREQUENCY, Role.MONETARY)
+               if not schema.by_role(r)]
+    if missing:
+        parse.problems.append(Problem(
+            "RFM segments need recency, frequency and monetary columns; this data has no "
+            f"{', '.join(missing)} column (map one with --map {missing[0]}=COLUMN).",
+            [c.name for c in schema.columns][:8]))
+
+
+def _check_leftovers(parse: Parse, schema: Schema) -> None:
+    leftover: list[str] = []
+    after_place = False
+    for i, tok in enumerate(parse.tokens):
+        if not parse.free(i):
+            continue
+        if tok.kind == Kind.NUMBER:
+            leftover.append(tok.surface or tok.low)
+        elif tok.kind == Kind.DATE:
+            leftover.append(tok.low)
+        elif tok.kind == Kind.WORD and (tok.low in _LEFTOVER_NEGATIONS or (
+                tok.low not in parse.vocab.fillers and not _harmless(tok.low))):
+            if not leftover and parse.low(i - 1) in parse.vocab.place_prepositions:
+                after_place = True
+            leftover.append(tok.surface if tok.concept is None else " ".join(tok.parts))
+    if not leftover:
+        return
+    said = " ".join(leftover)
+    if leftover and all(w in _LEFTOVER_NEGATIONS for w in leftover) and parse.parts:
+        parse.problems.append(Problem(
+            f"I could not tell what '{said}' applies to; please say it again with the column "
+            "or value.", []))
+        return
+    values = _category_values(schema)
+    content = [w for w in leftover if w.lower() not in _LEFTOVER_NEGATIONS] or leftover
+    places = _place_values(schema, parse.vocab)
+    if after_place and not places:
+        columns = [p.name for p in parse.profiles]
+        parse.problems.append(Problem(
+            f"'{' '.join(content)}' looks like a place, but this data has no location column "
+            f"(country, region, city). It has: {', '.join(columns[:12])}.", columns[:10]))
+        return
+    if after_place:
+        near = nearest_names(content[0], places, n=3)
+        near += [p for p in places if p not in near][:8 - len(near)]
+        parse.problems.append(Problem(
+            f"'{' '.join(content)}' is not a value in this data. Values there include: "
+            f"{', '.join(near[:8])}.", near[:8]))
+        return
+    columns = [p.name for p in parse.profiles]
+    options: list[str] = []
+    for word in content[:3]:
+        for name in nearest_names(word, columns + values, n=3):
+            if name not in options:
+                options.append(name)
+    listing = ", ".join(columns[:12])
+    options += [c for c in columns if c not in options]
+    parse.problems.append(Problem(
+        f"I could not match '{said}' to this data. It has these columns: {listing}.",
+        options[:10]))
+
+
+def _harmless(word: str) -> bool:
+    return not any(c.isalnum() for c in word)
+
+
+def _category_values(schema: Schema) -> list[str]:
+    out: list[str] = []
+    for c in schema.columns:
+        if c.role in (Role.CATEGORY, Role.FLAG, Role.STATUS):
+            out.extend(v for v in c.values if not v.replace(".", "").isdigit())
+    return out
+
+
+def _place_values(schema: Schema, vocab: Vocabulary) -> list[str]:
+    from assistant.interpreter.columns import name_words
+
+    place_words: set[str] = set()
+    for concept in vocab.place_concepts:
+        place_words |= vocab.concepts.get(concept, frozenset())
+    places = [c for c in schema.columns if c.values and set(name_words(c.name)) & place_words]
+    return [v for c in places for v in c.values]

@@ -1,0 +1,92 @@
+"""Whole phrases with a fixed meaning: multi-word terms, "one-time buyers", RFM segment names."""
+
+from __future__ import annotations
+
+from assistant.interpreter.columns import by_role
+from assistant.interpreter.state import Parse, Problem, compare, fmt
+from assistant.interpreter.text import Kind, Token
+from assistant.interpreter.vocabulary import Vocabulary
+from tools.engine.definitions import Lifecycle, RfmSegment
+from tools.engine.schema import Role
+
+
+def merge_phrases(tokens: list[Token], vocab: Vocabulary) -> list[Token]:
+    """Read 'with us', 'years old', 'last campaign' as single concept words."""
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        for phrase, concept in vocab.phrases:
+            n = len(phrase)
+            if tuple(t.low for t in tokens[i:i + n]) == phrase:
+                out.append(Token(low=concept, kind=Kind.WORD, surface=" ".join(phrase),
+                                 concept=concept, parts=list(phrase)))
+                i += n
+                break
+        else:
+            out.append(tokens[i])
+            i += 1
+    return out
+
+
+def read_role_phrases(parse: Parse) -> None:
+    """'one-time buyers' -> frequency == 1, 'repeat customers' -> frequency > 1."""
+    role_names = {"frequency": Role.FREQUENCY, "monetary": Role.MONETARY,
+                  "recency": Role.RECENCY, "tenure": Role.TENURE}
+    surfaces = [t.surface if t.concept else t.low for t in parse.tokens]
+    for item in parse.vocab.role_phrases:
+        for phrase in sorted(item.words, key=len, reverse=True):
+            for i in range(len(parse.tokens) - len(phrase) + 1):
+                if not all(parse.free(i + k) for k in range(len(phrase))):
+                    continue
+                if tuple(surfaces[i:i + len(phrase)]) != phrase:
+                    continue
+                column = by_role(parse.profiles, role_names[item.role])
+                if column is None:
+                    parse.problems.append(Problem(
+                        f"'{' '.join(phrase)}' needs a {item.role} column, and this data has "
+                        "none.", [p.name for p in parse.profiles][:8]))
+                    parse.claim(i, i + len(phrase))
+                    continue
+                value = int(item.value) if item.value.is_integer() else item.value
+                parse.add(i, i + len(phrase), compare(column, item.op, value),
+                          f"{column.name} {item.op} {fmt(value)}")
+
+
+def read_segment_names(parse: Parse, rfm_names: tuple[str, ...],
+                       stages: tuple[str, ...]) -> None:
+    """RFM segment names ("champions", "at risk") and lifecycle stages, when asked for."""
+    lows = [t.low for t in parse.tokens]
+    mentions_lifecycle = any(w in ("lifecycle", "stage", "stages", "life") for w in lows)
+    if mentions_lifecycle and stages:
+        for stage in sorted(stages, key=len, reverse=True):
+            phrase = tuple(stage.lower().replace("-", " ").split())
+            for i in range(len(lows) - len(phrase) + 1):
+                if parse.matches(i, phrase):
+                    _claim_stage_words(parse)
+                    parse.add(i, i + len(phrase), Lifecycle(stages=[stage]),
+                              f"lifecycle stage {stage}")
+        return
+    known = {n.lower(): n for n in rfm_names}
+    for phrase, name in parse.vocab.rfm_names:
+        if name.lower() not in known:
+            continue
+        for i in range(len(lows) - len(phrase) + 1):
+            if not parse.matches(i, phrase):
+                continue
+            if phrase in (("loyal",), ("promising",)) and _names_a_column(parse, i + 1):
+                continue
+            end = i + len(phrase)
+            if parse.free(end) and lows[end] in ("segment", "segments", "group", "customers"):
+                end += 1
+            parse.add(i, end, RfmSegment(segments=[known[name.lower()]]), f"RFM {name}")
+
+
+def _claim_stage_words(parse: Parse) -> None:
+    for i, tok in enumerate(parse.tokens):
+        if tok.low in ("lifecycle", "stage", "stages") and parse.free(i):
+            parse.claim(i, i + 1)
+
+
+def _names_a_column(parse: Parse, i: int) -> bool:
+    """'loyal' in 'loyalty score' style phrases belongs to a column, not the RFM segment."""
+    return parse.free(i) and any(parse.low(i) in p.stems for p in parse.profiles)

@@ -1,0 +1,114 @@
+"""Top and bottom N or N%: "top 10% of customers by spend", "the 50 biggest spenders"."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from assistant.interpreter.columns import ColumnProfile, by_role, match_columns
+from assistant.interpreter.comparisons import SUBJECTS
+from assistant.interpreter.state import Parse, Problem
+from assistant.interpreter.text import Kind
+from tools.engine.definitions import Rank
+from tools.engine.schema import Role
+
+_LINKS = frozenset({"by", "of", "in", "terms", "on", "for", "based", "ranked", "sorted",
+                    "ordered", "with", "the", "highest", "largest", "most", "lowest", "our",
+                    "all", "according", "to", "when", "measured", "total"})
+
+
+def read_ranks(parse: Parse) -> None:
+    vocab = parse.vocab
+    for i, tok in enumerate(parse.tokens):
+        if not parse.free(i) or tok.low not in vocab.rank_top | vocab.rank_bottom:
+            continue
+        if tok.low in ("most", "least") and parse.low(i - 1) == "at":
+            continue
+        direction: Literal["top", "bottom"] = "top" if tok.low in vocab.rank_top else "bottom"
+        number = _number_near(parse, i)
+        if number is None:
+            if tok.low in ("top", "bottom"):
+                parse.claim(i, i + 1)
+                parse.problems.append(Problem(
+                    f"How many {tok.low} customers: for example '{tok.low} 10%' or "
+                    f"'{tok.low} 100' by spend?", []))
+            continue
+        value_tok = parse.tokens[number]
+        if value_tok.value is None or value_tok.value <= 0:
+            continue
+        words, noun = _measure(parse, max(i, number) + 1)
+        column, matched = _column(parse, words, noun)
+        if column is None:
+            parse.claim(min(i, number), max(i, number) + 1)
+            said = " ".join(parse.low(w) for w in words) or "which measure"
+            parse.problems.append(Problem(
+                f"Rank by what? I could not match '{said}' to a numeric column.",
+                [p.name for p in parse.profiles if p.numeric][:8]))
+            continue
+        if value_tok.percent:
+            if value_tok.value > 100:
+                continue
+            rank = Rank(column=column.name, direction=direction, percent=value_tok.value)
+            text = f"{direction} {value_tok.value:g}% by {column.name}"
+        else:
+            rank = Rank(column=column.name, direction=direction, n=int(value_tok.value))
+            text = f"{direction} {int(value_tok.value)} by {column.name}"
+        parse.add(min(i, number), max(i, number) + 1, rank, text)
+        for w in matched:
+            parse.claim(w, w + 1)
+        if noun is not None:
+            parse.claim(noun, noun + 1)
+
+
+def _number_near(parse: Parse, i: int) -> int | None:
+    if parse.free(i + 1) and parse.tokens[i + 1].kind == Kind.NUMBER:
+        return i + 1
+    j = i - 1
+    while j >= 0 and i - j <= 4 and parse.free(j):
+        if parse.tokens[j].kind == Kind.NUMBER:
+            return j
+        if parse.low(j) not in SUBJECTS | _LINKS:
+            return None
+        j -= 1
+    return None
+
+
+def _measure(parse: Parse, start: int) -> tuple[list[int], int | None]:
+    """Measure words after 'by' / 'in terms of' / 'with the highest', else before the noun."""
+    words: list[int] = []
+    noun = None
+    after_link = False
+    k = start
+    while k < len(parse.tokens) and k - start < 10 and parse.free(k):
+        tok = parse.tokens[k]
+        if tok.kind == Kind.PUNCT or tok.low in ("and", "or", "but", "who", "whose", "that",
+                                                 "which", "where"):
+            break
+        if tok.low in ("by", "terms", "highest", "lowest", "most", "largest", "biggest",
+                       "smallest", "ranked", "sorted", "according", "on"):
+            after_link, words = True, []
+        elif tok.low in parse.vocab.rank_measures and noun is None:
+            noun = k
+        elif tok.low in SUBJECTS and not after_link and words:
+            break
+        elif tok.low not in SUBJECTS and tok.low not in _LINKS and tok.kind == Kind.WORD:
+            words.append(k)
+        k += 1
+    return words, noun
+
+
+def _column(parse: Parse, words: list[int], noun: int | None
+            ) -> tuple[ColumnProfile | None, list[int]]:
+    numeric = [p for p in parse.profiles if p.numeric]
+    if words:
+        match = match_columns([(w, parse.low(w)) for w in words], numeric, parse.vocab)
+        if match is None or match.column is None:
+            return None, []
+        return match.column, sorted(match.matched_words)
+    if noun is not None:
+        concept = parse.vocab.rank_measures[parse.low(noun)]
+        role = {"money": Role.MONETARY, "orders": Role.FREQUENCY}.get(concept)
+        if role is not None:
+            return by_role(parse.profiles, role), [noun]
+        match = match_columns([(noun, concept)], numeric, parse.vocab)
+        return (match.column if match else None), [noun]
+    return by_role(parse.profiles, Role.MONETARY), []

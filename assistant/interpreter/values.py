@@ -1,0 +1,304 @@
+"""The data's own values in a request: categories ("from Germany", "married", "SP"),
+0/1 and yes/no flags ("churned", "senior citizens", "complained") and counts
+("with kids at home" -> Kidhome > 0, "without kids" -> Kidhome == 0).
+
+Values match case-insensitively, through plurals and demonyms ("German
+customers" -> Germany, "women" -> Female); short codes ("SP") only when written
+as codes, so "in" or "us" in a sentence never becomes a state or country.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant.interpreter.columns import ColumnProfile, match_columns, word_match
+from assistant.interpreter.state import Parse, Problem, compare
+from assistant.interpreter.text import Kind, stem, words_of
+from assistant.interpreter.vocabulary import Phrase, Vocabulary
+from tools.engine.definitions import Condition, In, NotIn
+from tools.engine.schema import DType, Role
+
+# Values that are ordinary words: matched only through a flag or a named column.
+_STOP_VALUES = frozenset({"yes", "no", "y", "n", "true", "false", "t", "f", "none", "other",
+                          "others", "unknown", "na", "n a", "nan", "null", "missing", "0", "1",
+                          "all", "any", "not available"})
+_YES = frozenset({"yes", "y", "true", "t", "1", "1.0"})
+_NO = frozenset({"no", "n", "false", "f", "0", "0.0"})
+_VALUE_ROLES = frozenset({Role.CATEGORY, Role.FLAG, Role.STATUS, Role.MEASURE})
+
+
+@dataclass(frozen=True)
+class _Entry:
+    column: ColumnProfile
+    value: str
+    short: bool  # a code: must be written in capitals (or be long enough to be unambiguous)
+
+
+def value_index(profiles: Sequence[ColumnProfile], vocab: Vocabulary,
+                common: frozenset[str]) -> dict[Phrase, list[_Entry]]:
+    index: dict[Phrase, list[_Entry]] = {}
+
+    def put(key: Phrase, entry: _Entry) -> None:
+        if key and entry not in index.setdefault(key, []):
+            index[key].append(entry)
+
+    for p in profiles:
+        if p.role not in _VALUE_ROLES or p.info.dtype != DType.TEXT or is_flag(p):
+            continue
+        for value in p.info.values:
+            key = tuple(words_of(value))
+            text = " ".join(key)
+            if not key or text in _STOP_VALUES or all(w.replace(".", "").isdigit() for w in key):
+                continue
+            short = len(text) <= 2 or text in common
+            put(key, _Entry(p, value, short))
+            core = tuple(words_of(value.split("(")[0]))
+            put(core, _Entry(p, value, short or len(" ".join(core)) <= 2))
+            put(key[:-1] + (stem(key[-1]),), _Entry(p, value, short))
+            group = vocab.group_of(key) or vocab.group_of(core)
+            for alias in group or ():
+                alias_short = len(" ".join(alias)) <= 2 or " ".join(alias) in common
+                put(alias, _Entry(p, value, alias_short))
+    return index
+
+
+def value_words(profiles: Sequence[ColumnProfile], vocab: Vocabulary) -> frozenset[str]:
+    common = vocab.fillers | vocab.negations | frozenset(vocab.time_units)
+    return frozenset(w for key in value_index(profiles, vocab, common) for w in key)
+
+
+def is_flag(p: ColumnProfile) -> bool:
+    if p.role == Role.FLAG or p.info.dtype == DType.BOOL:
+        return True
+    values = {v.strip().lower() for v in p.info.values}
+    return len(values) == 2 and values <= (_YES | _NO) and bool(values & _YES)
+
+
+def flag_values(p: ColumnProfile) -> tuple[object, object]:
+    """(true, false) as the column stores them."""
+    if p.info.dtype == DType.BOOL:
+        return True, False
+    if p.numeric:
+        return 1, 0
+    yes = next((v for v in p.info.values if v.strip().lower() in _YES), "Yes")
+    no = next((v for v in p.info.values if v.strip().lower() in _NO), "No")
+    return yes, no
+
+
+def read_values(parse: Parse, min_words: int = 1) -> None:
+    common = parse.vocab.fillers | parse.vocab.negations | frozenset(parse.vocab.time_units)
+    index = value_index(parse.profiles, parse.vocab, common)
+    found: dict[tuple[str, bool], tuple[ColumnProfile, list[str], int, int]] = {}
+    for n in (4, 3, 2, 1):
+        if n < min_words:
+            break
+        for i in range(len(parse.tokens) - n + 1):
+            if not all(parse.free(i + k) and parse.tokens[i + k].kind in (
+                    Kind.WORD, Kind.NUMBER) for k in range(n)):
+                continue
+            key = tuple(t.low for t in parse.tokens[i:i + n])
+            entries = index.get(key) or index.get(key[:-1] + (stem(key[-1]),), [])
+            entries = [e for e in entries if not e.short or _written_as_code(parse, i, n)]
+            if any(w in parse.vocab.time_units for w in key) and n < 3:
+                # "two year" is a contract only beside its column ("two year contract").
+                entries = [e for e in entries if _column_word_beside(parse, i, i + n, e.column)]
+            if not entries:
+                continue
+            chosen = _choose(parse, i, n, entries)
+            if chosen is None:
+                continue
+            negated = parse.negated_before(i)
+            start = _claim_context(parse, i, i + n, chosen.column)
+            slot = found.setdefault((chosen.column.name, negated), (chosen.column, [], start,
+                                                                     i + n))
+            if chosen.value not in slot[1]:
+                slot[1].append(chosen.value)
+            found[(chosen.column.name, negated)] = (slot[0], slot[1], min(slot[2], start),
+                                                    max(slot[3], i + n))
+    for (name, negated), (_column, values, start, end) in found.items():
+        condition: Condition = (NotIn if negated else In)(column=name, values=list(values))
+        shown = ", ".join(values)
+        parse.add(start, end, condition, f"{name} {'not in' if negated else 'in'} [{shown}]")
+
+
+def _column_word_beside(parse: Parse, start: int, end: int, column: ColumnProfile) -> bool:
+    return any(parse.free(k) and word_match(parse.low(k), column, parse.vocab) > 0
+               for k in (start - 1, end, end + 1))
+
+
+def _written_as_code(parse: Parse, i: int, n: int) -> bool:
+    toks = parse.tokens[i:i + n]
+    if all(t.upper for t in toks if t.kind == Kind.WORD):
+        return True
+    text = " ".join(t.low for t in toks)
+    # Lower-case 'uk', 'usa', 'sp' are fine unless they are also common English words.
+    common = parse.vocab.fillers | parse.vocab.negations
+    return len(text) >= 2 and text not in common and all(
+        len(t.low) >= 2 for t in toks) and n == 1 and len(text) <= 3 and not text.isdigit()
+
+
+def _choose(parse: Parse, i: int, n: int, entries: list[_Entry]) -> _Entry | None:
+    columns = {e.column.name for e in entries}
+    if len(columns) == 1:
+        return entries[0]
+    near = [parse.low(k) for k in range(max(0, i - 3), min(len(parse.tokens), i + n + 3))]
+    named = [e for e in entries if any(word_match(w, e.column, parse.vocab) for w in near)]
+    if len({e.column.name for e in named}) == 1:
+        return named[0]
+    if parse.low(i - 1) in parse.vocab.place_prepositions:
+        places = [e for e in entries if e.column.stems & _place_words(parse.vocab)]
+        if len({e.column.name for e in places}) == 1:
+            return places[0]
+    parse.claim(i, i + n)
+    parse.problems.append(Problem(
+        f"'{' '.join(t.low for t in parse.tokens[i:i + n])}' is a value of several columns: "
+        "which one do you mean?", sorted({f"{e.column.name} = {e.value}" for e in entries})))
+    return None
+
+
+def _place_words(vocab: Vocabulary) -> frozenset[str]:
+    words: set[str] = set()
+    for concept in vocab.place_concepts:
+        words |= vocab.concepts.get(concept, frozenset())
+    return frozenset(words)
+
+
+def _claim_context(parse: Parse, start: int, end: int, column: ColumnProfile) -> int:
+    """Claim words naming the column ('education', 'contract') and a place preposition."""
+    k = end
+    while parse.free(k) and parse.tokens[k].kind == Kind.WORD and word_match(
+            parse.low(k), column, parse.vocab) > 0:
+        parse.claim(k, k + 1)
+        k += 1
+    j = start - 1
+    while parse.free(j) and (word_match(parse.low(j), column, parse.vocab) > 0 or parse.low(
+            j) in parse.vocab.place_prepositions):
+        parse.claim(j, j + 1)
+        j -= 1
+    return j + 1
+
+
+def read_flags(parse: Parse) -> None:
+    """'churned', 'senior citizens', 'complained', 'did not respond' -> flag == 1 / 0."""
+    flags = [p for p in parse.profiles if is_flag(p)]
+    if not flags:
+        return
+    i = 0
+    while i < len(parse.tokens):
+        if not (parse.free(i) and parse.tokens[i].kind == Kind.WORD) or not any(
+                word_match(parse.low(i), p, parse.vocab) for p in flags):
+            i += 1
+            continue
+        window = [i]
+        k = i + 1
+        while k < len(parse.tokens) and len(window) < 4 and parse.free(k) and (
+                not parse.is_boundary(k)) and (
+                parse.tokens[k].kind in (Kind.WORD, Kind.NUMBER)) and (
+                any(word_match(parse.low(k), p, parse.vocab) for p in flags)
+                or parse.low(k) in parse.vocab.ordinal_words or parse.is_filler(k)):
+            window.append(k)
+            k += 1
+        while window and window[-1] != i and not any(
+                word_match(_as_digit(parse, window[-1]), p, parse.vocab) for p in flags):
+            window.pop()
+        words = [(w, _as_digit(parse, w)) for w in window]
+        match = match_columns(words, flags, parse.vocab)
+        if match is None:
+            i += 1
+            continue
+        if match.column is None:
+            parse.claim(window[0], window[-1] + 1)
+            parse.problems.append(Problem(
+                f"'{' '.join(parse.low(w) for w in window)}' fits several columns: which one?",
+                [p.name for p in match.best]))
+            i = window[-1] + 1
+            continue
+        column = match.column
+        negated = parse.negated_before(window[0]) or _antonym(parse, window[0])
+        true, false = flag_values(column)
+        value = false if negated else true
+        parse.add(window[0], window[-1] + 1, compare(column, "==", value),  # type: ignore[arg-type]
+                  f"{column.name} == {value}")
+        i = window[-1] + 1
+
+
+def _as_digit(parse: Parse, i: int) -> str:
+    """'third campaign' -> '3' so it meets AcceptedCmp3."""
+    word = parse.low(i)
+    if word in parse.vocab.ordinal_words:
+        return str(parse.vocab.ordinal_words[word])
+    tok = parse.tokens[i]
+    if tok.kind == Kind.NUMBER and tok.value is not None and tok.value.is_integer():
+        return str(int(tok.value))
+    return word
+
+
+def _antonym(parse: Parse, i: int) -> bool:
+    return False
+
+
+_COUNT_WORDS = frozenset({"num", "number", "count", "cnt", "qty", "quantity", "kid", "teen",
+                          "child", "dependent", "product", "purchase", "order", "visit",
+                          "children", "item", "unit", "line", "member", "pet", "car"})
+_HAVE = frozenset({"with", "have", "has", "having", "got", "own", "owns"})
+_EMPTY = frozenset({"without", "no", "zero", "none"})
+
+
+def is_count(p: ColumnProfile) -> bool:
+    """A whole-number column counting things (kids, purchases), where 'with X' means X > 0."""
+    if not p.numeric or is_flag(p) or p.info.dtype != DType.INTEGER:
+        return False
+    if p.info.minimum is not None and p.info.minimum < 0:
+        return False
+    return bool(p.stems & _COUNT_WORDS) or (p.info.maximum is not None and p.info.maximum <= 10)
+
+
+def read_counts(parse: Parse) -> None:
+    """'with kids' -> Kidhome > 0, 'without kids' / 'no kids' -> Kidhome == 0,
+    'bought wine' -> MntWines > 0."""
+    counts = [p for p in parse.profiles if is_count(p)]
+    amounts = [p for p in parse.profiles if p.numeric and not is_flag(p)]
+    carried, carried_end = "", -1  # "bought wine and meat": the verb carries over "and"
+    i = 0
+    while i < len(parse.tokens):
+        if not (parse.free(i) and parse.tokens[i].is_word) or parse.is_filler(i) or parse.low(
+                i) in parse.vocab.negations:
+            i += 1
+            continue
+        j = i - 1
+        while parse.free(j) and parse.low(j) in ("a", "an", "any", "some", "the", "their"):
+            j -= 1
+        opener = parse.low(j) if parse.free(j) else ""
+        start = j
+        if opener in ("and", "or") and j == carried_end:
+            opener, start = carried, i
+        verb = opener in parse.vocab.activity_words
+        if opener not in _HAVE | _EMPTY and not verb:
+            i += 1
+            continue
+        pool = amounts if verb else counts
+        window = [i]
+        k = i + 1
+        while parse.free(k) and len(window) < 4 and parse.tokens[k].is_word and (
+                any(word_match(parse.low(k), p, parse.vocab) for p in pool)
+                or parse.low(k) in ("at", "in")):
+            window.append(k)
+            k += 1
+        match = match_columns([(w, parse.low(w)) for w in window], pool, parse.vocab)
+        if match is None or match.column is None or any(
+                w not in match.matched_words and not parse.is_filler(w) for w in window):
+            i += 1
+            continue
+        if verb and not (match.column.name_concepts - {"money", "orders"}):
+            i += 1  # "bought" + a product line, not "bought" + spend
+            continue
+        column = match.column
+        empty = opener in _EMPTY or parse.negated_before(j, claim=True)
+        if opener == "no" and parse.low(j - 1) in _HAVE and parse.free(j - 1):
+            j -= 1
+        op, value = ("==", 0) if empty else (">", 0)
+        last = max(match.matched_words)
+        parse.add(start, last + 1, compare(column, op, value), f"{column.name} {op} {value}")
+        carried, carried_end = opener, last + 1
+        i = last + 1

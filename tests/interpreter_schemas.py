@@ -1,0 +1,119 @@
+"""Synthetic schemas for interpreter tests: the shapes of real files, no data needed."""
+
+from __future__ import annotations
+
+from tools.engine.schema import ColumnInfo, DataKind, DType, Role, Schema
+
+
+def col(name: str, role: Role, dtype: DType = DType.INTEGER, values: tuple[str, ...] = (),
+        minimum: float | None = None, maximum: float | None = None) -> ColumnInfo:
+    return ColumnInfo(name=name, role=role, dtype=dtype, values=values, n_unique=len(values),
+                      minimum=minimum, maximum=maximum)
+
+
+def retail_log() -> Schema:
+    """A transaction log's customer features (Online Retail shape)."""
+    return Schema(kind=DataKind.TRANSACTIONS, columns=(
+        col("recency_days", Role.RECENCY, minimum=1, maximum=374),
+        col("frequency", Role.FREQUENCY, minimum=1, maximum=210),
+        col("monetary", Role.MONETARY, DType.NUMBER, minimum=3.75, maximum=280206),
+        col("tenure_days", Role.TENURE, minimum=1, maximum=374),
+        col("avg_order_value", Role.MEASURE, DType.NUMBER, minimum=3.45, maximum=84236),
+        col("first_purchase", Role.DATE_ATTRIBUTE, DType.DATE),
+        col("last_purchase", Role.DATE_ATTRIBUTE, DType.DATE),
+        col("Country", Role.CATEGORY, DType.TEXT, values=(
+            "United Kingdom", "Germany", "France", "Spain", "Belgium", "Switzerland",
+            "Portugal", "Italy", "Finland", "Austria", "Norway", "Netherlands", "Australia",
+            "Channel Islands", "Denmark", "Cyprus", "Sweden", "Japan", "Poland", "USA", "EIRE",
+            "Israel", "Greece", "Canada", "Unspecified", "European Community", "RSA")),
+    ))
+
+
+def campaign_table() -> Schema:
+    """A customer table (marketing_campaign shape)."""
+    flags = tuple(col(n, Role.FLAG, values=("0", "1"), minimum=0, maximum=1) for n in (
+        "AcceptedCmp3", "AcceptedCmp4", "AcceptedCmp5", "AcceptedCmp1", "AcceptedCmp2",
+        "Complain"))
+    measures = tuple(col(n, Role.MEASURE, minimum=0, maximum=1500) for n in (
+        "MntWines", "MntFruits", "MntMeatProducts", "MntFishProducts", "MntSweetProducts",
+        "MntGoldProds", "NumDealsPurchases", "NumWebPurchases", "NumCatalogPurchases",
+        "NumStorePurchases", "NumWebVisitsMonth"))
+    return Schema(kind=DataKind.CUSTOMERS, columns=(
+        col("Year_Birth", Role.MEASURE, minimum=1893, maximum=1996),
+        col("Education", Role.CATEGORY, DType.TEXT,
+            values=("Graduation", "PhD", "Master", "2n Cycle", "Basic")),
+        col("Marital_Status", Role.CATEGORY, DType.TEXT, values=(
+            "Married", "Together", "Single", "Divorced", "Widow", "Alone", "Absurd", "YOLO")),
+        col("Income", Role.MEASURE, minimum=1730, maximum=666666),
+        col("Kidhome", Role.MEASURE, values=("0", "1", "2"), minimum=0, maximum=2),
+        col("Teenhome", Role.MEASURE, values=("0", "1", "2"), minimum=0, maximum=2),
+        col("Dt_Customer", Role.DATE_ATTRIBUTE, DType.DATE),
+        col("Recency", Role.RECENCY, minimum=0, maximum=99),
+        *measures, *flags,
+        col("Z_CostContact", Role.CONSTANT, values=("3",), minimum=3, maximum=3),
+        col("Z_Revenue", Role.CONSTANT, values=("11",), minimum=11, maximum=11),
+        col("Response", Role.FLAG, values=("0", "1"), minimum=0, maximum=1),
+    ))
+
+
+def mall_table() -> Schema:
+    return Schema(kind=DataKind.CUSTOMERS, columns=(
+        col("Genre", Role.CATEGORY, DType.TEXT, values=("Female", "Male")),
+        col("Age", Role.MEASURE, minimum=18, maximum=70),
+        col("Annual Income (k$)", Role.MEASURE, minimum=15, maximum=137),
+        col("Spending Score (1-100)", Role.MEASURE, minimum=1, maximum=99),
+    ))
+
+
+def telco_table() -> Schema:
+    """A telecom churn table: 0/1 and Yes/No flags, tenure in months, contract values."""
+    yes_no = ("No", "Yes")
+    return Schema(kind=DataKind.CUSTOMERS, columns=(
+        col("gender", Role.CATEGORY, DType.TEXT, values=("Male", "Female")),
+        col("SeniorCitizen", Role.FLAG, values=("0", "1"), minimum=0, maximum=1),
+        col("Partner", Role.FLAG, DType.TEXT, values=yes_no),
+        col("Dependents", Role.FLAG, DType.TEXT, values=yes_no),
+        col("tenure", Role.TENURE, minimum=0, maximum=72),
+        col("PhoneService", Role.FLAG, DType.TEXT, values=("Yes", "No")),
+        col("MultipleLines", Role.CATEGORY, DType.TEXT, values=("No", "Yes", "No phone service")),
+        col("InternetService", Role.CATEGORY, DType.TEXT, values=("Fiber optic", "DSL", "No")),
+        col("Contract", Role.CATEGORY, DType.TEXT,
+            values=("Month-to-month", "Two year", "One year")),
+        col("PaperlessBilling", Role.FLAG, DType.TEXT, values=yes_no),
+        col("PaymentMethod", Role.CATEGORY, DType.TEXT, values=(
+            "Electronic check", "Mailed check", "Bank transfer (automatic)",
+            "Credit card (automatic)")),
+        col("MonthlyCharges", Role.MEASURE, DType.NUMBER, minimum=18.25, maximum=118.75),
+        col("TotalCharges", Role.MONETARY, DType.NUMBER, minimum=18.8, maximum=8684.8),
+        col("Churn", Role.FLAG, DType.TEXT, values=yes_no),
+    ))
+
+
+def shop_log() -> Schema:
+    """An e-commerce order log's customer features with a channel attribute."""
+    return Schema(kind=DataKind.TRANSACTIONS, columns=(
+        col("recency_days", Role.RECENCY, minimum=1, maximum=700),
+        col("frequency", Role.FREQUENCY, minimum=1, maximum=90),
+        col("monetary", Role.MONETARY, DType.NUMBER, minimum=5, maximum=90000),
+        col("tenure_days", Role.TENURE, minimum=1, maximum=700),
+        col("avg_order_value", Role.MEASURE, DType.NUMBER, minimum=5, maximum=3000),
+        col("first_purchase", Role.DATE_ATTRIBUTE, DType.DATE),
+        col("last_purchase", Role.DATE_ATTRIBUTE, DType.DATE),
+        col("channel", Role.CATEGORY, DType.TEXT, values=("web", "app", "store")),
+        col("city", Role.CATEGORY, DType.TEXT, values=("London", "Paris", "Berlin", "Madrid")),
+    ))
+
+
+def bank_table() -> Schema:
+    """A bank's customer table with Brazilian state codes and an age column."""
+    return Schema(kind=DataKind.CUSTOMERS, columns=(
+        col("age", Role.MEASURE, minimum=18, maximum=95),
+        col("region", Role.CATEGORY, DType.TEXT, values=("SP", "RJ", "MG", "RS", "BA", "PR")),
+        col("balance", Role.MEASURE, DType.NUMBER, minimum=-8000, maximum=100000),
+        col("NumOfProducts", Role.MEASURE, minimum=1, maximum=4),
+        col("HasCrCard", Role.FLAG, values=("0", "1"), minimum=0, maximum=1),
+        col("IsActiveMember", Role.FLAG, values=("0", "1"), minimum=0, maximum=1),
+        col("EstimatedSalary", Role.MEASURE, DType.NUMBER, minimum=11, maximum=199992),
+        col("Exited", Role.FLAG, values=("0", "1"), minimum=0, maximum=1),
+        col("email", Role.PERSONAL, DType.TEXT),
+    ))
