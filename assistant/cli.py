@@ -84,9 +84,10 @@ def rfm(
 ) -> None:
     """The 10 named RFM segments: size, revenue share and average behaviour."""
     from assistant.cli_render import console, render_rfm
-    from tools.engine.rfm import rfm_summary
 
     data = load_data(DataArgs(data_file, maps, as_of, table, workspace))
+    from tools.engine.rfm import rfm_summary
+
     summaries = rfm_summary(data)
     if as_json:
         print_json({"as_of": data.source.as_of, "customers": data.n_customers,
@@ -111,9 +112,10 @@ def cluster(
 ) -> None:
     """Group customers with k-means; each group gets a name and readable rules."""
     from assistant.cli_render import console, render_cluster
-    from assistant.cli_segments import clustering_summary
 
     data = load_data(DataArgs(data_file, maps, as_of, table, workspace))
+    from assistant.cli_segments import clustering_summary
+
     chosen = [f.strip() for f in features.split(",") if f.strip()] if features else None
     summary = clustering_summary(data, chosen, k)
     if as_json:
@@ -139,12 +141,13 @@ def define(
 ) -> None:
     """Check a YAML definition against the data: size, share and plain-English meaning."""
     from assistant.cli_render import console, render_members
-    from assistant.cli_segments import evaluate_definition
 
     definition = read_definition(file)
     if save:
         check_can_save(workspace, name or definition.name, overwrite)
     data = load_data(DataArgs(data_file, maps, as_of, table, workspace))
+    from assistant.cli_segments import evaluate_definition
+
     result = evaluate_definition(definition, data, workspace)
     saved = None
     if save:
@@ -173,9 +176,10 @@ def profile(
 ) -> None:
     """Who is in a segment: size, behaviour and attributes against the whole base."""
     from assistant.cli_render import console, render_profile
-    from tools.engine.profiles import profile as profile_of
 
     data = load_data(DataArgs(data_file, maps, as_of, table, workspace))
+    from tools.engine.profiles import profile as profile_of
+
     chosen = named_segment(segment, data, workspace)
     result = profile_of(data, chosen.mask).to_dict()
     if as_json:
@@ -198,10 +202,11 @@ def compare(
 ) -> None:
     """Two segments side by side: what differs most, and how much they overlap."""
     from assistant.cli_render import console, render_comparison
+
+    data = load_data(DataArgs(data_file, maps, as_of, table, workspace))
     from tools.engine.profiles import compare as compare_masks
     from tools.engine.profiles import overlap
 
-    data = load_data(DataArgs(data_file, maps, as_of, table, workspace))
     first = named_segment(a, data, workspace)
     second = named_segment(b, data, workspace)
     comparison = compare_masks(data, first.mask, second.mask).to_dict()
@@ -309,11 +314,12 @@ def segments_save(
 ) -> None:
     """Save a definition under NAME, with its members today."""
     from assistant.cli_render import console, render_members
-    from assistant.cli_segments import evaluate_definition
 
     definition = read_definition(from_file)
     check_can_save(workspace, name, overwrite)
     data = load_data(DataArgs(data_file, maps, as_of, table, workspace))
+    from assistant.cli_segments import evaluate_definition
+
     result = evaluate_definition(definition, data, workspace)
     info = library(workspace).save(definition, size=result.size, member_ids=_ids(result.mask),
                                    source=data.source, overwrite=overwrite, name=name)
@@ -338,11 +344,12 @@ def segments_refresh(
 ) -> None:
     """Re-run a saved segment on (new) data: who joined and who left since last time."""
     from assistant.cli_render import console, render_refresh
-    from assistant.cli_segments import evaluate_definition
 
     lib = library(workspace)
     definition = lib.definition(name)
     data = load_data(DataArgs(data_file, maps, as_of, table, workspace))
+    from assistant.cli_segments import evaluate_definition
+
     result = evaluate_definition(definition, data, workspace)
     report = lib.refresh(name, _ids(result.mask), source=data.source)
     if as_json:
