@@ -117,3 +117,23 @@ def bank_table() -> Schema:
         col("Exited", Role.FLAG, values=("0", "1"), minimum=0, maximum=1),
         col("email", Role.PERSONAL, DType.TEXT),
     ))
+
+
+def members_table() -> Schema:
+    """A loyalty-programme customer table with spend and order totals under their own names."""
+    return Schema(kind=DataKind.CUSTOMERS, columns=(
+        col("Gender", Role.CATEGORY, DType.TEXT, values=("F", "M")),
+        col("Age", Role.MEASURE, minimum=18, maximum=80),
+        col("City", Role.CATEGORY, DType.TEXT, values=("New York", "Los Angeles", "Chicago",
+                                                      "Houston", "Miami")),
+        col("Membership Type", Role.CATEGORY, DType.TEXT, values=("Gold", "Silver", "Bronze")),
+        col("Total Spend", Role.MONETARY, DType.NUMBER, minimum=10, maximum=5000),
+        col("Items Purchased", Role.MEASURE, minimum=1, maximum=40),
+        col("Number of Orders", Role.FREQUENCY, minimum=1, maximum=60),
+        col("Average Rating", Role.MEASURE, DType.NUMBER, minimum=1, maximum=5),
+        col("Discount Applied", Role.FLAG, DType.BOOL, values=("True", "False")),
+        col("Days Since Last Purchase", Role.RECENCY, minimum=1, maximum=400),
+        col("Signup Date", Role.DATE_ATTRIBUTE, DType.DATE),
+        col("Satisfaction Level", Role.CATEGORY, DType.TEXT,
+            values=("Satisfied", "Neutral", "Unsatisfied")),
+    ))

@@ -126,6 +126,17 @@ def days_per_unit(unit: str) -> int:
 
 def word_match(word: str, profile: ColumnProfile, vocab: Vocabulary) -> float:
     """How strongly one request word points at a column (0 when not at all)."""
+    expansions = vocab.abbreviations.get(word, ())
+    if expansions:
+        # "AOV" meets avg_order_value through average, order, value.
+        hits = [_one_word_match(x, profile, vocab) for x in (word, *expansions)]
+        if word not in profile.stems and len([h for h in hits[1:] if h]) < len(expansions):
+            return hits[0]
+        return max(hits)
+    return _one_word_match(word, profile, vocab)
+
+
+def _one_word_match(word: str, profile: ColumnProfile, vocab: Vocabulary) -> float:
     s = stem(word)
     if s in profile.stems or word in profile.stems:
         return EXACT
@@ -183,6 +194,8 @@ def _coverage(profile: ColumnProfile, words: Sequence[str], vocab: Vocabulary) -
     keys: set[str] = set()
     for w in words:
         keys |= {w, stem(w)} | vocab.concepts_of(w)
+        for x in vocab.abbreviations.get(w, ()):
+            keys |= {x, stem(x)} | vocab.concepts_of(x)
     return sum(1 for part in profile.parts if part & keys) / len(profile.parts)
 
 

@@ -53,6 +53,29 @@ def read_comparisons(parse: Parse, as_of: date | None) -> None:
         i = found.end
 
 
+def read_decades(parse: Parse, as_of: date | None) -> None:
+    """'in their 30s', 'customers in their forties' -> 30 <= age <= 39."""
+    for i, tok in enumerate(parse.tokens):
+        if not parse.free(i):
+            continue
+        decade, end = None, i + 1
+        if tok.kind == Kind.NUMBER and tok.value in (10, 20, 30, 40, 50, 60, 70, 80, 90) and (
+                parse.free(i + 1) and parse.low(i + 1) == "s"):
+            decade, end = int(tok.value), i + 2
+        elif tok.low in parse.vocab.decade_words and parse.low(i - 1) in ("their", "the"):
+            decade = parse.vocab.decade_words[tok.low]
+        if decade is None or parse.low(i - 1) not in ("their", "the", "in", "aged"):
+            continue
+        low = Quantity(value=float(decade), end=end)
+        high = Quantity(value=float(decade + 9), end=end)
+        start = i - 1
+        if parse.low(start - 1) == "in" and parse.free(start - 1):
+            start -= 1
+        found = _Found(start=start, end=end, op="between", low=low, high=high,
+                       implicit=("age",))
+        _resolve(parse, found, as_of)
+
+
 def read_bare_numbers(parse: Parse, as_of: date | None) -> None:
     """'with 2 kids', 'aged 30': a number beside a measure means equality."""
     for i, tok in enumerate(parse.tokens):
@@ -203,6 +226,11 @@ def _resolve(parse: Parse, f: _Found, as_of: date | None) -> None:
     words = _measure_words(parse, f)
     # Words no column answers to stay for later readers (flags, values) or the final check.
     words = [i for i in words if _points_anywhere(parse, i)]
+    if "age" in f.implicit and not words:
+        column = _age_column(parse)
+        if column is not None:
+            _emit(parse, f, column, set(), words)
+            return
     concepts = set(f.implicit)
     for i in words:
         concepts |= _concepts(parse, i)

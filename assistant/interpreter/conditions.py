@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
-from assistant.interpreter.columns import build_profiles
-from assistant.interpreter.comparisons import read_bare_numbers, read_comparisons
+from assistant.interpreter.columns import ColumnProfile, build_profiles, word_match
+from assistant.interpreter.comparisons import read_bare_numbers, read_comparisons, read_decades
 from assistant.interpreter.matching import nearest_names
 from assistant.interpreter.phrases import read_role_phrases, read_segment_names
 from assistant.interpreter.ranking import read_ranks
@@ -50,6 +51,7 @@ def read_condition(tokens: list[Token], schema: Schema, vocab: Vocabulary, *,
     read_values(parse, min_words=2)
     read_time_windows(parse, as_of)
     read_ranks(parse)
+    read_decades(parse, as_of)
     read_comparisons(parse, as_of)
     read_flags(parse)
     read_values(parse, min_words=1)
@@ -101,9 +103,13 @@ def _check_rfm(parse: Parse, schema: Schema) -> None:
 def _check_leftovers(parse: Parse, schema: Schema) -> None:
     leftover: list[str] = []
     after_place = False
+    used = _used_columns(parse)
     for i, tok in enumerate(parse.tokens):
         if not parse.free(i):
             continue
+        if tok.kind == Kind.WORD and tok.low not in _LEFTOVER_NEGATIONS and any(
+                word_match(tok.low, p, parse.vocab) for p in used):
+            continue  # "frequent buyers with 10+ orders", "whose country is Germany"
         if tok.kind == Kind.NUMBER:
             leftover.append(tok.surface or tok.low)
         elif tok.kind == Kind.DATE:
@@ -148,6 +154,22 @@ def _check_leftovers(parse: Parse, schema: Schema) -> None:
     parse.problems.append(Problem(
         f"I could not match '{said}' to this data. It has these columns: {listing}.",
         options[:10]))
+
+
+def _used_columns(parse: Parse) -> list[ColumnProfile]:
+    names: set[str] = set()
+    for part in parse.parts:
+        dumped = part.condition.model_dump()
+        stack: list[Any] = [dumped]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, dict):
+                if isinstance(node.get("column"), str):
+                    names.add(node["column"])
+                stack.extend(v for v in node.values() if isinstance(v, dict | list))
+            elif isinstance(node, list):
+                stack.extend(node)
+    return [p for p in parse.profiles if p.name in names]
 
 
 def _harmless(word: str) -> bool:

@@ -13,7 +13,7 @@ from assistant.interpreter.text import Kind, Token
 from assistant.interpreter.vocabulary import Vocabulary
 
 # Words that are numbers only in some contexts ("a month", "once"): read by the callers.
-_CONTEXTUAL = {"a", "an", "single", "once", "twice", "thrice", "couple", "none", "dozen"}
+_CONTEXTUAL = {"a", "an", "single", "couple", "none", "dozen"}
 
 
 @dataclass(frozen=True)

@@ -25,17 +25,23 @@ def read_ranks(parse: Parse) -> None:
             continue
         direction: Literal["top", "bottom"] = "top" if tok.low in vocab.rank_top else "bottom"
         number = _number_near(parse, i)
+        between: list[int] = []
+        if number is None and parse.low(i - 1) == "the":
+            # "the 10% of customers who spent the most", "20 clients with the highest income"
+            number, between = _number_before(parse, i - 1)
         if number is None:
-            if tok.low in ("top", "bottom"):
+            if tok.low in ("top", "bottom") or parse.low(i - 1) == "the":
                 parse.claim(i, i + 1)
                 parse.problems.append(Problem(
-                    f"How many {tok.low} customers: for example '{tok.low} 10%' or "
-                    f"'{tok.low} 100' by spend?", []))
+                    f"How many customers: for example 'top 10%' or 'bottom 100' by "
+                    f"{_measure_hint(parse)}?", ["top 10%", "top 100", "bottom 10%"]))
             continue
         value_tok = parse.tokens[number]
         if value_tok.value is None or value_tok.value <= 0:
             continue
         words, noun = _measure(parse, max(i, number) + 1)
+        words = [w for w in between if parse.tokens[w].kind == Kind.WORD and parse.low(
+            w) not in SUBJECTS | _LINKS] + words
         column, matched = _column(parse, words, noun)
         if column is None:
             parse.claim(min(i, number), max(i, number) + 1)
@@ -70,6 +76,26 @@ def _number_near(parse: Parse, i: int) -> int | None:
             return None
         j -= 1
     return None
+
+
+def _measure_hint(parse: Parse) -> str:
+    money = by_role(parse.profiles, Role.MONETARY)
+    if money is not None:
+        return money.name
+    numeric = [p.name for p in parse.profiles if p.numeric]
+    return numeric[0] if numeric else "a numeric column"
+
+
+def _number_before(parse: Parse, i: int) -> tuple[int | None, list[int]]:
+    j = i - 1
+    while j >= 0 and i - j <= 8 and parse.free(j):
+        tok = parse.tokens[j]
+        if tok.kind == Kind.NUMBER:
+            return j, list(range(j + 1, i))
+        if tok.kind == Kind.PUNCT or tok.low in ("and", "or", "but"):
+            break
+        j -= 1
+    return None, []
 
 
 def _measure(parse: Parse, start: int) -> tuple[list[int], int | None]:

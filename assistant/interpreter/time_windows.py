@@ -19,8 +19,8 @@ from tools.engine.definitions import And
 from tools.engine.schema import Role
 
 _TENURE_TRIGGERS = frozenset({"joined", "join", "joining", "signup", "registered", "with_us",
-                              "customer_since", "member", "members", "enrolled", "onboarded",
-                              "became", "started", "subscribed", "been"})
+                              "customer_since", "enrolled", "onboarded", "acquired", "became",
+                              "started", "been", "new", "opened", "created"})
 _SIGNUP_NAME_WORDS = frozenset({"customer", "join", "joined", "signup", "sign", "registration",
                                 "registered", "since", "created", "enrolled", "enrollment",
                                 "start", "first", "onboarding", "member"})

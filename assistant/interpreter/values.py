@@ -20,7 +20,7 @@ from tools.engine.definitions import Condition, In, NotIn
 from tools.engine.schema import DType, Role
 
 # Values that are ordinary words: matched only through a flag or a named column.
-_STOP_VALUES = frozenset({"yes", "no", "y", "n", "true", "false", "t", "f", "none", "other",
+_STOP_VALUES = frozenset({"yes", "no", "true", "false", "none", "other",
                           "others", "unknown", "na", "n a", "nan", "null", "missing", "0", "1",
                           "all", "any", "not available"})
 _YES = frozenset({"yes", "y", "true", "t", "1", "1.0"})

@@ -46,6 +46,7 @@ class Vocabulary:
     time_window_words: frozenset[str]
     number_words: dict[str, int]
     ordinal_words: dict[str, int]
+    decade_words: dict[str, int]
     multipliers: dict[str, float]
     currency_words: frozenset[str]
     percent_words: tuple[Phrase, ...]
@@ -138,6 +139,7 @@ def build_vocabulary(raw: dict[str, Any]) -> Vocabulary:
         time_window_words=words("time_window_words"),
         number_words={str(k): int(v) for k, v in raw["number_words"].items()},
         ordinal_words={str(k): int(v) for k, v in raw["ordinal_words"].items()},
+        decade_words={str(k): int(v) for k, v in raw["decade_words"].items()},
         multipliers={str(k): float(v) for k, v in raw["multipliers"].items()},
         currency_words=words("currency_words"),
         percent_words=tuple(_phrase(p) for p in raw["percent_words"]),
