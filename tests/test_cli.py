@@ -186,6 +186,14 @@ def test_rfm_counts_on_online_retail(shared_workspace: Path, retail_path: Path) 
     assert abs(sum(s["share"] for s in result["segments"]) - 1) < 0.01
     table = run("rfm", "--data", retail_path, workspace=shared_workspace)
     assert "Champions" in table.stdout and "632" in table.stdout
+    # A later reference date adds the same number of days to every recency.
+    later = as_json(run("rfm", "--data", retail_path, "--json", "--as-of", "2011-12-31",
+                        workspace=shared_workspace))
+    assert later["as_of"] == "2011-12-31"
+    champions = [s for s in later["segments"] if s["name"] == "Champions"][0]
+    before = [s for s in result["segments"] if s["name"] == "Champions"][0]
+    assert champions["customers"] == 632
+    assert champions["avg_recency"] == pytest.approx(before["avg_recency"] + 21, abs=0.11)
 
 
 @pytest.mark.slow
