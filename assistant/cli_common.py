@@ -246,7 +246,7 @@ def read_definition(path: Path) -> SegmentDefinition:
 
     _check_file(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
     except UnicodeDecodeError:
         raise DefinitionError(f"{path} is not a text file: give a YAML definition") from None
     except yaml.YAMLError as exc:

@@ -178,3 +178,9 @@ def test_save_is_atomic_when_the_write_fails(tmp_path: Path,
 def test_slugify() -> None:
     assert slugify("  Lapsed VIPs (UK) ") == "lapsed-vips-uk"
     assert slugify("!!!") == ""
+
+
+def test_name_with_a_line_break_keeps_the_file_valid(tmp_path: Path) -> None:
+    library = SegmentLibrary(tmp_path)
+    library.save(_definition("two\nlines"), size=0, member_ids=[])
+    assert library.show("two lines").definition.name == "two\nlines"

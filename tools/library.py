@@ -156,7 +156,7 @@ class SegmentLibrary:
     def _read(self, path: Path) -> tuple[SegmentDefinition, dict[str, Any]]:
         """Parse one file; any problem is an EngineError naming the file."""
         try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+            raw = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
         except (OSError, UnicodeDecodeError) as exc:
             raise EngineError(f"cannot read saved segment file {path}: {exc}") from exc
         except yaml.YAMLError as exc:
@@ -264,6 +264,8 @@ class SegmentLibrary:
             f"# Last saved {when} from {source}{short}: {size} customers.",
             f"# Members at that time: {MEMBERS_DIR}/{slugify(name)}.txt",
         ]
+        # A line break in a name or file name must not end the comment early.
+        header = [" ".join(line.split()) for line in header]
         body = definition.model_dump(mode="json")
         ordered = {"name": body["name"], "notes": body["notes"], "condition": body["condition"],
                    _SAVED_KEY: {k: meta[k] for k in ("at", "refreshed_at", "size", "source",
