@@ -76,6 +76,28 @@ def read_decades(parse: Parse, as_of: date | None) -> None:
         _resolve(parse, found, as_of)
 
 
+_SIGNS = {"negative": "<", "positive": ">", "zero": "=="}
+
+
+def read_signs(parse: Parse) -> None:
+    """'a negative balance' -> balance < 0, 'zero income' -> income == 0."""
+    numeric = [p for p in parse.profiles if p.numeric and not is_flag(p)]
+    for i, tok in enumerate(parse.tokens):
+        if not parse.free(i) or tok.low not in _SIGNS:
+            continue
+        k = i + 1
+        while parse.free(k) and k - i <= 3 and parse.tokens[k].is_word and any(
+                word_match(parse.low(k), p, parse.vocab) for p in numeric):
+            k += 1
+        if k == i + 1:
+            continue
+        match = match_columns([(w, parse.low(w)) for w in range(i + 1, k)], numeric, parse.vocab)
+        if match is None or match.column is None:
+            continue
+        op = _SIGNS[tok.low]
+        parse.add(i, k, compare(match.column, op, 0), f"{match.column.name} {op} 0")
+
+
 def read_bare_numbers(parse: Parse, as_of: date | None) -> None:
     """'with 2 kids', 'aged 30': a number beside a measure means equality."""
     for i, tok in enumerate(parse.tokens):

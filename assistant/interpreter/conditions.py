@@ -14,14 +14,25 @@ from datetime import date
 from typing import Any
 
 from assistant.interpreter.columns import ColumnProfile, build_profiles, word_match
-from assistant.interpreter.comparisons import read_bare_numbers, read_comparisons, read_decades
+from assistant.interpreter.comparisons import (
+    read_bare_numbers,
+    read_comparisons,
+    read_decades,
+    read_signs,
+)
 from assistant.interpreter.matching import nearest_names
 from assistant.interpreter.phrases import read_role_phrases, read_segment_names
 from assistant.interpreter.ranking import read_ranks
 from assistant.interpreter.state import Parse, Part, Problem
 from assistant.interpreter.text import Kind, Token
 from assistant.interpreter.time_windows import read_time_windows
-from assistant.interpreter.values import read_counts, read_flags, read_values, value_words
+from assistant.interpreter.values import (
+    read_counts,
+    read_flags,
+    read_no_values,
+    read_values,
+    value_words,
+)
 from assistant.interpreter.vocabulary import Vocabulary
 from tools.engine.definitions import Condition, Or, RfmSegment, conjunction
 from tools.engine.schema import Role, Schema
@@ -49,10 +60,12 @@ def read_condition(tokens: list[Token], schema: Schema, vocab: Vocabulary, *,
     read_role_phrases(parse)
     read_segment_names(parse, rfm_names, stages)
     read_values(parse, min_words=2)
+    read_no_values(parse)
     read_time_windows(parse, as_of)
     read_ranks(parse)
     read_decades(parse, as_of)
     read_comparisons(parse, as_of)
+    read_signs(parse)
     read_flags(parse)
     read_values(parse, min_words=1)
     read_counts(parse)

@@ -16,7 +16,7 @@ from assistant.interpreter.columns import ColumnProfile, match_columns, word_mat
 from assistant.interpreter.state import Parse, Problem, compare
 from assistant.interpreter.text import Kind, stem, words_of
 from assistant.interpreter.vocabulary import Phrase, Vocabulary
-from tools.engine.definitions import Condition, In, NotIn
+from tools.engine.definitions import And, Condition, In, NotIn, Or
 from tools.engine.schema import DType, Role
 
 # Values that are ordinary words: matched only through a flag or a named column.
@@ -179,48 +179,97 @@ def _claim_context(parse: Parse, start: int, end: int, column: ColumnProfile) ->
     return j + 1
 
 
+# Concepts too general to name a flag on their own ("pay" is not "PaperlessBilling").
+_GENERIC = frozenset({"money", "orders", "recency", "tenure"})
+
+
+def _flag_hit(word: str, p: ColumnProfile, vocab: Vocabulary) -> float:
+    score = word_match(word, p, vocab)
+    if score and stem(word) not in p.stems and word not in p.stems and not (
+            (vocab.concepts_of(word) - _GENERIC) & p.name_concepts):
+        return 0.0
+    return score
+
+
 def read_flags(parse: Parse) -> None:
-    """'churned', 'senior citizens', 'complained', 'did not respond' -> flag == 1 / 0."""
+    """'churned', 'senior citizens', 'complained', 'did not respond' -> flag == 1 / 0;
+    'inactive' -> active == 0; 'accepted any campaign' -> any of the campaign flags."""
     flags = [p for p in parse.profiles if is_flag(p)]
     if not flags:
         return
+    vocab = parse.vocab
     i = 0
     while i < len(parse.tokens):
-        if not (parse.free(i) and parse.tokens[i].kind == Kind.WORD) or not any(
-                word_match(parse.low(i), p, parse.vocab) for p in flags):
+        word = parse.low(i)
+        if not (parse.free(i) and parse.tokens[i].kind == Kind.WORD):
             i += 1
             continue
+        opposite = False
+        if not any(_flag_hit(word, p, vocab) for p in flags):
+            root = word[2:] if word[:2] in ("in", "un") else word[3:] if word[:3] == "non" else ""
+            if not root or not any(root in p.stems for p in flags):
+                i += 1
+                continue
+            opposite = True  # "inactive", "unsubscribed"
         window = [i]
         k = i + 1
         while k < len(parse.tokens) and len(window) < 4 and parse.free(k) and (
                 not parse.is_boundary(k)) and (
                 parse.tokens[k].kind in (Kind.WORD, Kind.NUMBER)) and (
-                any(word_match(parse.low(k), p, parse.vocab) for p in flags)
-                or parse.low(k) in parse.vocab.ordinal_words or parse.is_filler(k)):
+                any(_flag_hit(parse.low(k), p, vocab) for p in flags)
+                or parse.low(k) in vocab.ordinal_words or parse.is_filler(k)):
             window.append(k)
             k += 1
         while window and window[-1] != i and not any(
-                word_match(_as_digit(parse, window[-1]), p, parse.vocab) for p in flags):
+                _flag_hit(_as_digit(parse, window[-1]), p, vocab) for p in flags):
             window.pop()
         words = [(w, _as_digit(parse, w)) for w in window]
-        match = match_columns(words, flags, parse.vocab)
+        if opposite:
+            words[0] = (i, word[3:] if word.startswith("non") else word[2:])
+        match = match_columns(words, flags, vocab)
         if match is None:
             i += 1
             continue
+        negated = parse.negated_before(window[0]) != opposite
         if match.column is None:
-            parse.claim(window[0], window[-1] + 1)
-            parse.problems.append(Problem(
-                f"'{' '.join(parse.low(w) for w in window)}' fits several columns: which one?",
-                [p.name for p in match.best]))
+            _several_flags(parse, window, match.best, negated)
             i = window[-1] + 1
             continue
         column = match.column
-        negated = parse.negated_before(window[0]) or _antonym(parse, window[0])
         true, false = flag_values(column)
         value = false if negated else true
         parse.add(window[0], window[-1] + 1, compare(column, "==", value),  # type: ignore[arg-type]
                   f"{column.name} == {value}")
         i = window[-1] + 1
+
+
+def _several_flags(parse: Parse, window: list[int], best: list[ColumnProfile],
+                   negated: bool) -> None:
+    """'accepted any campaign' -> Or over the tied flags; 'all campaigns' -> And; else ask."""
+    near = {parse.low(k) for k in range(window[0] - 2, window[-1] + 1)}
+    start, end = window[0], window[-1] + 1
+    conditions: list[Condition] = []
+    for p in best:
+        true, false = flag_values(p)
+        conditions.append(compare(p, "==", false if negated else true))  # type: ignore[arg-type]
+    names = ", ".join(p.name for p in best)
+    if near & {"any", "either", "one", "a", "an"} and not negated:
+        parse.add(start, end, Or(any=conditions), f"any of {names}")
+        _claim_words(parse, window[0] - 2, window[0], {"any", "either", "at", "least", "one"})
+    elif near & {"all", "every", "each", "both"} or (negated and near & {"any"}):
+        parse.add(start, end, And(all=conditions), f"all of {names}")
+        _claim_words(parse, window[0] - 2, window[0], {"all", "every", "each", "both", "any"})
+    else:
+        parse.claim(start, end)
+        parse.problems.append(Problem(
+            f"'{' '.join(parse.low(w) for w in window)}' fits several columns: which one?",
+            [p.name for p in best]))
+
+
+def _claim_words(parse: Parse, start: int, end: int, words: set[str]) -> None:
+    for k in range(max(start, 0), end):
+        if parse.free(k) and parse.low(k) in words:
+            parse.claim(k, k + 1)
 
 
 def _as_digit(parse: Parse, i: int) -> str:
@@ -234,8 +283,30 @@ def _as_digit(parse: Parse, i: int) -> str:
     return word
 
 
-def _antonym(parse: Parse, i: int) -> bool:
-    return False
+def read_no_values(parse: Parse) -> None:
+    """'no internet service' -> InternetService == No; 'with internet service' -> != No."""
+    for p in parse.profiles:
+        if is_flag(p) or p.info.dtype != DType.TEXT:
+            continue
+        no = next((v for v in p.info.values if v.strip().lower() in ("no", "none")), None)
+        if no is None:
+            continue
+        for i in range(len(parse.tokens)):
+            if not parse.free(i) or parse.low(i) not in ("no", "without", "with", "has", "have",
+                                                          "having"):
+                continue
+            k = i + 1
+            while parse.free(k) and parse.low(k) in ("a", "an", "any", "the"):
+                k += 1
+            hits = []
+            while parse.free(k) and word_match(parse.low(k), p, parse.vocab) == 1.0:
+                hits.append(k)
+                k += 1
+            if not hits:
+                continue
+            empty = parse.low(i) in ("no", "without") or parse.negated_before(i)
+            condition: Condition = (In if empty else NotIn)(column=p.name, values=[no])
+            parse.add(i, k, condition, f"{p.name} {'==' if empty else '!='} {no}")
 
 
 _COUNT_WORDS = frozenset({"num", "number", "count", "cnt", "qty", "quantity", "kid", "teen",
