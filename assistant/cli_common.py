@@ -331,7 +331,7 @@ def named_segment(name: str, data: CustomerData, workspace: Path) -> NamedSegmen
         options = nearest(name, known)
         hint = f"; did you mean {', '.join(repr(o) for o in options)}?" if options else ""
         raise SegmentNotFound(
-            f"no segment named {name!r}: give a saved segment, an RFM segment or a YAML "
-            f"file{hint}", options or _rfm_names())
+            f"no segment named {name!r}: give a saved segment, an RFM segment, a lifecycle "
+            f"stage or a YAML file{hint}", options or _rfm_names())
     mask = evaluate(condition, data, resolve=resolve)
     return NamedSegment(label, kind, condition, mask)

@@ -6,6 +6,8 @@ compute nothing a marketer would read as a number except formatting.
 
 from __future__ import annotations
 
+import os
+import sys
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
@@ -20,7 +22,10 @@ if TYPE_CHECKING:
 
 
 def console() -> Console:
-    return Console(highlight=False, soft_wrap=False)
+    # Piped into a file or a CI log there is no terminal width: 80 columns would
+    # wrap the wider tables, so use 120 unless COLUMNS says otherwise.
+    piped = not sys.stdout.isatty() and "COLUMNS" not in os.environ
+    return Console(highlight=False, soft_wrap=False, width=120 if piped else None)
 
 
 def count(value: Any) -> str:
