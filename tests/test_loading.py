@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tools.engine.dataset import (
     AVG_ORDER_VALUE,
@@ -508,3 +510,44 @@ def test_customer_rows_without_an_id_are_left_out_and_reported(tmp_path: Path) -
     assert list(data.customers.index) == [1, 3]
     assert data.source.rows_read == 3 and data.source.rows_kept == 2
     assert any("1 row was left out: no customer_id" in w for w in data.source.warnings)
+
+
+# Features against a plain reading of SEMANTICS.md ----------------------------------------
+
+line = st.tuples(st.integers(1, 6), st.integers(0, 40), st.integers(0, 3),
+                 st.integers(-2, 4), st.sampled_from([0.0, 1.5, 2.0, 10.0]),
+                 st.sampled_from(["UK", "France", "Spain"]), st.booleans())
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(line, min_size=1, max_size=40))
+def test_features_match_a_per_customer_reading(tmp_path_factory: pytest.TempPathFactory,
+                                               lines: list[tuple[int, int, int, int, float,
+                                                                 str, bool]]) -> None:
+    rows = ["InvoiceNo,InvoiceDate,CustomerID,Quantity,UnitPrice,Country"]
+    for customer, day, order, quantity, price, country, cancelled in lines:
+        stamp = pd.Timestamp("2024-01-01") + pd.Timedelta(days=day, hours=order)
+        invoice = f"{'C' if cancelled else ''}{customer}{day:02d}{order}"
+        rows.append(f"{invoice},{stamp},{customer},{quantity},{price},{country}")
+    path = tmp_path_factory.mktemp("log") / "log.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    kept = [ln for ln in lines if not ln[6] and ln[3] > 0 and ln[3] * ln[4] > 0]
+    if not kept or all(ln[6] for ln in lines):
+        return  # nothing left to build customers from, or "C" is the shop's prefix
+    data = load_customer_data(path)
+    last_day = max(ln[1] for ln in kept)
+    as_of = pd.Timestamp("2024-01-01") + pd.Timedelta(days=last_day + 1)
+    assert data.source.as_of == as_of.date()
+    expected_ids = sorted({ln[0] for ln in kept})
+    assert list(data.customers.index) == expected_ids
+    for customer in expected_ids:
+        own = [ln for ln in kept if ln[0] == customer]
+        row = data.customers.loc[customer]
+        assert row[RECENCY] == last_day + 1 - max(ln[1] for ln in own)
+        assert row[TENURE] == last_day + 1 - min(ln[1] for ln in own)
+        assert row[FREQUENCY] == len({(ln[1], ln[2]) for ln in own})
+        assert row[MONETARY] == pytest.approx(sum(ln[3] * ln[4] for ln in own))
+        counts: dict[str, int] = {}
+        for ln in own:
+            counts[ln[5]] = counts.get(ln[5], 0) + 1
+        assert row["Country"] == min(counts, key=lambda c: (-counts[c], c))

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tools.engine.errors import DataError
 from tools.engine.parsing import parse_column, parse_columns
@@ -357,3 +361,31 @@ def test_space_thousands_but_not_phone_numbers() -> None:
         1234567, 12500, 7]
     phones = parse_column(strings("555 0101", "555 0199"))
     assert phones.dtype is DType.TEXT
+
+
+# Properties ---------------------------------------------------------------------------------
+
+money = st.decimals(min_value=-10**9, max_value=10**9, places=2, allow_nan=False,
+                    allow_infinity=False)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(money, min_size=1, max_size=20), st.sampled_from(["$", "£", "€"]))
+def test_formatted_money_reads_back(amounts: list[Decimal], symbol: str) -> None:
+    texts = [f"{'-' if a < 0 else ''}{symbol}{abs(a):,.2f}" for a in amounts]
+    parsed = parse_column(strings(*texts))
+    assert parsed.dtype is DType.NUMBER
+    assert parsed.currency == symbol
+    assert parsed.values.tolist() == pytest.approx([float(a) for a in amounts])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.dates(min_value=pd.Timestamp("1990-01-01").date(),
+                         max_value=pd.Timestamp("2030-12-31").date()), min_size=1, max_size=20),
+       st.sampled_from(["%d-%m-%Y", "%m/%d/%Y", "%Y-%m-%d", "%d.%m.%Y"]))
+def test_formatted_dates_read_back(days: list[date], layout: str) -> None:
+    parsed = parse_column(strings(*[d.strftime(layout) for d in days]))
+    assert parsed.dtype is DType.DATE
+    unambiguous = layout == "%Y-%m-%d" or any(d.day > 12 for d in days)
+    if unambiguous:
+        assert [t.date() for t in parsed.values] == days

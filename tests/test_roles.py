@@ -172,3 +172,16 @@ def test_flags_and_counts_named_after_email_are_not_personal() -> None:
     assert roles(schema)["email_opt_in"] is Role.FLAG
     assert roles(schema)["email_opens"] is Role.MEASURE
     assert roles(schema)["E-mail"] is Role.PERSONAL
+
+
+def test_a_log_where_each_customer_bought_once_is_still_a_log() -> None:
+    schema = schema_of({"InvoiceNo": ["1", "2", "3"], "CustomerID": ["7", "8", "9"],
+                        "InvoiceDate": ["2024-01-01", "2024-01-02", "2024-01-03"],
+                        "Amount": ["5", "6", "7"]})
+    assert schema.kind is DataKind.TRANSACTIONS
+
+
+def test_a_constant_cost_column_does_not_make_a_log() -> None:
+    schema = schema_of({"ID": ["1", "2", "3"], "Dt_Customer": ["2024-01-01"] * 3,
+                        "Z_CostContact": ["3", "3", "3"], "Quantity": ["1", "2", "1"]})
+    assert schema.kind is DataKind.CUSTOMERS

@@ -87,7 +87,10 @@ def customer_features(df: pd.DataFrame, schema: Schema,
         FIRST_PURCHASE: first.astype("datetime64[ns]"),
         LAST_PURCHASE: last.astype("datetime64[ns]"),
     })
-    for info in schema.by_role(Role.CATEGORY):
+    # Constant columns come along too: "Country" of a one-country shop still answers "from UK".
+    attributes = [c for c in schema.columns if c.role is Role.CATEGORY
+                  or (c.role is Role.CONSTANT and c.n_unique == 1)]
+    for info in attributes:
         if info.name in features.columns or info.name not in df.columns:
             continue
         features[info.name] = most_frequent(ids, df[info.name]).reindex(features.index)

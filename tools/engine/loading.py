@@ -139,8 +139,10 @@ def _feature_schema(customers: pd.DataFrame, raw_schema: Schema) -> Schema:
     for column in customers.columns[len(_FEATURE_ROLES):]:
         raw = raw_schema.column(column)
         dtype = raw.dtype if raw is not None else DType.TEXT
-        infos.append(describe_column(column, customers[column], dtype, Role.CATEGORY,
-                                     "the customer's most frequent value in the log"))
+        role = raw.role if raw is not None else Role.CATEGORY
+        reason = ("the customer's most frequent value in the log" if role is Role.CATEGORY
+                  else raw.reason if raw is not None else "")
+        infos.append(describe_column(column, customers[column], dtype, role, reason))
     return Schema(kind=DataKind.TRANSACTIONS, columns=tuple(infos))
 
 

@@ -102,7 +102,7 @@ def infer_schema(df: pd.DataFrame, dtypes: dict[str, DType],
     kind = DataKind.CUSTOMERS
     if id_column is not None and date_column is not None:
         ids = df[id_column].dropna()
-        if ids.duplicated().any():
+        if ids.duplicated().any() or _has_order_columns(df, dtypes, {id_column, date_column}):
             kind = DataKind.TRANSACTIONS
     if kind is DataKind.TRANSACTIONS and any(
             r in forced for r in (Role.RECENCY, Role.FREQUENCY, Role.MONETARY, Role.TENURE)):
@@ -229,10 +229,22 @@ def _find_date(df: pd.DataFrame, dtypes: dict[str, DType], forced: dict[str, Rol
     return str(dates[0])
 
 
+def _has_order_columns(df: pd.DataFrame, dtypes: dict[str, DType], skip: set[str]) -> bool:
+    """An order number, or a quantity and a unit price: a log even if each customer bought once."""
+    found: set[Role] = set()
+    for name in df.columns:
+        if name in skip or (len(df) > 1 and df[name].nunique() < 2):  # constants say nothing
+            continue
+        words = name_words(str(name))
+        role = _transaction_role(words, set(words), dtypes.get(name, DType.TEXT), set())
+        if role:
+            found.add(role[0])
+    return Role.ORDER_ID in found or {Role.QUANTITY, Role.UNIT_PRICE} <= found
+
+
 def _id_reason(name: str, series: pd.Series) -> str:
     repeats = series.dropna().duplicated().any()
-    return (f"name '{name}' says customer id" + ("; ids repeat, so each row is a transaction"
-                                                 if repeats else "; one row per customer"))
+    return f"name '{name}' says customer id" + ("; ids repeat" if repeats else "")
 
 
 def _infer_role(name: str, series: pd.Series, dtype: DType, kind: DataKind,
