@@ -330,11 +330,28 @@ def _emit(parse: Parse, f: _Found, column: ColumnProfile, matched: set[int],
         condition = compare(column, f.op, value)
         text = f"{column.name} {f.op} {fmt(value)}"
     used = [f.start, f.end - 1, *matched]
+    _claim_rate(parse, f.end, column)
     parse.add(f.start, f.end, condition, text)
     parse.parts[-1].start, parse.parts[-1].end = min(used), max(used) + 1
     for i in matched:
         parse.claim(i, i + 1)
     _claim_fillers(parse, words, matched)
+
+
+_RATES = frozenset({"annually", "yearly", "monthly", "weekly", "annual", "pa"})
+
+
+def _claim_rate(parse: Parse, end: int, column: ColumnProfile) -> None:
+    """'earns more than 80k a year', 'pays over 70 per month': the rate the column holds."""
+    if column.time_unit is not None:
+        return
+    if parse.free(end) and parse.low(end) in _RATES:
+        parse.claim(end, end + 1)
+    elif parse.free(end) and parse.low(end) in ("a", "per", "an", "each", "every") and (
+            parse.free(end + 1) and parse.low(end + 1) in parse.vocab.time_units):
+        parse.claim(end, end + 2)
+    elif parse.free(end) and parse.low(end) in ("per_month",):
+        parse.claim(end, end + 1)
 
 
 def _claim_fillers(parse: Parse, words: list[int], matched: set[int]) -> None:

@@ -123,6 +123,8 @@ def _check_leftovers(parse: Parse, schema: Schema) -> None:
         if tok.kind == Kind.WORD and tok.low not in _LEFTOVER_NEGATIONS and any(
                 word_match(tok.low, p, parse.vocab) for p in used):
             continue  # "frequent buyers with 10+ orders", "whose country is Germany"
+        if tok.kind == Kind.WORD and _misspelt_subject(tok.low):
+            continue
         if tok.kind == Kind.NUMBER:
             leftover.append(tok.surface or tok.low)
         elif tok.kind == Kind.DATE:
@@ -183,6 +185,18 @@ def _used_columns(parse: Parse) -> list[ColumnProfile]:
             elif isinstance(node, list):
                 stack.extend(node)
     return [p for p in parse.profiles if p.name in names]
+
+
+_SUBJECT_NOUNS = ("customers", "customer", "clients", "client", "shoppers", "buyers",
+                  "people", "members", "users", "purchased", "ordered", "spent")
+
+
+def _misspelt_subject(word: str) -> bool:
+    """'custmers', 'cusotmers': a typo of the people being asked about, not a condition."""
+    import difflib
+
+    return len(word) >= 5 and bool(difflib.get_close_matches(word, _SUBJECT_NOUNS, n=1,
+                                                              cutoff=0.8))
 
 
 def _harmless(word: str) -> bool:
