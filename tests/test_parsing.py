@@ -389,3 +389,18 @@ def test_formatted_dates_read_back(days: list[date], layout: str) -> None:
     unambiguous = layout == "%Y-%m-%d" or any(d.day > 12 for d in days)
     if unambiguous:
         assert [t.date() for t in parsed.values] == days
+
+
+def test_long_integer_codes_keep_every_digit() -> None:
+    exact = parse_column(strings("12345678901234567", "12345678901234569"))
+    assert exact.values.tolist() == [12345678901234567, 12345678901234569]
+    with_gap = parse_column(strings("12345678901234567", "", "12345678901234569"))
+    assert with_gap.dtype is DType.TEXT
+    assert with_gap.values.iloc[2] == "12345678901234569"
+    huge = parse_column(strings("123456789012345678901234", "1"))
+    assert huge.dtype is DType.TEXT
+
+
+def test_a_lone_letter_is_not_a_flag() -> None:
+    assert parse_column(strings("F", "F", "F")).dtype is DType.TEXT
+    assert parse_column(strings("Y", "N", "Y")).dtype is DType.BOOL

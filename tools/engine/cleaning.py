@@ -30,6 +30,8 @@ def normalize_ids(ids: pd.Series) -> pd.Series:
     """Customer ids as int64 when every id is a whole number ("0001" -> 1), else stripped text."""
     if pd.api.types.is_bool_dtype(ids):
         return ids.astype(str)
+    if pd.api.types.is_integer_dtype(ids) and not ids.isna().any():
+        return ids.astype("int64")
     if pd.api.types.is_numeric_dtype(ids):
         values = ids.to_numpy(dtype="float64")
         if np.isfinite(values).all() and (values == np.round(values)).all():

@@ -90,7 +90,7 @@ def parse_column(raw: pd.Series) -> ParsedColumn:
         return series.mask(codes < 0, fill)
 
     lowered = uniques.str.lower()
-    if lowered.isin(_TRUE | _FALSE).all():
+    if lowered.isin(_TRUE | _FALSE).all() and _is_flag(set(lowered)):
         flags = lowered.isin(_TRUE).to_numpy()
         values = spread(flags, pd.NA).astype("boolean")
         if not (codes < 0).any():
@@ -102,10 +102,15 @@ def parse_column(raw: pd.Series) -> ParsedColumn:
         if uniques.str.fullmatch(r"[-+]?0\d+").any():
             # Zero-padded codes ("0001", zip codes) keep their text form.
             return ParsedColumn(_as_text(text), DType.TEXT, note="zero-padded codes kept as text")
-        numbers = pd.to_numeric(uniques).to_numpy()
-        values = spread(numbers.astype("float64"), np.nan).astype("float64")
-        if not (codes < 0).any() and np.abs(numbers).max() < 2**62:
-            values = values.astype("int64")
+        numbers = pd.to_numeric(uniques, errors="coerce").to_numpy()
+        has_missing = bool((codes < 0).any())
+        if numbers.dtype.kind != "i" or (has_missing and np.abs(numbers).max() > 2**53):
+            # Beyond what float64 holds exactly: long codes, kept as text so no digit changes.
+            return ParsedColumn(_as_text(text), DType.TEXT, note="long numeric codes kept as text")
+        if has_missing:
+            values = spread(numbers.astype("float64"), np.nan).astype("float64")
+        else:
+            values = spread(numbers, 0).astype("int64")
         return ParsedColumn(values, DType.INTEGER)
 
     number = _parse_numbers(uniques)
@@ -123,6 +128,13 @@ def parse_column(raw: pd.Series) -> ParsedColumn:
         values = pd.Series(spread(parsed_dates.to_numpy(), pd.NaT), index=raw.index)
         return ParsedColumn(pd.to_datetime(values), DType.DATE, note=note)
     return ParsedColumn(_as_text(text), DType.TEXT)
+
+
+def _is_flag(values: set[str]) -> bool:
+    """Yes/no words; single letters only as a pair (a lone "F" is more likely a gender)."""
+    if any(len(v) > 1 for v in values):
+        return True
+    return bool(values & _TRUE) and bool(values & _FALSE)
 
 
 def _as_text(text: pd.Series) -> pd.Series:
