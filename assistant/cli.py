@@ -76,6 +76,8 @@ def data_inspect(
 @guarded
 def rfm(
     data_file: DataOpt,
+    grid: Annotated[bool, typer.Option(
+        "--grid", help="Also show customer counts in the 5 x 5 grid of R and F scores.")] = False,
     as_json: JsonOpt = False,
     maps: MapOpt = None,
     as_of: AsOfOpt = None,
@@ -83,17 +85,25 @@ def rfm(
     workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
 ) -> None:
     """The 10 named RFM segments: size, revenue share and average behaviour."""
-    from assistant.cli_render import console, render_rfm
+    from assistant.cli_render import console, render_rfm, render_rfm_grid
 
     data = load_data(DataArgs(data_file, maps, as_of, table, workspace))
-    from tools.engine.rfm import rfm_summary
+    from tools.engine.rfm import rfm_grid, rfm_summary
 
     summaries = rfm_summary(data)
+    cells = rfm_grid(data) if grid else None
     if as_json:
-        print_json({"as_of": data.source.as_of, "customers": data.n_customers,
-                    "segments": [s.to_dict() for s in summaries]})
-    else:
-        render_rfm(console(), summaries, data)
+        result: dict[str, Any] = {"as_of": data.source.as_of, "customers": data.n_customers,
+                                  "segments": [s.to_dict() for s in summaries]}
+        if cells is not None:
+            result["grid"] = {f"R{r}": {f"F{f}": int(cells.loc[r, f]) for f in cells.columns}
+                              for r in cells.index}
+        print_json(result)
+        return
+    out = console()
+    render_rfm(out, summaries, data)
+    if cells is not None:
+        render_rfm_grid(out, cells)
 
 
 @app.command()

@@ -16,6 +16,8 @@ from rich.table import Table
 from tools.engine.schema import ColumnInfo, Role
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from tools.engine.dataset import CustomerData
     from tools.engine.rfm import RfmSegmentSummary
     from tools.library import RefreshReport, SavedSegment, SavedSegmentInfo
@@ -141,6 +143,28 @@ def render_rfm(out: Console, summaries: list[RfmSegmentSummary], data: CustomerD
                       number(s.avg_recency), number(s.avg_frequency),
                       money(s.avg_monetary, currency))
     out.print(table)
+
+
+def render_rfm_grid(out: Console, cells: pd.DataFrame) -> None:
+    """Counts per R (rows, 5 = most recent on top) and F (columns, 5 = most orders)."""
+    from tools.engine.rfm_scheme import default_scheme
+
+    scheme = default_scheme()
+    table = Table(title="Customers by R and F score (segment in brackets)", title_justify="left")
+    table.add_column("")
+    for f in cells.columns:
+        table.add_column(f"F {f}", justify="right")
+    for r in cells.index:
+        table.add_row(f"R {r}", *(f"{int(cells.loc[r, f]):,} [dim]"
+                                  f"({_initials(scheme.segment_of(int(r), int(f)))})[/dim]"
+                                  for f in cells.columns))
+    out.print(table)
+    legend = ", ".join(f"{_initials(n)} = {n}" for n in scheme.segment_names())
+    out.print(f"[dim]{legend}[/dim]")
+
+
+def _initials(name: str) -> str:
+    return "".join(word[0] for word in name.replace("'", "").split()).upper()
 
 
 def render_members(out: Console, label: str, size: int, total: int, description: str) -> None:

@@ -176,8 +176,12 @@ def test_inspect_customer_table_shows_roles(workspace: Path, datasets_dir: Path)
 
 @pytest.mark.slow
 def test_rfm_counts_on_online_retail(shared_workspace: Path, retail_path: Path) -> None:
-    result = as_json(run("rfm", "--data", retail_path, "--json", workspace=shared_workspace))
+    result = as_json(run("rfm", "--data", retail_path, "--json", "--grid",
+                         workspace=shared_workspace))
     counts = {s["name"]: s["customers"] for s in result["segments"]}
+    grid = result["grid"]
+    assert sum(sum(row.values()) for row in grid.values()) == 4338
+    assert grid["R5"]["F4"] + grid["R5"]["F5"] == 632  # Champions: R 5, F 4-5
     assert len(counts) == 10
     assert counts["Champions"] == 632
     assert counts["Hibernating"] == 1077
