@@ -100,6 +100,11 @@ def _report(exc: BaseException) -> NoReturn:
 
     if isinstance(exc, EngineError):
         fail(exc.message, exc.options)
+    if isinstance(exc, BrokenPipeError):
+        # The reader (`| head`) has gone: stop quietly, and keep Python from
+        # complaining while it flushes stdout at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise typer.Exit(1)
     if isinstance(exc, FileNotFoundError):
         fail(f"file not found: {exc.filename or exc}")
     if isinstance(exc, IsADirectoryError):
