@@ -100,36 +100,46 @@ def _load(path: Path, table: str | None, mapping: dict[str, str] | None,
     raw = read_table(path, table)
     parsed, dtypes = parse_columns(raw)
     raw_schema = infer_schema(parsed, dtypes, mapping)
-    warnings: list[str] = []
-    if raw.attrs.get("note", "").startswith(("sheet", "table")):
-        warnings.append(f"Read {raw.attrs['note']}.")
-    if raw.attrs.get("warning"):
-        warnings.append(raw.attrs["warning"])
-    id_info = raw_schema.first(Role.CUSTOMER_ID)
-    warnings.extend(f"{column}: {note}" for column, note in parsed.attrs["notes"].items()
-                    if id_info is None or column != id_info.name)
-    currency = parsed.attrs.get("currency") or _currency_from_names(raw_schema)
+    warnings = _reading_notes(raw, parsed, raw_schema)
+    source = SourceInfo(path=str(path), kind=raw_schema.kind, rows_read=len(raw),
+                        raw_schema=raw_schema, as_of=as_of, content_hash=content_hash,
+                        currency=parsed.attrs.get("currency") or _currency_from_names(raw_schema))
     if raw_schema.kind is DataKind.TRANSACTIONS:
-        kept, steps = clean_transactions(parsed, raw_schema)
-        customers, as_of_day = customer_features(kept, raw_schema, as_of)
-        if as_of is not None:
-            date_info = raw_schema.first(Role.DATE)
-            assert date_info is not None  # cleaning required it
-            later = int((kept[date_info.name] >= pd.Timestamp(as_of)).sum())
-            if later:
-                lines = "1 order line was" if later == 1 else f"{later} order lines were"
-                warnings.append(f"{lines} left out: on or after the as-of date {as_of}.")
-        schema = _feature_schema(customers, raw_schema)
-        source = SourceInfo(path=str(path), kind=DataKind.TRANSACTIONS, rows_read=len(raw),
-                            raw_schema=raw_schema, cleaning=tuple(steps), rows_kept=len(kept),
-                            as_of=as_of_day, currency=currency, content_hash=content_hash,
-                            warnings=tuple(warnings))
-        return CustomerData(customers=customers, schema=schema, source=source)
+        return _from_transactions(parsed, source, warnings)
     customers, schema = _customer_table(parsed, raw_schema, path.name, warnings)
-    source = SourceInfo(path=str(path), kind=DataKind.CUSTOMERS, rows_read=len(raw),
-                        raw_schema=raw_schema, rows_kept=len(customers), as_of=as_of,
-                        currency=currency, content_hash=content_hash, warnings=tuple(warnings))
-    return CustomerData(customers=customers, schema=schema, source=source)
+    return CustomerData(customers=customers, schema=schema,
+                        source=replace(source, rows_kept=len(customers), warnings=tuple(warnings)))
+
+
+def _reading_notes(raw: pd.DataFrame, parsed: pd.DataFrame, raw_schema: Schema) -> list[str]:
+    """Which sheet or table was read, and how ambiguous columns were understood."""
+    notes: list[str] = []
+    if raw.attrs.get("note", "").startswith(("sheet", "table")):
+        notes.append(f"Read {raw.attrs['note']}.")
+    if raw.attrs.get("warning"):
+        notes.append(raw.attrs["warning"])
+    id_info = raw_schema.first(Role.CUSTOMER_ID)
+    # The id column's own note ("zero-padded codes kept as text") is moot: ids are normalised.
+    notes.extend(f"{column}: {note}" for column, note in parsed.attrs["notes"].items()
+                 if id_info is None or column != id_info.name)
+    return notes
+
+
+def _from_transactions(parsed: pd.DataFrame, source: SourceInfo,
+                       warnings: list[str]) -> CustomerData:
+    raw_schema = source.raw_schema
+    kept, steps = clean_transactions(parsed, raw_schema)
+    customers, as_of_day = customer_features(kept, raw_schema, source.as_of)
+    if source.as_of is not None:
+        date_info = raw_schema.first(Role.DATE)
+        assert date_info is not None  # cleaning required it
+        later = int((kept[date_info.name] >= pd.Timestamp(source.as_of)).sum())
+        if later:
+            lines = "1 order line was" if later == 1 else f"{later} order lines were"
+            warnings.append(f"{lines} left out: on or after the as-of date {source.as_of}.")
+    return CustomerData(customers=customers, schema=_feature_schema(customers, raw_schema),
+                        source=replace(source, cleaning=tuple(steps), rows_kept=len(kept),
+                                       as_of=as_of_day, warnings=tuple(warnings)))
 
 
 def _feature_schema(customers: pd.DataFrame, raw_schema: Schema) -> Schema:
