@@ -354,3 +354,72 @@ def test_empty_schema_never_crashes() -> None:
     result = interpret("customers who spent over 100", InterpreterContext(
         schema=Schema(kind=DataKind.CUSTOMERS)))
     assert result.calls == [] and result.clarification
+
+
+# --- more phrasings ------------------------------------------------------------------------
+
+MORE_CASES = [
+    ("retail", "champions and loyal customers", rfm("Champions", "Loyal Customers")),
+    ("retail", "custmers who spent over 1000", cmp("monetary", ">", 1000)),
+    ("retail", "users whose lifetime spend is over 5k", cmp("monetary", ">", 5000)),
+    ("retail", "frequent buyers with at least 10 purchases", cmp("frequency", ">=", 10)),
+    ("retail", "customers who purchased just once", cmp("frequency", "==", 1)),
+    ("retail", "customers who bought twice", cmp("frequency", "==", 2)),
+    ("retail", "customers whose country is Germany", isin("Country", "Germany")),
+    ("retail", "customers with an AOV above 500", cmp("avg_order_value", ">", 500)),
+    ("retail", "customers with average basket size over 500",
+     cmp("avg_order_value", ">", 500)),
+    ("retail", "the 10% of customers who spent the most", rank("monetary", percent=10)),
+    ("retail", "customers who spent ten thousand or more", cmp("monetary", ">=", 10000)),
+    ("retail", "customers who spent over twenty five hundred", cmp("monetary", ">", 2500)),
+    ("retail", "recency_days <= 30 and frequency >= 10",
+     both(cmp("recency_days", "<=", 30), cmp("frequency", ">=", 10))),
+    ("retail", "customers from Germany, France or Spain",
+     isin("Country", "Germany", "France", "Spain")),
+    ("campaign", "the 100 customers who bought the most wine", rank("MntWines", n=100)),
+    ("campaign", "customers who accepted any campaign",
+     {"type": "or", "any": [cmp(f"AcceptedCmp{i}", "==", 1) for i in (3, 4, 5, 1, 2)]}),
+    ("campaign", "customers who never accepted any campaign",
+     {"type": "and", "all": [cmp(f"AcceptedCmp{i}", "==", 0) for i in (3, 4, 5, 1, 2)]}),
+    ("campaign", "households with teenagers", cmp("Teenhome", ">", 0)),
+    ("campaign", "customers that have at least one child", cmp("Kidhome", ">=", 1)),
+    ("mall", "customers who earn more than 80k a year", cmp("Annual Income (k$)", ">", 80)),
+    ("telco", "customers who pay more than $70 a month", cmp("MonthlyCharges", ">", 70)),
+    ("telco", "customers with no internet service", isin("InternetService", "No")),
+    ("bank", "customers with a negative balance", cmp("balance", "<", 0)),
+    ("bank", "inactive customers", cmp("IsActiveMember", "==", 0)),
+    ("bank", "customers in their 30s", between("age", 30, 39)),
+]
+
+
+@pytest.mark.parametrize(("schema", "text", "expected"), MORE_CASES)
+def test_more_phrasings(schema: str, text: str, expected: dict[str, Any]) -> None:
+    assert condition(text, schema) == expected
+
+
+STAGES = ("new", "active", "at risk", "lapsed")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("lapsed customers", {"type": "lifecycle", "stages": ["lapsed"]}),
+    ("customers in the at risk lifecycle stage", {"type": "lifecycle", "stages": ["at risk"]}),
+    ("at risk customers", rfm("At Risk")),
+    ("new customers", rfm("New Customers")),
+    ("lapsed 90 days", cmp("recency_days", ">", 90)),
+])
+def test_lifecycle_stages_and_rfm_names(text: str, expected: dict[str, Any]) -> None:
+    assert condition(text, lifecycle_stages=STAGES) == expected
+
+
+@pytest.mark.parametrize(("schema", "text"), [
+    ("retail", "customers who spent more than average"),
+    ("retail", "customers who spent a lot"),
+    ("retail", "recent customers"),
+    ("mall", "young customers"),
+    ("mall", "high-income customers"),
+    ("campaign", "customers who spent more than 1000 on wine and meat combined"),
+    ("retail", "customers who spent the most"),
+])
+def test_vague_requests_are_asked_about_not_guessed(schema: str, text: str) -> None:
+    result = run(text, schema)
+    assert result.calls == [] and result.clarification

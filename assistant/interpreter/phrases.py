@@ -79,6 +79,52 @@ def read_segment_names(parse: Parse, rfm_names: tuple[str, ...],
             if parse.free(end) and lows[end] in ("segment", "segments", "group", "customers"):
                 end += 1
             parse.add(i, end, RfmSegment(segments=[known[name.lower()]]), f"RFM {name}")
+    if stages:
+        _read_free_stages(parse, stages)
+    _merge_named(parse)
+
+
+def _merge_named(parse: Parse) -> None:
+    """'champions and loyal customers' is one segment holding both names (a union)."""
+    rfm = sorted((p for p in parse.parts if isinstance(p.condition, RfmSegment)),
+                 key=lambda p: p.start)
+    if len(rfm) > 1:
+        names = [n for p in rfm for n in p.condition.segments]  # type: ignore[union-attr]
+        first = rfm[0]
+        first.condition = RfmSegment(segments=list(dict.fromkeys(names)))
+        first.text = "RFM " + " or ".join(dict.fromkeys(names))
+        first.end = max(p.end for p in rfm)
+        parse.parts = [p for p in parse.parts if p is first or p not in rfm]
+    stages = sorted((p for p in parse.parts if isinstance(p.condition, Lifecycle)),
+                    key=lambda p: p.start)
+    if len(stages) > 1:
+        names = [n for p in stages for n in p.condition.stages]  # type: ignore[union-attr]
+        first = stages[0]
+        first.condition = Lifecycle(stages=list(dict.fromkeys(names)))
+        first.text = "lifecycle stage " + " or ".join(dict.fromkeys(names))
+        parse.parts = [p for p in parse.parts if p is first or p not in stages]
+
+
+_DURATION_FOLLOWERS = frozenset({"for", "in", "since", "within", "over", "during", "the"})
+
+
+def _read_free_stages(parse: Parse, stages: tuple[str, ...]) -> None:
+    """'lapsed customers': a lifecycle stage no RFM name or column claims, used as a noun
+    phrase (not 'lapsed 90 days', which is a time window)."""
+    rfm_phrases = {phrase for phrase, _ in parse.vocab.rfm_names}
+    for stage in stages:
+        phrase = tuple(stage.lower().replace("-", " ").split())
+        if phrase in rfm_phrases or any(w in p.stems for p in parse.profiles for w in phrase):
+            continue
+        for i in range(len(parse.tokens) - len(phrase) + 1):
+            end = i + len(phrase)
+            if not parse.matches(i, phrase):
+                continue
+            following = parse.tokens[end] if end < len(parse.tokens) else None
+            if following is not None and (following.kind == Kind.NUMBER
+                                          or following.low in _DURATION_FOLLOWERS):
+                continue
+            parse.add(i, end, Lifecycle(stages=[stage]), f"lifecycle stage {stage}")
 
 
 def _claim_stage_words(parse: Parse) -> None:
