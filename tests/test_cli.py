@@ -201,6 +201,19 @@ def test_rfm_counts_on_online_retail(shared_workspace: Path, retail_path: Path) 
 
 
 @pytest.mark.slow
+def test_inspect_transaction_log_reports_cleaning(shared_workspace: Path,
+                                                  retail_path: Path) -> None:
+    info = as_json(run("data", "inspect", retail_path, "--json", workspace=shared_workspace))
+    assert info["kind"] == "transactions"
+    assert info["rows_read"] == 541909
+    assert info["customers"] == 4338
+    assert info["as_of"] == "2011-12-10"
+    removed = sum(step["rows_removed"] for step in info["cleaning"])
+    assert info["rows_kept"] == info["rows_read"] - removed
+    assert {c["name"]: c["role"] for c in info["columns"]}["CustomerID"] == "customer_id"
+
+
+@pytest.mark.slow
 def test_compare_two_rfm_segments(shared_workspace: Path, retail_path: Path) -> None:
     result = as_json(run("compare", "Champions", "at risk", "--data", retail_path, "--json",
                          workspace=shared_workspace))
