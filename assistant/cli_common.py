@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import os
 import re
 import sys
@@ -159,8 +160,8 @@ def jsonable(value: Any) -> Any:
         text = value.isoformat()
         return text[:10] if text.endswith("T00:00:00") else text
     if hasattr(value, "item") and callable(value.item):  # numpy scalars
-        return value.item()
-    if isinstance(value, float) and value != value:  # NaN
+        return jsonable(value.item())
+    if isinstance(value, float) and not math.isfinite(value):  # JSON has no NaN or infinity
         return None
     return value
 

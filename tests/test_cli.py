@@ -387,3 +387,14 @@ def test_unexpected_errors_become_one_line(capsys: pytest.CaptureFixture[str],
     monkeypatch.setenv("SEGMENT_DEBUG", "1")
     with pytest.raises(RuntimeError):
         broken()
+
+
+def test_json_output_is_strict_json() -> None:
+    import numpy as np
+
+    from assistant.cli_common import jsonable
+
+    value = jsonable({"nan": np.float64("nan"), "n": np.int64(3), "inf": float("inf"),
+                      "path": Path("a/b"), "day": np.datetime64("2011-12-10")})
+    assert value == {"nan": None, "n": 3, "inf": None, "path": "a/b", "day": "2011-12-10"}
+    json.dumps(value, allow_nan=False)
