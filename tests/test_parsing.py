@@ -404,3 +404,22 @@ def test_long_integer_codes_keep_every_digit() -> None:
 def test_a_lone_letter_is_not_a_flag() -> None:
     assert parse_column(strings("F", "F", "F")).dtype is DType.TEXT
     assert parse_column(strings("Y", "N", "Y")).dtype is DType.BOOL
+
+
+def test_nameless_empty_columns_are_dropped(tmp_path: Path) -> None:
+    path = tmp_path / "trailing.tsv"
+    path.write_text("id\tx\t\n1\t2\t\n2\t3\t\n", encoding="utf-8")
+    assert read_table(path).columns.tolist() == ["id", "x"]
+
+
+def test_excel_skips_an_empty_cover_sheet(tmp_path: Path) -> None:
+    path = tmp_path / "book.xlsx"
+    with pd.ExcelWriter(path) as writer:
+        pd.DataFrame().to_excel(writer, sheet_name="Cover", index=False)
+        pd.DataFrame({"id": [1, 2]}).to_excel(writer, sheet_name="Data", index=False)
+    frame = read_table(path)
+    assert frame["id"].tolist() == ["1", "2"]
+    assert "Data" in frame.attrs["note"]
+    with pytest.raises(DataError) as info:
+        read_table(path, table="Cover")
+    assert info.value.options == ["Cover", "Data"]

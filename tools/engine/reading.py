@@ -132,6 +132,10 @@ def _single_table(frame: pd.DataFrame, name: str, table: str | None) -> pd.DataF
 
 
 def _check_rows(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    # A trailing delimiter on every line gives a nameless, empty last column.
+    blank = [c for c in frame.columns if re.fullmatch(r"column_\d+", str(c))
+             and frame[c].astype(str).str.strip().eq("").all()]
+    frame = frame.drop(columns=blank)
     if frame.shape[1] == 0:
         raise DataError(f"{name} has no columns; export the data again with a header row.")
     if len(frame) == 0:

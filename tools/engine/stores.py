@@ -50,11 +50,17 @@ def read_excel(path: Path, table: str | None) -> pd.DataFrame:
                         "save it as .xlsx or CSV.") from exc
     try:
         sheets = list(book.sheetnames)
-        sheet = choose(path.name, "sheet", sheets, table)
-        rows = [list(r) for r in book[sheet].iter_rows(values_only=True)]
+        if table is not None:
+            sheet = choose(path.name, "sheet", sheets, table)
+            rows = _filled_rows(book[sheet])
+        else:
+            # The first sheet with data: a cover or notes sheet in front is common.
+            for sheet in sheets:
+                rows = _filled_rows(book[sheet])
+                if rows:
+                    break
     finally:
         book.close()
-    rows = [r for r in rows if any(v is not None and str(v).strip() != "" for v in r)]
     if not rows:
         raise DataError(f"Sheet '{sheet}' of {path.name} is empty; choose another with --table "
                         f"(sheets: {', '.join(sheets)}).", options=sheets)
@@ -71,6 +77,11 @@ def read_excel(path: Path, table: str | None) -> pd.DataFrame:
     frame.attrs["note"] = (f"sheet '{sheet}'" if len(sheets) == 1
                            else f"sheet '{sheet}' (of {len(sheets)}: {', '.join(sheets)})")
     return frame
+
+
+def _filled_rows(sheet: Any) -> list[list[Any]]:
+    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    return [r for r in rows if any(v is not None and str(v).strip() != "" for v in r)]
 
 
 def read_parquet(path: Path) -> pd.DataFrame:
