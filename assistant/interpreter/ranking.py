@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from assistant.interpreter.columns import ColumnProfile, by_role, match_columns
-from assistant.interpreter.comparisons import SUBJECTS
+from assistant.interpreter.measures import SUBJECTS
 from assistant.interpreter.state import Parse, Problem
 from assistant.interpreter.text import Kind
 from tools.engine.definitions import Rank

@@ -156,7 +156,7 @@ def _add(parse: Parse, w: _Window, kind: str, op: str, trigger: int, as_of: date
     column = by_role(parse.profiles, role) or _named_duration(parse, kind)
     days = w.quantity.duration_days or 0.0
     if column is not None and column.time_unit is not None:
-        value = _in_unit(w.quantity, column.time_unit)
+        value = in_unit(w.quantity, column.time_unit)
         parse.add(w.start, w.end, compare(column, op, value), f"{column.name} {op} {fmt(value)}")
         _claim_trigger(parse, trigger, w.start)
         return
@@ -196,7 +196,7 @@ def _span(parse: Parse, w: _Window) -> str:
     return " ".join(t.surface or t.low for t in parse.tokens[w.start:w.end])
 
 
-def _in_unit(q: Quantity, unit: str) -> float | int:
+def in_unit(q: Quantity, unit: str) -> float | int:
     if unit == "month" and q.unit in ("month", "year"):
         value = q.value * (12 if q.unit == "year" else (q.days or 30) / 30)
     elif unit == "year" and q.unit == "year":
