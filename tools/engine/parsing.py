@@ -44,6 +44,8 @@ _TIME_FORMATS = ("", " %H:%M", " %H:%M:%S", " %I:%M %p", " %I:%M:%S %p", " %I:%M
                  "T%H:%M", "T%H:%M:%S")
 # Share of a column's distinct values that must look like dates for it to be a date column.
 _DATE_SHARE = 0.9
+# Distinct values tried before a whole column is.
+_SAMPLE = 200
 
 
 @dataclass(frozen=True)
@@ -113,7 +115,10 @@ def parse_column(raw: pd.Series) -> ParsedColumn:
             values = spread(numbers, 0).astype("int64")
         return ParsedColumn(values, DType.INTEGER)
 
-    number = _parse_numbers(uniques)
+    # A column of product names fails on its first values; checking a sample first saves
+    # running every pattern over thousands of distinct values.
+    sample = uniques.iloc[:_SAMPLE]
+    number = None if _parse_numbers(sample) is None else _parse_numbers(uniques)
     if number is not None:
         numbers, currency, note, whole = number
         values = spread(numbers, np.nan).astype("float64")
@@ -122,7 +127,7 @@ def parse_column(raw: pd.Series) -> ParsedColumn:
             values = values.astype("int64")
         return ParsedColumn(values, dtype, currency=currency, note=note)
 
-    dates = _parse_dates(uniques)
+    dates = None if _parse_dates(sample, share=0.5) is None else _parse_dates(uniques)
     if dates is not None:
         parsed_dates, note = dates
         values = pd.Series(spread(parsed_dates.to_numpy(), pd.NaT), index=raw.index)
@@ -179,15 +184,19 @@ def _parse_numbers(uniques: pd.Series) -> tuple[np.ndarray, str | None, str | No
     return numbers, currency, "; ".join(notes) or None, whole
 
 
-def _parse_dates(uniques: pd.Series) -> tuple[pd.Series, str | None] | None:
-    """Dates of one family (ISO, d/m/y or m/d/y, month names), chosen by the values."""
+def _parse_dates(uniques: pd.Series, share: float = _DATE_SHARE) -> tuple[pd.Series,
+                                                                          str | None] | None:
+    """Dates of one family (ISO, d/m/y or m/d/y, month names), chosen by the values.
+
+    `share` of the distinct values must be dates of that family.
+    """
     iso = uniques.str.fullmatch(_ISO_DATE)
     parts = uniques.str.extract(f"^{_PART_DATE}$")
     is_parts = parts["first"].notna()
     named = uniques.str.fullmatch(_NAMED_MONTH_DATE)
     shares = {"iso": iso.mean(), "parts": is_parts.mean(), "named": named.mean()}
     family = max(shares, key=lambda k: shares[k])
-    if shares[family] < _DATE_SHARE:
+    if shares[family] < share:
         return None
     result = pd.Series(pd.NaT, index=uniques.index, dtype="datetime64[ns]")
     note = None
@@ -216,7 +225,7 @@ def _parse_dates(uniques: pd.Series) -> tuple[pd.Series, str | None] | None:
     if failed:
         extra = f"{failed} value(s) could not be read as dates"
         note = f"{note}; {extra}" if note else extra
-    if result.notna().mean() < _DATE_SHARE:
+    if result.notna().mean() < share:
         return None
     return result, note
 
