@@ -137,3 +137,41 @@ def members_table() -> Schema:
         col("Satisfaction Level", Role.CATEGORY, DType.TEXT,
             values=("Satisfied", "Neutral", "Unsatisfied")),
     ))
+
+
+def superstore_log() -> Schema:
+    """A retail order log (Superstore shape): the customer's usual segment, region, category."""
+    return Schema(kind=DataKind.TRANSACTIONS, columns=(
+        col("recency_days", Role.RECENCY, minimum=1, maximum=1400),
+        col("frequency", Role.FREQUENCY, minimum=1, maximum=17),
+        col("monetary", Role.MONETARY, DType.NUMBER, minimum=4, maximum=25000),
+        col("tenure_days", Role.TENURE, minimum=1, maximum=1460),
+        col("avg_order_value", Role.MEASURE, DType.NUMBER, minimum=2, maximum=8000),
+        col("first_purchase", Role.DATE_ATTRIBUTE, DType.DATE),
+        col("last_purchase", Role.DATE_ATTRIBUTE, DType.DATE),
+        col("Ship Mode", Role.CATEGORY, DType.TEXT,
+            values=("Standard Class", "Second Class", "First Class", "Same Day")),
+        col("Segment", Role.CATEGORY, DType.TEXT, values=("Consumer", "Corporate", "Home Office")),
+        col("State", Role.CATEGORY, DType.TEXT, values=(
+            "California", "New York", "Texas", "Pennsylvania", "Washington", "Illinois", "Ohio")),
+        col("Region", Role.CATEGORY, DType.TEXT, values=("West", "East", "Central", "South")),
+        col("Category", Role.CATEGORY, DType.TEXT,
+            values=("Office Supplies", "Furniture", "Technology")),
+    ))
+
+
+def churn_modelling_table() -> Schema:
+    """A bank churn table: Geography, Tenure in years, Exited."""
+    return Schema(kind=DataKind.CUSTOMERS, columns=(
+        col("CreditScore", Role.MEASURE, minimum=350, maximum=850),
+        col("Geography", Role.CATEGORY, DType.TEXT, values=("France", "Germany", "Spain")),
+        col("Gender", Role.CATEGORY, DType.TEXT, values=("Male", "Female")),
+        col("Age", Role.MEASURE, minimum=18, maximum=92),
+        col("Tenure", Role.TENURE, minimum=0, maximum=10),
+        col("Balance", Role.MEASURE, DType.NUMBER, minimum=0, maximum=250898),
+        col("NumOfProducts", Role.MEASURE, values=("1", "2", "3", "4"), minimum=1, maximum=4),
+        col("HasCrCard", Role.FLAG, values=("1", "0"), minimum=0, maximum=1),
+        col("IsActiveMember", Role.FLAG, values=("1", "0"), minimum=0, maximum=1),
+        col("EstimatedSalary", Role.MEASURE, DType.NUMBER, minimum=11, maximum=199992),
+        col("Exited", Role.FLAG, values=("0", "1"), minimum=0, maximum=1),
+    ))

@@ -10,9 +10,12 @@ import pytest
 from interpreter_schemas import (
     bank_table,
     campaign_table,
+    churn_modelling_table,
     mall_table,
+    members_table,
     retail_log,
     shop_log,
+    superstore_log,
     telco_table,
 )
 
@@ -21,7 +24,8 @@ from tools.engine.definitions import SegmentDefinition
 from tools.engine.schema import Schema
 
 SCHEMAS = {"retail": retail_log, "campaign": campaign_table, "mall": mall_table,
-           "telco": telco_table, "shop": shop_log, "bank": bank_table}
+           "telco": telco_table, "shop": shop_log, "bank": bank_table,
+           "store": superstore_log, "churn": churn_modelling_table, "members": members_table}
 
 
 def run(text: str, schema: str = "retail", **context: Any) -> Interpretation:
@@ -423,3 +427,45 @@ def test_lifecycle_stages_and_rfm_names(text: str, expected: dict[str, Any]) -> 
 def test_vague_requests_are_asked_about_not_guessed(schema: str, text: str) -> None:
     result = run(text, schema)
     assert result.calls == [] and result.clarification
+
+
+STORE_AND_BANK_CASES = [
+    ("store", "corporate customers", isin("Segment", "Corporate")),
+    ("store", "home office customers who spent over 1000",
+     both(isin("Segment", "Home Office"), cmp("monetary", ">", 1000))),
+    ("store", "customers in the West region", isin("Region", "West")),
+    ("store", "customers outside the East region", notin("Region", "East")),
+    ("store", "customers who mostly buy technology", isin("Category", "Technology")),
+    ("store", "customers who prefer same day shipping", isin("Ship Mode", "Same Day")),
+    ("store", "consumer segment customers in Texas with more than 5 orders",
+     both(isin("Segment", "Consumer"), isin("State", "Texas"), cmp("frequency", ">", 5))),
+    ("store", "top 20 customers in the consumer segment by sales",
+     both(rank("monetary", n=20), isin("Segment", "Consumer"))),
+    ("store", "consumer", isin("Segment", "Consumer")),
+    ("churn", "customers from Germany who exited",
+     both(isin("Geography", "Germany"), cmp("Exited", "==", 1))),
+    ("churn", "customers with tenure of more than 5 years", cmp("Tenure", ">", 5)),
+    ("churn", "customers who have been with the bank for less than 2 years",
+     cmp("Tenure", "<", 2)),
+    ("churn", "customers with zero balance", cmp("Balance", "==", 0)),
+    ("churn", "men aged 40 to 50 who left",
+     both(isin("Gender", "Male"), between("Age", 40, 50), cmp("Exited", "==", 1))),
+    ("churn", "customers who stayed", cmp("Exited", "==", 0)),
+    ("churn", "customers that did not leave", cmp("Exited", "==", 0)),
+    ("churn", "customers who are still with us", cmp("Exited", "==", 0)),
+    ("members", "women in Chicago", both(isin("Gender", "F"), isin("City", "Chicago"))),
+    ("members", "gold or silver members in New York",
+     both(isin("Membership Type", "Gold", "Silver"), isin("City", "New York"))),
+    ("members", "customers who did not use a discount", cmp("Discount Applied", "==", False)),
+    ("members", "customers who signed up after 2022", cmp("Signup Date", ">=", "2023-01-01")),
+    ("members", "customers whose last purchase was over 100 days ago",
+     cmp("Days Since Last Purchase", ">", 100)),
+    ("members", "men in their forties in Miami",
+     both(isin("Gender", "M"), between("Age", 40, 49), isin("City", "Miami"))),
+]
+
+
+@pytest.mark.parametrize(("schema", "text", "expected"), STORE_AND_BANK_CASES)
+def test_store_bank_and_membership_schemas(schema: str, text: str,
+                                           expected: dict[str, Any]) -> None:
+    assert condition(text, schema) == expected

@@ -114,6 +114,8 @@ def _time_unit(info: ColumnInfo, words: Sequence[str]) -> str | None:
         return "day"
     if info.role == Role.TENURE:
         # A bare "tenure" column that stops near 72 counts months (telecom convention).
+        if info.maximum is not None and info.maximum <= 12:
+            return "year"  # bank tables count whole years (0-10)
         if info.maximum is not None and info.maximum <= 120:
             return "month"
         return "day"

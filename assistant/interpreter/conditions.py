@@ -70,6 +70,8 @@ def read_condition(tokens: list[Token], schema: Schema, vocab: Vocabulary, *,
     read_values(parse, min_words=1)
     read_counts(parse)
     read_bare_numbers(parse, as_of)
+    if not parse.parts and not parse.problems:
+        read_values(parse, min_words=1, lenient=True)
     _check_rfm(parse, schema)
     _check_leftovers(parse, schema)
     if parse.problems:

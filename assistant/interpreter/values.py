@@ -86,7 +86,9 @@ def flag_values(p: ColumnProfile) -> tuple[object, object]:
     return yes, no
 
 
-def read_values(parse: Parse, min_words: int = 1) -> None:
+def read_values(parse: Parse, min_words: int = 1, lenient: bool = False) -> None:
+    """Category values in the text; `lenient` also takes common words that are values
+    ("consumer") when nothing else in the request named a condition."""
     common = parse.vocab.fillers | parse.vocab.negations | frozenset(parse.vocab.time_units)
     index = value_index(parse.profiles, parse.vocab, common)
     found: dict[tuple[str, bool], tuple[ColumnProfile, list[str], int, int]] = {}
@@ -99,7 +101,10 @@ def read_values(parse: Parse, min_words: int = 1) -> None:
                 continue
             key = tuple(t.low for t in parse.tokens[i:i + n])
             entries = index.get(key) or index.get(key[:-1] + (stem(key[-1]),), [])
-            entries = [e for e in entries if not e.short or _written_as_code(parse, i, n)]
+            entries = [e for e in entries if not e.short or lenient and len(e.value) > 2
+                       or _written_as_code(parse, i, n)
+                       or _column_word_beside(parse, i, i + n, e.column)
+                       or _capitalised(parse, i, n, e)]
             if any(w in parse.vocab.time_units for w in key) and n < 3:
                 # "two year" is a contract only beside its column ("two year contract").
                 entries = [e for e in entries if _column_word_beside(parse, i, i + n, e.column)]
@@ -125,6 +130,13 @@ def read_values(parse: Parse, min_words: int = 1) -> None:
 def _column_word_beside(parse: Parse, start: int, end: int, column: ColumnProfile) -> bool:
     return any(parse.free(k) and word_match(parse.low(k), column, parse.vocab) > 0
                for k in (start - 1, end, end + 1))
+
+
+def _capitalised(parse: Parse, i: int, n: int, entry: _Entry) -> bool:
+    """'Consumer customers': a common word written like a name, as the data writes it."""
+    text = " ".join(t.surface for t in parse.tokens[i:i + n])
+    return len(text) > 2 and text[:1].isupper() and text.lower() == entry.value.lower() and (
+        i > 0)
 
 
 def _written_as_code(parse: Parse, i: int, n: int) -> bool:
@@ -204,13 +216,19 @@ def read_flags(parse: Parse) -> None:
         if not (parse.free(i) and parse.tokens[i].kind == Kind.WORD):
             i += 1
             continue
-        opposite = False
+        opposite, root = False, word
         if not any(_flag_hit(word, p, vocab) for p in flags):
-            root = word[2:] if word[:2] in ("in", "un") else word[3:] if word[:3] == "non" else ""
-            if not root or not any(root in p.stems for p in flags):
+            if word in vocab.opposites:  # "stayed" -> churn, "retained" -> churn
+                root = vocab.opposites[word]
+                hit = any(_flag_hit(root, p, vocab) for p in flags)
+            else:  # "inactive", "unsubscribed", "non-smoker"
+                root = word[2:] if word[:2] in ("in", "un") else (
+                    word[3:] if word[:3] == "non" else "")
+                hit = bool(root) and any(root in p.stems for p in flags)
+            if not hit:
                 i += 1
                 continue
-            opposite = True  # "inactive", "unsubscribed"
+            opposite = True
         window = [i]
         k = i + 1
         while k < len(parse.tokens) and len(window) < 4 and parse.free(k) and (
@@ -225,7 +243,7 @@ def read_flags(parse: Parse) -> None:
             window.pop()
         words = [(w, _as_digit(parse, w)) for w in window]
         if opposite:
-            words[0] = (i, word[3:] if word.startswith("non") else word[2:])
+            words[0] = (i, root)
         match = match_columns(words, flags, vocab)
         if match is None:
             i += 1
