@@ -6,8 +6,9 @@ import pandas as pd
 import pytest
 
 from tools.engine.errors import DataError
+from tools.engine.naming import name_words
 from tools.engine.parsing import parse_columns
-from tools.engine.roles import infer_schema, name_words, parse_role
+from tools.engine.roles import infer_schema, parse_role
 from tools.engine.schema import DataKind, Role, Schema
 
 

@@ -11,12 +11,12 @@ user sees, and `overrides` ({"amount": "Revenue"}) win over inference.
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 
 from tools.engine.errors import DataError
 from tools.engine.matching import nearest
+from tools.engine.naming import name_words
+from tools.engine.personal import personal_kind
 from tools.engine.schema import ColumnInfo, DataKind, DType, Role, Schema
 
 # Low-cardinality columns list their values; above this they are TEXT.
@@ -25,7 +25,6 @@ MAX_CATEGORY_VALUES = 100
 MAX_NUMBER_VALUES = 20
 _ALWAYS_CATEGORY_VALUES = 20
 _CATEGORY_SHARE = 0.2
-_PERSONAL_SHARE = 0.8
 
 _ID_WORDS = frozenset({"id", "no", "nr", "num", "number", "key", "code", "ref"})
 _CUSTOMER_WORDS = frozenset({"customer", "client", "cust", "user", "member", "account", "buyer",
@@ -43,14 +42,7 @@ _MONEY_TOTAL_WORDS = frozenset({"monetary", "spend", "spent", "revenue", "sales"
                                 "amount", "value", "lifetime", "total"})
 _CODE_WORDS = frozenset({"code", "type", "class", "segment", "group", "category", "tier",
                          "level", "region", "cluster", "zip", "postcode", "channel"})
-_NAME_QUALIFIERS = frozenset({"first", "last", "full", "customer", "client", "contact", "given",
-                              "family", "sur", "middle", "user", "person"})
-_NOT_PERSON_NAMES = frozenset({"product", "item", "company", "store", "shop", "campaign", "file",
-                               "brand", "category", "stock", "sku", "city", "country", "street",
-                               "domain", "host", "plan"})
 _BARE_IDS = frozenset({"id", "_id", "customer", "client", "customerid", "clientid", "userid"})
-_EMAIL_VALUE = r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}"
-_PHONE_VALUE = r"\+?[\d\s().-]{7,20}"
 _ROLE_ALIASES = {
     "id": Role.CUSTOMER_ID, "customer": Role.CUSTOMER_ID, "customerid": Role.CUSTOMER_ID,
     "price": Role.UNIT_PRICE, "unitprice": Role.UNIT_PRICE, "qty": Role.QUANTITY,
@@ -65,15 +57,6 @@ _NUMBER_ROLES = frozenset({Role.AMOUNT, Role.QUANTITY, Role.UNIT_PRICE, Role.REC
 _SINGLE_ROLES = (Role.CUSTOMER_ID, Role.DATE, Role.AMOUNT, Role.QUANTITY, Role.UNIT_PRICE,
                  Role.ORDER_ID, Role.STATUS, Role.RECENCY, Role.FREQUENCY, Role.MONETARY,
                  Role.TENURE)
-
-
-def name_words(name: str) -> list[str]:
-    """Split a column name into lower-case words: CamelCase, snake_case, spaces, digits."""
-    spaced = re.sub(r"([a-z])([A-Z])", r"\1 \2", name)
-    spaced = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1 \2", spaced)
-    spaced = re.sub(r"([A-Za-z])(\d)|(\d)([A-Za-z])", lambda m: " ".join(
-        g for g in m.groups() if g), spaced)
-    return [w for w in re.split(r"[^A-Za-z0-9]+", spaced.lower()) if w]
 
 
 def parse_role(name: str) -> Role:
@@ -142,11 +125,11 @@ def describe_column(name: str, series: pd.Series, dtype: DType, role: Role,
     minimum = maximum = None
     if dtype in (DType.NUMBER, DType.INTEGER) and len(present):
         minimum, maximum = float(present.min()), float(present.max())
-    personal_kind = None
+    kind = None
     if role is Role.PERSONAL:
-        personal_kind = _personal_kind(name, series, dtype) or "personal"
+        kind = personal_kind(name, series, dtype) or "personal"
     return ColumnInfo(name=name, role=role, dtype=dtype, n_missing=int(series.isna().sum()),
-                      n_unique=n_unique, values=values, personal_kind=personal_kind,
+                      n_unique=n_unique, values=values, personal_kind=kind,
                       reason=reason, minimum=minimum, maximum=maximum)
 
 
@@ -253,7 +236,7 @@ def _infer_role(name: str, series: pd.Series, dtype: DType, kind: DataKind,
     word_set = set(words)
     present = series.dropna()
     n_unique = int(present.nunique())
-    personal = _personal_kind(name, series, dtype)
+    personal = personal_kind(name, series, dtype)
     if personal:
         return Role.PERSONAL, f"looks like personal data ({personal}); never sent to a model"
     if len(present) == 0:
@@ -340,45 +323,6 @@ def _attribute_role(name: str, present: pd.Series, dtype: DType, n_unique: int,
                                             or n_unique <= _CATEGORY_SHARE * len(present)):
         return Role.CATEGORY, f"text with {n_unique} distinct values"
     return Role.TEXT, f"text with {n_unique} distinct values"
-
-
-def _personal_kind(name: str, series: pd.Series, dtype: DType) -> str | None:
-    """"email", "phone", "name" or "address" when the column identifies a person."""
-    by_name = _personal_kind_by_name(set(name_words(name)))
-    present = series.dropna()
-    if by_name is not None:
-        # "email_opt_in" (yes/no) or "email_count" (numbers) name a fact, not an address.
-        if dtype is DType.TEXT or present.empty:
-            return by_name
-        if by_name == "phone" and dtype is DType.INTEGER and present.nunique() > 2:
-            return by_name
-        return None
-    if dtype is not DType.TEXT or present.empty:
-        return None
-    sample = present.astype(str).head(500)
-    if sample.str.fullmatch(_EMAIL_VALUE).mean() >= _PERSONAL_SHARE:
-        return "email"
-    digits = sample.str.count(r"\d")
-    phone = sample.str.fullmatch(_PHONE_VALUE) & digits.between(7, 15) & sample.str.contains(
-        r"[\s()+-]")
-    if phone.mean() >= _PERSONAL_SHARE:
-        return "phone"
-    return None
-
-
-def _personal_kind_by_name(words: set[str]) -> str | None:
-    if words & {"email", "mail"}:
-        return "email"
-    if words & {"phone", "mobile", "telephone", "tel", "cell", "fax"}:
-        return "phone"
-    if words & {"address", "street", "addr"} and not words & {"ip", "mac"}:
-        return "address"
-    if words & {"surname", "firstname", "lastname", "fullname", "forename"}:
-        return "name"
-    if "name" in words and not words & _NOT_PERSON_NAMES and (
-            len(words) == 1 or words & _NAME_QUALIFIERS):
-        return "name"
-    return None
 
 
 def _value_text(value: object) -> str:
