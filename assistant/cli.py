@@ -246,10 +246,12 @@ def export(
     """Write a segment's customer ids and attributes to a file."""
     from assistant.cli_common import fail
     from assistant.cli_render import console
-    from tools.exporting import export_members
+    from tools.exporting import FORMATS, export_members
 
     if out.resolve() == data_file.resolve():
         fail(f"--out {out} is the data file itself: choose another file")
+    if out.suffix.lower() not in FORMATS:
+        fail(f"cannot export to {out.name}: use a .csv, .parquet or .xlsx file", list(FORMATS))
     data = load_data(DataArgs(data_file, maps, as_of, table, workspace))
     chosen = named_segment(segment, data, workspace)
     written = export_members(data, chosen.mask, out)
