@@ -551,3 +551,16 @@ def test_features_match_a_per_customer_reading(tmp_path_factory: pytest.TempPath
         for ln in own:
             counts[ln[5]] = counts.get(ln[5], 0) + 1
         assert row["Country"] == min(counts, key=lambda c: (-counts[c], c))
+
+
+def test_campaign_with_mapped_frequency_and_monetary(datasets_dir: Path) -> None:
+    data = load_customer_data(datasets_dir / "marketing_campaign.csv",
+                              mapping={"frequency": "NumStorePurchases", "monetary": "MntWines"})
+    assert data.kind is DataKind.CUSTOMERS
+    frequency = data.schema.first(Role.FREQUENCY)
+    monetary = data.schema.first(Role.MONETARY)
+    assert frequency is not None and frequency.name == "NumStorePurchases"
+    assert monetary is not None and monetary.name == "MntWines"
+    assert frequency.reason == "set by you"
+    recency = data.schema.first(Role.RECENCY)
+    assert recency is not None and recency.name == "Recency"

@@ -186,3 +186,11 @@ def test_a_constant_cost_column_does_not_make_a_log() -> None:
     schema = schema_of({"ID": ["1", "2", "3"], "Dt_Customer": ["2024-01-01"] * 3,
                         "Z_CostContact": ["3", "3", "3"], "Quantity": ["1", "2", "1"]})
     assert schema.kind is DataKind.CUSTOMERS
+
+
+def test_repeated_text_in_a_small_table_is_a_category() -> None:
+    cities = [f"city {i % 30}" for i in range(90)]
+    notes = [f"note {i}" for i in range(90)]
+    schema = schema_of({"city": cities, "note": notes})
+    assert roles(schema)["city"] is Role.CATEGORY
+    assert roles(schema)["note"] is Role.TEXT

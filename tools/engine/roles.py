@@ -24,7 +24,7 @@ MAX_CATEGORY_VALUES = 100
 # Numbers list their values only when there are this few (a 0-5 rating, a count of kids).
 MAX_NUMBER_VALUES = 20
 _ALWAYS_CATEGORY_VALUES = 20
-_CATEGORY_SHARE = 0.2
+_CATEGORY_SHARE = 0.5  # values repeat, on average, at least twice
 
 _ID_WORDS = frozenset({"id", "no", "nr", "num", "number", "key", "code", "ref"})
 _CUSTOMER_WORDS = frozenset({"customer", "client", "cust", "user", "member", "account", "buyer",
