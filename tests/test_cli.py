@@ -288,6 +288,13 @@ def test_define_save_list_show_refresh_delete(workspace: Path, tmp_path: Path,
     assert report["joined_ids"] == ["201"]
     assert report["left_ids"] == [str(int(i)) for i in young_ids[:2]]
 
+    # A refinement of the saved segment resolves it from the library.
+    refinement = write(tmp_path / "young_women.yaml", "condition:\n  type: and\n  all:\n"
+                       "  - {type: segment, name: young shoppers}\n"
+                       "  - {type: in, column: Genre, values: [female]}\n")
+    refined = as_json(run("define", refinement, "--data", data, "--json", workspace=workspace))
+    assert 0 < refined["size"] < report["after"]
+
     deleted = run("segments", "delete", "young shoppers", workspace=workspace)
     assert deleted.returncode == 0
     assert as_json(run("segments", "list", "--json", workspace=workspace))["segments"] == []
