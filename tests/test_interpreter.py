@@ -469,3 +469,34 @@ STORE_AND_BANK_CASES = [
 def test_store_bank_and_membership_schemas(schema: str, text: str,
                                            expected: dict[str, Any]) -> None:
     assert condition(text, schema) == expected
+
+
+@pytest.mark.parametrize(("schema", "text", "expected"), [
+    ("campaign", "customers who joined in March 2013",
+     both(cmp("Dt_Customer", ">=", "2013-03-01"), cmp("Dt_Customer", "<", "2013-04-01"))),
+    ("campaign", "customers who joined before June 2013", cmp("Dt_Customer", "<", "2013-06-01")),
+    ("campaign", "customers who joined after 1 November 2013",
+     cmp("Dt_Customer", ">=", "2013-11-02")),
+    ("campaign", "customers who joined since 2013", cmp("Dt_Customer", ">=", "2013-01-01")),
+    ("campaign", "customers who joined on or after 2013-06-01",
+     cmp("Dt_Customer", ">=", "2013-06-01")),
+    ("retail", "customers whose last purchase was before Nov 1, 2011",
+     cmp("last_purchase", "<", "2011-11-01")),
+    ("retail", "customers who last bought in 2011",
+     both(cmp("last_purchase", ">=", "2011-01-01"), cmp("last_purchase", "<", "2012-01-01"))),
+])
+def test_calendar_dates(schema: str, text: str, expected: dict[str, Any]) -> None:
+    assert condition(text, schema) == expected
+
+
+def test_relative_dates_on_a_signup_column_need_the_as_of_date() -> None:
+    assert condition("customers who signed up in the last 6 months", "members",
+                     as_of=date(2024, 7, 1)) == cmp("Signup Date", ">=", "2024-01-03")
+    result = run("customers who signed up in the last 6 months", "members")
+    assert result.calls == [] and result.clarification
+
+
+def test_share_questions_define_the_segment() -> None:
+    assert condition("what share of customers are champions?") == rfm("Champions")
+    assert condition("what percentage of customers spent over 1000?") == cmp(
+        "monetary", ">", 1000)

@@ -73,8 +73,13 @@ def read_signs(parse: Parse) -> None:
 
 
 def read_bare_numbers(parse: Parse, as_of: date | None) -> None:
-    """'with 2 kids', 'aged 30': a number beside a measure means equality."""
+    """'with 2 kids', 'aged 30': a number beside a measure means equality; 'joined in
+    March 2013': a date beside a date column means that day or month."""
     for i, tok in enumerate(parse.tokens):
+        if tok.kind == Kind.DATE and tok.iso and parse.free(i):
+            resolve(parse, Found(start=i, end=i + 1, op="==", low=Quantity(value=0.0, end=i + 1),
+                                 iso=(f"{tok.iso}|{tok.precision}",)), as_of)
+            continue
         if tok.kind != Kind.NUMBER or not parse.free(i):
             continue
         q = read_quantity(parse.tokens, i, parse.vocab)
@@ -90,7 +95,7 @@ def _value_at(parse: Parse, i: int) -> tuple[Quantity, str | None] | None:
         return None
     tok = parse.tokens[i]
     if tok.kind == Kind.DATE and tok.iso:
-        return Quantity(value=0.0, end=i + 1), tok.iso
+        return Quantity(value=0.0, end=i + 1), f"{tok.iso}|{tok.precision}"
     q = read_quantity(parse.tokens, i, parse.vocab)
     return (q, None) if q is not None else None
 
@@ -104,6 +109,9 @@ def _prefix_at(parse: Parse, i: int) -> Found | None:
         while j < len(parse.tokens) and len(inner) < 4 and parse.free(j) and (
                 parse.tokens[j].kind == Kind.WORD and parse.low(j) not in ("and", "or", "but")):
             if _value_at(parse, j) is not None:
+                break
+            if parse.low(j) in parse.value_words or any(
+                    parse.matches(j, p) for p, _ in parse.vocab.comparators):
                 break
             inner.append(j)
             j += 1

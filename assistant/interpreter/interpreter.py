@@ -27,6 +27,7 @@ from assistant.interpreter.commands import (
     match_command,
 )
 from assistant.interpreter.conditions import Reading, read_condition
+from assistant.interpreter.dates import merge_dates
 from assistant.interpreter.numbers import merge_numbers
 from assistant.interpreter.phrases import merge_phrases
 from assistant.interpreter.text import Kind, Token, normalise, tokenize, words_of
@@ -252,7 +253,7 @@ def _is_knowledge_question(cleaned: str, r: _Request) -> bool:
 # --- segments -------------------------------------------------------------------------------
 
 def _tokens(text: str, vocab: Vocabulary) -> list[Token]:
-    return merge_numbers(merge_phrases(tokenize(text), vocab), vocab)
+    return merge_dates(merge_numbers(merge_phrases(tokenize(text), vocab), vocab), vocab)
 
 
 def _mode(tokens: list[Token], vocab: Vocabulary) -> tuple[str, int, list[int]]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from assistant.interpreter.columns import ColumnProfile, by_role, match_columns, word_match
+from assistant.interpreter.dates import date_condition
 from assistant.interpreter.numbers import Quantity
 from assistant.interpreter.state import Parse, Problem, compare, fmt, typed_value
 from assistant.interpreter.text import Kind, stem
@@ -39,7 +40,7 @@ class Found:
     high: Quantity | None = None
     inner: tuple[int, ...] = ()  # measure words between comparator and number
     implicit: tuple[str, ...] = ()  # concepts the comparator implies ("older than": age)
-    iso: tuple[str, ...] = ()  # dates written as YYYY-MM-DD
+    iso: tuple[str, ...] = ()  # dates as "YYYY-MM-DD|day" or "YYYY-MM-01|month"
 
 
 def concepts_at(parse: Parse, i: int) -> frozenset[str]:
@@ -231,11 +232,15 @@ def _resolve_date(parse: Parse, f: Found, words: list[int]) -> bool:
     if column is None:
         return False
     if f.iso:
-        if f.op == "between" and len(f.iso) == 2:
-            condition: Condition = Between(column=column.name, low=f.iso[0], high=f.iso[1])
-            text = f"{f.iso[0]} <= {column.name} <= {f.iso[1]}"
+        (low, low_precision), *rest = [tuple(x.split("|")) for x in f.iso]
+        if f.op == "between" and rest:
+            high, high_precision = rest[0]
+            lo_cond = date_condition(column, ">=", low, low_precision)[0]
+            hi_cond = date_condition(column, "<=", high, high_precision)[0]
+            condition: Condition = And(all=[lo_cond, hi_cond])
+            text = f"{column.name} from {low} to {high}"
         else:
-            condition, text = compare(column, f.op, f.iso[0]), f"{column.name} {f.op} {f.iso[0]}"
+            condition, text = date_condition(column, f.op, low, low_precision)
         parse.add(f.start, f.end, condition, text)
     else:
         year = int(f.low.value)

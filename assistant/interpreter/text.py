@@ -31,6 +31,7 @@ class Token:
     surface: str = ""  # as the user wrote it
     value: float | None = None  # numbers
     iso: str | None = None  # dates (YYYY-MM-DD)
+    precision: str = "day"  # "day" or "month" ("March 2013") for dates
     currency: str | None = None
     percent: bool = False
     scaled: float = 1.0  # a k/m suffix or "thousand" multiplied the number

@@ -47,6 +47,7 @@ class Vocabulary:
     number_words: dict[str, int]
     ordinal_words: dict[str, int]
     decade_words: dict[str, int]
+    month_names: dict[str, int]
     multipliers: dict[str, float]
     currency_words: frozenset[str]
     percent_words: tuple[Phrase, ...]
@@ -141,6 +142,7 @@ def build_vocabulary(raw: dict[str, Any]) -> Vocabulary:
         number_words={str(k): int(v) for k, v in raw["number_words"].items()},
         ordinal_words={str(k): int(v) for k, v in raw["ordinal_words"].items()},
         decade_words={str(k): int(v) for k, v in raw["decade_words"].items()},
+        month_names={str(k): int(v) for k, v in raw["month_names"].items()},
         multipliers={str(k): float(v) for k, v in raw["multipliers"].items()},
         currency_words=words("currency_words"),
         percent_words=tuple(_phrase(p) for p in raw["percent_words"]),
