@@ -59,8 +59,12 @@ def read_table(path: Path, table: str | None = None) -> pd.DataFrame:
         raise DataError(f"{path} is a folder; give the path of a data file inside it.")
     if path.stat().st_size == 0:
         raise DataError(f"{path.name} is empty; export the data again with its rows.")
-    with path.open("rb") as handle:
-        head = handle.read(64)
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(64)
+    except OSError as exc:
+        raise DataError(f"{path.name} cannot be opened ({exc.strerror or 'read error'}); check "
+                        "that you may read it and that no other program locks it.") from exc
     suffix = path.suffix.lower()
     if head.startswith(_SQLITE_MAGIC):
         frame = read_sqlite(path, table)

@@ -23,7 +23,8 @@ from tools.engine.errors import DataError
 # Formats -----------------------------------------------------------------------------------
 
 
-def choose(name: str, kind: str, available: list[str], table: str | None) -> str:
+def _choose(name: str, kind: str, available: list[str], table: str | None) -> str:
+    """The sheet or table to read: `table` (any case), or the only/first one."""
     if not available:
         raise DataError(f"{name} has no {kind}s; export a file that contains the data.")
     if table is None:
@@ -41,6 +42,7 @@ def choose(name: str, kind: str, available: list[str], table: str | None) -> str
 
 
 def read_excel(path: Path, table: str | None) -> pd.DataFrame:
+    """A sheet of an .xlsx workbook: `table`, else the first sheet with data."""
     import openpyxl
 
     try:
@@ -51,7 +53,7 @@ def read_excel(path: Path, table: str | None) -> pd.DataFrame:
     try:
         sheets = list(book.sheetnames)
         if table is not None:
-            sheet = choose(path.name, "sheet", sheets, table)
+            sheet = _choose(path.name, "sheet", sheets, table)
             rows = _filled_rows(book[sheet])
         else:
             # The first sheet with data: a cover or notes sheet in front is common.
@@ -64,7 +66,7 @@ def read_excel(path: Path, table: str | None) -> pd.DataFrame:
     if not rows:
         raise DataError(f"Sheet '{sheet}' of {path.name} is empty; choose another with --table "
                         f"(sheets: {', '.join(sheets)}).", options=sheets)
-    cells = [[cell_text(v) for v in r] for r in rows]
+    cells = [[_cell_text(v) for v in r] for r in rows]
     width = max((i + 1 for r in cells for i, v in enumerate(r) if v.strip()), default=0)
     cells = [r[:width] + [""] * (width - len(r)) for r in cells]
     filled = [sum(1 for v in r if v.strip()) for r in cells]
@@ -85,6 +87,7 @@ def _filled_rows(sheet: Any) -> list[list[Any]]:
 
 
 def read_parquet(path: Path) -> pd.DataFrame:
+    """A Parquet file; a named index (saved by pandas) becomes a column again."""
     try:
         frame = pd.read_parquet(path)
     except Exception as exc:  # pyarrow raises its own error types for damaged files
@@ -93,6 +96,7 @@ def read_parquet(path: Path) -> pd.DataFrame:
 
 
 def read_sqlite(path: Path, table: str | None) -> pd.DataFrame:
+    """A table or view of a SQLite file, opened read-only; `table` may be omitted if only one."""
     try:
         connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     except sqlite3.Error as exc:
@@ -101,7 +105,7 @@ def read_sqlite(path: Path, table: str | None) -> pd.DataFrame:
         names = [r[0] for r in connection.execute(
             "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') "
             "AND name NOT LIKE 'sqlite_%' ORDER BY name")]
-        chosen = choose(path.name, "table", names, table)
+        chosen = _choose(path.name, "table", names, table)
         quoted = '"' + chosen.replace('"', '""') + '"'
         cursor = connection.execute(f"SELECT * FROM {quoted}")  # name checked against the catalogue
         columns = [d[0] for d in cursor.description]
@@ -115,6 +119,7 @@ def read_sqlite(path: Path, table: str | None) -> pd.DataFrame:
 
 
 def read_duckdb(path: Path, table: str | None) -> pd.DataFrame:
+    """A table of a DuckDB file, opened read-only; `table` may be omitted if only one."""
     import duckdb
 
     try:
@@ -126,9 +131,12 @@ def read_duckdb(path: Path, table: str | None) -> pd.DataFrame:
         names = [r[0] for r in connection.execute(
             "SELECT table_name FROM information_schema.tables "
             "WHERE table_schema = 'main' ORDER BY table_name").fetchall()]
-        chosen = choose(path.name, "table", names, table)
+        chosen = _choose(path.name, "table", names, table)
         quoted = '"' + chosen.replace('"', '""') + '"'
         frame = connection.execute(f"SELECT * FROM {quoted}").df()  # name from the catalogue
+    except duckdb.Error as exc:
+        raise DataError(f"{path.name}: the table could not be read ({type(exc).__name__}); "
+                        "export it to CSV or Parquet and load that.") from exc
     finally:
         connection.close()
     frame.attrs["note"] = f"table '{chosen}'"
@@ -139,6 +147,7 @@ def read_duckdb(path: Path, table: str | None) -> pd.DataFrame:
 
 
 def clean_names(names: Iterable[Any]) -> list[str]:
+    """Stripped, unique column names; blank ones become column_1, column_2, ..."""
     cleaned: list[str] = []
     seen: dict[str, int] = {}
     for position, raw in enumerate(names, start=1):
@@ -154,7 +163,7 @@ def clean_names(names: Iterable[Any]) -> list[str]:
     return cleaned
 
 
-def cell_text(value: Any) -> str:
+def _cell_text(value: Any) -> str:
     """A cell value as the text a CSV export would hold (ISO dates, no '.0' on whole numbers)."""
     if value is None:
         return ""
@@ -177,7 +186,7 @@ def cell_text(value: Any) -> str:
 
 def as_strings(frame: pd.DataFrame) -> pd.DataFrame:
     """Every column as the text a CSV export would hold; missing cells as ''."""
-    columns = {position: column_text(frame.iloc[:, position])
+    columns = {position: _column_text(frame.iloc[:, position])
                for position in range(frame.shape[1])}
     out = pd.DataFrame(columns, index=pd.RangeIndex(len(frame)), dtype=str)
     out.columns = clean_names(frame.columns)
@@ -185,7 +194,8 @@ def as_strings(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def column_text(series: pd.Series) -> pd.Series:
+def _column_text(series: pd.Series) -> pd.Series:
+    """One column as text, vectorised per dtype; mixed object columns cell by cell."""
     series = series.reset_index(drop=True)
     missing = series.isna()
     if pd.api.types.is_bool_dtype(series):
@@ -204,11 +214,11 @@ def column_text(series: pd.Series) -> pd.Series:
     elif pd.api.types.is_string_dtype(series) and series.dtype != object:
         text = series
     else:
-        text = series.map(lambda v: "" if is_missing(v) else cell_text(v))
+        text = series.map(lambda v: "" if _is_missing(v) else _cell_text(v))
     return text.astype(str).mask(missing, "")
 
 
-def is_missing(value: Any) -> bool:
+def _is_missing(value: Any) -> bool:
     if value is None or value is pd.NaT or value is pd.NA:
         return True
     return isinstance(value, float) and math.isnan(value)
