@@ -115,8 +115,8 @@ def render_inspect(out: Console, data: CustomerData) -> None:
     out.print(f"Customers: [bold]{count(info['customers'])}[/bold]")
     if info["as_of"] is not None:
         out.print(f"As-of date (recency is counted up to it): {info['as_of']}")
-    if info["currency"]:
-        out.print(f"Currency: {info['currency']}")
+    out.print(f"Currency: {info['currency']}" if info["currency"]
+              else "Currency: not stated in the file (amounts are shown without a symbol)")
     for warning in info["warnings"]:
         out.print(f"[yellow]Note:[/yellow] {warning}")
     roles = Table(title="Columns and their roles", title_justify="left")
