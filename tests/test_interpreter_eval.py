@@ -1,4 +1,5 @@
-"""Every dev.jsonl case through the built-in interpreter and the real engine.
+"""Every dev.jsonl case (and our own extra.jsonl, same format, answers computed with
+plain pandas from the intended meaning) through the built-in interpreter and the real engine.
 
 A multi-turn case applies each define_segment call the way the toolkit does
 (new replaces, refine ANDs, exclude removes), then compares the final segment's
@@ -20,8 +21,9 @@ from tools.engine.definitions import Condition, Not, SegmentDefinition, conjunct
 evaluate_module = pytest.importorskip("tools.engine.evaluate")
 pytest.importorskip("tools.engine.loading")
 
-CASES_FILE = Path(__file__).parent / "eval" / "dev.jsonl"
-CASES = [json.loads(line) for line in CASES_FILE.read_text().splitlines() if line.strip()]
+EVAL_DIR = Path(__file__).parent / "eval"
+CASES = [json.loads(line) for name in ("dev.jsonl", "extra.jsonl")
+         for line in (EVAL_DIR / name).read_text().splitlines() if line.strip()]
 FIXTURES = {"online_retail.csv.gz": "retail", "marketing_campaign.csv": "campaign",
             "mall_customers.csv": "mall"}
 
