@@ -65,19 +65,11 @@ def clean_transactions(df: pd.DataFrame, schema: Schema) -> tuple[pd.DataFrame,
     steps.append(CleaningStep("rows with no customer id or an unreadable date", _count(keep)))
     frame = frame[keep]
 
-    cancelled = pd.Series(False, index=frame.index)
     order_info = schema.first(Role.ORDER_ID)
-    if order_info is not None:
-        orders = frame[order_info.name].astype(str).str.strip()
-        marked = orders.str.match(_CANCELLED_ORDER).fillna(False).astype(bool)
-        # When every order id starts that way it is the shop's prefix, not a cancellation mark.
-        if not marked.all():
-            cancelled |= marked
     status_info = schema.first(Role.STATUS)
-    if status_info is not None:
-        cancelled |= frame[status_info.name].astype(str).str.contains(
-            _CANCELLED_STATUS, regex=True).fillna(False).astype(bool)
     if order_info is not None or status_info is not None:
+        cancelled = _cancelled(frame, order_info.name if order_info else None,
+                               status_info.name if status_info else None)
         steps.append(CleaningStep("cancelled orders", int(cancelled.sum())))
         frame = frame[~cancelled]
 
@@ -98,6 +90,21 @@ def clean_transactions(df: pd.DataFrame, schema: Schema) -> tuple[pd.DataFrame,
     frame[AMOUNT_COLUMN] = amount[positive].astype("float64")
     frame[CUSTOMER_ID_COLUMN] = normalize_ids(frame[id_col])
     return frame, steps
+
+
+def _cancelled(frame: pd.DataFrame, order_column: str | None,
+               status_column: str | None) -> pd.Series:
+    cancelled = pd.Series(False, index=frame.index)
+    if order_column is not None:
+        orders = frame[order_column].astype(str).str.strip()
+        marked = orders.str.match(_CANCELLED_ORDER).fillna(False).astype(bool)
+        # When every order id starts that way it is the shop's prefix, not a cancellation mark.
+        if not marked.all():
+            cancelled |= marked
+    if status_column is not None:
+        cancelled |= frame[status_column].astype(str).str.contains(
+            _CANCELLED_STATUS, regex=True).fillna(False).astype(bool)
+    return cancelled
 
 
 def _count(keep: pd.Series) -> int:
