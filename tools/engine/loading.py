@@ -41,7 +41,12 @@ from tools.engine.roles import describe_column, infer_schema
 from tools.engine.schema import ColumnInfo, DataKind, DType, Role, Schema
 
 # Bump when the pipeline's output changes, so old cache entries are not reused.
-CACHE_VERSION = "1"
+# Modules whose code decides the result: any edit to them retires old cache entries.
+_PIPELINE_MODULES = ("reading", "stores", "parsing", "naming", "personal", "roles", "cleaning",
+                     "features", "loading", "schema", "dataset")
+# Entries kept per cache folder; older ones are removed after each write.
+_CACHE_ENTRIES = 20
+_CACHE_GLOB = "[0-9a-f]" * 32 + ".pkl"  # only our own entries
 CACHE_NOTE = "Loaded from the cache of an earlier load of the same file."
 _INDEX_NAME = "customer_id"
 _FEATURE_ROLES: tuple[tuple[str, Role, DType, str], ...] = (
@@ -205,10 +210,19 @@ def _currency_from_names(schema: Schema) -> str | None:
 
 def _cache_key(content_hash: str, table: str | None, mapping: dict[str, str] | None,
                as_of: date | None) -> str:
-    options = json.dumps({"version": CACHE_VERSION, "table": table,
+    options = json.dumps({"code": _pipeline_fingerprint(), "table": table,
                           "mapping": sorted((mapping or {}).items()),
                           "as_of": as_of.isoformat() if as_of else None}, sort_keys=True)
     return hashlib.sha256(f"{content_hash}:{options}".encode()).hexdigest()[:32]
+
+
+def _pipeline_fingerprint() -> str:
+    digest = hashlib.sha256()
+    folder = Path(__file__).parent
+    for module in _PIPELINE_MODULES:
+        source = folder / f"{module}.py"
+        digest.update(source.read_bytes() if source.is_file() else module.encode())
+    return digest.hexdigest()[:16]
 
 
 def _read_cache(cache_file: Path) -> CustomerData | None:
@@ -233,6 +247,9 @@ def _write_cache(cache_file: Path, data: CustomerData) -> None:
         with os.fdopen(handle, "wb") as out:
             pickle.dump(stored, out, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, cache_file)
+        entries = sorted(cache_file.parent.glob(_CACHE_GLOB), key=lambda p: p.stat().st_mtime)
+        for stale in entries[:-_CACHE_ENTRIES]:
+            stale.unlink(missing_ok=True)
     except OSError:
         # A read-only or full disk only costs speed next time.
         return
