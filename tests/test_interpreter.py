@@ -500,3 +500,24 @@ def test_share_questions_define_the_segment() -> None:
     assert condition("what share of customers are champions?") == rfm("Champions")
     assert condition("what percentage of customers spent over 1000?") == cmp(
         "monetary", ">", 1000)
+
+
+@pytest.mark.parametrize(("schema", "text", "expected"), [
+    ("retail", "UK customers excluding those who spent under 100",
+     both(isin("Country", "United Kingdom"),
+          {"type": "not", "condition": cmp("monetary", "<", 100)})),
+    ("retail", "customers who spent over 1000 but not the ones who bought in the last 30 days",
+     both(cmp("monetary", ">", 1000),
+          {"type": "not", "condition": cmp("recency_days", "<=", 30)})),
+    ("retail", "customers from Germany except the champions",
+     both(isin("Country", "Germany"), {"type": "not", "condition": rfm("Champions")})),
+    ("retail", "clients located outside of Germany and France",
+     notin("Country", "Germany", "France")),
+    ("retail", "customers from countries other than the UK", notin("Country", "United Kingdom")),
+    ("retail", "big spenders who spent over 5000", cmp("monetary", ">", 5000)),
+    ("campaign", "customers who accepted the 2nd campaign", cmp("AcceptedCmp2", "==", 1)),
+    ("campaign", "married or cohabiting customers", isin("Marital_Status", "Married", "Together")),
+])
+def test_negation_lists_and_intensifiers(schema: str, text: str,
+                                         expected: dict[str, Any]) -> None:
+    assert condition(text, schema) == expected

@@ -34,7 +34,7 @@ from assistant.interpreter.values import (
     value_words,
 )
 from assistant.interpreter.vocabulary import Vocabulary
-from tools.engine.definitions import Condition, Or, RfmSegment, conjunction
+from tools.engine.definitions import Condition, In, Not, NotIn, Or, RfmSegment, conjunction
 from tools.engine.schema import Role, Schema
 
 _LEFTOVER_NEGATIONS = frozenset({"not", "never", "no", "without", "except", "excluding",
@@ -72,6 +72,7 @@ def read_condition(tokens: list[Token], schema: Schema, vocab: Vocabulary, *,
     read_bare_numbers(parse, as_of)
     if not parse.parts and not parse.problems:
         read_values(parse, min_words=1, lenient=True)
+    _apply_exclusions(parse)
     _check_rfm(parse, schema)
     _check_leftovers(parse, schema)
     if parse.problems:
@@ -115,6 +116,38 @@ def _check_rfm(parse: Parse, schema: Schema) -> None:
             [c.name for c in schema.columns][:8]))
 
 
+_EXCLUDERS = frozenset({"except", "excluding", "exclude", "but", "not", "minus", "without",
+                        "besides", "other"})
+
+
+def _apply_exclusions(parse: Parse) -> None:
+    """'UK customers excluding those who spent under 100': an exclusion word left before a
+    condition (values and flags take theirs themselves) negates that condition."""
+    for part in parse.parts:
+        i = part.start - 1
+        while i >= 0 and parse.is_filler(i) and parse.low(i) not in (
+                _EXCLUDERS | {"and", "or", "with"}) and not any(
+                p.start <= i < p.end for p in parse.parts):
+            i -= 1
+        if not (parse.free(i) and parse.low(i) in _EXCLUDERS - {"but", "other"}):
+            continue
+        parse.claim(i, part.start)
+        if parse.free(i - 1) and parse.low(i - 1) == "but":
+            parse.claim(i - 1, i)
+        part.condition = negate(part.condition)
+        part.text = f"not ({part.text})"
+
+
+def negate(condition: Condition) -> Condition:
+    if isinstance(condition, In):
+        return NotIn(column=condition.column, values=condition.values)
+    if isinstance(condition, NotIn):
+        return In(column=condition.column, values=condition.values)
+    if isinstance(condition, Not):
+        return condition.condition
+    return Not(condition=condition)
+
+
 def _check_leftovers(parse: Parse, schema: Schema) -> None:
     leftover: list[str] = []
     after_place = False
@@ -127,6 +160,10 @@ def _check_leftovers(parse: Parse, schema: Schema) -> None:
             continue  # "frequent buyers with 10+ orders", "whose country is Germany"
         if tok.kind == Kind.WORD and _misspelt_subject(tok.low):
             continue
+        if tok.low in parse.vocab.intensifiers and parse.parts and any(
+                word_match(parse.low(k), p, parse.vocab) for p in used
+                for k in (i + 1, i + 2)):
+            continue  # "big spenders who spent over 5000": the number says how big
         if tok.kind == Kind.NUMBER:
             leftover.append(tok.surface or tok.low)
         elif tok.kind == Kind.DATE:

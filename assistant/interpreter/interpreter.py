@@ -26,13 +26,13 @@ from assistant.interpreter.commands import (
     load_commands,
     match_command,
 )
-from assistant.interpreter.conditions import Reading, read_condition
+from assistant.interpreter.conditions import Reading, negate, read_condition
 from assistant.interpreter.dates import merge_dates
 from assistant.interpreter.numbers import merge_numbers
 from assistant.interpreter.phrases import merge_phrases
 from assistant.interpreter.text import Kind, Token, normalise, tokenize, words_of
 from assistant.interpreter.vocabulary import Vocabulary, load_vocabulary
-from tools.engine.definitions import Condition, In, Not, NotIn
+from tools.engine.definitions import Condition
 
 _NON_LATIN = re.compile(r"[\u0400-\u04ff\u0600-\u06ff\u0900-\u097f\u3040-\u30ff\u3400-\u9fff"
                         r"\uac00-\ud7af]")
@@ -290,7 +290,7 @@ def _define(r: _Request) -> Interpretation:
     if not r.has_current and mode == "refine":
         mode = "new"
     if not r.has_current and mode == "exclude":
-        mode, condition = "new", _negate(condition)
+        mode, condition = "new", negate(condition)
         understood = f"not ({understood})"
     args = {"condition": condition.model_dump(mode="json"), "mode": mode}
     prefix = {"new": "", "refine": "current segment and ", "exclude": "current segment minus "}
@@ -303,14 +303,6 @@ def _read(tokens: list[Token], skip: int, markers: list[int], r: _Request) -> Re
         tokens, r.context.schema, r.vocab, claimed=[*range(skip), *markers],
         rfm_names=r.context.rfm_segment_names, stages=r.context.lifecycle_stages,
         as_of=r.context.as_of)
-
-
-def _negate(condition: Condition) -> Condition:
-    if isinstance(condition, In):
-        return NotIn(column=condition.column, values=condition.values)
-    if isinstance(condition, NotIn):
-        return In(column=condition.column, values=condition.values)
-    return Not(condition=condition)
 
 
 def _clarify(reading: Reading, r: _Request) -> Interpretation:

@@ -71,6 +71,7 @@ _NEGATIVE_STEMS = {"haven": "have", "hasn": "has", "hadn": "had", "didn": "did",
 
 _TOKEN = re.compile(
     r"(?P<date>\d{4}-\d{1,2}-\d{1,2})"
+    r"|(?P<ordinal>\d{1,2}(?:st|nd|rd|th)\b)"
     r"|(?P<number>(?:(?:r\$|[$£€¥₹₽])\s?)?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
     r"(?:\s?(?:k|m|mm|mn|bn)(?![a-z]))?(?:\s?[$£€¥₹₽])?\s?%?)"
     r"|(?P<symbol>>=|<=|=>|=<|==|[<>=≥≤+%-])"
@@ -117,6 +118,9 @@ def tokenize(text: str) -> list[Token]:
             tokens.append(_date_token(piece))
         elif kind == "number":
             tokens.append(_number_token(piece))
+        elif kind == "ordinal":
+            value = float(piece[:-2])
+            tokens.append(Token(low=piece[:-2], kind=Kind.NUMBER, surface=piece, value=value))
         elif kind == "symbol":
             tokens.append(Token(low=piece, kind=Kind.SYMBOL, surface=piece))
         elif kind == "word":

@@ -158,6 +158,7 @@ def _add(parse: Parse, w: _Window, kind: str, op: str, trigger: int, as_of: date
     if column is not None and column.time_unit is not None:
         value = in_unit(w.quantity, column.time_unit)
         parse.add(w.start, w.end, compare(column, op, value), f"{column.name} {op} {fmt(value)}")
+        parse.parts[-1].start = min(trigger, w.start)
         _claim_trigger(parse, trigger, w.start)
         return
     dated = _date_column(parse, kind)

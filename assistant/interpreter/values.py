@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from assistant.interpreter.columns import ColumnProfile, match_columns, word_match
 from assistant.interpreter.state import Parse, Problem, compare
@@ -113,7 +114,8 @@ def read_values(parse: Parse, min_words: int = 1, lenient: bool = False) -> None
             chosen = _choose(parse, i, n, entries)
             if chosen is None:
                 continue
-            negated = parse.negated_before(i)
+            negated = parse.negated_before(i) or _continues_negated(parse, i, found,
+                                                                     chosen.column.name)
             start = _claim_context(parse, i, i + n, chosen.column)
             slot = found.setdefault((chosen.column.name, negated), (chosen.column, [], start,
                                                                      i + n))
@@ -125,6 +127,16 @@ def read_values(parse: Parse, min_words: int = 1, lenient: bool = False) -> None
         condition: Condition = (NotIn if negated else In)(column=name, values=list(values))
         shown = ", ".join(values)
         parse.add(start, end, condition, f"{name} {'not in' if negated else 'in'} [{shown}]")
+
+
+def _continues_negated(parse: Parse, i: int, found: dict[tuple[str, bool], Any],
+                       column: str) -> bool:
+    """'outside Germany and France': a value listed after a negated one is negated too."""
+    slot = found.get((column, True))
+    if slot is None:
+        return False
+    between = [parse.low(k) for k in range(slot[3], i)]
+    return all(w in ("and", "or", "nor", ",", "the") for w in between)
 
 
 def _column_word_beside(parse: Parse, start: int, end: int, column: ColumnProfile) -> bool:

@@ -56,6 +56,7 @@ class Vocabulary:
     word_concepts: dict[str, frozenset[str]]  # stem -> concepts
     role_concepts: dict[str, tuple[str, ...]]
     opposites: dict[str, str]  # word -> the concept it negates
+    intensifiers: frozenset[str]
     phrases: tuple[tuple[Phrase, str], ...]  # longest first
     role_phrases: tuple[RolePhrase, ...]
     rank_top: frozenset[str]
@@ -151,6 +152,7 @@ def build_vocabulary(raw: dict[str, Any]) -> Vocabulary:
         word_concepts={k: frozenset(v) for k, v in word_concepts.items()},
         role_concepts={k: tuple(v) for k, v in raw["role_concepts"].items()},
         opposites={str(w): str(c) for c, ws in raw["opposites"].items() for w in ws},
+        intensifiers=words("intensifiers"),
         phrases=_longest_first([(_phrase(p), str(c)) for p, c in raw["phrases"].items()]),
         role_phrases=tuple(
             RolePhrase(words=tuple(_phrase(w) for w in item["words"]), role=item["role"],
