@@ -1,0 +1,134 @@
+"""Knowledge retrieval with the real ChromaDB store: build, reuse, rebuild, search, eval."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tools.knowledge.corpus import load_corpus, parse_file
+from tools.knowledge.embedding import detect_language
+from tools.knowledge.evaluation import evaluate_retrieval, read_cases
+from tools.knowledge.store import KnowledgeStore
+
+ROOT = Path(__file__).resolve().parent.parent
+EVAL_DIR = ROOT / "tests" / "eval"
+CASE_FILES = [p for p in (EVAL_DIR / "kb_dev.jsonl", EVAL_DIR / "kb_questions.jsonl")
+              if p.is_file()]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeStore:
+    # one workspace per test session: other knowledge test modules reopen it unchanged
+    store = KnowledgeStore(tmp_path_factory.getbasetemp() / "knowledge-workspace")
+    store.build()
+    return store
+
+
+@pytest.fixture
+def offline(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail loudly if anything reaches for the network or chromadb's default embedding."""
+    import socket
+
+    from chromadb.utils import embedding_functions
+
+    def no_network(self: socket.socket, address: object) -> None:
+        raise AssertionError(f"network used: {address}")
+
+    def no_default_embedding(self: object, input: object) -> None:
+        raise AssertionError("chromadb's default embedding used")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    monkeypatch.setattr(embedding_functions.DefaultEmbeddingFunction, "__call__",
+                        no_default_embedding)
+
+
+def test_corpus_has_three_languages_and_sourced_passages() -> None:
+    corpus = load_corpus()
+    assert set(corpus.languages()) == {"en", "zh", "ru"}
+    for passage in corpus.passages:
+        assert passage.file.startswith(f"{passage.lang}/") and passage.file.endswith(".md")
+        assert passage.section and passage.text.strip()
+        assert passage.doc_id.startswith(f"{passage.lang}-")
+    assert len({p.id for p in corpus.passages}) == len(corpus.passages)
+
+
+def test_combined_files_tag_each_section_with_its_segment() -> None:
+    raw = ("---\nid: xx-combo\ntitle: T\nlang: zh\ntopic: playbook\n"
+           "segments: [Champions, At Risk]\n---\n\n## 冠军 (Champions)\n\nA.\n\n"
+           "## 风险 (At Risk)\n\nB.\n")
+    first, second = parse_file("zh/combo.md", raw)
+    assert (first.segment, second.segment) == ("Champions", "At Risk")
+    assert first.source == {"file": "zh/combo.md", "section": "冠军 (Champions)",
+                            "doc_id": "xx-combo"}
+
+
+def test_language_detection() -> None:
+    assert detect_language("什么是RFM分析？") == "zh"
+    assert detect_language("Что такое RFM?") == "ru"
+    assert detect_language("What is RFM?") == "en"
+
+
+def test_build_then_reopen_without_rebuilding(built: KnowledgeStore) -> None:
+    again = KnowledgeStore(built.workspace)
+    report = again.build()
+    assert report.rebuilt is False
+    assert report.passages == len(again.corpus.passages)
+    stats = again.stats()
+    assert stats.built and stats.stored_passages == stats.passages
+    assert stats.stale_collections == []
+
+
+@pytest.mark.usefixtures("offline")
+def test_changed_corpus_is_rebuilt(tmp_path: Path) -> None:
+    source = tmp_path / "kb"
+    shutil.copytree(ROOT / "knowledge" / "ru", source / "ru",
+                    ignore=shutil.ignore_patterns("__*"))
+    workspace = tmp_path / "ws"
+    first = KnowledgeStore(workspace, root=source).build()
+    assert first.rebuilt
+    assert KnowledgeStore(workspace, root=source).build().rebuilt is False
+    extra = source / "ru" / "zz-extra.md"
+    extra.write_text("---\nid: ru-zz-extra\ntitle: Доп\nlang: ru\ntopic: concept\ntags: [x]\n"
+                     "---\n\n## Лояльность к бренду\n\nКлиенты любят бренд за качество.\n",
+                     encoding="utf-8")
+    changed = KnowledgeStore(workspace, root=source)
+    report = changed.build()
+    assert report.rebuilt and report.content_hash != first.content_hash
+    assert report.passages == first.passages + 1
+    assert changed.stats().stale_collections == []
+    top = changed.search("лояльность к бренду качество", k=1)
+    assert top[0].file == "ru/zz-extra.md"
+    assert changed.stats().embedding == "segment-assistant-lexical"
+
+
+def test_search_returns_passages_with_file_and_section(built: KnowledgeStore) -> None:
+    hits = built.search("What is psychographic segmentation?", k=3)
+    assert len(hits) == 3
+    assert hits[0].file == "en/psychographic-segmentation.md"
+    assert all(h.section and h.lang == "en" for h in hits)
+    assert hits[0].score >= hits[-1].score
+
+
+@pytest.mark.parametrize(("question", "lang"), [
+    ("什么是RFM分析？", "zh"),
+    ("Как вернуть клиентов, которые давно не покупали?", "ru"),
+])
+def test_questions_in_other_languages_find_passages_in_that_language(
+        built: KnowledgeStore, question: str, lang: str) -> None:
+    hits = built.search(question, k=3)
+    assert hits and all(h.lang == lang for h in hits)
+
+
+def test_explicit_language_filter(built: KnowledgeStore) -> None:
+    hits = built.search("RFM", k=2, lang="ru")
+    assert [h.lang for h in hits] == ["ru", "ru"]
+
+
+@pytest.mark.skipif(not CASE_FILES, reason="no knowledge question set yet")
+def test_top3_hit_rate_is_at_least_90_percent_per_language(built: KnowledgeStore) -> None:
+    report = evaluate_retrieval(built, CASE_FILES, k=3)
+    assert report.cases == sum(len(read_cases(p)) for p in CASE_FILES)
+    shown = {lang: row["hit_rate"] for lang, row in report.by_language.items()}
+    assert report.passed(0.9), f"hit rate per language {shown}; misses: {report.failures}"

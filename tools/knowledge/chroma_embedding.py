@@ -1,0 +1,59 @@
+"""The knowledge embedding as a ChromaDB embedding function.
+
+Imported only by the store, so `import chromadb` is paid only when the knowledge base
+is used. Always handed to chromadb explicitly: its default function downloads a model.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
+
+from tools.knowledge.embedding import LexicalEmbedder, LexicalSettings
+
+EMBEDDING_NAME = "segment-assistant-lexical"
+
+
+class KnowledgeEmbeddingFunction(EmbeddingFunction[Documents]):
+    """Hashed word + character n-grams, IDF-weighted over the knowledge corpus."""
+
+    def __init__(self, embedder: LexicalEmbedder) -> None:
+        self._embedder = embedder
+
+    def __call__(self, input: Documents) -> Embeddings:
+        vectors = self._embedder.embed(list(input)).astype(np.float32)
+        return list(vectors)
+
+    @staticmethod
+    def name() -> str:
+        return EMBEDDING_NAME
+
+    def default_space(self) -> Space:
+        return "cosine"
+
+    def supported_spaces(self) -> list[Space]:
+        return ["cosine"]
+
+    def get_config(self) -> dict[str, Any]:
+        settings = self._embedder.settings
+        return {"word_ngrams": list(settings.word_ngrams),
+                "char_ngrams": list(settings.char_ngrams),
+                "char_weight": settings.char_weight,
+                "word_features": settings.word_features,
+                "char_features": settings.char_features}
+
+    @staticmethod
+    def build_from_config(config: dict[str, Any]) -> KnowledgeEmbeddingFunction:
+        """Refit on the shipped corpus: the weights depend on it, not only on the config."""
+        from tools.knowledge.corpus import load_corpus
+        from tools.knowledge.store import passage_document
+
+        settings = LexicalSettings(
+            word_ngrams=tuple(config["word_ngrams"]), char_ngrams=tuple(config["char_ngrams"]),
+            char_weight=float(config["char_weight"]), word_features=int(config["word_features"]),
+            char_features=int(config["char_features"]))
+        corpus = load_corpus()
+        embedder = LexicalEmbedder(settings).fit([passage_document(p) for p in corpus.passages])
+        return KnowledgeEmbeddingFunction(embedder)

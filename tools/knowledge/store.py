@@ -1,0 +1,233 @@
+"""The knowledge base in a ChromaDB store inside the workspace, built on first use.
+
+The collection's name carries a hash of the corpus and of the embedding settings, so
+a changed knowledge file or embedding means a fresh collection and a stale one is
+dropped; an unchanged corpus reopens the stored collection without embedding anything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import asdict, dataclass, field
+from functools import cached_property
+from importlib.abc import Traversable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tools.knowledge.corpus import Corpus, Passage, load_corpus
+from tools.knowledge.embedding import LexicalEmbedder, LexicalSettings, detect_language
+
+if TYPE_CHECKING:
+    from chromadb.api import ClientAPI
+    from chromadb.api.models.Collection import Collection
+
+    from tools.knowledge.chroma_embedding import KnowledgeEmbeddingFunction
+
+COLLECTION_PREFIX = "kb-"
+# Bump when the way passages are turned into vectors changes.
+EMBEDDING_VERSION = "lexical-1"
+_ADD_BATCH = 64
+
+
+def passage_document(passage: Passage) -> str:
+    """The text embedded for a passage: the heading counts twice, as a short summary."""
+    return f"{passage.title}\n{passage.section}\n{passage.section}\n{passage.text}"
+
+
+@dataclass(frozen=True)
+class Hit(Passage):
+    """A passage found for a query; `score` is the cosine similarity (higher is closer)."""
+
+    score: float = 0.0
+
+    @classmethod
+    def of(cls, passage: Passage, score: float) -> Hit:
+        return cls(**{**passage.__dict__, "score": round(float(score), 4)})
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    collection: str
+    content_hash: str
+    files: int
+    passages: int
+    languages: dict[str, int]
+    rebuilt: bool
+    seconds: float
+    path: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class StoreStats:
+    path: str
+    collection: str
+    content_hash: str
+    built: bool
+    embedding: str
+    files: int
+    passages: int
+    stored_passages: int
+    languages: dict[str, int] = field(default_factory=dict)
+    stale_collections: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class KnowledgeStore:
+    """Search over the knowledge base; `root` is a corpus folder (default: the shipped one)."""
+
+    def __init__(self, workspace: Path, *, root: Path | Traversable | None = None,
+                 settings: LexicalSettings | None = None) -> None:
+        self.workspace = Path(workspace)
+        self.path = self.workspace / "knowledge"
+        self._root = root
+        self._settings = settings or LexicalSettings()
+
+    # ----- pieces built on first use ----------------------------------------------
+
+    @cached_property
+    def corpus(self) -> Corpus:
+        return load_corpus(self._root)
+
+    @cached_property
+    def _passages(self) -> dict[str, Passage]:
+        return self.corpus.by_id()
+
+    @cached_property
+    def collection_name(self) -> str:
+        key = f"{self.corpus.content_hash}\0{EMBEDDING_VERSION}\0{self._settings}"
+        return COLLECTION_PREFIX + hashlib.sha256(key.encode("utf-8")).hexdigest()[:24]
+
+    @cached_property
+    def embedding_function(self) -> KnowledgeEmbeddingFunction:
+        from tools.knowledge.chroma_embedding import KnowledgeEmbeddingFunction
+
+        embedder = LexicalEmbedder(self._settings)
+        embedder.fit([passage_document(p) for p in self.corpus.passages])
+        return KnowledgeEmbeddingFunction(embedder)
+
+    @cached_property
+    def _client(self) -> ClientAPI:
+        import chromadb
+        from chromadb.config import Settings
+
+        self.path.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(self.path),
+                                         settings=Settings(anonymized_telemetry=False))
+
+    def _stored_names(self) -> list[str]:
+        return [c.name for c in self._client.list_collections()
+                if c.name.startswith(COLLECTION_PREFIX)]
+
+    def _open(self) -> Collection | None:
+        if self.collection_name not in self._stored_names():
+            return None
+        collection = self._client.get_collection(
+            self.collection_name, embedding_function=self.embedding_function)  # type: ignore[arg-type]
+        metadata = collection.metadata or {}
+        complete = (metadata.get("content_hash") == self.corpus.content_hash
+                    and collection.count() == len(self.corpus.passages))
+        return collection if complete else None
+
+    # ----- public API -------------------------------------------------------------
+
+    def build(self, force: bool = False) -> BuildReport:
+        """Embed and store every passage unless an up-to-date collection is already there."""
+        started = time.perf_counter()
+        collection = None if force else self._open()
+        rebuilt = collection is None
+        if collection is None:
+            for name in self._stored_names():
+                self._client.delete_collection(name)
+            collection = self._client.create_collection(
+                self.collection_name, embedding_function=self.embedding_function,  # type: ignore[arg-type]
+                configuration={"hnsw": {"space": "cosine"}},
+                metadata={"content_hash": self.corpus.content_hash,
+                          "embedding": EMBEDDING_VERSION})
+            passages = list(self.corpus.passages)
+            for start in range(0, len(passages), _ADD_BATCH):
+                batch = passages[start:start + _ADD_BATCH]
+                collection.add(ids=[p.id for p in batch],
+                               documents=[passage_document(p) for p in batch],
+                               metadatas=[_metadata(p) for p in batch])
+        return BuildReport(
+            collection=self.collection_name, content_hash=self.corpus.content_hash,
+            files=self.corpus.files, passages=len(self.corpus.passages),
+            languages=self._language_counts(), rebuilt=rebuilt,
+            seconds=round(time.perf_counter() - started, 3), path=str(self.path))
+
+    def search(self, query: str, k: int = 3, lang: str | None = None) -> list[Hit]:
+        """The `k` passages closest to `query`, in its language when the corpus has it."""
+        if not query.strip() or k <= 0:
+            return []
+        collection = self._open()
+        if collection is None:
+            self.build()
+            collection = self._open()
+        assert collection is not None
+        language = lang or detect_language(query)
+        where: dict[str, Any] | None = (
+            {"lang": language} if language in self._language_counts() else None)
+        hits = self._query(collection, query, k, where)
+        if where is not None and len(hits) < k:
+            seen = {h.id for h in hits}
+            hits += [h for h in self._query(collection, query, k, None)
+                     if h.id not in seen][:k - len(hits)]
+        return hits
+
+    def stats(self) -> StoreStats:
+        names = self._stored_names() if self.path.exists() else []
+        collection = self._open() if self.collection_name in names else None
+        return StoreStats(
+            path=str(self.path), collection=self.collection_name,
+            content_hash=self.corpus.content_hash, built=collection is not None,
+            embedding=_embedding_name(collection) if collection is not None else "",
+            files=self.corpus.files, passages=len(self.corpus.passages),
+            stored_passages=collection.count() if collection is not None else 0,
+            languages=self._language_counts(),
+            stale_collections=[n for n in names if n != self.collection_name])
+
+    def passages(self, *, doc_id: str | None = None, segment: str | None = None,
+                 stage: str | None = None, lang: str | None = None) -> list[Passage]:
+        """Passages picked by their front matter, in corpus order (no search involved)."""
+        def keep(p: Passage) -> bool:
+            return ((doc_id is None or p.doc_id == doc_id)
+                    and (segment is None or p.segment.lower() == segment.lower())
+                    and (stage is None or p.stage.lower() == stage.lower())
+                    and (lang is None or p.lang == lang))
+
+        return [p for p in self.corpus.passages if keep(p)]
+
+    # ----- helpers ----------------------------------------------------------------
+
+    def _language_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for p in self.corpus.passages:
+            counts[p.lang] = counts.get(p.lang, 0) + 1
+        return dict(sorted(counts.items()))
+
+    def _query(self, collection: Collection, query: str, k: int,
+               where: dict[str, Any] | None) -> list[Hit]:
+        vector = self.embedding_function([query])
+        result = collection.query(query_embeddings=vector, n_results=k, where=where,
+                                  include=["distances"])
+        ids = result["ids"][0]
+        distances = (result.get("distances") or [[1.0] * len(ids)])[0]
+        return [Hit.of(self._passages[i], 1.0 - d)
+                for i, d in zip(ids, distances, strict=True) if i in self._passages]
+
+
+def _metadata(passage: Passage) -> dict[str, str]:
+    return {"doc_id": passage.doc_id, "file": passage.file, "section": passage.section,
+            "lang": passage.lang, "topic": passage.topic, "segment": passage.segment,
+            "stage": passage.stage}
+
+
+def _embedding_name(collection: Collection) -> str:
+    function = collection.configuration.get("embedding_function")
+    return str(function.name()) if function is not None else ""
