@@ -386,6 +386,9 @@ def segments_delete(name: Annotated[str, typer.Argument(show_default=False)],
 
 
 def main() -> None:
+    from assistant.cli_assistant import register
+
+    register(app)
     app(prog_name="segment")
 
 
