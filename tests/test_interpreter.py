@@ -134,7 +134,7 @@ TRANSACTION_LOG_CASES = [
     ("repeat customers from Spain",
      both(cmp("frequency", ">", 1), isin("Country", "Spain"))),
     ("customers who bought at least 3 times in the last 60 days",
-     both(cmp("frequency", ">=", 3), cmp("recency_days", "<=", 60))),
+     both(cmp("recency_days", "<=", 60), cmp("frequency", ">=", 3))),
     ("top 10 customers in France by revenue",
      both(rank("monetary", n=10), isin("Country", "France"))),
 ]

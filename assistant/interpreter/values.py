@@ -391,8 +391,9 @@ def read_counts(parse: Parse) -> None:
                 w not in match.matched_words and not parse.is_filler(w) for w in window):
             i += 1
             continue
-        if verb and not (match.column.name_concepts - {"money", "orders"}):
-            i += 1  # "bought" + a product line, not "bought" + spend
+        if verb and (not (match.column.name_concepts - {"money", "orders"}) or word_match(
+                opener, match.column, parse.vocab)):
+            i += 1  # "bought" + a product line, not "bought" + spend or "spending score"
             continue
         column = match.column
         empty = opener in _EMPTY or parse.negated_before(j, claim=True)
