@@ -583,3 +583,13 @@ def test_cache_keeps_only_recent_entries_of_its_own(tmp_path: Path) -> None:
     assert f"{0:032x}.pkl" not in entries  # the oldest went first
     assert (cache / "notes.txt").exists()
     assert loaded_from_cache(load_customer_data(path, cache_dir=cache))
+
+
+def test_float_looking_ids_become_integers(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text("CustomerID,InvoiceDate,Sales\n17850.0,2024-01-01,5\n17850.0,2024-01-02,6\n"
+                    " 12346.0 ,2024-01-03,7\n", encoding="utf-8")
+    data = load_customer_data(path)
+    assert data.customers.index.dtype == "int64"
+    assert list(data.customers.index) == [12346, 17850]
+    assert data.customers.loc[17850, MONETARY] == pytest.approx(11.0)
