@@ -331,12 +331,28 @@ def test_prompt_injection_is_only_text() -> None:
     ("what is RFM?", "answer_question", {"question": "what is RFM?"}),
     ("什么是RFM分析？", "answer_question", {"question": "什么是RFM分析？"}),
     ("что такое RFM?", "answer_question", {"question": "что такое RFM?"}),
+    ("what's the overlap between vip and champions", "overlap_segments",
+     {"a": "vip", "b": "Champions"}),
+    ("how should we win them back?", "suggest_campaign", {"name": None}),
+    ("segment my customers", "cluster", {"features": None, "k": None}),
+    ("run k-means with k=4", "cluster", {"features": None, "k": 4}),
+    ("k-means on frequency and monetary with 5 clusters", "cluster",
+     {"features": ["frequency", "monetary"], "k": 5}),
+    ("export to /tmp/out/vip.parquet", "export_segment",
+     {"path": "/tmp/out/vip.parquet", "format": "parquet"}),
+    ("call it lapsed whales", "save_segment", {"name": "lapsed whales"}),
 ])
 def test_commands(text: str, name: str, args: dict[str, Any]) -> None:
     result = run(text, saved_segments=("vip",), has_current_segment=True)
     assert result.clarification is None, result.clarification
     assert [c.name for c in result.calls] == [name]
     assert result.calls[0].args == args
+
+
+@pytest.mark.parametrize("text", ["help", "hi", "thanks!", "what can you do?"])
+def test_greetings_and_help_get_examples(text: str) -> None:
+    result = run(text)
+    assert result.calls == [] and result.clarification and result.options
 
 
 def test_a_request_can_yield_several_calls() -> None:

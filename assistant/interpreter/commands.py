@@ -13,7 +13,7 @@ from assistant.interpreter.text import normalise
 from assistant.interpreter.vocabulary import read_yaml
 
 # Commands that can never be a segment request; the rest are tried after knowledge questions.
-EARLY = ("reset", "undo", "list_segments", "save_segment", "load_segment", "delete_segment",
+EARLY = ("help", "reset", "undo", "list_segments", "save_segment", "load_segment", "delete_segment",
          "export_segment", "describe_data")
 
 
@@ -113,6 +113,8 @@ def cluster_k(groups: dict[str, str], number_words: dict[str, int], text: str) -
 
 def feature_phrases(rest: str) -> list[str]:
     """'by income and spending score' -> ['income', 'spending score']."""
+    rest = re.sub(r"\bk\s*=\s*\d+|\b(?:with|into|in)?\s*\w+\s+(?:groups|clusters|segments|"
+                  r"personas|buckets|tiers)\b", " ", rest, flags=re.IGNORECASE)
     m = re.search(r"\b(?:by|based on|using|on|from|according to|with|over|across)\s+(.+)$", rest,
                   re.IGNORECASE)
     if not m:

@@ -42,6 +42,8 @@ _CHUNK_SPLIT = re.compile(
     r"(?:profile|save|export|compare|summari[sz]e|suggest|explain)\b))\s*", re.IGNORECASE)
 _LEAD_WORDS = frozenset({"ok", "okay", "so", "please", "then", "alright", "great", "right",
                          "hmm", "well", "cool", "thanks"})
+_EXAMPLES = ["customers who spent over 1000", "haven't ordered in 3 months",
+             "top 10% by spend", "run an RFM analysis", "split them into 4 groups"]
 _HELP = ("I can build segments from your data (e.g. 'customers who spent over 1000', "
          "'haven't ordered in 3 months'), run RFM or clustering, profile, compare, save and "
          "export segments. What would you like?")
@@ -100,6 +102,11 @@ def _one(r: _Request) -> Interpretation:
         result = _early_call(early, r)
         if result is not None:
             return result
+    paired = match_command(cleaned, r.table, tools=("overlap_segments", "compare_segments"))
+    if paired is not None:
+        result = _late_call(paired, cleaned, r)
+        if result is not None:
+            return result
     if _is_knowledge_question(cleaned, r):
         return _question(r.text)
     late = match_command(cleaned, r.table, exclude=EARLY)
@@ -118,6 +125,8 @@ def _call(tool: str, **args: Any) -> Interpretation:
 
 def _early_call(m: CommandMatch, r: _Request) -> Interpretation | None:
     saved = {s.lower(): s for s in r.context.saved_segments}
+    if m.tool == "help":
+        return Interpretation(calls=[], clarification=_HELP, options=_EXAMPLES)
     if m.tool in ("reset", "undo", "list_segments", "describe_data"):
         return _call(m.tool)
     if m.tool == "export_segment":
@@ -154,7 +163,13 @@ def _late_call(m: CommandMatch, cleaned: str, r: _Request) -> Interpretation | N
         a = _segment_name(m.groups.get("a", ""), r, default="current")
         b = _segment_name(m.groups.get("b", "all"), r, default="all")
         if a is None or b is None:
-            return None
+            # Named outright ("compare X and Y"): pass the names on, the toolkit lists the
+            # segments that exist; otherwise this was not a comparison after all.
+            if not re.match(r"(?:compare|overlap|intersection|what(?:'s| is) the overlap)",
+                            cleaned, re.IGNORECASE):
+                return None
+            a = a or clean_name(m.groups.get("a", ""))
+            b = b or clean_name(m.groups.get("b", ""))
         return _call(m.tool, a=a, b=b)
     if m.tool in ("explain_segment", "suggest_campaign", "profile_segment"):
         raw = m.groups.get("name", "")
