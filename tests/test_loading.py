@@ -87,6 +87,37 @@ def test_retail_features_follow_semantics(retail: CustomerData) -> None:
     assert row[MONETARY] == pytest.approx(4310.0)
 
 
+def test_retail_features_match_an_independent_sql_reading(retail: CustomerData,
+                                                          retail_path: Path) -> None:
+    """SEMANTICS.md says a second tool must reproduce the numbers: DuckDB SQL does."""
+    duckdb = pytest.importorskip("duckdb")
+    query = f"""
+        WITH lines AS (
+            SELECT CAST(CAST(CustomerID AS DOUBLE) AS BIGINT) AS customer_id, InvoiceNo,
+                   CAST(CAST(InvoiceDate AS TIMESTAMP) AS DATE) AS day,
+                   CAST(Quantity AS BIGINT) AS quantity, CAST(UnitPrice AS DOUBLE) AS price
+            FROM read_csv('{retail_path}', all_varchar = true)
+            WHERE CustomerID IS NOT NULL AND trim(CustomerID) NOT IN ('', 'NA'))
+        SELECT customer_id, count(DISTINCT InvoiceNo) AS frequency,
+               sum(quantity * price) AS monetary,
+               DATE '2011-12-10' - max(day) AS recency_days,
+               DATE '2011-12-10' - min(day) AS tenure_days
+        FROM lines
+        WHERE NOT starts_with(InvoiceNo, 'C') AND quantity > 0 AND quantity * price > 0
+        GROUP BY customer_id ORDER BY customer_id"""
+    connection = duckdb.connect()
+    try:
+        expected = connection.execute(query).df().set_index("customer_id")
+    finally:
+        connection.close()
+    ours = retail.customers
+    assert list(ours.index) == list(expected.index)
+    assert (ours[FREQUENCY].to_numpy() == expected["frequency"].to_numpy()).all()
+    assert (ours[RECENCY].to_numpy() == expected["recency_days"].to_numpy()).all()
+    assert (ours[TENURE].to_numpy() == expected["tenure_days"].to_numpy()).all()
+    assert ours[MONETARY].to_numpy() == pytest.approx(expected["monetary"].to_numpy())
+
+
 def test_retail_schema_roles(retail: CustomerData) -> None:
     roles = {c.name: c.role for c in retail.schema.columns}
     assert roles[RECENCY] is Role.RECENCY
