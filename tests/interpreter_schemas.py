@@ -175,3 +175,19 @@ def churn_modelling_table() -> Schema:
         col("EstimatedSalary", Role.MEASURE, DType.NUMBER, minimum=11, maximum=199992),
         col("Exited", Role.FLAG, values=("0", "1"), minimum=0, maximum=1),
     ))
+
+
+def survey_table() -> Schema:
+    """A customer table whose headers are phrases with units in brackets."""
+    return Schema(kind=DataKind.CUSTOMERS, columns=(
+        col("Customer Age", Role.MEASURE, minimum=18, maximum=75),
+        col("Annual Spend (USD)", Role.MONETARY, DType.NUMBER, minimum=0, maximum=20000),
+        col("Purchase Frequency", Role.FREQUENCY, minimum=0, maximum=52),
+        col("Last Purchase (days ago)", Role.RECENCY, minimum=0, maximum=365),
+        col("Preferred Channel", Role.CATEGORY, DType.TEXT,
+            values=("Online", "In-store", "Mobile")),
+        col("Loyalty Member", Role.FLAG, DType.BOOL, values=("True", "False")),
+        col("Region", Role.CATEGORY, DType.TEXT, values=("North", "South", "East", "West")),
+        col("Household Income (k)", Role.MEASURE, minimum=10, maximum=300),
+        col("Tenure (months)", Role.TENURE, minimum=0, maximum=120),
+    ))

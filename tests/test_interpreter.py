@@ -16,6 +16,7 @@ from interpreter_schemas import (
     retail_log,
     shop_log,
     superstore_log,
+    survey_table,
     telco_table,
 )
 
@@ -25,7 +26,8 @@ from tools.engine.schema import Schema
 
 SCHEMAS = {"retail": retail_log, "campaign": campaign_table, "mall": mall_table,
            "telco": telco_table, "shop": shop_log, "bank": bank_table,
-           "store": superstore_log, "churn": churn_modelling_table, "members": members_table}
+           "store": superstore_log, "churn": churn_modelling_table, "members": members_table,
+           "survey": survey_table}
 
 
 def run(text: str, schema: str = "retail", **context: Any) -> Interpretation:
@@ -537,3 +539,33 @@ def test_share_questions_define_the_segment() -> None:
 def test_negation_lists_and_intensifiers(schema: str, text: str,
                                          expected: dict[str, Any]) -> None:
     assert condition(text, schema) == expected
+
+
+@pytest.mark.parametrize(("schema", "text", "expected"), [
+    ("survey", "customers over 40 who spent more than $2,000 a year",
+     both(cmp("Customer Age", ">", 40), cmp("Annual Spend (USD)", ">", 2000))),
+    ("survey", "non-members who prefer shopping online",
+     both(cmp("Loyalty Member", "==", False), isin("Preferred Channel", "Online"))),
+    ("survey", "customers who buy in-store", isin("Preferred Channel", "In-store")),
+    ("survey", "customers with a household income over 100k",
+     cmp("Household Income (k)", ">", 100)),
+    ("survey", "customers who have been customers for over 3 years",
+     cmp("Tenure (months)", ">", 36)),
+    ("survey", "customers whose last purchase was more than 90 days ago",
+     cmp("Last Purchase (days ago)", ">", 90)),
+    ("members", "customers who bought more than 10 items", cmp("Items Purchased", ">", 10)),
+])
+def test_headers_with_units(schema: str, text: str, expected: dict[str, Any]) -> None:
+    assert condition(text, schema) == expected
+
+
+@pytest.mark.parametrize(("schema", "text"), [
+    ("retail", "customers who bought more than 5 items"),
+    ("campaign", "customers who spent over 1000 in store"),
+    ("retail", "customers aged over 60"),
+    ("retail", "female customers"),
+    ("mall", "customers from London"),
+])
+def test_words_that_do_not_fit_the_data_are_asked_about(schema: str, text: str) -> None:
+    result = run(text, schema)
+    assert result.calls == [] and result.clarification and result.options

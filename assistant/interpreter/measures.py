@@ -120,7 +120,26 @@ def resolve(parse: Parse, f: Found, as_of: date | None) -> None:
             f"'{_text(parse, f, words)}' could mean several columns: which one?",
             [p.name for p in match.best]))
         return
+    clash = _clashing_word(parse, words, match.matched_words)
+    if clash is not None:
+        # "spent over 1000 in store" where store counts purchases, not money: ask.
+        parse.claim(f.start, f.end)
+        parse.problems.append(Problem(
+            f"'{_text(parse, f, words)}': '{parse.low(clash)}' does not fit "
+            f"{match.column.name}; which column do you mean?",
+            [match.column.name] + [p.name for p in candidates
+                                   if word_match(parse.low(clash), p, parse.vocab)][:6]))
+        return
     _emit(parse, f, match.column, set(match.matched_words), words)
+
+
+def _clashing_word(parse: Parse, words: list[int], matched: frozenset[int]) -> int | None:
+    """A word saying money or orders that the chosen column does not answer to."""
+    for i in words:
+        if i not in matched and concepts_at(parse, i) & {"money", "orders"} and not (
+                concepts_at(parse, i) & {"age", "tenure", "recency"}):
+            return i
+    return None
 
 
 def _points_anywhere(parse: Parse, i: int) -> bool:
@@ -309,10 +328,17 @@ def _ask_measure(parse: Parse, f: Found, words: list[int],
     from assistant.interpreter.matching import nearest_names
 
     parse.claim(f.start, f.end)
+    for i in words:
+        parse.claim(i, i + 1)
     said = " ".join(parse.low(i) for i in words)
     options = nearest_names(said, [p.name for p in candidates]) if said else []
     options = options or [p.name for p in candidates][:8]
     what = f"'{said}'" if said else "the number"
+    if any(concepts_at(parse, i) & {"age", "birth"} for i in words):
+        parse.problems.append(Problem(
+            "This data has no age or birth-year column, so I cannot select by age. It has: "
+            f"{', '.join(p.name for p in parse.profiles)}.", [p.name for p in candidates][:8]))
+        return
     parse.problems.append(Problem(
         f"I could not tell which column {what} in '{_text(parse, f, words)}' refers to.",
         options))
