@@ -569,3 +569,30 @@ def test_headers_with_units(schema: str, text: str, expected: dict[str, Any]) ->
 def test_words_that_do_not_fit_the_data_are_asked_about(schema: str, text: str) -> None:
     result = run(text, schema)
     assert result.calls == [] and result.clarification and result.options
+
+
+def test_start_over_with_a_new_request() -> None:
+    result = run("start over with customers from Spain", has_current_segment=True)
+    assert [c.name for c in result.calls] == ["reset", "define_segment"]
+    assert result.calls[1].args == {"condition": isin("Country", "Spain"), "mode": "new"}
+
+
+def test_adding_to_the_current_segment_is_explained_not_guessed() -> None:
+    result = run("add customers from France", has_current_segment=True)
+    assert result.calls == [] and result.clarification
+
+
+@pytest.mark.parametrize(("text", "mode", "expected"), [
+    ("narrow it down to France", "refine", isin("Country", "France")),
+    ("keep only those with more than 5 orders", "refine", cmp("frequency", ">", 5)),
+    ("also exclude Germany", "exclude", isin("Country", "Germany")),
+    ("drop the UK customers", "exclude", isin("Country", "United Kingdom")),
+    ("take out customers who spent less than 100", "exclude", cmp("monetary", "<", 100)),
+])
+def test_more_follow_ups(text: str, mode: str, expected: dict[str, Any]) -> None:
+    assert condition(text, mode=mode, has_current_segment=True) == expected
+
+
+def test_abbreviations_with_dots_do_not_split_a_request() -> None:
+    shop = condition("customers from the U.S. who spent over 1000")
+    assert shop == both(isin("Country", "USA"), cmp("monetary", ">", 1000))

@@ -37,11 +37,16 @@ from tools.engine.definitions import Condition
 _NON_LATIN = re.compile(r"[\u0400-\u04ff\u0600-\u06ff\u0900-\u097f\u3040-\u30ff\u3400-\u9fff"
                         r"\uac00-\ud7af]")
 _CHUNK_SPLIT = re.compile(
-    r"\s*(?:;|\.\s+|\?\s+|!\s+|,?\s+and then\s+|,?\s+then\s+|,\s+(?=(?:and\s+)?(?:profile|save|"
-    r"export|compare|describe|explain|suggest|summari[sz]e)\b)|\s+and\s+(?=(?:then\s+)?"
+    r"\s*(?:;|(?<!\b[A-Za-z])\.\s+|\?\s+|!\s+|,?\s+and then\s+|,?\s+then\s+|"
+    r",\s+(?=(?:and\s+)?(?:profile|save|export|compare|describe|explain|suggest|"
+    r"summari[sz]e)\b)|\s+and\s+(?=(?:then\s+)?"
     r"(?:profile|save|export|compare|summari[sz]e|suggest|explain)\b))\s*", re.IGNORECASE)
 _LEAD_WORDS = frozenset({"ok", "okay", "so", "please", "then", "alright", "great", "right",
                          "hmm", "well", "cool", "thanks"})
+_RESTART = re.compile(r"(?:start over|start again|start afresh|reset|new search|from scratch)"
+                      r"[,:;.]?\s+(?:(?:with|and|then|now)\s+)*(?:show me\s+|find\s+)?(?P<rest>.+)",
+                      re.IGNORECASE)
+_ADD = re.compile(r"(?:add|include|also include|plus add|and add)\s", re.IGNORECASE)
 _EXAMPLES = ["customers who spent over 1000", "haven't ordered in 3 months",
              "top 10% by spend", "run an RFM analysis", "split them into 4 groups"]
 _HELP = ("I can build segments from your data (e.g. 'customers who spent over 1000', "
@@ -97,6 +102,18 @@ def _one(r: _Request) -> Interpretation:
     cleaned = clean_request(r.text, r.table)
     if not cleaned:
         return Interpretation(calls=[], clarification=_HELP)
+    restart = _RESTART.fullmatch(cleaned)
+    if restart is not None:
+        # "start over with customers from Spain": reset, then a fresh request.
+        fresh = _one(_Request(restart["rest"], r.context, r.vocab, r.table, False))
+        if fresh.clarification is not None:
+            return fresh
+        return Interpretation(calls=[ToolCall(name="reset", args={}), *fresh.calls],
+                              understood=f"start over; {fresh.understood}")
+    if r.has_current and _ADD.match(cleaned):
+        return Interpretation(calls=[], clarification=(
+            "I can narrow the current segment or exclude part of it, but not add to it. "
+            "Describe the whole group instead, e.g. 'customers from Germany or France'."))
     early = match_command(cleaned, r.table, tools=EARLY)
     if early is not None:
         result = _early_call(early, r)

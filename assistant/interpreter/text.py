@@ -124,7 +124,7 @@ def tokenize(text: str) -> list[Token]:
         elif kind == "symbol":
             tokens.append(Token(low=piece, kind=Kind.SYMBOL, surface=piece))
         elif kind == "word":
-            low = piece.rstrip(".") if piece.count(".") == 1 else piece
+            low = piece.replace(".", "")  # "U.S." -> "us", "e.g." -> "eg"
             tokens.append(Token(low=low, kind=Kind.WORD, surface=surfaces.get(low, low)))
         else:
             tokens.append(Token(low=piece, kind=Kind.PUNCT, surface=piece))
@@ -136,8 +136,9 @@ def tokenize(text: str) -> list[Token]:
 def _surface_words(raw: str) -> dict[str, str]:
     """Lower-case word -> as first written, to tell codes ("SP") from words ("sp")."""
     found: dict[str, str] = {}
-    for word in re.findall(r"[^\W\d_]+(?:\.[^\W\d_])*", raw):
-        key = word.lower()
+    for word in re.findall(r"[^\W\d_]+(?:\.[^\W\d_])*\.?", raw):
+        key = word.lower().replace(".", "")
+        word = word.replace(".", "")
         # An upper-case spelling anywhere wins: it marks a code.
         if key not in found or word.isupper():
             found[key] = word
