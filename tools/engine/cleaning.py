@@ -55,7 +55,8 @@ def clean_transactions(df: pd.DataFrame, schema: Schema) -> tuple[pd.DataFrame,
         raise DataError("No amount column found (and no quantity and unit price to multiply); "
                         "map one with --map amount=COLUMN.",
                         options=[c.name for c in schema.columns
-                                 if c.dtype in (DType.NUMBER, DType.INTEGER)])
+                                 if c.dtype in (DType.NUMBER, DType.INTEGER)
+                                 and c.role not in (Role.CUSTOMER_ID, Role.ORDER_ID)])
     steps: list[CleaningStep] = []
     frame = df
 

@@ -37,8 +37,8 @@ def _choose(name: str, kind: str, available: list[str], table: str | None) -> st
     folded = {a.lower(): a for a in available}
     if table.lower() in folded:
         return folded[table.lower()]
-    raise DataError(f"{name} has no {kind} '{table}'; its {kind}s are: {', '.join(available)}.",
-                    options=available)
+    raise DataError(f"{name} has no {kind} '{table}'; choose one of its {kind}s with --table: "
+                    f"{', '.join(available)}.", options=available)
 
 
 def read_excel(path: Path, table: str | None) -> pd.DataFrame:
