@@ -104,12 +104,16 @@ class KnowledgeStore:
         return COLLECTION_PREFIX + hashlib.sha256(key.encode("utf-8")).hexdigest()[:24]
 
     @cached_property
+    def embedder(self) -> LexicalEmbedder:
+        """The embedding, fitted on this corpus (it also ranks sentences within passages)."""
+        return LexicalEmbedder(self._settings).fit(
+            [passage_document(p) for p in self.corpus.passages])
+
+    @cached_property
     def embedding_function(self) -> KnowledgeEmbeddingFunction:
         from tools.knowledge.chroma_embedding import KnowledgeEmbeddingFunction
 
-        embedder = LexicalEmbedder(self._settings)
-        embedder.fit([passage_document(p) for p in self.corpus.passages])
-        return KnowledgeEmbeddingFunction(embedder)
+        return KnowledgeEmbeddingFunction(self.embedder)
 
     @cached_property
     def _client(self) -> ClientAPI:
@@ -161,8 +165,12 @@ class KnowledgeStore:
             languages=self._language_counts(), rebuilt=rebuilt,
             seconds=round(time.perf_counter() - started, 3), path=str(self.path))
 
-    def search(self, query: str, k: int = 3, lang: str | None = None) -> list[Hit]:
-        """The `k` passages closest to `query`, in its language when the corpus has it."""
+    def search(self, query: str, k: int = 3, lang: str | None = None,
+               topic: str | None = None) -> list[Hit]:
+        """The `k` passages closest to `query`, in its language when the corpus has it.
+
+        `topic` ("concept" or "playbook") keeps only passages of that kind.
+        """
         if not query.strip() or k <= 0:
             return []
         collection = self._open()
@@ -171,12 +179,12 @@ class KnowledgeStore:
             collection = self._open()
         assert collection is not None
         language = lang or detect_language(query)
-        where: dict[str, Any] | None = (
-            {"lang": language} if language in self._language_counts() else None)
-        hits = self._query(collection, query, k, where)
-        if where is not None and len(hits) < k:
+        topic_filter = [{"topic": topic}] if topic else []
+        in_language = [{"lang": language}] if language in self._language_counts() else []
+        hits = self._query(collection, query, k, _where(in_language + topic_filter))
+        if in_language and len(hits) < k:
             seen = {h.id for h in hits}
-            hits += [h for h in self._query(collection, query, k, None)
+            hits += [h for h in self._query(collection, query, k, _where(topic_filter))
                      if h.id not in seen][:k - len(hits)]
         return hits
 
@@ -220,6 +228,12 @@ class KnowledgeStore:
         distances = (result.get("distances") or [[1.0] * len(ids)])[0]
         return [Hit.of(self._passages[i], 1.0 - d)
                 for i, d in zip(ids, distances, strict=True) if i in self._passages]
+
+
+def _where(clauses: list[dict[str, str]]) -> dict[str, Any] | None:
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
 def _metadata(passage: Passage) -> dict[str, str]:
