@@ -307,7 +307,7 @@ def _customer_role(words: list[str], word_set: set[str], dtype: DType,
 def _attribute_role(name: str, present: pd.Series, dtype: DType, n_unique: int,
                     word_set: set[str]) -> tuple[Role, str]:
     if dtype is DType.DATE:
-        return Role.DATE_ATTRIBUTE, "dates"
+        return Role.DATE_ATTRIBUTE, f"dates from {_span(present)}"
     if dtype is DType.BOOL:
         return Role.FLAG, "yes/no values"
     if _is_number(dtype):
@@ -315,14 +315,18 @@ def _attribute_role(name: str, present: pd.Series, dtype: DType, n_unique: int,
             return Role.FLAG, "only 0 and 1"
         if dtype is DType.INTEGER and word_set & _CODE_WORDS and n_unique <= MAX_CATEGORY_VALUES:
             return Role.CATEGORY, f"a numeric code with {n_unique} values"
-        return Role.MEASURE, "numbers"
+        return Role.MEASURE, f"numbers from {_span(present)}"
     lowered = set(present.astype(str).str.strip().str.lower().unique().tolist())
     if n_unique == 2 and lowered <= {"yes", "no", "y", "n", "true", "false", "0", "1"}:
         return Role.FLAG, "yes/no values"
     if n_unique <= MAX_CATEGORY_VALUES and (n_unique <= _ALWAYS_CATEGORY_VALUES
                                             or n_unique <= _CATEGORY_SHARE * len(present)):
         return Role.CATEGORY, f"text with {n_unique} distinct values"
-    return Role.TEXT, f"text with {n_unique} distinct values"
+    return Role.TEXT, f"text with {n_unique} distinct values, too many to list"
+
+
+def _span(present: pd.Series) -> str:
+    return f"{_value_text(present.min())} to {_value_text(present.max())}"
 
 
 def _value_text(value: object) -> str:
