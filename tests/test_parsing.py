@@ -423,3 +423,12 @@ def test_excel_skips_an_empty_cover_sheet(tmp_path: Path) -> None:
     with pytest.raises(DataError) as info:
         read_table(path, table="Cover")
     assert info.value.options == ["Cover", "Data"]
+
+
+def test_nested_json_records_are_flattened(tmp_path: Path) -> None:
+    path = tmp_path / "orders.json"
+    path.write_text('{"orders": [{"id": 1, "customer": {"id": 7, "country": "FR"}},'
+                    ' {"id": 2, "customer": {"id": 8, "country": null}}]}', encoding="utf-8")
+    frame = read_table(path)
+    assert frame.columns.tolist() == ["id", "customer.id", "customer.country"]
+    assert frame["customer.country"].tolist() == ["FR", ""]

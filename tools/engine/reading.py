@@ -238,5 +238,5 @@ def _read_json_text(text: str, name: str) -> pd.DataFrame:
                         "[{\"column\": value, ...}, ...] or one record per line.")
     if not records:
         raise DataError(f"{name} has no records; export the data again with its rows.")
-    frame = pd.DataFrame.from_records(records)
+    frame = pd.json_normalize(records)  # nested objects become "customer.id" columns
     return as_strings(frame)
