@@ -596,3 +596,12 @@ def test_more_follow_ups(text: str, mode: str, expected: dict[str, Any]) -> None
 def test_abbreviations_with_dots_do_not_split_a_request() -> None:
     shop = condition("customers from the U.S. who spent over 1000")
     assert shop == both(isin("Country", "USA"), cmp("monetary", ">", 1000))
+
+
+def test_average_questions_profile_the_segment() -> None:
+    result = run("what is the average spend of champions?")
+    assert [(c.name, c.args) for c in result.calls] == [("profile_segment",
+                                                         {"name": "Champions"})]
+    result = run("what's the average income of customers from Germany?")
+    assert [c.name for c in result.calls] == ["define_segment", "profile_segment"]
+    assert [c.name for c in run("what are champions?").calls] == ["answer_question"]

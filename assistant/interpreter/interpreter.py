@@ -119,7 +119,8 @@ def _one(r: _Request) -> Interpretation:
         result = _early_call(early, r)
         if result is not None:
             return result
-    paired = match_command(cleaned, r.table, tools=("overlap_segments", "compare_segments"))
+    paired = match_command(cleaned, r.table, tools=("overlap_segments", "compare_segments",
+                                                    "profile_question"))
     if paired is not None:
         result = _late_call(paired, cleaned, r)
         if result is not None:
@@ -188,6 +189,8 @@ def _late_call(m: CommandMatch, cleaned: str, r: _Request) -> Interpretation | N
             a = a or clean_name(m.groups.get("a", ""))
             b = b or clean_name(m.groups.get("b", ""))
         return _call(m.tool, a=a, b=b)
+    if m.tool == "profile_question":
+        m = CommandMatch(tool="profile_segment", groups=m.groups)
     if m.tool in ("explain_segment", "suggest_campaign", "profile_segment"):
         raw = m.groups.get("name", "")
         name = _segment_name(raw, r, default=None) if raw else None
