@@ -605,3 +605,16 @@ def test_average_questions_profile_the_segment() -> None:
     result = run("what's the average income of customers from Germany?")
     assert [c.name for c in result.calls] == ["define_segment", "profile_segment"]
     assert [c.name for c in run("what are champions?").calls] == ["answer_question"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("customers in the top decile by spend", rank("monetary", percent=10)),
+    ("top quartile of customers by frequency", rank("frequency", percent=25)),
+    ("the bottom half of customers by revenue", rank("monetary", "bottom", percent=50)),
+    ("customers who spent 5 000 or more", cmp("monetary", ">=", 5000)),
+    ("customers who spent £1k-£5k", between("monetary", 1000, 5000)),
+    ("customers who spent between 1 and 5 thousand", between("monetary", 1000, 5000)),
+    ("customers whose spend is in the top 10%", rank("monetary", percent=10)),
+])
+def test_shares_and_number_formats(text: str, expected: dict[str, Any]) -> None:
+    assert condition(text) == expected

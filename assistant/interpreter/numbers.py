@@ -43,6 +43,11 @@ def merge_numbers(tokens: list[Token], vocab: Vocabulary) -> list[Token]:
             tok = Token(low=" ".join(words), kind=Kind.NUMBER, surface=" ".join(words),
                         value=float(value), parts=words)
             i = j
+        elif tok.kind == Kind.WORD and tok.low in vocab.share_words and i > 0 and tokens[
+                i - 1].low in ("top", "bottom", "the", "first", "last", "upper", "lower"):
+            tok = Token(low=tok.low, kind=Kind.NUMBER, surface=tok.low,
+                        value=vocab.share_words[tok.low], percent=True)
+            i += 1
         elif (tok.kind == Kind.WORD and tok.low in ("a", "an") and i + 1 < len(tokens)
               and tokens[i + 1].low in ("hundred", "thousand", "million", "dozen")):
             value, j = _spelled_number(tokens, i + 1, vocab)

@@ -72,14 +72,16 @@ _NEGATIVE_STEMS = {"haven": "have", "hasn": "has", "hadn": "had", "didn": "did",
 _TOKEN = re.compile(
     r"(?P<date>\d{4}-\d{1,2}-\d{1,2})"
     r"|(?P<ordinal>\d{1,2}(?:st|nd|rd|th)\b)"
-    r"|(?P<number>(?:(?:r\$|[$£€¥₹₽])\s?)?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+    r"|(?P<number>(?:(?:r\$|[$£€¥₹₽])\s?)?"
+    r"(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?!\d)|\d+)(?:\.\d+)?"
     r"(?:\s?(?:k|m|mm|mn|bn)(?![a-z]))?(?:\s?[$£€¥₹₽])?\s?%?)"
     r"|(?P<symbol>>=|<=|=>|=<|==|[<>=≥≤+%-])"
     r"|(?P<word>[^\W\d_]+(?:\.[^\W\d_])*\.?)"
     r"|(?P<punct>[,;:.!?()\[\]/&])"
 )
 _NUMBER_PARTS = re.compile(
-    r"(?P<cur>r\$|[$£€¥₹₽])?\s?(?P<num>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)"
+    r"(?P<cur>r\$|[$£€¥₹₽])?\s?(?P<num>(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?:[ \u00a0\u202f]\d{3})+"
+    r"|\d+)(?:\.\d+)?)"
     r"\s?(?P<suf>k|m|mm|mn|bn)?\s?(?P<cur2>[$£€¥₹₽])?\s?(?P<pct>%)?"
 )
 _SUFFIX = {"k": 1e3, "m": 1e6, "mm": 1e6, "mn": 1e6, "bn": 1e9}
@@ -157,7 +159,7 @@ def _number_token(piece: str) -> Token:
     parts = _NUMBER_PARTS.fullmatch(piece)
     if parts is None:  # pragma: no cover - the token regex and this one agree
         return Token(low=piece, kind=Kind.WORD, surface=piece)
-    value = float(parts["num"].replace(",", ""))
+    value = float(re.sub(r"[,\s\u00a0\u202f]", "", parts["num"]))
     scale = _SUFFIX.get(parts["suf"] or "", 1.0)
     currency = parts["cur"] or parts["cur2"]
     return Token(low=parts["num"], kind=Kind.NUMBER, surface=piece, value=value * scale,

@@ -51,6 +51,7 @@ class Vocabulary:
     multipliers: dict[str, float]
     currency_words: frozenset[str]
     percent_words: tuple[Phrase, ...]
+    share_words: dict[str, float]
     abbreviations: dict[str, tuple[str, ...]]
     concepts: dict[str, frozenset[str]]  # concept -> member stems
     word_concepts: dict[str, frozenset[str]]  # stem -> concepts
@@ -147,6 +148,7 @@ def build_vocabulary(raw: dict[str, Any]) -> Vocabulary:
         multipliers={str(k): float(v) for k, v in raw["multipliers"].items()},
         currency_words=words("currency_words"),
         percent_words=tuple(_phrase(p) for p in raw["percent_words"]),
+        share_words={str(k): float(v) for k, v in raw["share_words"].items()},
         abbreviations={str(k).lower(): tuple(v) for k, v in raw["abbreviations"].items()},
         concepts=concepts,
         word_concepts={k: frozenset(v) for k, v in word_concepts.items()},
