@@ -243,5 +243,6 @@ def _metadata(passage: Passage) -> dict[str, str]:
 
 
 def _embedding_name(collection: Collection) -> str:
-    function = collection.configuration.get("embedding_function")
-    return str(function.name()) if function is not None else ""
+    # the raw JSON: reading `.configuration` would rebuild the function from chromadb's registry
+    function = (collection.configuration_json or {}).get("embedding_function") or {}
+    return str(function.get("name") or "")

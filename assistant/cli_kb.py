@@ -1,0 +1,230 @@
+"""`segment kb build|search|stats|eval` and `segment campaign`: the knowledge base commands.
+
+Registered on the main app with `register(app)`. ChromaDB, pandas and the engine are
+imported inside the commands, so `segment --help` stays fast.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from assistant.cli_common import (
+    DEFAULT_WORKSPACE,
+    AsOfOpt,
+    DataArgs,
+    DataOpt,
+    JsonOpt,
+    MapOpt,
+    TableOpt,
+    WorkspaceOpt,
+    fail,
+    guarded,
+    load_data,
+    named_segment,
+    print_json,
+)
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from tools.engine.dataset import CustomerData
+    from tools.knowledge.store import KnowledgeStore
+
+LANGUAGES = ("en", "zh", "ru")
+_SNIPPET = 160
+
+LangOpt = Annotated[str | None, typer.Option(
+    "--lang", help="Language of the passages: en, zh or ru (default: the query's own).")]
+OutLangOpt = Annotated[str, typer.Option(
+    "--lang", help="Language of the plan: en, zh or ru.")]
+
+
+def _store(workspace: Path) -> KnowledgeStore:
+    from tools.knowledge.store import KnowledgeStore
+
+    return KnowledgeStore(workspace)
+
+
+def _console() -> Console:
+    from assistant.cli_render import console
+
+    return console()
+
+
+def _check_lang(lang: str | None) -> None:
+    if lang is not None and lang not in LANGUAGES:
+        fail(f"--lang {lang}: the knowledge base is in en, zh and ru", list(LANGUAGES))
+
+
+@guarded
+def kb_build(
+    force: Annotated[bool, typer.Option(
+        "--force", help="Rebuild even when the stored index is up to date.")] = False,
+    as_json: JsonOpt = False,
+    workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
+) -> None:
+    """Index the knowledge base in the workspace (done on first use anyway)."""
+    report = _store(workspace).build(force=force)
+    if as_json:
+        print_json(report)
+        return
+    verb = "Built" if report.rebuilt else "Up to date:"
+    languages = ", ".join(f"{n} {lang}" for lang, n in report.languages.items())
+    _console().print(f"{verb} {report.passages} passages from {report.files} files "
+                     f"({languages}) in {report.path} [{report.seconds:.1f} s]")
+
+
+@guarded
+def kb_search(
+    query: Annotated[str, typer.Argument(help="What to look for, in any of the three "
+                                         "languages.", show_default=False)],
+    k: Annotated[int, typer.Option("-k", min=1, max=20, help="How many passages.")] = 3,
+    lang: LangOpt = None,
+    as_json: JsonOpt = False,
+    workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
+) -> None:
+    """The passages closest to QUERY, with the file and section they come from."""
+    _check_lang(lang)
+    hits = _store(workspace).search(query, k=k, lang=lang)
+    if as_json:
+        print_json({"query": query, "hits": [h.to_dict() | {"score": h.score} for h in hits]})
+        return
+    from rich.table import Table
+
+    table = Table(show_lines=True)
+    for column in ("#", "score", "source", "passage"):
+        table.add_column(column, overflow="fold")
+    for rank, hit in enumerate(hits, 1):
+        snippet = " ".join(hit.text.split())
+        if len(snippet) > _SNIPPET:
+            snippet = snippet[:_SNIPPET].rstrip() + "…"
+        table.add_row(str(rank), f"{hit.score:.3f}", f"{hit.file}\n§ {hit.section}", snippet)
+    _console().print(table)
+
+
+@guarded
+def kb_stats(as_json: JsonOpt = False, workspace: WorkspaceOpt = DEFAULT_WORKSPACE) -> None:
+    """What is indexed: files, passages per language, and whether the index is current."""
+    stats = _store(workspace).stats()
+    if as_json:
+        print_json(stats)
+        return
+    state = "built" if stats.built else "not built yet (built on first search)"
+    languages = ", ".join(f"{n} {lang}" for lang, n in stats.languages.items())
+    _console().print(f"Knowledge base: {stats.files} files, {stats.passages} passages "
+                     f"({languages}); index {state} in {stats.path} "
+                     f"(corpus {stats.content_hash[:12]}, embedding {stats.embedding or '-'})")
+
+
+@guarded
+def kb_eval(
+    cases: Annotated[list[Path], typer.Argument(
+        help="JSON-lines question files (id, lang, question, expect_any_terms, "
+             "expect_doc).", show_default=False)],
+    k: Annotated[int, typer.Option("-k", min=1, max=20, help="Passages that count.")] = 3,
+    target: Annotated[float, typer.Option(
+        "--target", min=0.0, max=1.0,
+        help="Hit rate every language must reach; below it the exit code is 1.")] = 0.9,
+    as_json: JsonOpt = False,
+    workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
+) -> None:
+    """Retrieval hit rate at k per language: is the answer in the top passages?"""
+    from tools.knowledge.evaluation import evaluate_retrieval
+
+    for path in cases:
+        if not path.is_file():
+            fail(f"file not found: {path}")
+    report = evaluate_retrieval(_store(workspace), list(cases), k=k)
+    passed = report.passed(target)
+    if as_json:
+        print_json(report.to_dict() | {"target": target, "passed": passed})
+    else:
+        _render_eval(report, target)
+    if not passed:
+        raise typer.Exit(1)
+
+
+def _render_eval(report: Any, target: float) -> None:
+    from rich.table import Table
+
+    out = _console()
+    table = Table(title=f"Retrieval hit rate at {report.k}")
+    for column in ("language", "questions", "hits", "hit rate"):
+        table.add_column(column, justify="left" if column == "language" else "right")
+    for lang, row in report.by_language.items():
+        mark = "" if row["hit_rate"] >= target else " (below target)"
+        table.add_row(lang, str(row["cases"]), str(row["hits"]),
+                      f"{100 * row['hit_rate']:.1f}%{mark}")
+    out.print(table)
+    for failure in report.failures:
+        out.print(f"miss {failure.id} ({failure.lang}): {failure.question} | expected "
+                  f"{failure.expected} | got {'; '.join(failure.found)}", soft_wrap=True)
+
+
+def segment_facts(name: str, data: CustomerData, workspace: Path) -> dict[str, Any]:
+    """What a campaign or an explanation needs to know about a segment, from the engine."""
+    from tools.engine.profiles import profile
+
+    chosen = named_segment(name, data, workspace)
+    description = ""
+    if chosen.condition is not None and chosen.kind not in ("rfm", "lifecycle"):
+        from tools.engine.describe import describe
+
+        description = describe(chosen.condition, data)
+    return {"name": chosen.label, "kind": chosen.kind, "description": description,
+            **profile(data, chosen.mask).to_dict()}
+
+
+@guarded
+def campaign(
+    segment: Annotated[str, typer.Argument(
+        help="A saved segment, an RFM segment (e.g. Champions), a lifecycle stage or a "
+             "YAML definition file.", show_default=False)],
+    data_file: DataOpt,
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="Also write the plan to this Markdown file.")] = None,
+    lang: OutLangOpt = "en",
+    as_json: JsonOpt = False,
+    maps: MapOpt = None,
+    as_of: AsOfOpt = None,
+    table: TableOpt = None,
+    workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
+) -> None:
+    """A campaign plan for SEGMENT from the playbooks, filled with the segment's numbers."""
+    _check_lang(lang)
+    from tools.knowledge.campaigns import campaign_plan
+
+    data = load_data(DataArgs(data_file, maps, as_of, table, workspace))
+    facts = segment_facts(segment, data, workspace)
+    if not facts.get("size"):
+        fail(f"segment {facts['name']!r} has no customers in {data_file}: "
+             "nothing to plan a campaign for")
+    plan = campaign_plan(_store(workspace), facts, str(facts["name"]), lang=lang)
+    markdown = plan.to_markdown()
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(markdown, encoding="utf-8")
+    if as_json:
+        print_json(plan.to_dict() | {"written_to": str(out) if out else None})
+        return
+    from rich.markdown import Markdown
+
+    console = _console()
+    console.print(Markdown(markdown))
+    if out is not None:
+        console.print(f"Plan written to {out}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add `kb build|search|stats|eval` and `campaign` to the `segment` app."""
+    kb_app = typer.Typer(help="The knowledge base behind explanations and campaign plans.",
+                         no_args_is_help=True)
+    kb_app.command("build")(kb_build)
+    kb_app.command("search")(kb_search)
+    kb_app.command("stats")(kb_stats)
+    kb_app.command("eval")(kb_eval)
+    app.add_typer(kb_app, name="kb")
+    app.command("campaign")(campaign)
