@@ -618,3 +618,17 @@ def test_average_questions_profile_the_segment() -> None:
 ])
 def test_shares_and_number_formats(text: str, expected: dict[str, Any]) -> None:
     assert condition(text) == expected
+
+
+def test_a_place_in_a_column_too_large_to_list_is_passed_to_the_engine() -> None:
+    from interpreter_schemas import col
+
+    from tools.engine.schema import DataKind, DType, Role
+
+    schema = Schema(kind=DataKind.CUSTOMERS, columns=(
+        col("city", Role.TEXT, DType.TEXT), col("age", Role.MEASURE, minimum=18, maximum=90)))
+    result = interpret("customers in New York over 30", InterpreterContext(schema=schema))
+    [call] = result.calls
+    assert call.args["condition"] == both(cmp("age", ">", 30), isin("city", "New York"))
+    lower = interpret("customers from springfield", InterpreterContext(schema=schema))
+    assert lower.calls == [] and "city" in lower.options

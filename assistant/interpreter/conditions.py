@@ -186,6 +186,21 @@ def _check_leftovers(parse: Parse, schema: Schema) -> None:
     places = _place_values(schema, parse.vocab)
     if after_place and not places:
         columns = [p.name for p in parse.profiles]
+        unlisted = _place_columns(schema, parse.vocab)
+        if len(unlisted) == 1 and len(content) <= 3 and all(w[:1].isupper() for w in content):
+            # A place column with too many values to list: the engine checks the name
+            # against the data and answers with the nearest real values if it is not there.
+            place = " ".join(content)
+            parse.parts.append(Part(start=len(parse.tokens), end=len(parse.tokens),
+                                    condition=In(column=unlisted[0], values=[place]),
+                                    text=f"{unlisted[0]} in [{place}]"))
+            return
+        if unlisted:
+            parse.problems.append(Problem(
+                f"'{' '.join(content)}' may be in {unlisted[0]}, but that column has too many "
+                "values for me to match by name; filter on another column or map it.",
+                unlisted + columns[:8]))
+            return
         parse.problems.append(Problem(
             f"'{' '.join(content)}' looks like a place, but this data has no location column "
             f"(country, region, city). It has: {', '.join(columns[:12])}.", columns[:10]))
@@ -248,6 +263,17 @@ def _category_values(schema: Schema) -> list[str]:
         if c.role in (Role.CATEGORY, Role.FLAG, Role.STATUS):
             out.extend(v for v in c.values if not v.replace(".", "").isdigit())
     return out
+
+
+def _place_columns(schema: Schema, vocab: Vocabulary) -> list[str]:
+    """Place-named columns whose values are not listed (too many to match)."""
+    from assistant.interpreter.columns import name_words
+
+    place_words: set[str] = set()
+    for concept in vocab.place_concepts:
+        place_words |= vocab.concepts.get(concept, frozenset())
+    return [c.name for c in schema.columns if not c.values and c.role != Role.PERSONAL
+            and set(name_words(c.name)) & place_words]
 
 
 def _place_values(schema: Schema, vocab: Vocabulary) -> list[str]:
