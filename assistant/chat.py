@@ -81,7 +81,7 @@ class ChatLoop:
     def _tool(self, name: str, args: dict[str, object] | None = None) -> None:
         result = self.bot.toolkit.call(name, dict(args or {}))
         style = "" if result.ok else "red"
-        self.console.print(result.message, style=style)
+        self.console.print(result.message, style=style, highlight=False, markup=False)
         if result.options:
             self.console.print("Options: " + ", ".join(result.options[:10]))
 
