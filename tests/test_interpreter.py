@@ -632,3 +632,8 @@ def test_a_place_in_a_column_too_large_to_list_is_passed_to_the_engine() -> None
     assert call.args["condition"] == both(cmp("age", ">", 30), isin("city", "New York"))
     lower = interpret("customers from springfield", InterpreterContext(schema=schema))
     assert lower.calls == [] and "city" in lower.options
+
+
+@pytest.mark.parametrize("text", ["what about the ones in France?", "and what about France?"])
+def test_what_about_asks_the_same_of_another_group(text: str) -> None:
+    assert condition(text, has_current_segment=True) == isin("Country", "France")

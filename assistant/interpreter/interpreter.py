@@ -304,6 +304,10 @@ def _mode(tokens: list[Token], vocab: Vocabulary) -> tuple[str, int, list[int]]:
             if tuple(t.low for t in tokens[start:start + len(phrase)]) == phrase:
                 return "exclude", start + len(phrase), []
     lows = [t.low for t in tokens]
+    for j in (k, k + 1):
+        if tuple(lows[j:j + 2]) in (("what", "about"), ("how", "about")) and (
+                j == k or lows[k] in ("and", "so", "then")):
+            return "new", j + 2, []  # "what about France?": the same question, another group
     for phrase in vocab.refine_markers:
         n = len(phrase)
         for i in range(len(lows) - n + 1):
