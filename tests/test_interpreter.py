@@ -637,3 +637,21 @@ def test_a_place_in_a_column_too_large_to_list_is_passed_to_the_engine() -> None
 @pytest.mark.parametrize("text", ["what about the ones in France?", "and what about France?"])
 def test_what_about_asks_the_same_of_another_group(text: str) -> None:
     assert condition(text, has_current_segment=True) == isin("Country", "France")
+
+
+def score(letter: str, low: int, high: int) -> dict[str, Any]:
+    return {"type": "rfm_score", "score": letter, "low": low, "high": high}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("customers with an R score of 5", score("r", 5, 5)),
+    ("customers with a recency score of at least 4 and frequency score 5",
+     both(score("r", 4, 5), score("f", 5, 5))),
+    ("customers with M score 1-2", score("m", 1, 2)),
+    ("customers with a monetary score below 3 from Germany",
+     both(score("m", 1, 2), isin("Country", "Germany"))),
+    ("customers in RFM cell 555", {"type": "and", "all": [score("r", 5, 5), score("f", 5, 5),
+                                                         score("m", 5, 5)]}),
+])
+def test_rfm_scores(text: str, expected: dict[str, Any]) -> None:
+    assert condition(text) == expected

@@ -23,6 +23,7 @@ from assistant.interpreter.comparisons import (
 from assistant.interpreter.matching import nearest_names
 from assistant.interpreter.phrases import read_role_phrases, read_segment_names
 from assistant.interpreter.ranking import read_ranks
+from assistant.interpreter.scores import read_rfm_scores
 from assistant.interpreter.state import Parse, Part, Problem
 from assistant.interpreter.text import Kind, Token
 from assistant.interpreter.time_windows import read_time_windows
@@ -59,6 +60,7 @@ def read_condition(tokens: list[Token], schema: Schema, vocab: Vocabulary, *,
         parse.claim(i, i + 1)
     read_role_phrases(parse)
     read_segment_names(parse, rfm_names, stages)
+    read_rfm_scores(parse)
     read_values(parse, min_words=2)
     read_no_values(parse)
     read_time_windows(parse, as_of)

@@ -170,7 +170,8 @@ def _early_call(m: CommandMatch, r: _Request) -> Interpretation | None:
 
 def _late_call(m: CommandMatch, cleaned: str, r: _Request) -> Interpretation | None:
     if m.tool == "run_rfm":
-        if _names_rfm_segment(cleaned, r):
+        if _names_rfm_segment(cleaned, r) or re.search(
+                r"\b(?:cell|code|score)s?\s+(?:of\s+|is\s+)?[1-5]{3}\b", cleaned, re.IGNORECASE):
             return None
         return _call("run_rfm")
     if m.tool == "lifecycle":
