@@ -35,7 +35,17 @@ from assistant.interpreter.values import (
     value_words,
 )
 from assistant.interpreter.vocabulary import Vocabulary
-from tools.engine.definitions import Condition, In, Not, NotIn, Or, RfmSegment, conjunction
+from tools.engine.definitions import (
+    And,
+    Condition,
+    In,
+    Not,
+    NotIn,
+    Or,
+    RfmScore,
+    RfmSegment,
+    conjunction,
+)
 from tools.engine.schema import Role, Schema
 
 _LEFTOVER_NEGATIONS = frozenset({"not", "never", "no", "without", "except", "excluding",
@@ -107,7 +117,10 @@ def _combine(parse: Parse) -> tuple[Condition, str]:
 
 
 def _check_rfm(parse: Parse, schema: Schema) -> None:
-    if not any(isinstance(p.condition, RfmSegment) for p in parse.parts):
+    if not any(isinstance(p.condition, RfmSegment | RfmScore) or (
+            isinstance(p.condition, And) and any(isinstance(c, RfmScore)
+                                                 for c in p.condition.all))
+               for p in parse.parts):
         return
     missing = [r.value for r in (Role.RECENCY, Role.FREQUENCY, Role.MONETARY)
                if not schema.by_role(r)]

@@ -33,6 +33,7 @@ from assistant.interpreter.phrases import merge_phrases
 from assistant.interpreter.text import Kind, Token, normalise, tokenize, words_of
 from assistant.interpreter.vocabulary import Vocabulary, load_vocabulary
 from tools.engine.definitions import Condition
+from tools.engine.schema import Role
 
 _NON_LATIN = re.compile(r"[\u0400-\u04ff\u0600-\u06ff\u0900-\u097f\u3040-\u30ff\u3400-\u9fff"
                         r"\uac00-\ud7af]")
@@ -341,8 +342,23 @@ def _define(r: _Request) -> Interpretation:
 def _read(tokens: list[Token], skip: int, markers: list[int], r: _Request) -> Reading:
     return read_condition(
         tokens, r.context.schema, r.vocab, claimed=[*range(skip), *markers],
-        rfm_names=r.context.rfm_segment_names, stages=r.context.lifecycle_stages,
+        rfm_names=r.context.rfm_segment_names, stages=_stages(r.context),
         as_of=r.context.as_of)
+
+
+def _stages(context: InterpreterContext) -> tuple[str, ...]:
+    """The lifecycle stages the data can have: the context's, else the engine's defaults
+    when the data has the recency, frequency and tenure the stages are computed from."""
+    if context.lifecycle_stages:
+        return context.lifecycle_stages
+    schema = context.schema
+    if not all(schema.by_role(role) for role in (Role.RECENCY, Role.FREQUENCY, Role.TENURE)):
+        return ()
+    try:
+        from tools.engine.lifecycle import STAGES
+    except ImportError:
+        return ()
+    return tuple(STAGES)
 
 
 def _clarify(reading: Reading, r: _Request) -> Interpretation:
