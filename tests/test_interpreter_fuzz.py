@@ -11,6 +11,7 @@ from interpreter_schemas import campaign_table, retail_log, telco_table
 from assistant.interpreter import InterpreterContext, interpret
 from assistant.interpreter.interpreter import _interpret
 from tools.engine.definitions import SegmentDefinition
+from tools.engine.schema import ColumnInfo, DataKind, DType, Role, Schema
 
 CONTEXTS = [InterpreterContext(schema=s(), has_current_segment=flag, saved_segments=("vip",))
             for s in (retail_log, campaign_table, telco_table) for flag in (False, True)]
@@ -67,3 +68,28 @@ def test_adversarial_strings_are_treated_as_text() -> None:
         assert all(c.name not in ("export_segment", "delete_segment", "reset")
                    for c in result.calls), (text, result.calls)
         assert result.clarification or result.calls
+
+
+def _random_schema(draw: st.DrawFn) -> Schema:
+    names = draw(st.lists(st.text(min_size=1, max_size=20), min_size=1, max_size=8,
+                          unique=True))
+    columns = []
+    for name in names:
+        role = draw(st.sampled_from(list(Role)))
+        dtype = draw(st.sampled_from(list(DType)))
+        values = tuple(draw(st.lists(st.text(max_size=15), max_size=6)))
+        columns.append(ColumnInfo(name=name, role=role, dtype=dtype, values=values,
+                                  minimum=draw(st.none() | st.floats(-1e6, 1e6)),
+                                  maximum=draw(st.none() | st.floats(-1e6, 1e6))))
+    return Schema(kind=draw(st.sampled_from(list(DataKind))), columns=tuple(columns))
+
+
+random_schemas = st.composite(_random_schema)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(random_schemas(), st.lists(st.sampled_from(VOCABULARY), max_size=15))
+def test_any_schema_never_crashes(schema: Schema, words: list[str]) -> None:
+    text = " ".join(words)
+    result = _interpret(text, InterpreterContext(schema=schema))
+    check(result.calls, result.clarification, text)
