@@ -9,7 +9,6 @@ asks about, naming the nearest real columns or values, instead of guessing.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from assistant.interpreter.calls import Interpretation, InterpreterContext, ToolCall
@@ -17,7 +16,6 @@ from assistant.interpreter.columns import build_profiles, match_columns
 from assistant.interpreter.commands import (
     EARLY,
     CommandMatch,
-    CommandTable,
     clean_name,
     clean_request,
     cluster_k,
@@ -26,14 +24,9 @@ from assistant.interpreter.commands import (
     load_commands,
     match_command,
 )
-from assistant.interpreter.conditions import Reading, negate, read_condition
-from assistant.interpreter.dates import merge_dates
-from assistant.interpreter.numbers import merge_numbers
-from assistant.interpreter.phrases import merge_phrases
-from assistant.interpreter.text import Kind, Token, normalise, tokenize, words_of
-from assistant.interpreter.vocabulary import Vocabulary, load_vocabulary
-from tools.engine.definitions import Condition
-from tools.engine.schema import Role
+from assistant.interpreter.segments import Request, define, is_knowledge_question, question
+from assistant.interpreter.text import normalise, words_of
+from assistant.interpreter.vocabulary import load_vocabulary
 
 _NON_LATIN = re.compile(r"[\u0400-\u04ff\u0600-\u06ff\u0900-\u097f\u3040-\u30ff\u3400-\u9fff"
                         r"\uac00-\ud7af]")
@@ -42,8 +35,6 @@ _CHUNK_SPLIT = re.compile(
     r",\s+(?=(?:and\s+)?(?:profile|save|export|compare|describe|explain|suggest|"
     r"summari[sz]e)\b)|\s+and\s+(?=(?:then\s+)?"
     r"(?:profile|save|export|compare|summari[sz]e|suggest|explain)\b))\s*", re.IGNORECASE)
-_LEAD_WORDS = frozenset({"ok", "okay", "so", "please", "then", "alright", "great", "right",
-                         "hmm", "well", "cool", "thanks"})
 _RESTART = re.compile(r"(?:start over|start again|start afresh|reset|new search|from scratch)"
                       r"[,:;.]?\s+(?:(?:with|and|then|now)\s+)*(?:show me\s+|find\s+)?(?P<rest>.+)",
                       re.IGNORECASE)
@@ -53,15 +44,6 @@ _EXAMPLES = ["customers who spent over 1000", "haven't ordered in 3 months",
 _HELP = ("I can build segments from your data (e.g. 'customers who spent over 1000', "
          "'haven't ordered in 3 months'), run RFM or clustering, profile, compare, save and "
          "export segments. What would you like?")
-
-
-@dataclass(frozen=True)
-class _Request:
-    text: str
-    context: InterpreterContext
-    vocab: Vocabulary
-    table: CommandTable
-    has_current: bool
 
 
 def interpret(text: str, context: InterpreterContext) -> Interpretation:
@@ -79,13 +61,13 @@ def _interpret(text: str, context: InterpreterContext) -> Interpretation:
     if not text.strip() or not any(c.isalnum() for c in text):
         return Interpretation(calls=[], clarification=_HELP)
     if len(_NON_LATIN.findall(text)) * 2 >= len([c for c in text if c.isalpha()]) > 0:
-        return _question(text)
+        return question(text)
     chunks = [c for c in _CHUNK_SPLIT.split(text.strip()) if c and c.strip(" ,.?!")]
     calls: list[ToolCall] = []
     understood: list[str] = []
     has_current = context.has_current_segment
     for chunk in chunks[:6] or [text]:
-        request = _Request(chunk, context, vocab, table, has_current)
+        request = Request(chunk, context, vocab, table, has_current)
         result = _one(request)
         if result.clarification is not None:
             return result
@@ -99,14 +81,14 @@ def _interpret(text: str, context: InterpreterContext) -> Interpretation:
     return Interpretation(calls=calls, understood="; ".join(understood))
 
 
-def _one(r: _Request) -> Interpretation:
+def _one(r: Request) -> Interpretation:
     cleaned = clean_request(r.text, r.table)
     if not cleaned:
         return Interpretation(calls=[], clarification=_HELP)
     restart = _RESTART.fullmatch(cleaned)
     if restart is not None:
         # "start over with customers from Spain": reset, then a fresh request.
-        fresh = _one(_Request(restart["rest"], r.context, r.vocab, r.table, False))
+        fresh = _one(Request(restart["rest"], r.context, r.vocab, r.table, False))
         if fresh.clarification is not None:
             return fresh
         return Interpretation(calls=[ToolCall(name="reset", args={}), *fresh.calls],
@@ -126,14 +108,14 @@ def _one(r: _Request) -> Interpretation:
         result = _late_call(paired, cleaned, r)
         if result is not None:
             return result
-    if _is_knowledge_question(cleaned, r):
-        return _question(r.text)
+    if is_knowledge_question(cleaned, r):
+        return question(r.text)
     late = match_command(cleaned, r.table, exclude=EARLY)
     if late is not None:
         result = _late_call(late, cleaned, r)
         if result is not None:
             return result
-    return _define(r)
+    return define(r)
 
 
 # --- commands -------------------------------------------------------------------------------
@@ -142,7 +124,7 @@ def _call(tool: str, **args: Any) -> Interpretation:
     return Interpretation(calls=[ToolCall(name=tool, args=args)], understood=tool)
 
 
-def _early_call(m: CommandMatch, r: _Request) -> Interpretation | None:
+def _early_call(m: CommandMatch, r: Request) -> Interpretation | None:
     saved = {s.lower(): s for s in r.context.saved_segments}
     if m.tool == "help":
         return Interpretation(calls=[], clarification=_HELP, options=_EXAMPLES)
@@ -169,7 +151,7 @@ def _early_call(m: CommandMatch, r: _Request) -> Interpretation | None:
     return None
 
 
-def _late_call(m: CommandMatch, cleaned: str, r: _Request) -> Interpretation | None:
+def _late_call(m: CommandMatch, cleaned: str, r: Request) -> Interpretation | None:
     if m.tool == "run_rfm":
         if _names_rfm_segment(cleaned, r) or re.search(
                 r"\b(?:cell|code|score)s?\s+(?:of\s+|is\s+)?[1-5]{3}\b", cleaned, re.IGNORECASE):
@@ -199,7 +181,7 @@ def _late_call(m: CommandMatch, cleaned: str, r: _Request) -> Interpretation | N
         if raw and name is None:
             if m.tool != "profile_segment":
                 return _call(m.tool, name=clean_name(raw))
-            defined = _define(_Request(raw, r.context, r.vocab, r.table, False))
+            defined = define(Request(raw, r.context, r.vocab, r.table, False))
             if defined.calls:
                 calls = [*defined.calls, ToolCall(name="profile_segment", args={"name": None})]
                 return Interpretation(calls=calls, understood=defined.understood)
@@ -208,7 +190,7 @@ def _late_call(m: CommandMatch, cleaned: str, r: _Request) -> Interpretation | N
     return None
 
 
-def _segment_name(raw: str, r: _Request, default: str | None) -> str | None:
+def _segment_name(raw: str, r: Request, default: str | None) -> str | None:
     """'them' -> 'current', 'everyone' -> 'all', 'champions' -> 'Champions', saved names."""
     key = " ".join(normalise(raw).split())
     if not key:
@@ -232,7 +214,7 @@ def _segment_name(raw: str, r: _Request, default: str | None) -> str | None:
     return None
 
 
-def _names_rfm_segment(cleaned: str, r: _Request) -> bool:
+def _names_rfm_segment(cleaned: str, r: Request) -> bool:
     words = tuple(words_of(cleaned))
     for phrase, name in r.vocab.rfm_names:
         if name not in r.context.rfm_segment_names or len(phrase) == 1 and phrase[0] in (
@@ -244,7 +226,7 @@ def _names_rfm_segment(cleaned: str, r: _Request) -> bool:
     return False
 
 
-def _cluster(m: CommandMatch, cleaned: str, r: _Request) -> Interpretation:
+def _cluster(m: CommandMatch, cleaned: str, r: Request) -> Interpretation:
     k = cluster_k(m.groups, r.vocab.number_words, cleaned)
     if k is not None and not 2 <= k <= 12:
         return Interpretation(calls=[], clarification="Clustering works with 2 to 12 groups: "
@@ -266,118 +248,3 @@ def _cluster(m: CommandMatch, cleaned: str, r: _Request) -> Interpretation:
     call = ToolCall(name="cluster", args={"features": features or None, "k": k})
     shown = f"cluster k={k or 'auto'}" + (f" on {', '.join(features)}" if features else "")
     return Interpretation(calls=[call], understood=shown)
-
-
-# --- questions ------------------------------------------------------------------------------
-
-def _question(text: str) -> Interpretation:
-    question = " ".join(text.split())[:1000]
-    return Interpretation(calls=[ToolCall(name="answer_question", args={"question": question})],
-                          understood="a general question")
-
-
-def _is_knowledge_question(cleaned: str, r: _Request) -> bool:
-    words = tuple(words_of(cleaned))
-    if not any(words[:len(s)] == s for s in r.vocab.question_starts):
-        return False
-    text = " ".join(words)
-    if any(f" {w} " in f" {text} " for w in ("them", "they", "this segment", "these customers",
-                                               "those customers", "my data", "our data")):
-        return False
-    return any(" ".join(t) in text for t in r.vocab.knowledge_terms)
-
-
-# --- segments -------------------------------------------------------------------------------
-
-def _tokens(text: str, vocab: Vocabulary) -> list[Token]:
-    return merge_dates(merge_numbers(merge_phrases(tokenize(text), vocab), vocab), vocab)
-
-
-def _mode(tokens: list[Token], vocab: Vocabulary) -> tuple[str, int, list[int]]:
-    """('new' | 'refine' | 'exclude', tokens of the opener to skip, marker positions)."""
-    k = 0
-    while k < len(tokens) and (tokens[k].low in _LEAD_WORDS or tokens[k].kind == Kind.PUNCT):
-        k += 1
-    for start in (k, k + 1):
-        if start > k and (start - 1 >= len(tokens) or tokens[start - 1].low not in (
-                "and", "now", "also", "but", "then")):
-            continue
-        for phrase in vocab.exclude_openers:
-            if tuple(t.low for t in tokens[start:start + len(phrase)]) == phrase:
-                return "exclude", start + len(phrase), []
-    lows = [t.low for t in tokens]
-    for j in (k, k + 1):
-        if tuple(lows[j:j + 2]) in (("what", "about"), ("how", "about")) and (
-                j == k or lows[k] in ("and", "so", "then")):
-            return "new", j + 2, []  # "what about France?": the same question, another group
-    for phrase in vocab.refine_markers:
-        n = len(phrase)
-        for i in range(len(lows) - n + 1):
-            if tuple(lows[i:i + n]) == phrase:
-                return "refine", k, list(range(i, i + n))
-    if k < len(tokens) and tokens[k].low in vocab.refine_openers:
-        return "refine", k + 1, []
-    return "new", k, []
-
-
-def _define(r: _Request) -> Interpretation:
-    tokens = _tokens(r.text, r.vocab)
-    mode, skip, markers = _mode(tokens, r.vocab)
-    reading = _read(tokens, skip, markers, r)
-    if reading.condition is None:
-        return _clarify(reading, r)
-    condition: Condition = reading.condition
-    understood = reading.understood
-    if not r.has_current and mode == "refine":
-        mode = "new"
-    if not r.has_current and mode == "exclude":
-        mode, condition = "new", negate(condition)
-        understood = f"not ({understood})"
-    args = {"condition": condition.model_dump(mode="json"), "mode": mode}
-    prefix = {"new": "", "refine": "current segment and ", "exclude": "current segment minus "}
-    return Interpretation(calls=[ToolCall(name="define_segment", args=args)],
-                          understood=prefix[mode] + understood)
-
-
-def _read(tokens: list[Token], skip: int, markers: list[int], r: _Request) -> Reading:
-    return read_condition(
-        tokens, r.context.schema, r.vocab, claimed=[*range(skip), *markers],
-        rfm_names=r.context.rfm_segment_names, stages=_stages(r.context),
-        as_of=r.context.as_of)
-
-
-def _stages(context: InterpreterContext) -> tuple[str, ...]:
-    """The lifecycle stages the data can have: the context's, else the engine's defaults
-    when the data has the recency, frequency and tenure the stages are computed from."""
-    if context.lifecycle_stages:
-        return context.lifecycle_stages
-    schema = context.schema
-    if not all(schema.by_role(role) for role in (Role.RECENCY, Role.FREQUENCY, Role.TENURE)):
-        return ()
-    try:
-        from tools.engine.lifecycle import STAGES
-    except ImportError:
-        return ()
-    return tuple(STAGES)
-
-
-def _clarify(reading: Reading, r: _Request) -> Interpretation:
-    if _looks_like_question(r.text):
-        return _question(r.text)
-    if not reading.problems:
-        return Interpretation(calls=[], clarification=(
-            "What should the segment contain? For example: customers who spent over 1000, "
-            "or who haven't ordered in 3 months."), options=[c.name for c in
-                                                             r.context.schema.columns][:8])
-    options: list[str] = []
-    for p in reading.problems:
-        options.extend(o for o in p.options if o not in options)
-    message = " ".join(p.message for p in reading.problems[:3])
-    return Interpretation(calls=[], clarification=message, options=options[:10])
-
-
-def _looks_like_question(text: str) -> bool:
-    low = normalise(text).strip()
-    return bool(re.match(r"(?:what|why|how|when|should|is|are|can|does|do|explain|define)\b",
-                         low)) and not re.match(r"how many\b", low)
-
