@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 from pydantic import TypeAdapter, ValidationError
 
+from tools.engine.canonical import canonical
 from tools.engine.dataset import CustomerData
 from tools.engine.definitions import Condition, Not, SegmentDefinition, conjunction
 from tools.engine.errors import EngineError, SegmentNotFound
@@ -185,6 +186,7 @@ class Toolkit:
         else:
             combined = parsed
         mask = self.mask(combined)
+        combined = canonical(combined, self.data)
         summary = segment_summary(self.data, combined, mask)
         if summary["size"] == 0:
             return ToolResult("define_segment", False, summary,
