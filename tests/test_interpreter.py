@@ -655,3 +655,32 @@ def score(letter: str, low: int, high: int) -> dict[str, Any]:
 ])
 def test_rfm_scores(text: str, expected: dict[str, Any]) -> None:
     assert condition(text) == expected
+
+
+def test_underscored_category_values_and_places() -> None:
+    from interpreter_schemas import col
+
+    from tools.engine.schema import DataKind, DType, Role
+
+    schema = Schema(kind=DataKind.TRANSACTIONS, columns=(
+        col("monetary", Role.MONETARY, DType.NUMBER, minimum=1, maximum=9000),
+        col("customer_state", Role.CATEGORY, DType.TEXT, values=("SP", "RJ", "MG", "BA")),
+        col("customer_city", Role.TEXT, DType.TEXT),
+        col("payment_type", Role.CATEGORY, DType.TEXT,
+            values=("credit_card", "boleto", "voucher", "debit_card")),
+        col("category", Role.CATEGORY, DType.TEXT,
+            values=("health_beauty", "watches_gifts", "electronics", "computers_accessories")),
+    ))
+
+    def read(text: str) -> Any:
+        [call] = interpret(text, InterpreterContext(schema=schema)).calls
+        return call.args["condition"]
+
+    assert read("customers who paid by credit card") == isin("payment_type", "credit_card")
+    assert read("customers who mostly buy health and beauty products") == isin(
+        "category", "health_beauty")
+    assert read("customers who buy electronics and computers accessories") == isin(
+        "category", "electronics", "computers_accessories")
+    assert read("customers in RJ who spent over R$500") == both(
+        isin("customer_state", "RJ"), cmp("monetary", ">", 500))
+    assert read("customers from São Paulo") == isin("customer_city", "São Paulo")

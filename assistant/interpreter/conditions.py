@@ -96,7 +96,8 @@ def read_condition(tokens: list[Token], schema: Schema, vocab: Vocabulary, *,
 
 
 def _combine(parse: Parse) -> tuple[Condition, str]:
-    parts = sorted(parse.parts, key=lambda p: p.start)
+    # A customer has one value per column: "electronics and computers" can only mean either.
+    parts = _merge_same_column(sorted(parse.parts, key=lambda p: p.start))
     groups: list[list[Part]] = [[parts[0]]]
     for prev, part in zip(parts, parts[1:], strict=False):
         between = [t.low for t in parse.tokens[prev.end:part.start]]
@@ -114,6 +115,23 @@ def _combine(parse: Parse) -> tuple[Condition, str]:
             conditions.append(Or(any=[p.condition for p in group]))
             texts.append("(" + " or ".join(p.text for p in group) + ")")
     return conjunction(conditions), " and ".join(texts)
+
+
+def _merge_same_column(group: list[Part]) -> list[Part]:
+    """'electronics or computers': one list of values for one column."""
+    merged: list[Part] = []
+    for part in group:
+        same = next((m for m in merged if isinstance(m.condition, In) and isinstance(
+            part.condition, In) and m.condition.column == part.condition.column), None)
+        if same is None:
+            merged.append(part)
+            continue
+        assert isinstance(same.condition, In) and isinstance(part.condition, In)
+        values = list(dict.fromkeys([*same.condition.values, *part.condition.values]))
+        same.condition = In(column=same.condition.column, values=values)
+        same.start, same.end = min(same.start, part.start), max(same.end, part.end)
+        same.text = f"{same.condition.column} in [{', '.join(map(str, values))}]"
+    return merged
 
 
 def _check_rfm(parse: Parse, schema: Schema) -> None:
@@ -199,9 +217,9 @@ def _check_leftovers(parse: Parse, schema: Schema) -> None:
     values = _category_values(schema)
     content = [w for w in leftover if w.lower() not in _LEFTOVER_NEGATIONS] or leftover
     places = _place_values(schema, parse.vocab)
-    if after_place and not places:
+    unlisted = _place_columns(schema, parse.vocab)
+    if after_place and (not places or unlisted):
         columns = [p.name for p in parse.profiles]
-        unlisted = _place_columns(schema, parse.vocab)
         if len(unlisted) == 1 and len(content) <= 3 and all(w[:1].isupper() for w in content):
             # A place column with too many values to list: the engine checks the name
             # against the data and answers with the nearest real values if it is not there.
@@ -210,16 +228,18 @@ def _check_leftovers(parse: Parse, schema: Schema) -> None:
                                     condition=In(column=unlisted[0], values=[place]),
                                     text=f"{unlisted[0]} in [{place}]"))
             return
-        if unlisted:
+        if unlisted and not places:
             parse.problems.append(Problem(
                 f"'{' '.join(content)}' may be in {unlisted[0]}, but that column has too many "
                 "values for me to match by name; filter on another column or map it.",
                 unlisted + columns[:8]))
             return
-        parse.problems.append(Problem(
-            f"'{' '.join(content)}' looks like a place, but this data has no location column "
-            f"(country, region, city). It has: {', '.join(columns[:12])}.", columns[:10]))
-        return
+        if not places:
+            parse.problems.append(Problem(
+                f"'{' '.join(content)}' looks like a place, but this data has no location "
+                f"column (country, region, city). It has: {', '.join(columns[:12])}.",
+                columns[:10]))
+            return
     if after_place:
         near = nearest_names(content[0], places, n=3)
         near += [p for p in places if p not in near][:8 - len(near)]

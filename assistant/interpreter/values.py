@@ -57,6 +57,9 @@ def value_index(profiles: Sequence[ColumnProfile], vocab: Vocabulary,
             core = tuple(words_of(value.split("(")[0]))
             put(core, _Entry(p, value, short or len(" ".join(core)) <= 2))
             put(key[:-1] + (stem(key[-1]),), _Entry(p, value, short))
+            bare = tuple(w for w in key if w not in ("and", "&"))
+            if len(bare) > 1:
+                put(bare, _Entry(p, value, short))  # "health_beauty" for "health and beauty"
             group = vocab.group_of(key) or vocab.group_of(core)
             for alias in group or ():
                 alias_short = len(" ".join(alias)) <= 2 or " ".join(alias) in common
@@ -93,7 +96,7 @@ def read_values(parse: Parse, min_words: int = 1, lenient: bool = False) -> None
     common = parse.vocab.fillers | parse.vocab.negations | frozenset(parse.vocab.time_units)
     index = value_index(parse.profiles, parse.vocab, common)
     found: dict[tuple[str, bool], tuple[ColumnProfile, list[str], int, int]] = {}
-    for n in (4, 3, 2, 1):
+    for n in (5, 4, 3, 2, 1):
         if n < min_words:
             break
         for i in range(len(parse.tokens) - n + 1):
@@ -101,7 +104,12 @@ def read_values(parse: Parse, min_words: int = 1, lenient: bool = False) -> None
                     Kind.WORD, Kind.NUMBER) for k in range(n)):
                 continue
             key = tuple(t.low for t in parse.tokens[i:i + n])
+            if key[0] in ("and", "&") or key[-1] in ("and", "&"):
+                continue
             entries = index.get(key) or index.get(key[:-1] + (stem(key[-1]),), [])
+            if not entries and "and" in key:
+                bare = tuple(w for w in key if w != "and")
+                entries = index.get(bare) or index.get(bare[:-1] + (stem(bare[-1]),), [])
             entries = [e for e in entries if not e.short or lenient and len(e.value) > 2
                        or _written_as_code(parse, i, n)
                        or _column_word_beside(parse, i, i + n, e.column)
@@ -188,11 +196,16 @@ def _place_words(vocab: Vocabulary) -> frozenset[str]:
     return frozenset(words)
 
 
+# Nouns that only name what a category value is ("health and beauty products").
+_GENERIC_NOUNS = frozenset({"products", "product", "items", "item", "goods", "category",
+                            "categories", "stuff", "things", "articles", "lines", "range"})
+
+
 def _claim_context(parse: Parse, start: int, end: int, column: ColumnProfile) -> int:
     """Claim words naming the column ('education', 'contract') and a place preposition."""
     k = end
-    while parse.free(k) and parse.tokens[k].kind == Kind.WORD and word_match(
-            parse.low(k), column, parse.vocab) > 0:
+    while parse.free(k) and parse.tokens[k].kind == Kind.WORD and (word_match(
+            parse.low(k), column, parse.vocab) > 0 or parse.low(k) in _GENERIC_NOUNS):
         parse.claim(k, k + 1)
         k += 1
     j = start - 1
