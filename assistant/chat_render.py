@@ -56,12 +56,13 @@ def profile_table(summary: dict[str, Any]) -> Table:
 def cluster_table(summary: dict[str, Any]) -> Table:
     table = Table(title=f"{summary.get('k')} groups: {summary.get('reason', '')}",
                   title_justify="left")
-    for column in ("id", "name", "customers", "rule", "fidelity"):
+    for column in ("id", "name", "customers", "rule", "rule precision", "rule recall"):
         table.add_column(column)
     for group in summary.get("clusters", []):
+        rule = group.get("rule_text") or group.get("rule", "")
         table.add_row(str(group.get("id")), str(group.get("name")),
-                      f"{group.get('size', 0):,}", str(group.get("rule", "")),
-                      str(group.get("fidelity", "")))
+                      f"{group.get('size', 0):,}", str(rule), _pct(group.get("rule_precision")),
+                      _pct(group.get("rule_recall")))
     return table
 
 

@@ -67,7 +67,7 @@ def _cluster_lines(summary: dict[str, Any]) -> list[str]:
     lines = [f"{summary.get('k')} groups. {summary.get('reason', '')}"]
     for group in summary.get("clusters", []):
         lines.append(f"- {group.get('id')}: {group.get('name')}: {group.get('size', 0):,} "
-                     f"customers; rule: {group.get('rule', '')}")
+                     f"customers; rule: {group.get('rule_text') or group.get('rule', '')}")
     return lines
 
 

@@ -116,6 +116,10 @@ def _alternatives(values: list[Scalar], joiner: str) -> str:
     return f"{', '.join(shown[:-1])} {joiner} {shown[-1]}"
 
 
+def _is_year_column(column: str) -> bool:
+    return "year" in column.lower()
+
+
 def _is_number(value: Scalar) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
@@ -166,6 +170,8 @@ class _Describer:
                 orders="order" if one else "orders")
         if isinstance(c.value, str) and _ISO_DATE.match(c.value):
             return f"{c.column} {_DATES[c.op]} {_value(c.value)}"
+        if _is_year_column(c.column) and _is_number(c.value):
+            return f"{c.column} {_DATES[c.op]} {int(c.value)}"  # 1960, not 1,960
         return f"{c.column} {_GENERIC[c.op]} {_value(c.value)}"
 
     def _between(self, c: Between) -> str:
