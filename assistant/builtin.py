@@ -8,9 +8,11 @@ from assistant.core import TurnOutcome
 from assistant.replies import clarification_reply, compose_reply
 from tools.toolkit import Toolkit, ToolResult
 
+BUILTIN_NAME = "built-in interpreter"
+
 
 class BuiltinBackend:
-    name = "built-in interpreter"
+    name = BUILTIN_NAME
 
     def run_turn(self, text: str, toolkit: Toolkit,
                  on_text: Callable[[str], None] | None = None) -> TurnOutcome:

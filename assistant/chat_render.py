@@ -11,6 +11,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from assistant.builtin import BUILTIN_NAME
 from assistant.core import Turn
 from assistant.replies import number
 from tools.toolkit import ToolResult
@@ -81,14 +82,18 @@ def result_renderable(result: ToolResult) -> RenderableType | None:
 def render_turn(console: Console, turn: Turn, *, streamed: bool = False) -> None:
     if turn.notice:
         console.print(f"[yellow]{turn.notice}[/yellow]")
+    shown = False
     for result in turn.results:
         renderable = result_renderable(result)
         if renderable is not None:
             console.print(renderable)
+            shown = True
     if turn.segment is not None and any(r.tool in ("define_segment", "load_segment")
                                         for r in turn.results):
         console.print(segment_panel(turn.segment))
-    if not streamed:
+        shown = True
+    # The built-in reply restates the tables; a model's reply is its own words.
+    if not streamed and not (shown and turn.backend == BUILTIN_NAME):
         console.print(Markdown(turn.reply))
     if turn.sources:
         console.print("[dim]Sources: " + "; ".join(
