@@ -62,6 +62,13 @@ class ClusterArgs(_Args):
     k: int | None = Field(default=None, ge=2, le=12, description="Number of groups.")
 
 
+class SelectClusterArgs(_Args):
+    """Make one group of the last clustering the current segment (by its id, from 0)."""
+
+    cluster: int = Field(ge=0, description="The group's id as shown by the cluster tool.")
+    mode: Literal["new", "refine", "exclude"] = "new"
+
+
 class SegmentNameArgs(_Args):
     """A segment by name: a saved segment, an RFM segment name, a lifecycle stage, 'all'
     for the whole base, or empty for the current segment."""
@@ -127,6 +134,7 @@ TOOL_ARGS: dict[str, type[_Args]] = {
     "run_rfm": RunRfmArgs,
     "lifecycle": LifecycleArgs,
     "cluster": ClusterArgs,
+    "select_cluster": SelectClusterArgs,
     "profile_segment": ProfileSegmentArgs,
     "compare_segments": CompareSegmentsArgs,
     "overlap_segments": OverlapSegmentsArgs,

@@ -65,6 +65,8 @@ class Toolkit:
         self.state = SegmentState()
         self.history: list[SegmentState] = []
         self._mask_cache: dict[str, pd.Series] = {}
+        # (features, k) of the last clustering, so "cluster 2" can become a segment.
+        self.last_clustering: tuple[list[str], int] | None = None
 
     # -- dispatch -------------------------------------------------------------------------
 
@@ -223,8 +225,21 @@ class Toolkit:
 
         model = fit_clustering(self.data, features=features or None, k=k)
         summary = summarise(self.data, model).to_dict()
+        self.last_clustering = (list(model.features_), int(model.k_))
         return ToolResult("cluster", True, summary,
                           message=f"{summary['k']} groups. {summary['reason']}")
+
+    def _tool_select_cluster(self, cluster: int, mode: str) -> ToolResult:
+        from tools.engine.definitions import Cluster
+
+        if self.last_clustering is None:
+            raise EngineError("No clustering yet: ask to split the customers into groups first.")
+        features, k = self.last_clustering
+        if cluster >= k:
+            raise EngineError(f"There are {k} groups, numbered 0 to {k - 1}.",
+                              options=[str(i) for i in range(k)])
+        condition = Cluster(features=features, k=k, clusters=[cluster])
+        return self._tool_define_segment(condition.model_dump(mode="json"), mode)
 
     def _tool_profile_segment(self, name: str | None) -> ToolResult:
         from tools.engine.profiles import profile
