@@ -104,7 +104,7 @@ def cluster_k(groups: dict[str, str], number_words: dict[str, int], text: str) -
         candidates.append(m.group(1) or m.group(2) or "")
     for c in candidates:
         c = c.strip().lower()
-        if c.isdigit():
+        if c.isascii() and c.isdigit():
             return int(c)
         if c in number_words and number_words[c] >= 2:
             return number_words[c]

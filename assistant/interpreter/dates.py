@@ -43,7 +43,7 @@ def _day(tok: Token | None) -> int | None:
     text = tok.low.rstrip("stndrh") if tok.kind == Kind.WORD else tok.low
     if tok.kind == Kind.NUMBER and tok.value is not None and tok.value.is_integer():
         return int(tok.value) if 1 <= tok.value <= 31 else None
-    return int(text) if text.isdigit() and 1 <= int(text) <= 31 else None
+    return int(text) if text.isascii() and text.isdigit() and 1 <= int(text) <= 31 else None
 
 
 def _date_at(tokens: list[Token], i: int, vocab: Vocabulary) -> tuple[Token, int] | None:
