@@ -343,6 +343,8 @@ def test_prompt_injection_is_only_text() -> None:
     ("export to /tmp/out/vip.parquet", "export_segment",
      {"path": "/tmp/out/vip.parquet", "format": "parquet"}),
     ("call it lapsed whales", "save_segment", {"name": "lapsed whales"}),
+    ("customers in cluster 2", "select_cluster", {"cluster": 2, "mode": "new"}),
+    ("exclude group 3", "select_cluster", {"cluster": 3, "mode": "exclude"}),
 ])
 def test_commands(text: str, name: str, args: dict[str, Any]) -> None:
     result = run(text, saved_segments=("vip",), has_current_segment=True)

@@ -161,6 +161,9 @@ def _late_call(m: CommandMatch, cleaned: str, r: Request) -> Interpretation | No
         return _call("lifecycle")
     if m.tool == "cluster":
         return _cluster(m, cleaned, r)
+    if m.tool == "select_cluster":
+        mode = "exclude" if m.groups.get("exclude") and r.has_current else "new"
+        return _call("select_cluster", cluster=int(m.groups["k"]), mode=mode)
     if m.tool in ("compare_segments", "overlap_segments"):
         a = _segment_name(m.groups.get("a", ""), r, default="current")
         b = _segment_name(m.groups.get("b", "all"), r, default="all")
