@@ -686,3 +686,24 @@ def test_underscored_category_values_and_places() -> None:
     assert read("customers in RJ who spent over R$500") == both(
         isin("customer_state", "RJ"), cmp("monetary", ">", 500))
     assert read("customers from São Paulo") == isin("customer_city", "São Paulo")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Find customers whose purchases total more than 5000", cmp("monetary", ">", 5000)),
+    ("customers generating more than 5000 in revenue", cmp("monetary", ">", 5000)),
+    ("customers that brought in more than 5000", cmp("monetary", ">", 5000)),
+    ("customers with over 5000 in purchases", cmp("monetary", ">", 5000)),
+    ("customers with over 50 purchases", cmp("frequency", ">", 50)),
+    ("customers who purchased recently, within the last 30 days",
+     cmp("recency_days", "<=", 30)),
+    ("customers who ordered 10 times or more", cmp("frequency", ">=", 10)),
+    ("customers with 5 orders or fewer", cmp("frequency", "<=", 5)),
+    ("first-time buyers", cmp("frequency", "==", 1)),
+    ("customers who stopped buying more than 180 days ago", cmp("recency_days", ">", 180)),
+    ("customers located anywhere but the United Kingdom", notin("Country", "United Kingdom")),
+    ("the top 10% of our customers in terms of spending", rank("monetary", percent=10)),
+    ("the highest-spending 10% of customers", rank("monetary", percent=10)),
+    ("customers ranked in the top 10 percent by revenue", rank("monetary", percent=10)),
+])
+def test_paraphrases_of_the_dev_requests(text: str, expected: dict[str, Any]) -> None:
+    assert condition(text) == expected

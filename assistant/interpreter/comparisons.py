@@ -171,6 +171,10 @@ def _postfix_at(parse: Parse, i: int) -> Found | None:
     for phrase, op in parse.vocab.postfix_comparators:
         if parse.matches(q.end, phrase):
             return Found(start=i, end=q.end + len(phrase), op=op, low=q)
+        # "10 times or more", "5 orders or fewer": the measure sits before the comparator.
+        if parse.free(q.end) and parse.tokens[q.end].is_word and parse.matches(
+                q.end + 1, phrase) and parse.low(q.end) not in ("and", "or", "but"):
+            return Found(start=i, end=q.end + 1 + len(phrase), op=op, low=q, inner=(q.end,))
     return None
 
 

@@ -120,6 +120,12 @@ def resolve(parse: Parse, f: Found, as_of: date | None) -> None:
             f"'{_text(parse, f, words)}' could mean several columns: which one?",
             [p.name for p in match.best]))
         return
+    money = by_role(parse.profiles, Role.MONETARY)
+    if money is not None and match.column.role == Role.FREQUENCY and (
+            f.low.currency or _amount_of_orders(parse, f)):
+        # "£5000 in orders", "over 5000 in purchases": an amount, not a count.
+        _emit(parse, f, money, set(match.matched_words), words)
+        return
     clash = _clashing_word(parse, words, match.matched_words)
     if clash is not None:
         # "spent over 1000 in store" where store counts purchases, not money: ask.
@@ -131,6 +137,11 @@ def resolve(parse: Parse, f: Found, as_of: date | None) -> None:
                                    if word_match(parse.low(clash), p, parse.vocab)][:6]))
         return
     _emit(parse, f, match.column, set(match.matched_words), words)
+
+
+def _amount_of_orders(parse: Parse, f: Found) -> bool:
+    return parse.free(f.end) and parse.low(f.end) in ("in", "worth", "of") and any(
+        "orders" in concepts_at(parse, k) for k in (f.end + 1, f.end + 2))
 
 
 def _clashing_word(parse: Parse, words: list[int], matched: frozenset[int]) -> int | None:

@@ -40,6 +40,8 @@ def read_ranks(parse: Parse) -> None:
         if value_tok.value is None or value_tok.value <= 0:
             continue
         words, noun = _measure(parse, max(i, number) + 1)
+        if number == i + 2:
+            between = [i + 1]
         words = [w for w in between if parse.tokens[w].kind == Kind.WORD and parse.low(
             w) not in SUBJECTS | _LINKS] + words
         column, matched = _column(parse, words, noun)
@@ -68,6 +70,10 @@ def read_ranks(parse: Parse) -> None:
 def _number_near(parse: Parse, i: int) -> int | None:
     if parse.free(i + 1) and parse.tokens[i + 1].kind == Kind.NUMBER:
         return i + 1
+    # "the highest-spending 10%": one measure word between the rank word and the number.
+    if parse.free(i + 2) and parse.tokens[i + 2].kind == Kind.NUMBER and parse.tokens[
+            i + 2].percent and parse.free(i + 1) and parse.tokens[i + 1].is_word:
+        return i + 2
     j = i - 1
     while j >= 0 and i - j <= 4 and parse.free(j):
         if parse.tokens[j].kind == Kind.NUMBER:

@@ -69,7 +69,8 @@ def value_index(profiles: Sequence[ColumnProfile], vocab: Vocabulary,
 
 def value_words(profiles: Sequence[ColumnProfile], vocab: Vocabulary) -> frozenset[str]:
     common = vocab.fillers | vocab.negations | frozenset(vocab.time_units)
-    return frozenset(w for key in value_index(profiles, vocab, common) for w in key)
+    return frozenset(w for key in value_index(profiles, vocab, common) for w in key
+                     if w not in vocab.fillers)
 
 
 def is_flag(p: ColumnProfile) -> bool:
@@ -372,7 +373,9 @@ def read_counts(parse: Parse) -> None:
     """'with kids' -> Kidhome > 0, 'without kids' / 'no kids' -> Kidhome == 0,
     'bought wine' -> MntWines > 0."""
     counts = [p for p in parse.profiles if is_count(p)]
-    amounts = [p for p in parse.profiles if p.numeric and not is_flag(p)]
+    # "bought wine": product lines, not the behaviour columns (recency, tenure, ...).
+    amounts = [p for p in parse.profiles if p.numeric and not is_flag(p) and p.role in (
+        Role.MEASURE, Role.CATEGORY) and not p.name_concepts & {"recency", "tenure", "age"}]
     carried, carried_end = "", -1  # "bought wine and meat": the verb carries over "and"
     i = 0
     while i < len(parse.tokens):
