@@ -707,3 +707,24 @@ def test_underscored_category_values_and_places() -> None:
 ])
 def test_paraphrases_of_the_dev_requests(text: str, expected: dict[str, Any]) -> None:
     assert condition(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("PhD holders who spent more than 1,000 on wines",
+     both(isin("Education", "PhD"), cmp("MntWines", ">", 1000))),
+    ("customers who answered yes to the last campaign", cmp("Response", "==", 1)),
+    ("customers who accepted the most recent offer", cmp("Response", "==", 1)),
+    ("parents with young kids", cmp("Kidhome", ">", 0)),
+    ("customers who filed a complaint", cmp("Complain", "==", 1)),
+    ("married customers earning more than 75k",
+     both(isin("Marital_Status", "Married"), cmp("Income", ">", 75000))),
+])
+def test_campaign_paraphrases(text: str, expected: dict[str, Any]) -> None:
+    assert condition(text, "campaign") == expected
+
+
+@pytest.mark.parametrize("text", ["customers with many web purchases",
+                                  "customers who have complained in the last 2 years"])
+def test_campaign_requests_that_need_a_number_or_a_column(text: str) -> None:
+    result = run(text, "campaign")
+    assert result.calls == [] and result.clarification

@@ -83,8 +83,9 @@ def read_bare_numbers(parse: Parse, as_of: date | None) -> None:
         if tok.kind != Kind.NUMBER or not parse.free(i):
             continue
         q = read_quantity(parse.tokens, i, parse.vocab)
-        if q is None:
-            continue
+        if q is None or (q.days is not None and parse.low(i - 1) in (
+                parse.vocab.time_window_words | parse.vocab.time_window_openers)):
+            continue  # "in the last 2 years" that no time reader understood: ask, not ==
         found = Found(start=i, end=q.end, op="==", low=q)
         if measure_words(parse, found):
             resolve(parse, found, as_of)

@@ -356,6 +356,8 @@ def read_no_values(parse: Parse) -> None:
 _COUNT_WORDS = frozenset({"num", "number", "count", "cnt", "qty", "quantity", "kid", "teen",
                           "child", "dependent", "product", "purchase", "order", "visit",
                           "children", "item", "unit", "line", "member", "pet", "car"})
+_COUNT_SKIP = frozenset({"a", "an", "any", "some", "the", "their", "young", "little", "small",
+                         "older", "teenage", "grown"})
 _HAVE = frozenset({"with", "have", "has", "having", "got", "own", "owns"})
 _EMPTY = frozenset({"without", "no", "zero", "none"})
 
@@ -384,7 +386,7 @@ def read_counts(parse: Parse) -> None:
             i += 1
             continue
         j = i - 1
-        while parse.free(j) and parse.low(j) in ("a", "an", "any", "some", "the", "their"):
+        while parse.free(j) and parse.low(j) in _COUNT_SKIP:
             j -= 1
         opener = parse.low(j) if parse.free(j) else ""
         start = j
