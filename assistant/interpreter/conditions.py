@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from assistant.interpreter.columns import ColumnProfile, build_profiles, word_match
+from assistant.interpreter.columns import ColumnProfile, build_profiles, match_columns, word_match
 from assistant.interpreter.comparisons import (
     read_bare_numbers,
     read_comparisons,
@@ -248,6 +248,19 @@ def _check_leftovers(parse: Parse, schema: Schema) -> None:
             f"{', '.join(near[:8])}.", near[:8]))
         return
     columns = [p.name for p in parse.profiles]
+    numeric = [p for p in parse.profiles if p.numeric]
+    telling = [(i, t.low) for i, t in enumerate(parse.tokens)
+               if parse.free(i) and t.kind == Kind.WORD and t.low not in parse.vocab.intensifiers
+               and (t.low not in parse.vocab.fillers or parse.vocab.concepts_of(t.low))]
+    named = match_columns(telling, numeric, parse.vocab)
+    if named is not None and named.column is not None and len(named.matched_words) == len(
+            telling):
+        # "many web purchases", "high income": the column is clear, the amount is not.
+        parse.problems.append(Problem(
+            f"How much is that for {named.column.name}? Give a number, for example "
+            f"'{named.column.name} over ...' or 'top 10% by {named.column.name}'.",
+            [named.column.name]))
+        return
     options: list[str] = []
     for word in content[:3]:
         for name in nearest_names(word, columns + values, n=3):
