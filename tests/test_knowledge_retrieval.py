@@ -132,3 +132,15 @@ def test_top3_hit_rate_is_at_least_90_percent_per_language(built: KnowledgeStore
     assert report.cases == sum(len(read_cases(p)) for p in CASE_FILES)
     shown = {lang: row["hit_rate"] for lang, row in report.by_language.items()}
     assert report.passed(0.9), f"hit rate per language {shown}; misses: {report.failures}"
+
+
+def test_per_document_cap(built: KnowledgeStore) -> None:
+    question = "What is psychographic segmentation?"
+    uncapped = built.search(question, k=3, per_document=None)
+    assert {h.doc_id for h in uncapped} == {"en-psychographic-segmentation"}
+    capped = built.search(question, k=3)
+    assert [h.doc_id for h in capped].count("en-psychographic-segmentation") == 2
+    single = built.search(question, k=3, per_document=1)
+    assert len({h.doc_id for h in single}) == 3
+    assert single[0].doc_id == "en-psychographic-segmentation"
+    assert [h.score for h in capped] == sorted((h.score for h in capped), reverse=True)

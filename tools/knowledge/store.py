@@ -28,6 +28,8 @@ COLLECTION_PREFIX = "kb-"
 # Bump when the way passages are turned into vectors changes.
 EMBEDDING_VERSION = "lexical-1"
 _ADD_BATCH = 64
+# Candidates fetched per wanted hit, so a per-document cap can still fill k places.
+_CANDIDATES_PER_HIT = 4
 
 
 def passage_document(passage: Passage) -> str:
@@ -166,10 +168,12 @@ class KnowledgeStore:
             seconds=round(time.perf_counter() - started, 3), path=str(self.path))
 
     def search(self, query: str, k: int = 3, lang: str | None = None,
-               topic: str | None = None) -> list[Hit]:
+               topic: str | None = None, per_document: int | None = 2) -> list[Hit]:
         """The `k` passages closest to `query`, in its language when the corpus has it.
 
-        `topic` ("concept" or "playbook") keeps only passages of that kind.
+        `topic` ("concept" or "playbook") keeps only passages of that kind;
+        `per_document` caps the passages taken from one file, so the top of the list
+        covers more than one document (None: no cap).
         """
         if not query.strip() or k <= 0:
             return []
@@ -181,12 +185,13 @@ class KnowledgeStore:
         language = lang or detect_language(query)
         topic_filter = [{"topic": topic}] if topic else []
         in_language = [{"lang": language}] if language in self._language_counts() else []
-        hits = self._query(collection, query, k, _where(in_language + topic_filter))
-        if in_language and len(hits) < k:
+        wanted = k if per_document is None else k * _CANDIDATES_PER_HIT
+        hits = self._query(collection, query, wanted, _where(in_language + topic_filter))
+        if in_language and len(hits) < wanted:
             seen = {h.id for h in hits}
-            hits += [h for h in self._query(collection, query, k, _where(topic_filter))
-                     if h.id not in seen][:k - len(hits)]
-        return hits
+            hits += [h for h in self._query(collection, query, wanted, _where(topic_filter))
+                     if h.id not in seen]
+        return _cap_per_document(hits, k, per_document)
 
     def stats(self) -> StoreStats:
         names = self._stored_names() if self.path.exists() else []
@@ -228,6 +233,20 @@ class KnowledgeStore:
         distances = (result.get("distances") or [[1.0] * len(ids)])[0]
         return [Hit.of(self._passages[i], 1.0 - d)
                 for i, d in zip(ids, distances, strict=True) if i in self._passages]
+
+
+def _cap_per_document(hits: list[Hit], k: int, cap: int | None) -> list[Hit]:
+    if cap is None:
+        return hits[:k]
+    taken: dict[str, int] = {}
+    kept = []
+    for hit in hits:
+        if taken.get(hit.doc_id, 0) < cap:
+            kept.append(hit)
+            taken[hit.doc_id] = taken.get(hit.doc_id, 0) + 1
+    # a corpus too small to honour the cap still answers with k passages
+    kept += [h for h in hits if h not in kept][:max(0, k - len(kept))]
+    return sorted(kept, key=lambda h: -h.score)[:k]
 
 
 def _where(clauses: list[dict[str, str]]) -> dict[str, Any] | None:
