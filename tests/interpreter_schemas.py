@@ -191,3 +191,48 @@ def survey_table() -> Schema:
         col("Household Income (k)", Role.MEASURE, minimum=10, maximum=300),
         col("Tenure (months)", Role.TENURE, minimum=0, maximum=120),
     ))
+
+
+def janata_table() -> Schema:
+    """A customer table with Yes/No text flags and word-valued scores (Low/Average/High)."""
+    yes_no = ("Yes", "No")
+    return Schema(kind=DataKind.CUSTOMERS, columns=(
+        col("Gender", Role.CATEGORY, DType.TEXT, values=("Male", "Female")),
+        col("Ever_Married", Role.FLAG, DType.TEXT, values=yes_no),
+        col("Age", Role.MEASURE, minimum=18, maximum=89),
+        col("Graduated", Role.FLAG, DType.TEXT, values=yes_no),
+        col("Profession", Role.CATEGORY, DType.TEXT, values=(
+            "Artist", "Healthcare", "Entertainment", "Engineer", "Doctor", "Lawyer",
+            "Executive", "Marketing", "Homemaker")),
+        col("Work_Experience", Role.MEASURE, DType.NUMBER, minimum=0, maximum=14),
+        col("Spending_Score", Role.CATEGORY, DType.TEXT, values=("Low", "Average", "High")),
+        col("Family_Size", Role.MEASURE, DType.NUMBER, minimum=1, maximum=9),
+        col("Segmentation", Role.CATEGORY, DType.TEXT, values=("D", "A", "C", "B")),
+    ))
+
+
+def card_table() -> Schema:
+    """A credit-card customer table (BankChurners shape)."""
+    return Schema(kind=DataKind.CUSTOMERS, columns=(
+        col("Attrition_Flag", Role.CATEGORY, DType.TEXT,
+            values=("Existing Customer", "Attrited Customer")),
+        col("Customer_Age", Role.MEASURE, minimum=26, maximum=73),
+        col("Gender", Role.CATEGORY, DType.TEXT, values=("F", "M")),
+        col("Dependent_count", Role.MEASURE, values=("3", "2", "1", "4", "0", "5"),
+            minimum=0, maximum=5),
+        col("Education_Level", Role.CATEGORY, DType.TEXT, values=(
+            "Graduate", "High School", "Unknown", "Uneducated", "College", "Post-Graduate",
+            "Doctorate")),
+        col("Marital_Status", Role.CATEGORY, DType.TEXT,
+            values=("Married", "Single", "Unknown", "Divorced")),
+        col("Income_Category", Role.CATEGORY, DType.TEXT, values=(
+            "Less than $40K", "$40K - $60K", "$80K - $120K", "$60K - $80K", "Unknown",
+            "$120K +")),
+        col("Card_Category", Role.CATEGORY, DType.TEXT,
+            values=("Blue", "Silver", "Gold", "Platinum")),
+        col("Months_on_book", Role.TENURE, minimum=13, maximum=56),
+        col("Months_Inactive_12_mon", Role.MEASURE, minimum=0, maximum=6),
+        col("Credit_Limit", Role.MEASURE, DType.NUMBER, minimum=1438, maximum=34516),
+        col("Total_Trans_Amt", Role.MONETARY, DType.NUMBER, minimum=510, maximum=18484),
+        col("Total_Trans_Ct", Role.FREQUENCY, minimum=10, maximum=139),
+    ))

@@ -10,7 +10,9 @@ import pytest
 from interpreter_schemas import (
     bank_table,
     campaign_table,
+    card_table,
     churn_modelling_table,
+    janata_table,
     mall_table,
     members_table,
     retail_log,
@@ -27,7 +29,7 @@ from tools.engine.schema import Schema
 SCHEMAS = {"retail": retail_log, "campaign": campaign_table, "mall": mall_table,
            "telco": telco_table, "shop": shop_log, "bank": bank_table,
            "store": superstore_log, "churn": churn_modelling_table, "members": members_table,
-           "survey": survey_table}
+           "survey": survey_table, "janata": janata_table, "card": card_table}
 
 
 def run(text: str, schema: str = "retail", **context: Any) -> Interpretation:
@@ -728,3 +730,28 @@ def test_campaign_paraphrases(text: str, expected: dict[str, Any]) -> None:
 def test_campaign_requests_that_need_a_number_or_a_column(text: str) -> None:
     result = run(text, "campaign")
     assert result.calls == [] and result.clarification
+
+
+@pytest.mark.parametrize(("schema", "text", "expected"), [
+    ("janata", "married customers", cmp("Ever_Married", "==", "Yes")),
+    ("janata", "customers who never married", cmp("Ever_Married", "==", "No")),
+    ("janata", "graduates", cmp("Graduated", "==", "Yes")),
+    ("janata", "customers who did not graduate", cmp("Graduated", "==", "No")),
+    ("janata", "doctors and lawyers", isin("Profession", "Doctor", "Lawyer")),
+    ("janata", "customers with a high spending score", isin("Spending_Score", "High")),
+    ("janata", "segment A customers", isin("Segmentation", "A")),
+    ("janata", "married artists over 40", both(cmp("Ever_Married", "==", "Yes"),
+                                                isin("Profession", "Artist"),
+                                                cmp("Age", ">", 40))),
+    ("card", "churned customers", isin("Attrition_Flag", "Attrited Customer")),
+    ("card", "current customers", isin("Attrition_Flag", "Existing Customer")),
+    ("card", "platinum card holders", isin("Card_Category", "Platinum")),
+    ("card", "customers inactive for more than 3 months", cmp("Months_Inactive_12_mon", ">", 3)),
+    ("card", "customers who have been on the books for over 3 years",
+     cmp("Months_on_book", ">", 36)),
+    ("card", "women with gold cards", both(isin("Gender", "F"), isin("Card_Category", "Gold"))),
+    ("card", "customers earning less than $40k", isin("Income_Category", "Less than $40K")),
+    ("card", "customers with more than 100 transactions", cmp("Total_Trans_Ct", ">", 100)),
+])
+def test_more_customer_tables(schema: str, text: str, expected: dict[str, Any]) -> None:
+    assert condition(text, schema) == expected

@@ -138,11 +138,21 @@ def word_match(word: str, profile: ColumnProfile, vocab: Vocabulary) -> float:
     return _one_word_match(word, profile, vocab)
 
 
+def root(word: str) -> str:
+    """A rougher stem for verbs and nouns alike: graduated, graduates, graduate -> graduat."""
+    for suffix in ("ing", "ed", "es", "s", "e"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
 def _one_word_match(word: str, profile: ColumnProfile, vocab: Vocabulary) -> float:
     s = stem(word)
     if s in profile.stems or word in profile.stems:
         return EXACT
     concepts = vocab.concepts_of(word)
+    if len(word) >= 5 and root(word) in {root(x) for x in profile.stems if len(x) >= 5}:
+        return CONCEPT  # "graduates" / "did not graduate" -> Graduated
     if not concepts:
         return 0.0
     if concepts & profile.role_concepts:

@@ -214,6 +214,10 @@ def _named_duration(parse: Parse, kind: str) -> ColumnProfile | None:
     for p in parse.profiles:
         if p.numeric and p.time_unit and (p.name_concepts & wanted):
             return p
+    if kind == "recency":  # "Months_Inactive_12_mon": time without a purchase
+        for p in parse.profiles:
+            if p.numeric and p.time_unit and p.stems & parse.vocab.inactivity_words:
+                return p
     return None
 
 

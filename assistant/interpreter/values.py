@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from assistant.interpreter.columns import ColumnProfile, match_columns, word_match
+from assistant.interpreter.columns import ColumnProfile, match_columns, root, word_match
 from assistant.interpreter.state import Parse, Problem, compare
 from assistant.interpreter.text import Kind, stem, words_of
 from assistant.interpreter.vocabulary import Phrase, Vocabulary
@@ -24,6 +24,8 @@ from tools.engine.schema import DType, Role
 _STOP_VALUES = frozenset({"yes", "no", "true", "false", "none", "other",
                           "others", "unknown", "na", "n a", "nan", "null", "missing", "0", "1",
                           "all", "any", "not available"})
+_SUBJECT_WORDS = frozenset({"customer", "customers", "client", "clients", "user", "users",
+                            "member", "members", "account", "accounts"})
 _YES = frozenset({"yes", "y", "true", "t", "1", "1.0"})
 _NO = frozenset({"no", "n", "false", "f", "0", "0.0"})
 _VALUE_ROLES = frozenset({Role.CATEGORY, Role.FLAG, Role.STATUS, Role.MEASURE})
@@ -60,7 +62,11 @@ def value_index(profiles: Sequence[ColumnProfile], vocab: Vocabulary,
             bare = tuple(w for w in key if w not in ("and", "&"))
             if len(bare) > 1:
                 put(bare, _Entry(p, value, short))  # "health_beauty" for "health and beauty"
-            group = vocab.group_of(key) or vocab.group_of(core)
+            # "Attrited Customer" is found as "attrited" too.
+            trimmed = tuple(w for w in key if w not in _SUBJECT_WORDS)
+            if trimmed and trimmed != key:
+                put(trimmed, _Entry(p, value, short or len(" ".join(trimmed)) <= 2))
+            group = vocab.group_of(key) or vocab.group_of(core) or vocab.group_of(trimmed)
             for alias in group or ():
                 alias_short = len(" ".join(alias)) <= 2 or " ".join(alias) in common
                 put(alias, _Entry(p, value, alias_short))
@@ -224,7 +230,8 @@ _GENERIC = frozenset({"money", "orders", "recency", "tenure"})
 def _flag_hit(word: str, p: ColumnProfile, vocab: Vocabulary) -> float:
     score = word_match(word, p, vocab)
     if score and stem(word) not in p.stems and word not in p.stems and not (
-            (vocab.concepts_of(word) - _GENERIC) & p.name_concepts):
+            (vocab.concepts_of(word) - _GENERIC) & p.name_concepts) and root(word) not in {
+            root(x) for x in p.stems}:
         return 0.0
     return score
 
