@@ -755,3 +755,10 @@ def test_campaign_requests_that_need_a_number_or_a_column(text: str) -> None:
 ])
 def test_more_customer_tables(schema: str, text: str, expected: dict[str, Any]) -> None:
     assert condition(text, schema) == expected
+
+
+def test_a_second_comparison_without_a_measure_reuses_the_first() -> None:
+    assert condition("customers who spent more than 1000 but less than 5000") == both(
+        cmp("monetary", ">", 1000), cmp("monetary", "<", 5000))
+    assert condition("customers aged over 30 and under 40", "mall") == both(
+        cmp("Age", ">", 30), cmp("Age", "<", 40))

@@ -97,6 +97,11 @@ def resolve(parse: Parse, f: Found, as_of: date | None) -> None:
         concepts.add("age")
     if (f.iso or _is_year(f)) and _resolve_date(parse, f, words):
         return
+    if not words and not f.implicit:
+        previous = _previous_measure(parse, f)
+        if previous is not None:  # "spent over 1000 but under 5000": the same measure
+            _emit(parse, f, previous, set(), words)
+            return
     if not words and "age" not in concepts and _plain_age(f) and (
             _age_column(parse) or _birth_year_column(parse)):
         concepts.add("age")
@@ -150,6 +155,20 @@ def _clashing_word(parse: Parse, words: list[int], matched: frozenset[int]) -> i
         if i not in matched and concepts_at(parse, i) & {"money", "orders"} and not (
                 concepts_at(parse, i) & {"age", "tenure", "recency"}):
             return i
+    return None
+
+
+def _previous_measure(parse: Parse, f: Found) -> ColumnProfile | None:
+    """The column of a comparison just before this one, joined by 'and' / 'but' / 'or'."""
+    from tools.engine.definitions import Compare
+
+    for part in reversed(parse.parts):
+        between = [parse.low(k) for k in range(part.end, f.start)]
+        if part.end <= f.start and len(between) <= 2 and all(
+                w in ("and", "but", "or", ",", "yet") for w in between) and isinstance(
+                part.condition, Compare):
+            column = part.condition.column
+            return next((p for p in parse.profiles if p.name == column and p.numeric), None)
     return None
 
 
