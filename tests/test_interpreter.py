@@ -762,3 +762,14 @@ def test_a_second_comparison_without_a_measure_reuses_the_first() -> None:
         cmp("monetary", ">", 1000), cmp("monetary", "<", 5000))
     assert condition("customers aged over 30 and under 40", "mall") == both(
         cmp("Age", ">", 30), cmp("Age", "<", 40))
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("customers who bought on our mobile app", isin("channel", "app")),
+    ("customers who bought online", isin("channel", "web")),
+    ("customers who shop in our physical stores", isin("channel", "store")),
+    ("customers who never bought in store", notin("channel", "store")),
+    ("customers who don't use the app", notin("channel", "app")),
+])
+def test_channel_words_meet_the_data_values(text: str, expected: dict[str, Any]) -> None:
+    assert condition(text, "shop") == expected
