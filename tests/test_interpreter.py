@@ -773,3 +773,17 @@ def test_a_second_comparison_without_a_measure_reuses_the_first() -> None:
 ])
 def test_channel_words_meet_the_data_values(text: str, expected: dict[str, Any]) -> None:
     assert condition(text, "shop") == expected
+
+
+def test_long_compound_requests() -> None:
+    assert condition(
+        "Show me German or French customers who have placed at least 5 orders, spent more "
+        "than £2,000 in total, but haven't purchased anything in the last 3 months.") == both(
+        isin("Country", "Germany", "France"), cmp("frequency", ">=", 5),
+        cmp("monetary", ">", 2000), cmp("recency_days", ">", 90))
+    assert condition(
+        "married or together customers with a PhD or Master, income between 50k and 100k, "
+        "no kids, who bought wine in the last 30 days", "campaign") == both(
+        isin("Marital_Status", "Married", "Together"), isin("Education", "PhD", "Master"),
+        between("Income", 50000, 100000), cmp("Kidhome", "==", 0), cmp("Recency", "<=", 30),
+        cmp("MntWines", ">", 0))

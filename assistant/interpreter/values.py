@@ -397,6 +397,8 @@ def read_counts(parse: Parse) -> None:
             j -= 1
         opener = parse.low(j) if parse.free(j) else ""
         start = j
+        if not opener and parse.low(j) in parse.vocab.activity_words:
+            opener, start = parse.low(j), i  # "bought wine in the last 30 days": verb shared
         if opener in ("and", "or") and j == carried_end:
             opener, start = carried, i
         verb = opener in parse.vocab.activity_words
