@@ -119,3 +119,24 @@ def test_campaign_in_russian_and_unknown_segment(app: typer.Typer, workspace: Pa
     assert code == 0 and "План кампании" in out and "Источники" in out
     code, _, err = run(app, workspace, "campaign", "Champyons", "--data", str(orders))
     assert code == 1 and "Champions" in err
+
+
+def test_campaign_for_a_yaml_segment_borrows_the_closest_playbook(
+        app: typer.Typer, workspace: Path, orders: Path, tmp_path: Path) -> None:
+    definition = tmp_path / "quiet_spenders.yaml"
+    definition.write_text(
+        "name: quiet big spenders\n"
+        "condition:\n"
+        "  type: and\n"
+        "  all:\n"
+        "    - {type: compare, column: recency_days, op: '>', value: 10}\n"
+        "    - {type: compare, column: monetary, op: '>', value: 300}\n", encoding="utf-8")
+    code, out, err = run(app, workspace, "campaign", str(definition), "--data", str(orders),
+                         "--json")
+    assert code == 0, err
+    plan = json.loads(out)
+    assert plan["segment"] == "quiet big spenders"
+    assert plan["notes"] and "closest" in plan["notes"][0]
+    assert plan["audience_size"] > 0
+    assert plan["control_size"] + plan["treated_size"] == plan["audience_size"]
+    assert plan["sources"] and all(s["file"].startswith("en/playbook") for s in plan["sources"])

@@ -41,6 +41,10 @@ __all__ = ["CampaignPlan", "GroundedAnswer", "answer_question", "campaign_plan",
 
 # Below this cosine similarity the best passage shares too little with the question.
 MIN_SCORE = 0.05
+# Passages scoring under this fraction of the best one are left out of the answer.
+RELATIVE_FLOOR = 0.35
+# Sentences scoring under this fraction of the best sentence are left out.
+SENTENCE_FLOOR = 0.5
 # How much a sentence from the 2nd, 3rd... passage is trusted relative to the 1st.
 _RANK_WEIGHTS = (1.0, 0.8, 0.65, 0.5)
 
@@ -61,17 +65,25 @@ class GroundedAnswer:
         return {"text": self.text, "lang": self.lang, "sources": list(self.sources)}
 
 
-def answer_question(store: KnowledgeStore, question: str, *, k: int = 3,
-                    max_sentences: int = 4) -> GroundedAnswer:
-    """The sentences of the best passages that match the question best, cited."""
-    lang = answer_language(detect_language(question))
+def answer_question(store: KnowledgeStore, question: str, *, lang: str | None = None,
+                    k: int = 3, max_sentences: int = 4) -> GroundedAnswer:
+    """The sentences of the best passages that match the question best, cited.
+
+    The answer is in `lang` when given, else in the question's own language.
+    """
+    lang = answer_language(lang or detect_language(question))
     hits = store.search(question, k=k, lang=lang)
     if not hits or hits[0].score < MIN_SCORE:
         return GroundedAnswer(phrases(lang)["nothing_found"], lang, [])
+    hits = [h for h in hits if h.score >= RELATIVE_FLOOR * hits[0].score]
+    # a line ending in a colon only introduces the list below it: nothing to quote
     candidates: list[tuple[int, int, str]] = [
         (rank, index, sentence)
         for rank, hit in enumerate(hits)
-        for index, sentence in enumerate(split_sentences(hit.text, hit.lang))]
+        for index, sentence in enumerate(split_sentences(hit.text, hit.lang))
+        if not sentence.endswith((":", "："))]
+    if not candidates:
+        return GroundedAnswer(phrases(lang)["nothing_found"], lang, [])
     vectors = store.embedder.embed([question] + [c[2] for c in candidates])
     similarity = vectors[1:] @ vectors[0]
     weights = np.array([_RANK_WEIGHTS[min(rank, len(_RANK_WEIGHTS) - 1)]
@@ -79,7 +91,9 @@ def answer_question(store: KnowledgeStore, question: str, *, k: int = 3,
     # a passage's opening sentence usually states its point: a small nudge towards it
     opening = np.array([0.05 if index == 0 else 0.0 for _, index, _ in candidates])
     score = similarity * weights + opening * weights
-    chosen = set(np.argsort(-score)[:max_sentences].tolist())
+    best = float(score.max())
+    chosen = {int(i) for i in np.argsort(-score)[:max_sentences]
+              if score[i] >= SENTENCE_FLOOR * best}
     # the best passage always speaks, and first
     first_of_top = [i for i, c in enumerate(candidates) if c[0] == 0]
     if not chosen & set(first_of_top):
@@ -125,10 +139,13 @@ def _concept_parts(passages: list[Passage], lang: str) -> dict[str, list[tuple[s
         sentences = split_sentences(passage.text, passage.lang)
         risky = [s for s in sentences[1:] if any(w in s.lower() for w in risk_words)]
         others = [s for s in sentences if s not in risky]
-        if others[:2]:
-            parts["who"].append((join_sentences(others[:2], passage.lang), passage))
-        if others[2:4]:
-            parts["why"].append((join_sentences(others[2:4], passage.lang), passage))
+        # a short passage opens with who they are and goes on with why they matter
+        split = 1 if len(others) <= 3 else 2
+        if others[:split]:
+            parts["who"].append((join_sentences(others[:split], passage.lang), passage))
+        if others[split:split + 2]:
+            parts["why"].append((join_sentences(others[split:split + 2], passage.lang),
+                                 passage))
         if risky:
             parts["risks"].append((join_sentences(risky[:2], passage.lang), passage))
     return parts
