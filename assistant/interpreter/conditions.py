@@ -28,10 +28,12 @@ from assistant.interpreter.state import Parse, Part, Problem
 from assistant.interpreter.text import Kind, Token
 from assistant.interpreter.time_windows import read_time_windows
 from assistant.interpreter.values import (
+    common_words,
     read_counts,
     read_flags,
     read_no_values,
     read_values,
+    value_index,
     value_words,
 )
 from assistant.interpreter.vocabulary import Vocabulary
@@ -64,8 +66,9 @@ def read_condition(tokens: list[Token], schema: Schema, vocab: Vocabulary, *,
                    as_of: date | None, claimed: Sequence[int] = ()) -> Reading:
     """The condition the tokens describe; `claimed` tokens (a follow-up's opener) are skipped."""
     profiles = build_profiles(schema, vocab)
+    index = value_index(profiles, vocab, common_words(vocab))
     parse = Parse(tokens=tokens, vocab=vocab, profiles=profiles,
-                  value_words=value_words(profiles, vocab))
+                  value_words=value_words(index, vocab), values=index)
     for i in claimed:
         parse.claim(i, i + 1)
     read_role_phrases(parse)

@@ -10,6 +10,7 @@ guessing.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from assistant.interpreter.columns import ColumnProfile
 from assistant.interpreter.text import Kind, Token
@@ -47,6 +48,8 @@ class Parse:
     problems: list[Problem] = field(default_factory=list)
     # Words that are category values of the data ("men", "german"): never a measure.
     value_words: frozenset[str] = frozenset()
+    # Phrase -> the category values it names (values.value_index), built once per request.
+    values: dict[tuple[str, ...], list[Any]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.used:

@@ -10,6 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import lru_cache
 
 # Longest request read; anything beyond is ignored so a pasted novel cannot stall a turn.
 MAX_CHARS = 2000
@@ -103,7 +104,14 @@ def normalise(text: str) -> str:
 
 def words_of(text: str) -> list[str]:
     """The normalised words of a phrase (vocabulary entries, values, column names)."""
-    return [t.low for t in tokenize(text) if t.kind in (Kind.WORD, Kind.NUMBER, Kind.SYMBOL)]
+    return list(_phrase_words(text))
+
+
+@lru_cache(maxsize=50_000)
+def _phrase_words(text: str) -> tuple[str, ...]:
+    # The same column values are read on every turn; tokenising them once is enough.
+    return tuple(t.low for t in tokenize(text) if t.kind in (Kind.WORD, Kind.NUMBER,
+                                                            Kind.SYMBOL))
 
 
 def tokenize(text: str) -> list[Token]:

@@ -73,10 +73,13 @@ def value_index(profiles: Sequence[ColumnProfile], vocab: Vocabulary,
     return index
 
 
-def value_words(profiles: Sequence[ColumnProfile], vocab: Vocabulary) -> frozenset[str]:
-    common = vocab.fillers | vocab.negations | frozenset(vocab.time_units)
-    return frozenset(w for key in value_index(profiles, vocab, common) for w in key
-                     if w not in vocab.fillers)
+def common_words(vocab: Vocabulary) -> frozenset[str]:
+    """Words too ordinary to be taken for a short value unless written as a code."""
+    return vocab.fillers | vocab.negations | frozenset(vocab.time_units)
+
+
+def value_words(index: dict[Phrase, list[_Entry]], vocab: Vocabulary) -> frozenset[str]:
+    return frozenset(w for key in index for w in key if w not in vocab.fillers)
 
 
 def is_flag(p: ColumnProfile) -> bool:
@@ -100,8 +103,7 @@ def flag_values(p: ColumnProfile) -> tuple[object, object]:
 def read_values(parse: Parse, min_words: int = 1, lenient: bool = False) -> None:
     """Category values in the text; `lenient` also takes common words that are values
     ("consumer") when nothing else in the request named a condition."""
-    common = parse.vocab.fillers | parse.vocab.negations | frozenset(parse.vocab.time_units)
-    index = value_index(parse.profiles, parse.vocab, common)
+    index = parse.values
     found: dict[tuple[str, bool], tuple[ColumnProfile, list[str], int, int]] = {}
     for n in (5, 4, 3, 2, 1):
         if n < min_words:
