@@ -93,3 +93,17 @@ def test_any_schema_never_crashes(schema: Schema, words: list[str]) -> None:
     text = " ".join(words)
     result = _interpret(text, InterpreterContext(schema=schema))
     check(result.calls, result.clarification, text)
+
+
+def test_a_wide_schema_with_many_values_answers_quickly() -> None:
+    columns = [ColumnInfo(name=f"Attribute{i}", role=Role.CATEGORY, dtype=DType.TEXT,
+                          values=tuple(f"value {i} {j}" for j in range(100))) for i in range(40)]
+    columns += [ColumnInfo(name=f"Measure{i}", role=Role.MEASURE, dtype=DType.INTEGER,
+                           minimum=0, maximum=100) for i in range(40)]
+    context = InterpreterContext(schema=Schema(kind=DataKind.CUSTOMERS, columns=tuple(columns)))
+    interpret("warm up", context)
+    start = time.perf_counter()
+    result = interpret("customers with measure 3 over 50 and value 3 7", context)
+    assert time.perf_counter() - start < 2
+    [call] = result.calls
+    assert call.args["condition"]["type"] == "and"
