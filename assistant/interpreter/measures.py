@@ -63,8 +63,10 @@ def measure_words(parse: Parse, f: Found) -> list[int]:
     i, n = f.start - 1, 0
     while i >= 0 and n < _MEASURE_SPAN and not parse.is_boundary(i):
         if parse.tokens[i].kind == Kind.NUMBER:
-            break
-        if _is_measure_word(parse, i):
+            if not _names_a_numbered_column(parse, i):
+                break
+            words.append(i)  # "measure 3 over 50" -> Measure3
+        elif _is_measure_word(parse, i):
             words.append(i)
         i, n = i - 1, n + 1
     j, n = f.end, 0
@@ -75,6 +77,15 @@ def measure_words(parse: Parse, f: Found) -> list[int]:
             words.append(j)
         j, n = j + 1, n + 1
     return sorted(words)
+
+
+def _names_a_numbered_column(parse: Parse, i: int) -> bool:
+    """A small whole number right after a word, both in one column's name ('Q3', 'Cmp3')."""
+    tok = parse.tokens[i]
+    if tok.value is None or not tok.value.is_integer() or tok.value > 99 or i == 0:
+        return False
+    digit, word = str(int(tok.value)), parse.low(i - 1)
+    return any(digit in p.stems and word_match(word, p, parse.vocab) for p in parse.profiles)
 
 
 def _starts_comparator(parse: Parse, j: int) -> bool:
