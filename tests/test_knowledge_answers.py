@@ -8,7 +8,12 @@ from typing import Any
 
 import pytest
 
-from tools.knowledge.answers import answer_question, campaign_plan, explain_segment
+from tools.knowledge.answers import (
+    answer_question,
+    campaign_plan,
+    explain_segment,
+    numbered_passages,
+)
 from tools.knowledge.campaigns import control_group_size, holdout_percent
 from tools.knowledge.store import KnowledgeStore
 
@@ -162,3 +167,10 @@ def test_control_group_arithmetic() -> None:
     assert control_group_size(5, 10) == 1
     assert control_group_size(15, 10) == 2
     assert control_group_size(632, 10) == 63
+
+
+def test_numbered_passages_for_a_model_carry_text_and_source(store: KnowledgeStore) -> None:
+    passages = numbered_passages(store, "Что такое RFM-анализ?", k=2)
+    assert [p["n"] for p in passages] == [1, 2]
+    assert passages[0]["file"] == "ru/rfm-analysis.md"
+    assert all(p["lang"] == "ru" and p["text"] and p["section"] for p in passages)

@@ -10,7 +10,7 @@ import pytest
 from tools.knowledge.corpus import load_corpus, parse_file
 from tools.knowledge.embedding import detect_language
 from tools.knowledge.evaluation import evaluate_retrieval, read_cases
-from tools.knowledge.store import KnowledgeStore
+from tools.knowledge.store import KnowledgeIndexError, KnowledgeStore
 
 ROOT = Path(__file__).resolve().parent.parent
 EVAL_DIR = ROOT / "tests" / "eval"
@@ -144,3 +144,17 @@ def test_per_document_cap(built: KnowledgeStore) -> None:
     assert len({h.doc_id for h in single}) == 3
     assert single[0].doc_id == "en-psychographic-segmentation"
     assert [h.score for h in capped] == sorted((h.score for h in capped), reverse=True)
+
+
+def test_damaged_index_is_a_clear_error_and_force_rebuild_recovers(tmp_path: Path) -> None:
+    source = tmp_path / "kb"
+    shutil.copytree(ROOT / "knowledge" / "zh", source / "zh",
+                    ignore=shutil.ignore_patterns("__*"))
+    index = tmp_path / "ws" / "knowledge"
+    index.mkdir(parents=True)
+    (index / "chroma.sqlite3").write_bytes(b"not a database")
+    with pytest.raises(KnowledgeIndexError, match="segment kb build --force"):
+        KnowledgeStore(tmp_path / "ws", root=source).search("什么是RFM分析？")
+    store = KnowledgeStore(tmp_path / "ws", root=source)
+    assert store.build(force=True).rebuilt
+    assert store.search("什么是RFM分析？", k=1)[0].file == "zh/rfm-analysis.md"

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from tools.knowledge.store import KnowledgeStore
 
 __all__ = ["CampaignPlan", "GroundedAnswer", "answer_question", "campaign_plan",
-           "explain_segment"]
+           "explain_segment", "numbered_passages"]
 
 # Below this cosine similarity the best passage shares too little with the question.
 MIN_SCORE = 0.05
@@ -105,6 +105,14 @@ def answer_question(store: KnowledgeStore, question: str, *, lang: str | None = 
         if picked:
             paragraphs.append(f"{join_sentences(picked, lang)} {citations.cite(hit)}")
     return GroundedAnswer("\n\n".join(paragraphs), lang, citations.sources())
+
+
+def numbered_passages(store: KnowledgeStore, question: str, *, lang: str | None = None,
+                      k: int = 3) -> list[dict[str, Any]]:
+    """The passages an LLM may cite for `question`, numbered [1].. like the built-in answers."""
+    lang = answer_language(lang or detect_language(question))
+    return [{"n": n, **hit.source, "lang": hit.lang, "text": hit.text}
+            for n, hit in enumerate(store.search(question, k=k, lang=lang), 1)]
 
 
 # ----- explaining a segment ------------------------------------------------------

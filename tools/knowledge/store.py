@@ -15,6 +15,7 @@ from importlib.abc import Traversable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tools.engine.errors import EngineError
 from tools.knowledge.corpus import Corpus, Passage, load_corpus
 from tools.knowledge.embedding import LexicalEmbedder, LexicalSettings, detect_language
 
@@ -30,6 +31,10 @@ EMBEDDING_VERSION = "lexical-1"
 _ADD_BATCH = 64
 # Candidates fetched per wanted hit, so a per-document cap can still fill k places.
 _CANDIDATES_PER_HIT = 4
+
+
+class KnowledgeIndexError(EngineError):
+    """The index folder in the workspace cannot be opened (damaged, or another version)."""
 
 
 def passage_document(passage: Passage) -> str:
@@ -123,8 +128,20 @@ class KnowledgeStore:
         from chromadb.config import Settings
 
         self.path.mkdir(parents=True, exist_ok=True)
-        return chromadb.PersistentClient(path=str(self.path),
-                                         settings=Settings(anonymized_telemetry=False))
+        try:
+            return chromadb.PersistentClient(path=str(self.path),
+                                             settings=Settings(anonymized_telemetry=False))
+        except Exception as exc:
+            from chromadb.api.shared_system_client import SharedSystemClient
+
+            # chromadb caches a system per folder even when it failed to start; forget it
+            # so this process can open the folder again once it is rebuilt
+            SharedSystemClient._identifier_to_system.pop(str(self.path), None)
+            SharedSystemClient._identifier_to_refcount.pop(str(self.path), None)
+            detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise KnowledgeIndexError(
+                f"the knowledge index in {self.path} cannot be opened ({detail}): "
+                "rebuild it with `segment kb build --force`") from None
 
     def _stored_names(self) -> list[str]:
         return [c.name for c in self._client.list_collections()
@@ -145,6 +162,8 @@ class KnowledgeStore:
     def build(self, force: bool = False) -> BuildReport:
         """Embed and store every passage unless an up-to-date collection is already there."""
         started = time.perf_counter()
+        if force:
+            self._reset_if_unreadable()
         collection = None if force else self._open()
         rebuilt = collection is None
         if collection is None:
@@ -217,6 +236,16 @@ class KnowledgeStore:
         return [p for p in self.corpus.passages if keep(p)]
 
     # ----- helpers ----------------------------------------------------------------
+
+    def _reset_if_unreadable(self) -> None:
+        """The index is derived data: a folder chromadb cannot open is cleared and rebuilt."""
+        try:
+            self._client  # noqa: B018 - opening is the check
+        except KnowledgeIndexError:
+            import shutil
+
+            self.__dict__.pop("_client", None)
+            shutil.rmtree(self.path)
 
     def _language_counts(self) -> dict[str, int]:
         counts: dict[str, int] = {}
