@@ -71,12 +71,13 @@ class Assistant:
                  session: str | None = None, backend: Backend | None = None,
                  data_path: str | None = None) -> None:
         from assistant.builtin import BuiltinBackend
+        from tools.knowledge.store import KnowledgeStore
         from tools.library import SegmentLibrary
 
         self.data = data
         self.workspace = workspace
-        self.toolkit = Toolkit(data, SegmentLibrary(workspace),
-                               export_dir=workspace / "exports")
+        self.toolkit = Toolkit(data, SegmentLibrary(workspace), export_dir=workspace / "exports",
+                               knowledge=KnowledgeStore(workspace))
         self.builtin = BuiltinBackend()
         self.backend: Backend = backend or self.builtin
         self.session = session
@@ -104,7 +105,10 @@ class Assistant:
 
     def ask(self, text: str, on_text: Callable[[str], None] | None = None) -> Turn:
         """Answer one request; `on_text` receives a model's reply as it streams."""
+        from tools.knowledge.embedding import detect_language
+
         notice = None
+        self.toolkit.language = detect_language(text)
         try:
             outcome = self.backend.run_turn(text, self.toolkit, on_text)
             used = self.backend.name
@@ -112,9 +116,10 @@ class Assistant:
             outcome = self.builtin.run_turn(text, self.toolkit)
             used = self.builtin.name
             notice = f"{failure}; this turn was answered by the built-in interpreter."
+        sources = outcome.sources or [source for result in outcome.results if result.ok
+                                      for source in result.summary.get("sources", [])]
         turn = Turn(request=text, reply=outcome.reply, backend=used, results=outcome.results,
-                    clarification=outcome.clarification, sources=outcome.sources,
-                    notice=notice)
+                    clarification=outcome.clarification, sources=sources, notice=notice)
         turn.segment = self.segment_json(presented=not _failed(outcome))
         self._persist(turn)
         return turn

@@ -120,6 +120,23 @@ class ExportSegmentArgs(_Args):
     format: Literal["csv", "parquet", "xlsx"] | None = None
 
 
+class ExplainSegmentArgs(SegmentNameArgs):
+    """Explain why a segment matters: who they are (engine figures), why they matter, risks
+    and what to do, grounded in and citing the knowledge base."""
+
+
+class SuggestCampaignArgs(SegmentNameArgs):
+    """A campaign plan for a segment from the knowledge base's playbooks (objective,
+    channel, offer, message, timing, KPI, control group) filled with the segment's numbers."""
+
+
+class AnswerQuestionArgs(_Args):
+    """Answer a general question about segmentation or CRM practice from the knowledge
+    base, citing the passages used, in the question's language."""
+
+    question: str = Field(min_length=1, max_length=2000)
+
+
 class ResetArgs(_Args):
     """Start over: clear the current segment."""
 
@@ -143,6 +160,9 @@ TOOL_ARGS: dict[str, type[_Args]] = {
     "delete_segment": DeleteSegmentArgs,
     "list_segments": ListSegmentsArgs,
     "export_segment": ExportSegmentArgs,
+    "explain_segment": ExplainSegmentArgs,
+    "suggest_campaign": SuggestCampaignArgs,
+    "answer_question": AnswerQuestionArgs,
     "reset": ResetArgs,
     "undo": UndoArgs,
 }

@@ -24,6 +24,7 @@ from tools.engine.definitions import Condition, Not, SegmentDefinition, conjunct
 from tools.engine.errors import EngineError, SegmentNotFound
 from tools.tool_specs import TOOL_ARGS
 from tools.tool_summaries import data_summary, segment_summary
+from tools.toolkit_knowledge import KnowledgeTools
 
 ALL_CUSTOMERS = ("all", "everyone", "all customers", "base", "whole base")
 CURRENT = ("current", "this", "them", "these", "it", "current segment")
@@ -54,13 +55,15 @@ class SegmentState:
     name: str | None = None
 
 
-class Toolkit:
+class Toolkit(KnowledgeTools):
     """Tools over one dataset, holding the conversation's current segment."""
 
     def __init__(self, data: CustomerData, library: Any | None = None,
-                 export_dir: Path | None = None) -> None:
+                 export_dir: Path | None = None, knowledge: Any | None = None) -> None:
         self.data = data
         self.library = library  # tools.library.SegmentLibrary, or None when nothing is saved
+        self.knowledge = knowledge  # tools.knowledge.store.KnowledgeStore, built on first use
+        self.language = "en"  # the language of the current request, for knowledge answers
         self.export_dir = export_dir or Path.cwd()
         self.state = SegmentState()
         self.history: list[SegmentState] = []
