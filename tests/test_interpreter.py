@@ -346,6 +346,11 @@ def test_prompt_injection_is_only_text() -> None:
      {"path": "/tmp/out/vip.parquet", "format": "parquet"}),
     ("call it lapsed whales", "save_segment", {"name": "lapsed whales"}),
     ("customers in cluster 2", "select_cluster", {"cluster": 2, "mode": "new"}),
+    ("what campaign would work for at risk customers?", "suggest_campaign",
+     {"name": "At Risk"}),
+    ("why are champions important?", "explain_segment", {"name": "Champions"}),
+    ("how do I win back hibernating customers?", "suggest_campaign", {"name": "Hibernating"}),
+    ("why is RFM useful?", "answer_question", {"question": "why is RFM useful?"}),
     ("exclude group 3", "select_cluster", {"cluster": 3, "mode": "exclude"}),
 ])
 def test_commands(text: str, name: str, args: dict[str, Any]) -> None:

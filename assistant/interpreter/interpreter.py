@@ -108,6 +108,12 @@ def _one(r: Request) -> Interpretation:
         result = _late_call(paired, cleaned, r)
         if result is not None:
             return result
+    about = match_command(cleaned, r.table, tools=("explain_segment", "suggest_campaign"))
+    if about is not None and _segment_name(about.groups.get("name", "them"), r, None):
+        # "why are champions important?": about a segment of this data, not general advice.
+        result = _late_call(about, cleaned, r)
+        if result is not None:
+            return result
     if is_knowledge_question(cleaned, r):
         return question(r.text)
     late = match_command(cleaned, r.table, exclude=EARLY)
