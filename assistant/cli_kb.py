@@ -199,6 +199,11 @@ def campaign(
 
     data = load_data(DataArgs(data_file, maps, as_of, table, workspace))
     facts = segment_facts(segment, data, workspace)
+    if facts["kind"] == "all":
+        from tools.engine.rfm_scheme import default_scheme
+
+        fail("a campaign plan is for one segment, not the whole base: name an RFM segment, "
+             "a lifecycle stage or a saved segment", default_scheme().segment_names())
     if not facts.get("size"):
         fail(f"segment {facts['name']!r} has no customers in {data_file}: "
              "nothing to plan a campaign for")

@@ -119,6 +119,8 @@ def test_campaign_in_russian_and_unknown_segment(app: typer.Typer, workspace: Pa
     assert code == 0 and "План кампании" in out and "Источники" in out
     code, _, err = run(app, workspace, "campaign", "Champyons", "--data", str(orders))
     assert code == 1 and "Champions" in err
+    code, _, err = run(app, workspace, "campaign", "all", "--data", str(orders))
+    assert code == 1 and "one segment" in err and len(err.strip().splitlines()) == 1
 
 
 def test_campaign_for_a_yaml_segment_borrows_the_closest_playbook(
