@@ -9,11 +9,11 @@ from __future__ import annotations
 from datetime import date
 
 from assistant.interpreter.columns import match_columns, word_match
+from assistant.interpreter.flags import is_flag
 from assistant.interpreter.measures import Found, concepts_at, measure_words, resolve
 from assistant.interpreter.numbers import Quantity, read_quantity
 from assistant.interpreter.state import Parse, compare
 from assistant.interpreter.text import Kind
-from assistant.interpreter.values import is_flag
 
 
 def read_comparisons(parse: Parse, as_of: date | None) -> None:

@@ -20,6 +20,8 @@ from assistant.interpreter.comparisons import (
     read_decades,
     read_signs,
 )
+from assistant.interpreter.counts import read_counts
+from assistant.interpreter.flags import read_flags
 from assistant.interpreter.matching import nearest_names
 from assistant.interpreter.phrases import read_role_phrases, read_segment_names
 from assistant.interpreter.ranking import read_ranks
@@ -29,8 +31,6 @@ from assistant.interpreter.text import Kind, Token
 from assistant.interpreter.time_windows import read_time_windows
 from assistant.interpreter.values import (
     common_words,
-    read_counts,
-    read_flags,
     read_no_values,
     read_values,
     value_index,

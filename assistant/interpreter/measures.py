@@ -14,11 +14,11 @@ from datetime import date
 
 from assistant.interpreter.columns import ColumnProfile, by_role, match_columns, word_match
 from assistant.interpreter.dates import date_condition
+from assistant.interpreter.flags import is_flag
 from assistant.interpreter.numbers import Quantity
 from assistant.interpreter.state import Parse, Problem, compare, fmt, typed_value
 from assistant.interpreter.text import Kind, stem
 from assistant.interpreter.time_windows import calendar_condition, date_column_for, in_unit
-from assistant.interpreter.values import is_flag
 from tools.engine.definitions import And, Between, Condition
 from tools.engine.schema import Role
 

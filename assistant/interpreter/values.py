@@ -1,10 +1,9 @@
-"""The data's own values in a request: categories ("from Germany", "married", "SP"),
-0/1 and yes/no flags ("churned", "senior citizens", "complained") and counts
-("with kids at home" -> Kidhome > 0, "without kids" -> Kidhome == 0).
+"""The data's own category values in a request: "from Germany", "married", "SP",
+"German customers" -> Germany, "women" -> Female, "no internet service" -> No.
 
-Values match case-insensitively, through plurals and demonyms ("German
-customers" -> Germany, "women" -> Female); short codes ("SP") only when written
-as codes, so "in" or "us" in a sentence never becomes a state or country.
+Values match case-insensitively, through plurals and demonyms; short codes ("SP")
+only when written as codes, so "in" or "us" in a sentence never becomes a state or
+country.
 """
 
 from __future__ import annotations
@@ -13,11 +12,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from assistant.interpreter.columns import ColumnProfile, match_columns, root, word_match
-from assistant.interpreter.state import Parse, Problem, compare
+from assistant.interpreter.columns import ColumnProfile, word_match
+from assistant.interpreter.flags import is_flag
+from assistant.interpreter.state import Parse, Problem
 from assistant.interpreter.text import Kind, stem, words_of
 from assistant.interpreter.vocabulary import Phrase, Vocabulary
-from tools.engine.definitions import And, Condition, In, NotIn, Or
+from tools.engine.definitions import Condition, In, NotIn
 from tools.engine.schema import DType, Role
 
 # Values that are ordinary words: matched only through a flag or a named column.
@@ -26,8 +26,6 @@ _STOP_VALUES = frozenset({"yes", "no", "true", "false", "none", "other",
                           "all", "any", "not available"})
 _SUBJECT_WORDS = frozenset({"customer", "customers", "client", "clients", "user", "users",
                             "member", "members", "account", "accounts"})
-_YES = frozenset({"yes", "y", "true", "t", "1", "1.0"})
-_NO = frozenset({"no", "n", "false", "f", "0", "0.0"})
 _VALUE_ROLES = frozenset({Role.CATEGORY, Role.FLAG, Role.STATUS, Role.MEASURE})
 
 
@@ -80,24 +78,6 @@ def common_words(vocab: Vocabulary) -> frozenset[str]:
 
 def value_words(index: dict[Phrase, list[_Entry]], vocab: Vocabulary) -> frozenset[str]:
     return frozenset(w for key in index for w in key if w not in vocab.fillers)
-
-
-def is_flag(p: ColumnProfile) -> bool:
-    if p.role == Role.FLAG or p.info.dtype == DType.BOOL:
-        return True
-    values = {v.strip().lower() for v in p.info.values}
-    return len(values) == 2 and values <= (_YES | _NO) and bool(values & _YES)
-
-
-def flag_values(p: ColumnProfile) -> tuple[object, object]:
-    """(true, false) as the column stores them."""
-    if p.info.dtype == DType.BOOL:
-        return True, False
-    if p.numeric:
-        return 1, 0
-    yes = next((v for v in p.info.values if v.strip().lower() in _YES), "Yes")
-    no = next((v for v in p.info.values if v.strip().lower() in _NO), "No")
-    return yes, no
 
 
 def read_values(parse: Parse, min_words: int = 1, lenient: bool = False) -> None:
@@ -225,117 +205,6 @@ def _claim_context(parse: Parse, start: int, end: int, column: ColumnProfile) ->
     return j + 1
 
 
-# Concepts too general to name a flag on their own ("pay" is not "PaperlessBilling").
-_GENERIC = frozenset({"money", "orders", "recency", "tenure"})
-
-
-def _flag_hit(word: str, p: ColumnProfile, vocab: Vocabulary) -> float:
-    score = word_match(word, p, vocab)
-    if score and stem(word) not in p.stems and word not in p.stems and not (
-            (vocab.concepts_of(word) - _GENERIC) & p.name_concepts) and root(word) not in {
-            root(x) for x in p.stems}:
-        return 0.0
-    return score
-
-
-def read_flags(parse: Parse) -> None:
-    """'churned', 'senior citizens', 'complained', 'did not respond' -> flag == 1 / 0;
-    'inactive' -> active == 0; 'accepted any campaign' -> any of the campaign flags."""
-    flags = [p for p in parse.profiles if is_flag(p)]
-    if not flags:
-        return
-    vocab = parse.vocab
-    i = 0
-    while i < len(parse.tokens):
-        word = parse.low(i)
-        if not (parse.free(i) and parse.tokens[i].kind == Kind.WORD):
-            i += 1
-            continue
-        opposite, root = False, word
-        if not any(_flag_hit(word, p, vocab) for p in flags):
-            if word in vocab.opposites:  # "stayed" -> churn, "retained" -> churn
-                root = vocab.opposites[word]
-                hit = any(_flag_hit(root, p, vocab) for p in flags)
-            else:  # "inactive", "unsubscribed", "non-smoker"
-                root = word[2:] if word[:2] in ("in", "un") else (
-                    word[3:] if word[:3] == "non" else "")
-                hit = bool(root) and any(root in p.stems for p in flags)
-            if not hit:
-                i += 1
-                continue
-            opposite = True
-        window = [i]
-        k = i + 1
-        while k < len(parse.tokens) and len(window) < 4 and parse.free(k) and (
-                not parse.is_boundary(k)) and (
-                parse.tokens[k].kind in (Kind.WORD, Kind.NUMBER)) and (
-                any(_flag_hit(parse.low(k), p, vocab) for p in flags)
-                or parse.low(k) in vocab.ordinal_words or parse.is_filler(k)):
-            window.append(k)
-            k += 1
-        while window and window[-1] != i and not any(
-                _flag_hit(_as_digit(parse, window[-1]), p, vocab) for p in flags):
-            window.pop()
-        words = [(w, _as_digit(parse, w)) for w in window]
-        if opposite:
-            words[0] = (i, root)
-        match = match_columns(words, flags, vocab)
-        if match is None:
-            i += 1
-            continue
-        negated = parse.negated_before(window[0]) != opposite
-        if match.column is None:
-            _several_flags(parse, window, match.best, negated)
-            i = window[-1] + 1
-            continue
-        column = match.column
-        true, false = flag_values(column)
-        value = false if negated else true
-        parse.add(window[0], window[-1] + 1, compare(column, "==", value),  # type: ignore[arg-type]
-                  f"{column.name} == {value}")
-        i = window[-1] + 1
-
-
-def _several_flags(parse: Parse, window: list[int], best: list[ColumnProfile],
-                   negated: bool) -> None:
-    """'accepted any campaign' -> Or over the tied flags; 'all campaigns' -> And; else ask."""
-    near = {parse.low(k) for k in range(window[0] - 2, window[-1] + 1)}
-    start, end = window[0], window[-1] + 1
-    conditions: list[Condition] = []
-    for p in best:
-        true, false = flag_values(p)
-        conditions.append(compare(p, "==", false if negated else true))  # type: ignore[arg-type]
-    names = ", ".join(p.name for p in best)
-    if near & {"any", "either", "one", "a", "an"} and not negated:
-        parse.add(start, end, Or(any=conditions), f"any of {names}")
-        _claim_words(parse, window[0] - 2, window[0], {"any", "either", "at", "least", "one"})
-    elif near & {"all", "every", "each", "both"} or (negated and near & {"any"}):
-        parse.add(start, end, And(all=conditions), f"all of {names}")
-        _claim_words(parse, window[0] - 2, window[0], {"all", "every", "each", "both", "any"})
-    else:
-        parse.claim(start, end)
-        parse.problems.append(Problem(
-            f"'{' '.join(parse.low(w) for w in window)}' fits several columns: which one?",
-            [p.name for p in best]))
-
-
-def _claim_words(parse: Parse, start: int, end: int, words: set[str]) -> None:
-    for k in range(max(start, 0), end):
-        if parse.free(k) and parse.low(k) in words:
-            parse.claim(k, k + 1)
-
-
-def _as_digit(parse: Parse, i: int) -> str:
-    """'third campaign' -> '3' so it meets AcceptedCmp3."""
-    word = parse.low(i)
-    if word in parse.vocab.ordinal_words:
-        return str(parse.vocab.ordinal_words[word])
-    tok = parse.tokens[i]
-    if tok.kind == Kind.NUMBER and tok.value is not None and tok.value.is_integer():
-        return str(int(tok.value))
-    return word
-
-
 def read_no_values(parse: Parse) -> None:
     """'no internet service' -> InternetService == No; 'with internet service' -> != No."""
     for p in parse.profiles:
@@ -360,76 +229,3 @@ def read_no_values(parse: Parse) -> None:
             empty = parse.low(i) in ("no", "without") or parse.negated_before(i)
             condition: Condition = (In if empty else NotIn)(column=p.name, values=[no])
             parse.add(i, k, condition, f"{p.name} {'==' if empty else '!='} {no}")
-
-
-_COUNT_WORDS = frozenset({"num", "number", "count", "cnt", "qty", "quantity", "kid", "teen",
-                          "child", "dependent", "product", "purchase", "order", "visit",
-                          "children", "item", "unit", "line", "member", "pet", "car"})
-_COUNT_SKIP = frozenset({"a", "an", "any", "some", "the", "their", "young", "little", "small",
-                         "older", "teenage", "grown"})
-_HAVE = frozenset({"with", "have", "has", "having", "got", "own", "owns"})
-_EMPTY = frozenset({"without", "no", "zero", "none"})
-
-
-def is_count(p: ColumnProfile) -> bool:
-    """A whole-number column counting things (kids, purchases), where 'with X' means X > 0."""
-    if not p.numeric or is_flag(p) or p.info.dtype != DType.INTEGER:
-        return False
-    if p.info.minimum is not None and p.info.minimum < 0:
-        return False
-    return bool(p.stems & _COUNT_WORDS) or (p.info.maximum is not None and p.info.maximum <= 10)
-
-
-def read_counts(parse: Parse) -> None:
-    """'with kids' -> Kidhome > 0, 'without kids' / 'no kids' -> Kidhome == 0,
-    'bought wine' -> MntWines > 0."""
-    counts = [p for p in parse.profiles if is_count(p)]
-    # "bought wine": product lines, not the behaviour columns (recency, tenure, ...).
-    amounts = [p for p in parse.profiles if p.numeric and not is_flag(p) and p.role in (
-        Role.MEASURE, Role.CATEGORY) and not p.name_concepts & {"recency", "tenure", "age"}]
-    carried, carried_end = "", -1  # "bought wine and meat": the verb carries over "and"
-    i = 0
-    while i < len(parse.tokens):
-        if not (parse.free(i) and parse.tokens[i].is_word) or parse.is_filler(i) or parse.low(
-                i) in parse.vocab.negations:
-            i += 1
-            continue
-        j = i - 1
-        while parse.free(j) and parse.low(j) in _COUNT_SKIP:
-            j -= 1
-        opener = parse.low(j) if parse.free(j) else ""
-        start = j
-        if not opener and parse.low(j) in parse.vocab.activity_words:
-            opener, start = parse.low(j), i  # "bought wine in the last 30 days": verb shared
-        if opener in ("and", "or") and j == carried_end:
-            opener, start = carried, i
-        verb = opener in parse.vocab.activity_words
-        if opener not in _HAVE | _EMPTY and not verb:
-            i += 1
-            continue
-        pool = amounts if verb else counts
-        window = [i]
-        k = i + 1
-        while parse.free(k) and len(window) < 4 and parse.tokens[k].is_word and (
-                any(word_match(parse.low(k), p, parse.vocab) for p in pool)
-                or parse.low(k) in ("at", "in")):
-            window.append(k)
-            k += 1
-        match = match_columns([(w, parse.low(w)) for w in window], pool, parse.vocab)
-        if match is None or match.column is None or any(
-                w not in match.matched_words and not parse.is_filler(w) for w in window):
-            i += 1
-            continue
-        if verb and (not (match.column.name_concepts - {"money", "orders"}) or word_match(
-                opener, match.column, parse.vocab)):
-            i += 1  # "bought" + a product line, not "bought" + spend or "spending score"
-            continue
-        column = match.column
-        empty = opener in _EMPTY or parse.negated_before(j, claim=True)
-        if opener == "no" and parse.low(j - 1) in _HAVE and parse.free(j - 1):
-            j -= 1
-        op, value = ("==", 0) if empty else (">", 0)
-        last = max(match.matched_words)
-        parse.add(start, last + 1, compare(column, op, value), f"{column.name} {op} {value}")
-        carried, carried_end = opener, last + 1
-        i = last + 1

@@ -1,0 +1,144 @@
+"""0/1, yes/no and true/false flags in requests: "churned", "senior citizens",
+"complained", "did not respond", "inactive" (-> active false), "stayed" (-> churn
+false), "accepted any campaign" (any of several flags)."""
+
+from __future__ import annotations
+
+from assistant.interpreter.columns import ColumnProfile, match_columns, root, word_match
+from assistant.interpreter.state import Parse, Problem, compare
+from assistant.interpreter.text import Kind, stem
+from assistant.interpreter.vocabulary import Vocabulary
+from tools.engine.definitions import And, Condition, Or
+from tools.engine.schema import DType, Role
+
+_YES = frozenset({"yes", "y", "true", "t", "1", "1.0"})
+_NO = frozenset({"no", "n", "false", "f", "0", "0.0"})
+
+
+def is_flag(p: ColumnProfile) -> bool:
+    if p.role == Role.FLAG or p.info.dtype == DType.BOOL:
+        return True
+    values = {v.strip().lower() for v in p.info.values}
+    return len(values) == 2 and values <= (_YES | _NO) and bool(values & _YES)
+
+
+def flag_values(p: ColumnProfile) -> tuple[object, object]:
+    """(true, false) as the column stores them."""
+    if p.info.dtype == DType.BOOL:
+        return True, False
+    if p.numeric:
+        return 1, 0
+    yes = next((v for v in p.info.values if v.strip().lower() in _YES), "Yes")
+    no = next((v for v in p.info.values if v.strip().lower() in _NO), "No")
+    return yes, no
+
+
+# Concepts too general to name a flag on their own ("pay" is not "PaperlessBilling").
+_GENERIC = frozenset({"money", "orders", "recency", "tenure"})
+
+
+def _flag_hit(word: str, p: ColumnProfile, vocab: Vocabulary) -> float:
+    score = word_match(word, p, vocab)
+    if score and stem(word) not in p.stems and word not in p.stems and not (
+            (vocab.concepts_of(word) - _GENERIC) & p.name_concepts) and root(word) not in {
+            root(x) for x in p.stems}:
+        return 0.0
+    return score
+
+
+def read_flags(parse: Parse) -> None:
+    """'churned', 'senior citizens', 'complained', 'did not respond' -> flag == 1 / 0;
+    'inactive' -> active == 0; 'accepted any campaign' -> any of the campaign flags."""
+    flags = [p for p in parse.profiles if is_flag(p)]
+    if not flags:
+        return
+    vocab = parse.vocab
+    i = 0
+    while i < len(parse.tokens):
+        word = parse.low(i)
+        if not (parse.free(i) and parse.tokens[i].kind == Kind.WORD):
+            i += 1
+            continue
+        opposite, root = False, word
+        if not any(_flag_hit(word, p, vocab) for p in flags):
+            if word in vocab.opposites:  # "stayed" -> churn, "retained" -> churn
+                root = vocab.opposites[word]
+                hit = any(_flag_hit(root, p, vocab) for p in flags)
+            else:  # "inactive", "unsubscribed", "non-smoker"
+                root = word[2:] if word[:2] in ("in", "un") else (
+                    word[3:] if word[:3] == "non" else "")
+                hit = bool(root) and any(root in p.stems for p in flags)
+            if not hit:
+                i += 1
+                continue
+            opposite = True
+        window = [i]
+        k = i + 1
+        while k < len(parse.tokens) and len(window) < 4 and parse.free(k) and (
+                not parse.is_boundary(k)) and (
+                parse.tokens[k].kind in (Kind.WORD, Kind.NUMBER)) and (
+                any(_flag_hit(parse.low(k), p, vocab) for p in flags)
+                or parse.low(k) in vocab.ordinal_words or parse.is_filler(k)):
+            window.append(k)
+            k += 1
+        while window and window[-1] != i and not any(
+                _flag_hit(_as_digit(parse, window[-1]), p, vocab) for p in flags):
+            window.pop()
+        words = [(w, _as_digit(parse, w)) for w in window]
+        if opposite:
+            words[0] = (i, root)
+        match = match_columns(words, flags, vocab)
+        if match is None:
+            i += 1
+            continue
+        negated = parse.negated_before(window[0]) != opposite
+        if match.column is None:
+            _several_flags(parse, window, match.best, negated)
+            i = window[-1] + 1
+            continue
+        column = match.column
+        true, false = flag_values(column)
+        value = false if negated else true
+        parse.add(window[0], window[-1] + 1, compare(column, "==", value),  # type: ignore[arg-type]
+                  f"{column.name} == {value}")
+        i = window[-1] + 1
+
+
+def _several_flags(parse: Parse, window: list[int], best: list[ColumnProfile],
+                   negated: bool) -> None:
+    """'accepted any campaign' -> Or over the tied flags; 'all campaigns' -> And; else ask."""
+    near = {parse.low(k) for k in range(window[0] - 2, window[-1] + 1)}
+    start, end = window[0], window[-1] + 1
+    conditions: list[Condition] = []
+    for p in best:
+        true, false = flag_values(p)
+        conditions.append(compare(p, "==", false if negated else true))  # type: ignore[arg-type]
+    names = ", ".join(p.name for p in best)
+    if near & {"any", "either", "one", "a", "an"} and not negated:
+        parse.add(start, end, Or(any=conditions), f"any of {names}")
+        _claim_words(parse, window[0] - 2, window[0], {"any", "either", "at", "least", "one"})
+    elif near & {"all", "every", "each", "both"} or (negated and near & {"any"}):
+        parse.add(start, end, And(all=conditions), f"all of {names}")
+        _claim_words(parse, window[0] - 2, window[0], {"all", "every", "each", "both", "any"})
+    else:
+        parse.claim(start, end)
+        parse.problems.append(Problem(
+            f"'{' '.join(parse.low(w) for w in window)}' fits several columns: which one?",
+            [p.name for p in best]))
+
+
+def _claim_words(parse: Parse, start: int, end: int, words: set[str]) -> None:
+    for k in range(max(start, 0), end):
+        if parse.free(k) and parse.low(k) in words:
+            parse.claim(k, k + 1)
+
+
+def _as_digit(parse: Parse, i: int) -> str:
+    """'third campaign' -> '3' so it meets AcceptedCmp3."""
+    word = parse.low(i)
+    if word in parse.vocab.ordinal_words:
+        return str(parse.vocab.ordinal_words[word])
+    tok = parse.tokens[i]
+    if tok.kind == Kind.NUMBER and tok.value is not None and tok.value.is_integer():
+        return str(int(tok.value))
+    return word
