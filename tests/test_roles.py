@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -194,3 +196,26 @@ def test_repeated_text_in_a_small_table_is_a_category() -> None:
     schema = schema_of({"city": cities, "note": notes})
     assert roles(schema)["city"] is Role.CATEGORY
     assert roles(schema)["note"] is Role.TEXT
+
+
+def test_an_order_log_keyed_by_email_is_a_transaction_log(tmp_path: Path) -> None:
+    from tools.engine.loading import load_customer_data
+
+    path = tmp_path / "orders.csv"
+    rows = ["order_id,customer_email,order_date,total"]
+    rows += [f"SO{i},buyer{i % 7}@shop.example,2024-0{1 + i % 9}-1{i % 10},${10 + i}.50"
+             for i in range(40)]
+    path.write_text("\n".join(rows) + "\n")
+    data = load_customer_data(path)
+    assert data.kind.value == "transactions" and data.n_customers == 7
+    assert data.customers["frequency"].sum() == 40
+
+
+def test_a_bare_tenure_column_is_not_taken_for_days(tmp_path: Path) -> None:
+    from tools.engine.loading import load_customer_data
+
+    path = tmp_path / "telco.csv"
+    path.write_text("customerID,tenure,MonthlyCharges\n" + "".join(
+        f"C{i},{i % 72},{20 + i}.5\n" for i in range(30)))
+    data = load_customer_data(path)
+    assert data.schema.column("tenure").role.value == "measure"

@@ -198,6 +198,13 @@ def _find_customer_id(df: pd.DataFrame, dtypes: dict[str, DType],
     for name in candidates:
         if name.strip().lower() in _BARE_IDS:
             return name
+    # No id column: an order log often names its customers by email ("customer_email").
+    # Only repeated values make it a customer key; a customer table keeps it as personal data.
+    for name in candidates:
+        words = set(name_words(name))
+        if (words & {"email", "mail", "e"} and words & (_CUSTOMER_WORDS | {"email"})
+                and df[name].dropna().duplicated().any()):
+            return name
     return None
 
 
@@ -285,7 +292,9 @@ def _customer_role(words: list[str], word_set: set[str], dtype: DType,
         (Role.RECENCY, "recency" in word_set or {"days", "since", "last"} <= word_set
          or {"last", "order", "days"} <= word_set or {"last", "purchase", "days"} <= word_set,
          "a number named like days since the last purchase"),
-        (Role.TENURE, "tenure" in word_set or {"days", "since", "first"} <= word_set,
+        # A bare "tenure" is often in months (telecoms): only days make it our tenure.
+        (Role.TENURE, ("tenure" in word_set and "days" in word_set)
+         or {"days", "since", "first"} <= word_set,
          "a number named like days since the first purchase"),
         (Role.FREQUENCY, "frequency" in word_set or (
             len(core) == 1 and bool(core & _ORDER_COUNT_WORDS))
