@@ -158,3 +158,17 @@ def test_damaged_index_is_a_clear_error_and_force_rebuild_recovers(tmp_path: Pat
     store = KnowledgeStore(tmp_path / "ws", root=source)
     assert store.build(force=True).rebuilt
     assert store.search("什么是RFM分析？", k=1)[0].file == "zh/rfm-analysis.md"
+
+
+def test_too_few_passages_in_the_query_language_are_topped_up(tmp_path: Path) -> None:
+    source = tmp_path / "kb"
+    shutil.copytree(ROOT / "knowledge" / "ru", source / "ru",
+                    ignore=shutil.ignore_patterns("__*"))
+    (source / "en").mkdir()
+    (source / "en" / "one.md").write_text(
+        "---\nid: en-one\ntitle: One\nlang: en\ntopic: concept\ntags: [x]\n---\n\n"
+        "## RFM in one line\n\nRFM scores recency, frequency and monetary value.\n",
+        encoding="utf-8")
+    hits = KnowledgeStore(tmp_path / "ws", root=source).search("What is RFM?", k=3)
+    assert [h.lang for h in hits] == ["en", "ru", "ru"]
+    assert hits[0].file == "en/one.md"

@@ -205,12 +205,14 @@ class KnowledgeStore:
         topic_filter = [{"topic": topic}] if topic else []
         in_language = [{"lang": language}] if language in self._language_counts() else []
         wanted = k if per_document is None else k * _CANDIDATES_PER_HIT
-        hits = self._query(collection, query, wanted, _where(in_language + topic_filter))
-        if in_language and len(hits) < wanted:
+        hits = _cap_per_document(
+            self._query(collection, query, wanted, _where(in_language + topic_filter)),
+            k, per_document)
+        if in_language and len(hits) < k:  # too few in the query's language: add others
             seen = {h.id for h in hits}
-            hits += [h for h in self._query(collection, query, wanted, _where(topic_filter))
-                     if h.id not in seen]
-        return _cap_per_document(hits, k, per_document)
+            hits += [h for h in self._query(collection, query, k, _where(topic_filter))
+                     if h.id not in seen][:k - len(hits)]
+        return hits
 
     def stats(self) -> StoreStats:
         names = self._stored_names() if self.path.exists() else []
