@@ -792,3 +792,15 @@ def test_long_compound_requests() -> None:
         isin("Marital_Status", "Married", "Together"), isin("Education", "PhD", "Master"),
         between("Income", 50000, 100000), cmp("Kidhome", "==", 0), cmp("Recency", "<=", 30),
         cmp("MntWines", ">", 0))
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("customers who made no web purchases", cmp("NumWebPurchases", "==", 0)),
+    ("customers who never purchased online", cmp("NumWebPurchases", "==", 0)),
+    ("customers who bought online", cmp("NumWebPurchases", ">", 0)),
+    ("customers with one or more teens", cmp("Teenhome", ">=", 1)),
+    ("customers who are not married", notin("Marital_Status", "Married")),
+    ("customers with income of 50k+", cmp("Income", ">=", 50000)),
+])
+def test_channels_and_counts_on_a_customer_table(text: str, expected: dict[str, Any]) -> None:
+    assert condition(text, "campaign") == expected

@@ -110,9 +110,10 @@ def _time_unit(info: ColumnInfo, words: Sequence[str]) -> str | None:
         if unit in _DAYS_OF_UNIT and info.dtype in (DType.NUMBER, DType.INTEGER) and (
                 w != "month" or info.role in (Role.RECENCY, Role.TENURE)):
             return unit
-    if info.role == Role.RECENCY:
+    numeric = info.dtype in (DType.NUMBER, DType.INTEGER)
+    if info.role == Role.RECENCY or (numeric and "recency" in words):
         return "day"
-    if info.role == Role.TENURE:
+    if info.role == Role.TENURE or (numeric and "tenure" in words):
         # A bare "tenure" column that stops near 72 counts months (telecom convention).
         if info.maximum is not None and info.maximum <= 12:
             return "year"  # bank tables count whole years (0-10)

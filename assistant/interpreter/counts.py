@@ -61,13 +61,15 @@ def read_counts(parse: Parse) -> None:
                 or parse.low(k) in ("at", "in")):
             window.append(k)
             k += 1
-        match = match_columns([(w, parse.low(w)) for w in window], pool, parse.vocab)
+        # The verb helps choose ("bought online": purchases on the web, not web visits).
+        context = [(j, opener)] if verb and j != i else []
+        match = match_columns(context + [(w, parse.low(w)) for w in window], pool, parse.vocab)
         if match is None or match.column is None or any(
                 w not in match.matched_words and not parse.is_filler(w) for w in window):
             i += 1
             continue
         if verb and (not (match.column.name_concepts - {"money", "orders"}) or word_match(
-                opener, match.column, parse.vocab)):
+                opener, match.column, parse.vocab) >= 1.0):
             i += 1  # "bought" + a product line, not "bought" + spend or "spending score"
             continue
         column = match.column
