@@ -804,3 +804,16 @@ def test_long_compound_requests() -> None:
 ])
 def test_channels_and_counts_on_a_customer_table(text: str, expected: dict[str, Any]) -> None:
     assert condition(text, "campaign") == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("customers who did not spend more than 1000",
+     {"type": "not", "condition": cmp("monetary", ">", 1000)}),
+    ("non-champions from Germany",
+     both({"type": "not", "condition": rfm("Champions")}, isin("Country", "Germany"))),
+    ("customers not in the top 10% by spend",
+     {"type": "not", "condition": rank("monetary", percent=10)}),
+    ("customers who aren't from Germany or France", notin("Country", "Germany", "France")),
+])
+def test_negated_conditions(text: str, expected: dict[str, Any]) -> None:
+    assert condition(text) == expected

@@ -152,7 +152,7 @@ def _check_rfm(parse: Parse, schema: Schema) -> None:
             [c.name for c in schema.columns][:8]))
 
 
-_EXCLUDERS = frozenset({"except", "excluding", "exclude", "but", "not", "minus", "without",
+_EXCLUDERS = frozenset({"except", "excluding", "exclude", "but", "not", "non", "minus", "without",
                         "besides", "other"})
 
 
