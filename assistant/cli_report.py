@@ -1,0 +1,136 @@
+"""`segment chart`, `segment report` and `segment export-audience`: pictures, reports and files
+a marketing team can use.
+
+Registered on the main app with `register(app)`. pandas and the engine are imported inside
+the commands, so `segment --help` stays fast.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from assistant.cli_common import (
+    DEFAULT_WORKSPACE,
+    AsOfOpt,
+    DataArgs,
+    DataOpt,
+    JsonOpt,
+    MapOpt,
+    TableOpt,
+    WorkspaceOpt,
+    fail,
+    guarded,
+    load_data,
+    named_segment,
+    print_json,
+)
+
+if TYPE_CHECKING:
+    from assistant.cli_common import NamedSegment
+    from tools.engine.dataset import CustomerData
+    from tools.exporting import ExportRecord
+
+
+class Layout(StrEnum):
+    MEMBERS = "members"
+    MAILCHIMP = "mailchimp"
+    KLAVIYO = "klaviyo"
+    HUBSPOT = "hubspot"
+    HASHED = "hashed"
+
+
+class ChartKind(StrEnum):
+    SIZES = "sizes"
+    RFM_GRID = "rfm-grid"
+    CLUSTERS = "clusters"
+    DISTRIBUTION = "distribution"
+
+
+SegmentsArg = Annotated[list[str] | None, typer.Argument(
+    help="Saved segments, RFM segments (e.g. Champions), lifecycle stages, YAML files or 'all'.",
+    show_default=False)]
+
+
+def export_record(chosen: NamedSegment, data: CustomerData, layout: str = "members"
+                  ) -> ExportRecord:
+    """What the YAML beside an export says about a segment named on the command line."""
+    from tools.engine.definitions import SegmentDefinition
+    from tools.engine.describe import describe
+    from tools.exporting import ExportRecord
+
+    if chosen.condition is None:
+        return ExportRecord(segment=chosen.label, description="all customers", layout=layout)
+    return ExportRecord(
+        segment=chosen.label, layout=layout,
+        definition=SegmentDefinition(name=chosen.label, condition=chosen.condition),
+        description=describe(chosen.condition, data))
+
+
+@guarded
+def export_audience(
+    segment: Annotated[str, typer.Argument(
+        help="A saved segment, an RFM segment, a lifecycle stage, a YAML file or 'all'.",
+        show_default=False)],
+    data_file: DataOpt,
+    out: Annotated[Path, typer.Option(
+        "--out", "-o", help="Where to write: a .csv, .parquet or .xlsx file.",
+        show_default=False)],
+    layout: Annotated[Layout, typer.Option(
+        "--layout", help="members: ids and attributes; mailchimp, klaviyo, hubspot: that "
+        "tool's import columns; hashed: SHA-256 of trimmed, lower-cased emails for ad "
+        "platforms.")] = Layout.MEMBERS,
+    columns: Annotated[str | None, typer.Option(
+        "--columns", help="For --layout members: comma-separated attributes to include "
+        "(default: all).")] = None,
+    as_json: JsonOpt = False,
+    maps: MapOpt = None,
+    as_of: AsOfOpt = None,
+    table: TableOpt = None,
+    workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
+) -> None:
+    """Write a segment for a channel, with a YAML record of what was exported beside it."""
+    from tools.exporting import FORMATS, sidecar_path
+
+    if out.resolve() == data_file.resolve():
+        fail(f"--out {out} is the data file itself: choose another file")
+    if out.suffix.lower() not in FORMATS:
+        fail(f"cannot export to {out.name}: use a .csv, .parquet or .xlsx file", list(FORMATS))
+    if columns is not None and layout is not Layout.MEMBERS:
+        fail("--columns is for --layout members: an email tool's layout has fixed columns")
+    data = load_data(DataArgs(data_file, maps, as_of, table, workspace))
+    from tools.audiences import hashed_audience, layout_frame
+    from tools.exporting import member_frame, write_export
+
+    chosen = named_segment(segment, data, workspace)
+    if layout is Layout.MEMBERS:
+        chosen_columns = [c for c in columns.split(",") if c.strip()] if columns else None
+        frame = member_frame(data, chosen.mask, chosen_columns)
+    elif layout is Layout.HASHED:
+        frame = hashed_audience(data, chosen.mask)
+    else:
+        frame = layout_frame(data, chosen.mask, layout.value)
+    written = write_export(frame, data, chosen.mask, out,
+                           record=export_record(chosen, data, layout.value))
+    size = int(chosen.mask.sum())
+    if as_json:
+        print_json({"segment": chosen.label, "layout": layout.value, "members": size,
+                    "rows": len(frame), "path": str(written),
+                    "record": str(sidecar_path(written))})
+        return
+    from assistant.cli_render import console
+
+    skipped = size - len(frame)
+    note = (f" ({skipped:,} without a usable email or with a repeated one left out)"
+            if skipped and layout is not Layout.MEMBERS else "")
+    console().print(f"Wrote {len(frame):,} rows for '{chosen.label}' ({layout.value} layout) "
+                    f"to {written}{note}; what was exported is in {sidecar_path(written)}",
+                    markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Add `chart`, `report` and `export-audience` to the `segment` app."""
+    app.command("export-audience")(export_audience)
