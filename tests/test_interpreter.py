@@ -817,3 +817,10 @@ def test_channels_and_counts_on_a_customer_table(text: str, expected: dict[str, 
 ])
 def test_negated_conditions(text: str, expected: dict[str, Any]) -> None:
     assert condition(text) == expected
+
+
+def test_money_words_do_not_land_on_scores() -> None:
+    result = run("customers who spent over 1000", "mall")
+    assert result.calls == [] and result.clarification
+    assert condition("customers with a spending score above 80", "mall") == cmp(
+        "Spending Score (1-100)", ">", 80)

@@ -139,6 +139,10 @@ def word_match(word: str, profile: ColumnProfile, vocab: Vocabulary) -> float:
     return _one_word_match(word, profile, vocab)
 
 
+_NOT_AMOUNTS = frozenset({"score", "rating", "rank", "index", "ratio", "rate", "percent", "pct",
+                          "level", "grade", "tier", "propensity", "probability"})
+
+
 def root(word: str) -> str:
     """A rougher stem for verbs and nouns alike: graduated, graduates, graduate -> graduat."""
     for suffix in ("ing", "ed", "es", "s", "e"):
@@ -158,7 +162,10 @@ def _one_word_match(word: str, profile: ColumnProfile, vocab: Vocabulary) -> flo
         return 0.0
     if concepts & profile.role_concepts:
         return ROLE
-    if concepts & profile.name_concepts:
+    shared = concepts & profile.name_concepts
+    if shared == {"money"} and profile.stems & _NOT_AMOUNTS:
+        return 0.0  # "spent" is not a "Spending Score": scores and rates are not money
+    if shared:
         return CONCEPT
     return 0.0
 
