@@ -351,6 +351,7 @@ def test_prompt_injection_is_only_text() -> None:
     ("why are champions important?", "explain_segment", {"name": "Champions"}),
     ("how do I win back hibernating customers?", "suggest_campaign", {"name": "Hibernating"}),
     ("why is RFM useful?", "answer_question", {"question": "why is RFM useful?"}),
+    ("how many are there?", "profile_segment", {"name": None}),
     ("exclude group 3", "select_cluster", {"cluster": 3, "mode": "exclude"}),
 ])
 def test_commands(text: str, name: str, args: dict[str, Any]) -> None:
