@@ -15,6 +15,8 @@ from importlib.abc import Traversable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from tools.engine.errors import EngineError
 from tools.knowledge.corpus import Corpus, Passage, load_corpus
 from tools.knowledge.embedding import LexicalEmbedder, LexicalSettings, detect_language
@@ -28,7 +30,6 @@ if TYPE_CHECKING:
 COLLECTION_PREFIX = "kb-"
 # Bump when the way passages are turned into vectors changes.
 EMBEDDING_VERSION = "lexical-1"
-_ADD_BATCH = 64
 # Candidates fetched per wanted hit, so a per-document cap can still fill k places.
 _CANDIDATES_PER_HIT = 4
 
@@ -175,11 +176,15 @@ class KnowledgeStore:
                 metadata={"content_hash": self.corpus.content_hash,
                           "embedding": EMBEDDING_VERSION})
             passages = list(self.corpus.passages)
-            for start in range(0, len(passages), _ADD_BATCH):
-                batch = passages[start:start + _ADD_BATCH]
-                collection.add(ids=[p.id for p in batch],
-                               documents=[passage_document(p) for p in batch],
-                               metadatas=[_metadata(p) for p in batch])
+            documents = [passage_document(p) for p in passages]
+            vectors = self.embedder.embed(documents).astype(np.float32)
+            # few large batches: each add() has a high fixed cost in chromadb
+            size = max(1, self._client.get_max_batch_size())
+            for start in range(0, len(passages), size):
+                end = start + size
+                collection.add(ids=[p.id for p in passages[start:end]],
+                               embeddings=vectors[start:end], documents=documents[start:end],
+                               metadatas=[_metadata(p) for p in passages[start:end]])
         return BuildReport(
             collection=self.collection_name, content_hash=self.corpus.content_hash,
             files=self.corpus.files, passages=len(self.corpus.passages),
