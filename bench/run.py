@@ -1,0 +1,130 @@
+"""Speed and memory of the product against two hand-written baselines (not a test).
+
+    .venv/bin/python -m bench.run                      # 1M and 10M order lines
+    .venv/bin/python -m bench.run --sizes 1M           # a quick run
+    .venv/bin/python -m bench.run --sizes 1M,10M,20M --markdown docs/BENCHMARKS.md
+
+Order lines are generated once per size with a fixed seed (bench/orders.py)
+and kept as Parquet in --cache-dir. Every measurement runs in its own process
+(bench/measure.py) so each peak memory figure belongs to it alone; the
+baselines run in the same invocation, one after the other, on the same file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.orders import order_lines_file, parse_size, size_label  # noqa: E402
+
+PIPELINE = "pipeline: features+RFM+names+profile"
+DEMO_REQUEST = "customers from Germany who spent over 500"
+
+
+def measure(kind: str, path: Path) -> list[dict[str, Any]]:
+    out = subprocess.run([sys.executable, "-m", "bench.measure", kind, str(path)], cwd=ROOT,
+                         capture_output=True, text=True, check=True)
+    rows: list[dict[str, Any]] = json.loads(out.stdout.strip().splitlines()[-1])["steps"]
+    return rows
+
+
+def timed_command(args: list[str], env: dict[str, str] | None = None) -> float:
+    start = time.perf_counter()
+    subprocess.run(args, cwd=ROOT, capture_output=True, check=True, env=env)
+    return time.perf_counter() - start
+
+
+def cli_figures(repeat: int = 3) -> list[tuple[str, float]]:
+    segment = str(Path(sys.executable).parent / "segment")
+    demo = str(ROOT / "tools" / "datasets" / "online_retail.csv.gz")
+    figures = [("segment --help", min(timed_command([segment, "--help"])
+                                      for _ in range(repeat)))]
+    with tempfile.TemporaryDirectory() as workspace:
+        ask = [segment, "ask", DEMO_REQUEST, "--data", demo, "--workspace", workspace]
+        figures.append(("segment ask on the demo, cold (no cache)", timed_command(ask)))
+        figures.append(("segment ask on the demo, cache warm",
+                        min(timed_command(ask) for _ in range(repeat))))
+    return figures
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        memory_kb = next(int(line.split()[1]) for line in
+                         Path("/proc/meminfo").read_text().splitlines()
+                         if line.startswith("MemTotal"))
+    except (OSError, StopIteration):
+        memory_kb = 0
+    import duckdb
+    import pandas
+
+    return (f"{cpu}, {os.cpu_count()} cores, {memory_kb / 2**20:.0f} GiB RAM, "
+            f"{platform.system()} {platform.release()}, Python {platform.python_version()}, "
+            f"pandas {pandas.__version__}, duckdb {duckdb.__version__}")
+
+
+def report(sizes: list[int], cache_dir: Path) -> list[str]:
+    out = [f"Machine: {machine()}", ""]
+    for lines in sizes:
+        started = time.perf_counter()
+        path = order_lines_file(lines, cache_dir)
+        made = time.perf_counter() - started
+        out.append(f"## {size_label(lines)} order lines ({path.name}, "
+                   f"{path.stat().st_size / 1e6:.0f} MB; ready in {made:.1f} s)")
+        engine = measure("engine", path)
+        pandas_row = measure("pandas", path)[0]
+        duckdb_row = measure("duckdb", path)[0]
+        out.append("")
+        out.append("| step | seconds | peak memory (MB) |")
+        out.append("|---|---:|---:|")
+        for row in engine:
+            out.append(f"| {row['step']} | {row['seconds']:.2f} | {row['peak_mb']:.0f} |")
+        ours = next(r for r in engine if r["step"] == PIPELINE)
+        out.append("")
+        out.append("| pipeline | seconds | peak memory (MB) | engine time / this |")
+        out.append("|---|---:|---:|---:|")
+        for name, row in (("segment engine", ours), ("pandas script", pandas_row),
+                          ("DuckDB SQL by hand", duckdb_row)):
+            out.append(f"| {name} | {row['seconds']:.2f} | {row['peak_mb']:.0f} | "
+                       f"{ours['seconds'] / row['seconds']:.2f} |")
+        out.append("")
+    out.append("## Command line")
+    out.append("")
+    out.append("| command | seconds (whole process) |")
+    out.append("|---|---:|")
+    out.extend(f"| {name} | {seconds:.2f} |" for name, seconds in cli_figures())
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1M,10M", help="order lines, e.g. 1M,10M,20M")
+    parser.add_argument("--cache-dir", type=Path, default=ROOT / ".bench")
+    parser.add_argument("--markdown", type=Path, help="also write the report to this file")
+    args = parser.parse_args(argv)
+    sizes = [parse_size(s) for s in args.sizes.split(",") if s.strip()]
+    lines = report(sizes, args.cache_dir)
+    text = "\n".join(lines) + "\n"
+    sys.stdout.write(text)
+    if args.markdown is not None:
+        args.markdown.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
