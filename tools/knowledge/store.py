@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from tools.engine.errors import EngineError
+from tools.engine.progress import ProgressCallback, report
 from tools.knowledge.corpus import Corpus, Passage, load_corpus
 from tools.knowledge.embedding import LexicalEmbedder, LexicalSettings, detect_language
 
@@ -160,8 +161,12 @@ class KnowledgeStore:
 
     # ----- public API -------------------------------------------------------------
 
-    def build(self, force: bool = False) -> BuildReport:
-        """Embed and store every passage unless an up-to-date collection is already there."""
+    def build(self, force: bool = False, progress: ProgressCallback | None = None
+              ) -> BuildReport:
+        """Embed and store every passage unless an up-to-date collection is already there.
+
+        `progress` hears once the passages are embedded and after each batch stored.
+        """
         started = time.perf_counter()
         if force:
             self._reset_if_unreadable()
@@ -178,6 +183,8 @@ class KnowledgeStore:
             passages = list(self.corpus.passages)
             documents = [passage_document(p) for p in passages]
             vectors = self.embedder.embed(documents).astype(np.float32)
+            total = len(passages) + 1  # the embedding counts as one unit of work
+            report(progress, "knowledge", 1, total, f"embedded {len(passages):,} passages")
             # few large batches: each add() has a high fixed cost in chromadb
             size = max(1, self._client.get_max_batch_size())
             for start in range(0, len(passages), size):
@@ -185,6 +192,11 @@ class KnowledgeStore:
                 collection.add(ids=[p.id for p in passages[start:end]],
                                embeddings=vectors[start:end], documents=documents[start:end],
                                metadatas=[_metadata(p) for p in passages[start:end]])
+                stored = min(end, len(passages))
+                report(progress, "knowledge", 1 + stored, total,
+                       f"stored {stored:,} of {len(passages):,} passages")
+        else:
+            report(progress, "knowledge", 1, 1, "the stored index is up to date")
         return BuildReport(
             collection=self.collection_name, content_hash=self.corpus.content_hash,
             files=self.corpus.files, passages=len(self.corpus.passages),
