@@ -825,3 +825,18 @@ def test_money_words_do_not_land_on_scores() -> None:
     assert result.calls == [] and result.clarification
     assert condition("customers with a spending score above 80", "mall") == cmp(
         "Spending Score (1-100)", ">", 80)
+
+
+def test_calendar_periods_count_back_from_the_as_of_date() -> None:
+    as_of = date(2011, 12, 10)  # the day after the last purchase
+    assert condition("customers who bought this year", as_of=as_of) == cmp(
+        "recency_days", "<=", 343)
+    assert condition("customers who haven't ordered this month", as_of=as_of) == cmp(
+        "recency_days", ">", 9)
+
+
+def test_a_year_is_never_read_as_a_count() -> None:
+    result = run("customers who bought in 2011")
+    assert result.calls == [] and "last_purchase" in result.options
+    assert condition("customers who first bought in 2011") == both(
+        cmp("first_purchase", ">=", "2011-01-01"), cmp("first_purchase", "<", "2012-01-01"))

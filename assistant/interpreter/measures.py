@@ -108,6 +108,16 @@ def resolve(parse: Parse, f: Found, as_of: date | None) -> None:
         concepts.add("age")
     if (f.iso or _is_year(f)) and _resolve_date(parse, f, words):
         return
+    if f.iso or (_is_year(f) and _dateish(parse, f) and not any(
+            "year" in p.stems for p in parse.profiles if p.numeric)):
+        # A calendar year or date no date column answers to: never a count or an amount.
+        dates = [p.name for p in parse.profiles if p.is_date]
+        parse.claim(f.start, f.end)
+        parse.problems.append(Problem(
+            f"Which date should '{_text(parse, f, words)}' apply to?" if dates else
+            "This data has no date column to compare with a year or date.",
+            dates or [p.name for p in parse.profiles][:8]))
+        return
     if not words and not f.implicit:
         previous = _previous_measure(parse, f)
         if previous is not None:  # "spent over 1000 but under 5000": the same measure
@@ -167,6 +177,15 @@ def _clashing_word(parse: Parse, words: list[int], matched: frozenset[int]) -> i
                 concepts_at(parse, i) & {"age", "tenure", "recency"}):
             return i
     return None
+
+
+_DATE_WORDS = frozenset({"in", "during", "since", "after", "before", "until", "till", "from",
+                         "prior", "on", "by", "throughout"})
+
+
+def _dateish(parse: Parse, f: Found) -> bool:
+    """'in 2011', 'after 2013': a year used as a date, not 'more than 2000'."""
+    return parse.low(f.start) in _DATE_WORDS or parse.low(f.start - 1) in _DATE_WORDS
 
 
 def _previous_measure(parse: Parse, f: Found) -> ColumnProfile | None:

@@ -41,7 +41,7 @@ class _Window:
 def read_time_windows(parse: Parse, as_of: date | None) -> None:
     i = 0
     while i < len(parse.tokens):
-        found = _window_at(parse, i)
+        found = _window_at(parse, i) or _calendar_window_at(parse, i, as_of)
         if found is None:
             i += 1
             continue
@@ -50,6 +50,40 @@ def read_time_windows(parse: Parse, as_of: date | None) -> None:
             kind, op, trigger_start = meaning
             _add(parse, found, kind, op, trigger_start, as_of)
         i = found.end
+
+
+def _calendar_window_at(parse: Parse, i: int, as_of: date | None) -> _Window | None:
+    """'this year', 'this month', 'year to date': from the start of the as-of period.
+
+    The as-of date is the day after the data's last purchase (SEMANTICS.md), so the
+    period is the one that day falls in; a window reaching its first day is as many
+    days long as that day is before the as-of date.
+    """
+    if as_of is None or not parse.free(i):
+        return None
+    words = (parse.low(i), parse.low(i + 1))
+    if words[0] == "this" and words[1] in ("year", "month", "week", "quarter"):
+        end = i + 2
+        unit = words[1]
+    elif words == ("year", "to") and parse.low(i + 2) == "date":
+        end, unit = i + 3, "year"
+    elif words[0] == "ytd":
+        end, unit = i + 1, "year"
+    else:
+        return None
+    last_day = as_of - timedelta(days=1)
+    if unit == "year":
+        first = date(last_day.year, 1, 1)
+    elif unit == "quarter":
+        first = date(last_day.year, 3 * ((last_day.month - 1) // 3) + 1, 1)
+    elif unit == "month":
+        first = date(last_day.year, last_day.month, 1)
+    else:
+        first = last_day - timedelta(days=last_day.weekday())
+    days = (as_of - first).days
+    start = i - 1 if parse.free(i - 1) and parse.low(i - 1) in ("in", "during", "so") else i
+    quantity = Quantity(value=float(days), end=end, days=1, unit="day")
+    return _Window(start=start, end=end, quantity=quantity, op=None, window=True, ago=False)
 
 
 def _window_at(parse: Parse, i: int) -> _Window | None:
