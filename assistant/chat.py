@@ -20,6 +20,7 @@ Commands:
   /segment           the current segment and its definition
   /save NAME         save the current segment in the library
   /export [FILE]     export the current segment's members (csv, parquet, xlsx)
+  /chart [KIND]      a chart: sizes, rfm, clusters, distribution [COLUMN]
   /undo              go back to the previous segment
   /reset             start over
   /model             which backend answers
@@ -38,7 +39,7 @@ class ChatLoop:
             "/help": self._help, "/data": self._data, "/segment": self._segment,
             "/save": self._save, "/export": self._export, "/undo": self._undo,
             "/reset": self._reset, "/model": self._model, "/debug": self._debug,
-            "/quit": self._quit, "/exit": self._quit,
+            "/quit": self._quit, "/exit": self._quit, "/chart": self._chart,
         }
 
     def handle(self, line: str) -> bool:
@@ -112,6 +113,12 @@ class ChatLoop:
 
     def _export(self, path: str) -> bool:
         self._tool("export_segment", {"path": path or None})
+        return True
+
+    def _chart(self, args: str) -> bool:
+        from assistant.chat_charts import chart_command
+
+        chart_command(self.bot, self.console, args)
         return True
 
     def _undo(self, _: str) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -31,6 +31,7 @@ from assistant.cli_common import (
 
 if TYPE_CHECKING:
     from assistant.cli_common import NamedSegment
+    from tools.charts import Chart
     from tools.engine.dataset import CustomerData
     from tools.exporting import ExportRecord
 
@@ -131,6 +132,74 @@ def export_audience(
                     markup=False)
 
 
+def make_chart(kind: ChartKind, data: CustomerData, segments: list[NamedSegment],
+               measure: str | None = None, clustering: dict[str, Any] | None = None) -> Chart:
+    """The chart spec of KIND for the named segments (the clustering summary for clusters)."""
+    from tools import charts
+
+    if kind is ChartKind.SIZES:
+        if not segments:
+            return charts.rfm_sizes(data)
+        return charts.segment_sizes(data, [(s.label, s.mask) for s in segments])
+    if kind is ChartKind.RFM_GRID:
+        return charts.rfm_heatmap(data)
+    if kind is ChartKind.CLUSTERS:
+        assert clustering is not None
+        return charts.cluster_profiles(clustering)
+    if len(segments) != 1:
+        fail("a distribution chart is for one segment: name it, e.g. "
+             "`segment chart distribution Champions --data FILE --measure monetary`")
+    return charts.distribution(data, segments[0].mask, measure, segments[0].label)
+
+
+@guarded
+def chart(
+    kind: Annotated[ChartKind, typer.Argument(
+        help="sizes: segment sizes (the RFM segments when none is named); rfm-grid: customers "
+        "by R and F score; clusters: cluster profiles; distribution: a measure in a segment "
+        "vs all customers.", show_default=False)],
+    data_file: DataOpt,
+    segments: SegmentsArg = None,
+    measure: Annotated[str | None, typer.Option(
+        "--measure", help="For distribution: the column to chart (default: spend).")] = None,
+    features: Annotated[str | None, typer.Option(
+        help="For clusters: comma-separated columns (default: chosen from the data).")] = None,
+    k: Annotated[int | None, typer.Option(
+        "--k", min=2, max=20, help="For clusters: how many (default: chosen from the data).")
+        ] = None,
+    as_json: JsonOpt = False,
+    maps: MapOpt = None,
+    as_of: AsOfOpt = None,
+    table: TableOpt = None,
+    workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
+) -> None:
+    """Draw a chart in the terminal: sizes, the RFM grid, cluster profiles or a distribution."""
+    if kind is ChartKind.DISTRIBUTION and len(segments or []) != 1:
+        fail("a distribution chart is for one segment: name it, e.g. "
+             "`segment chart distribution Champions --data FILE --measure monetary`")
+    from assistant.cli_render import console
+    from assistant.progress import status
+
+    out = console()
+    data = load_data(DataArgs(data_file, maps, as_of, table, workspace))
+    named = [named_segment(name, data, workspace) for name in segments or []]
+    clustering = None
+    if kind is ChartKind.CLUSTERS:
+        from assistant.cli_segments import clustering_summary
+
+        chosen = [f.strip() for f in features.split(",") if f.strip()] if features else None
+        with status(out, "Clustering customers"):
+            clustering = clustering_summary(data, chosen, k)
+    spec = make_chart(kind, data, named, measure, clustering)
+    if as_json:
+        print_json({"kind": kind.value, "chart": spec})
+        return
+    from assistant.charts import render_chart
+
+    render_chart(out, spec)
+
+
 def register(app: typer.Typer) -> None:
     """Add `chart`, `report` and `export-audience` to the `segment` app."""
     app.command("export-audience")(export_audience)
+    app.command("chart")(chart)

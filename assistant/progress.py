@@ -1,0 +1,85 @@
+"""Progress bars and summary lines for long work, drawn with rich on stderr.
+
+The engine reports `ProgressEvent`s through a callback (tools/engine/progress.py);
+`progress_bar` turns them into a live bar plus one line per finished step. Bars
+only appear on a terminal: piped output and test logs stay exactly as before.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+from rich.console import Console
+from rich.text import Text
+
+if TYPE_CHECKING:
+    from tools.engine.dataset import CustomerData
+    from tools.engine.progress import ProgressCallback, ProgressEvent
+
+
+def stderr_console() -> Console:
+    return Console(stderr=True, highlight=False)
+
+
+@contextmanager
+def progress_bar(description: str, console: Console | None = None,
+                 summaries: bool = True) -> Iterator[ProgressCallback | None]:
+    """A callback drawing a bar for `description`; None (draw nothing) off a terminal."""
+    out = console or stderr_console()
+    if not out.is_terminal:
+        yield None
+        return
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
+    bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(), TaskProgressColumn(),
+                   TimeElapsedColumn(), console=out, transient=True)
+    task = bar.add_task(description, total=None)
+    started = time.perf_counter()
+
+    def update(event: ProgressEvent) -> None:
+        bar.update(task, completed=event.done, total=event.total)
+        if summaries and event.summary:
+            bar.console.print(summary_line(event.summary, time.perf_counter() - started))
+
+    with bar:
+        yield update
+
+
+@contextmanager
+def status(console: Console, text: str) -> Iterator[None]:
+    """A spinner while work without steps runs (a clustering); nothing off a terminal."""
+    if not console.is_terminal:
+        yield
+        return
+    with console.status(f"{text}…", spinner="dots"):
+        yield
+
+
+def load_summary(data: CustomerData) -> list[str]:
+    """What loading did, one line per step, from the dataset's own record of it."""
+    source = data.source
+    lines = [f"read {source.rows_read:,} rows of {source.path}"]
+    for step in source.cleaning:
+        lines.append(f"{step.rule}: removed {step.rows_removed:,} rows")
+    if source.kind == "transactions":
+        lines.append(f"kept {source.rows_kept:,} rows -> {data.n_customers:,} customers"
+                     + (f" (as of {source.as_of})" if source.as_of else ""))
+    else:
+        lines.append(f"{data.n_customers:,} customers with {len(data.schema.columns)} columns")
+    return lines
+
+
+def summary_line(text: str, seconds: float | None = None) -> Text:
+    """"  ✓ text (1.2 s)": never read as markup, whatever a file name holds."""
+    line = Text.assemble(("  ✓ ", "green"), text)
+    if seconds is not None:
+        line.append(f" ({seconds:.1f} s)", style="dim")
+    return line
+
+
+def print_load_summary(console: Console, data: CustomerData) -> None:
+    for line in load_summary(data):
+        console.print(summary_line(line))
