@@ -840,3 +840,10 @@ def test_a_year_is_never_read_as_a_count() -> None:
     assert result.calls == [] and "last_purchase" in result.options
     assert condition("customers who first bought in 2011") == both(
         cmp("first_purchase", ">=", "2011-01-01"), cmp("first_purchase", "<", "2012-01-01"))
+
+
+def test_new_customers_with_a_join_date_follow_the_date() -> None:
+    assert condition("new customers acquired in the last 90 days") == cmp(
+        "tenure_days", "<=", 90)
+    assert condition("new customers from Germany") == both(rfm("New Customers"),
+                                                           isin("Country", "Germany"))

@@ -75,6 +75,9 @@ def read_segment_names(parse: Parse, rfm_names: tuple[str, ...],
                 continue
             if phrase in (("loyal",), ("promising",)) and _names_a_column(parse, i + 1):
                 continue
+            if name == "New Customers" and _says_when_they_joined(parse, i + len(phrase)):
+                parse.claim(i, i + 1)  # "new customers who joined this year": the date decides
+                continue
             end = i + len(phrase)
             if parse.free(end) and lows[end] in ("segment", "segments", "group", "customers"):
                 end += 1
@@ -131,6 +134,14 @@ def _claim_stage_words(parse: Parse) -> None:
     for i, tok in enumerate(parse.tokens):
         if tok.low in ("lifecycle", "stage", "stages") and parse.free(i):
             parse.claim(i, i + 1)
+
+
+_JOIN_WORDS = frozenset({"joined", "join", "signup", "registered", "acquired", "first",
+                         "onboarded", "enrolled", "with_us", "customer_since", "started"})
+
+
+def _says_when_they_joined(parse: Parse, start: int) -> bool:
+    return any(parse.low(k) in _JOIN_WORDS for k in range(start, len(parse.tokens)))
 
 
 def _names_a_column(parse: Parse, i: int) -> bool:
