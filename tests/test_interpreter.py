@@ -644,7 +644,8 @@ def test_a_place_in_a_column_too_large_to_list_is_passed_to_the_engine() -> None
     assert lower.calls == [] and "city" in lower.options
 
 
-@pytest.mark.parametrize("text", ["what about the ones in France?", "and what about France?"])
+@pytest.mark.parametrize("text", ["what about the ones in France?", "and what about France?",
+                                  "let's look at France instead", "switch to France"])
 def test_what_about_asks_the_same_of_another_group(text: str) -> None:
     assert condition(text, has_current_segment=True) == isin("Country", "France")
 

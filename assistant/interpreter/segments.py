@@ -70,6 +70,11 @@ def _mode(tokens: list[Token], vocab: Vocabulary) -> tuple[str, int, list[int]]:
             if tuple(t.low for t in tokens[start:start + len(phrase)]) == phrase:
                 return "exclude", start + len(phrase), []
     lows = [t.low for t in tokens]
+    for phrase in vocab.new_markers:
+        n = len(phrase)
+        for i in range(len(lows) - n + 1):
+            if tuple(lows[i:i + n]) == phrase:
+                return "new", k, list(range(i, i + n))  # "France instead", "switch to France"
     for j in (k, k + 1):
         if tuple(lows[j:j + 2]) in (("what", "about"), ("how", "about")) and (
                 j == k or lows[k] in ("and", "so", "then")):

@@ -37,6 +37,7 @@ class Vocabulary:
     refine_openers: frozenset[str]
     refine_markers: tuple[Phrase, ...]
     exclude_openers: tuple[Phrase, ...]
+    new_markers: tuple[Phrase, ...]
     comparators: tuple[tuple[Phrase, str], ...]  # longest first
     postfix_comparators: tuple[tuple[Phrase, str], ...]
     between_words: frozenset[str]
@@ -134,6 +135,7 @@ def build_vocabulary(raw: dict[str, Any]) -> Vocabulary:
         refine_markers=tuple(_phrase(p) for p in raw["refine_markers"]),
         exclude_openers=tuple(sorted((_phrase(p) for p in raw["exclude_openers"]),
                                      key=lambda p: -len(p))),
+        new_markers=tuple(_phrase(p) for p in raw["new_markers"]),
         comparators=_longest_first(comparators),
         postfix_comparators=_longest_first(postfix),
         between_words=words("between_words"),
