@@ -848,3 +848,10 @@ def test_new_customers_with_a_join_date_follow_the_date() -> None:
         "tenure_days", "<=", 90)
     assert condition("new customers from Germany") == both(rfm("New Customers"),
                                                            isin("Country", "Germany"))
+
+
+def test_questions_about_customers_define_questions_about_words_answer() -> None:
+    assert condition("what are the champions from Germany?") == both(
+        rfm("Champions"), isin("Country", "Germany"))
+    for text in ("what are champions?", "what is RFM?", "explain recency"):
+        assert [c.name for c in run(text).calls] == ["answer_question"], text

@@ -115,6 +115,12 @@ def _one(r: Request) -> Interpretation:
         if result is not None:
             return result
     if is_knowledge_question(cleaned, r):
+        # "what are the champions from Germany?" asks for customers, "what are champions?"
+        # asks what the word means.
+        defined = define(r)
+        condition = defined.calls[0].args.get("condition", {}) if defined.calls else {}
+        if condition.get("type") not in (None, "rfm_segment", "lifecycle"):
+            return defined
         return question(r.text)
     late = match_command(cleaned, r.table, exclude=EARLY)
     if late is not None:
