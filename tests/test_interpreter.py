@@ -855,3 +855,12 @@ def test_questions_about_customers_define_questions_about_words_answer() -> None
         rfm("Champions"), isin("Country", "Germany"))
     for text in ("what are champions?", "what is RFM?", "explain recency"):
         assert [c.name for c in run(text).calls] == ["answer_question"], text
+
+
+def test_export_of_a_named_group_defines_it_first() -> None:
+    result = run("export the champions to a csv")
+    assert [c.name for c in result.calls] == ["define_segment", "export_segment"]
+    assert result.calls[0].args["condition"] == rfm("Champions")
+    assert result.calls[1].args == {"path": None, "format": "csv"}
+    result = run("export customers from Germany to germany.xlsx")
+    assert result.calls[1].args == {"path": "germany.xlsx", "format": "xlsx"}

@@ -96,6 +96,17 @@ def export_args(rest: str) -> dict[str, Any]:
     return {"path": path, "format": fmt}
 
 
+_EXPORT_NOISE = re.compile(
+    r"[\w\-./\\~]+\.(?:csv|parquet|xlsx|xls|pq)\b|\b(?:to|into|as|in|a|an|the|file|files|"
+    r"csv|excel|xlsx|xls|parquet|pq|spreadsheet|format|list|them|it|this|these|those|that|"
+    r"segment|current|please|all|of|for|me|ids|now)\b", re.IGNORECASE)
+
+
+def export_subject(rest: str) -> str:
+    """What an export names besides the file: 'the champions to a csv' -> 'champions'."""
+    return " ".join(_EXPORT_NOISE.sub(" ", rest).split())
+
+
 def cluster_k(groups: dict[str, str], number_words: dict[str, int], text: str) -> int | None:
     candidates = [groups.get("k", "")]
     m = re.search(r"\bk\s*=\s*(\d+)|\b(\w+)\s+(?:groups|clusters|segments|personas|buckets|tiers|"

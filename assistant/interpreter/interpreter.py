@@ -20,6 +20,7 @@ from assistant.interpreter.commands import (
     clean_request,
     cluster_k,
     export_args,
+    export_subject,
     feature_phrases,
     load_commands,
     match_command,
@@ -143,7 +144,17 @@ def _early_call(m: CommandMatch, r: Request) -> Interpretation | None:
     if m.tool in ("reset", "undo", "list_segments", "describe_data"):
         return _call(m.tool)
     if m.tool == "export_segment":
-        return _call("export_segment", **export_args(m.groups.get("rest", "")))
+        rest = m.groups.get("rest", "")
+        export = ToolCall(name="export_segment", args=export_args(rest))
+        subject = export_subject(rest)
+        if subject:
+            # "export the champions to a csv": that segment first, then the file.
+            defined = define(Request(subject, r.context, r.vocab, r.table, False))
+            if not defined.calls or defined.calls[0].name != "define_segment":
+                return defined if defined.clarification else None
+            return Interpretation(calls=[*defined.calls, export],
+                                  understood=f"{defined.understood}; export")
+        return Interpretation(calls=[export], understood="export")
     if m.tool == "save_segment":
         name = clean_name(m.groups.get("name", ""))
         if not name:
