@@ -864,3 +864,11 @@ def test_export_of_a_named_group_defines_it_first() -> None:
     assert result.calls[1].args == {"path": None, "format": "csv"}
     result = run("export customers from Germany to germany.xlsx")
     assert result.calls[1].args == {"path": "germany.xlsx", "format": "xlsx"}
+
+
+def test_save_of_a_described_group_defines_it_first() -> None:
+    result = run("save customers from Germany as german_customers")
+    assert [c.name for c in result.calls] == ["define_segment", "save_segment"]
+    assert result.calls[1].args == {"name": "german_customers"}
+    assert [c.name for c in run("save them as vip", has_current_segment=True).calls] == [
+        "save_segment"]

@@ -160,7 +160,16 @@ def _early_call(m: CommandMatch, r: Request) -> Interpretation | None:
         if not name:
             return Interpretation(calls=[], clarification="Under what name should I save it? "
                                   "For example: save this as winback_uk")
-        return _call("save_segment", name=name[:80])
+        save = ToolCall(name="save_segment", args={"name": name[:80]})
+        subject = m.groups.get("subject", "")
+        if subject:
+            # "save customers from Germany as german": that segment first, then save it.
+            defined = define(Request(subject, r.context, r.vocab, r.table, False))
+            if not defined.calls or defined.calls[0].name != "define_segment":
+                return defined if defined.clarification else None
+            return Interpretation(calls=[*defined.calls, save],
+                                  understood=f"{defined.understood}; save as {name}")
+        return Interpretation(calls=[save], understood=f"save as {name}")
     if m.tool in ("load_segment", "delete_segment"):
         if "saved" in m.groups:
             name = clean_name(m.groups["saved"])
