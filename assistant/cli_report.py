@@ -199,7 +199,81 @@ def chart(
     render_chart(out, spec)
 
 
+@guarded
+def report(
+    segments: SegmentsArg = None,
+    data_file: DataOpt = Path(),
+    html: Annotated[Path, typer.Option(
+        "--html", help="The HTML file to write (one self-contained page).",
+        show_default=False)] = Path(),
+    png_dir: Annotated[Path | None, typer.Option(
+        "--png-dir", help="Also save every chart as a PNG in this folder (needs Chromium).")
+        ] = None,
+    knowledge: Annotated[bool, typer.Option(
+        "--knowledge/--no-knowledge", help="Add explanations and campaign plans from the "
+        "knowledge base.")] = True,
+    lang: Annotated[str, typer.Option("--lang", help="Language of explanations and plans: "
+                                      "en, zh or ru.")] = "en",
+    as_json: JsonOpt = False,
+    maps: MapOpt = None,
+    as_of: AsOfOpt = None,
+    table: TableOpt = None,
+    workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
+) -> None:
+    """A self-contained HTML report: definitions, sizes, profiles, comparison, RFM grid, plans."""
+    if data_file == Path():
+        fail("give the data with --data FILE")
+    if html == Path() or html.suffix.lower() not in (".html", ".htm"):
+        fail("give the report file with --html FILE.html")
+    if lang not in ("en", "zh", "ru"):
+        fail(f"--lang {lang}: explanations are in en, zh and ru", ["en", "zh", "ru"])
+    if html.resolve() == data_file.resolve():
+        fail(f"--html {html} is the data file itself: choose another file")
+    from assistant.cli_render import console
+    from assistant.progress import progress_bar, stderr_console, summary_line
+
+    data = load_data(DataArgs(data_file, maps, as_of, table, workspace))
+    from tools.report import ReportSegment, build_report
+    from tools.report_html import render_html
+
+    chosen = [named_segment(name, data, workspace) for name in segments or []]
+    store = None
+    if knowledge and any(c.kind != "all" for c in chosen):
+        from tools.knowledge.store import KnowledgeStore
+
+        store = KnowledgeStore(workspace)
+        with progress_bar("Knowledge base") as progress:
+            store.build(progress=progress)
+    built = build_report(data, [ReportSegment(c.label, c.kind, c.condition, c.mask)
+                                for c in chosen], knowledge=store, lang=lang)
+    html.parent.mkdir(parents=True, exist_ok=True)
+    tmp = html.with_name(f".{html.name}.tmp")
+    tmp.write_text(render_html(built), encoding="utf-8")
+    tmp.replace(html)
+    pngs: list[Path] = []
+    if png_dir is not None:
+        from assistant.browser import chart_pngs
+        from tools.svg_charts import chart_svg, svg_size
+
+        pictures = [(name, svg, *svg_size(svg))
+                    for name, svg in ((n, chart_svg(c)) for n, c in built.charts())]
+        with progress_bar("PNG charts", summaries=False):
+            pngs = chart_pngs(pictures, png_dir)
+    if as_json:
+        print_json({"html": str(html), "segments": [s.label for s in built.segments],
+                    "charts": [name for name, _ in built.charts()],
+                    "pngs": [str(p) for p in pngs], "notes": built.notes})
+        return
+    out = console()
+    out.print(f"Wrote the report of {len(built.segments)} segment(s) to {html}", markup=False)
+    if pngs:
+        out.print(f"Saved {len(pngs)} PNG charts in {png_dir}", markup=False)
+    for note in built.notes:
+        stderr_console().print(summary_line(note))
+
+
 def register(app: typer.Typer) -> None:
     """Add `chart`, `report` and `export-audience` to the `segment` app."""
     app.command("export-audience")(export_audience)
     app.command("chart")(chart)
+    app.command("report")(report)
