@@ -872,3 +872,10 @@ def test_save_of_a_described_group_defines_it_first() -> None:
     assert result.calls[1].args == {"name": "german_customers"}
     assert [c.name for c in run("save them as vip", has_current_segment=True).calls] == [
         "save_segment"]
+
+
+def test_a_teams_own_rfm_names_are_understood() -> None:
+    result = interpret("sleeping dogs from France", InterpreterContext(
+        schema=retail_log(), rfm_segment_names=("Stars", "Sleeping Dogs")))
+    [call] = result.calls
+    assert call.args["condition"] == both(rfm("Sleeping Dogs"), isin("Country", "France"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from assistant.interpreter.columns import by_role
 from assistant.interpreter.state import Parse, Problem, compare, fmt
-from assistant.interpreter.text import Kind, Token
+from assistant.interpreter.text import Kind, Token, words_of
 from assistant.interpreter.vocabulary import Vocabulary
 from tools.engine.definitions import Lifecycle, RfmSegment
 from tools.engine.schema import Role
@@ -67,8 +67,10 @@ def read_segment_names(parse: Parse, rfm_names: tuple[str, ...],
                               f"lifecycle stage {stage}")
         return
     known = {n.lower(): n for n in rfm_names}
-    for phrase, name in parse.vocab.rfm_names:
-        if name.lower() not in known:
+    # The scheme's own names count too (a team's scheme may call a cell "Sleeping Dogs").
+    own = [(tuple(words_of(n)), n) for n in rfm_names]
+    for phrase, name in sorted([*parse.vocab.rfm_names, *own], key=lambda p: -len(p[0])):
+        if name.lower() not in known or not phrase:
             continue
         for i in range(len(lows) - len(phrase) + 1):
             if not parse.matches(i, phrase):
