@@ -25,6 +25,7 @@ from tools.engine.cluster_prep import FeaturePrep, category_text, fit_prep, reso
 from tools.engine.cluster_rules import RuleFidelity, cluster_rules
 from tools.engine.definitions import Condition
 from tools.engine.errors import DataError, DefinitionError
+from tools.engine.progress import ProgressCallback, report
 
 
 class CustomerClustering(ClusterMixin, BaseEstimator):
@@ -77,7 +78,9 @@ class CustomerClustering(ClusterMixin, BaseEstimator):
         self.max_categories = max_categories
         self.max_rule_depth = max_rule_depth
 
-    def fit(self, frame: pd.DataFrame, y: Any = None) -> CustomerClustering:
+    def fit(self, frame: pd.DataFrame, y: Any = None,
+            progress: ProgressCallback | None = None) -> CustomerClustering:
+        """`progress` hears after the features are prepared, each k tried, and the scoring."""
         from threadpoolctl import threadpool_limits
 
         features = resolve_features(frame, None if self.features is None
@@ -87,9 +90,17 @@ class CustomerClustering(ClusterMixin, BaseEstimator):
         matrix = prep.transform(frame)
         candidates = self._candidate_ks(len(frame), len(np.unique(matrix, axis=0)))
         sample = self._sample(len(frame))
+        total = len(candidates) + 3
+        report(progress, "clustering", 1, total,
+               f"prepared {len(features)} features of {len(frame):,} customers")
         with threadpool_limits(limits=1):
-            fits = {k: self._kmeans(matrix, k) for k in candidates}
+            fits = {}
+            for k in candidates:
+                fits[k] = self._kmeans(matrix, k)
+                report(progress, "clustering", 1 + len(fits), total, f"k-means with k={k}")
             scores = _scores(matrix, fits, sample)
+            report(progress, "clustering", total - 1, total,
+                   f"scored k={candidates[0]}..{candidates[-1]}")
             chosen = self.k if self.k is not None else _best_k(scores)
             kmeans = fits[chosen]
             order = _size_order(kmeans.labels_, kmeans.cluster_centers_)
@@ -113,6 +124,8 @@ class CustomerClustering(ClusterMixin, BaseEstimator):
         self.names_: list[str] = cluster_names(prep, centroids, frame, labels)
         self.rules_: list[Condition] = [r.condition for r in rules]
         self.fidelity_: list[RuleFidelity] = [r.fidelity for r in rules]
+        report(progress, "clustering", total, total,
+               f"{chosen} clusters, each with a readable rule")
         return self
 
     def predict(self, frame: pd.DataFrame) -> np.ndarray:
