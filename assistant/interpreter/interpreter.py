@@ -243,6 +243,9 @@ def _segment_name(raw: str, r: Request, default: str | None) -> str | None:
     for words, rfm in r.vocab.rfm_names:
         if phrase == words and rfm in r.context.rfm_segment_names:
             return rfm
+    for rfm in r.context.rfm_segment_names:
+        if low == " ".join(normalise(rfm).split()):
+            return rfm
     for stage in r.context.lifecycle_stages:
         if low == " ".join(normalise(stage).split()):
             return stage
