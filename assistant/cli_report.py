@@ -24,7 +24,6 @@ from assistant.cli_common import (
     WorkspaceOpt,
     fail,
     guarded,
-    load_data,
     named_segment,
     print_json,
 )
@@ -102,7 +101,9 @@ def export_audience(
         fail(f"cannot export to {out.name}: use a .csv, .parquet or .xlsx file", list(FORMATS))
     if columns is not None and layout is not Layout.MEMBERS:
         fail("--columns is for --layout members: an email tool's layout has fixed columns")
-    data = load_data(DataArgs(data_file, maps, as_of, table, workspace))
+    from assistant.progress import load_with_progress
+
+    data = load_with_progress(DataArgs(data_file, maps, as_of, table, workspace))
     from tools.audiences import hashed_audience, layout_frame
     from tools.exporting import member_frame, write_export
 
@@ -178,18 +179,20 @@ def chart(
         fail("a distribution chart is for one segment: name it, e.g. "
              "`segment chart distribution Champions --data FILE --measure monetary`")
     from assistant.cli_render import console
-    from assistant.progress import status
+    from assistant.progress import load_with_progress, progress_bar
 
     out = console()
-    data = load_data(DataArgs(data_file, maps, as_of, table, workspace))
+    data = load_with_progress(DataArgs(data_file, maps, as_of, table, workspace))
     named = [named_segment(name, data, workspace) for name in segments or []]
     clustering = None
     if kind is ChartKind.CLUSTERS:
-        from assistant.cli_segments import clustering_summary
+        from tools.engine.clustering import CustomerClustering, default_features, summarise
 
         chosen = [f.strip() for f in features.split(",") if f.strip()] if features else None
-        with status(out, "Clustering customers"):
-            clustering = clustering_summary(data, chosen, k)
+        with progress_bar("Clustering") as progress:
+            model = CustomerClustering(features=chosen or default_features(data), k=k).fit(
+                data.customers, progress=progress)
+        clustering = summarise(data, model).to_dict()
     spec = make_chart(kind, data, named, measure, clustering)
     if as_json:
         print_json({"kind": kind.value, "chart": spec})
@@ -201,11 +204,11 @@ def chart(
 
 @guarded
 def report(
-    segments: SegmentsArg = None,
-    data_file: DataOpt = Path(),
+    data_file: DataOpt,
     html: Annotated[Path, typer.Option(
         "--html", help="The HTML file to write (one self-contained page).",
-        show_default=False)] = Path(),
+        show_default=False)],
+    segments: SegmentsArg = None,
     png_dir: Annotated[Path | None, typer.Option(
         "--png-dir", help="Also save every chart as a PNG in this folder (needs Chromium).")
         ] = None,
@@ -221,18 +224,16 @@ def report(
     workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
 ) -> None:
     """A self-contained HTML report: definitions, sizes, profiles, comparison, RFM grid, plans."""
-    if data_file == Path():
-        fail("give the data with --data FILE")
-    if html == Path() or html.suffix.lower() not in (".html", ".htm"):
+    if html.suffix.lower() not in (".html", ".htm"):
         fail("give the report file with --html FILE.html")
     if lang not in ("en", "zh", "ru"):
         fail(f"--lang {lang}: explanations are in en, zh and ru", ["en", "zh", "ru"])
     if html.resolve() == data_file.resolve():
         fail(f"--html {html} is the data file itself: choose another file")
     from assistant.cli_render import console
-    from assistant.progress import progress_bar, stderr_console, summary_line
+    from assistant.progress import load_with_progress, progress_bar, stderr_console, summary_line
 
-    data = load_data(DataArgs(data_file, maps, as_of, table, workspace))
+    data = load_with_progress(DataArgs(data_file, maps, as_of, table, workspace))
     from tools.report import ReportSegment, build_report
     from tools.report_html import render_html
 

@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.text import Text
 
 if TYPE_CHECKING:
+    from assistant.cli_common import DataArgs
     from tools.engine.dataset import CustomerData
     from tools.engine.progress import ProgressCallback, ProgressEvent
 
@@ -83,3 +84,27 @@ def summary_line(text: str, seconds: float | None = None) -> Text:
 def print_load_summary(console: Console, data: CustomerData) -> None:
     for line in load_summary(data):
         console.print(summary_line(line))
+
+
+def load_with_progress(args: DataArgs, console: Console | None = None) -> CustomerData:
+    """`cli_common.load_data` with a bar while it runs and a line per step once it is done.
+
+    Loading reports no steps while it runs yet, so the bar shows the time passing; the
+    summary lines come from what the dataset records about its own load.
+    """
+    from assistant.cli_common import load_data
+
+    out = console or stderr_console()
+    if not out.is_terminal:
+        return load_data(args)
+    size = args.path.stat().st_size / 1e6 if args.path.is_file() else 0.0
+    with progress_bar(f"Loading {args.path.name} ({size:,.1f} MB)", out, summaries=False):
+        data = load_data(args)
+    from tools.engine.loading import loaded_from_cache
+
+    if loaded_from_cache(data):
+        out.print(summary_line(f"{data.n_customers:,} customers from the cache of an "
+                               "earlier load of the same file"))
+    else:
+        print_load_summary(out, data)
+    return data
