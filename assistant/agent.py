@@ -55,7 +55,8 @@ class LlmBackend:
             self.chat_model,
             tools=self._tools(toolkit, text, results),
             system_prompt=system_prompt(toolkit),
-            middleware=[ModelCallLimitMiddleware(run_limit=MAX_MODEL_CALLS),
+            # "error" rather than a canned limit message as the reply: the turn falls back.
+            middleware=[ModelCallLimitMiddleware(run_limit=MAX_MODEL_CALLS, exit_behavior="error"),
                         ToolCallLimitMiddleware(run_limit=MAX_TOOL_CALLS),
                         self._recorder()],
         )
@@ -70,6 +71,8 @@ class LlmBackend:
                 state = _stream(agent, messages, on_text)
         except Exception as exc:  # any model/transport fault: explained, then fallback
             raise BackendFailure(describe_failure(exc)) from None
+        if on_text is not None and _cut_off(state):
+            raise BackendFailure("The model's answer was cut off mid-way")
         reply = _final_text(state) or compose_reply(results, toolkit.data.n_customers)
         self.history.append((text, reply))
         return TurnOutcome(results=results, reply=reply)
@@ -90,7 +93,8 @@ class LlmBackend:
 
         return [StructuredTool.from_function(func=runner(name), name=name,
                                              description=(spec.__doc__ or name).strip(),
-                                             args_schema=spec, handle_validation_error=True)
+                                             args_schema=spec,
+                                             handle_validation_error=_argument_error)
                 for name, spec in TOOL_ARGS.items()]
 
     def _recorder(self) -> Any:
@@ -125,6 +129,25 @@ def _stream(agent: Any, messages: list[dict[str, str]],
     return state
 
 
+def _argument_error(exc: Exception) -> str:
+    """What was wrong with a tool call's arguments, for the model to correct (no values)."""
+    errors = getattr(exc, "errors", None)
+    if not callable(errors):
+        return "Invalid arguments; check the tool's parameters and call it again."
+    problems = ["{}: {}".format(".".join(str(p) for p in e.get("loc", ())) or "arguments",
+                                e.get("msg", "invalid")) for e in errors()[:5]]
+    return f"Invalid arguments ({'; '.join(problems)}); fix them and call the tool again."
+
+
+def _cut_off(state: dict[str, Any]) -> bool:
+    """A streamed answer that ended without a finish reason: the connection dropped."""
+    for message in reversed(state.get("messages", [])):
+        if getattr(message, "type", "") == "ai":
+            metadata = getattr(message, "response_metadata", None) or {}
+            return "finish_reason" not in metadata
+    return False
+
+
 def _final_text(state: dict[str, Any]) -> str:
     for message in reversed(state.get("messages", [])):
         if getattr(message, "type", "") == "ai" and not getattr(message, "tool_calls", None):
@@ -140,6 +163,8 @@ def describe_failure(exc: BaseException) -> str:
     """One line naming the fault, never the key or a traceback."""
     name = type(exc).__name__
     status = getattr(exc, "status_code", None)
+    if "LimitExceeded" in name:
+        return "The model kept calling tools without answering"
     if "Timeout" in name:
         return "The model did not answer in time"
     if status == 401 or "Authentication" in name:

@@ -175,7 +175,12 @@ def print_json(value: Any) -> None:
 
 def _check_file(path: Path) -> None:
     if not path.exists():
-        fail(f"file not found: {path}")
+        from tools.engine.matching import nearest as similar
+
+        siblings = (similar(path.name, sorted(p.name for p in path.parent.iterdir()))
+                    if path.parent.is_dir() else [])
+        hint = f" (did you mean {' or '.join(siblings)}?)" if siblings else ""
+        fail(f"file not found: {path}{hint}; check the path and try again")
     if path.is_dir():
         fail(f"{path} is a folder: give a data file")
     if path.stat().st_size == 0:

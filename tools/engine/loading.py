@@ -16,7 +16,7 @@ import pickle
 import re
 import tempfile
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -35,15 +35,17 @@ from tools.engine.dataset import (
 )
 from tools.engine.errors import DataError
 from tools.engine.features import customer_features, to_date
+from tools.engine.naming import name_words
 from tools.engine.parsing import parse_columns
 from tools.engine.reading import read_table
 from tools.engine.roles import describe_column, infer_schema
+from tools.engine.scan import SCAN_MIN_ROWS, ScannedLog, parquet_rows, scan_parquet
 from tools.engine.schema import ColumnInfo, DataKind, DType, Role, Schema
 
 # Bump when the pipeline's output changes, so old cache entries are not reused.
 # Modules whose code decides the result: any edit to them retires old cache entries.
 _PIPELINE_MODULES = ("reading", "stores", "parsing", "naming", "personal", "roles", "cleaning",
-                     "features", "loading", "schema", "dataset")
+                     "features", "scan", "loading", "schema", "dataset")
 # Entries kept per cache folder; older ones are removed after each write.
 _CACHE_ENTRIES = 20
 _CACHE_GLOB = "[0-9a-f]" * 32 + ".pkl"  # only our own entries
@@ -79,6 +81,10 @@ def load_customer_data(path: Path | str, *, table: str | None = None,
                              warnings=(*cached.source.warnings, CACHE_NOTE))
             return CustomerData(customers=cached.customers, schema=cached.schema, source=source)
     data = _load(path, table, mapping, as_of_day, content_hash)
+    if content_hash and file_hash(path) != content_hash:
+        # Another program was still writing the file: what was read may be half of it.
+        raise DataError(f"{path.name} changed while it was being read; wait until it is "
+                        "completely written (or copy it) and load it again.")
     if cache_file is not None:
         _write_cache(cache_file, data)
     return data
@@ -102,6 +108,10 @@ def file_hash(path: Path) -> str:
 
 def _load(path: Path, table: str | None, mapping: dict[str, str] | None,
           as_of: date | None, content_hash: str) -> CustomerData:
+    if table is None and content_hash and parquet_rows(path) >= SCAN_MIN_ROWS:
+        scanned = scan_parquet(path, mapping=mapping, as_of=as_of)
+        if scanned is not None:
+            return _from_scan(path, scanned, content_hash)
     raw = read_table(path, table)
     parsed, dtypes = parse_columns(raw)
     raw_schema = infer_schema(parsed, dtypes, mapping)
@@ -135,6 +145,11 @@ def _from_transactions(parsed: pd.DataFrame, source: SourceInfo,
     raw_schema = source.raw_schema
     kept, steps = clean_transactions(parsed, raw_schema)
     customers, as_of_day = customer_features(kept, raw_schema, source.as_of)
+    if source.as_of is None and as_of_day > date.today() + timedelta(days=1):
+        # A typo'd year or a scheduled order makes recency count from a day yet to come.
+        warnings.append(f"Purchases are dated up to {as_of_day - timedelta(days=1)}, after "
+                        "today; recency counts from that day. Pass --as-of YYYY-MM-DD to count "
+                        "from another day.")
     if source.as_of is not None:
         date_info = raw_schema.first(Role.DATE)
         assert date_info is not None  # cleaning required it
@@ -145,6 +160,17 @@ def _from_transactions(parsed: pd.DataFrame, source: SourceInfo,
     return CustomerData(customers=customers, schema=_feature_schema(customers, raw_schema),
                         source=replace(source, cleaning=tuple(steps), rows_kept=len(kept),
                                        as_of=as_of_day, warnings=tuple(warnings)))
+
+
+def _from_scan(path: Path, scanned: ScannedLog, content_hash: str) -> CustomerData:
+    raw_schema = scanned.raw_schema
+    source = SourceInfo(path=str(path), kind=DataKind.TRANSACTIONS, rows_read=scanned.rows_read,
+                        raw_schema=raw_schema, cleaning=scanned.cleaning,
+                        rows_kept=scanned.rows_kept, as_of=scanned.as_of,
+                        currency=scanned.currency or _currency_from_names(raw_schema),
+                        content_hash=content_hash, warnings=scanned.notes)
+    return CustomerData(customers=scanned.customers,
+                        schema=_feature_schema(scanned.customers, raw_schema), source=source)
 
 
 def _feature_schema(customers: pd.DataFrame, raw_schema: Schema) -> Schema:
@@ -182,6 +208,12 @@ def _customer_table(parsed: pd.DataFrame, raw_schema: Schema, name: str,
     repeated = ids[ids.duplicated(keep=False)]
     if len(repeated):
         examples = ", ".join(str(v) for v in pd.unique(repeated)[:3])
+        undated = [c.name for c in raw_schema.columns if c.dtype is DType.TEXT
+                   and "date" in name_words(c.name)]
+        if undated:
+            raise DataError(f"{name}: {id_info.name} repeats ({examples}) and {undated[0]} "
+                            "mixes date formats or holds no dates; export it with one date "
+                            "format (e.g. 2011-12-31) and load it again.", options=undated)
         raise DataError(f"{name}: {id_info.name} repeats ({examples}) but no purchase date was "
                         f"found; map it with --map date=COLUMN, or remove the duplicate rows.",
                         options=[c.name for c in raw_schema.columns if c.dtype is DType.DATE])

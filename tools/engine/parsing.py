@@ -132,7 +132,21 @@ def parse_column(raw: pd.Series) -> ParsedColumn:
         parsed_dates, note = dates
         values = pd.Series(spread(parsed_dates.to_numpy(), pd.NaT), index=raw.index)
         return ParsedColumn(pd.to_datetime(values), DType.DATE, note=note)
-    return ParsedColumn(_as_text(text), DType.TEXT)
+    return ParsedColumn(_as_text(text), DType.TEXT, note=_not_numbers_note(uniques))
+
+
+def _not_numbers_note(uniques: pd.Series) -> str | None:
+    """Why a column of numbers with a few stray values ("thirty", "-inf") was read as text."""
+    if len(uniques) < 5:
+        return None
+    plain = uniques.str.replace(r"[,$£€¥₹%\s]", "", regex=True)
+    numbers = pd.to_numeric(plain, errors="coerce").to_numpy(dtype="float64")
+    stray = uniques[~np.isfinite(numbers)]
+    if len(stray) == 0 or len(stray) > max(2, len(uniques) // 20):
+        return None
+    examples = ", ".join(repr(str(v)[:30]) for v in stray.iloc[:3])
+    return (f"read as text because of values that are not numbers ({examples}); correct them "
+            "in the file to use the column as numbers")
 
 
 def _is_flag(values: set[str]) -> bool:

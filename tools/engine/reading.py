@@ -41,6 +41,9 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls (and other Office 97) files
 _PARQUET_MAGIC = b"PAR1"
 _GZIP_MAGIC = b"\x1f\x8b"
 _JSON_SUFFIXES = {".json", ".jsonl", ".ndjson"}
+# Wider tables are refused: no segment needs them, and every column costs a parse and a
+# place in what a model is shown.
+MAX_COLUMNS = 1000
 
 
 def read_table(path: Path, table: str | None = None) -> pd.DataFrame:
@@ -144,6 +147,9 @@ def _check_rows(frame: pd.DataFrame, name: str) -> pd.DataFrame:
         raise DataError(f"{name} has no columns; export the data again with a header row.")
     if len(frame) == 0:
         raise DataError(f"{name} has a header but no data rows; export it again with its rows.")
+    if frame.shape[1] > MAX_COLUMNS:
+        raise DataError(f"{name} has {frame.shape[1]} columns, more than the {MAX_COLUMNS} this "
+                        "assistant reads; export only the columns you need and load that.")
     return frame
 
 
@@ -170,7 +176,10 @@ def sniff_delimiter(lines: list[str]) -> str:
     """The delimiter that splits the sample lines into the most, consistent fields."""
     best, best_score = ",", (0, 0)
     for delimiter in _DELIMITERS:
-        counts = [len(row) for row in csv.reader(lines, delimiter=delimiter) if row]
+        try:
+            counts = [len(row) for row in csv.reader(lines, delimiter=delimiter) if row]
+        except csv.Error:  # e.g. a field longer than the csv module's limit: not the delimiter
+            counts = [line.count(delimiter) + 1 for line in lines if line]
         if not counts:
             continue
         header = counts[0]

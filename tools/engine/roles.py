@@ -174,7 +174,9 @@ def _check_forced_type(column: str, role: Role, dtypes: dict[str, DType]) -> Non
         what = "dates"
     else:
         return
-    suggestion = f"; columns with {what}: {', '.join(fits[:8])}" if fits else ""
+    suggestion = (f"; columns with {what}: {', '.join(fits[:8])}" if fits else
+                  f"; export it with every value in one {what[:-1]} format (e.g. "
+                  f"{'2011-12-31' if what == 'dates' else '1234.50'}) and load it again")
     raise DataError(f"Column '{column}' does not hold {what} ({dtype.value}), so it cannot be "
                     f"the {role.value}{suggestion}.", options=fits)
 

@@ -56,11 +56,16 @@ def read_excel(path: Path, table: str | None) -> pd.DataFrame:
             sheet = _choose(path.name, "sheet", sheets, table)
             rows = _filled_rows(book[sheet])
         else:
-            # The first sheet with data: a cover or notes sheet in front is common.
+            # The first sheet with a header and data rows: a cover or notes sheet (a title
+            # line or two) in front is common.
+            fallback: tuple[str, list[list[Any]]] | None = None
             for sheet in sheets:
                 rows = _filled_rows(book[sheet])
-                if rows:
+                if len(rows) >= 2:
                     break
+                fallback = fallback or ((sheet, rows) if rows else None)
+            else:
+                sheet, rows = fallback or (sheets[0], [])
     finally:
         book.close()
     if not rows:
