@@ -21,6 +21,7 @@ Commands:
   /save NAME         save the current segment in the library
   /export [FILE]     export the current segment's members (csv, parquet, xlsx)
   /chart [KIND]      a chart: sizes, rfm, clusters, distribution [COLUMN]
+  /report [FILE]     an HTML report of the current segment (charts, profile, plan)
   /undo              go back to the previous segment
   /reset             start over
   /model             which backend answers
@@ -40,6 +41,7 @@ class ChatLoop:
             "/save": self._save, "/export": self._export, "/undo": self._undo,
             "/reset": self._reset, "/model": self._model, "/debug": self._debug,
             "/quit": self._quit, "/exit": self._quit, "/chart": self._chart,
+            "/report": self._report,
         }
 
     def handle(self, line: str) -> bool:
@@ -119,6 +121,12 @@ class ChatLoop:
         from assistant.chat_charts import chart_command
 
         chart_command(self.bot, self.console, args)
+        return True
+
+    def _report(self, args: str) -> bool:
+        from assistant.chat_charts import report_command
+
+        report_command(self.bot, self.console, args)
         return True
 
     def _undo(self, _: str) -> bool:

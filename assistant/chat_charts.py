@@ -67,3 +67,50 @@ def _chart(bot: Assistant, console: Console, kind: str, column: str | None) -> C
                       markup=False)
         return None
     return charts.distribution(data, mask, column, label)
+
+
+def report_command(bot: Assistant, console: Console, args: str) -> None:
+    """`/report [FILE.html]`: the HTML report of the current segment (or of the whole base)."""
+    from datetime import UTC, datetime
+    from pathlib import Path
+
+    from tools.engine.errors import EngineError
+    from tools.report import ReportSegment, build_report
+    from tools.report_html import render_html
+
+    target = Path(args.strip()).expanduser() if args.strip() else None
+    if target is not None and target.suffix.lower() not in (".html", ".htm"):
+        console.print("Usage: /report [FILE.html]", markup=False)
+        return
+    toolkit = bot.toolkit
+    mask = toolkit.current_mask()
+    segments = []
+    condition = toolkit.state.condition
+    if mask is not None and condition is not None:
+        kind = {"rfm_segment": "rfm", "lifecycle": "lifecycle"}.get(
+            condition.type, "saved" if toolkit.state.name else "custom")
+        named = getattr(condition, "segments", None) or getattr(condition, "stages", None)
+        label = toolkit.state.name or (named[0] if named and len(named) == 1
+                                       else "current segment")
+        segments.append(ReportSegment(label, kind, condition, mask))
+    if target is None:
+        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+        target = bot.workspace / "reports" / f"report-{stamp}.html"
+    try:
+        from assistant.progress import status
+
+        with status(console, "Writing the report"):
+            built = build_report(bot.data, segments, knowledge=toolkit.knowledge,
+                                 lang=toolkit.language)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(render_html(built), encoding="utf-8")
+    except EngineError as exc:
+        console.print(exc.message, style="red", markup=False, highlight=False)
+        return
+    except OSError as exc:
+        console.print(f"Cannot write {target}: {exc.strerror or exc}", style="red",
+                      markup=False, highlight=False)
+        return
+    what = f"'{segments[0].label}'" if segments else "the whole customer base"
+    console.print(f"Wrote the report of {what} to {target} (open it in a browser; it needs "
+                  "no network).", markup=False, highlight=False)

@@ -157,3 +157,22 @@ def test_chart_in_chat(retail: Any, tmp_path: Path) -> None:
     assert "R score" in shown and "4,338" in shown and "frequency:" in shown
     assert "No column named 'nosuchcolumn'" in shown and "Usage: /chart" in shown
     assert "/chart" in loop.commands and "/chart" in __import__("assistant.chat").chat.HELP
+
+
+def test_report_in_chat(retail: Any, tmp_path: Path) -> None:
+    from assistant.chat import ChatLoop
+    from assistant.core import Assistant
+
+    buffer = io.StringIO()
+    bot = Assistant(retail, workspace=tmp_path / ".segment")
+    loop = ChatLoop(bot, Console(file=buffer, width=200))
+    assert loop.handle("/report notes.txt")
+    assert "Usage: /report" in buffer.getvalue()
+    bot.toolkit.call("define_segment", {"condition": {"type": "rfm_segment",
+                                                      "segments": ["At Risk"]}})
+    target = tmp_path / "at-risk.html"
+    assert loop.handle(f"/report {target}")
+    assert f"Wrote the report of 'At Risk' to {target}" in buffer.getvalue()
+    page = target.read_text(encoding="utf-8")
+    assert "596</strong> customers" in page and "Campaign plan" in page
+    assert page.count("<svg") == 4  # sizes, RFM segments, RFM grid, distribution
