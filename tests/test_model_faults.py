@@ -103,7 +103,8 @@ def test_a_stream_cut_midway_falls_back_and_the_next_turn_streams(
 
 
 def test_a_429_retry_after_is_honoured(people_file: Path, tmp_path: Path) -> None:
-    script = [Fault(status=429, headers={"retry-after": "1"}), Reply(content="All good now.")]
+    script: list[Any] = [Fault(status=429, headers={"retry-after": "1"}),
+                         Reply(content="All good now.")]
     with scripted_server(script) as server:
         bot = open_bot(people_file, tmp_path, server.base_url)
         start = time.monotonic()
@@ -136,7 +137,7 @@ def test_a_429_with_a_huge_retry_after_does_not_stall_the_turn(
 
 def test_wrong_argument_types_go_back_to_the_model_and_the_session_goes_on(
         people_file: Path, tmp_path: Path) -> None:
-    def route(body: dict[str, Any]) -> Reply:
+    def route(body: dict[str, Any]) -> Reply | Fault:
         if "women" in last_user_text(body):
             return women_turn(body)
         tools = [m for m in body["messages"] if m["role"] == "tool"]
@@ -164,7 +165,7 @@ def test_repeated_invalid_tool_calls_are_bounded_and_fall_back(
     bad = Reply(tool_calls=[("define_segment", {"condition": {
         "type": "compare", "column": "agee", "op": ">", "value": 30}})])
 
-    def route(body: dict[str, Any]) -> Reply:
+    def route(body: dict[str, Any]) -> Reply | Fault:
         return women_turn(body) if "women" in last_user_text(body) else bad
 
     with scripted_server([route], repeat_last=True) as server:
