@@ -67,7 +67,10 @@ def kb_build(
     workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
 ) -> None:
     """Index the knowledge base in the workspace (done on first use anyway)."""
-    report = _store(workspace).build(force=force)
+    from assistant.progress import progress_bar
+
+    with progress_bar("Knowledge base", summaries=not as_json) as progress:
+        report = _store(workspace).build(force=force, progress=progress)
     if as_json:
         print_json(report)
         return
