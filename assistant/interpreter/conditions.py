@@ -48,7 +48,7 @@ from tools.engine.definitions import (
     RfmSegment,
     conjunction,
 )
-from tools.engine.schema import Role, Schema
+from tools.engine.schema import ColumnInfo, Role, Schema
 
 _LEFTOVER_NEGATIONS = frozenset({"not", "never", "no", "without", "except", "excluding",
                                  "outside", "non"})
@@ -246,8 +246,9 @@ def _check_leftovers(parse: Parse, schema: Schema) -> None:
     if after_place:
         near = nearest_names(content[0], places, n=3)
         near += [p for p in places if p not in near][:8 - len(near)]
+        where = " or ".join(_place_column_names(schema, parse.vocab)) or "this data"
         parse.problems.append(Problem(
-            f"'{' '.join(content)}' is not a value in this data. Values there include: "
+            f"'{' '.join(content)}' is not a value of {where}. Values there include: "
             f"{', '.join(near[:8])}.", near[:8]))
         return
     columns = [p.name for p in parse.profiles]
@@ -327,11 +328,18 @@ def _place_columns(schema: Schema, vocab: Vocabulary) -> list[str]:
             and set(name_words(c.name)) & place_words]
 
 
-def _place_values(schema: Schema, vocab: Vocabulary) -> list[str]:
+def _place_columns_listed(schema: Schema, vocab: Vocabulary) -> list[ColumnInfo]:
     from assistant.interpreter.columns import name_words
 
     place_words: set[str] = set()
     for concept in vocab.place_concepts:
         place_words |= vocab.concepts.get(concept, frozenset())
-    places = [c for c in schema.columns if c.values and set(name_words(c.name)) & place_words]
-    return [v for c in places for v in c.values]
+    return [c for c in schema.columns if c.values and set(name_words(c.name)) & place_words]
+
+
+def _place_column_names(schema: Schema, vocab: Vocabulary) -> list[str]:
+    return [c.name for c in _place_columns_listed(schema, vocab)]
+
+
+def _place_values(schema: Schema, vocab: Vocabulary) -> list[str]:
+    return [v for c in _place_columns_listed(schema, vocab) for v in c.values]
