@@ -37,6 +37,7 @@ from tools.engine.errors import DataError
 from tools.engine.features import customer_features, to_date
 from tools.engine.naming import name_words
 from tools.engine.parsing import parse_columns
+from tools.engine.progress import ProgressCallback, report
 from tools.engine.reading import read_table
 from tools.engine.roles import describe_column, infer_schema
 from tools.engine.scan import SCAN_MIN_ROWS, ScannedLog, parquet_rows, scan_parquet
@@ -50,6 +51,9 @@ _PIPELINE_MODULES = ("reading", "stores", "parsing", "naming", "personal", "role
 _CACHE_ENTRIES = 20
 _CACHE_GLOB = "[0-9a-f]" * 32 + ".pkl"  # only our own entries
 CACHE_NOTE = "Loaded from the cache of an earlier load of the same file."
+# Steps of a load, for progress: read, parse, roles, clean, customer features.
+_STEPS = 5
+_KIND_WORDS = {DataKind.TRANSACTIONS: "transaction log", DataKind.CUSTOMERS: "customer table"}
 _INDEX_NAME = "customer_id"
 _FEATURE_ROLES: tuple[tuple[str, Role, DType, str], ...] = (
     (RECENCY, Role.RECENCY, DType.INTEGER, "days from the last purchase to the as-of date"),
@@ -67,8 +71,12 @@ _NAME_CURRENCIES = (("£", "£"), ("€", "€"), ("$", "$"), ("¥", "¥"), ("�
 def load_customer_data(path: Path | str, *, table: str | None = None,
                        mapping: dict[str, str] | None = None,
                        as_of: date | datetime | str | None = None,
-                       cache_dir: Path | str | None = None) -> CustomerData:
-    """Load a file as one row per customer. Raises DataError with a one-line message."""
+                       cache_dir: Path | str | None = None,
+                       progress: ProgressCallback | None = None) -> CustomerData:
+    """Load a file as one row per customer. Raises DataError with a one-line message.
+
+    `progress` hears after each step (read, parsed, roles, cleaned, customers).
+    """
     path = Path(path).expanduser()
     content_hash = file_hash(path) if path.is_file() else ""
     as_of_day = to_date(as_of) if as_of is not None else None
@@ -79,8 +87,10 @@ def load_customer_data(path: Path | str, *, table: str | None = None,
         if cached is not None:
             source = replace(cached.source, path=str(path),
                              warnings=(*cached.source.warnings, CACHE_NOTE))
+            report(progress, "loading", 1, 1, f"{len(cached.customers):,} customers from the "
+                   "cache of an earlier load of the same file")
             return CustomerData(customers=cached.customers, schema=cached.schema, source=source)
-    data = _load(path, table, mapping, as_of_day, content_hash)
+    data = _load(path, table, mapping, as_of_day, content_hash, progress)
     if content_hash and file_hash(path) != content_hash:
         # Another program was still writing the file: what was read may be half of it.
         raise DataError(f"{path.name} changed while it was being read; wait until it is "
@@ -107,21 +117,27 @@ def file_hash(path: Path) -> str:
 
 
 def _load(path: Path, table: str | None, mapping: dict[str, str] | None,
-          as_of: date | None, content_hash: str) -> CustomerData:
+          as_of: date | None, content_hash: str,
+          progress: ProgressCallback | None = None) -> CustomerData:
     if table is None and content_hash and parquet_rows(path) >= SCAN_MIN_ROWS:
         scanned = scan_parquet(path, mapping=mapping, as_of=as_of)
         if scanned is not None:
+            report(progress, "loading", _STEPS, _STEPS, "cleaned and summarised in DuckDB")
             return _from_scan(path, scanned, content_hash)
     raw = read_table(path, table)
+    report(progress, "loading", 1, _STEPS, f"read {len(raw):,} rows")
     parsed, dtypes = parse_columns(raw)
+    report(progress, "loading", 2, _STEPS, f"parsed {len(parsed.columns)} columns")
     raw_schema = infer_schema(parsed, dtypes, mapping)
+    report(progress, "loading", 3, _STEPS, f"roles: a {_KIND_WORDS[raw_schema.kind]}")
     warnings = _reading_notes(raw, parsed, raw_schema)
     source = SourceInfo(path=str(path), kind=raw_schema.kind, rows_read=len(raw),
                         raw_schema=raw_schema, as_of=as_of, content_hash=content_hash,
                         currency=parsed.attrs.get("currency") or _currency_from_names(raw_schema))
     if raw_schema.kind is DataKind.TRANSACTIONS:
-        return _from_transactions(parsed, source, warnings)
+        return _from_transactions(parsed, source, warnings, progress)
     customers, schema = _customer_table(parsed, raw_schema, path.name, warnings)
+    report(progress, "loading", _STEPS, _STEPS, f"{len(customers):,} customers")
     return CustomerData(customers=customers, schema=schema,
                         source=replace(source, rows_kept=len(customers), warnings=tuple(warnings)))
 
@@ -140,11 +156,14 @@ def _reading_notes(raw: pd.DataFrame, parsed: pd.DataFrame, raw_schema: Schema) 
     return notes
 
 
-def _from_transactions(parsed: pd.DataFrame, source: SourceInfo,
-                       warnings: list[str]) -> CustomerData:
+def _from_transactions(parsed: pd.DataFrame, source: SourceInfo, warnings: list[str],
+                       progress: ProgressCallback | None = None) -> CustomerData:
     raw_schema = source.raw_schema
     kept, steps = clean_transactions(parsed, raw_schema)
+    report(progress, "loading", 4, _STEPS, f"cleaning removed "
+           f"{sum(s.rows_removed for s in steps):,} rows, kept {len(kept):,}")
     customers, as_of_day = customer_features(kept, raw_schema, source.as_of)
+    report(progress, "loading", _STEPS, _STEPS, f"{len(customers):,} customers")
     if source.as_of is None and as_of_day > date.today() + timedelta(days=1):
         # A typo'd year or a scheduled order makes recency count from a day yet to come.
         warnings.append(f"Purchases are dated up to {as_of_day - timedelta(days=1)}, after "
