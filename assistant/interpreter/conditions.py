@@ -13,7 +13,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from assistant.interpreter.columns import ColumnProfile, build_profiles, match_columns, word_match
+from assistant.interpreter.columns import (
+    ColumnProfile,
+    build_profiles,
+    match_columns,
+    name_words,
+    word_match,
+)
 from assistant.interpreter.comparisons import (
     read_bare_numbers,
     read_comparisons,
@@ -319,8 +325,6 @@ def _category_values(schema: Schema) -> list[str]:
 
 def _place_columns(schema: Schema, vocab: Vocabulary) -> list[str]:
     """Place-named columns whose values are not listed (too many to match)."""
-    from assistant.interpreter.columns import name_words
-
     place_words: set[str] = set()
     for concept in vocab.place_concepts:
         place_words |= vocab.concepts.get(concept, frozenset())
@@ -329,8 +333,6 @@ def _place_columns(schema: Schema, vocab: Vocabulary) -> list[str]:
 
 
 def _place_columns_listed(schema: Schema, vocab: Vocabulary) -> list[ColumnInfo]:
-    from assistant.interpreter.columns import name_words
-
     place_words: set[str] = set()
     for concept in vocab.place_concepts:
         place_words |= vocab.concepts.get(concept, frozenset())

@@ -15,11 +15,12 @@ from datetime import date
 from assistant.interpreter.columns import ColumnProfile, by_role, match_columns, word_match
 from assistant.interpreter.dates import date_condition
 from assistant.interpreter.flags import is_flag
+from assistant.interpreter.matching import nearest_names
 from assistant.interpreter.numbers import Quantity
 from assistant.interpreter.state import Parse, Problem, compare, fmt, typed_value
 from assistant.interpreter.text import Kind, stem
 from assistant.interpreter.time_windows import calendar_condition, date_column_for, in_unit
-from tools.engine.definitions import And, Between, Condition
+from tools.engine.definitions import And, Between, Compare, Condition
 from tools.engine.schema import Role
 
 # Nouns for the people in the segment: never a measure.
@@ -190,8 +191,6 @@ def _dateish(parse: Parse, f: Found) -> bool:
 
 def _previous_measure(parse: Parse, f: Found) -> ColumnProfile | None:
     """The column of a comparison just before this one, joined by 'and' / 'but' / 'or'."""
-    from tools.engine.definitions import Compare
-
     for part in reversed(parse.parts):
         between = [parse.low(k) for k in range(part.end, f.start)]
         if part.end <= f.start and len(between) <= 2 and all(
@@ -385,8 +384,6 @@ def _age_by_birth_year(parse: Parse, f: Found, words: list[int], as_of: date | N
 
 def _ask_measure(parse: Parse, f: Found, words: list[int],
                  candidates: list[ColumnProfile]) -> None:
-    from assistant.interpreter.matching import nearest_names
-
     parse.claim(f.start, f.end)
     for i in words:
         parse.claim(i, i + 1)
