@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
     from tools.engine.dataset import CustomerData
     from tools.engine.definitions import Condition, SegmentDefinition
+    from tools.engine.progress import ProgressCallback
     from tools.library import SegmentLibrary
 
 P = ParamSpec("P")
@@ -215,8 +216,11 @@ def check_can_save(workspace: Path, name: str | None, overwrite: bool) -> None:
              "pass --overwrite")
 
 
-def load_data(args: DataArgs) -> CustomerData:
-    """Load with the workspace cache, after checks that give plain one-line errors."""
+def load_data(args: DataArgs, progress: ProgressCallback | None = None) -> CustomerData:
+    """Load with the workspace cache, after checks that give plain one-line errors.
+
+    `progress` hears each loading step (assistant.progress.load_with_progress draws them).
+    """
     _check_file(args.path)
     from tools.engine.loading import load_customer_data
 
@@ -224,7 +228,8 @@ def load_data(args: DataArgs) -> CustomerData:
     cache.mkdir(parents=True, exist_ok=True)
     return load_customer_data(
         args.path, table=args.table, mapping=_mapping(args.mapping),
-        as_of=date.fromisoformat(args.as_of) if args.as_of else None, cache_dir=cache)
+        as_of=date.fromisoformat(args.as_of) if args.as_of else None, cache_dir=cache,
+        progress=progress)
 
 
 def nearest(word: str, candidates: list[str], n: int = 3) -> list[str]:

@@ -59,20 +59,6 @@ def status(console: Console, text: str) -> Iterator[None]:
         yield
 
 
-def load_summary(data: CustomerData) -> list[str]:
-    """What loading did, one line per step, from the dataset's own record of it."""
-    source = data.source
-    lines = [f"read {source.rows_read:,} rows of {source.path}"]
-    for step in source.cleaning:
-        lines.append(f"{step.rule}: removed {step.rows_removed:,} rows")
-    if source.kind == "transactions":
-        lines.append(f"kept {source.rows_kept:,} rows -> {data.n_customers:,} customers"
-                     + (f" (as of {source.as_of})" if source.as_of else ""))
-    else:
-        lines.append(f"{data.n_customers:,} customers with {len(data.schema.columns)} columns")
-    return lines
-
-
 def summary_line(text: str, seconds: float | None = None) -> Text:
     """"  ✓ text (1.2 s)": never read as markup, whatever a file name holds."""
     line = Text.assemble(("  ✓ ", "green"), text)
@@ -81,30 +67,11 @@ def summary_line(text: str, seconds: float | None = None) -> Text:
     return line
 
 
-def print_load_summary(console: Console, data: CustomerData) -> None:
-    for line in load_summary(data):
-        console.print(summary_line(line))
-
-
 def load_with_progress(args: DataArgs, console: Console | None = None) -> CustomerData:
-    """`cli_common.load_data` with a bar while it runs and a line per step once it is done.
-
-    Loading reports no steps while it runs yet, so the bar shows the time passing; the
-    summary lines come from what the dataset records about its own load.
-    """
+    """`cli_common.load_data` with a bar and a line per step (read, parsed, cleaned, ...)."""
     from assistant.cli_common import load_data
 
     out = console or stderr_console()
-    if not out.is_terminal:
-        return load_data(args)
     size = args.path.stat().st_size / 1e6 if args.path.is_file() else 0.0
-    with progress_bar(f"Loading {args.path.name} ({size:,.1f} MB)", out, summaries=False):
-        data = load_data(args)
-    from tools.engine.loading import loaded_from_cache
-
-    if loaded_from_cache(data):
-        out.print(summary_line(f"{data.n_customers:,} customers from the cache of an "
-                               "earlier load of the same file"))
-    else:
-        print_load_summary(out, data)
-    return data
+    with progress_bar(f"Loading {args.path.name} ({size:,.1f} MB)", out) as progress:
+        return load_data(args, progress)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import io
 from pathlib import Path
 from typing import Any
@@ -9,7 +10,7 @@ from typing import Any
 from rich.console import Console
 
 from assistant.cli_common import DataArgs
-from assistant.progress import load_summary, load_with_progress, progress_bar
+from assistant.progress import load_with_progress, progress_bar
 from tools.engine.progress import ProgressEvent
 
 
@@ -59,18 +60,31 @@ def test_nothing_is_drawn_off_a_terminal() -> None:
     assert buffer.getvalue() == ""
 
 
-def test_load_summary_says_what_each_step_did(retail: Any, datasets_dir: Path,
-                                             tmp_path: Path) -> None:
-    lines = load_summary(retail)
-    assert lines[0].startswith("read 541,909 rows")
-    removed = sum(step.rows_removed for step in retail.source.cleaning)
-    assert removed > 0 and len(lines) == len(retail.source.cleaning) + 2
-    assert lines[-1].startswith(f"kept {retail.source.rows_kept:,} rows -> 4,338 customers")
+def test_loading_says_what_each_step_did(datasets_dir: Path, tmp_path: Path) -> None:
+    from tools.engine.loading import load_customer_data
+
+    orders = tmp_path / "orders.csv"
+    with gzip.open(datasets_dir / "online_retail.csv.gz", "rt", encoding="utf-8",
+                   errors="replace") as source:
+        orders.write_text("".join(line for _, line in zip(range(20_001), source, strict=False)),
+                          encoding="utf-8")
+    events: list[ProgressEvent] = []
+    data = load_customer_data(orders, progress=events.append)
+    removed = sum(step.rows_removed for step in data.source.cleaning)
+    assert [e.done for e in events] == [1, 2, 3, 4, 5] and events[-1].total == 5
+    assert [e.summary for e in events] == [
+        "read 20,000 rows", "parsed 8 columns", "roles: a transaction log",
+        f"cleaning removed {removed:,} rows, kept {data.source.rows_kept:,}",
+        f"{data.n_customers:,} customers"]
+
+
+def test_the_cli_draws_the_load_on_a_terminal(datasets_dir: Path, tmp_path: Path) -> None:
     console, buffer = terminal()
     args = DataArgs(datasets_dir / "mall_customers.csv", None, None, None, tmp_path / "ws")
     data = load_with_progress(args, console)
     assert data.n_customers == 200
-    assert "✓ read 200 rows" in buffer.getvalue()
+    shown = buffer.getvalue()
+    assert "✓ read 200 rows" in shown and "✓ roles: a customer table" in shown
     console, buffer = terminal()
     load_with_progress(args, console)
-    assert "200 customers from the cache" in buffer.getvalue()
+    assert "✓ 200 customers from the cache" in buffer.getvalue()
