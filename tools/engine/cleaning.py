@@ -24,6 +24,9 @@ CUSTOMER_ID_COLUMN = "customer_id"
 # Online Retail marks a cancellation by a "C" before the invoice number (C536379).
 _CANCELLED_ORDER = r"[Cc][-_ ]?\d"
 _CANCELLED_STATUS = r"(?i)cancel|refund|return|void|reversed|chargeback"
+# The same rules for SQL engines (RE2 syntax; `regexp_matches` searches, so anchor the order).
+CANCELLED_ORDER_SQL = r"^\s*" + _CANCELLED_ORDER
+CANCELLED_STATUS_SQL = _CANCELLED_STATUS
 
 
 def normalize_ids(ids: pd.Series) -> pd.Series:

@@ -1,15 +1,20 @@
 """Customer features from a cleaned transaction log, as SEMANTICS.md defines them.
 
-All work is grouped and vectorised (one groupby per feature family), so 400k
-lines take well under a second. Dates count in calendar days: a purchase on
-the last day of the data has recency 1 against the default as-of date, and
-first_purchase / last_purchase are calendar days (midnight), so they compare
-cleanly with a date a person types.
+One definition, in SQL (`feature_sql`, `attribute_sql`), run by DuckDB: over
+an in-memory frame of cleaned lines here (`customer_features`), and straight
+over a Parquet file in `scan.py` for large files. Dates count in calendar days:
+a purchase on the last day of the data has recency 1 against the default as-of
+date, and first_purchase / last_purchase are calendar days (midnight), so they
+compare cleanly with a date a person types. Amounts are summed exactly in
+millionths (integers), so a total never depends on the order of the lines or on
+how the work was split over threads, and equal spends tie exactly.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
+from typing import Any
 
 import pandas as pd
 
@@ -24,10 +29,20 @@ from tools.engine.dataset import (
     TENURE,
 )
 from tools.engine.errors import DataError
-from tools.engine.schema import Role, Schema
+from tools.engine.parsing import MISSING_TOKENS
+from tools.engine.schema import ColumnInfo, Role, Schema
 
 FEATURE_COLUMNS = (RECENCY, FREQUENCY, MONETARY, TENURE, AVG_ORDER_VALUE, FIRST_PURCHASE,
                    LAST_PURCHASE)
+# The relation both paths build: one row per kept order line.
+LINE_COLUMNS = ("customer_id", "day", "amount", "order_key")
+# Amounts summed exactly in millionths (integers): the total does not depend on line order.
+_EXACT_SUM = "CAST(sum(micros) AS DOUBLE) / 1e6"
+
+
+def quote_name(name: str) -> str:
+    """A column or table name as a SQL identifier (embedded quotes doubled)."""
+    return '"' + name.replace('"', '""') + '"'
 
 
 def to_date(value: date | datetime | str | pd.Timestamp) -> date:
@@ -41,70 +56,163 @@ def to_date(value: date | datetime | str | pd.Timestamp) -> date:
     return stamp.date()
 
 
+def text_sql(expression: str) -> str:
+    """Text as `parsing.py` reads it: stripped, missing markers ("n/a", "", ...) as NULL."""
+    tokens = ", ".join(sql_literal(t) for t in sorted(MISSING_TOKENS))
+    value = f"trim(CAST({expression} AS VARCHAR))"
+    return f"CASE WHEN lower({value}) IN ({tokens}) THEN NULL ELSE {value} END"
+
+
+def sql_literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def group_sql(lines: str, keys: Sequence[str], *, snapshot: bool) -> str:
+    """Lines summed per (customer, order, `keys`): the only pass over the lines.
+
+    Every later figure reads these groups, which are far fewer than the lines.
+    `snapshot`: lines on or after the date $as_of are marked `before = false`.
+    """
+    columns = ", ".join(["customer_id", "order_key", *keys])
+    before = "day < $as_of::TIMESTAMP" if snapshot else "true"
+    return f"""
+        SELECT {columns}, {before} AS before, count(*) AS n,
+               min(day) AS first_day, max(day) AS last_day,
+               sum(CAST(round(amount * 1e6) AS HUGEINT)) AS micros
+        FROM {lines}
+        GROUP BY ALL"""
+
+
+def as_of_sql(groups: str, kept: str) -> str:
+    """The default as-of date: the day after the latest kept purchase day."""
+    return f"SELECT CAST(max(last_day) AS DATE) + 1 FROM {groups} WHERE {kept}"
+
+
+def feature_sql(groups: str, kept: str, *, raw_text: bool = False) -> str:
+    """Per-customer features from the `group_sql` groups that meet `kept`, before $as_of.
+
+    `raw_text`: order keys are unread text, read here per group rather than per line.
+    """
+    key = text_sql("order_key") if raw_text else "order_key"
+    return f"""
+        SELECT customer_id,
+               date_diff('day', max(last_day), $as_of::TIMESTAMP) AS {RECENCY},
+               count(DISTINCT {key}) AS {FREQUENCY},
+               {_EXACT_SUM} AS {MONETARY},
+               date_diff('day', min(first_day), $as_of::TIMESTAMP) AS {TENURE},
+               {_EXACT_SUM} / count(DISTINCT {key}) AS {AVG_ORDER_VALUE},
+               min(first_day) AS {FIRST_PURCHASE},
+               max(last_day) AS {LAST_PURCHASE}
+        FROM {groups}
+        WHERE {kept} AND before
+        GROUP BY customer_id
+        ORDER BY customer_id"""
+
+
+def attribute_sql(groups: str, kept: str, column: str, *, raw_text: bool = False) -> str:
+    """Each customer's most frequent non-missing value; ties go to the alphabetically first.
+
+    `raw_text`: the column holds unread text, read here per group rather than per line.
+    """
+    raw = quote_name(column)
+    value = text_sql("raw") if raw_text else "raw"
+    return f"""
+        SELECT customer_id, arg_min(value, struct_pack(n := -n, key := CAST(value AS VARCHAR)))
+               AS value
+        FROM (SELECT customer_id, {value} AS value, sum(n) AS n
+              FROM (SELECT customer_id, {raw} AS raw, sum(n) AS n
+                    FROM {groups}
+                    WHERE {kept} AND before
+                    GROUP BY ALL)
+              GROUP BY ALL)
+        WHERE value IS NOT NULL
+        GROUP BY customer_id"""
+
+
+def attribute_columns(schema: Schema) -> list[ColumnInfo]:
+    """Columns of the log that become customer attributes."""
+    # Constant columns come along too: "Country" of a one-country shop still answers "from UK".
+    return [c for c in schema.columns if c.role is Role.CATEGORY
+            or (c.role is Role.CONSTANT and c.n_unique == 1)]
+
+
+def run_features(connection: Any, groups: str, attributes: list[str], as_of: date | None,
+                 *, kept: str = "true", raw_text: bool = False) -> tuple[pd.DataFrame, date]:
+    """Features (and attribute columns) from `group_sql` groups, indexed by customer_id.
+
+    `as_of` must be the date the groups were made with when they are a snapshot.
+    """
+    if as_of is None:
+        found = connection.execute(as_of_sql(groups, kept)).fetchone()[0]
+        if found is None:
+            raise DataError("No purchases are left after cleaning; check the column mapping "
+                            "with --map amount=COLUMN or --map date=COLUMN.")
+        as_of = found
+    parameters = {"as_of": as_of}
+    features = connection.execute(feature_sql(groups, kept, raw_text=raw_text),
+                                  parameters).df()
+    if features.empty:
+        raise DataError(f"No purchases before the as-of date {as_of}; choose a later date.")
+    features = features.set_index("customer_id")
+    for name in (RECENCY, FREQUENCY, TENURE):
+        features[name] = features[name].astype("int64")
+    for name in (MONETARY, AVG_ORDER_VALUE):
+        features[name] = features[name].astype("float64")
+    for name in (FIRST_PURCHASE, LAST_PURCHASE):
+        features[name] = features[name].astype("datetime64[ns]")
+    for column in attributes:
+        if column in features.columns:
+            continue
+        modes = connection.execute(attribute_sql(groups, kept, column, raw_text=raw_text)
+                                   ).df()
+        features[column] = modes.set_index("customer_id")["value"].reindex(features.index)
+    features.index.name = "customer_id"
+    assert as_of is not None
+    return features, as_of
+
+
 def customer_features(df: pd.DataFrame, schema: Schema,
                       as_of: date | datetime | str | None = None) -> tuple[pd.DataFrame, date]:
     """One row per customer (index "customer_id") from the output of `clean_transactions`.
 
     With an explicit `as_of`, only purchases before that day count (a snapshot).
     """
+    import duckdb
+
     date_info = schema.first(Role.DATE)
     if date_info is None:
         raise DataError("No purchase date column found; map one with --map date=COLUMN.",
                         options=schema.names)
-    days = df[date_info.name].dt.normalize()
-    if as_of is None:
-        if days.empty:
-            raise DataError("No purchases are left after cleaning; check the column mapping "
-                            "with --map amount=COLUMN or --map date=COLUMN.")
-        as_of_day = (days.max() + pd.Timedelta(days=1)).date()
-    else:
-        as_of_day = to_date(as_of)
-        before = days < pd.Timestamp(as_of_day)
-        df, days = df[before], days[before]
-        if days.empty:
-            raise DataError(f"No purchases before the as-of date {as_of_day}; choose a later "
-                            "date.")
-    ids = df[CUSTOMER_ID_COLUMN]
-    lines = pd.DataFrame({"customer_id": ids.to_numpy(), "day": days.to_numpy(),
+    if df.empty and as_of is None:
+        raise DataError("No purchases are left after cleaning; check the column mapping "
+                        "with --map amount=COLUMN or --map date=COLUMN.")
+    days = df[date_info.name].dt.tz_localize(None) if getattr(
+        df[date_info.name].dt, "tz", None) is not None else df[date_info.name]
+    lines = pd.DataFrame({"customer_id": df[CUSTOMER_ID_COLUMN].to_numpy(),
+                          "day": days.dt.normalize().to_numpy(),
                           "amount": df[AMOUNT_COLUMN].to_numpy()})
     order_info = schema.first(Role.ORDER_ID)
     if order_info is not None:
-        lines["order"] = df[order_info.name].astype(str).str.strip().to_numpy()
+        lines["order_key"] = df[order_info.name].astype(str).str.strip().to_numpy()
     else:
-        lines["order"] = lines["day"]
-    grouped = lines.groupby("customer_id", sort=True)
-    first = grouped["day"].min()
-    last = grouped["day"].max()
-    monetary = grouped["amount"].sum().astype("float64")
-    frequency = grouped["order"].nunique().astype("int64")
-    as_of_stamp = pd.Timestamp(as_of_day)
-    features = pd.DataFrame({
-        RECENCY: (as_of_stamp - last).dt.days.astype("int64"),
-        FREQUENCY: frequency,
-        MONETARY: monetary,
-        TENURE: (as_of_stamp - first).dt.days.astype("int64"),
-        AVG_ORDER_VALUE: monetary / frequency,
-        FIRST_PURCHASE: first.astype("datetime64[ns]"),
-        LAST_PURCHASE: last.astype("datetime64[ns]"),
-    })
-    # Constant columns come along too: "Country" of a one-country shop still answers "from UK".
-    attributes = [c for c in schema.columns if c.role is Role.CATEGORY
-                  or (c.role is Role.CONSTANT and c.n_unique == 1)]
-    for info in attributes:
-        if info.name in features.columns or info.name not in df.columns:
-            continue
-        features[info.name] = most_frequent(ids, df[info.name]).reindex(features.index)
-    features.index.name = "customer_id"
+        lines["order_key"] = lines["day"]
+    attributes = [c.name for c in attribute_columns(schema)
+                  if c.name in df.columns and c.name not in LINE_COLUMNS]
+    for name in attributes:
+        lines[name] = df[name].to_numpy()
+    as_of_day = to_date(as_of) if as_of is not None else None
+    connection = duckdb.connect()
+    try:
+        connection.register("kept_lines", lines)
+        connection.execute("CREATE TEMP TABLE kept_groups AS "
+                           + group_sql("kept_lines", [quote_name(a) for a in attributes],
+                                       snapshot=as_of_day is not None),
+                           {"as_of": as_of_day} if as_of_day is not None else None)
+        features, as_of_day = run_features(connection, "kept_groups", attributes, as_of_day)
+    finally:
+        connection.close()
+    for name in attributes:
+        features[name] = features[name].astype(df[name].dtype)
+    features.index = pd.Index(features.index.to_numpy(), name="customer_id",
+                              dtype=df[CUSTOMER_ID_COLUMN].dtype)
     return features, as_of_day
-
-
-def most_frequent(ids: pd.Series, values: pd.Series) -> pd.Series:
-    """Each id's most frequent non-missing value; ties go to the alphabetically first."""
-    pairs = pd.DataFrame({"customer_id": ids.to_numpy(), "value": values.to_numpy()}).dropna()
-    counts = pairs.groupby(["customer_id", "value"], sort=False).size().reset_index(name="n")
-    counts["key"] = counts["value"].astype(str)
-    counts = counts.sort_values(["customer_id", "n", "key"], ascending=[True, False, True],
-                                kind="stable")
-    best = counts.drop_duplicates("customer_id", keep="first")
-    return pd.Series(best["value"].to_numpy(), index=best["customer_id"].to_numpy(),
-                     dtype=values.dtype)

@@ -1,0 +1,259 @@
+"""Large Parquet transaction logs: cleaning and customer features in DuckDB, from the file.
+
+Reading ten million order lines into pandas as text (what `reading.py` does so
+that `parsing.py` can judge every value) costs minutes and gigabytes. For a
+Parquet log whose columns are already typed, nothing needs judging: the roles
+come from the first `SAMPLE_ROWS` rows through the usual `parsing` and `roles`
+steps, and then the SEMANTICS.md cleaning rules and the feature SQL of
+`features.py` (the same statements the in-memory path runs) execute over the
+file itself, reading only the columns they need. A file this path cannot
+reproduce exactly (text dates, text amounts, timezone stamps, non-text
+attributes) returns None and takes the ordinary path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from tools.engine.cleaning import CANCELLED_ORDER_SQL, CANCELLED_STATUS_SQL
+from tools.engine.dataset import CleaningStep
+from tools.engine.errors import DataError
+from tools.engine.features import (
+    attribute_columns,
+    group_sql,
+    quote_name,
+    run_features,
+    sql_literal,
+    text_sql,
+)
+from tools.engine.parsing import parse_columns
+from tools.engine.roles import infer_schema
+from tools.engine.schema import DataKind, DType, Role, Schema
+from tools.engine.stores import as_strings, clean_names
+
+# Parquet logs with at least this many rows take this path.
+SCAN_MIN_ROWS = 500_000
+SAMPLE_ROWS = 50_000
+_INTEGER_TYPES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT",
+                  "UINTEGER", "UBIGINT", "HUGEINT")
+_NUMBER_TYPES = (*_INTEGER_TYPES, "FLOAT", "DOUBLE", "DECIMAL")
+_DATE_TYPES = ("DATE", "TIMESTAMP", "TIMESTAMP_NS", "TIMESTAMP_MS", "TIMESTAMP_S")
+_ID_PATTERN = r"[-+]?[0-9]{1,18}(\.0+)?"
+_RULES = ("present", "marked", "status", "quantity", "amount")
+
+
+@dataclass(frozen=True)
+class ScannedLog:
+    """What `loading.py` needs to build the CustomerData of a scanned file."""
+
+    customers: pd.DataFrame
+    raw_schema: Schema
+    cleaning: tuple[CleaningStep, ...]
+    rows_read: int
+    rows_kept: int
+    as_of: date
+    currency: str | None
+    notes: tuple[str, ...]
+
+
+def parquet_rows(path: Path) -> int:
+    """Rows of a Parquet file from its footer (0 when it is not a readable Parquet file)."""
+    import pyarrow.parquet as pq
+
+    try:
+        return int(pq.ParquetFile(path).metadata.num_rows)
+    except Exception:  # not Parquet, or damaged: the ordinary path reports it
+        return 0
+
+
+def scan_parquet(path: Path, *, mapping: dict[str, str] | None = None,
+                 as_of: date | None = None) -> ScannedLog | None:
+    """Customers of a typed Parquet transaction log, or None when the ordinary path must run."""
+    import duckdb
+
+    connection = duckdb.connect()
+    connection.execute("SET enable_progress_bar = false")
+    try:
+        return _scan(connection, path, mapping, as_of)
+    except duckdb.Error as exc:
+        raise DataError(f"{path.name} could not be read ({type(exc).__name__}); export it "
+                        "again as Parquet or CSV.") from exc
+    finally:
+        connection.close()
+
+
+def _scan(connection: Any, path: Path, mapping: dict[str, str] | None,
+          as_of: date | None) -> ScannedLog | None:
+    source = f"read_parquet({sql_literal(str(path))})"
+    types = {row[0]: str(row[1]) for row in
+             connection.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()}
+    names = list(types)
+    if clean_names(names) != names or any(n.startswith("__index_level") for n in names):
+        return None
+    sample = connection.execute(f"SELECT * FROM {source} LIMIT {SAMPLE_ROWS}").df()
+    parsed, dtypes = parse_columns(as_strings(sample))
+    schema = infer_schema(parsed, dtypes, mapping)
+    if schema.kind is not DataKind.TRANSACTIONS:
+        return None
+    columns = _line_columns(schema, types)
+    if columns is None:
+        return None
+    rules = ", ".join(f"{sql} AS {name}_rule" for name, sql in _conditions(schema, types).items())
+    connection.execute(f"CREATE TEMP VIEW raw_lines AS SELECT *, {rules} "
+                       f"FROM (SELECT {columns} FROM {source})")
+    attributes = [c.name for c in attribute_columns(schema)]
+    flags = [f"{name}_rule" for name in _RULES]
+    # The one pass over the file: everything after reads these groups.
+    connection.execute("CREATE TEMP TABLE raw_groups AS " + group_sql(
+        "raw_lines", [*(quote_name(a) for a in attributes), *flags], snapshot=as_of is not None),
+        {"as_of": as_of} if as_of is not None else None)
+    text_ids = _kind(types[_name(schema, Role.CUSTOMER_ID)]) == "VARCHAR"
+    counts = _cleaning_counts(connection, schema, text_ids)
+    marks = "marked_rule" if counts["use_marks"] else "false"
+    kept = f"present_rule AND NOT ({marks} OR status_rule) AND quantity_rule AND amount_rule"
+    # Text ids that are all whole numbers become integers, as `cleaning.normalize_ids` does.
+    if counts["integer_ids"]:
+        connection.execute("CREATE TEMP VIEW line_groups AS SELECT * REPLACE (CAST(split_part("
+                           "customer_id, '.', 1) AS BIGINT) AS customer_id) FROM raw_groups")
+    else:
+        connection.execute("CREATE TEMP VIEW line_groups AS SELECT * FROM raw_groups")
+    customers, as_of_day = run_features(connection, "line_groups", attributes, as_of,
+                                        kept=kept, raw_text=True)
+    for name in attributes:
+        customers[name] = customers[name].astype("str")
+    notes = [f"Column roles were read from the first {min(SAMPLE_ROWS, counts['total']):,} of "
+             f"{counts['total']:,} rows; every row counts in the customer figures."]
+    notes.extend(f"{column}: {note}" for column, note in parsed.attrs["notes"].items()
+                 if column != _name(schema, Role.CUSTOMER_ID))
+    if as_of is not None:
+        later = connection.execute(f"SELECT sum(n) FROM line_groups WHERE {kept} AND NOT before"
+                                   ).fetchone()[0]
+        if later:
+            lines = "1 order line was" if later == 1 else f"{later} order lines were"
+            notes.append(f"{lines} left out: on or after the as-of date {as_of}.")
+    return ScannedLog(customers=customers, raw_schema=schema, cleaning=counts["steps"],
+                      rows_read=counts["total"], rows_kept=counts["kept"], as_of=as_of_day,
+                      currency=parsed.attrs.get("currency"), notes=tuple(notes))
+
+
+def _name(schema: Schema, role: Role) -> str:
+    info = schema.first(role)
+    return info.name if info is not None else ""
+
+
+def _text(column: str) -> str:
+    return text_sql(quote_name(column))
+
+
+def _kind(sql_type: str) -> str:
+    return sql_type.split("(")[0]
+
+
+def _line_columns(schema: Schema, types: dict[str, str]) -> str | None:
+    """The SELECT list of raw_lines, or None when a column's type needs the ordinary path."""
+    def typed(role: Role, allowed: tuple[str, ...]) -> str | None:
+        info = schema.first(role)
+        return info.name if info is not None and _kind(types[info.name]) in allowed else None
+
+    id_info, date_info = schema.first(Role.CUSTOMER_ID), schema.first(Role.DATE)
+    if id_info is None or date_info is None or typed(Role.DATE, _DATE_TYPES) is None:
+        return None
+    id_type = _kind(types[id_info.name])
+    if id_type in _INTEGER_TYPES:
+        raw_id = f"CAST({quote_name(id_info.name)} AS BIGINT)"
+    elif id_type == "VARCHAR":
+        raw_id = _text(id_info.name)
+    else:
+        return None
+    selected = [f"{raw_id} AS customer_id",
+                f"date_trunc('day', CAST({quote_name(date_info.name)} AS TIMESTAMP)) AS day"]
+    amount, quantity, price = (schema.first(r) for r in (Role.AMOUNT, Role.QUANTITY,
+                                                         Role.UNIT_PRICE))
+    for info in (amount, quantity, price):
+        if info is not None and _kind(types[info.name]) not in _NUMBER_TYPES:
+            return None
+    if amount is not None:
+        selected.append(f"CAST({quote_name(amount.name)} AS DOUBLE) AS amount")
+    elif quantity is not None and price is not None:
+        selected.append(f"CAST({quote_name(quantity.name)} AS DOUBLE) * "
+                        f"CAST({quote_name(price.name)} AS DOUBLE) AS amount")
+    else:
+        return None
+    if quantity is not None:
+        selected.append(f"CAST({quote_name(quantity.name)} AS DOUBLE) AS quantity")
+    order = schema.first(Role.ORDER_ID)
+    if order is not None:
+        if _kind(types[order.name]) not in (*_INTEGER_TYPES, "VARCHAR"):
+            return None
+        # Read as text per order in the feature SQL (raw_text), not per line.
+        selected.append(f"{quote_name(order.name)} AS order_key")
+    else:
+        selected.append("day AS order_key")
+    status = schema.first(Role.STATUS)
+    if status is not None:
+        if _kind(types[status.name]) != "VARCHAR" or status.dtype is not DType.TEXT:
+            return None
+        selected.append(f"{_text(status.name)} AS status")
+    for info in attribute_columns(schema):
+        if _kind(types[info.name]) != "VARCHAR" or info.dtype is not DType.TEXT:
+            return None
+        selected.append(quote_name(info.name))
+    return ", ".join(selected)
+
+
+def _conditions(schema: Schema, types: dict[str, str]) -> dict[str, str]:
+    """Each cleaning rule as a SQL condition on raw_lines."""
+    order = schema.first(Role.ORDER_ID)
+    # Whole-number order ids never carry the "C" mark.
+    has_order = order is not None and _kind(types[order.name]) == "VARCHAR"
+    has_status = schema.first(Role.STATUS) is not None
+    return {
+        "present": "customer_id IS NOT NULL AND day IS NOT NULL",
+        "marked": (f"coalesce(regexp_matches(order_key, {sql_literal(CANCELLED_ORDER_SQL)}), false)"
+                   if has_order else "false"),
+        "status": (f"coalesce(regexp_matches(status, {sql_literal(CANCELLED_STATUS_SQL)}), false)"
+                   if has_status else "false"),
+        "quantity": ("coalesce(quantity > 0, false)"
+                     if schema.first(Role.QUANTITY) is not None else "true"),
+        "amount": "coalesce(amount > 0, false)",
+    }
+
+
+def _cleaning_counts(connection: Any, schema: Schema, text_ids: bool) -> dict[str, Any]:
+    """Rows removed by each SEMANTICS.md rule, counted in one pass over the file."""
+    whole = (f"bool_and(regexp_full_match(customer_id, {sql_literal(_ID_PATTERN)})) "
+             "FILTER (WHERE present_rule)" if text_ids else "false")
+    row = connection.execute(f"""
+        SELECT sum(n),
+               sum(n) FILTER (WHERE NOT present_rule),
+               sum(n) FILTER (WHERE present_rule),
+               sum(n) FILTER (WHERE present_rule AND marked_rule),
+               {_step_counts("marked_rule")},
+               {_step_counts("false")},
+               {whole}
+        FROM raw_groups""").fetchone()
+    total, no_id, present, marked = (int(v or 0) for v in row[:4])
+    use_marks = marked < present
+    cancelled, quantity, amount = (int(v or 0) for v in (row[4:7] if use_marks else row[7:10]))
+    steps = [CleaningStep("rows with no customer id or an unreadable date", no_id)]
+    if schema.first(Role.ORDER_ID) is not None or schema.first(Role.STATUS) is not None:
+        steps.append(CleaningStep("cancelled orders", cancelled))
+    if schema.first(Role.QUANTITY) is not None:
+        steps.append(CleaningStep("lines with quantity <= 0", quantity))
+    steps.append(CleaningStep("lines with amount <= 0", amount))
+    kept = total - sum(step.rows_removed for step in steps)
+    return {"total": total, "kept": kept, "steps": tuple(steps), "use_marks": use_marks,
+            "integer_ids": bool(row[10])}
+
+
+def _step_counts(marks: str) -> str:
+    cancelled = f"present_rule AND ({marks} OR status_rule)"
+    uncancelled = f"present_rule AND NOT ({marks} OR status_rule)"
+    return (f"sum(n) FILTER (WHERE {cancelled}), "
+            f"sum(n) FILTER (WHERE {uncancelled} AND NOT quantity_rule), "
+            f"sum(n) FILTER (WHERE {uncancelled} AND quantity_rule AND NOT amount_rule)")
