@@ -879,3 +879,32 @@ def test_a_teams_own_rfm_names_are_understood() -> None:
         schema=retail_log(), rfm_segment_names=("Stars", "Sleeping Dogs")))
     [call] = result.calls
     assert call.args["condition"] == both(rfm("Sleeping Dogs"), isin("Country", "France"))
+
+
+def test_saas_table_events_plans_and_country_codes() -> None:
+    from interpreter_schemas import col
+
+    from tools.engine.schema import DataKind, DType, Role
+
+    schema = Schema(kind=DataKind.CUSTOMERS, columns=(
+        col("plan", Role.CATEGORY, DType.TEXT, values=("Basic", "Pro", "Enterprise")),
+        col("mrr", Role.MONETARY, DType.NUMBER, minimum=0, maximum=5000),
+        col("seats", Role.MEASURE, minimum=1, maximum=500),
+        col("last_login_days", Role.MEASURE, minimum=0, maximum=400),
+        col("churned", Role.FLAG, values=("0", "1"), minimum=0, maximum=1),
+        col("country", Role.CATEGORY, DType.TEXT, values=("US", "UK", "DE", "FR", "IN")),
+    ))
+
+    def read(text: str) -> Any:
+        [call] = interpret(text, InterpreterContext(schema=schema)).calls
+        return call.args["condition"]
+
+    assert read("customers who haven't logged in for 30 days") == cmp(
+        "last_login_days", ">", 30)
+    assert read("customers who logged in within the last week") == cmp(
+        "last_login_days", "<=", 7)
+    assert read("customers on the pro plan with more than 10 seats") == both(
+        isin("plan", "Pro"), cmp("seats", ">", 10))
+    assert read("customers in Germany or France") == isin("country", "DE", "FR")
+    assert read("CUSTOMERS IN GERMANY") == isin("country", "DE")
+    assert read("customers paying more than $500 a month") == cmp("mrr", ">", 500)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from assistant.interpreter.columns import ColumnProfile, by_role, days_per_unit
+from assistant.interpreter.columns import ColumnProfile, by_role, days_per_unit, word_match
 from assistant.interpreter.numbers import Quantity, read_quantity
 from assistant.interpreter.state import Parse, Problem, compare, fmt
 from assistant.interpreter.text import Kind
@@ -47,8 +47,8 @@ def read_time_windows(parse: Parse, as_of: date | None) -> None:
             continue
         meaning = _meaning(parse, found)
         if meaning is not None:
-            kind, op, trigger_start = meaning
-            _add(parse, found, kind, op, trigger_start, as_of)
+            kind, op, trigger_start, column = meaning
+            _add(parse, found, kind, op, trigger_start, as_of, column)
         i = found.end
 
 
@@ -140,8 +140,40 @@ def _comparator_ending(parse: Parse, end: int) -> tuple[str, int] | None:
     return None
 
 
-def _meaning(parse: Parse, w: _Window) -> tuple[str, str, int] | None:
-    """('recency' | 'tenure', op, start of the trigger words) or None when not about time."""
+def _meaning(parse: Parse, w: _Window
+             ) -> tuple[str, str, int, ColumnProfile | None] | None:
+    """('recency' | 'tenure', op, start of the trigger words, a named event column) or None
+    when the window is not about time."""
+    found = _base_meaning(parse, w)
+    if found is not None:
+        return (*found, None)
+    event = _event_column(parse, w)
+    if event is None:
+        return None
+    column, trigger = event
+    # "haven't logged in for 30 days" on a last_login_days column: time since that event.
+    negated = any(parse.low(k) in parse.vocab.negations for k in range(trigger - 3, trigger))
+    if negated or any(parse.low(k) in parse.vocab.inactivity_words
+                      for k in range(trigger - 3, trigger)):
+        return "recency", w.op or ">", max(0, trigger - 3), column
+    if w.window or w.op in ("<=", "<"):
+        return "recency", w.op or "<=", trigger, column
+    return None
+
+
+def _event_column(parse: Parse, w: _Window) -> tuple[ColumnProfile, int] | None:
+    """A duration column named by a word before the window ('logged in' -> last_login_days)."""
+    timed = [p for p in parse.profiles if p.numeric and p.time_unit and p.role != Role.TENURE]
+    for i in range(w.start - 1, max(-1, w.start - 5), -1):
+        if not parse.free(i) or parse.low(i) in ("and", "or", "but", "who", "whose", "with"):
+            break
+        hits = [p for p in timed if word_match(parse.low(i), p, parse.vocab) >= 1.0]
+        if len(hits) == 1:
+            return hits[0], i
+    return None
+
+
+def _base_meaning(parse: Parse, w: _Window) -> tuple[str, str, int] | None:
     vocab = parse.vocab
     negated = inactive = active = tenure = last = False
     i, trigger = w.start - 1, w.start
@@ -185,9 +217,10 @@ def _meaning(parse: Parse, w: _Window) -> tuple[str, str, int] | None:
     return None
 
 
-def _add(parse: Parse, w: _Window, kind: str, op: str, trigger: int, as_of: date | None) -> None:
+def _add(parse: Parse, w: _Window, kind: str, op: str, trigger: int, as_of: date | None,
+         event: ColumnProfile | None = None) -> None:
     role = Role.RECENCY if kind == "recency" else Role.TENURE
-    column = by_role(parse.profiles, role) or _named_duration(parse, kind)
+    column = event or by_role(parse.profiles, role) or _named_duration(parse, kind)
     days = w.quantity.duration_days or 0.0
     if column is not None and column.time_unit is not None:
         value = in_unit(w.quantity, column.time_unit)

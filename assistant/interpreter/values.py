@@ -148,9 +148,15 @@ def _capitalised(parse: Parse, i: int, n: int, entry: _Entry) -> bool:
         i > 0)
 
 
+def _shouting(parse: Parse) -> bool:
+    """A request typed in capitals: capitals say nothing about codes then."""
+    words = [t for t in parse.tokens if t.kind == Kind.WORD and len(t.low) > 2]
+    return len(words) >= 2 and all(t.upper for t in words)
+
+
 def _written_as_code(parse: Parse, i: int, n: int) -> bool:
     toks = parse.tokens[i:i + n]
-    if all(t.upper for t in toks if t.kind == Kind.WORD):
+    if all(t.upper for t in toks if t.kind == Kind.WORD) and not _shouting(parse):
         return True
     text = " ".join(t.low for t in toks)
     # Lower-case 'uk', 'usa', 'sp' are fine unless they are also common English words.
