@@ -908,3 +908,18 @@ def test_saas_table_events_plans_and_country_codes() -> None:
     assert read("customers in Germany or France") == isin("country", "DE", "FR")
     assert read("CUSTOMERS IN GERMANY") == isin("country", "DE")
     assert read("customers paying more than $500 a month") == cmp("mrr", ">", 500)
+
+
+def test_percentages_on_ratio_and_percent_columns() -> None:
+    from interpreter_schemas import col
+
+    from tools.engine.schema import DataKind, DType, Role
+
+    schema = Schema(kind=DataKind.CUSTOMERS, columns=(
+        col("Avg_Utilization_Ratio", Role.MEASURE, DType.NUMBER, minimum=0, maximum=0.999),
+        col("discount_pct", Role.MEASURE, DType.NUMBER, minimum=0, maximum=60)))
+    context = InterpreterContext(schema=schema)
+    [ratio] = interpret("customers with a utilization ratio above 50%", context).calls
+    assert ratio.args["condition"] == cmp("Avg_Utilization_Ratio", ">", 0.5)
+    [share] = interpret("customers with a discount over 20%", context).calls
+    assert share.args["condition"] == cmp("discount_pct", ">", 20)

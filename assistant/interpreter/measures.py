@@ -281,6 +281,8 @@ def _convert(q: Quantity, column: ColumnProfile) -> float | int:
     value = q.value
     if column.scale > 1 and (q.scaled > 1 or value >= column.scale):
         value = value / column.scale
+    if q.percent and column.info.maximum is not None and 0 <= column.info.maximum <= 1:
+        value = value / 100  # "over 20%" on a 0-1 ratio column
     return typed_value(column, round(value, 6))
 
 
