@@ -923,3 +923,19 @@ def test_percentages_on_ratio_and_percent_columns() -> None:
     assert ratio.args["condition"] == cmp("Avg_Utilization_Ratio", ">", 0.5)
     [share] = interpret("customers with a discount over 20%", context).calls
     assert share.args["condition"] == cmp("discount_pct", ">", 20)
+
+
+@pytest.mark.parametrize(("schema", "text", "args"), [
+    ("mall", "create 4 customer personas", {"features": None, "k": 4}),
+    ("retail", "cluster customers using RFM",
+     {"features": ["recency_days", "frequency", "monetary"], "k": None}),
+    ("mall", "cluster customers by income and spending score into 5 groups",
+     {"features": ["Annual Income (k$)", "Spending Score (1-100)"], "k": 5}),
+])
+def test_clustering_requests(schema: str, text: str, args: dict[str, Any]) -> None:
+    [call] = run(text, schema).calls
+    assert (call.name, call.args) == ("cluster", args)
+
+
+def test_creating_a_segment_is_defining_it() -> None:
+    assert condition("create a segment of customers from Germany") == isin("Country", "Germany")

@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from assistant.interpreter.calls import Interpretation, InterpreterContext, ToolCall
-from assistant.interpreter.columns import build_profiles, match_columns
+from assistant.interpreter.columns import build_profiles, by_role, match_columns
 from assistant.interpreter.commands import (
     EARLY,
     CommandMatch,
@@ -28,6 +28,7 @@ from assistant.interpreter.commands import (
 from assistant.interpreter.segments import Request, define, is_knowledge_question, question
 from assistant.interpreter.text import normalise, words_of
 from assistant.interpreter.vocabulary import load_vocabulary
+from tools.engine.schema import Role
 
 _NON_LATIN = re.compile(r"[\u0400-\u04ff\u0600-\u06ff\u0900-\u097f\u3040-\u30ff\u3400-\u9fff"
                         r"\uac00-\ud7af]")
@@ -273,6 +274,11 @@ def _cluster(m: CommandMatch, cleaned: str, r: Request) -> Interpretation:
     profiles = [p for p in build_profiles(r.context.schema, r.vocab) if p.numeric]
     for phrase in feature_phrases(m.groups.get("rest", "")):
         words = [w for w in words_of(phrase) if w not in ("groups", "clusters", "segments")]
+        if words in (["rfm"], ["rfm", "scores"], ["rfm", "values"]):
+            # "cluster using RFM": the recency, frequency and monetary columns.
+            features += [p.name for p in (by_role(profiles, role) for role in (
+                Role.RECENCY, Role.FREQUENCY, Role.MONETARY)) if p and p.name not in features]
+            continue
         if not words or all(w in r.vocab.fillers and not r.vocab.concepts_of(w) for w in words):
             continue
         match = match_columns(list(enumerate(words)), profiles, r.vocab)
