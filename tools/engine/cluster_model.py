@@ -39,6 +39,9 @@ class CustomerClustering(ClusterMixin, BaseEstimator):
     k_range : (smallest, largest) k tried when k is None, both included.
     random_state : seed for k-means, the silhouette sample and the rule trees.
     sample_size : at most this many customers (a fixed-seed sample) score the silhouette.
+    search_size : with more customers than this, k-means runs for each k on a fixed-seed
+        sample of this size; the chosen model is then refined on every customer
+        (one Lloyd run started from the sample's centres).
     n_init : k-means starts per k; the best (lowest inertia) is kept.
     categorical_weight : distance between two different categories, in standard
         deviations of a numeric feature.
@@ -65,7 +68,7 @@ class CustomerClustering(ClusterMixin, BaseEstimator):
 
     def __init__(self, features: list[str] | None = None, k: int | None = None,
                  k_range: tuple[int, int] = (2, 8), random_state: int = 0,
-                 sample_size: int = 10_000, n_init: int = 10,
+                 sample_size: int = 10_000, search_size: int = 20_000, n_init: int = 10,
                  categorical_weight: float = 0.5, max_categories: int = 10,
                  max_rule_depth: int = 2) -> None:
         self.features = features
@@ -73,6 +76,7 @@ class CustomerClustering(ClusterMixin, BaseEstimator):
         self.k_range = k_range
         self.random_state = random_state
         self.sample_size = sample_size
+        self.search_size = search_size
         self.n_init = n_init
         self.categorical_weight = categorical_weight
         self.max_categories = max_categories
@@ -88,27 +92,36 @@ class CustomerClustering(ClusterMixin, BaseEstimator):
         prep = fit_prep(frame, features, categorical_weight=self.categorical_weight,
                         max_categories=self.max_categories)
         matrix = prep.transform(frame)
-        candidates = self._candidate_ks(len(frame), len(np.unique(matrix, axis=0)))
-        sample = self._sample(len(frame))
+        search = self._search_rows(len(frame))
+        # Distinct profiles only matter below the largest k wanted: count the sample first.
+        wanted = int(self.k if self.k is not None else self.k_range[1])
+        distinct = _distinct_rows(matrix[search])
+        if distinct <= wanted and len(search) < len(frame):
+            distinct = _distinct_rows(matrix)
+        candidates = self._candidate_ks(len(frame), distinct)
+        searched = matrix[search]
+        sample = self._sample(len(search))
         total = len(candidates) + 3
         report(progress, "clustering", 1, total,
                f"prepared {len(features)} features of {len(frame):,} customers")
         with threadpool_limits(limits=1):
             fits = {}
             for k in candidates:
-                fits[k] = self._kmeans(matrix, k)
+                fits[k] = self._kmeans(searched, k)
                 report(progress, "clustering", 1 + len(fits), total, f"k-means with k={k}")
-            scores = _scores(matrix, fits, sample)
+            scores = _scores(searched, fits, sample)
             report(progress, "clustering", total - 1, total,
                    f"scored k={candidates[0]}..{candidates[-1]}")
             chosen = self.k if self.k is not None else _best_k(scores)
-            kmeans = fits[chosen]
+            kmeans = fits[chosen] if len(search) == len(frame) else self._refine(matrix,
+                                                                                 fits[chosen])
             order = _size_order(kmeans.labels_, kmeans.cluster_centers_)
             labels = order[kmeans.labels_]
             centroids = np.empty_like(kmeans.cluster_centers_)
             centroids[order] = kmeans.cluster_centers_
             rules = cluster_rules(prep, frame, labels, chosen, max_depth=self.max_rule_depth,
-                                  random_state=self.random_state)
+                                  random_state=self.random_state,
+                                  sample=search if len(search) < len(frame) else None)
 
         self.prep_: FeaturePrep = prep
         self.kmeans_ = kmeans
@@ -117,6 +130,9 @@ class CustomerClustering(ClusterMixin, BaseEstimator):
         self.k_: int = int(chosen)
         self.k_scores_: pd.DataFrame = scores
         self.k_reason_: str = self._reason(scores, chosen, len(sample), len(frame))
+        if len(search) < len(frame):
+            self.k_reason_ += (f" (k-means on a {len(search):,}-customer sample, the chosen "
+                               f"model refined on all {len(frame):,})")
         self.features_: list[str] = features
         self.cluster_centers_: np.ndarray = centroids
         self.centers_: pd.DataFrame = _centers(prep, centroids, frame, labels)
@@ -169,6 +185,18 @@ class CustomerClustering(ClusterMixin, BaseEstimator):
         rng = np.random.default_rng(self.random_state)
         return np.sort(rng.choice(n, size=self.sample_size, replace=False))
 
+    def _search_rows(self, n: int) -> np.ndarray:
+        if n <= self.search_size:
+            return np.arange(n)
+        rng = np.random.default_rng(self.random_state)
+        return np.sort(rng.choice(n, size=self.search_size, replace=False))
+
+    def _refine(self, matrix: np.ndarray, searched: Any) -> Any:
+        from sklearn.cluster import KMeans
+
+        return KMeans(n_clusters=len(searched.cluster_centers_), init=searched.cluster_centers_,
+                      n_init=1, random_state=self.random_state).fit(matrix)
+
     def _kmeans(self, matrix: np.ndarray, k: int) -> Any:
         from sklearn.cluster import KMeans
 
@@ -189,6 +217,14 @@ class CustomerClustering(ClusterMixin, BaseEstimator):
             runner_up = int(others.idxmax())
             reason += f"; next best k={runner_up} ({others[runner_up]:.2f})"
         return reason
+
+
+def _distinct_rows(matrix: np.ndarray) -> int:
+    """Distinct rows, hashing each row's bytes (np.unique(axis=0) sorts, which is slower)."""
+    rows = np.ascontiguousarray(matrix)
+    keys = pd.util.hash_array(rows.view(np.dtype((np.void, rows.dtype.itemsize * rows.shape[1])))
+                              .ravel()) if rows.shape[1] else np.zeros(len(rows), np.uint64)
+    return int(len(np.unique(keys)))
 
 
 def _scores(matrix: np.ndarray, fits: dict[int, Any], sample: np.ndarray) -> pd.DataFrame:
@@ -214,7 +250,10 @@ def silhouette_scores(points: np.ndarray, labelings: list[np.ndarray]) -> list[f
     """
     n = len(points)
     onehots = [np.eye(int(labels.max()) + 1)[labels] for labels in labelings]
-    sums = [np.zeros(onehot.shape) for onehot in onehots]  # summed distance to each cluster
+    # One product with every labelling's columns side by side instead of one per labelling.
+    stacked = np.hstack(onehots)
+    edges = np.cumsum([0] + [onehot.shape[1] for onehot in onehots])
+    summed = np.zeros((n, stacked.shape[1]), dtype=np.float64)
     squared = np.einsum("ij,ij->i", points, points)
     block = max(1, 4_000_000 // max(n, 1))
     for start in range(0, n, block):
@@ -222,8 +261,8 @@ def silhouette_scores(points: np.ndarray, labelings: list[np.ndarray]) -> list[f
         gram = points[start:stop] @ points.T
         distances = np.sqrt(np.clip(squared[start:stop, None] + squared[None, :] - 2 * gram,
                                     0.0, None))
-        for total, onehot in zip(sums, onehots, strict=True):
-            total[start:stop] = distances @ onehot
+        summed[start:stop] = distances @ stacked
+    sums = [summed[:, edges[i]:edges[i + 1]] for i in range(len(onehots))]
     return [_mean_silhouette(total, labels) for total, labels in zip(sums, labelings,
                                                                       strict=True)]
 

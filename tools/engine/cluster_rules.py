@@ -62,19 +62,26 @@ def measure_fidelity(selected: np.ndarray, members: np.ndarray) -> RuleFidelity:
 
 
 def cluster_rules(prep: FeaturePrep, frame: pd.DataFrame, labels: np.ndarray, k: int, *,
-                  max_depth: int, random_state: int) -> list[ClusterRule]:
-    """One rule per cluster id 0..k-1."""
+                  max_depth: int, random_state: int,
+                  sample: np.ndarray | None = None) -> list[ClusterRule]:
+    """One rule per cluster id 0..k-1.
+
+    `sample`: row positions the trees learn from (a large base); fidelity is always
+    measured on every row.
+    """
     from sklearn.tree import DecisionTreeClassifier
 
     matrix, columns = prep.original_matrix(frame)
-    min_leaf = max(1, len(frame) // 100)
+    rows = np.arange(len(frame)) if sample is None else sample
+    min_leaf = max(1, len(rows) // 100)
     rules = []
     for cluster in range(k):
         members = labels == cluster
         tried: list[tuple[list[list[Split]], RuleFidelity, int]] = []
         for depth in range(1, max(1, max_depth) + 1):
             tree = DecisionTreeClassifier(max_depth=depth, min_samples_leaf=min_leaf,
-                                          random_state=random_state).fit(matrix, members)
+                                          random_state=random_state).fit(matrix[rows],
+                                                                         members[rows])
             paths = _cluster_paths(tree.tree_, list(tree.classes_))
             tried.append((paths, measure_fidelity(_select(paths, matrix), members), depth))
             if tried[-1][1].f1 >= GOOD_F1:
