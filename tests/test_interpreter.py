@@ -939,3 +939,14 @@ def test_clustering_requests(schema: str, text: str, args: dict[str, Any]) -> No
 
 def test_creating_a_segment_is_defining_it() -> None:
     assert condition("create a segment of customers from Germany") == isin("Country", "Germany")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("customers who have been active in the last 30 days", cmp("recency_days", "<=", 30)),
+    ("customers who have been customers for more than a year", cmp("tenure_days", ">", 365)),
+    ("customers without a purchase in six months", cmp("recency_days", ">", 180)),
+    ("customers who have not placed an order in the last 4 weeks", cmp("recency_days", ">", 28)),
+])
+def test_been_active_is_activity_been_a_customer_is_tenure(text: str,
+                                                           expected: dict[str, Any]) -> None:
+    assert condition(text) == expected

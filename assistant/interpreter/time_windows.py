@@ -20,7 +20,10 @@ from tools.engine.schema import Role
 
 _TENURE_TRIGGERS = frozenset({"joined", "join", "joining", "signup", "registered", "with_us",
                               "customer_since", "enrolled", "onboarded", "acquired", "became",
-                              "started", "been", "new", "opened", "created"})
+                              "started", "new", "opened", "created"})
+# "been a customer for", "been members for": tenure; "been active in": activity.
+_BEEN_TENURE = frozenset({"customer", "customers", "member", "members", "client", "clients",
+                          "a", "an", "subscriber", "subscribers", "with", "user", "users"})
 _SIGNUP_NAME_WORDS = frozenset({"customer", "join", "joined", "signup", "sign", "registration",
                                 "registered", "since", "created", "enrolled", "enrollment",
                                 "start", "first", "onboarding", "member"})
@@ -185,7 +188,8 @@ def _base_meaning(parse: Parse, w: _Window) -> tuple[str, str, int] | None:
             negated, trigger = True, i
         elif word in vocab.inactivity_words:
             inactive, trigger = True, i
-        elif word in _TENURE_TRIGGERS or (word == "first" and not last):
+        elif word in _TENURE_TRIGGERS or (word == "first" and not last) or (
+                word == "been" and parse.low(i + 1) in _BEEN_TENURE):
             tenure, trigger = True, i
         elif word in _LAST_NAME_WORDS:
             last, trigger = True, i
