@@ -950,3 +950,14 @@ def test_creating_a_segment_is_defining_it() -> None:
 def test_been_active_is_activity_been_a_customer_is_tenure(text: str,
                                                            expected: dict[str, Any]) -> None:
     assert condition(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("customers who placed at least 10 separate orders", cmp("frequency", ">=", 10)),
+    ("the 20 customers by number of orders", rank("frequency", n=20)),
+    ("all customers except those from the UK", notin("Country", "United Kingdom")),
+    ("Deutschland customers", isin("Country", "Germany")),
+    ("the top ten percent of customers by amount spent", rank("monetary", percent=10)),
+])
+def test_sweep_findings(text: str, expected: dict[str, Any]) -> None:
+    assert condition(text) == expected

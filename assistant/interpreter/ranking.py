@@ -18,6 +18,7 @@ _LINKS = frozenset({"by", "of", "in", "terms", "on", "for", "based", "ranked", "
 
 def read_ranks(parse: Parse) -> None:
     vocab = parse.vocab
+    _read_numbered_by(parse)
     for i, tok in enumerate(parse.tokens):
         if not parse.free(i) or tok.low not in vocab.rank_top | vocab.rank_bottom:
             continue
@@ -65,6 +66,27 @@ def read_ranks(parse: Parse) -> None:
             parse.claim(w, w + 1)
         if noun is not None:
             parse.claim(noun, noun + 1)
+
+
+def _read_numbered_by(parse: Parse) -> None:
+    """'the 20 customers by number of orders': a count of customers ranked by a measure."""
+    for i, tok in enumerate(parse.tokens):
+        if tok.kind != Kind.NUMBER or not parse.free(i) or parse.low(i - 1) != "the" or (
+                tok.value is None or tok.value <= 0):
+            continue
+        if parse.low(i + 1) not in SUBJECTS or parse.low(i + 2) not in ("by", "ranked"):
+            continue
+        words, noun = _measure(parse, i + 2)
+        column, matched = _column(parse, words, noun)
+        if column is None or not matched:
+            continue
+        if tok.percent:
+            rank = Rank(column=column.name, direction="top", percent=min(tok.value, 100.0))
+        else:
+            rank = Rank(column=column.name, direction="top", n=int(tok.value))
+        parse.add(i, i + 2, rank, f"top {tok.surface} by {column.name}")
+        for w in matched:
+            parse.claim(w, w + 1)
 
 
 def _number_near(parse: Parse, i: int) -> int | None:
