@@ -961,3 +961,10 @@ def test_been_active_is_activity_been_a_customer_is_tenure(text: str,
 ])
 def test_sweep_findings(text: str, expected: dict[str, Any]) -> None:
     assert condition(text) == expected
+
+
+def test_age_with_postfix_words() -> None:
+    assert condition("women 50 and older", "mall") == both(isin("Genre", "Female"),
+                                                          cmp("Age", ">=", 50))
+    assert condition("customers whose wine spending is above 500", "campaign") == cmp(
+        "MntWines", ">", 500)
