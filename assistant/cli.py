@@ -386,9 +386,10 @@ def segments_delete(name: Annotated[str, typer.Argument(show_default=False)],
 
 
 def main() -> None:
-    from assistant.cli_assistant import register
+    from assistant import cli_assistant, cli_kb, cli_report
 
-    register(app)
+    for module in (cli_assistant, cli_kb, cli_report):
+        module.register(app)
     app(prog_name="segment")
 
 
