@@ -968,3 +968,14 @@ def test_age_with_postfix_words() -> None:
                                                           cmp("Age", ">=", 50))
     assert condition("customers whose wine spending is above 500", "campaign") == cmp(
         "MntWines", ">", 500)
+
+
+@pytest.mark.parametrize(("schema", "text", "expected"), [
+    ("telco", "customers who cancelled", cmp("Churn", "==", "Yes")),
+    ("telco", "customers with a 2 year contract", isin("Contract", "Two year")),
+    ("churn", "customers who left the bank", cmp("Exited", "==", 1)),
+    ("churn", "customers that closed their account", cmp("Exited", "==", 1)),
+    ("churn", "customers with more than 100000 in their account", cmp("Balance", ">", 100000)),
+])
+def test_churn_and_account_phrasings(schema: str, text: str, expected: dict[str, Any]) -> None:
+    assert condition(text, schema) == expected
