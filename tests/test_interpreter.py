@@ -352,6 +352,8 @@ def test_prompt_injection_is_only_text() -> None:
     ("how do I win back hibernating customers?", "suggest_campaign", {"name": "Hibernating"}),
     ("why is RFM useful?", "answer_question", {"question": "why is RFM useful?"}),
     ("how many are there?", "profile_segment", {"name": None}),
+    ("start again please", "reset", {}),
+    ("save it to a csv file", "export_segment", {"path": None, "format": "csv"}),
     ("exclude group 3", "select_cluster", {"cluster": 3, "mode": "exclude"}),
 ])
 def test_commands(text: str, name: str, args: dict[str, Any]) -> None:

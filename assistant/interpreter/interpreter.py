@@ -88,7 +88,8 @@ def _one(r: Request) -> Interpretation:
     if not cleaned:
         return Interpretation(calls=[], clarification=_HELP)
     restart = _RESTART.fullmatch(cleaned)
-    if restart is not None:
+    if restart is not None and restart["rest"].lower().strip(" .!") not in (
+            "please", "pls", "now", "thanks", "thank you", "again"):
         # "start over with customers from Spain": reset, then a fresh request.
         fresh = _one(Request(restart["rest"], r.context, r.vocab, r.table, False))
         if fresh.clarification is not None:
