@@ -981,3 +981,14 @@ def test_age_with_postfix_words() -> None:
 ])
 def test_churn_and_account_phrasings(schema: str, text: str, expected: dict[str, Any]) -> None:
     assert condition(text, schema) == expected
+
+
+@pytest.mark.parametrize(("text", "mode", "expected"), [
+    ("parents of young kids", "new", cmp("Kidhome", ">", 0)),
+    ("childless customers", "new", cmp("Kidhome", "==", 0)),
+    ("with kids", "refine", cmp("Kidhome", ">", 0)),
+])
+def test_kids_phrasings_and_follow_ups_keep_their_words(text: str, mode: str,
+                                                         expected: dict[str, Any]) -> None:
+    assert condition(text, "campaign", mode=mode,
+                     has_current_segment=mode == "refine") == expected

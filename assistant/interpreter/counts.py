@@ -40,6 +40,15 @@ def read_counts(parse: Parse) -> None:
                 i) in parse.vocab.negations:
             i += 1
             continue
+        word = parse.low(i)
+        if word.endswith("less") and len(word) > 6:
+            # "childless": none of what the root counts.
+            root_match = match_columns([(i, word[:-4])], counts, parse.vocab)
+            if root_match is not None and root_match.column is not None:
+                column = root_match.column
+                parse.add(i, i + 1, compare(column, "==", 0), f"{column.name} == 0")
+                i += 1
+                continue
         j = i - 1
         while parse.free(j) and parse.low(j) in _COUNT_SKIP:
             j -= 1

@@ -25,6 +25,10 @@ _LEAD_WORDS = frozenset({"ok", "okay", "so", "please", "then", "alright", "great
                          "hmm", "well", "cool", "thanks"})
 
 
+_DISCOURSE = frozenset({"now", "only", "just", "and", "also", "then", "of", "among", "amongst",
+                        "keep", "narrow", "filter", "limit", "restrict", "plus", "but"})
+
+
 @dataclass(frozen=True)
 class Request:
     """One request (or one part of a request that asked for several things)."""
@@ -85,7 +89,9 @@ def _mode(tokens: list[Token], vocab: Vocabulary) -> tuple[str, int, list[int]]:
             if tuple(lows[i:i + n]) == phrase:
                 return "refine", k, list(range(i, i + n))
     if k < len(tokens) and tokens[k].low in vocab.refine_openers:
-        return "refine", k + 1, []
+        # "now ...", "only ...": pure follow-up words are skipped; "with kids", "over 50",
+        # "from France" keep their word, which is part of the condition.
+        return "refine", k + 1 if tokens[k].low in _DISCOURSE else k, []
     return "new", k, []
 
 
