@@ -117,6 +117,23 @@ def to_sql(condition: Condition, *, table: str, dialect: str = "duckdb",
     return query if dialect == "duckdb" else transpile(query, dialect)
 
 
+def _file_view(connection: Any, path: str) -> None:
+    reader = "read_parquet" if path.lower().endswith((".parquet", ".pq")) else "read_csv"
+    connection.execute(f"CREATE VIEW customers AS SELECT * FROM {reader}({sql_literal(path)})")
+
+
+def file_column_kinds(path: str) -> dict[str, SqlKind]:
+    """How each column of a one-row-per-customer Parquet or CSV file compares in SQL."""
+    import duckdb
+
+    connection = duckdb.connect()
+    try:
+        _file_view(connection, path)
+        return duckdb_column_kinds(connection, "customers")
+    finally:
+        connection.close()
+
+
 def members_from_file(condition: Condition, path: str, *, id_column: str = "customer_id",
                       rfm: RfmColumns | None = None,
                       resolve: Resolver | None = None) -> list[Any]:
@@ -126,11 +143,9 @@ def members_from_file(condition: Condition, path: str, *, id_column: str = "cust
     """
     import duckdb
 
-    reader = "read_parquet" if str(path).lower().endswith((".parquet", ".pq")) else "read_csv"
     connection = duckdb.connect()
     try:
-        connection.execute(f"CREATE VIEW customers AS SELECT * FROM {reader}("
-                           f"{sql_literal(str(path))})")
+        _file_view(connection, str(path))
         kinds = duckdb_column_kinds(connection, "customers")
         query = to_sql(condition, table="customers", id_column=id_column, kinds=kinds, rfm=rfm,
                        resolve=resolve)

@@ -1,0 +1,99 @@
+"""`segment sql`: a segment definition as SQL for DuckDB or a warehouse, optionally run in place.
+
+Registered by `register(app)`; the engine is imported inside the command.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from assistant.cli_common import (
+    DEFAULT_WORKSPACE,
+    JsonOpt,
+    WorkspaceOpt,
+    guarded,
+    library,
+    print_json,
+    read_definition,
+)
+
+if TYPE_CHECKING:
+    from tools.engine.definitions import SegmentDefinition
+
+DIALECTS = ("duckdb", "snowflake", "bigquery", "spark", "databricks", "postgres", "trino",
+            "redshift")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("sql")(sql)
+
+
+def _definition(segment: str, workspace: Path) -> SegmentDefinition:
+    """A saved segment, a YAML file, or an RFM segment name."""
+    from tools.engine.definitions import RfmSegment, SegmentDefinition
+    from tools.engine.rfm_scheme import default_scheme
+
+    path = Path(segment)
+    if path.suffix.lower() in {".yaml", ".yml"} or path.is_file():
+        return read_definition(path)
+    lib = library(workspace)
+    if lib.exists(segment):
+        return lib.definition(segment)
+    names = {name.lower(): name for name in default_scheme().segment_names()}
+    if segment.strip().lower() in names:
+        return SegmentDefinition(name=names[segment.strip().lower()],
+                                 condition=RfmSegment(segments=[names[segment.strip().lower()]]))
+    from tools.engine.errors import SegmentNotFound
+
+    saved = lib.names()
+    raise SegmentNotFound(f"No saved segment, YAML file or RFM segment '{segment}'; see "
+                          "segment list.", options=[*saved, *default_scheme().segment_names()])
+
+
+@guarded
+def sql(
+    segment: Annotated[str, typer.Argument(
+        help="A saved segment, a YAML definition file, or an RFM segment name.",
+        show_default=False)],
+    dialect: Annotated[str, typer.Option(
+        "--dialect", help=f"SQL dialect: {', '.join(DIALECTS)}.")] = "duckdb",
+    table: Annotated[str, typer.Option(
+        "--table", help="The table (or view) of one row per customer.")] = "customers",
+    id_column: Annotated[str, typer.Option(
+        "--id-column", help="The customer id column of that table.")] = "customer_id",
+    data: Annotated[Path | None, typer.Option(
+        "--data", "-d", help="A one-row-per-customer Parquet or CSV file: its column types "
+        "decide how values compare; with --run the segment is computed on it by DuckDB.",
+        show_default=False)] = None,
+    run: Annotated[bool, typer.Option(
+        "--run", help="Run the SQL on --data with DuckDB (the file is not loaded into "
+        "memory) and print the member count.")] = False,
+    as_json: JsonOpt = False,
+    workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
+) -> None:
+    """Print a segment as SQL (DuckDB, or a warehouse dialect via sqlglot)."""
+    from tools.engine.errors import DefinitionError
+    from tools.engine.sql import file_column_kinds, members_from_file, to_sql
+
+    if dialect not in DIALECTS:
+        raise DefinitionError(f"No SQL dialect '{dialect}'; choose one of "
+                              f"{', '.join(DIALECTS)}.", options=list(DIALECTS))
+    if run and data is None:
+        raise DefinitionError("--run needs --data FILE (a Parquet or CSV file of customers).")
+    definition = _definition(segment, workspace)
+    resolve = library(workspace).resolver()
+    kinds = file_column_kinds(str(data)) if data is not None else None
+    query = to_sql(definition.condition, table=table, dialect=dialect, id_column=id_column,
+                   kinds=kinds, resolve=resolve)
+    members = (members_from_file(definition.condition, str(data), id_column=id_column,
+                                 resolve=resolve) if run and data is not None else None)
+    if as_json:
+        print_json({"segment": definition.name or segment, "dialect": dialect, "sql": query,
+                    "members": None if members is None else len(members)})
+        return
+    typer.echo(query)
+    if members is not None:
+        typer.echo(f"-- {len(members):,} customers in {data}")
