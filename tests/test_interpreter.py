@@ -992,3 +992,27 @@ def test_kids_phrasings_and_follow_ups_keep_their_words(text: str, mode: str,
                                                          expected: dict[str, Any]) -> None:
     assert condition(text, "campaign", mode=mode,
                      has_current_segment=mode == "refine") == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("western region customers", isin("Region", "West")),
+    ("Californian customers", isin("State", "California")),
+    ("customers in CA", isin("State", "California")),
+    ("customers in New York", isin("State", "New York")),
+    ("customers who usually buy furniture", isin("Category", "Furniture")),
+])
+def test_store_places_and_categories(text: str, expected: dict[str, Any]) -> None:
+    assert condition(text, "store") == expected
+
+
+def test_demonyms_of_any_listed_country() -> None:
+    from interpreter_schemas import col
+
+    from tools.engine.schema import DataKind, DType, Role
+
+    schema = Schema(kind=DataKind.CUSTOMERS, columns=(
+        col("country", Role.CATEGORY, DType.TEXT, values=("Kenya", "Peru", "Lebanon")),))
+    for text, value in [("Kenyan customers", "Kenya"), ("Peruvian customers", "Peru"),
+                        ("Lebanese customers", "Lebanon")]:
+        [call] = interpret(text, InterpreterContext(schema=schema)).calls
+        assert call.args["condition"] == isin("country", value)

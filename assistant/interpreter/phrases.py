@@ -125,11 +125,25 @@ def _read_free_stages(parse: Parse, stages: tuple[str, ...]) -> None:
             end = i + len(phrase)
             if not parse.matches(i, phrase):
                 continue
+            if _inside_a_value(parse, i, end):
+                continue  # "New York" is a place, not the "new" stage
             following = parse.tokens[end] if end < len(parse.tokens) else None
             if following is not None and (following.kind == Kind.NUMBER
                                           or following.low in _DURATION_FOLLOWERS):
                 continue
             parse.add(i, end, Lifecycle(stages=[stage]), f"lifecycle stage {stage}")
+
+
+def _inside_a_value(parse: Parse, start: int, end: int) -> bool:
+    lows = [t.low for t in parse.tokens]
+    for key in parse.values:
+        n = len(key)
+        if n <= end - start:
+            continue
+        for first in range(max(0, end - n), start + 1):
+            if tuple(lows[first:first + n]) == key:
+                return True
+    return False
 
 
 def _claim_stage_words(parse: Parse) -> None:

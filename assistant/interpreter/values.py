@@ -120,10 +120,45 @@ def read_values(parse: Parse, min_words: int = 1, lenient: bool = False) -> None
                 slot[1].append(chosen.value)
             found[(chosen.column.name, negated)] = (slot[0], slot[1], min(slot[2], start),
                                                     max(slot[3], i + n))
+    _read_demonyms(parse, found)
     for (name, negated), (_column, values, start, end) in found.items():
         condition: Condition = (NotIn if negated else In)(column=name, values=list(values))
         shown = ", ".join(values)
         parse.add(start, end, condition, f"{name} {'not in' if negated else 'in'} [{shown}]")
+
+
+_DEMONYM_ENDINGS = ("n", "an", "ian", "vian", "ese", "ish", "i", "er", "ns", "ans", "ians")
+
+
+def _read_demonyms(parse: Parse, found: dict[tuple[str, bool], Any]) -> None:
+    """'Californian' -> California, 'Brazilians' -> Brazil: a place value plus an ending."""
+    places = [p for p in parse.profiles if p.stems & _place_words(parse.vocab)
+              and p.info.dtype == DType.TEXT]
+    for i, tok in enumerate(parse.tokens):
+        word = tok.low
+        if not parse.free(i) or tok.kind != Kind.WORD or len(word) < 5 or parse.is_filler(i):
+            continue
+        hits = [(p, v) for p in places for v in p.info.values if _demonym_of(word, v.lower())]
+        if len({(p.name, v) for p, v in hits}) != 1:
+            continue
+        column, value = hits[0]
+        negated = parse.negated_before(i)
+        slot = found.setdefault((column.name, negated), (column, [], i, i + 1))
+        if value not in slot[1]:
+            slot[1].append(value)
+        parse.claim(i, i + 1)
+
+
+def _demonym_of(word: str, value: str) -> bool:
+    if " " in value or len(value) < 4:
+        return False
+    for ending in _DEMONYM_ENDINGS:
+        if word == value + ending:
+            return True
+        # "italian" / "italy", "peruvian" / "peru": the value's last letter gives way.
+        if value.endswith(("y", "a", "o", "e")) and word == value[:-1] + ending:
+            return True
+    return False
 
 
 def _continues_negated(parse: Parse, i: int, found: dict[tuple[str, bool], Any],
