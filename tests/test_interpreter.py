@@ -1016,3 +1016,14 @@ def test_demonyms_of_any_listed_country() -> None:
                         ("Lebanese customers", "Lebanon")]:
         [call] = interpret(text, InterpreterContext(schema=schema)).calls
         assert call.args["condition"] == isin("country", value)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("customers who spent between five hundred and one thousand", between("monetary", 500, 1000)),
+    ("customers who spent 0.5k-1k", between("monetary", 500, 1000)),
+    ("customers who spent in the 500-1000 range", between("monetary", 500, 1000)),
+    ("customers who spent somewhere between £500 and £1,000", between("monetary", 500, 1000)),
+    ("customers who spent one hundred and twenty or more", cmp("monetary", ">=", 120)),
+])
+def test_range_formats(text: str, expected: dict[str, Any]) -> None:
+    assert condition(text) == expected

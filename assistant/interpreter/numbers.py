@@ -82,9 +82,11 @@ def _spelled_number(tokens: list[Token], i: int, vocab: Vocabulary) -> tuple[flo
             current = max(current, 1.0) * 12
         elif word in vocab.number_words and word not in _CONTEXTUAL:
             current += vocab.number_words[word]
-        elif word == "and" and j > i and j + 1 < len(tokens) and tokens[j + 1].low in (
-                vocab.number_words):
-            pass  # "one hundred and twenty"
+        elif word == "and" and j > i and current >= 100 and j + 1 < len(tokens) and (
+                vocab.number_words.get(tokens[j + 1].low, 100) < 100) and (
+                j + 2 >= len(tokens) or tokens[j + 2].low not in ("hundred", "thousand",
+                                                                   "million", "billion")):
+            pass  # "one hundred and twenty", not "five hundred and one thousand"
         else:
             break
         j += 1

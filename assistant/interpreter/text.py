@@ -98,7 +98,7 @@ def normalise(text: str) -> str:
         text = pattern.sub(repl, text)
     # "one-time", "at-risk", "non-UK": a hyphen between letters separates words.
     text = re.sub(r"(?<=[^\W\d_])-(?=[^\W\d_])", " ", text)
-    text = re.sub(r"(?<=[^\W\d_])-(?=\d)", " ", text)
+    text = re.sub(r"(?<=[^\W\d_]{2})-(?=\d)", " ", text)  # "covid-19", not "5k-10k"
     return text.replace('"', " ").replace("'", " ")
 
 
