@@ -141,3 +141,16 @@ def test_customer_table_phrasings() -> None:
     cases += [(t, stayed) for t in ("customers who did not churn", "retained customers",
                                     "customers who stayed", "customers who are still with us")]
     assert misread(cases, telco) == []
+
+
+def test_request_frames() -> None:
+    bases = [("customers who spent more than 5000", cmp("monetary", ">", 5000)),
+             ("customers who haven't ordered in 180 days", cmp("recency_days", ">", 180)),
+             ("customers with at least 10 orders", cmp("frequency", ">=", 10))]
+    frames = ["Which {b}?", "Can you show me {b}?", "Could you list {b}, please?",
+              "I'd like a list of {b}", "How many {b}?", "Please find all {b}.",
+              "Find me every one of the {b}", "Do we have any {b}?", "ok so {b}",
+              "Hey, can you get me {b}?", "Show me all of our {b}", "I'm interested in {b}"]
+    cases = [(frame.format(b=base), expected) for (base, expected), frame in
+             itertools.product(bases, frames)]
+    assert misread(cases, RETAIL) == []

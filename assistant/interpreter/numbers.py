@@ -37,7 +37,9 @@ def merge_numbers(tokens: list[Token], vocab: Vocabulary) -> list[Token]:
     i = 0
     while i < len(tokens):
         tok = tokens[i]
-        if tok.kind == Kind.WORD and tok.low in vocab.number_words and tok.low not in _CONTEXTUAL:
+        if tok.kind == Kind.WORD and tok.low in vocab.number_words and tok.low not in (
+                _CONTEXTUAL) and not (tok.low == "one" and i + 1 < len(tokens)
+                                      and tokens[i + 1].low in ("of", "who", "that")):
             value, j = _spelled_number(tokens, i, vocab)
             words = [t.low for t in tokens[i:j]]
             tok = Token(low=" ".join(words), kind=Kind.NUMBER, surface=" ".join(words),
