@@ -1027,3 +1027,10 @@ def test_demonyms_of_any_listed_country() -> None:
 ])
 def test_range_formats(text: str, expected: dict[str, Any]) -> None:
     assert condition(text) == expected
+
+
+def test_refine_markers_keep_their_condition_words() -> None:
+    assert condition("now only those with kids at home", "campaign", mode="refine",
+                     has_current_segment=True) == cmp("Kidhome", ">", 0)
+    assert condition("the ones with more than 5 orders", mode="refine",
+                     has_current_segment=True) == cmp("frequency", ">", 5)

@@ -29,6 +29,10 @@ _DISCOURSE = frozenset({"now", "only", "just", "and", "also", "then", "of", "amo
                         "keep", "narrow", "filter", "limit", "restrict", "plus", "but"})
 
 
+_KEEP = frozenset({"with", "without", "from", "in", "within", "outside", "over", "under",
+                   "who", "whose", "that", "which", "at"})
+
+
 @dataclass(frozen=True)
 class Request:
     """One request (or one part of a request that asked for several things)."""
@@ -87,7 +91,9 @@ def _mode(tokens: list[Token], vocab: Vocabulary) -> tuple[str, int, list[int]]:
         n = len(phrase)
         for i in range(len(lows) - n + 1):
             if tuple(lows[i:i + n]) == phrase:
-                return "refine", k, list(range(i, i + n))
+                # Claim "those", "of them"; keep "with", "from", "in": they belong to the
+                # condition ("those with kids at home").
+                return "refine", k, [j for j in range(i, i + n) if lows[j] not in _KEEP]
     if k < len(tokens) and tokens[k].low in vocab.refine_openers:
         # "now ...", "only ...": pure follow-up words are skipped; "with kids", "over 50",
         # "from France" keep their word, which is part of the condition.
