@@ -12,7 +12,8 @@ how the work was split over threads, and equal spends tie exactly.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
 
@@ -38,6 +39,29 @@ FEATURE_COLUMNS = (RECENCY, FREQUENCY, MONETARY, TENURE, AVG_ORDER_VALUE, FIRST_
 LINE_COLUMNS = ("customer_id", "day", "amount", "order_key")
 # Amounts summed exactly in millionths (integers): the total does not depend on line order.
 _EXACT_SUM = "CAST(sum(micros) AS DOUBLE) / 1e6"
+
+
+# DuckDB's working memory for one load; beyond it, aggregates spill to a temporary folder.
+DUCKDB_MEMORY = "512MB"
+
+
+@contextmanager
+def duckdb_connection() -> Iterator[Any]:
+    """An in-memory DuckDB connection for one load, closed (and its spill folder removed) after."""
+    import tempfile
+
+    import duckdb
+
+    with tempfile.TemporaryDirectory(prefix="segment-duckdb-") as spill:
+        connection = duckdb.connect(config={
+            "memory_limit": DUCKDB_MEMORY, "temp_directory": spill,
+            # Every result that needs an order says ORDER BY; the rest may stream unordered.
+            "preserve_insertion_order": False})
+        try:
+            connection.execute("SET enable_progress_bar = false")
+            yield connection
+        finally:
+            connection.close()
 
 
 def quote_name(name: str) -> str:
@@ -177,8 +201,6 @@ def customer_features(df: pd.DataFrame, schema: Schema,
 
     With an explicit `as_of`, only purchases before that day count (a snapshot).
     """
-    import duckdb
-
     date_info = schema.first(Role.DATE)
     if date_info is None:
         raise DataError("No purchase date column found; map one with --map date=COLUMN.",
@@ -201,16 +223,13 @@ def customer_features(df: pd.DataFrame, schema: Schema,
     for name in attributes:
         lines[name] = df[name].to_numpy()
     as_of_day = to_date(as_of) if as_of is not None else None
-    connection = duckdb.connect()
-    try:
+    with duckdb_connection() as connection:
         connection.register("kept_lines", lines)
         connection.execute("CREATE TEMP TABLE kept_groups AS "
                            + group_sql("kept_lines", [quote_name(a) for a in attributes],
                                        snapshot=as_of_day is not None),
                            {"as_of": as_of_day} if as_of_day is not None else None)
         features, as_of_day = run_features(connection, "kept_groups", attributes, as_of_day)
-    finally:
-        connection.close()
     for name in attributes:
         features[name] = features[name].astype(df[name].dtype)
     features.index = pd.Index(features.index.to_numpy(), name="customer_id",

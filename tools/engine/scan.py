@@ -25,6 +25,7 @@ from tools.engine.dataset import CleaningStep
 from tools.engine.errors import DataError
 from tools.engine.features import (
     attribute_columns,
+    duckdb_connection,
     group_sql,
     quote_name,
     run_features,
@@ -76,15 +77,12 @@ def scan_parquet(path: Path, *, mapping: dict[str, str] | None = None,
     """Customers of a typed Parquet transaction log, or None when the ordinary path must run."""
     import duckdb
 
-    connection = duckdb.connect()
-    connection.execute("SET enable_progress_bar = false")
-    try:
-        return _scan(connection, path, mapping, as_of)
-    except duckdb.Error as exc:
-        raise DataError(f"{path.name} could not be read ({type(exc).__name__}); export it "
-                        "again as Parquet or CSV.") from exc
-    finally:
-        connection.close()
+    with duckdb_connection() as connection:
+        try:
+            return _scan(connection, path, mapping, as_of)
+        except duckdb.Error as exc:
+            raise DataError(f"{path.name} could not be read ({type(exc).__name__}); export it "
+                            "again as Parquet or CSV.") from exc
 
 
 def _scan(connection: Any, path: Path, mapping: dict[str, str] | None,
