@@ -93,8 +93,7 @@ def _scan(connection: Any, path: Path, mapping: dict[str, str] | None,
     names = list(types)
     if clean_names(names) != names or any(n.startswith("__index_level") for n in names):
         return None
-    sample = connection.execute(f"SELECT * FROM {source} LIMIT {SAMPLE_ROWS}").df()
-    parsed, dtypes = parse_columns(as_strings(sample))
+    parsed, dtypes = parse_columns(as_strings(_first_rows(path)))
     schema = infer_schema(parsed, dtypes, mapping)
     if schema.kind is not DataKind.TRANSACTIONS:
         return None
@@ -137,6 +136,14 @@ def _scan(connection: Any, path: Path, mapping: dict[str, str] | None,
     return ScannedLog(customers=customers, raw_schema=schema, cleaning=counts["steps"],
                       rows_read=counts["total"], rows_kept=counts["kept"], as_of=as_of_day,
                       currency=parsed.attrs.get("currency"), notes=tuple(notes))
+
+
+def _first_rows(path: Path) -> pd.DataFrame:
+    """The file's first SAMPLE_ROWS rows, in file order (a stable sample for the roles)."""
+    import pyarrow.parquet as pq
+
+    batches = pq.ParquetFile(path).iter_batches(batch_size=SAMPLE_ROWS)
+    return next(batches).to_pandas()
 
 
 def _name(schema: Schema, role: Role) -> str:
