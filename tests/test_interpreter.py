@@ -1034,3 +1034,8 @@ def test_refine_markers_keep_their_condition_words() -> None:
                      has_current_segment=True) == cmp("Kidhome", ">", 0)
     assert condition("the ones with more than 5 orders", mode="refine",
                      has_current_segment=True) == cmp("frequency", ">", 5)
+
+
+def test_rank_by_a_total_column() -> None:
+    assert condition("top 10% by total charges", "telco") == rank("TotalCharges", percent=10)
+    assert condition("top 10% of customers by total revenue") == rank("monetary", percent=10)

@@ -13,7 +13,7 @@ from tools.engine.schema import Role
 
 _LINKS = frozenset({"by", "of", "in", "terms", "on", "for", "based", "ranked", "sorted",
                     "ordered", "with", "the", "highest", "largest", "most", "lowest", "our",
-                    "all", "according", "to", "when", "measured", "total"})
+                    "all", "according", "to", "when", "measured"})
 
 
 def read_ranks(parse: Parse) -> None:
