@@ -1039,3 +1039,14 @@ def test_refine_markers_keep_their_condition_words() -> None:
 def test_rank_by_a_total_column() -> None:
     assert condition("top 10% by total charges", "telco") == rank("TotalCharges", percent=10)
     assert condition("top 10% of customers by total revenue") == rank("monetary", percent=10)
+
+
+def test_fragments_narrow_the_current_segment() -> None:
+    assert condition("aged under 40", "mall", mode="refine", has_current_segment=True) == cmp(
+        "Age", "<", 40)
+    assert condition("spent over 1000", mode="refine", has_current_segment=True) == cmp(
+        "monetary", ">", 1000)
+    assert condition("customers from Germany", has_current_segment=True) == isin(
+        "Country", "Germany")
+    assert condition("men over 40 earning more than 80k", "mall") == both(
+        isin("Genre", "Male"), cmp("Age", ">", 40), cmp("Annual Income (k$)", ">", 80))

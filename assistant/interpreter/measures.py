@@ -74,6 +74,8 @@ def measure_words(parse: Parse, f: Found) -> list[int]:
     while j < len(parse.tokens) and n < _MEASURE_SPAN - 1 and not parse.is_boundary(j):
         if parse.tokens[j].kind in (Kind.NUMBER, Kind.DATE) or _starts_comparator(parse, j):
             break
+        if _starts_comparator(parse, j + 1):
+            break  # "over 40 earning more than 80k": 'earning' is the next comparison's
         if _is_measure_word(parse, j):
             words.append(j)
         j, n = j + 1, n + 1

@@ -82,11 +82,11 @@ def _mode(tokens: list[Token], vocab: Vocabulary) -> tuple[str, int, list[int]]:
         n = len(phrase)
         for i in range(len(lows) - n + 1):
             if tuple(lows[i:i + n]) == phrase:
-                return "new", k, list(range(i, i + n))  # "France instead", "switch to France"
+                return "new!", k, list(range(i, i + n))  # "France instead", "switch to France"
     for j in (k, k + 1):
         if tuple(lows[j:j + 2]) in (("what", "about"), ("how", "about")) and (
                 j == k or lows[k] in ("and", "so", "then")):
-            return "new", j + 2, []  # "what about France?": the same question, another group
+            return "new!", j + 2, []  # "what about France?": the same question, another group
     for phrase in vocab.refine_markers:
         n = len(phrase)
         for i in range(len(lows) - n + 1):
@@ -104,6 +104,8 @@ def _mode(tokens: list[Token], vocab: Vocabulary) -> tuple[str, int, list[int]]:
 def define(r: Request) -> Interpretation:
     tokens = request_tokens(r.text, r.vocab)
     mode, skip, markers = _mode(tokens, r.vocab)
+    explicit_new = mode == "new!"  # "what about ...", "... instead": never a refinement
+    mode = "new" if explicit_new else mode
     reading = _read(tokens, skip, markers, r)
     if reading.condition is None:
         return _clarify(reading, r)
@@ -111,6 +113,9 @@ def define(r: Request) -> Interpretation:
     understood = reading.understood
     if not r.has_current and mode == "refine":
         mode = "new"
+    if r.has_current and mode == "new" and not explicit_new and _is_fragment(
+            tokens, skip, condition):
+        mode = "refine"  # "aged under 40" after "women": a fragment narrows the segment
     if not r.has_current and mode == "exclude":
         mode, condition = "new", negate(condition)
         understood = f"not ({understood})"
@@ -118,6 +123,22 @@ def define(r: Request) -> Interpretation:
     prefix = {"new": "", "refine": "current segment and ", "exclude": "current segment minus "}
     return Interpretation(calls=[ToolCall(name="define_segment", args=args)],
                           understood=prefix[mode] + understood)
+
+
+# Nouns for people: a request naming them describes a whole new group.
+_PEOPLE = frozenset({"customers", "customer", "clients", "client", "people", "persons",
+                     "shoppers", "buyers", "users", "members", "accounts", "consumers",
+                     "subscribers", "households", "everyone", "anyone", "women", "men",
+                     "ladies", "females", "males", "guys", "seniors", "spenders", "segment",
+                     "group", "list", "show", "find", "give", "get", "all", "champions"})
+
+
+def _is_fragment(tokens: list[Token], skip: int, condition: Condition) -> bool:
+    """A follow-up that names no people and no named segment ('aged under 40')."""
+    if any(t.low in _PEOPLE for t in tokens[skip:]):
+        return False
+    dumped = str(condition.model_dump())
+    return "rfm_segment" not in dumped and "lifecycle" not in dumped
 
 
 def _read(tokens: list[Token], skip: int, markers: list[int], r: Request) -> Reading:
