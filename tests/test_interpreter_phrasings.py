@@ -154,3 +154,18 @@ def test_request_frames() -> None:
     cases = [(frame.format(b=base), expected) for (base, expected), frame in
              itertools.product(bases, frames)]
     assert misread(cases, RETAIL) == []
+
+
+def test_signup_and_birth_year_phrasings() -> None:
+    campaign = InterpreterContext(schema=campaign_table())
+    in_2013 = {"type": "and", "all": [cmp("Dt_Customer", ">=", "2013-01-01"),
+                                      cmp("Dt_Customer", "<", "2014-01-01")]}
+    cases = [(t, in_2013) for t in (
+        "customers who joined in 2013", "customers who signed up in 2013",
+        "customers who became customers in 2013", "customers acquired in 2013",
+        "customers who registered during 2013")]
+    cases += [(t, cmp("Dt_Customer", "<", "2013-01-01")) for t in (
+        "customers who joined before 2013", "customers who joined prior to 2013")]
+    cases += [(t, cmp("Year_Birth", ">", 1980)) for t in (
+        "customers born after 1980", "customers whose birth year is after 1980")]
+    assert misread(cases, campaign) == []
