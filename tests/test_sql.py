@@ -212,3 +212,53 @@ def test_unknown_dialect_is_a_one_line_error() -> None:
     with pytest.raises(DefinitionError) as caught:
         transpile("SELECT 1", "no-such-sql")
     assert "\n" not in str(caught.value) and "snowflake" in caught.value.options
+
+
+# Spark (local mode): runs when pyspark (the `spark` extra) and Java are installed.
+
+
+@pytest.fixture(scope="module")
+def spark() -> object:
+    import shutil
+
+    pyspark = pytest.importorskip("pyspark.sql", reason="pyspark is not installed "
+                                  "(pip install -e '.[spark]')")
+    if shutil.which("java") is None:
+        pytest.skip("Spark needs Java (apt-get install default-jre-headless)")
+    session = (pyspark.SparkSession.builder.master("local[1]").appName("segment-tests")
+               .config("spark.ui.enabled", "false")
+               .config("spark.sql.shuffle.partitions", "1")
+               .config("spark.sql.session.timeZone", "UTC")
+               .getOrCreate())
+    yield session
+    session.stop()
+
+
+def _spark_members(spark: object, condition: Condition, data: CustomerData) -> list[int]:
+    frame = data.customers.reset_index()
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    view = spark.createDataFrame(table.to_pandas(types_mapper=pd.ArrowDtype))  # type: ignore[attr-defined]
+    view.createOrReplaceTempView("customers")
+    query = to_sql(condition, table="customers", dialect="spark", kinds=column_kinds(frame))
+    return [int(row[0]) for row in spark.sql(query).collect()]  # type: ignore[attr-defined]
+
+
+@pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas:FutureWarning")
+@settings(max_examples=15, deadline=None, suppress_health_check=[
+    HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(data=customer_tables(), condition=conditions)
+def test_spark_and_pandas_select_the_same_members(spark: object, data: CustomerData,
+                                                  condition: Condition) -> None:
+    try:
+        mask = evaluate(condition, data)
+    except DefinitionError:
+        return
+    assert _spark_members(spark, condition, data) == sorted(int(i) for i in mask[mask].index)
+
+
+@pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas:FutureWarning")
+@pytest.mark.parametrize("condition", REAL_DEFINITIONS[:4], ids=lambda c: c.type)
+def test_spark_online_retail_members_match_evaluate(spark: object, retail: CustomerData,
+                                                    condition: Condition) -> None:
+    mask = evaluate(condition, retail)
+    assert _spark_members(spark, condition, retail) == [int(i) for i in mask[mask].index]
