@@ -71,7 +71,7 @@ class LlmBackend:
             if on_text is None:
                 state = agent.invoke({"messages": messages}, config=config)
             else:
-                state = _stream(agent, messages, on_text, config)
+                state = _stream(agent, messages, on_text)
         except Exception as exc:  # any model/transport fault: explained, then fallback
             raise BackendFailure(describe_failure(exc)) from None
         if on_text is not None and _cut_off(state):
@@ -116,12 +116,11 @@ class LlmBackend:
         return record
 
 
-def _stream(agent: Any, messages: list[dict[str, str]], on_text: Callable[[str], None],
-            config: dict[str, Any]) -> dict[str, Any]:
+def _stream(agent: Any, messages: list[dict[str, str]],
+            on_text: Callable[[str], None]) -> dict[str, Any]:
     """Run the agent, passing the model's reply text on as it arrives."""
     state: dict[str, Any] = {}
-    for mode, chunk in agent.stream({"messages": messages}, config=config,
-                                    stream_mode=["messages", "values"]):
+    for mode, chunk in agent.stream({"messages": messages}, stream_mode=["messages", "values"]):
         if mode == "values":
             state = chunk
             continue
