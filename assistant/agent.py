@@ -58,18 +58,15 @@ class LlmBackend:
             # "error" rather than a canned limit message as the reply: the turn falls back.
             middleware=[ModelCallLimitMiddleware(run_limit=MAX_MODEL_CALLS, exit_behavior="error"),
                         ToolCallLimitMiddleware(run_limit=MAX_TOOL_CALLS),
-                        self._recorder()],
+                        self._recorder(), _one_at_a_time()],
         )
         messages: list[dict[str, str]] = []
         for user, reply in self.history[-HISTORY_TURNS:]:
             messages += [{"role": "user", "content": user}, {"role": "assistant", "content": reply}]
         messages.append({"role": "user", "content": text})
-        # Tool calls of one model message run in order, one at a time: "define, then export"
-        # must not race on the toolkit's current segment.
-        config = {"max_concurrency": 1}
         try:
             if on_text is None:
-                state = agent.invoke({"messages": messages}, config=config)
+                state = agent.invoke({"messages": messages})
             else:
                 state = _stream(agent, messages, on_text)
         except Exception as exc:  # any model/transport fault: explained, then fallback
@@ -114,6 +111,41 @@ class LlmBackend:
             return handler(request)
 
         return record
+
+
+def _one_at_a_time() -> Any:
+    """Run the tool calls of one model message in their order, one after the other.
+
+    LangChain runs them in parallel threads, but "define, then export" must not race on the
+    toolkit's current segment.
+    """
+    import threading
+
+    from langchain.agents.middleware import wrap_tool_call
+
+    turn = threading.Condition()
+    running = threading.Lock()
+    finished: set[tuple[int, str]] = set()
+
+    @wrap_tool_call
+    def in_order(request: Any, handler: Any) -> Any:
+        state = request.state
+        history = state.get("messages", []) if isinstance(state, dict) else []
+        calls = getattr(history[-1], "tool_calls", None) or [] if history else []
+        order = [(len(history), str(c.get("id"))) for c in calls]
+        key = (len(history), str(request.tool_call.get("id")))
+        earlier = order[:order.index(key)] if key in order else []
+        with turn:  # bounded: a call that never comes must not stall the turn
+            turn.wait_for(lambda: all(k in finished for k in earlier), timeout=30)
+        try:
+            with running:
+                return handler(request)
+        finally:
+            with turn:
+                finished.add(key)
+                turn.notify_all()
+
+    return in_order
 
 
 def _stream(agent: Any, messages: list[dict[str, str]],

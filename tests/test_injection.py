@@ -89,8 +89,11 @@ def test_hidden_instructions_reach_the_model_only_as_json_data(hostile_file: Pat
     assert not (tmp_path / "stolen.csv").exists()
 
 
+@pytest.mark.parametrize("stream", [False, True])
 def test_an_export_the_user_asks_for_stays_in_the_exports_folder(hostile_file: Path,
-                                                                 tmp_path: Path) -> None:
+                                                                 tmp_path: Path,
+                                                                 stream: bool) -> None:
+    """Also: the define and export calls of one model message run in that order."""
     workspace = tmp_path / "ws"
     script: list[Any] = [Reply(tool_calls=[
         ("define_segment", {"condition": {"type": "in", "column": "Country",
@@ -99,7 +102,9 @@ def test_an_export_the_user_asks_for_stays_in_the_exports_folder(hostile_file: P
         Reply(content="Exported.")]
     with scripted_server(script) as server:
         bot = open_bot(hostile_file, workspace, server.base_url)
-        turn = bot.ask("export the customers in France to a csv file")
+        chunks: list[str] = []
+        turn = bot.ask("export the customers in France to a csv file",
+                       on_text=chunks.append if stream else None)
     export = [r for r in turn.results if r.tool == "export_segment"][0]
     assert export.ok, export.message
     files = [p for p in exported_files(workspace) if p.suffix == ".csv"]
