@@ -176,3 +176,12 @@ def test_report_in_chat(retail: Any, tmp_path: Path) -> None:
     page = target.read_text(encoding="utf-8")
     assert "596</strong> customers" in page and "Campaign plan" in page
     assert page.count("<svg") == 4  # sizes, RFM segments, RFM grid, distribution
+
+
+def test_a_date_column_is_refused_with_the_measures(retail: Any) -> None:
+    from tools.engine.errors import EngineError
+
+    everyone = pd.Series(True, index=retail.customers.index)
+    with pytest.raises(EngineError) as raised:
+        charts.distribution(retail, everyone, "last_purchase")
+    assert "dates" in raised.value.message and "recency_days" in raised.value.options

@@ -157,7 +157,11 @@ def distribution(data: CustomerData, mask: pd.Series, column: str | None = None,
     members = _aligned(data, mask)
     series = data.customers[name]
     info = data.schema.column(name)
-    if info is not None and info.dtype in (DType.NUMBER, DType.INTEGER) or \
+    if pd.api.types.is_datetime64_any_dtype(series.dtype) or (
+            info is not None and info.dtype is DType.DATE):
+        raise EngineError(f"'{name}' holds dates: chart a number or a category instead "
+                          "(e.g. recency in days).", options=_numeric_columns(data)[:8])
+    if (info is not None and info.dtype in (DType.NUMBER, DType.INTEGER)) or \
             pd.api.types.is_numeric_dtype(series.dtype):
         return _numeric_distribution(name, series, members, segment_label, bins)
     return _category_distribution(name, series, members, segment_label)
