@@ -184,3 +184,19 @@ def test_export_audience_refusals(app: typer.Typer, people: Path, datasets_dir: 
     code, _, stderr = invoke(app, workspace, "export-audience", "all", "--data", people,
                              "--out", tmp_path / "k.txt")
     assert code == 1 and ".csv" in stderr
+
+
+def test_the_assistants_export_records_its_definition(retail: Any, tmp_path: Path) -> None:
+    from tools.library import SegmentLibrary
+    from tools.toolkit import Toolkit
+
+    toolkit = Toolkit(retail, SegmentLibrary(tmp_path), export_dir=tmp_path / "exports")
+    toolkit.call("define_segment", {"condition": {"type": "rfm_segment",
+                                                  "segments": ["Champions"]}})
+    result = toolkit.call("export_segment", {"path": "vip.parquet"})
+    written = Path(result.summary["path"])
+    sidecar = yaml.safe_load(sidecar_path(written).read_text(encoding="utf-8"))
+    assert sidecar["size"] == 632 == len(pd.read_parquet(written))
+    assert sidecar["definition"]["condition"] == {"type": "rfm_segment",
+                                                  "segments": ["Champions"]}
+    assert "Champions" in sidecar["description"]

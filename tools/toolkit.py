@@ -75,6 +75,13 @@ class Toolkit(KnowledgeTools):
     # -- dispatch -------------------------------------------------------------------------
 
     def call(self, name: str, args: dict[str, Any] | None = None) -> ToolResult:
+        try:
+            return self._call(name, args)
+        except RecursionError:  # a condition nested hundreds of levels deep
+            return ToolResult(name, False, message="The condition is nested too deeply; "
+                              "write it with fewer levels of and/or/not.")
+
+    def _call(self, name: str, args: dict[str, Any] | None) -> ToolResult:
         spec = TOOL_ARGS.get(name)
         if spec is None:
             return ToolResult(name, False, message=f"Unknown tool '{name}'.",
@@ -340,13 +347,18 @@ class Toolkit(KnowledgeTools):
                           message=f"{len(items)} saved segments.")
 
     def _tool_export_segment(self, path: str | None, format: str | None) -> ToolResult:
-        from tools.exporting import export_members
+        from tools.engine.describe import describe
+        from tools.exporting import ExportRecord, export_members
 
         mask = self.current_mask()
         if mask is None:
             raise EngineError("There is no current segment to export: define one first.")
         target = _safe_export_path(self.export_dir, path, format, self.state.name)
-        written = export_members(self.data, mask, target)
+        record = ExportRecord(segment=self.state.name or "current segment",
+                              definition=self.current_definition(),
+                              description=describe(self.state.condition, self.data)
+                              if self.state.condition is not None else "")
+        written = export_members(self.data, mask, target, record=record)
         return ToolResult("export_segment", True,
                           {"path": str(written), "rows": int(mask.sum())},
                           message=f"Exported {int(mask.sum()):,} customers to {written}.")
