@@ -257,19 +257,21 @@ def read_definition(path: Path) -> SegmentDefinition:
     import yaml
     from pydantic import ValidationError
 
-    from tools.engine.definitions import SegmentDefinition
+    from tools.engine.definitions import SegmentDefinition, load_yaml
     from tools.engine.errors import DefinitionError
 
     _check_file(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+        raw = load_yaml(path.read_text(encoding="utf-8-sig"))
     except UnicodeDecodeError:
         raise DefinitionError(f"{path} is not a text file: give a YAML definition") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
-        raise DefinitionError(f"{path} is not valid YAML{where}: check the indentation "
-                              "and quotes") from None
+        reason = str(getattr(exc, "problem", None) or exc)
+        advice = (reason if "alias" in reason or "nested" in reason
+                  else "check the indentation and quotes")
+        raise DefinitionError(f"{path} is not valid YAML{where}: {advice}") from None
     if isinstance(raw, dict) and "condition" not in raw and "type" in raw:
         raw = {"condition": raw}
     if not isinstance(raw, dict):

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 from pydantic import ValidationError
 
-from tools.engine.definitions import SegmentDefinition
+from tools.engine.definitions import SegmentDefinition, load_yaml
 from tools.engine.errors import EngineError, SegmentNotFound
 
 if TYPE_CHECKING:
@@ -156,7 +156,7 @@ class SegmentLibrary:
     def _read(self, path: Path) -> tuple[SegmentDefinition, dict[str, Any]]:
         """Parse one file; any problem is an EngineError naming the file."""
         try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+            raw = load_yaml(path.read_text(encoding="utf-8-sig"))
         except (OSError, UnicodeDecodeError) as exc:
             raise EngineError(f"cannot read saved segment file {path}: {exc}") from exc
         except yaml.YAMLError as exc:

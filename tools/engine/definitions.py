@@ -173,11 +173,33 @@ class SegmentDefinition(BaseModel):
 
     @classmethod
     def from_yaml(cls, text: str) -> SegmentDefinition:
-        return cls.model_validate(yaml.safe_load(text))
+        return cls.model_validate(load_yaml(text))
 
     @classmethod
     def from_data(cls, data: Any) -> SegmentDefinition:
         return cls.model_validate(data)
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """Safe YAML without aliases: `*name` repeated inside itself expands exponentially."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed in a segment definition",
+                self.peek_event().start_mark)
+        return super().compose_node(parent, index)
+
+
+def load_yaml(text: str) -> Any:
+    """Parse a definition file's YAML; damage is a yaml.YAMLError, never a hang or a crash."""
+    loader = _NoAliasLoader(text)
+    try:
+        return loader.get_single_data()
+    except RecursionError:
+        raise yaml.YAMLError("the definition is nested too deeply") from None
+    finally:
+        loader.dispose()
 
 
 def conjunction(conditions: list[Condition]) -> Condition:
