@@ -7,6 +7,8 @@ history (as definition JSON, never members), and the transcript.
 from __future__ import annotations
 
 import json
+import logging
+import os
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -32,6 +34,13 @@ CREATE TABLE IF NOT EXISTS messages (
 );
 CREATE INDEX IF NOT EXISTS messages_by_session ON messages(session, id);
 """
+_log = logging.getLogger(__name__)
+
+
+def _damaged(exc: sqlite3.DatabaseError) -> bool:
+    """Damage ("file is not a database", "malformed"), not a lock or a missing folder."""
+    text = str(exc).lower()
+    return "not a database" in text or "malformed" in text
 
 
 @dataclass
@@ -51,22 +60,57 @@ class Message:
 
 
 class SessionStore:
-    """All sessions of one workspace, in workspace/sessions.db."""
+    """All sessions of one workspace, in workspace/sessions.db.
+
+    A damaged database file is never written over: it is renamed
+    sessions.db.corrupt-<timestamp> (reported as a warning and in `set_aside`) and a new,
+    empty store takes its place.
+    """
 
     def __init__(self, workspace: Path) -> None:
         self.path = workspace / "sessions.db"
+        self.set_aside: Path | None = None
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        connection = sqlite3.connect(self.path, timeout=10)
         try:
-            connection.execute("PRAGMA journal_mode=WAL")
-            connection.executescript(_SCHEMA)
+            connection = self._open()
+        except sqlite3.DatabaseError as exc:
+            if not _damaged(exc):
+                raise
+            self._set_damaged_file_aside()
+            connection = self._open()
+        try:
             with connection:  # one transaction: all or nothing
                 yield connection
         finally:
             connection.close()
+
+    def _open(self) -> sqlite3.Connection:
+        connection = sqlite3.connect(self.path, timeout=10)
+        try:
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.executescript(_SCHEMA)
+        except BaseException:
+            connection.close()
+            raise
+        return connection
+
+    def _set_damaged_file_aside(self) -> None:
+        stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + f"{time.time() % 1:.6f}"[1:]
+        kept = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
+        try:
+            os.replace(self.path, kept)
+        except FileNotFoundError:  # another process set it aside first
+            return
+        for suffix in ("-wal", "-shm"):
+            companion = self.path.with_name(self.path.name + suffix)
+            if companion.exists():
+                os.replace(companion, kept.with_name(kept.name + suffix))
+        self.set_aside = kept
+        _log.warning("warning: %s was damaged; it was kept as %s and a new session store "
+                     "was started", self.path, kept.name)
 
     def load(self, name: str) -> SessionRecord | None:
         with self._connect() as db:
@@ -74,8 +118,14 @@ class SessionStore:
                              (name,)).fetchone()
         if row is None:
             return None
+        try:
+            state = json.loads(row[2])
+        except ValueError:
+            _log.warning("warning: the saved state of session %s is damaged; it starts without "
+                         "a current segment", name)
+            state = {}
         return SessionRecord(name=name, data_path=row[0], data_hash=row[1],
-                             state=json.loads(row[2]))
+                             state=state if isinstance(state, dict) else {})
 
     def save(self, record: SessionRecord) -> None:
         with self._connect() as db:

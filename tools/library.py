@@ -19,7 +19,7 @@ import os
 import re
 import tempfile
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -53,6 +53,8 @@ class SavedSegmentInfo:
     notes: str = ""
     # Non-empty when the file cannot be read: the listing still shows it.
     problem: str = ""
+    # Where a damaged file this save replaced was kept (NAME.yaml.corrupt-<timestamp>).
+    set_aside: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -293,10 +295,24 @@ class SegmentLibrary:
         if source is not None:
             meta["source"] = Path(source.path).name
             meta["source_hash"] = source.content_hash or None
+        kept = self._set_aside_if_damaged(path)
         ids = _ids_as_text(member_ids)
         _atomic_write(self._members_path(slug), "".join(f"{i}\n" for i in ids))
         _atomic_write(path, self._render(definition, meta))
-        return self._info(path, definition, meta)
+        return replace(self._info(path, definition, meta), set_aside=kept)
+
+    def _set_aside_if_damaged(self, path: Path) -> Path | None:
+        """Keep an unreadable file next to its replacement instead of writing over it."""
+        if not path.exists():
+            return None
+        try:
+            self._read(path)
+        except EngineError:
+            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+            kept = path.with_name(f"{path.name}.corrupt-{stamp}")
+            os.replace(path, kept)
+            return kept
+        return None
 
     def delete(self, name: str) -> SavedSegmentInfo:
         path = self._locate(name)

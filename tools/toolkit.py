@@ -23,6 +23,7 @@ from tools.engine.dataset import CustomerData
 from tools.engine.definitions import Condition, Not, SegmentDefinition, conjunction
 from tools.engine.errors import EngineError, SegmentNotFound
 from tools.engine.schema import Role
+from tools.privacy import personal_operands
 from tools.tool_specs import TOOL_ARGS
 from tools.tool_summaries import data_summary, segment_summary
 from tools.toolkit_knowledge import KnowledgeTools
@@ -92,7 +93,7 @@ class Toolkit(KnowledgeTools):
             return ToolResult(name, False, message=_validation_message(exc),
                               options=list(spec.model_fields))
         handler: Callable[..., ToolResult] = getattr(self, f"_tool_{name}")
-        personal = self._personal_operands(parsed.model_dump())
+        personal = personal_operands(self.data.schema, parsed.model_dump())
         if personal:
             # Values of personal columns never enter a condition, a clustering or an error's
             # "did you mean": whoever asks (a model included) would be shown real people.
@@ -104,31 +105,6 @@ class Toolkit(KnowledgeTools):
             return handler(**parsed.model_dump())
         except EngineError as exc:
             return ToolResult(name, False, message=exc.message, options=exc.options)
-
-    def _personal_operands(self, args: Any) -> list[str]:
-        """Personal columns whose values the arguments would compare, rank or cluster on."""
-        personal = {c.name.casefold(): c.name for c in self.data.schema.columns
-                    if c.role is Role.PERSONAL}
-        found: list[str] = []
-
-        def visit(value: Any) -> None:
-            if isinstance(value, dict):
-                named = value.get("column")
-                if (isinstance(named, str) and named.strip().casefold() in personal
-                        and value.get("type") not in ("missing", "present")):
-                    found.append(personal[named.strip().casefold()])
-                for key, inner in value.items():
-                    if key == "features" and isinstance(inner, list):
-                        found.extend(personal[f.strip().casefold()] for f in inner
-                                     if isinstance(f, str) and f.strip().casefold() in personal)
-                    else:
-                        visit(inner)
-            elif isinstance(value, list):
-                for inner in value:
-                    visit(inner)
-
-        visit(args)
-        return found
 
     # -- the current segment --------------------------------------------------------------
 
@@ -318,11 +294,13 @@ class Toolkit(KnowledgeTools):
             raise EngineError("There is no current segment to save: define one first.")
         definition = definition.model_copy(update={"name": name})
         ids = self.member_ids()
-        library.save(definition, size=len(ids), member_ids=ids, source=self.data.source,
-                     overwrite=True)
+        info = library.save(definition, size=len(ids), member_ids=ids,
+                            source=self.data.source, overwrite=True)
         self.state = SegmentState(condition=self.state.condition, name=name)
+        kept = getattr(info, "set_aside", None)
+        note = f" The damaged file it replaced was kept as {kept.name}." if kept else ""
         return ToolResult("save_segment", True, {"name": name, "size": len(ids)},
-                          message=f"Saved '{name}' ({len(ids):,} customers).")
+                          message=f"Saved '{name}' ({len(ids):,} customers).{note}")
 
     def _tool_load_segment(self, name: str) -> ToolResult:
         library = self._require_library()
