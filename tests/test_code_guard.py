@@ -20,8 +20,10 @@ FORBIDDEN_METHODS = {"query", "eval", "system", "popen", "read_sql", "read_sql_q
 SQL_METHODS = {"execute", "executescript", "executemany", "sql"}
 # Reviewed: each runs SQL written by our code over identifiers from the file's own catalogue
 # or schema, with values as parameters; none takes SQL from a model or a user.
+# tools/engine/sql.py compiles a validated SegmentDefinition (pydantic data, never text) with
+# quoted names and literals; the tools a model calls cannot reach it (checked below).
 SQL_MODULES = {"assistant/sessions.py", "tools/engine/features.py", "tools/engine/scan.py",
-               "tools/engine/stores.py"}
+               "tools/engine/stores.py", "tools/engine/sql.py"}
 # Reviewed: ChromaDB's vector search method, not a query language.
 ALLOWED_QUERY_CALLS = {("tools/knowledge/store.py", "collection")}
 # Reviewed: opens a URL in a browser with a fixed command list, never a shell string.
@@ -76,6 +78,7 @@ def test_the_tool_facing_code_runs_no_sql_and_no_processes() -> None:
         text = path.read_text(encoding="utf-8")
         for module in ("sqlite3", "duckdb", "subprocess", "pickle", "os.system"):
             assert f"import {module}" not in text, (path, module)
+        assert "tools.engine.sql " not in text and "engine.sql import" not in text, path
 
 
 def test_processes_start_only_in_reviewed_modules() -> None:
