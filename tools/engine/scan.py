@@ -39,7 +39,7 @@ from tools.engine.stores import as_strings, clean_names
 
 # Parquet logs with at least this many rows take this path.
 SCAN_MIN_ROWS = 500_000
-SAMPLE_ROWS = 50_000
+SAMPLE_ROWS = 10_000
 _INTEGER_TYPES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT",
                   "UINTEGER", "UBIGINT", "HUGEINT")
 _NUMBER_TYPES = (*_INTEGER_TYPES, "FLOAT", "DOUBLE", "DECIMAL")
