@@ -260,3 +260,26 @@ def test_a_file_that_changes_while_being_read_is_reported(
     assert not list((tmp_path / "cache").glob("*.pkl"))  # nothing half-read was cached
     monkeypatch.setattr(loading, "read_table", real_read)
     assert load_customer_data(growing, cache_dir=tmp_path / "cache").n_customers == 4
+
+
+def test_an_archive_that_expands_too_far_is_refused(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A zip bomb, scaled down: the limit is lowered rather than writing gigabytes."""
+    import gzip
+    import zipfile
+
+    import tools.engine.reading as reading
+
+    body = (GOOD_ROWS + "4,Male,63\n" * 200_000).encode()
+    (tmp_path / "bomb.csv.gz").write_bytes(gzip.compress(body))
+    with zipfile.ZipFile(tmp_path / "bomb.zip", "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("bomb.csv", body)
+    monkeypatch.setattr(reading, "MAX_INFLATED", len(body) // 2)
+    for name in ("bomb.csv.gz", "bomb.zip"):
+        with pytest.raises(EngineError) as caught:
+            load_customer_data(tmp_path / name)
+        assert "expands to more than" in caught.value.message
+        assert_helpful(caught.value.message)
+    monkeypatch.setattr(reading, "MAX_INFLATED", len(body) + 1)
+    with pytest.raises(EngineError, match="repeats"):  # read in full: the rows are duplicates
+        load_customer_data(tmp_path / "bomb.csv.gz")

@@ -44,6 +44,8 @@ _JSON_SUFFIXES = {".json", ".jsonl", ".ndjson"}
 # Wider tables are refused: no segment needs them, and every column costs a parse and a
 # place in what a model is shown.
 MAX_COLUMNS = 1000
+# A gzip file expanding beyond this is refused before it fills the memory (a "zip bomb").
+MAX_INFLATED = 2 << 30
 
 
 def read_table(path: Path, table: str | None = None) -> pd.DataFrame:
@@ -83,10 +85,7 @@ def read_table(path: Path, table: str | None = None) -> pd.DataFrame:
     else:
         raw = path.read_bytes()
         if raw.startswith(_GZIP_MAGIC):
-            try:
-                raw = gzip.decompress(raw)
-            except (OSError, EOFError) as exc:
-                raise DataError(f"{path.name} is a damaged gzip file; compress it again.") from exc
+            raw = _inflate(raw, path.name)
         inner = path.with_suffix("") if suffix == ".gz" else path
         frame = _single_table(_read_text(raw, inner.suffix.lower(), path.name), path.name, table)
     return _check_rows(frame, path.name)
@@ -97,6 +96,19 @@ def _read_text(raw: bytes, suffix: str, name: str) -> pd.DataFrame:
     if suffix in _JSON_SUFFIXES or text.lstrip()[:1] in ("[", "{"):
         return _read_json_text(text, name)
     return _read_delimited_text(text, raw, encoding, name)
+
+
+def _inflate(raw: bytes, name: str) -> bytes:
+    """A gzip file's content, refusing damage and archives that expand beyond MAX_INFLATED."""
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(raw)) as stream:
+            inflated = stream.read(MAX_INFLATED + 1)
+    except (OSError, EOFError) as exc:
+        raise DataError(f"{name} is a damaged gzip file; compress it again.") from exc
+    if len(inflated) > MAX_INFLATED:
+        raise DataError(f"{name} expands to more than {MAX_INFLATED / 2**30:g} GB; export a "
+                        "smaller extract (fewer columns or dates) and load that.")
+    return inflated
 
 
 def _read_zip(path: Path, table: str | None) -> pd.DataFrame:
@@ -112,6 +124,9 @@ def _read_zip(path: Path, table: str | None) -> pd.DataFrame:
                                 "unzip it and load the data file itself.",
                                 options=members[:20])
             inner = members[0]
+            if archive.getinfo(inner).file_size > MAX_INFLATED:
+                raise DataError(f"{path.name} expands to more than {MAX_INFLATED / 2**30:g} GB; "
+                                "export a smaller extract (fewer columns or dates) and load that.")
             raw = archive.read(inner)
     except zipfile.BadZipFile as exc:
         raise DataError(f"{path.name} is a damaged zip or Excel file; export it again.") from exc
