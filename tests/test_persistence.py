@@ -80,8 +80,19 @@ def test_kill_9_during_saves_leaves_every_file_whole(tmp_path: Path) -> None:
         assert sorted(assert_library_whole(workspace)) == sorted(
             [f"seg {t}" for t in tags] + ["shared"])
         assert all(assert_sessions_whole(workspace, tags).values())
-    # Leftover temporary files from a killed write are never taken for segments.
-    assert all(p.suffix == ".yaml" for p in SegmentLibrary(workspace)._files())
+    # Leftover temporary files from a killed write are never taken for segments, and the
+    # next save removes those an hour old.
+    library = SegmentLibrary(workspace)
+    assert all(p.suffix == ".yaml" for p in library._files())
+    leftover = workspace / "segments" / ".shared.yaml.killed.tmp"
+    leftover.write_text("name: shar", encoding="utf-8")
+    fresh = workspace / "segments" / ".seg-k0.yaml.writing.tmp"
+    fresh.write_text("name: seg", encoding="utf-8")
+    os.utime(leftover, (time.time() - 7200, time.time() - 7200))
+    library.save(SegmentDefinition(name="shared", condition=Compare(column="age", op=">",
+                                                                    value=1)),
+                 size=1, member_ids=[0], overwrite=True)
+    assert not leftover.exists() and fresh.exists()
 
 
 def test_two_processes_share_one_workspace(tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ import difflib
 import os
 import re
 import tempfile
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
 SEGMENTS_DIR = "segments"
 MEMBERS_DIR = ".members"
 _SAVED_KEY = "saved"
+_STALE_SECONDS = 3600
 
 
 @dataclass(frozen=True)
@@ -126,6 +128,17 @@ def _atomic_write(path: Path, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _remove_stale_temporaries(folder: Path) -> None:
+    """Temporary files left by a write that was killed (an hour old: no live write owns them)."""
+    cutoff = time.time() - _STALE_SECONDS
+    for stale in folder.glob(".*.tmp") if folder.is_dir() else []:
+        try:
+            if stale.stat().st_mtime < cutoff:
+                stale.unlink()
+        except OSError:
+            continue
 
 
 def _now() -> str:
@@ -296,6 +309,8 @@ class SegmentLibrary:
             meta["source"] = Path(source.path).name
             meta["source_hash"] = source.content_hash or None
         kept = self._set_aside_if_damaged(path)
+        for folder in (self.folder, self.members_folder):
+            _remove_stale_temporaries(folder)
         ids = _ids_as_text(member_ids)
         _atomic_write(self._members_path(slug), "".join(f"{i}\n" for i in ids))
         _atomic_write(path, self._render(definition, meta))
