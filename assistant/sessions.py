@@ -71,31 +71,29 @@ class SessionStore:
         self.path = workspace / "sessions.db"
         self.set_aside: Path | None = None
 
+    def _run(self, sql: str, parameters: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        """One statement in its own transaction; a damaged file is set aside and retried once."""
+        for attempt in (1, 2):
+            try:
+                with self._connect() as db:
+                    return db.execute(sql, parameters).fetchall()
+            except sqlite3.DatabaseError as exc:
+                if attempt == 2 or not _damaged(exc):
+                    raise
+                self._set_damaged_file_aside()
+        raise AssertionError("unreachable")
+
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            connection = self._open()
-        except sqlite3.DatabaseError as exc:
-            if not _damaged(exc):
-                raise
-            self._set_damaged_file_aside()
-            connection = self._open()
-        try:
-            with connection:  # one transaction: all or nothing
-                yield connection
-        finally:
-            connection.close()
-
-    def _open(self) -> sqlite3.Connection:
         connection = sqlite3.connect(self.path, timeout=10)
         try:
             connection.execute("PRAGMA journal_mode=WAL")
             connection.executescript(_SCHEMA)
-        except BaseException:
+            with connection:  # one transaction: all or nothing
+                yield connection
+        finally:
             connection.close()
-            raise
-        return connection
 
     def _set_damaged_file_aside(self) -> None:
         stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + f"{time.time() % 1:.6f}"[1:]
@@ -113,11 +111,11 @@ class SessionStore:
                      "was started", self.path, kept.name)
 
     def load(self, name: str) -> SessionRecord | None:
-        with self._connect() as db:
-            row = db.execute("SELECT data_path, data_hash, state FROM sessions WHERE name = ?",
-                             (name,)).fetchone()
-        if row is None:
+        rows = self._run("SELECT data_path, data_hash, state FROM sessions WHERE name = ?",
+                         (name,))
+        if not rows:
             return None
+        row = rows[0]
         try:
             state = json.loads(row[2])
         except ValueError:
@@ -128,29 +126,25 @@ class SessionStore:
                              state=state if isinstance(state, dict) else {})
 
     def save(self, record: SessionRecord) -> None:
-        with self._connect() as db:
-            db.execute(
-                "INSERT INTO sessions(name, data_path, data_hash, state, updated) "
-                "VALUES (?, ?, ?, ?, ?) ON CONFLICT(name) DO UPDATE SET "
-                "data_path=excluded.data_path, data_hash=excluded.data_hash, "
-                "state=excluded.state, updated=excluded.updated",
-                (record.name, record.data_path, record.data_hash, json.dumps(record.state),
-                 time.time()))
+        self._run(
+            "INSERT INTO sessions(name, data_path, data_hash, state, updated) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT(name) DO UPDATE SET "
+            "data_path=excluded.data_path, data_hash=excluded.data_hash, "
+            "state=excluded.state, updated=excluded.updated",
+            (record.name, record.data_path, record.data_hash, json.dumps(record.state),
+             time.time()))
 
     def append(self, name: str, role: str, content: str) -> None:
-        with self._connect() as db:
-            db.execute("INSERT INTO messages(session, role, content, created) VALUES (?,?,?,?)",
-                       (name, role, content, time.time()))
+        self._run("INSERT INTO messages(session, role, content, created) VALUES (?,?,?,?)",
+                  (name, role, content, time.time()))
 
     def transcript(self, name: str) -> list[Message]:
-        with self._connect() as db:
-            rows = db.execute("SELECT role, content, created FROM messages WHERE session = ? "
-                              "ORDER BY id", (name,)).fetchall()
+        rows = self._run("SELECT role, content, created FROM messages WHERE session = ? "
+                         "ORDER BY id", (name,))
         return [Message(role=r[0], content=r[1], created=r[2]) for r in rows]
 
     def names(self) -> list[str]:
-        with self._connect() as db:
-            rows = db.execute("SELECT name FROM sessions ORDER BY updated DESC").fetchall()
+        rows = self._run("SELECT name FROM sessions ORDER BY updated DESC")
         return [r[0] for r in rows]
 
     def export_markdown(self, name: str) -> str:

@@ -173,3 +173,21 @@ def test_a_damaged_session_state_starts_empty(tmp_path: Path) -> None:
     connection.close()
     record = store.load("s")
     assert record is not None and record.state == {}
+
+
+def test_damage_found_while_reading_sets_the_store_aside(tmp_path: Path) -> None:
+    store = SessionStore(tmp_path)
+    for i in range(200):
+        store.append("long", "user", f"message {i} " + "words " * 80)
+    connection = sqlite3.connect(tmp_path / "sessions.db")
+    connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    connection.close()
+    database = tmp_path / "sessions.db"
+    damaged = bytearray(database.read_bytes())
+    damaged[4096 * 3:4096 * 6] = random.Random(5).randbytes(4096 * 3)  # pages, not the header
+    database.write_bytes(bytes(damaged))
+    reopened = SessionStore(tmp_path)
+    assert reopened.transcript("long") == []  # the damaged store was set aside, not read
+    assert reopened.set_aside is not None and reopened.set_aside.read_bytes() == bytes(damaged)
+    reopened.append("long", "user", "after")
+    assert [m.content for m in SessionStore(tmp_path).transcript("long")] == ["after"]
