@@ -83,7 +83,24 @@ def test_the_corpus_is_large_and_deterministic(tmp_path: Path,
     assert len(corpus) >= 30
     again = write_corpus(tmp_path)
     for name, (path, _) in corpus.items():
-        assert again[name][0].read_bytes() == path.read_bytes(), name
+        assert content(again[name][0]) == content(path), name
+
+
+def content(path: Path) -> object:
+    """A file's bytes; a workbook's cells (its zip stamps the time of writing)."""
+    if path.suffix != ".xlsx" or not path.read_bytes().startswith(b"PK\x03\x04"):
+        return path.read_bytes()
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True)
+    except Exception:  # a damaged workbook in the corpus: its bytes are fixed
+        return path.read_bytes()
+    try:
+        return {sheet: [list(row) for row in book[sheet].iter_rows(values_only=True)]
+                for sheet in book.sheetnames}
+    finally:
+        book.close()
 
 
 @pytest.mark.parametrize("name", sorted(CORPUS))

@@ -53,14 +53,14 @@ def _binary(path: Path) -> None:
 
 
 def _truncated_gzip(path: Path) -> None:
-    whole = gzip.compress(_table([_HEADER, *_rows(5000)]).encode())
+    whole = gzip.compress(_table([_HEADER, *_rows(5000)]).encode(), mtime=0)
     path.write_bytes(whole[: len(whole) // 2])
 
 
 def _gzip_bomb(path: Path) -> None:
     # A small file that inflates to megabytes of one repeated row, then stops mid-stream.
     body = _table([_HEADER, *(["1,Female,30,100"] * 200_000)]).encode()
-    whole = gzip.compress(body, compresslevel=9)
+    whole = gzip.compress(body, compresslevel=9, mtime=0)
     path.write_bytes(whole[:-12])
 
 
