@@ -1050,3 +1050,9 @@ def test_fragments_narrow_the_current_segment() -> None:
         "Country", "Germany")
     assert condition("men over 40 earning more than 80k", "mall") == both(
         isin("Genre", "Male"), cmp("Age", ">", 40), cmp("Annual Income (k$)", ">", 80))
+
+
+def test_new_customers_in_a_window_are_recent_joiners() -> None:
+    assert condition("new customers in the last 30 days") == cmp("tenure_days", "<=", 30)
+    assert condition("new customers this month", as_of=date(2011, 12, 10)) == cmp(
+        "tenure_days", "<=", 9)

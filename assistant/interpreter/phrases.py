@@ -78,7 +78,10 @@ def read_segment_names(parse: Parse, rfm_names: tuple[str, ...],
             if phrase in (("loyal",), ("promising",)) and _names_a_column(parse, i + 1):
                 continue
             if name == "New Customers" and _says_when_they_joined(parse, i + len(phrase)):
-                parse.claim(i, i + 1)  # "new customers who joined this year": the date decides
+                # "new customers who joined this year": the date decides; "new customers in
+                # the last 30 days": "new" itself says the window is about joining.
+                if any(parse.low(k) in _JOIN_WORDS for k in range(i + 1, len(lows))):
+                    parse.claim(i, i + 1)
                 continue
             end = i + len(phrase)
             if parse.free(end) and lows[end] in ("segment", "segments", "group", "customers"):
@@ -127,6 +130,8 @@ def _read_free_stages(parse: Parse, stages: tuple[str, ...]) -> None:
                 continue
             if _inside_a_value(parse, i, end):
                 continue  # "New York" is a place, not the "new" stage
+            if phrase == ("new",) and _says_when_they_joined(parse, end):
+                continue  # "new customers in the last 30 days": a join window
             following = parse.tokens[end] if end < len(parse.tokens) else None
             if following is not None and (following.kind == Kind.NUMBER
                                           or following.low in _DURATION_FOLLOWERS):
@@ -157,7 +162,12 @@ _JOIN_WORDS = frozenset({"joined", "join", "signup", "registered", "acquired", "
 
 
 def _says_when_they_joined(parse: Parse, start: int) -> bool:
-    return any(parse.low(k) in _JOIN_WORDS for k in range(start, len(parse.tokens)))
+    lows = [parse.low(k) for k in range(start, len(parse.tokens))]
+    if any(w in _JOIN_WORDS for w in lows):
+        return True
+    # "new customers in the last 30 days", "new customers this month"
+    return any(w in ("last", "past", "within", "this", "since") for w in lows) and any(
+        w in parse.vocab.time_units for w in lows)
 
 
 def _names_a_column(parse: Parse, i: int) -> bool:
