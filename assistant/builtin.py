@@ -17,10 +17,12 @@ class BuiltinBackend:
     def run_turn(self, text: str, toolkit: Toolkit,
                  on_text: Callable[[str], None] | None = None) -> TurnOutcome:
         from assistant.interpreter import InterpreterContext, interpret
+        from tools.engine.lifecycle import STAGES
 
         context = InterpreterContext(
             schema=toolkit.data.schema,
             has_current_segment=toolkit.state.condition is not None,
+            lifecycle_stages=tuple(STAGES),
             saved_segments=tuple(toolkit.library.names()) if toolkit.library else (),
             currency=toolkit.data.source.currency,
             as_of=toolkit.data.source.as_of,

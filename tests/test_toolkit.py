@@ -91,3 +91,19 @@ def test_a_cluster_becomes_a_segment(mall: Any) -> None:
     chosen = toolkit.call("select_cluster", {"cluster": 2})
     assert chosen.ok and chosen.summary["size"] == sizes[2]
     assert not toolkit.call("select_cluster", {"cluster": 7}).ok
+
+
+def test_refining_a_top_segment_keeps_the_top_of_everyone(toolkit: Toolkit,
+                                                           retail: Any) -> None:
+    customers = retail.customers
+    top = toolkit.call("define_segment", {"condition": {
+        "type": "rank", "column": "monetary", "direction": "top", "percent": 10}})
+    in_top = customers["monetary"].rank(ascending=False, method="first") <= \
+        top.summary["size"]
+    refined = toolkit.call("define_segment", {"condition": FRANCE, "mode": "refine"})
+    assert refined.summary["size"] == (in_top & (customers["Country"] == "France")).sum()
+    # ranking inside a segment: French customers, then the top 10 of them
+    toolkit.call("define_segment", {"condition": FRANCE})
+    ranked = toolkit.call("define_segment", {"condition": {
+        "type": "rank", "column": "monetary", "direction": "top", "n": 10}, "mode": "refine"})
+    assert ranked.summary["size"] == 10

@@ -199,12 +199,10 @@ class Toolkit(KnowledgeTools):
                               options=_CONDITION_TYPES)
         if mode != "new" and self.state.condition is None:
             mode = "new"  # a refinement with nothing to refine is a fresh request
-        if mode == "refine":
+        if mode in ("refine", "exclude"):
             assert self.state.condition is not None
-            combined = conjunction([self.state.condition, parsed])
-        elif mode == "exclude":
-            assert self.state.condition is not None
-            combined = conjunction([self.state.condition, Not(condition=parsed)])
+            added = parsed if mode == "refine" else Not(condition=parsed)
+            combined = conjunction([_as_unit(self.state.condition), added])
         else:
             combined = parsed
         mask = self.mask(combined)
@@ -360,6 +358,22 @@ class Toolkit(KnowledgeTools):
 _CONDITION_TYPES = ["compare", "between", "in", "not_in", "missing", "present", "rank",
                     "rfm_segment", "rfm_score", "lifecycle", "cluster", "segment", "and", "or",
                     "not"]
+
+
+def _as_unit(condition: Condition) -> Condition:
+    """The current segment as one block, when flattening it would change who is in it.
+
+    A rank inside an `and` ranks among the customers meeting the other conditions, so
+    "top 10% by spend", then "only those in France", must keep the top 10% of everyone.
+    """
+    from tools.engine.definitions import And, Rank
+
+    ranked = isinstance(condition, Rank) or (
+        isinstance(condition, And) and any(isinstance(c, Rank) for c in condition.all))
+    if not ranked:
+        return condition
+    block = And(all=[condition]) if isinstance(condition, Rank) else condition
+    return And(all=[block])  # `conjunction` flattens this outer level only
 
 
 def _validation_message(exc: ValidationError) -> str:
