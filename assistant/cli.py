@@ -253,8 +253,10 @@ def export(
     if out.suffix.lower() not in FORMATS:
         fail(f"cannot export to {out.name}: use a .csv, .parquet or .xlsx file", list(FORMATS))
     data = load_data(DataArgs(data_file, maps, as_of, table, workspace))
+    from assistant.cli_report import export_record
+
     chosen = named_segment(segment, data, workspace)
-    written = export_members(data, chosen.mask, out)
+    written = export_members(data, chosen.mask, out, record=export_record(chosen, data))
     size = int(chosen.mask.sum())
     if as_json:
         print_json({"segment": chosen.label, "rows": size, "path": str(written)})
