@@ -223,3 +223,10 @@ def test_segment_define_refuses_hostile_files_in_one_line(tmp_path: Path,
         lines = result.stderr.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith("error: "), (name, result.stderr)
     assert not pwned.exists()
+
+
+def test_an_error_quoting_a_value_with_line_breaks_stays_one_line(toolkit: Toolkit) -> None:
+    result = toolkit.call("define_segment", {"condition": {
+        "type": "between", "column": "Age", "low": "thirty\nforty", "high": "x\r\ny"}})
+    assert not result.ok and "\n" not in result.message and "\r" not in result.message
+    assert "thirty forty" in result.message

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -77,10 +77,14 @@ class Toolkit(KnowledgeTools):
 
     def call(self, name: str, args: dict[str, Any] | None = None) -> ToolResult:
         try:
-            return self._call(name, args)
+            result = self._call(name, args)
         except RecursionError:  # a condition nested hundreds of levels deep
             return ToolResult(name, False, message="The condition is nested too deeply; "
                               "write it with fewer levels of and/or/not.")
+        if not result.ok and ("\n" in result.message or "\r" in result.message):
+            # An error quoting a value with line breaks in it stays one line.
+            result = replace(result, message=" ".join(result.message.split()))
+        return result
 
     def _call(self, name: str, args: dict[str, Any] | None) -> ToolResult:
         spec = TOOL_ARGS.get(name)
