@@ -131,7 +131,7 @@ def _one_at_a_time() -> Any:
     def in_order(request: Any, handler: Any) -> Any:
         state = request.state
         history = state.get("messages", []) if isinstance(state, dict) else []
-        calls = getattr(history[-1], "tool_calls", None) or [] if history else []
+        calls = (getattr(history[-1], "tool_calls", None) or []) if history else []
         order = [(len(history), str(c.get("id"))) for c in calls]
         key = (len(history), str(request.tool_call.get("id")))
         earlier = order[:order.index(key)] if key in order else []
