@@ -178,8 +178,11 @@ def _check_file(path: Path) -> None:
     if not path.exists():
         from tools.engine.matching import nearest as similar
 
-        siblings = (similar(path.name, sorted(p.name for p in path.parent.iterdir()))
-                    if path.parent.is_dir() else [])
+        try:
+            names = sorted(p.name for p in path.parent.iterdir() if p.is_file())[:500]
+        except OSError:  # no such folder, or not allowed to list it
+            names = []
+        siblings = similar(path.name, names)
         hint = f" (did you mean {' or '.join(siblings)}?)" if siblings else ""
         fail(f"file not found: {path}{hint}; check the path and try again")
     if path.is_dir():
