@@ -388,9 +388,9 @@ def segments_delete(name: Annotated[str, typer.Argument(show_default=False)],
 
 
 def main() -> None:
-    from assistant import cli_assistant, cli_kb, cli_report
+    from assistant import cli_assistant, cli_kb, cli_report, cli_sql
 
-    for module in (cli_assistant, cli_kb, cli_report):
+    for module in (cli_assistant, cli_kb, cli_report, cli_sql):
         module.register(app)
     app(prog_name="segment")
 
