@@ -93,9 +93,9 @@ class ChatLoop:
         return True
 
     def _data(self, _: str) -> bool:
-        from assistant.cli_render import print_schema
+        from assistant.cli_render import render_inspect
 
-        print_schema(self.console, self.bot.data)
+        render_inspect(self.console, self.bot.data)
         return True
 
     def _segment(self, _: str) -> bool:

@@ -41,6 +41,7 @@ def test_a_conversation_in_a_real_terminal(tmp_path: Path, datasets_dir: Path) -
     _say(child, "customers from Atlantis", "Atlantis")
     child.sendintr()  # Ctrl-C at the prompt clears the line; the chat goes on
     child.expect("you>")
+    _say(child, "/data", "Genre")
     _say(child, "/model", "built-in interpreter")
     _say(child, "/debug", "nothing is sent")
     child.sendline("/quit")
