@@ -200,3 +200,16 @@ def test_the_assistants_export_records_its_definition(retail: Any, tmp_path: Pat
     assert sidecar["definition"]["condition"] == {"type": "rfm_segment",
                                                   "segments": ["Champions"]}
     assert "Champions" in sidecar["description"]
+
+
+def test_formula_text_is_neutralised_in_spreadsheet_exports(tmp_path: Path) -> None:
+    from tools.engine.loading import load_customer_data
+    from tools.exporting import export_members
+
+    source = tmp_path / "people.csv"
+    source.write_text("id,note,spend\n1,=HYPERLINK(\"http://x\"),5\n2,plain,7\n3,@SUM(A1),9\n")
+    data = load_customer_data(source)
+    mask = pd.Series(True, index=data.customers.index)
+    written = export_members(data, mask, tmp_path / "out.csv")
+    notes = pd.read_csv(written)["note"].tolist()
+    assert notes == ["'=HYPERLINK(\"http://x\")", "plain", "'@SUM(A1)"]

@@ -95,11 +95,11 @@ def write_export(frame: pd.DataFrame, data: CustomerData, mask: pd.Series, path:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
     if suffix == ".csv":
-        frame.to_csv(tmp, index=False)
+        spreadsheet_safe(frame).to_csv(tmp, index=False)
     elif suffix == ".parquet":
         frame.to_parquet(tmp, index=False)
     else:
-        frame.to_excel(tmp, index=False, engine="openpyxl")
+        spreadsheet_safe(frame).to_excel(tmp, index=False, engine="openpyxl")
     tmp.replace(path)
     sidecar = export_sidecar(data, mask, path, frame, record or ExportRecord(), now)
     _write_text(sidecar_path(path), yaml.safe_dump(sidecar, sort_keys=False, allow_unicode=True))
@@ -129,6 +129,26 @@ def export_sidecar(data: CustomerData, mask: pd.Series, path: Path, frame: pd.Da
                    "as_of": source.as_of.isoformat() if source.as_of else None},
         **record.notes,
     }
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text that a spreadsheet would run as a formula ("=HYPERLINK(...)") gets a leading '.
+
+    Customer data comes from anywhere; opening an export must not execute it.
+    """
+    safe = frame.copy()
+    for column in safe.columns:
+        series = safe[column]
+        if not (pd.api.types.is_object_dtype(series) or pd.api.types.is_string_dtype(series)):
+            continue
+        text = series.astype("string")
+        risky = text.str.startswith(_FORMULA_STARTS, na=False)
+        if risky.any():
+            safe[column] = series.astype("object").where(~risky, "'" + text)
+    return safe
 
 
 def file_sha256(path: Path) -> str:
