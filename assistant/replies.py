@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tools.tool_summaries import customers
 from tools.toolkit import ToolResult
 
 
@@ -37,7 +38,7 @@ def _segment_lines(summary: dict[str, Any], total: int | None) -> list[str]:
     size = summary.get("size", 0)
     share = summary.get("share")
     base = f" of {total:,}" if total else ""
-    lines = [f"{size:,} customers ({_percent(share)}{base}): {summary.get('description', '')}."]
+    lines = [f"{customers(size)} ({_percent(share)}{base}): {summary.get('description', '')}."]
     if "revenue_share" in summary:
         lines.append(f"They bring {_percent(summary['revenue_share'])} of revenue.")
     return lines
@@ -47,7 +48,7 @@ def _rfm_lines(summary: dict[str, Any]) -> list[str]:
     lines = [f"RFM segments (as of {summary.get('as_of') or 'the latest date'}):"]
     for row in summary.get("segments", []):
         share, revenue = _percent(row.get("share")), _percent(row.get("revenue_share"))
-        lines.append(f"- {row['name']}: {row['customers']:,} customers ({share}, "
+        lines.append(f"- {row['name']}: {customers(row['customers'])} ({share}, "
                      f"revenue {revenue})")
     return lines
 
@@ -55,7 +56,7 @@ def _rfm_lines(summary: dict[str, Any]) -> list[str]:
 def _profile_lines(summary: dict[str, Any]) -> list[str]:
     share = _percent(summary.get("share_of_customers"))
     lines = [f"Profile of {summary.get('segment', 'the segment')}: "
-             f"{summary.get('size', 0):,} customers ({share})."]
+             f"{customers(summary.get('size', 0))} ({share})."]
     for measure in summary.get("measures", [])[:6]:
         lines.append(f"- {measure['column']}: average {number(measure.get('segment_mean'))} "
                      f"vs {number(measure.get('base_mean'))} overall "

@@ -20,6 +20,12 @@ _VALUE_ROLES = {Role.CATEGORY, Role.FLAG, Role.STATUS}
 MAX_VALUES = 25
 
 
+def customers(count: int | float) -> str:
+    """"1 customer", "4,338 customers"."""
+    number = int(count)
+    return f"{number:,} customer" + ("" if number == 1 else "s")
+
+
 def column_summary(column: ColumnInfo) -> dict[str, Any]:
     out: dict[str, Any] = {"name": column.name, "role": str(column.role),
                            "type": str(column.dtype), "missing": column.n_missing,

@@ -25,7 +25,7 @@ from tools.engine.errors import EngineError, SegmentNotFound
 from tools.engine.schema import Role
 from tools.privacy import personal_operands
 from tools.tool_specs import TOOL_ARGS
-from tools.tool_summaries import data_summary, segment_summary
+from tools.tool_summaries import customers, data_summary, segment_summary
 from tools.toolkit_knowledge import KnowledgeTools
 
 ALL_CUSTOMERS = ("all", "everyone", "all customers", "base", "whole base")
@@ -192,7 +192,7 @@ class Toolkit(KnowledgeTools):
     def _tool_describe_data(self) -> ToolResult:
         summary = data_summary(self.data)
         return ToolResult("describe_data", True, summary,
-                          message=f"{self.data.n_customers:,} customers, "
+                          message=f"{customers(self.data.n_customers)}, "
                                   f"{len(summary['columns'])} columns.")
 
     def _tool_define_segment(self, condition: dict[str, Any], mode: str) -> ToolResult:
@@ -218,7 +218,7 @@ class Toolkit(KnowledgeTools):
                                       "The current segment is unchanged.")
         self._push(SegmentState(condition=combined))
         return ToolResult("define_segment", True, summary,
-                          message=f"{summary['size']:,} customers: {summary['description']}.")
+                          message=f"{customers(summary['size'])}: {summary['description']}.")
 
     def _tool_run_rfm(self) -> ToolResult:
         from tools.engine.rfm import rfm_summary
@@ -227,7 +227,7 @@ class Toolkit(KnowledgeTools):
         as_of = self.data.source.as_of
         return ToolResult("run_rfm", True,
                           {"as_of": as_of.isoformat() if as_of else None, "segments": rows},
-                          message=f"RFM scores for {self.data.n_customers:,} customers "
+                          message=f"RFM scores for {customers(self.data.n_customers)} "
                                   f"in {len(rows)} named segments.")
 
     def _tool_lifecycle(self) -> ToolResult:
@@ -269,7 +269,7 @@ class Toolkit(KnowledgeTools):
         mask, label = self._segment_mask(name)
         summary = {"segment": label, **profile(self.data, mask).to_dict()}
         return ToolResult("profile_segment", True, summary,
-                          message=f"Profile of {label}: {int(mask.sum()):,} customers.")
+                          message=f"Profile of {label}: {customers(int(mask.sum()))}.")
 
     def _tool_compare_segments(self, a: str, b: str) -> ToolResult:
         from tools.engine.profiles import compare
@@ -302,7 +302,7 @@ class Toolkit(KnowledgeTools):
         kept = getattr(info, "set_aside", None)
         note = f" The damaged file it replaced was kept as {kept.name}." if kept else ""
         return ToolResult("save_segment", True, {"name": name, "size": len(ids)},
-                          message=f"Saved '{name}' ({len(ids):,} customers).{note}")
+                          message=f"Saved '{name}' ({customers(len(ids))}).{note}")
 
     def _tool_load_segment(self, name: str) -> ToolResult:
         library = self._require_library()
@@ -311,7 +311,7 @@ class Toolkit(KnowledgeTools):
         summary = segment_summary(self.data, saved.condition, mask)
         self._push(SegmentState(condition=saved.condition, name=name))
         return ToolResult("load_segment", True, summary,
-                          message=f"Loaded '{name}': {summary['size']:,} customers.")
+                          message=f"Loaded '{name}': {customers(summary['size'])}.")
 
     def _tool_delete_segment(self, name: str) -> ToolResult:
         self._require_library().delete(name)
@@ -341,7 +341,7 @@ class Toolkit(KnowledgeTools):
         written = export_members(self.data, mask, target, record=record)
         return ToolResult("export_segment", True,
                           {"path": str(written), "rows": int(mask.sum())},
-                          message=f"Exported {int(mask.sum()):,} customers to {written}.")
+                          message=f"Exported {customers(int(mask.sum()))} to {written}.")
 
     def _tool_reset(self) -> ToolResult:
         self._push(SegmentState())
