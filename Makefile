@@ -24,7 +24,7 @@ test: $(STAMP) chromium
 # when missing and we are root; otherwise that test is skipped and says why.
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
-		&& (apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium) \
+		&& (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium) \
 		|| echo "chromium not installed: the browser test of the report will be skipped"; }
 
 lint: $(STAMP)
