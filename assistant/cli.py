@@ -244,14 +244,11 @@ def export(
     workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
 ) -> None:
     """Write a segment's customer ids and attributes to a file."""
-    from assistant.cli_common import fail
+    from assistant.cli_common import check_out_path
     from assistant.cli_render import console
-    from tools.exporting import FORMATS, export_members
+    from tools.exporting import export_members
 
-    if out.resolve() == data_file.resolve():
-        fail(f"--out {out} is the data file itself: choose another file")
-    if out.suffix.lower() not in FORMATS:
-        fail(f"cannot export to {out.name}: use a .csv, .parquet or .xlsx file", list(FORMATS))
+    check_out_path(out, data_file)
     data = load_data(DataArgs(data_file, maps, as_of, table, workspace))
     from assistant.cli_report import export_record
 

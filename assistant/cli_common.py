@@ -174,6 +174,16 @@ def print_json(value: Any) -> None:
 # ----- loading -----------------------------------------------------------------
 
 
+def check_out_path(out: Path, data_file: Path) -> None:
+    """An export target must be a new kind of file, never the data being read."""
+    from tools.exporting import FORMATS
+
+    if out.resolve() == data_file.resolve():
+        fail(f"--out {out} is the data file itself: choose another file")
+    if out.suffix.lower() not in FORMATS:
+        fail(f"cannot export to {out.name}: use a .csv, .parquet or .xlsx file", list(FORMATS))
+
+
 def _check_file(path: Path) -> None:
     if not path.exists():
         from tools.engine.matching import nearest as similar

@@ -93,12 +93,10 @@ def export_audience(
     workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
 ) -> None:
     """Write a segment for a channel, with a YAML record of what was exported beside it."""
-    from tools.exporting import FORMATS, sidecar_path
+    from assistant.cli_common import check_out_path
+    from tools.exporting import sidecar_path
 
-    if out.resolve() == data_file.resolve():
-        fail(f"--out {out} is the data file itself: choose another file")
-    if out.suffix.lower() not in FORMATS:
-        fail(f"cannot export to {out.name}: use a .csv, .parquet or .xlsx file", list(FORMATS))
+    check_out_path(out, data_file)
     if columns is not None and layout is not Layout.MEMBERS:
         fail("--columns is for --layout members: an email tool's layout has fixed columns")
     from assistant.progress import load_with_progress
