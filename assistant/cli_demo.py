@@ -69,5 +69,7 @@ def run_demo(workspace: Path) -> None:
     render_cluster(out, clustering_summary(data, None, None), currency)
 
     out.print(Rule())
-    out.print(f"Done in {time.perf_counter() - started:.1f} s. Try it on your own file: "
-              "`segment data inspect FILE`, `segment rfm --data FILE`.")
+    out.print(f"Done in {time.perf_counter() - started:.1f} s. Talk to it: "
+              "`.venv/bin/segment chat --demo`. On your own file: "
+              "`segment data inspect FILE`, `segment ask \"customers who spent over 500\" "
+              "--data FILE`.")
