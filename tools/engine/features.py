@@ -39,6 +39,9 @@ FEATURE_COLUMNS = (RECENCY, FREQUENCY, MONETARY, TENURE, AVG_ORDER_VALUE, FIRST_
 LINE_COLUMNS = ("customer_id", "day", "amount", "order_key")
 # Amounts summed exactly in millionths (integers): the total does not depend on line order.
 _EXACT_SUM = "CAST(sum(micros) AS DOUBLE) / 1e6"
+# The as-of day in the statements below: a query parameter here and in scan.py; a literal
+# or a subquery in the standalone query of feature_sql.py.
+AS_OF_PARAMETER = "$as_of::TIMESTAMP"
 
 
 # DuckDB's working memory for one load; beyond it, aggregates spill to a temporary folder.
@@ -91,39 +94,42 @@ def sql_literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def group_sql(lines: str, keys: Sequence[str], *, snapshot: bool) -> str:
+def group_sql(lines: str, keys: Sequence[str], *, snapshot: bool,
+              as_of: str = AS_OF_PARAMETER) -> str:
     """Lines summed per (customer, order, `keys`): the only pass over the lines.
 
     Every later figure reads these groups, which are far fewer than the lines.
-    `snapshot`: lines on or after the date $as_of are marked `before = false`.
+    `snapshot`: lines on or after the day `as_of` are marked `before = false`.
     """
     columns = ", ".join(["customer_id", "order_key", *keys])
-    before = "day < $as_of::TIMESTAMP" if snapshot else "true"
+    before = f"day < {as_of}" if snapshot else "true"
     return f"""
         SELECT {columns}, {before} AS before, count(*) AS n,
                min(day) AS first_day, max(day) AS last_day,
-               sum(CAST(round(amount * 1e6) AS HUGEINT)) AS micros
+               sum(CAST(round(amount * 1e6) AS DECIMAL(38, 0))) AS micros
         FROM {lines}
         GROUP BY ALL"""
 
 
 def as_of_sql(groups: str, kept: str) -> str:
     """The default as-of date: the day after the latest kept purchase day."""
-    return f"SELECT CAST(max(last_day) AS DATE) + 1 FROM {groups} WHERE {kept}"
+    return (f"SELECT CAST(CAST(max(last_day) AS DATE) + INTERVAL 1 DAY AS DATE) AS as_of "
+            f"FROM {groups} WHERE {kept}")
 
 
-def feature_sql(groups: str, kept: str, *, raw_text: bool = False) -> str:
-    """Per-customer features from the `group_sql` groups that meet `kept`, before $as_of.
+def feature_sql(groups: str, kept: str, *, raw_text: bool = False,
+                as_of: str = AS_OF_PARAMETER) -> str:
+    """Per-customer features from the `group_sql` groups that meet `kept`, before `as_of`.
 
     `raw_text`: order keys are unread text, read here per group rather than per line.
     """
     key = text_sql("order_key") if raw_text else "order_key"
     return f"""
         SELECT customer_id,
-               date_diff('day', max(last_day), $as_of::TIMESTAMP) AS {RECENCY},
+               date_diff('day', max(last_day), {as_of}) AS {RECENCY},
                count(DISTINCT {key}) AS {FREQUENCY},
                {_EXACT_SUM} AS {MONETARY},
-               date_diff('day', min(first_day), $as_of::TIMESTAMP) AS {TENURE},
+               date_diff('day', min(first_day), {as_of}) AS {TENURE},
                {_EXACT_SUM} / count(DISTINCT {key}) AS {AVG_ORDER_VALUE},
                min(first_day) AS {FIRST_PURCHASE},
                max(last_day) AS {LAST_PURCHASE}
@@ -140,17 +146,20 @@ def attribute_sql(groups: str, kept: str, column: str, *, raw_text: bool = False
     """
     raw = quote_name(column)
     value = text_sql("raw") if raw_text else "raw"
+    # The first of each customer's values by (count descending, text ascending).
     return f"""
-        SELECT customer_id, arg_min(value, struct_pack(n := -n, key := CAST(value AS VARCHAR)))
-               AS value
-        FROM (SELECT customer_id, {value} AS value, sum(n) AS n
-              FROM (SELECT customer_id, {raw} AS raw, sum(n) AS n
-                    FROM {groups}
-                    WHERE {kept} AND before
-                    GROUP BY ALL)
-              GROUP BY ALL)
-        WHERE value IS NOT NULL
-        GROUP BY customer_id"""
+        SELECT customer_id, value
+        FROM (SELECT customer_id, value,
+                     row_number() OVER (PARTITION BY customer_id
+                                        ORDER BY n DESC, CAST(value AS VARCHAR)) AS place
+              FROM (SELECT customer_id, {value} AS value, sum(n) AS n
+                    FROM (SELECT customer_id, {raw} AS raw, sum(n) AS n
+                          FROM {groups}
+                          WHERE {kept} AND before
+                          GROUP BY customer_id, {raw}) AS counted
+                    GROUP BY customer_id, {value}) AS summed
+              WHERE value IS NOT NULL) AS ranked
+        WHERE place = 1"""
 
 
 def attribute_columns(schema: Schema) -> list[ColumnInfo]:

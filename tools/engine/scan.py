@@ -45,7 +45,11 @@ _INTEGER_TYPES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMAL
 _NUMBER_TYPES = (*_INTEGER_TYPES, "FLOAT", "DOUBLE", "DECIMAL")
 _DATE_TYPES = ("DATE", "TIMESTAMP", "TIMESTAMP_NS", "TIMESTAMP_MS", "TIMESTAMP_S")
 _ID_PATTERN = r"[-+]?[0-9]{1,18}(\.0+)?"
-_RULES = ("present", "marked", "status", "quantity", "amount")
+# The cancellation patterns written to match the whole text, so that they mean the same where
+# a regexp must match all of it (Snowflake's REGEXP_LIKE) and where it searches (DuckDB, Spark).
+_MARK_PATTERN = CANCELLED_ORDER_SQL + ".*"
+_STATUS_PATTERN = ".*(" + CANCELLED_STATUS_SQL.removeprefix("(?i)") + ").*"
+RULES = ("present", "marked", "status", "quantity", "amount")
 
 
 @dataclass(frozen=True)
@@ -97,14 +101,15 @@ def _scan(connection: Any, path: Path, mapping: dict[str, str] | None,
     schema = infer_schema(parsed, dtypes, mapping)
     if schema.kind is not DataKind.TRANSACTIONS:
         return None
-    columns = _line_columns(schema, types)
+    columns = line_columns_sql(schema, types)
     if columns is None:
         return None
-    rules = ", ".join(f"{sql} AS {name}_rule" for name, sql in _conditions(schema, types).items())
+    rules = ", ".join(f"{sql} AS {name}_rule"
+                      for name, sql in rule_conditions_sql(schema, types).items())
     connection.execute(f"CREATE TEMP VIEW raw_lines AS SELECT *, {rules} "
                        f"FROM (SELECT {columns} FROM {source})")
     attributes = [c.name for c in attribute_columns(schema)]
-    flags = [f"{name}_rule" for name in _RULES]
+    flags = [f"{name}_rule" for name in RULES]
     # The one pass over the file: everything after reads these groups.
     connection.execute("CREATE TEMP TABLE raw_groups AS " + group_sql(
         "raw_lines", [*(quote_name(a) for a in attributes), *flags], snapshot=as_of is not None),
@@ -159,7 +164,7 @@ def _kind(sql_type: str) -> str:
     return sql_type.split("(")[0]
 
 
-def _line_columns(schema: Schema, types: dict[str, str]) -> str | None:
+def line_columns_sql(schema: Schema, types: dict[str, str]) -> str | None:
     """The SELECT list of raw_lines, or None when a column's type needs the ordinary path."""
     def typed(role: Role, allowed: tuple[str, ...]) -> str | None:
         info = schema.first(role)
@@ -211,7 +216,7 @@ def _line_columns(schema: Schema, types: dict[str, str]) -> str | None:
     return ", ".join(selected)
 
 
-def _conditions(schema: Schema, types: dict[str, str]) -> dict[str, str]:
+def rule_conditions_sql(schema: Schema, types: dict[str, str]) -> dict[str, str]:
     """Each cleaning rule as a SQL condition on raw_lines."""
     order = schema.first(Role.ORDER_ID)
     # Whole-number order ids never carry the "C" mark.
@@ -219,10 +224,10 @@ def _conditions(schema: Schema, types: dict[str, str]) -> dict[str, str]:
     has_status = schema.first(Role.STATUS) is not None
     return {
         "present": "customer_id IS NOT NULL AND day IS NOT NULL",
-        "marked": (f"coalesce(regexp_matches(order_key, {sql_literal(CANCELLED_ORDER_SQL)}), false)"
+        "marked": (f"coalesce(regexp_matches(order_key, {sql_literal(_MARK_PATTERN)}), false)"
                    if has_order else "false"),
-        "status": (f"coalesce(regexp_matches(status, {sql_literal(CANCELLED_STATUS_SQL)}), false)"
-                   if has_status else "false"),
+        "status": (f"coalesce(regexp_matches(lower(status), {sql_literal(_STATUS_PATTERN)}), "
+                   "false)" if has_status else "false"),
         "quantity": ("coalesce(quantity > 0, false)"
                      if schema.first(Role.QUANTITY) is not None else "true"),
         "amount": "coalesce(amount > 0, false)",

@@ -1,0 +1,127 @@
+"""Customer features as one SQL query, for the engine where the order lines live.
+
+`features_sql` assembles the statements `features.py` and `scan.py` run (the
+same line columns, cleaning rules, groups, features and attribute modes) into
+one standalone query over a table of order lines: CTEs instead of temporary
+tables, the as-of day as a literal or a subquery instead of a parameter, and
+the "all orders look cancelled" check of SEMANTICS.md as a subquery. The DuckDB
+text is rewritten for a warehouse by sqlglot (`sql.transpile`).
+
+Column types decide how each column is read (as `scan.py` reads a Parquet
+file); without them the columns are taken as typed: integer customer ids, a
+timestamp date, numeric amounts, text order ids, statuses and attributes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+
+from tools.engine.dataset import (
+    AVG_ORDER_VALUE,
+    FIRST_PURCHASE,
+    FREQUENCY,
+    LAST_PURCHASE,
+    MONETARY,
+    RECENCY,
+    TENURE,
+)
+from tools.engine.errors import DataError
+from tools.engine.features import (
+    as_of_sql,
+    attribute_columns,
+    attribute_sql,
+    feature_sql,
+    group_sql,
+    quote_name,
+    to_date,
+)
+from tools.engine.scan import RULES, line_columns_sql, rule_conditions_sql
+from tools.engine.schema import ColumnInfo, DataKind, DType, Role, Schema
+
+# Roles a mapping may name, and the column type assumed when none is given.
+_ASSUMED_TYPES: dict[Role, tuple[str, DType]] = {
+    Role.CUSTOMER_ID: ("BIGINT", DType.INTEGER),
+    Role.DATE: ("TIMESTAMP", DType.DATE),
+    Role.AMOUNT: ("DOUBLE", DType.NUMBER),
+    Role.QUANTITY: ("DOUBLE", DType.NUMBER),
+    Role.UNIT_PRICE: ("DOUBLE", DType.NUMBER),
+    Role.ORDER_ID: ("VARCHAR", DType.TEXT),
+    Role.STATUS: ("VARCHAR", DType.TEXT),
+}
+_OUTPUT = (RECENCY, FREQUENCY, MONETARY, TENURE, AVG_ORDER_VALUE, FIRST_PURCHASE, LAST_PURCHASE)
+
+
+def schema_from_mapping(mapping: Mapping[str, str], attributes: Sequence[str] = ()) -> Schema:
+    """A transaction-log schema from role names ("customer_id", "date", ...) to columns."""
+    columns: list[ColumnInfo] = []
+    valid = [role.value for role in _ASSUMED_TYPES]
+    for role_name, column in mapping.items():
+        role = Role(role_name) if role_name in valid else None
+        if role is None:
+            raise DataError(f"No column role '{role_name}' for order lines; use one of "
+                            f"{', '.join(valid)}.", options=valid)
+        columns.append(ColumnInfo(name=column, role=role, dtype=_ASSUMED_TYPES[role][1]))
+    columns.extend(ColumnInfo(name=name, role=Role.CATEGORY, dtype=DType.TEXT)
+                   for name in attributes)
+    return Schema(kind=DataKind.TRANSACTIONS, columns=tuple(columns))
+
+
+def features_sql(schema_or_mapping: Schema | Mapping[str, str], *, table: str,
+                 as_of: date | datetime | str | None = None, dialect: str = "duckdb",
+                 types: Mapping[str, str] | None = None,
+                 attributes: Sequence[str] = ()) -> str:
+    """One SELECT of the customer features (SEMANTICS.md) from the order lines in `table`.
+
+    `schema_or_mapping`: the raw schema of a load (`data.source.raw_schema`) or role
+    names to columns (`{"customer_id": "CustomerID", "date": "InvoiceDate", ...}`,
+    with `attributes` for the category columns). `types`: DuckDB type names of the
+    columns (as DESCRIBE gives them) where they differ from the assumed ones.
+    `table` is written as given (it may be qualified: `ANALYTICS.ORDER_LINES`).
+    """
+    schema = (schema_or_mapping if isinstance(schema_or_mapping, Schema)
+              else schema_from_mapping(schema_or_mapping, attributes))
+    column_types = {info.name: _ASSUMED_TYPES.get(info.role, ("VARCHAR", DType.TEXT))[0]
+                    for info in schema.columns}
+    column_types.update(types or {})
+    columns = line_columns_sql(schema, column_types)
+    if columns is None:
+        raise DataError("The order lines need a customer id, a timestamp date and a numeric "
+                        "amount (or quantity and unit price); map them with --map ROLE=COLUMN.",
+                        options=[role.value for role in _ASSUMED_TYPES])
+    rules = ", ".join(f"{condition} AS {name}_rule" for name, condition
+                      in rule_conditions_sql(schema, column_types).items())
+    names = [info.name for info in attribute_columns(schema)]
+    flags = [f"{name}_rule" for name in RULES]
+    # SEMANTICS.md: when every order looks cancelled, the mark is not a cancellation mark.
+    kept = ("present_rule AND NOT ((marked_rule AND (SELECT use_marks FROM marks)) "
+            "OR status_rule) AND quantity_rule AND amount_rule")
+    day = to_date(as_of) if as_of is not None else None
+    as_of_value = (f"CAST('{day.isoformat()}' AS TIMESTAMP)" if day is not None
+                   else "(SELECT CAST(as_of AS TIMESTAMP) FROM as_of_day)")
+    steps = [
+        f"raw_lines AS (SELECT *, {rules} FROM (SELECT {columns} FROM {table}) AS source_lines)",
+        "line_groups AS (" + group_sql("raw_lines", [*(quote_name(n) for n in names), *flags],
+                                       snapshot=day is not None, as_of=as_of_value) + ")",
+        "marks AS (SELECT max(CASE WHEN present_rule AND NOT marked_rule THEN 1 ELSE 0 END) = 1"
+        " AS use_marks FROM line_groups)",
+    ]
+    if day is None:
+        steps.append(f"as_of_day AS ({as_of_sql('line_groups', kept)})")
+    steps.append("features AS (" + feature_sql("line_groups", kept, raw_text=True,
+                                               as_of=as_of_value) + ")")
+    selected = [f"features.{name}" for name in ("customer_id", *_OUTPUT)]
+    joins = []
+    for number, name in enumerate(names):
+        steps.append(f"attribute_{number} AS ("
+                     + attribute_sql("line_groups", kept, name, raw_text=True) + ")")
+        selected.append(f"attribute_{number}.value AS {quote_name(name)}")
+        joins.append(f"LEFT JOIN attribute_{number} "
+                     f"ON attribute_{number}.customer_id = features.customer_id")
+    query = ("WITH " + ",\n".join(steps) + "\nSELECT " + ", ".join(selected)
+             + "\nFROM features " + " ".join(joins) + "\nORDER BY features.customer_id")
+    if dialect == "duckdb":
+        return query
+    from tools.engine.sql import transpile
+
+    return transpile(query, dialect)
