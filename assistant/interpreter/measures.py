@@ -133,7 +133,9 @@ def resolve(parse: Parse, f: Found, as_of: date | None) -> None:
     if f.low.days is not None:
         timed = [p for p in candidates if p.time_unit]
         candidates = timed or candidates
-    match = match_columns([(i, parse.low(i)) for i in words], candidates, parse.vocab)
+    # 'logged in 5 times': the count word names no column when another word does.
+    naming = [i for i in words if parse.low(i) not in parse.vocab.count_words] or words
+    match = match_columns([(i, parse.low(i)) for i in naming], candidates, parse.vocab)
     if match is None or (match.column is None and "age" in concepts):
         if "age" in concepts and _age_by_birth_year(parse, f, words, as_of):
             return
@@ -145,6 +147,9 @@ def resolve(parse: Parse, f: Found, as_of: date | None) -> None:
         return
     if match.column is None:
         parse.claim(f.start, f.end)
+        for i in words:
+            if parse.low(i) in parse.vocab.count_words:
+                parse.claim(i, i + 1)
         parse.problems.append(Problem(
             f"'{_text(parse, f, words)}' could mean several columns: which one?",
             [p.name for p in match.best]))
@@ -155,7 +160,8 @@ def resolve(parse: Parse, f: Found, as_of: date | None) -> None:
         # "£5000 in orders", "over 5000 in purchases": an amount, not a count.
         _emit(parse, f, money, set(match.matched_words), words)
         return
-    clash = _clashing_word(parse, words, match.matched_words)
+    counted = _count_words(parse, words, match.matched_words, match.column)
+    clash = _clashing_word(parse, words, match.matched_words | counted)
     if clash is not None:
         # "spent over 1000 in store" where store counts purchases, not money: ask.
         parse.claim(f.start, f.end)
@@ -165,7 +171,16 @@ def resolve(parse: Parse, f: Found, as_of: date | None) -> None:
             [match.column.name] + [p.name for p in candidates
                                    if word_match(parse.low(clash), p, parse.vocab)][:6]))
         return
-    _emit(parse, f, match.column, set(match.matched_words), words)
+    _emit(parse, f, match.column, set(match.matched_words) | counted, words)
+
+
+def _count_words(parse: Parse, words: list[int], matched: frozenset[int],
+                 column: ColumnProfile) -> frozenset[int]:
+    """'7 times' counts whatever the column counts (visits, calls, logins), not only orders."""
+    if "money" in column.name_concepts | column.role_concepts:
+        return frozenset()
+    return frozenset(i for i in words if i not in matched
+                     and parse.low(i) in parse.vocab.count_words)
 
 
 def _amount_of_orders(parse: Parse, f: Found) -> bool:

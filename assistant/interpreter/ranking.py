@@ -45,10 +45,13 @@ def read_ranks(parse: Parse) -> None:
             between = [i + 1]
         words = [w for w in between if parse.tokens[w].kind == Kind.WORD and parse.low(
             w) not in SUBJECTS | _LINKS] + words
+        if noun is None and len(words) == 1 and parse.low(words[0]) in vocab.rank_measures:
+            noun, words = words[0], []  # "least active 20%": the word names the measure
         column, matched = _column(parse, words, noun)
         if column is None:
             parse.claim(min(i, number), max(i, number) + 1)
-            said = " ".join(parse.low(w) for w in words) or "which measure"
+            said = " ".join(parse.low(w) for w in words) or (
+                parse.low(noun) if noun is not None else "which measure")
             parse.problems.append(Problem(
                 f"Rank by what? I could not match '{said}' to a numeric column.",
                 [p.name for p in parse.profiles if p.numeric][:8]))
