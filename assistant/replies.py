@@ -72,6 +72,26 @@ def _cluster_lines(summary: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _compare_lines(summary: dict[str, Any]) -> list[str]:
+    name_a, name_b = summary.get("names", ["A", "B"])
+    size_a = summary.get("a", {}).get("size", 0)
+    size_b = summary.get("b", {}).get("size", 0)
+    lines = [f"{name_a} ({customers(size_a)}) vs {name_b} ({customers(size_b)}), "
+             "biggest differences first:"]
+    for item in summary.get("differences", [])[:5]:
+        what = item["column"] if item.get("value") is None else \
+            f"{item['column']} = {item['value']} (share)"
+        if item.get("value") is None:
+            shown_a, shown_b = number(item.get("a")), number(item.get("b"))
+        else:
+            shown_a, shown_b = _percent(item.get("a")), _percent(item.get("b"))
+        lines.append(f"- {what}: {shown_a} vs {shown_b}")
+    both = summary.get("overlap", {}).get("both")
+    if both is not None:
+        lines.append(f"{customers(both)} in both.")
+    return lines
+
+
 def _overlap_lines(summary: dict[str, Any]) -> list[str]:
     return [f"{summary['a']} and {summary['b']}: {summary.get('both', 0):,} in both, "
             f"{summary.get('only_a', 0):,} only in {summary['a']}, "
@@ -91,6 +111,8 @@ def result_lines(result: ToolResult, total: int | None = None) -> list[str]:
         return _profile_lines(summary)
     if result.tool == "cluster":
         return _cluster_lines(summary)
+    if result.tool == "compare_segments":
+        return _compare_lines(summary)
     if result.tool == "overlap_segments":
         return _overlap_lines(summary)
     if result.tool == "list_segments":

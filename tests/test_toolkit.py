@@ -107,3 +107,14 @@ def test_refining_a_top_segment_keeps_the_top_of_everyone(toolkit: Toolkit,
     ranked = toolkit.call("define_segment", {"condition": {
         "type": "rank", "column": "monetary", "direction": "top", "n": 10}, "mode": "refine"})
     assert ranked.summary["size"] == 10
+
+
+def test_a_comparison_reply_names_both_segments_and_their_differences(
+        toolkit: Toolkit) -> None:
+    from assistant.replies import compose_reply
+
+    result = toolkit.call("compare_segments", {"a": "Champions", "b": "At Risk"})
+    assert result.summary["names"] == ["Champions", "At Risk"]
+    reply = compose_reply([result])
+    assert reply.startswith("Champions (632 customers) vs At Risk (596 customers)")
+    assert "recency_days" in reply and "0 customers in both." in reply

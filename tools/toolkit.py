@@ -276,7 +276,7 @@ class Toolkit(KnowledgeTools):
 
         mask_a, label_a = self._segment_mask(a)
         mask_b, label_b = self._segment_mask(b)
-        summary = {"a": label_a, "b": label_b, **compare(self.data, mask_a, mask_b).to_dict()}
+        summary = {**compare(self.data, mask_a, mask_b).to_dict(), "names": [label_a, label_b]}
         return ToolResult("compare_segments", True, summary,
                           message=f"Compared {label_a} with {label_b}.")
 
