@@ -12,7 +12,9 @@ import typer
 
 from assistant.cli_common import (
     DEFAULT_WORKSPACE,
+    AsOfOpt,
     JsonOpt,
+    MapOpt,
     WorkspaceOpt,
     guarded,
     library,
@@ -55,9 +57,9 @@ def _definition(segment: str, workspace: Path) -> SegmentDefinition:
 
 @guarded
 def sql(
-    segment: Annotated[str, typer.Argument(
+    segment: Annotated[str | None, typer.Argument(
         help="A saved segment, a YAML definition file, or an RFM segment name.",
-        show_default=False)],
+        show_default=False)] = None,
     dialect: Annotated[str, typer.Option(
         "--dialect", help=f"SQL dialect: {', '.join(DIALECTS)}.")] = "duckdb",
     table: Annotated[str, typer.Option(
@@ -71,6 +73,15 @@ def sql(
     run: Annotated[bool, typer.Option(
         "--run", help="Run the SQL on --data with DuckDB (the file is not loaded into "
         "memory) and print the member count.")] = False,
+    features: Annotated[bool, typer.Option(
+        "--features", help="Print the customer features (recency, frequency, monetary, ...) "
+        "computed from a table of order lines instead of a segment; roles by --map, or read "
+        "from --data (a Parquet or CSV file of order lines).")] = False,
+    maps: MapOpt = None,
+    attributes: Annotated[list[str] | None, typer.Option(
+        "--attribute", metavar="COLUMN", help="With --features: a category column whose most "
+        "frequent value per customer is kept (repeatable).")] = None,
+    as_of: AsOfOpt = None,
     as_json: JsonOpt = False,
     workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
 ) -> None:
@@ -81,6 +92,13 @@ def sql(
     if dialect not in DIALECTS:
         raise DefinitionError(f"No SQL dialect '{dialect}'; choose one of "
                               f"{', '.join(DIALECTS)}.", options=list(DIALECTS))
+    if features:
+        _features(dialect=dialect, table=table, data=data, run=run, maps=maps,
+                  attributes=attributes or [], as_of=as_of, as_json=as_json)
+        return
+    if segment is None:
+        raise DefinitionError("Name a segment (saved, a YAML file or an RFM segment), or use "
+                              "--features for the customer features query.")
     if run and data is None:
         raise DefinitionError("--run needs --data FILE (a Parquet or CSV file of customers).")
     definition = _definition(segment, workspace)
@@ -97,3 +115,45 @@ def sql(
     typer.echo(query)
     if members is not None:
         typer.echo(f"-- {len(members):,} customers in {data}")
+
+
+def _features(*, dialect: str, table: str, data: Path | None, run: bool,
+              maps: list[str] | None, attributes: list[str], as_of: str | None,
+              as_json: bool) -> None:
+    """`segment sql --features`: the customer features query for a table of order lines."""
+    from assistant.cli_common import _mapping
+    from tools.engine.errors import DataError
+    from tools.engine.feature_sql import (
+        count_customers,
+        features_sql,
+        file_lines_schema,
+        schema_from_mapping,
+    )
+    from tools.engine.schema import ColumnInfo, DType, Role, Schema
+
+    mapping = _mapping(maps) or {}
+    if data is None:
+        if run:
+            raise DataError("--run needs --data FILE (a Parquet or CSV file of order lines).")
+        if not mapping:
+            raise DataError("Say which columns hold what: --map customer_id=COLUMN --map "
+                            "date=COLUMN --map amount=COLUMN (or --data a sample file).")
+        schema: Schema = schema_from_mapping(mapping, attributes)
+        types: dict[str, str] = {}
+    else:
+        schema, types = file_lines_schema(str(data), mapping)
+        # Named attributes are categories whatever the first rows suggested.
+        kept = [c for c in schema.columns if c.name not in attributes]
+        named = [ColumnInfo(name=name, role=Role.CATEGORY, dtype=DType.TEXT)
+                 for name in dict.fromkeys(attributes)]
+        schema = Schema(kind=schema.kind, columns=(*kept, *named))
+    query = features_sql(schema, table=table, as_of=as_of, dialect=dialect, types=types)
+    customers = (count_customers(str(data), schema, as_of=as_of, types=types)
+                 if run and data is not None else None)
+    if as_json:
+        print_json({"features": True, "dialect": dialect, "sql": query,
+                    "customers": customers})
+        return
+    typer.echo(query)
+    if customers is not None:
+        typer.echo(f"-- {customers:,} customers in {data}")

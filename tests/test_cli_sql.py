@@ -64,3 +64,42 @@ def test_rfm_members_from_sql_match_the_engine(retail: CustomerData, tmp_path: P
     assert result.exit_code == 0, result.output
     expected = int(evaluate(RfmSegment(segments=["At Risk"]), retail).sum())
     assert f"-- {expected:,} customers" in result.output
+
+
+def test_features_query_for_a_warehouse_from_a_mapping(tmp_path: Path) -> None:
+    import sqlglot
+
+    result = CliRunner().invoke(_app(), [
+        "sql", "--features", "--dialect", "snowflake", "--table", "ANALYTICS.ORDER_LINES",
+        "--map", "customer_id=CustomerID", "--map", "date=InvoiceDate",
+        "--map", "quantity=Quantity", "--map", "unit_price=UnitPrice",
+        "--map", "order_id=InvoiceNo", "--attribute", "Country",
+        "--workspace", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    parsed = sqlglot.parse_one(result.output, read="snowflake")
+    assert [e.alias_or_name for e in parsed.expressions][-1] == "Country"
+    assert "ANALYTICS.ORDER_LINES" in result.output
+
+
+def test_features_run_on_a_parquet_log_count_the_loaded_customers(retail_path: Path,
+                                                                  tmp_path: Path) -> None:
+    import pandas as pd
+
+    from tools.engine.loading import load_customer_data
+
+    lines = tmp_path / "lines.parquet"
+    sample = pd.read_csv(retail_path, nrows=20_000, parse_dates=["InvoiceDate"],
+                         dtype={"InvoiceNo": str, "StockCode": str, "CustomerID": "Int64"})
+    sample.to_parquet(lines, index=False)
+    result = CliRunner().invoke(_app(), ["sql", "--features", "--data", str(lines), "--run",
+                                         "--json", "--workspace", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.output)
+    assert answer["customers"] == load_customer_data(lines).n_customers > 100
+    assert '"Country"' in answer["sql"]
+
+
+def test_features_need_a_mapping_or_a_file(tmp_path: Path) -> None:
+    result = CliRunner().invoke(_app(), ["sql", "--features", "--workspace", str(tmp_path)])
+    assert result.exit_code != 0
+    assert "--map customer_id=COLUMN" in result.output

@@ -31,12 +31,14 @@ from tools.engine.features import (
     as_of_sql,
     attribute_columns,
     attribute_sql,
+    duckdb_connection,
     feature_sql,
     group_sql,
     quote_name,
+    sql_literal,
     to_date,
 )
-from tools.engine.scan import RULES, line_columns_sql, rule_conditions_sql
+from tools.engine.scan import RULES, SAMPLE_ROWS, line_columns_sql, rule_conditions_sql
 from tools.engine.schema import ColumnInfo, DataKind, DType, Role, Schema
 
 # Roles a mapping may name, and the column type assumed when none is given.
@@ -56,14 +58,18 @@ def schema_from_mapping(mapping: Mapping[str, str], attributes: Sequence[str] = 
     """A transaction-log schema from role names ("customer_id", "date", ...) to columns."""
     columns: list[ColumnInfo] = []
     valid = [role.value for role in _ASSUMED_TYPES]
+    roles = [*valid, Role.CATEGORY.value]
     for role_name, column in mapping.items():
+        if role_name == Role.CATEGORY.value:
+            attributes = [*attributes, column]
+            continue
         role = Role(role_name) if role_name in valid else None
         if role is None:
             raise DataError(f"No column role '{role_name}' for order lines; use one of "
-                            f"{', '.join(valid)}.", options=valid)
+                            f"{', '.join(roles)}.", options=roles)
         columns.append(ColumnInfo(name=column, role=role, dtype=_ASSUMED_TYPES[role][1]))
     columns.extend(ColumnInfo(name=name, role=Role.CATEGORY, dtype=DType.TEXT)
-                   for name in attributes)
+                   for name in dict.fromkeys(attributes))
     return Schema(kind=DataKind.TRANSACTIONS, columns=tuple(columns))
 
 
@@ -125,3 +131,50 @@ def features_sql(schema_or_mapping: Schema | Mapping[str, str], *, table: str,
     from tools.engine.sql import transpile
 
     return transpile(query, dialect)
+
+
+def file_source(path: str) -> str:
+    """The DuckDB table function that reads a Parquet or CSV file of order lines."""
+    reader = "read_parquet" if path.lower().endswith((".parquet", ".pq")) else "read_csv"
+    return f"{reader}({sql_literal(path)})"
+
+
+def file_lines_schema(path: str, mapping: Mapping[str, str] | None = None
+                      ) -> tuple[Schema, dict[str, str]]:
+    """Roles (first rows, `mapping` overrides) and DuckDB types of the columns of a file."""
+    import duckdb
+
+    from tools.engine.parsing import parse_columns
+    from tools.engine.roles import infer_schema
+    from tools.engine.stores import as_strings
+
+    source = file_source(path)
+    with duckdb_connection() as connection:
+        try:
+            types = {str(row[0]): str(row[1]) for row in
+                     connection.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()}
+            first = connection.execute(f"SELECT * FROM {source} LIMIT {SAMPLE_ROWS}").df()
+        except duckdb.Error as exc:
+            raise DataError(f"{path} could not be read ({type(exc).__name__}); give a Parquet "
+                            "or CSV file of order lines.") from exc
+    parsed, dtypes = parse_columns(as_strings(first))
+    schema = infer_schema(parsed, dtypes, dict(mapping) if mapping else None)
+    if schema.kind is not DataKind.TRANSACTIONS:
+        raise DataError(f"{path} looks like a customer table, not order lines; map the roles "
+                        "with --map customer_id=COLUMN --map date=COLUMN --map amount=COLUMN.")
+    return schema, types
+
+
+def count_customers(path: str, schema: Schema, *, as_of: date | datetime | str | None = None,
+                    types: Mapping[str, str] | None = None) -> int:
+    """Customers the DuckDB features query finds in a Parquet or CSV file of order lines."""
+    import duckdb
+
+    query = features_sql(schema, table=file_source(path), as_of=as_of, types=types)
+    with duckdb_connection() as connection:
+        try:
+            return int(connection.execute(f"SELECT count(*) FROM ({query}) AS customers"
+                                          ).fetchone()[0])
+        except duckdb.Error as exc:
+            raise DataError(f"{path} could not be summarised ({type(exc).__name__}); check "
+                            "the column mapping with --map ROLE=COLUMN.") from exc
