@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 from assistant.core import TurnOutcome
 from assistant.replies import clarification_reply, compose_reply
@@ -26,6 +27,7 @@ class BuiltinBackend:
             saved_segments=tuple(toolkit.library.names()) if toolkit.library else (),
             currency=toolkit.data.source.currency,
             as_of=toolkit.data.source.as_of,
+            data_end=_data_end(toolkit),
         )
         interpretation = interpret(text, context)
         if interpretation.clarification is not None or not interpretation.calls:
@@ -42,3 +44,17 @@ class BuiltinBackend:
                 break
         return TurnOutcome(results=results,
                            reply=compose_reply(results, toolkit.data.n_customers))
+
+
+def _data_end(toolkit: Toolkit) -> date | None:
+    """The day after the latest date in the customer table, when there is no as-of date."""
+    import pandas as pd
+
+    from tools.engine.schema import DType
+
+    if toolkit.data.source.as_of is not None:
+        return None
+    latest = [toolkit.data.customers[c.name].max() for c in toolkit.data.schema.columns
+              if c.dtype == DType.DATE and c.name in toolkit.data.customers]
+    stamps = [pd.Timestamp(v) for v in latest if v is not None and not pd.isna(v)]
+    return (max(stamps) + pd.Timedelta(days=1)).date() if stamps else None

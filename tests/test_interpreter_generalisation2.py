@@ -4,14 +4,20 @@ must count whatever the column counts. Expected conditions only; no data is load
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+import numpy as np
+import pandas as pd
 import pytest
 from interpreter_schemas import campaign_table, col, retail_log
 
 from assistant.interpreter import Interpretation, InterpreterContext, interpret
 from tools.engine.definitions import SegmentDefinition
 from tools.engine.schema import DataKind, DType, Role, Schema
+
+loading = pytest.importorskip("tools.engine.loading")
 
 
 def people_table() -> Schema:
@@ -130,3 +136,71 @@ def test_vague_or_ambiguous_requests_ask_naming_the_column(schema: str, text: st
     assert named in result.clarification + " ".join(result.options)
     # The ambiguity is the only question: 'times' is understood.
     assert "could not match 'times'" not in result.clarification
+
+
+def test_signup_windows_count_back_from_the_data_end_on_a_customer_table() -> None:
+    from datetime import date
+
+    context = InterpreterContext(schema=people_table(), data_end=date(2024, 9, 27))
+    result = interpret("customers who signed up last year", context)
+    assert result.clarification is None, result.clarification
+    got = result.calls[0].args["condition"]
+    assert got == cmp("SignupDate", ">=", "2023-09-28")
+    older = interpret("customers who joined more than 2 years ago", context)
+    assert older.calls[0].args["condition"] == cmp("SignupDate", "<", "2022-09-28")
+
+
+def test_signup_windows_without_any_reference_date_ask() -> None:
+    result = run("customers who signed up last year", "people")
+    assert result.calls == []
+    assert result.clarification is not None
+
+
+# --- end to end on a file the dev set never saw ---------------------------------------------
+
+def _people_file(folder: Path) -> Path:
+    rng = np.random.default_rng(11)
+    n = 240
+    frame = pd.DataFrame({
+        "CustomerID": range(1, n + 1),
+        "Age": rng.integers(18, 90, n),
+        "AnnualIncome": rng.integers(15000, 150000, n),
+        "Children": rng.integers(0, 4, n),
+        "Complained": rng.choice([0, 1], n),
+        "Logins": rng.integers(0, 30, n),
+        "Purchases": rng.integers(0, 12, n),
+        "TotalSpent": rng.uniform(0, 5000, n).round(2),
+        "SignupDate": (pd.Timestamp("2022-01-01") + pd.to_timedelta(
+            rng.integers(0, 1000, n), unit="D")).strftime("%Y-%m-%d"),
+    })
+    path = folder / "people.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+def _signed_up_in_last_year(f: pd.DataFrame) -> pd.Series:
+    signup = pd.to_datetime(f["SignupDate"])
+    return signup >= signup.max() + pd.Timedelta(days=1) - pd.Timedelta(days=365)
+
+
+END_TO_END: list[tuple[str, Callable[[pd.DataFrame], pd.Series]]] = [
+    ("customers who logged in more than 7 times", lambda f: f["Logins"] > 7),
+    ("customers in their 30s", lambda f: f["Age"].between(30, 39)),
+    ("customers who never complained", lambda f: f["Complained"] == 0),
+    ("customers who signed up last year", _signed_up_in_last_year),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), END_TO_END)
+def test_people_file_end_to_end(tmp_path: Path, text: str,
+                                expected: Callable[[pd.DataFrame], pd.Series]) -> None:
+    from assistant.core import Assistant
+
+    path = _people_file(tmp_path)
+    frame = pd.read_csv(path)
+    data = loading.load_customer_data(path)
+    assistant = Assistant(data, workspace=tmp_path / "ws")
+    turn = assistant.ask(text)
+    assert turn.segment is not None, turn.reply
+    want = sorted(str(i) for i in frame.loc[expected(frame), "CustomerID"])
+    assert sorted(str(i) for i in assistant.member_ids()) == want

@@ -54,3 +54,6 @@ class InterpreterContext:
     saved_segments: tuple[str, ...] = ()
     currency: str | None = None
     as_of: date | None = None
+    # The day after the latest date in a customer table's date columns: what 'in the last
+    # year' counts back from when the data has no purchase log (and so no as_of).
+    data_end: date | None = None

@@ -69,7 +69,8 @@ class Reading:
 
 def read_condition(tokens: list[Token], schema: Schema, vocab: Vocabulary, *,
                    rfm_names: tuple[str, ...], stages: tuple[str, ...],
-                   as_of: date | None, claimed: Sequence[int] = ()) -> Reading:
+                   as_of: date | None, claimed: Sequence[int] = (),
+                   data_end: date | None = None) -> Reading:
     """The condition the tokens describe; `claimed` tokens (a follow-up's opener) are skipped."""
     profiles = build_profiles(schema, vocab)
     index = value_index(profiles, vocab, common_words(vocab))
@@ -82,7 +83,7 @@ def read_condition(tokens: list[Token], schema: Schema, vocab: Vocabulary, *,
     read_rfm_scores(parse)
     read_values(parse, min_words=2)
     read_no_values(parse)
-    read_time_windows(parse, as_of)
+    read_time_windows(parse, as_of or data_end)
     read_ranks(parse)
     read_decades(parse, as_of)
     read_comparisons(parse, as_of)

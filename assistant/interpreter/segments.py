@@ -145,7 +145,7 @@ def _read(tokens: list[Token], skip: int, markers: list[int], r: Request) -> Rea
     return read_condition(
         tokens, r.context.schema, r.vocab, claimed=[*range(skip), *markers],
         rfm_names=r.context.rfm_segment_names, stages=_stages(r.context),
-        as_of=r.context.as_of)
+        as_of=r.context.as_of, data_end=r.context.data_end)
 
 
 def _stages(context: InterpreterContext) -> tuple[str, ...]:
