@@ -138,6 +138,22 @@ def test_vague_or_ambiguous_requests_ask_naming_the_column(schema: str, text: st
     assert "could not match 'times'" not in result.clarification
 
 
+
+@pytest.mark.parametrize(("schema", "text", "column", "half"), [
+    ("people", "customers whose spending score is below average", "SpendingScore", "bottom"),
+    ("people", "customers with above-average income", "AnnualIncome", "top"),
+    ("people", "customers with a higher than average spending score", "SpendingScore", "top"),
+    ("retail", "customers whose average order value is below average", "avg_order_value",
+     "bottom"),
+])
+def test_relative_to_average_asks_and_offers_the_half(schema: str, text: str, column: str,
+                                                      half: str) -> None:
+    # The interpreter sees only the schema (no mean), and definitions hold fixed numbers.
+    result = run(text, schema)
+    assert result.calls == []
+    assert result.clarification is not None and column in result.clarification
+    assert result.options[0] == f"{half} 50% by {column}"
+
 def test_signup_windows_count_back_from_the_data_end_on_a_customer_table() -> None:
     from datetime import date
 

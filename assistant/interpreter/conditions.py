@@ -263,7 +263,22 @@ def _check_leftovers(parse: Parse, schema: Schema) -> None:
     telling = [(i, t.low) for i, t in enumerate(parse.tokens)
                if parse.free(i) and t.kind == Kind.WORD and t.low not in parse.vocab.intensifiers
                and (t.low not in parse.vocab.fillers or parse.vocab.concepts_of(t.low))]
+    relative = [i for i, w in telling if w in parse.vocab.average_words]
+    if relative:
+        telling = [(i, w) for i, w in telling if w not in parse.vocab.average_words
+                   and w not in _RELATIVE_LINKS]
     named = match_columns(telling, numeric, parse.vocab)
+    if relative and named is not None and named.column is not None:
+        # "below average": a segment definition holds fixed numbers, and the interpreter
+        # sees only the schema, so it offers the median split rather than guessing a mean.
+        column = named.column.name
+        low = any(t.low in _BELOW_WORDS for t in parse.tokens)
+        half, op = ("bottom", "under") if low else ("top", "over")
+        parse.problems.append(Problem(
+            f"A segment needs a fixed number, not the {parse.low(relative[0])} of {column}: "
+            f"say '{column} {op} ...' with a number, or '{half} 50% by {column}' for that half.",
+            [f"{half} 50% by {column}", column]))
+        return
     if named is not None and named.column is not None and len(named.matched_words) == len(
             telling):
         # "many web purchases", "high income": the column is clear, the amount is not.
@@ -282,6 +297,13 @@ def _check_leftovers(parse: Parse, schema: Schema) -> None:
     parse.problems.append(Problem(
         f"I could not match '{said}' to this data. It has these columns: {listing}.",
         options[:10]))
+
+
+# Words that join a measure to 'average' ("above the average", "higher than average").
+_RELATIVE_LINKS = frozenset({"below", "above", "under", "over", "than", "the", "less", "more",
+                             "greater", "smaller", "higher", "lower", "is", "are", "of"})
+
+_BELOW_WORDS = frozenset({"below", "under", "less", "lower", "smaller", "beneath"})
 
 
 def _used_columns(parse: Parse) -> list[ColumnProfile]:

@@ -59,6 +59,7 @@ class Vocabulary:
     role_concepts: dict[str, tuple[str, ...]]
     opposites: dict[str, str]  # word -> the concept it negates
     intensifiers: frozenset[str]
+    average_words: frozenset[str]  # 'below average': relative to the column, not a number
     count_words: frozenset[str]  # 'times': a count of whatever the column counts
     phrases: tuple[tuple[Phrase, str], ...]  # longest first
     role_phrases: tuple[RolePhrase, ...]
@@ -159,6 +160,7 @@ def build_vocabulary(raw: dict[str, Any]) -> Vocabulary:
         opposites={str(w): str(c) for c, ws in raw["opposites"].items() for w in ws},
         intensifiers=words("intensifiers"),
         count_words=words("count_words"),
+        average_words=words("average_words"),
         phrases=_longest_first([(_phrase(p), str(c)) for p, c in raw["phrases"].items()]),
         role_phrases=tuple(
             RolePhrase(words=tuple(_phrase(w) for w in item["words"]), role=item["role"],
