@@ -41,6 +41,7 @@ from tools.engine.progress import ProgressCallback, report
 from tools.engine.reading import read_table
 from tools.engine.roles import describe_column, infer_schema
 from tools.engine.scan import SCAN_MIN_ROWS, ScannedLog, parquet_rows, scan_parquet
+from tools.engine.scan_csv import csv_rows_estimate, scan_csv
 from tools.engine.schema import ColumnInfo, DataKind, DType, Role, Schema
 
 # Bump when the pipeline's output changes, so old cache entries are not reused.
@@ -119,11 +120,14 @@ def file_hash(path: Path) -> str:
 def _load(path: Path, table: str | None, mapping: dict[str, str] | None,
           as_of: date | None, content_hash: str,
           progress: ProgressCallback | None = None) -> CustomerData:
+    scanned: ScannedLog | None = None
     if table is None and content_hash and parquet_rows(path) >= SCAN_MIN_ROWS:
         scanned = scan_parquet(path, mapping=mapping, as_of=as_of)
-        if scanned is not None:
-            report(progress, "loading", _STEPS, _STEPS, "cleaned and summarised in DuckDB")
-            return _from_scan(path, scanned, content_hash)
+    elif table is None and content_hash and csv_rows_estimate(path) >= SCAN_MIN_ROWS:
+        scanned = scan_csv(path, mapping=mapping, as_of=as_of)
+    if scanned is not None:
+        report(progress, "loading", _STEPS, _STEPS, "cleaned and summarised in DuckDB")
+        return _from_scan(path, scanned, content_hash)
     raw = read_table(path, table)
     report(progress, "loading", 1, _STEPS, f"read {len(raw):,} rows")
     parsed, dtypes = parse_columns(raw)

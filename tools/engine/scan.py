@@ -98,7 +98,16 @@ def _scan(connection: Any, path: Path, mapping: dict[str, str] | None,
     if clean_names(names) != names or any(n.startswith("__index_level") for n in names):
         return None
     parsed, dtypes = parse_columns(as_strings(_first_rows(path)))
-    schema = infer_schema(parsed, dtypes, mapping)
+    return scan_relation(connection, source, types, parsed, infer_schema(parsed, dtypes, mapping),
+                         as_of)
+
+
+def scan_relation(connection: Any, source: str, types: dict[str, str], parsed: pd.DataFrame,
+                  schema: Schema, as_of: date | None) -> ScannedLog | None:
+    """Customers of the order lines in `source` (a DuckDB relation with column `types`).
+
+    `parsed` (its first rows through `parse_columns`) and `schema` give the roles.
+    """
     if schema.kind is not DataKind.TRANSACTIONS:
         return None
     columns = line_columns_sql(schema, types)
