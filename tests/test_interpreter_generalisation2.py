@@ -37,7 +37,24 @@ def people_table() -> Schema:
     ))
 
 
-SCHEMAS = {"retail": retail_log, "campaign": campaign_table, "people": people_table}
+
+def subscription_table() -> Schema:
+    """snake_case names: support calls, site visits per month, logins, yes/no flags."""
+    return Schema(kind=DataKind.CUSTOMERS, columns=(
+        col("age", Role.MEASURE, minimum=18, maximum=79),
+        col("support_calls", Role.MEASURE, minimum=0, maximum=9),
+        col("site_visits_per_month", Role.MEASURE, minimum=0, maximum=39),
+        col("num_logins", Role.MEASURE, minimum=0, maximum=99),
+        col("orders_count", Role.FREQUENCY, minimum=0, maximum=19),
+        col("lifetime_value", Role.MONETARY, DType.NUMBER, minimum=0, maximum=3000),
+        col("has_children", Role.FLAG, DType.BOOL, values=("False", "True")),
+        col("complained", Role.FLAG, DType.BOOL, values=("False", "True")),
+        col("signup_date", Role.DATE_ATTRIBUTE, DType.DATE),
+        col("household_income", Role.MEASURE, minimum=20000, maximum=200000),
+    ))
+
+SCHEMAS = {"retail": retail_log, "campaign": campaign_table, "people": people_table,
+           "subs": subscription_table}
 
 
 def run(text: str, schema: str) -> Interpretation:
@@ -77,6 +94,14 @@ def rank(column: str, direction: str = "top", n: int | None = None,
      cmp("NumStorePurchases", ">", 5)),
     ("people", "customers who logged in more than 5 times", cmp("Logins", ">", 5)),
     ("people", "users who logged in fewer than 3 times", cmp("Logins", "<", 3)),
+    ("subs", "customers who called support more than 3 times", cmp("support_calls", ">", 3)),
+    ("subs", "customers who contacted support at least 2 times", cmp("support_calls", ">=", 2)),
+    ("subs", "customers with more than 3 support calls", cmp("support_calls", ">", 3)),
+    ("subs", "customers who visit the site more than 10 times a month",
+     cmp("site_visits_per_month", ">", 10)),
+    ("subs", "users who logged in at least 50 times", cmp("num_logins", ">=", 50)),
+    ("subs", "repeat customers", cmp("orders_count", ">", 1)),
+    ("subs", "least active 20%", rank("orders_count", "bottom", percent=20)),
     # ... and alone it still means orders.
     ("retail", "customers who ordered at least 3 times", cmp("frequency", ">=", 3)),
     ("people", "customers who purchased more than 5 times", cmp("Purchases", ">", 5)),
