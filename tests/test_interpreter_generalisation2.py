@@ -49,6 +49,7 @@ def subscription_table() -> Schema:
         col("lifetime_value", Role.MONETARY, DType.NUMBER, minimum=0, maximum=3000),
         col("has_children", Role.FLAG, DType.BOOL, values=("False", "True")),
         col("complained", Role.FLAG, DType.BOOL, values=("False", "True")),
+        col("is_active", Role.FLAG, DType.BOOL, values=("False", "True")),
         col("signup_date", Role.DATE_ATTRIBUTE, DType.DATE),
         col("household_income", Role.MEASURE, minimum=20000, maximum=200000),
     ))
@@ -178,6 +179,21 @@ def test_relative_to_average_asks_and_offers_the_half(schema: str, text: str, co
     assert result.calls == []
     assert result.clarification is not None and column in result.clarification
     assert result.options[0] == f"{half} 50% by {column}"
+
+
+@pytest.mark.parametrize("text", ["dormant customers", "inactive customers",
+                                  "churned customers", "lost customers"])
+def test_other_names_of_lapsed_on_a_purchase_log(text: str) -> None:
+    assert condition(text, "retail") == {"type": "lifecycle", "stages": ["lapsed"]}
+
+
+def test_at_risk_of_churning_is_the_rfm_segment() -> None:
+    assert condition("customers at risk of churning", "retail") == {
+        "type": "rfm_segment", "segments": ["At Risk"]}
+
+
+def test_a_column_for_the_word_wins_over_the_stage_alias() -> None:
+    assert condition("inactive users", "subs") == cmp("is_active", "==", False)
 
 def test_signup_windows_count_back_from_the_data_end_on_a_customer_table() -> None:
     from datetime import date

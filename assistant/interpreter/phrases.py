@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.interpreter.columns import by_role
+from assistant.interpreter.columns import by_role, word_match
 from assistant.interpreter.state import Parse, Problem, compare, fmt
 from assistant.interpreter.text import Kind, Token, words_of
 from assistant.interpreter.vocabulary import Vocabulary
@@ -120,8 +120,13 @@ def _read_free_stages(parse: Parse, stages: tuple[str, ...]) -> None:
     """'lapsed customers': a lifecycle stage no RFM name or column claims, used as a noun
     phrase (not 'lapsed 90 days', which is a time window)."""
     rfm_phrases = {phrase for phrase, _ in parse.vocab.rfm_names}
-    for stage in stages:
-        phrase = tuple(stage.lower().replace("-", " ").split())
+    named = [(stage, tuple(stage.lower().replace("-", " ").split())) for stage in stages]
+    if _has_lifecycle_inputs(parse):
+        named += [(stage, alias) for stage in stages
+                  for alias in parse.vocab.stage_aliases.get(stage, ())
+                  if not any(word_match(w, p, parse.vocab) for w in alias
+                             for p in parse.profiles)]
+    for stage, phrase in named:
         if phrase in rfm_phrases or any(w in p.stems for p in parse.profiles for w in phrase):
             continue
         for i in range(len(parse.tokens) - len(phrase) + 1):
@@ -137,6 +142,11 @@ def _read_free_stages(parse: Parse, stages: tuple[str, ...]) -> None:
                                           or following.low in _DURATION_FOLLOWERS):
                 continue
             parse.add(i, end, Lifecycle(stages=[stage]), f"lifecycle stage {stage}")
+
+
+def _has_lifecycle_inputs(parse: Parse) -> bool:
+    roles = {p.role for p in parse.profiles}
+    return {Role.RECENCY, Role.FREQUENCY, Role.TENURE} <= roles
 
 
 def _inside_a_value(parse: Parse, start: int, end: int) -> bool:

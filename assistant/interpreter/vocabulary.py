@@ -61,6 +61,7 @@ class Vocabulary:
     intensifiers: frozenset[str]
     average_words: frozenset[str]  # 'below average': relative to the column, not a number
     count_words: frozenset[str]  # 'times': a count of whatever the column counts
+    stage_aliases: dict[str, tuple[Phrase, ...]]  # lifecycle stage -> other names
     phrases: tuple[tuple[Phrase, str], ...]  # longest first
     role_phrases: tuple[RolePhrase, ...]
     rank_top: frozenset[str]
@@ -160,6 +161,8 @@ def build_vocabulary(raw: dict[str, Any]) -> Vocabulary:
         opposites={str(w): str(c) for c, ws in raw["opposites"].items() for w in ws},
         intensifiers=words("intensifiers"),
         count_words=words("count_words"),
+        stage_aliases={str(k): tuple(_phrase(p) for p in v)
+                       for k, v in raw.get("stage_aliases", {}).items()},
         average_words=words("average_words"),
         phrases=_longest_first([(_phrase(p), str(c)) for p, c in raw["phrases"].items()]),
         role_phrases=tuple(
