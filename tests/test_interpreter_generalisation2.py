@@ -195,6 +195,20 @@ def test_at_risk_of_churning_is_the_rfm_segment() -> None:
 def test_a_column_for_the_word_wins_over_the_stage_alias() -> None:
     assert condition("inactive users", "subs") == cmp("is_active", "==", False)
 
+
+@pytest.mark.parametrize(("schema", "text", "option"), [
+    ("retail", "best customers", "top 10% by monetary"),
+    ("retail", "our VIPs", "top 10% by monetary"),
+    ("people", "whales", "top 10% by TotalSpent"),
+    ("campaign", "premium customers", "Income"),
+])
+def test_judgements_without_a_measure_ask_and_offer_ranks(schema: str, text: str,
+                                                          option: str) -> None:
+    result = run(text, schema)
+    assert result.calls == []
+    assert result.clarification is not None and "which column" in result.clarification
+    assert option in result.options
+
 def test_signup_windows_count_back_from_the_data_end_on_a_customer_table() -> None:
     from datetime import date
 

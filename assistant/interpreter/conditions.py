@@ -16,6 +16,7 @@ from typing import Any
 from assistant.interpreter.columns import (
     ColumnProfile,
     build_profiles,
+    by_role,
     match_columns,
     name_words,
     word_match,
@@ -286,6 +287,15 @@ def _check_leftovers(parse: Parse, schema: Schema) -> None:
             f"How much is that for {named.column.name}? Give a number, for example "
             f"'{named.column.name} over ...' or 'top 10% by {named.column.name}'.",
             [named.column.name]))
+        return
+    if not telling and all(w.lower() in parse.vocab.intensifiers for w in content):
+        # "best customers", "VIPs": a judgement with no measure; offer ranks to pick from.
+        measure = by_role(parse.profiles, Role.MONETARY)
+        ranks = [f"top 10% by {measure.name}", f"top 100 by {measure.name}"] if measure else []
+        example = f" For example '{ranks[0]}'." if ranks else ""
+        parse.problems.append(Problem(
+            f"'{said}' is a judgement I cannot measure by itself: by which column and how "
+            f"many?{example}", ranks + [p.name for p in numeric][:8]))
         return
     options: list[str] = []
     for word in content[:3]:
