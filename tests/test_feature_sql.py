@@ -77,8 +77,13 @@ def test_warehouse_dialects_parse_back(dialect: str) -> None:
 
 
 def test_missing_roles_say_what_to_map() -> None:
-    with pytest.raises(DataError, match="--map"):
+    with pytest.raises(DataError, match="--map amount=COLUMN"):
         features_sql({"customer_id": "id", "date": "day"}, table="lines")
+    with pytest.raises(DataError, match="No date column"):
+        features_sql({"customer_id": "id", "amount": "total"}, table="lines")
+    with pytest.raises(DataError, match="'id' .* is DOUBLE; cast it to BIGINT"):
+        features_sql({"customer_id": "id", "date": "day", "amount": "total"}, table="lines",
+                     types={"id": "DOUBLE"})
     with pytest.raises(DataError) as error:
         features_sql({"revenue": "Revenue"}, table="lines")
     assert "amount" in error.value.options

@@ -38,7 +38,15 @@ from tools.engine.features import (
     sql_literal,
     to_date,
 )
-from tools.engine.scan import RULES, SAMPLE_ROWS, line_columns_sql, rule_conditions_sql
+from tools.engine.scan import (
+    DATE_TYPES,
+    INTEGER_TYPES,
+    NUMBER_TYPES,
+    RULES,
+    SAMPLE_ROWS,
+    line_columns_sql,
+    rule_conditions_sql,
+)
 from tools.engine.schema import ColumnInfo, DataKind, DType, Role, Schema
 
 # Roles a mapping may name, and the column type assumed when none is given.
@@ -92,8 +100,7 @@ def features_sql(schema_or_mapping: Schema | Mapping[str, str], *, table: str,
     column_types.update(types or {})
     columns = line_columns_sql(schema, column_types)
     if columns is None:
-        raise DataError("The order lines need a customer id, a timestamp date and a numeric "
-                        "amount (or quantity and unit price); map them with --map ROLE=COLUMN.",
+        raise DataError(_unusable(schema, column_types),
                         options=[role.value for role in _ASSUMED_TYPES])
     rules = ", ".join(f"{condition} AS {name}_rule" for name, condition
                       in rule_conditions_sql(schema, column_types).items())
@@ -131,6 +138,29 @@ def features_sql(schema_or_mapping: Schema | Mapping[str, str], *, table: str,
     from tools.engine.sql import transpile
 
     return transpile(query, dialect)
+
+
+def _unusable(schema: Schema, types: Mapping[str, str]) -> str:
+    """Why `line_columns_sql` cannot read these order lines, and what to do."""
+    for role in (Role.CUSTOMER_ID, Role.DATE):
+        if schema.first(role) is None:
+            return (f"No {role.value} column among the order lines; map one with "
+                    f"--map {role.value}=COLUMN.")
+    allowed = {Role.CUSTOMER_ID: ("BIGINT", "VARCHAR", *INTEGER_TYPES),
+               Role.DATE: ("TIMESTAMP", "DATE", *DATE_TYPES),
+               Role.AMOUNT: ("DOUBLE", "DECIMAL", *NUMBER_TYPES),
+               Role.QUANTITY: ("DOUBLE", "DECIMAL", *NUMBER_TYPES),
+               Role.UNIT_PRICE: ("DOUBLE", "DECIMAL", *NUMBER_TYPES),
+               Role.ORDER_ID: ("VARCHAR", "BIGINT", *INTEGER_TYPES),
+               Role.STATUS: ("VARCHAR", "VARCHAR")}
+    for role, kinds in allowed.items():
+        info = schema.first(role)
+        if info is not None and types[info.name].split("(")[0] not in kinds:
+            return (f"Column '{info.name}' ({role.value}) is {types[info.name]}; cast it to "
+                    f"{' or '.join(dict.fromkeys(kinds[:2]))} in a view of the order lines.")
+    return ("The order lines need a numeric amount, or a quantity and a unit price, and text "
+            "attributes; map them with --map amount=COLUMN or --map quantity=COLUMN "
+            "--map unit_price=COLUMN.")
 
 
 def file_source(path: str) -> str:

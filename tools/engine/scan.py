@@ -40,10 +40,10 @@ from tools.engine.stores import as_strings, clean_names
 # Parquet logs with at least this many rows take this path.
 SCAN_MIN_ROWS = 500_000
 SAMPLE_ROWS = 10_000
-_INTEGER_TYPES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT",
+INTEGER_TYPES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT",
                   "UINTEGER", "UBIGINT", "HUGEINT")
-_NUMBER_TYPES = (*_INTEGER_TYPES, "FLOAT", "DOUBLE", "DECIMAL")
-_DATE_TYPES = ("DATE", "TIMESTAMP", "TIMESTAMP_NS", "TIMESTAMP_MS", "TIMESTAMP_S")
+NUMBER_TYPES = (*INTEGER_TYPES, "FLOAT", "DOUBLE", "DECIMAL")
+DATE_TYPES = ("DATE", "TIMESTAMP", "TIMESTAMP_NS", "TIMESTAMP_MS", "TIMESTAMP_S")
 _ID_PATTERN = r"[-+]?[0-9]{1,18}(\.0+)?"
 # The cancellation patterns written to match the whole text, so that they mean the same where
 # a regexp must match all of it (Snowflake's REGEXP_LIKE) and where it searches (DuckDB, Spark).
@@ -180,10 +180,10 @@ def line_columns_sql(schema: Schema, types: dict[str, str]) -> str | None:
         return info.name if info is not None and _kind(types[info.name]) in allowed else None
 
     id_info, date_info = schema.first(Role.CUSTOMER_ID), schema.first(Role.DATE)
-    if id_info is None or date_info is None or typed(Role.DATE, _DATE_TYPES) is None:
+    if id_info is None or date_info is None or typed(Role.DATE, DATE_TYPES) is None:
         return None
     id_type = _kind(types[id_info.name])
-    if id_type in _INTEGER_TYPES:
+    if id_type in INTEGER_TYPES:
         raw_id = f"CAST({quote_name(id_info.name)} AS BIGINT)"
     elif id_type == "VARCHAR":
         raw_id = _text(id_info.name)
@@ -194,7 +194,7 @@ def line_columns_sql(schema: Schema, types: dict[str, str]) -> str | None:
     amount, quantity, price = (schema.first(r) for r in (Role.AMOUNT, Role.QUANTITY,
                                                          Role.UNIT_PRICE))
     for info in (amount, quantity, price):
-        if info is not None and _kind(types[info.name]) not in _NUMBER_TYPES:
+        if info is not None and _kind(types[info.name]) not in NUMBER_TYPES:
             return None
     if amount is not None:
         selected.append(f"CAST({quote_name(amount.name)} AS DOUBLE) AS amount")
@@ -207,7 +207,7 @@ def line_columns_sql(schema: Schema, types: dict[str, str]) -> str | None:
         selected.append(f"CAST({quote_name(quantity.name)} AS DOUBLE) AS quantity")
     order = schema.first(Role.ORDER_ID)
     if order is not None:
-        if _kind(types[order.name]) not in (*_INTEGER_TYPES, "VARCHAR"):
+        if _kind(types[order.name]) not in (*INTEGER_TYPES, "VARCHAR"):
             return None
         # Read as text per order in the feature SQL (raw_text), not per line.
         selected.append(f"{quote_name(order.name)} AS order_key")
