@@ -82,6 +82,15 @@ def sql(
         "--attribute", metavar="COLUMN", help="With --features: a category column whose most "
         "frequent value per customer is kept (repeatable).")] = None,
     as_of: AsOfOpt = None,
+    clusters: Annotated[bool, typer.Option(
+        "--clusters", help="Print the cluster assignment of every customer in --table: "
+        "k-means fitted on --data (a sample of the customers, or their order lines).")] = False,
+    k: Annotated[int | None, typer.Option(
+        "--k", min=2, max=20, help="With --clusters: number of clusters (default: chosen "
+        "from the data).")] = None,
+    on: Annotated[str | None, typer.Option(
+        "--on", help="With --clusters: comma-separated columns to cluster on (default: "
+        "chosen from the data).")] = None,
     as_json: JsonOpt = False,
     workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
 ) -> None:
@@ -92,6 +101,10 @@ def sql(
     if dialect not in DIALECTS:
         raise DefinitionError(f"No SQL dialect '{dialect}'; choose one of "
                               f"{', '.join(DIALECTS)}.", options=list(DIALECTS))
+    if clusters:
+        _clusters(dialect=dialect, table=table, id_column=id_column, data=data, maps=maps,
+                  as_of=as_of, k=k, on=on, as_json=as_json, workspace=workspace)
+        return
     if features:
         _features(dialect=dialect, table=table, data=data, run=run, maps=maps,
                   attributes=attributes or [], as_of=as_of, as_json=as_json)
@@ -157,3 +170,30 @@ def _features(*, dialect: str, table: str, data: Path | None, run: bool,
     typer.echo(query)
     if customers is not None:
         typer.echo(f"-- {customers:,} customers in {data}")
+
+
+def _clusters(*, dialect: str, table: str, id_column: str, data: Path | None,
+              maps: list[str] | None, as_of: str | None, k: int | None, on: str | None,
+              as_json: bool, workspace: Path) -> None:
+    """`segment sql --clusters`: k-means fitted on --data, assignment as SQL for --table."""
+    from assistant.cli_common import DataArgs, load_data
+    from tools.engine.cluster_sql import assignment_sql
+    from tools.engine.clustering import default_features, fit_clustering
+    from tools.engine.errors import DataError
+
+    if data is None:
+        raise DataError("--clusters needs --data FILE (customers, or a sample of them, to fit "
+                        "the clusters on).")
+    loaded = load_data(DataArgs(path=data, mapping=maps, as_of=as_of, table=None,
+                                workspace=workspace))
+    chosen = ([c.strip() for c in on.split(",") if c.strip()] if on
+              else default_features(loaded))
+    model = fit_clustering(loaded, chosen, k)
+    query = assignment_sql(model, table=table, dialect=dialect, id_column=id_column)
+    if as_json:
+        print_json({"clusters": model.k_, "features": list(model.features_),
+                    "names": list(model.names_), "dialect": dialect, "sql": query})
+        return
+    names = "; ".join(f"{i} = {name}" for i, name in enumerate(model.names_))
+    typer.echo(f"-- {model.k_} clusters on {', '.join(model.features_)}: {names}")
+    typer.echo(query)

@@ -103,3 +103,30 @@ def test_features_need_a_mapping_or_a_file(tmp_path: Path) -> None:
     result = CliRunner().invoke(_app(), ["sql", "--features", "--workspace", str(tmp_path)])
     assert result.exit_code != 0
     assert "--map customer_id=COLUMN" in result.output
+
+
+def test_cluster_assignment_sql_fitted_on_a_customers_file(mall: CustomerData,
+                                                           datasets_dir: Path,
+                                                           tmp_path: Path) -> None:
+    import duckdb
+
+    from tools.engine.clustering import cluster_labels
+
+    columns = "Age,Annual Income (k$),Spending Score (1-100)"
+    result = CliRunner().invoke(_app(), [
+        "sql", "--clusters", "--data", str(datasets_dir / "mall_customers.csv"), "--k", "5",
+        "--on", columns, "--json", "--workspace", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.output)
+    assert answer["clusters"] == 5 and len(answer["names"]) == 5
+    connection = duckdb.connect()
+    connection.register("customers", mall.customers.reset_index())
+    found = connection.execute(answer["sql"]).df().set_index("customer_id")["cluster"]
+    expected = cluster_labels(mall, columns.split(","), 5)
+    assert (found.reindex(expected.index).to_numpy() == expected.to_numpy()).all()
+
+
+def test_cluster_assignment_needs_data(tmp_path: Path) -> None:
+    result = CliRunner().invoke(_app(), ["sql", "--clusters", "--workspace", str(tmp_path)])
+    assert result.exit_code != 0
+    assert "--data" in result.output
