@@ -103,6 +103,17 @@ def rank(column: str, direction: str = "top", n: int | None = None,
     ("subs", "users who logged in at least 50 times", cmp("num_logins", ">=", 50)),
     ("subs", "repeat customers", cmp("orders_count", ">", 1)),
     ("subs", "least active 20%", rank("orders_count", "bottom", percent=20)),
+    ("subs", "customers who have never ordered", cmp("orders_count", "==", 0)),
+    ("subs", "customers with no orders", cmp("orders_count", "==", 0)),
+    ("subs", "customers who came back", cmp("orders_count", ">", 1)),
+    # A year-sized number said of an amount is an amount, not a date.
+    ("subs", "customers whose lifetime value is over 2000", cmp("lifetime_value", ">", 2000)),
+    ("subs", "customers who signed up after 2022",
+     cmp("signup_date", ">=", "2023-01-01")),
+    # 'never' + a product line or a window is not 'no orders at all'.
+    ("campaign", "customers who never bought wine", cmp("MntWines", "==", 0)),
+    ("campaign", "customers who never purchased online", cmp("NumWebPurchases", "==", 0)),
+    ("retail", "customers with no orders in the last 60 days", cmp("recency_days", ">", 60)),
     # ... and alone it still means orders.
     ("retail", "customers who ordered at least 3 times", cmp("frequency", ">=", 3)),
     ("people", "customers who purchased more than 5 times", cmp("Purchases", ">", 5)),

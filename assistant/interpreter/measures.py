@@ -325,6 +325,12 @@ def _resolve_date(parse: Parse, f: Found, words: list[int]) -> bool:
                           [p for p in parse.profiles if p.is_date], parse.vocab)
     if match is not None and match.column is not None:
         column = match.column
+    if column is None and not f.iso and not _dateish(parse, f) and words:
+        # "lifetime value is over 2000": a number in a year's range, said of an amount.
+        amounts = [p for p in parse.profiles if p.numeric and not is_flag(p)]
+        amount = match_columns([(i, parse.low(i)) for i in words], amounts, parse.vocab)
+        if amount is not None and amount.column is not None:
+            return False
     column = column or date_column_for(parse, f.start)
     if column is None:
         return False

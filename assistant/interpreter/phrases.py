@@ -40,6 +40,8 @@ def read_role_phrases(parse: Parse) -> None:
                     continue
                 if tuple(surfaces[i:i + len(phrase)]) != phrase:
                     continue
+                if item.ends_clause and not _clause_ends(parse, i + len(phrase)):
+                    continue
                 column = by_role(parse.profiles, role_names[item.role])
                 if column is None:
                     parse.problems.append(Problem(
@@ -50,6 +52,15 @@ def read_role_phrases(parse: Parse) -> None:
                 value = int(item.value) if item.value.is_integer() else item.value
                 parse.add(i, i + len(phrase), compare(column, item.op, value),
                           f"{column.name} {item.op} {fmt(value)}")
+
+
+_CLAUSE_ENDS = frozenset({"and", "or", "but", "who", "whose", "that", "which", "yet",
+                          "anything", "at", "all", "ever", "before", "so", "far"})
+
+
+def _clause_ends(parse: Parse, k: int) -> bool:
+    return k >= len(parse.tokens) or parse.tokens[k].kind == Kind.PUNCT or parse.low(
+        k) in _CLAUSE_ENDS
 
 
 def read_segment_names(parse: Parse, rfm_names: tuple[str, ...],

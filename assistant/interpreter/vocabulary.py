@@ -25,6 +25,7 @@ class RolePhrase:
     role: str
     op: str
     value: float
+    ends_clause: bool = False  # applies only when its clause ends after it
 
 
 @dataclass(frozen=True)
@@ -167,7 +168,8 @@ def build_vocabulary(raw: dict[str, Any]) -> Vocabulary:
         phrases=_longest_first([(_phrase(p), str(c)) for p, c in raw["phrases"].items()]),
         role_phrases=tuple(
             RolePhrase(words=tuple(_phrase(w) for w in item["words"]), role=item["role"],
-                       op=item["op"], value=float(item["value"]))
+                       op=item["op"], value=float(item["value"]),
+                       ends_clause=bool(item.get("ends_clause", False)))
             for item in raw["role_phrases"]),
         rank_top=words("rank_top"),
         rank_bottom=words("rank_bottom"),
