@@ -76,6 +76,25 @@ def test_warehouse_dialects_parse_back(dialect: str) -> None:
     assert "$as_of" not in query
 
 
+def test_a_log_without_order_ids_counts_days_in_every_dialect(retail_lines: Any) -> None:
+    import sqlglot
+
+    roles = {"customer_id": "CustomerID", "date": "InvoiceDate", "quantity": "Quantity",
+             "unit_price": "UnitPrice"}
+    found = retail_lines.execute(features_sql(roles, table="order_lines")).df()
+    days = retail_lines.execute(
+        "SELECT count(DISTINCT CAST(InvoiceDate AS DATE)) FROM order_lines "
+        "WHERE CustomerID = 12347 AND Quantity > 0 AND UnitPrice > 0").fetchone()[0]
+    assert int(found.set_index("customer_id").loc[12347, "frequency"]) == days
+    for dialect in ("bigquery", "snowflake", "spark"):
+        query = features_sql(roles, table="lines", dialect=dialect)
+        source = sqlglot.parse_one(query, read=dialect).find(sqlglot.exp.CTE).this
+        # No alias of the same SELECT is used (BigQuery has no lateral aliases).
+        inner = source.find(sqlglot.exp.Subquery).this
+        assert all(not (isinstance(e, sqlglot.exp.Alias) and isinstance(e.this, sqlglot.exp.Column)
+                        and e.this.name == "day") for e in inner.expressions)
+
+
 def test_missing_roles_say_what_to_map() -> None:
     with pytest.raises(DataError, match="--map amount=COLUMN"):
         features_sql({"customer_id": "id", "date": "day"}, table="lines")

@@ -189,8 +189,8 @@ def line_columns_sql(schema: Schema, types: dict[str, str]) -> str | None:
         raw_id = _text(id_info.name)
     else:
         return None
-    selected = [f"{raw_id} AS customer_id",
-                f"date_trunc('day', CAST({quote_name(date_info.name)} AS TIMESTAMP)) AS day"]
+    day = f"date_trunc('day', CAST({quote_name(date_info.name)} AS TIMESTAMP))"
+    selected = [f"{raw_id} AS customer_id", f"{day} AS day"]
     amount, quantity, price = (schema.first(r) for r in (Role.AMOUNT, Role.QUANTITY,
                                                          Role.UNIT_PRICE))
     for info in (amount, quantity, price):
@@ -212,7 +212,8 @@ def line_columns_sql(schema: Schema, types: dict[str, str]) -> str | None:
         # Read as text per order in the feature SQL (raw_text), not per line.
         selected.append(f"{quote_name(order.name)} AS order_key")
     else:
-        selected.append("day AS order_key")
+        # The expression again, not the alias: BigQuery cannot use an alias of the same SELECT.
+        selected.append(f"{day} AS order_key")
     status = schema.first(Role.STATUS)
     if status is not None:
         if _kind(types[status.name]) != "VARCHAR" or status.dtype is not DType.TEXT:
