@@ -114,6 +114,11 @@ def rank(column: str, direction: str = "top", n: int | None = None,
     ("campaign", "customers who never bought wine", cmp("MntWines", "==", 0)),
     ("campaign", "customers who never purchased online", cmp("NumWebPurchases", "==", 0)),
     ("retail", "customers with no orders in the last 60 days", cmp("recency_days", ">", 60)),
+    # Rank words that carry their own measure.
+    ("subs", "the 20 oldest customers", rank("age", "top", n=20)),
+    ("subs", "the youngest 10%", rank("age", "bottom", percent=10)),
+    ("subs", "the 10 richest customers", rank("household_income", "top", n=10)),
+    ("retail", "the 10 richest customers", rank("monetary", "top", n=10)),
     # ... and alone it still means orders.
     ("retail", "customers who ordered at least 3 times", cmp("frequency", ">=", 3)),
     ("people", "customers who purchased more than 5 times", cmp("Purchases", ">", 5)),
@@ -162,6 +167,8 @@ def test_without_kids_is_zero_children(schema: str, text: str) -> None:
 
 @pytest.mark.parametrize(("schema", "text", "named"), [
     ("people", "high-income customers", "AnnualIncome"),
+    ("subs", "older customers", "age"),
+    ("retail", "the 20 oldest customers", "monetary"),
     ("campaign", "high-income customers", "Income"),
     ("campaign", "customers who bought more than 5 times", "NumStorePurchases"),
 ])

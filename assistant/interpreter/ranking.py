@@ -47,7 +47,14 @@ def read_ranks(parse: Parse) -> None:
             w) not in SUBJECTS | _LINKS] + words
         if noun is None and len(words) == 1 and parse.low(words[0]) in vocab.rank_measures:
             noun, words = words[0], []  # "least active 20%": the word names the measure
-        column, matched = _column(parse, words, noun)
+        own = noun is None and not words and tok.low in vocab.rank_word_measures
+        column: ColumnProfile | None = None
+        matched: list[int] = []
+        if own:
+            column = _own_measure(parse, i)  # "the 20 oldest customers": age, not spend
+            words = [i] if column is None else []
+        else:
+            column, matched = _column(parse, words, noun)
         if column is None:
             parse.claim(min(i, number), max(i, number) + 1)
             said = " ".join(parse.low(w) for w in words) or (
@@ -69,6 +76,15 @@ def read_ranks(parse: Parse) -> None:
             parse.claim(w, w + 1)
         if noun is not None:
             parse.claim(noun, noun + 1)
+
+
+def _own_measure(parse: Parse, i: int) -> ColumnProfile | None:
+    numeric = [p for p in parse.profiles if p.numeric]
+    for concept in parse.vocab.rank_word_measures[parse.low(i)]:
+        match = match_columns([(i, concept)], numeric, parse.vocab)
+        if match is not None and match.column is not None:
+            return match.column
+    return None
 
 
 def _read_numbered_by(parse: Parse) -> None:

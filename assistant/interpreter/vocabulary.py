@@ -68,6 +68,7 @@ class Vocabulary:
     rank_top: frozenset[str]
     rank_bottom: frozenset[str]
     rank_measures: dict[str, str]
+    rank_word_measures: dict[str, tuple[str, ...]]  # 'oldest' -> (age,), in order
     rfm_names: tuple[tuple[Phrase, str], ...]  # longest first
     value_groups: tuple[frozenset[Phrase], ...]
     place_concepts: frozenset[str]
@@ -174,6 +175,8 @@ def build_vocabulary(raw: dict[str, Any]) -> Vocabulary:
         rank_top=words("rank_top"),
         rank_bottom=words("rank_bottom"),
         rank_measures={str(k): str(v) for k, v in raw["rank_measures"].items()},
+        rank_word_measures={str(k): tuple(str(c) for c in v)
+                            for k, v in raw.get("rank_word_measures", {}).items()},
         rfm_names=_longest_first(rfm),
         value_groups=tuple(frozenset(_phrase(w) for w in group) for group in raw["value_groups"]),
         place_concepts=words("place_concepts"),
