@@ -168,6 +168,9 @@ def test_without_kids_is_zero_children(schema: str, text: str) -> None:
 @pytest.mark.parametrize(("schema", "text", "named"), [
     ("people", "high-income customers", "AnnualIncome"),
     ("subs", "older customers", "age"),
+    ("subs", "high earners", "household_income"),
+    ("retail", "long-standing customers", "tenure_days"),
+    ("retail", "customers with a long tenure", "tenure_days"),
     ("retail", "the 20 oldest customers", "monetary"),
     ("campaign", "high-income customers", "Income"),
     ("campaign", "customers who bought more than 5 times", "NumStorePurchases"),
