@@ -30,6 +30,7 @@ from assistant.interpreter.comparisons import (
 from assistant.interpreter.counts import read_counts
 from assistant.interpreter.flags import read_flags
 from assistant.interpreter.matching import nearest_names
+from assistant.interpreter.measures import SUBJECTS
 from assistant.interpreter.phrases import read_role_phrases, read_segment_names
 from assistant.interpreter.ranking import read_ranks
 from assistant.interpreter.scores import read_rfm_scores
@@ -208,7 +209,9 @@ def _check_leftovers(parse: Parse, schema: Schema) -> None:
                 word_match(parse.low(k), p, parse.vocab) for p in used
                 for k in (i + 1, i + 2)):
             continue  # "big spenders who spent over 5000": the number says how big
-        if tok.kind == Kind.NUMBER:
+        if _vague_age(parse, i):
+            leftover.append(tok.surface or tok.low)  # "young customers": how young?
+        elif tok.kind == Kind.NUMBER:
             leftover.append(tok.surface or tok.low)
         elif tok.kind == Kind.DATE:
             leftover.append(tok.low)
@@ -312,6 +315,12 @@ def _check_leftovers(parse: Parse, schema: Schema) -> None:
 # Words that join a measure to 'average' ("above the average", "higher than average").
 _RELATIVE_LINKS = frozenset({"below", "above", "under", "over", "than", "the", "less", "more",
                              "greater", "smaller", "higher", "lower", "is", "are", "of"})
+
+def _vague_age(parse: Parse, i: int) -> bool:
+    """'young customers' on a table with an age column: an age without a number."""
+    return "age" in parse.vocab.concepts_of(parse.low(i)) and parse.low(i + 1) in SUBJECTS \
+        and any(p.numeric and "age" in p.name_concepts for p in parse.profiles)
+
 
 _BELOW_WORDS = frozenset({"below", "under", "less", "lower", "smaller", "beneath"})
 
