@@ -22,8 +22,11 @@ SQL_METHODS = {"execute", "executescript", "executemany", "sql"}
 # or schema, with values as parameters; none takes SQL from a model or a user.
 # tools/engine/sql.py compiles a validated SegmentDefinition (pydantic data, never text) with
 # quoted names and literals; the tools a model calls cannot reach it (checked below).
+# tools/engine/feature_sql.py and scan_csv.py build the same feature statements as features.py
+# over a file path bound as a quoted literal and column names quoted from the file's schema.
 SQL_MODULES = {"assistant/sessions.py", "tools/engine/features.py", "tools/engine/scan.py",
-               "tools/engine/stores.py", "tools/engine/sql.py"}
+               "tools/engine/stores.py", "tools/engine/sql.py", "tools/engine/feature_sql.py",
+               "tools/engine/scan_csv.py"}
 # Reviewed: ChromaDB's vector search method, not a query language.
 ALLOWED_QUERY_CALLS = {("tools/knowledge/store.py", "collection")}
 # Reviewed: opens a URL in a browser with a fixed command list, never a shell string.
