@@ -82,12 +82,13 @@ def resolve_settings(*, model: str | None = None, base_url: str | None = None,
         merged["model"] = model
     if base_url:
         merged["base_url"] = base_url
+    from tools.engine.errors import first_problem
+
     try:
         return ModelSettings.model_validate(merged)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first.get("loc", ()))
-        raise SettingsError(f"Invalid setting '{where}': {first.get('msg')}. Valid settings: "
+        where, problem = first_problem(exc)
+        raise SettingsError(f"Invalid setting '{where}': {problem}. Valid settings: "
                             f"{', '.join(ModelSettings.model_fields)}.") from None
 
 

@@ -38,9 +38,9 @@ sessions_app = typer.Typer(help="Saved conversations.", no_args_is_help=True)
 
 
 def demo_data_path() -> Path:
-    from importlib import resources
+    from tools.datasets import DEMO_FILE
 
-    return Path(str(resources.files("tools.datasets").joinpath("online_retail.csv.gz")))
+    return DEMO_FILE
 
 
 def build_backend(model: str | None, base_url: str | None, workspace: Path) -> Backend | None:

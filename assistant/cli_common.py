@@ -271,7 +271,7 @@ def read_definition(path: Path) -> SegmentDefinition:
     from pydantic import ValidationError
 
     from tools.engine.definitions import SegmentDefinition, load_yaml
-    from tools.engine.errors import DefinitionError
+    from tools.engine.errors import DefinitionError, first_problem
 
     _check_file(path)
     try:
@@ -293,9 +293,8 @@ def read_definition(path: Path) -> SegmentDefinition:
     try:
         return SegmentDefinition.from_data(raw)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        loc = ".".join(str(p) for p in first.get("loc", ()))
-        msg = str(first.get("msg", "invalid")).removeprefix("Value error, ")
+        loc, msg = first_problem(exc)
+        msg = msg.removeprefix("Value error, ")
         raise DefinitionError(f"{path}: {loc or 'definition'}: {msg}") from None
 
 
@@ -309,31 +308,18 @@ class NamedSegment:
     mask: pd.Series
 
 
-def _normal(text: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", text.lower())
-
-
-def _rfm_names() -> list[str]:
-    from tools.engine.rfm_scheme import default_scheme
-
-    return default_scheme().segment_names()
-
-
-def _lifecycle_stages() -> list[str]:
-    try:
-        from tools.engine.lifecycle import STAGES
-    except ImportError:
-        return []
-    return list(STAGES)
-
-
 def named_segment(name: str, data: CustomerData, workspace: Path) -> NamedSegment:
     """A saved segment, an RFM segment, a lifecycle stage, a YAML file, or "all"."""
     import pandas as pd
 
-    from tools.engine.definitions import Lifecycle, RfmSegment
     from tools.engine.errors import SegmentNotFound
     from tools.engine.evaluate import evaluate
+    from tools.segment_names import (
+        builtin_label,
+        builtin_segment,
+        lifecycle_stages,
+        rfm_names,
+    )
 
     lib = library(workspace)
     resolve = lib.resolver()
@@ -349,20 +335,16 @@ def named_segment(name: str, data: CustomerData, workspace: Path) -> NamedSegmen
         definition = read_definition(Path(name))
         condition, label, kind = definition.condition, definition.name or Path(name).stem, "file"
     else:
-        rfm = {_normal(n): n for n in _rfm_names()}
-        stages = {_normal(s): s for s in _lifecycle_stages()}
-        if _normal(name) in rfm:
-            label, kind = rfm[_normal(name)], "rfm"
-            condition = RfmSegment(segments=[label])
-        elif _normal(name) in stages:
-            label, kind = stages[_normal(name)], "lifecycle"
-            condition = Lifecycle(stages=[label])
+        condition = builtin_segment(name)
+        if condition is not None:
+            label = builtin_label(condition)
+            kind = "rfm" if condition.type == "rfm_segment" else "lifecycle"
     if condition is None:
-        known = lib.names() + _rfm_names() + _lifecycle_stages()
+        known = lib.names() + rfm_names() + lifecycle_stages()
         options = nearest(name, known)
         hint = f"; did you mean {', '.join(repr(o) for o in options)}?" if options else ""
         raise SegmentNotFound(
             f"no segment named {name!r}: give a saved segment, an RFM segment, a lifecycle "
-            f"stage or a YAML file{hint}", options or _rfm_names())
+            f"stage or a YAML file{hint}", options or rfm_names())
     mask = evaluate(condition, data, resolve=resolve)
     return NamedSegment(label, kind, condition, mask)

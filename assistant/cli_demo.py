@@ -19,11 +19,9 @@ from assistant.cli_render import (
     render_profile,
     render_rfm,
 )
-from tools.datasets import __file__ as _datasets_init
+from tools.datasets import DEMO_FILE
 from tools.engine.dataset import MONETARY, RECENCY
 from tools.engine.definitions import And, Compare, RfmSegment, SegmentDefinition
-
-DEMO_FILE = Path(_datasets_init).parent / "online_retail.csv.gz"
 
 # A request a marketer would make: big spenders who have gone quiet.
 DEMO_SEGMENT = SegmentDefinition(

@@ -6,9 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tools.datasets import __file__ as _datasets_init
-
-DATASETS = Path(_datasets_init).parent
+from tools.datasets import FOLDER as DATASETS
 
 
 @pytest.fixture(scope="session")

@@ -118,3 +118,9 @@ def test_a_comparison_reply_names_both_segments_and_their_differences(
     reply = compose_reply([result])
     assert reply.startswith("Champions (632 customers) vs At Risk (596 customers)")
     assert "recency_days" in reply and "0 customers in both." in reply
+
+
+def test_named_segments_match_like_the_command_line(toolkit: Toolkit) -> None:
+    loose = toolkit.call("profile_segment", {"name": "cant lose them"})
+    exact = toolkit.call("profile_segment", {"name": "Can't Lose Them"})
+    assert loose.ok and loose.summary["size"] == exact.summary["size"] == 63

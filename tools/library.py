@@ -29,7 +29,7 @@ import yaml
 from pydantic import ValidationError
 
 from tools.engine.definitions import SegmentDefinition, load_yaml
-from tools.engine.errors import EngineError, SegmentNotFound
+from tools.engine.errors import EngineError, SegmentNotFound, first_problem
 
 if TYPE_CHECKING:
     from tools.engine.dataset import SourceInfo
@@ -189,11 +189,10 @@ class SegmentLibrary:
         try:
             definition = SegmentDefinition.from_data(raw)
         except ValidationError as exc:
-            first = exc.errors()[0]
-            loc = ".".join(str(p) for p in first.get("loc", ()))
+            loc, problem = first_problem(exc)
             raise EngineError(
                 f"saved segment file {path} has an invalid definition"
-                f" ({loc or 'top level'}: {first.get('msg', 'invalid')}): fix or delete it"
+                f" ({loc or 'top level'}: {problem}): fix or delete it"
             ) from exc
         return definition, meta
 

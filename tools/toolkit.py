@@ -21,7 +21,7 @@ from pydantic import TypeAdapter, ValidationError
 from tools.engine.canonical import canonical
 from tools.engine.dataset import CustomerData
 from tools.engine.definitions import Condition, Not, SegmentDefinition, conjunction
-from tools.engine.errors import EngineError, SegmentNotFound
+from tools.engine.errors import EngineError, SegmentNotFound, first_problem
 from tools.engine.schema import Role
 from tools.privacy import personal_operands
 from tools.tool_specs import TOOL_ARGS
@@ -166,25 +166,18 @@ class Toolkit(KnowledgeTools):
         return self.mask(condition), key
 
     def _condition_for_name(self, name: str) -> Condition:
-        from tools.engine.definitions import Lifecycle, RfmSegment, SegmentRef
-        from tools.engine.rfm import default_scheme
+        from tools.engine.definitions import SegmentRef
+        from tools.segment_names import builtin_segment, lifecycle_stages, rfm_names
 
-        lowered = name.lower()
         if self.library is not None and name in self.library.names():
             return SegmentRef(name=name)
-        rfm_names = default_scheme().segment_names()
-        for rfm_name in rfm_names:
-            if rfm_name.lower() == lowered:
-                return RfmSegment(segments=[rfm_name])
-        from tools.engine.lifecycle import STAGES
-
-        for stage in STAGES:
-            if stage.lower() == lowered:
-                return Lifecycle(stages=[stage])
+        named = builtin_segment(name)
+        if named is not None:
+            return named
         from tools.engine.matching import nearest
 
-        known = [*(self.library.names() if self.library is not None else []), *rfm_names,
-                 *STAGES]
+        known = [*(self.library.names() if self.library is not None else []), *rfm_names(),
+                 *lifecycle_stages()]
         raise SegmentNotFound(f"No segment called '{name}'.", options=nearest(name, known))
 
     # -- tools ----------------------------------------------------------------------------
@@ -381,9 +374,8 @@ def _as_unit(condition: Condition) -> Condition:
 
 
 def _validation_message(exc: ValidationError) -> str:
-    first = exc.errors()[0]
-    where = ".".join(str(p) for p in first.get("loc", ()))
-    return f"Invalid arguments ({where}: {first.get('msg', 'invalid')})."
+    where, problem = first_problem(exc)
+    return f"Invalid arguments ({where}: {problem})."
 
 
 def _id_text(value: object) -> str:

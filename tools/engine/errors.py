@@ -7,6 +7,11 @@ CLI can show them and an agent can pass them back to the model.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+
 
 class EngineError(Exception):
     """A problem with the user's input or data, never a bug."""
@@ -30,3 +35,10 @@ class DefinitionError(EngineError):
 
 class SegmentNotFound(EngineError):
     """A named segment is not in the library."""
+
+
+def first_problem(exc: ValidationError) -> tuple[str, str]:
+    """Where (a dotted path, "" at the top) and what of a validation error's first problem."""
+    first = exc.errors()[0]
+    where = ".".join(str(part) for part in first.get("loc", ()))
+    return where, str(first.get("msg", "invalid"))

@@ -18,7 +18,7 @@ import numpy as np
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
-from tools.engine.errors import DefinitionError
+from tools.engine.errors import DefinitionError, first_problem
 
 SCORES = (1, 2, 3, 4, 5)
 
@@ -156,9 +156,8 @@ class RfmScheme(BaseModel):
         try:
             return cls.model_validate(data)
         except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(part) for part in first["loc"])
-            reason = str(first["msg"]).removeprefix("Value error, ")
+            where, reason = first_problem(exc)
+            reason = reason.removeprefix("Value error, ")
             message = f"RFM scheme: {where + ': ' if where else ''}{reason}"
             raise DefinitionError(message.replace("\n", " ")) from None
 
