@@ -33,7 +33,6 @@ from tools.engine.features import (
     attribute_sql,
     duckdb_connection,
     feature_sql,
-    group_sql,
     quote_name,
     sql_literal,
     to_date,
@@ -42,10 +41,10 @@ from tools.engine.scan import (
     DATE_TYPES,
     INTEGER_TYPES,
     NUMBER_TYPES,
-    RULES,
     SAMPLE_ROWS,
     line_columns_sql,
-    rule_conditions_sql,
+    line_rules_sql,
+    ruled_groups_sql,
 )
 from tools.engine.schema import ColumnInfo, DataKind, DType, Role, Schema
 
@@ -102,10 +101,9 @@ def features_sql(schema_or_mapping: Schema | Mapping[str, str], *, table: str,
     if columns is None:
         raise DataError(_unusable(schema, column_types),
                         options=[role.value for role in _ASSUMED_TYPES])
-    rules = ", ".join(f"{condition} AS {name}_rule" for name, condition
-                      in rule_conditions_sql(schema, column_types).items())
+    flags = ", ".join(f"{condition} AS {name}_rule" for name, condition
+                      in line_rules_sql(schema, column_types).items())
     names = [info.name for info in attribute_columns(schema)]
-    flags = [f"{name}_rule" for name in RULES]
     # SEMANTICS.md: when every order looks cancelled, the mark is not a cancellation mark.
     kept = ("present_rule AND NOT ((marked_rule AND (SELECT use_marks FROM marks)) "
             "OR status_rule) AND quantity_rule AND amount_rule")
@@ -113,15 +111,16 @@ def features_sql(schema_or_mapping: Schema | Mapping[str, str], *, table: str,
     as_of_value = (f"CAST('{day.isoformat()}' AS TIMESTAMP)" if day is not None
                    else "(SELECT CAST(as_of AS TIMESTAMP) FROM as_of_day)")
     steps = [
-        f"raw_lines AS (SELECT *, {rules} FROM (SELECT {columns} FROM {table}) AS source_lines)",
-        "line_groups AS (" + group_sql("raw_lines", [*(quote_name(n) for n in names), *flags],
-                                       snapshot=day is not None, as_of=as_of_value) + ")",
+        f"raw_lines AS (SELECT *, {flags} FROM (SELECT {columns} FROM {table}) AS source_lines)",
+        "line_groups AS (" + ruled_groups_sql(schema, column_types, "raw_lines",
+                                              [quote_name(n) for n in names],
+                                              snapshot=day is not None, as_of=as_of_value) + ")",
         "marks AS (SELECT max(CASE WHEN present_rule AND NOT marked_rule THEN 1 ELSE 0 END) = 1"
         " AS use_marks FROM line_groups)",
     ]
     if day is None:
         steps.append(f"as_of_day AS ({as_of_sql('line_groups', kept)})")
-    steps.append("features AS (" + feature_sql("line_groups", kept, raw_text=True,
+    steps.append("features AS (" + feature_sql("line_groups", kept,
                                                as_of=as_of_value) + ")")
     selected = [f"features.{name}" for name in ("customer_id", *_OUTPUT)]
     joins = []

@@ -99,13 +99,15 @@ def group_sql(lines: str, keys: Sequence[str], *, snapshot: bool,
     """Lines summed per (customer, order, `keys`): the only pass over the lines.
 
     Every later figure reads these groups, which are far fewer than the lines.
-    `snapshot`: lines on or after the day `as_of` are marked `before = false`.
+    A line's `day` may carry a time of day: each group keeps the calendar days of
+    its first and last line. `snapshot`: lines on or after the day `as_of` are
+    marked `before = false`.
     """
     columns = ", ".join(["customer_id", "order_key", *keys])
     before = f"day < {as_of}" if snapshot else "true"
     return f"""
         SELECT {columns}, {before} AS before, count(*) AS n,
-               min(day) AS first_day, max(day) AS last_day,
+               date_trunc('day', min(day)) AS first_day, date_trunc('day', max(day)) AS last_day,
                sum(CAST(round(amount * 1e6) AS DECIMAL(38, 0))) AS micros
         FROM {lines}
         GROUP BY ALL"""
@@ -117,20 +119,15 @@ def as_of_sql(groups: str, kept: str) -> str:
             f"FROM {groups} WHERE {kept}")
 
 
-def feature_sql(groups: str, kept: str, *, raw_text: bool = False,
-                as_of: str = AS_OF_PARAMETER) -> str:
-    """Per-customer features from the `group_sql` groups that meet `kept`, before `as_of`.
-
-    `raw_text`: order keys are unread text, read here per group rather than per line.
-    """
-    key = text_sql("order_key") if raw_text else "order_key"
+def feature_sql(groups: str, kept: str, *, as_of: str = AS_OF_PARAMETER) -> str:
+    """Per-customer features from the `group_sql` groups that meet `kept`, before `as_of`."""
     return f"""
         SELECT customer_id,
                date_diff('day', max(last_day), {as_of}) AS {RECENCY},
-               count(DISTINCT {key}) AS {FREQUENCY},
+               count(DISTINCT order_key) AS {FREQUENCY},
                {_EXACT_SUM} AS {MONETARY},
                date_diff('day', min(first_day), {as_of}) AS {TENURE},
-               {_EXACT_SUM} / count(DISTINCT {key}) AS {AVG_ORDER_VALUE},
+               {_EXACT_SUM} / count(DISTINCT order_key) AS {AVG_ORDER_VALUE},
                min(first_day) AS {FIRST_PURCHASE},
                max(last_day) AS {LAST_PURCHASE}
         FROM {groups}
@@ -142,24 +139,32 @@ def feature_sql(groups: str, kept: str, *, raw_text: bool = False,
 def attribute_sql(groups: str, kept: str, column: str, *, raw_text: bool = False) -> str:
     """Each customer's most frequent non-missing value; ties go to the alphabetically first.
 
-    `raw_text`: the column holds unread text, read here per group rather than per line.
+    `raw_text`: the column holds unread text, read here per customer and value rather than
+    per line.
     """
     raw = quote_name(column)
-    value = text_sql("raw") if raw_text else "raw"
+    counted = (f"SELECT customer_id, {raw} AS value, sum(n) AS n FROM {groups} "
+               f"WHERE {kept} AND before AND {raw} IS NOT NULL GROUP BY customer_id, {raw}")
+    if raw_text:
+        # Values that read the same (" UK" and "UK") count together.
+        counted = (f"SELECT customer_id, {text_sql('value')} AS value, sum(n) AS n "
+                   f"FROM ({counted}) AS raw_counts GROUP BY customer_id, {text_sql('value')}")
     # The first of each customer's values by (count descending, text ascending).
     return f"""
         SELECT customer_id, value
         FROM (SELECT customer_id, value,
                      row_number() OVER (PARTITION BY customer_id
                                         ORDER BY n DESC, CAST(value AS VARCHAR)) AS place
-              FROM (SELECT customer_id, {value} AS value, sum(n) AS n
-                    FROM (SELECT customer_id, {raw} AS raw, sum(n) AS n
-                          FROM {groups}
-                          WHERE {kept} AND before
-                          GROUP BY customer_id, {raw}) AS counted
-                    GROUP BY customer_id, {value}) AS summed
+              FROM ({counted}) AS counted
               WHERE value IS NOT NULL) AS ranked
         WHERE place = 1"""
+
+
+def needs_reading_sql(groups: str, column: str) -> str:
+    """Whether any value of a text column changes when read (`text_sql`): checked per value."""
+    raw = quote_name(column)
+    return (f"SELECT coalesce(bool_or({text_sql('value')} IS DISTINCT FROM value), false) "
+            f"FROM (SELECT DISTINCT {raw} AS value FROM {groups}) AS distinct_values")
 
 
 def attribute_columns(schema: Schema) -> list[ColumnInfo]:
@@ -173,6 +178,8 @@ def run_features(connection: Any, groups: str, attributes: list[str], as_of: dat
                  *, kept: str = "true", raw_text: bool = False) -> tuple[pd.DataFrame, date]:
     """Features (and attribute columns) from `group_sql` groups, indexed by customer_id.
 
+    `raw_text`: the attribute columns hold unread text (see `attribute_sql`).
+
     `as_of` must be the date the groups were made with when they are a snapshot.
     """
     if as_of is None:
@@ -182,8 +189,7 @@ def run_features(connection: Any, groups: str, attributes: list[str], as_of: dat
                             "with --map amount=COLUMN or --map date=COLUMN.")
         as_of = found
     parameters = {"as_of": as_of}
-    features = connection.execute(feature_sql(groups, kept, raw_text=raw_text),
-                                  parameters).df()
+    features = connection.execute(feature_sql(groups, kept), parameters).df()
     if features.empty:
         raise DataError(f"No purchases before the as-of date {as_of}; choose a later date.")
     features = features.set_index("customer_id")
@@ -196,8 +202,10 @@ def run_features(connection: Any, groups: str, attributes: list[str], as_of: dat
     for column in attributes:
         if column in features.columns:
             continue
-        modes = connection.execute(attribute_sql(groups, kept, column, raw_text=raw_text)
-                                   ).df()
+        # Most columns are already clean: then reading every value again is skipped.
+        unread = raw_text and connection.execute(needs_reading_sql(groups, column)
+                                                 ).fetchone()[0]
+        modes = connection.execute(attribute_sql(groups, kept, column, raw_text=unread)).df()
         features[column] = modes.set_index("customer_id")["value"].reindex(features.index)
     features.index.name = "customer_id"
     assert as_of is not None

@@ -79,6 +79,7 @@ def load_customer_data(path: Path | str, *, table: str | None = None,
     `progress` hears after each step (read, parsed, roles, cleaned, customers).
     """
     path = Path(path).expanduser()
+    state = _file_state(path) if path.is_file() else None
     content_hash = file_hash(path) if path.is_file() else ""
     as_of_day = to_date(as_of) if as_of is not None else None
     cache_file = None
@@ -92,7 +93,7 @@ def load_customer_data(path: Path | str, *, table: str | None = None,
                    "cache of an earlier load of the same file")
             return CustomerData(customers=cached.customers, schema=cached.schema, source=source)
     data = _load(path, table, mapping, as_of_day, content_hash, progress)
-    if content_hash and file_hash(path) != content_hash:
+    if state is not None and _file_state(path) != state:
         # Another program was still writing the file: what was read may be half of it.
         raise DataError(f"{path.name} changed while it was being read; wait until it is "
                         "completely written (or copy it) and load it again.")
@@ -104,6 +105,12 @@ def load_customer_data(path: Path | str, *, table: str | None = None,
 def loaded_from_cache(data: CustomerData) -> bool:
     """Whether this dataset came from the cache rather than a fresh read of the file."""
     return CACHE_NOTE in data.source.warnings
+
+
+def _file_state(path: Path) -> tuple[int, int]:
+    """Size and modification time: a writer changes them (cheaper than hashing again)."""
+    status = path.stat()
+    return status.st_size, status.st_mtime_ns
 
 
 def file_hash(path: Path) -> str:

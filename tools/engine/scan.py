@@ -24,6 +24,7 @@ from tools.engine.cleaning import CANCELLED_ORDER_SQL, CANCELLED_STATUS_SQL
 from tools.engine.dataset import CleaningStep
 from tools.engine.errors import DataError
 from tools.engine.features import (
+    AS_OF_PARAMETER,
     attribute_columns,
     duckdb_connection,
     group_sql,
@@ -49,7 +50,11 @@ _ID_PATTERN = r"[-+]?[0-9]{1,18}(\.0+)?"
 # a regexp must match all of it (Snowflake's REGEXP_LIKE) and where it searches (DuckDB, Spark).
 _MARK_PATTERN = CANCELLED_ORDER_SQL + ".*"
 _STATUS_PATTERN = ".*(" + CANCELLED_STATUS_SQL.removeprefix("(?i)") + ").*"
-RULES = ("present", "marked", "status", "quantity", "amount")
+# Rules of SEMANTICS.md's cleaning judged on each line (its date, quantity and amount) ...
+LINE_RULES = ("dated", "quantity", "amount")
+# ... and on each group of lines, from the keys they share (customer, order id, status):
+# a regular expression runs once per order rather than once per line.
+GROUP_RULES = ("present", "marked", "status")
 
 
 @dataclass(frozen=True)
@@ -113,16 +118,15 @@ def scan_relation(connection: Any, source: str, types: dict[str, str], parsed: p
     columns = line_columns_sql(schema, types)
     if columns is None:
         return None
-    rules = ", ".join(f"{sql} AS {name}_rule"
-                      for name, sql in rule_conditions_sql(schema, types).items())
-    connection.execute(f"CREATE TEMP VIEW raw_lines AS SELECT *, {rules} "
+    flags = ", ".join(f"{sql} AS {name}_rule"
+                      for name, sql in line_rules_sql(schema, types).items())
+    connection.execute(f"CREATE TEMP VIEW raw_lines AS SELECT *, {flags} "
                        f"FROM (SELECT {columns} FROM {source})")
     attributes = [c.name for c in attribute_columns(schema)]
-    flags = [f"{name}_rule" for name in RULES]
     # The one pass over the file: everything after reads these groups.
-    connection.execute("CREATE TEMP TABLE raw_groups AS " + group_sql(
-        "raw_lines", [*(quote_name(a) for a in attributes), *flags], snapshot=as_of is not None),
-        {"as_of": as_of} if as_of is not None else None)
+    connection.execute("CREATE TEMP TABLE raw_groups AS " + ruled_groups_sql(
+        schema, types, "raw_lines", [quote_name(a) for a in attributes],
+        snapshot=as_of is not None), {"as_of": as_of} if as_of is not None else None)
     text_ids = _kind(types[_name(schema, Role.CUSTOMER_ID)]) == "VARCHAR"
     counts = _cleaning_counts(connection, schema, text_ids)
     marks = "marked_rule" if counts["use_marks"] else "false"
@@ -165,10 +169,6 @@ def _name(schema: Schema, role: Role) -> str:
     return info.name if info is not None else ""
 
 
-def _text(column: str) -> str:
-    return text_sql(quote_name(column))
-
-
 def _kind(sql_type: str) -> str:
     return sql_type.split("(")[0]
 
@@ -186,11 +186,12 @@ def line_columns_sql(schema: Schema, types: dict[str, str]) -> str | None:
     if id_type in INTEGER_TYPES:
         raw_id = f"CAST({quote_name(id_info.name)} AS BIGINT)"
     elif id_type == "VARCHAR":
-        raw_id = _text(id_info.name)
+        raw_id = quote_name(id_info.name)  # read (`text_sql`) per group, not per line
     else:
         return None
-    day = f"date_trunc('day', CAST({quote_name(date_info.name)} AS TIMESTAMP))"
-    selected = [f"{raw_id} AS customer_id", f"{day} AS day"]
+    # The time of day stays: `group_sql` keeps the calendar day of each group's first and last.
+    stamp = f"CAST({quote_name(date_info.name)} AS TIMESTAMP)"
+    selected = [f"{raw_id} AS customer_id", f"{stamp} AS day"]
     amount, quantity, price = (schema.first(r) for r in (Role.AMOUNT, Role.QUANTITY,
                                                          Role.UNIT_PRICE))
     for info in (amount, quantity, price):
@@ -209,16 +210,16 @@ def line_columns_sql(schema: Schema, types: dict[str, str]) -> str | None:
     if order is not None:
         if _kind(types[order.name]) not in (*INTEGER_TYPES, "VARCHAR"):
             return None
-        # Read as text per order in the feature SQL (raw_text), not per line.
+        # Read as text (`text_sql`) per group in `ruled_groups_sql`, not per line.
         selected.append(f"{quote_name(order.name)} AS order_key")
     else:
         # The expression again, not the alias: BigQuery cannot use an alias of the same SELECT.
-        selected.append(f"{day} AS order_key")
+        selected.append(f"date_trunc('day', {stamp}) AS order_key")
     status = schema.first(Role.STATUS)
     if status is not None:
         if _kind(types[status.name]) != "VARCHAR" or status.dtype is not DType.TEXT:
             return None
-        selected.append(f"{_text(status.name)} AS status")
+        selected.append(f"{quote_name(status.name)} AS status")
     for info in attribute_columns(schema):
         if _kind(types[info.name]) != "VARCHAR" or info.dtype is not DType.TEXT:
             return None
@@ -226,22 +227,44 @@ def line_columns_sql(schema: Schema, types: dict[str, str]) -> str | None:
     return ", ".join(selected)
 
 
-def rule_conditions_sql(schema: Schema, types: dict[str, str]) -> dict[str, str]:
-    """Each cleaning rule as a SQL condition on raw_lines."""
-    order = schema.first(Role.ORDER_ID)
-    # Whole-number order ids never carry the "C" mark.
-    has_order = order is not None and _kind(types[order.name]) == "VARCHAR"
-    has_status = schema.first(Role.STATUS) is not None
+def line_rules_sql(schema: Schema, types: dict[str, str]) -> dict[str, str]:
+    """The LINE_RULES as SQL conditions on raw_lines."""
     return {
-        "present": "customer_id IS NOT NULL AND day IS NOT NULL",
-        "marked": (f"coalesce(regexp_matches(order_key, {sql_literal(_MARK_PATTERN)}), false)"
-                   if has_order else "false"),
-        "status": (f"coalesce(regexp_matches(lower(status), {sql_literal(_STATUS_PATTERN)}), "
-                   "false)" if has_status else "false"),
+        "dated": "day IS NOT NULL",
         "quantity": ("coalesce(quantity > 0, false)"
                      if schema.first(Role.QUANTITY) is not None else "true"),
         "amount": "coalesce(amount > 0, false)",
     }
+
+
+def ruled_groups_sql(schema: Schema, types: dict[str, str], lines: str, keys: list[str], *,
+                     snapshot: bool, as_of: str = AS_OF_PARAMETER) -> str:
+    """The `group_sql` groups of `lines` with a flag per rule of LINE_RULES and GROUP_RULES.
+
+    Text customer ids and order ids are read (`text_sql`) here, once per group; attributes
+    are read by `run_features`, once per customer and value.
+    """
+    order = schema.first(Role.ORDER_ID)
+    # Whole-number order ids never carry the "C" mark.
+    has_order = order is not None and _kind(types[order.name]) == "VARCHAR"
+    has_status = schema.first(Role.STATUS) is not None
+    text_ids = _kind(types[_name(schema, Role.CUSTOMER_ID)]) == "VARCHAR"
+    customer = text_sql("customer_id") if text_ids else "customer_id"
+    order_key = text_sql("order_key") + " AS order_key" if has_order else "order_key"
+    rules = {
+        "present": f"{customer} IS NOT NULL AND dated_rule",
+        "marked": (f"coalesce(regexp_matches(order_key, {sql_literal(_MARK_PATTERN)}), false)"
+                   if has_order else "false"),
+        "status": (f"coalesce(regexp_matches(lower(status), {sql_literal(_STATUS_PATTERN)}), "
+                   "false)" if has_status else "false"),
+    }
+    flags = [f"{name}_rule" for name in LINE_RULES]
+    grouped = group_sql(lines, [*keys, *(["status"] if has_status else []), *flags],
+                        snapshot=snapshot, as_of=as_of)
+    columns = [f"{customer} AS customer_id", order_key, *keys,
+               *flags, "before", "n", "first_day", "last_day", "micros",
+               *(f"{condition} AS {name}_rule" for name, condition in rules.items())]
+    return f"SELECT {', '.join(columns)} FROM ({grouped}) AS grouped"
 
 
 def _cleaning_counts(connection: Any, schema: Schema, text_ids: bool) -> dict[str, Any]:
