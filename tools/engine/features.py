@@ -203,9 +203,12 @@ def run_features(connection: Any, groups: str, attributes: list[str], as_of: dat
         if column in features.columns:
             continue
         # Most columns are already clean: then reading every value again is skipped.
+        # (fetchall: a result left half-read would block `connection.sql` below)
         unread = raw_text and connection.execute(needs_reading_sql(groups, column)
-                                                 ).fetchone()[0]
-        modes = connection.execute(attribute_sql(groups, kept, column, raw_text=unread)).df()
+                                                 ).fetchall()[0][0]
+        # Through Arrow: several times faster than `.df()` for a column of text.
+        modes = connection.sql(attribute_sql(groups, kept, column, raw_text=unread)
+                               ).to_arrow_table().to_pandas()
         features[column] = modes.set_index("customer_id")["value"].reindex(features.index)
     features.index.name = "customer_id"
     assert as_of is not None

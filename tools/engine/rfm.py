@@ -69,13 +69,27 @@ def id_order(ids: pd.Index | np.ndarray) -> np.ndarray:
 
 
 def _ntile(values: np.ndarray, by_id: np.ndarray, descending: bool, buckets: int) -> np.ndarray:
-    key = -values if descending else values.copy()
-    key[np.isnan(key)] = -np.inf
+    key = _sort_key(values, descending)
     # A stable sort of rows already in id order breaks ties by id (cheaper than lexsort).
     order = by_id[np.argsort(key[by_id], kind="stable")]
     scores = np.empty(len(key), dtype=np.int64)
     scores[order] = ntile_buckets(len(key), buckets)
     return scores
+
+
+def _sort_key(values: np.ndarray, descending: bool) -> np.ndarray:
+    """Values to sort ascending, missing ones first; small whole numbers as 16-bit integers."""
+    key = -values if descending else values.copy()
+    missing = np.isnan(key)
+    if missing.all():
+        return np.zeros(len(key), dtype=np.int16)
+    key[missing] = key[~missing].min() - 1
+    low, high = key.min(), key.max()
+    # numpy sorts 16-bit integers by radix sort: several times faster than sorting floats,
+    # and days since the last order or an order count almost always fit.
+    if -32768 <= low and high <= 32767 and np.array_equal(key, np.floor(key)):
+        return key.astype(np.int16)
+    return key
 
 
 def rfm_columns(data: CustomerData) -> dict[Role, str]:
