@@ -87,7 +87,7 @@ def _sort_key(values: np.ndarray, descending: bool) -> np.ndarray:
     low, high = key.min(), key.max()
     # numpy sorts 16-bit integers by radix sort: several times faster than sorting floats,
     # and days since the last order or an order count almost always fit.
-    if -32768 <= low and high <= 32767 and np.array_equal(key, np.floor(key)):
+    if low >= -32768 and high <= 32767 and np.array_equal(key, np.floor(key)):
         return key.astype(np.int16)
     return key
 

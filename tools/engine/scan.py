@@ -102,7 +102,7 @@ def _scan(connection: Any, path: Path, mapping: dict[str, str] | None,
     names = list(types)
     if clean_names(names) != names or any(n.startswith("__index_level") for n in names):
         return None
-    parsed, dtypes = parse_columns(as_strings(_first_rows(path)))
+    parsed, dtypes = parse_columns(as_strings(first_rows(connection, source)))
     return scan_relation(connection, source, types, parsed, infer_schema(parsed, dtypes, mapping),
                          as_of)
 
@@ -156,12 +156,14 @@ def scan_relation(connection: Any, source: str, types: dict[str, str], parsed: p
                       currency=parsed.attrs.get("currency"), notes=tuple(notes))
 
 
-def _first_rows(path: Path) -> pd.DataFrame:
-    """The file's first SAMPLE_ROWS rows, in file order (a stable sample for the roles)."""
-    import pyarrow.parquet as pq
-
-    batches = pq.ParquetFile(path).iter_batches(batch_size=SAMPLE_ROWS)
-    return next(batches).to_pandas()
+def first_rows(connection: Any, source: str) -> pd.DataFrame:
+    """The first SAMPLE_ROWS rows of `source`, in file order (a stable sample for the roles)."""
+    # The connection may return rows in any order (faster); the sample must not vary.
+    connection.execute("SET preserve_insertion_order = true")
+    try:
+        return connection.execute(f"SELECT * FROM {source} LIMIT {SAMPLE_ROWS}").df()
+    finally:
+        connection.execute("SET preserve_insertion_order = false")
 
 
 def _name(schema: Schema, role: Role) -> str:

@@ -22,7 +22,7 @@ from tools.engine.features import duckdb_connection, quote_name, sql_literal, te
 from tools.engine.parsing import parse_columns
 from tools.engine.reading import sniff_delimiter
 from tools.engine.roles import infer_schema
-from tools.engine.scan import SAMPLE_ROWS, ScannedLog, scan_relation
+from tools.engine.scan import ScannedLog, first_rows, scan_relation
 from tools.engine.schema import DType, Role
 from tools.engine.stores import as_strings, clean_names
 
@@ -83,7 +83,7 @@ def scan_csv(path: Path, *, mapping: dict[str, str] | None = None,
 
 def _scan(connection: Any, source: str, mapping: dict[str, str] | None,
           as_of: date | None) -> ScannedLog | None:
-    first = connection.execute(f"SELECT * FROM {source} LIMIT {SAMPLE_ROWS}").df()
+    first = first_rows(connection, source)
     names = [str(name) for name in first.columns]
     if clean_names(names) != names or any(not name.strip() for name in names):
         return None
