@@ -174,6 +174,14 @@ def attribute_columns(schema: Schema) -> list[ColumnInfo]:
             or (c.role is Role.CONSTANT and c.n_unique == 1)]
 
 
+def fetch_frame(connection: Any, query: str,
+                parameters: dict[str, Any] | None = None) -> pd.DataFrame:
+    """A query's result as a DataFrame, through Arrow (several times faster than `.df()` for
+    text). Earlier results on the connection must be read to the end (fetchall, not fetchone).
+    """
+    return connection.sql(query, params=parameters).to_arrow_table().to_pandas()
+
+
 def run_features(connection: Any, groups: str, attributes: list[str], as_of: date | None,
                  *, kept: str = "true", raw_text: bool = False) -> tuple[pd.DataFrame, date]:
     """Features (and attribute columns) from `group_sql` groups, indexed by customer_id.
@@ -183,13 +191,13 @@ def run_features(connection: Any, groups: str, attributes: list[str], as_of: dat
     `as_of` must be the date the groups were made with when they are a snapshot.
     """
     if as_of is None:
-        found = connection.execute(as_of_sql(groups, kept)).fetchone()[0]
+        found = connection.execute(as_of_sql(groups, kept)).fetchall()[0][0]
         if found is None:
             raise DataError("No purchases are left after cleaning; check the column mapping "
                             "with --map amount=COLUMN or --map date=COLUMN.")
         as_of = found
     parameters = {"as_of": as_of}
-    features = connection.execute(feature_sql(groups, kept), parameters).df()
+    features = fetch_frame(connection, feature_sql(groups, kept), parameters)
     if features.empty:
         raise DataError(f"No purchases before the as-of date {as_of}; choose a later date.")
     features = features.set_index("customer_id")
@@ -203,12 +211,9 @@ def run_features(connection: Any, groups: str, attributes: list[str], as_of: dat
         if column in features.columns:
             continue
         # Most columns are already clean: then reading every value again is skipped.
-        # (fetchall: a result left half-read would block `connection.sql` below)
         unread = raw_text and connection.execute(needs_reading_sql(groups, column)
                                                  ).fetchall()[0][0]
-        # Through Arrow: several times faster than `.df()` for a column of text.
-        modes = connection.sql(attribute_sql(groups, kept, column, raw_text=unread)
-                               ).to_arrow_table().to_pandas()
+        modes = fetch_frame(connection, attribute_sql(groups, kept, column, raw_text=unread))
         features[column] = modes.set_index("customer_id")["value"].reindex(features.index)
     features.index.name = "customer_id"
     assert as_of is not None
