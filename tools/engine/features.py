@@ -85,9 +85,10 @@ def to_date(value: date | datetime | str | pd.Timestamp) -> date:
 
 def text_sql(expression: str) -> str:
     """Text as `parsing.py` reads it: stripped, missing markers ("n/a", "", ...) as NULL."""
-    tokens = ", ".join(sql_literal(t) for t in sorted(MISSING_TOKENS))
     value = f"trim(CAST({expression} AS VARCHAR))"
-    return f"CASE WHEN lower({value}) IN ({tokens}) THEN NULL ELSE {value} END"
+    # Comparisons, not `IN (...)`: DuckDB runs a list this long as a join, a third slower.
+    missing = " OR ".join(f"lower({value}) = {sql_literal(t)}" for t in sorted(MISSING_TOKENS))
+    return f"CASE WHEN {missing} THEN NULL ELSE {value} END"
 
 
 def sql_literal(text: str) -> str:

@@ -15,6 +15,7 @@ import os
 import pickle
 import re
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -79,27 +80,38 @@ def load_customer_data(path: Path | str, *, table: str | None = None,
     `progress` hears after each step (read, parsed, roles, cleaned, customers).
     """
     path = Path(path).expanduser()
-    state = _file_state(path) if path.is_file() else None
-    content_hash = file_hash(path) if path.is_file() else ""
+    is_file = path.is_file()
+    state = _file_state(path) if is_file else None
     as_of_day = to_date(as_of) if as_of is not None else None
-    cache_file = None
-    if cache_dir is not None and content_hash:
-        cache_file = Path(cache_dir) / f"{_cache_key(content_hash, table, mapping, as_of_day)}.pkl"
-        cached = _read_cache(cache_file)
-        if cached is not None:
-            source = replace(cached.source, path=str(path),
-                             warnings=(*cached.source.warnings, CACHE_NOTE))
-            report(progress, "loading", 1, 1, f"{len(cached.customers):,} customers from the "
-                   "cache of an earlier load of the same file")
-            return CustomerData(customers=cached.customers, schema=cached.schema, source=source)
-    data = _load(path, table, mapping, as_of_day, content_hash, progress)
+    if cache_dir is None or not is_file:
+        # No cache to look up: the file is hashed (for the record) on another core meanwhile.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            hashing = pool.submit(file_hash, path) if is_file else None
+            data = _load(path, table, mapping, as_of_day, is_file, progress)
+            content_hash = hashing.result() if hashing is not None else ""
+        _check_unchanged(path, state)
+        return replace(data, source=replace(data.source, content_hash=content_hash))
+    content_hash = file_hash(path)
+    cache_file = Path(cache_dir) / f"{_cache_key(content_hash, table, mapping, as_of_day)}.pkl"
+    cached = _read_cache(cache_file)
+    if cached is not None:
+        source = replace(cached.source, path=str(path),
+                         warnings=(*cached.source.warnings, CACHE_NOTE))
+        report(progress, "loading", 1, 1, f"{len(cached.customers):,} customers from the "
+               "cache of an earlier load of the same file")
+        return CustomerData(customers=cached.customers, schema=cached.schema, source=source)
+    data = _load(path, table, mapping, as_of_day, is_file, progress)
+    _check_unchanged(path, state)
+    data = replace(data, source=replace(data.source, content_hash=content_hash))
+    _write_cache(cache_file, data)
+    return data
+
+
+def _check_unchanged(path: Path, state: tuple[int, int] | None) -> None:
     if state is not None and _file_state(path) != state:
         # Another program was still writing the file: what was read may be half of it.
         raise DataError(f"{path.name} changed while it was being read; wait until it is "
                         "completely written (or copy it) and load it again.")
-    if cache_file is not None:
-        _write_cache(cache_file, data)
-    return data
 
 
 def loaded_from_cache(data: CustomerData) -> bool:
@@ -125,16 +137,16 @@ def file_hash(path: Path) -> str:
 
 
 def _load(path: Path, table: str | None, mapping: dict[str, str] | None,
-          as_of: date | None, content_hash: str,
+          as_of: date | None, is_file: bool,
           progress: ProgressCallback | None = None) -> CustomerData:
     scanned: ScannedLog | None = None
-    if table is None and content_hash and parquet_rows(path) >= SCAN_MIN_ROWS:
+    if table is None and is_file and parquet_rows(path) >= SCAN_MIN_ROWS:
         scanned = scan_parquet(path, mapping=mapping, as_of=as_of)
-    elif table is None and content_hash and csv_rows_estimate(path) >= SCAN_MIN_ROWS:
+    elif table is None and is_file and csv_rows_estimate(path) >= SCAN_MIN_ROWS:
         scanned = scan_csv(path, mapping=mapping, as_of=as_of)
     if scanned is not None:
         report(progress, "loading", _STEPS, _STEPS, "cleaned and summarised in DuckDB")
-        return _from_scan(path, scanned, content_hash)
+        return _from_scan(path, scanned)
     raw = read_table(path, table)
     report(progress, "loading", 1, _STEPS, f"read {len(raw):,} rows")
     parsed, dtypes = parse_columns(raw)
@@ -143,7 +155,7 @@ def _load(path: Path, table: str | None, mapping: dict[str, str] | None,
     report(progress, "loading", 3, _STEPS, f"roles: a {_KIND_WORDS[raw_schema.kind]}")
     warnings = _reading_notes(raw, parsed, raw_schema)
     source = SourceInfo(path=str(path), kind=raw_schema.kind, rows_read=len(raw),
-                        raw_schema=raw_schema, as_of=as_of, content_hash=content_hash,
+                        raw_schema=raw_schema, as_of=as_of,
                         currency=parsed.attrs.get("currency") or _currency_from_names(raw_schema))
     if raw_schema.kind is DataKind.TRANSACTIONS:
         return _from_transactions(parsed, source, warnings, progress)
@@ -192,13 +204,13 @@ def _from_transactions(parsed: pd.DataFrame, source: SourceInfo, warnings: list[
                                        as_of=as_of_day, warnings=tuple(warnings)))
 
 
-def _from_scan(path: Path, scanned: ScannedLog, content_hash: str) -> CustomerData:
+def _from_scan(path: Path, scanned: ScannedLog) -> CustomerData:
     raw_schema = scanned.raw_schema
     source = SourceInfo(path=str(path), kind=DataKind.TRANSACTIONS, rows_read=scanned.rows_read,
                         raw_schema=raw_schema, cleaning=scanned.cleaning,
                         rows_kept=scanned.rows_kept, as_of=scanned.as_of,
                         currency=scanned.currency or _currency_from_names(raw_schema),
-                        content_hash=content_hash, warnings=scanned.notes)
+                        warnings=scanned.notes)
     return CustomerData(customers=scanned.customers,
                         schema=_feature_schema(scanned.customers, raw_schema), source=source)
 
