@@ -301,3 +301,30 @@ def test_any_grid_partition_is_valid_and_any_missing_rule_is_caught(
     with pytest.raises(DefinitionError, match=f"R{missing.r[0]}F{missing.f[0]}"):
         RfmScheme.from_data({"segments": [rule.model_dump() for rule in rules
                                           if rule is not missing]})
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    values=st.lists(st.one_of(st.floats(allow_nan=True, allow_infinity=True),
+                              st.sampled_from([0.0, -0.0, 1.5, -1.5, 40000.0, -1e300])),
+                    min_size=0, max_size=40),
+    descending=st.booleans(),
+)
+def test_ntile_of_any_numbers_matches_sorting_by_value_then_id(values: list[float],
+                                                              descending: bool) -> None:
+    """Fractions, negatives, -0.0, infinities and NaN: the fast sort keys keep SQL's order."""
+    n = len(values)
+    ids = np.arange(n)[::-1].copy()  # ids descending: ties must still go to the lower id
+    scores = ntile_scores(np.array(values, dtype=float), ids, descending=descending)
+
+    def order_key(position: int) -> tuple[float, int]:
+        value = values[position]
+        signed = float("-inf") if np.isnan(value) else (-value if descending else value)
+        return signed + 0.0, int(ids[position])
+
+    ranked = sorted(range(n), key=order_key)
+    base, extra = divmod(n, 5)
+    sizes = [base + 1 if bucket < extra else base for bucket in range(5)]
+    expected = np.empty(n, dtype=np.int64)
+    expected[ranked] = np.repeat(np.arange(1, 6), sizes)
+    assert scores.tolist() == expected.tolist()

@@ -114,12 +114,13 @@ def describe_column(name: str, series: pd.Series, dtype: DType, role: Role,
                     reason: str) -> ColumnInfo:
     """ColumnInfo with counts, low-cardinality values (most frequent first) and range."""
     present = series.dropna()
-    counts = present.value_counts(sort=False)
-    n_unique = int(len(counts))
+    # Counting each value only pays when the values are listed (a short list).
+    n_unique = int(present.nunique())
     values: tuple[str, ...] = ()
     limit = MAX_CATEGORY_VALUES if dtype in (DType.TEXT, DType.BOOL) else MAX_NUMBER_VALUES
     if dtype is not DType.DATE and 0 < n_unique <= limit and role not in (
             Role.CUSTOMER_ID, Role.ORDER_ID, Role.PERSONAL, Role.TEXT):
+        counts = present.value_counts(sort=False)
         ordered = sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))
         values = tuple(_value_text(v) for v, _ in ordered)
     minimum = maximum = None
