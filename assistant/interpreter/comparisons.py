@@ -10,7 +10,8 @@ from datetime import date
 
 from assistant.interpreter.columns import match_columns, word_match
 from assistant.interpreter.flags import is_flag
-from assistant.interpreter.measures import Found, concepts_at, measure_words, resolve
+from assistant.interpreter.found import Found, concepts_at
+from assistant.interpreter.measures import measure_words, resolve
 from assistant.interpreter.numbers import Quantity, read_quantity
 from assistant.interpreter.state import Parse, compare
 from assistant.interpreter.text import Kind

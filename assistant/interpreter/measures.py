@@ -9,18 +9,17 @@ against a date column is a calendar range.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
+from assistant.interpreter.ages import age_by_birth_year, age_column, birth_year_column, plain_age
 from assistant.interpreter.columns import ColumnProfile, by_role, match_columns, word_match
-from assistant.interpreter.dates import date_condition
 from assistant.interpreter.flags import is_flag
+from assistant.interpreter.found import Found, concepts_at, emit, said_text
 from assistant.interpreter.matching import nearest_names
-from assistant.interpreter.numbers import Quantity
-from assistant.interpreter.state import Parse, Problem, compare, fmt, typed_value
+from assistant.interpreter.measure_dates import dateish, is_year, resolve_date
+from assistant.interpreter.state import Parse, Problem
 from assistant.interpreter.text import Kind, stem
-from assistant.interpreter.time_windows import calendar_condition, date_column_for, in_unit
-from tools.engine.definitions import And, Between, Compare, Condition
+from tools.engine.definitions import Compare
 from tools.engine.schema import Role
 
 # Nouns for the people in the segment: never a measure.
@@ -29,23 +28,6 @@ SUBJECTS = frozenset({"customer", "customers", "client", "clients", "people", "p
                       "accounts", "those", "ones", "them", "buyers", "buyer", "consumers",
                       "subscribers", "guys", "folks", "who", "whose", "the", "a", "an"})
 _MEASURE_SPAN = 6
-_BIRTH_INVERT = {">": "<", ">=": "<=", "<": ">", "<=": ">=", "==": "=="}
-
-
-@dataclass
-class Found:
-    start: int  # first token of the comparator
-    end: int  # after the value
-    op: str  # ">", ..., or "between"
-    low: Quantity
-    high: Quantity | None = None
-    inner: tuple[int, ...] = ()  # measure words between comparator and number
-    implicit: tuple[str, ...] = ()  # concepts the comparator implies ("older than": age)
-    iso: tuple[str, ...] = ()  # dates as "YYYY-MM-DD|day" or "YYYY-MM-01|month"
-
-
-def concepts_at(parse: Parse, i: int) -> frozenset[str]:
-    return parse.vocab.concepts_of(parse.low(i))
 
 
 def _is_measure_word(parse: Parse, i: int) -> bool:
@@ -100,34 +82,34 @@ def resolve(parse: Parse, f: Found, as_of: date | None) -> None:
     # Words no column answers to stay for later readers (flags, values) or the final check.
     words = [i for i in words if _points_anywhere(parse, i)]
     if "age" in f.implicit and not words:
-        column = _age_column(parse)
+        column = age_column(parse)
         if column is not None:
-            _emit(parse, f, column, set(), words)
+            emit(parse, f, column, set(), words)
             return
     concepts = set(f.implicit)
     for i in words:
         concepts |= concepts_at(parse, i)
     if f.low.years_old:
         concepts.add("age")
-    if (f.iso or _is_year(f)) and _resolve_date(parse, f, words):
+    if (f.iso or is_year(f)) and resolve_date(parse, f, words):
         return
-    if f.iso or (_is_year(f) and _dateish(parse, f) and not any(
+    if f.iso or (is_year(f) and dateish(parse, f) and not any(
             "year" in p.stems for p in parse.profiles if p.numeric)):
         # A calendar year or date no date column answers to: never a count or an amount.
         dates = [p.name for p in parse.profiles if p.is_date]
         parse.claim(f.start, f.end)
         parse.problems.append(Problem(
-            f"Which date should '{_text(parse, f, words)}' apply to?" if dates else
+            f"Which date should '{said_text(parse, f, words)}' apply to?" if dates else
             "This data has no date column to compare with a year or date.",
             dates or [p.name for p in parse.profiles][:8]))
         return
     if not words and not f.implicit:
         previous = _previous_measure(parse, f)
         if previous is not None:  # "spent over 1000 but under 5000": the same measure
-            _emit(parse, f, previous, set(), words)
+            emit(parse, f, previous, set(), words)
             return
-    if not words and "age" not in concepts and _plain_age(f) and (
-            _age_column(parse) or _birth_year_column(parse)):
+    if not words and "age" not in concepts and plain_age(f) and (
+            age_column(parse) or birth_year_column(parse)):
         concepts.add("age")
     candidates = [p for p in parse.profiles if p.numeric and not is_flag(p)]
     if f.low.days is not None:
@@ -137,11 +119,11 @@ def resolve(parse: Parse, f: Found, as_of: date | None) -> None:
     naming = [i for i in words if parse.low(i) not in parse.vocab.count_words] or words
     match = match_columns([(i, parse.low(i)) for i in naming], candidates, parse.vocab)
     if match is None or (match.column is None and "age" in concepts):
-        if "age" in concepts and _age_by_birth_year(parse, f, words, as_of):
+        if "age" in concepts and age_by_birth_year(parse, f, words, as_of):
             return
         fallback = _fallback_column(parse, f, concepts)
         if fallback is not None:
-            _emit(parse, f, fallback, set(), words)
+            emit(parse, f, fallback, set(), words)
             return
         _ask_measure(parse, f, words, candidates)
         return
@@ -151,14 +133,14 @@ def resolve(parse: Parse, f: Found, as_of: date | None) -> None:
             if parse.low(i) in parse.vocab.count_words:
                 parse.claim(i, i + 1)
         parse.problems.append(Problem(
-            f"'{_text(parse, f, words)}' could mean several columns: which one?",
+            f"'{said_text(parse, f, words)}' could mean several columns: which one?",
             [p.name for p in match.best]))
         return
     money = by_role(parse.profiles, Role.MONETARY)
     if money is not None and match.column.role == Role.FREQUENCY and (
             f.low.currency or _amount_of_orders(parse, f)):
         # "£5000 in orders", "over 5000 in purchases": an amount, not a count.
-        _emit(parse, f, money, set(match.matched_words), words)
+        emit(parse, f, money, set(match.matched_words), words)
         return
     counted = _count_words(parse, words, match.matched_words, match.column)
     clash = _clashing_word(parse, words, match.matched_words | counted)
@@ -166,12 +148,12 @@ def resolve(parse: Parse, f: Found, as_of: date | None) -> None:
         # "spent over 1000 in store" where store counts purchases, not money: ask.
         parse.claim(f.start, f.end)
         parse.problems.append(Problem(
-            f"'{_text(parse, f, words)}': '{parse.low(clash)}' does not fit "
+            f"'{said_text(parse, f, words)}': '{parse.low(clash)}' does not fit "
             f"{match.column.name}; which column do you mean?",
             [match.column.name] + [p.name for p in candidates
                                    if word_match(parse.low(clash), p, parse.vocab)][:6]))
         return
-    _emit(parse, f, match.column, set(match.matched_words) | counted, words)
+    emit(parse, f, match.column, set(match.matched_words) | counted, words)
 
 
 def _count_words(parse: Parse, words: list[int], matched: frozenset[int],
@@ -195,15 +177,6 @@ def _clashing_word(parse: Parse, words: list[int], matched: frozenset[int]) -> i
                 concepts_at(parse, i) & {"age", "tenure", "recency"}):
             return i
     return None
-
-
-_DATE_WORDS = frozenset({"in", "during", "since", "after", "before", "until", "till", "from",
-                         "prior", "on", "by", "throughout"})
-
-
-def _dateish(parse: Parse, f: Found) -> bool:
-    """'in 2011', 'after 2013': a year used as a date, not 'more than 2000'."""
-    return parse.low(f.start) in _DATE_WORDS or parse.low(f.start - 1) in _DATE_WORDS
 
 
 def _previous_measure(parse: Parse, f: Found) -> ColumnProfile | None:
@@ -234,177 +207,8 @@ def _fallback_column(parse: Parse, f: Found, concepts: set[str]) -> ColumnProfil
     if "orders" in concepts:
         return by_role(parse.profiles, Role.FREQUENCY)
     if "age" in concepts:
-        return _age_column(parse)
+        return age_column(parse)
     return None
-
-
-def _age_column(parse: Parse) -> ColumnProfile | None:
-    ages = [p for p in parse.profiles if p.numeric and "age" in p.name_concepts]
-    return ages[0] if len(ages) == 1 else None
-
-
-def _plain_age(f: Found) -> bool:
-    """'people over 60', 'women under 30': a bare number a person's age can be."""
-    qs = [f.low] + ([f.high] if f.high else [])
-    return all(q.days is None and not q.currency and not q.percent and q.scaled == 1
-               and 0 < q.value <= 120 for q in qs)
-
-
-def _emit(parse: Parse, f: Found, column: ColumnProfile, matched: set[int],
-          words: list[int]) -> None:
-    value = _convert(f.low, column)
-    if f.op == "between" and f.high is not None:
-        high = _convert(f.high, column)
-        lo, hi = min(value, high), max(value, high)
-        condition: Condition = Between(column=column.name, low=lo, high=hi)
-        text = f"{fmt(lo)} <= {column.name} <= {fmt(hi)}"
-    else:
-        condition = compare(column, f.op, value)
-        text = f"{column.name} {f.op} {fmt(value)}"
-    used = [f.start, f.end - 1, *matched]
-    _claim_rate(parse, f.end, column)
-    parse.add(f.start, f.end, condition, text)
-    parse.parts[-1].start, parse.parts[-1].end = min(used), max(used) + 1
-    for i in matched:
-        parse.claim(i, i + 1)
-    _claim_fillers(parse, words, matched)
-
-
-_RATES = frozenset({"annually", "yearly", "monthly", "weekly", "annual", "pa"})
-
-
-def _claim_rate(parse: Parse, end: int, column: ColumnProfile) -> None:
-    """'earns more than 80k a year', 'pays over 70 per month': the rate the column holds."""
-    if column.time_unit is not None:
-        return
-    if parse.free(end) and parse.low(end) in _RATES:
-        parse.claim(end, end + 1)
-    elif parse.free(end) and parse.low(end) in ("a", "per", "an", "each", "every") and (
-            parse.free(end + 1) and parse.low(end + 1) in parse.vocab.time_units):
-        parse.claim(end, end + 2)
-    elif parse.free(end) and parse.low(end) in ("per_month",):
-        parse.claim(end, end + 1)
-
-
-def _claim_fillers(parse: Parse, words: list[int], matched: set[int]) -> None:
-    for i in words:
-        if i not in matched and parse.is_filler(i) and not parse.tokens[i].concept:
-            parse.claim(i, i + 1)
-
-
-def _convert(q: Quantity, column: ColumnProfile) -> float | int:
-    if q.days is not None and column.time_unit is not None:
-        return in_unit(q, column.time_unit)
-    value = q.value
-    if column.scale > 1 and (q.scaled > 1 or value >= column.scale):
-        value = value / column.scale
-    if q.percent and column.info.maximum is not None and 0 <= column.info.maximum <= 1:
-        value = value / 100  # "over 20%" on a 0-1 ratio column
-    return typed_value(column, round(value, 6))
-
-
-def _is_year(f: Found) -> bool:
-    qs = [f.low] + ([f.high] if f.high else [])
-    return all(q.days is None and not q.currency and q.scaled == 1 and not q.percent
-               and q.value.is_integer() and 1900 <= q.value <= 2100 for q in qs)
-
-
-def _resolve_date(parse: Parse, f: Found, words: list[int]) -> bool:
-    """A year or ISO date against a date column, or against a numeric year column."""
-    concepts: set[str] = set()
-    for i in words:
-        concepts |= concepts_at(parse, i)
-    if "birth" in concepts or "age" in concepts:
-        birth = _birth_year_column(parse)
-        if birth is not None and not f.iso:
-            _emit(parse, f, birth, {i for i in words if concepts_at(parse, i) & {"birth", "age"}},
-                  words)
-            return True
-    column = None
-    match = match_columns([(i, parse.low(i)) for i in words],
-                          [p for p in parse.profiles if p.is_date], parse.vocab)
-    if match is not None and match.column is not None:
-        column = match.column
-    if column is None and not f.iso and not _dateish(parse, f) and words:
-        # "lifetime value is over 2000": a number in a year's range, said of an amount.
-        amounts = [p for p in parse.profiles if p.numeric and not is_flag(p)]
-        amount = match_columns([(i, parse.low(i)) for i in words], amounts, parse.vocab)
-        if amount is not None and amount.column is not None:
-            return False
-    column = column or date_column_for(parse, f.start)
-    if column is None:
-        return False
-    if f.iso:
-        (low, low_precision), *rest = [tuple(x.split("|")) for x in f.iso]
-        if f.op == "between" and rest:
-            high, high_precision = rest[0]
-            lo_cond = date_condition(column, ">=", low, low_precision)[0]
-            hi_cond = date_condition(column, "<=", high, high_precision)[0]
-            condition: Condition = And(all=[lo_cond, hi_cond])
-            text = f"{column.name} from {low} to {high}"
-        else:
-            condition, text = date_condition(column, f.op, low, low_precision)
-        parse.add(f.start, f.end, condition, text)
-    else:
-        year = int(f.low.value)
-        if f.op == "between" and f.high is not None:
-            lo = calendar_condition(column, ">=", year)[0]
-            hi = calendar_condition(column, "<=", int(f.high.value))[0]
-            parse.add(f.start, f.end, And(all=[lo, hi]),  # type: ignore[list-item]
-                      f"{column.name} from {year} to {int(f.high.value)}")
-        else:
-            cond, text = calendar_condition(column, f.op, year)
-            parse.add(f.start, f.end, cond, text)  # type: ignore[arg-type]
-    _claim_fillers(parse, words, set())
-    parse.claim(min(words, default=f.start), f.start)
-    k = f.start - 1
-    while parse.free(k) and f.start - k <= 4 and not parse.is_boundary(k) and (
-            parse.is_filler(k) or concepts_at(parse, k) & {"tenure", "recency"}
-            or parse.low(k) in parse.vocab.activity_words):
-        parse.claim(k, k + 1)
-        k -= 1
-    return True
-
-
-def _birth_year_column(parse: Parse) -> ColumnProfile | None:
-    for p in parse.profiles:
-        if p.numeric and "birth" in p.name_concepts | p.stems and "year" in p.stems | {
-                s for s in p.stems if s.startswith("year")}:
-            return p
-    for p in parse.profiles:
-        if p.numeric and ("yob" in p.stems or "birthyear" in p.stems):
-            return p
-    return None
-
-
-def _age_by_birth_year(parse: Parse, f: Found, words: list[int], as_of: date | None) -> bool:
-    """'aged over 60' on a table with Year_Birth: born before as-of year - 60."""
-    birth = _birth_year_column(parse)
-    if birth is None:
-        return False
-    if as_of is None:
-        parse.claim(f.start, f.end)
-        for i in words:
-            if concepts_at(parse, i) & {"age"}:
-                parse.claim(i, i + 1)
-        parse.problems.append(Problem(
-            f"This data has no age column, only {birth.name}; tell me the reference year "
-            f"(e.g. 'born before 1960') to select by age.", [birth.name]))
-        return True
-    year = as_of.year
-    if f.op == "between" and f.high is not None:
-        lo, hi = sorted((f.low.value, f.high.value))
-        condition: Condition = Between(column=birth.name, low=int(year - hi), high=int(year - lo))
-        text = f"{int(year - hi)} <= {birth.name} <= {int(year - lo)}"
-    else:
-        value = int(year - f.low.value)
-        op = _BIRTH_INVERT[f.op]
-        condition, text = compare(birth, op, value), f"{birth.name} {op} {value}"
-    parse.add(f.start, f.end, condition, text + f" (age from {year})")
-    for i in words:
-        if concepts_at(parse, i) & {"age"} or parse.is_filler(i):
-            parse.claim(i, i + 1)
-    return True
 
 
 def _ask_measure(parse: Parse, f: Found, words: list[int],
@@ -422,12 +226,7 @@ def _ask_measure(parse: Parse, f: Found, words: list[int],
             f"{', '.join(p.name for p in parse.profiles)}.", [p.name for p in candidates][:8]))
         return
     parse.problems.append(Problem(
-        f"I could not tell which column {what} in '{_text(parse, f, words)}' refers to.",
+        f"I could not tell which column {what} in '{said_text(parse, f, words)}' refers to.",
         options))
 
 
-def _text(parse: Parse, f: Found, words: list[int]) -> str:
-    start = min([f.start, *words])
-    end = max([f.end, *(w + 1 for w in words)])
-    return " ".join(t.surface if t.kind == Kind.NUMBER else t.low
-                    for t in parse.tokens[start:end])
