@@ -58,10 +58,13 @@ def _chart(bot: Assistant, console: Console, kind: str, column: str | None) -> C
         from assistant.progress import status
         from tools.engine.clustering import fit_clustering, summarise
 
-        features, k = toolkit.last_clustering or (None, None)
+        last = toolkit.last_clustering
+        population = (toolkit.mask(last.within) if last is not None and last.within is not None
+                      else None)
         with status(console, "Clustering customers"):
-            model = fit_clustering(data, features, k)
-            return charts.cluster_profiles(summarise(data, model))
+            model = fit_clustering(data, last.features if last else None,
+                                   last.k if last else None, population=population)
+            return charts.cluster_profiles(summarise(data, model, population))
     if mask is None:
         console.print("No current segment yet: ask for one first, or try /chart rfm.",
                       markup=False)

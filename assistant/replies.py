@@ -66,6 +66,11 @@ def _profile_lines(summary: dict[str, Any]) -> list[str]:
 
 def _cluster_lines(summary: dict[str, Any]) -> list[str]:
     lines = [f"{summary.get('k')} groups. {summary.get('reason', '')}"]
+    within = summary.get("within")
+    if within:
+        lines[0] = (f"{summary.get('k')} groups within the current segment "
+                    f"({customers(within.get('size', 0))}: {within.get('description', '')}). "
+                    f"{summary.get('reason', '')}")
     for group in summary.get("clusters", []):
         lines.append(f"- {group.get('id')}: {group.get('name')}: {group.get('size', 0):,} "
                      f"customers; rule: {group.get('rule_text') or group.get('rule', '')}")

@@ -316,7 +316,7 @@ def test_prompt_injection_is_only_text() -> None:
     ("go back", "undo", {}),
     ("what's in the data?", "describe_data", {}),
     ("what columns do we have", "describe_data", {}),
-    ("split them into groups", "cluster", {"features": None, "k": None}),
+    ("split them into groups", "cluster", {"features": None, "k": None, "within_segment": True}),
     ("cluster into 4 segments by recency and spend", "cluster",
      {"features": ["recency_days", "monetary"], "k": 4}),
     ("show the lifecycle stages", "lifecycle", {}),

@@ -36,8 +36,8 @@ class DefineSegmentArgs(_Args):
             "between {column, low, high}, in / not_in {column, values}, missing / present "
             "{column}, rank {column, direction top|bottom, n or percent}, rfm_segment "
             "{segments}, rfm_score {score r|f|m, low, high}, lifecycle {stages}, cluster "
-            "{features, k, clusters}, segment {name} (a saved segment). Combine with and {all}, "
-            "or {any}, not {condition}."
+            "{features, k, clusters, within (optional condition)}, segment {name} (a saved "
+            "segment). Combine with and {all}, or {any}, not {condition}."
         )
     )
     mode: Literal["new", "refine", "exclude"] = "new"
@@ -56,14 +56,19 @@ class LifecycleArgs(_Args):
 class ClusterArgs(_Args):
     """Split the customers into groups with k-means. Leave features empty for sensible
     defaults and k empty to choose it automatically; each group comes back named, sized and
-    approximated by a readable rule."""
+    approximated by a readable rule. When the user means the current segment ("split them",
+    "these customers") set within_segment: only its members are grouped."""
 
     features: list[str] | None = Field(default=None, description="Numeric columns to use.")
     k: int | None = Field(default=None, ge=2, le=12, description="Number of groups.")
+    within_segment: bool = Field(
+        default=False, description="Split only the customers of the current segment "
+        "(false: the whole base).")
 
 
 class SelectClusterArgs(_Args):
-    """Make one group of the last clustering the current segment (by its id, from 0)."""
+    """Make one group of the last clustering the current segment (by its id, from 0); a group
+    of a split segment stays within that segment."""
 
     cluster: int = Field(ge=0, description="The group's id as shown by the cluster tool.")
     mode: Literal["new", "refine", "exclude"] = "new"

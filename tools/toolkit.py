@@ -50,6 +50,18 @@ class ToolResult:
 
 
 @dataclass(frozen=True)
+class LastClustering:
+    """The last clustering's settings, so "group 2" can become a segment.
+
+    `within`: the condition of the segment it split (None: the whole base).
+    """
+
+    features: list[str]
+    k: int
+    within: Condition | None = None
+
+
+@dataclass(frozen=True)
 class SegmentState:
     """The current segment: its condition, and the saved name it came from, if any."""
 
@@ -70,8 +82,7 @@ class Toolkit(KnowledgeTools):
         self.state = SegmentState()
         self.history: list[SegmentState] = []
         self._mask_cache: dict[str, pd.Series] = {}
-        # (features, k) of the last clustering, so "cluster 2" can become a segment.
-        self.last_clustering: tuple[list[str], int] | None = None
+        self.last_clustering: LastClustering | None = None
 
     # -- dispatch -------------------------------------------------------------------------
 
@@ -235,25 +246,49 @@ class Toolkit(KnowledgeTools):
                           {"stages": stages, "thresholds": thresholds.explain()},
                           message=thresholds.explain())
 
-    def _tool_cluster(self, features: list[str] | None, k: int | None) -> ToolResult:
+    def _tool_cluster(self, features: list[str] | None, k: int | None,
+                      within_segment: bool) -> ToolResult:
         from tools.engine.clustering import fit_clustering, summarise
 
-        model = fit_clustering(self.data, features=features or None, k=k)
-        summary = summarise(self.data, model).to_dict()
-        self.last_clustering = (list(model.features_), int(model.k_))
+        within, population = None, None
+        if within_segment:
+            within, population = self.state.condition, self.current_mask()
+            if within is None or population is None:
+                raise EngineError("There is no current segment to split: define one first, "
+                                  "or split all customers into groups.")
+        model = fit_clustering(self.data, features=features or None, k=k,
+                               population=population)
+        summary = summarise(self.data, model, population).to_dict()
+        self.last_clustering = LastClustering(list(model.features_), int(model.k_), within)
+        if within is None or population is None:
+            return ToolResult("cluster", True, summary,
+                              message=f"{summary['k']} groups. {summary['reason']}")
+        from tools.engine.describe import describe
+
+        size = int(population.sum())
+        summary["within"] = {"description": describe(within, self.data), "size": size,
+                             "share": round(size / max(self.data.n_customers, 1), 4)}
+        for group in summary["clusters"]:
+            # A group's rule holds within the segment: saved alone it would reach everyone.
+            rule: Condition = TypeAdapter(Condition).validate_python(group["rule"])
+            rule = conjunction([_as_unit(within), rule])
+            group["rule"], group["rule_text"] = (rule.model_dump(mode="json"),
+                                                 describe(rule, self.data))
         return ToolResult("cluster", True, summary,
-                          message=f"{summary['k']} groups. {summary['reason']}")
+                          message=f"{summary['k']} groups within the current segment "
+                                  f"({customers(size)}). {summary['reason']}")
 
     def _tool_select_cluster(self, cluster: int, mode: str) -> ToolResult:
         from tools.engine.definitions import Cluster
 
         if self.last_clustering is None:
             raise EngineError("No clustering yet: ask to split the customers into groups first.")
-        features, k = self.last_clustering
-        if cluster >= k:
-            raise EngineError(f"There are {k} groups, numbered 0 to {k - 1}.",
-                              options=[str(i) for i in range(k)])
-        condition = Cluster(features=features, k=k, clusters=[cluster])
+        last = self.last_clustering
+        if cluster >= last.k:
+            raise EngineError(f"There are {last.k} groups, numbered 0 to {last.k - 1}.",
+                              options=[str(i) for i in range(last.k)])
+        condition = Cluster(features=last.features, k=last.k, clusters=[cluster],
+                            within=last.within)
         return self._tool_define_segment(condition.model_dump(mode="json"), mode)
 
     def _tool_profile_segment(self, name: str | None) -> ToolResult:

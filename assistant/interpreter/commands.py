@@ -23,6 +23,7 @@ class CommandTable:
     commands: tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]
     current_words: frozenset[str]
     all_words: frozenset[str]
+    cluster_within: re.Pattern[str]
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,19 @@ def load_commands() -> CommandTable:
         prefix=re.compile(re.sub(r"\s*\n\s*", "", raw["polite_prefix"]), flags),
         commands=commands,
         current_words=frozenset(" ".join(normalise(w).split()) for w in raw["current_words"]),
-        all_words=frozenset(" ".join(normalise(w).split()) for w in raw["all_words"]))
+        all_words=frozenset(" ".join(normalise(w).split()) for w in raw["all_words"]),
+        cluster_within=_any_phrase(raw["cluster_within_words"]))
+
+
+def _any_phrase(phrases: list[str]) -> re.Pattern[str]:
+    words = sorted((r"\s+".join(map(re.escape, p.split())) for p in phrases), key=len,
+                   reverse=True)
+    return re.compile(rf"\b(?:{'|'.join(words)})\b", re.IGNORECASE)
+
+
+def clusters_within_segment(text: str, table: CommandTable) -> bool:
+    """Does a clustering request name the current segment ("split them into groups")?"""
+    return table.cluster_within.search(text) is not None
 
 
 def clean_request(text: str, table: CommandTable) -> str:

@@ -19,6 +19,7 @@ from assistant.interpreter.commands import (
     clean_name,
     clean_request,
     cluster_k,
+    clusters_within_segment,
     export_args,
     export_subject,
     feature_phrases,
@@ -290,6 +291,11 @@ def _cluster(m: CommandMatch, cleaned: str, r: Request) -> Interpretation:
                 options=options)
         if match.column.name not in features:
             features.append(match.column.name)
-    call = ToolCall(name="cluster", args={"features": features or None, "k": k})
+    args: dict[str, Any] = {"features": features or None, "k": k}
+    if r.has_current and clusters_within_segment(cleaned, r.table):
+        args["within_segment"] = True
+    call = ToolCall(name="cluster", args=args)
     shown = f"cluster k={k or 'auto'}" + (f" on {', '.join(features)}" if features else "")
+    if args.get("within_segment"):
+        shown += " within the current segment"
     return Interpretation(calls=[call], understood=shown)

@@ -12,6 +12,7 @@ from tools.engine.dataset import CustomerData
 from tools.engine.definitions import (
     And,
     Between,
+    Cluster,
     Compare,
     Condition,
     In,
@@ -50,6 +51,8 @@ def canonical(condition: Condition, data: CustomerData) -> Condition:
         return Or(any=[canonical(c, data) for c in condition.any])
     if isinstance(condition, Not):
         return Not(condition=canonical(condition.condition, data))
+    if isinstance(condition, Cluster) and condition.within is not None:
+        return condition.model_copy(update={"within": canonical(condition.within, data)})
     if not isinstance(condition, _COLUMN_CONDITIONS):
         return condition
     column = _column(data, condition.column)

@@ -3,11 +3,12 @@
 - `CustomerClustering`: the scikit-learn style estimator (in `cluster_model`,
   loaded on first use so importing this module stays cheap for the CLI).
 - `default_features(data)`: what to cluster on when the user does not say.
-- `fit_clustering(data, features, k, random_state)`: a fitted estimator, cached
-  in `data.derived`.
-- `cluster_labels(data, features, k, random_state)`: cluster id per customer,
-  indexed like `data.customers` (what a saved `Cluster` condition evaluates to).
-- `summarise(data, model)`: a `ClusteringResult` for people and agents.
+- `fit_clustering(data, features, k, random_state, population=None)`: a fitted
+  estimator, cached in `data.derived`; `population` (a bool mask) fits it on some
+  customers only (a `Cluster` condition's `within`).
+- `cluster_labels(data, features, k, random_state, population=None)`: cluster id
+  per clustered customer (what a saved `Cluster` condition evaluates to).
+- `summarise(data, model, population=None)`: a `ClusteringResult` for people and agents.
 
 Missing values of a numeric feature take the column's median, so every
 customer gets a cluster; missing categories share an all-zero encoding.
@@ -15,6 +16,7 @@ customer gets a cluster; missing categories share an all-zero encoding.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -26,13 +28,14 @@ from tools.engine.cluster_prep import category_text, is_numeric_column
 from tools.engine.dataset import FREQUENCY, MONETARY, RECENCY, CustomerData
 from tools.engine.definitions import Condition
 from tools.engine.describe import describe
+from tools.engine.errors import DefinitionError
 from tools.engine.schema import DataKind, Role
 
 if TYPE_CHECKING:
     from tools.engine.cluster_model import CustomerClustering
 
 __all__ = ["ClusterSummary", "ClusteringResult", "CustomerClustering", "cluster_labels",
-           "default_features", "fit_clustering", "summarise"]
+           "default_features", "fit_clustering", "population_frame", "summarise"]
 
 MAX_DEFAULT_FEATURES = 8
 # Above this rank correlation with a feature already chosen, a column adds
@@ -91,41 +94,78 @@ def _rank_correlation(a: pd.Series, b: pd.Series) -> float:
     return 0.0 if pd.isna(value) else abs(float(value))
 
 
-def _cache_key(features: list[str] | None, k: int | None, random_state: int) -> str:
-    return "clustering:" + json.dumps({"features": features, "k": k,
-                                       "random_state": random_state})
+def _population_key(population: pd.Series | None) -> str | None:
+    """A short fingerprint of who is clustered (None: everyone)."""
+    if population is None:
+        return None
+    positions = np.packbits(population.to_numpy(dtype=bool))
+    return hashlib.sha256(positions.tobytes()).hexdigest()[:32]
+
+
+def _cache_key(features: list[str] | None, k: int | None, random_state: int,
+               population: str | None) -> str:
+    settings: dict[str, Any] = {"features": features, "k": k, "random_state": random_state}
+    if population is not None:
+        settings["population"] = population
+    return "clustering:" + json.dumps(settings)
+
+
+def population_frame(data: CustomerData, population: pd.Series | None) -> pd.DataFrame:
+    """The customers a clustering is fitted on: everyone, or those marked True."""
+    if population is None:
+        return data.customers
+    mask = population.reindex(data.customers.index, fill_value=False).astype(bool)
+    return data.customers[mask.to_numpy()]
 
 
 def fit_clustering(data: CustomerData, features: list[str] | None = None, k: int | None = None,
-                   random_state: int = 0) -> CustomerClustering:
-    """A `CustomerClustering` fitted on `data.customers`, cached per (features, k, seed).
+                   random_state: int = 0,
+                   population: pd.Series | None = None) -> CustomerClustering:
+    """A `CustomerClustering` fitted on `data.customers`, cached per settings and population.
 
     `features=None` uses `default_features(data)`; `k=None` picks k by silhouette.
+    `population`: a bool Series indexed like `data.customers`; only the customers marked
+    True are clustered (None: everyone).
     """
     from tools.engine.cluster_model import CustomerClustering
 
     chosen = list(features) if features is not None else default_features(data)
-    key = _cache_key(chosen, k, random_state)
+    who = _population_key(population)
+    key = _cache_key(chosen, k, random_state, who)
     model = data.derived.get(key)
     if model is None:
-        model = CustomerClustering(features=chosen, k=k,
-                                   random_state=random_state).fit(data.customers)
+        frame = population_frame(data, population)
+        needed = (k if k is not None else 2) + 1
+        if population is not None and len(frame) < needed:
+            groups = f"{k} groups" if k is not None else "groups"
+            raise DefinitionError(
+                f"The segment has {len(frame):,} customers: too few to split into {groups} "
+                f"(at least {needed} needed); choose a larger segment or fewer groups.")
+        model = CustomerClustering(features=chosen, k=k, random_state=random_state).fit(frame)
         data.derived[key] = model
         # The same k-means run with k given explicitly: share the fit.
-        data.derived.setdefault(_cache_key(chosen, model.k_, random_state), model)
+        data.derived.setdefault(_cache_key(chosen, model.k_, random_state, who), model)
     return model
 
 
-def cluster_labels(data: CustomerData, features: list[str], k: int,
-                   random_state: int = 0) -> pd.Series:
-    """Cluster id (0 = largest cluster) per customer, indexed like `data.customers`."""
-    key = "cluster_labels:" + json.dumps({"features": list(features), "k": k,
-                                          "random_state": random_state})
+def cluster_labels(data: CustomerData, features: list[str], k: int, random_state: int = 0,
+                   population: pd.Series | None = None) -> pd.Series:
+    """Cluster id (0 = largest cluster) per clustered customer.
+
+    Indexed like `data.customers`, or, with a `population`, like its members only:
+    customers outside the population are in no cluster.
+    """
+    settings: dict[str, Any] = {"features": list(features), "k": k,
+                                "random_state": random_state}
+    who = _population_key(population)
+    if who is not None:
+        settings["population"] = who
+    key = "cluster_labels:" + json.dumps(settings)
     labels = data.derived.get(key)
     if labels is None:
-        model = fit_clustering(data, list(features), k, random_state)
-        labels = pd.Series(model.labels_, index=data.customers.index, name="cluster",
-                           dtype="int64")
+        model = fit_clustering(data, list(features), k, random_state, population)
+        index = population_frame(data, population).index
+        labels = pd.Series(model.labels_, index=index, name="cluster", dtype="int64")
         data.derived[key] = labels
     return labels
 
@@ -185,9 +225,13 @@ def _json_number(value: float) -> float | int | None:
     return None if np.isnan(value) else round(float(value), 4)
 
 
-def summarise(data: CustomerData, model: CustomerClustering) -> ClusteringResult:
-    """Sizes, profiles, names and rules of a clustering fitted on `data.customers`."""
-    customers = data.customers
+def summarise(data: CustomerData, model: CustomerClustering,
+              population: pd.Series | None = None) -> ClusteringResult:
+    """Sizes, profiles, names and rules of a clustering fitted on `data.customers`.
+
+    With the `population` it was fitted on, shares and base means are of that population.
+    """
+    customers = population_frame(data, population)
     labels = np.asarray(model.labels_)
     numeric = [f for f in model.features_ if is_numeric_column(customers[f])]
     categorical = [f for f in model.features_ if f not in numeric]

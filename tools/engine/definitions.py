@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
 Scalar = float | int | str | bool
 CompareOp = Literal[">", ">=", "<", "<=", "==", "!="]
@@ -103,13 +103,27 @@ class Lifecycle(_Node):
 
 
 class Cluster(_Node):
-    """Membership of clusters of a deterministic k-means run with these settings."""
+    """Membership of clusters of a deterministic k-means run with these settings.
+
+    `within`: the run is fitted on the customers meeting this condition only (over
+    all customers, like a saved segment), and nobody outside it is in any cluster.
+    None: the whole base.
+    """
 
     type: Literal["cluster"] = "cluster"
     features: list[str]
     k: int = Field(ge=2)
     clusters: list[int]
     random_state: int = 0
+    within: Condition | None = None
+
+    @model_serializer(mode="wrap")
+    def _without_empty_within(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # A whole-base clustering serialises exactly as before `within` existed.
+        dumped: dict[str, Any] = handler(self)
+        if self.within is None:
+            dumped.pop("within", None)
+        return dumped
 
 
 class SegmentRef(_Node):
@@ -153,6 +167,7 @@ Condition = Annotated[
     Field(discriminator="type"),
 ]
 
+Cluster.model_rebuild()
 And.model_rebuild()
 Or.model_rebuild()
 Not.model_rebuild()

@@ -212,7 +212,8 @@ class _Describer:
     def _cluster(self, c: Cluster) -> str:
         noun = "cluster" if len(c.clusters) == 1 else "clusters"
         chosen = _alternatives(list(c.clusters), "or")
-        return f"in {noun} {chosen} of {c.k} (k-means on {', '.join(c.features)})"
+        within = "" if c.within is None else f" within: {self._part(c.within)}"
+        return f"in {noun} {chosen} of {c.k}{within} (k-means on {', '.join(c.features)})"
 
     def _part(self, condition: Condition) -> str:
         # Brackets keep "a and (b or c)" from reading as "(a and b) or c".

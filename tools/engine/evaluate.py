@@ -19,7 +19,8 @@ Rules a person can rely on:
   base, then intersected, so their order does not matter. A rank deeper down
   (inside an `or` or a `not`) is not narrowed by that and's other conditions.
 - A referenced saved segment (`segment`) means the same wherever it is used:
-  its own definition over all customers.
+  its own definition over all customers. So does a cluster's `within`: the
+  clustering is fitted on its members, and nobody outside it is in a cluster.
 """
 
 from __future__ import annotations
@@ -237,7 +238,11 @@ class _Evaluator:
             raise DefinitionError("Clusters need at least one feature column.")
         # Which columns can be clustered on (numbers, categories) is clustering's rule.
         features = [find_column(self.data, name).name for name in node.features]
-        labels = cluster_labels(self.data, features, node.k, random_state=node.random_state)
+        # `within` means its own definition over all customers, as a saved segment does.
+        population = (None if node.within is None
+                      else self._eval(node.within, self.everyone, refs))
+        labels = cluster_labels(self.data, features, node.k, random_state=node.random_state,
+                                population=population)
         known = sorted(int(v) for v in pd.unique(labels.dropna()))
         unknown = [c for c in node.clusters if c not in known]
         if not node.clusters or unknown:

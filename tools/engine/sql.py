@@ -207,6 +207,9 @@ class _Compiler:
         if isinstance(node, Not):
             return f"(NOT {self.condition(node.condition, scope, refs)})"
         assert isinstance(node, Lifecycle | Cluster)
+        if isinstance(node, Cluster) and node.within is not None:
+            raise DefinitionError("Clusters within a segment are not compiled to SQL yet; save "
+                                  "the segment's members with segment export and join on them.")
         what = "Lifecycle stages" if isinstance(node, Lifecycle) else "Clusters"
         raise DefinitionError(f"{what} are not compiled to SQL; save the segment's members "
                               "with segment export and join on them instead.")
