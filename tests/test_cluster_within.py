@@ -123,6 +123,28 @@ def test_sql_says_within_is_not_compiled_yet() -> None:
     assert "within a segment" in caught.value.message and "\n" not in caught.value.message
 
 
+def test_assignment_sql_assigns_only_the_within_members(retail: Any) -> None:
+    import duckdb
+
+    from tools.engine.cluster_sql import assignment_sql
+    from tools.engine.sql import column_kinds
+
+    mask = germany(retail)
+    model = fit_clustering(retail, RFM, 3, population=mask)
+    query = assignment_sql(model, table="customers", within=In(column="Country",
+                                                                 values=["germany"]),
+                           kinds=column_kinds(retail.customers))
+    connection = duckdb.connect()
+    connection.register("customers", retail.customers.reset_index())
+    found = connection.execute(query).df().set_index("customer_id")["cluster"]
+    connection.close()
+    labels = cluster_labels(retail, RFM, 3, population=mask)
+    assert found.index.tolist() == sorted(labels.index.tolist())
+    assert (found.reindex(labels.index).to_numpy() == labels.to_numpy()).all()
+    assert "WHERE" in assignment_sql(model, table="ANALYTICS.CUSTOMERS", dialect="snowflake",
+                                     within=GERMANY)
+
+
 # --- toolkit -------------------------------------------------------------------------------
 
 def test_toolkit_splits_the_current_segment(retail: Any) -> None:

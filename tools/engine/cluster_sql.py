@@ -1,7 +1,8 @@
 """Cluster assignment as SQL, and how well a fitting sample stands for the whole base.
 
 A clustering fitted on a sample of customers (pulled from a warehouse, say)
-assigns every customer where the data lives with `assignment_sql`: the fitted
+assigns every customer where the data lives with `assignment_sql` (only the
+members of its `within` segment, for a clustering fitted on one): the fitted
 transforms of `cluster_prep` (median for a missing value, log1p of skewed
 non-negative columns, standardisation with the fitted mean and scale, weighted
 one-hot categories) and the nearest centre, ties to the first centre in
@@ -21,11 +22,13 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from tools.engine.definitions import Condition
 from tools.engine.errors import DefinitionError
 from tools.engine.features import quote_name, sql_literal
 
 if TYPE_CHECKING:
     from tools.engine.cluster_model import CustomerClustering
+    from tools.engine.sql import SqlKind
 
 QUANTILES = (0.1, 0.25, 0.5, 0.75, 0.9)
 # A sample whose share of customers below a base quantile differs from the base's by more
@@ -58,8 +61,14 @@ def _coordinates(model: CustomerClustering) -> list[str]:
 
 
 def assignment_sql(model: CustomerClustering, *, table: str, dialect: str = "duckdb",
-                   id_column: str = "customer_id") -> str:
-    """SELECT id, cluster: each customer of `table` in its nearest fitted cluster."""
+                   id_column: str = "customer_id", within: Condition | None = None,
+                   kinds: Mapping[str, SqlKind] | None = None) -> str:
+    """SELECT id, cluster: each customer of `table` in its nearest fitted cluster.
+
+    `within`: the condition of the segment the model was fitted on (a `Cluster`'s
+    `within`); only its members get a cluster, the other rows are left out.
+    `kinds`: each column's kind for that condition (see `sql.column_kinds`).
+    """
     if not hasattr(model, "kmeans_"):
         raise DefinitionError("The clustering is not fitted yet; fit it on customers first.")
     coordinates = _coordinates(model)
@@ -76,7 +85,13 @@ def assignment_sql(model: CustomerClustering, *, table: str, dialect: str = "duc
         cases.append(f"WHEN {nearest} THEN {int(model.label_order_[j])}")
     label = f"CASE {' '.join(cases)} ELSE {int(model.label_order_[k - 1])} END"
     ids = quote_name(id_column)
-    query = (f"WITH points AS (SELECT {ids} AS customer_id, {points} FROM {table}),\n"
+    where = ""
+    if within is not None:
+        from tools.engine.sql import where_sql
+
+        where = " WHERE " + where_sql(within, table_sql=table, id_column=id_column,
+                                      kinds=kinds)
+    query = (f"WITH points AS (SELECT {ids} AS customer_id, {points} FROM {table}{where}),\n"
              f"distances AS (SELECT customer_id, {distances} FROM points)\n"
              f"SELECT customer_id, {label} AS cluster FROM distances ORDER BY customer_id")
     if dialect == "duckdb":

@@ -109,12 +109,21 @@ def to_sql(condition: Condition, *, table: str, dialect: str = "duckdb",
     read from the value it is compared with. Lifecycle stages and clusters depend on
     fitted thresholds and models and are not compiled: they raise DefinitionError.
     """
-    compiler = _Compiler(quote_name(table), quote_name(id_column), dict(kinds or {}),
-                         rfm or RfmColumns(), resolve)
-    where = compiler.condition(condition, "TRUE", ())
+    where = where_sql(condition, table_sql=quote_name(table), id_column=id_column, kinds=kinds,
+                      rfm=rfm, resolve=resolve)
     ids = quote_name(id_column)
     query = f"SELECT {ids} FROM {quote_name(table)} WHERE {where} ORDER BY {ids}"
     return query if dialect == "duckdb" else transpile(query, dialect)
+
+
+def where_sql(condition: Condition, *, table_sql: str, id_column: str = "customer_id",
+              kinds: Mapping[str, SqlKind] | None = None, rfm: RfmColumns | None = None,
+              resolve: Resolver | None = None) -> str:
+    """The SQL boolean (never NULL) a row of `table_sql` (a table as written in SQL,
+    already quoted) meets when the customer is a member of `condition`."""
+    compiler = _Compiler(table_sql, quote_name(id_column), dict(kinds or {}),
+                         rfm or RfmColumns(), resolve)
+    return compiler.condition(condition, "TRUE", ())
 
 
 def _file_view(connection: Any, path: str) -> None:
