@@ -55,7 +55,10 @@ def profile_table(summary: dict[str, Any]) -> Table:
 
 
 def cluster_table(summary: dict[str, Any]) -> Table:
-    table = Table(title=f"{summary.get('k')} groups: {summary.get('reason', '')}",
+    within = summary.get("within")
+    of = (f" of the current segment ({within.get('size', 0):,} customers: "
+          f"{within.get('description', '')})" if within else "")
+    table = Table(title=f"{summary.get('k')} groups{of}: {summary.get('reason', '')}",
                   title_justify="left")
     for column in ("id", "name", "customers", "rule", "rule precision", "rule recall"):
         table.add_column(column)
