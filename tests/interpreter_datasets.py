@@ -38,7 +38,8 @@ def telco_churn(folder: Path, n: int = 400) -> tuple[Path, pd.DataFrame]:
         "PaymentMethod": rng.choice(["Electronic check", "Mailed check",
                                      "Bank transfer (automatic)", "Credit card (automatic)"], n),
         "MonthlyCharges": monthly,
-        "TotalCharges": [" " if t == 0 else f"{t * m:.2f}" for t, m in zip(tenure, monthly)],
+        "TotalCharges": [" " if t == 0 else f"{t * m:.2f}"
+                         for t, m in zip(tenure, monthly, strict=True)],
         "Churn": rng.choice(YES_NO, n, p=[.27, .73]),
     })
     path = folder / "WA_Fn-UseC_-Telco-Customer-Churn.csv"
@@ -115,10 +116,11 @@ def shopping_trends(folder: Path, n: int = 400) -> tuple[Path, pd.DataFrame]:
 def superstore_orders(folder: Path, n: int = 3000) -> tuple[Path, pd.DataFrame]:
     """Superstore order lines: US-style dates, one Segment per customer, Sales per line."""
     rng = np.random.default_rng(14)
-    customers = [f"{a}{b}-{10000 + i * 15}" for i, (a, b) in enumerate(
-        zip(rng.choice(list("ABCDGJKMPST"), 150), rng.choice(list("ABCDHKLMSW"), 150)))]
+    initials = zip(rng.choice(list("ABCDGJKMPST"), 150), rng.choice(list("ABCDHKLMSW"), 150),
+                   strict=True)
+    customers = [f"{a}{b}-{10000 + i * 15}" for i, (a, b) in enumerate(initials)]
     segment_of = dict(zip(customers, rng.choice(["Consumer", "Corporate", "Home Office"], 150,
-                                                p=[.5, .3, .2])))
+                                                p=[.5, .3, .2]), strict=True))
     order_count = 900
     order_customer = rng.choice(customers, order_count)
     order_date = pd.Timestamp("2014-01-03") + pd.to_timedelta(

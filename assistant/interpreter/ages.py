@@ -8,7 +8,7 @@ from datetime import date
 from assistant.interpreter.columns import ColumnProfile
 from assistant.interpreter.found import Found, concepts_at
 from assistant.interpreter.state import Parse, Problem, compare
-from tools.engine.definitions import Between, Condition
+from tools.engine.definitions import And, Between, Condition
 
 _BIRTH_INVERT = {">": "<", ">=": "<=", "<": ">", "<=": ">=", "==": "=="}
 
@@ -65,3 +65,45 @@ def age_by_birth_year(parse: Parse, f: Found, words: list[int],
         if concepts_at(parse, i) & {"age"} or parse.is_filler(i):
             parse.claim(i, i + 1)
     return True
+
+
+def _birth_date_column(parse: Parse) -> ColumnProfile | None:
+    dates = [p for p in parse.profiles if p.is_date and "birth" in p.name_concepts | p.stems]
+    return dates[0] if len(dates) == 1 else None
+
+
+def read_generations(parse: Parse) -> None:
+    """'millennials', 'gen X': fixed birth-year ranges on a birth-year or birth-date column;
+    on an age column a question, since the ages a generation spans depend on the date."""
+    for i in range(len(parse.tokens)):
+        for generation in parse.vocab.generations:
+            phrase = next((p for p in generation.words if parse.matches(i, p)), None)
+            if phrase is None:
+                continue
+            end = i + len(phrase)
+            years = f"born {generation.first}-{generation.last}"
+            birth, birth_date = birth_year_column(parse), _birth_date_column(parse)
+            if birth is not None:
+                condition: Condition = Between(column=birth.name, low=generation.first,
+                                               high=generation.last)
+                parse.add(i, end, condition, f"{generation.name}: {generation.first} <= "
+                          f"{birth.name} <= {generation.last}")
+            elif birth_date is not None:
+                low = compare(birth_date, ">=", f"{generation.first}-01-01")
+                high = compare(birth_date, "<", f"{generation.last + 1}-01-01")
+                parse.add(i, end, And(all=[low, high]),
+                          f"{generation.name}: {birth_date.name} in {generation.first}-"
+                          f"{generation.last}")
+            else:
+                age = age_column(parse)
+                parse.claim(i, end)
+                if age is not None:
+                    parse.problems.append(Problem(
+                        f"{generation.name} means {years}, but this data has {age.name}, not "
+                        f"a birth year, and ages shift with the date: say an age range, e.g. "
+                        f"'{age.name} between 30 and 45'.", [age.name]))
+                else:
+                    parse.problems.append(Problem(
+                        f"{generation.name} means {years}, but this data has no birth-year, "
+                        "birth-date or age column.", [p.name for p in parse.profiles][:8]))
+            break

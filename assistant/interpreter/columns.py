@@ -22,6 +22,8 @@ _UNUSABLE = {Role.PERSONAL, Role.CONSTANT, Role.CUSTOMER_ID, Role.TEXT}
 EXACT, ROLE, CONCEPT = 1.0, 1.0, 0.6
 # Weight of naming every word of a column's name ("average order value").
 COVERAGE = 0.5
+# Extra weight when the word is also the concept of the column's role.
+ROLE_BONUS = 0.25
 _DAYS_OF_UNIT = {"day": 1, "week": 7, "month": 30, "year": 365}
 
 
@@ -151,11 +153,22 @@ def root(word: str) -> str:
     return word
 
 
+def verb_base(word: str) -> str:
+    """'opted' -> opt, 'streamed' -> stream: a past or -ing form down to a short base."""
+    for suffix in ("ing", "ed"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return ""
+
+
 def _one_word_match(word: str, profile: ColumnProfile, vocab: Vocabulary) -> float:
     s = stem(word)
-    if s in profile.stems or word in profile.stems:
-        return EXACT
     concepts = vocab.concepts_of(word)
+    if s in profile.stems or word in profile.stems:
+        # "orders" names OrderCount (a frequency) before DaySinceLastOrder.
+        return EXACT + ROLE_BONUS if concepts & profile.role_concepts else EXACT
+    if verb_base(word) in profile.stems:
+        return CONCEPT  # "opted in" -> email_opt_in, "rated" -> rate
     if len(word) >= 5 and root(word) in {root(x) for x in profile.stems if len(x) >= 5}:
         return CONCEPT  # "graduates" / "did not graduate" -> Graduated
     if not concepts:

@@ -7,14 +7,16 @@ about is `measures.resolve`.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from assistant.interpreter.columns import match_columns, word_match
 from assistant.interpreter.flags import is_flag
-from assistant.interpreter.found import Found, concepts_at
+from assistant.interpreter.found import Found, concepts_at, convert
 from assistant.interpreter.measures import measure_words, resolve
 from assistant.interpreter.numbers import Quantity, read_quantity
-from assistant.interpreter.state import Parse, compare
+from assistant.interpreter.state import Parse, Part, compare, fmt
 from assistant.interpreter.text import Kind
+from tools.engine.definitions import Compare, In
 
 
 def read_comparisons(parse: Parse, as_of: date | None) -> None:
@@ -89,7 +91,34 @@ def read_bare_numbers(parse: Parse, as_of: date | None) -> None:
             continue  # "in the last 2 years" that no time reader understood: ask, not ==
         found = Found(start=i, end=q.end, op="==", low=q)
         if measure_words(parse, found):
+            before = len(parse.parts)
             resolve(parse, found, as_of)
+            if len(parse.parts) > before:
+                _more_values(parse, parse.parts[-1], q.end)
+
+
+def _more_values(parse: Parse, part: Part, end: int) -> None:
+    """'a satisfaction score of 1 or 2', 'tier 1, 2 or 3': one column, several values."""
+    condition = part.condition
+    if not (isinstance(condition, Compare) and condition.op == "=="):
+        return
+    column = next((p for p in parse.profiles if p.name == condition.column and p.numeric), None)
+    if column is None:
+        return
+    values: list[Any] = [condition.value]
+    k = end
+    while parse.free(k) and parse.low(k) in ("or", ",") and parse.free(k + 1) and (
+            parse.tokens[k + 1].kind == Kind.NUMBER):
+        q = read_quantity(parse.tokens, k + 1, parse.vocab)
+        if q is None or q.days is not None or q.percent:
+            break
+        values.append(convert(q, column))
+        parse.claim(k, q.end)
+        part.end = max(part.end, q.end)
+        k = q.end
+    if len(values) > 1:
+        part.condition = In(column=column.name, values=list(dict.fromkeys(values)))
+        part.text = f"{column.name} in [{', '.join(fmt(v) for v in values)}]"
 
 
 def _value_at(parse: Parse, i: int) -> tuple[Quantity, str | None] | None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from assistant.interpreter.ages import read_generations
 from assistant.interpreter.columns import (
     ColumnProfile,
     build_profiles,
@@ -81,6 +82,7 @@ def read_condition(tokens: list[Token], schema: Schema, vocab: Vocabulary, *,
     for i in claimed:
         parse.claim(i, i + 1)
     read_role_phrases(parse)
+    read_generations(parse)
     read_segment_names(parse, rfm_names, stages)
     read_rfm_scores(parse)
     read_values(parse, min_words=2)
@@ -205,6 +207,9 @@ def _check_leftovers(parse: Parse, schema: Schema) -> None:
             continue  # "frequent buyers with 10+ orders", "whose country is Germany"
         if tok.kind == Kind.WORD and _misspelt_subject(tok.low):
             continue
+        if tok.low in parse.vocab.measure_units and i > 0 and (
+                parse.tokens[i - 1].kind == Kind.NUMBER and not parse.free(i - 1)):
+            continue  # "more than 20 km from the warehouse": the unit of a read number
         if tok.low in parse.vocab.intensifiers and parse.parts and any(
                 word_match(parse.low(k), p, parse.vocab) for p in used
                 for k in (i + 1, i + 2)):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from assistant.interpreter.columns import ColumnProfile, match_columns, word_match
 from assistant.interpreter.flags import is_flag
 from assistant.interpreter.state import Parse, compare
+from assistant.interpreter.text import Kind
 from tools.engine.schema import DType, Role
 
 _COUNT_WORDS = frozenset({"num", "number", "count", "cnt", "qty", "quantity", "kid", "teen",
@@ -81,6 +82,9 @@ def read_counts(parse: Parse) -> None:
                 opener, match.column, parse.vocab) >= 1.0):
             i += 1  # "bought" + a product line, not "bought" + spend or "spending score"
             continue
+        if _number_follows(parse, max(match.matched_words) + 1):
+            i += 1  # "with a satisfaction score of 1 or 2": the number says how many
+            continue
         column = match.column
         empty = opener in _EMPTY or parse.negated_before(j, claim=True)
         if opener == "no" and parse.low(j - 1) in _HAVE and parse.free(j - 1):
@@ -90,3 +94,9 @@ def read_counts(parse: Parse) -> None:
         parse.add(start, last + 1, compare(column, op, value), f"{column.name} {op} {value}")
         carried, carried_end = opener, last + 1
         i = last + 1
+
+
+def _number_follows(parse: Parse, k: int) -> bool:
+    while parse.free(k) and parse.low(k) in ("of", "is", "=", "equal", "equals", "exactly"):
+        k += 1
+    return parse.free(k) and parse.tokens[k].kind == Kind.NUMBER

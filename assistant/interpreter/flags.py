@@ -4,11 +4,17 @@ false), "accepted any campaign" (any of several flags)."""
 
 from __future__ import annotations
 
-from assistant.interpreter.columns import ColumnProfile, match_columns, root, word_match
+from assistant.interpreter.columns import (
+    ColumnProfile,
+    match_columns,
+    root,
+    verb_base,
+    word_match,
+)
 from assistant.interpreter.state import Parse, Problem, compare
 from assistant.interpreter.text import Kind, stem
 from assistant.interpreter.vocabulary import Vocabulary
-from tools.engine.definitions import And, Condition, Or
+from tools.engine.definitions import And, Condition, In, NotIn, Or
 from tools.engine.schema import DType, Role
 
 _YES = frozenset({"yes", "y", "true", "t", "1", "1.0"})
@@ -20,6 +26,17 @@ def is_flag(p: ColumnProfile) -> bool:
         return True
     values = {v.strip().lower() for v in p.info.values}
     return len(values) == 2 and values <= (_YES | _NO) and bool(values & _YES)
+
+
+def service_yes(p: ColumnProfile) -> str | None:
+    """The 'Yes' of a Yes / No / 'No internet service' column: a flag with a third 'no' value."""
+    if p.info.dtype != DType.TEXT or len(p.info.values) < 3:
+        return None
+    lows = {v.strip().lower(): v for v in p.info.values}
+    if not ({"yes", "no"} <= set(lows) and all(
+            v in ("yes", "no") or v.startswith("no ") for v in lows)):
+        return None
+    return lows["yes"]
 
 
 def flag_values(p: ColumnProfile) -> tuple[object, object]:
@@ -41,7 +58,7 @@ def _flag_hit(word: str, p: ColumnProfile, vocab: Vocabulary) -> float:
     score = word_match(word, p, vocab)
     if score and stem(word) not in p.stems and word not in p.stems and not (
             (vocab.concepts_of(word) - _GENERIC) & p.name_concepts) and root(word) not in {
-            root(x) for x in p.stems}:
+            root(x) for x in p.stems} and verb_base(word) not in p.stems:
         return 0.0
     return score
 
@@ -49,7 +66,7 @@ def _flag_hit(word: str, p: ColumnProfile, vocab: Vocabulary) -> float:
 def read_flags(parse: Parse) -> None:
     """'churned', 'senior citizens', 'complained', 'did not respond' -> flag == 1 / 0;
     'inactive' -> active == 0; 'accepted any campaign' -> any of the campaign flags."""
-    flags = [p for p in parse.profiles if is_flag(p)]
+    flags = [p for p in parse.profiles if is_flag(p) or service_yes(p)]
     if not flags:
         return
     vocab = parse.vocab
@@ -58,6 +75,9 @@ def read_flags(parse: Parse) -> None:
         word = parse.low(i)
         if not (parse.free(i) and parse.tokens[i].kind == Kind.WORD):
             i += 1
+            continue
+        if len(word) <= 3 and word in vocab.fillers and not vocab.concepts_of(word):
+            i += 1  # "in", "with": words of a name like email_opt_in, never one on their own
             continue
         opposite, root = False, word
         if not any(_flag_hit(word, p, vocab) for p in flags):
@@ -97,6 +117,13 @@ def read_flags(parse: Parse) -> None:
             i = window[-1] + 1
             continue
         column = match.column
+        yes = service_yes(column)
+        if yes is not None:  # 'without tech support' also covers 'No internet service'
+            condition: Condition = (NotIn if negated else In)(column=column.name, values=[yes])
+            parse.add(window[0], window[-1] + 1, condition,
+                      f"{column.name} {'!=' if negated else '=='} {yes}")
+            i = window[-1] + 1
+            continue
         true, false = flag_values(column)
         value = false if negated else true
         parse.add(window[0], window[-1] + 1, compare(column, "==", value),  # type: ignore[arg-type]
@@ -114,7 +141,13 @@ def _several_flags(parse: Parse, window: list[int], best: list[ColumnProfile],
         true, false = flag_values(p)
         conditions.append(compare(p, "==", false if negated else true))  # type: ignore[arg-type]
     names = ", ".join(p.name for p in best)
-    if near & {"any", "either", "one", "a", "an"} and not negated:
+    if _different_words(parse, window, best):
+        # "a housing loan" with columns housing and loan: each word names its own column.
+        parse.claim(start, end)
+        parse.problems.append(Problem(
+            f"'{' '.join(parse.low(w) for w in window)}' fits several columns: which one?",
+            [p.name for p in best]))
+    elif near & {"any", "either", "one", "a", "an"} and not negated:
         parse.add(start, end, Or(any=conditions), f"any of {names}")
         _claim_words(parse, window[0] - 2, window[0], {"any", "either", "at", "least", "one"})
     elif near & {"all", "every", "each", "both"} or (negated and near & {"any"}):
@@ -125,6 +158,12 @@ def _several_flags(parse: Parse, window: list[int], best: list[ColumnProfile],
         parse.problems.append(Problem(
             f"'{' '.join(parse.low(w) for w in window)}' fits several columns: which one?",
             [p.name for p in best]))
+
+
+def _different_words(parse: Parse, window: list[int], best: list[ColumnProfile]) -> bool:
+    """No one word of the window names all the tied columns."""
+    return not any(all(_flag_hit(_as_digit(parse, w), p, parse.vocab) for p in best)
+                   for w in window)
 
 
 def _claim_words(parse: Parse, start: int, end: int, words: set[str]) -> None:

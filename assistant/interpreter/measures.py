@@ -13,6 +13,7 @@ from datetime import date
 
 from assistant.interpreter.ages import age_by_birth_year, age_column, birth_year_column, plain_age
 from assistant.interpreter.columns import ColumnProfile, by_role, match_columns, word_match
+from assistant.interpreter.flag_counts import read_flag_count
 from assistant.interpreter.flags import is_flag
 from assistant.interpreter.found import Found, concepts_at, emit, said_text
 from assistant.interpreter.matching import nearest_names
@@ -79,6 +80,8 @@ def _starts_comparator(parse: Parse, j: int) -> bool:
 
 def resolve(parse: Parse, f: Found, as_of: date | None) -> None:
     words = measure_words(parse, f)
+    if read_flag_count(parse, f, words):
+        return  # "accepted 2 or more campaigns": how many of several flags hold
     # Words no column answers to stay for later readers (flags, values) or the final check.
     words = [i for i in words if _points_anywhere(parse, i)]
     if "age" in f.implicit and not words:
@@ -142,7 +145,7 @@ def resolve(parse: Parse, f: Found, as_of: date | None) -> None:
         # "£5000 in orders", "over 5000 in purchases": an amount, not a count.
         emit(parse, f, money, set(match.matched_words), words)
         return
-    counted = _count_words(parse, words, match.matched_words, match.column)
+    counted = _count_words(parse, f, words, match.matched_words, match.column)
     clash = _clashing_word(parse, words, match.matched_words | counted)
     if clash is not None:
         # "spent over 1000 in store" where store counts purchases, not money: ask.
@@ -156,13 +159,18 @@ def resolve(parse: Parse, f: Found, as_of: date | None) -> None:
     emit(parse, f, match.column, set(match.matched_words) | counted, words)
 
 
-def _count_words(parse: Parse, words: list[int], matched: frozenset[int],
+def _count_words(parse: Parse, f: Found, words: list[int], matched: frozenset[int],
                  column: ColumnProfile) -> frozenset[int]:
-    """'7 times' counts whatever the column counts (visits, calls, logins), not only orders."""
+    """'7 times' counts whatever the column counts (visits, calls, logins), not only orders;
+    the verb before it says what was counted ('contacted 3 times' in a campaign column)."""
     if "money" in column.name_concepts | column.role_concepts:
         return frozenset()
-    return frozenset(i for i in words if i not in matched
-                     and parse.low(i) in parse.vocab.count_words)
+    counted = {i for i in words if i not in matched and parse.low(i) in parse.vocab.count_words}
+    verb = f.start - 1
+    if counted and parse.free(verb) and parse.tokens[verb].is_word and parse.low(
+            verb).endswith("ed") and parse.low(verb) not in parse.vocab.negations:
+        counted.add(verb)
+    return frozenset(counted)
 
 
 def _amount_of_orders(parse: Parse, f: Found) -> bool:

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from assistant.interpreter.columns import ColumnProfile, by_role, days_per_unit, word_match
 from assistant.interpreter.numbers import Quantity, read_quantity
 from assistant.interpreter.state import Parse, Problem, compare, fmt
-from assistant.interpreter.text import Kind
+from assistant.interpreter.text import Kind, stem
 from tools.engine.definitions import And
 from tools.engine.schema import Role
 
@@ -89,6 +89,13 @@ def _calendar_window_at(parse: Parse, i: int, as_of: date | None) -> _Window | N
     return _Window(start=start, end=end, quantity=quantity, op=None, window=True, ago=False)
 
 
+def _names_a_column(parse: Parse, start: int, end: int) -> bool:
+    """'last month' said of a numeric column named for that period (visits_last_month)."""
+    words = {stem(parse.low(k)) for k in range(start, end)}
+    return any(p.numeric and p.role not in (Role.RECENCY, Role.TENURE) and words <= p.stems
+               for p in parse.profiles)
+
+
 def _window_at(parse: Parse, i: int) -> _Window | None:
     if not parse.free(i):
         return None
@@ -98,6 +105,8 @@ def _window_at(parse: Parse, i: int) -> _Window | None:
         # "in the last month", "the past year": one unit.
         if parse.low(i) in parse.vocab.time_units and parse.low(i - 1) in (
                 parse.vocab.time_window_words):
+            if _names_a_column(parse, i - 1, i + 1):
+                return None  # "visited 5 times last month": the visits_last_month column
             quantity = Quantity(value=1.0, end=i + 1, days=parse.vocab.time_units[parse.low(i)],
                                 unit=None)
             implicit = True

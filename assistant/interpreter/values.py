@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from assistant.interpreter.columns import ColumnProfile, word_match
-from assistant.interpreter.flags import is_flag
+from assistant.interpreter.flags import is_flag, service_yes
 from assistant.interpreter.state import Parse, Problem
 from assistant.interpreter.text import Kind, stem, words_of
 from assistant.interpreter.vocabulary import Phrase, Vocabulary
@@ -105,7 +105,8 @@ def read_values(parse: Parse, min_words: int = 1, lenient: bool = False) -> None
                        or _capitalised(parse, i, n, e)]
             if any(w in parse.vocab.time_units for w in key) and n < 3:
                 # "two year" is a contract only beside its column ("two year contract").
-                entries = [e for e in entries if _column_word_beside(parse, i, i + n, e.column)]
+                entries = [e for e in entries if _column_word_beside(parse, i, i + n, e.column)
+                           or _column_word_after_list(parse, i + n, e.column)]
             if not entries:
                 continue
             chosen = _choose(parse, i, n, entries)
@@ -114,10 +115,14 @@ def read_values(parse: Parse, min_words: int = 1, lenient: bool = False) -> None
             negated = parse.negated_before(i) or _continues_negated(parse, i, found,
                                                                      chosen.column.name)
             start = _claim_context(parse, i, i + n, chosen.column)
+            shared = _shared_tail_value(parse, i, key, chosen.column)
+            if shared is not None:  # "one or two year contract": both contracts
+                start = min(start, i - 2)
             slot = found.setdefault((chosen.column.name, negated), (chosen.column, [], start,
                                                                      i + n))
-            if chosen.value not in slot[1]:
-                slot[1].append(chosen.value)
+            for value in (shared, chosen.value):
+                if value is not None and value not in slot[1]:
+                    slot[1].append(value)
             found[(chosen.column.name, negated)] = (slot[0], slot[1], min(slot[2], start),
                                                     max(slot[3], i + n))
     _read_demonyms(parse, found)
@@ -125,6 +130,21 @@ def read_values(parse: Parse, min_words: int = 1, lenient: bool = False) -> None
         condition: Condition = (NotIn if negated else In)(column=name, values=list(values))
         shown = ", ".join(values)
         parse.add(start, end, condition, f"{name} {'not in' if negated else 'in'} [{shown}]")
+
+
+def _shared_tail_value(parse: Parse, i: int, key: Phrase, column: ColumnProfile) -> str | None:
+    """'one or two year': the word before 'or' plus this value's last words is a value too."""
+    if len(key) < 2 or parse.low(i - 1) not in ("or", "and", ",") or not (
+            parse.free(i - 1) and parse.free(i - 2)):
+        return None
+    tok = parse.tokens[i - 2]
+    for first in dict.fromkeys((tok.low, (tok.surface or tok.low).lower())):
+        entry = next((e for e in parse.values.get((first, *key[1:]), [])
+                      if e.column.name == column.name), None)
+        if entry is not None:
+            parse.claim(i - 2, i)
+            return entry.value
+    return None
 
 
 _DEMONYM_ENDINGS = ("n", "an", "ian", "vian", "ese", "ish", "i", "er", "ns", "ans", "ians")
@@ -174,6 +194,12 @@ def _continues_negated(parse: Parse, i: int, found: dict[tuple[str, bool], Any],
 def _column_word_beside(parse: Parse, start: int, end: int, column: ColumnProfile) -> bool:
     return any(parse.free(k) and word_match(parse.low(k), column, parse.vocab) > 0
                for k in (start - 1, end, end + 1))
+
+
+def _column_word_after_list(parse: Parse, end: int, column: ColumnProfile) -> bool:
+    """'one-year or two-year contracts': the column's word closes the list of values."""
+    return parse.low(end) in ("or", "and", ",") and any(
+        word_match(parse.low(k), column, parse.vocab) >= 1.0 for k in range(end + 1, end + 5))
 
 
 def _capitalised(parse: Parse, i: int, n: int, entry: _Entry) -> bool:
@@ -262,11 +288,16 @@ def read_no_values(parse: Parse) -> None:
             while parse.free(k) and parse.low(k) in ("a", "an", "any", "the"):
                 k += 1
             hits = []
-            while parse.free(k) and word_match(parse.low(k), p, parse.vocab) == 1.0:
+            while parse.free(k) and word_match(parse.low(k), p, parse.vocab) >= 1.0:
                 hits.append(k)
                 k += 1
             if not hits:
                 continue
             empty = parse.low(i) in ("no", "without") or parse.negated_before(i)
-            condition: Condition = (In if empty else NotIn)(column=p.name, values=[no])
+            yes = service_yes(p)
+            if yes is not None:  # 'with tech support' is Yes, not 'anything but No'
+                condition: Condition = (NotIn if empty else In)(column=p.name, values=[yes])
+                parse.add(i, k, condition, f"{p.name} {'!=' if empty else '=='} {yes}")
+                continue
+            condition = (In if empty else NotIn)(column=p.name, values=[no])
             parse.add(i, k, condition, f"{p.name} {'==' if empty else '!='} {no}")

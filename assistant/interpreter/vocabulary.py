@@ -29,6 +29,14 @@ class RolePhrase:
 
 
 @dataclass(frozen=True)
+class Generation:
+    name: str
+    first: int  # first birth year, inclusive
+    last: int  # last birth year, inclusive
+    words: tuple[Phrase, ...]
+
+
+@dataclass(frozen=True)
 class Vocabulary:
     fillers: frozenset[str]
     activity_words: frozenset[str]
@@ -75,6 +83,8 @@ class Vocabulary:
     place_prepositions: frozenset[str]
     question_starts: tuple[Phrase, ...]
     knowledge_terms: tuple[Phrase, ...]
+    generations: tuple[Generation, ...] = ()  # 'millennials': fixed birth-year ranges
+    measure_units: frozenset[str] = frozenset()  # 'km', 'miles', 'hours' after a number
 
     def concepts_of(self, word: str) -> frozenset[str]:
         return self.word_concepts.get(stem(word), frozenset()) | self.word_concepts.get(
@@ -183,4 +193,10 @@ def build_vocabulary(raw: dict[str, Any]) -> Vocabulary:
         place_prepositions=words("place_prepositions"),
         question_starts=tuple(_phrase(p) for p in raw["question_starts"]),
         knowledge_terms=tuple(_phrase(p) for p in raw["knowledge_terms"]),
+        generations=tuple(
+            Generation(name=str(item["name"]), first=int(item["first"]), last=int(item["last"]),
+                       words=tuple(sorted((_phrase(w) for w in item["words"]),
+                                          key=lambda p: -len(p))))
+            for item in raw.get("generations", [])),
+        measure_units=words("measure_units"),
     )

@@ -1,0 +1,271 @@
+"""Third generalisation pass: files shaped like widely used public marketing datasets
+(telco churn, bank marketing, shopping behaviour, a superstore order log, a loyalty
+programme, e-commerce churn) written to disk, loaded by the real loader and asked through
+the Assistant with the built-in backend. Each intended answer is plain pandas on the raw
+file's columns; the interpreter's own code is never used to compute it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from interpreter_datasets import (
+    bank_marketing,
+    ecommerce_churn,
+    loyalty_members,
+    shopping_trends,
+    superstore_features,
+    superstore_orders,
+    telco_churn,
+)
+
+pytest.importorskip("tools.engine.loading")
+
+Frame = Any  # a raw file's frame: columns read as attributes in the cases below
+Expected = Callable[[Frame], Any] | None
+CLARIFY = None
+
+
+def born(frame: Frame, first: int, last: int) -> pd.Series:
+    return frame.birth_year.between(first, last)
+
+
+CASES: list[tuple[str, list[str], Expected]] = [
+    # Telco churn: Yes/No text flags, 0/1 SeniorCitizen, tenure in months.
+    ("telco", ["customers who left"], lambda d: d.Churn == "Yes"),
+    ("telco", ["customers who are still with us"], lambda d: d.Churn == "No"),
+    ("telco", ["seniors on month-to-month contracts"],
+     lambda d: (d.SeniorCitizen == 1) & (d.Contract == "Month-to-month")),
+    ("telco", ["customers paying more than $100 a month"], lambda d: d.MonthlyCharges > 100),
+    ("telco", ["customers with monthly charges between 50 and 70 dollars"],
+     lambda d: d.MonthlyCharges.between(50, 70)),
+    ("telco", ["customers with a tenure of 12 to 24 months"], lambda d: d.tenure.between(12, 24)),
+    ("telco", ["customers who joined less than a year ago"], lambda d: d.tenure < 12),
+    ("telco", ["customers on a one or two year contract"],
+     lambda d: d.Contract.isin(["One year", "Two year"])),
+    ("telco", ["customers who pay by credit card or bank transfer"],
+     lambda d: d.PaymentMethod.isin(["Credit card (automatic)", "Bank transfer (automatic)"])),
+    ("telco", ["non-senior customers with DSL"],
+     lambda d: (d.SeniorCitizen == 0) & (d.InternetService == "DSL")),
+    ("telco", ["customers with total charges over 2k"],
+     lambda d: pd.to_numeric(d.TotalCharges, errors="coerce") > 2000),
+    ("telco", ["customers with tech support"], lambda d: d.TechSupport == "Yes"),
+    ("telco", ["customers who stream TV and have paperless billing"],
+     lambda d: (d.StreamingTV == "Yes") & (d.PaperlessBilling == "Yes")),
+    ("telco", ["fiber optic customers", "now only those who churned"],
+     lambda d: (d.InternetService == "Fiber optic") & (d.Churn == "Yes")),
+    ("telco", ["month-to-month customers", "exclude senior citizens"],
+     lambda d: (d.Contract == "Month-to-month") & (d.SeniorCitizen == 0)),
+    ("telco", ["customers who use our mobile app"], CLARIFY),
+    ("telco", ["customers in California"], CLARIFY),
+    ("telco", ["customers who have been with us for a long time"], CLARIFY),
+    # Bank marketing: lower-case yes/no, a job per client, no id column.
+    ("bank", ["retired clients with a balance over 5k"],
+     lambda d: (d.job == "retired") & (d.balance > 5000)),
+    ("bank", ["students"], lambda d: d.job == "student"),
+    # Two flag columns each named by one word of the phrase: a question, not a guess.
+    ("bank", ["married clients with a housing loan"], CLARIFY),
+    ("bank", ["married clients without a loan"],
+     lambda d: (d.marital == "married") & (d.loan == "no")),
+    ("bank", ["clients in default"], lambda d: d.default == "yes"),
+    ("bank", ["clients with a negative balance"], lambda d: d.balance < 0),
+    ("bank", ["clients aged 25 to 35"], lambda d: d.age.between(25, 35)),
+    ("bank", ["clients contacted more than 3 times during this campaign"],
+     lambda d: d.campaign > 3),
+    ("bank", ["clients whose poutcome was success"], lambda d: d.poutcome == "success"),
+    ("bank", ["blue-collar or services workers"],
+     lambda d: d.job.isin(["blue-collar", "services"])),
+    ("bank", ["clients with tertiary education"], lambda d: d.education == "tertiary"),
+    ("bank", ["clients contacted by cellular"], lambda d: d.contact == "cellular"),
+    ("bank", ["clients over 60 who are not married"],
+     lambda d: (d.age > 60) & (d.marital != "married")),
+    ("bank", ["single clients", "now only those with a balance above 1000"],
+     lambda d: (d.marital == "single") & (d.balance > 1000)),
+    ("bank", ["clients who own a car"], CLARIFY),
+    ("bank", ["clients from Spain"], CLARIFY),
+    # Shopping behaviour: phrase headers with units, Yes/No text flags, frequency words.
+    ("shop", ["subscribers"], lambda d: d["Subscription Status"] == "Yes"),
+    ("shop", ["customers who bought footwear"], lambda d: d.Category == "Footwear"),
+    ("shop", ["customers who spent more than $80"], lambda d: d["Purchase Amount (USD)"] > 80),
+    ("shop", ["women who bought clothing in winter"],
+     lambda d: (d.Gender == "Female") & (d.Category == "Clothing") & (d.Season == "Winter")),
+    ("shop", ["customers who used a discount"], lambda d: d["Discount Applied"] == "Yes"),
+    ("shop", ["customers who didn't use a promo code"], lambda d: d["Promo Code Used"] == "No"),
+    ("shop", ["customers with more than 30 previous purchases"],
+     lambda d: d["Previous Purchases"] > 30),
+    ("shop", ["customers who rated us 4.5 or higher"], lambda d: d["Review Rating"] >= 4.5),
+    ("shop", ["customers who shop weekly"], lambda d: d["Frequency of Purchases"] == "Weekly"),
+    ("shop", ["customers from California or Texas"],
+     lambda d: d.Location.isin(["California", "Texas"])),
+    ("shop", ["customers who paid with PayPal"], lambda d: d["Payment Method"] == "PayPal"),
+    ("shop", ["customers under 25 who bought accessories"],
+     lambda d: (d.Age < 25) & (d.Category == "Accessories")),
+    ("shop", ["customers who bought outerwear", "exclude those who used a discount"],
+     lambda d: (d.Category == "Outerwear") & (d["Discount Applied"] == "No")),
+    ("shop", ["customers who chose free shipping"],
+     lambda d: d["Shipping Type"] == "Free Shipping"),
+    ("shop", ["millennial shoppers"], CLARIFY),
+    ("shop", ["customers who returned an item"], CLARIFY),
+    ("shop", ["customers in Germany"], CLARIFY),
+    # Superstore order log: features per customer (SEMANTICS.md), attributes most frequent.
+    ("store", ["customers who spent over 3000"], lambda f: f.monetary > 3000),
+    ("store", ["corporate customers"], lambda f: f.Segment == "Corporate"),
+    ("store", ["customers in the West region"], lambda f: f.Region == "West"),
+    ("store", ["customers who haven't ordered in 6 months"], lambda f: f.recency_days > 180),
+    ("store", ["customers with 8 or more orders"], lambda f: f.frequency >= 8),
+    ("store", ["home office customers who bought in the last 90 days"],
+     lambda f: (f.Segment == "Home Office") & (f.recency_days <= 90)),
+    ("store", ["customers whose average order is above 500"],
+     lambda f: f.avg_order_value > 500),
+    ("store", ["customers who first ordered more than 3 years ago"],
+     lambda f: f.tenure_days > 1095),
+    ("store", ["consumer customers", "of them, who spent more than 2000"],
+     lambda f: (f.Segment == "Consumer") & (f.monetary > 2000)),
+    ("store", ["customers aged over 40"], CLARIFY),
+    ("store", ["customers who returned products"], CLARIFY),
+    # Loyalty programme: birth year, sign-up date, points, visits per month, True/False.
+    ("loyalty", ["gold or platinum members"], lambda d: d.tier.isin(["Gold", "Platinum"])),
+    ("loyalty", ["members with over 5k points"], lambda d: d.points > 5000),
+    ("loyalty", ["millennials"], lambda d: born(d, 1981, 1996)),
+    ("loyalty", ["gen z members"], lambda d: born(d, 1997, 2012)),
+    ("loyalty", ["baby boomers"], lambda d: born(d, 1946, 1964)),
+    ("loyalty", ["Gen X members in Chicago"],
+     lambda d: born(d, 1965, 1980) & (d.city == "Chicago")),
+    ("loyalty", ["members who visited more than 5 times last month"],
+     lambda d: d.visits_last_month > 5),
+    ("loyalty", ["members who signed up in 2023"],
+     lambda d: d.signup_date.str.startswith("2023")),
+    ("loyalty", ["members who joined before 2020"], lambda d: d.signup_date < "2020-01-01"),
+    ("loyalty", ["members who opted in to email"], lambda d: d.email_opt_in),
+    ("loyalty", ["members born after 1990"], lambda d: d.birth_year > 1990),
+    ("loyalty", ["silver members", "now only millennials"],
+     lambda d: (d.tier == "Silver") & born(d, 1981, 1996)),
+    ("loyalty", ["members who have been with us for a long time"], CLARIFY),
+    ("loyalty", ["members with a pet"], CLARIFY),
+    # E-commerce churn: 0/1 flags, tiers as numbers, counts and day counts by name.
+    ("ecom", ["churned customers who complained"],
+     lambda d: (d.Churn == 1) & (d.Complain == 1)),
+    ("ecom", ["customers who log in from a computer"],
+     lambda d: d.PreferredLoginDevice == "Computer"),
+    ("ecom", ["customers with a satisfaction score of 1 or 2"],
+     lambda d: d.SatisfactionScore.isin([1, 2])),
+    ("ecom", ["customers in tier 1 cities"], lambda d: d.CityTier == 1),
+    ("ecom", ["customers who haven't ordered in 10 days"], lambda d: d.DaySinceLastOrder > 10),
+    ("ecom", ["customers who used more than 3 coupons"], lambda d: d.CouponUsed > 3),
+    ("ecom", ["customers who spend more than 3 hours on the app"],
+     lambda d: d.HourSpendOnApp > 3),
+    ("ecom", ["customers with cashback above 200"], lambda d: d.CashbackAmount > 200),
+    ("ecom", ["customers who prefer grocery"], lambda d: d.PreferedOrderCat == "Grocery"),
+    ("ecom", ["customers with more than 10 orders"], lambda d: d.OrderCount > 10),
+    ("ecom", ["customers who live more than 20 km from the warehouse"],
+     lambda d: d.WarehouseToHome > 20),
+    ("ecom", ["customers with a tenure under 6 months who did not complain"],
+     lambda d: (d.Tenure < 6) & (d.Complain == 0)),
+    ("ecom", ["married women who pay by UPI"],
+     lambda d: (d.MaritalStatus == "Married") & (d.Gender == "Female")
+     & (d.PreferredPaymentMode == "UPI")),
+    ("ecom", ["customers from Mumbai"], CLARIFY),
+]
+
+WRITERS = {"telco": telco_churn, "bank": bank_marketing, "shop": shopping_trends,
+           "store": superstore_orders, "loyalty": loyalty_members, "ecom": ecommerce_churn}
+
+
+def _ids(name: str, raw: Frame) -> pd.Series:
+    """The customer ids the loader gives each row (SEMANTICS.md), as strings."""
+    column = {"telco": "customerID", "shop": "Customer ID", "loyalty": "member_id",
+              "ecom": "CustomerID"}.get(name)
+    if column is None:
+        return pd.Series([str(i) for i in range(1, len(raw) + 1)], index=raw.index)
+    return raw[column].astype(str)
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Any, Frame, pd.Series]]:
+    from tools.engine.loading import load_customer_data
+
+    folder = tmp_path_factory.mktemp("public-shapes")
+    loaded = {}
+    for name, writer in WRITERS.items():
+        path, raw = writer(folder)
+        if name == "store":
+            raw = superstore_features(raw)
+            ids = pd.Series(raw.index.astype(str), index=raw.index)
+        else:
+            ids = _ids(name, raw)
+        loaded[name] = (load_customer_data(path), raw, ids)
+    return loaded
+
+
+def ask(data: Any, turns: list[str], workspace: Path) -> Any:
+    from assistant.core import Assistant
+
+    bot = Assistant(data, workspace=workspace)
+    turn = None
+    for text in turns:
+        turn = bot.ask(text)
+    return bot, turn
+
+
+@pytest.mark.parametrize(("name", "turns", "expected"), CASES,
+                         ids=[f"{c[0]}: {' / '.join(c[1])}" for c in CASES])
+def test_public_dataset_phrasings(files: dict[str, tuple[Any, Frame, pd.Series]], name: str,
+                                  turns: list[str], expected: Expected, tmp_path: Path) -> None:
+    data, raw, ids = files[name]
+    bot, turn = ask(data, turns, tmp_path)
+    if expected is None:
+        assert turn.segment is None, f"presented a segment: {turn.segment}"
+        assert turn.clarification, turn.reply
+        return
+    assert turn.segment is not None, turn.reply
+    want = expected(raw).fillna(False).astype(bool)
+    assert want.any(), "a case must select someone"
+    got = sorted(bot.member_ids())
+    assert got == sorted(ids[want]), (turn.segment.get("description"), len(got), int(want.sum()))
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("customers who accepted 2 or more campaigns", lambda n: n >= 2),
+    ("customers who accepted at least three campaigns", lambda n: n >= 3),
+    ("customers who accepted exactly one campaign", lambda n: n == 1),
+    ("customers who accepted fewer than 2 campaigns", lambda n: n < 2),
+    ("customers who accepted between 1 and 2 campaigns", lambda n: (n >= 1) & (n <= 2)),
+])
+def test_how_many_of_several_flags(campaign: Any, text: str,
+                                   expected: Callable[[Any], Any], tmp_path: Path) -> None:
+    """'accepted 2 or more campaigns' counts the AcceptedCmp flags per customer."""
+    bot, turn = ask(campaign, [text], tmp_path)
+    assert turn.segment is not None, turn.reply
+    accepted = campaign.customers[[f"AcceptedCmp{k}" for k in range(1, 6)]].sum(axis=1)
+    want = sorted(str(i) for i in campaign.customers.index[expected(accepted)])
+    assert sorted(bot.member_ids()) == want
+
+
+@pytest.mark.parametrize(("schema", "text", "low", "high"), [
+    ("campaign_table", "millennials", 1981, 1996),
+    ("campaign_table", "gen x customers", 1965, 1980),
+    ("campaign_table", "customers who are baby boomers", 1946, 1964),
+    ("campaign_table", "Gen Z", 1997, 2012),
+])
+def test_generations_are_birth_year_ranges(schema: str, text: str, low: int, high: int) -> None:
+    import interpreter_schemas
+
+    from assistant.interpreter import InterpreterContext, interpret
+
+    result = interpret(text, InterpreterContext(schema=getattr(interpreter_schemas, schema)()))
+    [call] = [c for c in result.calls if c.name == "define_segment"]
+    assert call.args["condition"] == {"type": "between", "column": "Year_Birth", "low": low,
+                                      "high": high}
+
+
+def test_a_generation_on_an_age_column_asks_for_an_age_range() -> None:
+    from interpreter_schemas import mall_table
+
+    from assistant.interpreter import InterpreterContext, interpret
+
+    result = interpret("millennial women", InterpreterContext(schema=mall_table()))
+    assert result.calls == [] and result.clarification
+    assert "1981" in result.clarification and result.options == ["Age"]
