@@ -160,6 +160,7 @@ def superstore_features(frame: pd.DataFrame) -> pd.DataFrame:
         "frequency": grouped["Order ID"].nunique(),
         "recency_days": (as_of - grouped["date"].max()).dt.days,
         "tenure_days": (as_of - grouped["date"].min()).dt.days,
+        "last_purchase": grouped["date"].max(),
     })
     features["avg_order_value"] = features["monetary"] / features["frequency"]
     for column in ("Segment", "State", "Region", "Category", "Ship Mode"):

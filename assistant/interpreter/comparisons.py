@@ -36,20 +36,27 @@ def read_decades(parse: Parse, as_of: date | None) -> None:
         if not parse.free(i):
             continue
         decade, end = None, i + 1
-        if tok.kind == Kind.NUMBER and tok.value in (10, 20, 30, 40, 50, 60, 70, 80, 90) and (
+        born = any("birth" in concepts_at(parse, k) for k in range(max(0, i - 4), i))
+        if tok.kind == Kind.NUMBER and tok.value is not None and tok.value.is_integer() and (
+                1900 <= tok.value <= 2090 and tok.value % 10 == 0) and (
+                parse.free(i + 1) and parse.low(i + 1) == "s") and born:
+            decade, end = int(tok.value), i + 2  # "born in the 1980s"
+        elif tok.kind == Kind.NUMBER and tok.value in (10, 20, 30, 40, 50, 60, 70, 80, 90) and (
                 parse.free(i + 1) and parse.low(i + 1) == "s"):
             decade, end = int(tok.value), i + 2
         elif tok.low in parse.vocab.decade_words and parse.low(i - 1) in ("their", "the"):
             decade = parse.vocab.decade_words[tok.low]
         if decade is None or parse.low(i - 1) not in ("their", "the", "in", "aged"):
             continue
+        if born and decade < 100:
+            decade += 1900  # "born in the 80s": the 1980s, not ages 80-89
         low = Quantity(value=float(decade), end=end)
         high = Quantity(value=float(decade + 9), end=end)
         start = i - 1
         if parse.low(start - 1) == "in" and parse.free(start - 1):
             start -= 1
         found = Found(start=start, end=end, op="between", low=low, high=high,
-                       implicit=("age",))
+                       implicit=() if born else ("age",))
         resolve(parse, found, as_of)
 
 

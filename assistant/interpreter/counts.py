@@ -24,7 +24,15 @@ def is_count(p: ColumnProfile) -> bool:
         return False
     if p.info.minimum is not None and p.info.minimum < 0:
         return False
-    return bool(p.stems & _COUNT_WORDS) or (p.info.maximum is not None and p.info.maximum <= 10)
+    if p.stems & _COUNT_WORDS or (p.info.maximum is not None and p.info.maximum <= 10):
+        return True
+    # "used no coupons", "with no complaints": a whole-number measure named by what it counts.
+    return p.role == Role.MEASURE and p.info.minimum == 0 and p.time_unit is None and not (
+        p.name_concepts & _NOT_COUNTS) and p.info.maximum is not None and p.info.maximum < 1000
+
+
+_NOT_COUNTS = frozenset({"age", "birth", "tenure", "recency", "score", "money", "income",
+                         "balance"})
 
 
 def read_counts(parse: Parse) -> None:

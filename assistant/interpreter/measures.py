@@ -111,7 +111,9 @@ def resolve(parse: Parse, f: Found, as_of: date | None) -> None:
         if previous is not None:  # "spent over 1000 but under 5000": the same measure
             emit(parse, f, previous, set(), words)
             return
-    if not words and "age" not in concepts and plain_age(f) and (
+    if not words and _paid_for(parse, f):
+        concepts.add("money")  # "bought shoes for more than 50": a price, not an age
+    if not words and not concepts & {"age", "money"} and plain_age(f) and (
             age_column(parse) or birth_year_column(parse)):
         concepts.add("age")
     candidates = [p for p in parse.profiles if p.numeric and not is_flag(p)]
@@ -208,10 +210,24 @@ def _points_anywhere(parse: Parse, i: int) -> bool:
         concepts_at(parse, i) & {"age", "birth", "money", "orders", "tenure", "recency"})
 
 
+def _paid_for(parse: Parse, f: Found) -> bool:
+    """'bought ... for more than 50', 'orders worth over 100': the number is a price."""
+    return parse.low(f.start - 1) in ("for", "worth") and any(
+        parse.low(k) in parse.vocab.activity_words for k in range(max(0, f.start - 8), f.start))
+
+
+def _money_column(parse: Parse) -> ColumnProfile | None:
+    """The one amount column of a table whose loader gave no column the monetary role."""
+    # Through the money concept only: "Spending Score" is a score, not an amount.
+    amounts = [p for p in parse.profiles if p.numeric and not is_flag(p)
+               and word_match("revenue", p, parse.vocab)]
+    return amounts[0] if len(amounts) == 1 else None
+
+
 def _fallback_column(parse: Parse, f: Found, concepts: set[str]) -> ColumnProfile | None:
     """Currency alone means spend; 'times' alone means orders; 'older than' means age."""
     if f.low.currency or "money" in concepts:
-        return by_role(parse.profiles, Role.MONETARY)
+        return by_role(parse.profiles, Role.MONETARY) or _money_column(parse)
     if "orders" in concepts:
         return by_role(parse.profiles, Role.FREQUENCY)
     if "age" in concepts:

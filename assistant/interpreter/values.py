@@ -60,6 +60,11 @@ def value_index(profiles: Sequence[ColumnProfile], vocab: Vocabulary,
             bare = tuple(w for w in key if w not in ("and", "&"))
             if len(bare) > 1:
                 put(bare, _Entry(p, value, short))  # "health_beauty" for "health and beauty"
+            joined = "&" in value or len(bare) < len(key)
+            if len(bare) == 2 and joined and min(map(len, bare)) >= 4:
+                for part in bare:  # "laptops" for "Laptop & Accessory"
+                    put((part,), _Entry(p, value, part in common))
+                    put((stem(part),), _Entry(p, value, part in common))
             # "Attrited Customer" is found as "attrited" too.
             trimmed = tuple(w for w in key if w not in _SUBJECT_WORDS)
             if trimmed and trimmed != key:
@@ -238,6 +243,9 @@ def _choose(parse: Parse, i: int, n: int, entries: list[_Entry]) -> _Entry | Non
         places = [e for e in entries if e.column.stems & _place_words(parse.vocab)]
         if len({e.column.name for e in places}) == 1:
             return places[0]
+    spelt = [e for e in entries if len(e.value) > 2]
+    if len({e.column.name for e in spelt}) == 1 and len(spelt) < len(entries):
+        return spelt[0]  # "men": Gender Male, not the size code M
     parse.claim(i, i + n)
     parse.problems.append(Problem(
         f"'{' '.join(t.low for t in parse.tokens[i:i + n])}' is a value of several columns: "
