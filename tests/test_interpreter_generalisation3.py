@@ -279,6 +279,9 @@ def test_public_dataset_phrasings(files: dict[str, tuple[Any, Frame, pd.Series]]
     ("customers who accepted exactly one campaign", lambda n: n == 1),
     ("customers who accepted fewer than 2 campaigns", lambda n: n < 2),
     ("customers who accepted between 1 and 2 campaigns", lambda n: (n >= 1) & (n <= 2)),
+    ("customers who responded to at least one campaign", lambda n: n >= 1),
+    ("customers who accepted none of the campaigns", lambda n: n == 0),
+    ("customers who never accepted a campaign", lambda n: n == 0),
 ])
 def test_how_many_of_several_flags(campaign: Any, text: str,
                                    expected: Callable[[Any], Any], tmp_path: Path) -> None:
@@ -315,3 +318,27 @@ def test_a_generation_on_an_age_column_asks_for_an_age_range() -> None:
     result = interpret("millennial women", InterpreterContext(schema=mall_table()))
     assert result.calls == [] and result.clarification
     assert "1981" in result.clarification and result.options == ["Age"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("customers who visited the website more than 8 times last month",
+     lambda d: d.NumWebVisitsMonth > 8),
+    ("customers with more than 5 web visits last month", lambda d: d.NumWebVisitsMonth > 5),
+    ("customers born in the 70s", lambda d: d.Year_Birth.between(1970, 1979)),
+    ("millennials with kids at home", lambda d: d.Year_Birth.between(1981, 1996)
+     & (d.Kidhome > 0)),
+])
+def test_campaign_table_phrasings(campaign: Any, text: str, expected: Callable[[Any], Any],
+                                  tmp_path: Path) -> None:
+    bot, turn = ask(campaign, [text], tmp_path)
+    assert turn.segment is not None, turn.reply
+    want = sorted(str(i) for i in campaign.customers.index[expected(campaign.customers)])
+    assert sorted(bot.member_ids()) == want
+
+
+@pytest.mark.parametrize("text", ["young women", "older men", "millennials",
+                                  "customers who have been with us for a long time"])
+def test_vague_ages_and_generations_on_an_age_column_ask(mall: Any, text: str,
+                                                        tmp_path: Path) -> None:
+    _bot, turn = ask(mall, [text], tmp_path)
+    assert turn.segment is None and turn.clarification, turn.reply

@@ -323,7 +323,8 @@ _RELATIVE_LINKS = frozenset({"below", "above", "under", "over", "than", "the", "
 
 def _vague_age(parse: Parse, i: int) -> bool:
     """'young customers' on a table with an age column: an age without a number."""
-    return "age" in parse.vocab.concepts_of(parse.low(i)) and parse.low(i + 1) in SUBJECTS \
+    people = parse.low(i + 1) in SUBJECTS or parse.low(i + 1) in parse.value_words
+    return "age" in parse.vocab.concepts_of(parse.low(i)) and people \
         and any(p.numeric and "age" in p.name_concepts for p in parse.profiles)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from itertools import combinations
 from math import comb
 
-from assistant.interpreter.columns import ColumnProfile, match_columns
+from assistant.interpreter.columns import ColumnProfile, match_columns, word_match
 from assistant.interpreter.flags import flag_values, is_flag
 from assistant.interpreter.found import Found
 from assistant.interpreter.state import Parse, Problem, compare
@@ -29,7 +29,16 @@ def read_flag_count(parse: Parse, f: Found, words: list[int]) -> bool:
         return False
     match = match_columns(named, flags, parse.vocab)
     if match is None or len(match.best) < 2 or len(match.matched_words) < len(named):
-        return False
+        # "responded to at least one campaign": the noun after the number names the flags,
+        # the verb before it only has to fit flags too.
+        after = [(i, w) for i, w in named if i > f.start]
+        match = match_columns(after, flags, parse.vocab) if after else None
+        if match is None or len(match.best) < 2 or len(match.matched_words) < len(after) or (
+                not all(any(word_match(w, p, parse.vocab) for p in flags)
+                        for i, w in named if i < f.start)):
+            return False
+        match = type(match)(best=match.best, score=match.score,
+                            matched_words=frozenset(i for i, _ in named))
     best = match.best
     low = int(f.low.value)
     high = int(f.high.value) if f.high is not None and f.high.value.is_integer() else None

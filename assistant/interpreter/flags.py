@@ -94,11 +94,14 @@ def read_flags(parse: Parse) -> None:
             opposite = True
         window = [i]
         k = i + 1
-        while k < len(parse.tokens) and len(window) < 4 and parse.free(k) and (
+        inner_none = False  # "accepted none of the campaigns"
+        while k < len(parse.tokens) and len(window) < 5 and parse.free(k) and (
                 not parse.is_boundary(k)) and (
                 parse.tokens[k].kind in (Kind.WORD, Kind.NUMBER)) and (
                 any(_flag_hit(parse.low(k), p, vocab) for p in flags)
-                or parse.low(k) in vocab.ordinal_words or parse.is_filler(k)):
+                or parse.low(k) in vocab.ordinal_words or parse.is_filler(k)
+                or parse.low(k) in ("none", "no")):
+            inner_none = inner_none or parse.low(k) in ("none", "no")
             window.append(k)
             k += 1
         while window and window[-1] != i and not any(
@@ -111,7 +114,7 @@ def read_flags(parse: Parse) -> None:
         if match is None:
             i += 1
             continue
-        negated = parse.negated_before(window[0]) != opposite
+        negated = (parse.negated_before(window[0]) or inner_none) != opposite
         if match.column is None:
             _several_flags(parse, window, match.best, negated)
             i = window[-1] + 1
@@ -150,7 +153,8 @@ def _several_flags(parse: Parse, window: list[int], best: list[ColumnProfile],
     elif near & {"any", "either", "one", "a", "an"} and not negated:
         parse.add(start, end, Or(any=conditions), f"any of {names}")
         _claim_words(parse, window[0] - 2, window[0], {"any", "either", "at", "least", "one"})
-    elif near & {"all", "every", "each", "both"} or (negated and near & {"any"}):
+    elif near & {"all", "every", "each", "both"} or (
+            negated and near & {"any", "a", "an", "one", "none", "no", "single"}):
         parse.add(start, end, And(all=conditions), f"all of {names}")
         _claim_words(parse, window[0] - 2, window[0], {"all", "every", "each", "both", "any"})
     else:

@@ -90,10 +90,25 @@ def _calendar_window_at(parse: Parse, i: int, as_of: date | None) -> _Window | N
 
 
 def _names_a_column(parse: Parse, start: int, end: int) -> bool:
-    """'last month' said of a numeric column named for that period (visits_last_month)."""
+    """'last month' said of a count kept per period: visits_last_month, or
+    NumWebVisitsMonth when the request also names the visits and gives a number."""
     words = {stem(parse.low(k)) for k in range(start, end)}
-    return any(p.numeric and p.role not in (Role.RECENCY, Role.TENURE) and words <= p.stems
-               for p in parse.profiles)
+    unit = stem(parse.low(end - 1))
+    counted = any(t.kind == Kind.NUMBER for t in parse.tokens)
+    for p in parse.profiles:
+        if not p.numeric or p.role in (Role.RECENCY, Role.TENURE) or unit not in p.stems:
+            continue
+        if words <= p.stems:
+            return True
+        numeric = [q for q in parse.profiles if q.numeric]
+        if counted and any(
+                k not in range(start, end) and parse.tokens[k].kind == Kind.WORD
+                and not parse.is_filler(k) and stem(parse.low(k)) != unit
+                and [q.name for q in numeric if word_match(parse.low(k), q, parse.vocab)]
+                == [p.name] for k in range(len(parse.tokens))):
+            parse.claim(start, end)  # the column's own period: said, not a condition
+            return True
+    return False
 
 
 def _window_at(parse: Parse, i: int) -> _Window | None:
