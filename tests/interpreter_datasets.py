@@ -218,3 +218,57 @@ def ecommerce_churn(folder: Path, n: int = 400) -> tuple[Path, pd.DataFrame]:
     path = folder / "E Commerce Dataset.csv"
     frame.to_csv(path, index=False)
     return path, frame
+
+
+def wholesale_customers(folder: Path, n: int = 440) -> tuple[Path, pd.DataFrame]:
+    """UCI wholesale customers: coded Channel and Region, annual spend per product family."""
+    rng = np.random.default_rng(17)
+    frame = pd.DataFrame({
+        "Channel": rng.choice([1, 2], n, p=[.68, .32]),
+        "Region": rng.choice([1, 2, 3], n, p=[.18, .1, .72]),
+        **{name: rng.gamma(1.1, scale, n).round().astype(int) for name, scale in (
+            ("Fresh", 12000), ("Milk", 5800), ("Grocery", 8000), ("Frozen", 3000),
+            ("Detergents_Paper", 2900), ("Delicassen", 1500))},
+    })
+    path = folder / "Wholesale customers data.csv"
+    frame.to_csv(path, index=False)
+    return path, frame
+
+
+def card_usage(folder: Path, n: int = 400) -> tuple[Path, pd.DataFrame]:
+    """Credit-card usage for clustering (CC GENERAL): upper-case names, TENURE in months."""
+    rng = np.random.default_rng(18)
+    purchases = rng.gamma(0.8, 1200, n).round(2)
+    frame = pd.DataFrame({
+        "CUST_ID": [f"C{10001 + i}" for i in range(n)],
+        "BALANCE": rng.gamma(1.0, 1500, n).round(2),
+        "PURCHASES": purchases,
+        "ONEOFF_PURCHASES": (purchases * rng.uniform(0, 1, n)).round(2),
+        "CASH_ADVANCE": np.where(rng.uniform(0, 1, n) < .5, 0, rng.gamma(1, 1500, n)).round(2),
+        "PURCHASES_FREQUENCY": rng.uniform(0, 1, n).round(6),
+        "PURCHASES_TRX": rng.integers(0, 120, n),
+        "CREDIT_LIMIT": rng.choice([1000, 1500, 2500, 4000, 7000, 12000], n),
+        "PAYMENTS": rng.gamma(1, 1700, n).round(2),
+        "PRC_FULL_PAYMENT": rng.choice([0, 0, 0.083333, 0.5, 1], n),
+        "TENURE": rng.choice([6, 8, 10, 12, 12, 12, 12], n),
+    })
+    path = folder / "CC GENERAL.csv"
+    frame.to_csv(path, index=False)
+    return path, frame
+
+
+def ecommerce_customers(folder: Path, n: int = 400) -> tuple[Path, pd.DataFrame]:
+    """'Ecommerce Customers': e-mail ids, session minutes, membership in years, yearly spend."""
+    rng = np.random.default_rng(19)
+    frame = pd.DataFrame({
+        "Email": [f"person{i}@example.com" for i in range(n)],
+        "Avatar": rng.choice(["Violet", "DarkGreen", "Bisque", "SaddleBrown"], n),
+        "Avg. Session Length": rng.normal(33, 1, n).round(4),
+        "Time on App": rng.normal(12, 1, n).round(4),
+        "Time on Website": rng.normal(37, 1, n).round(4),
+        "Length of Membership": rng.uniform(0.3, 6.9, n).round(4),
+        "Yearly Amount Spent": rng.normal(500, 80, n).round(2),
+    })
+    path = folder / "Ecommerce Customers.csv"
+    frame.to_csv(path, index=False)
+    return path, frame

@@ -14,12 +14,15 @@ import pandas as pd
 import pytest
 from interpreter_datasets import (
     bank_marketing,
+    card_usage,
     ecommerce_churn,
+    ecommerce_customers,
     loyalty_members,
     shopping_trends,
     superstore_features,
     superstore_orders,
     telco_churn,
+    wholesale_customers,
 )
 
 pytest.importorskip("tools.engine.loading")
@@ -214,16 +217,41 @@ CASES: list[tuple[str, list[str], Expected]] = [
     ("ecom", ["customers who ordered in the last week"], lambda d: d.DaySinceLastOrder <= 7),
     ("ecom", ["customers with tenure over 2 years"], lambda d: d.Tenure > 24),
     ("ecom", ["mobile phone users"], CLARIFY),
+    # Wholesale customers: product-family amounts named without a money word.
+    ("wholesale", ["customers who spend more than 20000 on fresh products"],
+     lambda d: d.Fresh > 20000),
+    ("wholesale", ["customers with grocery spend over 10k"], lambda d: d.Grocery > 10000),
+    ("wholesale", ["customers in region 3 with milk above 5000"],
+     lambda d: (d.Region == 3) & (d.Milk > 5000)),
+    ("wholesale", ["customers who buy more grocery than milk"], CLARIFY),
+    # Credit-card usage: TENURE of 6-12 is months although a bare tenure up to 12 looks
+    # like years.
+    ("cc", ["customers with tenure of 12 months"], lambda d: d.TENURE == 12),
+    ("cc", ["customers with tenure under a year"], lambda d: d.TENURE < 12),
+    ("cc", ["customers with a balance over 5000 and a credit limit of at least 7000"],
+     lambda d: (d.BALANCE > 5000) & (d.CREDIT_LIMIT >= 7000)),
+    # Ecommerce Customers: membership length in years, minutes on the app.
+    ("ecust", ["customers with a membership longer than 3 years"],
+     lambda d: d["Length of Membership"] > 3),
+    ("ecust", ["customers who have been members for less than a year"],
+     lambda d: d["Length of Membership"] < 1),
+    ("ecust", ["customers who spend more than 13 minutes on the app"],
+     lambda d: d["Time on App"] > 13),
+    ("ecust", ["customers with sessions longer than 34 minutes"],
+     lambda d: d["Avg. Session Length"] > 34),
+    ("ecust", ["customers who spend more than 600 a year"],
+     lambda d: d["Yearly Amount Spent"] > 600),
 ]
 
 WRITERS = {"telco": telco_churn, "bank": bank_marketing, "shop": shopping_trends,
-           "store": superstore_orders, "loyalty": loyalty_members, "ecom": ecommerce_churn}
+           "store": superstore_orders, "loyalty": loyalty_members, "ecom": ecommerce_churn,
+           "wholesale": wholesale_customers, "cc": card_usage, "ecust": ecommerce_customers}
 
 
 def _ids(name: str, raw: Frame) -> pd.Series:
     """The customer ids the loader gives each row (SEMANTICS.md), as strings."""
     column = {"telco": "customerID", "shop": "Customer ID", "loyalty": "member_id",
-              "ecom": "CustomerID"}.get(name)
+              "ecom": "CustomerID", "cc": "CUST_ID"}.get(name)
     if column is None:
         return pd.Series([str(i) for i in range(1, len(raw) + 1)], index=raw.index)
     return raw[column].astype(str)

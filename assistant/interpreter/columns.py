@@ -94,7 +94,7 @@ def profile_column(info: ColumnInfo, vocab: Vocabulary) -> ColumnProfile:
     return ColumnProfile(info=info, stems=frozenset(stems), parts=tuple(parts),
                          name_concepts=frozenset(concepts), role_concepts=role_concepts,
                          scale=_scale_of(info.name),
-                         time_unit=_time_unit(info, words))
+                         time_unit=_time_unit(info, words, frozenset(concepts)))
 
 
 def _scale_of(name: str) -> float:
@@ -106,7 +106,8 @@ def _scale_of(name: str) -> float:
     return 1.0
 
 
-def _time_unit(info: ColumnInfo, words: Sequence[str]) -> str | None:
+def _time_unit(info: ColumnInfo, words: Sequence[str],
+               concepts: frozenset[str] = frozenset()) -> str | None:
     for w in words:
         unit = stem(w)
         if unit in _DAYS_OF_UNIT and info.dtype in (DType.NUMBER, DType.INTEGER) and (
@@ -115,7 +116,9 @@ def _time_unit(info: ColumnInfo, words: Sequence[str]) -> str | None:
     numeric = info.dtype in (DType.NUMBER, DType.INTEGER)
     if info.role == Role.RECENCY or (numeric and "recency" in words):
         return "day"
-    if info.role == Role.TENURE or (numeric and "tenure" in words):
+    if info.role == Role.TENURE or (numeric and "tenure" in words) or (
+            numeric and "membership" in words and "tenure" in concepts):
+        # "Length of Membership" counts time as a member, like a tenure column.
         # A bare "tenure" column that stops near 72 counts months (telecom convention).
         if info.maximum is not None and info.maximum <= 12:
             return "year"  # bank tables count whole years (0-10)

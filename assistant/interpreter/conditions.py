@@ -207,6 +207,9 @@ def _check_leftovers(parse: Parse, schema: Schema) -> None:
             continue  # "frequent buyers with 10+ orders", "whose country is Germany"
         if tok.kind == Kind.WORD and _misspelt_subject(tok.low):
             continue
+        if "product" in parse.vocab.concepts_of(tok.low) and i > 0 and not parse.free(i - 1) \
+                and parse.tokens[i - 1].kind == Kind.WORD:
+            continue  # "fresh products", "wine products": the product line already read
         if tok.low in parse.vocab.measure_units and i > 0 and (
                 parse.tokens[i - 1].kind == Kind.NUMBER and not parse.free(i - 1)):
             continue  # "more than 20 km from the warehouse": the unit of a read number

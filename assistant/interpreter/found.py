@@ -10,7 +10,7 @@ from assistant.interpreter.columns import ColumnProfile
 from assistant.interpreter.numbers import Quantity
 from assistant.interpreter.state import Parse, compare, fmt, typed_value
 from assistant.interpreter.text import Kind
-from assistant.interpreter.time_windows import in_unit
+from assistant.interpreter.time_windows import in_column_unit
 from tools.engine.definitions import Between, Condition
 
 
@@ -74,7 +74,7 @@ def claim_fillers(parse: Parse, words: list[int], matched: set[int]) -> None:
 
 def convert(q: Quantity, column: ColumnProfile) -> float | int:
     if q.days is not None and column.time_unit is not None:
-        return in_unit(q, column.time_unit)
+        return in_column_unit(q, column)
     value = q.value
     if column.scale > 1 and (q.scaled > 1 or value >= column.scale):
         value = value / column.scale
@@ -88,3 +88,4 @@ def said_text(parse: Parse, f: Found, words: list[int]) -> str:
     end = max([f.end, *(w + 1 for w in words)])
     return " ".join(t.surface if t.kind == Kind.NUMBER else t.low
                     for t in parse.tokens[start:end])
+

@@ -148,7 +148,8 @@ def resolve(parse: Parse, f: Found, as_of: date | None) -> None:
         emit(parse, f, money, set(match.matched_words), words)
         return
     counted = _count_words(parse, f, words, match.matched_words, match.column)
-    clash = _clashing_word(parse, words, match.matched_words | counted)
+    clash = None if _takes_spend(match.column) or parse.low(f.end) in parse.vocab.measure_units \
+        else _clashing_word(parse, words, match.matched_words | counted)
     if clash is not None:
         # "spent over 1000 in store" where store counts purchases, not money: ask.
         parse.claim(f.start, f.end)
@@ -173,6 +174,21 @@ def _count_words(parse: Parse, f: Found, words: list[int], matched: frozenset[in
             verb).endswith("ed") and parse.low(verb) not in parse.vocab.negations:
         counted.add(verb)
     return frozenset(counted)
+
+
+_COUNTING_STEMS = frozenset({"number", "count", "purchase", "order", "visit", "transaction",
+                             "trx", "frequency", "quantity", "item", "unit", "score", "rating",
+                             "rate", "ratio", "percent", "level", "rank", "index", "tier"})
+
+
+def _takes_spend(column: ColumnProfile) -> bool:
+    """A product-line amount named without a money word ("Fresh", "Grocery" in wholesale
+    data): 'spend over 20000 on fresh' fits it; counts, scores and durations do not."""
+    return column.role == Role.MEASURE and column.time_unit is None and not (
+        column.stems & _COUNTING_STEMS) and not (column.name_concepts & {
+            "age", "birth", "income", "tenure", "recency", "orders", "visit", "balance"}) and (
+        column.info.maximum is not None and column.info.maximum > 100) and (
+        column.info.minimum is None or column.info.minimum >= 0)
 
 
 def _amount_of_orders(parse: Parse, f: Found) -> bool:

@@ -251,7 +251,7 @@ def _add(parse: Parse, w: _Window, kind: str, op: str, trigger: int, as_of: date
     column = event or by_role(parse.profiles, role) or _named_duration(parse, kind)
     days = w.quantity.duration_days or 0.0
     if column is not None and column.time_unit is not None:
-        value = in_unit(w.quantity, column.time_unit)
+        value = in_column_unit(w.quantity, column)
         parse.add(w.start, w.end, compare(column, op, value), f"{column.name} {op} {fmt(value)}")
         parse.parts[-1].start = min(trigger, w.start)
         _claim_trigger(parse, trigger, w.start)
@@ -290,6 +290,22 @@ def _starts_comparison(parse: Parse, i: int) -> bool:
 
 def _span(parse: Parse, w: _Window) -> str:
     return " ".join(t.surface or t.low for t in parse.tokens[w.start:w.end])
+
+
+def in_column_unit(q: Quantity, column: ColumnProfile) -> float | int:
+    """A duration in the column's unit. A column guessed to count years (a bare tenure up
+    to 12) that only fits the number as months counts months: CC data's TENURE of 6-12."""
+    assert column.time_unit is not None
+    value = in_unit(q, column.time_unit)
+    if column.time_unit == "year" and q.unit in ("month", "year") and not _within(
+            column, value) and _within(column, in_unit(q, "month")):
+        return in_unit(q, "month")
+    return value
+
+
+def _within(column: ColumnProfile, value: float) -> bool:
+    low, high = column.info.minimum, column.info.maximum
+    return low is not None and high is not None and low <= value <= high
 
 
 def in_unit(q: Quantity, unit: str) -> float | int:
