@@ -227,6 +227,7 @@ CASES: list[tuple[str, list[str], Expected]] = [
     # Credit-card usage: TENURE of 6-12 is months although a bare tenure up to 12 looks
     # like years.
     ("cc", ["customers with tenure of 12 months"], lambda d: d.TENURE == 12),
+    ("cc", ["customers with no cash advance"], lambda d: d.CASH_ADVANCE == 0),
     ("cc", ["customers with tenure under a year"], lambda d: d.TENURE < 12),
     ("cc", ["customers with a balance over 5000 and a credit limit of at least 7000"],
      lambda d: (d.BALANCE > 5000) & (d.CREDIT_LIMIT >= 7000)),

@@ -72,6 +72,8 @@ def read_counts(parse: Parse) -> None:
             i += 1
             continue
         pool = amounts if verb else counts
+        if opener in _EMPTY:  # "no balance", "without cash advances": an amount of zero
+            pool = pool + [p for p in parse.profiles if p not in pool and _zero_floor(p)]
         window = [i]
         k = i + 1
         while parse.free(k) and len(window) < 4 and parse.tokens[k].is_word and (
@@ -108,3 +110,9 @@ def _number_follows(parse: Parse, k: int) -> bool:
     while parse.free(k) and parse.low(k) in ("of", "is", "=", "equal", "equals", "exactly"):
         k += 1
     return parse.free(k) and parse.tokens[k].kind == Kind.NUMBER
+
+
+def _zero_floor(p: ColumnProfile) -> bool:
+    """An amount that can be zero (a balance, a cash advance): 'no X' means X == 0."""
+    return p.numeric and not is_flag(p) and p.info.minimum == 0 and p.time_unit is None \
+        and not p.name_concepts & {"age", "birth", "score", "recency", "tenure"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from assistant.interpreter.columns import ColumnProfile, by_role, match_columns
+from assistant.interpreter.columns import ColumnProfile, by_role, match_columns, word_match
 from assistant.interpreter.measures import SUBJECTS
 from assistant.interpreter.state import Parse, Problem
 from assistant.interpreter.text import Kind
@@ -129,8 +129,12 @@ def _measure_hint(parse: Parse) -> str:
     money = by_role(parse.profiles, Role.MONETARY)
     if money is not None:
         return money.name
-    numeric = [p.name for p in parse.profiles if p.numeric]
-    return numeric[0] if numeric else "a numeric column"
+    numeric = [p for p in parse.profiles if p.numeric]
+    # "bought the most" on a table without a monetary role: its amount column, not Age.
+    amounts = [p.name for p in numeric if word_match("revenue", p, parse.vocab)]
+    if len(amounts) == 1:
+        return amounts[0]
+    return numeric[0].name if numeric else "a numeric column"
 
 
 def _number_before(parse: Parse, i: int) -> tuple[int | None, list[int]]:
