@@ -272,3 +272,22 @@ def ecommerce_customers(folder: Path, n: int = 400) -> tuple[Path, pd.DataFrame]
     path = folder / "Ecommerce Customers.csv"
     frame.to_csv(path, index=False)
     return path, frame
+
+
+def crm_bands(folder: Path, n: int = 300) -> tuple[Path, pd.DataFrame]:
+    """A CRM export: ages and incomes as bands, a status column, Y/N and TRUE/FALSE flags."""
+    rng = np.random.default_rng(20)
+    frame = pd.DataFrame({
+        "cust_id": range(1, n + 1),
+        "status": rng.choice(["Active", "Inactive", "Suspended"], n),
+        "is_vip": rng.choice(["Y", "N"], n),
+        "newsletter": rng.choice(["TRUE", "FALSE"], n),
+        "age_group": rng.choice(["18-24", "25-34", "35-44", "45-54", "55+"], n),
+        "income_band": rng.choice(["Less than $40K", "$40K - $60K", "$60K - $80K",
+                                   "$80K - $120K", "$120K +"], n),
+        "orders_12m": rng.integers(0, 30, n),
+        "nps": rng.integers(0, 11, n),
+    })
+    path = folder / "crm_export.csv"
+    frame.to_csv(path, index=False)
+    return path, frame

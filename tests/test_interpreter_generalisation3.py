@@ -15,6 +15,7 @@ import pytest
 from interpreter_datasets import (
     bank_marketing,
     card_usage,
+    crm_bands,
     ecommerce_churn,
     ecommerce_customers,
     loyalty_members,
@@ -240,19 +241,34 @@ CASES: list[tuple[str, list[str], Expected]] = [
      lambda d: d["Time on App"] > 13),
     ("ecust", ["customers with sessions longer than 34 minutes"],
      lambda d: d["Avg. Session Length"] > 34),
+    # A CRM export: bands for age and income, a status value named like a lifecycle stage.
+    ("crm", ["active customers"], lambda d: d.status == "Active"),
+    ("crm", ["active VIP customers"], lambda d: (d.status == "Active") & (d.is_vip == "Y")),
+    ("crm", ["customers who are not on the newsletter"], lambda d: d.newsletter == "FALSE"),
+    ("crm", ["customers aged 25-34"], lambda d: d.age_group == "25-34"),
+    ("crm", ["customers aged 25 to 44"], lambda d: d.age_group.isin(["25-34", "35-44"])),
+    ("crm", ["customers aged 55 and over"], lambda d: d.age_group == "55+"),
+    ("crm", ["customers under 35"], lambda d: d.age_group.isin(["18-24", "25-34"])),
+    ("crm", ["customers over 40"], CLARIFY),  # the 35-44 band lies across 40
+    ("crm", ["customers with income over 60k"],
+     lambda d: d.income_band.isin(["$60K - $80K", "$80K - $120K", "$120K +"])),
+    ("crm", ["customers earning less than 60k"],
+     lambda d: d.income_band.isin(["Less than $40K", "$40K - $60K"])),
+    ("crm", ["customers with an NPS of 9 or 10"], lambda d: d.nps.isin([9, 10])),
     ("ecust", ["customers who spend more than 600 a year"],
      lambda d: d["Yearly Amount Spent"] > 600),
 ]
 
 WRITERS = {"telco": telco_churn, "bank": bank_marketing, "shop": shopping_trends,
            "store": superstore_orders, "loyalty": loyalty_members, "ecom": ecommerce_churn,
-           "wholesale": wholesale_customers, "cc": card_usage, "ecust": ecommerce_customers}
+           "wholesale": wholesale_customers, "cc": card_usage, "ecust": ecommerce_customers,
+           "crm": crm_bands}
 
 
 def _ids(name: str, raw: Frame) -> pd.Series:
     """The customer ids the loader gives each row (SEMANTICS.md), as strings."""
     column = {"telco": "customerID", "shop": "Customer ID", "loyalty": "member_id",
-              "ecom": "CustomerID", "cc": "CUST_ID"}.get(name)
+              "ecom": "CustomerID", "cc": "CUST_ID", "crm": "cust_id"}.get(name)
     if column is None:
         return pd.Series([str(i) for i in range(1, len(raw) + 1)], index=raw.index)
     return raw[column].astype(str)

@@ -18,6 +18,7 @@ from assistant.interpreter.flags import is_flag
 from assistant.interpreter.found import Found, concepts_at, emit, said_text
 from assistant.interpreter.matching import nearest_names
 from assistant.interpreter.measure_dates import dateish, is_year, resolve_date
+from assistant.interpreter.range_values import banded, read_band_comparison
 from assistant.interpreter.state import Parse, Problem
 from assistant.interpreter.text import Kind, stem
 from tools.engine.definitions import Compare
@@ -82,6 +83,7 @@ def resolve(parse: Parse, f: Found, as_of: date | None) -> None:
     words = measure_words(parse, f)
     if read_flag_count(parse, f, words):
         return  # "accepted 2 or more campaigns": how many of several flags hold
+    named = list(words)
     # Words no column answers to stay for later readers (flags, values) or the final check.
     words = [i for i in words if _points_anywhere(parse, i)]
     if "age" in f.implicit and not words:
@@ -114,7 +116,7 @@ def resolve(parse: Parse, f: Found, as_of: date | None) -> None:
     if not words and _paid_for(parse, f):
         concepts.add("money")  # "bought shoes for more than 50": a price, not an age
     if not words and not concepts & {"age", "money"} and plain_age(f) and (
-            age_column(parse) or birth_year_column(parse)):
+            age_column(parse) or birth_year_column(parse) or banded(parse, "age")):
         concepts.add("age")
     candidates = [p for p in parse.profiles if p.numeric and not is_flag(p)]
     if f.low.days is not None:
@@ -130,6 +132,8 @@ def resolve(parse: Parse, f: Found, as_of: date | None) -> None:
         if fallback is not None:
             emit(parse, f, fallback, set(), words)
             return
+        if read_band_comparison(parse, f, named, concepts):
+            return  # "aged 25 to 44" on an age_group of bands
         _ask_measure(parse, f, words, candidates)
         return
     if match.column is None:

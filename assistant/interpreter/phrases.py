@@ -144,8 +144,8 @@ def _read_free_stages(parse: Parse, stages: tuple[str, ...]) -> None:
             end = i + len(phrase)
             if not parse.matches(i, phrase):
                 continue
-            if _inside_a_value(parse, i, end):
-                continue  # "New York" is a place, not the "new" stage
+            if _inside_a_value(parse, i, end) or phrase in parse.values:
+                continue  # "New York" is a place, "Active" a status value, not the stage
             if phrase == ("new",) and _says_when_they_joined(parse, end):
                 continue  # "new customers in the last 30 days": a join window
             following = parse.tokens[end] if end < len(parse.tokens) else None
