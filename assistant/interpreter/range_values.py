@@ -85,7 +85,7 @@ def read_band_comparison(parse: Parse, f: Found, words: list[int],
                if across else "none of them is inside that range: which bands do you mean?"),
             [f"{column.name} = {v}" for v in (across + inside or listed)][:8]))
         return True
-    parse.add(start, end, In(column=column.name, values=inside),
+    parse.add(start, end, In(column=column.name, values=list[float | int | str | bool](inside)),
               f"{column.name} in [{', '.join(inside)}]")
     return True
 
