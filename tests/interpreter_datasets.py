@@ -161,6 +161,7 @@ def superstore_features(frame: pd.DataFrame) -> pd.DataFrame:
         "recency_days": (as_of - grouped["date"].max()).dt.days,
         "tenure_days": (as_of - grouped["date"].min()).dt.days,
         "last_purchase": grouped["date"].max(),
+        "first_purchase": grouped["date"].min(),
     })
     features["avg_order_value"] = features["monetary"] / features["frequency"]
     for column in ("Segment", "State", "Region", "Category", "Ship Mode"):

@@ -49,7 +49,7 @@ def resolve_date(parse: Parse, f: Found, words: list[int]) -> bool:
         amount = match_columns([(i, parse.low(i)) for i in words], amounts, parse.vocab)
         if amount is not None and amount.column is not None:
             return False
-    column = column or date_column_for(parse, f.start)
+    column = column or date_column_for(parse, f.start, f.op)
     if column is None:
         return False
     if f.iso:

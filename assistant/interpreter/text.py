@@ -62,6 +62,8 @@ _CONTRACTIONS = [
     (re.compile(r"'ve\b"), " have"),
     (re.compile(r"'ll\b"), " will"),
     (re.compile(r"'d\b"), " would"),
+    (re.compile(r"\bw/o\b"), "without"),  # note-taking shorthand: "customers w/o kids"
+    (re.compile(r"\bw/(?=\s|\w)"), "with "),
     (re.compile(r"'m\b"), " am"),
     (re.compile(r"(\w)'s\b"), r"\1"),
     (re.compile(r"(\w)s'(?=\s|$)"), r"\1s"),

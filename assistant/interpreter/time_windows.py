@@ -28,6 +28,8 @@ _SIGNUP_NAME_WORDS = frozenset({"customer", "join", "joined", "signup", "sign", 
                                 "registered", "since", "created", "enrolled", "enrollment",
                                 "start", "first", "onboarding", "member"})
 _LAST_NAME_WORDS = frozenset({"last", "latest", "recent"})
+_BUYING_WORDS = frozenset({"bought", "buy", "ordered", "order", "purchased", "purchase",
+                           "shopped", "shop", "transacted", "active"})
 _INVERT = {">": "<", "<": ">", ">=": "<=", "<=": ">="}
 
 
@@ -340,13 +342,19 @@ def _date_column(parse: Parse, kind: str) -> ColumnProfile | None:
     return None
 
 
-def date_column_for(parse: Parse, start: int) -> ColumnProfile | None:
-    """The date column a clause means: signup words -> signup date, 'last' -> last purchase."""
+def date_column_for(parse: Parse, start: int, op: str | None = None) -> ColumnProfile | None:
+    """The date column a clause means: signup words -> signup date, 'last' -> last purchase.
+    'bought since / after X' is the last purchase on or after X and 'bought before X' the
+    first purchase before X: exact for "had a purchase then", unlike 'bought in X'."""
     words = {parse.low(i) for i in range(max(0, start - 6), start)}
     if words & _TENURE_TRIGGERS or "first" in words:
         return _date_column(parse, "tenure")
     if words & _LAST_NAME_WORDS:
         return _date_column(parse, "recency")
+    if words & _BUYING_WORDS and op in (">", ">="):
+        return _date_column(parse, "recency")
+    if words & _BUYING_WORDS and op in ("<", "<="):
+        return next((p for p in parse.profiles if p.is_date and "first" in p.stems), None)
     dates = [p for p in parse.profiles if p.is_date]
     return dates[0] if len(dates) == 1 else None
 
