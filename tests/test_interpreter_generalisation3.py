@@ -70,8 +70,10 @@ CASES: list[tuple[str, list[str], Expected]] = [
     ("bank", ["retired clients with a balance over 5k"],
      lambda d: (d.job == "retired") & (d.balance > 5000)),
     ("bank", ["students"], lambda d: d.job == "student"),
-    # Two flag columns each named by one word of the phrase: a question, not a guess.
-    ("bank", ["married clients with a housing loan"], CLARIFY),
+    # A compound of two flag names: the first word says which kind of the second.
+    ("bank", ["married clients with a housing loan"],
+     lambda d: (d.marital == "married") & (d.housing == "yes")),
+    ("bank", ["clients without a housing loan"], lambda d: d.housing == "no"),
     ("bank", ["married clients without a loan"],
      lambda d: (d.marital == "married") & (d.loan == "no")),
     ("bank", ["clients in default"], lambda d: d.default == "yes"),

@@ -144,8 +144,16 @@ def _several_flags(parse: Parse, window: list[int], best: list[ColumnProfile],
         true, false = flag_values(p)
         conditions.append(compare(p, "==", false if negated else true))  # type: ignore[arg-type]
     names = ", ".join(p.name for p in best)
-    if _different_words(parse, window, best):
-        # "a housing loan" with columns housing and loan: each word names its own column.
+    modifier = _modifier_column(parse, window, best)
+    if modifier is not None:
+        # "a housing loan" with flag columns housing and loan: a compound's first word says
+        # which kind of the second it is, so its own column is meant.
+        true, false = flag_values(modifier)
+        value = false if negated else true
+        parse.add(start, end, compare(modifier, "==", value),  # type: ignore[arg-type]
+                  f"{modifier.name} == {value}")
+    elif _different_words(parse, window, best):
+        # Each word names its own column and no compound says which: ask.
         parse.claim(start, end)
         parse.problems.append(Problem(
             f"'{' '.join(parse.low(w) for w in window)}' fits several columns: which one?",
@@ -162,6 +170,18 @@ def _several_flags(parse: Parse, window: list[int], best: list[ColumnProfile],
         parse.problems.append(Problem(
             f"'{' '.join(parse.low(w) for w in window)}' fits several columns: which one?",
             [p.name for p in best]))
+
+
+def _modifier_column(parse: Parse, window: list[int],
+                     best: list[ColumnProfile]) -> ColumnProfile | None:
+    """Two adjacent words, each exactly the name of one of two tied flag columns."""
+    words = [w for w in window if not parse.is_filler(w)]
+    if len(best) != 2 or len(words) != 2 or words[1] != words[0] + 1:
+        return None
+    named = [[p for p in best if p.stems == {stem(parse.low(w))}] for w in words]
+    if all(len(n) == 1 for n in named) and named[0][0] is not named[1][0]:
+        return named[0][0]
+    return None
 
 
 def _different_words(parse: Parse, window: list[int], best: list[ColumnProfile]) -> bool:
