@@ -396,3 +396,22 @@ def test_vague_ages_and_generations_on_an_age_column_ask(mall: Any, text: str,
                                                         tmp_path: Path) -> None:
     _bot, turn = ask(mall, [text], tmp_path)
     assert turn.segment is None and turn.clarification, turn.reply
+
+
+@pytest.mark.parametrize(("text", "values"), [
+    ("customers in Illinois or Ohio", ["IL", "OH"]),
+    ("customers from Minas Gerais", ["MG"]),
+    ("customers in Pennsylvania", ["PA"]),
+])
+def test_state_names_meet_state_codes(text: str, values: list[str]) -> None:
+    from interpreter_schemas import col
+
+    from assistant.interpreter import InterpreterContext, interpret
+    from tools.engine.schema import DataKind, DType, Role, Schema
+
+    schema = Schema(kind=DataKind.CUSTOMERS, columns=(
+        col("state", Role.CATEGORY, DType.TEXT, values=("IL", "OH", "PA", "MG", "TX")),
+        col("spend", Role.MONETARY, DType.NUMBER, minimum=0, maximum=900),
+    ))
+    [call] = interpret(text, InterpreterContext(schema=schema)).calls
+    assert call.args["condition"] == {"type": "in", "column": "state", "values": values}
