@@ -381,6 +381,12 @@ def test_a_generation_on_an_age_column_asks_for_an_age_range() -> None:
     ("customers born in the 70s", lambda d: d.Year_Birth.between(1970, 1979)),
     ("millennials with kids at home", lambda d: d.Year_Birth.between(1981, 1996)
      & (d.Kidhome > 0)),
+    ("customers with 1 or 2 kids", lambda d: d.Kidhome.isin([1, 2])),
+    ("customers with both kids and teens", lambda d: (d.Kidhome > 0) & (d.Teenhome > 0)),
+    ("customers with either kids or teens at home", lambda d: (d.Kidhome > 0)
+     | (d.Teenhome > 0)),
+    ("customers w/o kids", lambda d: d.Kidhome == 0),
+    ("deal seekers with more than 5 discounted purchases", lambda d: d.NumDealsPurchases > 5),
 ])
 def test_campaign_table_phrasings(campaign: Any, text: str, expected: Callable[[Any], Any],
                                   tmp_path: Path) -> None:

@@ -101,11 +101,12 @@ def read_bare_numbers(parse: Parse, as_of: date | None) -> None:
             before = len(parse.parts)
             resolve(parse, found, as_of)
             if len(parse.parts) > before:
-                _more_values(parse, parse.parts[-1], q.end)
+                _more_values(parse, parse.parts[-1], q.end, i)
 
 
-def _more_values(parse: Parse, part: Part, end: int) -> None:
-    """'a satisfaction score of 1 or 2', 'tier 1, 2 or 3': one column, several values."""
+def _more_values(parse: Parse, part: Part, end: int, start: int) -> None:
+    """'a satisfaction score of 1 or 2', 'tier 1, 2 or 3', 'with 1 or 2 kids': one column,
+    several values."""
     condition = part.condition
     if not (isinstance(condition, Compare) and condition.op == "=="):
         return
@@ -123,6 +124,16 @@ def _more_values(parse: Parse, part: Part, end: int) -> None:
         parse.claim(k, q.end)
         part.end = max(part.end, q.end)
         k = q.end
+    k = start - 1
+    while parse.free(k) and parse.low(k) in ("or", ",") and parse.free(k - 1) and (
+            parse.tokens[k - 1].kind == Kind.NUMBER):
+        q = read_quantity(parse.tokens, k - 1, parse.vocab)
+        if q is None or q.end != k or q.days is not None or q.percent:
+            break
+        values.insert(0, convert(q, column))
+        parse.claim(k - 1, k + 1)
+        part.start = min(part.start, k - 1)
+        k -= 2
     if len(values) > 1:
         part.condition = In(column=column.name, values=list(dict.fromkeys(values)))
         part.text = f"{column.name} in [{', '.join(fmt(v) for v in values)}]"

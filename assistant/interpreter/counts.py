@@ -13,7 +13,7 @@ _COUNT_WORDS = frozenset({"num", "number", "count", "cnt", "qty", "quantity", "k
                           "child", "dependent", "product", "purchase", "order", "visit",
                           "children", "item", "unit", "line", "member", "pet", "car"})
 _COUNT_SKIP = frozenset({"a", "an", "any", "some", "the", "their", "young", "little", "small",
-                         "older", "teenage", "grown"})
+                         "older", "teenage", "grown", "either", "both"})
 _HAVE = frozenset({"with", "have", "has", "having", "got", "own", "owns"})
 _EMPTY = frozenset({"without", "no", "zero", "none"})
 
