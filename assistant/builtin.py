@@ -28,6 +28,7 @@ class BuiltinBackend:
             currency=toolkit.data.source.currency,
             as_of=toolkit.data.source.as_of,
             data_end=_data_end(toolkit),
+            current_condition=toolkit.state.condition,
         )
         interpretation = interpret(text, context)
         if interpretation.clarification is not None or not interpretation.calls:

@@ -111,6 +111,13 @@ CASES: list[tuple[str, list[str], Expected]] = [
      lambda d: (d.Age < 25) & (d.Category == "Accessories")),
     ("shop", ["customers who bought outerwear", "exclude those who used a discount"],
      lambda d: (d.Category == "Outerwear") & (d["Discount Applied"] == "No")),
+    # "what about X": the same question for another group, the rest of it kept.
+    ("shop", ["women who bought footwear", "what about men?"],
+     lambda d: (d.Gender == "Male") & (d.Category == "Footwear")),
+    ("shop", ["women under 30 who bought footwear", "same for men"],
+     lambda d: (d.Gender == "Male") & (d.Age < 30) & (d.Category == "Footwear")),
+    ("shop", ["customers from Texas", "what about California?"],
+     lambda d: d.Location == "California"),
     ("shop", ["customers who chose free shipping"],
      lambda d: d["Shipping Type"] == "Free Shipping"),
     ("shop", ["millennial shoppers"], CLARIFY),

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from tools.engine.definitions import Condition
 from tools.engine.schema import Schema
 
 # The ten segment names of the default RFM scheme (SEMANTICS.md table order).
@@ -57,3 +58,6 @@ class InterpreterContext:
     # The day after the latest date in a customer table's date columns: what 'in the last
     # year' counts back from when the data has no purchase log (and so no as_of).
     data_end: date | None = None
+    # The current segment's condition: "what about men?" after "women who bought footwear"
+    # swaps the part about the same column and keeps the rest.
+    current_condition: Condition | None = None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from assistant.interpreter.calls import Interpretation, InterpreterContext, ToolCall
 from assistant.interpreter.commands import CommandTable
@@ -18,7 +19,7 @@ from assistant.interpreter.numbers import merge_numbers
 from assistant.interpreter.phrases import merge_phrases
 from assistant.interpreter.text import Kind, Token, normalise, tokenize, words_of
 from assistant.interpreter.vocabulary import Vocabulary
-from tools.engine.definitions import Condition
+from tools.engine.definitions import And, Condition, conjunction
 from tools.engine.schema import Role
 
 _LEAD_WORDS = frozenset({"ok", "okay", "so", "please", "then", "alright", "great", "right",
@@ -119,6 +120,11 @@ def define(r: Request) -> Interpretation:
     if not r.has_current and mode == "exclude":
         mode, condition = "new", negate(condition)
         understood = f"not ({understood})"
+    current = r.context.current_condition
+    if explicit_new and r.has_current and current is not None:
+        swapped = swap_parts(current, condition)
+        if swapped is not None:  # "what about men?": the same question for another group
+            condition, understood = swapped, f"the same with {understood}"
     args = {"condition": condition.model_dump(mode="json"), "mode": mode}
     prefix = {"new": "", "refine": "current segment and ", "exclude": "current segment minus "}
     return Interpretation(calls=[ToolCall(name="define_segment", args=args)],
@@ -183,3 +189,33 @@ def _looks_like_question(text: str) -> bool:
     return bool(re.match(r"(?:what|why|how|when|should|is|are|can|does|do|explain|define)\b",
                          low)) and not re.match(r"how many\b", low)
 
+
+
+def swap_parts(current: Condition, new: Condition) -> Condition | None:
+    """The current condition with its parts about the new condition's columns replaced by
+    the new condition; None when nothing of the current one would be kept or replaced."""
+    old_parts = list(current.all) if isinstance(current, And) else [current]
+    new_parts = list(new.all) if isinstance(new, And) else [new]
+    asked = set().union(*(_subjects(p) for p in new_parts))
+    kept = [p for p in old_parts if not _subjects(p) <= asked]
+    if len(kept) == len(old_parts) or not kept:
+        return None
+    return conjunction([*kept, *new_parts])
+
+
+def _subjects(condition: Condition) -> set[str]:
+    """The columns a condition is about; named segments and stages count as their kind."""
+    found: set[str] = set()
+    stack: list[Any] = [condition.model_dump()]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if isinstance(node.get("column"), str):
+                found.add(node["column"])
+            elif node.get("type") in ("rfm_segment", "rfm_score", "lifecycle", "cluster",
+                                      "segment"):
+                found.add(f"<{node['type']}>")
+            stack.extend(v for v in node.values() if isinstance(v, dict | list))
+        elif isinstance(node, list):
+            stack.extend(node)
+    return found
