@@ -63,6 +63,8 @@ CASES: list[tuple[str, list[str], Expected]] = [
      lambda d: (d.InternetService == "Fiber optic") & (d.Churn == "Yes")),
     ("telco", ["month-to-month customers", "exclude senior citizens"],
      lambda d: (d.Contract == "Month-to-month") & (d.SeniorCitizen == 0)),
+    ("telco", ["Show churned seniors please"],
+     lambda d: (d.Churn == "Yes") & (d.SeniorCitizen == 1)),
     ("telco", ["customers who use our mobile app"], CLARIFY),
     ("telco", ["customers in California"], CLARIFY),
     ("telco", ["customers who have been with us for a long time"], CLARIFY),

@@ -95,12 +95,17 @@ def read_flags(parse: Parse) -> None:
         window = [i]
         k = i + 1
         inner_none = False  # "accepted none of the campaigns"
+        first = {p.name for p in flags if _flag_hit(root if opposite else word, p, vocab)}
         while k < len(parse.tokens) and len(window) < 5 and parse.free(k) and (
                 not parse.is_boundary(k)) and (
                 parse.tokens[k].kind in (Kind.WORD, Kind.NUMBER)) and (
                 any(_flag_hit(parse.low(k), p, vocab) for p in flags)
                 or parse.low(k) in vocab.ordinal_words or parse.is_filler(k)
                 or parse.low(k) in ("none", "no")):
+            hits = {p.name for p in flags if _flag_hit(_as_digit(parse, k), p, vocab)}
+            if len(first) == 1 and hits and not hits & first and not _compound(
+                    parse, flags, window, k):
+                break  # "churned seniors": two flags, each read on its own
             inner_none = inner_none or parse.low(k) in ("none", "no")
             window.append(k)
             k += 1
@@ -170,6 +175,15 @@ def _several_flags(parse: Parse, window: list[int], best: list[ColumnProfile],
         parse.problems.append(Problem(
             f"'{' '.join(parse.low(w) for w in window)}' fits several columns: which one?",
             [p.name for p in best]))
+
+
+def _compound(parse: Parse, flags: list[ColumnProfile], window: list[int], k: int) -> bool:
+    """'housing loan': the word before k and k are exactly the names of two flag columns."""
+    words = [w for w in window if not parse.is_filler(w)]
+    if not words or words[-1] != k - 1:
+        return False
+    exact = [[p for p in flags if p.stems == {stem(parse.low(w))}] for w in (k - 1, k)]
+    return all(len(e) == 1 for e in exact) and exact[0][0] is not exact[1][0]
 
 
 def _modifier_column(parse: Parse, window: list[int],
