@@ -120,6 +120,10 @@ CASES: list[tuple[str, list[str], Expected]] = [
      lambda d: (d.Gender == "Male") & (d.Age < 30) & (d.Category == "Footwear")),
     ("shop", ["customers from Texas", "what about California?"],
      lambda d: d.Location == "California"),
+    ("shop", ["discounted subscribed customers"], CLARIFY),  # discount or promo code?
+    ("shop", ["female subscribers who shop weekly"],
+     lambda d: (d.Gender == "Female") & (d["Subscription Status"] == "Yes")
+     & (d["Frequency of Purchases"] == "Weekly")),
     ("shop", ["customers who chose free shipping"],
      lambda d: d["Shipping Type"] == "Free Shipping"),
     ("shop", ["millennial shoppers"], CLARIFY),

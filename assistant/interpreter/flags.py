@@ -116,6 +116,14 @@ def read_flags(parse: Parse) -> None:
         if opposite:
             words[0] = (i, root)
         match = match_columns(words, flags, vocab)
+        if match is not None and match.column is not None and len(window) > 1 and (
+                i + 1 in window and not parse.is_filler(i + 1)) and not _flag_hit(
+                words[0][1], match.column, vocab):
+            # "discounted subscribed customers": stacked adjectives, the first not about the
+            # column the rest names; read it on its own (and the rest after it). A verb with
+            # its object ("accepted the last offer") keeps the object's column.
+            window, words = [i], words[:1]
+            match = match_columns(words, flags, vocab)
         if match is None:
             i += 1
             continue
