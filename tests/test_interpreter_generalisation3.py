@@ -143,6 +143,8 @@ CASES: list[tuple[str, list[str], Expected]] = [
      lambda f: f.tenure_days > 1095),
     ("store", ["consumer customers", "of them, who spent more than 2000"],
      lambda f: (f.Segment == "Consumer") & (f.monetary > 2000)),
+    ("store", ["consumer customers who spent over 2000"],
+     lambda f: (f.Segment == "Consumer") & (f.monetary > 2000)),
     ("store", ["customers aged over 40"], CLARIFY),
     ("store", ["customers who returned products"], CLARIFY),
     # Loyalty programme: birth year, sign-up date, points, visits per month, True/False.

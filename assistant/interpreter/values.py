@@ -105,6 +105,7 @@ def read_values(parse: Parse, min_words: int = 1, lenient: bool = False) -> None
                 bare = tuple(w for w in key if w != "and")
                 entries = index.get(bare) or index.get(bare[:-1] + (stem(bare[-1]),), [])
             entries = [e for e in entries if not e.short or lenient and len(e.value) > 2
+                       or _names_the_people(parse, i, n, e)
                        or _written_as_code(parse, i, n)
                        or _column_word_beside(parse, i, i + n, e.column)
                        or _capitalised(parse, i, n, e)]
@@ -205,6 +206,12 @@ def _column_word_after_list(parse: Parse, end: int, column: ColumnProfile) -> bo
     """'one-year or two-year contracts': the column's word closes the list of values."""
     return parse.low(end) in ("or", "and", ",") and any(
         word_match(parse.low(k), column, parse.vocab) >= 1.0 for k in range(end + 1, end + 5))
+
+
+def _names_the_people(parse: Parse, i: int, n: int, entry: _Entry) -> bool:
+    """'consumer customers', 'member customers': an ordinary word that is a value, said as
+    the kind of customer."""
+    return len(entry.value) > 2 and parse.low(i + n) in _SUBJECT_WORDS | {"buyers", "shoppers"}
 
 
 def _capitalised(parse: Parse, i: int, n: int, entry: _Entry) -> bool:
