@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 from interpreter_datasets import (
@@ -31,6 +32,13 @@ pytest.importorskip("tools.engine.loading")
 Frame = Any  # a raw file's frame: columns read as attributes in the cases below
 Expected = Callable[[Frame], Any] | None
 CLARIFY = None
+
+
+def _top_share(frame: Frame, column: str, share: float) -> pd.Index:
+    """The ceil(share x n) rows with the largest values, ties by id (SEMANTICS.md)."""
+    ordered = frame.assign(_id=frame.index.astype(str)).sort_values(
+        [column, "_id"], ascending=[False, True])
+    return ordered.index[:int(np.ceil(len(frame) * share))]
 
 
 def born(frame: Frame, first: int, last: int) -> pd.Series:
@@ -124,6 +132,20 @@ CASES: list[tuple[str, list[str], Expected]] = [
     ("shop", ["female subscribers who shop weekly"],
      lambda d: (d.Gender == "Female") & (d["Subscription Status"] == "Yes")
      & (d["Frequency of Purchases"] == "Weekly")),
+    # Conditions run together without "and" stay separate conditions.
+    ("shop", ["customers from Texas aged 30 to 40"],
+     lambda d: (d.Location == "Texas") & d.Age.between(30, 40)),
+    ("shop", ["customers who spent over $80 aged 30 to 40"],
+     lambda d: (d["Purchase Amount (USD)"] > 80) & d.Age.between(30, 40)),
+    ("shop", ["customers who bought footwear aged 30 to 40"],
+     lambda d: (d.Category == "Footwear") & d.Age.between(30, 40)),
+    ("ecom", ["customers with cashback above 200 in tier 1 cities"],
+     lambda d: (d.CashbackAmount > 200) & (d.CityTier == 1)),
+    # A rank beside another condition ranks among the customers that condition keeps (the
+    # engine's documented semantics): the top 10% by sales of those with over 5 orders.
+    ("store", ["customers in the top 10% by sales with more than 5 orders"],
+     lambda f: pd.Series(f.index.isin(_top_share(f[f.frequency > 5], "monetary", 0.1)),
+                         index=f.index)),
     ("shop", ["customers who chose free shipping"],
      lambda d: d["Shipping Type"] == "Free Shipping"),
     ("shop", ["millennial shoppers"], CLARIFY),

@@ -185,6 +185,8 @@ def _between_at(parse: Parse, i: int) -> Found | None:
     inner: list[int] = []
     while j < len(parse.tokens) and len(inner) < 3 and parse.free(j) and (
             parse.tokens[j].kind == Kind.WORD) and j > i and _value_at(parse, j) is None:
+        if parse.low(j) in parse.value_words and not concepts_at(parse, j):
+            return None  # "from Texas aged 30 to 40": a place, then a range of its own
         inner.append(j)
         j += 1
     first = _value_at(parse, j)

@@ -51,6 +51,8 @@ def measure_words(parse: Parse, f: Found) -> list[int]:
             if not _names_a_numbered_column(parse, i):
                 break
             words.append(i)  # "measure 3 over 50" -> Measure3
+        elif parse.low(i) in parse.value_words and not concepts_at(parse, i):
+            break  # "bought footwear aged 30 to 40": the value ends the phrase before
         elif _is_measure_word(parse, i):
             words.append(i)
         i, n = i - 1, n + 1
@@ -60,6 +62,9 @@ def measure_words(parse: Parse, f: Found) -> list[int]:
             break
         if _starts_comparator(parse, j + 1):
             break  # "over 40 earning more than 80k": 'earning' is the next comparison's
+        if j + 1 < len(parse.tokens) and parse.tokens[j + 1].kind == Kind.NUMBER and (
+                parse.free(j + 1) and _is_measure_word(parse, j)):
+            break  # "spent over $80 aged 30 to 40": 'aged' names the next number
         if _is_measure_word(parse, j):
             words.append(j)
         j, n = j + 1, n + 1

@@ -160,6 +160,8 @@ def _measure(parse: Parse, start: int) -> tuple[list[int], int | None]:
         if tok.kind == Kind.PUNCT or tok.low in ("and", "or", "but", "who", "whose", "that",
                                                  "which", "where"):
             break
+        if words and (tok.kind == Kind.NUMBER or tok.low in ("with", "without", "having")):
+            break  # "top 10% by spend with more than 5 orders": the next condition
         if tok.low in ("by", "terms", "highest", "lowest", "most", "largest", "biggest",
                        "smallest", "ranked", "sorted", "according", "on"):
             after_link, words = True, []
