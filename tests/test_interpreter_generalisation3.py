@@ -153,6 +153,8 @@ CASES: list[tuple[str, list[str], Expected]] = [
     ("shop", ["customers in Germany"], CLARIFY),
     # Superstore order log: features per customer (SEMANTICS.md), attributes most frequent.
     ("store", ["customers who spent over 3000"], lambda f: f.monetary > 3000),
+    ("store", ["customers who spent north of 2k"], lambda f: f.monetary > 2000),
+    ("store", ["customers who spent more than a grand"], lambda f: f.monetary > 1000),
     ("store", ["corporate customers"], lambda f: f.Segment == "Corporate"),
     ("store", ["customers in the West region"], lambda f: f.Region == "West"),
     ("store", ["customers who haven't ordered in 6 months"], lambda f: f.recency_days > 180),

@@ -51,6 +51,10 @@ def merge_numbers(tokens: list[Token], vocab: Vocabulary) -> list[Token]:
                         value=vocab.share_words[tok.low], percent=True)
             i += 1
         elif (tok.kind == Kind.WORD and tok.low in ("a", "an") and i + 1 < len(tokens)
+              and tokens[i + 1].low == "grand"):  # "more than a grand": 1000
+            tok = Token(low="a grand", kind=Kind.NUMBER, surface="a grand", value=1000.0)
+            i += 2
+        elif (tok.kind == Kind.WORD and tok.low in ("a", "an") and i + 1 < len(tokens)
               and tokens[i + 1].low in ("hundred", "thousand", "million", "dozen")):
             value, j = _spelled_number(tokens, i + 1, vocab)
             tok = Token(low=f"{tok.low} {tokens[i + 1].low}", kind=Kind.NUMBER,
