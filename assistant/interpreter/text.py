@@ -63,6 +63,10 @@ _CONTRACTIONS = [
     (re.compile(r"'ll\b"), " will"),
     (re.compile(r"'d\b"), " would"),
     (re.compile(r"\bw/o\b"), "without"),  # note-taking shorthand: "customers w/o kids"
+    # "4+ months", "3+ orders": the unit or noun sits between the number and "or more".
+    (re.compile(r"(\d[\d.,]*\s?[km]?)\s?\+\s?([a-z][a-z-]*)\b"), r"\1 \2 or more"),
+    # "half a year", "a half year": half of the unit.
+    (re.compile(r"\b(?:a\s+)?half\s+(?:an?\s+)?(year|month|week|day)\b"), r"0.5 \1"),
     (re.compile(r"\bw/(?=\s|\w)"), "with "),
     (re.compile(r"'m\b"), " am"),
     (re.compile(r"(\w)'s\b"), r"\1"),

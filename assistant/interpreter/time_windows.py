@@ -135,6 +135,8 @@ def _window_at(parse: Parse, i: int) -> _Window | None:
     while start > 0 and parse.free(start - 1):
         prev = parse.low(start - 1)
         comp = _comparator_ending(parse, start)
+        if comp is not None and window and prev in parse.vocab.time_window_openers:
+            comp = None  # "bought over the last 6 months": 'over' opens the window
         if comp is not None and op is None:
             op, start = comp
             if op == "<=" and parse.low(start) == "within":
