@@ -292,3 +292,26 @@ def crm_bands(folder: Path, n: int = 300) -> tuple[Path, pd.DataFrame]:
     path = folder / "crm_export.csv"
     frame.to_csv(path, index=False)
     return path, frame
+
+
+def subscription_churn(folder: Path, n: int = 400) -> tuple[Path, pd.DataFrame]:
+    """A subscription churn table (Kaggle 'customer churn dataset' shape): support calls,
+    payment delay in days, tenure in months, 0/1 Churn, plan and contract length."""
+    rng = np.random.default_rng(21)
+    frame = pd.DataFrame({
+        "CustomerID": range(2, n + 2),
+        "Age": rng.integers(18, 66, n),
+        "Gender": rng.choice(["Female", "Male"], n),
+        "Tenure": rng.integers(1, 61, n),
+        "Usage Frequency": rng.integers(1, 31, n),
+        "Support Calls": rng.integers(0, 11, n),
+        "Payment Delay": rng.integers(0, 31, n),
+        "Subscription Type": rng.choice(["Basic", "Standard", "Premium"], n),
+        "Contract Length": rng.choice(["Monthly", "Quarterly", "Annual"], n),
+        "Total Spend": rng.integers(100, 1001, n),
+        "Last Interaction": rng.integers(1, 31, n),
+        "Churn": rng.choice([0, 1], n),
+    })
+    path = folder / "customer_churn_dataset-training-master.csv"
+    frame.to_csv(path, index=False)
+    return path, frame

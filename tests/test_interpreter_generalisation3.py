@@ -21,6 +21,7 @@ from interpreter_datasets import (
     ecommerce_customers,
     loyalty_members,
     shopping_trends,
+    subscription_churn,
     superstore_features,
     superstore_orders,
     telco_churn,
@@ -309,6 +310,22 @@ CASES: list[tuple[str, list[str], Expected]] = [
      lambda d: d.income_band.isin(["Less than $40K", "$40K - $60K"])),
     ("crm", ["customers with an NPS of 9 or 10"], lambda d: d.nps.isin([9, 10])),
     ("crm", ["VIPs w/o the newsletter"], lambda d: (d.is_vip == "Y") & (d.newsletter == "FALSE")),
+    # Subscription churn: durations in columns whose names carry no unit.
+    ("sub", ["customers with a payment delay over 20 days"], lambda d: d["Payment Delay"] > 20),
+    ("sub", ["customers who delayed payment by more than 20 days"],
+     lambda d: d["Payment Delay"] > 20),
+    ("sub", ["customers whose last interaction was more than 20 days ago"],
+     lambda d: d["Last Interaction"] > 20),
+    ("sub", ["customers who haven't interacted in 20 days"],
+     lambda d: d["Last Interaction"] > 20),
+    ("sub", ["customers who interacted in the last week"], lambda d: d["Last Interaction"] <= 7),
+    ("sub", ["customers who called support more than 5 times"],
+     lambda d: d["Support Calls"] > 5),
+    ("sub", ["premium customers who churned"],
+     lambda d: (d["Subscription Type"] == "Premium") & (d.Churn == 1)),
+    ("sub", ["customers on quarterly or annual contracts who spent less than 300"],
+     lambda d: d["Contract Length"].isin(["Quarterly", "Annual"]) & (d["Total Spend"] < 300)),
+    ("sub", ["customers with tenure over 3 years"], lambda d: d.Tenure > 36),
     ("ecust", ["customers who spend more than 600 a year"],
      lambda d: d["Yearly Amount Spent"] > 600),
 ]
@@ -316,13 +333,14 @@ CASES: list[tuple[str, list[str], Expected]] = [
 WRITERS = {"telco": telco_churn, "bank": bank_marketing, "shop": shopping_trends,
            "store": superstore_orders, "loyalty": loyalty_members, "ecom": ecommerce_churn,
            "wholesale": wholesale_customers, "cc": card_usage, "ecust": ecommerce_customers,
-           "crm": crm_bands}
+           "crm": crm_bands, "sub": subscription_churn}
 
 
 def _ids(name: str, raw: Frame) -> pd.Series:
     """The customer ids the loader gives each row (SEMANTICS.md), as strings."""
     column = {"telco": "customerID", "shop": "Customer ID", "loyalty": "member_id",
-              "ecom": "CustomerID", "cc": "CUST_ID", "crm": "cust_id"}.get(name)
+              "ecom": "CustomerID", "cc": "CUST_ID", "crm": "cust_id",
+              "sub": "CustomerID"}.get(name)
     if column is None:
         return pd.Series([str(i) for i in range(1, len(raw) + 1)], index=raw.index)
     return raw[column].astype(str)

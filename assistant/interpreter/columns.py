@@ -116,6 +116,9 @@ def _time_unit(info: ColumnInfo, words: Sequence[str],
     numeric = info.dtype in (DType.NUMBER, DType.INTEGER)
     if info.role == Role.RECENCY or (numeric and "recency" in words):
         return "day"
+    if numeric and info.dtype == DType.INTEGER and ({"last", "since"} & set(words)) and (
+            info.minimum is not None and info.minimum >= 0):
+        return "day"  # "Last Interaction" (1-30): days since it, like days_since_last_order
     if info.role == Role.TENURE or (numeric and "tenure" in words) or (
             numeric and "membership" in words and "tenure" in concepts):
         # "Length of Membership" counts time as a member, like a tenure column.
@@ -156,6 +159,9 @@ def root(word: str) -> str:
     return word
 
 
+_NOUN_ENDINGS = frozenset({"", "ion", "ions", "ment", "ments", "s"})
+
+
 def verb_base(word: str) -> str:
     """'opted' -> opt, 'streamed' -> stream: a past or -ing form down to a short base."""
     for suffix in ("ing", "ed"):
@@ -170,8 +176,12 @@ def _one_word_match(word: str, profile: ColumnProfile, vocab: Vocabulary) -> flo
     if s in profile.stems or word in profile.stems:
         # "orders" names OrderCount (a frequency) before DaySinceLastOrder.
         return EXACT + ROLE_BONUS if concepts & profile.role_concepts else EXACT
-    if verb_base(word) in profile.stems:
+    base = verb_base(word)
+    if base in profile.stems:
         return CONCEPT  # "opted in" -> email_opt_in, "rated" -> rate
+    if len(base) >= 5 and any(x.startswith(base) and x[len(base):] in _NOUN_ENDINGS
+                              for x in profile.stems):
+        return EXACT  # "interacted" -> Last Interaction, "delayed" -> Payment Delay
     if len(word) >= 5 and root(word) in {root(x) for x in profile.stems if len(x) >= 5}:
         return CONCEPT  # "graduates" / "did not graduate" -> Graduated
     if not concepts:

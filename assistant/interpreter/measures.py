@@ -125,8 +125,12 @@ def resolve(parse: Parse, f: Found, as_of: date | None) -> None:
         concepts.add("age")
     candidates = [p for p in parse.profiles if p.numeric and not is_flag(p)]
     if f.low.days is not None:
+        # A duration goes to a column of time, unless only another column is named
+        # ("a payment delay over 20 days" where Payment Delay has no unit in its name).
         timed = [p for p in candidates if p.time_unit]
-        candidates = timed or candidates
+        if timed and (not words or match_columns([(i, parse.low(i)) for i in words], timed,
+                                                 parse.vocab) is not None):
+            candidates = timed
     # 'logged in 5 times': the count word names no column when another word does.
     naming = [i for i in words if parse.low(i) not in parse.vocab.count_words] or words
     match = match_columns([(i, parse.low(i)) for i in naming], candidates, parse.vocab)
