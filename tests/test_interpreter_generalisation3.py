@@ -484,3 +484,18 @@ def test_state_names_meet_state_codes(text: str, values: list[str]) -> None:
     ))
     [call] = interpret(text, InterpreterContext(schema=schema)).calls
     assert call.args["condition"] == {"type": "in", "column": "state", "values": values}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("segment D customers", {"type": "in", "column": "Segmentation", "values": ["D"]}),
+    ("customers in segment A", {"type": "in", "column": "Segmentation", "values": ["A"]}),
+])
+def test_letter_codes_are_values_even_when_they_spell_a_unit(text: str,
+                                                             expected: dict[str, Any]) -> None:
+    """'D' is a value of Segmentation, not 'days', when written as a code."""
+    from interpreter_schemas import janata_table
+
+    from assistant.interpreter import InterpreterContext, interpret
+
+    [call] = interpret(text, InterpreterContext(schema=janata_table())).calls
+    assert call.args["condition"] == expected

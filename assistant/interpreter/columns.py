@@ -159,7 +159,7 @@ def root(word: str) -> str:
     return word
 
 
-_NOUN_ENDINGS = frozenset({"", "ion", "ions", "ment", "ments", "s"})
+_NOUN_ENDINGS = frozenset({"", "ion", "ions", "ation", "ment", "ments", "s"})
 
 
 def verb_base(word: str) -> str:
@@ -179,9 +179,12 @@ def _one_word_match(word: str, profile: ColumnProfile, vocab: Vocabulary) -> flo
     base = verb_base(word)
     if base in profile.stems:
         return CONCEPT  # "opted in" -> email_opt_in, "rated" -> rate
-    if len(base) >= 5 and any(x.startswith(base) and x[len(base):] in _NOUN_ENDINGS
-                              for x in profile.stems):
-        return EXACT  # "interacted" -> Last Interaction, "delayed" -> Payment Delay
+    for head in (base, word):
+        if len(head) >= 5 and any(x.startswith(head) and x[len(head):] in _NOUN_ENDINGS
+                                  for x in profile.stems):
+            # "interacted" -> Last Interaction, "delayed" -> Payment Delay, "segment" ->
+            # Segmentation
+            return EXACT
     if len(word) >= 5 and root(word) in {root(x) for x in profile.stems if len(x) >= 5}:
         return CONCEPT  # "graduates" / "did not graduate" -> Graduated
     if not concepts:

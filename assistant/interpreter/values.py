@@ -109,7 +109,8 @@ def read_values(parse: Parse, min_words: int = 1, lenient: bool = False) -> None
                        or _written_as_code(parse, i, n)
                        or _column_word_beside(parse, i, i + n, e.column)
                        or _capitalised(parse, i, n, e)]
-            if any(w in parse.vocab.time_units for w in key) and n < 3:
+            if any(w in parse.vocab.time_units for w in key) and n < 3 and not (
+                    _written_as_code(parse, i, n)):
                 # "two year" is a contract only beside its column ("two year contract").
                 entries = [e for e in entries if _column_word_beside(parse, i, i + n, e.column)
                            or _column_word_after_list(parse, i + n, e.column)]
