@@ -20,6 +20,7 @@ def telco_churn(folder: Path, n: int = 400) -> tuple[Path, pd.DataFrame]:
     internet = rng.choice(["DSL", "Fiber optic", "No"], n, p=[.35, .45, .2])
     tenure = rng.integers(0, 73, n)
     monthly = rng.uniform(18.25, 118.75, n).round(2)
+    phone = rng.choice(YES_NO, n, p=[.9, .1])
 
     def service() -> np.ndarray:
         return np.where(internet == "No", "No internet service", rng.choice(YES_NO, n))
@@ -30,9 +31,11 @@ def telco_churn(folder: Path, n: int = 400) -> tuple[Path, pd.DataFrame]:
         "SeniorCitizen": rng.choice([0, 1], n, p=[.8, .2]),
         "Partner": rng.choice(YES_NO, n), "Dependents": rng.choice(YES_NO, n, p=[.3, .7]),
         "tenure": tenure,
-        "PhoneService": rng.choice(YES_NO, n, p=[.9, .1]),
+        "PhoneService": phone,
         "InternetService": internet,
+        "MultipleLines": np.where(phone == "No", "No phone service", rng.choice(YES_NO, n)),
         "OnlineSecurity": service(), "TechSupport": service(), "StreamingTV": service(),
+        "StreamingMovies": service(), "DeviceProtection": service(),
         "Contract": rng.choice(["Month-to-month", "One year", "Two year"], n, p=[.55, .2, .25]),
         "PaperlessBilling": rng.choice(YES_NO, n),
         "PaymentMethod": rng.choice(["Electronic check", "Mailed check",

@@ -72,6 +72,12 @@ CASES: list[tuple[str, list[str], Expected]] = [
      lambda d: (d.InternetService == "Fiber optic") & (d.Churn == "Yes")),
     ("telco", ["month-to-month customers", "exclude senior citizens"],
      lambda d: (d.Contract == "Month-to-month") & (d.SeniorCitizen == 0)),
+    ("telco", ["customers with no internet service"], lambda d: d.InternetService == "No"),
+    ("telco", ["customers with no phone service"], lambda d: d.PhoneService == "No"),
+    ("telco", ["customers with multiple lines"], lambda d: d.MultipleLines == "Yes"),
+    ("telco", ["customers who stream TV and movies"],
+     lambda d: (d.StreamingTV == "Yes") & (d.StreamingMovies == "Yes")),
+    ("telco", ["customers with streaming"], CLARIFY),  # TV or movies?
     ("telco", ["Show churned seniors please"],
      lambda d: (d.Churn == "Yes") & (d.SeniorCitizen == 1)),
     ("telco", ["customers who use our mobile app"], CLARIFY),

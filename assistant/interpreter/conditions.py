@@ -75,8 +75,8 @@ def read_condition(tokens: list[Token], schema: Schema, vocab: Vocabulary, *,
     read_generations(parse)
     read_segment_names(parse, rfm_names, stages)
     read_rfm_scores(parse)
-    read_values(parse, min_words=2)
-    read_no_values(parse)
+    read_no_values(parse)  # "no internet service" is InternetService == No, before the
+    read_values(parse, min_words=2)  # value "No internet service" of its add-on columns
     read_time_windows(parse, as_of or data_end)
     read_ranks(parse)
     read_decades(parse, as_of)

@@ -307,8 +307,10 @@ def read_no_values(parse: Parse) -> None:
             while parse.free(k) and word_match(parse.low(k), p, parse.vocab) >= 1.0:
                 hits.append(k)
                 k += 1
-            if not hits:
-                continue
+            if not hits or any(q is not p and all(
+                    word_match(parse.low(h), q, parse.vocab) >= 1.0 for h in hits)
+                    for q in parse.profiles):
+                continue  # "with streaming": StreamingTV or StreamingMovies? flags ask
             empty = parse.low(i) in ("no", "without") or parse.negated_before(i)
             yes = service_yes(p)
             if yes is not None:  # 'with tech support' is Yes, not 'anything but No'
