@@ -246,6 +246,7 @@ CASES: list[tuple[str, list[str], Expected]] = [
     ("shop", ["customers who bought clothing or footwear for more than 50"],
      lambda d: d.Category.isin(["Clothing", "Footwear"]) & (d["Purchase Amount (USD)"] > 50)),
     ("shop", ["non-subscribers"], lambda d: d["Subscription Status"] == "No"),
+    ("shop", ["unsubscribed customers"], lambda d: d["Subscription Status"] == "No"),
     ("shop", ["customers who bought jackets or coats"],
      lambda d: d["Item Purchased"].isin(["Jacket", "Coat"])),
     ("store", ["customers who haven't purchased in a year"], lambda f: f.recency_days > 365),
@@ -505,3 +506,21 @@ def test_letter_codes_are_values_even_when_they_spell_a_unit(text: str,
 
     [call] = interpret(text, InterpreterContext(schema=janata_table())).calls
     assert call.args["condition"] == expected
+
+
+def test_a_filler_verb_in_a_flag_name_does_not_choose_the_flag() -> None:
+    """'used a discount' is Discount Applied, though 'used' is a word of Promo Code Used."""
+    from interpreter_schemas import col
+
+    from assistant.interpreter import InterpreterContext, interpret
+    from tools.engine.schema import DataKind, DType, Role, Schema
+
+    flag = ("Yes", "No")
+    schema = Schema(kind=DataKind.CUSTOMERS, columns=(
+        col("Discount Applied", Role.FLAG, DType.TEXT, values=flag),
+        col("Promo Code Used", Role.FLAG, DType.TEXT, values=flag),
+    ))
+    for text, column in (("customers who used a discount", "Discount Applied"),
+                         ("customers who used a promo code", "Promo Code Used")):
+        [call] = interpret(text, InterpreterContext(schema=schema)).calls
+        assert call.args["condition"]["column"] == column

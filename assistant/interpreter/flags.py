@@ -87,7 +87,8 @@ def read_flags(parse: Parse) -> None:
             else:  # "inactive", "unsubscribed", "non-smoker"
                 root = word[2:] if word[:2] in ("in", "un") else (
                     word[3:] if word[:3] == "non" else "")
-                hit = bool(root) and any(root in p.stems for p in flags)
+                hit = bool(root) and any(root in p.stems or _flag_hit(root, p, vocab)
+                                         for p in flags)  # "unsubscribed" -> Subscription
             if not hit:
                 i += 1
                 continue
@@ -115,7 +116,12 @@ def read_flags(parse: Parse) -> None:
         words = [(w, _as_digit(parse, w)) for w in window]
         if opposite:
             words[0] = (i, root)
-        match = match_columns(words, flags, vocab)
+        if word in vocab.fillers and not opposite and len(words) > 1:
+            # "used a discount": a filler verb that is also a name word ("Promo Code Used")
+            # does not choose the column when a real word follows.
+            match = match_columns(words[1:], flags, vocab)
+        else:
+            match = match_columns(words, flags, vocab)
         if match is not None and match.column is not None and len(window) > 1 and (
                 i + 1 in window and not parse.is_filler(i + 1)) and not _flag_hit(
                 words[0][1], match.column, vocab):
