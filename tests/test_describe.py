@@ -141,3 +141,10 @@ def test_description_is_deterministic_and_survives_yaml() -> None:
     assert describe(definition.condition) == describe(again.condition) == \
         "spent more than 1,000 and top 10% by monetary"
 
+
+
+def test_years_in_a_range_are_written_without_thousands_separators() -> None:
+    assert describe(Between(column="Year_Birth", low=1981, high=1996)) == \
+        "Year_Birth is between 1981 and 1996"
+    assert describe(Between(column="Income", low=1981, high=1996)) == \
+        "Income is between 1,981 and 1,996"

@@ -219,3 +219,14 @@ def test_a_bare_tenure_column_is_not_taken_for_days(tmp_path: Path) -> None:
         f"C{i},{i % 72},{20 + i}.5\n" for i in range(30)))
     data = load_customer_data(path)
     assert data.schema.column("tenure").role.value == "measure"
+
+
+def test_a_purchases_column_with_fractions_is_an_amount_not_an_order_count() -> None:
+    frame = pd.DataFrame({"CUST_ID": ["C1", "C2", "C3", "C4"],
+                          "PURCHASES": ["95.40", "0", "1234.56", "7.10"]})
+    parsed, dtypes = parse_columns(frame)
+    schema = infer_schema(parsed, dtypes)
+    assert schema.column("PURCHASES").role is not Role.FREQUENCY
+    whole = pd.DataFrame({"CUST_ID": ["C1", "C2", "C3", "C4"], "PURCHASES": ["3", "0", "12", "7"]})
+    parsed, dtypes = parse_columns(whole)
+    assert infer_schema(parsed, dtypes).column("PURCHASES").role is Role.FREQUENCY

@@ -179,6 +179,9 @@ class _Describer:
         if feature is not None and _is_number(c.low) and _is_number(c.high):
             return _FEATURE_PHRASES[feature]["between"].format(
                 low=self._feature_value(feature, c.low), high=self._feature_value(feature, c.high))
+        if (_is_year_column(c.column) and _is_number(c.low) and _is_number(c.high)
+                and float(c.low).is_integer() and float(c.high).is_integer()):
+            return f"{c.column} is between {int(c.low)} and {int(c.high)}"  # not 1,981
         return f"{c.column} is between {_value(c.low)} and {_value(c.high)}"
 
     def _in(self, c: In) -> str:

@@ -299,10 +299,11 @@ def _customer_role(words: list[str], word_set: set[str], dtype: DType,
         (Role.TENURE, ("tenure" in word_set and "days" in word_set)
          or {"days", "since", "first"} <= word_set,
          "a number named like days since the first purchase"),
-        (Role.FREQUENCY, "frequency" in word_set or (
+        # A count of orders is whole: "PURCHASES" holding 1,234.56 is an amount.
+        (Role.FREQUENCY, dtype is DType.INTEGER and ("frequency" in word_set or (
             len(core) == 1 and bool(core & _ORDER_COUNT_WORDS))
          or (core <= {"order", "purchase", "transaction"} and len(core) == 1
-             and bool(word_set & _COUNT_WORDS)),
+             and bool(word_set & _COUNT_WORDS))),
          "a number named like a count of orders"),
         (Role.MONETARY, "monetary" in word_set or (
             bool(core) and core <= _MONEY_TOTAL_WORDS and bool(core & {
