@@ -84,10 +84,6 @@ def machine() -> str:
             f"pandas {pandas.__version__}, duckdb {duckdb.__version__}")
 
 
-def _pipeline_seconds(rows: list[dict[str, Any]]) -> float:
-    return float(next(r["seconds"] for r in rows if r["step"] == PIPELINE))
-
-
 def _step(rows: list[dict[str, Any]], name: str) -> dict[str, Any]:
     return next(r for r in rows if r["step"] == name)
 
@@ -111,12 +107,13 @@ def report(sizes: list[int], cache_dir: Path, repeat: int) -> list[str]:
         engine = _best(runs["engine"])
         pandas_row, duckdb_row = _best(runs["pandas"])[0], _best(runs["duckdb"])[0]
         # The engine against the faster baseline of the same round: robust to a slow minute.
-        paired = sorted(_pipeline_seconds(e) / min(_pipeline_seconds(p), _pipeline_seconds(d))
+        paired = sorted(_step(e, PIPELINE)["seconds"] / min(p[0]["seconds"], d[0]["seconds"])
                         for e, p, d in zip(runs["engine"], runs["pandas"], runs["duckdb"],
                                            strict=True))
+        median = paired[len(paired) // 2]
         ours = _step(engine, PIPELINE)
         measured[lines] = {"engine": engine, "pipeline": ours, "pandas": pandas_row,
-                           "duckdb": duckdb_row, "paired": paired[len(paired) // 2]}
+                           "duckdb": duckdb_row, "paired": median}
         out.append("")
         out.append("| step | seconds | peak memory (MB) |")
         out.append("|---|---:|---:|")
@@ -131,7 +128,7 @@ def report(sizes: list[int], cache_dir: Path, repeat: int) -> list[str]:
                        f"{ours['seconds'] / row['seconds']:.2f} |")
         out.append("")
         out.append(f"Median over the {repeat} rounds of engine time / the faster baseline of "
-                   f"the same round: {paired[len(paired) // 2]:.2f}")
+                   f"the same round: {median:.2f}")
         out.append("")
     commands = cli_figures()
     out.append("## Command line")

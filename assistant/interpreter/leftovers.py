@@ -4,8 +4,6 @@ instead of presenting a guessed segment."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from assistant.interpreter.columns import (
     ColumnProfile,
     by_role,
@@ -15,7 +13,7 @@ from assistant.interpreter.columns import (
 )
 from assistant.interpreter.matching import nearest_names
 from assistant.interpreter.measures import SUBJECTS
-from assistant.interpreter.state import Parse, Part, Problem
+from assistant.interpreter.state import Parse, Part, Problem, condition_nodes
 from assistant.interpreter.text import Kind
 from assistant.interpreter.vocabulary import Vocabulary
 from tools.engine.definitions import In
@@ -165,18 +163,8 @@ _BELOW_WORDS = frozenset({"below", "under", "less", "lower", "smaller", "beneath
 
 
 def _used_columns(parse: Parse) -> list[ColumnProfile]:
-    names: set[str] = set()
-    for part in parse.parts:
-        dumped = part.condition.model_dump()
-        stack: list[Any] = [dumped]
-        while stack:
-            node = stack.pop()
-            if isinstance(node, dict):
-                if isinstance(node.get("column"), str):
-                    names.add(node["column"])
-                stack.extend(v for v in node.values() if isinstance(v, dict | list))
-            elif isinstance(node, list):
-                stack.extend(node)
+    names = {node["column"] for part in parse.parts for node in condition_nodes(part.condition)
+             if isinstance(node.get("column"), str)}
     return [p for p in parse.profiles if p.name in names]
 
 

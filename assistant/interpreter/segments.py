@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
 
 from assistant.interpreter.calls import Interpretation, InterpreterContext, ToolCall
 from assistant.interpreter.commands import CommandTable
@@ -17,6 +16,7 @@ from assistant.interpreter.conditions import Reading, negate, read_condition
 from assistant.interpreter.dates import merge_dates
 from assistant.interpreter.numbers import merge_numbers
 from assistant.interpreter.phrases import merge_phrases
+from assistant.interpreter.state import condition_nodes
 from assistant.interpreter.text import Kind, Token, normalise, tokenize, words_of
 from assistant.interpreter.vocabulary import Vocabulary
 from tools.engine.definitions import And, Condition, conjunction
@@ -206,16 +206,9 @@ def swap_parts(current: Condition, new: Condition) -> Condition | None:
 def _subjects(condition: Condition) -> set[str]:
     """The columns a condition is about; named segments and stages count as their kind."""
     found: set[str] = set()
-    stack: list[Any] = [condition.model_dump()]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            if isinstance(node.get("column"), str):
-                found.add(node["column"])
-            elif node.get("type") in ("rfm_segment", "rfm_score", "lifecycle", "cluster",
-                                      "segment"):
-                found.add(f"<{node['type']}>")
-            stack.extend(v for v in node.values() if isinstance(v, dict | list))
-        elif isinstance(node, list):
-            stack.extend(node)
+    for node in condition_nodes(condition):
+        if isinstance(node.get("column"), str):
+            found.add(node["column"])
+        elif node.get("type") in ("rfm_segment", "rfm_score", "lifecycle", "cluster", "segment"):
+            found.add(f"<{node['type']}>")
     return found

@@ -9,6 +9,7 @@ guessing.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +23,18 @@ from tools.engine.schema import DType
 BOUNDARY_WORDS = frozenset({"and", "or", "but", "who", "whose", "that", "which", "where", "with",
                             "while", "whom", "plus", "also", "having", "without", "except",
                             "excluding", "yet"})
+
+
+def condition_nodes(condition: Condition) -> Iterator[dict[str, Any]]:
+    """Every node of a condition (and / or / not and what they hold), as dumped dicts."""
+    stack: list[Any] = [condition.model_dump()]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            yield node
+            stack.extend(v for v in node.values() if isinstance(v, dict | list))
+        elif isinstance(node, list):
+            stack.extend(node)
 
 
 @dataclass

@@ -102,12 +102,13 @@ def _population_key(population: pd.Series | None) -> str | None:
     return hashlib.sha256(positions.tobytes()).hexdigest()[:32]
 
 
-def _cache_key(features: list[str] | None, k: int | None, random_state: int,
+def _cache_key(kind: str, features: list[str] | None, k: int | None, random_state: int,
                population: str | None) -> str:
+    """The `data.derived` key of a fitted model ("clustering") or its labels."""
     settings: dict[str, Any] = {"features": features, "k": k, "random_state": random_state}
     if population is not None:
         settings["population"] = population
-    return "clustering:" + json.dumps(settings)
+    return f"{kind}:" + json.dumps(settings)
 
 
 def population_frame(data: CustomerData, population: pd.Series | None) -> pd.DataFrame:
@@ -131,7 +132,7 @@ def fit_clustering(data: CustomerData, features: list[str] | None = None, k: int
 
     chosen = list(features) if features is not None else default_features(data)
     who = _population_key(population)
-    key = _cache_key(chosen, k, random_state, who)
+    key = _cache_key("clustering", chosen, k, random_state, who)
     model = data.derived.get(key)
     if model is None:
         frame = population_frame(data, population)
@@ -144,7 +145,8 @@ def fit_clustering(data: CustomerData, features: list[str] | None = None, k: int
         model = CustomerClustering(features=chosen, k=k, random_state=random_state).fit(frame)
         data.derived[key] = model
         # The same k-means run with k given explicitly: share the fit.
-        data.derived.setdefault(_cache_key(chosen, model.k_, random_state, who), model)
+        data.derived.setdefault(_cache_key("clustering", chosen, model.k_, random_state, who),
+                                model)
     return model
 
 
@@ -155,12 +157,8 @@ def cluster_labels(data: CustomerData, features: list[str], k: int, random_state
     Indexed like `data.customers`, or, with a `population`, like its members only:
     customers outside the population are in no cluster.
     """
-    settings: dict[str, Any] = {"features": list(features), "k": k,
-                                "random_state": random_state}
-    who = _population_key(population)
-    if who is not None:
-        settings["population"] = who
-    key = "cluster_labels:" + json.dumps(settings)
+    key = _cache_key("cluster_labels", list(features), k, random_state,
+                     _population_key(population))
     labels = data.derived.get(key)
     if labels is None:
         model = fit_clustering(data, list(features), k, random_state, population)

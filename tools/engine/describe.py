@@ -116,8 +116,11 @@ def _alternatives(values: list[Scalar], joiner: str) -> str:
     return f"{', '.join(shown[:-1])} {joiner} {shown[-1]}"
 
 
-def _is_year_column(column: str) -> bool:
-    return "year" in column.lower()
+def _year(column: str, value: Scalar) -> str | None:
+    """A number in a year column as a year (1960, not 1,960); None for anything else."""
+    if "year" in column.lower() and _is_number(value):
+        return str(int(value))
+    return None
 
 
 def _is_number(value: Scalar) -> bool:
@@ -170,8 +173,8 @@ class _Describer:
                 orders="order" if one else "orders")
         if isinstance(c.value, str) and _ISO_DATE.match(c.value):
             return f"{c.column} {_DATES[c.op]} {_value(c.value)}"
-        if _is_year_column(c.column) and _is_number(c.value):
-            return f"{c.column} {_DATES[c.op]} {int(c.value)}"  # 1960, not 1,960
+        if _year(c.column, c.value) is not None:
+            return f"{c.column} {_DATES[c.op]} {_year(c.column, c.value)}"
         return f"{c.column} {_GENERIC[c.op]} {_value(c.value)}"
 
     def _between(self, c: Between) -> str:
@@ -179,9 +182,9 @@ class _Describer:
         if feature is not None and _is_number(c.low) and _is_number(c.high):
             return _FEATURE_PHRASES[feature]["between"].format(
                 low=self._feature_value(feature, c.low), high=self._feature_value(feature, c.high))
-        if (_is_year_column(c.column) and _is_number(c.low) and _is_number(c.high)
-                and float(c.low).is_integer() and float(c.high).is_integer()):
-            return f"{c.column} is between {int(c.low)} and {int(c.high)}"  # not 1,981
+        low, high = _year(c.column, c.low), _year(c.column, c.high)
+        if low is not None and high is not None:
+            return f"{c.column} is between {low} and {high}"
         return f"{c.column} is between {_value(c.low)} and {_value(c.high)}"
 
     def _in(self, c: In) -> str:

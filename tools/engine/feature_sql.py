@@ -41,7 +41,7 @@ from tools.engine.scan import (
     DATE_TYPES,
     INTEGER_TYPES,
     NUMBER_TYPES,
-    SAMPLE_ROWS,
+    first_rows,
     line_columns_sql,
     line_rules_sql,
     ruled_groups_sql,
@@ -102,7 +102,7 @@ def features_sql(schema_or_mapping: Schema | Mapping[str, str], *, table: str,
         raise DataError(_unusable(schema, column_types),
                         options=[role.value for role in _ASSUMED_TYPES])
     flags = ", ".join(f"{condition} AS {name}_rule" for name, condition
-                      in line_rules_sql(schema, column_types).items())
+                      in line_rules_sql(schema).items())
     names = [info.name for info in attribute_columns(schema)]
     # SEMANTICS.md: when every order looks cancelled, the mark is not a cancellation mark.
     kept = ("present_rule AND NOT ((marked_rule AND (SELECT use_marks FROM marks)) "
@@ -182,7 +182,7 @@ def file_lines_schema(path: str, mapping: Mapping[str, str] | None = None
         try:
             types = {str(row[0]): str(row[1]) for row in
                      connection.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()}
-            first = connection.execute(f"SELECT * FROM {source} LIMIT {SAMPLE_ROWS}").df()
+            first = first_rows(connection, source)
         except duckdb.Error as exc:
             raise DataError(f"{path} could not be read ({type(exc).__name__}); give a Parquet "
                             "or CSV file of order lines.") from exc

@@ -83,35 +83,32 @@ def load_customer_data(path: Path | str, *, table: str | None = None,
     is_file = path.is_file()
     state = _file_state(path) if is_file else None
     as_of_day = to_date(as_of) if as_of is not None else None
-    if cache_dir is None or not is_file:
-        # No cache to look up: the file is hashed (for the record) on another core meanwhile.
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            hashing = pool.submit(file_hash, path) if is_file else None
-            data = _load(path, table, mapping, as_of_day, is_file, progress)
-            content_hash = hashing.result() if hashing is not None else ""
-        _check_unchanged(path, state)
-        return replace(data, source=replace(data.source, content_hash=content_hash))
-    content_hash = file_hash(path)
-    cache_file = Path(cache_dir) / f"{_cache_key(content_hash, table, mapping, as_of_day)}.pkl"
-    cached = _read_cache(cache_file)
-    if cached is not None:
-        source = replace(cached.source, path=str(path),
-                         warnings=(*cached.source.warnings, CACHE_NOTE))
-        report(progress, "loading", 1, 1, f"{len(cached.customers):,} customers from the "
-               "cache of an earlier load of the same file")
-        return CustomerData(customers=cached.customers, schema=cached.schema, source=source)
-    data = _load(path, table, mapping, as_of_day, is_file, progress)
-    _check_unchanged(path, state)
-    data = replace(data, source=replace(data.source, content_hash=content_hash))
-    _write_cache(cache_file, data)
-    return data
-
-
-def _check_unchanged(path: Path, state: tuple[int, int] | None) -> None:
+    # The cache is keyed by the file's content, so its hash comes first when there is one.
+    content_hash = file_hash(path) if is_file and cache_dir is not None else ""
+    cache_file = None
+    if cache_dir is not None and content_hash:
+        cache_file = Path(cache_dir) / f"{_cache_key(content_hash, table, mapping, as_of_day)}.pkl"
+        cached = _read_cache(cache_file)
+        if cached is not None:
+            source = replace(cached.source, path=str(path),
+                             warnings=(*cached.source.warnings, CACHE_NOTE))
+            report(progress, "loading", 1, 1, f"{len(cached.customers):,} customers from the "
+                   "cache of an earlier load of the same file")
+            return CustomerData(customers=cached.customers, schema=cached.schema, source=source)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # Without a cache to look up, the file is hashed (for the record) on another core.
+        hashing = pool.submit(file_hash, path) if is_file and not content_hash else None
+        data = _load(path, table, mapping, as_of_day, is_file, progress)
+        if hashing is not None:
+            content_hash = hashing.result()
     if state is not None and _file_state(path) != state:
         # Another program was still writing the file: what was read may be half of it.
         raise DataError(f"{path.name} changed while it was being read; wait until it is "
                         "completely written (or copy it) and load it again.")
+    data = replace(data, source=replace(data.source, content_hash=content_hash))
+    if cache_file is not None:
+        _write_cache(cache_file, data)
+    return data
 
 
 def loaded_from_cache(data: CustomerData) -> bool:

@@ -50,11 +50,9 @@ _ID_PATTERN = r"[-+]?[0-9]{1,18}(\.0+)?"
 # a regexp must match all of it (Snowflake's REGEXP_LIKE) and where it searches (DuckDB, Spark).
 _MARK_PATTERN = CANCELLED_ORDER_SQL + ".*"
 _STATUS_PATTERN = ".*(" + CANCELLED_STATUS_SQL.removeprefix("(?i)") + ").*"
-# Rules of SEMANTICS.md's cleaning judged on each line (its date, quantity and amount) ...
+# Rules of SEMANTICS.md's cleaning judged on each line (its date, quantity and amount); the
+# others (present, marked, status) are judged per group in `ruled_groups_sql`.
 LINE_RULES = ("dated", "quantity", "amount")
-# ... and on each group of lines, from the keys they share (customer, order id, status):
-# a regular expression runs once per order rather than once per line.
-GROUP_RULES = ("present", "marked", "status")
 
 
 @dataclass(frozen=True)
@@ -119,7 +117,7 @@ def scan_relation(connection: Any, source: str, types: dict[str, str], parsed: p
     if columns is None:
         return None
     flags = ", ".join(f"{sql} AS {name}_rule"
-                      for name, sql in line_rules_sql(schema, types).items())
+                      for name, sql in line_rules_sql(schema).items())
     connection.execute(f"CREATE TEMP VIEW raw_lines AS SELECT *, {flags} "
                        f"FROM (SELECT {columns} FROM {source})")
     attributes = [c.name for c in attribute_columns(schema)]
@@ -127,8 +125,7 @@ def scan_relation(connection: Any, source: str, types: dict[str, str], parsed: p
     connection.execute("CREATE TEMP TABLE raw_groups AS " + ruled_groups_sql(
         schema, types, "raw_lines", [quote_name(a) for a in attributes],
         snapshot=as_of is not None), {"as_of": as_of} if as_of is not None else None)
-    text_ids = _kind(types[_name(schema, Role.CUSTOMER_ID)]) == "VARCHAR"
-    counts = _cleaning_counts(connection, schema, text_ids)
+    counts = _cleaning_counts(connection, schema, _text_ids(schema, types))
     marks = "marked_rule" if counts["use_marks"] else "false"
     kept = f"present_rule AND NOT ({marks} OR status_rule) AND quantity_rule AND amount_rule"
     # Text ids that are all whole numbers become integers, as `cleaning.normalize_ids` does.
@@ -173,6 +170,10 @@ def _name(schema: Schema, role: Role) -> str:
 
 def _kind(sql_type: str) -> str:
     return sql_type.split("(")[0]
+
+
+def _text_ids(schema: Schema, types: dict[str, str]) -> bool:
+    return _kind(types[_name(schema, Role.CUSTOMER_ID)]) == "VARCHAR"
 
 
 def line_columns_sql(schema: Schema, types: dict[str, str]) -> str | None:
@@ -229,7 +230,7 @@ def line_columns_sql(schema: Schema, types: dict[str, str]) -> str | None:
     return ", ".join(selected)
 
 
-def line_rules_sql(schema: Schema, types: dict[str, str]) -> dict[str, str]:
+def line_rules_sql(schema: Schema) -> dict[str, str]:
     """The LINE_RULES as SQL conditions on raw_lines."""
     return {
         "dated": "day IS NOT NULL",
@@ -241,17 +242,18 @@ def line_rules_sql(schema: Schema, types: dict[str, str]) -> dict[str, str]:
 
 def ruled_groups_sql(schema: Schema, types: dict[str, str], lines: str, keys: list[str], *,
                      snapshot: bool, as_of: str = AS_OF_PARAMETER) -> str:
-    """The `group_sql` groups of `lines` with a flag per rule of LINE_RULES and GROUP_RULES.
+    """The `group_sql` groups of `lines` with a flag per cleaning rule.
 
     Text customer ids and order ids are read (`text_sql`) here, once per group; attributes
-    are read by `run_features`, once per customer and value.
+    are read by `run_features`, once per customer and value. The rules on the keys (present,
+    marked, status) are judged here too: a regular expression runs once per order rather
+    than once per line.
     """
     order = schema.first(Role.ORDER_ID)
     # Whole-number order ids never carry the "C" mark.
     has_order = order is not None and _kind(types[order.name]) == "VARCHAR"
     has_status = schema.first(Role.STATUS) is not None
-    text_ids = _kind(types[_name(schema, Role.CUSTOMER_ID)]) == "VARCHAR"
-    customer = text_sql("customer_id") if text_ids else "customer_id"
+    customer = text_sql("customer_id") if _text_ids(schema, types) else "customer_id"
     order_key = text_sql("order_key") + " AS order_key" if has_order else "order_key"
     rules = {
         "present": f"{customer} IS NOT NULL AND dated_rule",
