@@ -106,3 +106,43 @@ def test_text_dates_fall_back_to_the_ordinary_path(tmp_path: Path) -> None:
     path = tmp_path / "text_dates.parquet"
     frame.to_parquet(path, index=False)
     assert scan_parquet(path) is None
+
+
+def test_amounts_beyond_64_bit_millionths_are_summed_exactly_on_both_paths(
+        tmp_path: Path) -> None:
+    """A line of 20 trillion does not fit 64-bit millionths: the groups are made again wider."""
+    frame = pd.DataFrame({
+        "CustomerID": [1, 1, 2, 2],
+        "InvoiceNo": ["A1", "A2", "B1", "B1"],
+        "InvoiceDate": pd.to_datetime(["2024-01-02", "2024-01-05", "2024-01-03", "2024-01-03"]),
+        "Amount": [2e13, 0.25, 10.5, 0.125],
+    })
+    path = tmp_path / "huge.parquet"
+    frame.to_parquet(path, index=False)
+    ordinary = load_customer_data(path)
+    scanned = scan_parquet(path)
+    assert scanned is not None
+    for customers in (ordinary.customers, scanned.customers):
+        assert customers.loc[1, "monetary"] == 20_000_000_000_000.25
+        assert customers.loc[1, "frequency"] == 2
+        assert customers.loc[2, "monetary"] == 10.625
+    pd.testing.assert_frame_equal(scanned.customers, ordinary.customers)
+
+
+def test_a_customer_with_no_value_of_an_attribute_keeps_a_missing_value(tmp_path: Path) -> None:
+    frame = pd.DataFrame({
+        "CustomerID": [1, 2, 2, 3],
+        "InvoiceNo": ["A1", "B1", "B2", "D1"],
+        "InvoiceDate": pd.to_datetime(["2024-01-02", "2024-01-03", "2024-01-04", "2024-01-05"]),
+        "Amount": [5.0, 6.0, 7.0, 8.0],
+        "Channel": ["Web", "n/a", None, "Store"],
+    })
+    path = tmp_path / "gaps.parquet"
+    frame.to_parquet(path, index=False)
+    ordinary = load_customer_data(path)
+    scanned = scan_parquet(path)
+    assert scanned is not None
+    for customers in (ordinary.customers, scanned.customers):
+        assert customers["Channel"].isna().tolist() == [False, True, False]
+        assert customers.loc[3, "Channel"] == "Store"
+    pd.testing.assert_frame_equal(scanned.customers, ordinary.customers)

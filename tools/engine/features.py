@@ -12,11 +12,12 @@ how the work was split over threads, and equal spends tie exactly.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from tools.engine.cleaning import AMOUNT_COLUMN, CUSTOMER_ID_COLUMN
@@ -42,6 +43,12 @@ _EXACT_SUM = "CAST(sum(micros) AS DOUBLE) / 1e6"
 # The as-of day in the statements below: a query parameter here and in scan.py; a literal
 # or a subquery in the standalone query of feature_sql.py.
 AS_OF_PARAMETER = "$as_of::TIMESTAMP"
+
+
+# A line's amount in millionths: 64-bit integers are the faster sum in DuckDB but hold
+# amounts only up to 9.2 trillion; 38 digits hold any amount, and every SQL engine has them.
+NARROW_MICROS = "BIGINT"
+WIDE_MICROS = "DECIMAL(38, 0)"
 
 
 # DuckDB's working memory for one load; beyond it, aggregates spill to a temporary folder.
@@ -96,22 +103,37 @@ def sql_literal(text: str) -> str:
 
 
 def group_sql(lines: str, keys: Sequence[str], *, snapshot: bool,
-              as_of: str = AS_OF_PARAMETER) -> str:
+              as_of: str = AS_OF_PARAMETER, micros: str = WIDE_MICROS) -> str:
     """Lines summed per (customer, order, `keys`): the only pass over the lines.
 
     Every later figure reads these groups, which are far fewer than the lines.
     A line's `day` may carry a time of day: each group keeps the calendar days of
     its first and last line. `snapshot`: lines on or after the day `as_of` are
-    marked `before = false`.
+    marked `before = false`. `micros`: the integer type of a line's amount in
+    millionths (see `create_groups`).
     """
     columns = ", ".join(["customer_id", "order_key", *keys])
     before = f"day < {as_of}" if snapshot else "true"
     return f"""
         SELECT {columns}, {before} AS before, count(*) AS n,
                date_trunc('day', min(day)) AS first_day, date_trunc('day', max(day)) AS last_day,
-               sum(CAST(round(amount * 1e6) AS DECIMAL(38, 0))) AS micros
+               sum(CAST(round(amount * 1e6) AS {micros})) AS micros
         FROM {lines}
         GROUP BY ALL"""
+
+
+def create_groups(connection: Any, table: str, groups_sql: Callable[[str], str],
+                  parameters: dict[str, Any] | None = None) -> None:
+    """CREATE TEMP TABLE `table` from `groups_sql(micros type)`, with 64-bit millionths unless
+    a line's amount needs more (then the statement runs again with 38 digits)."""
+    import duckdb
+
+    try:
+        connection.execute(f"CREATE TEMP TABLE {table} AS {groups_sql(NARROW_MICROS)}",
+                           parameters)
+    except (duckdb.ConversionException, duckdb.OutOfRangeException):
+        connection.execute(f"CREATE TEMP TABLE {table} AS {groups_sql(WIDE_MICROS)}",
+                           parameters)
 
 
 def as_of_sql(groups: str, kept: str) -> str:
@@ -214,11 +236,21 @@ def run_features(connection: Any, groups: str, attributes: list[str], as_of: dat
         # Most columns are already clean: then reading every value again is skipped.
         unread = raw_text and connection.execute(needs_reading_sql(groups, column)
                                                  ).fetchall()[0][0]
-        modes = fetch_frame(connection, attribute_sql(groups, kept, column, raw_text=unread))
-        features[column] = modes.set_index("customer_id")["value"].reindex(features.index)
+        modes = fetch_frame(connection, attribute_sql(groups, kept, column, raw_text=unread)
+                            + " ORDER BY customer_id")
+        features[column] = _aligned(modes, features.index)
     features.index.name = "customer_id"
     assert as_of is not None
     return features, as_of
+
+
+def _aligned(modes: pd.DataFrame, index: pd.Index) -> pd.Series:
+    """The `value` column of `modes` (sorted by customer_id) for the customers of `index`."""
+    ids = modes["customer_id"].to_numpy()
+    if len(ids) == len(index) and np.array_equal(ids, index.to_numpy()):
+        # Every customer has a value (the usual case): no lookup, which costs more than the query.
+        return pd.Series(modes["value"].array, index=index)
+    return modes.set_index("customer_id")["value"].reindex(index)
 
 
 def customer_features(df: pd.DataFrame, schema: Schema,
@@ -251,10 +283,11 @@ def customer_features(df: pd.DataFrame, schema: Schema,
     as_of_day = to_date(as_of) if as_of is not None else None
     with duckdb_connection() as connection:
         connection.register("kept_lines", lines)
-        connection.execute("CREATE TEMP TABLE kept_groups AS "
-                           + group_sql("kept_lines", [quote_name(a) for a in attributes],
-                                       snapshot=as_of_day is not None),
-                           {"as_of": as_of_day} if as_of_day is not None else None)
+        keys = [quote_name(a) for a in attributes]
+        create_groups(connection, "kept_groups",
+                      lambda micros: group_sql("kept_lines", keys, snapshot=as_of_day is not None,
+                                               micros=micros),
+                      {"as_of": as_of_day} if as_of_day is not None else None)
         features, as_of_day = run_features(connection, "kept_groups", attributes, as_of_day)
     for name in attributes:
         features[name] = features[name].astype(df[name].dtype)

@@ -25,7 +25,9 @@ from tools.engine.dataset import CleaningStep
 from tools.engine.errors import DataError
 from tools.engine.features import (
     AS_OF_PARAMETER,
+    WIDE_MICROS,
     attribute_columns,
+    create_groups,
     duckdb_connection,
     group_sql,
     quote_name,
@@ -122,9 +124,11 @@ def scan_relation(connection: Any, source: str, types: dict[str, str], parsed: p
                        f"FROM (SELECT {columns} FROM {source})")
     attributes = [c.name for c in attribute_columns(schema)]
     # The one pass over the file: everything after reads these groups.
-    connection.execute("CREATE TEMP TABLE raw_groups AS " + ruled_groups_sql(
-        schema, types, "raw_lines", [quote_name(a) for a in attributes],
-        snapshot=as_of is not None), {"as_of": as_of} if as_of is not None else None)
+    keys = [quote_name(a) for a in attributes]
+    create_groups(connection, "raw_groups",
+                  lambda micros: ruled_groups_sql(schema, types, "raw_lines", keys,
+                                                  snapshot=as_of is not None, micros=micros),
+                  {"as_of": as_of} if as_of is not None else None)
     counts = _cleaning_counts(connection, schema, _text_ids(schema, types))
     marks = "marked_rule" if counts["use_marks"] else "false"
     kept = f"present_rule AND NOT ({marks} OR status_rule) AND quantity_rule AND amount_rule"
@@ -241,7 +245,8 @@ def line_rules_sql(schema: Schema) -> dict[str, str]:
 
 
 def ruled_groups_sql(schema: Schema, types: dict[str, str], lines: str, keys: list[str], *,
-                     snapshot: bool, as_of: str = AS_OF_PARAMETER) -> str:
+                     snapshot: bool, as_of: str = AS_OF_PARAMETER,
+                     micros: str = WIDE_MICROS) -> str:
     """The `group_sql` groups of `lines` with a flag per cleaning rule.
 
     Text customer ids and order ids are read (`text_sql`) here, once per group; attributes
@@ -264,7 +269,7 @@ def ruled_groups_sql(schema: Schema, types: dict[str, str], lines: str, keys: li
     }
     flags = [f"{name}_rule" for name in LINE_RULES]
     grouped = group_sql(lines, [*keys, *(["status"] if has_status else []), *flags],
-                        snapshot=snapshot, as_of=as_of)
+                        snapshot=snapshot, as_of=as_of, micros=micros)
     columns = [f"{customer} AS customer_id", order_key, *keys,
                *flags, "before", "n", "first_day", "last_day", "micros",
                *(f"{condition} AS {name}_rule" for name, condition in rules.items())]
