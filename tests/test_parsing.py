@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -13,9 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tools.engine.errors import DataError
-from tools.engine.parsing import parse_column, parse_columns
+from tools.engine.parsing import parse_column, parse_columns, parse_typed_columns
 from tools.engine.reading import read_table, sniff_delimiter
 from tools.engine.schema import DType
+from tools.engine.stores import as_strings
 
 
 def strings(*values: str) -> pd.Series:
@@ -432,3 +433,58 @@ def test_nested_json_records_are_flattened(tmp_path: Path) -> None:
     frame = read_table(path)
     assert frame.columns.tolist() == ["id", "customer.id", "customer.country"]
     assert frame["customer.country"].tolist() == ["FR", ""]
+
+
+_TYPED_VALUES = {
+    "int64": st.lists(st.integers(-(2**63), 2**63 - 1), min_size=1, max_size=12),
+    "Int64": st.lists(st.one_of(st.none(), st.integers(-(2**60), 2**60)), min_size=1,
+                      max_size=12),
+    "float64": st.lists(st.one_of(st.none(), st.floats(allow_nan=True, allow_infinity=True),
+                                  st.integers(-10**16, 10**16).map(float),
+                                  st.sampled_from([0.0, -0.0, 0.5, 2.55, 1e15, 1e-7])),
+                        min_size=1, max_size=12),
+    "datetime64[ns]": st.lists(st.one_of(st.none(), st.datetimes(
+        min_value=datetime(1700, 1, 1), max_value=datetime(2200, 1, 1))), min_size=1,
+        max_size=12),
+    "datetime64[us]": st.lists(st.one_of(st.none(), st.dates(
+        min_value=date(1990, 1, 1), max_value=date(2030, 1, 1)).map(
+        lambda d: datetime(d.year, d.month, d.day))), min_size=1, max_size=12),
+}
+
+
+def _assert_typed_parse_matches_text(column: pd.Series) -> None:
+    typed = pd.DataFrame({"value": column, "label": "x"})
+    fast, fast_types = parse_typed_columns(typed)
+    slow, slow_types = parse_columns(as_strings(typed))
+    assert fast_types == slow_types
+    pd.testing.assert_frame_equal(fast, slow)
+    assert fast.attrs == slow.attrs
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.data(), kind=st.sampled_from(sorted(_TYPED_VALUES)))
+def test_typed_columns_parse_as_their_text_does(data: st.DataObject, kind: str) -> None:
+    """Taking typed numbers and dates as they are gives what parsing their text gives."""
+    values = data.draw(_TYPED_VALUES[kind])
+    if kind == "int64":
+        column = pd.Series(values, dtype="int64")
+    elif kind.startswith("datetime"):
+        column = pd.Series(pd.to_datetime(values)).astype(kind)
+    else:
+        column = pd.Series(values, dtype=kind)
+    _assert_typed_parse_matches_text(column)
+
+
+@pytest.mark.parametrize("column", [
+    pd.Series([1e15, 2.0]),  # whole, but written with a decimal point
+    pd.Series([3.0, None, 4.0]),
+    pd.Series([2**53 + 2, None], dtype="Int64"),  # long codes with a gap: text
+    pd.Series([2**62, 5], dtype="int64"),
+    pd.Series([float("inf"), 1.5]),
+    pd.Series([None, None], dtype="float64"),
+    pd.Series([0, 1], dtype="int64"),
+    pd.Series(pd.to_datetime(["2024-01-05 10:00:00.750", "2024-01-06 00:00:00.000"])),
+    pd.Series(pd.to_datetime(["2024-01-05", None])),
+], ids=lambda c: str(c.dtype))
+def test_edge_typed_columns_parse_as_their_text_does(column: pd.Series) -> None:
+    _assert_typed_parse_matches_text(column)

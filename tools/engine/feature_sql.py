@@ -173,9 +173,8 @@ def file_lines_schema(path: str, mapping: Mapping[str, str] | None = None
     """Roles (first rows, `mapping` overrides) and DuckDB types of the columns of a file."""
     import duckdb
 
-    from tools.engine.parsing import parse_columns
+    from tools.engine.parsing import parse_typed_columns
     from tools.engine.roles import infer_schema
-    from tools.engine.stores import as_strings
 
     source = file_source(path)
     with duckdb_connection() as connection:
@@ -186,7 +185,7 @@ def file_lines_schema(path: str, mapping: Mapping[str, str] | None = None
         except duckdb.Error as exc:
             raise DataError(f"{path} could not be read ({type(exc).__name__}); give a Parquet "
                             "or CSV file of order lines.") from exc
-    parsed, dtypes = parse_columns(as_strings(first))
+    parsed, dtypes = parse_typed_columns(first)
     schema = infer_schema(parsed, dtypes, dict(mapping) if mapping else None)
     if schema.kind is not DataKind.TRANSACTIONS:
         raise DataError(f"{path} looks like a customer table, not order lines; map the roles "

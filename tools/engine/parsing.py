@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from tools.engine.schema import DType
+from tools.engine.stores import as_strings
 
 MISSING_TOKENS = frozenset({"", "unknown", "n/a", "na", "null", "-", "--", "nan", "none",
                             "#n/a", "nat", "?"})
@@ -58,23 +59,69 @@ class ParsedColumn:
 
 def parse_columns(df: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, DType]]:
     """Convert every string column to numbers, dates, booleans or clean text."""
-    columns: dict[str, pd.Series] = {}
-    dtypes: dict[str, DType] = {}
-    currencies: Counter[str] = Counter()
-    notes: dict[str, str] = {}
-    for name in df.columns:
-        parsed = parse_column(df[name])
-        columns[name] = parsed.values
-        dtypes[name] = parsed.dtype
-        if parsed.currency:
-            currencies[parsed.currency] += 1
-        if parsed.note:
-            notes[str(name)] = parsed.note
-    frame = pd.DataFrame(columns, index=df.index)
-    frame.attrs.update(df.attrs)
+    return _parsed_frame({name: parse_column(df[name]) for name in df.columns}, df.index,
+                         df.attrs)
+
+
+def parse_typed_columns(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, DType]]:
+    """`parse_columns(as_strings(frame))` for rows a typed reader (Parquet, DuckDB) gave.
+
+    Numbers and dates are taken as they are, which is what reading their text gives; only
+    the other columns are written out as text and read.
+    """
+    index = pd.RangeIndex(len(frame))
+    typed = {name: _typed_column(frame[name], index) for name in frame.columns}
+    text = as_strings(frame[[name for name, parsed in typed.items() if parsed is None]])
+    return _parsed_frame({name: parsed or parse_column(text[name])
+                          for name, parsed in typed.items()}, index, frame.attrs)
+
+
+def _parsed_frame(columns: dict[str, ParsedColumn], index: pd.Index,
+                  attrs: dict[str, object]) -> tuple[pd.DataFrame, dict[str, DType]]:
+    """The parsed columns as a frame, with the currency and notes in its attrs."""
+    currencies = Counter(parsed.currency for parsed in columns.values() if parsed.currency)
+    frame = pd.DataFrame({name: parsed.values for name, parsed in columns.items()}, index=index)
+    frame.attrs.update(attrs)
     frame.attrs["currency"] = currencies.most_common(1)[0][0] if currencies else None
-    frame.attrs["notes"] = notes
-    return frame, dtypes
+    frame.attrs["notes"] = {str(name): parsed.note for name, parsed in columns.items()
+                            if parsed.note}
+    return frame, {name: parsed.dtype for name, parsed in columns.items()}
+
+
+def _typed_column(series: pd.Series, index: pd.Index) -> ParsedColumn | None:
+    """What `parse_column` makes of the text of a typed number or date column, or None
+    where that text would be read otherwise (flags, infinities, long codes, time zones)."""
+    if pd.api.types.is_datetime64_any_dtype(series):
+        if getattr(series.dt, "tz", None) is not None or not series.notna().any():
+            return None
+        try:
+            stamps = series.astype("datetime64[ns]")
+        except (OverflowError, pd.errors.OutOfBoundsDatetime):
+            return None
+        # The text holds whole seconds.
+        return ParsedColumn(pd.Series(stamps.dt.floor("s").to_numpy(), index=index), DType.DATE)
+    if pd.api.types.is_bool_dtype(series) or not (
+            pd.api.types.is_signed_integer_dtype(series) or pd.api.types.is_float_dtype(series)):
+        return None
+    values = series.to_numpy(dtype="float64", na_value=np.nan)
+    missing = np.isnan(values)
+    known = values[~missing]
+    if len(known) == 0 or not np.isfinite(known).all():
+        return None
+    if pd.api.types.is_integer_dtype(series):
+        if not missing.any():
+            return ParsedColumn(pd.Series(series.to_numpy(dtype="int64"), index=index),
+                                DType.INTEGER)
+        if np.abs(known).max() > 2**53:
+            return None
+        whole = True
+    else:
+        # Whole numbers below 1e15 are written without a decimal point (`as_strings`).
+        whole = bool((np.mod(known, 1) == 0).all() and (np.abs(known) < 1e15).all())
+    if whole and not missing.any():
+        return ParsedColumn(pd.Series(values.astype("int64"), index=index), DType.INTEGER)
+    return ParsedColumn(pd.Series(values, index=index),
+                        DType.INTEGER if whole else DType.NUMBER)
 
 
 def parse_column(raw: pd.Series) -> ParsedColumn:

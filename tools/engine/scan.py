@@ -35,10 +35,10 @@ from tools.engine.features import (
     sql_literal,
     text_sql,
 )
-from tools.engine.parsing import parse_columns
+from tools.engine.parsing import parse_typed_columns
 from tools.engine.roles import infer_schema
 from tools.engine.schema import DataKind, DType, Role, Schema
-from tools.engine.stores import as_strings, clean_names
+from tools.engine.stores import clean_names
 
 # Parquet logs with at least this many rows take this path.
 SCAN_MIN_ROWS = 500_000
@@ -102,7 +102,8 @@ def _scan(connection: Any, path: Path, mapping: dict[str, str] | None,
     names = list(types)
     if clean_names(names) != names or any(n.startswith("__index_level") for n in names):
         return None
-    parsed, dtypes = parse_columns(as_strings(first_rows(connection, source)))
+    first = first_rows(connection, source)
+    parsed, dtypes = parse_typed_columns(first)
     return scan_relation(connection, source, types, parsed, infer_schema(parsed, dtypes, mapping),
                          as_of)
 
@@ -111,7 +112,7 @@ def scan_relation(connection: Any, source: str, types: dict[str, str], parsed: p
                   schema: Schema, as_of: date | None) -> ScannedLog | None:
     """Customers of the order lines in `source` (a DuckDB relation with column `types`).
 
-    `parsed` (its first rows through `parse_columns`) and `schema` give the roles.
+    `parsed` (its first rows through `parse_typed_columns`) and `schema` give the roles.
     """
     if schema.kind is not DataKind.TRANSACTIONS:
         return None

@@ -19,12 +19,12 @@ from pathlib import Path
 from typing import Any
 
 from tools.engine.features import duckdb_connection, quote_name, sql_literal, text_sql
-from tools.engine.parsing import parse_columns
+from tools.engine.parsing import parse_typed_columns
 from tools.engine.reading import sniff_delimiter
 from tools.engine.roles import infer_schema
 from tools.engine.scan import ScannedLog, first_rows, scan_relation
 from tools.engine.schema import DType, Role
-from tools.engine.stores import as_strings, clean_names
+from tools.engine.stores import clean_names
 
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 # Bytes read to sniff the delimiter and estimate the number of rows.
@@ -87,7 +87,7 @@ def _scan(connection: Any, source: str, mapping: dict[str, str] | None,
     names = [str(name) for name in first.columns]
     if clean_names(names) != names or any(not name.strip() for name in names):
         return None
-    parsed, dtypes = parse_columns(as_strings(first))
+    parsed, dtypes = parse_typed_columns(first)
     schema = infer_schema(parsed, dtypes, mapping)
     conversions: dict[str, tuple[str, str, str]] = {}
     date_info = schema.first(Role.DATE)

@@ -209,7 +209,8 @@ def _column_text(series: pd.Series) -> pd.Series:
         text = series.astype("string")
     elif pd.api.types.is_float_dtype(series):
         values = series.to_numpy(dtype="float64", na_value=np.nan)
-        whole = np.isfinite(values) & (np.mod(values, 1) == 0) & (np.abs(values) < 1e15)
+        with np.errstate(invalid="ignore"):  # infinities are simply not whole
+            whole = np.isfinite(values) & (np.mod(values, 1) == 0) & (np.abs(values) < 1e15)
         text = pd.Series(np.where(whole, np.where(whole, values, 0).astype("int64").astype(str),
                                   series.astype(str)), dtype=str)
     elif pd.api.types.is_datetime64_any_dtype(series):
