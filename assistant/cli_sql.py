@@ -84,7 +84,8 @@ def sql(
     as_of: AsOfOpt = None,
     clusters: Annotated[bool, typer.Option(
         "--clusters", help="Print the cluster assignment of every customer in --table: "
-        "k-means fitted on --data (a sample of the customers, or their order lines).")] = False,
+        "k-means fitted on --data (a sample of the customers, or their order lines); with a "
+        "SEGMENT, the groups within that segment.")] = False,
     k: Annotated[int | None, typer.Option(
         "--k", min=2, max=20, help="With --clusters: number of clusters (default: chosen "
         "from the data).")] = None,
@@ -102,8 +103,10 @@ def sql(
         raise DefinitionError(f"No SQL dialect '{dialect}'; choose one of "
                               f"{', '.join(DIALECTS)}.", options=list(DIALECTS))
     if clusters:
+        within = _definition(segment, workspace) if segment is not None else None
         _clusters(dialect=dialect, table=table, id_column=id_column, data=data, maps=maps,
-                  as_of=as_of, k=k, on=on, as_json=as_json, workspace=workspace)
+                  as_of=as_of, k=k, on=on, within=within, as_json=as_json,
+                  workspace=workspace)
         return
     if features:
         _features(dialect=dialect, table=table, data=data, run=run, maps=maps,
@@ -174,12 +177,18 @@ def _features(*, dialect: str, table: str, data: Path | None, run: bool,
 
 def _clusters(*, dialect: str, table: str, id_column: str, data: Path | None,
               maps: list[str] | None, as_of: str | None, k: int | None, on: str | None,
-              as_json: bool, workspace: Path) -> None:
-    """`segment sql --clusters`: k-means fitted on --data, assignment as SQL for --table."""
+              within: SegmentDefinition | None, as_json: bool, workspace: Path) -> None:
+    """`segment sql --clusters`: k-means fitted on --data, assignment as SQL for --table.
+
+    `within`: fitted on that segment's members of --data, and only its members of --table
+    are assigned.
+    """
     from assistant.cli_common import DataArgs, load_data
     from tools.engine.cluster_sql import assignment_sql
     from tools.engine.clustering import default_features, fit_clustering
     from tools.engine.errors import DataError
+    from tools.engine.evaluate import evaluate
+    from tools.engine.sql import column_kinds
 
     if data is None:
         raise DataError("--clusters needs --data FILE (customers, or a sample of them, to fit "
@@ -188,12 +197,21 @@ def _clusters(*, dialect: str, table: str, id_column: str, data: Path | None,
                                 workspace=workspace))
     chosen = ([c.strip() for c in on.split(",") if c.strip()] if on
               else default_features(loaded))
-    model = fit_clustering(loaded, chosen, k)
-    query = assignment_sql(model, table=table, dialect=dialect, id_column=id_column)
+    resolve = library(workspace).resolver()
+    condition = within.condition if within is not None else None
+    population = (evaluate(condition, loaded, resolve=resolve) if condition is not None
+                  else None)
+    model = fit_clustering(loaded, chosen, k, population=population)
+    query = assignment_sql(model, table=table, dialect=dialect, id_column=id_column,
+                           within=condition, kinds=column_kinds(loaded.customers),
+                           resolve=resolve)
+    segment = within.name if within is not None else None
     if as_json:
         print_json({"clusters": model.k_, "features": list(model.features_),
-                    "names": list(model.names_), "dialect": dialect, "sql": query})
+                    "names": list(model.names_), "within": segment, "dialect": dialect,
+                    "sql": query})
         return
     names = "; ".join(f"{i} = {name}" for i, name in enumerate(model.names_))
-    typer.echo(f"-- {model.k_} clusters on {', '.join(model.features_)}: {names}")
+    where = f" within {segment}" if segment else ""
+    typer.echo(f"-- {model.k_} clusters{where} on {', '.join(model.features_)}: {names}")
     typer.echo(query)

@@ -130,3 +130,37 @@ def test_cluster_assignment_needs_data(tmp_path: Path) -> None:
     result = CliRunner().invoke(_app(), ["sql", "--clusters", "--workspace", str(tmp_path)])
     assert result.exit_code != 0
     assert "--data" in result.output
+
+
+def test_cluster_assignment_within_a_segment_that_refers_to_a_saved_one(
+        mall: CustomerData, datasets_dir: Path, tmp_path: Path) -> None:
+    """`segment sql SEGMENT --clusters`: fitted on the segment's members, only they assigned."""
+    import duckdb
+
+    from tools.engine.clustering import cluster_labels
+    from tools.engine.definitions import And, Compare, In, SegmentDefinition, SegmentRef
+    from tools.library import SegmentLibrary
+
+    library = SegmentLibrary(tmp_path)
+    older = SegmentDefinition(name="older", condition=Compare(column="Age", op=">=", value=40))
+    library.save(older, size=0, member_ids=[])
+    women = SegmentDefinition(name="older women", condition=And(all=[
+        SegmentRef(name="older"), In(column="Genre", values=["Female"])]))
+    definition = tmp_path / "older_women.yaml"
+    definition.write_text(women.to_yaml(), encoding="utf-8")
+    columns = "Annual Income (k$),Spending Score (1-100)"
+    result = CliRunner().invoke(_app(), [
+        "sql", str(definition), "--clusters", "--data",
+        str(datasets_dir / "mall_customers.csv"), "--k", "3", "--on", columns, "--json",
+        "--workspace", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.output)
+    assert answer["within"] == "older women" and answer["clusters"] == 3
+    connection = duckdb.connect()
+    connection.register("customers", mall.customers.reset_index())
+    found = connection.execute(answer["sql"]).df().set_index("customer_id")["cluster"]
+    members = evaluate(women.condition, mall, resolve=library.resolver())
+    assert 0 < members.sum() < len(members)
+    expected = cluster_labels(mall, columns.split(","), 3, population=members)
+    assert sorted(found.index) == sorted(members[members].index)
+    assert (found.reindex(expected.index).to_numpy() == expected.to_numpy()).all()

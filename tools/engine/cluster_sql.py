@@ -28,7 +28,7 @@ from tools.engine.features import quote_name, sql_literal
 
 if TYPE_CHECKING:
     from tools.engine.cluster_model import CustomerClustering
-    from tools.engine.sql import SqlKind
+    from tools.engine.sql import Resolver, SqlKind
 
 QUANTILES = (0.1, 0.25, 0.5, 0.75, 0.9)
 # A sample whose share of customers below a base quantile differs from the base's by more
@@ -62,12 +62,14 @@ def _coordinates(model: CustomerClustering) -> list[str]:
 
 def assignment_sql(model: CustomerClustering, *, table: str, dialect: str = "duckdb",
                    id_column: str = "customer_id", within: Condition | None = None,
-                   kinds: Mapping[str, SqlKind] | None = None) -> str:
+                   kinds: Mapping[str, SqlKind] | None = None,
+                   resolve: Resolver | None = None) -> str:
     """SELECT id, cluster: each customer of `table` in its nearest fitted cluster.
 
     `within`: the condition of the segment the model was fitted on (a `Cluster`'s
     `within`); only its members get a cluster, the other rows are left out.
-    `kinds`: each column's kind for that condition (see `sql.column_kinds`).
+    `kinds`: each column's kind for that condition (see `sql.column_kinds`); `resolve`
+    finds the saved segments it refers to.
     """
     if not hasattr(model, "kmeans_"):
         raise DefinitionError("The clustering is not fitted yet; fit it on customers first.")
@@ -90,7 +92,7 @@ def assignment_sql(model: CustomerClustering, *, table: str, dialect: str = "duc
         from tools.engine.sql import where_sql
 
         where = " WHERE " + where_sql(within, table_sql=table, id_column=id_column,
-                                      kinds=kinds)
+                                      kinds=kinds, resolve=resolve)
     query = (f"WITH points AS (SELECT {ids} AS customer_id, {points} FROM {table}{where}),\n"
              f"distances AS (SELECT customer_id, {distances} FROM points)\n"
              f"SELECT customer_id, {label} AS cluster FROM distances ORDER BY customer_id")
