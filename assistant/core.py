@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 from assistant.sessions import SessionRecord, SessionStore
 from tools.engine.dataset import CustomerData
-from tools.toolkit import SegmentState, Toolkit, ToolResult
+from tools.toolkit import LastClustering, SegmentState, Toolkit, ToolResult
 
 DEFAULT_WORKSPACE = Path(".segment")
 
@@ -142,10 +142,16 @@ class Assistant:
     def _persist(self, turn: Turn) -> None:
         if self.store is None or self.session is None:
             return
-        state = {
+        state: dict[str, Any] = {
             "current": _state_json(self.toolkit.state),
             "history": [_state_json(s) for s in self.toolkit.history[-50:]],
         }
+        last = self.toolkit.last_clustering
+        if last is not None:
+            # So "make group 2 a segment" still works when the session is resumed.
+            state["clustering"] = {
+                "features": last.features, "k": last.k,
+                "within": last.within.model_dump(mode="json") if last.within else None}
         self.store.save(SessionRecord(name=self.session, data_path=self.data_path,
                                       data_hash=self.data.source.content_hash, state=state))
         self.store.append(self.session, "user", turn.request)
@@ -183,4 +189,19 @@ def _restore(toolkit: Toolkit, record: SessionRecord) -> None:
                             name=raw.get("name"))
 
     toolkit.restore(state_of(record.state.get("current")),
-                    [state_of(s) for s in record.state.get("history", [])])
+                    [state_of(s) for s in record.state.get("history", [])],
+                    _clustering_of(record.state.get("clustering"), adapter))
+
+
+def _clustering_of(raw: Any, adapter: Any) -> LastClustering | None:
+    """The persisted last clustering; a damaged one is dropped (clustering again restores it)."""
+    from pydantic import ValidationError
+
+    if not isinstance(raw, dict):
+        return None
+    try:
+        within = raw.get("within")
+        return LastClustering(features=[str(f) for f in raw["features"]], k=int(raw["k"]),
+                              within=adapter.validate_python(within) if within else None)
+    except (KeyError, TypeError, ValueError, ValidationError):
+        return None

@@ -221,6 +221,32 @@ def test_without_a_segment_them_means_everyone(retail: Any, tmp_path: Path) -> N
     assert turn.results[0].ok and turn.results[0].summary["n_customers"] == retail.n_customers
 
 
+def test_a_resumed_session_remembers_the_last_clustering(retail: Any, tmp_path: Path) -> None:
+    workspace = tmp_path / ".segment"
+    first = Assistant(retail, workspace=workspace, session="q4")
+    first.ask("customers from Germany")
+    groups = first.ask("split them into 3 groups").results[0]
+    assert groups.ok
+    resumed = Assistant(retail, workspace=workspace, session="q4")
+    picked = resumed.ask("show me group 1")
+    assert picked.segment is not None, picked.reply
+    assert picked.segment["size"] == groups.summary["clusters"][1]["size"]
+    assert picked.segment["definition"]["within"]["values"] == ["Germany"]
+    fresh = Assistant(retail, workspace=workspace, session="other")
+    assert fresh.ask("show me group 1").segment is None  # no clustering in that session
+
+
+def test_a_damaged_saved_clustering_is_dropped(retail: Any, tmp_path: Path) -> None:
+    from assistant.sessions import SessionRecord, SessionStore
+
+    workspace = tmp_path / ".segment"
+    SessionStore(workspace).save(SessionRecord(name="q4", state={
+        "current": None, "clustering": {"features": ["recency_days"], "k": "many"}}))
+    resumed = Assistant(retail, workspace=workspace, session="q4")
+    assert resumed.toolkit.last_clustering is None
+    assert resumed.ask("split customers into 2 groups").results[0].ok
+
+
 # --- CLI -----------------------------------------------------------------------------------
 
 def test_cli_ask_gives_groups_of_the_segment(datasets_dir: Path, tmp_path: Path) -> None:

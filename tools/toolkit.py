@@ -147,10 +147,12 @@ class Toolkit(KnowledgeTools):
             self._mask_cache[key] = evaluate(condition, self.data, resolve=self._resolve)
         return self._mask_cache[key]
 
-    def restore(self, state: SegmentState, history: list[SegmentState]) -> None:
-        """Put back a persisted conversation's segment state (sessions)."""
+    def restore(self, state: SegmentState, history: list[SegmentState],
+                clustering: LastClustering | None = None) -> None:
+        """Put back a persisted conversation's segment state and last clustering (sessions)."""
         self.state = state
         self.history = list(history)
+        self.last_clustering = clustering
 
     def _resolve(self, name: str) -> SegmentDefinition:
         if self.library is None:
