@@ -44,11 +44,10 @@ RFM_ROLES = [Role.RECENCY, Role.FREQUENCY, Role.MONETARY]
 SCORE_COLUMNS = ["r_score", "f_score", "m_score"]
 
 
-def ntile_buckets(n: int, buckets: int = 5) -> np.ndarray:
-    """Bucket numbers 1..buckets for n sorted rows, like SQL NTILE (first buckets larger)."""
+def _bucket_sizes(n: int, buckets: int) -> list[int]:
+    """Rows per bucket for n sorted rows, like SQL NTILE: the first buckets take one more."""
     base, extra = divmod(n, buckets)
-    sizes = [base + 1 if i < extra else base for i in range(buckets)]
-    return np.repeat(np.arange(1, buckets + 1, dtype=np.int64), sizes)
+    return [base + 1 if i < extra else base for i in range(buckets)]
 
 
 def ntile_scores(
@@ -77,7 +76,7 @@ def _ntile(values: np.ndarray, by_id: np.ndarray, descending: bool, buckets: int
         return scores
     # Only the rows at the bucket edges need finding (a selection, not a full sort): a row
     # is past an edge when its key is above the edge row's key, or equal and later by id.
-    ends = np.cumsum(np.bincount(ntile_buckets(n, buckets), minlength=buckets + 1)[1:])[:-1]
+    ends = np.cumsum(_bucket_sizes(n, buckets))[:-1]
     edges = np.partition(key, ends - 1)[ends - 1]
     # Rows already in id order (the usual sorted index) need no reordering of ties.
     id_rank = None if np.array_equal(by_id, np.arange(n)) else np.empty(n, dtype=np.int64)
