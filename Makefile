@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+SPARK_STAMP := $(VENV)/.installed-spark
 
-.PHONY: demo test lint install clean chromium
+.PHONY: demo test lint install clean chromium java
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -12,12 +13,17 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/pip install --quiet -c constraints.txt -e ".[dev]"
 	touch $(STAMP)
 
+# pyspark (450 MB) for the tests only: the demo does not need it.
+$(SPARK_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet -c constraints.txt -e ".[dev,spark]"
+	touch $(SPARK_STAMP)
+
 install: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/segment demo
 
-test: $(STAMP) chromium
+test: $(SPARK_STAMP) chromium java
 	$(BIN)/python -m pytest
 
 # The report test opens the HTML report in headless Chromium (Debian's package). Installed
@@ -26,6 +32,13 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
 		&& (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium) \
 		|| echo "chromium not installed: the browser test of the report will be skipped"; }
+
+# The Spark tests run segment SQL on a local Spark session, which needs Java 17+ (Debian's
+# default JRE). Installed when missing and we are root; otherwise those tests are skipped.
+java:
+	@command -v java >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+		&& (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends default-jre-headless) \
+		|| echo "java not installed: the Spark tests will be skipped"; }
 
 lint: $(STAMP)
 	$(BIN)/ruff check assistant tools tests

@@ -42,3 +42,37 @@ def mall():  # type: ignore[no-untyped-def]
     from tools.engine.loading import load_customer_data
 
     return load_customer_data(DATASETS / "mall_customers.csv")
+
+
+def _java_major() -> int | None:
+    """The major version of the `java` on PATH (None: no Java)."""
+    import re
+    import shutil
+    import subprocess
+
+    if shutil.which("java") is None:
+        return None
+    shown = subprocess.run(["java", "-version"], capture_output=True, text=True, timeout=60)
+    found = re.search(r'version "(\d+)(?:\.(\d+))?', shown.stderr + shown.stdout)
+    if found is None:
+        return None
+    major = int(found.group(1))
+    return int(found.group(2) or 0) if major == 1 else major  # "1.8" is Java 8
+
+
+@pytest.fixture(scope="session")
+def spark():  # type: ignore[no-untyped-def]
+    """A local Spark session; skipped without pyspark (the `spark` extra) or Java 17+."""
+    pyspark = pytest.importorskip("pyspark.sql", reason="pyspark is not installed "
+                                  "(pip install -e '.[spark]')")
+    java = _java_major()
+    if java is None or java < 17:
+        pytest.skip("Spark needs Java 17 or later (apt-get install default-jre-headless); "
+                    f"found {'no Java' if java is None else f'Java {java}'}")
+    session = (pyspark.SparkSession.builder.master("local[1]").appName("segment-tests")
+               .config("spark.ui.enabled", "false")
+               .config("spark.sql.shuffle.partitions", "1")
+               .config("spark.sql.session.timeZone", "UTC")
+               .getOrCreate())
+    yield session
+    session.stop()

@@ -3,7 +3,6 @@ warehouse dialects parse back; Spark (when installed) computes the same features
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -106,19 +105,6 @@ def test_missing_roles_say_what_to_map() -> None:
     with pytest.raises(DataError) as error:
         features_sql({"revenue": "Revenue"}, table="lines")
     assert "amount" in error.value.options
-
-
-@pytest.fixture(scope="module")
-def spark() -> Iterator[Any]:
-    pyspark = pytest.importorskip("pyspark.sql", reason="pyspark is not installed "
-                                  "(pip install -e '.[spark]')")
-    if shutil.which("java") is None:
-        pytest.skip("Spark needs Java (apt-get install default-jre-headless)")
-    session = (pyspark.SparkSession.builder.master("local[1]").appName("feature-sql-tests")
-               .config("spark.ui.enabled", "false")
-               .config("spark.sql.shuffle.partitions", "1")
-               .config("spark.sql.session.timeZone", "UTC").getOrCreate())
-    yield session
 
 
 @pytest.mark.filterwarnings("ignore::FutureWarning", "ignore::DeprecationWarning")

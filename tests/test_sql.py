@@ -217,23 +217,6 @@ def test_unknown_dialect_is_a_one_line_error() -> None:
 # Spark (local mode): runs when pyspark (the `spark` extra) and Java are installed.
 
 
-@pytest.fixture(scope="module")
-def spark() -> object:
-    import shutil
-
-    pyspark = pytest.importorskip("pyspark.sql", reason="pyspark is not installed "
-                                  "(pip install -e '.[spark]')")
-    if shutil.which("java") is None:
-        pytest.skip("Spark needs Java (apt-get install default-jre-headless)")
-    session = (pyspark.SparkSession.builder.master("local[1]").appName("segment-tests")
-               .config("spark.ui.enabled", "false")
-               .config("spark.sql.shuffle.partitions", "1")
-               .config("spark.sql.session.timeZone", "UTC")
-               .getOrCreate())
-    yield session
-    session.stop()
-
-
 def _spark_members(spark: object, condition: Condition, data: CustomerData) -> list[int]:
     frame = data.customers.reset_index()
     table = pa.Table.from_pandas(frame, preserve_index=False)

@@ -52,7 +52,9 @@ WIDE_MICROS = "DECIMAL(38, 0)"
 
 
 # DuckDB's working memory for one load; beyond it, aggregates spill to a temporary folder.
-DUCKDB_MEMORY = "512MB"
+# At 20M order lines 1 GB keeps the process under 0.8 GB at its peak; 512 MB made DuckDB
+# split its aggregates into more passes (a sixth slower) for a peak only 30 MB lower.
+DUCKDB_MEMORY = "1GB"
 
 
 @contextmanager
