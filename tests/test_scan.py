@@ -146,3 +146,26 @@ def test_a_customer_with_no_value_of_an_attribute_keeps_a_missing_value(tmp_path
         assert customers["Channel"].isna().tolist() == [False, True, False]
         assert customers.loc[3, "Channel"] == "Store"
     pd.testing.assert_frame_equal(scanned.customers, ordinary.customers)
+
+
+def test_nan_numbers_are_missing_on_both_paths(tmp_path: Path) -> None:
+    """Spark and Polars write NaN, not null, for a missing number: the line is left out."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.table({
+        "CustomerID": pa.array([1, 1, 2, 2], pa.int64()),
+        "InvoiceNo": ["A1", "A2", "B1", "B2"],
+        "InvoiceDate": pa.array(pd.to_datetime(["2024-01-02", "2024-01-03", "2024-01-04",
+                                                "2024-01-05"])),
+        "Quantity": pa.array([1.0, float("nan"), 2.0, 3.0], pa.float64(), from_pandas=False),
+        "UnitPrice": pa.array([5.0, 4.0, float("nan"), 2.5], pa.float64(), from_pandas=False),
+    })
+    path = tmp_path / "nan.parquet"
+    pq.write_table(table, path)
+    ordinary = load_customer_data(path)
+    scanned = scan_parquet(path)
+    assert scanned is not None
+    assert ordinary.customers["monetary"].tolist() == [5.0, 7.5]
+    pd.testing.assert_frame_equal(scanned.customers, ordinary.customers)
+    assert scanned.cleaning == ordinary.source.cleaning

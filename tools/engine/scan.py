@@ -121,15 +121,23 @@ def scan_relation(connection: Any, source: str, types: dict[str, str], parsed: p
         return None
     flags = ", ".join(f"{sql} AS {name}_rule"
                       for name, sql in line_rules_sql(schema).items())
-    connection.execute(f"CREATE TEMP VIEW raw_lines AS SELECT *, {flags} "
-                       f"FROM (SELECT {columns} FROM {source})")
+    # NaN (which Spark and Polars write for a missing number) is missing, as when parsed.
+    numbers = ["amount", *(["quantity"] if schema.first(Role.QUANTITY) is not None else [])]
+    missing_nan = ", ".join(f"CASE WHEN isnan({name}) THEN NULL ELSE {name} END AS {name}"
+                            for name in numbers)
+    connection.execute(f"CREATE TEMP VIEW raw_lines AS SELECT *, {flags} FROM (SELECT * "
+                       f"REPLACE ({missing_nan}) FROM (SELECT {columns} FROM {source}))")
     attributes = [c.name for c in attribute_columns(schema)]
     # The one pass over the file: everything after reads these groups.
     keys = [quote_name(a) for a in attributes]
+    # Parquet's min/max leave NaN out, and DuckDB trusts them: it would decide that no value
+    # is NaN (and every amount above 0) without looking at the values.
+    connection.execute("SET disabled_optimizers = 'statistics_propagation'")
     create_groups(connection, "raw_groups",
                   lambda micros: ruled_groups_sql(schema, types, "raw_lines", keys,
                                                   snapshot=as_of is not None, micros=micros),
                   {"as_of": as_of} if as_of is not None else None)
+    connection.execute("RESET disabled_optimizers")
     counts = _cleaning_counts(connection, schema, _text_ids(schema, types))
     marks = "marked_rule" if counts["use_marks"] else "false"
     kept = f"present_rule AND NOT ({marks} OR status_rule) AND quantity_rule AND amount_rule"
