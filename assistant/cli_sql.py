@@ -23,6 +23,7 @@ from assistant.cli_common import (
 )
 
 if TYPE_CHECKING:
+    from tools.engine.cluster_sql import SampleCoverage
     from tools.engine.definitions import SegmentDefinition
 
 DIALECTS = ("duckdb", "snowflake", "bigquery", "spark", "databricks", "postgres", "trino",
@@ -92,6 +93,14 @@ def sql(
     on: Annotated[str | None, typer.Option(
         "--on", help="With --clusters: comma-separated columns to cluster on (default: "
         "chosen from the data).")] = None,
+    base: Annotated[Path | None, typer.Option(
+        "--base", help="With --clusters: all customers (a Parquet or CSV file, read by DuckDB "
+        "in place), or the one-row result of the --quantiles query run on --table: reports "
+        "how well --data represents them.", show_default=False)] = None,
+    quantiles: Annotated[bool, typer.Option(
+        "--quantiles", help="With --clusters: print the query of --table's quantiles (run it "
+        "where the data lives, save the row as CSV, give it to --base) instead of the "
+        "assignment.")] = False,
     as_json: JsonOpt = False,
     workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
 ) -> None:
@@ -105,8 +114,8 @@ def sql(
     if clusters:
         within = _definition(segment, workspace) if segment is not None else None
         _clusters(dialect=dialect, table=table, id_column=id_column, data=data, maps=maps,
-                  as_of=as_of, k=k, on=on, within=within, as_json=as_json,
-                  workspace=workspace)
+                  as_of=as_of, k=k, on=on, within=within, base=base, quantiles=quantiles,
+                  as_json=as_json, workspace=workspace)
         return
     if features:
         _features(dialect=dialect, table=table, data=data, run=run, maps=maps,
@@ -177,18 +186,25 @@ def _features(*, dialect: str, table: str, data: Path | None, run: bool,
 
 def _clusters(*, dialect: str, table: str, id_column: str, data: Path | None,
               maps: list[str] | None, as_of: str | None, k: int | None, on: str | None,
-              within: SegmentDefinition | None, as_json: bool, workspace: Path) -> None:
+              within: SegmentDefinition | None, base: Path | None, quantiles: bool,
+              as_json: bool, workspace: Path) -> None:
     """`segment sql --clusters`: k-means fitted on --data, assignment as SQL for --table.
 
     `within`: fitted on that segment's members of --data, and only its members of --table
-    are assigned.
+    are assigned. `base`: the sample's coverage of the base is reported too; `quantiles`:
+    the query of the base's quantiles is printed instead of the assignment.
     """
     from assistant.cli_common import DataArgs, load_data
-    from tools.engine.cluster_sql import assignment_sql
+    from tools.engine.cluster_sql import (
+        assignment_sql,
+        quantiles_from_file,
+        quantiles_sql,
+        sample_coverage,
+    )
     from tools.engine.clustering import default_features, fit_clustering
     from tools.engine.errors import DataError
     from tools.engine.evaluate import evaluate
-    from tools.engine.sql import column_kinds
+    from tools.engine.sql import column_kinds, where_sql
 
     if data is None:
         raise DataError("--clusters needs --data FILE (customers, or a sample of them, to fit "
@@ -202,16 +218,43 @@ def _clusters(*, dialect: str, table: str, id_column: str, data: Path | None,
     population = (evaluate(condition, loaded, resolve=resolve) if condition is not None
                   else None)
     model = fit_clustering(loaded, chosen, k, population=population)
-    query = assignment_sql(model, table=table, dialect=dialect, id_column=id_column,
-                           within=condition, kinds=column_kinds(loaded.customers),
-                           resolve=resolve)
+    kinds = column_kinds(loaded.customers)
+    numeric = [n.name for n in model.prep_.numeric]
+    if quantiles:
+        source = table
+        if condition is not None:
+            members = where_sql(condition, table_sql=table, id_column=id_column, kinds=kinds,
+                                resolve=resolve)
+            source = f"(SELECT * FROM {table} WHERE {members}) AS members"
+        query = quantiles_sql(numeric, table=source, dialect=dialect)
+    else:
+        query = assignment_sql(model, table=table, dialect=dialect, id_column=id_column,
+                               within=condition, kinds=kinds, resolve=resolve)
+    coverage = None
+    if base is not None:
+        sample = loaded.customers if population is None else loaded.customers[population]
+        coverage = sample_coverage(model, sample, quantiles_from_file(
+            str(base), numeric, within=condition, id_column=id_column, resolve=resolve))
     segment = within.name if within is not None else None
     if as_json:
         print_json({"clusters": model.k_, "features": list(model.features_),
                     "names": list(model.names_), "within": segment, "dialect": dialect,
-                    "sql": query})
+                    "sql": query, "coverage": coverage.to_dict() if coverage else None})
         return
     names = "; ".join(f"{i} = {name}" for i, name in enumerate(model.names_))
     where = f" within {segment}" if segment else ""
     typer.echo(f"-- {model.k_} clusters{where} on {', '.join(model.features_)}: {names}")
+    if coverage is not None:
+        typer.echo(_coverage_comment(coverage))
     typer.echo(query)
+
+
+def _coverage_comment(coverage: SampleCoverage) -> str:
+    """One SQL comment line: whether the fitting sample looks like the base, and where not."""
+    if coverage.representative:
+        return (f"-- the {coverage.sample_size:,} customers fitted on represent the base: "
+                "every feature within 10 points at its quantiles")
+    off = [f"{f.feature} (off by {f.worst_gap * 100:.0f} points)" for f in coverage.features
+           if not f.representative]
+    return (f"-- the {coverage.sample_size:,} customers fitted on do not represent the base "
+            f"on {', '.join(off)}: fit on a random sample of it")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
+import pandas as pd
 import typer
 from typer.testing import CliRunner
 
@@ -164,3 +166,83 @@ def test_cluster_assignment_within_a_segment_that_refers_to_a_saved_one(
     expected = cluster_labels(mall, columns.split(","), 3, population=members)
     assert sorted(found.index) == sorted(members[members].index)
     assert (found.reindex(expected.index).to_numpy() == expected.to_numpy()).all()
+
+
+def _coverage(tmp_path: Path, data: Path, base: Path, *extra: str) -> dict[str, Any]:
+    result = CliRunner().invoke(_app(), [
+        "sql", *extra, "--clusters", "--data", str(data), "--k", "3", "--on",
+        "recency_days,frequency,monetary", "--base", str(base), "--json",
+        "--workspace", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    answer: dict[str, Any] = json.loads(result.output)
+    return answer
+
+
+def test_cluster_sample_coverage_of_the_base(retail: CustomerData, tmp_path: Path) -> None:
+    """--base: a random sample represents the base, the biggest spenders do not; the base's
+    quantiles come from its file, or from the one-row result of the --quantiles query."""
+    import duckdb
+
+    everyone = retail.customers.reset_index()
+    base = tmp_path / "base.parquet"
+    everyone.to_parquet(base, index=False)
+    random_sample, biased = tmp_path / "random.parquet", tmp_path / "biased.parquet"
+    everyone.sample(n=1500, random_state=0).to_parquet(random_sample, index=False)
+    everyone.nlargest(1500, "monetary").to_parquet(biased, index=False)
+
+    fair = _coverage(tmp_path, random_sample, base)["coverage"]
+    assert fair["representative"] is True and fair["sample_size"] == 1500
+    skewed = _coverage(tmp_path, biased, base)["coverage"]
+    assert skewed["representative"] is False
+    gaps = {f["feature"]: f["worst_gap"] for f in skewed["features"]}
+    assert gaps["monetary"] >= 0.5
+
+    printed = CliRunner().invoke(_app(), [
+        "sql", "--clusters", "--quantiles", "--data", str(biased), "--k", "3", "--on",
+        "recency_days,frequency,monetary", "--workspace", str(tmp_path)])
+    assert printed.exit_code == 0, printed.output
+    query = "\n".join(line for line in printed.output.splitlines() if not line.startswith("--"))
+    connection = duckdb.connect()
+    connection.register("customers", everyone)
+    row = tmp_path / "quantiles.csv"
+    connection.execute(query).df().to_csv(row, index=False)
+    connection.close()
+    assert _coverage(tmp_path, biased, row)["coverage"] == skewed
+
+    text = CliRunner().invoke(_app(), [
+        "sql", "--clusters", "--data", str(biased), "--k", "3", "--on",
+        "recency_days,frequency,monetary", "--base", str(base), "--workspace", str(tmp_path)])
+    assert "do not represent the base on" in text.output and "monetary" in text.output
+
+
+def test_cluster_coverage_within_a_segment_compares_the_segment(retail: CustomerData,
+                                                                tmp_path: Path) -> None:
+    everyone = retail.customers.reset_index()
+    base = tmp_path / "base.parquet"
+    everyone.to_parquet(base, index=False)
+    sample = tmp_path / "sample.parquet"
+    everyone.sample(n=2000, random_state=1).to_parquet(sample, index=False)
+    definition = tmp_path / "uk.yaml"
+    definition.write_text("name: uk\ncondition:\n  type: in\n  column: Country\n  values:\n"
+                          "  - United Kingdom\n", encoding="utf-8")
+    answer = _coverage(tmp_path, sample, base, str(definition))
+    sampled = pd.read_parquet(sample)
+    assert answer["within"] == "uk"
+    assert answer["coverage"]["sample_size"] == int((sampled["Country"] == "United Kingdom").sum())
+    assert answer["coverage"]["representative"] is True
+
+
+def test_a_base_without_the_features_says_what_to_give(retail: CustomerData,
+                                                       tmp_path: Path) -> None:
+    everyone = retail.customers.reset_index()
+    sample = tmp_path / "sample.parquet"
+    everyone.sample(n=500, random_state=2).to_parquet(sample, index=False)
+    base = tmp_path / "other.csv"
+    pd.DataFrame({"id": [1, 2], "spend": [3.0, 4.0]}).to_csv(base, index=False)
+    result = CliRunner().invoke(_app(), [
+        "sql", "--clusters", "--data", str(sample), "--k", "3", "--on",
+        "recency_days,frequency,monetary", "--base", str(base), "--workspace", str(tmp_path)])
+    assert result.exit_code != 0
+    message = result.output.strip()
+    assert "has no column recency_days" in message and "--quantiles" in message
+    assert "Traceback" not in message

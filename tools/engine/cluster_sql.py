@@ -18,12 +18,13 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from tools.engine.definitions import Condition
-from tools.engine.errors import DefinitionError
+from tools.engine.errors import DataError, DefinitionError
 from tools.engine.features import quote_name, sql_literal
 
 if TYPE_CHECKING:
@@ -180,3 +181,44 @@ def sample_coverage(model: CustomerClustering, sample: pd.DataFrame,
         covered.append(FeatureCoverage(numeric.name, cuts, theirs, mine, worst,
                                        worst <= COVERAGE_TOLERANCE))
     return SampleCoverage(len(sample), QUANTILES, tuple(covered))
+
+
+def quantiles_from_file(path: str, features: Sequence[str], *,
+                        within: Condition | None = None, id_column: str = "customer_id",
+                        resolve: Resolver | None = None) -> dict[str, list[tuple[float, float]]]:
+    """The base's quantiles of `features` (`cluster_sql.base_quantiles`) from a file: either
+    the one-row result of `quantiles_sql` run where the data lives, or a one-row-per-customer
+    Parquet or CSV file, computed by DuckDB in place (`within`: that segment's customers)."""
+    import duckdb
+
+    from tools.engine.feature_sql import file_source
+    from tools.engine.sql import duckdb_column_kinds, where_sql
+
+    connection = duckdb.connect()
+    try:
+        connection.execute(f"CREATE VIEW customers AS SELECT * FROM {file_source(str(path))}")
+        columns = {row[0] for row in connection.execute("DESCRIBE customers").fetchall()}
+        if not all(f"{name}__q10" in columns for name in features):
+            table = "customers"
+            if within is not None:
+                condition = where_sql(within, table_sql="customers", id_column=id_column,
+                                      kinds=duckdb_column_kinds(connection, "customers"),
+                                      resolve=resolve)
+                connection.execute(f"CREATE VIEW members AS SELECT * FROM customers "
+                                   f"WHERE {condition}")
+                table = "members"
+            missing = [name for name in features if name not in columns]
+            if missing:
+                raise DataError(f"{Path(path).name} has no column {missing[0]}; give the "
+                                "customers file the clusters were fitted on, or the result of "
+                                "`segment sql --clusters --quantiles`.", options=sorted(columns))
+            connection.execute(f"CREATE VIEW base AS {quantiles_sql(features, table=table)}")
+        else:
+            connection.execute("CREATE VIEW base AS SELECT * FROM customers")
+        row = connection.execute("SELECT * FROM base LIMIT 1").df()
+    finally:
+        connection.close()
+    if row.empty or row.iloc[0].isna().any():
+        raise DataError(f"{Path(path).name} gives no quantiles (no customers, or empty values); "
+                        "give a file with the customers' feature columns.")
+    return base_quantiles(row.iloc[0].to_dict(), features)
