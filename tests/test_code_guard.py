@@ -24,9 +24,11 @@ SQL_METHODS = {"execute", "executescript", "executemany", "sql"}
 # quoted names and literals; the tools a model calls cannot reach it (checked below).
 # tools/engine/feature_sql.py and scan_csv.py build the same feature statements as features.py
 # over a file path bound as a quoted literal and column names quoted from the file's schema.
+# tools/engine/cluster_sql.py reads a base's quantiles from a file (`quantiles_from_file`):
+# its `quantiles_sql` over quoted feature names of a fitted model, and `sql.where_sql`.
 SQL_MODULES = {"assistant/sessions.py", "tools/engine/features.py", "tools/engine/scan.py",
                "tools/engine/stores.py", "tools/engine/sql.py", "tools/engine/feature_sql.py",
-               "tools/engine/scan_csv.py"}
+               "tools/engine/scan_csv.py", "tools/engine/cluster_sql.py"}
 # Reviewed: ChromaDB's vector search method, not a query language.
 ALLOWED_QUERY_CALLS = {("tools/knowledge/store.py", "collection")}
 # Reviewed: opens a URL in a browser with a fixed command list, never a shell string.
