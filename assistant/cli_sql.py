@@ -204,7 +204,7 @@ def _clusters(*, dialect: str, table: str, id_column: str, data: Path | None,
     from tools.engine.clustering import default_features, fit_clustering
     from tools.engine.errors import DataError
     from tools.engine.evaluate import evaluate
-    from tools.engine.sql import column_kinds, where_sql
+    from tools.engine.sql import column_kinds
 
     if data is None:
         raise DataError("--clusters needs --data FILE (customers, or a sample of them, to fit "
@@ -221,12 +221,8 @@ def _clusters(*, dialect: str, table: str, id_column: str, data: Path | None,
     kinds = column_kinds(loaded.customers)
     numeric = [n.name for n in model.prep_.numeric]
     if quantiles:
-        source = table
-        if condition is not None:
-            members = where_sql(condition, table_sql=table, id_column=id_column, kinds=kinds,
-                                resolve=resolve)
-            source = f"(SELECT * FROM {table} WHERE {members}) AS members"
-        query = quantiles_sql(numeric, table=source, dialect=dialect)
+        query = quantiles_sql(numeric, table=table, dialect=dialect, id_column=id_column,
+                              within=condition, kinds=kinds, resolve=resolve)
     else:
         query = assignment_sql(model, table=table, dialect=dialect, id_column=id_column,
                                within=condition, kinds=kinds, resolve=resolve)

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pytest
 import typer
 from typer.testing import CliRunner
 
@@ -230,6 +231,25 @@ def test_cluster_coverage_within_a_segment_compares_the_segment(retail: Customer
     assert answer["within"] == "uk"
     assert answer["coverage"]["sample_size"] == int((sampled["Country"] == "United Kingdom").sum())
     assert answer["coverage"]["representative"] is True
+    # The base side is the segment's customers too: its quantiles are theirs.
+    uk = everyone.loc[everyone["Country"] == "United Kingdom", "monetary"]
+    monetary = next(f for f in answer["coverage"]["features"] if f["feature"] == "monetary")
+    assert monetary["base_quantiles"][2] == pytest.approx(uk.median())
+    assert uk.median() != pytest.approx(everyone["monetary"].median())
+    # The --quantiles query of the segment, run where the data lives, gives the same report.
+    import duckdb
+
+    printed = CliRunner().invoke(_app(), [
+        "sql", str(definition), "--clusters", "--quantiles", "--data", str(sample), "--k",
+        "3", "--on", "recency_days,frequency,monetary", "--workspace", str(tmp_path)])
+    assert printed.exit_code == 0, printed.output
+    query = "\n".join(line for line in printed.output.splitlines() if not line.startswith("--"))
+    connection = duckdb.connect()
+    connection.register("customers", everyone)
+    row = tmp_path / "uk_quantiles.csv"
+    connection.execute(query).df().to_csv(row, index=False)
+    connection.close()
+    assert _coverage(tmp_path, sample, row, str(definition))["coverage"] == answer["coverage"]
 
 
 def test_a_base_without_the_features_says_what_to_give(retail: CustomerData,

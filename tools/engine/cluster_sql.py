@@ -104,9 +104,22 @@ def assignment_sql(model: CustomerClustering, *, table: str, dialect: str = "duc
     return transpile(query, dialect)
 
 
-def quantiles_sql(features: Sequence[str], *, table: str, dialect: str = "duckdb") -> str:
+def quantiles_sql(features: Sequence[str], *, table: str, dialect: str = "duckdb",
+                  id_column: str = "customer_id", within: Condition | None = None,
+                  kinds: Mapping[str, SqlKind] | None = None,
+                  resolve: Resolver | None = None) -> str:
     """One row: each numeric feature's QUANTILES in `table`, and the share of customers at or
-    below each (columns FEATURE__q10 and FEATURE__s10, ...): ties make it differ from 0.1."""
+    below each (columns FEATURE__q10 and FEATURE__s10, ...): ties make it differ from 0.1.
+
+    `within`, `kinds`, `resolve`: only that segment's customers, as in `assignment_sql`.
+    """
+    if within is not None:
+        from tools.engine.sql import where_sql
+
+        members = where_sql(within, table_sql=table, id_column=id_column, kinds=kinds,
+                            resolve=resolve)
+        table = f"(SELECT * FROM {table} WHERE {members}) AS members"
+
     def column(name: str, q: float, kind: str) -> str:
         return quote_name(f"{name}__{kind}{round(q * 100)}")
 
@@ -191,28 +204,22 @@ def quantiles_from_file(path: str, features: Sequence[str], *,
     Parquet or CSV file, computed by DuckDB in place (`within`: that segment's customers)."""
     import duckdb
 
-    from tools.engine.feature_sql import file_source
-    from tools.engine.sql import duckdb_column_kinds, where_sql
+    from tools.engine.sql import duckdb_column_kinds, file_view
 
     connection = duckdb.connect()
     try:
-        connection.execute(f"CREATE VIEW customers AS SELECT * FROM {file_source(str(path))}")
+        file_view(connection, str(path))
         columns = {row[0] for row in connection.execute("DESCRIBE customers").fetchall()}
         if not all(f"{name}__q10" in columns for name in features):
-            table = "customers"
-            if within is not None:
-                condition = where_sql(within, table_sql="customers", id_column=id_column,
-                                      kinds=duckdb_column_kinds(connection, "customers"),
-                                      resolve=resolve)
-                connection.execute(f"CREATE VIEW members AS SELECT * FROM customers "
-                                   f"WHERE {condition}")
-                table = "members"
             missing = [name for name in features if name not in columns]
             if missing:
                 raise DataError(f"{Path(path).name} has no column {missing[0]}; give the "
                                 "customers file the clusters were fitted on, or the result of "
                                 "`segment sql --clusters --quantiles`.", options=sorted(columns))
-            connection.execute(f"CREATE VIEW base AS {quantiles_sql(features, table=table)}")
+            query = quantiles_sql(features, table="customers", id_column=id_column,
+                                  within=within, resolve=resolve,
+                                  kinds=duckdb_column_kinds(connection, "customers"))
+            connection.execute(f"CREATE VIEW base AS {query}")
         else:
             connection.execute("CREATE VIEW base AS SELECT * FROM customers")
         row = connection.execute("SELECT * FROM base LIMIT 1").df()

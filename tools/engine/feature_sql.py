@@ -163,7 +163,7 @@ def _unusable(schema: Schema, types: Mapping[str, str]) -> str:
 
 
 def file_source(path: str) -> str:
-    """The DuckDB table function that reads a Parquet or CSV file of order lines."""
+    """The DuckDB table function that reads a Parquet or CSV file (order lines or customers)."""
     reader = "read_parquet" if path.lower().endswith((".parquet", ".pq")) else "read_csv"
     return f"{reader}({sql_literal(path)})"
 

@@ -79,8 +79,9 @@ def _ntile(values: np.ndarray, by_id: np.ndarray, descending: bool, buckets: int
     ends = np.cumsum(_bucket_sizes(n, buckets))[:-1]
     edges = np.partition(key, ends - 1)[ends - 1]
     # Rows already in id order (the usual sorted index) need no reordering of ties.
-    id_rank = None if np.array_equal(by_id, np.arange(n)) else np.empty(n, dtype=np.int64)
-    if id_rank is not None:
+    id_rank = None
+    if not np.array_equal(by_id, np.arange(n)):
+        id_rank = np.empty(n, dtype=np.int64)
         id_rank[by_id] = np.arange(n)
     for end, edge in zip(ends.tolist(), edges, strict=True):
         past = key > edge

@@ -102,8 +102,7 @@ def _scan(connection: Any, path: Path, mapping: dict[str, str] | None,
     names = list(types)
     if clean_names(names) != names or any(n.startswith("__index_level") for n in names):
         return None
-    first = first_rows(connection, source)
-    parsed, dtypes = parse_typed_columns(first)
+    parsed, dtypes = parse_typed_columns(first_rows(connection, source))
     return scan_relation(connection, source, types, parsed, infer_schema(parsed, dtypes, mapping),
                          as_of)
 

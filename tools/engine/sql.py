@@ -126,9 +126,11 @@ def where_sql(condition: Condition, *, table_sql: str, id_column: str = "custome
     return compiler.condition(condition, "TRUE", ())
 
 
-def _file_view(connection: Any, path: str) -> None:
-    reader = "read_parquet" if path.lower().endswith((".parquet", ".pq")) else "read_csv"
-    connection.execute(f"CREATE VIEW customers AS SELECT * FROM {reader}({sql_literal(path)})")
+def file_view(connection: Any, path: str) -> None:
+    """The view `customers` of a one-row-per-customer Parquet or CSV file, read in place."""
+    from tools.engine.feature_sql import file_source
+
+    connection.execute(f"CREATE VIEW customers AS SELECT * FROM {file_source(path)}")
 
 
 def file_column_kinds(path: str) -> dict[str, SqlKind]:
@@ -137,7 +139,7 @@ def file_column_kinds(path: str) -> dict[str, SqlKind]:
 
     connection = duckdb.connect()
     try:
-        _file_view(connection, path)
+        file_view(connection, path)
         return duckdb_column_kinds(connection, "customers")
     finally:
         connection.close()
@@ -154,7 +156,7 @@ def members_from_file(condition: Condition, path: str, *, id_column: str = "cust
 
     connection = duckdb.connect()
     try:
-        _file_view(connection, str(path))
+        file_view(connection, str(path))
         kinds = duckdb_column_kinds(connection, "customers")
         query = to_sql(condition, table="customers", id_column=id_column, kinds=kinds, rfm=rfm,
                        resolve=resolve)
