@@ -1,0 +1,13 @@
+"""The built-in deterministic interpreter (backend 1): plain language -> tool calls."""
+
+from assistant.nlu.calls import (
+    DEFAULT_RFM_SEGMENTS,
+    Choice,
+    Interpretation,
+    InterpreterContext,
+    ToolCall,
+)
+from assistant.nlu.interpreter import interpret
+
+__all__ = ["DEFAULT_RFM_SEGMENTS", "Choice", "Interpretation", "InterpreterContext", "ToolCall",
+           "interpret"]

@@ -1,0 +1,90 @@
+"""What the interpreter returns: tool calls, or a question back to the user.
+
+These types are the contract between the built-in interpreter and the rest:
+a model backend produces the same `ToolCall`s, so the toolkit cannot tell
+which brain made a call. `Interpretation.parse` is the reading shown by
+`/debug` and `ask --json`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from tools.dictionary import DataDictionary
+from tools.engine.definitions import Condition
+from tools.engine.schema import Schema
+
+# The ten segment names of the default RFM scheme (SEMANTICS.md table order).
+DEFAULT_RFM_SEGMENTS: tuple[str, ...] = (
+    "Champions", "Loyal Customers", "Potential Loyalists", "New Customers", "Promising",
+    "Need Attention", "About to Sleep", "At Risk", "Can't Lose Them", "Hibernating")
+
+# Every message is one of these.
+INTENTS = ("segment", "data_question", "knowledge", "command", "conversation")
+
+
+@dataclass(frozen=True)
+class ToolCall:
+    name: str
+    args: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One concrete reading offered for a vague or ambiguous request."""
+
+    label: str  # in the user's language
+    calls: tuple[ToolCall, ...]
+    key: str = ""  # what the choice answers (a vague phrase, a column's unit), to remember it
+    remember: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Interpretation:
+    calls: list[ToolCall]
+    # A question or answer for the user when the request cannot be mapped to the data.
+    clarification: str | None = None
+    # The nearest real columns or values, offered with a clarification.
+    options: list[str] = field(default_factory=list)
+    # A short echo of what was understood ("monetary > 5000").
+    understood: str = ""
+    intent: str = "segment"
+    language: str = "en"
+    # Readings offered to choose from (answered next turn by number or words).
+    choices: list[Choice] = field(default_factory=list)
+    # Notes for the reply ("reading 'contry' as Country").
+    notes: list[str] = field(default_factory=list)
+    # Facts the user taught in this message, to keep in the data dictionary.
+    learned: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def parse(self) -> dict[str, Any]:
+        return {"intent": self.intent, "language": self.language,
+                "reading": self.understood or None, "notes": self.notes,
+                "choices": [c.label for c in self.choices]}
+
+
+@dataclass(frozen=True)
+class InterpreterContext:
+    schema: Schema
+    has_current_segment: bool = False
+    rfm_segment_names: tuple[str, ...] = DEFAULT_RFM_SEGMENTS
+    lifecycle_stages: tuple[str, ...] = ()
+    saved_segments: tuple[str, ...] = ()
+    currency: str | None = None
+    as_of: date | None = None
+    # The day after the latest date in a customer table's date columns: what 'in the last
+    # year' counts back from when the data has no purchase log (and so no as_of).
+    data_end: date | None = None
+    # The current segment's condition: "what about men?" swaps the part about the same
+    # column, "change that to 45 days" edits its last number, "add Spain too" extends it.
+    current_condition: Condition | None = None
+    dictionary: DataDictionary = field(default_factory=DataDictionary)
+    # Readings offered last turn: "2" or "the second one" picks one.
+    pending: tuple[Choice, ...] = ()
+    # Meanings chosen earlier in this session for vague words and units.
+    chosen: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # The last clustering's number of groups ("tell me more about group 2").
+    clusters: int | None = None

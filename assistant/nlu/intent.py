@@ -1,0 +1,141 @@
+"""Intent first: what kind of message is this, before anything changes.
+
+Every message is a segment request (or a change to the current segment), a
+question about the data, a knowledge question, a command, or conversation.
+Only a segment request may change the segment. The decision reads the
+lexicons' intent and command words and the reading's segment signals (a
+number compared, a rank, a time window, a value of the data, a named
+segment), so "no thanks" or "can you explain it again?" never becomes a
+segment, and "what is RFM?" is answered rather than run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assistant.nlu.grammar import Reading
+from assistant.nlu.tagging import Item
+
+# Signals that a message describes customers of this data.
+DATA_SIGNALS = frozenset({"value", "qty", "flag", "fixed", "rank", "named", "vague"})
+_CHAT = frozenset({"greeting", "thanks", "yes", "no", "product"})
+# Commands about a segment, which may be asked as a question ("why do they matter?").
+_ABOUT = ("explain_segment", "suggest_campaign", "compare_segments", "overlap_segments",
+          "profile_segment")
+
+
+@dataclass(frozen=True)
+class Intent:
+    kind: str  # segment, data_question, knowledge, command, conversation
+    detail: str = ""  # the command's tool, the conversation's kind, the question's kind
+
+
+def content(items: list[Item]) -> list[Item]:
+    return [i for i in items if not i.only_function and not i.has("punct")]
+
+
+def classify(items: list[Item], reading: Reading, *, has_current: bool) -> Intent:
+    words = content(items)
+    if not words:
+        return Intent("conversation", "empty")
+    bound = bool(reading.signals & (DATA_SIGNALS - {"named", "vague"}))
+    chat = _conversation(words)
+    if chat is not None and not (reading.signals & DATA_SIGNALS):
+        return Intent("conversation", chat)
+    command = command_of(items)
+    asking = _asks(words)
+    if asking and not bound:
+        if command in _ABOUT and (_names_a_segment(words, has_current) or command in (
+                "compare_segments", "overlap_segments")):
+            return Intent("command", command)
+        if _why_it_matters(words, has_current):
+            return Intent("command", "explain_segment")
+        if command not in _ABOUT or not _names_a_segment(words, has_current):
+            return Intent("knowledge", "question")
+    if command is not None:
+        return Intent("command", command)
+    if _why_it_matters(words, has_current):
+        return Intent("command", "explain_segment")
+    asked = _question_kind(words)
+    if asked in ("share", "average"):
+        return Intent("data_question", asked)
+    if not bound and reading.condition is None and any(i.has("knowledge") for i in words) and \
+            not any(i.has("rfm", "stage", "people") for i in words):
+        return Intent("knowledge", "terms")
+    if asked == "count" and reading.condition is None and not reading.problems:
+        return Intent("data_question", "count")
+    if chat is not None and reading.condition is None:
+        return Intent("conversation", chat)
+    return Intent("segment")
+
+
+def _conversation(words: list[Item]) -> str | None:
+    """Greetings, thanks, yes/no, questions about the product: nothing but such words."""
+    kinds = [next((str(a) for a in i.args("intent") if a in _CHAT), None) for i in words]
+    if all(k is not None for k in kinds):
+        return next(k for k in kinds if k is not None)
+    if any(k == "product" for k in kinds):
+        return "product"
+    return None
+
+
+def _asks(words: list[Item]) -> bool:
+    """A question opener at the start ("what is", "why", "什么是", "что такое")."""
+    return any("question" in i.args("intent") for i in words[:2])
+
+
+def _question_kind(words: list[Item]) -> str | None:
+    for item in words[:4]:
+        for kind in ("count", "share", "average"):
+            if kind in item.args("intent"):
+                return kind
+    return None
+
+
+def _names_a_segment(words: list[Item], has_current: bool) -> bool:
+    """The message is about a segment: "them" (when there is one), an RFM name, a stage."""
+    return any(i.has("rfm", "stage") for i in words) or (has_current and any(
+        "current" in i.args("subject") for i in words))
+
+
+def _why_it_matters(words: list[Item], has_current: bool) -> bool:
+    """"why are champions important?", "почему этот сегмент важен?"."""
+    why = any("why" in i.args("intent") for i in words[:2])
+    important = any("importance" in i.args("command") for i in words)
+    return why and important and _names_a_segment(words, has_current)
+
+
+def command_of(items: list[Item]) -> str | None:
+    """The command a message gives: by its opening words, or by a phrase only commands use."""
+    words = content(items)
+    tools = [str(t) for i in words for t in i.args("command")]
+    if "cluster_verb" in tools and "cluster_noun" in tools or "cluster" in tools:
+        number = any(i.value is not None for i in words)
+        groups = any(i.has("command") and {"cluster", "cluster_noun", "select_cluster"} &
+                     set(map(str, i.args("command"))) for i in words)
+        if number and groups and not any("cluster_verb" in i.args("command") for i in words):
+            return "select_cluster"  # "customers in cluster 2", "exclude group 3"
+        return "cluster"
+    if "save_segment" in tools and "export_segment" in tools:
+        return "export_segment"  # "save it to a csv file"
+    opening = next((i for i in words if not i.has("mode") or i.has("command")), None)
+    if opening is not None:
+        for tool in opening.args("command"):
+            if tool not in ("cluster_verb", "cluster_noun", "importance"):
+                return str(tool)
+    for item in words:
+        long_phrase = len(item.tokens) > 1 or len(item.text) > 2 and not item.text.isascii()
+        for tool in item.args("command"):
+            if tool in _ANYWHERE and (long_phrase or tool in _ONE_WORD_ANYWHERE):
+                return str(tool)
+    if any("select_cluster" in i.args("command") for i in words) and any(
+            i.value is not None for i in words):
+        return "select_cluster"
+    return None
+
+
+# Commands whose trigger may stand anywhere in the message; the others open it.
+_ANYWHERE = frozenset({"explain_segment", "suggest_campaign", "compare_segments",
+                       "overlap_segments", "export_segment", "run_rfm", "describe_data",
+                       "list_segments", "profile_segment"})
+_ONE_WORD_ANYWHERE = frozenset({"run_rfm", "export_segment", "overlap_segments"})

@@ -1,0 +1,261 @@
+"""The built-in interpreter: a marketer's message -> tool calls, or a question back.
+
+    text -> tokens and items (text.py, tagging.py) -> intent (intent.py)
+         -> command (commands.py) | reading (grammar.py, clauses.py) -> follow-up mode
+         -> ToolCalls for the toolkit, a clarification, or choices to pick from
+
+Deterministic and offline; it reads only the data's schema and dictionary, so
+the same code serves a transaction log, a customer table or a telecom churn
+file, in English, Chinese or Russian.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from assistant.nlu.calls import Choice, Interpretation, InterpreterContext, ToolCall
+from assistant.nlu.reader import Env, Problem
+from assistant.nlu.commands import CommandInput, run_command
+from assistant.nlu.datalex import DataLexicon, build
+from assistant.nlu.followups import define_args, edit_last, mode_of
+from assistant.nlu.grammar import Reading, read
+from assistant.nlu.intent import Intent, classify, content
+from assistant.nlu.lexicon import load_lexicon
+from assistant.nlu.tagging import Item, tag
+from assistant.nlu.text import clean, script_of
+from assistant.nlu.vague import choices_for
+from tools.dictionary import DataDictionary
+from tools.engine.describe import describe
+from tools.engine.schema import Schema
+
+MAX_CHUNKS = 4
+
+
+def interpret(text: str, context: InterpreterContext) -> Interpretation:
+    """Turn one message into tool calls (possibly several) or a clarifying question."""
+    language = script_of(str(text))
+    try:
+        return _interpret(str(text), context, language)
+    except Exception as error:  # noqa: BLE001 - a turn must never crash the conversation
+        return Interpretation(calls=[], language=language, intent="segment", clarification=(
+            f"Sorry, I could not work that request out ({type(error).__name__}). "
+            "Could you rephrase it?"))
+
+
+@lru_cache(maxsize=8)
+def _data_lexicon(schema: Schema, dictionary_json: str) -> DataLexicon:
+    return build(schema, load_lexicon(), DataDictionary.model_validate_json(dictionary_json))
+
+
+def _interpret(text: str, context: InterpreterContext, language: str) -> Interpretation:
+    lexicon = load_lexicon()
+    data = _data_lexicon(context.schema, context.dictionary.model_dump_json())
+    env = Env(data=data, lexicon=lexicon, context=context, language=language)
+    picked = _picked_choice(text, context)
+    if picked is not None:
+        return picked
+    cleaned = clean(text)
+    tagged = tag(text, lexicon, data)
+    items = tagged.readings[0]
+    notes = [lexicon.message(language, "typo", typed=typed, meant=meant)
+             for typed, meant in tagged.typos]
+    restart = _restart(items, cleaned, env)
+    if restart is not None:
+        return restart
+    chunks = _chunks(items)
+    if len(chunks) > 1:
+        return _chained(chunks, cleaned, env)
+    reading = read(tagged.readings, env)
+    intent = classify(items, reading, has_current=context.has_current_segment)
+    result = _dispatch(intent, items, reading, cleaned, env)
+    return _with(result, language=language, notes=notes + result.notes)
+
+
+def _dispatch(intent: Intent, items: list[Item], reading: Reading, cleaned: str, env: Env
+              ) -> Interpretation:
+    language = env.language
+    if intent.kind == "conversation":
+        key = {"greeting": "greeting", "thanks": "conversation", "yes": "no_answer",
+               "no": "no_answer", "empty": "help"}.get(intent.detail, "help")
+        return Interpretation(calls=[], intent="conversation",
+                              clarification=env.lexicon.message(language, key),
+                              options=env.lexicon.examples(language))
+    if intent.kind == "command":
+        if intent.detail in ("undo", "reset"):
+            return Interpretation(calls=[ToolCall(intent.detail, {})], intent="command",
+                                  understood=intent.detail)
+        return run_command(CommandInput(cleaned, items, env, intent.detail,
+                                        lambda words: _segment_text(words, env)))
+    if intent.kind == "knowledge":
+        return Interpretation(calls=[ToolCall("answer_question", {"question": cleaned})],
+                              intent="knowledge", understood="knowledge question")
+    if intent.kind == "data_question":
+        return _data_question(items, reading, cleaned, env)
+    return _segment(items, reading, env)
+
+
+def _segment(items: list[Item], reading: Reading, env: Env) -> Interpretation:
+    language = env.language
+    mode = mode_of(items)
+    if mode == "undo":
+        return Interpretation(calls=[ToolCall("undo", {})], intent="command", understood="undo")
+    if mode == "edit" and env.context.current_condition is not None:
+        edited = edit_last(items, env)
+        if edited is None:
+            return Interpretation(calls=[], intent="segment", clarification=env.lexicon.message(
+                language, "edit_nothing"))
+        return _define({"condition": edited.model_dump(mode="json"), "mode": "new"}, edited,
+                       "edit")
+    if reading.problems:
+        return _problem(reading.problems[0], env)
+    if reading.vague:
+        return choices_for(reading, env)
+    if reading.condition is None:
+        return _unplaced(items, env)
+    args, how = define_args(reading.condition, reading, items, env)
+    return _define(args, reading.condition, how)
+
+
+def _define(args: dict[str, object], condition: object, how: str) -> Interpretation:
+    echo = describe(condition)  # type: ignore[arg-type]
+    return Interpretation(calls=[ToolCall("define_segment", args)], intent="segment",
+                          understood=f"{how}: {echo}")
+
+
+def _segment_text(text: str, env: Env) -> Interpretation:
+    """A segment description inside a command ("save customers from Spain as spain")."""
+    tagged = tag(text, env.lexicon, env.data)
+    reading = read(tagged.readings, env)
+    no_current = InterpreterContext(**{**env.context.__dict__, "has_current_segment": False,
+                                      "current_condition": None})
+    return _segment(tagged.readings[0], reading, Env(env.data, env.lexicon, no_current,
+                                                     env.language))
+
+
+def _problem(problem: Problem, env: Env) -> Interpretation:
+    if problem.key == "unplaced" and "hint" not in problem.values:
+        from tools.engine.matching import nearest
+
+        words = [w.strip("'") for w in problem.values.get("words", "").split(", ")]
+        names = list(env.data.columns)
+        close = [n for w in words for n in nearest(w, names, n=3)]
+        problem.options = list(dict.fromkeys(close + names))[:8]
+        problem.values["hint"] = env.lexicon.message(env.language, "unplaced_hint",
+                                                     options=", ".join(problem.options))
+    message = env.lexicon.message(env.language, problem.key, **problem.values)
+    choices: list[Choice] = []
+    if problem.key == "unit_unknown" and problem.column:
+        choices = [Choice(label=unit, calls=(), key=f"unit:{problem.column}",
+                          remember={"column": problem.column, "unit": unit})
+                   for unit in problem.options]
+    if problem.key == "relative" and problem.column:
+        choices = [_rank_choice(problem.column, "top"), _rank_choice(problem.column, "bottom")]
+    return Interpretation(calls=[], clarification=message, options=problem.options,
+                          intent="segment", choices=choices)
+
+
+def _rank_choice(column: str, direction: str) -> Choice:
+    condition = {"type": "rank", "column": column, "direction": direction, "percent": 50}
+    return Choice(label=f"{direction} 50% by {column}", calls=(ToolCall(
+        "define_segment", {"condition": condition, "mode": "new"}),))
+
+
+def _unplaced(items: list[Item], env: Env) -> Interpretation:
+    from tools.engine.matching import nearest
+
+    words = [i.text for i in content(items) if not i.senses]
+    names = list(env.data.columns)
+    options = [n for w in words for n in nearest(w, names, n=3)] or names[:8]
+    if not words:
+        return Interpretation(calls=[], intent="segment", clarification=env.lexicon.message(
+            env.language, "help"))
+    return Interpretation(calls=[], intent="segment", options=options[:8],
+                          clarification=env.lexicon.message(
+                              env.language, "unplaced",
+                              words=", ".join(f"'{w}'" for w in words),
+                              hint=env.lexicon.message(env.language, "unplaced_hint",
+                                                       options=", ".join(options[:8]))))
+
+
+def _data_question(items: list[Item], reading: Reading, cleaned: str, env: Env
+                   ) -> Interpretation:
+    """Averages, shares, breakdowns: answered by a profile of the segment asked about."""
+    if reading.condition is not None and not reading.problems:
+        args, _ = define_args(reading.condition, reading, items, env)
+        return Interpretation(calls=[ToolCall("define_segment", args),
+                                     ToolCall("profile_segment", {"name": None})],
+                              intent="data_question", understood=describe(reading.condition))
+    if env.context.has_current_segment:
+        return Interpretation(calls=[ToolCall("profile_segment", {"name": None})],
+                              intent="data_question", understood="profile of the segment")
+    return Interpretation(calls=[ToolCall("describe_data", {})], intent="data_question",
+                          understood="describe the data")
+
+
+def _picked_choice(text: str, context: InterpreterContext) -> Interpretation | None:
+    """"2", "the second", or a choice's own words answer the choices offered last turn."""
+    if not context.pending:
+        return None
+    words = text.strip().lower().strip(" .!?。！？")
+    number = re.fullmatch(r"(?:#|no\.?\s*|option\s*|вариант\s*|第)?(\d{1,2})(?:个|号)?", words)
+    index = int(number.group(1)) - 1 if number else None
+    ordinals = load_lexicon().index.get(tuple(words.split()), ())
+    for sense in ordinals:
+        if sense.kind == "ordinal":
+            index = int(sense.arg) - 1
+    if index is None:
+        index = next((k for k, c in enumerate(context.pending) if c.label.lower() == words), None)
+    if index is None or not 0 <= index < len(context.pending):
+        return None
+    choice = context.pending[index]
+    return Interpretation(calls=list(choice.calls), intent="segment", choices=[choice],
+                          understood=f"choice: {choice.label}", learned=choice.remember)
+
+
+def _restart(items: list[Item], cleaned: str, env: Env) -> Interpretation | None:
+    """"start over", or "start over: customers from Spain" (reset, then a new request)."""
+    words = content(items)
+    if not words or "restart" not in words[0].args("mode"):
+        return None
+    rest = cleaned[words[0].tokens[-1].end:].strip(" ,.:;!-—")
+    if not content(tag(rest, env.lexicon, env.data).readings[0]):
+        return Interpretation(calls=[ToolCall("reset", {})], intent="command", understood="reset")
+    fresh = _segment_text(rest, env)
+    if fresh.clarification is not None:
+        return fresh
+    return Interpretation(calls=[ToolCall("reset", {}), *fresh.calls], intent="segment",
+                          understood=f"start over; {fresh.understood}")
+
+
+def _chunks(items: list[Item]) -> list[list[Item]]:
+    chunks: list[list[Item]] = [[]]
+    for item in items:
+        if "then" in item.args("conj") and chunks[-1]:
+            chunks.append([])
+        else:
+            chunks[-1].append(item)
+    return [c for c in chunks if content(c)][:MAX_CHUNKS]
+
+
+def _chained(chunks: list[list[Item]], cleaned: str, env: Env) -> Interpretation:
+    """"customers in France, then profile them": each part in turn, as one turn."""
+    calls: list[ToolCall] = []
+    understood: list[str] = []
+    context = env.context
+    for chunk in chunks:
+        text = cleaned[chunk[0].tokens[0].start:chunk[-1].tokens[-1].end]
+        result = _interpret(text, context, env.language)
+        if result.clarification is not None:
+            return result
+        calls.extend(result.calls)
+        understood.append(result.understood)
+        if any(c.name in ("define_segment", "load_segment", "select_cluster") for c in calls):
+            context = InterpreterContext(**{**context.__dict__, "has_current_segment": True})
+    return Interpretation(calls=calls, understood="; ".join(understood), intent="segment")
+
+
+def _with(result: Interpretation, **changes: object) -> Interpretation:
+    from dataclasses import replace
+
+    return replace(result, **changes)  # type: ignore[arg-type]

@@ -1,0 +1,210 @@
+"""Raw text to tokens, the same way in English, Chinese and Russian.
+
+Every word is reduced to a *norm* that the lexicons, column names and category
+values share, so the grammar never sees a language: English words are
+lemmatised (simplemma: "spent" -> "spend", "children" -> "child"), Russian
+words too (pymorphy3: "Германии" -> "германия"), and Chinese text, which has no spaces, is cut by longest match against the
+known words (lexicon entries, the data's own names and values). Numbers come
+out as values: "5,000", "3k", "1.5万", "两千", "двух тысяч", "twenty five".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+
+MAX_CHARS = 2000
+MAX_TOKENS = 200
+
+_CJK = "\u3400-\u9fff\uf900-\ufaff"
+_ZH_NUMERAL = "零〇一二两三四五六七八九十百千万亿"
+_TOKEN = re.compile(
+    r"(?P<date>\d{4}-\d{1,2}-\d{1,2})"
+    rf"|(?P<num>\d+(?:[.,]\d+)*)"
+    rf"|(?P<cjk>[{_CJK}]+)"
+    rf"|(?P<word>[^\W\d_{_CJK}]+(?:['’][^\W\d_{_CJK}]+)?)"
+    r"|(?P<sym>>=|<=|=>|=<|==|[<>=≥≤+%$£€¥₽₹#-])"
+    r"|(?P<punct>[,;:.!?()\[\]/&，、；：。！？（）])")
+_CONTRACTIONS = [
+    (re.compile(r"\b(what|that|it|there|who|how|where|here)['’]s\b", re.I), r"\1 is"),
+    (re.compile(r"\b((?:[A-Za-z]\.){2,})", re.I), lambda m: m.group(1).replace(".", "")),
+    (re.compile(r"\bcan['’]?t\b", re.I), "can not"),
+    (re.compile(r"\bwon['’]t\b", re.I), "will not"),
+    (re.compile(r"\b(\w+)n['’]t\b", re.I), r"\1 not"),
+    (re.compile(r"\b(haven|hasn|hadn|didn|doesn|don|isn|aren|wasn|weren)t\b", re.I),
+     lambda m: m.group(1)[:-1] + " not"),
+    (re.compile(r"['’](?:s|re|ve|ll|d|m)\b", re.I), ""),
+    (re.compile(r"\bw/o\b", re.I), "without"),
+    (re.compile(r"\bw/(?=\s)", re.I), "with"),
+]
+
+
+@dataclass
+class Token:
+    """One unit of a request: `norm` is what matching uses, `text` what the user typed."""
+
+    text: str
+    norm: str
+    start: int
+    end: int
+    kind: str  # "word", "num", "sym", "punct"
+    value: float | None = None  # numbers
+
+    @property
+    def is_word(self) -> bool:
+        return self.kind == "word"
+
+
+def script_of(text: str) -> str:
+    """"zh" when the text has Chinese characters, "ru" when Cyrillic, else "en"."""
+    if re.search(f"[{_CJK}]", text):
+        return "zh"
+    if re.search("[\u0400-\u04ff]", text):
+        return "ru"
+    return "en"
+
+
+def clean(text: str) -> str:
+    text = unicodedata.normalize("NFKC", str(text)[:MAX_CHARS])
+    for pattern, repl in _CONTRACTIONS:
+        text = pattern.sub(repl, text)  # type: ignore[arg-type]
+    # A hyphen between letters joins words ("one-time", "non-UK"); between digits it is a range.
+    return re.sub(r"(?<=[^\W\d_])-(?=[^\W\d_])|(?<=[^\W\d_])-(?=\d)", " ", text)
+
+
+def fold(word: str) -> str:
+    """Lower case without accents ("Éire" -> "eire"), ё as е."""
+    word = word.lower().replace("ё", "е")
+    decomposed = unicodedata.normalize("NFKD", word)
+    if word.isascii() or not any(unicodedata.combining(c) for c in decomposed):
+        return word
+    if re.search("[\u0400-\u04ff]", word):  # й keeps its breve
+        return word
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@cache
+def _english_lemmatizer() -> object:
+    # Dictionary lookup only: an unknown word (a column name like "kidhome") stays itself
+    # instead of being guessed at by suffix rules.
+    from simplemma import Lemmatizer
+    from simplemma.strategies import DictionaryLookupStrategy
+
+    return Lemmatizer(lemmatization_strategy=DictionaryLookupStrategy())
+
+
+def _english_lemma(word: str) -> str:
+    return str(_english_lemmatizer().lemmatize(word, "en")).lower()  # type: ignore[attr-defined]
+
+
+@cache
+def _russian_analyser() -> object:
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer()
+
+
+@cache
+def norm_word(word: str) -> str:
+    """The shared form of one word: an English or Russian lemma, or the word itself."""
+    low = fold(word)
+    if re.search("[\u0400-\u04ff]", low):
+        parsed = _russian_analyser().parse(low)  # type: ignore[attr-defined]
+        return str(parsed[0].normal_form).replace("ё", "е") if parsed else low
+    if low.isascii() and low.isalpha() and len(low) > 1:
+        return _english_lemma(low)
+    return low
+
+
+def number_of(text: str) -> float | None:
+    """A written number: "5,000", "1.5", "1,5" (Russian decimal comma)."""
+    raw = text.replace("\u00a0", "").replace(" ", "")
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", raw):
+        raw = raw.replace(",", "")
+    elif re.fullmatch(r"\d+,\d{1,2}", raw):
+        raw = raw.replace(",", ".")
+    try:
+        return float(raw)
+    except ValueError:
+        return None
+
+
+def tokenize(text: str, known_cjk: Iterable[str] = ()) -> list[Token]:
+    """Tokens of a request; Chinese runs are cut at the longest `known_cjk` words."""
+    raw = clean(text)
+    raw = re.sub(r"(?<=\d)[ \u00a0\u202f](?=\d{3}\b)", "", raw)  # "5 000" (Russian style)
+    vocabulary = frozenset(known_cjk)
+    longest = max((len(w) for w in vocabulary), default=1)
+    tokens: list[Token] = []
+    for match in _TOKEN.finditer(raw):
+        kind, piece, start = match.lastgroup or "", match.group(0), match.start()
+        if kind == "cjk":
+            tokens.extend(_cut_chinese(piece, start, vocabulary, longest))
+        elif kind == "date":
+            tokens.append(Token(piece, piece, start, match.end(), "date"))
+        elif kind == "num":
+            value = number_of(piece)
+            tokens.append(Token(piece, piece, start, match.end(), "num", value))
+        elif kind == "word":
+            word = piece.replace("’", "'").split("'")[0]
+            tokens.append(Token(piece, norm_word(word), start, match.end(), "word"))
+        else:
+            tokens.append(Token(piece, piece.replace("，", ",").replace("、", ","), start,
+                                match.end(), kind))
+        if len(tokens) >= MAX_TOKENS:
+            break
+    return _chinese_numbers(tokens)
+
+
+def _cut_chinese(run: str, offset: int, vocabulary: frozenset[str], longest: int
+                 ) -> list[Token]:
+    """Longest match from the left; a numeral run is one token; an unknown character alone."""
+    out: list[Token] = []
+    i = 0
+    while i < len(run):
+        numeral = re.match(f"[{_ZH_NUMERAL}]+", run[i:])
+        size = 0
+        for n in range(min(longest, len(run) - i), 0, -1):
+            if run[i:i + n] in vocabulary:
+                size = n
+                break
+        if numeral and len(numeral.group(0)) > size and _zh_value(numeral.group(0)) is not None:
+            size = len(numeral.group(0))
+        size = size or 1
+        piece = run[i:i + size]
+        out.append(Token(piece, piece, offset + i, offset + i + size, "word"))
+        i += size
+    return out
+
+
+def _zh_value(text: str) -> float | None:
+    import cn2an
+
+    try:
+        return float(cn2an.cn2an(text, "smart"))
+    except (ValueError, KeyError, IndexError, TypeError):
+        return None
+
+
+def _chinese_numbers(tokens: list[Token]) -> list[Token]:
+    """"两千", "八万", "2千", "1.5万" -> one number token."""
+    out: list[Token] = []
+    for token in tokens:
+        previous = out[-1] if out else None
+        if token.kind == "word" and re.fullmatch(f"[{_ZH_NUMERAL}]+", token.text):
+            if previous is not None and previous.kind == "num" and previous.end == token.start \
+                    and re.fullmatch("[十百千万亿]+", token.text):
+                value = _zh_value(previous.text + token.text)
+                if value is not None:
+                    out[-1] = Token(previous.text + token.text, str(value), previous.start,
+                                    token.end, "num", value)
+                    continue
+            value = _zh_value(token.text)
+            if value is not None and not re.fullmatch("[十百千万亿]", token.text):
+                out.append(Token(token.text, str(value), token.start, token.end, "num", value))
+                continue
+        out.append(token)
+    return out
