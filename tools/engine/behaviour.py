@@ -10,9 +10,17 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from tools.engine.dataset import FREQUENCY, MONETARY, RECENCY, TENURE, CustomerData
+from tools.engine.cleaning import amount_candidates, has_amount
+from tools.engine.dataset import (
+    AVG_ORDER_VALUE,
+    FREQUENCY,
+    MONETARY,
+    RECENCY,
+    TENURE,
+    CustomerData,
+)
 from tools.engine.errors import DataError
-from tools.engine.schema import Role
+from tools.engine.schema import DataKind, Role
 
 # The feature name a transaction log uses for each behaviour role.
 _FEATURE_NAMES: dict[Role, str] = {
@@ -44,8 +52,11 @@ def require_behaviour_columns(
     """
     found = {role: behaviour_column(data, role) for role in roles}
     missing = [role for role, name in found.items() if name is None]
+    if Role.MONETARY in missing and lacks_amount(data):
+        raise no_amount_error(data, purpose)
     if missing:
-        wanted = ", ".join(role.value for role in roles[:-1]) + f" and {roles[-1].value}"
+        wanted = (", ".join(role.value for role in roles[:-1]) + f" and {roles[-1].value}"
+                  if len(roles) > 1 else roles[0].value)
         absent = " and ".join(role.value for role in missing)
         how = " ".join(f"--map {role.value}=COLUMN" for role in missing)
         raise DataError(
@@ -54,6 +65,29 @@ def require_behaviour_columns(
             options=candidate_columns(data),
         )
     return {role: name for role, name in found.items() if name is not None}
+
+
+def lacks_amount(data: CustomerData) -> bool:
+    """Whether `data` is an order log with no amount, so no spend was computed."""
+    return (data.kind is DataKind.TRANSACTIONS and MONETARY not in data.customers.columns
+            and not has_amount(data.source.raw_schema))
+
+
+def is_amount_feature(name: str) -> bool:
+    """Whether `name` is a feature computed from the amounts (monetary, avg_order_value)."""
+    return name.strip().casefold() in (MONETARY, AVG_ORDER_VALUE)
+
+
+def no_amount_error(data: CustomerData, purpose: str) -> DataError:
+    """The one-line error for anything that needs what customers spent in a log without it.
+
+    `purpose` starts the message, e.g. "RFM's M score" or "monetary".
+    """
+    return DataError(
+        f"{purpose} needs what customers spent, but this order log has no amount column "
+        "(nor a quantity and a unit price): map one with --map amount=COLUMN and load it again",
+        options=amount_candidates(data.source.raw_schema),
+    )
 
 
 def candidate_columns(data: CustomerData) -> list[str]:

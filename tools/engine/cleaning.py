@@ -1,32 +1,57 @@
 """Cleaning a transaction log, exactly as SEMANTICS.md says, every step counted.
 
 1. Drop rows with no customer id or an unparseable date.
-2. Exclude cancelled orders (order ids starting with "C", or a status that says so).
+2. Exclude cancelled orders (order ids starting with "C", or a status that says the
+   order was cancelled, returned or refunded, in any of CANCELLED_STATUS_WORDS, or a
+   yes/no column such as "is_returned").
 3. Exclude lines with quantity <= 0 and lines with amount <= 0.
 
 Duplicate rows are kept on purpose: a repeated order line is indistinguishable
 from a customer buying the same item twice, and the documented figures keep them.
 The cleaned frame gains an "amount" column (the amount column, else quantity x
-unit price) and a "customer_id" column (int64 when every id is a whole number).
+unit price; all missing when the log has neither, see `has_amount`) and a
+"customer_id" column (int64 when every id is a whole number).
 """
 
 from __future__ import annotations
+
+import re
 
 import numpy as np
 import pandas as pd
 
 from tools.engine.dataset import CleaningStep
 from tools.engine.errors import DataError
-from tools.engine.schema import DType, Role, Schema
+from tools.engine.markers import missing_markers
+from tools.engine.naming import name_words
+from tools.engine.schema import ColumnInfo, DType, Role, Schema
 
 AMOUNT_COLUMN = "amount"
 CUSTOMER_ID_COLUMN = "customer_id"
 # Online Retail marks a cancellation by a "C" before the invoice number (C536379).
 _CANCELLED_ORDER = r"[Cc][-_ ]?\d"
-_CANCELLED_STATUS = r"(?i)cancel|refund|return|void|reversed|chargeback"
+# Parts of words in a (lower-case) status value that mark a cancelled, returned or refunded
+# order: "Cancelled", "Returned", "Refunded", "storniert", "annulée", "devuelto", "已取消",
+# "退货", "Отменён", "Возврат". "Completed", "Shipped", "Paid" mark none.
+CANCELLED_STATUS_WORDS: tuple[str, ...] = (
+    # English
+    "cancel", "refund", "return", "void", "reversed", "chargeback",
+    # German, French, Dutch, Italian, Spanish, Portuguese
+    "storn", "rückerstatt", "erstattet", "retour", "annul", "anulad", "rembours", "devuel",
+    "devolu", "devolvid", "reembols", "rimbors",
+    # Chinese, Japanese
+    "取消", "退货", "退貨", "退款", "退回", "作废", "作廢", "キャンセル", "返品", "返金",
+    # Russian, Ukrainian
+    "отмен", "возврат", "аннулир", "скасов", "повернен",
+)
+_CANCELLED_STATUS = "|".join(re.escape(word) for word in CANCELLED_STATUS_WORDS)
 # The same rules for SQL engines (RE2 syntax; `regexp_matches` searches, so anchor the order).
+# The status pattern is matched against the lower-cased status, on both paths.
 CANCELLED_ORDER_SQL = r"^\s*" + _CANCELLED_ORDER
 CANCELLED_STATUS_SQL = _CANCELLED_STATUS
+# A yes/no status column ("is_returned", "Cancelled") marks a line by True.
+_CANCEL_FLAG_WORDS = frozenset({"cancelled", "canceled", "cancel", "returned", "return",
+                                "refunded", "refund", "voided", "void"})
 
 
 def normalize_ids(ids: pd.Series) -> pd.Series:
@@ -46,58 +71,77 @@ def normalize_ids(ids: pd.Series) -> pd.Series:
     return text
 
 
+def has_amount(schema: Schema) -> bool:
+    """Whether a log says what each line cost: an amount, or a quantity and a unit price."""
+    return schema.first(Role.AMOUNT) is not None or (
+        schema.first(Role.QUANTITY) is not None and schema.first(Role.UNIT_PRICE) is not None)
+
+
+def amount_candidates(schema: Schema) -> list[str]:
+    """Numeric columns of a log that could be mapped as its amount."""
+    return [c.name for c in schema.columns if c.dtype in (DType.NUMBER, DType.INTEGER)
+            and c.role not in (Role.CUSTOMER_ID, Role.ORDER_ID)]
+
+
 def clean_transactions(df: pd.DataFrame, schema: Schema) -> tuple[pd.DataFrame,
                                                                      list[CleaningStep]]:
-    """Apply the SEMANTICS.md cleaning rules; return the kept lines and the steps."""
+    """Apply the SEMANTICS.md cleaning rules; return the kept lines and the steps.
+
+    A log without an amount (customer and date only) keeps its lines with an all-missing
+    "amount"; recency, frequency and tenure need no more.
+    """
     id_col = _required(schema, Role.CUSTOMER_ID, "customer id", "customer_id")
     date_col = _required(schema, Role.DATE, "purchase date", "date")
     amount_info = schema.first(Role.AMOUNT)
     quantity_info = schema.first(Role.QUANTITY)
     price_info = schema.first(Role.UNIT_PRICE)
-    if amount_info is None and (quantity_info is None or price_info is None):
-        raise DataError("No amount column found (and no quantity and unit price to multiply); "
-                        "map one with --map amount=COLUMN.",
-                        options=[c.name for c in schema.columns
-                                 if c.dtype in (DType.NUMBER, DType.INTEGER)
-                                 and c.role not in (Role.CUSTOMER_ID, Role.ORDER_ID)])
     steps: list[CleaningStep] = []
     frame = df
 
-    keep = frame[id_col].notna() & frame[date_col].notna()
-    if frame[id_col].dtype == object or pd.api.types.is_string_dtype(frame[id_col]):
-        keep &= frame[id_col].astype(str).str.strip().ne("")
+    ids = frame[id_col]
+    if pd.api.types.is_numeric_dtype(ids) or pd.api.types.is_bool_dtype(ids):
+        keep = ids.notna() & frame[date_col].notna()
+    else:
+        # "n/a" or "unknown" is no customer, even where it is common enough to be a value.
+        keep = frame[date_col].notna() & ~missing_markers(ids.astype("str"))
     steps.append(CleaningStep("rows with no customer id or an unreadable date", _count(keep)))
     frame = frame[keep]
 
     order_info = schema.first(Role.ORDER_ID)
     status_info = schema.first(Role.STATUS)
     if order_info is not None or status_info is not None:
-        cancelled = _cancelled(frame, order_info.name if order_info else None,
-                               status_info.name if status_info else None)
+        cancelled = _cancelled(frame, order_info.name if order_info else None, status_info)
         steps.append(CleaningStep("cancelled orders", int(cancelled.sum())))
         frame = frame[~cancelled]
 
     if amount_info is not None:
         amount = pd.to_numeric(frame[amount_info.name], errors="coerce")
-    else:
-        assert quantity_info is not None and price_info is not None
+    elif quantity_info is not None and price_info is not None:
         amount = (pd.to_numeric(frame[quantity_info.name], errors="coerce")
                   * pd.to_numeric(frame[price_info.name], errors="coerce"))
+    else:
+        amount = pd.Series(np.nan, index=frame.index, dtype="float64")
     if quantity_info is not None:
         quantity = pd.to_numeric(frame[quantity_info.name], errors="coerce")
         positive = quantity.gt(0).fillna(False).astype(bool)
         steps.append(CleaningStep("lines with quantity <= 0", _count(positive)))
         frame, amount = frame[positive], amount[positive]
-    positive = amount.gt(0).fillna(False).astype(bool)
-    steps.append(CleaningStep("lines with amount <= 0", _count(positive)))
-    frame = frame[positive].copy()
-    frame[AMOUNT_COLUMN] = amount[positive].astype("float64")
+    if has_amount(schema):
+        positive = amount.gt(0).fillna(False).astype(bool)
+        steps.append(CleaningStep("lines with amount <= 0", _count(positive)))
+        frame, amount = frame[positive], amount[positive]
+    frame = frame.copy()
+    frame[AMOUNT_COLUMN] = amount.astype("float64")
     frame[CUSTOMER_ID_COLUMN] = normalize_ids(frame[id_col])
+    if order_info is not None and pd.api.types.is_string_dtype(frame[order_info.name]):
+        # As for customers: an order "n/a" is no order number.
+        orders = frame[order_info.name]
+        frame[order_info.name] = orders.mask(missing_markers(orders))
     return frame, steps
 
 
 def _cancelled(frame: pd.DataFrame, order_column: str | None,
-               status_column: str | None) -> pd.Series:
+               status: ColumnInfo | None) -> pd.Series:
     cancelled = pd.Series(False, index=frame.index)
     if order_column is not None:
         orders = frame[order_column].astype(str).str.strip()
@@ -105,9 +149,14 @@ def _cancelled(frame: pd.DataFrame, order_column: str | None,
         # When every order id starts that way it is the shop's prefix, not a cancellation mark.
         if not marked.all():
             cancelled |= marked
-    if status_column is not None:
-        cancelled |= frame[status_column].astype(str).str.contains(
-            _CANCELLED_STATUS, regex=True).fillna(False).astype(bool)
+    if status is not None:
+        values = frame[status.name]
+        if pd.api.types.is_bool_dtype(values):
+            if set(name_words(status.name)) & _CANCEL_FLAG_WORDS:
+                cancelled |= values.fillna(False).astype(bool)
+        else:
+            cancelled |= values.astype(str).str.lower().str.contains(
+                _CANCELLED_STATUS, regex=True).fillna(False).astype(bool)
     return cancelled
 
 

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from tools.engine.behaviour import is_amount_feature, lacks_amount, no_amount_error
 from tools.engine.cluster_prep import category_text, is_numeric_column
 from tools.engine.dataset import FREQUENCY, MONETARY, RECENCY, CustomerData
 from tools.engine.definitions import Condition
@@ -131,6 +132,9 @@ def fit_clustering(data: CustomerData, features: list[str] | None = None, k: int
     from tools.engine.cluster_model import CustomerClustering
 
     chosen = list(features) if features is not None else default_features(data)
+    for name in chosen:
+        if is_amount_feature(name) and name not in data.customers.columns and lacks_amount(data):
+            raise no_amount_error(data, f"Clustering on '{name}'")
     who = _population_key(population)
     key = _cache_key("clustering", chosen, k, random_state, who)
     model = data.derived.get(key)

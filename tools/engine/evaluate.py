@@ -214,8 +214,10 @@ class _Evaluator:
         return segments.isin(wanted).reindex(self.data.customers.index, fill_value=False)
 
     def _rfm_score(self, node: RfmScore, scope: pd.Series, refs: tuple[str, ...]) -> pd.Series:
-        from tools.engine.rfm import rfm_table
+        from tools.engine.rfm import require_monetary, rfm_table
 
+        if node.score == "m":
+            require_monetary(self.data)  # without spend there is no M score to select by
         if node.low > node.high:
             raise DefinitionError(
                 f"The {node.score.upper()} score range needs the low end first: {node.low} is "

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tools.engine.cleaning import AMOUNT_COLUMN, CUSTOMER_ID_COLUMN
+from tools.engine.cleaning import AMOUNT_COLUMN, CUSTOMER_ID_COLUMN, has_amount
 from tools.engine.dataset import (
     AVG_ORDER_VALUE,
     FIRST_PURCHASE,
@@ -31,11 +31,13 @@ from tools.engine.dataset import (
     TENURE,
 )
 from tools.engine.errors import DataError
-from tools.engine.parsing import MISSING_TOKENS
+from tools.engine.markers import MISSING_TOKENS
 from tools.engine.schema import ColumnInfo, Role, Schema
 
 FEATURE_COLUMNS = (RECENCY, FREQUENCY, MONETARY, TENURE, AVG_ORDER_VALUE, FIRST_PURCHASE,
                    LAST_PURCHASE)
+# The features that need an amount: a log without one has neither.
+AMOUNT_FEATURES = (MONETARY, AVG_ORDER_VALUE)
 # The relation both paths build: one row per kept order line.
 LINE_COLUMNS = ("customer_id", "day", "amount", "order_key")
 # Amounts summed exactly in millionths (integers): the total does not depend on line order.
@@ -92,11 +94,15 @@ def to_date(value: date | datetime | str | pd.Timestamp) -> date:
     return stamp.date()
 
 
-def text_sql(expression: str) -> str:
-    """Text as `parsing.py` reads it: stripped, missing markers ("n/a", "", ...) as NULL."""
+def text_sql(expression: str, kept: frozenset[str] = frozenset()) -> str:
+    """Text as `parsing.py` reads it: stripped, missing markers ("n/a", "", ...) as NULL.
+
+    `kept`: markers (lower case) that are values of this column (`markers.kept_markers`).
+    """
     value = f"trim(CAST({expression} AS VARCHAR))"
     # Comparisons, not `IN (...)`: DuckDB runs a list this long as a join, a third slower.
-    missing = " OR ".join(f"lower({value}) = {sql_literal(t)}" for t in sorted(MISSING_TOKENS))
+    missing = " OR ".join(f"lower({value}) = {sql_literal(t)}"
+                          for t in sorted(MISSING_TOKENS - kept))
     return f"CASE WHEN {missing} THEN NULL ELSE {value} END"
 
 
@@ -161,19 +167,21 @@ def feature_sql(groups: str, kept: str, *, as_of: str = AS_OF_PARAMETER) -> str:
         ORDER BY customer_id"""
 
 
-def attribute_sql(groups: str, kept: str, column: str, *, raw_text: bool = False) -> str:
+def attribute_sql(groups: str, kept: str, column: str, *, raw_text: bool = False,
+                  markers: frozenset[str] = frozenset()) -> str:
     """Each customer's most frequent non-missing value; ties go to the alphabetically first.
 
     `raw_text`: the column holds unread text, read here per customer and value rather than
-    per line.
+    per line (`markers`: the missing markers that are values of it).
     """
     raw = quote_name(column)
     counted = (f"SELECT customer_id, {raw} AS value, sum(n) AS n FROM {groups} "
                f"WHERE {kept} AND before AND {raw} IS NOT NULL GROUP BY customer_id, {raw}")
     if raw_text:
         # Values that read the same (" UK" and "UK") count together.
-        counted = (f"SELECT customer_id, {text_sql('value')} AS value, sum(n) AS n "
-                   f"FROM ({counted}) AS raw_counts GROUP BY customer_id, {text_sql('value')}")
+        read = text_sql("value", markers)
+        counted = (f"SELECT customer_id, {read} AS value, sum(n) AS n "
+                   f"FROM ({counted}) AS raw_counts GROUP BY customer_id, {read}")
     # The first of each customer's values by (count descending, text ascending).
     return f"""
         SELECT customer_id, value
@@ -185,10 +193,11 @@ def attribute_sql(groups: str, kept: str, column: str, *, raw_text: bool = False
         WHERE place = 1"""
 
 
-def needs_reading_sql(groups: str, column: str) -> str:
+def needs_reading_sql(groups: str, column: str, markers: frozenset[str] = frozenset()) -> str:
     """Whether any value of a text column changes when read (`text_sql`): checked per value."""
     raw = quote_name(column)
-    return (f"SELECT coalesce(bool_or({text_sql('value')} IS DISTINCT FROM value), false) "
+    read = text_sql("value", markers)
+    return (f"SELECT coalesce(bool_or({read} IS DISTINCT FROM value), false) "
             f"FROM (SELECT DISTINCT {raw} AS value FROM {groups}) AS distinct_values")
 
 
@@ -208,10 +217,12 @@ def fetch_frame(connection: Any, query: str,
 
 
 def run_features(connection: Any, groups: str, attributes: list[str], as_of: date | None,
-                 *, kept: str = "true", raw_text: bool = False) -> tuple[pd.DataFrame, date]:
+                 *, kept: str = "true", raw_text: bool = False,
+                 markers: dict[str, frozenset[str]] | None = None) -> tuple[pd.DataFrame, date]:
     """Features (and attribute columns) from `group_sql` groups, indexed by customer_id.
 
-    `raw_text`: the attribute columns hold unread text (see `attribute_sql`).
+    `raw_text`: the attribute columns hold unread text (see `attribute_sql`); `markers`:
+    per column, the missing markers that are values of it.
 
     `as_of` must be the date the groups were made with when they are a snapshot.
     """
@@ -235,10 +246,12 @@ def run_features(connection: Any, groups: str, attributes: list[str], as_of: dat
     for column in attributes:
         if column in features.columns:
             continue
+        values = (markers or {}).get(column, frozenset())
         # Most columns are already clean: then reading every value again is skipped.
-        unread = raw_text and connection.execute(needs_reading_sql(groups, column)
+        unread = raw_text and connection.execute(needs_reading_sql(groups, column, values)
                                                  ).fetchall()[0][0]
-        modes = fetch_frame(connection, attribute_sql(groups, kept, column, raw_text=unread)
+        modes = fetch_frame(connection, attribute_sql(groups, kept, column, raw_text=unread,
+                                                      markers=values)
                             + " ORDER BY customer_id")
         features[column] = _aligned(modes, features.index)
     features.index.name = "customer_id"
@@ -295,4 +308,7 @@ def customer_features(df: pd.DataFrame, schema: Schema,
         features[name] = features[name].astype(df[name].dtype)
     features.index = pd.Index(features.index.to_numpy(), name="customer_id",
                               dtype=df[CUSTOMER_ID_COLUMN].dtype)
+    if not has_amount(schema):
+        # No amount: spend is unknown, not zero (`behaviour.py` says how to map one).
+        features = features.drop(columns=list(AMOUNT_FEATURES))
     return features, as_of_day

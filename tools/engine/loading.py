@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from tools.engine.cleaning import clean_transactions, normalize_ids
+from tools.engine.cleaning import clean_transactions, has_amount, normalize_ids
 from tools.engine.dataset import (
     AVG_ORDER_VALUE,
     FIRST_PURCHASE,
@@ -36,8 +36,9 @@ from tools.engine.dataset import (
 )
 from tools.engine.errors import DataError
 from tools.engine.features import customer_features, to_date
+from tools.engine.markers import missing_markers
 from tools.engine.naming import name_words
-from tools.engine.parsing import parse_columns
+from tools.engine.parsing import column_notes, parse_columns
 from tools.engine.progress import ProgressCallback, report
 from tools.engine.reading import read_table
 from tools.engine.roles import describe_column, infer_schema
@@ -47,8 +48,9 @@ from tools.engine.schema import ColumnInfo, DataKind, DType, Role, Schema
 
 # Bump when the pipeline's output changes, so old cache entries are not reused.
 # Modules whose code decides the result: any edit to them retires old cache entries.
-_PIPELINE_MODULES = ("reading", "stores", "parsing", "naming", "personal", "roles", "cleaning",
-                     "features", "scan", "loading", "schema", "dataset")
+_PIPELINE_MODULES = ("reading", "stores", "parsing", "dates", "markers", "naming", "personal",
+                     "customer_key", "roles", "cleaning", "features", "scan", "scan_csv",
+                     "loading", "schema", "dataset")
 # Entries kept per cache folder; older ones are removed after each write.
 _CACHE_ENTRIES = 20
 _CACHE_GLOB = "[0-9a-f]" * 32 + ".pkl"  # only our own entries
@@ -66,6 +68,9 @@ _FEATURE_ROLES: tuple[tuple[str, Role, DType, str], ...] = (
     (FIRST_PURCHASE, Role.DATE_ATTRIBUTE, DType.DATE, "date of the first kept purchase"),
     (LAST_PURCHASE, Role.DATE_ATTRIBUTE, DType.DATE, "date of the last kept purchase"),
 )
+NO_AMOUNT_NOTE = ("No amount column (nor a quantity and a unit price): recency, frequency and "
+                  "tenure are computed, but spend (monetary, avg_order_value) and the RFM M "
+                  "score are not; map an amount with --map amount=COLUMN to have them.")
 _NAME_CURRENCIES = (("£", "£"), ("€", "€"), ("$", "$"), ("¥", "¥"), ("₹", "₹"),
                     ("gbp", "£"), ("eur", "€"), ("usd", "$"))
 
@@ -163,16 +168,17 @@ def _load(path: Path, table: str | None, mapping: dict[str, str] | None,
 
 
 def _reading_notes(raw: pd.DataFrame, parsed: pd.DataFrame, raw_schema: Schema) -> list[str]:
-    """Which sheet or table was read, and how ambiguous columns were understood."""
+    """Which sheet, table or encoding was read, how ambiguous columns were understood, and
+    how many cells with text were read as missing."""
     notes: list[str] = []
     if raw.attrs.get("note", "").startswith(("sheet", "table")):
         notes.append(f"Read {raw.attrs['note']}.")
+    if raw.attrs.get("encoding"):
+        notes.append(f"Read as {raw.attrs['encoding']} text: the file is not UTF-8.")
     if raw.attrs.get("warning"):
         notes.append(raw.attrs["warning"])
     id_info = raw_schema.first(Role.CUSTOMER_ID)
-    # The id column's own note ("zero-padded codes kept as text") is moot: ids are normalised.
-    notes.extend(f"{column}: {note}" for column, note in parsed.attrs["notes"].items()
-                 if id_info is None or column != id_info.name)
+    notes.extend(column_notes(parsed, id_info.name if id_info is not None else None))
     return notes
 
 
@@ -180,6 +186,8 @@ def _from_transactions(parsed: pd.DataFrame, source: SourceInfo, warnings: list[
                        progress: ProgressCallback | None = None) -> CustomerData:
     raw_schema = source.raw_schema
     kept, steps = clean_transactions(parsed, raw_schema)
+    if not has_amount(raw_schema):
+        warnings.append(NO_AMOUNT_NOTE)
     report(progress, "loading", 4, _STEPS, f"cleaning removed "
            f"{sum(s.rows_removed for s in steps):,} rows, kept {len(kept):,}")
     customers, as_of_day = customer_features(kept, raw_schema, source.as_of)
@@ -215,8 +223,10 @@ def _from_scan(path: Path, scanned: ScannedLog) -> CustomerData:
 def _feature_schema(customers: pd.DataFrame, raw_schema: Schema) -> Schema:
     infos: list[ColumnInfo] = []
     for name, role, dtype, reason in _FEATURE_ROLES:
-        infos.append(describe_column(name, customers[name], dtype, role, reason))
-    for column in customers.columns[len(_FEATURE_ROLES):]:
+        if name in customers.columns:  # monetary and avg_order_value need an amount
+            infos.append(describe_column(name, customers[name], dtype, role, reason))
+    features = {name for name, *_ in _FEATURE_ROLES}
+    for column in [c for c in customers.columns if c not in features]:
         raw = raw_schema.column(column)
         dtype = raw.dtype if raw is not None else DType.TEXT
         role = raw.role if raw is not None else Role.CATEGORY
@@ -234,7 +244,7 @@ def _customer_table(parsed: pd.DataFrame, raw_schema: Schema, name: str,
         customers = parsed.copy()
         customers.index = pd.RangeIndex(1, len(parsed) + 1, name=_INDEX_NAME)
         return customers, raw_schema
-    present = parsed[id_info.name].notna()
+    present = ~missing_markers(parsed[id_info.name].astype("str"))
     if not present.any():
         raise DataError(f"{name}: {id_info.name} is empty in every row; map the id column with "
                         f"--map customer_id=COLUMN.", options=raw_schema.names)

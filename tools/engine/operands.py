@@ -20,6 +20,7 @@ from typing import Any, TypeAlias
 import numpy as np
 import pandas as pd
 
+from tools.engine.behaviour import is_amount_feature, lacks_amount, no_amount_error
 from tools.engine.dataset import CustomerData
 from tools.engine.errors import DefinitionError
 from tools.engine.matching import nearest
@@ -109,6 +110,8 @@ def find_column(data: CustomerData, name: str) -> Column:
         found = name
     else:
         folded = [c for c in columns if c.casefold() == name.strip().casefold()]
+        if len(folded) != 1 and is_amount_feature(name) and lacks_amount(data):
+            raise no_amount_error(data, f"'{name.strip()}'")
         if len(folded) != 1:
             near = nearest(name, columns)
             if near:

@@ -7,24 +7,35 @@ and converted as a whole; a column is only called numeric or boolean when
 every value fits, and only a date when nearly every value does (the rest
 become missing dates, which cleaning then reports).
 
-`parse_columns` also leaves two notes in `frame.attrs`: "currency" (the symbol
-seen most in money columns) and "notes" (column -> how an ambiguous column was
-read, e.g. {"Dt_Customer": "dates read day-first ..."}).
+Missing markers ("n/a", "unknown", see `markers.py`) are missing values, except
+a soft marker that is a common value of a text column, which stays a value.
+
+`parse_columns` also leaves notes in `frame.attrs`: "currency" (the symbol seen
+most in money columns), "notes" (column -> how an ambiguous column was read,
+e.g. {"Dt_Customer": "read as day/month/year (...): day-first, ..."}) and
+"missing" (column -> how many cells with text were read as missing, e.g.
+{"Region": "3 cells read as missing ('n/a' x2, '?')"}).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
+from tools.engine.dates import parse_dates
+from tools.engine.markers import (
+    HARD_MISSING,
+    MISSING_TOKENS,
+    kept_markers,
+    marker_key,
+    top_cells,
+)
 from tools.engine.schema import DType
 from tools.engine.stores import as_strings
 
-MISSING_TOKENS = frozenset({"", "unknown", "n/a", "na", "null", "-", "--", "nan", "none",
-                            "#n/a", "nat", "?"})
 _TRUE = frozenset({"yes", "true", "y", "t"})
 _FALSE = frozenset({"no", "false", "n", "f"})
 _CURRENCY_PATTERN = r"[$£€¥₹]|\b(?:USD|GBP|EUR|JPY|INR|CHF|CAD|AUD)\b"
@@ -33,18 +44,6 @@ _CURRENCY_CODES = {"USD": "$", "GBP": "£", "EUR": "€", "JPY": "¥", "INR": "�
 _INTEGER = r"[-+]?\d+"
 _US_NUMBER = r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?(?:[eE][-+]?\d+)?"
 _EU_NUMBER = r"[-+]?(?:\d{1,3}(?:\.\d{3})+|\d+)?(?:,\d+)?"
-_ISO_DATE = (r"\d{4}([-/.])\d{1,2}\1\d{1,2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
-             r"(?:Z|[+-]\d{2}:?\d{2})?")
-_PART_DATE = (r"(?P<first>\d{1,2})(?P<sep>[-/.])(?P<second>\d{1,2})(?P=sep)(?P<year>\d{4}|\d{2})"
-              r"(?P<time>[ T]\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AaPp][Mm])?)?")
-_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
-_NAMED_MONTH_DATE = (rf"(?i)(?:[a-z]+,?\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?[\s-]+{_MONTH}[\s,-]+"
-                     rf"|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+)\d{{2,4}}"
-                     r"(?:\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s?[ap]m)?)?")
-_TIME_FORMATS = ("", " %H:%M", " %H:%M:%S", " %I:%M %p", " %I:%M:%S %p", " %I:%M%p",
-                 "T%H:%M", "T%H:%M:%S")
-# Share of a column's distinct values that must look like dates for it to be a date column.
-_DATE_SHARE = 0.9
 # Distinct values tried before a whole column is.
 _SAMPLE = 200
 
@@ -55,6 +54,10 @@ class ParsedColumn:
     dtype: DType
     currency: str | None = None
     note: str | None = None
+    # Cells that held text but were read as missing ("n/a", an unreadable date), and a
+    # line saying so with the commonest of those texts.
+    missing: int = 0
+    missing_note: str | None = None
 
 
 def parse_columns(df: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, DType]]:
@@ -85,7 +88,23 @@ def _parsed_frame(columns: dict[str, ParsedColumn], index: pd.Index,
     frame.attrs["currency"] = currencies.most_common(1)[0][0] if currencies else None
     frame.attrs["notes"] = {str(name): parsed.note for name, parsed in columns.items()
                             if parsed.note}
+    frame.attrs["missing"] = {str(name): parsed.missing_note for name, parsed in columns.items()
+                              if parsed.missing_note}
     return frame, {name: parsed.dtype for name, parsed in columns.items()}
+
+
+def column_notes(parsed: pd.DataFrame, skip: str | None = None, *, within: str = "") -> list[str]:
+    """"Column: note" lines from the attrs of `parse_columns`: how columns were read and how
+    many cells were read as missing (`within`: the rows counted, when not all of them).
+
+    `skip`: a column whose notes are moot (the customer id: ids are normalised, and rows
+    without one are counted by cleaning).
+    """
+    notes = [f"{column}: {note}" for column, note in parsed.attrs["notes"].items()
+             if column != skip]
+    notes.extend(f"{column}: {note}{within}" for column, note in
+                 parsed.attrs.get("missing", {}).items() if column != skip)
+    return notes
 
 
 def _typed_column(series: pd.Series, index: pd.Index) -> ParsedColumn | None:
@@ -125,17 +144,36 @@ def _typed_column(series: pd.Series, index: pd.Index) -> ParsedColumn | None:
 
 
 def parse_column(raw: pd.Series) -> ParsedColumn:
-    text = raw.astype("str").str.strip()
-    missing = text.str.lower().isin(MISSING_TOKENS)
-    text = text.mask(missing)
-    codes, uniques_array = pd.factorize(text)
-    uniques = pd.Series(uniques_array, dtype="str")
+    stripped = raw.astype("str").str.strip()
+    text = stripped
+    # Each distinct text once: markers ("n/a", "unknown") are judged per value, not per cell.
+    all_codes, distinct = pd.factorize(text)
+    all_uniques = pd.Series(distinct, dtype="str")
+    # One place more than the values: code -1 (a missing cell) is marked too.
+    marked = np.append(all_uniques.str.lower().isin(MISSING_TOKENS).to_numpy(), True)
+    values_at = np.flatnonzero(~marked[:-1])
+    # Codes of the other values, in order of first appearance, as factorising them would give.
+    renumber = np.full(len(all_uniques) + 1, -1, dtype=np.int64)
+    renumber[values_at] = np.arange(len(values_at))
+    codes = renumber[all_codes]
+    uniques = all_uniques.iloc[values_at].reset_index(drop=True)
+    text = text.mask(codes < 0)
+    parsed = _parse_values(raw.index, text, codes, uniques)
+    # A column of nothing but markers has no answers to keep them beside.
+    if parsed.dtype is DType.TEXT and marked[:-1].any() and len(values_at):
+        parsed = _keep_common_markers(parsed, stripped, all_codes, all_uniques, marked)
+    return _with_missing_note(parsed, stripped)
+
+
+def _parse_values(index: pd.Index, text: pd.Series, codes: np.ndarray,
+                  uniques: pd.Series) -> ParsedColumn:
+    """The column (`text`, markers already missing; `codes` into its distinct `uniques`)."""
     if len(uniques) == 0:
-        return ParsedColumn(pd.Series(pd.NA, index=raw.index, dtype="str"), DType.TEXT)
+        return ParsedColumn(pd.Series(pd.NA, index=index, dtype="str"), DType.TEXT)
 
     def spread(parsed: np.ndarray | pd.api.extensions.ExtensionArray, fill: object) -> pd.Series:
         taken = pd.Series(parsed).take(np.where(codes < 0, 0, codes)).to_numpy()
-        series = pd.Series(taken, index=raw.index)
+        series = pd.Series(taken, index=index)
         return series.mask(codes < 0, fill)
 
     lowered = uniques.str.lower()
@@ -174,12 +212,51 @@ def parse_column(raw: pd.Series) -> ParsedColumn:
             values = values.astype("int64")
         return ParsedColumn(values, dtype, currency=currency, note=note)
 
-    dates = None if _parse_dates(sample, share=0.5) is None else _parse_dates(uniques)
+    dates = None if parse_dates(sample, share=0.5) is None else parse_dates(uniques)
     if dates is not None:
         parsed_dates, note = dates
-        values = pd.Series(spread(parsed_dates.to_numpy(), pd.NaT), index=raw.index)
+        values = pd.Series(spread(parsed_dates.to_numpy(), pd.NaT), index=index)
         return ParsedColumn(pd.to_datetime(values), DType.DATE, note=note)
     return ParsedColumn(_as_text(text), DType.TEXT, note=_not_numbers_note(uniques))
+
+
+def _keep_common_markers(parsed: ParsedColumn, text: pd.Series, all_codes: np.ndarray,
+                         all_uniques: pd.Series, marked: np.ndarray) -> ParsedColumn:
+    """A text column with its common soft markers ("Unknown" in a fifth of rows) as values."""
+    cells = np.bincount(all_codes[all_codes >= 0], minlength=len(all_uniques))
+    hard = all_uniques.str.lower().isin(HARD_MISSING).to_numpy()
+    at = np.flatnonzero(marked[:-1] & ~hard)
+    spellings = {str(all_uniques.iloc[i]): int(cells[i]) for i in at}
+    values = cells[~hard]
+    kept = kept_markers(spellings, len(text), top_cells(values.tolist(), len(values)))
+    if not kept:
+        return parsed
+    keep = np.zeros(len(all_uniques) + 1, dtype=bool)
+    keep[[i for i in at if marker_key(str(all_uniques.iloc[i])) in kept]] = True
+    values = parsed.values.mask(keep[all_codes], text)
+    shown = ", ".join(repr(str(all_uniques.iloc[i])) for i in np.flatnonzero(keep))
+    note = f"{shown} kept as a value (a common answer, not a missing one)"
+    return ParsedColumn(values.astype("str"), parsed.dtype, parsed.currency,
+                        f"{parsed.note}; {note}" if parsed.note else note)
+
+
+def _with_missing_note(parsed: ParsedColumn, text: pd.Series) -> ParsedColumn:
+    """`parsed` with the count of cells that had text (`text`, stripped) but were read as
+    missing."""
+    lost = parsed.values.isna().to_numpy()
+    if not lost.any():
+        return parsed
+    lost = lost & text.ne("").to_numpy()
+    n = int(lost.sum())
+    if n == 0:
+        return parsed
+    counts = text[lost].value_counts()
+    examples = ", ".join(f"{value!r}" + (f" x{int(c):,}" if c > 1 else "")
+                         for value, c in counts.iloc[:3].items())
+    more = ", ..." if len(counts) > 3 else ""
+    cells = "1 cell" if n == 1 else f"{n:,} cells"
+    return replace(parsed, missing=n,
+                   missing_note=f"{cells} read as missing ({examples}{more})")
 
 
 def _not_numbers_note(uniques: pd.Series) -> str | None:
@@ -243,80 +320,3 @@ def _parse_numbers(uniques: pd.Series) -> tuple[np.ndarray, str | None, str | No
                          if percent.any() else None) if n]
     whole = bool(cleaned.str.fullmatch(r"[-+]?\d+").all()) and currency is None
     return numbers, currency, "; ".join(notes) or None, whole
-
-
-def _parse_dates(uniques: pd.Series, share: float = _DATE_SHARE) -> tuple[pd.Series,
-                                                                          str | None] | None:
-    """Dates of one family (ISO, d/m/y or m/d/y, month names), chosen by the values.
-
-    `share` of the distinct values must be dates of that family.
-    """
-    iso = uniques.str.fullmatch(_ISO_DATE)
-    parts = uniques.str.extract(f"^{_PART_DATE}$")
-    is_parts = parts["first"].notna()
-    named = uniques.str.fullmatch(_NAMED_MONTH_DATE)
-    shares = {"iso": iso.mean(), "parts": is_parts.mean(), "named": named.mean()}
-    family = max(shares, key=lambda k: shares[k])
-    if shares[family] < share:
-        return None
-    result = pd.Series(pd.NaT, index=uniques.index, dtype="datetime64[ns]")
-    note = None
-    if family == "iso":
-        _fill(result, _iso_dates(uniques[iso]))
-    elif family == "named":
-        # Month names make the order unambiguous; dateutil reads "5 Mar 2024", "Mar 5, 2024".
-        _fill(result, pd.to_datetime(uniques[named], format="mixed", errors="coerce"))
-    else:
-        order = _day_first(parts.loc[is_parts])
-        if order is None:
-            return None
-        day_first, note = order
-        chosen = uniques[is_parts]
-        for sep in parts.loc[is_parts, "sep"].unique():
-            for year in ("%Y", "%y"):
-                first, second = ("%d", "%m") if day_first else ("%m", "%d")
-                base = f"{first}{sep}{second}{sep}{year}"
-                for time_format in _TIME_FORMATS:
-                    pending = chosen[result[chosen.index].isna()]
-                    if pending.empty:
-                        break
-                    _fill(result, pd.to_datetime(pending, format=base + time_format,
-                                                 errors="coerce"))
-    failed = int(result.isna().sum())
-    if failed:
-        extra = f"{failed} value(s) could not be read as dates"
-        note = f"{note}; {extra}" if note else extra
-    if result.notna().mean() < share:
-        return None
-    return result, note
-
-
-def _fill(result: pd.Series, converted: pd.Series) -> None:
-    hit = converted.notna()
-    result[converted.index[hit]] = converted[hit].astype("datetime64[ns]")
-
-
-def _iso_dates(values: pd.Series) -> pd.Series:
-    """ISO dates and datetimes; "2024/03/01" too. Offsets are converted to UTC wall time."""
-    values = values.str.replace(r"^(\d{4})[/.](\d{1,2})[/.](\d{1,2})", r"\1-\2-\3", regex=True)
-    aware = bool(values.str.contains(r"(?:Z|[+-]\d{2}:?\d{2})$", regex=True).any())
-    converted = pd.to_datetime(values, format="ISO8601", errors="coerce", utc=aware)
-    if aware:
-        converted = converted.dt.tz_convert(None)
-    return converted
-
-
-def _day_first(parts: pd.DataFrame) -> tuple[bool, str] | None:
-    """Day-first when any first part is above 12, month-first when any second part is."""
-    first = parts["first"].astype(int)
-    second = parts["second"].astype(int)
-    if (first > 12).any() and (second > 12).any():
-        return None
-    if (first > 12).any():
-        day_first, why = True, "a first part above 12"
-    elif (second > 12).any():
-        day_first, why = False, "a second part above 12"
-    else:
-        day_first = parts["sep"].iloc[0] != "/"
-        why = "no part above 12; '/' dates are read month-first, others day-first"
-    return day_first, f"dates read {'day' if day_first else 'month'}-first ({why})"

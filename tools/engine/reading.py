@@ -4,8 +4,10 @@ Every column comes back as text so that `parsing.py` alone decides what a
 value means (a currency string, a day-first date, a missing marker). The
 format is recognised from the file's first bytes before its extension, so a
 CSV saved as `.txt` or an Excel workbook renamed `.dat` still loads.
-`df.attrs["note"]` says which sheet or table was used when there was a choice, and
-`df.attrs["warning"]` that a table name was given for a file that has only one.
+`df.attrs["note"]` says which sheet or table was used when there was a choice,
+`df.attrs["warning"]` that a table name was given for a file that has only one, and
+`df.attrs["encoding"]` which encoding read a text file that is not UTF-8 (Windows-1252,
+DOS cp437: the characters around its bytes above 127 decide).
 """
 
 from __future__ import annotations
@@ -13,8 +15,11 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import itertools
 import json
+import math
 import re
+import unicodedata
 import warnings
 import zipfile
 from pathlib import Path
@@ -44,6 +49,15 @@ _JSON_SUFFIXES = {".json", ".jsonl", ".ndjson"}
 # Wider tables are refused: no segment needs them, and every column costs a parse and a
 # place in what a model is shown.
 MAX_COLUMNS = 1000
+# Code pages tried (in order of preference) when a text file is not UTF-8, and the bytes
+# each leaves undefined (a file holding one of them was not written in it).
+_LEGACY_ENCODINGS = ("cp1252", "cp437")
+_UNDEFINED = {"cp1252": (0x81, 0x8D, 0x8F, 0x90, 0x9D)}
+# Bytes above 127 whose neighbours are looked at to choose between them.
+_LEGACY_SAMPLE = 5000
+# How an encoding is named to the user.
+ENCODING_NAMES = {"utf-16": "UTF-16", "cp1252": "Windows-1252 (cp1252)",
+                  "cp437": "DOS (cp437)", "latin-1": "Latin-1 (ISO-8859-1)"}
 # A gzip file expanding beyond this is refused before it fills the memory (a "zip bomb").
 MAX_INFLATED = 2 << 30
 
@@ -94,8 +108,12 @@ def read_table(path: Path, table: str | None = None) -> pd.DataFrame:
 def _read_text(raw: bytes, suffix: str, name: str) -> pd.DataFrame:
     text, encoding = _decode(raw, name)
     if suffix in _JSON_SUFFIXES or text.lstrip()[:1] in ("[", "{"):
-        return _read_json_text(text, name)
-    return _read_delimited_text(text, raw, encoding, name)
+        frame = _read_json_text(text, name)
+    else:
+        frame = _read_delimited_text(text, raw, encoding, name)
+    if encoding in ENCODING_NAMES:
+        frame.attrs["encoding"] = ENCODING_NAMES[encoding]
+    return frame
 
 
 def _inflate(raw: bytes, name: str) -> bytes:
@@ -172,19 +190,59 @@ def _check_rows(frame: pd.DataFrame, name: str) -> pd.DataFrame:
 
 
 def _decode(raw: bytes, name: str) -> tuple[str, str]:
-    """The text and the encoding that read it: UTF-8 (with or without BOM), else cp1252."""
+    """The text and the encoding that read it: UTF-8 (with or without BOM) or UTF-16 when
+    they fit, else the legacy code page whose characters read most like words."""
     sample = raw[:65536]
     utf16 = sample.startswith((b"\xff\xfe", b"\xfe\xff"))
     control = sum(1 for byte in sample if byte < 32 and byte not in (9, 10, 13))
     if not utf16 and (b"\x00" in sample or control > len(sample) // 100):
         raise DataError(f"{name} is not a text table; save it as CSV, Excel, Parquet or JSON.")
-    for encoding in ("utf-16", "utf-8-sig", "cp1252") if utf16 else ("utf-8-sig", "cp1252"):
+    for encoding in ("utf-16", "utf-8-sig") if utf16 else ("utf-8-sig",):
         try:
             return raw.decode(encoding), encoding
         except UnicodeDecodeError:
             continue
-    # latin-1 maps every byte, so it is the last resort for legacy exports.
-    return raw.decode("latin-1"), "latin-1"
+    encoding = legacy_encoding(raw)
+    return raw.decode(encoding), encoding
+
+
+def legacy_encoding(raw: bytes) -> str:
+    """The single-byte code page that reads `raw` best: Windows-1252, else DOS (cp437).
+
+    Every byte is one character in these, so the characters around each byte above 127
+    show which reading makes words: "Café" rather than "CafΘ", "£3" rather than "œ3".
+    latin-1, which reads any byte, is the last resort.
+    """
+    places = [m.start() for m in itertools.islice(re.finditer(rb"[\x80-\xff]", raw),
+                                                   _LEGACY_SAMPLE)]
+    best, best_score = "latin-1", math.inf
+    for encoding in _LEGACY_ENCODINGS:
+        if any(byte in raw for byte in _UNDEFINED.get(encoding, ())):
+            continue
+        score = sum(_oddity(raw[max(place - 1, 0):place + 2].decode(encoding),
+                            1 if place else 0) for place in places)
+        if score < best_score:
+            best, best_score = encoding, score
+    return best
+
+
+def _oddity(text: str, at: int) -> float:
+    """How unlike ordinary text the character at `at` of `text` is, by its neighbours.
+
+    Negative for a currency sign next to a number; positive for a letter of another alphabet
+    or a symbol inside a word, a lone letter, or a control character.
+    """
+    char = text[at]
+    around = text[:at] + text[at + 1:]
+    if unicodedata.category(char) == "Cc":
+        return 2.0
+    if unicodedata.category(char) == "Sc":
+        return -1.0 if any(c.isdigit() or c.isspace() for c in around) else 0.0
+    beside_letters = any(c.isalpha() for c in around)
+    latin = char.isalpha() and unicodedata.name(char, "").startswith("LATIN")
+    if beside_letters:
+        return 0.0 if latin else 1.0
+    return 1.0 if char.isalpha() and any(c.isalnum() for c in around) else 0.0
 
 
 def sniff_delimiter(lines: list[str]) -> str:

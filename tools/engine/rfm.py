@@ -9,6 +9,12 @@ extra customers. Ties are broken by customer id ascending:
 A missing value sorts as the worst (oldest purchase, fewest orders, smallest
 spend), so it lands in the lowest bucket rather than being dropped.
 
+Without spend (an order log with no amount column, or a customer table with no
+monetary column) R and F still score and the named segments (R and F only) stand;
+m_score is missing, rfm_cell reads "54-", the summaries' revenue figures are None,
+and whatever needs M raises a one-line DataError saying how to map it
+(`require_monetary`, `monetary_note`).
+
 Names come from the R and F scores through a 5x5 lookup of an `RfmScheme`
 (`rfm_scheme.py`); the default is the SEMANTICS.md table. Everything is numpy
 selection (only the rows at the bucket edges are found, not a full sort) and array
@@ -23,8 +29,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tools.engine.behaviour import float_values, require_behaviour_columns
+from tools.engine.behaviour import (
+    behaviour_column,
+    candidate_columns,
+    float_values,
+    lacks_amount,
+    no_amount_error,
+    require_behaviour_columns,
+)
 from tools.engine.dataset import CustomerData
+from tools.engine.errors import DataError
 from tools.engine.rfm_scheme import SCORES, RfmScheme, RfmSegmentRule, default_scheme
 from tools.engine.schema import Role
 
@@ -33,7 +47,9 @@ __all__ = [
     "RfmSegmentRule",
     "RfmSegmentSummary",
     "default_scheme",
+    "monetary_note",
     "ntile_scores",
+    "require_monetary",
     "rfm_columns",
     "rfm_grid",
     "rfm_summary",
@@ -104,8 +120,37 @@ def _sort_key(values: np.ndarray, descending: bool) -> np.ndarray:
 
 
 def rfm_columns(data: CustomerData) -> dict[Role, str]:
-    """The recency, frequency and monetary columns, or a DataError saying how to map them."""
-    return require_behaviour_columns(data, RFM_ROLES, "RFM scoring")
+    """The recency, frequency and (when there is one) monetary columns.
+
+    A DataError says how to map them when recency or frequency is missing.
+    """
+    found = {role: behaviour_column(data, role) for role in RFM_ROLES}
+    if found[Role.RECENCY] is None or found[Role.FREQUENCY] is None:
+        return require_behaviour_columns(data, RFM_ROLES, "RFM scoring")
+    return {role: name for role, name in found.items() if name is not None}
+
+
+def require_monetary(data: CustomerData, purpose: str = "The RFM M score") -> str:
+    """The monetary column, or a one-line DataError saying there is none and how to map it."""
+    name = behaviour_column(data, Role.MONETARY)
+    if name is not None:
+        return name
+    if lacks_amount(data):
+        raise no_amount_error(data, purpose)
+    raise DataError(f"{purpose} needs spend per customer but no numeric column of this data "
+                    "is recognised as monetary: map it with --map monetary=COLUMN",
+                    options=candidate_columns(data))
+
+
+def monetary_note(data: CustomerData) -> str | None:
+    """What to tell the person when RFM runs without spend (None when it has spend)."""
+    if behaviour_column(data, Role.MONETARY) is not None:
+        return None
+    how = ("this order log has no amount column; map one with --map amount=COLUMN"
+           if lacks_amount(data) else "no column is recognised as monetary; map one with "
+           "--map monetary=COLUMN")
+    return (f"M scores are not available: {how}. R and F scores, and the named segments "
+            "(which use R and F only), are complete.")
 
 
 def rfm_table(data: CustomerData, scheme: RfmScheme | None = None) -> pd.DataFrame:
@@ -127,18 +172,27 @@ def _compute_rfm(data: CustomerData, scheme: RfmScheme) -> pd.DataFrame:
     columns = rfm_columns(data)
     frame = data.customers
     by_id = id_order(frame.index)
-    r, f, m = (
+    r, f = (
         _ntile(float_values(frame[columns[role]]), by_id, role is Role.RECENCY, 5)
-        for role in RFM_ROLES
+        for role in (Role.RECENCY, Role.FREQUENCY)
     )
     # Labels by position in small lookup arrays: no per-customer string formatting.
     segment_names = pd.array(scheme.segment_names(), dtype="str")
-    cell_names = pd.array([f"{a}{b}{c}" for a in SCORES for b in SCORES for c in SCORES],
-                          dtype="str")
     segment = segment_names.take(scheme.cell_lookup()[r - 1, f - 1])
-    cell = cell_names.take((r - 1) * 25 + (f - 1) * 5 + (m - 1))
+    m_score: np.ndarray | pd.api.extensions.ExtensionArray
+    if Role.MONETARY in columns:
+        m_score = _ntile(float_values(frame[columns[Role.MONETARY]]), by_id, False, 5)
+        cell_names = pd.array([f"{a}{b}{c}" for a in SCORES for b in SCORES for c in SCORES],
+                              dtype="str")
+        cell = cell_names.take((r - 1) * 25 + (f - 1) * 5 + (m_score - 1))
+    else:
+        # No spend: M is unknown, not a score of 1.
+        m_score = pd.array([pd.NA] * len(frame), dtype="Int64")
+        cell = pd.array([f"{a}{b}-" for a in SCORES for b in SCORES], dtype="str").take(
+            (r - 1) * 5 + (f - 1))
     return pd.DataFrame(
-        {"r_score": r, "f_score": f, "m_score": m, "rfm_cell": cell, "rfm_segment": segment},
+        {"r_score": r, "f_score": f, "m_score": m_score, "rfm_cell": cell,
+         "rfm_segment": segment},
         index=frame.index,
     )
 
@@ -150,7 +204,7 @@ class RfmSegmentSummary:
     name: str
     customers: int
     share: float  # of all customers, 0-1
-    revenue_share: float  # of total monetary, 0-1
+    revenue_share: float | None  # of total monetary, 0-1; None without spend
     avg_recency: float | None  # None for an empty segment
     avg_frequency: float | None
     avg_monetary: float | None
@@ -160,7 +214,7 @@ class RfmSegmentSummary:
             "name": self.name,
             "customers": self.customers,
             "share": round(self.share, 4),
-            "revenue_share": round(self.revenue_share, 4),
+            "revenue_share": _round(self.revenue_share, 4),
             "avg_recency": _round(self.avg_recency, 1),
             "avg_frequency": _round(self.avg_frequency, 2),
             "avg_monetary": _round(self.avg_monetary, 2),
@@ -183,21 +237,24 @@ def rfm_summary(data: CustomerData, scheme: RfmScheme | None = None) -> list[Rfm
         sums = np.bincount(position[known], weights=values[known], minlength=len(names))
         return sums, np.bincount(position[known], minlength=len(names))
 
-    averages = {role: means(role) for role in RFM_ROLES}
-    revenue, _ = averages[Role.MONETARY]
-    total_revenue = float(revenue.sum())
+    averages = {role: means(role) for role in RFM_ROLES if role in columns}
+    revenue = averages[Role.MONETARY][0] if Role.MONETARY in averages else None
+    total_revenue = float(revenue.sum()) if revenue is not None else 0.0
     summaries = []
     for i, name in enumerate(names):
         avg = {role: _mean(sums[i], n[i]) for role, (sums, n) in averages.items()}
+        share = None
+        if revenue is not None:
+            share = float(revenue[i]) / total_revenue if total_revenue else 0.0
         summaries.append(
             RfmSegmentSummary(
                 name=name,
                 customers=int(counts[i]),
                 share=float(counts[i]) / total if total else 0.0,
-                revenue_share=float(revenue[i]) / total_revenue if total_revenue else 0.0,
+                revenue_share=share,
                 avg_recency=avg[Role.RECENCY],
                 avg_frequency=avg[Role.FREQUENCY],
-                avg_monetary=avg[Role.MONETARY],
+                avg_monetary=avg.get(Role.MONETARY),
             )
         )
     return summaries

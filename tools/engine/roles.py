@@ -13,6 +13,13 @@ from __future__ import annotations
 
 import pandas as pd
 
+from tools.engine.customer_key import (
+    ID_WORDS,
+    ORDER_WORDS,
+    find_customer_id,
+    id_reason,
+    key_personal_kind,
+)
 from tools.engine.errors import DataError
 from tools.engine.matching import nearest
 from tools.engine.naming import name_words
@@ -26,23 +33,20 @@ MAX_NUMBER_VALUES = 20
 _ALWAYS_CATEGORY_VALUES = 20
 _CATEGORY_SHARE = 0.5  # values repeat, on average, at least twice
 
-_ID_WORDS = frozenset({"id", "no", "nr", "num", "number", "key", "code", "ref"})
-_CUSTOMER_WORDS = frozenset({"customer", "client", "cust", "user", "member", "account", "buyer",
-                             "shopper", "subscriber", "patron"})
-_ORDER_WORDS = frozenset({"invoice", "order", "transaction", "receipt", "basket", "txn",
-                          "purchase", "sale", "booking"})
 _AMOUNT_WORDS = frozenset({"revenue", "amount", "sales", "total", "spend", "spent", "value",
                            "gmv", "subtotal", "paid", "net", "gross", "turnover", "sale"})
 _QUANTITY_WORDS = frozenset({"quantity", "qty", "units", "items", "pieces", "pcs"})
 _PRICE_WORDS = frozenset({"price", "unitprice", "rate", "cost"})
 _STATUS_WORDS = frozenset({"status", "state", "cancelled", "canceled", "cancellation"})
+# A yes/no column named like these marks cancelled or returned lines ("is_returned").
+_CANCEL_FLAG_WORDS = frozenset({"cancelled", "canceled", "cancel", "returned", "return",
+                                "refunded", "refund", "voided", "void"})
 _COUNT_WORDS = frozenset({"num", "number", "of", "total", "count", "n", "no", "cnt", "nb"})
 _ORDER_COUNT_WORDS = frozenset({"orders", "purchases", "transactions", "invoices"})
 _MONEY_TOTAL_WORDS = frozenset({"monetary", "spend", "spent", "revenue", "sales", "ltv", "clv",
                                 "amount", "value", "lifetime", "total"})
 _CODE_WORDS = frozenset({"code", "type", "class", "segment", "group", "category", "tier",
                          "level", "region", "cluster", "zip", "postcode", "channel"})
-_BARE_IDS = frozenset({"id", "_id", "customer", "client", "customerid", "clientid", "userid"})
 _ROLE_ALIASES = {
     "id": Role.CUSTOMER_ID, "customer": Role.CUSTOMER_ID, "customerid": Role.CUSTOMER_ID,
     "price": Role.UNIT_PRICE, "unitprice": Role.UNIT_PRICE, "qty": Role.QUANTITY,
@@ -80,7 +84,8 @@ def infer_schema(df: pd.DataFrame, dtypes: dict[str, DType],
     """Roles of the raw columns of a parsed table, and whether it is a log or a customer table."""
     forced = _resolve_overrides(df, dtypes, overrides or {})
     forced_by_column = {column: role for role, column in forced.items()}
-    id_column = forced.get(Role.CUSTOMER_ID) or _find_customer_id(df, dtypes, forced_by_column)
+    id_column = forced.get(Role.CUSTOMER_ID) or find_customer_id(
+        df, dtypes, forced_by_column, lambda key: _has_order_columns(df, dtypes, {key}))
     date_column = forced.get(Role.DATE) or _find_date(df, dtypes, forced_by_column)
     kind = DataKind.CUSTOMERS
     if id_column is not None and date_column is not None:
@@ -99,7 +104,7 @@ def infer_schema(df: pd.DataFrame, dtypes: dict[str, DType],
         if name in forced_by_column:
             role, reason = forced_by_column[name], "set by you"
         elif name == id_column:
-            role, reason = Role.CUSTOMER_ID, _id_reason(name, df[name])
+            role, reason = Role.CUSTOMER_ID, id_reason(name, df[name], dtype)
         elif name == date_column and kind is DataKind.TRANSACTIONS:
             role, reason = Role.DATE, f"dates in a column named '{name}'"
         else:
@@ -129,6 +134,9 @@ def describe_column(name: str, series: pd.Series, dtype: DType, role: Role,
     kind = None
     if role is Role.PERSONAL:
         kind = personal_kind(name, series, dtype) or "personal"
+    elif role is Role.CUSTOMER_ID:
+        # A customer key may itself be personal data (names, emails): it is said so.
+        kind = key_personal_kind(name, series, dtype)
     return ColumnInfo(name=name, role=role, dtype=dtype, n_missing=int(series.isna().sum()),
                       n_unique=n_unique, values=values, personal_kind=kind,
                       reason=reason, minimum=minimum, maximum=maximum)
@@ -189,35 +197,13 @@ def _is_number(dtype: DType) -> bool:
     return dtype in (DType.NUMBER, DType.INTEGER)
 
 
-def _find_customer_id(df: pd.DataFrame, dtypes: dict[str, DType],
-                      forced: dict[str, Role]) -> str | None:
-    candidates = [str(n) for n in df.columns
-                  if n not in forced and dtypes.get(n) not in (DType.DATE, DType.BOOL)]
-    # "CustomerID" beats a bare "ID", which in a log is often a line or order number.
-    for name in candidates:
-        words = set(name_words(name))
-        if words & _CUSTOMER_WORDS and words & _ID_WORDS:
-            return name
-    for name in candidates:
-        if name.strip().lower() in _BARE_IDS:
-            return name
-    # No id column: an order log often names its customers by email ("customer_email").
-    # Only repeated values make it a customer key; a customer table keeps it as personal data.
-    for name in candidates:
-        words = set(name_words(name))
-        if (words & {"email", "mail", "e"} and words & (_CUSTOMER_WORDS | {"email"})
-                and df[name].dropna().duplicated().any()):
-            return name
-    return None
-
-
 def _find_date(df: pd.DataFrame, dtypes: dict[str, DType], forced: dict[str, Role]) -> str | None:
     dates = [n for n in df.columns if dtypes.get(n) is DType.DATE and n not in forced]
     if not dates:
         return None
     for name in dates:
         words = set(name_words(name))
-        if words & (_ORDER_WORDS | {"date", "timestamp", "datetime"}):
+        if words & (ORDER_WORDS | {"date", "timestamp", "datetime"}):
             return str(name)
     return str(dates[0])
 
@@ -233,11 +219,6 @@ def _has_order_columns(df: pd.DataFrame, dtypes: dict[str, DType], skip: set[str
         if role:
             found.add(role[0])
     return Role.ORDER_ID in found or {Role.QUANTITY, Role.UNIT_PRICE} <= found
-
-
-def _id_reason(name: str, series: pd.Series) -> str:
-    repeats = series.dropna().duplicated().any()
-    return f"name '{name}' says customer id" + ("; ids repeat" if repeats else "")
 
 
 def _infer_role(name: str, series: pd.Series, dtype: DType, kind: DataKind,
@@ -268,7 +249,7 @@ def _transaction_role(words: list[str], word_set: set[str], dtype: DType,
                       taken: set[Role]) -> tuple[Role, str] | None:
     candidates: list[tuple[Role, bool, str]] = [
         (Role.ORDER_ID, dtype is not DType.DATE and (
-            bool(word_set & _ORDER_WORDS) and bool(word_set & _ID_WORDS)
+            bool(word_set & ORDER_WORDS) and bool(word_set & ID_WORDS)
             or word_set <= {"invoice", "order", "receipt", "transaction"}),
          "name says order/invoice number"),
         (Role.UNIT_PRICE, _is_number(dtype) and bool(word_set & _PRICE_WORDS)
@@ -279,6 +260,8 @@ def _transaction_role(words: list[str], word_set: set[str], dtype: DType,
          "a number named like revenue or amount"),
         (Role.STATUS, dtype is not DType.DATE and bool(word_set & _STATUS_WORDS),
          "name says order status"),
+        (Role.STATUS, dtype is DType.BOOL and bool(word_set & _CANCEL_FLAG_WORDS),
+         "yes/no: whether the line was cancelled or returned"),
     ]
     for role, matches, reason in candidates:
         if matches and role not in taken:

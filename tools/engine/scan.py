@@ -35,7 +35,8 @@ from tools.engine.features import (
     sql_literal,
     text_sql,
 )
-from tools.engine.parsing import parse_typed_columns
+from tools.engine.markers import HARD_MISSING, KEEP_TOP, SOFT_MISSING, kept_markers, top_cells
+from tools.engine.parsing import column_notes, parse_typed_columns
 from tools.engine.roles import infer_schema
 from tools.engine.schema import DataKind, DType, Role, Schema
 from tools.engine.stores import clean_names
@@ -146,14 +147,17 @@ def scan_relation(connection: Any, source: str, types: dict[str, str], parsed: p
                            "customer_id, '.', 1) AS BIGINT) AS customer_id) FROM raw_groups")
     else:
         connection.execute("CREATE TEMP VIEW line_groups AS SELECT * FROM raw_groups")
+    markers = {name: kept_markers_sql(connection, "raw_groups", name, counts["total"])
+               for name in attributes}
     customers, as_of_day = run_features(connection, "line_groups", attributes, as_of,
-                                        kept=kept, raw_text=True)
+                                        kept=kept, raw_text=True, markers=markers)
     for name in attributes:
         customers[name] = customers[name].astype("str")
-    notes = [f"Column roles were read from the first {min(SAMPLE_ROWS, counts['total']):,} of "
+    sampled = min(SAMPLE_ROWS, counts["total"])
+    notes = [f"Column roles were read from the first {sampled:,} of "
              f"{counts['total']:,} rows; every row counts in the customer figures."]
-    notes.extend(f"{column}: {note}" for column, note in parsed.attrs["notes"].items()
-                 if column != _name(schema, Role.CUSTOMER_ID))
+    within = f" (in the first {sampled:,} rows)" if sampled < counts["total"] else ""
+    notes.extend(column_notes(parsed, _name(schema, Role.CUSTOMER_ID), within=within))
     if as_of is not None:
         later = connection.execute(f"SELECT sum(n) FROM line_groups WHERE {kept} AND NOT before"
                                    ).fetchone()[0]
@@ -163,6 +167,25 @@ def scan_relation(connection: Any, source: str, types: dict[str, str], parsed: p
     return ScannedLog(customers=customers, raw_schema=schema, cleaning=counts["steps"],
                       rows_read=counts["total"], rows_kept=counts["kept"], as_of=as_of_day,
                       currency=parsed.attrs.get("currency"), notes=tuple(notes))
+
+
+def kept_markers_sql(connection: Any, groups: str, column: str, rows: int) -> frozenset[str]:
+    """The missing markers that are values of a text column of `groups` (with counts `n`),
+    decided by `markers.keeps_marker` from the same counts as `parsing.py` uses."""
+    value = f"trim(CAST({quote_name(column)} AS VARCHAR))"
+    counted = (f"SELECT {value} AS value, sum(n) AS n FROM {groups} "
+               f"WHERE {quote_name(column)} IS NOT NULL GROUP BY {value}")
+    soft = ", ".join(sql_literal(t) for t in sorted(SOFT_MISSING))
+    spellings = connection.execute(f"SELECT value, n FROM ({counted}) AS counted "
+                                   f"WHERE lower(value) IN ({soft})").fetchall()
+    if not spellings:
+        return frozenset()
+    hard = ", ".join(sql_literal(t) for t in sorted(HARD_MISSING))
+    top = connection.execute(f"SELECT n, count(*) OVER () FROM ({counted}) AS counted WHERE "
+                             f"lower(value) NOT IN ({hard}) ORDER BY n DESC LIMIT {KEEP_TOP}"
+                             ).fetchall()
+    return kept_markers({str(v): int(n) for v, n in spellings}, rows,
+                        top_cells((int(n) for n, _ in top), int(top[0][1]) if top else 0))
 
 
 def first_rows(connection: Any, source: str) -> pd.DataFrame:

@@ -1,0 +1,119 @@
+"""Which column identifies the customer in a table: an id, else an email or a name.
+
+Most exports carry a customer id ("CustomerID", "client_no"). A small shop's order log
+often has none and names its customers instead, by email ("customer_email") or by name
+("Customer Name", "client"). Such a column is the customer key when its values repeat as
+an order log's customers do; it stays personal data (`personal_kind` of the key, and a
+reason saying so), so its values are never sent to a model or listed as categories.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+
+from tools.engine.naming import name_words
+from tools.engine.personal import personal_kind
+from tools.engine.schema import DType, Role
+
+ID_WORDS = frozenset({"id", "no", "nr", "num", "number", "key", "code", "ref"})
+CUSTOMER_WORDS = frozenset({"customer", "client", "cust", "user", "member", "account", "buyer",
+                            "shopper", "subscriber", "patron"})
+ORDER_WORDS = frozenset({"invoice", "order", "transaction", "receipt", "basket", "txn",
+                         "purchase", "sale", "booking"})
+BARE_IDS = frozenset({"id", "_id", "customer", "client", "customerid", "clientid", "userid"})
+# A name column naming only part of a name is not a customer key.
+_PART_NAME_WORDS = frozenset({"first", "last", "given", "family", "sur", "middle", "surname",
+                              "firstname", "lastname", "forename"})
+# A key column whose values are words of letters only ("Alice Smith", "Анна") holds names.
+_NAME_VALUE = r"[^\W\d_]+(?:[ '’.-]+[^\W\d_]+)*\.?"
+_NAME_SHARE = 0.8
+# Share of an order log's lines that repeat a customer's name; a customer table with a few
+# namesakes stays a customer table.
+_REPEAT_SHARE = 0.1
+_PRIVATE = "personal data, never sent to a model or listed"
+
+
+def find_customer_id(df: pd.DataFrame, dtypes: dict[str, DType], forced: dict[str, Role],
+                     has_order_columns: Callable[[str], bool]) -> str | None:
+    """The customer key column, or None.
+
+    `forced`: columns the user mapped (not candidates); `has_order_columns(column)`: whether
+    the other columns hold an order number, or a quantity and a unit price.
+    """
+    candidates = [str(n) for n in df.columns
+                  if n not in forced and dtypes.get(n) not in (DType.DATE, DType.BOOL)]
+    # "CustomerID" beats a bare "ID", which in a log is often a line or order number.
+    for name in candidates:
+        words = set(name_words(name))
+        if words & CUSTOMER_WORDS and words & ID_WORDS:
+            return name
+    for name in candidates:
+        if name.strip().lower() in BARE_IDS:
+            return name
+    # No id column: an order log often names its customers by email ("customer_email").
+    # Only repeated values make it a customer key; a customer table keeps it as personal data.
+    for name in candidates:
+        words = set(name_words(name))
+        if (words & {"email", "mail", "e"} and words & (CUSTOMER_WORDS | {"email"})
+                and df[name].dropna().duplicated().any()):
+            return name
+    # Nor an email: a small shop's order log names its customers ("Customer Name").
+    for name in candidates:
+        words = set(name_words(name))
+        if (dtypes.get(name) is DType.TEXT and not words & _PART_NAME_WORDS
+                and personal_kind(name, df[name], DType.TEXT) == "name"
+                and _repeats_like_a_log(df, dtypes, name, has_order_columns)):
+            return name
+    return None
+
+
+def _repeats_like_a_log(df: pd.DataFrame, dtypes: dict[str, DType], name: str,
+                        has_order_columns: Callable[[str], bool]) -> bool:
+    """Whether a column of names repeats as an order log's customers do (and there are dates).
+
+    A tenth of the lines repeating a name, or an order date, order number or quantity and
+    unit price beside it; two namesakes in a customer table with birthdays are not enough.
+    """
+    present = df[name].dropna()
+    repeats = int(present.duplicated().sum())
+    dates = [str(c) for c in df.columns if dtypes.get(c) is DType.DATE]
+    if repeats == 0 or not dates:
+        return False
+    return (repeats >= _REPEAT_SHARE * len(present)
+            or any(set(name_words(d)) & ORDER_WORDS for d in dates)
+            or has_order_columns(name))
+
+
+def key_personal_kind(name: str, series: pd.Series, dtype: DType) -> str | None:
+    """"name", "email", ... when the customer key identifies a person by name or address."""
+    kind = personal_kind(name, series, dtype)
+    if kind is not None or dtype is not DType.TEXT:
+        return kind
+    sample = series.dropna().astype(str).str.strip().head(500)
+    # Capitals only ("ACME", "GOLD") are more likely codes than names.
+    named = sample.str.fullmatch(_NAME_VALUE) & ~sample.str.isupper()
+    if len(sample) and named.mean() >= _NAME_SHARE:
+        return "name"
+    return None
+
+
+def id_reason(name: str, series: pd.Series, dtype: DType) -> str:
+    """Why `name` is the customer key, and that it is personal data when it is."""
+    repeats = series.dropna().duplicated().any()
+    kind = key_personal_kind(name, series, dtype)
+    if kind is not None and not _says_id(name):
+        # No id column: the customers' names (or emails) are the key.
+        return (f"customer {kind}s used as the customer key (no id column)"
+                + ("; they repeat" if repeats else "") + f"; {_PRIVATE}")
+    reason = f"name '{name}' says customer id" + ("; ids repeat" if repeats else "")
+    if kind is not None:
+        reason += f"; the values are {kind}s, used as the customer key: {_PRIVATE}"
+    return reason
+
+
+def _says_id(name: str) -> bool:
+    words = set(name_words(name))
+    return (bool(words & CUSTOMER_WORDS and words & ID_WORDS)
+            or name.strip().lower() in BARE_IDS)
