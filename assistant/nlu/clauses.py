@@ -17,12 +17,24 @@ from assistant.nlu.measures import quantities, ranks
 from assistant.nlu.quantities import Part, Qty
 from assistant.nlu.reader import QUIET, SOFT, ClauseResult, Env, Reader
 from assistant.nlu.tagging import Item
-from tools.engine.definitions import Compare, Condition, In, Lifecycle, NotIn, Or, RfmSegment, And
+from assistant.nlu.lexicon import Sense
+from tools.engine.definitions import (
+    And,
+    Compare,
+    Condition,
+    In,
+    Lifecycle,
+    Not,
+    NotIn,
+    Or,
+    RfmSegment,
+)
 from tools.engine.schema import DType
 
 
-def read_clause(parts: list[Part], env: Env) -> ClauseResult:
-    r = Reader(_numbered_names(parts, env), env)
+def read_clause(parts: list[Part], env: Env, last_measure: str | None = None) -> ClauseResult:
+    r = Reader(_numbered_names(parts, env), env, last_measure)
+    _relative(r)
     _named(r)
     _values(r)
     quantities(r)
@@ -49,6 +61,23 @@ def _numbered_names(parts: list[Part], env: Env) -> list[Part]:
     return out
 
 
+def _relative(r: Reader) -> None:
+    """"spent more than average", "below-average income": there is no number to compare."""
+    average = r.find("average")
+    if average is None or not (r.find("cmp") or any(
+            w in average.text.lower() for w in ("above", "below", "выше", "ниже"))):
+        return
+    words = [i for _, i in r.items() if i is not average and has_evidence(i, r.data)]
+    found = link(words, r.data, accept=lambda w: w.numeric and not w.is_flag)
+    column = found.column or (found.tied[0] if found.tied else None)
+    r.use(*(i for _, i in r.items() if i.has("average", "cmp", "activity", "role") or i in words))
+    if column is None:
+        r.problem("unplaced", words=f"'{average.text}'")
+        return
+    r.problem("relative", chooser=column, column=column,
+              phrase=" ".join(i.text for _, i in r.items() if not i.only_function))
+
+
 def _behaviour_log(r: Reader) -> bool:
     return r.data.role_column("recency") is not None and \
         r.data.role_column("frequency") is not None
@@ -58,7 +87,10 @@ def _named(r: Reader) -> None:
     """RFM segments, lifecycle stages, fixed phrases ("one-time buyers"), vague words."""
     context = r.env.context
     rfm: list[str] = []
-    for _, item in r.items():
+    negated_rfm = False
+    timed = any(isinstance(p, Qty) and (p.unit == "time" or p.window) for p in r.parts)
+    lifecycle_said = any("lifecycle" in i.args("command") for _, i in r.items())
+    for k, item in r.items():
         if item.has("fixed") and _fixed(r, item):
             continue
         if item.has("vague") and r.free(item):
@@ -67,25 +99,35 @@ def _named(r: Reader) -> None:
             r.out.signals.add("vague")
             continue
         names = [str(a) for a in item.args("rfm") if a in context.rfm_segment_names]
-        if names and not item.has("value"):
+        if names == ["New Customers"] and timed:
+            r.use(item)  # "new customers in the last 30 days": recent joiners
+            r.joined = True
+            continue
+        if names and not item.has("value") and not (lifecycle_said and item.has("stage")):
             r.use(item)
             if not _behaviour_log(r):
                 r.problem("no_rfm", word=item.text)
+            negated_rfm = negated_rfm or r.negated(k)
             rfm.extend(n for n in names if n not in rfm)
             continue
         stages = [str(a) for a in item.args("stage") if a in context.lifecycle_stages]
-        if stages and not values_of(item, r.data) and _behaviour_log(r) and not any(
+        if stages and not values_of(item, r.data) and _behaviour_log(r) and not (
+                timed and item.has("inactivity")) and not any(
                 w.is_flag and evidence(item, w) > 0 for w in r.data.columns.values()):
             r.use(item)
             r.add(Lifecycle(stages=stages), "named")
     if rfm and _behaviour_log(r):
-        r.add(RfmSegment(segments=rfm), "named")
+        segments = RfmSegment(segments=rfm)
+        r.add(Not(condition=segments) if negated_rfm else segments, "named")
 
 
 def _fixed(r: Reader, item: Item) -> bool:
     role, op, value = str(item.args("fixed")[0]).split()
     column = r.data.role_column(role)
     if column is None:
+        # "never purchased online" on a table with no order count: a negated verb.
+        if value == "0":
+            item.senses = (*item.senses, Sense("neg"), Sense("activity"))
         return False
     if value == "0" and any(isinstance(p, Qty) and p.unit == "time" for p in r.parts):
         return False  # "no orders in the last 2 weeks": a negated verb, read with the window
@@ -163,8 +205,10 @@ def _mentions(r: Reader) -> None:
     """Columns named without a number, one run of adjacent words at a time."""
     run: list[tuple[int, Item]] = []
     for k, item in [*r.items(), (len(r.parts), None)]:
+        negated_people = item is not None and item.has("people") and k > 0 and isinstance(
+            r.parts[k - 1], Item) and r.parts[k - 1].has("neg")  # type: ignore[union-attr]
         if item is not None and r.free(item) and (has_evidence(item, r.data) or (
-                item.has("people") and run)):
+                item.has("people") and (run or negated_people))):
             run.append((k, item))
         elif item is not None and item.filler and run:
             continue
@@ -181,15 +225,7 @@ def _mention(r: Reader, run: list[tuple[int, Item]]) -> None:
     negated = r.negated(run[0][0])
     if all(i.has("people") for i in items) and not (negated or qualified):
         return
-    average = [i for _, i in run if i.has("average")]
-    found = link([i for _, i in run if i not in average], r.data, people=negated or qualified)
-    if average and found.column is not None:
-        # "spent more than average", "an above-average score": no number to compare with.
-        r.use(*(i for _, i in r.items() if i.has("average", "cmp", "activity", "role")))
-        column = r.data.columns[found.column]
-        r.problem("relative", chooser=column.name, column=column.name,
-                  phrase=" ".join(i.text for _, i in run))
-        return
+    found = link([i for _, i in run], r.data, people=negated or qualified)
     if found.column is None:
         if found.tied and _quantified(r, found.tied, negated, items):
             return

@@ -65,6 +65,8 @@ def _named(c: CommandInput, items: list[Item]) -> str:
     """The words that name something, without articles, pronouns or "segment"."""
     kept = [i for i in items if not (i.only_function or i.has("punct", "people", "command",
                                                                "between", "conj"))]
+    if any(not i.has("subject") for i in kept):  # "the segment vip" -> "vip"
+        kept = [i for i in kept if not i.has("subject")]
     return _rest_text(c, kept) if kept else ""
 
 

@@ -37,6 +37,8 @@ class ColumnWords:
     scale: float = 1.0  # "(k$)": values are in thousands
     yes: str | None = None  # a yes/no column's "yes" value
     no: str | None = None
+    # A category of number bands ("Less than $40K", "$40K - $60K"): value -> (low, high).
+    bands: dict[str, tuple[float, float]] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -81,6 +83,11 @@ class DataLexicon:
         return sorted({column for pairs in self.place_values.values() for column, _ in pairs})
 
 
+def empty() -> DataLexicon:
+    return DataLexicon(columns={}, index={}, group_values={}, place_values={},
+                       chinese_words=frozenset(), surfaces={})
+
+
 def build(schema: Schema, lexicon: Lexicon, dictionary: DataDictionary | None = None
           ) -> DataLexicon:
     dictionary = dictionary or DataDictionary()
@@ -122,6 +129,7 @@ def build(schema: Schema, lexicon: Lexicon, dictionary: DataDictionary | None = 
                 continue  # numbers are quantities, not names
             add(value, Sense("value", (info.name, value)))
             norms = _norms(value, lexicon)
+            _add_parts(index, norms, Sense("value", (info.name, value)))
             for norm in norms:
                 value_norms[norm].append((info.name, value))
             for group in _groups_of(value, norms, lexicon):
@@ -135,6 +143,20 @@ def build(schema: Schema, lexicon: Lexicon, dictionary: DataDictionary | None = 
                        surfaces=surfaces, value_norms=dict(value_norms),
                        norms=frozenset(n for key in index for n in key) | frozenset(
                            n for words in columns.values() for n in words.norms))
+
+
+def _add_parts(index: dict[tuple[str, ...], list[Sense]], norms: tuple[str, ...],
+               sense: Sense) -> None:
+    """"credit card" for "Credit card (automatic)", "2 year" for "Two year": a value's
+    leading words, and its number words as digits."""
+    from assistant.nlu.tagging import number_word
+
+    digits = tuple(str(int(v)) if (v := number_word(n)) is not None and v.is_integer() else n
+                   for n in norms)
+    keys = {digits} | {norms[:n] for n in range(2, len(norms))}
+    for key in keys - {norms}:
+        if len(key) > 1 and sense not in index.setdefault(key, []):
+            index[key].append(sense)
 
 
 def _norms(phrase: str, lexicon: Lexicon) -> tuple[str, ...]:

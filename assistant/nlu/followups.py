@@ -51,6 +51,8 @@ def define_args(condition: Condition, reading: Reading, items: list[Item], env: 
     """define_segment arguments for a reading, and the mode's name for the echo."""
     current = env.context.current_condition
     mode = mode_of(items)
+    if mode == "exclude" and not env.context.has_current_segment:
+        return _new(_negated(condition)), "new"  # "exclude the UK" with nothing yet: all but
     if not env.context.has_current_segment or mode == "restart":
         return _new(condition), "new"
     if mode == "exclude":
@@ -60,12 +62,20 @@ def define_args(condition: Condition, reading: Reading, items: list[Item], env: 
     if mode == "replace":
         swapped = _swap(current, condition) if current is not None else None
         return _new(swapped if swapped is not None else condition), "replace"
-    if mode == "refine" or "people" not in {s.kind for i in items for s in i.senses}:
+    asks_count = any("count" in i.args("intent") for i in content(items)[:1])
+    if mode == "refine" or not asks_count and "people" not in {
+            s.kind for i in items for s in i.senses}:
         swapped = _swap(current, condition, only_lists=True) if current is not None else None
         if swapped is not None:
             return _new(swapped), "refine"
         return {"condition": _dump(condition), "mode": "refine"}, "refine"
     return _new(condition), "new"
+
+
+def _negated(condition: Condition) -> Condition:
+    if isinstance(condition, In):
+        return NotIn(column=condition.column, values=condition.values)
+    return Not(condition=condition)
 
 
 def edit_last(items: list[Item], env: Env) -> Condition | None:

@@ -137,7 +137,12 @@ def _combine(results: list[tuple[str, ClauseResult]]) -> Condition | None:
         (excluded if joiner == "except" else kept).append(condition)
     if excluded:
         kept.append(Not(condition=conjunction(excluded)))
-    return conjunction(kept) if kept else None
+    if not kept:
+        return None
+    flat = conjunction(kept)
+    if isinstance(flat, And):  # "parents with young kids": one condition, said twice
+        flat = conjunction(list({c.model_dump_json(): c for c in flat.all}.values()))
+    return flat
 
 
 def _extends(previous: list[Condition], new: list[Condition]) -> bool:

@@ -43,10 +43,15 @@ def classify(items: list[Item], reading: Reading, *, has_current: bool) -> Inten
     if chat is not None and not (reading.signals & DATA_SIGNALS):
         return Intent("conversation", chat)
     command = command_of(items)
-    asking = _asks(words)
+    if any("count" in i.args("intent") for i in words[:1]):
+        asking = False  # "how many are there?" asks for a figure, not for knowledge
+    else:
+        asking = _asks(words)
+    about_words = any(i.has("knowledge") and not i.has("rfm", "stage", "command")
+                      for i in words)
     if asking and not bound:
-        if command in _ABOUT and (_names_a_segment(words, has_current) or command in (
-                "compare_segments", "overlap_segments")):
+        if command in _ABOUT and not about_words and (_names_a_segment(
+                words, has_current) or command in ("compare_segments", "overlap_segments")):
             return Intent("command", command)
         if _why_it_matters(words, has_current):
             return Intent("command", "explain_segment")
@@ -81,7 +86,7 @@ def _conversation(words: list[Item]) -> str | None:
 
 def _asks(words: list[Item]) -> bool:
     """A question opener at the start ("what is", "why", "什么是", "что такое")."""
-    return any("question" in i.args("intent") for i in words[:2])
+    return any({"question", "why"} & set(map(str, i.args("intent"))) for i in words[:2])
 
 
 def _question_kind(words: list[Item]) -> str | None:
@@ -94,8 +99,7 @@ def _question_kind(words: list[Item]) -> str | None:
 
 def _names_a_segment(words: list[Item], has_current: bool) -> bool:
     """The message is about a segment: "them" (when there is one), an RFM name, a stage."""
-    return any(i.has("rfm", "stage") for i in words) or (has_current and any(
-        "current" in i.args("subject") for i in words))
+    return any(i.has("rfm", "stage") or "current" in i.args("subject") for i in words)
 
 
 def _why_it_matters(words: list[Item], has_current: bool) -> bool:
@@ -109,12 +113,12 @@ def command_of(items: list[Item]) -> str | None:
     """The command a message gives: by its opening words, or by a phrase only commands use."""
     words = content(items)
     tools = [str(t) for i in words for t in i.args("command")]
+    numbered = [a for a, b in zip(words, words[1:], strict=False) if b.value is not None and
+                {"cluster", "cluster_noun", "select_cluster"} & set(map(str, a.args("command")))]
+    if numbered and not any("cluster_verb" in i.args("command") for i in words
+                            if i is not numbered[0]):
+        return "select_cluster"  # "customers in cluster 2", "exclude group 3"
     if "cluster_verb" in tools and "cluster_noun" in tools or "cluster" in tools:
-        number = any(i.value is not None for i in words)
-        groups = any(i.has("command") and {"cluster", "cluster_noun", "select_cluster"} &
-                     set(map(str, i.args("command"))) for i in words)
-        if number and groups and not any("cluster_verb" in i.args("command") for i in words):
-            return "select_cluster"  # "customers in cluster 2", "exclude group 3"
         return "cluster"
     if "save_segment" in tools and "export_segment" in tools:
         return "export_segment"  # "save it to a csv file"
@@ -128,9 +132,6 @@ def command_of(items: list[Item]) -> str | None:
         for tool in item.args("command"):
             if tool in _ANYWHERE and (long_phrase or tool in _ONE_WORD_ANYWHERE):
                 return str(tool)
-    if any("select_cluster" in i.args("command") for i in words) and any(
-            i.value is not None for i in words):
-        return "select_cluster"
     return None
 
 

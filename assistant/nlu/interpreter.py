@@ -45,7 +45,17 @@ def interpret(text: str, context: InterpreterContext) -> Interpretation:
 
 @lru_cache(maxsize=8)
 def _data_lexicon(schema: Schema, dictionary_json: str) -> DataLexicon:
-    return build(schema, load_lexicon(), DataDictionary.model_validate_json(dictionary_json))
+    from assistant.nlu.quantities import band
+
+    lexicon = load_lexicon()
+    data = build(schema, lexicon, DataDictionary.model_validate_json(dictionary_json))
+    for words in data.columns.values():
+        if words.is_category and not words.is_flag:
+            found = {v: band(v, lexicon) for v in words.info.values}
+            bands = {v: b for v, b in found.items() if b is not None}
+            if len(bands) >= 2 and len(bands) >= len(found) // 2:
+                words.bands = bands  # type: ignore[assignment]
+    return data
 
 
 def _interpret(text: str, context: InterpreterContext, language: str) -> Interpretation:

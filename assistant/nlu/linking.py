@@ -44,7 +44,7 @@ def evidence(item: Item, words: ColumnWords, people: bool = False) -> float:
 
 
 def has_evidence(item: Item, data: DataLexicon) -> bool:
-    if item.has("value", "place", "rfm", "stage", "cmp", "neg", "fixed", "vague"):
+    if item.has("value", "place", "rfm", "cmp", "neg", "fixed", "vague"):
         return item.has("column")
     return any(evidence(item, words) > 0 for words in data.columns.values())
 

@@ -19,7 +19,7 @@ from assistant.nlu.linking import link
 from assistant.nlu.quantities import Qty
 from assistant.nlu.reader import Reader
 from assistant.nlu.tagging import Item
-from tools.engine.definitions import And, Between, Compare, Condition, Rank, RfmScore
+from tools.engine.definitions import And, Between, Compare, Condition, In, Not, Rank, RfmScore
 from tools.engine.schema import DType, Role
 
 UNIT_NAMES = {1: "days", 7: "weeks", 30: "months", 365: "years"}
@@ -37,12 +37,29 @@ def quantities(r: Reader) -> None:
         right = [i for i in r.run(k, +1) if id(i) not in taken]
         _postfix(r, qty, k + len(right) + 1)
         words = [*lefts[k], *right]
-        if qty.unit == "time" or qty.window or qty.ago:
+        age = _age_column(r, qty, words)
+        if age is not None:  # "older than 60 years", "старше 60 лет", "30到40岁"
+            r.use(*(i for i in words if "age" in i.args("concept")))
+            compare(r, age, Qty(qty.first, qty.last, qty.text, value=qty.value, op=qty.op,
+                                low=qty.low, high=qty.high))
+        elif qty.unit == "time" or qty.window or qty.ago:
             _time(r, k, qty, words)
         elif qty.date is not None or _year_of_date(r, qty, words):
             _date(r, qty, words)
         else:
             _number(r, k, qty, words)
+
+
+def _age_column(r: Reader, qty: Qty, words: list[Item]) -> ColumnWords | None:
+    """A number of years said with an age word is an age, not a time window."""
+    if qty.unit not in ("time", None) or qty.days not in (1, 365) or qty.window or qty.ago:
+        return None
+    said = [i for i in [*words, *qty.source] if "age" in i.args("concept")]
+    if not said or (qty.unit == "time" and qty.days != 365):
+        return None
+    ages = [w for w in r.data.columns.values()
+            if "age" in w.concepts and w.numeric and "birth" not in w.concepts]
+    return ages[0] if len(ages) == 1 else None
 
 
 def _postfix(r: Reader, qty: Qty, k: int) -> None:
@@ -61,7 +78,8 @@ def _ranked(r: Reader, k: int, qty: Qty) -> bool:
 
 
 def _number(r: Reader, k: int, qty: Qty, words: list[Item]) -> None:
-    found = link(words, r.data, accept=lambda w: w.numeric and not w.is_date and not w.is_flag)
+    found = link(words, r.data, accept=lambda w: (w.numeric or bool(w.bands)) and not w.is_date
+                 and not w.is_flag)
     column = r.data.columns.get(found.column or "")
     if column is not None:
         r.use(*(words[i] for i in found.supporting))
@@ -75,12 +93,36 @@ def _number(r: Reader, k: int, qty: Qty, words: list[Item]) -> None:
     if column is None and r.out.conditions and r.out.columns[-1:] and any(
             "birth" in r.data.columns[c].concepts for c in r.out.columns[-1:]):
         return  # an age read on the birth year
+    if column is None and r.last_measure in r.data.columns and qty.op is not None:
+        column = r.data.columns[r.last_measure]  # "more than 1000 and less than 5000"
     if column is None:
         numeric = [w.name for w in r.data.columns.values() if w.numeric and not w.is_date
                    and not w.is_flag][:8]
         r.problem("which_number_column", numeric, phrase=qty.text, options=", ".join(numeric))
         return
-    compare(r, column, qty)
+    before = len(r.out.conditions)
+    if column.bands:
+        _bands(r, column, qty)
+    else:
+        compare(r, column, qty)
+    if len(r.out.conditions) > before and r.negated(k - len(words)):
+        r.out.conditions[-1] = Not(condition=r.out.conditions[-1])  # "did not spend over 1000"
+
+
+def _bands(r: Reader, column: ColumnWords, qty: Qty) -> None:
+    """"earning less than $40k" on bands ("Less than $40K", "$40K - $60K"): the bands inside."""
+    low, high = (qty.low, qty.high) if qty.is_range else {
+        "<": (None, qty.value), "<=": (None, qty.value), ">": (qty.value, None),
+        ">=": (qty.value, None)}.get(qty.op or "", (qty.value, qty.value))
+    scale = column.scale if (qty.value or qty.high or 0) >= 1000 and column.scale != 1 else 1
+    inside = [v for v, (a, b) in column.bands.items()
+              if (low is None or a >= low / scale) and (high is None or b <= high / scale)]
+    if not inside:
+        values = list(column.bands)
+        r.problem("no_band", values, column=column.name, phrase=qty.text,
+                  options=", ".join(values))
+        return
+    r.add(In(column=column.name, values=inside), "qty", column.name)
 
 
 def _implied(r: Reader, k: int, qty: Qty) -> ColumnWords | None:
@@ -149,7 +191,8 @@ def _time(r: Reader, k: int, qty: Qty, words: list[Item]) -> None:
         if column.is_date:  # "last purchase": the recency feature, where there is one
             column = r.data.role_column(
                 "recency" if "recency" in column.concepts else "tenure") or column
-    tenure = any("tenure" in i.args("role") for _, i in r.items() if r.free(i) or i in words)
+    tenure = r.joined or any("tenure" in i.args("role") for _, i in r.items()
+                             if r.free(i) or i in words)
     negated = r.negated(k) or _no_orders(r)
     inactive = r.find("inactivity")
     if column is None and _about_a_flag(r, words):
@@ -295,8 +338,9 @@ def ranks(r: Reader) -> None:
             r.problem("which_column", numeric, words=item.text, options=", ".join(numeric))
             continue
         n, percent = size
-        r.add(Rank(column=measure.name, direction=direction,  # type: ignore[arg-type]
-                   n=n, percent=percent), "rank", measure.name)
+        rank: Condition = Rank(column=measure.name, direction=direction,  # type: ignore[arg-type]
+                               n=n, percent=percent)
+        r.add(Not(condition=rank) if r.negated(k) else rank, "rank", measure.name)
 
 
 def _rank_size(r: Reader, k: int) -> tuple[int | None, float | None] | None:
@@ -316,10 +360,10 @@ def _rank_size(r: Reader, k: int) -> tuple[int | None, float | None] | None:
 
 
 def _rank_measure(r: Reader, rank: Item) -> ColumnWords | None:
-    own = [w for w in r.data.columns.values() if w.numeric and not w.is_flag and
-           any(str(a) in w.concepts for a in rank.args("rank_measure"))]
-    if len(own) == 1:
-        return own[0]
+    if rank.has("rank_measure"):  # "the biggest spenders", "the oldest"
+        own = link([rank], r.data, accept=lambda w: w.numeric and not w.is_flag)
+        if own.column is not None:
+            return r.data.columns[own.column]
     words = [i for _, i in r.items() if r.free(i) and i is not rank and link([i], r.data).score]
     found = link(words, r.data, accept=lambda w: w.numeric and not w.is_date and not w.is_flag)
     if found.column is not None:

@@ -74,13 +74,15 @@ def _quantity_at(items: list[Item], j: int, used: set[int]) -> Qty | None:
     if item.has("date"):
         return _with_left(items, Qty(j, j, item.text, date=str(item.args("date")[0])), used)
     if item.has("month") and not item.has("num"):
-        return _month(items, j)
+        month = _month(items, j)
+        return _with_left(items, month, used) if month is not None else None
     if item.has("decade") and not item.has("num"):
         decade = float(item.args("decade")[0])  # type: ignore[arg-type]
         return Qty(j, j, item.text, low=decade, high=decade + 9, unit="decade")
     if item.has("time_unit") and not item.has("num") and (
-            _window_before(items, j) or j > 0 and items[j - 1].has("cmp")):
-        # "in the last month", "за последний год", "over a year": one unit.
+            _window_before(items, j) or j > 0 and items[j - 1].has("cmp", "activity", "neg",
+                                                                  "inactivity")):
+        # "in the last month", "за последний год", "over a year", "не заказывали полгода".
         qty = Qty(j, j, item.text, value=1.0, unit="time",
                   days=int(item.args("time_unit")[0]))  # type: ignore[call-overload]
         return _with_left(items, qty, used)
@@ -150,7 +152,8 @@ def _right(items: list[Item], qty: Qty) -> None:
             qty.unit = qty.unit or "currency"
         elif item.has("percent"):
             qty.unit = "percent"
-        elif item.has("time_unit") and qty.unit in (None, "count"):
+        elif item.has("time_unit") and qty.unit in (None, "count") and \
+                not item.has("concept"):  # "80k a year" is a rate, "90 days" a duration
             qty.unit, qty.days = "time", int(item.args("time_unit")[0])  # type: ignore[call-overload]
         elif item.has("count_unit") and qty.unit is None:
             qty.unit = "count"
@@ -228,3 +231,21 @@ def _with_left(items: list[Item], qty: Qty, used: set[int]) -> Qty:
 
 def _window_before(items: list[Item], j: int) -> bool:
     return any(items[k].has("window") for k in range(max(0, j - 2), j))
+
+
+def band(value: str, lexicon: object) -> tuple[float, float] | None:
+    """A category value that is a number band ("Less than $40K", "$40K - $60K", "65+")."""
+    from assistant.nlu.datalex import empty
+    from assistant.nlu.tagging import tag
+
+    items = tag(value, lexicon, empty()).readings[0]  # type: ignore[arg-type]
+    parts = [p for p in quantities(items) if isinstance(p, Qty) or not (
+        p.only_function or p.has("punct", "currency"))]
+    if len(parts) != 1 or not isinstance(parts[0], Qty):
+        return None
+    qty = parts[0]
+    if qty.is_range:
+        return qty.low or 0.0, qty.high or 0.0
+    bounds = {"<": (float("-inf"), qty.value), "<=": (float("-inf"), qty.value),
+              ">": (qty.value, float("inf")), ">=": (qty.value, float("inf"))}
+    return bounds.get(qty.op or "")  # type: ignore[return-value]

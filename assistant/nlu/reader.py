@@ -48,14 +48,18 @@ QUIET = frozenset({"func", "people", "punct", "conj", "break", "loc", "intensifi
                    "knowledge", "subject", "average", "intent", "between", "range", "mode",
                    "quantifier", "command"})
 # Senses that carry meaning a clause may leave unused when others use it.
-SOFT = frozenset({"activity", "window", "role", "ago", "neg", "cmp", "cmp_post", "time_unit",
-                  "count_unit", "rank", "share", "currency", "percent", "mult"})
+SOFT = frozenset({"activity", "window", "role", "ago", "neg", "time_unit", "count_unit", "rank",
+                  "share", "currency", "percent", "mult", "inactivity", "stage"})
 
 
 class Reader:
-    def __init__(self, parts: list[Part], env: Env) -> None:
+    def __init__(self, parts: list[Part], env: Env, last_measure: str | None = None) -> None:
         self.parts, self.env, self.out = parts, env, ClauseResult()
         self.data = env.data
+        # The column of the request's previous comparison: "more than 1000 and less than 5000".
+        self.last_measure = last_measure
+        # "new customers in the last 30 days": the window is about joining.
+        self.joined = False
 
     def items(self) -> list[tuple[int, Item]]:
         return [(k, p) for k, p in enumerate(self.parts) if isinstance(p, Item)]

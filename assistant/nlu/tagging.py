@@ -136,6 +136,10 @@ def _is_function(token: Token, lexicon: Lexicon) -> bool:
                for s in lexicon.index.get((token.norm,), ()))
 
 
+def number_word(word: str) -> float | None:
+    return _number_word(word)
+
+
 @cache
 def _number_word(word: str) -> float | None:
     """"twenty" -> 20, "тремя" -> 3, via number-parser (English and Russian)."""
@@ -206,8 +210,13 @@ def _surface(span: list[Token]) -> str:
 def _merge_numbers(items: list[Item]) -> list[Item]:
     """Runs of number words are one number: "twenty five" -> 25, "двух тысяч" -> 2000."""
     out: list[Item] = []
-    for item in items:
+    for k, item in enumerate(items):
         previous = out[-1] if out else None
+        if item.text.lower() == "and" and previous is not None and _is_number_word(previous) \
+                and k + 1 < len(items) and _is_number_word(items[k + 1]) and \
+                (previous.value or 0) >= 100:
+            previous.tokens = previous.tokens + item.tokens  # "one hundred and twenty"
+            continue
         if previous is not None and _is_number_word(previous) and _is_number_word(item):
             joined = previous.tokens + item.tokens
             value = _number_phrase(" ".join(t.text.lower() for t in joined))

@@ -72,7 +72,7 @@ def clean(text: str) -> str:
     for pattern, repl in _CONTRACTIONS:
         text = pattern.sub(repl, text)  # type: ignore[arg-type]
     # A hyphen between letters joins words ("one-time", "non-UK"); between digits it is a range.
-    return re.sub(r"(?<=[^\W\d_])-(?=[^\W\d_])|(?<=[^\W\d_])-(?=\d)", " ", text)
+    return re.sub(r"(?<=[^\W\d_])-(?=[^\W\d_])|(?<=[^\W\d_]{2})-(?=\d)", " ", text)
 
 
 def fold(word: str) -> str:
