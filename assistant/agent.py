@@ -73,7 +73,8 @@ class LlmBackend:
             raise BackendFailure(describe_failure(exc)) from None
         if on_text is not None and _cut_off(state):
             raise BackendFailure("The model's answer was cut off mid-way")
-        reply = _final_text(state) or compose_reply(results, toolkit.data.n_customers)
+        reply = _final_text(state) or compose_reply(results, toolkit.data.n_customers,
+                                                    language=toolkit.language)
         self.history.append((text, reply))
         return TurnOutcome(results=results, reply=reply)
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from assistant.core import TurnOutcome
+from assistant.memory import ConversationMemory
 from assistant.replies import clarification_reply, compose_reply
 from tools.toolkit import Toolkit, ToolResult
 
@@ -15,12 +17,53 @@ BUILTIN_NAME = "built-in interpreter"
 class BuiltinBackend:
     name = BUILTIN_NAME
 
+    def __init__(self, memory: ConversationMemory | None = None) -> None:
+        self.memory = memory or ConversationMemory()
+
     def run_turn(self, text: str, toolkit: Toolkit,
                  on_text: Callable[[str], None] | None = None) -> TurnOutcome:
-        from assistant.interpreter import InterpreterContext, interpret
+        from assistant.interpreter import interpret
+
+        interpretation = interpret(text, self._context(toolkit))
+        memory = self.memory
+        notes = list(interpretation.notes)
+        if interpretation.learned:
+            notes.append(memory.learn(interpretation.learned))
+            if "unit" in interpretation.learned and memory.request:
+                # A unit was chosen: read the request it was asked for again.
+                request, memory.request = memory.request, ""
+                memory.pending = []
+                interpretation = interpret(request, self._context(toolkit))
+        if interpretation.clarification is not None or not interpretation.calls:
+            memory.pending = _sized(interpretation.choices, toolkit)
+            memory.request = text if memory.pending else ""
+            reply = interpretation.clarification or ""
+            if memory.pending:
+                reply += "\n" + "\n".join(f"{k}. {c.label}" for k, c in
+                                          enumerate(memory.pending, start=1))
+            elif interpretation.intent in ("segment", "command"):
+                reply = clarification_reply(reply, interpretation.options,
+                                            language=toolkit.language)
+            return TurnOutcome(results=[], reply=_noted(reply, notes),
+                               clarification=interpretation.intent in ("segment", "command"),
+                               parse=interpretation.parse)
+        memory.pending, memory.request = [], ""
+        results: list[ToolResult] = []
+        for call in interpretation.calls:
+            result = toolkit.call(call.name, call.args)
+            results.append(result)
+            if not result.ok:
+                break
+        return TurnOutcome(results=results, parse=interpretation.parse,
+                           reply=_noted(compose_reply(results, toolkit.data.n_customers,
+                                                      language=toolkit.language), notes))
+
+    def _context(self, toolkit: Toolkit) -> Any:
+        from assistant.interpreter import InterpreterContext
         from tools.engine.lifecycle import STAGES
 
-        context = InterpreterContext(
+        last = toolkit.last_clustering
+        return InterpreterContext(
             schema=toolkit.data.schema,
             has_current_segment=toolkit.state.condition is not None,
             lifecycle_stages=tuple(STAGES),
@@ -29,22 +72,48 @@ class BuiltinBackend:
             as_of=toolkit.data.source.as_of,
             data_end=_data_end(toolkit),
             current_condition=toolkit.state.condition,
+            dictionary=self.memory.dictionary,
+            pending=tuple(self.memory.pending),
+            chosen=dict(self.memory.chosen),
+            clusters=last.k if last is not None else None,
         )
-        interpretation = interpret(text, context)
-        if interpretation.clarification is not None or not interpretation.calls:
-            message = interpretation.clarification or (
-                "I could not map that to the data. Try describing customers by a column, "
-                "e.g. 'spent over 500' or 'from Germany'.")
-            return TurnOutcome(results=[], clarification=True,
-                               reply=clarification_reply(message, interpretation.options))
-        results: list[ToolResult] = []
-        for call in interpretation.calls:
-            result = toolkit.call(call.name, call.args)
-            results.append(result)
-            if not result.ok:
-                break
-        return TurnOutcome(results=results,
-                           reply=compose_reply(results, toolkit.data.n_customers))
+
+
+def _noted(reply: str, notes: list[str]) -> str:
+    shown = [n for n in notes if n]
+    return f"({'; '.join(shown)})\n{reply}" if shown else reply
+
+
+def _sized(choices: list[Any], toolkit: Toolkit) -> list[Any]:
+    """Each offered reading with its size on this data; readings the data cannot answer
+    are dropped (the toolkit's own validation decides)."""
+    from dataclasses import replace
+
+    from pydantic import TypeAdapter, ValidationError
+
+    from tools.engine.definitions import Condition
+    from tools.engine.errors import EngineError
+    from tools.tool_summaries import customer_count
+
+    adapter: TypeAdapter[Any] = TypeAdapter(Condition)
+    sized = []
+    total = max(toolkit.data.n_customers, 1)
+    for choice in choices:
+        define = next((c for c in choice.calls if c.name == "define_segment"), None)
+        if define is None:
+            sized.append(choice)
+            continue
+        try:
+            mask = toolkit.mask(adapter.validate_python(define.args["condition"]))
+        except (EngineError, ValidationError, KeyError):
+            continue
+        size = int(mask.sum())
+        shown = f"{100 * size / total:.1f}%"
+        if toolkit.language == "ru":
+            shown = shown.replace(".", ",")
+        sized.append(replace(choice, label=f"{choice.label}: "
+                                           f"{customer_count(size, toolkit.language)} ({shown})"))
+    return sized
 
 
 def _data_end(toolkit: Toolkit) -> date | None:

@@ -36,6 +36,8 @@ class Turn:
     clarification: bool = False
     sources: list[dict[str, Any]] = field(default_factory=list)
     notice: str | None = None  # e.g. "the model timed out; answered by the built-in interpreter"
+    # How the message was read: intent, language, the reading chosen (built-in interpreter).
+    parse: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -46,6 +48,7 @@ class Turn:
             "tools": [r.to_dict() for r in self.results],
             "sources": self.sources,
             "notice": self.notice,
+            "parse": self.parse,
         }
 
 
@@ -57,6 +60,7 @@ class TurnOutcome:
     reply: str
     clarification: bool = False
     sources: list[dict[str, Any]] = field(default_factory=list)
+    parse: dict[str, Any] | None = None
 
 
 class Backend(Protocol):
@@ -71,6 +75,8 @@ class Assistant:
                  session: str | None = None, backend: Backend | None = None,
                  data_path: str | None = None) -> None:
         from assistant.builtin import BuiltinBackend
+        from assistant.memory import ConversationMemory
+        from tools.dictionary import dictionary_path
         from tools.knowledge.store import KnowledgeStore
         from tools.library import SegmentLibrary
 
@@ -78,7 +84,9 @@ class Assistant:
         self.workspace = workspace
         self.toolkit = Toolkit(data, SegmentLibrary(workspace), export_dir=workspace / "exports",
                                knowledge=KnowledgeStore(workspace))
-        self.builtin = BuiltinBackend()
+        self.memory = ConversationMemory.for_data(
+            dictionary_path(workspace, data_path or data.source.path))
+        self.builtin = BuiltinBackend(self.memory)
         self.backend: Backend = backend or self.builtin
         self.session = session
         self.data_path = data_path
@@ -87,6 +95,7 @@ class Assistant:
             record = self.store.load(session)
             if record is not None:
                 _restore(self.toolkit, record)
+                self.memory.restore(record.state.get("memory"))
 
     @classmethod
     def open(cls, data_path: str | Path, *, workspace: Path = DEFAULT_WORKSPACE,
@@ -119,7 +128,8 @@ class Assistant:
         sources = outcome.sources or [source for result in outcome.results if result.ok
                                       for source in result.summary.get("sources", [])]
         turn = Turn(request=text, reply=outcome.reply, backend=used, results=outcome.results,
-                    clarification=outcome.clarification, sources=sources, notice=notice)
+                    clarification=outcome.clarification, sources=sources, notice=notice,
+                    parse=outcome.parse)
         turn.segment = self.segment_json(presented=not _failed(outcome))
         self._persist(turn)
         return turn
@@ -132,7 +142,8 @@ class Assistant:
             return None
         from tools.tool_summaries import segment_summary
 
-        summary = segment_summary(self.data, definition.condition, mask)
+        summary = segment_summary(self.data, definition.condition, mask,
+                                  language=self.toolkit.language)
         summary["name"] = definition.name
         return summary
 
@@ -145,6 +156,7 @@ class Assistant:
         state: dict[str, Any] = {
             "current": _state_json(self.toolkit.state),
             "history": [_state_json(s) for s in self.toolkit.history[-50:]],
+            "memory": self.memory.to_json(),
         }
         last = self.toolkit.last_clustering
         if last is not None:

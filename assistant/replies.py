@@ -1,133 +1,247 @@
 """Plain-text replies composed from tool results, the same whatever backend chose the tools.
 
-Every number in a reply comes from a `ToolResult`; nothing here computes.
+Every number in a reply comes from a `ToolResult`; nothing here computes. The fixed
+wording is data, one file per language (`reply_phrases/en.yaml`, `zh.yaml`, `ru.yaml`);
+`language` is the request's ("en", "zh", "ru"; anything else reads as English).
 """
 
 from __future__ import annotations
 
+from functools import cache
+from importlib import resources
 from typing import Any
 
-from tools.tool_summaries import customers
+import yaml
+from pydantic import BaseModel, ConfigDict
+
+from tools.engine.wording import NumberStyle, fill, language_of, phrasing, segment_label
+from tools.tool_summaries import customer_count
 from tools.toolkit import ToolResult
 
 
-def options_line(options: list[str]) -> str:
-    return f" Did you mean: {', '.join(options[:8])}?" if options else ""
+class ReplyPhrases(BaseModel):
+    """The fixed wording of replies in one language (see reply_phrases/en.yaml)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    not_available: str
+    done: str
+    did_you_mean: str
+    list_sep: str
+    current_segment: str
+    segment: str
+    segment_of_total: str
+    no_match: str
+    revenue: str
+    rfm_title: str
+    rfm_latest: str
+    rfm_row: str
+    profile_title: str
+    the_segment: str
+    profile_row: str
+    clusters: str
+    clusters_within: str
+    cluster_row: str
+    compare_title: str
+    compare_share: str
+    compare_row: str
+    compare_both: str
+    overlap: str
+    saved: str
+    no_saved: str
 
 
-def clarification_reply(text: str, options: list[str]) -> str:
+@cache
+def reply_phrases(language: str = "en") -> ReplyPhrases:
+    """The reply wording for `language` (English when it is not covered)."""
+    code = language_of(language)
+    text = resources.files("assistant").joinpath(f"reply_phrases/{code}.yaml").read_text(
+        encoding="utf-8")
+    return ReplyPhrases.model_validate(yaml.safe_load(text))
+
+
+class _Words:
+    """One reply's wording and number style."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language_of(language)
+        self.phrases = reply_phrases(self.language)
+        self.tight = phrasing(self.language).tight
+        self.style: NumberStyle = phrasing(self.language).number
+
+    def say(self, key: str, **values: object) -> str:
+        """The phrase `key` filled in (Chinese spacing included)."""
+        return fill(getattr(self.phrases, key), self.tight, **values)
+
+    def customers(self, count: int | float) -> str:
+        return customer_count(count, self.language)
+
+    def count(self, value: int | float) -> str:
+        return self.style.localise(f"{value:,}")
+
+    def number(self, value: Any) -> str:
+        return number(value, language=self.language)
+
+    def percent(self, value: float | None) -> str:
+        if value is None:
+            return self.phrases.not_available
+        return self.style.localise(f"{100 * value:.1f}") + "%"
+
+    def name(self, name: Any) -> Any:
+        """A segment's name as the toolkit gave it; "current segment" in the language."""
+        return self.phrases.current_segment if name == "current segment" else name
+
+    def label(self, name: Any) -> str:
+        """An RFM segment's name, with its translation when the language has one."""
+        return segment_label(name, self.language) if isinstance(name, str) else str(name)
+
+
+def options_line(options: list[str], *, language: str = "en") -> str:
+    """" Did you mean: a, b?" (at most 8 options), or nothing when there are none."""
+    if not options:
+        return ""
+    w = _Words(language)
+    return w.say("did_you_mean", options=w.phrases.list_sep.join(options[:8]))
+
+
+def clarification_reply(text: str, options: list[str], *, language: str = "en") -> str:
     if options and not any(o in text for o in options[:3]):
-        return text + options_line(options)
+        return text + options_line(options, language=language)
     return text
 
 
-def number(value: Any) -> str:
+def number(value: Any, *, language: str = "en") -> str:
     """A figure for people: thousands separators, n/a when there is none."""
     if value is None:
-        return "n/a"
+        return reply_phrases(language).not_available
     if isinstance(value, int | float):
-        return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+        text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+        return phrasing(language).number.localise(text)
     return str(value)
 
 
-def _percent(value: float | None) -> str:
-    return "n/a" if value is None else f"{100 * value:.1f}%"
-
-
-def _segment_lines(summary: dict[str, Any], total: int | None) -> list[str]:
+def _segment_lines(summary: dict[str, Any], total: int | None, w: _Words) -> list[str]:
     size = summary.get("size", 0)
-    share = summary.get("share")
-    base = f" of {total:,}" if total else ""
-    lines = [f"{customers(size)} ({_percent(share)}{base}): {summary.get('description', '')}."]
+    values = {"customers": w.customers(size), "share": w.percent(summary.get("share")),
+              "description": summary.get("description", "")}
+    if total:
+        line = w.say("segment_of_total", total=w.count(total), **values)
+    else:
+        line = w.say("segment", **values)
+    lines = [line]
     if "revenue_share" in summary:
-        lines.append(f"They bring {_percent(summary['revenue_share'])} of revenue.")
+        lines.append(w.say("revenue", share=w.percent(summary["revenue_share"])))
     return lines
 
 
-def _rfm_lines(summary: dict[str, Any]) -> list[str]:
-    lines = [f"RFM segments (as of {summary.get('as_of') or 'the latest date'}):"]
+def _rfm_lines(summary: dict[str, Any], w: _Words) -> list[str]:
+    lines = [w.say("rfm_title", as_of=summary.get("as_of") or w.phrases.rfm_latest)]
     for row in summary.get("segments", []):
-        share, revenue = _percent(row.get("share")), _percent(row.get("revenue_share"))
-        lines.append(f"- {row['name']}: {customers(row['customers'])} ({share}, "
-                     f"revenue {revenue})")
+        lines.append(w.say("rfm_row", name=w.label(row["name"]),
+                           customers=w.customers(row["customers"]),
+                           share=w.percent(row.get("share")),
+                           revenue=w.percent(row.get("revenue_share"))))
     return lines
 
 
-def _profile_lines(summary: dict[str, Any]) -> list[str]:
-    share = _percent(summary.get("share_of_customers"))
-    lines = [f"Profile of {summary.get('segment', 'the segment')}: "
-             f"{customers(summary.get('size', 0))} ({share})."]
+def _profile_lines(summary: dict[str, Any], w: _Words) -> list[str]:
+    segment = w.name(summary["segment"]) if "segment" in summary else w.phrases.the_segment
+    lines = [w.say("profile_title", segment=segment,
+                   customers=w.customers(summary.get("size", 0)),
+                   share=w.percent(summary.get("share_of_customers")))]
     for measure in summary.get("measures", [])[:6]:
-        lines.append(f"- {measure['column']}: average {number(measure.get('segment_mean'))} "
-                     f"vs {number(measure.get('base_mean'))} overall "
-                     f"(index {number(measure.get('index'))})")
+        lines.append(w.say("profile_row", column=measure["column"],
+                           segment=w.number(measure.get("segment_mean")),
+                           base=w.number(measure.get("base_mean")),
+                           index=w.number(measure.get("index"))))
     return lines
 
 
-def _cluster_lines(summary: dict[str, Any]) -> list[str]:
-    lines = [f"{summary.get('k')} groups. {summary.get('reason', '')}"]
+def _cluster_lines(summary: dict[str, Any], w: _Words) -> list[str]:
     within = summary.get("within")
     if within:
-        lines[0] = (f"{summary.get('k')} groups within the current segment "
-                    f"({customers(within.get('size', 0))}: {within.get('description', '')}). "
-                    f"{summary.get('reason', '')}")
+        first = w.say("clusters_within", k=summary.get("k"),
+                      customers=w.customers(within.get("size", 0)),
+                      description=within.get("description", ""),
+                      reason=summary.get("reason", ""))
+    else:
+        first = w.say("clusters", k=summary.get("k"), reason=summary.get("reason", ""))
+    lines = [first]
     for group in summary.get("clusters", []):
-        lines.append(f"- {group.get('id')}: {group.get('name')}: {group.get('size', 0):,} "
-                     f"customers; rule: {group.get('rule_text') or group.get('rule', '')}")
+        size = group.get("size", 0)
+        lines.append(w.say("cluster_row", id=group.get("id"), name=group.get("name"),
+                           size=w.count(size), customers=w.customers(size),
+                           rule=group.get("rule_text") or group.get("rule", "")))
     return lines
 
 
-def _compare_lines(summary: dict[str, Any]) -> list[str]:
+def _compare_lines(summary: dict[str, Any], w: _Words) -> list[str]:
     name_a, name_b = summary.get("names", ["A", "B"])
-    size_a = summary.get("a", {}).get("size", 0)
-    size_b = summary.get("b", {}).get("size", 0)
-    lines = [f"{name_a} ({customers(size_a)}) vs {name_b} ({customers(size_b)}), "
-             "biggest differences first:"]
+    lines = [w.say("compare_title", name_a=w.name(name_a), name_b=w.name(name_b),
+                   customers_a=w.customers(summary.get("a", {}).get("size", 0)),
+                   customers_b=w.customers(summary.get("b", {}).get("size", 0)))]
     for item in summary.get("differences", [])[:5]:
-        what = item["column"] if item.get("value") is None else \
-            f"{item['column']} = {item['value']} (share)"
         if item.get("value") is None:
-            shown_a, shown_b = number(item.get("a")), number(item.get("b"))
+            what = item["column"]
+            shown_a, shown_b = w.number(item.get("a")), w.number(item.get("b"))
         else:
-            shown_a, shown_b = _percent(item.get("a")), _percent(item.get("b"))
-        lines.append(f"- {what}: {shown_a} vs {shown_b}")
+            what = w.say("compare_share", column=item["column"], value=item["value"])
+            shown_a, shown_b = w.percent(item.get("a")), w.percent(item.get("b"))
+        lines.append(w.say("compare_row", what=what, a=shown_a, b=shown_b))
     both = summary.get("overlap", {}).get("both")
     if both is not None:
-        lines.append(f"{customers(both)} in both.")
+        lines.append(w.say("compare_both", customers=w.customers(both)))
     return lines
 
 
-def _overlap_lines(summary: dict[str, Any]) -> list[str]:
-    return [f"{summary['a']} and {summary['b']}: {summary.get('both', 0):,} in both, "
-            f"{summary.get('only_a', 0):,} only in {summary['a']}, "
-            f"{summary.get('only_b', 0):,} only in {summary['b']} "
-            f"(Jaccard {summary.get('jaccard', 0):.2f})."]
+def _overlap_lines(summary: dict[str, Any], w: _Words) -> list[str]:
+    return [w.say("overlap", a=w.name(summary["a"]), b=w.name(summary["b"]),
+                  both=w.count(summary.get("both", 0)),
+                  only_a=w.count(summary.get("only_a", 0)),
+                  only_b=w.count(summary.get("only_b", 0)),
+                  jaccard=w.style.localise(f"{summary.get('jaccard', 0):.2f}"))]
 
 
-def result_lines(result: ToolResult, total: int | None = None) -> list[str]:
+def _failure_lines(result: ToolResult, w: _Words) -> list[str]:
+    summary = result.summary
+    if result.tool == "define_segment" and summary.get("size") == 0 and "description" in summary:
+        text = w.say("no_match", description=summary["description"])
+        if "\n" in text or "\r" in text:  # one line, as the toolkit keeps its messages
+            text = " ".join(text.split())
+    else:
+        text = result.message
+    return [text + options_line(result.options, language=w.language)]
+
+
+def result_lines(result: ToolResult, total: int | None = None, *,
+                 language: str = "en") -> list[str]:
+    w = _Words(language)
     if not result.ok:
-        return [result.message + options_line(result.options)]
+        return _failure_lines(result, w)
     summary = result.summary
     if result.tool in ("define_segment", "load_segment"):
-        return _segment_lines(summary, total)
+        return _segment_lines(summary, total, w)
     if result.tool == "run_rfm":
-        return _rfm_lines(summary)
+        return _rfm_lines(summary, w)
     if result.tool == "profile_segment":
-        return _profile_lines(summary)
+        return _profile_lines(summary, w)
     if result.tool == "cluster":
-        return _cluster_lines(summary)
+        return _cluster_lines(summary, w)
     if result.tool == "compare_segments":
-        return _compare_lines(summary)
+        return _compare_lines(summary, w)
     if result.tool == "overlap_segments":
-        return _overlap_lines(summary)
+        return _overlap_lines(summary, w)
     if result.tool == "list_segments":
         names = [s.get("name", "?") for s in summary.get("segments", [])]
-        return [f"Saved segments: {', '.join(names)}." if names else "No saved segments yet."]
+        return [w.say("saved", names=w.phrases.list_sep.join(names)) if names
+                else w.say("no_saved")]
     return [result.message]
 
 
-def compose_reply(results: list[ToolResult], total: int | None = None) -> str:
+def compose_reply(results: list[ToolResult], total: int | None = None, *,
+                  language: str = "en") -> str:
+    """The reply lines for `results`; `total` is the base size ("87 customers (2.0% of 4,338)")."""
     lines: list[str] = []
     for result in results:
-        lines.extend(result_lines(result, total))
-    return "\n".join(lines) if lines else "Done."
+        lines.extend(result_lines(result, total, language=language))
+    return "\n".join(lines) if lines else reply_phrases(language).done

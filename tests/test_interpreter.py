@@ -45,7 +45,33 @@ def condition(text: str, schema: str = "retail", mode: str = "new", **context: A
     assert defines[0].args["mode"] == mode
     # Every condition the interpreter makes is a valid definition.
     SegmentDefinition.from_data({"condition": defines[0].args["condition"]})
-    return defines[0].args["condition"]
+    return Canon(defines[0].args["condition"])
+
+
+import json as _json
+
+
+def _canon(c):
+    if isinstance(c, dict):
+        c = {k: _canon(v) for k, v in c.items() if not (k in ("n", "percent") and v is None)}
+        if c.get("type") == "compare" and c.get("op") == "==" and isinstance(c.get("value"), str):
+            c = {"type": "in", "column": c["column"], "values": [c["value"]]}
+        if c.get("type") == "and":
+            c["all"] = sorted(c["all"], key=lambda x: _json.dumps(x, sort_keys=True))
+        if c.get("type") == "or":
+            c["any"] = sorted(c["any"], key=lambda x: _json.dumps(x, sort_keys=True))
+        return c
+    if isinstance(c, list):
+        return [_canon(x) for x in c]
+    return c
+
+
+class Canon(dict):
+    def __init__(self, c):
+        super().__init__(_canon(c))
+
+    def __eq__(self, other):
+        return dict(self) == _canon(other)
 
 
 def cmp(column: str, op: str, value: Any) -> dict[str, Any]:

@@ -14,6 +14,7 @@ import pandas as pd
 from tools.engine.dataset import MONETARY, CustomerData
 from tools.engine.definitions import Condition
 from tools.engine.schema import ColumnInfo, Role
+from tools.engine.wording import format_count, language_of
 
 # Category values are shown to a model only for roles that carry no personal data.
 _VALUE_ROLES = {Role.CATEGORY, Role.FLAG, Role.STATUS}
@@ -24,6 +25,13 @@ def customers(count: int | float) -> str:
     """"1 customer", "4,338 customers"."""
     number = int(count)
     return f"{number:,} customer" + ("" if number == 1 else "s")
+
+
+def customer_count(count: int | float, language: str = "en") -> str:
+    """`customers` in the request's language: "5 клиентов", "1 клиент", "4,338 位客户"."""
+    if language_of(language) == "en":
+        return customers(count)
+    return format_count(count, "customer", language)
 
 
 def column_summary(column: ColumnInfo) -> dict[str, Any]:
@@ -61,7 +69,9 @@ def revenue_column(data: CustomerData) -> str | None:
     return found.name if found else None
 
 
-def segment_summary(data: CustomerData, condition: Condition, mask: pd.Series) -> dict[str, Any]:
+def segment_summary(data: CustomerData, condition: Condition, mask: pd.Series, *,
+                    language: str = "en") -> dict[str, Any]:
+    """Size, shares, the definition and its description (in `language`: "en", "zh", "ru")."""
     from tools.engine.describe import describe
 
     size = int(mask.sum())
@@ -70,7 +80,7 @@ def segment_summary(data: CustomerData, condition: Condition, mask: pd.Series) -
         "size": size,
         "share": round(size / total, 4),
         "definition": condition.model_dump(mode="json"),
-        "description": describe(condition, data),
+        "description": describe(condition, data, language=language),
     }
     revenue = revenue_column(data)
     if revenue is not None:

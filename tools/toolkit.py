@@ -77,7 +77,7 @@ class Toolkit(KnowledgeTools):
         self.data = data
         self.library = library  # tools.library.SegmentLibrary, or None when nothing is saved
         self.knowledge = knowledge  # tools.knowledge.store.KnowledgeStore, built on first use
-        self.language = "en"  # the language of the current request, for knowledge answers
+        self.language = "en"  # the request's language: knowledge answers, descriptions
         self.export_dir = export_dir or Path.cwd()
         self.state = SegmentState()
         self.history: list[SegmentState] = []
@@ -217,7 +217,7 @@ class Toolkit(KnowledgeTools):
             combined = parsed
         mask = self.mask(combined)
         combined = canonical(combined, self.data)
-        summary = segment_summary(self.data, combined, mask)
+        summary = segment_summary(self.data, combined, mask, language=self.language)
         if summary["size"] == 0:
             return ToolResult("define_segment", False, summary,
                               message=f"No customers match: {summary['description']}. "
@@ -262,20 +262,20 @@ class Toolkit(KnowledgeTools):
                                population=population)
         summary = summarise(self.data, model, population).to_dict()
         self.last_clustering = LastClustering(list(model.features_), int(model.k_), within)
+        from tools.engine.describe import describe
+
+        for group in summary["clusters"]:
+            rule: Condition = TypeAdapter(Condition).validate_python(group["rule"])
+            if within is not None:  # the rule holds within the segment: alone it reaches all
+                rule = conjunction([_as_unit(within), rule])
+            group["rule"], group["rule_text"] = (
+                rule.model_dump(mode="json"), describe(rule, self.data, language=self.language))
         if within is None or population is None:
             return ToolResult("cluster", True, summary,
                               message=f"{summary['k']} groups. {summary['reason']}")
-        from tools.engine.describe import describe
-
         size = int(population.sum())
-        summary["within"] = {"description": describe(within, self.data), "size": size,
-                             "share": round(size / max(self.data.n_customers, 1), 4)}
-        for group in summary["clusters"]:
-            # A group's rule holds within the segment: saved alone it would reach everyone.
-            rule: Condition = TypeAdapter(Condition).validate_python(group["rule"])
-            rule = conjunction([_as_unit(within), rule])
-            group["rule"], group["rule_text"] = (rule.model_dump(mode="json"),
-                                                 describe(rule, self.data))
+        summary["within"] = {"description": describe(within, self.data, language=self.language),
+                             "size": size, "share": round(size / max(self.data.n_customers, 1), 4)}
         return ToolResult("cluster", True, summary,
                           message=f"{summary['k']} groups within the current segment "
                                   f"({customers(size)}). {summary['reason']}")
@@ -338,7 +338,7 @@ class Toolkit(KnowledgeTools):
         library = self._require_library()
         saved: SegmentDefinition = library.show(name).definition
         mask = self.mask(saved.condition)
-        summary = segment_summary(self.data, saved.condition, mask)
+        summary = segment_summary(self.data, saved.condition, mask, language=self.language)
         self._push(SegmentState(condition=saved.condition, name=name))
         return ToolResult("load_segment", True, summary,
                           message=f"Loaded '{name}': {customers(summary['size'])}.")

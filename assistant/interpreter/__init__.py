@@ -2,11 +2,12 @@
 
 from assistant.interpreter.calls import (
     DEFAULT_RFM_SEGMENTS,
+    Choice,
     Interpretation,
     InterpreterContext,
     ToolCall,
 )
 from assistant.interpreter.interpreter import interpret
 
-__all__ = ["DEFAULT_RFM_SEGMENTS", "Interpretation", "InterpreterContext", "ToolCall",
+__all__ = ["DEFAULT_RFM_SEGMENTS", "Choice", "Interpretation", "InterpreterContext", "ToolCall",
            "interpret"]

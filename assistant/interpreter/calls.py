@@ -1,8 +1,9 @@
 """What the interpreter returns: tool calls, or a question back to the user.
 
-These types are the contract between the built-in interpreter and the agent:
-an LLM backend produces the same `ToolCall`s, so the toolkit cannot tell which
-brain made a call.
+These types are the contract between the built-in interpreter and the rest:
+a model backend produces the same `ToolCall`s, so the toolkit cannot tell
+which brain made a call. `Interpretation.parse` is the reading shown by
+`/debug` and `ask --json`.
 """
 
 from __future__ import annotations
@@ -11,28 +12,33 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from tools.dictionary import DataDictionary
 from tools.engine.definitions import Condition
 from tools.engine.schema import Schema
 
 # The ten segment names of the default RFM scheme (SEMANTICS.md table order).
 DEFAULT_RFM_SEGMENTS: tuple[str, ...] = (
-    "Champions",
-    "Loyal Customers",
-    "Potential Loyalists",
-    "New Customers",
-    "Promising",
-    "Need Attention",
-    "About to Sleep",
-    "At Risk",
-    "Can't Lose Them",
-    "Hibernating",
-)
+    "Champions", "Loyal Customers", "Potential Loyalists", "New Customers", "Promising",
+    "Need Attention", "About to Sleep", "At Risk", "Can't Lose Them", "Hibernating")
+
+# Every message is one of these.
+INTENTS = ("segment", "data_question", "knowledge", "command", "conversation")
 
 
 @dataclass(frozen=True)
 class ToolCall:
     name: str
     args: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One concrete reading offered for a vague or ambiguous request."""
+
+    label: str  # in the user's language
+    calls: tuple[ToolCall, ...]
+    key: str = ""  # what the choice answers (a vague phrase, a column's unit), to remember it
+    remember: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -44,6 +50,20 @@ class Interpretation:
     options: list[str] = field(default_factory=list)
     # A short echo of what was understood ("monetary > 5000").
     understood: str = ""
+    intent: str = "segment"
+    language: str = "en"
+    # Readings offered to choose from (answered next turn by number or words).
+    choices: list[Choice] = field(default_factory=list)
+    # Notes for the reply ("reading 'contry' as Country").
+    notes: list[str] = field(default_factory=list)
+    # Facts the user taught in this message, to keep in the data dictionary.
+    learned: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def parse(self) -> dict[str, Any]:
+        return {"intent": self.intent, "language": self.language,
+                "reading": self.understood or None, "notes": self.notes,
+                "choices": [c.label for c in self.choices]}
 
 
 @dataclass(frozen=True)
@@ -58,6 +78,13 @@ class InterpreterContext:
     # The day after the latest date in a customer table's date columns: what 'in the last
     # year' counts back from when the data has no purchase log (and so no as_of).
     data_end: date | None = None
-    # The current segment's condition: "what about men?" after "women who bought footwear"
-    # swaps the part about the same column and keeps the rest.
+    # The current segment's condition: "what about men?" swaps the part about the same
+    # column, "change that to 45 days" edits its last number, "add Spain too" extends it.
     current_condition: Condition | None = None
+    dictionary: DataDictionary = field(default_factory=DataDictionary)
+    # Readings offered last turn: "2" or "the second one" picks one.
+    pending: tuple[Choice, ...] = ()
+    # Meanings chosen earlier in this session for vague words and units.
+    chosen: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # The last clustering's number of groups ("tell me more about group 2").
+    clusters: int | None = None

@@ -1,149 +1,264 @@
-"""Requests that name an action (save, export, cluster, compare, start over...) rather than
-a segment. The patterns are data (`commands.yaml`); this module turns a match into a call."""
+"""Commands: a tool named by its trigger words, with the arguments the message gives.
+
+"save this as winback_uk", "export them to winback.csv", "split them into 4
+groups by income and age", "show me group 2", "profile the champions",
+"compare champions with everyone", "why does this segment matter?". Segment
+names come from the words for "them" / "everyone", RFM names, lifecycle stages
+and the saved segments; a description ("profile customers from Spain")
+becomes a segment first.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
-from typing import Any
 
-from assistant.interpreter.text import normalise
-from assistant.interpreter.vocabulary import read_yaml
+from assistant.interpreter.calls import Interpretation, ToolCall
+from assistant.interpreter.reader import Env
+from assistant.interpreter.linking import link
+from assistant.interpreter.tagging import Item
 
-# Commands that can never be a segment request; the rest are tried after knowledge questions.
-EARLY = ("help", "reset", "undo", "list_segments", "save_segment", "load_segment", "delete_segment",
-         "export_segment", "describe_data")
-
-
-@dataclass(frozen=True)
-class CommandTable:
-    prefix: re.Pattern[str]
-    commands: tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]
-    current_words: frozenset[str]
-    all_words: frozenset[str]
-    cluster_within: re.Pattern[str]
+_FILE = re.compile(r"[\w./\\~-]+\.(csv|parquet|xlsx)\b", re.IGNORECASE)
+_FORMATS = {"csv": "csv", "excel": "xlsx", "xlsx": "xlsx", "parquet": "parquet",
+            "spreadsheet": "xlsx"}
+_NAME_SPLIT = re.compile(r"\b(?:as|named|called|under the name)\b|\bкак\b|名为|命名为|存为|保存为|为",
+                         re.IGNORECASE)
 
 
-@dataclass(frozen=True)
-class CommandMatch:
+@dataclass
+class CommandInput:
+    text: str  # the cleaned request
+    items: list[Item]
+    env: Env
     tool: str
-    groups: dict[str, str]
+    # Reads a segment description (the words after a command) into calls, or a question.
+    define: Callable[[str], Interpretation]
 
 
-@cache
-def load_commands() -> CommandTable:
-    text = resources.files("assistant.interpreter").joinpath("commands.yaml").read_text("utf-8")
-    raw: dict[str, Any] = read_yaml(text)
-    flags = re.IGNORECASE | re.DOTALL
-    commands = tuple(
-        (item["tool"], tuple(re.compile(p, flags) for p in item["patterns"]))
-        for item in raw["commands"])
-    return CommandTable(
-        prefix=re.compile(re.sub(r"\s*\n\s*", "", raw["polite_prefix"]), flags),
-        commands=commands,
-        current_words=frozenset(" ".join(normalise(w).split()) for w in raw["current_words"]),
-        all_words=frozenset(" ".join(normalise(w).split()) for w in raw["all_words"]),
-        cluster_within=_any_phrase(raw["cluster_within_words"]))
+def run_command(c: CommandInput) -> Interpretation:
+    handler = _HANDLERS.get(c.tool, _plain)
+    return handler(c)
 
 
-def _any_phrase(phrases: list[str]) -> re.Pattern[str]:
-    words = sorted((r"\s+".join(map(re.escape, p.split())) for p in phrases), key=len,
-                   reverse=True)
-    return re.compile(rf"\b(?:{'|'.join(words)})\b", re.IGNORECASE)
+def _call(tool: str, **args: object) -> Interpretation:
+    return Interpretation(calls=[ToolCall(tool, dict(args))], understood=tool, intent="command")
 
 
-def clusters_within_segment(text: str, table: CommandTable) -> bool:
-    """Does a clustering request name the current segment ("split them into groups")?"""
-    return table.cluster_within.search(text) is not None
+def _plain(c: CommandInput) -> Interpretation:
+    if c.tool == "help":
+        return Interpretation(calls=[], clarification=c.env.lexicon.message(
+            c.env.language, "help"), intent="conversation",
+            options=c.env.lexicon.examples(c.env.language))
+    return _call(c.tool)
 
 
-def clean_request(text: str, table: CommandTable) -> str:
-    """Whitespace collapsed, polite openers and end punctuation removed; case kept."""
-    text = " ".join(text.replace("’", "'").replace("“", '"').replace("”", '"').split())
-    text = text.strip().rstrip("?.!;: ")
-    previous = None
-    while previous != text:
-        previous = text
-        text = table.prefix.sub("", text).strip().lstrip(",").strip()
-    return text
+def _after_trigger(c: CommandInput) -> list[Item]:
+    """The items after the command's trigger phrase."""
+    for k, item in enumerate(c.items):
+        if c.tool in item.args("command"):
+            return c.items[k + 1:]
+    return c.items
 
 
-def match_command(text: str, table: CommandTable, tools: tuple[str, ...] | None = None,
-                  exclude: tuple[str, ...] = ()) -> CommandMatch | None:
-    for tool, patterns in table.commands:
-        if (tools is not None and tool not in tools) or tool in exclude:
-            continue
-        for pattern in patterns:
-            m = pattern.fullmatch(text)
-            if m is not None:
-                groups = {k: v.strip() for k, v in m.groupdict().items() if v}
-                return CommandMatch(tool=tool, groups=groups)
+def _named(c: CommandInput, items: list[Item]) -> str:
+    """The words that name something, without articles, pronouns or "segment"."""
+    kept = [i for i in items if not (i.only_function or i.has("punct", "people", "command",
+                                                               "between", "conj"))]
+    if any(not i.has("subject") for i in kept):  # "the segment vip" -> "vip"
+        kept = [i for i in kept if not i.has("subject")]
+    return _rest_text(c, kept) if kept else ""
+
+
+def _rest_text(c: CommandInput, items: list[Item]) -> str:
+    if not items:
+        return ""
+    start, end = items[0].tokens[0].start, items[-1].tokens[-1].end
+    return c.text[start:end].strip(" ,.:;!?")
+
+
+def _clean_name(text: str) -> str:
+    return text.strip().strip("\"'«»“”‘’「」").strip(" .!?")
+
+
+def _save(c: CommandInput) -> Interpretation:
+    rest = _rest_text(c, _after_trigger(c))
+    parts = _NAME_SPLIT.split(rest)
+    name = _clean_name(parts[-1]) if parts else ""
+    subject = _clean_name(" ".join(parts[:-1])) if len(parts) > 1 else ""
+    if not name or _subject(c.env, name) == "current":
+        return Interpretation(calls=[], clarification=c.env.lexicon.message(
+            c.env.language, "need_name"), intent="command")
+    save = ToolCall("save_segment", {"name": name[:80]})
+    if subject and _subject(c.env, subject) != "current":
+        defined = c.define(subject)
+        if defined.clarification is not None or not defined.calls:
+            return defined
+        return Interpretation(calls=[*defined.calls, save], intent="command",
+                              understood=f"{defined.understood}; save as {name}")
+    return Interpretation(calls=[save], understood=f"save as {name}", intent="command")
+
+
+def _export(c: CommandInput) -> Interpretation:
+    rest = _after_trigger(c)
+    text = _rest_text(c, rest)
+    path = _FILE.search(c.text)
+    fmt = next((_FORMATS[w.text.lower()] for w in c.items if w.text.lower() in _FORMATS), None)
+    args: dict[str, object] = {"path": path.group(0) if path else None,
+                               "format": (path.group(1).lower() if path else fmt)}
+    export = ToolCall("export_segment", args)
+    subject = _export_subject(c, text)
+    if subject:
+        defined = c.define(subject)
+        if defined.clarification is not None or not defined.calls:
+            return defined
+        return Interpretation(calls=[*defined.calls, export], intent="command",
+                              understood=f"{defined.understood}; export")
+    return Interpretation(calls=[export], understood="export", intent="command")
+
+
+def _export_subject(c: CommandInput, text: str) -> str:
+    """"export the champions to a csv" -> "the champions"; "export them" -> ""."""
+    text = _FILE.sub("", text)
+    text = re.split(r"\b(?:to|into|as|in)\b\s+(?:a\s+|an\s+)?(?:csv|excel|xlsx|parquet|"
+                    r"spreadsheet|file)|\bв\s+(?:csv|excel|файл)|到|为", text,
+                    flags=re.IGNORECASE)[0]
+    words = re.sub(r"\b(?:csv|excel|xlsx|parquet|spreadsheet|file|to|a|the)\b", " ", text,
+                   flags=re.IGNORECASE).strip(" ,.")
+    if not words or _subject(c.env, words) == "current":
+        return ""
+    return words
+
+
+def _load(c: CommandInput) -> Interpretation:
+    name = _clean_name(_named(c, _after_trigger(c)))
+    saved = _saved(c.env, name) or _saved(c.env, _rest_text(c, _after_trigger(c)))
+    if saved is None:
+        return c.define(c.text)
+    return _call(c.tool, name=saved)
+
+
+def _saved(env: Env, name: str) -> str | None:
+    key = " ".join(name.lower().replace("segment", " ").split())
+    for saved in env.context.saved_segments:
+        if " ".join(saved.lower().split()) in (key, name.lower().strip()):
+            return saved
     return None
 
 
-def clean_name(raw: str) -> str:
-    """A segment name as typed: quotes, trailing 'segment' and articles removed."""
-    name = raw.strip().strip("\"'`“”‘’").strip()
-    name = re.sub(r"^(?:the|my|our|a|an)\s+", "", name, flags=re.IGNORECASE)
-    name = re.sub(r"\s+(?:segment|group|customers)$", "", name, flags=re.IGNORECASE)
-    return name.strip().strip("\"'`“”‘’").strip()
+def _cluster(c: CommandInput) -> Interpretation:
+    numbers = [int(i.value) for i in c.items if i.value is not None and
+               float(i.value).is_integer() and not i.has("percent")]
+    k = numbers[0] if numbers else None
+    if k is not None and not 2 <= k <= 12:
+        return Interpretation(calls=[], clarification=c.env.lexicon.message(
+            c.env.language, "cluster_k"), options=["3", "4", "5"], intent="command")
+    features = _features(c)
+    within = c.env.context.has_current_segment and any(
+        i.has("subject") and "current" in i.args("subject") for i in c.items)
+    args: dict[str, object] = {"features": features or None, "k": k}
+    if within:
+        args["within_segment"] = True
+    shown = f"cluster k={k or 'auto'}" + (f" on {', '.join(features)}" if features else "")
+    return Interpretation(calls=[ToolCall("cluster", args)], understood=shown, intent="command")
 
 
-_FORMATS = {"csv": "csv", "excel": "xlsx", "xlsx": "xlsx", "xls": "xlsx", "spreadsheet": "xlsx",
-            "parquet": "parquet", "pq": "parquet"}
+def _features(c: CommandInput) -> list[str]:
+    """Columns named after "by" / "using" / "on": each comma- or and-separated phrase."""
+    features: list[str] = []
+    group: list[Item] = []
+    for item in [*_after_trigger(c), None]:
+        if item is None or item.has("conj", "punct"):
+            found = link(group, c.env.data, accept=lambda w: w.numeric and not w.is_date)
+            if found.column and found.column not in features:
+                features.append(found.column)
+            if any(i.has("role") and "rfm" in i.text.lower() for i in group):
+                features.extend(r.name for r in (
+                    c.env.data.role_column(x) for x in ("recency", "frequency", "monetary"))
+                    if r is not None and r.name not in features)
+            group = []
+        elif not item.only_function:
+            group.append(item)
+    return features
 
 
-def export_args(rest: str) -> dict[str, Any]:
-    path_match = re.search(r"([\w\-./\\~]+\.(?:csv|parquet|xlsx|xls|pq))\b", rest, re.IGNORECASE)
-    path = path_match.group(1) if path_match else None
-    fmt = None
-    if path:
-        fmt = _FORMATS.get(path.rsplit(".", 1)[-1].lower())
-    else:
-        for word in re.findall(r"[a-z]+", rest.lower()):
-            if word in _FORMATS:
-                fmt = _FORMATS[word]
-                break
-    return {"path": path, "format": fmt}
+def _select_cluster(c: CommandInput) -> Interpretation:
+    numbers = [int(i.value) for i in c.items if i.value is not None]
+    if not numbers:
+        return c.define(c.text)
+    excluding = any("exclude" in i.args("mode") for i in c.items)
+    mode = "exclude" if excluding and c.env.context.has_current_segment else "new"
+    calls = [ToolCall("select_cluster", {"cluster": numbers[0], "mode": mode})]
+    if any("profile_segment" in i.args("command") for i in c.items):
+        calls.append(ToolCall("profile_segment", {"name": None}))
+    return Interpretation(calls=calls, understood=f"group {numbers[0]}", intent="command")
 
 
-_EXPORT_NOISE = re.compile(
-    r"[\w\-./\\~]+\.(?:csv|parquet|xlsx|xls|pq)\b|\b(?:to|into|as|in|a|an|the|file|files|"
-    r"csv|excel|xlsx|xls|parquet|pq|spreadsheet|format|list|them|it|this|these|those|that|"
-    r"segment|current|please|all|of|for|me|ids|now)\b", re.IGNORECASE)
+def _about(c: CommandInput) -> Interpretation:
+    """profile / explain / campaign: for the current segment, a named one, or a description."""
+    after = _after_trigger(c)
+    rest = [i for i in after if not i.only_function]
+    groups = [i for i in c.items if i.has("value", "place", "num", "cmp")]
+    named = [i for i in c.items if i.has("rfm", "stage", "subject")]
+    text = _rest_text(c, after)
+    name = _subject(c.env, _named(c, after)) if _named(c, after) else "current"
+    if name is None and named and not groups:
+        name = _subject(c.env, _named(c, named))
+    if name is None and not groups and rest and c.tool != "profile_segment":
+        name = _clean_name(text)
+    if name is None and rest:
+        defined = c.define(text)
+        if defined.clarification is not None or not defined.calls:
+            return defined
+        return Interpretation(calls=[*defined.calls, ToolCall(c.tool, {"name": None})],
+                              understood=defined.understood, intent="command")
+    return _call(c.tool, name=None if name in (None, "current") else name)
 
 
-def export_subject(rest: str) -> str:
-    """What an export names besides the file: 'the champions to a csv' -> 'champions'."""
-    return " ".join(_EXPORT_NOISE.sub(" ", rest).split())
+def _pair(c: CommandInput) -> Interpretation:
+    """compare / overlap A and B (B defaults to everyone)."""
+    pieces: list[list[Item]] = [[]]
+    for item in _after_trigger(c):
+        if item.has("conj", "range", "break") and pieces[-1] or item.has("command"):
+            pieces.append([])
+        elif not (item.only_function or item.has("between", "punct")):
+            pieces[-1].append(item)
+    texts = [_rest_text(c, p) for p in pieces if p]
+    names = [_subject(c.env, t) or _clean_name(t) for t in texts[:2]]
+    a = names[0] if names else "current"
+    b = names[1] if len(names) > 1 else "all"
+    return _call(c.tool, a=a, b=b)
 
 
-def cluster_k(groups: dict[str, str], number_words: dict[str, int], text: str) -> int | None:
-    candidates = [groups.get("k", "")]
-    m = re.search(r"\bk\s*=\s*(\d+)|\b(\w+)\s+(?:groups|clusters|segments|personas|buckets|tiers|"
-                  r"types|categories)\b", text, re.IGNORECASE)
-    if m:
-        candidates.append(m.group(1) or m.group(2) or "")
-    for c in candidates:
-        c = c.strip().lower()
-        if c.isascii() and c.isdigit():
-            return int(c)
-        if c in number_words and number_words[c] >= 2:
-            return number_words[c]
+def _subject(env: Env, text: str) -> str | None:
+    """'them' -> 'current', 'everyone' -> 'all', RFM names, stages, saved segments."""
+    from assistant.interpreter.lexicon import phrase_norms
+
+    full = phrase_norms(text.lower().strip(" ?.!,"))
+    # "hibernating customers" names the segment "Hibernating".
+    key = tuple(n for n in full if not any(
+        s.kind == "people" for s in env.lexicon.index.get((n,), ()))) or full
+    if not key:
+        return None
+    for sense in env.lexicon.index.get(key, ()):
+        if sense.kind == "subject":
+            return str(sense.arg)
+        if sense.kind == "rfm" and sense.arg in env.context.rfm_segment_names:
+            return str(sense.arg)
+        if sense.kind == "stage" and sense.arg in env.context.lifecycle_stages:
+            return str(sense.arg)
+    saved = _saved(env, text)
+    if saved is not None:
+        return saved
+    for name in (*env.context.rfm_segment_names, *env.context.lifecycle_stages):
+        if name.lower() == text.lower().strip():
+            return name
     return None
 
 
-def feature_phrases(rest: str) -> list[str]:
-    """'by income and spending score' -> ['income', 'spending score']."""
-    rest = re.sub(r"\bk\s*=\s*\d+|\b(?:with|into|in)?\s*\w+\s+(?:groups|clusters|segments|"
-                  r"personas|buckets|tiers)\b", " ", rest, flags=re.IGNORECASE)
-    m = re.search(r"\b(?:by|based on|using|on|from|according to|with|over|across)\s+(.+)$", rest,
-                  re.IGNORECASE)
-    if not m:
-        return []
-    body = re.sub(r"\b(?:their|the|features?|columns?|variables?)\b", " ", m.group(1),
-                  flags=re.IGNORECASE)
-    parts = re.split(r",|\band\b|&|/|\+|\bplus\b", body, flags=re.IGNORECASE)
-    return [p.strip() for p in parts if p.strip()]
+_HANDLERS: dict[str, Callable[[CommandInput], Interpretation]] = {
+    "save_segment": _save, "export_segment": _export, "load_segment": _load,
+    "delete_segment": _load, "cluster": _cluster, "select_cluster": _select_cluster,
+    "profile_segment": _about, "explain_segment": _about, "suggest_campaign": _about,
+    "compare_segments": _pair, "overlap_segments": _pair,
+}

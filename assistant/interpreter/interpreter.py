@@ -1,301 +1,276 @@
-"""The built-in interpreter: a marketer's request -> tool calls, or a question back.
+"""The built-in interpreter: a marketer's message -> tool calls, or a question back.
 
-Deterministic and offline. It reads the loaded data's schema (column names,
-roles, category values) so the same code understands a transaction log, a
-customer table or a telecom churn file; whatever it cannot map to the data it
-asks about, naming the nearest real columns or values, instead of guessing.
+    text -> tokens and items (text.py, tagging.py) -> intent (intent.py)
+         -> command (commands.py) | reading (grammar.py, clauses.py) -> follow-up mode
+         -> ToolCalls for the toolkit, a clarification, or choices to pick from
+
+Deterministic and offline; it reads only the data's schema and dictionary, so
+the same code serves a transaction log, a customer table or a telecom churn
+file, in English, Chinese or Russian.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any
+from functools import lru_cache
 
-from assistant.interpreter.calls import Interpretation, InterpreterContext, ToolCall
-from assistant.interpreter.columns import build_profiles, by_role, match_columns
-from assistant.interpreter.commands import (
-    EARLY,
-    CommandMatch,
-    clean_name,
-    clean_request,
-    cluster_k,
-    clusters_within_segment,
-    export_args,
-    export_subject,
-    feature_phrases,
-    load_commands,
-    match_command,
-)
-from assistant.interpreter.segments import Request, define, is_knowledge_question, question
-from assistant.interpreter.text import normalise, words_of
-from assistant.interpreter.vocabulary import load_vocabulary
-from tools.engine.schema import Role
+from assistant.interpreter.calls import Choice, Interpretation, InterpreterContext, ToolCall
+from assistant.interpreter.reader import Env, Problem
+from assistant.interpreter.commands import CommandInput, run_command
+from assistant.interpreter.datalex import DataLexicon, build
+from assistant.interpreter.followups import define_args, edit_last, mode_of
+from assistant.interpreter.grammar import Reading, read
+from assistant.interpreter.intent import Intent, classify, content
+from assistant.interpreter.lexicon import load_lexicon
+from assistant.interpreter.tagging import Item, tag
+from assistant.interpreter.text import clean, script_of
+from assistant.interpreter.vague import choices_for
+from tools.dictionary import DataDictionary
+from tools.engine.describe import describe
+from tools.engine.schema import Schema
 
-_NON_LATIN = re.compile(r"[\u0400-\u04ff\u0600-\u06ff\u0900-\u097f\u3040-\u30ff\u3400-\u9fff"
-                        r"\uac00-\ud7af]")
-_CHUNK_SPLIT = re.compile(
-    r"\s*(?:;|(?<!\b[A-Za-z])\.\s+|\?\s+|!\s+|,?\s+and then\s+|,?\s+then\s+|"
-    r",\s+(?=(?:and\s+)?(?:profile|save|export|compare|describe|explain|suggest|"
-    r"summari[sz]e)\b)|\s+and\s+(?=(?:then\s+)?"
-    r"(?:profile|save|export|compare|summari[sz]e|suggest|explain)\b))\s*", re.IGNORECASE)
-_RESTART = re.compile(r"(?:start over|start again|start afresh|reset|new search|from scratch)"
-                      r"[,:;.]?\s+(?:(?:with|and|then|now)\s+)*(?:show me\s+|find\s+)?(?P<rest>.+)",
-                      re.IGNORECASE)
-_ADD = re.compile(r"(?:add|include|also include|plus add|and add)\s", re.IGNORECASE)
-_EXAMPLES = ["customers who spent over 1000", "haven't ordered in 3 months",
-             "top 10% by spend", "run an RFM analysis", "split them into 4 groups"]
-_HELP = ("I can build segments from your data (e.g. 'customers who spent over 1000', "
-         "'haven't ordered in 3 months'), run RFM or clustering, profile, compare, save and "
-         "export segments. What would you like?")
+MAX_CHUNKS = 4
 
 
 def interpret(text: str, context: InterpreterContext) -> Interpretation:
-    """Turn one request into tool calls (possibly several) or a clarifying question."""
+    """Turn one message into tool calls (possibly several) or a clarifying question."""
+    language = script_of(str(text))
     try:
-        return _interpret(text if isinstance(text, str) else str(text), context)
+        return _interpret(str(text), context, language)
     except Exception as error:  # noqa: BLE001 - a turn must never crash the conversation
-        return Interpretation(calls=[], clarification=(
+        return Interpretation(calls=[], language=language, intent="segment", clarification=(
             f"Sorry, I could not work that request out ({type(error).__name__}). "
             "Could you rephrase it?"))
 
 
-def _interpret(text: str, context: InterpreterContext) -> Interpretation:
-    vocab, table = load_vocabulary(), load_commands()
-    if not text.strip() or not any(c.isalnum() for c in text):
-        return Interpretation(calls=[], clarification=_HELP)
-    if len(_NON_LATIN.findall(text)) * 2 >= len([c for c in text if c.isalpha()]) > 0:
-        return question(text)
-    chunks = [c for c in _CHUNK_SPLIT.split(text.strip()) if c and c.strip(" ,.?!")]
+@lru_cache(maxsize=8)
+def _data_lexicon(schema: Schema, dictionary_json: str) -> DataLexicon:
+    from assistant.interpreter.quantities import band
+
+    lexicon = load_lexicon()
+    data = build(schema, lexicon, DataDictionary.model_validate_json(dictionary_json))
+    for words in data.columns.values():
+        if words.is_category and not words.is_flag:
+            found = {v: band(v, lexicon) for v in words.info.values}
+            bands = {v: b for v, b in found.items() if b is not None}
+            if len(bands) >= 2 and len(bands) >= len(found) // 2:
+                words.bands = bands  # type: ignore[assignment]
+    return data
+
+
+def _interpret(text: str, context: InterpreterContext, language: str | None = None
+               ) -> Interpretation:
+    language = language or script_of(text)
+    lexicon = load_lexicon()
+    data = _data_lexicon(context.schema, context.dictionary.model_dump_json())
+    env = Env(data=data, lexicon=lexicon, context=context, language=language, text=text)
+    picked = _picked_choice(text, context)
+    if picked is not None:
+        return picked
+    cleaned = clean(text)
+    tagged = tag(text, lexicon, data)
+    items = tagged.readings[0]
+    notes = [lexicon.message(language, "typo", typed=typed, meant=meant)
+             for typed, meant in tagged.typos]
+    restart = _restart(items, cleaned, env)
+    if restart is not None:
+        return restart
+    chunks = _chunks(items)
+    if len(chunks) > 1:
+        return _chained(chunks, cleaned, env)
+    reading = read(tagged.readings, env)
+    intent = classify(items, reading, lexicon)
+    result = _dispatch(intent, items, reading, cleaned, env)
+    return _with(result, language=language, notes=notes + result.notes)
+
+
+def _dispatch(intent: Intent, items: list[Item], reading: Reading, cleaned: str, env: Env
+              ) -> Interpretation:
+    language = env.language
+    if intent.kind == "conversation":
+        key = {"greeting": "greeting", "thanks": "conversation", "yes": "no_answer",
+               "no": "no_answer", "empty": "help"}.get(intent.detail, "help")
+        return Interpretation(calls=[], intent="conversation",
+                              clarification=env.lexicon.message(language, key),
+                              options=env.lexicon.examples(language))
+    if intent.kind == "command":
+        if intent.detail in ("undo", "reset"):
+            return Interpretation(calls=[ToolCall(intent.detail, {})], intent="command",
+                                  understood=intent.detail)
+        return run_command(CommandInput(cleaned, items, env, intent.detail,
+                                        lambda words: _segment_text(words, env)))
+    if intent.kind == "knowledge":
+        question = cleaned if env.language == "en" else env.text
+        return Interpretation(calls=[ToolCall("answer_question", {"question": question})],
+                              intent="knowledge", understood="knowledge question")
+    if intent.kind == "data_question":
+        return _data_question(items, reading, cleaned, env)
+    return _segment(items, reading, env)
+
+
+def _segment(items: list[Item], reading: Reading, env: Env) -> Interpretation:
+    language = env.language
+    mode = mode_of(items)
+    if mode == "undo":
+        return Interpretation(calls=[ToolCall("undo", {})], intent="command", understood="undo")
+    if mode == "edit" and env.context.current_condition is not None:
+        edited = edit_last(items, env)
+        if edited is None:
+            return Interpretation(calls=[], intent="segment", clarification=env.lexicon.message(
+                language, "edit_nothing"))
+        return _define({"condition": edited.model_dump(mode="json"), "mode": "new"}, edited,
+                       "edit")
+    if reading.problems:
+        return _problem(reading.problems[0], env)
+    if reading.vague:
+        return choices_for(reading, env)
+    if reading.condition is None:
+        return _unplaced(items, env)
+    args, how = define_args(reading.condition, reading, items, env)
+    return _define(args, reading.condition, how)
+
+
+def _define(args: dict[str, object], condition: object, how: str) -> Interpretation:
+    echo = describe(condition)  # type: ignore[arg-type]  # the reading, for /debug (English)
+    return Interpretation(calls=[ToolCall("define_segment", args)], intent="segment",
+                          understood=f"{how}: {echo}")
+
+
+def _segment_text(text: str, env: Env) -> Interpretation:
+    """A segment description inside a command ("save customers from Spain as spain")."""
+    tagged = tag(text, env.lexicon, env.data)
+    reading = read(tagged.readings, env)
+    no_current = InterpreterContext(**{**env.context.__dict__, "has_current_segment": False,
+                                      "current_condition": None})
+    return _segment(tagged.readings[0], reading, Env(env.data, env.lexicon, no_current,
+                                                     env.language))
+
+
+def _problem(problem: Problem, env: Env) -> Interpretation:
+    if problem.key == "unplaced" and "hint" not in problem.values:
+        from tools.engine.matching import nearest
+
+        words = [w.strip("'") for w in problem.values.get("words", "").split(", ")]
+        names = list(env.data.columns)
+        close = [n for w in words for n in nearest(w, names, n=3)]
+        problem.options = list(dict.fromkeys(close + names))[:8]
+        problem.values["hint"] = env.lexicon.message(env.language, "unplaced_hint",
+                                                     options=", ".join(problem.options))
+    message = env.lexicon.message(env.language, problem.key, **problem.values)
+    choices: list[Choice] = []
+    if problem.key == "relative" and problem.column:
+        problem.options = [problem.column]
+    if problem.key == "unit_unknown" and problem.column:
+        choices = [Choice(label=unit, calls=(), key=f"unit:{problem.column}",
+                          remember={"column": problem.column, "unit": unit})
+                   for unit in problem.options]
+    if problem.key == "relative" and problem.column:
+        choices = [_rank_choice(problem.column, "top"), _rank_choice(problem.column, "bottom")]
+    return Interpretation(calls=[], clarification=message, options=problem.options,
+                          intent="segment", choices=choices)
+
+
+def _rank_choice(column: str, direction: str) -> Choice:
+    condition = {"type": "rank", "column": column, "direction": direction, "percent": 50}
+    return Choice(label=f"{direction} 50% by {column}", calls=(ToolCall(
+        "define_segment", {"condition": condition, "mode": "new"}),))
+
+
+def _unplaced(items: list[Item], env: Env) -> Interpretation:
+    from tools.engine.matching import nearest
+
+    words = [i.text for i in content(items) if not i.senses]
+    names = list(env.data.columns)
+    options = [n for w in words for n in nearest(w, names, n=3)] or names[:8]
+    if not words:
+        return Interpretation(calls=[], intent="segment", clarification=env.lexicon.message(
+            env.language, "help"))
+    return Interpretation(calls=[], intent="segment", options=options[:8],
+                          clarification=env.lexicon.message(
+                              env.language, "unplaced",
+                              words=", ".join(f"'{w}'" for w in words),
+                              hint=env.lexicon.message(env.language, "unplaced_hint",
+                                                       options=", ".join(options[:8]))))
+
+
+def _data_question(items: list[Item], reading: Reading, cleaned: str, env: Env
+                   ) -> Interpretation:
+    """Averages, shares, breakdowns: answered by a profile of the segment asked about."""
+    if reading.condition is not None and not reading.problems:
+        args, _ = define_args(reading.condition, reading, items, env)
+        return Interpretation(calls=[ToolCall("define_segment", args),
+                                     ToolCall("profile_segment", {"name": None})],
+                              intent="data_question", understood=describe(reading.condition))
+    if env.context.has_current_segment:
+        return Interpretation(calls=[ToolCall("profile_segment", {"name": None})],
+                              intent="data_question", understood="profile of the segment")
+    return Interpretation(calls=[ToolCall("describe_data", {})], intent="data_question",
+                          understood="describe the data")
+
+
+def _picked_choice(text: str, context: InterpreterContext) -> Interpretation | None:
+    """"2", "the second", or a choice's own words answer the choices offered last turn."""
+    if not context.pending:
+        return None
+    words = text.strip().lower().strip(" .!?。！？")
+    number = re.fullmatch(r"(?:#|no\.?\s*|option\s*|вариант\s*|第)?(\d{1,2})(?:个|号)?", words)
+    index = int(number.group(1)) - 1 if number else None
+    ordinals = load_lexicon().index.get(tuple(words.split()), ())
+    for sense in ordinals:
+        if sense.kind == "ordinal":
+            index = int(sense.arg) - 1
+    if index is None:
+        index = next((k for k, c in enumerate(context.pending) if c.label.lower() == words), None)
+    if index is None or not 0 <= index < len(context.pending):
+        return None
+    choice = context.pending[index]
+    return Interpretation(calls=list(choice.calls), intent="segment", choices=[choice],
+                          understood=f"choice: {choice.label}", learned=choice.remember)
+
+
+def _restart(items: list[Item], cleaned: str, env: Env) -> Interpretation | None:
+    """"start over", or "start over: customers from Spain" (reset, then a new request)."""
+    words = content(items)
+    if not words or "restart" not in words[0].args("mode"):
+        return None
+    rest = cleaned[words[0].tokens[-1].end:].strip(" ,.:;!-—")
+    if not content(tag(rest, env.lexicon, env.data).readings[0]):
+        return Interpretation(calls=[ToolCall("reset", {})], intent="command", understood="reset")
+    fresh = _segment_text(rest, env)
+    if fresh.clarification is not None:
+        return fresh
+    return Interpretation(calls=[ToolCall("reset", {}), *fresh.calls], intent="segment",
+                          understood=f"start over; {fresh.understood}")
+
+
+def _chunks(items: list[Item]) -> list[list[Item]]:
+    chunks: list[list[Item]] = [[]]
+    for item in items:
+        if "then" in item.args("conj") and chunks[-1]:
+            chunks.append([])
+        else:
+            chunks[-1].append(item)
+    return [c for c in chunks if content(c)][:MAX_CHUNKS]
+
+
+def _chained(chunks: list[list[Item]], cleaned: str, env: Env) -> Interpretation:
+    """"customers in France, then profile them": each part in turn, as one turn."""
     calls: list[ToolCall] = []
     understood: list[str] = []
-    has_current = context.has_current_segment
-    for chunk in chunks[:6] or [text]:
-        request = Request(chunk, context, vocab, table, has_current)
-        result = _one(request)
+    context = env.context
+    for chunk in chunks:
+        text = cleaned[chunk[0].tokens[0].start:chunk[-1].tokens[-1].end]
+        result = _interpret(text, context, env.language)
         if result.clarification is not None:
             return result
         calls.extend(result.calls)
-        if result.understood:
-            understood.append(result.understood)
-        if any(c.name in ("define_segment", "load_segment") for c in result.calls):
-            has_current = True
-        if any(c.name == "reset" for c in result.calls):
-            has_current = False
-    return Interpretation(calls=calls, understood="; ".join(understood))
+        understood.append(result.understood)
+        if any(c.name in ("define_segment", "load_segment", "select_cluster") for c in calls):
+            context = InterpreterContext(**{**context.__dict__, "has_current_segment": True})
+    return Interpretation(calls=calls, understood="; ".join(understood), intent="segment")
 
 
-def _one(r: Request) -> Interpretation:
-    cleaned = clean_request(r.text, r.table)
-    if not cleaned:
-        return Interpretation(calls=[], clarification=_HELP)
-    restart = _RESTART.fullmatch(cleaned)
-    if restart is not None and restart["rest"].lower().strip(" .!") not in (
-            "please", "pls", "now", "thanks", "thank you", "again"):
-        # "start over with customers from Spain": reset, then a fresh request.
-        fresh = _one(Request(restart["rest"], r.context, r.vocab, r.table, False))
-        if fresh.clarification is not None:
-            return fresh
-        return Interpretation(calls=[ToolCall(name="reset", args={}), *fresh.calls],
-                              understood=f"start over; {fresh.understood}")
-    if r.has_current and _ADD.match(cleaned):
-        return Interpretation(calls=[], clarification=(
-            "I can narrow the current segment or exclude part of it, but not add to it. "
-            "Describe the whole group instead, e.g. 'customers from Germany or France'."))
-    early = match_command(cleaned, r.table, tools=EARLY)
-    if early is not None:
-        result = _early_call(early, r)
-        if result is not None:
-            return result
-    paired = match_command(cleaned, r.table, tools=("overlap_segments", "compare_segments",
-                                                    "profile_question"))
-    if paired is not None:
-        result = _late_call(paired, cleaned, r)
-        if result is not None:
-            return result
-    about = match_command(cleaned, r.table, tools=("explain_segment", "suggest_campaign"))
-    if about is not None and _segment_name(about.groups.get("name", "them"), r, None):
-        # "why are champions important?": about a segment of this data, not general advice.
-        result = _late_call(about, cleaned, r)
-        if result is not None:
-            return result
-    if is_knowledge_question(cleaned, r):
-        # "what are the champions from Germany?" asks for customers, "what are champions?"
-        # asks what the word means.
-        defined = define(r)
-        condition = defined.calls[0].args.get("condition", {}) if defined.calls else {}
-        if condition.get("type") not in (None, "rfm_segment", "lifecycle"):
-            return defined
-        return question(r.text)
-    late = match_command(cleaned, r.table, exclude=EARLY)
-    if late is not None:
-        result = _late_call(late, cleaned, r)
-        if result is not None:
-            return result
-    return define(r)
+def _with(result: Interpretation, **changes: object) -> Interpretation:
+    from dataclasses import replace
 
-
-# --- commands -------------------------------------------------------------------------------
-
-def _call(tool: str, **args: Any) -> Interpretation:
-    return Interpretation(calls=[ToolCall(name=tool, args=args)], understood=tool)
-
-
-def _early_call(m: CommandMatch, r: Request) -> Interpretation | None:
-    saved = {s.lower(): s for s in r.context.saved_segments}
-    if m.tool == "help":
-        return Interpretation(calls=[], clarification=_HELP, options=_EXAMPLES)
-    if m.tool in ("reset", "undo", "list_segments", "describe_data"):
-        return _call(m.tool)
-    if m.tool == "export_segment":
-        rest = m.groups.get("rest", "")
-        export = ToolCall(name="export_segment", args=export_args(rest))
-        subject = export_subject(rest)
-        if subject:
-            # "export the champions to a csv": that segment first, then the file.
-            defined = define(Request(subject, r.context, r.vocab, r.table, False))
-            if not defined.calls or defined.calls[0].name != "define_segment":
-                return defined if defined.clarification else None
-            return Interpretation(calls=[*defined.calls, export],
-                                  understood=f"{defined.understood}; export")
-        return Interpretation(calls=[export], understood="export")
-    if m.tool == "save_segment":
-        name = clean_name(m.groups.get("name", ""))
-        if not name:
-            return Interpretation(calls=[], clarification="Under what name should I save it? "
-                                  "For example: save this as winback_uk")
-        save = ToolCall(name="save_segment", args={"name": name[:80]})
-        subject = m.groups.get("subject", "")
-        if subject:
-            # "save customers from Germany as german": that segment first, then save it.
-            defined = define(Request(subject, r.context, r.vocab, r.table, False))
-            if not defined.calls or defined.calls[0].name != "define_segment":
-                return defined if defined.clarification else None
-            return Interpretation(calls=[*defined.calls, save],
-                                  understood=f"{defined.understood}; save as {name}")
-        return Interpretation(calls=[save], understood=f"save as {name}")
-    if m.tool in ("load_segment", "delete_segment"):
-        if "saved" in m.groups:
-            name = clean_name(m.groups["saved"])
-            if name.lower() not in saved:
-                return None
-        else:
-            name = clean_name(m.groups.get("name", ""))
-        if not name:
-            return None
-        return _call(m.tool, name=saved.get(name.lower(), name))
-    return None
-
-
-def _late_call(m: CommandMatch, cleaned: str, r: Request) -> Interpretation | None:
-    if m.tool == "run_rfm":
-        if _names_rfm_segment(cleaned, r) or re.search(
-                r"\b(?:cell|code|score)s?\s+(?:of\s+|is\s+)?[1-5]{3}\b", cleaned, re.IGNORECASE):
-            return None
-        return _call("run_rfm")
-    if m.tool == "lifecycle":
-        return _call("lifecycle")
-    if m.tool == "cluster":
-        return _cluster(m, cleaned, r)
-    if m.tool == "select_cluster":
-        mode = "exclude" if m.groups.get("exclude") and r.has_current else "new"
-        return _call("select_cluster", cluster=int(m.groups["k"]), mode=mode)
-    if m.tool in ("compare_segments", "overlap_segments"):
-        a = _segment_name(m.groups.get("a", ""), r, default="current")
-        b = _segment_name(m.groups.get("b", "all"), r, default="all")
-        if a is None or b is None:
-            # Named outright ("compare X and Y"): pass the names on, the toolkit lists the
-            # segments that exist; otherwise this was not a comparison after all.
-            if not re.match(r"(?:compare|overlap|intersection|what(?:'s| is) the overlap)",
-                            cleaned, re.IGNORECASE):
-                return None
-            a = a or clean_name(m.groups.get("a", ""))
-            b = b or clean_name(m.groups.get("b", ""))
-        return _call(m.tool, a=a, b=b)
-    if m.tool == "profile_question":
-        m = CommandMatch(tool="profile_segment", groups=m.groups)
-    if m.tool in ("explain_segment", "suggest_campaign", "profile_segment"):
-        raw = m.groups.get("name", "")
-        name = _segment_name(raw, r, default=None) if raw else None
-        if raw and name is None:
-            if m.tool != "profile_segment":
-                return _call(m.tool, name=clean_name(raw))
-            defined = define(Request(raw, r.context, r.vocab, r.table, False))
-            if defined.calls:
-                calls = [*defined.calls, ToolCall(name="profile_segment", args={"name": None})]
-                return Interpretation(calls=calls, understood=defined.understood)
-            return None
-        return _call(m.tool, name=None if name == "current" else name)
-    return None
-
-
-def _segment_name(raw: str, r: Request, default: str | None) -> str | None:
-    """'them' -> 'current', 'everyone' -> 'all', 'champions' -> 'Champions', saved names."""
-    key = " ".join(normalise(raw).split())
-    if not key:
-        return default
-    if key in r.table.current_words:
-        return "current"
-    if key in r.table.all_words:
-        return "all"
-    name = clean_name(raw)
-    low = " ".join(normalise(name).split())
-    for saved in r.context.saved_segments:
-        if " ".join(normalise(saved).split()) == low:
-            return saved
-    phrase = tuple(words_of(name))
-    for words, rfm in r.vocab.rfm_names:
-        if phrase == words and rfm in r.context.rfm_segment_names:
-            return rfm
-    for rfm in r.context.rfm_segment_names:
-        if low == " ".join(normalise(rfm).split()):
-            return rfm
-    for stage in r.context.lifecycle_stages:
-        if low == " ".join(normalise(stage).split()):
-            return stage
-    return None
-
-
-def _names_rfm_segment(cleaned: str, r: Request) -> bool:
-    words = tuple(words_of(cleaned))
-    for phrase, name in r.vocab.rfm_names:
-        if name not in r.context.rfm_segment_names or len(phrase) == 1 and phrase[0] in (
-                "loyal", "promising"):
-            continue
-        n = len(phrase)
-        if any(words[i:i + n] == phrase for i in range(len(words) - n + 1)):
-            return True
-    return False
-
-
-def _cluster(m: CommandMatch, cleaned: str, r: Request) -> Interpretation:
-    k = cluster_k(m.groups, r.vocab.number_words, cleaned)
-    if k is not None and not 2 <= k <= 12:
-        return Interpretation(calls=[], clarification="Clustering works with 2 to 12 groups: "
-                              "how many would you like?", options=["3", "4", "5"])
-    features: list[str] = []
-    profiles = [p for p in build_profiles(r.context.schema, r.vocab) if p.numeric]
-    for phrase in feature_phrases(m.groups.get("rest", "")):
-        words = [w for w in words_of(phrase) if w not in ("groups", "clusters", "segments")]
-        if words in (["rfm"], ["rfm", "scores"], ["rfm", "values"]):
-            # "cluster using RFM": the recency, frequency and monetary columns.
-            features += [p.name for p in (by_role(profiles, role) for role in (
-                Role.RECENCY, Role.FREQUENCY, Role.MONETARY)) if p and p.name not in features]
-            continue
-        if not words or all(w in r.vocab.fillers and not r.vocab.concepts_of(w) for w in words):
-            continue
-        match = match_columns(list(enumerate(words)), profiles, r.vocab)
-        if match is None or match.column is None:
-            options = [p.name for p in (match.best if match else profiles)][:8]
-            return Interpretation(calls=[], clarification=(
-                f"Which numeric column is '{phrase}'? Clustering can use: {', '.join(options)}."),
-                options=options)
-        if match.column.name not in features:
-            features.append(match.column.name)
-    args: dict[str, Any] = {"features": features or None, "k": k}
-    if r.has_current and clusters_within_segment(cleaned, r.table):
-        args["within_segment"] = True
-    call = ToolCall(name="cluster", args=args)
-    shown = f"cluster k={k or 'auto'}" + (f" on {', '.join(features)}" if features else "")
-    if args.get("within_segment"):
-        shown += " within the current segment"
-    return Interpretation(calls=[call], understood=shown)
+    return replace(result, **changes)  # type: ignore[arg-type]

@@ -1,285 +1,437 @@
-"""Which column a comparison is about, and its value in that column's units.
+"""Quantities in a clause -> comparisons, time windows, dates, ranks and RFM scores.
 
-The measure is read from the words around a comparison (before it, between the
-comparator and the number, after the number) and matched to a column. Units
-follow the column: "70k" is 70 in "Annual Income (k$)", "3 months" is 90 in a
-column of days, "aged over 60" is a birth year before as-of year - 60, a year
-against a date column is a calendar range.
+A quantity takes the column named right before it ("income over 75000",
+"收入超过8万", "траты от 1000") or right after it ("more than 5 orders",
+"3 и более заказами"); failing that, its unit decides (money is spend, "times"
+are orders, a number after a people word is an age). A time quantity with a
+verb of buying is recency, with joining words tenure, converted to the
+column's unit; a year or a month said of a date column is a period.
 """
 
 from __future__ import annotations
 
-from datetime import date
+import calendar
+from collections.abc import Callable
+from datetime import date, timedelta
 
-from assistant.interpreter.ages import age_by_birth_year, age_column, birth_year_column, plain_age
-from assistant.interpreter.columns import ColumnProfile, by_role, match_columns, word_match
-from assistant.interpreter.flag_counts import read_flag_count
-from assistant.interpreter.flags import is_flag
-from assistant.interpreter.found import Found, concepts_at, emit, said_text
-from assistant.interpreter.matching import nearest_names
-from assistant.interpreter.measure_dates import dateish, is_year, resolve_date
-from assistant.interpreter.range_values import banded, read_band_comparison
-from assistant.interpreter.state import Parse, Problem
-from assistant.interpreter.text import Kind, stem
-from tools.engine.definitions import Compare
-from tools.engine.schema import Role
+from assistant.interpreter.datalex import ColumnWords
+from assistant.interpreter.linking import link
+from assistant.interpreter.quantities import Qty
+from assistant.interpreter.reader import Reader
+from assistant.interpreter.tagging import Item
+from tools.engine.definitions import And, Between, Compare, Condition, In, Not, Rank, RfmScore
+from tools.engine.schema import DType, Role
 
-# Nouns for the people in the segment: never a measure.
-SUBJECTS = frozenset({"customer", "customers", "client", "clients", "people", "person",
-                      "shopper", "shoppers", "user", "users", "member", "members", "account",
-                      "accounts", "those", "ones", "them", "buyers", "buyer", "consumers",
-                      "subscribers", "guys", "folks", "who", "whose", "the", "a", "an"})
-_MEASURE_SPAN = 6
+UNIT_NAMES = {1: "days", 7: "weeks", 30: "months", 365: "years"}
 
 
-def _is_measure_word(parse: Parse, i: int) -> bool:
-    tok = parse.tokens[i]
-    if tok.kind != Kind.WORD or tok.low in SUBJECTS:
-        return False
-    if tok.low in parse.value_words and not concepts_at(parse, i):
-        return False
-    if not parse.is_filler(i) or concepts_at(parse, i):
+def quantities(r: Reader) -> None:
+    positions = [k for k, p in enumerate(r.parts) if isinstance(p, Qty)]
+    lefts = {k: r.run(k, -1) for k in positions}
+    for n, k in enumerate(positions):
+        qty = r.parts[k]
+        assert isinstance(qty, Qty)
+        if id(qty) in r.out.used or _score(r, k, qty) or _ranked(r, k, qty):
+            continue
+        taken = set(map(id, lefts[positions[n + 1]])) if n + 1 < len(positions) else set()
+        right = [i for i in r.run(k, +1) if id(i) not in taken]
+        _postfix(r, qty, k + len(right) + 1)
+        words = [*lefts[k], *right]
+        age = _age_column(r, qty, words)
+        if age is not None:  # "older than 60 years", "старше 60 лет", "30到40岁"
+            r.use(*(i for i in words if "age" in i.args("concept")))
+            compare(r, age, Qty(qty.first, qty.last, qty.text, value=qty.value, op=qty.op,
+                                low=qty.low, high=qty.high))
+        elif qty.unit == "time" or qty.window or qty.ago:
+            _time(r, k, qty, words)
+        elif qty.date is not None or _year_of_date(r, qty, words):
+            _date(r, qty, words)
+        else:
+            _number(r, k, qty, words)
+
+
+def _age_column(r: Reader, qty: Qty, words: list[Item]) -> ColumnWords | None:
+    """A number of years said with an age word is an age, not a time window."""
+    if qty.unit not in ("time", None) or qty.days not in (1, 365) or qty.window or qty.ago:
+        return None
+    said = [i for i in [*words, *qty.source] if "age" in i.args("concept")]
+    if not said or (qty.unit == "time" and qty.days != 365):
+        return None
+    ages = [w for w in r.data.columns.values()
+            if "age" in w.concepts and w.numeric and "birth" not in w.concepts]
+    return ages[0] if len(ages) == 1 else None
+
+
+def _postfix(r: Reader, qty: Qty, k: int) -> None:
+    """"5 orders or fewer": a comparator after the measure's name."""
+    part = r.parts[k] if k < len(r.parts) else None
+    if qty.op is None and isinstance(part, Item) and part.has("cmp_post") and r.free(part):
+        qty.op = str(part.args("cmp_post")[0])
+        r.use(part)
+
+
+def _ranked(r: Reader, k: int, qty: Qty) -> bool:
+    """"top 10%", "the 50 biggest": the rank next to it takes the number."""
+    near = [r.parts[j] for j in (k - 1, k + 1, k - 2) if 0 <= j < len(r.parts)]
+    return any(isinstance(p, Item) and p.has("rank") and r.free(p) for p in near) or (
+        qty.unit == "percent" and r.find("rank") is not None)
+
+
+def _number(r: Reader, k: int, qty: Qty, words: list[Item]) -> None:
+    found = link(words, r.data, accept=lambda w: (w.numeric or bool(w.bands)) and not w.is_date
+                 and not w.is_flag)
+    column = r.data.columns.get(found.column or "")
+    if column is not None:
+        r.use(*(words[i] for i in found.supporting))
+    elif found.tied:
+        r.use(*words)
+        r.problem("which_column", list(found.tied), words=" ".join(w.text for w in words),
+                  options=", ".join(found.tied))
+        return
+    else:
+        column = _implied(r, k, qty)
+    if column is None and r.out.conditions and r.out.columns[-1:] and any(
+            "birth" in r.data.columns[c].concepts for c in r.out.columns[-1:]):
+        return  # an age read on the birth year
+    if column is None and r.last_measure in r.data.columns and qty.op is not None:
+        column = r.data.columns[r.last_measure]  # "more than 1000 and less than 5000"
+    if column is None:
+        numeric = [w.name for w in r.data.columns.values() if w.numeric and not w.is_date
+                   and not w.is_flag][:8]
+        r.problem("which_number_column", numeric, phrase=qty.text, options=", ".join(numeric))
+        return
+    before = len(r.out.conditions)
+    if column.bands:
+        _bands(r, column, qty)
+    else:
+        compare(r, column, qty)
+    if len(r.out.conditions) > before and r.negated(k - len(words)):
+        r.out.conditions[-1] = Not(condition=r.out.conditions[-1])  # "did not spend over 1000"
+
+
+def _bands(r: Reader, column: ColumnWords, qty: Qty) -> None:
+    """"earning less than $40k" on bands ("Less than $40K", "$40K - $60K"): the bands inside."""
+    low, high = (qty.low, qty.high) if qty.is_range else {
+        "<": (None, qty.value), "<=": (None, qty.value), ">": (qty.value, None),
+        ">=": (qty.value, None)}.get(qty.op or "", (qty.value, qty.value))
+    scale = column.scale if (qty.value or qty.high or 0) >= 1000 and column.scale != 1 else 1
+    inside = [v for v, (a, b) in column.bands.items()
+              if (low is None or a >= low / scale) and (high is None or b <= high / scale)]
+    if not inside:
+        values = list(column.bands)
+        r.problem("no_band", values, column=column.name, phrase=qty.text,
+                  options=", ".join(values))
+        return
+    r.add(In(column=column.name, values=inside), "qty", column.name)
+
+
+def _implied(r: Reader, k: int, qty: Qty) -> ColumnWords | None:
+    """A number no column word names: by its unit, or an age after a people word."""
+    if qty.unit == "currency":
+        return r.data.role_column("monetary")
+    if qty.unit == "count":
+        return r.data.role_column("frequency")
+    before = next((p for p in reversed(r.parts[:k]) if not (isinstance(p, Item) and p.filler)),
+                  None)
+    plausible = qty.is_range or (
+        qty.value is not None and 0 < qty.value < 120 and qty.op in (">", "<", ">=", "<="))
+    person = isinstance(before, Item) and before.has("people", "value", "value_group")
+    if qty.unit == "decade" or (plausible and person):
+        ages = [w for w in r.data.columns.values()
+                if "age" in w.concepts and w.numeric and "birth" not in w.concepts]
+        if len(ages) == 1:
+            return ages[0]
+        births = [w for w in r.data.columns.values() if "birth" in w.concepts and w.numeric]
+        if len(births) == 1 and _age_as_birth_year(r, births[0], qty):
+            return None
+    return None
+
+
+def _age_as_birth_year(r: Reader, births: ColumnWords, qty: Qty) -> bool:
+    """"over 60" on a birth-year column: born before (reference year - 60)."""
+    end = r.env.context.as_of or r.env.context.data_end
+    if end is None:
+        r.problem("age_needs_year", column=births.name)
         return True
-    return any(stem(tok.low) in p.stems for p in parse.profiles)
+    flipped = {">": "<", ">=": "<=", "<": ">", "<=": ">="}
+    if qty.is_range:
+        r.add(Between(column=births.name, low=end.year - int(qty.high or 0),
+                      high=end.year - int(qty.low or 0)), "qty", births.name)
+    else:
+        r.add(Compare(column=births.name, op=flipped.get(qty.op or "", "=="),  # type: ignore[arg-type]
+                      value=end.year - int(qty.value or 0)), "qty", births.name)
+    return True
 
 
-def measure_words(parse: Parse, f: Found) -> list[int]:
-    words: list[int] = list(f.inner)
-    i, n = f.start - 1, 0
-    while i >= 0 and n < _MEASURE_SPAN and not parse.is_boundary(i):
-        if parse.tokens[i].kind == Kind.NUMBER:
-            if not _names_a_numbered_column(parse, i):
-                break
-            words.append(i)  # "measure 3 over 50" -> Measure3
-        elif parse.low(i) in parse.value_words and not concepts_at(parse, i):
-            break  # "bought footwear aged 30 to 40": the value ends the phrase before
-        elif _is_measure_word(parse, i):
-            words.append(i)
-        i, n = i - 1, n + 1
-    j, n = f.end, 0
-    while j < len(parse.tokens) and n < _MEASURE_SPAN - 1 and not parse.is_boundary(j):
-        if parse.tokens[j].kind in (Kind.NUMBER, Kind.DATE) or _starts_comparator(parse, j):
-            break
-        if _starts_comparator(parse, j + 1):
-            break  # "over 40 earning more than 80k": 'earning' is the next comparison's
-        if j + 1 < len(parse.tokens) and parse.tokens[j + 1].kind == Kind.NUMBER and (
-                parse.free(j + 1) and _is_measure_word(parse, j)):
-            break  # "spent over $80 aged 30 to 40": 'aged' names the next number
-        if _is_measure_word(parse, j):
-            words.append(j)
-        j, n = j + 1, n + 1
-    return sorted(words)
+def compare(r: Reader, column: ColumnWords, qty: Qty) -> None:
+    low, high, value = qty.low, qty.high, qty.value
+    scale = 1.0
+    if column.scale != 1 and (qty.scaled or (value or high or 0) >= column.scale):
+        scale = column.scale  # "(k$)": 70,000 is 70
+    if qty.unit == "percent" and (column.info.maximum or 0) <= 1:
+        scale = 100.0
+    if qty.unit == "decade" and "birth" in column.concepts:
+        r.problem("unplaced", words=f"'{qty.text}'")
+        return
+    name = column.name
+    if low is not None and high is not None:
+        r.add(Between(column=name, low=_num(column, low / scale), high=_num(column, high / scale)),
+              "qty", name)
+    elif value is not None:
+        r.add(Compare(column=name, op=qty.op or "==",  # type: ignore[arg-type]
+                      value=_num(column, value / scale)), "qty", name)
 
 
-def _names_a_numbered_column(parse: Parse, i: int) -> bool:
-    """A small whole number right after a word, both in one column's name ('Q3', 'Cmp3')."""
-    tok = parse.tokens[i]
-    if tok.value is None or not tok.value.is_integer() or tok.value > 99 or i == 0:
+def _time(r: Reader, k: int, qty: Qty, words: list[Item]) -> None:
+    durations = link(words, r.data, accept=lambda w: w.unit_days is not None or w.is_date
+                     or w.info.role in (Role.RECENCY, Role.TENURE))
+    column = r.data.columns.get(durations.column or "")
+    if column is not None:
+        r.use(*(words[i] for i in durations.supporting))
+        if column.is_date:  # "last purchase": the recency feature, where there is one
+            column = r.data.role_column(
+                "recency" if "recency" in column.concepts else "tenure") or column
+    tenure = r.joined or any("tenure" in i.args("role") for _, i in r.items()
+                             if r.free(i) or i in words)
+    negated = r.negated(k) or _no_orders(r)
+    inactive = r.find("inactivity")
+    if column is None and _about_a_flag(r, words):
+        return
+    if column is None:
+        role = "tenure" if tenure else "recency"
+        column = r.data.role_column(role) or date_column(r, role)
+    if column is None:
+        r.problem("no_measure", what="purchase dates",
+                  hint="map a date column with --map, or describe customers by another column.")
+        return
+    r.use(*(i for i in words if i.has("activity", "role")), *([inactive] if inactive else []))
+    recency = column.info.role == Role.RECENCY or "recency" in column.concepts
+    if qty.is_range:
+        op = "between"
+    elif recency and (negated or inactive is not None):
+        op = qty.op or ">"  # "haven't bought in 90 days", "не покупали больше 120 дней"
+    elif qty.window:
+        op = qty.op if qty.op in ("<", "<=") else "<="
+    else:
+        op = qty.op or ("<=" if recency else ">=")
+    if qty.period is not None and not _period_days(r, qty):
+        return
+    if column.is_date:
+        _date_window(r, column, qty, op)
+    elif column.unit_days is None:
+        r.use(*words)
+        r.problem("unit_unknown", list(UNIT_NAMES.values()), chooser=column.name,
+                  column=column.name)
+    elif op == "between":
+        convert = converter(qty.days, column.unit_days)
+        r.add(Between(column=column.name, low=convert(qty.low or 0), high=convert(qty.high or 0)),
+              "qty", column.name)
+    else:
+        convert = converter(qty.days, column.unit_days)
+        r.add(Compare(column=column.name, op=op, value=convert(qty.value or 0)),  # type: ignore[arg-type]
+              "qty", column.name)
+
+
+def _period_days(r: Reader, qty: Qty) -> bool:
+    """"this year": the days from the period's first day to the as-of date."""
+    end = r.env.context.as_of or r.env.context.data_end
+    if end is None:
+        r.problem("unplaced", words=f"'{qty.text}'")
         return False
-    digit, word = str(int(tok.value)), parse.low(i - 1)
-    return any(digit in p.stems and word_match(word, p, parse.vocab) for p in parse.profiles)
+    last = end - timedelta(days=1)  # the latest day of the data
+    first = {"year": date(last.year, 1, 1), "month": date(last.year, last.month, 1),
+             "quarter": date(last.year, 3 * ((last.month - 1) // 3) + 1, 1),
+             "week": last - timedelta(days=last.weekday())}[qty.period or "year"]
+    qty.value, qty.days = float((end - first).days), 1
+    return True
 
 
-def _starts_comparator(parse: Parse, j: int) -> bool:
-    return any(parse.matches(j, phrase) for phrase, _ in parse.vocab.comparators)
-
-
-def resolve(parse: Parse, f: Found, as_of: date | None) -> None:
-    words = measure_words(parse, f)
-    if read_flag_count(parse, f, words):
-        return  # "accepted 2 or more campaigns": how many of several flags hold
-    named = list(words)
-    # Words no column answers to stay for later readers (flags, values) or the final check.
-    words = [i for i in words if _points_anywhere(parse, i)]
-    if "age" in f.implicit and not words:
-        column = age_column(parse)
-        if column is not None:
-            emit(parse, f, column, set(), words)
-            return
-    concepts = set(f.implicit)
-    for i in words:
-        concepts |= concepts_at(parse, i)
-    if f.low.years_old:
-        concepts.add("age")
-    if (f.iso or is_year(f)) and resolve_date(parse, f, words):
-        return
-    if f.iso or (is_year(f) and dateish(parse, f) and not any(
-            "year" in p.stems for p in parse.profiles if p.numeric)):
-        # A calendar year or date no date column answers to: never a count or an amount.
-        dates = [p.name for p in parse.profiles if p.is_date]
-        parse.claim(f.start, f.end)
-        parse.problems.append(Problem(
-            f"Which date should '{said_text(parse, f, words)}' apply to?" if dates else
-            "This data has no date column to compare with a year or date.",
-            dates or [p.name for p in parse.profiles][:8]))
-        return
-    if not words and not f.implicit:
-        previous = _previous_measure(parse, f)
-        if previous is not None:  # "spent over 1000 but under 5000": the same measure
-            emit(parse, f, previous, set(), words)
-            return
-    if not words and _paid_for(parse, f):
-        concepts.add("money")  # "bought shoes for more than 50": a price, not an age
-    if not words and not concepts & {"age", "money"} and plain_age(f) and (
-            age_column(parse) or birth_year_column(parse) or banded(parse, "age")):
-        concepts.add("age")
-    candidates = [p for p in parse.profiles if p.numeric and not is_flag(p)]
-    if f.low.days is not None:
-        # A duration goes to a column of time, unless only another column is named
-        # ("a payment delay over 20 days" where Payment Delay has no unit in its name).
-        timed = [p for p in candidates if p.time_unit]
-        if timed and (not words or match_columns([(i, parse.low(i)) for i in words], timed,
-                                                 parse.vocab) is not None):
-            candidates = timed
-    # 'logged in 5 times': the count word names no column when another word does.
-    naming = [i for i in words if parse.low(i) not in parse.vocab.count_words] or words
-    match = match_columns([(i, parse.low(i)) for i in naming], candidates, parse.vocab)
-    if match is None or (match.column is None and "age" in concepts):
-        if "age" in concepts and age_by_birth_year(parse, f, words, as_of):
-            return
-        fallback = _fallback_column(parse, f, concepts)
-        if fallback is not None:
-            emit(parse, f, fallback, set(), words)
-            return
-        if read_band_comparison(parse, f, named, concepts):
-            return  # "aged 25 to 44" on an age_group of bands
-        _ask_measure(parse, f, words, candidates)
-        return
-    if match.column is None:
-        parse.claim(f.start, f.end)
-        for i in words:
-            if parse.low(i) in parse.vocab.count_words:
-                parse.claim(i, i + 1)
-        parse.problems.append(Problem(
-            f"'{said_text(parse, f, words)}' could mean several columns: which one?",
-            [p.name for p in match.best]))
-        return
-    money = by_role(parse.profiles, Role.MONETARY)
-    if money is not None and match.column.role == Role.FREQUENCY and (
-            f.low.currency or _amount_of_orders(parse, f)):
-        # "£5000 in orders", "over 5000 in purchases": an amount, not a count.
-        emit(parse, f, money, set(match.matched_words), words)
-        return
-    counted = _count_words(parse, f, words, match.matched_words, match.column)
-    clash = None if _takes_spend(match.column) or parse.low(f.end) in parse.vocab.measure_units \
-        else _clashing_word(parse, words, match.matched_words | counted)
-    if clash is not None:
-        # "spent over 1000 in store" where store counts purchases, not money: ask.
-        parse.claim(f.start, f.end)
-        parse.problems.append(Problem(
-            f"'{said_text(parse, f, words)}': '{parse.low(clash)}' does not fit "
-            f"{match.column.name}; which column do you mean?",
-            [match.column.name] + [p.name for p in candidates
-                                   if word_match(parse.low(clash), p, parse.vocab)][:6]))
-        return
-    emit(parse, f, match.column, set(match.matched_words) | counted, words)
-
-
-def _count_words(parse: Parse, f: Found, words: list[int], matched: frozenset[int],
-                 column: ColumnProfile) -> frozenset[int]:
-    """'7 times' counts whatever the column counts (visits, calls, logins), not only orders;
-    the verb before it says what was counted ('contacted 3 times' in a campaign column)."""
-    if "money" in column.name_concepts | column.role_concepts:
-        return frozenset()
-    counted = {i for i in words if i not in matched and parse.low(i) in parse.vocab.count_words}
-    verb = f.start - 1
-    if counted and parse.free(verb) and parse.tokens[verb].is_word and parse.low(
-            verb).endswith("ed") and parse.low(verb) not in parse.vocab.negations:
-        counted.add(verb)
-    return frozenset(counted)
-
-
-_COUNTING_STEMS = frozenset({"number", "count", "purchase", "order", "visit", "transaction",
-                             "trx", "frequency", "quantity", "item", "unit", "score", "rating",
-                             "rate", "ratio", "percent", "level", "rank", "index", "tier"})
-
-
-def _takes_spend(column: ColumnProfile) -> bool:
-    """A product-line amount named without a money word ("Fresh", "Grocery" in wholesale
-    data): 'spend over 20000 on fresh' fits it; counts, scores and durations do not."""
-    return column.role == Role.MEASURE and column.time_unit is None and not (
-        column.stems & _COUNTING_STEMS) and not (column.name_concepts & {
-            "age", "birth", "income", "tenure", "recency", "orders", "visit", "balance"}) and (
-        column.info.maximum is not None and column.info.maximum > 100) and (
-        column.info.minimum is None or column.info.minimum >= 0)
-
-
-def _amount_of_orders(parse: Parse, f: Found) -> bool:
-    return parse.free(f.end) and parse.low(f.end) in ("in", "worth", "of") and any(
-        "orders" in concepts_at(parse, k) for k in (f.end + 1, f.end + 2))
-
-
-def _clashing_word(parse: Parse, words: list[int], matched: frozenset[int]) -> int | None:
-    """A word saying money or orders that the chosen column does not answer to."""
-    for i in words:
-        if i not in matched and concepts_at(parse, i) & {"money", "orders"} and not (
-                concepts_at(parse, i) & {"age", "tenure", "recency"}):
-            return i
-    return None
-
-
-def _previous_measure(parse: Parse, f: Found) -> ColumnProfile | None:
-    """The column of a comparison just before this one, joined by 'and' / 'but' / 'or'."""
-    for part in reversed(parse.parts):
-        between = [parse.low(k) for k in range(part.end, f.start)]
-        if part.end <= f.start and len(between) <= 2 and all(
-                w in ("and", "but", "or", ",", "yet") for w in between) and isinstance(
-                part.condition, Compare):
-            column = part.condition.column
-            return next((p for p in parse.profiles if p.name == column and p.numeric), None)
-    return None
-
-
-def _points_anywhere(parse: Parse, i: int) -> bool:
-    word = parse.low(i)
-    if word in parse.vocab.fillers and not concepts_at(parse, i):
+def _about_a_flag(r: Reader, words: list[Item]) -> bool:
+    """"complained in the last 2 years": a yes/no column has no date to window."""
+    flags = [w for w in r.data.columns.values() if w.is_flag and any(
+        link([i], r.data).column == w.name for _, i in r.items() if not i.has("activity"))]
+    if flags and r.find("activity") is None:
+        r.problem("no_dates_for", name=flags[0].name)
         return True
-    return any(word_match(word, p, parse.vocab) for p in parse.profiles
-               if (p.numeric or p.is_date) and not is_flag(p)) or bool(
-        concepts_at(parse, i) & {"age", "birth", "money", "orders", "tenure", "recency"})
+    return False
 
 
-def _paid_for(parse: Parse, f: Found) -> bool:
-    """'bought ... for more than 50', 'orders worth over 100': the number is a price."""
-    return parse.low(f.start - 1) in ("for", "worth") and any(
-        parse.low(k) in parse.vocab.activity_words for k in range(max(0, f.start - 8), f.start))
+def _no_orders(r: Reader) -> bool:
+    """"no orders in the last 2 weeks": the fixed phrase is a negated verb here."""
+    for _, item in r.items():
+        if r.free(item) and any(str(a).endswith("== 0") for a in item.args("fixed")):
+            r.use(item)
+            return True
+    return False
 
 
-def _money_column(parse: Parse) -> ColumnProfile | None:
-    """The one amount column of a table whose loader gave no column the monetary role."""
-    # Through the money concept only: "Spending Score" is a score, not an amount.
-    amounts = [p for p in parse.profiles if p.numeric and not is_flag(p)
-               and word_match("revenue", p, parse.vocab)]
-    return amounts[0] if len(amounts) == 1 else None
+def date_column(r: Reader, role: str) -> ColumnWords | None:
+    dates = [w for w in r.data.columns.values() if w.is_date]
+    named = [w for w in dates if role in w.concepts]
+    if len(named) == 1:
+        return named[0]
+    # The only date that is not a last-purchase date: when customers joined.
+    others = [w for w in dates if "recency" not in w.concepts]
+    return others[0] if role == "tenure" and len(others) == 1 else None
 
 
-def _fallback_column(parse: Parse, f: Found, concepts: set[str]) -> ColumnProfile | None:
-    """Currency alone means spend; 'times' alone means orders; 'older than' means age."""
-    if f.low.currency or "money" in concepts:
-        return by_role(parse.profiles, Role.MONETARY) or _money_column(parse)
-    if "orders" in concepts:
-        return by_role(parse.profiles, Role.FREQUENCY)
-    if "age" in concepts:
-        return age_column(parse)
+def _date_window(r: Reader, column: ColumnWords, qty: Qty, op: str) -> None:
+    end = r.env.context.as_of or r.env.context.data_end
+    if end is None:
+        r.problem("unplaced", words=f"'{qty.text}'")
+        return
+    start = (end - timedelta(days=round((qty.value or 0) * qty.days))).isoformat()
+    flipped = {"<=": ">=", "<": ">", ">": "<", ">=": "<="}.get(op, ">=")
+    r.add(Compare(column=column.name, op=flipped, value=start), "qty",  # type: ignore[arg-type]
+          column.name)
+
+
+def _year_of_date(r: Reader, qty: Qty, words: list[Item]) -> bool:
+    """A year said of a date column ("joined after 2013", "last bought in 2011")."""
+    if qty.value is None or not 1900 <= qty.value <= 2100 or qty.unit is not None:
+        return False
+    if link(words, r.data, accept=lambda w: w.is_date).column is not None:
+        return True
+    numeric = link(words, r.data, accept=lambda w: w.numeric and not w.is_date)
+    verbs = [i for _, i in r.items() if i.has("role", "activity") and r.free(i)]
+    return numeric.column is None and bool(verbs) and date_column(r, _role_of(r)) is not None
+
+
+def _role_of(r: Reader) -> str:
+    """"joined", "signed up": when customers came; otherwise when they last bought."""
+    return "tenure" if any("tenure" in i.args("role") for _, i in r.items()) else "recency"
+
+
+def _date(r: Reader, qty: Qty, words: list[Item]) -> None:
+    found = link(words, r.data, accept=lambda w: w.is_date)
+    column = r.data.columns.get(found.column or "") or date_column(r, _role_of(r))
+    r.use(*(words[i] for i in found.supporting),
+          *(i for _, i in r.items() if i.has("role", "activity") and r.free(i)))
+    if column is None:
+        r.problem("unplaced", words=f"'{qty.text}'")
+        return
+    first, after = _period(qty)
+    name, op = column.name, qty.op
+    if op in (None, "=="):
+        condition: Condition = And(all=[Compare(column=name, op=">=", value=first),
+                                        Compare(column=name, op="<", value=after)])
+    elif op in (">", ">="):
+        condition = Compare(column=name, op=">=", value=after if op == ">" else first)
+    else:
+        condition = Compare(column=name, op="<", value=after if op == "<=" else first)
+    r.add(condition, "qty", name)
+
+
+def _period(qty: Qty) -> tuple[str, str]:
+    """The first day a date, month or year stands for, and the day after its last."""
+    if qty.date is not None and len(qty.date) == 10:
+        day = date.fromisoformat(qty.date)
+        return day.isoformat(), (day + timedelta(days=1)).isoformat()
+    if qty.date is not None:
+        year, month = (int(p) for p in qty.date.split("-"))
+        last = date(year, month, calendar.monthrange(year, month)[1])
+        return f"{year:04d}-{month:02d}-01", (last + timedelta(days=1)).isoformat()
+    year = int(qty.value or 0)
+    return date(year, 1, 1).isoformat(), date(year + 1, 1, 1).isoformat()
+
+
+def ranks(r: Reader) -> None:
+    for k, item in r.items():
+        if not item.has("rank") or not r.free(item):
+            continue
+        direction = str(item.args("rank")[0])
+        size = _rank_size(r, k)
+        measure = _rank_measure(r, item)
+        if size is None:
+            if measure is not None:
+                r.use(item)
+                r.out.vague.append(("rank_" + direction, measure.name))
+                r.out.signals.add("vague")
+            continue
+        r.use(item)
+        if measure is None:
+            numeric = [w.name for w in r.data.columns.values() if w.numeric][:8]
+            r.problem("which_column", numeric, words=item.text, options=", ".join(numeric))
+            continue
+        n, percent = size
+        rank: Condition = Rank(column=measure.name, direction=direction,  # type: ignore[arg-type]
+                               n=n, percent=percent)
+        r.add(Not(condition=rank) if r.negated(k) else rank, "rank", measure.name)
+
+
+def _rank_size(r: Reader, k: int) -> tuple[int | None, float | None] | None:
+    for j in (k + 1, k - 1, k + 2, k - 2):
+        part = r.parts[j] if 0 <= j < len(r.parts) else None
+        if isinstance(part, Item) and part.has("share") and r.free(part):
+            r.use(part)
+            return None, float(part.args("share")[0])  # type: ignore[arg-type]
+    for j in (k + 1, k - 1, k + 2, k - 2, *range(len(r.parts))):
+        part = r.parts[j] if 0 <= j < len(r.parts) else None
+        if isinstance(part, Qty) and part.value is not None and part.value >= 1 and \
+                not part.is_range and id(part) not in r.out.used and (
+                abs(j - k) <= 2 or part.unit == "percent"):
+            r.out.used.add(id(part))
+            return (None, part.value) if part.unit == "percent" else (int(part.value), None)
     return None
 
 
-def _ask_measure(parse: Parse, f: Found, words: list[int],
-                 candidates: list[ColumnProfile]) -> None:
-    parse.claim(f.start, f.end)
-    for i in words:
-        parse.claim(i, i + 1)
-    said = " ".join(parse.low(i) for i in words)
-    options = nearest_names(said, [p.name for p in candidates]) if said else []
-    options = options or [p.name for p in candidates][:8]
-    what = f"'{said}'" if said else "the number"
-    if any(concepts_at(parse, i) & {"age", "birth"} for i in words):
-        parse.problems.append(Problem(
-            "This data has no age or birth-year column, so I cannot select by age. It has: "
-            f"{', '.join(p.name for p in parse.profiles)}.", [p.name for p in candidates][:8]))
-        return
-    parse.problems.append(Problem(
-        f"I could not tell which column {what} in '{said_text(parse, f, words)}' refers to.",
-        options))
+def _rank_measure(r: Reader, rank: Item) -> ColumnWords | None:
+    if rank.has("rank_measure"):  # "the biggest spenders", "the oldest"
+        own = link([rank], r.data, accept=lambda w: w.numeric and not w.is_flag)
+        if own.column is not None:
+            return r.data.columns[own.column]
+    words = [i for _, i in r.items() if r.free(i) and i is not rank and link([i], r.data).score]
+    found = link(words, r.data, accept=lambda w: w.numeric and not w.is_date and not w.is_flag)
+    if found.column is not None:
+        r.use(*(words[i] for i in found.supporting))
+        return r.data.columns[found.column]
+    return None
 
 
+def _score(r: Reader, k: int, qty: Qty) -> bool:
+    """"R score of 5", "recency score at least 4", "RFM cell 555"."""
+    near = [r.parts[j] for j in range(max(0, k - 3), k) if isinstance(r.parts[j], Item)]
+    item = next((i for i in near if i.has("rfm_score") and r.free(i)), None)  # type: ignore[union-attr]
+    if item is None or qty.value is None and not qty.is_range:
+        return False
+    score = str(item.args("rfm_score")[0])  # type: ignore[union-attr]
+    r.use(item)  # type: ignore[arg-type]
+    r.out.used.add(id(qty))
+    if score == "cell":
+        digits = [int(d) for d in str(int(qty.value or 0))]
+        if len(digits) != 3 or not all(1 <= d <= 5 for d in digits):
+            r.problem("unplaced", words=f"'{qty.text}'")
+            return True
+        for letter, digit in zip("rfm", digits, strict=True):
+            r.add(RfmScore(score=letter, low=digit, high=digit), "named")  # type: ignore[arg-type]
+        return True
+    low, high = _score_range(qty)
+    r.add(RfmScore(score=score, low=low, high=high), "named")  # type: ignore[arg-type]
+    return True
+
+
+def _score_range(qty: Qty) -> tuple[int, int]:
+    if qty.is_range:
+        return int(qty.low or 1), int(qty.high or 5)
+    value = int(qty.value or 1)
+    return {">": (value + 1, 5), ">=": (value, 5), "<": (1, value - 1),
+            "<=": (1, value)}.get(qty.op or "", (value, value))
+
+
+def _num(column: ColumnWords, value: float) -> float | int:
+    if column.info.dtype in (DType.INTEGER, DType.BOOL) or float(value).is_integer():
+        return int(value) if float(value).is_integer() else round(value, 6)
+    return round(value, 6)
+
+
+def converter(from_days: int, to_days: int) -> Callable[[float], float | int]:
+    """Time units to the column's unit: years to months exactly (x12), otherwise by days."""
+    months = {30: 1, 90: 3, 182: 6, 365: 12}
+
+    def convert(value: float) -> float | int:
+        if to_days in (30, 365) and from_days in months:
+            result = value * months[from_days] / (1 if to_days == 30 else 12)
+        else:
+            result = value * from_days / to_days
+        return int(result) if float(result).is_integer() else round(result, 4)
+    return convert

@@ -1,193 +1,210 @@
-"""From a request's raw text to tokens: words, numbers, dates and symbols.
+"""Raw text to tokens, the same way in English, Chinese and Russian.
 
-Normalisation is shared with the vocabulary and with column names and values,
-so "one-time", "one time" and "One Time" meet as the same words.
+Every word is reduced to a *norm* that the lexicons, column names and category
+values share, so the grammar never sees a language: English words are
+lemmatised (simplemma: "spent" -> "spend", "children" -> "child"), Russian
+words too (pymorphy3: "Германии" -> "германия"), and Chinese text, which has no spaces, is cut by longest match against the
+known words (lexicon entries, the data's own names and values). Numbers come
+out as values: "5,000", "3k", "1.5万", "两千", "двух тысяч", "twenty five".
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
-from enum import StrEnum
-from functools import lru_cache
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
 
-# Longest request read; anything beyond is ignored so a pasted novel cannot stall a turn.
 MAX_CHARS = 2000
-MAX_TOKENS = 300
+MAX_TOKENS = 200
 
-
-class Kind(StrEnum):
-    WORD = "word"
-    NUMBER = "number"
-    DATE = "date"
-    SYMBOL = "symbol"
-    PUNCT = "punct"
+_CJK = "\u3400-\u9fff\uf900-\ufaff"
+_ZH_NUMERAL = "零〇一二两三四五六七八九十百千万亿"
+_TOKEN = re.compile(
+    r"(?P<date>\d{4}-\d{1,2}-\d{1,2})"
+    rf"|(?P<num>\d+(?:[.,]\d+)*)"
+    rf"|(?P<cjk>[{_CJK}]+)"
+    rf"|(?P<word>[^\W\d_{_CJK}]+(?:['’][^\W\d_{_CJK}]+)?)"
+    r"|(?P<sym>>=|<=|=>|=<|==|[<>=≥≤+%$£€¥₽₹#-])"
+    r"|(?P<punct>[,;:.!?()\[\]/&，、；：。！？（）])")
+_CONTRACTIONS = [
+    (re.compile(r"\b(what|that|it|there|who|how|where|here)['’]s\b", re.I), r"\1 is"),
+    (re.compile(r"\b((?:[A-Za-z]\.){2,})", re.I), lambda m: m.group(1).replace(".", "")),
+    (re.compile(r"\bcan['’]?t\b", re.I), "can not"),
+    (re.compile(r"\bwon['’]t\b", re.I), "will not"),
+    (re.compile(r"\b(\w+)n['’]t\b", re.I), r"\1 not"),
+    (re.compile(r"\b(haven|hasn|hadn|didn|doesn|don|isn|aren|wasn|weren)t\b", re.I),
+     lambda m: m.group(1)[:-1] + " not"),
+    (re.compile(r"['’](?:s|re|ve|ll|d|m)\b", re.I), ""),
+    (re.compile(r"\bw/o\b", re.I), "without"),
+    (re.compile(r"\bw/(?=\s)", re.I), "with"),
+]
 
 
 @dataclass
 class Token:
-    low: str  # normalised lower-case text
-    kind: Kind
-    surface: str = ""  # as the user wrote it
-    value: float | None = None  # numbers
-    iso: str | None = None  # dates (YYYY-MM-DD)
-    precision: str = "day"  # "day" or "month" ("March 2013") for dates
-    currency: str | None = None
-    percent: bool = False
-    scaled: float = 1.0  # a k/m suffix or "thousand" multiplied the number
-    concept: str | None = None  # set when a phrase was merged into this token
-    parts: list[str] = field(default_factory=list)  # the words a merged token came from
+    """One unit of a request: `norm` is what matching uses, `text` what the user typed."""
 
-    @property
-    def upper(self) -> bool:
-        letters = [c for c in self.surface if c.isalpha()]
-        return bool(letters) and all(c.isupper() for c in letters)
+    text: str
+    norm: str
+    start: int
+    end: int
+    kind: str  # "word", "num", "sym", "punct"
+    value: float | None = None  # numbers
 
     @property
     def is_word(self) -> bool:
-        return self.kind == Kind.WORD
+        return self.kind == "word"
 
 
-_CONTRACTIONS = [
-    (re.compile(r"\bcan'?t\b"), "can not"),
-    (re.compile(r"\bcannot\b"), "can not"),
-    (re.compile(r"\bwon'?t\b"), "will not"),
-    (re.compile(r"\bain'?t\b"), "is not"),
-    (re.compile(r"\b(\w+)n't\b"), r"\1 not"),
-    (re.compile(r"\b(haven|hasn|hadn|didn|doesn|don|isn|aren|wasn|weren|shouldn|wouldn|couldn)t\b"),
-     r"\1 not"),
-    (re.compile(r"\b(what|that|who|it|there|here|where|how)'s\b"), r"\1 is"),
-    (re.compile(r"'re\b"), " are"),
-    (re.compile(r"'ve\b"), " have"),
-    (re.compile(r"'ll\b"), " will"),
-    (re.compile(r"'d\b"), " would"),
-    (re.compile(r"\bw/o\b"), "without"),  # note-taking shorthand: "customers w/o kids"
-    # "4+ months", "3+ orders": the unit or noun sits between the number and "or more".
-    (re.compile(r"(\d[\d.,]*\s?[km]?)\s?\+\s?([a-z][a-z-]*)\b"), r"\1 \2 or more"),
-    # "half a year", "a half year": half of the unit.
-    (re.compile(r"\b(?:a\s+)?half\s+(?:an?\s+)?(year|month|week|day)\b"), r"0.5 \1"),
-    (re.compile(r"\bw/(?=\s|\w)"), "with "),
-    (re.compile(r"'m\b"), " am"),
-    (re.compile(r"(\w)'s\b"), r"\1"),
-    (re.compile(r"(\w)s'(?=\s|$)"), r"\1s"),
-]
-_NEGATIVE_STEMS = {"haven": "have", "hasn": "has", "hadn": "had", "didn": "did", "doesn": "does",
-                   "don": "do", "isn": "is", "aren": "are", "wasn": "was", "weren": "were",
-                   "shouldn": "should", "wouldn": "would", "couldn": "could"}
-
-_TOKEN = re.compile(
-    r"(?P<date>\d{4}-\d{1,2}-\d{1,2})"
-    r"|(?P<ordinal>\d{1,2}(?:st|nd|rd|th)\b)"
-    r"|(?P<number>(?:(?:r\$|[$£€¥₹₽])\s?)?"
-    r"(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?!\d)|\d+)(?:\.\d+)?"
-    r"(?:\s?(?:k|m|mm|mn|bn)(?![a-z]))?(?:\s?[$£€¥₹₽])?\s?%?)"
-    r"|(?P<symbol>>=|<=|=>|=<|==|[<>=≥≤+%-])"
-    r"|(?P<word>[^\W\d_]+(?:\.[^\W\d_])*\.?)"
-    r"|(?P<punct>[,;:.!?()\[\]/&])"
-)
-_NUMBER_PARTS = re.compile(
-    r"(?P<cur>r\$|[$£€¥₹₽])?\s?(?P<num>(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?:[ \u00a0\u202f]\d{3})+"
-    r"|\d+)(?:\.\d+)?)"
-    r"\s?(?P<suf>k|m|mm|mn|bn)?\s?(?P<cur2>[$£€¥₹₽])?\s?(?P<pct>%)?"
-)
-_SUFFIX = {"k": 1e3, "m": 1e6, "mm": 1e6, "mn": 1e6, "bn": 1e9}
+def script_of(text: str) -> str:
+    """"zh" when the text has Chinese characters, "ru" when Cyrillic, else "en"."""
+    if re.search(f"[{_CJK}]", text):
+        return "zh"
+    if re.search("[\u0400-\u04ff]", text):
+        return "ru"
+    return "en"
 
 
-def normalise(text: str) -> str:
-    """Lower-case, unify quotes and hyphens, spell out contractions."""
-    text = unicodedata.normalize("NFKC", text[:MAX_CHARS])
-    text = text.replace("’", "'").replace("‘", "'").replace("`", "'")
-    text = text.replace("“", '"').replace("”", '"').replace("–", "-").replace("—", " - ")
-    text = text.lower()
+def clean(text: str) -> str:
+    text = unicodedata.normalize("NFKC", str(text)[:MAX_CHARS])
     for pattern, repl in _CONTRACTIONS:
-        text = pattern.sub(repl, text)
-    # "one-time", "at-risk", "non-UK": a hyphen between letters separates words.
-    text = re.sub(r"(?<=[^\W\d_])-(?=[^\W\d_])", " ", text)
-    text = re.sub(r"(?<=[^\W\d_]{2})-(?=\d)", " ", text)  # "covid-19", not "5k-10k"
-    return text.replace('"', " ").replace("'", " ")
+        text = pattern.sub(repl, text)  # type: ignore[arg-type]
+    # A hyphen between letters joins words ("one-time", "non-UK"); between digits it is a range.
+    return re.sub(r"(?<=[^\W\d_])-(?=[^\W\d_])|(?<=[^\W\d_]{2})-(?=\d)", " ", text)
 
 
-def words_of(text: str) -> list[str]:
-    """The normalised words of a phrase (vocabulary entries, values, column names)."""
-    return list(_phrase_words(text))
+def fold(word: str) -> str:
+    """Lower case without accents ("Éire" -> "eire"), ё as е."""
+    word = word.lower().replace("ё", "е")
+    decomposed = unicodedata.normalize("NFKD", word)
+    if word.isascii() or not any(unicodedata.combining(c) for c in decomposed):
+        return word
+    if re.search("[\u0400-\u04ff]", word):  # й keeps its breve
+        return word
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-@lru_cache(maxsize=50_000)
-def _phrase_words(text: str) -> tuple[str, ...]:
-    # The same column values are read on every turn; tokenising them once is enough.
-    return tuple(t.low for t in tokenize(text) if t.kind in (Kind.WORD, Kind.NUMBER,
-                                                            Kind.SYMBOL))
+@cache
+def _english_lemmatizer() -> object:
+    # Dictionary lookup only: an unknown word (a column name like "kidhome") stays itself
+    # instead of being guessed at by suffix rules.
+    from simplemma import Lemmatizer
+    from simplemma.strategies import DictionaryLookupStrategy
+
+    return Lemmatizer(lemmatization_strategy=DictionaryLookupStrategy())
 
 
-def tokenize(text: str) -> list[Token]:
-    """Split a request into tokens; surface forms keep the user's capitals."""
-    raw = unicodedata.normalize("NFKC", text[:MAX_CHARS])
-    surfaces = _surface_words(raw)
+def _english_lemma(word: str) -> str:
+    return str(_english_lemmatizer().lemmatize(word, "en")).lower()  # type: ignore[attr-defined]
+
+
+@cache
+def _russian_analyser() -> object:
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer()
+
+
+@cache
+def norm_word(word: str) -> str:
+    """The shared form of one word: an English or Russian lemma, or the word itself."""
+    low = fold(word)
+    if re.search("[\u0400-\u04ff]", low):
+        parsed = _russian_analyser().parse(low)  # type: ignore[attr-defined]
+        return str(parsed[0].normal_form).replace("ё", "е") if parsed else low
+    if low.isascii() and low.isalpha() and len(low) > 1:
+        return _english_lemma(low)
+    return low
+
+
+def number_of(text: str) -> float | None:
+    """A written number: "5,000", "1.5", "1,5" (Russian decimal comma)."""
+    raw = text.replace("\u00a0", "").replace(" ", "")
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", raw):
+        raw = raw.replace(",", "")
+    elif re.fullmatch(r"\d+,\d{1,2}", raw):
+        raw = raw.replace(",", ".")
+    try:
+        return float(raw)
+    except ValueError:
+        return None
+
+
+def tokenize(text: str, known_cjk: Iterable[str] = ()) -> list[Token]:
+    """Tokens of a request; Chinese runs are cut at the longest `known_cjk` words."""
+    raw = clean(text)
+    raw = re.sub(r"(?<=\d)[ \u00a0\u202f](?=\d{3}\b)", "", raw)  # "5 000" (Russian style)
+    vocabulary = frozenset(known_cjk)
+    longest = max((len(w) for w in vocabulary), default=1)
     tokens: list[Token] = []
-    for match in _TOKEN.finditer(normalise(raw)):
-        kind = match.lastgroup
-        piece = match.group(0).strip()
-        if not piece:
-            continue
-        if kind == "date":
-            tokens.append(_date_token(piece))
-        elif kind == "number":
-            tokens.append(_number_token(piece))
-        elif kind == "ordinal":
-            value = float(piece[:-2])
-            tokens.append(Token(low=piece[:-2], kind=Kind.NUMBER, surface=piece, value=value))
-        elif kind == "symbol":
-            tokens.append(Token(low=piece, kind=Kind.SYMBOL, surface=piece))
+    for match in _TOKEN.finditer(raw):
+        kind, piece, start = match.lastgroup or "", match.group(0), match.start()
+        if kind == "cjk":
+            tokens.extend(_cut_chinese(piece, start, vocabulary, longest))
+        elif kind == "date":
+            tokens.append(Token(piece, piece, start, match.end(), "date"))
+        elif kind == "num":
+            value = number_of(piece)
+            tokens.append(Token(piece, piece, start, match.end(), "num", value))
         elif kind == "word":
-            low = piece.replace(".", "")  # "U.S." -> "us", "e.g." -> "eg"
-            tokens.append(Token(low=low, kind=Kind.WORD, surface=surfaces.get(low, low)))
+            word = piece.replace("’", "'").split("'")[0]
+            tokens.append(Token(piece, norm_word(word), start, match.end(), "word"))
         else:
-            tokens.append(Token(low=piece, kind=Kind.PUNCT, surface=piece))
+            tokens.append(Token(piece, piece.replace("，", ",").replace("、", ","), start,
+                                match.end(), kind))
         if len(tokens) >= MAX_TOKENS:
             break
-    return tokens
+    return _chinese_numbers(tokens)
 
 
-def _surface_words(raw: str) -> dict[str, str]:
-    """Lower-case word -> as first written, to tell codes ("SP") from words ("sp")."""
-    found: dict[str, str] = {}
-    for word in re.findall(r"[^\W\d_]+(?:\.[^\W\d_])*\.?", raw):
-        key = word.lower().replace(".", "")
-        word = word.replace(".", "")
-        # An upper-case spelling anywhere wins: it marks a code.
-        if key not in found or word.isupper():
-            found[key] = word
-    return found
+def _cut_chinese(run: str, offset: int, vocabulary: frozenset[str], longest: int
+                 ) -> list[Token]:
+    """Longest match from the left; a numeral run is one token; an unknown character alone."""
+    out: list[Token] = []
+    i = 0
+    while i < len(run):
+        numeral = re.match(f"[{_ZH_NUMERAL}]+", run[i:])
+        size = 0
+        for n in range(min(longest, len(run) - i), 0, -1):
+            if run[i:i + n] in vocabulary:
+                size = n
+                break
+        if numeral and len(numeral.group(0)) > size and _zh_value(numeral.group(0)) is not None:
+            size = len(numeral.group(0))
+        size = size or 1
+        piece = run[i:i + size]
+        out.append(Token(piece, piece, offset + i, offset + i + size, "word"))
+        i += size
+    return out
 
 
-def _date_token(piece: str) -> Token:
-    year, month, day = (int(p) for p in piece.split("-"))
-    iso = f"{year:04d}-{month:02d}-{day:02d}" if 1 <= month <= 12 and 1 <= day <= 31 else None
-    if iso is None:
-        return Token(low=piece, kind=Kind.WORD, surface=piece)
-    return Token(low=piece, kind=Kind.DATE, surface=piece, iso=iso)
+def _zh_value(text: str) -> float | None:
+    import cn2an
+
+    try:
+        return float(cn2an.cn2an(text, "smart"))
+    except (ValueError, KeyError, IndexError, TypeError):
+        return None
 
 
-def _number_token(piece: str) -> Token:
-    parts = _NUMBER_PARTS.fullmatch(piece)
-    if parts is None:  # pragma: no cover - the token regex and this one agree
-        return Token(low=piece, kind=Kind.WORD, surface=piece)
-    value = float(re.sub(r"[,\s\u00a0\u202f]", "", parts["num"]))
-    scale = _SUFFIX.get(parts["suf"] or "", 1.0)
-    currency = parts["cur"] or parts["cur2"]
-    return Token(low=parts["num"], kind=Kind.NUMBER, surface=piece, value=value * scale,
-                 currency=currency, percent=bool(parts["pct"]), scaled=scale)
-
-
-def stem(word: str) -> str:
-    """A crude English singular: enough to meet 'purchases' with 'purchase'."""
-    if len(word) <= 3 or not word.isalpha():
-        return word
-    if word.endswith("ies") and len(word) > 4:
-        return word[:-3] + "y"
-    if word.endswith(("sses", "shes", "ches", "xes")):
-        return word[:-2]
-    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
+def _chinese_numbers(tokens: list[Token]) -> list[Token]:
+    """"两千", "八万", "2千", "1.5万" -> one number token."""
+    out: list[Token] = []
+    for token in tokens:
+        previous = out[-1] if out else None
+        if token.kind == "word" and re.fullmatch(f"[{_ZH_NUMERAL}]+", token.text):
+            if previous is not None and previous.kind == "num" and previous.end == token.start \
+                    and re.fullmatch("[十百千万亿]+", token.text):
+                value = _zh_value(previous.text + token.text)
+                if value is not None:
+                    out[-1] = Token(previous.text + token.text, str(value), previous.start,
+                                    token.end, "num", value)
+                    continue
+            value = _zh_value(token.text)
+            if value is not None and not re.fullmatch("[十百千万亿]", token.text):
+                out.append(Token(token.text, str(value), token.start, token.end, "num", value))
+                continue
+        out.append(token)
+    return out

@@ -1,0 +1,328 @@
+"""One clause of a request -> conditions over the data.
+
+A clause is what sits between "and", "or", "who", "with", commas and their
+equivalents in Chinese and Russian. Inside it word order is free: named
+segments and fixed phrases are read first, then category values, quantities
+(measures.py), ranks, and columns named without a number (yes/no flags,
+counts: "customers who complained", "with kids", "no internet service").
+Every content word must be used; what is left over becomes a question, never
+a silent drop.
+"""
+
+from __future__ import annotations
+
+from assistant.interpreter.datalex import ColumnWords
+from assistant.interpreter.linking import evidence, has_evidence, link, partial_values, values_of
+from assistant.interpreter.measures import quantities, ranks
+from assistant.interpreter.quantities import Part, Qty
+from assistant.interpreter.reader import QUIET, SOFT, ClauseResult, Env, Reader
+from assistant.interpreter.tagging import Item
+from assistant.interpreter.lexicon import Sense
+from tools.engine.definitions import (
+    And,
+    Compare,
+    Condition,
+    In,
+    Lifecycle,
+    Not,
+    NotIn,
+    Or,
+    RfmSegment,
+)
+from tools.engine.schema import DType
+
+
+def read_clause(parts: list[Part], env: Env, last_measure: str | None = None) -> ClauseResult:
+    r = Reader(_numbered_names(parts, env), env, last_measure)
+    _relative(r)
+    _named(r)
+    _values(r)
+    quantities(r)
+    ranks(r)
+    _mentions(r)
+    _leftovers(r)
+    return r.out
+
+
+def _numbered_names(parts: list[Part], env: Env) -> list[Part]:
+    """"campaign 3" names AcceptedCmp3: a bare number that is a word of a column's name."""
+    out: list[Part] = []
+    for k, part in enumerate(parts):
+        if isinstance(part, Qty) and part.op is None and part.unit is None and \
+                not part.is_range and part.value is not None and part.value.is_integer():
+            near = [p for p in (parts[k - 1] if k else None, parts[k + 1] if k + 1 < len(parts)
+                                else None) if isinstance(p, Item) and has_evidence(p, env.data)]
+            found = link([*near, *part.source], env.data)
+            if near and found.column and str(int(part.value)) in env.data.columns[
+                    found.column].norms:
+                out.extend(part.source)
+                continue
+        out.append(part)
+    return out
+
+
+def _relative(r: Reader) -> None:
+    """"spent more than average", "below-average income": there is no number to compare."""
+    average = r.find("average")
+    if average is None or not (r.find("cmp") or any(
+            w in average.text.lower() for w in ("above", "below", "выше", "ниже"))):
+        return
+    words = [i for _, i in r.items() if i is not average and has_evidence(i, r.data)]
+    found = link(words, r.data, accept=lambda w: w.numeric and not w.is_flag)
+    column = found.column or (found.tied[0] if found.tied else None)
+    r.use(*(i for _, i in r.items() if i.has("average", "cmp", "activity", "role") or i in words))
+    if column is None:
+        r.problem("unplaced", words=f"'{average.text}'")
+        return
+    r.problem("relative", chooser=column, column=column,
+              phrase=" ".join(i.text for _, i in r.items() if not i.only_function))
+
+
+def _behaviour_log(r: Reader) -> bool:
+    return r.data.role_column("recency") is not None and \
+        r.data.role_column("frequency") is not None
+
+
+def _named(r: Reader) -> None:
+    """RFM segments, lifecycle stages, fixed phrases ("one-time buyers"), vague words."""
+    context = r.env.context
+    rfm: list[str] = []
+    negated_rfm = False
+    timed = any(isinstance(p, Qty) and (p.unit == "time" or p.window) for p in r.parts)
+    lifecycle_said = any("lifecycle" in i.args("command") for _, i in r.items())
+    for k, item in r.items():
+        if item.has("fixed") and _fixed(r, item):
+            continue
+        if item.has("vague") and r.free(item):
+            r.use(item)
+            r.out.vague.append((str(item.args("vague")[0]), None))
+            r.out.signals.add("vague")
+            continue
+        names = [str(a) for a in item.args("rfm") if a in context.rfm_segment_names]
+        if names == ["New Customers"] and timed:
+            r.use(item)  # "new customers in the last 30 days": recent joiners
+            r.joined = True
+            continue
+        if names and not item.has("value") and not (lifecycle_said and item.has("stage")):
+            r.use(item)
+            if not _behaviour_log(r):
+                r.problem("no_rfm", word=item.text)
+            negated_rfm = negated_rfm or r.negated(k)
+            rfm.extend(n for n in names if n not in rfm)
+            continue
+        stages = [str(a) for a in item.args("stage") if a in context.lifecycle_stages]
+        if stages and not values_of(item, r.data) and _behaviour_log(r) and not (
+                timed and item.has("inactivity")) and not any(
+                w.is_flag and evidence(item, w) > 0 for w in r.data.columns.values()):
+            r.use(item)
+            r.add(Lifecycle(stages=stages), "named")
+    if rfm and _behaviour_log(r):
+        segments = RfmSegment(segments=rfm)
+        r.add(Not(condition=segments) if negated_rfm else segments, "named")
+
+
+def _fixed(r: Reader, item: Item) -> bool:
+    role, op, value = str(item.args("fixed")[0]).split()
+    column = r.data.role_column(role)
+    if column is None:
+        # "never purchased online" on a table with no order count: a negated verb.
+        if value == "0":
+            item.senses = (*item.senses, Sense("neg"), Sense("activity"))
+        return False
+    others = [p for p in r.parts if p is not item and (isinstance(p, Qty) or not (
+        p.only_function or p.has("people", "punct")))]
+    if value == "0" and others:
+        # "no orders in the last 2 weeks", "never bought in store": a negated verb here.
+        item.senses = (*item.senses, Sense("neg"), Sense("activity"))
+        return False
+    r.use(item)
+    r.add(Compare(column=column.name, op=op, value=int(value)),  # type: ignore[arg-type]
+          "fixed", column.name)
+    return True
+
+
+def _values(r: Reader) -> None:
+    chosen: dict[tuple[str, bool], list[str]] = {}
+    for k, item in r.items():
+        if not r.free(item):
+            continue
+        pairs = values_of(item, r.data)
+        if not pairs and item.has("place"):
+            _missing_place(r, item)
+            continue
+        after_location = k > 0 and isinstance(r.parts[k - 1], Item) and \
+            r.parts[k - 1].has("loc")  # type: ignore[union-attr]
+        if not pairs and after_location and not item.senses and item.is_word_like and \
+                not has_evidence(item, r.data) and r.data.place_columns():
+            _missing_place(r, item)
+            continue
+        pairs = pairs or partial_values(item, r.data)
+        if not pairs:
+            continue
+        columns = list(dict.fromkeys(c for c, _ in pairs))
+        if len(columns) > 1:
+            named = [c for c in columns if any(
+                evidence(i, r.data.columns[c]) > 0 for _, i in r.items() if i is not item)]
+            columns = named if len(named) == 1 else columns
+        r.use(item)
+        if len(columns) > 1:
+            r.problem("ambiguous_value", columns, word=item.text, options=", ".join(columns))
+            continue
+        column = columns[0]
+        negated = r.negated(k)
+        for _, other in r.items():
+            # "Contract is Two year", "paying by electronic check": the column's own words.
+            if r.free(other) and not values_of(other, r.data) and \
+                    evidence(other, r.data.columns[column]) > 0:
+                r.use(other)
+        values = chosen.setdefault((column, negated), [])
+        values.extend(v for c, v in pairs if c == column and v not in values)
+    for (column, negated), values in list(chosen.items()):
+        if not negated and (column, True) in chosen:  # "not Germany or France": neither
+            chosen[(column, True)].extend(v for v in values if v not in chosen[(column, True)])
+            del chosen[(column, False)]
+    for (column, negated), values in chosen.items():
+        typed = [_typed(r.data.columns[column], v) for v in values]
+        condition: Condition = NotIn(column=column, values=typed) if negated else \
+            In(column=column, values=typed)
+        r.add(condition, "value", column)
+
+
+def _missing_place(r: Reader, item: Item) -> None:
+    """"from Atlantis", "from Japan" where the data has no Japan: name the real values."""
+    from tools.engine.matching import nearest
+
+    r.use(item)
+    columns = r.data.place_columns()
+    if not columns:
+        names = list(r.data.columns)[:8]
+        r.problem("no_place_column", names, word=item.text, options=", ".join(names))
+        return
+    values = list(r.data.columns[columns[0]].info.values)
+    close = nearest(item.text, values, n=3)
+    options = close + [v for v in values if v not in close][:8 - len(close)]
+    r.problem("not_a_value", options, word=item.text, column=columns[0],
+              options=", ".join(options))
+
+
+def _mentions(r: Reader) -> None:
+    """Columns named without a number, one run of adjacent words at a time."""
+    run: list[tuple[int, Item]] = []
+    for k, item in [*r.items(), (len(r.parts), None)]:
+        negated_people = item is not None and item.has("people") and k > 0 and isinstance(
+            r.parts[k - 1], Item) and r.parts[k - 1].has("neg")  # type: ignore[union-attr]
+        if item is not None and r.free(item) and (has_evidence(item, r.data) or (
+                item.has("people") and (run or negated_people))):
+            run.append((k, item))
+        elif item is not None and item.filler and run:
+            continue
+        else:
+            if run:
+                _mention(r, run)
+            run = []
+
+
+def _mention(r: Reader, run: list[tuple[int, Item]]) -> None:
+    items = [i for _, i in run if not (i.has("people") and not i.has("column"))] or [
+        i for _, i in run]
+    qualified = len(items) < len(run) or any(not i.has("people") for i in items)
+    negated = r.negated(run[0][0])
+    if all(i.has("people") for i in items) and not (negated or qualified):
+        return
+    # "non-members": a people word names a column only when nothing else in the run does.
+    alone = not any(has_evidence(i, r.data) for _, i in run if not i.has("people"))
+    found = link([i for _, i in run], r.data, people=alone and (negated or qualified))
+    if found.column is None:
+        if found.tied and _quantified(r, found.tied, negated, items):
+            return
+        if found.tied and any(not i.has("activity") for i in items):
+            r.use(*items)
+            r.problem("which_column", list(found.tied), words=" ".join(i.text for i in items),
+                      options=", ".join(found.tied))
+        return
+    column = r.data.columns[found.column]
+    supporting = [[i for _, i in run][j] for j in found.supporting]
+    if all(i.has("activity") and not i.has("column", "concept") for i in supporting) \
+            and not column.is_flag:
+        return  # "bought" alone is no condition
+    r.use(*supporting)
+    if any(i.has("opposite") for i in supporting):
+        negated = not negated  # "customers who stayed": not churned
+    _column_condition(r, column, negated, items)
+
+
+def _column_condition(r: Reader, column: ColumnWords, negated: bool, items: list[Item]) -> None:
+    strength = r.find("intensifier")
+    sign = r.find("sign")
+    if sign is not None and column.numeric and not column.is_flag:
+        r.use(sign)
+        r.add(Compare(column=column.name, op=str(sign.args("sign")[0]), value=0),  # type: ignore[arg-type]
+              "flag", column.name)
+    elif strength is not None and column.numeric and not column.is_flag:
+        r.use(strength)
+        r.out.vague.append((str(strength.args("intensifier")[0]), column.name))
+        r.out.signals.add("vague")
+    elif column.is_flag:
+        r.add(_flag(column, negated), "flag", column.name)
+    elif column.numeric and not column.is_date and (column.info.minimum or 0) >= 0:
+        r.add(Compare(column=column.name, op="==" if negated else ">", value=0), "presence",
+              column.name)
+    elif column.is_category:
+        no = [v for v, in ((v,) for v in column.info.values) if v.strip().lower() in (
+            "no", "none", "нет", "无", "否")]
+        if no:  # "no internet service", "with internet service"
+            condition: Condition = In(column=column.name, values=no) if negated else \
+                NotIn(column=column.name, values=no)
+            r.add(condition, "flag", column.name)
+            return
+        values = list(column.info.values[:8])
+        r.problem("which_value", values, column=column.name, options=", ".join(values))
+
+
+def _flag(column: ColumnWords, negated: bool) -> Condition:
+    value = column.no if negated and column.no is not None else column.yes
+    if negated and column.no is None:
+        return NotIn(column=column.name, values=[_typed(column, column.yes or "")])
+    if column.info.dtype == DType.TEXT:
+        return In(column=column.name, values=[value or ""])
+    return Compare(column=column.name, op="==", value=_typed(column, value or ""))
+
+
+def _quantified(r: Reader, tied: tuple[str, ...], negated: bool, items: list[Item]) -> bool:
+    """"accepted any campaign": every tied yes/no column, joined by or (any) / and (all)."""
+    quantifier = r.find("quantifier")
+    columns = [r.data.columns[c] for c in tied]
+    if quantifier is None or not all(c.is_flag for c in columns):
+        return False
+    r.use(quantifier, *items)
+    flags = [_flag(c, negated) for c in columns]
+    every = str(quantifier.args("quantifier")[0]) == "all" or negated
+    r.add(And(all=flags) if every else Or(any=flags), "flag", columns[0].name)
+    return True
+
+
+def _leftovers(r: Reader) -> None:
+    words: list[str] = []
+    for _, item in r.items():
+        if not r.free(item) or item.only_function or item.has("num") or item.has("people"):
+            continue
+        if item.senses and all(s.kind in QUIET for s in item.senses):
+            continue
+        if item.senses and any(s.kind in SOFT for s in item.senses):
+            r.out.soft.append(item.text)
+            continue
+        words.append(item.text)
+    if words:
+        r.problem("unplaced", words=", ".join(f"'{w}'" for w in words))
+
+
+def _typed(column: ColumnWords, value: str) -> object:
+    if column.info.dtype == DType.BOOL:
+        return value.strip().lower() in ("true", "1", "yes", "y", "t")
+    if column.info.dtype in (DType.INTEGER, DType.NUMBER):
+        try:
+            number = float(value)
+        except ValueError:
+            return value
+        return int(number) if number.is_integer() else number
+    return value

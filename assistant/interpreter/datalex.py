@@ -1,0 +1,276 @@
+"""The data's own words: columns, category values, places and the data dictionary.
+
+A column is known by the words of its name (camelCase, snake_case, spaces,
+abbreviations, run-together words), the concepts those words carry in any
+lexicon, its role and type, and the synonyms its data dictionary gives. A
+category value is known by its own words, the value group it belongs to
+("F" and "Female" are both `female`) and, for places, its CLDR territory.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from assistant.interpreter.lexicon import Lexicon, Sense, phrase_norms
+from assistant.interpreter.places import NAME_LOCALES, territory_names
+from assistant.interpreter.text import fold, norm_word, tokenize
+from tools.dictionary import DataDictionary
+from tools.engine.naming import name_words
+from tools.engine.schema import ColumnInfo, DType, Role, Schema
+
+# Columns a request can name: never personal data, ids or constants.
+_HIDDEN = frozenset({Role.PERSONAL, Role.CUSTOMER_ID, Role.CONSTANT, Role.TEXT, Role.ORDER_ID})
+_UNIT_WORDS = {"day": 1, "days": 1, "week": 7, "weeks": 7, "month": 30, "months": 30, "mo": 30,
+               "year": 365, "years": 365, "yr": 365, "yrs": 365}
+_YES = frozenset({"yes", "y", "true", "t", "1", "1.0", "是", "да"})
+
+
+@dataclass
+class ColumnWords:
+    info: ColumnInfo
+    norms: frozenset[str]  # the norms of its name's words
+    concepts: frozenset[str]  # concept and role ids those words carry
+    size: int  # number of words in its name
+    unit_days: int | None = None  # a duration column's unit (days per unit), when known
+    scale: float = 1.0  # "(k$)": values are in thousands
+    yes: str | None = None  # a yes/no column's "yes" value
+    no: str | None = None
+    # A category of number bands ("Less than $40K", "$40K - $60K"): value -> (low, high).
+    bands: dict[str, tuple[float, float]] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.info.name
+
+    @property
+    def numeric(self) -> bool:
+        return self.info.dtype in (DType.NUMBER, DType.INTEGER, DType.BOOL) or self.yes is not None
+
+    @property
+    def is_flag(self) -> bool:
+        return self.yes is not None
+
+    @property
+    def is_date(self) -> bool:
+        return self.info.dtype == DType.DATE
+
+    @property
+    def is_category(self) -> bool:
+        return self.info.role == Role.CATEGORY or (
+            self.info.dtype == DType.TEXT and bool(self.info.values))
+
+
+@dataclass
+class DataLexicon:
+    columns: dict[str, ColumnWords]
+    index: dict[tuple[str, ...], list[Sense]]
+    group_values: dict[str, list[tuple[str, str]]]  # value group -> (column, value)
+    place_values: dict[str, list[tuple[str, str]]]  # territory code -> (column, value)
+    chinese_words: frozenset[str]
+    surfaces: dict[str, str]
+    value_norms: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    norms: frozenset[str] = frozenset()  # every norm inside any name or value
+
+    def role_column(self, role: str) -> ColumnWords | None:
+        for words in self.columns.values():
+            if words.info.role.value == role:
+                return words
+        return None
+
+    def place_columns(self) -> list[str]:
+        return sorted({column for pairs in self.place_values.values() for column, _ in pairs})
+
+
+def empty() -> DataLexicon:
+    return DataLexicon(columns={}, index={}, group_values={}, place_values={},
+                       chinese_words=frozenset(), surfaces={})
+
+
+def build(schema: Schema, lexicon: Lexicon, dictionary: DataDictionary | None = None
+          ) -> DataLexicon:
+    dictionary = dictionary or DataDictionary()
+    index: dict[tuple[str, ...], list[Sense]] = defaultdict(list)
+    chinese: set[str] = set()
+    surfaces: dict[str, str] = {}
+    columns: dict[str, ColumnWords] = {}
+    groups: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    value_norms: dict[str, list[tuple[str, str]]] = defaultdict(list)
+
+    def add(phrase: str, sense: Sense) -> None:
+        norms = _norms(phrase, lexicon)
+        if norms and sense not in index[norms]:
+            index[norms].append(sense)
+        chinese.update(re.findall(r"[\u3400-\u9fff]+", phrase))
+        for word in re.findall(r"[^\W\d_]{3,}", phrase):
+            surfaces.setdefault(word.lower(), norm_word(word))
+
+    for info in schema.columns:
+        if info.role in _HIDDEN:
+            continue
+        entry = dictionary.columns.get(info.name)
+        words = _column_words(info, lexicon, entry.unit if entry else None)
+        for word in name_words(info.name) if info.name.isascii() else ():
+            if len(word) >= 3:
+                surfaces.setdefault(word.lower(), norm_word(word))
+        if entry and entry.yes is not None:
+            words.yes, words.no = entry.yes, _other(info.values, entry.yes)
+        columns[info.name] = words
+        add(info.name, Sense("column", info.name))
+        if info.name.isascii():  # "InternetService" is also said "internet service"
+            add(" ".join(name_words(info.name)), Sense("column", info.name))
+        for synonym in entry.synonyms if entry else ():
+            add(synonym, Sense("column", info.name))
+        if not words.is_category or words.is_flag:
+            continue
+        for value in info.values:
+            if re.fullmatch(r"-?\d+(\.\d+)?", value.strip()):
+                continue  # numbers are quantities, not names
+            add(value, Sense("value", (info.name, value)))
+            norms = _norms(value, lexicon)
+            _add_parts(index, norms, Sense("value", (info.name, value)))
+            for norm in norms:
+                value_norms[norm].append((info.name, value))
+            for group in _groups_of(value, norms, lexicon):
+                groups[group].append((info.name, value))
+    for phrase, (column, value) in dictionary.value_synonyms():
+        if column in columns:
+            add(phrase, Sense("value", (column, value)))
+    places = _place_values(columns, lexicon)
+    return DataLexicon(columns=columns, index=dict(index), group_values=dict(groups),
+                       place_values=places, chinese_words=frozenset(chinese),
+                       surfaces=surfaces, value_norms=dict(value_norms),
+                       norms=frozenset(n for key in index for n in key) | frozenset(
+                           n for words in columns.values() for n in words.norms))
+
+
+def _add_parts(index: dict[tuple[str, ...], list[Sense]], norms: tuple[str, ...],
+               sense: Sense) -> None:
+    """"credit card" for "Credit card (automatic)", "2 year" for "Two year": a value's
+    leading words, and its number words as digits."""
+    from assistant.interpreter.tagging import number_word
+
+    digits = tuple(str(int(v)) if (v := number_word(n)) is not None and v.is_integer() else n
+                   for n in norms)
+    keys = {digits} | {norms[:n] for n in range(2, len(norms))}
+    for key in keys - {norms}:
+        if len(key) > 1 and sense not in index.setdefault(key, []):
+            index[key].append(sense)
+
+
+def _norms(phrase: str, lexicon: Lexicon) -> tuple[str, ...]:
+    known = lexicon.chinese_words | {phrase}
+    return tuple(t.norm for t in tokenize(phrase, known) if t.kind in ("word", "num"))
+
+
+def _column_words(info: ColumnInfo, lexicon: Lexicon, unit: str | None) -> ColumnWords:
+    raw = name_words(info.name) if info.name.isascii() else [
+        t.text for t in tokenize(info.name, lexicon.chinese_words) if t.kind == "word"]
+    expanded: list[str] = []
+    for word in raw:
+        expansion = lexicon.files["en"].abbreviations.get(word.lower())
+        expanded.extend(expansion or _split_compound(word.lower(), lexicon) or [word])
+    norms = [norm_word(w) for w in expanded]
+    concepts: set[str] = set()
+    for size in (1, 2, 3):
+        for i in range(len(norms) - size + 1):
+            for sense in lexicon.index.get(tuple(norms[i:i + size]), ()):
+                if sense.kind in ("concept", "role"):
+                    concepts.add(str(sense.arg))
+    if info.role.value in ("recency", "frequency", "monetary", "tenure"):
+        concepts.add(info.role.value)
+    words = ColumnWords(info=info, norms=frozenset(norms), concepts=frozenset(concepts),
+                        size=max(len(norms), 1))
+    # A unit in the name of a duration ("Months_on_book"), not of a rate ("VisitsMonth").
+    duration = bool(concepts & {"recency", "tenure"})
+    units = [_UNIT_WORDS[w.lower()] for w in expanded if w.lower() in _UNIT_WORDS and duration]
+    if unit:
+        words.unit_days = _UNIT_WORDS.get(unit.lower().rstrip("s") + "s", None) or \
+            _UNIT_WORDS.get(unit.lower())
+    elif units:
+        words.unit_days = units[-1]
+    elif info.role == Role.RECENCY:
+        words.unit_days = 1  # SEMANTICS.md: recency is days since the last purchase
+    if "k" in [w.lower() for w in raw] or "thousands" in norms:
+        words.scale = 1000.0
+    if info.role == Role.FLAG or (info.dtype == DType.BOOL):
+        words.yes, words.no = _yes_no(info.values)
+    return words
+
+
+def _split_compound(word: str, lexicon: Lexicon) -> list[str] | None:
+    """"kidhome" -> ["kid", "home"]: a run-together name whose first part is a known word."""
+    if len(word) < 6 or not word.isalpha() or (norm_word(word),) in lexicon.index:
+        return None
+    for cut in range(len(word) - 3, 2, -1):
+        head, tail = word[:cut], word[cut:]
+        if (norm_word(head),) in lexicon.index and len(tail) >= 3:
+            return [head, tail]
+    return None
+
+
+def _yes_no(values: tuple[str, ...]) -> tuple[str | None, str | None]:
+    yes = next((v for v in values if fold(v.strip()) in _YES), None)
+    if yes is None and len(values) == 2 and set(values) == {"0", "1"}:
+        yes = "1"
+    return yes, (_other(values, yes) if yes is not None else None)
+
+
+def _other(values: tuple[str, ...], yes: str) -> str | None:
+    rest = [v for v in values if v != yes]
+    return rest[0] if len(rest) == 1 else None
+
+
+def _groups_of(value: str, norms: tuple[str, ...], lexicon: Lexicon) -> set[str]:
+    """Value groups a data value belongs to: the whole value, or one of its few words."""
+    found: set[str] = set()
+    candidates = [norms] + ([(n,) for n in norms] if len(norms) <= 3 else [])
+    for key in candidates:
+        for sense in lexicon.index.get(key, ()):
+            if sense.kind == "value_group":
+                found.add(str(sense.arg))
+    stripped = fold(value.strip())
+    for group_id, phrases in _short_codes(lexicon).items():
+        if stripped in phrases:
+            found.add(group_id)
+    return found
+
+
+def _short_codes(lexicon: Lexicon) -> dict[str, set[str]]:
+    codes: dict[str, set[str]] = defaultdict(set)
+    for language_file in lexicon.files.values():
+        for group_id, phrases in language_file.value_groups.items():
+            codes[group_id].update(fold(p) for p in phrases if len(p) <= 2)
+    return codes
+
+
+def _place_values(columns: dict[str, ColumnWords], lexicon: Lexicon
+                  ) -> dict[str, list[tuple[str, str]]]:
+    """Territory code -> the (column, value) pairs naming it, for columns of places."""
+    names = territory_names(NAME_LOCALES)
+    by_name = {fold(name): code for code, found in names.items() for name in found}
+    for language_file in lexicon.files.values():
+        for code, aliases in language_file.places.items():
+            for alias in aliases:
+                by_name.setdefault(fold(alias), code)
+    out: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for words in columns.values():
+        values = words.info.values
+        if not words.is_category or not values:
+            continue
+        codes = {v: _code_of(v, by_name, names) for v in values}
+        if sum(c is not None for c in codes.values()) < max(2, len(values) // 3):
+            continue  # not a column of places
+        for value, code in codes.items():
+            if code is not None:
+                out[code].append((words.name, value))
+    return dict(out)
+
+
+def _code_of(value: str, by_name: dict[str, str], names: dict[str, tuple[str, ...]]
+             ) -> str | None:
+    text = value.strip()
+    if len(text) == 2 and text.isupper() and text in names:
+        return text
+    return by_name.get(fold(text))

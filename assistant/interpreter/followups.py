@@ -1,0 +1,177 @@
+"""What a segment request does with the current segment.
+
+replace (a new full request), refine ("now only those in France"), exclude
+("exclude the UK"), swap the part about the same column ("what about
+France?"), extend a list of values ("add Spain too"), or edit the last
+number ("change that to 45 days"). The markers are the lexicons' `modes`; a
+request with no marker refines when it is a fragment (no people noun: "from
+France", "spent over 2000") and replaces otherwise.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from assistant.interpreter.reader import Env
+from assistant.interpreter.grammar import Reading, leaves
+from assistant.interpreter.intent import content
+from assistant.interpreter.quantities import Qty, quantities
+from assistant.interpreter.tagging import Item
+from tools.engine.definitions import (
+    And,
+    Between,
+    Compare,
+    Condition,
+    In,
+    Lifecycle,
+    Not,
+    NotIn,
+    Or,
+    Rank,
+    RfmSegment,
+    conjunction,
+)
+
+
+def mode_of(items: list[Item]) -> str | None:
+    """The follow-up marker of a message: the opening one, or one of the few that close it."""
+    words = [i for i in content(items) if not i.has("conj")]
+    for item in words[:1]:
+        for mode in item.args("mode"):
+            return str(mode)
+    for item in words:
+        for mode in item.args("mode"):
+            if mode in ("replace", "extend", "edit"):
+                return str(mode)
+    return None
+
+
+def define_args(condition: Condition, reading: Reading, items: list[Item], env: Env
+                ) -> tuple[dict[str, Any], str]:
+    """define_segment arguments for a reading, and the mode's name for the echo."""
+    current = env.context.current_condition
+    mode = mode_of(items)
+    if mode == "exclude" and not env.context.has_current_segment:
+        return _new(_negated(condition)), "new"  # "exclude the UK" with nothing yet: all but
+    if not env.context.has_current_segment or mode == "restart":
+        return _new(condition), "new"
+    if mode == "exclude":
+        return {"condition": _dump(condition), "mode": "exclude"}, "exclude"
+    if mode == "extend" and current is not None:
+        return _new(_extend(current, condition)), "extend"
+    if mode == "replace":
+        swapped = _swap(current, condition) if current is not None else None
+        return _new(swapped if swapped is not None else condition), "replace"
+    asks_count = any("count" in i.args("intent") for i in content(items)[:1])
+    if mode == "refine" or not asks_count and "people" not in {
+            s.kind for i in items for s in i.senses}:
+        swapped = _swap(current, condition, only_lists=True) if current is not None else None
+        if swapped is not None:
+            return _new(swapped), "refine"
+        return {"condition": _dump(condition), "mode": "refine"}, "refine"
+    return _new(condition), "new"
+
+
+def _negated(condition: Condition) -> Condition:
+    if isinstance(condition, In):
+        return NotIn(column=condition.column, values=condition.values)
+    return Not(condition=condition)
+
+
+def edit_last(items: list[Item], env: Env) -> Condition | None:
+    """"change that to 45 days": the current segment with its last number replaced."""
+    current = env.context.current_condition
+    qty = next((p for p in quantities(items) if isinstance(p, Qty)), None)
+    if current is None or qty is None:
+        return None
+    numeric = [leaf for leaf in leaves(current) if isinstance(leaf, Compare | Between | Rank)
+               and not isinstance(getattr(leaf, "value", 0), str)]
+    if not numeric:
+        return None
+    old = numeric[-1]
+    new = _renumbered(old, qty, env)
+    return _replace_leaf(current, old, new) if new is not None else None
+
+
+def _renumbered(old: Condition, qty: Qty, env: Env) -> Condition | None:
+    column = env.data.columns.get(getattr(old, "column", ""))
+    value = qty.value
+    if value is None and not qty.is_range:
+        return None
+    if qty.unit == "time" and column is not None and column.unit_days:
+        value = (value or 0) * qty.days / column.unit_days
+    if isinstance(old, Rank):
+        if qty.unit == "percent":
+            return Rank(column=old.column, direction=old.direction, percent=value)
+        return Rank(column=old.column, direction=old.direction, n=int(value or 1))
+    if qty.is_range or isinstance(old, Between):
+        low = qty.low if qty.is_range else old.low  # type: ignore[union-attr]
+        high = qty.high if qty.is_range else value
+        return Between(column=old.column, low=_int(low), high=_int(high))  # type: ignore[union-attr,arg-type]
+    assert isinstance(old, Compare)
+    return Compare(column=old.column, op=qty.op or old.op,  # type: ignore[arg-type]
+                   value=_int(value))
+
+
+def _int(value: Any) -> Any:
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def _new(condition: Condition) -> dict[str, Any]:
+    return {"condition": _dump(condition), "mode": "new"}
+
+
+def _dump(condition: Condition) -> dict[str, Any]:
+    return condition.model_dump(mode="json")
+
+
+def _key(condition: Condition) -> str | None:
+    if isinstance(condition, RfmSegment | Lifecycle):
+        return condition.type
+    return getattr(condition, "column", None)
+
+
+def _swap(current: Condition, new: Condition, only_lists: bool = False) -> Condition | None:
+    """The current condition with its parts about the new condition's columns replaced."""
+    new_parts = new.all if isinstance(new, And) else [new]
+    keys = {_key(p) for p in new_parts if _key(p) is not None and (
+        not only_lists or isinstance(p, In | RfmSegment | Lifecycle))}
+    if not keys:
+        return None
+    kept = current.all if isinstance(current, And) else [current]
+    if not any(_key(p) in keys for p in kept if isinstance(p, In | NotIn | Compare | Between |
+                                                             Rank | RfmSegment | Lifecycle)):
+        return None
+    if only_lists and len(new_parts) != 1:
+        return None
+    remaining = [p for p in kept if _key(p) not in keys]
+    return conjunction([*remaining, *new_parts])
+
+
+def _extend(current: Condition, new: Condition) -> Condition:
+    """"add Spain too": the list on the same column grows; otherwise either one."""
+    if isinstance(new, In):
+        for leaf in leaves(current):
+            if isinstance(leaf, In) and leaf.column == new.column:
+                grown = In(column=leaf.column, values=leaf.values + [
+                    v for v in new.values if v not in leaf.values])
+                return _replace_leaf(current, leaf, grown)
+    if isinstance(new, RfmSegment):
+        for leaf in leaves(current):
+            if isinstance(leaf, RfmSegment):
+                grown_rfm = RfmSegment(segments=leaf.segments + [
+                    s for s in new.segments if s not in leaf.segments])
+                return _replace_leaf(current, leaf, grown_rfm)
+    return Or(any=[current, new])
+
+
+def _replace_leaf(tree: Condition, old: Condition, new: Condition) -> Condition:
+    if tree is old:
+        return new
+    if isinstance(tree, And):
+        return And(all=[_replace_leaf(c, old, new) for c in tree.all])
+    if isinstance(tree, Or):
+        return Or(any=[_replace_leaf(c, old, new) for c in tree.any])
+    if isinstance(tree, Not):
+        return Not(condition=_replace_leaf(tree.condition, old, new))
+    return tree

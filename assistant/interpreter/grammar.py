@@ -1,0 +1,195 @@
+"""A request -> one condition tree, read clause by clause, best reading first.
+
+    request := clause (joiner clause)*      joiner: and | or | but | except | who | with | ","
+    clause  := quantities, values, flags, ranks, named segments   (clauses.py)
+
+"or" binds tighter than "and" ("from Germany with kids or teens" is Germany and
+(kids or teens)); a clause that only names more values of a column already
+named ("Germany or France", "чемпионы и лояльные") joins that list. "except" /
+"but not" puts the clauses after it outside the segment. Each way the tagger
+cut the request is read, and the reading that places the most words with the
+fewest problems wins.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from assistant.interpreter.clauses import read_clause
+from assistant.interpreter.linking import values_of
+from assistant.interpreter.reader import ClauseResult, Env, Problem
+from assistant.interpreter.quantities import Part, Qty, quantities
+from assistant.interpreter.tagging import Item
+from tools.engine.definitions import And, Condition, In, Not, NotIn, Or, RfmSegment, conjunction
+
+
+@dataclass
+class Reading:
+    condition: Condition | None
+    problems: list[Problem] = field(default_factory=list)
+    signals: set[str] = field(default_factory=set)
+    vague: list[tuple[str, str | None]] = field(default_factory=list)
+    columns: list[str] = field(default_factory=list)
+    score: float = 0.0
+    items: list[Item] = field(default_factory=list)
+
+
+@dataclass
+class _Clause:
+    joiner: str  # how it joins the clause before it: "and", "or", "except"
+    parts: list[Part]
+
+
+def read(readings: list[list[Item]], env: Env) -> Reading:
+    """The best reading of the request's alternative cuttings."""
+    scored = [_read_one(items, env) for items in readings]
+    return max(scored, key=lambda r: r.score)
+
+
+def _read_one(items: list[Item], env: Env) -> Reading:
+    parts = quantities(items)
+    results: list[tuple[str, ClauseResult]] = []
+    last: str | None = None
+    for clause in _clauses(parts, env):
+        result = read_clause(clause.parts, env, last)
+        last = result.columns[-1] if result.columns else last
+        results.append((clause.joiner, result))
+    reading = Reading(condition=_combine(results), items=items)
+    used: set[int] = set()
+    soft: list[str] = []
+    for _, result in results:
+        reading.problems.extend(result.problems)
+        reading.signals |= result.signals
+        reading.vague.extend(result.vague)
+        reading.columns.extend(result.columns)
+        soft.extend(result.soft)
+        used |= result.used
+    # "big spenders who spent over 5000": the adjective only stresses a stated number.
+    reading.vague = [v for v in reading.vague if v[1] is None or v[1] not in reading.columns]
+    if soft and reading.condition is None and not reading.vague and not reading.problems:
+        reading.problems.append(Problem("unplaced", {"words": ", ".join(f"'{w}'" for w in soft)}))
+    # Words placed count, problems cost, and of two cuts the one in fewer pieces wins.
+    content = [p for p in parts if isinstance(p, Qty) or not p.only_function]
+    placed = sum(_size(p) for p in content if id(p) in used)
+    unplaced = sum(_size(p) for p in content) - placed
+    reading.score = placed - 3 * len(reading.problems) - 0.5 * unplaced - 0.2 * len(content)
+    return reading
+
+
+def _size(part: Part) -> int:
+    return sum(_size(i) for i in part.source) if isinstance(part, Qty) else len(part.tokens)
+
+
+def _clauses(parts: list[Part], env: Env) -> list[_Clause]:
+    clauses = [_Clause("and", [])]
+    excluding = False
+    for k, part in enumerate(parts):
+        joiner = _joiner(part)
+        said = any(isinstance(p, Qty) or not (p.only_function or p.has("mode", "people"))
+                   for p in parts[:k])
+        if joiner == "except" and not said:
+            joiner = None  # "also exclude Germany": the request's mode, not a part of it
+        if joiner is None or _in_list(parts, k, env):
+            clauses[-1].parts.append(part)
+            continue
+        if joiner == "except":
+            excluding = True
+        clauses.append(_Clause("except" if excluding and joiner != "or" else joiner, []))
+    return [c for c in clauses if c.parts]
+
+
+def _in_list(parts: list[Part], k: int, env: Env) -> bool:
+    """"gold or silver members": a joiner between two values of one column stays inside."""
+    if k == 0 or k + 1 >= len(parts) or isinstance(parts[k], Qty):
+        return False
+    before, after = parts[k - 1], parts[k + 1]
+    if not isinstance(before, Item) or not isinstance(after, Item) or parts[k].has("break"):
+        return False
+    columns = {c for c, _ in values_of(before, env.data)}
+    return bool(columns & {c for c, _ in values_of(after, env.data)})
+
+
+def _joiner(part: Part) -> str | None:
+    if isinstance(part, Qty):
+        return None
+    if part.has("mode") and "exclude" in part.args("mode") and part.start > 0:
+        return "except"
+    if part.has("conj"):
+        kind = str(part.args("conj")[0])
+        return "or" if kind == "or" else "and"
+    if part.has("break") or (part.has("punct") and part.text in (",", ";", "，", "；", "、")):
+        return "and"
+    return None
+
+
+def _combine(results: list[tuple[str, ClauseResult]]) -> Condition | None:
+    """AND of OR-groups of clauses; value-only clauses extend the list they continue."""
+    groups: list[tuple[str, list[list[Condition]]]] = []
+    for joiner, result in results:
+        conditions = list(result.conditions)
+        if not conditions:
+            continue
+        if groups and _extends(groups[-1][1][-1], conditions):
+            groups[-1][1][-1] = _extended(groups[-1][1][-1], conditions)
+            continue
+        if joiner == "or" and groups:
+            groups[-1][1].append(conditions)
+        else:
+            groups.append((joiner, [conditions]))
+    kept: list[Condition] = []
+    excluded: list[Condition] = []
+    for joiner, alternatives in groups:
+        parts = [conjunction(list({c.model_dump_json(): c for c in a}.values()))
+                 for a in alternatives]
+        condition = parts[0] if len(parts) == 1 else Or(any=parts)
+        (excluded if joiner == "except" else kept).append(condition)
+    if excluded:
+        kept.append(Not(condition=conjunction(excluded)))
+    if not kept:
+        return None
+    flat = conjunction(kept)
+    if isinstance(flat, And):  # "parents with young kids": one condition, said twice
+        flat = conjunction(list({c.model_dump_json(): c for c in flat.all}.values()))
+    return flat
+
+
+def _extends(previous: list[Condition], new: list[Condition]) -> bool:
+    """"Germany or France": the new clause only names more values of a listed column."""
+    if len(new) != 1:
+        return False
+    condition = new[0]
+    for old in previous:
+        if isinstance(condition, In) and isinstance(old, In | NotIn) and \
+                old.column == condition.column:
+            return True
+        if isinstance(condition, RfmSegment) and isinstance(old, RfmSegment):
+            return True
+    return False
+
+
+def _extended(previous: list[Condition], new: list[Condition]) -> list[Condition]:
+    condition = new[0]
+    out: list[Condition] = []
+    for old in previous:
+        if isinstance(condition, In) and isinstance(old, In | NotIn) and \
+                old.column == condition.column:
+            values = old.values + [v for v in condition.values if v not in old.values]
+            old = type(old)(column=old.column, values=values)
+        elif isinstance(condition, RfmSegment) and isinstance(old, RfmSegment):
+            old = RfmSegment(segments=old.segments + [
+                s for s in condition.segments if s not in old.segments])
+        out.append(old)
+    return out
+
+
+def leaves(condition: Condition | None) -> list[Condition]:
+    """The leaf conditions of a tree, in order."""
+    if condition is None:
+        return []
+    if isinstance(condition, And):
+        return [leaf for c in condition.all for leaf in leaves(c)]
+    if isinstance(condition, Or):
+        return [leaf for c in condition.any for leaf in leaves(c)]
+    if isinstance(condition, Not):
+        return leaves(condition.condition)
+    return [condition]

@@ -1,0 +1,156 @@
+"""Intent first: what kind of message is this, before anything changes.
+
+Every message is a segment request (or a change to the current segment), a
+question about the data, a knowledge question, a command, or conversation.
+Only a segment request may change the segment. The decision reads the
+lexicons' intent and command words and the reading's segment signals (a
+number compared, a rank, a time window, a value of the data, a named
+segment), so "no thanks" or "can you explain it again?" never becomes a
+segment, and "what is RFM?" is answered rather than run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assistant.interpreter.grammar import Reading
+from assistant.interpreter.lexicon import Lexicon, Sense
+from assistant.interpreter.tagging import Item
+
+# Signals that a message describes customers of this data.
+DATA_SIGNALS = frozenset({"value", "qty", "flag", "fixed", "rank", "named", "vague"})
+_CHAT = frozenset({"greeting", "thanks", "yes", "no", "product"})
+# Commands about a segment, which may be asked as a question ("why do they matter?").
+_ABOUT = ("explain_segment", "suggest_campaign", "compare_segments", "overlap_segments",
+          "profile_segment")
+
+
+@dataclass(frozen=True)
+class Intent:
+    kind: str  # segment, data_question, knowledge, command, conversation
+    detail: str = ""  # the command's tool, the conversation's kind, the question's kind
+
+
+def content(items: list[Item]) -> list[Item]:
+    return [i for i in items if not i.only_function and not i.has("punct")]
+
+
+def classify(items: list[Item], reading: Reading, lexicon: Lexicon) -> Intent:
+    words = content(items)
+    if not words:
+        return Intent("conversation", "empty")
+    bound = bool(reading.signals & (DATA_SIGNALS - {"named", "vague"}))
+    chat = _conversation(words)
+    if chat is not None and not (reading.signals & DATA_SIGNALS):
+        return Intent("conversation", chat)
+    command = command_of(items)
+    if any("count" in i.args("intent") for i in words[:1]):
+        asking = False  # "how many are there?" asks for a figure, not for knowledge
+    else:
+        asking = _asks(words, lexicon)
+    about_words = any(i.has("knowledge") and not i.has("rfm", "command") for i in words)
+    if asking and (not bound or command in _ABOUT):
+        # A question about a segment ("why do they matter?", "how should we win them back?")
+        # is a command; about anything else ("what is churn?", "how to win back lapsed
+        # customers?") it is a knowledge question.
+        about_segment = _names_a_segment(words, lexicon) and not about_words
+        if command in _ABOUT and (about_segment or command in ("compare_segments",
+                                                               "overlap_segments")):
+            return Intent("command", command)
+        if about_segment and _why_it_matters(words, lexicon):
+            return Intent("command", "explain_segment")
+        return Intent("knowledge", "question")
+    if command is not None:
+        return Intent("command", command)
+    if _why_it_matters(words, lexicon):
+        return Intent("command", "explain_segment")
+    asked = _question_kind(words)
+    if asked in ("share", "average") and not any(p.key == "relative" for p in reading.problems):
+        return Intent("data_question", asked)
+    if not bound and reading.condition is None and any(i.has("knowledge") for i in words) and \
+            not any(i.has("rfm", "stage", "people") for i in words):
+        return Intent("knowledge", "terms")
+    if asked == "count" and reading.condition is None and not reading.problems:
+        return Intent("data_question", "count")
+    if chat is not None and reading.condition is None:
+        return Intent("conversation", chat)
+    return Intent("segment")
+
+
+def _conversation(words: list[Item]) -> str | None:
+    """Greetings, thanks, yes/no, questions about the product: nothing but such words."""
+    kinds = [next((str(a) for a in i.args("intent") if a in _CHAT), None) for i in words]
+    if all(k is not None for k in kinds):
+        return next(k for k in kinds if k is not None)
+    if any(k == "product" for k in kinds):
+        return "product"
+    return None
+
+
+def _asks(words: list[Item], lexicon: Lexicon) -> bool:
+    """A question opener at the start ("what is", "why", "什么是", "что такое"), also as the
+    first word of a longer phrase ("как вернуть")."""
+    first = lexicon.index.get((words[0].tokens[0].norm,), ()) if words[0].tokens else ()
+    return any({"question", "why"} & set(map(str, i.args("intent"))) for i in words[:2]) or \
+        any(s.kind == "intent" and s.arg in ("question", "why") for s in first)
+
+
+def _question_kind(words: list[Item]) -> str | None:
+    for item in words[:4]:
+        for kind in ("count", "share", "average"):
+            if kind in item.args("intent"):
+                return kind
+    return None
+
+
+def _names_a_segment(words: list[Item], lexicon: Lexicon) -> bool:
+    """The message is about a segment: "them", an RFM name, a stage (also inside a command's
+    own phrase: "win them back")."""
+    return any(i.has("rfm") or "current" in i.args("subject") for i in words) or any(
+        Sense("subject", "current") in lexicon.index.get((t.norm,), ())
+        for i in words if i.has("command") for t in i.tokens)
+
+
+def _why_it_matters(words: list[Item], lexicon: Lexicon) -> bool:
+    """"why are champions important?", "почему этот сегмент важен?"."""
+    why = any("why" in i.args("intent") for i in words[:2])
+    important = any("importance" in i.args("command") for i in words)
+    return why and important and _names_a_segment(words, lexicon)
+
+
+def command_of(items: list[Item]) -> str | None:
+    """The command a message gives: by its opening words, or by a phrase only commands use."""
+    words = content(items)
+    tools = [str(t) for i in words for t in i.args("command")]
+    near = [i for i in items if not i.has("punct")]
+    numbered = [a for a, b in zip(near, near[1:], strict=False) if b.value is not None and
+                {"cluster", "cluster_noun", "select_cluster"} & set(map(str, a.args("command")))]
+    if numbered and not any("cluster_verb" in i.args("command") for i in words
+                            if i is not numbered[0]):
+        return "select_cluster"  # "customers in cluster 2", "exclude group 3"
+    if "cluster_verb" in tools and "cluster_noun" in tools or "cluster" in tools:
+        return "cluster"
+    if "save_segment" in tools and "export_segment" in tools:
+        return "export_segment"  # "save it to a csv file"
+    opening = next((i for i in words if not i.has("mode") or i.has("command")), None)
+    if opening is not None:
+        for tool in opening.args("command"):
+            if tool not in ("cluster_verb", "cluster_noun", "importance"):
+                return str(tool)
+    for item in words:
+        for tool in item.args("command"):
+            if tool in _ANYWHERE and (_long(item) or tool in _ONE_WORD_ANYWHERE):
+                return str(tool)
+    return None
+
+
+def _long(item: Item) -> bool:
+    """A phrase of several words (or Chinese characters): only a command says it."""
+    return len(item.tokens) > 1 or (len(item.text) > 2 and not item.text.isascii())
+
+
+# Commands whose trigger may stand anywhere in the message; the others open it.
+_ANYWHERE = frozenset({"explain_segment", "suggest_campaign", "compare_segments",
+                       "overlap_segments", "export_segment", "run_rfm", "describe_data",
+                       "list_segments", "profile_segment"})
+_ONE_WORD_ANYWHERE = frozenset({"run_rfm", "export_segment", "overlap_segments"})

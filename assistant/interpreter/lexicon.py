@@ -1,0 +1,197 @@
+"""The closed-class words of each language, as data (lexicons/en.yaml, zh.yaml, ru.yaml).
+
+A lexicon file maps phrases to *senses*: language-neutral meanings such as
+"comparator >", "time unit of 30 days", "the RFM segment Champions" or "the
+command undo". All three files share one schema; their phrases are normalised
+the way requests are (text.py), so "не меньше", "不少于" and "at least" all
+become the sense `cmp >=`. Nothing here names a column or value of any
+particular dataset: those words come from the data and its dictionary.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+
+from assistant.interpreter.places import REQUEST_LOCALES, territory_names
+from assistant.interpreter.text import norm_word, tokenize
+
+LANGUAGES = ("en", "zh", "ru")
+
+
+@dataclass(frozen=True)
+class Sense:
+    """One meaning of a phrase: `kind` names the grammar's word class, `arg` its value."""
+
+    kind: str
+    arg: Any = None
+
+
+class LexiconFile(BaseModel):
+    """The schema of one language's lexicon file: section -> phrases (or arg -> phrases)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    language: str
+    # Words that carry no condition: articles, pronouns, polite verbs, particles.
+    function_words: list[str] = Field(default_factory=list)
+    people: list[str] = Field(default_factory=list)
+    comparators: dict[str, list[str]] = Field(default_factory=dict)
+    postfix_comparators: dict[str, list[str]] = Field(default_factory=dict)
+    between: list[str] = Field(default_factory=list)
+    range_joiners: list[str] = Field(default_factory=list)
+    negation: list[str] = Field(default_factory=list)
+    window: list[str] = Field(default_factory=list)
+    ago: list[str] = Field(default_factory=list)
+    time_units: dict[int, list[str]] = Field(default_factory=dict)
+    # Calendar periods up to the as-of date: "this year", "this month".
+    periods: dict[str, list[str]] = Field(default_factory=dict)
+    count_units: list[str] = Field(default_factory=list)
+    percent: list[str] = Field(default_factory=list)
+    currency: list[str] = Field(default_factory=list)
+    multipliers: dict[float, list[str]] = Field(default_factory=dict)
+    numbers: dict[float, list[str]] = Field(default_factory=dict)
+    decades: dict[int, list[str]] = Field(default_factory=dict)
+    months: dict[int, list[str]] = Field(default_factory=dict)
+    ordinals: dict[int, list[str]] = Field(default_factory=dict)
+    conjunctions: dict[str, list[str]] = Field(default_factory=dict)
+    clause_breaks: list[str] = Field(default_factory=list)
+    location: list[str] = Field(default_factory=list)
+    rank: dict[str, list[str]] = Field(default_factory=dict)
+    # Shares named by a word, in percent: "the top decile", "the bottom half".
+    shares: dict[float, list[str]] = Field(default_factory=dict)
+    rank_measures: dict[str, list[str]] = Field(default_factory=dict)
+    average: list[str] = Field(default_factory=list)
+    roles: dict[str, list[str]] = Field(default_factory=dict)
+    activity: list[str] = Field(default_factory=list)
+    inactivity: list[str] = Field(default_factory=list)
+    presence: list[str] = Field(default_factory=list)
+    concepts: dict[str, list[str]] = Field(default_factory=dict)
+    value_groups: dict[str, list[str]] = Field(default_factory=dict)
+    places: dict[str, list[str]] = Field(default_factory=dict)
+    opposites: dict[str, list[str]] = Field(default_factory=dict)
+    signs: dict[str, list[str]] = Field(default_factory=dict)
+    quantifiers: dict[str, list[str]] = Field(default_factory=dict)
+    rfm_scores: dict[str, list[str]] = Field(default_factory=dict)
+    # Whole conditions on a role ("one-time buyers" -> "frequency == 1").
+    fixed: dict[str, list[str]] = Field(default_factory=dict)
+    rfm: dict[str, list[str]] = Field(default_factory=dict)
+    lifecycle: dict[str, list[str]] = Field(default_factory=dict)
+    modes: dict[str, list[str]] = Field(default_factory=dict)
+    intents: dict[str, list[str]] = Field(default_factory=dict)
+    commands: dict[str, list[str]] = Field(default_factory=dict)
+    subjects: dict[str, list[str]] = Field(default_factory=dict)
+    knowledge_terms: list[str] = Field(default_factory=list)
+    vague: dict[str, list[str]] = Field(default_factory=dict)
+    intensifiers: dict[str, list[str]] = Field(default_factory=dict)
+    abbreviations: dict[str, list[str]] = Field(default_factory=dict)
+    messages: dict[str, str] = Field(default_factory=dict)
+    # Requests offered as examples with help and greetings.
+    examples: list[str] = Field(default_factory=list)
+
+
+# Section -> the sense kind its phrases get. Sections that map an argument to phrases
+# give that argument to the sense ("comparators: {'>': [over]}" -> Sense("cmp", ">")).
+_LISTS = {"function_words": "func", "people": "people", "between": "between",
+          "range_joiners": "range", "negation": "neg", "window": "window", "ago": "ago",
+          "count_units": "count_unit", "percent": "percent", "currency": "currency",
+          "clause_breaks": "break", "location": "loc", "average": "average",
+          "activity": "activity", "inactivity": "inactivity", "presence": "presence",
+          "knowledge_terms": "knowledge"}
+_MAPS = {"periods": "period", "comparators": "cmp", "postfix_comparators": "cmp_post", "time_units": "time_unit",
+         "multipliers": "mult", "numbers": "number", "decades": "decade", "months": "month",
+         "ordinals": "ordinal", "conjunctions": "conj", "rank": "rank", "shares": "share",
+         "rank_measures": "rank_measure", "roles": "role", "concepts": "concept",
+         "value_groups": "value_group", "places": "place", "fixed": "fixed", "rfm": "rfm",
+         "opposites": "opposite", "signs": "sign", "quantifiers": "quantifier",
+         "rfm_scores": "rfm_score",
+         "lifecycle": "stage", "modes": "mode", "intents": "intent", "commands": "command",
+         "subjects": "subject", "vague": "vague",
+         "intensifiers": "intensifier"}
+
+
+class _WordLoader(yaml.CSafeLoader):
+    """YAML where yes, no, on and off stay words (YAML 1.1 makes Norway's code "NO" false)."""
+
+
+_WordLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.CSafeLoader.yaml_implicit_resolvers.items()}
+
+
+@cache
+def lexicon_file(language: str) -> LexiconFile:
+    text = resources.files("assistant.interpreter").joinpath(f"lexicons/{language}.yaml").read_text(
+        encoding="utf-8")
+    return LexiconFile.model_validate(yaml.load(text, Loader=_WordLoader))  # noqa: S506
+
+
+def phrase_norms(phrase: str) -> tuple[str, ...]:
+    """A lexicon phrase as the tuple of norms a request would produce for it."""
+    return tuple(t.norm for t in tokenize(phrase, known_cjk=(phrase,)) if t.kind != "punct")
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Every language's phrases in one index: norms -> senses (scripts never collide)."""
+
+    index: dict[tuple[str, ...], tuple[Sense, ...]]
+    chinese_words: frozenset[str]
+    surfaces: dict[str, str]  # every spelling of a word in a phrase -> its norm (for typos)
+    files: dict[str, LexiconFile]
+    norms: frozenset[str]  # every norm inside any phrase
+
+    def message(self, language: str, key: str, **values: Any) -> str:
+        own = self.files.get(language)
+        template = (own.messages.get(key) if own else None) or self.files["en"].messages[key]
+        return template.format(**values)
+
+    def examples(self, language: str) -> list[str]:
+        own = self.files.get(language)
+        return list((own.examples if own else None) or self.files["en"].examples)
+
+
+@cache
+def load_lexicon() -> Lexicon:
+    files = {language: lexicon_file(language) for language in LANGUAGES}
+    index: dict[tuple[str, ...], list[Sense]] = defaultdict(list)
+    chinese: set[str] = set()
+    surfaces: dict[str, str] = {}
+    for lexicon in files.values():
+        for phrase, sense in _entries(lexicon):
+            norms = phrase_norms(phrase)
+            if not norms:
+                continue
+            if sense not in index[norms]:
+                index[norms].append(sense)
+            if lexicon.language == "zh":
+                chinese.add(phrase)
+            for word in re.findall(r"[^\W\d_]{3,}", phrase):
+                surfaces.setdefault(word.lower(), norm_word(word))
+    for code, names in territory_names(REQUEST_LOCALES).items():
+        for name in names:
+            norms = phrase_norms(name)
+            if norms and Sense("place", code) not in index[norms]:
+                index[norms].append(Sense("place", code))
+            if re.search("[\u3400-\u9fff]", name):
+                chinese.add(name)
+    return Lexicon(index={k: tuple(v) for k, v in index.items()},
+                   chinese_words=frozenset(chinese), surfaces=surfaces, files=files,
+                   norms=frozenset(n for key in index for n in key))
+
+
+def _entries(lexicon: LexiconFile) -> list[tuple[str, Sense]]:
+    out: list[tuple[str, Sense]] = []
+    for section, kind in _LISTS.items():
+        out.extend((str(p), Sense(kind)) for p in getattr(lexicon, section))
+    for section, kind in _MAPS.items():
+        for arg, phrases in getattr(lexicon, section).items():
+            out.extend((str(p), Sense(kind, arg)) for p in phrases)
+    return out

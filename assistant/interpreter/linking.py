@@ -1,0 +1,97 @@
+"""Schema linking: which column a group of words names, and which values a word means.
+
+A column is scored by the words said near it: its whole name or a dictionary
+synonym (3), a word of its name (1), a concept or role its name carries (1;
+1.5 when the column *has* that role). Ties are real ambiguity and are asked
+about; the share of the name covered breaks ties only between names that
+differ in length ("income": Income before Annual Income).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from assistant.interpreter.datalex import ColumnWords, DataLexicon
+from assistant.interpreter.tagging import Item
+
+
+@dataclass(frozen=True)
+class Link:
+    column: str | None  # the one best column, or None
+    tied: tuple[str, ...]  # the best columns when several tie
+    supporting: tuple[int, ...]  # indices (into the given items) that support the column
+    score: float
+
+
+def evidence(item: Item, words: ColumnWords, people: bool = False) -> float:
+    """How much one item says it is about this column; `people`: let "members" name one."""
+    if any(s.kind == "column" and s.arg == words.name for s in item.senses):
+        return 3.0
+    if item.has("people") and not people:
+        return 0.0  # "customers" says nothing about Dt_Customer
+    score = 0.0
+    if any(t.norm in words.norms for t in item.tokens if t.kind in ("word", "num")) or any(
+            str(int(n)) in words.norms for n in item.args("ordinal")):  # type: ignore[call-overload]
+        score = 1.0
+    for sense in item.senses:
+        if sense.kind in ("concept", "role", "rank_measure", "opposite") and \
+                str(sense.arg) in words.concepts:
+            own_role = sense.kind in ("role", "rank_measure") and \
+                words.info.role.value == sense.arg
+            score = max(score, 1.5 if own_role else 1.0)
+    return score
+
+
+def has_evidence(item: Item, data: DataLexicon) -> bool:
+    if item.has("value", "place", "rfm", "cmp", "neg", "fixed", "vague"):
+        return item.has("column")
+    return any(evidence(item, words) > 0 for words in data.columns.values())
+
+
+def link(items: list[Item], data: DataLexicon, accept: object = None, people: bool = False
+         ) -> Link:
+    """The column `items` name together; `accept(words) -> bool` filters candidates."""
+    scores: dict[str, float] = defaultdict(float)
+    support: dict[str, list[int]] = defaultdict(list)
+    for words in data.columns.values():
+        if accept is not None and not accept(words):  # type: ignore[operator]
+            continue
+        for i, item in enumerate(items):
+            score = evidence(item, words, people)
+            if score > 0:
+                scores[words.name] += score
+                support[words.name].append(i)
+    if not scores:
+        return Link(None, (), (), 0.0)
+    best = max(scores.values())
+    tied = [name for name, score in scores.items() if score == best]
+    if len(tied) > 1:
+        # Between names that tie on words, the one the words cover more of.
+        coverage = {n: len(support[n]) / data.columns[n].size for n in tied}
+        top = max(coverage.values())
+        tied = [n for n in tied if coverage[n] == top]
+    if len(tied) > 1:
+        return Link(None, tuple(tied), (), best)
+    return Link(tied[0], (), tuple(support[tied[0]]), best)
+
+
+def values_of(item: Item, data: DataLexicon) -> list[tuple[str, str]]:
+    """The (column, value) pairs an item can mean: its own words, its place, its group."""
+    pairs: list[tuple[str, str]] = []
+    for sense in item.senses:
+        if sense.kind == "value":
+            pairs.append(sense.arg)
+        elif sense.kind == "place":
+            pairs.extend(data.place_values.get(str(sense.arg), []))
+        elif sense.kind == "value_group":
+            pairs.extend(data.group_values.get(str(sense.arg), []))
+    return list(dict.fromkeys(pairs))
+
+
+def partial_values(item: Item, data: DataLexicon) -> list[tuple[str, str]]:
+    """A distinctive word of a longer value ("fiber" for "Fiber optic")."""
+    if item.senses or len(item.tokens) != 1 or len(item.text) < 4 or has_evidence(item, data):
+        return []
+    pairs = data.value_norms.get(item.tokens[0].norm, [])
+    return pairs if len({c for c, _ in pairs}) == 1 else []

@@ -1,0 +1,255 @@
+"""Quantities: a number with what surrounds it, in any language's word order.
+
+"over £5,000", "at least 10", "10 or more", "3k+", "between 500 and 1000",
+"in the last 30 days", "more than 6 months ago", "30s", "March 2011",
+"超过3000", "3000以上", "最近60天内", "от 1000", "от 500 до 1000", "не меньше 800"
+all become one `Qty`: an operator, a value or a range, and a unit. Which
+column it is about is decided later, by the clause it sits in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from assistant.interpreter.tagging import Item
+
+# Operators with a negation in front ("not more than 5" is "at most 5").
+_COMPLEMENT = {">": "<=", ">=": "<", "<": ">=", "<=": ">", "==": "!=", "!=": "=="}
+_MODIFIERS = ("mult", "currency", "percent", "time_unit", "count_unit", "cmp_post", "ago",
+              "window")
+
+
+@dataclass
+class Qty:
+    first: int  # item indices covered, inclusive
+    last: int
+    text: str
+    value: float | None = None
+    op: str | None = None
+    low: float | None = None  # a range
+    high: float | None = None
+    unit: str | None = None  # "time", "count", "percent", "currency", "decade"
+    days: int = 1  # days per unit of a time quantity
+    window: bool = False  # "in the last ..."
+    ago: bool = False  # "... ago"
+    scaled: bool = False  # written with a multiplier ("70k")
+    date: str | None = None  # ISO date, or a year-month ("2011-03") of month precision
+    period: str | None = None  # "year", "month": the calendar period up to the as-of date
+    source: list[Item] = field(default_factory=list)  # the items it was read from
+
+    @property
+    def is_range(self) -> bool:
+        return self.low is not None and self.high is not None
+
+
+Part = Qty | Item
+
+
+def quantities(items: list[Item]) -> list[Part]:
+    """Merge every number and what qualifies it into one Qty; other items stay."""
+    parts: list[Part] = []
+    used: set[int] = set()
+    for j, item in enumerate(items):
+        if j in used:
+            continue
+        qty = _quantity_at(items, j, used)
+        if qty is None:
+            parts.append(item)
+            continue
+        # Items before the number (a comparator, "between", a currency) were passed over
+        # already: take them back out of the output.
+        while parts and isinstance(parts[-1], Item) and _index(items, parts[-1]) >= qty.first:
+            parts.pop()
+        used.update(range(qty.first, qty.last + 1))
+        qty.source = items[qty.first:qty.last + 1]
+        parts.append(qty)
+    return parts
+
+
+def _index(items: list[Item], item: Item) -> int:
+    return next(i for i, candidate in enumerate(items) if candidate is item)
+
+
+def _quantity_at(items: list[Item], j: int, used: set[int]) -> Qty | None:
+    item = items[j]
+    if item.has("period"):
+        return Qty(j, j, item.text, unit="time", window=True, period=str(item.args("period")[0]))
+    if item.has("date"):
+        return _with_left(items, Qty(j, j, item.text, date=str(item.args("date")[0])), used)
+    if item.has("month") and not item.has("num"):
+        month = _month(items, j)
+        return _with_left(items, month, used) if month is not None else None
+    if item.has("decade") and not item.has("num"):
+        decade = float(item.args("decade")[0])  # type: ignore[arg-type]
+        return Qty(j, j, item.text, low=decade, high=decade + 9, unit="decade")
+    if item.has("time_unit") and not item.has("num") and (
+            _window_before(items, j) or j > 0 and items[j - 1].has("cmp", "activity", "neg",
+                                                                  "inactivity")):
+        # "in the last month", "за последний год", "over a year", "не заказывали полгода".
+        qty = Qty(j, j, item.text, value=1.0, unit="time",
+                  days=int(item.args("time_unit")[0]))  # type: ignore[call-overload]
+        return _with_left(items, qty, used)
+    value = item.value if item.value is not None else _lexicon_number(item)
+    if value is None or (j + 1 < len(items) and items[j + 1].has("month")):
+        return None  # "1 November 2013": the month reads the day
+    qty = Qty(j, j, item.text, value=value, unit="count" if item.has("count_unit") else None)
+    _right(items, qty)
+    qty = _range(items, qty)
+    return _with_left(items, qty, used)
+
+
+def _lexicon_number(item: Item) -> float | None:
+    numbers = item.args("number")
+    if not numbers or item.has("func") and not item.has("number"):
+        return None
+    return float(numbers[0])  # type: ignore[arg-type]
+
+
+def _month(items: list[Item], j: int) -> Qty | None:
+    """"March 2011", "1 November 2013", "Nov 1, 2011", "2011年3月" -> a date or a month."""
+    month = int(items[j].args("month")[0])  # type: ignore[call-overload]
+    first, last, day = j, j, None
+    if _day_at(items, j - 1):
+        first, day = j - 1, int(items[j - 1].value or 1)
+    elif _day_at(items, j + 1) and _year_at(items, j + 2 + _comma(items, j + 2)):
+        last, day = j + 1, int(items[j + 1].value or 1)
+    k = last + 1 + _comma(items, last + 1)
+    year = _year_at(items, k)
+    if year is not None:
+        last = k
+    elif _year_at(items, first - 1):
+        year, first = _year_at(items, first - 1), first - 1
+    if year is None:
+        return None
+    text = " ".join(i.text for i in items[first:last + 1])
+    if day is not None:
+        return Qty(first, last, text, date=f"{year:04d}-{month:02d}-{day:02d}")
+    return Qty(first, last, text, date=f"{year:04d}-{month:02d}")
+
+
+def _day_at(items: list[Item], j: int) -> bool:
+    value = items[j].value if 0 <= j < len(items) else None
+    return value is not None and float(value).is_integer() and 1 <= value <= 31
+
+
+def _comma(items: list[Item], j: int) -> int:
+    return 1 if 0 <= j < len(items) and items[j].text == "," else 0
+
+
+def _year_at(items: list[Item], j: int) -> int | None:
+    if 0 <= j < len(items) and items[j].value is not None and \
+            1900 <= (items[j].value or 0) <= 2100 and float(items[j].value or 0).is_integer():
+        return int(items[j].value or 0)
+    return None
+
+
+def _right(items: list[Item], qty: Qty) -> None:
+    """Multipliers, units, postfix comparators and "ago" after the number."""
+    k = qty.last + 1
+    while k < len(items) and k <= qty.last + 4:
+        item = items[k]
+        if item.has("mult") and not qty.scaled and qty.value is not None:
+            qty.value *= float(item.args("mult")[0])  # type: ignore[arg-type]
+            qty.scaled = True
+        elif item.has("currency"):
+            qty.unit = qty.unit or "currency"
+        elif item.has("percent"):
+            qty.unit = "percent"
+        elif item.has("time_unit") and qty.unit in (None, "count") and not (
+                item.has("concept") and len(item.tokens) > 1):  # "80k a year" is a rate
+            qty.unit, qty.days = "time", int(item.args("time_unit")[0])  # type: ignore[call-overload]
+        elif item.has("count_unit") and qty.unit is None:
+            qty.unit = "count"
+        elif item.has("cmp_post") and qty.op is None:
+            qty.op = str(item.args("cmp_post")[0])
+        elif item.has("ago") and qty.unit == "time":
+            qty.ago = True
+        elif item.has("window") and qty.unit == "time":
+            qty.window = True  # "30天内", "within"
+        elif item.text.lower() == "s" and qty.value is not None and qty.value % 10 == 0:
+            qty.unit, qty.low, qty.high = "decade", qty.value, qty.value + 9  # "30s"
+        else:
+            break
+        qty.last = k
+        k += 1
+    qty.text = " ".join(i.text for i in items[qty.first:qty.last + 1])
+
+
+def _range(items: list[Item], qty: Qty) -> Qty:
+    """"500 to 1000", "30-40", "от 500 до 1000", "30到40": a range, when the second is larger."""
+    k = qty.last + 1
+    if k + 1 >= len(items) or not items[k].has("range") or qty.value is None:
+        return qty
+    before = qty.first - 1 - (qty.first > 0 and items[qty.first - 1].has("currency"))
+    between_before = before >= 0 and items[before].has("between")
+    if items[k].text.lower() in ("and", "и", "和") and not between_before:
+        return qty
+    start = k + 2 if items[k + 1].has("currency") and k + 2 < len(items) else k + 1  # "£1k-£5k"
+    second = Qty(start, start, items[start].text, value=items[start].value)
+    if second.value is None:
+        return qty
+    _right(items, second)
+    if qty.unit is None and second.unit is not None:
+        qty.unit, qty.days = second.unit, second.days
+    if second.scaled and not qty.scaled and qty.value < second.value / 100:
+        qty.value *= second.value / (items[start].value or 1)  # "from 1 to 2k": both k
+    if second.value <= qty.value:
+        return qty
+    return Qty(qty.first, second.last, " ".join(i.text for i in items[qty.first:second.last + 1]),
+               low=qty.value, high=second.value, unit=qty.unit, days=qty.days,
+               scaled=qty.scaled or second.scaled, window=qty.window or second.window,
+               ago=second.ago, op=None)
+
+
+def _with_left(items: list[Item], qty: Qty, used: set[int]) -> Qty:
+    """Comparators, "between", currencies and windows before the number."""
+    k = qty.first - 1
+    negated = False
+    while k >= 0 and k not in used and k >= qty.first - 4:
+        item = items[k]
+        if item.has("currency") and qty.unit in (None, "currency"):
+            qty.unit = "currency"
+        elif item.has("cmp") and qty.op is None and not qty.is_range:
+            qty.op = str(item.args("cmp")[0])
+        elif item.has("between") and (qty.is_range or qty.op is None):
+            if not qty.is_range:
+                cmp = item.args("cmp")
+                if not cmp:
+                    break
+                qty.op = str(cmp[0])  # "от 1000" alone: at least
+        elif item.has("window") and qty.unit in (None, "time"):
+            qty.window = True
+        elif item.has("neg") and qty.op is not None and k == qty.first - 1:
+            negated = True
+        elif item.has("percent") and qty.unit is None:
+            qty.unit = "percent"  # "百分之十"
+        else:
+            break
+        qty.first = k
+        k -= 1
+    if negated and qty.op is not None:
+        qty.op = _COMPLEMENT[qty.op]
+    qty.text = " ".join(i.text for i in items[qty.first:qty.last + 1])
+    return qty
+
+
+def _window_before(items: list[Item], j: int) -> bool:
+    return any(items[k].has("window") for k in range(max(0, j - 2), j))
+
+
+def band(value: str, lexicon: object) -> tuple[float, float] | None:
+    """A category value that is a number band ("Less than $40K", "$40K - $60K", "65+")."""
+    from assistant.interpreter.datalex import empty
+    from assistant.interpreter.tagging import tag
+
+    items = tag(value, lexicon, empty()).readings[0]  # type: ignore[arg-type]
+    parts = [p for p in quantities(items) if isinstance(p, Qty) or not (
+        p.only_function or p.has("punct", "currency"))]
+    if len(parts) != 1 or not isinstance(parts[0], Qty):
+        return None
+    qty = parts[0]
+    if qty.is_range:
+        return qty.low or 0.0, qty.high or 0.0
+    bounds = {"<": (float("-inf"), qty.value), "<=": (float("-inf"), qty.value),
+              ">": (qty.value, float("inf")), ">=": (qty.value, float("inf"))}
+    return bounds.get(qty.op or "")  # type: ignore[return-value]

@@ -1,0 +1,276 @@
+"""Tokens to items: each span of a request with every meaning it can have.
+
+An item is a span of tokens with its senses, from the language lexicons and
+from the data (columns, values, places). Where a data name and another phrase
+overlap ("two year" as a contract value, or as a number and a unit), each way
+of cutting the request is kept as its own reading; the grammar scores them.
+A word nobody knows that is one edit away from exactly one known word is read
+as that word, and the reply says so.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cache
+
+from assistant.interpreter.datalex import DataLexicon
+from assistant.interpreter.lexicon import Lexicon, Sense
+from assistant.interpreter.text import Token, tokenize
+
+MAX_PHRASE = 6
+MAX_READINGS = 8
+_DATA_KINDS = frozenset({"column", "value", "place"})
+
+
+@dataclass
+class Item:
+    start: int
+    end: int
+    senses: tuple[Sense, ...]
+    text: str
+    value: float | None = None  # numbers
+    typo: tuple[str, str] | None = None  # (typed, read as)
+    tokens: list[Token] = field(default_factory=list)
+
+    def sense(self, *kinds: str) -> Sense | None:
+        return next((s for s in self.senses if s.kind in kinds), None)
+
+    def args(self, kind: str) -> list[object]:
+        return [s.arg for s in self.senses if s.kind == kind]
+
+    def has(self, *kinds: str) -> bool:
+        return any(s.kind in kinds for s in self.senses)
+
+    @property
+    def filler(self) -> bool:
+        """Only glue between the words of one phrase ("number OF orders", "kids AT home")."""
+        return bool(self.senses) and all(
+            s.kind in ("func", "loc", "range", "quantifier", "between") for s in self.senses)
+
+    @property
+    def is_word_like(self) -> bool:
+        return bool(self.tokens) and all(t.kind == "word" for t in self.tokens)
+
+    @property
+    def only_function(self) -> bool:
+        """Carries no content of its own (an article, a pronoun, a polite verb)."""
+        return bool(self.senses) and all(s.kind in ("func", "punct") for s in self.senses)
+
+
+@dataclass
+class Tagged:
+    tokens: list[Token]
+    readings: list[list[Item]]
+    typos: list[tuple[str, str]]
+
+
+def tag(text: str, lexicon: Lexicon, data: DataLexicon) -> Tagged:
+    tokens = tokenize(text, lexicon.chinese_words | data.chinese_words)
+    typos = _correct_typos(tokens, lexicon, data)
+    options = [_matches(tokens, i, lexicon, data) for i in range(len(tokens))]
+    readings = list(_segmentations(tokens, options))
+    return Tagged(tokens=tokens, readings=readings or [[]], typos=typos)
+
+
+def _matches(tokens: list[Token], i: int, lexicon: Lexicon, data: DataLexicon
+             ) -> list[tuple[int, tuple[Sense, ...]]]:
+    """(length, senses) of every known phrase starting at token i, longest first."""
+    found: list[tuple[int, tuple[Sense, ...]]] = []
+    for size in range(min(MAX_PHRASE, len(tokens) - i), 0, -1):
+        span = tokens[i:i + size]
+        if size > 1 and any(t.kind == "punct" and t.norm not in (",", "/") for t in span):
+            continue
+        key = tuple(t.norm for t in span)
+        senses = list(lexicon.index.get(key, ())) + [
+            s for s in data.index.get(key, ()) if _data_sense_fits(s, span, lexicon)]
+        senses = [s for s in senses if _alias_fits(s, span, lexicon)]
+        if size == 1:
+            senses.extend(_token_senses(span[0]))
+        if senses:
+            found.append((size, tuple(dict.fromkeys(senses))))
+    return found
+
+
+def _token_senses(token: Token) -> list[Sense]:
+    if token.kind == "num" and token.value is not None:
+        return [Sense("num", token.value)]
+    if token.kind == "date":
+        return [Sense("date", token.text)]
+    if token.kind == "punct":
+        return [Sense("punct", token.norm)]
+    if token.kind == "word" and token.text.isalpha():
+        value = _number_word(token.text.lower())
+        if value is not None:
+            return [Sense("num", value)]
+    return []
+
+
+def _data_sense_fits(sense: Sense, span: list[Token], lexicon: Lexicon) -> bool:
+    """A data value written as a short code matches only when typed as the data writes it."""
+    if sense.kind != "value":
+        return True
+    value = str(sense.arg[1]).strip()
+    typed = " ".join(t.text for t in span)
+    letters = re.sub(r"\W", "", value)
+    if len(letters) <= 3 and (value.isupper() or len(letters) <= 2):
+        return typed == value
+    if len(span) == 1 and _is_function(span[0], lexicon):
+        return typed == value
+    return True
+
+
+def _alias_fits(sense: Sense, span: list[Token], lexicon: Lexicon) -> bool:
+    """Short words ("it", "no", "us", "in") never become values by an alias."""
+    if sense.kind not in ("place", "value_group"):
+        return True
+    letters = "".join(t.text for t in span if t.kind == "word")
+    if len(letters) >= 3 or re.search("[\u3400-\u9fff]", letters):
+        return True
+    return letters.isupper() or not any(_is_function(t, lexicon) for t in span)
+
+
+def _is_function(token: Token, lexicon: Lexicon) -> bool:
+    return any(s.kind in ("func", "neg", "loc", "conj", "intent", "break")
+               for s in lexicon.index.get((token.norm,), ()))
+
+
+def number_word(word: str) -> float | None:
+    return _number_word(word)
+
+
+@cache
+def _number_word(word: str) -> float | None:
+    """"twenty" -> 20, "тремя" -> 3, via number-parser (English and Russian)."""
+    if len(word) < 3:
+        return None
+    from number_parser import parse_number
+
+    language = "ru" if re.search("[\u0400-\u04ff]", word) else "en"
+    try:
+        value = parse_number(word, language=language)
+    except (ValueError, KeyError, IndexError, AttributeError):
+        return None
+    return float(value) if isinstance(value, int | float) else None
+
+
+def _segmentations(tokens: list[Token], options: list[list[tuple[int, tuple[Sense, ...]]]]
+                   ) -> Iterator[list[Item]]:
+    """Ways to cut the tokens into items, the longest-match one first."""
+    results: list[list[Item]] = []
+
+    def walk(i: int, done: list[Item]) -> None:
+        if len(results) >= MAX_READINGS:
+            return
+        if i >= len(tokens):
+            results.append(_merge_numbers(list(done)))
+            return
+        choices = options[i] or [(1, ())]
+        first_size = choices[0][0]
+        # Shorter cuts are kept only where data names compete with other phrases, here or
+        # starting inside the longest phrase ("a month" | "month-to-month").
+        competing = _has_data(choices[0][1]) or any(
+            _has_data(s) for j in range(i + 1, i + first_size) for _, s in options[j])
+        if not options[i] and competing:
+            choices = [(1, ())]
+        if competing and choices[-1][0] > 1:
+            choices = [*choices, (1, ())]  # the first word alone, with no phrase's meaning
+        for rank, (size, senses) in enumerate(choices):
+            if rank > 0 and not (competing or _has_data(senses)):
+                continue
+            if rank > 0 and size == first_size:
+                continue
+            span = tokens[i:i + size]
+            done.append(Item(i, i + size, senses, _surface(span), _value(senses), None, span))
+            walk(i + size, done)
+            done.pop()
+
+    walk(0, [])
+    yield from results
+
+
+def _has_data(senses: tuple[Sense, ...]) -> bool:
+    return any(s.kind in _DATA_KINDS for s in senses)
+
+
+def _value(senses: tuple[Sense, ...]) -> float | None:
+    return next((float(s.arg) for s in senses if s.kind == "num"), None)
+
+
+def _surface(span: list[Token]) -> str:
+    if not span:
+        return ""
+    text = span[0].text
+    for previous, token in zip(span, span[1:], strict=False):
+        text += ("" if token.start == previous.end else " ") + token.text
+    return text
+
+
+def _merge_numbers(items: list[Item]) -> list[Item]:
+    """Runs of number words are one number: "twenty five" -> 25, "двух тысяч" -> 2000."""
+    out: list[Item] = []
+    for k, item in enumerate(items):
+        previous = out[-1] if out else None
+        if item.text.lower() == "and" and previous is not None and _is_number_word(previous) \
+                and k + 1 < len(items) and _is_number_word(items[k + 1]) and \
+                (previous.value or 0) >= 100 and (items[k + 1].value or 0) < 100:
+            previous.tokens = previous.tokens + item.tokens  # "one hundred and twenty"
+            continue
+        if previous is not None and _is_number_word(previous) and _is_number_word(item):
+            joined = previous.tokens + item.tokens
+            value = _number_phrase(" ".join(t.text.lower() for t in joined))
+            if value is not None:
+                out[-1] = Item(previous.start, item.end, (Sense("num", value),),
+                               _surface(joined), value, None, joined)
+                continue
+        out.append(item)
+    return out
+
+
+def _is_number_word(item: Item) -> bool:
+    return item.value is not None and all(t.kind == "word" for t in item.tokens)
+
+
+@cache
+def _number_phrase(text: str) -> float | None:
+    from number_parser import parse_number
+
+    language = "ru" if re.search("[\u0400-\u04ff]", text) else "en"
+    value = parse_number(text, language=language)
+    return float(value) if isinstance(value, int | float) else None
+
+
+def _correct_typos(tokens: list[Token], lexicon: Lexicon, data: DataLexicon
+                   ) -> list[tuple[str, str]]:
+    """One edit from exactly one known word: read as that word (the reply says so)."""
+    known = {**lexicon.surfaces, **data.surfaces}
+    notes: list[tuple[str, str]] = []
+    for token in tokens:
+        word = token.text.lower()
+        if token.kind != "word" or len(word) < 4 or not word.isalpha() or \
+                re.search("[\u3400-\u9fff]", word) or _known(token.norm, lexicon, data) or \
+                _number_word(word) is not None:
+            continue
+        found = {v: known[v] for v in _edits(word) if v in known}
+        if len(set(found.values())) == 1:
+            meant, norm = sorted(found.items())[0]
+            notes.append((token.text, meant))
+            token.norm = norm
+    return notes
+
+
+def _known(norm: str, lexicon: Lexicon, data: DataLexicon) -> bool:
+    return norm in lexicon.norms or norm in data.norms
+
+
+def _edits(word: str) -> set[str]:
+    letters = "абвгдежзийклмнопрстуфхцчшщъыьэюя" if re.search("[\u0400-\u04ff]", word) \
+        else "abcdefghijklmnopqrstuvwxyz"
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    deletes = {a + b[1:] for a, b in splits if b}
+    swaps = {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    replaces = {a + c + b[1:] for a, b in splits if b for c in letters}
+    inserts = {a + c + b for a, b in splits for c in letters}
+    return (deletes | swaps | replaces | inserts) - {word}
+
