@@ -28,9 +28,9 @@ FAST = settings(deadline=2000, phases=[Phase.explicit, Phase.reuse, Phase.genera
                 suppress_health_check=[HealthCheck.too_slow,
                                        HealthCheck.function_scoped_fixture])
 
-TYPES = ["compare", "between", "in", "not_in", "missing", "present", "rank", "rfm_segment",
+TYPES = ["compare", "sum", "compare_columns", "between", "in", "not_in", "missing", "present", "rank", "rfm_segment",
          "rfm_score", "lifecycle", "cluster", "segment", "and", "or", "not", "bogus"]
-KEYS = ["type", "column", "op", "value", "low", "high", "values", "all", "any", "condition",
+KEYS = ["type", "column", "columns", "left", "right", "op", "value", "low", "high", "values", "all", "any", "condition",
         "direction", "n", "percent", "segments", "score", "stages", "features", "k",
         "clusters", "name", "notes"]
 COLUMNS = ["Age", "Gender", "Annual Income (k$)", "Spending Score (1-100)", "age", "", "nope",
@@ -50,6 +50,12 @@ WELL_FORMED = st.one_of(
                            "value": SCALARS}),
     st.fixed_dictionaries({"type": st.just("between"), "column": COLUMN, "low": SCALARS,
                            "high": SCALARS}),
+    st.fixed_dictionaries({"type": st.just("sum"), "columns": st.lists(COLUMN, max_size=4),
+                           "op": st.sampled_from([">", ">=", "<", "<=", "==", "!="]),
+                           "value": SCALARS}),
+    st.fixed_dictionaries({"type": st.just("compare_columns"), "left": COLUMN,
+                           "op": st.sampled_from([">", ">=", "<", "<=", "==", "!="]),
+                           "right": COLUMN}),
     st.fixed_dictionaries({"type": st.sampled_from(["in", "not_in"]), "column": COLUMN,
                            "values": st.lists(SCALARS, max_size=3)}),
     st.fixed_dictionaries({"type": st.sampled_from(["missing", "present"]), "column": COLUMN}),

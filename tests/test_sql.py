@@ -1,7 +1,8 @@
 """Definitions compiled to SQL select exactly the members `evaluate` finds.
 
-Property tests: random customer tables and random definitions, evaluated by
-pandas (`evaluate`) and by DuckDB running `to_sql`, give identical member sets.
+Property tests: random customer tables and random definitions (sums of columns and
+column-to-column comparisons included), evaluated by pandas (`evaluate`) and by DuckDB
+running `to_sql`, give identical member sets.
 The warehouse dialects are checked by transpiling and parsing the SQL back.
 """
 
@@ -21,7 +22,9 @@ from tools.engine.definitions import (
     And,
     Between,
     Cluster,
+    ColumnSum,
     Compare,
+    CompareColumns,
     Condition,
     In,
     Missing,
@@ -44,6 +47,7 @@ REGIONS = ["North", "south", "São Paulo", "O'Hare", 'say "hi"', "x); DROP TABLE
 DAYS = ["2011-01-01", "2011-01-15", "2011-02-28", "2011-03-01"]
 MOMENTS = [f"{day} {hour:02d}:30" for day in DAYS for hour in (0, 9, 23)]
 OPS = [">", ">=", "<", "<=", "==", "!="]
+FLAG_TEXTS = ["Yes", "no", " Y ", "N", "TRUE", "false", "1", "0"]
 SEGMENTS = ["Champions", "At Risk", "hibernating", "New Customers", "Need Attention"]
 
 
@@ -64,6 +68,12 @@ def customer_tables(draw: st.DrawFn) -> CustomerData:
                                dtype="boolean"),
             "Joined": pd.to_datetime([draw(st.one_of(st.none(), st.sampled_from(MOMENTS)))
                                       for _ in ids]),
+            # For sums and column comparisons: a second amount, a yes/no text, a second date.
+            "online": pd.array([draw(money) for _ in ids], dtype="float64"),
+            "Newsletter": pd.array([draw(st.one_of(st.none(), st.sampled_from(FLAG_TEXTS)))
+                                    for _ in ids], dtype="str"),
+            "LastSeen": pd.to_datetime([draw(st.one_of(st.none(), st.sampled_from(MOMENTS)))
+                                        for _ in ids]),
         },
         index=pd.Index(ids, name="customer_id"),
     )
@@ -76,6 +86,12 @@ numbers = st.one_of(st.integers(-5, 905), st.floats(-5, 905, allow_nan=False),
                     st.sampled_from([0.3, 1e-10, 100, "1k", "$250"]))
 regions = st.sampled_from([*REGIONS, "NORTH", " São paulo "])
 numeric_columns = st.sampled_from(["recency_days", "frequency", "monetary"])
+summable_columns = st.sampled_from(["recency_days", "frequency", "monetary", "online", "Member",
+                                    "Newsletter"])
+totals = st.one_of(st.integers(-5, 1900), st.floats(-5, 1900, allow_nan=False),
+                   st.sampled_from([0.3, 0.6, 100.3, 1, 2]))
+paired_numbers = st.sampled_from(["recency_days", "frequency", "monetary", "online"])
+paired_dates = st.sampled_from(["Joined", "LastSeen"])
 
 leaves = st.one_of(
     st.builds(Compare, column=numeric_columns, op=st.sampled_from(OPS), value=numbers),
@@ -85,6 +101,10 @@ leaves = st.one_of(
     st.builds(Compare, column=st.just("Member"), op=st.sampled_from(["==", "!="]),
               value=st.sampled_from([True, False, "yes", "no"])),
     st.builds(Between, column=numeric_columns, low=numbers, high=numbers),
+    st.builds(ColumnSum, columns=st.lists(summable_columns, min_size=1, max_size=4, unique=True),
+              op=st.sampled_from(OPS), value=totals),
+    st.builds(CompareColumns, left=paired_numbers, op=st.sampled_from(OPS), right=paired_numbers),
+    st.builds(CompareColumns, left=paired_dates, op=st.sampled_from(OPS), right=paired_dates),
     st.builds(In, column=st.just("Region"), values=st.lists(regions, min_size=1, max_size=3)),
     st.builds(NotIn, column=st.just("Region"), values=st.lists(regions, min_size=1, max_size=3)),
     st.builds(In, column=st.just("frequency"), values=st.lists(st.integers(0, 6), min_size=1,

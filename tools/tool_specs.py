@@ -33,6 +33,10 @@ class DefineSegmentArgs(_Args):
     condition: dict[str, Any] = Field(
         description=(
             "A condition tree. Leaf types: compare {column, op (>, >=, <, <=, ==, !=), value}, "
+            "sum {columns, op, value} (the total of several number or yes/no columns, yes "
+            "counting 1, against a number: total spend across product columns, how many "
+            "campaigns were accepted), compare_columns {left, op, right} (one number or date "
+            "column against another: balance above salary), "
             "between {column, low, high}, in / not_in {column, values}, missing / present "
             "{column}, rank {column, direction top|bottom, n or percent}, rfm_segment "
             "{segments}, rfm_score {score r|f|m, low, high}, lifecycle {stages}, cluster "

@@ -389,9 +389,9 @@ class Toolkit(KnowledgeTools):
         return self.library
 
 
-_CONDITION_TYPES = ["compare", "between", "in", "not_in", "missing", "present", "rank",
-                    "rfm_segment", "rfm_score", "lifecycle", "cluster", "segment", "and", "or",
-                    "not"]
+_CONDITION_TYPES = ["compare", "sum", "compare_columns", "between", "in", "not_in", "missing",
+                    "present", "rank", "rfm_segment", "rfm_score", "lifecycle", "cluster",
+                    "segment", "and", "or", "not"]
 
 
 def _as_unit(condition: Condition) -> Condition:

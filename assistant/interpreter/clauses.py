@@ -93,7 +93,8 @@ def _named(r: Reader) -> None:
     for k, item in r.items():
         if item.has("fixed") and _fixed(r, item):
             continue
-        if item.has("vague") and r.free(item):
+        if item.has("vague") and r.free(item) and not values_of(item, r.data) and not any(
+                w.is_flag and evidence(item, w) > 0 for w in r.data.columns.values()):
             r.use(item)
             r.out.vague.append((str(item.args("vague")[0]), None))
             r.out.signals.add("vague")
@@ -232,6 +233,8 @@ def _mention(r: Reader, run: list[tuple[int, Item]]) -> None:
     # "non-members": a people word names a column only when nothing else in the run does.
     alone = not any(has_evidence(i, r.data) for _, i in run if not i.has("people"))
     found = link([i for _, i in run], r.data, people=alone and (negated or qualified))
+    if found.column is None and len(run) > 1 and _each_its_own(r, run):
+        return  # "churned seniors": two yes/no columns, one word each
     if found.column is None:
         if found.tied and _quantified(r, found.tied, negated, items):
             return
@@ -251,8 +254,20 @@ def _mention(r: Reader, run: list[tuple[int, Item]]) -> None:
     _column_condition(r, column, negated, items)
 
 
+def _each_its_own(r: Reader, run: list[tuple[int, Item]]) -> bool:
+    links = [link([i], r.data, people=True) for _, i in run if not i.only_function]
+    columns = [f.column for f in links]
+    if None in columns or len(set(columns)) != len(columns):
+        return False
+    for k, item in run:
+        if not item.only_function:
+            _mention(r, [(k, item)])
+    return True
+
+
 def _column_condition(r: Reader, column: ColumnWords, negated: bool, items: list[Item]) -> None:
-    strength = r.find("intensifier")
+    strength = r.find("intensifier") or next((i for i in items if i.has("intensifier") and
+                                              "age" in i.args("concept")), None)
     sign = r.find("sign")
     if sign is not None and column.numeric and not column.is_flag:
         r.use(sign)
@@ -268,11 +283,15 @@ def _column_condition(r: Reader, column: ColumnWords, negated: bool, items: list
         r.add(Compare(column=column.name, op="==" if negated else ">", value=0), "presence",
               column.name)
     elif column.is_category:
-        no = [v for v, in ((v,) for v in column.info.values) if v.strip().lower() in (
-            "no", "none", "нет", "无", "否")]
-        if no:  # "no internet service", "with internet service"
-            condition: Condition = In(column=column.name, values=no) if negated else \
-                NotIn(column=column.name, values=no)
+        yes = [v for v in column.info.values if v in r.data.group_values_of("yes", column.name)]
+        no = [v for v in column.info.values if v in r.data.group_values_of("no", column.name)]
+        if yes or no:  # "with tech support": Yes; "no online security": anything but Yes
+            if yes:
+                condition: Condition = NotIn(column=column.name, values=yes) if negated \
+                    else In(column=column.name, values=yes)
+            else:
+                condition = In(column=column.name, values=no) if negated else \
+                    NotIn(column=column.name, values=no)
             r.add(condition, "flag", column.name)
             return
         values = list(column.info.values[:8])

@@ -79,6 +79,9 @@ class DataLexicon:
                 return words
         return None
 
+    def group_values_of(self, group: str, column: str) -> list[str]:
+        return [v for c, v in self.group_values.get(group, []) if c == column]
+
     def place_columns(self) -> list[str]:
         return sorted({column for pairs in self.place_values.values() for column, _ in pairs})
 
@@ -132,7 +135,7 @@ def build(schema: Schema, lexicon: Lexicon, dictionary: DataDictionary | None = 
             _add_parts(index, norms, Sense("value", (info.name, value)))
             for norm in norms:
                 value_norms[norm].append((info.name, value))
-            for group in _groups_of(value, norms, lexicon):
+            for group in _groups_of(value, norms, lexicon, info.values):
                 groups[group].append((info.name, value))
     for phrase, (column, value) in dictionary.value_synonyms():
         if column in columns:
@@ -172,6 +175,9 @@ def _column_words(info: ColumnInfo, lexicon: Lexicon, unit: str | None) -> Colum
         expansion = lexicon.files["en"].abbreviations.get(word.lower())
         expanded.extend(expansion or _split_compound(word.lower(), lexicon) or [word])
     norms = [norm_word(w) for w in expanded]
+    glue = {n for n in norms if any(s.kind in ("func", "loc", "conj", "break") for s in
+                                    lexicon.index.get((n,), ())) and
+            not any(s.kind in ("concept", "role") for s in lexicon.index.get((n,), ()))}
     concepts: set[str] = set()
     for size in (1, 2, 3):
         for i in range(len(norms) - size + 1):
@@ -180,8 +186,8 @@ def _column_words(info: ColumnInfo, lexicon: Lexicon, unit: str | None) -> Colum
                     concepts.add(str(sense.arg))
     if info.role.value in ("recency", "frequency", "monetary", "tenure"):
         concepts.add(info.role.value)
-    words = ColumnWords(info=info, norms=frozenset(norms), concepts=frozenset(concepts),
-                        size=max(len(norms), 1))
+    words = ColumnWords(info=info, norms=frozenset(norms) - glue, concepts=frozenset(concepts),
+                        size=max(len(norms) - len(glue), 1))
     # A unit in the name of a duration ("Months_on_book"), not of a rate ("VisitsMonth").
     duration = bool(concepts & {"recency", "tenure"})
     units = [_UNIT_WORDS[w.lower()] for w in expanded if w.lower() in _UNIT_WORDS and duration]
@@ -190,7 +196,7 @@ def _column_words(info: ColumnInfo, lexicon: Lexicon, unit: str | None) -> Colum
             _UNIT_WORDS.get(unit.lower())
     elif units:
         words.unit_days = units[-1]
-    elif info.role == Role.RECENCY:
+    elif info.role == Role.RECENCY or "recency" in concepts and "tenure" not in concepts:
         words.unit_days = 1  # SEMANTICS.md: recency is days since the last purchase
     if "k" in [w.lower() for w in raw] or "thousands" in norms:
         words.scale = 1000.0
@@ -222,18 +228,23 @@ def _other(values: tuple[str, ...], yes: str) -> str | None:
     return rest[0] if len(rest) == 1 else None
 
 
-def _groups_of(value: str, norms: tuple[str, ...], lexicon: Lexicon) -> set[str]:
-    """Value groups a data value belongs to: the whole value, or one of its few words."""
+def _groups_of(value: str, norms: tuple[str, ...], lexicon: Lexicon,
+               siblings: tuple[str, ...] = ()) -> set[str]:
+    """Value groups a data value belongs to: the whole value, or one of its few words; a
+    one-letter code ("M") only beside another coded group ("F"), not among sizes (S, M, L)."""
     found: set[str] = set()
     candidates = [norms] + ([(n,) for n in norms] if len(norms) <= 3 else [])
-    for key in candidates:
+    for key in [k for k in candidates if len("".join(k)) > 2]:
         for sense in lexicon.index.get(key, ()):
             if sense.kind == "value_group":
                 found.add(str(sense.arg))
+    codes = _short_codes(lexicon)
     stripped = fold(value.strip())
-    for group_id, phrases in _short_codes(lexicon).items():
-        if stripped in phrases:
-            found.add(group_id)
+    coded = {g for g, phrases in codes.items() if stripped in phrases}
+    others = {g for s in siblings if s != value for g, p in codes.items() if fold(s.strip()) in p}
+    uncoded = [s for s in siblings if not any(fold(s.strip()) in p for p in codes.values())]
+    if coded and others - coded and len(uncoded) <= len(siblings) // 2:
+        found |= coded
     return found
 
 

@@ -30,6 +30,7 @@ class Reading:
     signals: set[str] = field(default_factory=set)
     vague: list[tuple[str, str | None]] = field(default_factory=list)
     columns: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
     score: float = 0.0
     items: list[Item] = field(default_factory=list)
 
@@ -63,6 +64,7 @@ def _read_one(items: list[Item], env: Env) -> Reading:
         reading.vague.extend(result.vague)
         reading.columns.extend(result.columns)
         soft.extend(result.soft)
+        reading.notes.extend(n for n in result.notes if n not in reading.notes)
         used |= result.used
     # "big spenders who spent over 5000": the adjective only stresses a stated number.
     reading.vague = [v for v in reading.vague if v[1] is None or v[1] not in reading.columns]

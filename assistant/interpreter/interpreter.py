@@ -127,7 +127,8 @@ def _segment(items: list[Item], reading: Reading, env: Env) -> Interpretation:
     if reading.condition is None:
         return _unplaced(items, env)
     args, how = define_args(reading.condition, reading, items, env)
-    return _define(args, reading.condition, how)
+    defined = _define(args, reading.condition, how)
+    return _with(defined, notes=reading.notes)
 
 
 def _define(args: dict[str, object], condition: object, how: str) -> Interpretation:

@@ -50,10 +50,14 @@ class LexiconFile(BaseModel):
     negation: list[str] = Field(default_factory=list)
     window: list[str] = Field(default_factory=list)
     ago: list[str] = Field(default_factory=list)
+    # Comparators of time ("after 2013", "before June"): a year after them is a date.
+    temporal: list[str] = Field(default_factory=list)
     time_units: dict[int, list[str]] = Field(default_factory=dict)
     # Calendar periods up to the as-of date: "this year", "this month".
     periods: dict[str, list[str]] = Field(default_factory=dict)
     count_units: list[str] = Field(default_factory=list)
+    measure_units: list[str] = Field(default_factory=list)
+    generations: dict[str, list[str]] = Field(default_factory=dict)
     percent: list[str] = Field(default_factory=list)
     currency: list[str] = Field(default_factory=list)
     multipliers: dict[float, list[str]] = Field(default_factory=dict)
@@ -100,12 +104,12 @@ class LexiconFile(BaseModel):
 # Section -> the sense kind its phrases get. Sections that map an argument to phrases
 # give that argument to the sense ("comparators: {'>': [over]}" -> Sense("cmp", ">")).
 _LISTS = {"function_words": "func", "people": "people", "between": "between",
-          "range_joiners": "range", "negation": "neg", "window": "window", "ago": "ago",
-          "count_units": "count_unit", "percent": "percent", "currency": "currency",
+          "range_joiners": "range", "negation": "neg", "window": "window", "ago": "ago", "temporal": "temporal",
+          "count_units": "count_unit", "measure_units": "measure_unit", "percent": "percent", "currency": "currency",
           "clause_breaks": "break", "location": "loc", "average": "average",
           "activity": "activity", "inactivity": "inactivity", "presence": "presence",
           "knowledge_terms": "knowledge"}
-_MAPS = {"periods": "period", "comparators": "cmp", "postfix_comparators": "cmp_post", "time_units": "time_unit",
+_MAPS = {"periods": "period", "generations": "generation", "comparators": "cmp", "postfix_comparators": "cmp_post", "time_units": "time_unit",
          "multipliers": "mult", "numbers": "number", "decades": "decade", "months": "month",
          "ordinals": "ordinal", "conjunctions": "conj", "rank": "rank", "shares": "share",
          "rank_measures": "rank_measure", "roles": "role", "concepts": "concept",

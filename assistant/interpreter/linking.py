@@ -28,8 +28,8 @@ def evidence(item: Item, words: ColumnWords, people: bool = False) -> float:
     """How much one item says it is about this column; `people`: let "members" name one."""
     if any(s.kind == "column" and s.arg == words.name for s in item.senses):
         return 3.0
-    if item.has("people") and not people:
-        return 0.0  # "customers" says nothing about Dt_Customer
+    if item.has("people") and not people and not item.has("concept"):
+        return 0.0  # "customers" says nothing about Dt_Customer ("subscribers" does)
     score = 0.0
     if any(t.norm in words.norms for t in item.tokens if t.kind in ("word", "num")) or any(
             str(int(n)) in words.norms for n in item.args("ordinal")):  # type: ignore[call-overload]

@@ -36,7 +36,10 @@ def quantities(r: Reader) -> None:
         taken = set(map(id, lefts[positions[n + 1]])) if n + 1 < len(positions) else set()
         right = [i for i in r.run(k, +1) if id(i) not in taken]
         _postfix(r, qty, k + len(right) + 1)
-        words = [*lefts[k], *right]
+        words = [*lefts[k], *right, *(i for i in qty.source if i.has("measure_unit"))]
+        if qty.unit == "generation":
+            _generation(r, qty)
+            continue
         age = _age_column(r, qty, words)
         if age is not None:  # "older than 60 years", "старше 60 лет", "30到40岁"
             r.use(*(i for i in words if "age" in i.args("concept")))
@@ -48,6 +51,25 @@ def quantities(r: Reader) -> None:
             _date(r, qty, words)
         else:
             _number(r, k, qty, words)
+
+
+def _generation(r: Reader, qty: Qty) -> None:
+    """"millennials": born 1981-1996, on a birth-year column, or an age range at the as-of."""
+    births = [w for w in r.data.columns.values() if "birth" in w.concepts and w.numeric]
+    ages = [w for w in r.data.columns.values()
+            if "age" in w.concepts and w.numeric and "birth" not in w.concepts]
+    end = r.env.context.as_of or r.env.context.data_end
+    if len(births) == 1:
+        r.add(Between(column=births[0].name, low=int(qty.low or 0), high=int(qty.high or 0)),
+              "qty", births[0].name)
+    elif len(ages) == 1 and end is not None:
+        low, high = end.year - int(qty.high or 0), end.year - int(qty.low or 0)
+        r.add(Between(column=ages[0].name, low=low, high=high), "qty", ages[0].name)
+        r.out.notes.append(f"{qty.text}: born {int(qty.low or 0)}-{int(qty.high or 0)}, "
+                           f"aged {low}-{high} in {end.year}")
+    else:
+        r.problem("generation_age", phrase=qty.text, first=f"{int(qty.low or 0)}",
+                  last=f"{int(qty.high or 0)}", column=ages[0].name if ages else "age")
 
 
 def _age_column(r: Reader, qty: Qty, words: list[Item]) -> ColumnWords | None:
@@ -101,7 +123,10 @@ def _number(r: Reader, k: int, qty: Qty, words: list[Item]) -> None:
         r.problem("which_number_column", numeric, phrase=qty.text, options=", ".join(numeric))
         return
     before = len(r.out.conditions)
-    if column.bands:
+    if qty.values:
+        r.add(In(column=column.name, values=[_num(column, v) for v in qty.values]), "qty",
+              column.name)  # "1 or 2 kids", "an NPS of 9 or 10"
+    elif column.bands:
         _bands(r, column, qty)
     else:
         compare(r, column, qty)
@@ -127,18 +152,24 @@ def _bands(r: Reader, column: ColumnWords, qty: Qty) -> None:
 
 def _implied(r: Reader, k: int, qty: Qty) -> ColumnWords | None:
     """A number no column word names: by its unit, or an age after a people word."""
-    if qty.unit == "currency":
-        return r.data.role_column("monetary")
-    if qty.unit == "count":
-        return r.data.role_column("frequency")
+    for unit, role in (("currency", "monetary"), ("count", "frequency")):
+        if qty.unit == unit:
+            found = r.data.role_column(role)
+            candidates = [w for w in r.data.columns.values() if role in w.concepts and
+                          w.numeric and not w.is_flag and not w.is_date]
+            if found is None and len(candidates) > 1:
+                r.problem("which_column", [c.name for c in candidates], words=qty.text,
+                          options=", ".join(c.name for c in candidates))
+            return found or (candidates[0] if len(candidates) == 1 else None)
     before = next((p for p in reversed(r.parts[:k]) if not (isinstance(p, Item) and p.filler)),
                   None)
     plausible = qty.is_range or (
         qty.value is not None and 0 < qty.value < 120 and qty.op in (">", "<", ">=", "<="))
-    person = isinstance(before, Item) and before.has("people", "value", "value_group")
+    person = isinstance(before, Item) and (before.has("people") or any(
+        g in ("female", "male") for g in before.args("value_group")))
     if qty.unit == "decade" or (plausible and person):
-        ages = [w for w in r.data.columns.values()
-                if "age" in w.concepts and w.numeric and "birth" not in w.concepts]
+        ages = [w for w in r.data.columns.values() if "age" in w.concepts and (
+            w.numeric or w.bands) and "birth" not in w.concepts]
         if len(ages) == 1:
             return ages[0]
         births = [w for w in r.data.columns.values() if "birth" in w.concepts and w.numeric]
@@ -170,9 +201,9 @@ def compare(r: Reader, column: ColumnWords, qty: Qty) -> None:
         scale = column.scale  # "(k$)": 70,000 is 70
     if qty.unit == "percent" and (column.info.maximum or 0) <= 1:
         scale = 100.0
-    if qty.unit == "decade" and "birth" in column.concepts:
-        r.problem("unplaced", words=f"'{qty.text}'")
-        return
+    if qty.unit == "decade" and "birth" in column.concepts and (low or 0) < 100:
+        century = 2000 if (low or 0) < 30 else 1900  # "the 80s": 1980-1989
+        low, high = (low or 0) + century, (high or 0) + century
     name = column.name
     if low is not None and high is not None:
         r.add(Between(column=name, low=_num(column, low / scale), high=_num(column, high / scale)),
@@ -184,8 +215,19 @@ def compare(r: Reader, column: ColumnWords, qty: Qty) -> None:
 
 def _time(r: Reader, k: int, qty: Qty, words: list[Item]) -> None:
     durations = link(words, r.data, accept=lambda w: w.unit_days is not None or w.is_date
-                     or w.info.role in (Role.RECENCY, Role.TENURE))
+                     or w.info.role in (Role.RECENCY, Role.TENURE) or
+                     bool(w.concepts & {"recency", "tenure"}))
     column = r.data.columns.get(durations.column or "")
+    if column is None and not qty.window and not qty.ago:
+        plain = link(words, r.data, accept=lambda w: w.numeric and not w.is_date and
+                     not w.is_flag)
+        column_words = r.data.columns[plain.column].norms if plain.column else frozenset()
+        named = [words[i] for i in plain.supporting if not words[i].has("activity", "role") or
+                 any(t.norm in column_words for t in words[i].tokens)]
+        if plain.column is not None and named:  # "a payment delay over 20 days": as said
+            r.use(*(words[i] for i in plain.supporting))
+            compare(r, r.data.columns[plain.column], qty)
+            return
     if column is not None:
         r.use(*(words[i] for i in durations.supporting))
         if column.is_date:  # "last purchase": the recency feature, where there is one
@@ -218,16 +260,16 @@ def _time(r: Reader, k: int, qty: Qty, words: list[Item]) -> None:
         return
     if column.is_date:
         _date_window(r, column, qty, op)
-    elif column.unit_days is None:
+    elif column.unit_days is None and _guess_unit(r, column, qty) is None:
         r.use(*words)
         r.problem("unit_unknown", list(UNIT_NAMES.values()), chooser=column.name,
                   column=column.name)
     elif op == "between":
-        convert = converter(qty.days, column.unit_days)
+        convert = converter(qty.days, column.unit_days or _guess_unit(r, column, qty) or 1)
         r.add(Between(column=column.name, low=convert(qty.low or 0), high=convert(qty.high or 0)),
               "qty", column.name)
     else:
-        convert = converter(qty.days, column.unit_days)
+        convert = converter(qty.days, column.unit_days or _guess_unit(r, column, qty) or 1)
         r.add(Compare(column=column.name, op=op, value=convert(qty.value or 0)),  # type: ignore[arg-type]
               "qty", column.name)
 
@@ -244,6 +286,27 @@ def _period_days(r: Reader, qty: Qty) -> bool:
              "week": last - timedelta(days=last.weekday())}[qty.period or "year"]
     qty.value, qty.days = float((end - first).days), 1
     return True
+
+
+def _guess_unit(r: Reader, column: ColumnWords, qty: Qty | None = None) -> int | None:
+    """A customer-lifetime column with no unit in its name or dictionary: the unit in which
+    the number asked for falls inside the column's range, else the one its range makes
+    plausible (up to 15: years, up to 150: months); the reply says which."""
+    high, low = column.info.maximum, column.info.minimum or 0
+    if "tenure" not in column.concepts or high is None or column.info.role == Role.TENURE:
+        return None
+    fitting = [u for u in (365, 30, 7, 1) if qty is not None and qty.value is not None and
+               low <= converter(qty.days, u)(qty.value) <= high]
+    preferred = 365 if high <= 15 else 30 if high <= 150 else None
+    unit = preferred if preferred in fitting or not fitting else fitting[0] if len(
+        fitting) == 1 else preferred
+    if unit is not None:
+        note = r.env.lexicon.message(r.env.language, "unit_guessed", column=column.name,
+                                     unit=UNIT_NAMES[unit], low=f"{column.info.minimum or 0:g}",
+                                     high=f"{high:g}")
+        if note not in r.out.notes:
+            r.out.notes.append(note)
+    return unit
 
 
 def _about_a_flag(r: Reader, words: list[Item]) -> bool:
@@ -292,9 +355,12 @@ def _year_of_date(r: Reader, qty: Qty, words: list[Item]) -> bool:
         return False
     if link(words, r.data, accept=lambda w: w.is_date).column is not None:
         return True
-    numeric = link(words, r.data, accept=lambda w: w.numeric and not w.is_date)
-    verbs = [i for _, i in r.items() if i.has("role", "activity") and r.free(i)]
-    return numeric.column is None and bool(verbs) and date_column(r, _role_of(r)) is not None
+    named = [i for i in words if not i.has("activity", "role")]
+    verbs = [i for _, i in r.items() if i.has("role", "activity") and r.free(i) and
+             "monetary" not in i.args("role")]
+    temporal = qty.op is None or any(i.has("temporal") for i in qty.source) or any(
+        i.has("temporal") for _, i in r.items())
+    return not named and bool(verbs) and temporal and date_column(r, _role_of(r)) is not None
 
 
 def _role_of(r: Reader) -> str:

@@ -36,6 +36,7 @@ class Qty:
     date: str | None = None  # ISO date, or a year-month ("2011-03") of month precision
     period: str | None = None  # "year", "month": the calendar period up to the as-of date
     source: list[Item] = field(default_factory=list)  # the items it was read from
+    values: list[float] = field(default_factory=list)  # "1 or 2", "9 or 10": any of these
 
     @property
     def is_range(self) -> bool:
@@ -72,6 +73,9 @@ def _index(items: list[Item], item: Item) -> int:
 
 def _quantity_at(items: list[Item], j: int, used: set[int]) -> Qty | None:
     item = items[j]
+    if item.has("generation"):
+        first, last = (float(y) for y in str(item.args("generation")[0]).split("-"))
+        return Qty(j, j, item.text, low=first, high=last, unit="generation")
     if item.has("period"):
         return Qty(j, j, item.text, unit="time", window=True, period=str(item.args("period")[0]))
     if item.has("date"):
@@ -83,8 +87,8 @@ def _quantity_at(items: list[Item], j: int, used: set[int]) -> Qty | None:
         decade = float(item.args("decade")[0])  # type: ignore[arg-type]
         return Qty(j, j, item.text, low=decade, high=decade + 9, unit="decade")
     if item.has("time_unit") and not item.has("num") and (
-            _window_before(items, j) or j > 0 and items[j - 1].has("cmp", "activity", "neg",
-                                                                  "inactivity")):
+            _window_before(items, j) or _after_verb(items, j) or
+            j > 0 and items[j - 1].has("cmp", "activity", "neg", "inactivity")):
         # "in the last month", "за последний год", "over a year", "не заказывали полгода".
         qty = Qty(j, j, item.text, value=1.0, unit="time",
                   days=int(item.args("time_unit")[0]))  # type: ignore[call-overload]
@@ -95,7 +99,21 @@ def _quantity_at(items: list[Item], j: int, used: set[int]) -> Qty | None:
     qty = Qty(j, j, item.text, value=value, unit="count" if item.has("count_unit") else None)
     _right(items, qty)
     qty = _range(items, qty)
+    _alternatives(items, qty)
     return _with_left(items, qty, used)
+
+
+def _alternatives(items: list[Item], qty: Qty) -> None:
+    """"1 or 2 kids", "a score of 9 or 10": a short list of numbers joined by "or"."""
+    k = qty.last + 1
+    if qty.is_range or qty.op or qty.value is None or k + 1 >= len(items) or \
+            "or" not in items[k].args("conj") or items[k + 1].value is None:
+        return
+    second = Qty(k + 1, k + 1, items[k + 1].text, value=items[k + 1].value)
+    _right(items, second)
+    if second.unit != qty.unit and qty.unit is not None:
+        return
+    qty.values, qty.last, qty.unit = [qty.value, second.value or 0], second.last, second.unit
 
 
 def _lexicon_number(item: Item) -> float | None:
@@ -160,6 +178,8 @@ def _right(items: list[Item], qty: Qty) -> None:
             qty.unit, qty.days = "time", int(item.args("time_unit")[0])  # type: ignore[call-overload]
         elif item.has("count_unit") and qty.unit is None:
             qty.unit = "count"
+        elif item.has("measure_unit") and qty.unit is None:
+            qty.unit = "measure"  # "20 km", "13 minutes": the column's own unit
         elif item.has("cmp_post") and qty.op is None:
             qty.op = str(item.args("cmp_post")[0])
         elif item.has("ago") and qty.unit == "time":
@@ -235,6 +255,14 @@ def _with_left(items: list[Item], qty: Qty, used: set[int]) -> Qty:
 
 def _window_before(items: list[Item], j: int) -> bool:
     return any(items[k].has("window") for k in range(max(0, j - 2), j))
+
+
+def _after_verb(items: list[Item], j: int) -> bool:
+    """"haven't purchased in a year": a verb, then only glue, then the unit."""
+    k = j - 1
+    while k >= 0 and items[k].filler:
+        k -= 1
+    return k >= 0 and items[k].has("activity", "neg", "inactivity") and k < j - 1
 
 
 def band(value: str, lexicon: object) -> tuple[float, float] | None:

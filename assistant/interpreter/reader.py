@@ -42,6 +42,7 @@ class ClauseResult:
     # Words with a meaning but no place in this clause ("bought", "recently"): a problem
     # only when the whole request yields nothing.
     soft: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # assumptions the reply states
 
 
 # Senses that never need a condition of their own.

@@ -13,7 +13,9 @@ from tools.engine.definitions import (
     And,
     Between,
     Cluster,
+    ColumnSum,
     Compare,
+    CompareColumns,
     Condition,
     In,
     Missing,
@@ -44,6 +46,11 @@ def _spelled(column: Column, value: Scalar) -> Scalar:
     return by_key.get(text_key(value), value)
 
 
+def _name(data: CustomerData, name: str) -> str:
+    column = _column(data, name)
+    return name if column is None else column.name
+
+
 def canonical(condition: Condition, data: CustomerData) -> Condition:
     if isinstance(condition, And):
         return And(all=[canonical(c, data) for c in condition.all])
@@ -53,6 +60,12 @@ def canonical(condition: Condition, data: CustomerData) -> Condition:
         return Not(condition=canonical(condition.condition, data))
     if isinstance(condition, Cluster) and condition.within is not None:
         return condition.model_copy(update={"within": canonical(condition.within, data)})
+    if isinstance(condition, ColumnSum):
+        return condition.model_copy(
+            update={"columns": [_name(data, name) for name in condition.columns]})
+    if isinstance(condition, CompareColumns):
+        return condition.model_copy(update={"left": _name(data, condition.left),
+                                            "right": _name(data, condition.right)})
     if not isinstance(condition, _COLUMN_CONDITIONS):
         return condition
     column = _column(data, condition.column)

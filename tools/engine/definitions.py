@@ -65,6 +65,38 @@ class Present(_Node):
     column: str
 
 
+class ColumnSum(_Node):
+    """The sum of several columns compared with a number: `A + B + ... op value`.
+
+    "Total spend across product lines over 1,000" (MntWines + MntFruits + ...), "accepted
+    2 or more campaigns" (AcceptedCmp1 + ... + AcceptedCmp5 >= 2). Number columns add
+    their values; yes/no columns count yes as 1 and no as 0 (booleans, and text whose
+    every value reads as yes or no: "Yes"/"No", "y"/"n", "true"/"false", "1"/"0").
+    Missing values: a customer with a missing value in any of the columns has no total
+    and is in no `sum` segment, whatever the operator (`!=` included), as a missing value
+    never matches a `compare`; `not` is the plain complement, so it does include them.
+    """
+
+    type: Literal["sum"] = "sum"
+    columns: list[str]
+    op: CompareOp
+    value: Annotated[float, Field(allow_inf_nan=False)] | int
+
+
+class CompareColumns(_Node):
+    """One column compared with another: `left op right` (both numbers or both dates).
+
+    "Balance above their salary", "spent more on wine than on meat". Dates compare as
+    recorded (time of day included). A customer with either value missing is not a
+    member, whatever the operator (`!=` included), as for `compare`.
+    """
+
+    type: Literal["compare_columns"] = "compare_columns"
+    left: str
+    op: CompareOp
+    right: str
+
+
 class Rank(_Node):
     """Top or bottom `n` customers, or `percent` % of them, by a measure.
 
@@ -151,6 +183,8 @@ class Not(_Node):
 Condition = Annotated[
     Compare
     | Between
+    | ColumnSum
+    | CompareColumns
     | In
     | NotIn
     | Missing

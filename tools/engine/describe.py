@@ -26,7 +26,9 @@ from tools.engine.definitions import (
     And,
     Between,
     Cluster,
+    ColumnSum,
     Compare,
+    CompareColumns,
     Condition,
     In,
     Lifecycle,
@@ -40,6 +42,8 @@ from tools.engine.definitions import (
     RfmSegment,
     SegmentRef,
 )
+from tools.engine.errors import EngineError
+from tools.engine.operands import ColumnKind, find_column
 from tools.engine.schema import Role
 from tools.engine.wording import phrasing
 
@@ -50,6 +54,8 @@ _ISO_DATE = re.compile(r"\s*\d{4}-\d{1,2}-\d{1,2}")
 _ROLE_FEATURES = {Role.RECENCY: RECENCY, Role.FREQUENCY: FREQUENCY, Role.MONETARY: MONETARY,
                   Role.TENURE: TENURE}
 _MONEY_FEATURES = frozenset({MONETARY, AVG_ORDER_VALUE})
+# A sum of up to this many columns reads as "A + B + C"; more as "the total of ... (N columns)".
+_SUM_TERMS = 3
 
 
 def _year(column: str, value: Scalar) -> str | None:
@@ -72,6 +78,7 @@ class _Describer:
         self.say = w.fill  # a template filled in (Chinese spacing included)
         self.phrases: dict[type, Callable[[Any], str]] = {
             Compare: self._compare, Between: self._between, In: self._in, NotIn: self._not_in,
+            ColumnSum: self._sum, CompareColumns: self._compare_columns,
             Missing: lambda c: self.say(w.missing, column=c.column),
             Present: lambda c: self.say(w.present, column=c.column),
             Rank: self._rank, RfmSegment: self._rfm_segment, RfmScore: self._rfm_score,
@@ -148,6 +155,28 @@ class _Describer:
         if low is None or high is None:
             low, high = self._value(c.low), self._value(c.high)
         return self.say(self.words.between, column=c.column, low=low, high=high)
+
+    def _sum(self, c: ColumnSum) -> str:
+        w = self.words
+        if len(c.columns) <= _SUM_TERMS:
+            total = w.sum_terms.join(c.columns)
+        else:
+            total = self.say(w.sum_total, columns=w.sum_list.join(c.columns),
+                             count=w.count(len(c.columns), "column"))
+        return self.say(w.compare[c.op], column=total, value=self._value(c.value))
+
+    def _is_date(self, column: str) -> bool:
+        if self.data is None:
+            return False
+        try:
+            return find_column(self.data, column).kind is ColumnKind.DATE
+        except EngineError:
+            return False
+
+    def _compare_columns(self, c: CompareColumns) -> str:
+        w = self.words
+        table = w.date_pairs if self._is_date(c.left) or self._is_date(c.right) else w.column_pairs
+        return self.say(table[c.op], left=c.left, right=c.right)
 
     def _in(self, c: In) -> str:
         values = self.words.alternatives.join(self._values(c.values))

@@ -8,6 +8,9 @@ Rules a person can rely on:
 - A missing value never matches a comparison (`!=` and `not in` included);
   only `missing` finds it. `not` is the plain complement, so "not (Income >
   50000)" does include customers whose income is missing.
+- `sum` adds several columns (yes/no columns count 1/0) and `compare_columns` compares
+  one column with another (see multi_column.py); a customer missing any of the values
+  involved is not a member, as for a comparison with a value.
 - Text matches ignore case and must be one of the data's own values.
 - `rank` takes the `n` customers, or ceil(`percent`% x base) of them, with the
   largest values (top) or the smallest (bottom); ties go to the smaller
@@ -38,7 +41,9 @@ from tools.engine.definitions import (
     And,
     Between,
     Cluster,
+    ColumnSum,
     Compare,
+    CompareColumns,
     Condition,
     In,
     Lifecycle,
@@ -55,6 +60,7 @@ from tools.engine.definitions import (
 )
 from tools.engine.errors import DefinitionError
 from tools.engine.matching import nearest
+from tools.engine.multi_column import column_sum, columns_compared
 from tools.engine.operands import (
     Scalar,
     compare,
@@ -115,6 +121,8 @@ class _Evaluator:
         self.handlers: dict[type, Callable[[Any, pd.Series, tuple[str, ...]], pd.Series]] = {
             Compare: self._compare,
             Between: self._between,
+            ColumnSum: self._sum,
+            CompareColumns: self._compare_columns,
             In: self._in,
             NotIn: self._not_in,
             Missing: self._missing,
@@ -155,6 +163,13 @@ class _Evaluator:
                 f"Between on {column.name} needs the low end first: {node.low} is above "
                 f"{node.high}.")
         return compare(column, ">=", low) & compare(column, "<=", high)
+
+    def _sum(self, node: ColumnSum, scope: pd.Series, refs: tuple[str, ...]) -> pd.Series:
+        return column_sum(self.data, node)
+
+    def _compare_columns(self, node: CompareColumns, scope: pd.Series,
+                         refs: tuple[str, ...]) -> pd.Series:
+        return columns_compared(self.data, node)
 
     def _membership(self, column_name: str, wanted: list[Scalar]) -> pd.Series:
         column = find_column(self.data, column_name)

@@ -35,8 +35,8 @@ _FLOAT_NOISE = 1e-9
 _LISTED = 8
 
 _NUMBER_TEXT = re.compile(r"[£$€¥]?\s*[+-]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?\s*[kK]?")
-_TRUE_WORDS = frozenset({"true", "yes", "y", "1"})
-_FALSE_WORDS = frozenset({"false", "no", "n", "0"})
+TRUE_WORDS = frozenset({"true", "yes", "y", "1"})
+FALSE_WORDS = frozenset({"false", "no", "n", "0"})
 
 COMPARISONS: dict[str, Callable[[Any, Any], Any]] = {
     ">": operator.gt,
@@ -172,11 +172,31 @@ def bool_operand(column: Column, value: Scalar) -> bool:
         return value
     word = str(int(value) if isinstance(value, float) and value.is_integer() else value)
     word = word.strip().casefold()
-    if word in _TRUE_WORDS:
+    if word in TRUE_WORDS:
         return True
-    if word in _FALSE_WORDS:
+    if word in FALSE_WORDS:
         return False
     raise _wrong_type(column, value, "yes or no")
+
+
+def flag_numbers(column: Column) -> pd.Series | None:
+    """A yes/no column as 1/0 (Int64, missing stays missing); None for any other column.
+
+    Yes/no is read as `bool_operand` reads a value: a boolean column, or a text column
+    whose every value is a yes/no word ("Yes"/"No", "y"/"n", "true"/"false", "1"/"0").
+    """
+    if column.kind is ColumnKind.BOOL:
+        return column.series.astype("Int64")
+    if column.kind is not ColumnKind.TEXT:
+        return None
+    codes, distinct = pd.factorize(column.series)
+    keys = [text_key(v) for v in distinct]
+    if not keys or not set(keys) <= TRUE_WORDS | FALSE_WORDS:
+        return None
+    ones = np.array([int(key in TRUE_WORDS) for key in keys], dtype="int64")
+    numbers = pd.array(ones[np.where(codes < 0, 0, codes)], dtype="Int64")
+    numbers[codes < 0] = pd.NA
+    return pd.Series(numbers, index=column.series.index)
 
 
 def text_operand(column: Column, value: Scalar) -> str:

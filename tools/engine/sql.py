@@ -19,11 +19,10 @@ columns of a DataFrame or a DuckDB relation compare (text, float, ...).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, Literal
+from typing import Any
 
 import pandas as pd
 
@@ -31,7 +30,9 @@ from tools.engine.definitions import (
     And,
     Between,
     Cluster,
+    ColumnSum,
     Compare,
+    CompareColumns,
     Condition,
     In,
     Lifecycle,
@@ -48,11 +49,19 @@ from tools.engine.definitions import (
 )
 from tools.engine.errors import DefinitionError
 from tools.engine.features import quote_name, sql_literal
+from tools.engine.sql_leaves import (
+    SQL_OPS,
+    SqlKind,
+    bool_value,
+    columns_test,
+    date_test,
+    iso_day,
+    number_test,
+    sum_test,
+    text_key,
+)
 
-SqlKind = Literal["integer", "float", "date", "text", "bool"]
 Resolver = Callable[[str], SegmentDefinition]
-# As operands.py: fractional numbers this close (relative and absolute) are equal.
-_FLOAT_NOISE = 1e-9
 _DUCKDB_KINDS: tuple[tuple[tuple[str, ...], SqlKind], ...] = (
     (("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT",
       "UINTEGER", "UBIGINT"), "integer"),
@@ -192,6 +201,11 @@ class _Compiler:
         if isinstance(node, Between):
             return (f"({self._compare(node.column, '>=', node.low)} AND "
                     f"{self._compare(node.column, '<=', node.high)})")
+        if isinstance(node, ColumnSum):
+            return f"coalesce({sum_test(node.columns, node.op, node.value, self.kinds)}, FALSE)"
+        if isinstance(node, CompareColumns):
+            test = columns_test(node.left, node.op, node.right, self.kinds)
+            return f"coalesce({test}, FALSE)"
         if isinstance(node, In | NotIn):
             if not node.values:
                 raise DefinitionError(f"Name at least one value of {node.column} to match.")
@@ -236,7 +250,7 @@ class _Compiler:
             return "integer"
         if isinstance(value, float):
             return "float"
-        return "date" if _iso_day(value) is not None else "text"
+        return "date" if iso_day(value) is not None else "text"
 
     def _compare(self, column: str, op: str, value: Any) -> str:
         name = quote_name(column)
@@ -245,14 +259,14 @@ class _Compiler:
             if op not in ("==", "!="):
                 raise DefinitionError(f"{column} is a text column: '{op}' needs numbers or "
                                       "dates; use equals, not equals, in or not in.")
-            key = sql_literal(_text_key(value))
+            key = sql_literal(text_key(value))
             test = f"lower(trim(CAST({name} AS VARCHAR))) {'=' if op == '==' else '<>'} {key}"
         elif kind == "bool":
-            test = f"{name} {_SQL_OPS[op]} {'TRUE' if _bool(column, value) else 'FALSE'}"
+            test = f"{name} {SQL_OPS[op]} {'TRUE' if bool_value(column, value) else 'FALSE'}"
         elif kind == "date":
-            test = _date_test(name, column, op, value)
+            test = date_test(name, column, op, value)
         else:
-            test = _number_test(name, column, op, value, tolerant=kind == "float")
+            test = number_test(name, column, op, value, tolerant=kind == "float")
         return f"coalesce({test}, FALSE)"
 
     # Ranks: window functions over the rank's base.
@@ -319,76 +333,6 @@ class _Compiler:
                                   "library is open.")
         # A saved segment means its own definition over all customers.
         return self.condition(self.resolve(node.name).condition, "TRUE", (*refs, node.name))
-
-
-_SQL_OPS = {">": ">", ">=": ">=", "<": "<", "<=": "<=", "==": "=", "!=": "<>"}
-
-
-def _text_key(value: Any) -> str:
-    """As operands.text_key: case and surrounding spaces ignored (whole floats as integers)."""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip().lower()
-
-
-def _number(column: str, value: Any) -> int | float:
-    from tools.engine.operands import Column, ColumnKind, number_operand
-
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, int):
-        return value
-    number = value if isinstance(value, float) else number_operand(
-        Column(column, ColumnKind.NUMBER, pd.Series(dtype="float64")), value)
-    if not math.isfinite(number):
-        raise DefinitionError(f"{column}: compare it with a finite number, not {value}.")
-    return number
-
-
-def _number_literal(number: int | float) -> str:
-    return str(number) if isinstance(number, int) else f"CAST({float(number)!r} AS DOUBLE)"
-
-
-def _number_test(name: str, column: str, op: str, value: Any, *, tolerant: bool) -> str:
-    number = _number(column, value)
-    plain = f"{name} {_SQL_OPS[op]} {_number_literal(number)}"
-    if not tolerant:
-        return plain
-    tolerance = _FLOAT_NOISE + _FLOAT_NOISE * abs(float(number))
-    close = f"abs({name} - {_number_literal(float(number))}) <= {tolerance!r}"
-    return f"({plain} OR {close})" if op in ("==", ">=", "<=") else f"({plain} AND NOT {close})"
-
-
-def _iso_day(value: Any) -> pd.Timestamp | None:
-    import re
-
-    if not isinstance(value, str) or not re.match(r"\s*\d{4}-\d{1,2}-\d{1,2}", value):
-        return None
-    try:
-        stamp = pd.Timestamp(value.strip())
-    except ValueError:
-        return None
-    return None if pd.isna(stamp) else stamp
-
-
-def _date_test(name: str, column: str, op: str, value: Any) -> str:
-    stamp = _iso_day(value)
-    if stamp is None:
-        raise DefinitionError(f"{column} is a date column: compare it with a date like "
-                              f"2011-06-30, not {value!r}.")
-    if stamp.tzinfo is not None:
-        stamp = stamp.tz_convert(None)
-    if stamp == stamp.normalize():  # a day: compare calendar days
-        day = sql_literal(stamp.date().isoformat())
-        return f"CAST({name} AS DATE) {_SQL_OPS[op]} CAST({day} AS DATE)"
-    moment = sql_literal(stamp.isoformat(sep=" "))
-    return f"CAST({name} AS TIMESTAMP) {_SQL_OPS[op]} CAST({moment} AS TIMESTAMP)"
-
-
-def _bool(column: str, value: Any) -> bool:
-    from tools.engine.operands import Column, ColumnKind, bool_operand
-
-    return bool_operand(Column(column, ColumnKind.BOOL, pd.Series(dtype=bool)), value)
 
 
 def _segment_positions(asked: list[str], known: list[str]) -> set[int]:

@@ -20,7 +20,7 @@ LANGUAGES = ("en", "zh", "ru")
 OPERATORS = (">", ">=", "<", "<=", "==", "!=")
 # The customer features (SEMANTICS.md) that read as behaviour ("spent more than ...").
 FEATURE_NAMES = ("monetary", "recency_days", "frequency", "tenure_days", "avg_order_value")
-UNITS = ("day", "order", "customer")
+UNITS = ("day", "order", "customer", "column")
 # CJK ideographs and punctuation, full-width forms ("（", "：").
 _CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 _FORMATTER = Formatter()
@@ -148,6 +148,11 @@ class Phrasing(_Frozen):
     compare: dict[str, str]  # operator -> "{column} is over {value}"
     dates: dict[str, str]  # operator -> "{column} is after {value}"
     between: str
+    column_pairs: dict[str, str]  # operator -> "{left} is above {right}"
+    date_pairs: dict[str, str]  # operator -> "{left} is after {right}"
+    sum_terms: Joiner  # a few summed columns: "A + B + C"
+    sum_total: str  # many: "the total of {columns} ({count})"
+    sum_list: Joiner  # the columns inside `sum_total`
     in_values: str
     not_in_one: str
     not_in_two: str
@@ -179,7 +184,9 @@ class Phrasing(_Frozen):
         missing = [u for u in UNITS if not 1 <= len(self.units.get(u, [])) <= 3]
         missing += [f for f in FEATURE_NAMES
                     if set(self.features.get(f, {})) != {*OPERATORS, "between"}]
-        missing += [name for name, table in (("compare", self.compare), ("dates", self.dates))
+        missing += [name for name, table in (("compare", self.compare), ("dates", self.dates),
+                                             ("column_pairs", self.column_pairs),
+                                             ("date_pairs", self.date_pairs))
                     if set(table) != set(OPERATORS)]
         missing += [] if set(self.rank) == {"top", "bottom"} else ["rank"]
         if missing:
