@@ -35,7 +35,8 @@ from tools.engine.definitions import (
 
 def mode_of(items: list[Item]) -> str | None:
     """The follow-up marker of a message: the opening one, or one of the few that close it."""
-    words = [i for i in content(items) if not i.has("conj")]
+    words = [i for i in content(items) if not i.has("conj") and not (
+        i.has("intent") and not i.has("mode"))]  # "how many of them ..."
     for item in words[:1]:
         for mode in item.args("mode"):
             return str(mode)
@@ -57,7 +58,9 @@ def define_args(condition: Condition, reading: Reading, items: list[Item], env: 
         return _new(condition), "new"
     if mode == "exclude":
         return {"condition": _dump(condition), "mode": "exclude"}, "exclude"
-    if mode == "extend" and current is not None:
+    if mode == "extend":
+        if current is None:
+            raise LookupError("nothing to add to")
         return _new(_extend(current, condition)), "extend"
     if mode == "replace":
         swapped = _swap(current, condition) if current is not None else None

@@ -146,7 +146,10 @@ def _combine(results: list[tuple[str, ClauseResult]]) -> Condition | None:
         condition = parts[0] if len(parts) == 1 else Or(any=parts)
         (excluded if joiner == "except" else kept).append(condition)
     if excluded:
-        kept.append(Not(condition=conjunction(excluded)))
+        out = conjunction(excluded)
+        # "except those from the UK" reads like "not from the UK"
+        kept.append(NotIn(column=out.column, values=out.values) if isinstance(out, In) else
+                    Not(condition=out))
     if not kept:
         return None
     flat = conjunction(kept)

@@ -44,6 +44,10 @@ def classify(items: list[Item], reading: Reading, lexicon: Lexicon) -> Intent:
     if chat is not None and not (reading.signals & DATA_SIGNALS):
         return Intent("conversation", chat)
     command = command_of(items)
+    asked = _question_kind(words)
+    if asked in ("share", "average") and (reading.condition is not None or any(
+            i.has("rfm", "subject") for i in words)):
+        return Intent("data_question", asked)  # "what is the average spend of champions?"
     if any("count" in i.args("intent") for i in words[:1]):
         asking = False  # "how many are there?" asks for a figure, not for knowledge
     else:
@@ -64,7 +68,6 @@ def classify(items: list[Item], reading: Reading, lexicon: Lexicon) -> Intent:
         return Intent("command", command)
     if _why_it_matters(words, lexicon):
         return Intent("command", "explain_segment")
-    asked = _question_kind(words)
     if asked in ("share", "average") and not any(p.key == "relative" for p in reading.problems):
         return Intent("data_question", asked)
     if not bound and reading.condition is None and any(i.has("knowledge") for i in words) and \

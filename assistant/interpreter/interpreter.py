@@ -26,6 +26,7 @@ from assistant.interpreter.tagging import Item, tag
 from assistant.interpreter.text import clean, script_of
 from assistant.interpreter.vague import choices_for
 from tools.dictionary import DataDictionary
+from tools.engine.definitions import Lifecycle, RfmSegment
 from tools.engine.describe import describe
 from tools.engine.schema import Schema
 
@@ -126,7 +127,11 @@ def _segment(items: list[Item], reading: Reading, env: Env) -> Interpretation:
         return choices_for(reading, env)
     if reading.condition is None:
         return _unplaced(items, env)
-    args, how = define_args(reading.condition, reading, items, env)
+    try:
+        args, how = define_args(reading.condition, reading, items, env)
+    except LookupError:
+        return Interpretation(calls=[], intent="segment", clarification=env.lexicon.message(
+            language, "add_nothing", word=" ".join(i.text for i in content(items)[1:])))
     defined = _define(args, reading.condition, how)
     return _with(defined, notes=reading.notes)
 
@@ -197,6 +202,12 @@ def _unplaced(items: list[Item], env: Env) -> Interpretation:
 def _data_question(items: list[Item], reading: Reading, cleaned: str, env: Env
                    ) -> Interpretation:
     """Averages, shares, breakdowns: answered by a profile of the segment asked about."""
+    named = reading.condition
+    if isinstance(named, RfmSegment | Lifecycle) and len(getattr(
+            named, "segments", getattr(named, "stages", []))) == 1:
+        name = (named.segments if isinstance(named, RfmSegment) else named.stages)[0]
+        return Interpretation(calls=[ToolCall("profile_segment", {"name": name})],
+                              intent="data_question", understood=f"profile of {name}")
     if reading.condition is not None and not reading.problems:
         args, _ = define_args(reading.condition, reading, items, env)
         return Interpretation(calls=[ToolCall("define_segment", args),

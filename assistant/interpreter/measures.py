@@ -101,7 +101,7 @@ def _ranked(r: Reader, k: int, qty: Qty) -> bool:
 
 def _number(r: Reader, k: int, qty: Qty, words: list[Item]) -> None:
     found = link(words, r.data, accept=lambda w: (w.numeric or bool(w.bands)) and not w.is_date
-                 and not w.is_flag)
+                 and not w.is_flag and _plausible(w, qty))
     column = r.data.columns.get(found.column or "")
     if column is not None:
         r.use(*(words[i] for i in found.supporting))
@@ -132,6 +132,16 @@ def _number(r: Reader, k: int, qty: Qty, words: list[Item]) -> None:
         compare(r, column, qty)
     if len(r.out.conditions) > before and r.negated(k - len(words)):
         r.out.conditions[-1] = Not(condition=r.out.conditions[-1])  # "did not spend over 1000"
+
+
+def _plausible(column: ColumnWords, qty: Qty) -> bool:
+    """A number far above everything in the column ("over 1000" on a 1-100 score) is not
+    about it, whatever the words."""
+    high = column.info.maximum
+    asked = qty.low if qty.is_range else qty.value
+    if high is None or asked is None or qty.op in ("<", "<=") or column.scale != 1:
+        return True
+    return asked <= max(10 * high, high + 100)
 
 
 def _bands(r: Reader, column: ColumnWords, qty: Qty) -> None:
@@ -165,8 +175,10 @@ def _implied(r: Reader, k: int, qty: Qty) -> ColumnWords | None:
                   None)
     plausible = qty.is_range or (
         qty.value is not None and 0 < qty.value < 120 and qty.op in (">", "<", ">=", "<="))
+    buying = any(i.has("activity") for _, i in r.items())
     person = isinstance(before, Item) and (before.has("people") or any(
-        g in ("female", "male") for g in before.args("value_group")))
+        g in ("female", "male") for g in before.args("value_group")) or (
+        before.has("value") and not buying))
     if qty.unit == "decade" or (plausible and person):
         ages = [w for w in r.data.columns.values() if "age" in w.concepts and (
             w.numeric or w.bands) and "birth" not in w.concepts]
@@ -216,7 +228,7 @@ def compare(r: Reader, column: ColumnWords, qty: Qty) -> None:
 def _time(r: Reader, k: int, qty: Qty, words: list[Item]) -> None:
     durations = link(words, r.data, accept=lambda w: w.unit_days is not None or w.is_date
                      or w.info.role in (Role.RECENCY, Role.TENURE) or
-                     bool(w.concepts & {"recency", "tenure"}))
+                     bool(w.concepts & {"recency", "tenure"}) and w.numeric)
     column = r.data.columns.get(durations.column or "")
     if column is None and not qty.window and not qty.ago:
         plain = link(words, r.data, accept=lambda w: w.numeric and not w.is_date and
@@ -246,7 +258,8 @@ def _time(r: Reader, k: int, qty: Qty, words: list[Item]) -> None:
         r.problem("no_measure", what="purchase dates",
                   hint="map a date column with --map, or describe customers by another column.")
         return
-    r.use(*(i for i in words if i.has("activity", "role")), *([inactive] if inactive else []))
+    r.use(*(i for i in words if i.has("activity", "role")), *([inactive] if inactive else []),
+          *(i for _, i in r.items() if i.has("activity") and not i.has("column") and r.free(i)))
     recency = column.info.role == Role.RECENCY or "recency" in column.concepts
     if qty.is_range:
         op = "between"
@@ -293,7 +306,7 @@ def _guess_unit(r: Reader, column: ColumnWords, qty: Qty | None = None) -> int |
     the number asked for falls inside the column's range, else the one its range makes
     plausible (up to 15: years, up to 150: months); the reply says which."""
     high, low = column.info.maximum, column.info.minimum or 0
-    if "tenure" not in column.concepts or high is None or column.info.role == Role.TENURE:
+    if "tenure" not in column.concepts or high is None:
         return None
     fitting = [u for u in (365, 30, 7, 1) if qty is not None and qty.value is not None and
                low <= converter(qty.days, u)(qty.value) <= high]

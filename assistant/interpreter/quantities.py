@@ -97,7 +97,8 @@ def _quantity_at(items: list[Item], j: int, used: set[int]) -> Qty | None:
     if value is None or (j + 1 < len(items) and items[j + 1].has("month")):
         return None  # "1 November 2013": the month reads the day
     qty = Qty(j, j, item.text, value=value, unit="count" if item.has("count_unit") else None)
-    _right(items, qty)
+    prefixed = any(items[i].has("cmp") for i in range(max(0, j - 2), j))
+    _right(items, qty, postfix=not prefixed)
     qty = _range(items, qty)
     _alternatives(items, qty)
     return _with_left(items, qty, used)
@@ -161,7 +162,7 @@ def _year_at(items: list[Item], j: int) -> int | None:
     return None
 
 
-def _right(items: list[Item], qty: Qty) -> None:
+def _right(items: list[Item], qty: Qty, postfix: bool = True) -> None:
     """Multipliers, units, postfix comparators and "ago" after the number."""
     k = qty.last + 1
     while k < len(items) and k <= qty.last + 4:
@@ -180,7 +181,7 @@ def _right(items: list[Item], qty: Qty) -> None:
             qty.unit = "count"
         elif item.has("measure_unit") and qty.unit is None:
             qty.unit = "measure"  # "20 km", "13 minutes": the column's own unit
-        elif item.has("cmp_post") and qty.op is None:
+        elif item.has("cmp_post") and qty.op is None and postfix:
             qty.op = str(item.args("cmp_post")[0])
         elif item.has("ago") and qty.unit == "time":
             qty.ago = True
@@ -243,6 +244,8 @@ def _with_left(items: list[Item], qty: Qty, used: set[int]) -> Qty:
             negated = True
         elif item.has("percent") and qty.unit is None:
             qty.unit = "percent"  # "百分之十"
+        elif item.only_function and k > 0 and items[k - 1].has("window", "cmp"):
+            pass  # "within THE past 2 weeks"
         else:
             break
         qty.first = k

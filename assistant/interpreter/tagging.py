@@ -214,7 +214,9 @@ def _merge_numbers(items: list[Item]) -> list[Item]:
         previous = out[-1] if out else None
         if item.text.lower() == "and" and previous is not None and _is_number_word(previous) \
                 and k + 1 < len(items) and _is_number_word(items[k + 1]) and \
-                (previous.value or 0) >= 100 and (items[k + 1].value or 0) < 100:
+                (previous.value or 0) >= 100 and (items[k + 1].value or 0) < 100 and not (
+                k + 2 < len(items) and _is_number_word(items[k + 2]) and
+                (items[k + 2].value or 0) >= 100):
             previous.tokens = previous.tokens + item.tokens  # "one hundred and twenty"
             continue
         if previous is not None and _is_number_word(previous) and _is_number_word(item):

@@ -114,7 +114,7 @@ def norm_word(word: str) -> str:
     if re.search("[\u0400-\u04ff]", low):
         parsed = _russian_analyser().parse(low)  # type: ignore[attr-defined]
         return str(parsed[0].normal_form).replace("ё", "е") if parsed else low
-    if low.isascii() and low.isalpha() and len(low) > 1:
+    if low.isascii() and low.isalpha() and len(low) > 2:  # "CA" is no "can", "us" no "we"
         return _english_lemma(low)
     return low
 
