@@ -8,6 +8,19 @@ import pytest
 
 from tools.datasets import FOLDER as DATASETS
 
+KNOWN_LIMITS = Path(__file__).parent / "interpreter_known_limits.txt"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Phrasings listed as known limits are expected to fail, strictly: one that starts
+    passing fails the run until it is taken off the list."""
+    listed = {line.strip() for line in KNOWN_LIMITS.read_text(encoding="utf-8").splitlines()
+              if line.strip() and not line.startswith("#")}
+    for item in items:
+        if item.nodeid in listed:
+            item.add_marker(pytest.mark.xfail(strict=True, reason="known limit of the "
+                                              "interpreter (tests/interpreter_known_limits.txt)"))
+
 
 @pytest.fixture(scope="session")
 def datasets_dir() -> Path:

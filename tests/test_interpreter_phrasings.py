@@ -20,13 +20,26 @@ def cmp(column: str, op: str, value: Any) -> dict[str, Any]:
     return {"type": "compare", "column": column, "op": op, "value": value}
 
 
+def same(condition: Any) -> Any:
+    """A condition with the order of and/or parts and the spelling of "is X" set aside."""
+    if isinstance(condition, list):
+        return sorted((same(c) for c in condition), key=repr)
+    if not isinstance(condition, dict):
+        return condition
+    if condition.get("type") == "compare" and condition.get("op") == "==" and \
+            isinstance(condition.get("value"), str):
+        return {"type": "in", "column": condition["column"], "values": [condition["value"]]}
+    return {k: same(v) for k, v in condition.items()}
+
+
 def misread(cases: list[tuple[str, dict[str, Any]]], context: InterpreterContext,
             mode: str = "new") -> list[str]:
     wrong = []
     for text, expected in cases:
         result = interpret(text, context)
         defines = [c for c in result.calls if c.name == "define_segment"]
-        if not defines or defines[0].args != {"condition": expected, "mode": mode}:
+        if not defines or defines[0].args["mode"] != mode or \
+                same(defines[0].args["condition"]) != same(expected):
             wrong.append(f"{text!r} -> {result.understood or result.clarification}")
     return wrong
 

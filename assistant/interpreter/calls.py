@@ -21,6 +21,9 @@ DEFAULT_RFM_SEGMENTS: tuple[str, ...] = (
     "Champions", "Loyal Customers", "Potential Loyalists", "New Customers", "Promising",
     "Need Attention", "About to Sleep", "At Risk", "Can't Lose Them", "Hibernating")
 
+# The lifecycle stages of tools/engine/lifecycle.py (not imported: it pulls in pandas).
+DEFAULT_STAGES: tuple[str, ...] = ("new", "active", "at risk", "lapsed")
+
 # Every message is one of these.
 INTENTS = ("segment", "data_question", "knowledge", "command", "conversation")
 
@@ -71,7 +74,7 @@ class InterpreterContext:
     schema: Schema
     has_current_segment: bool = False
     rfm_segment_names: tuple[str, ...] = DEFAULT_RFM_SEGMENTS
-    lifecycle_stages: tuple[str, ...] = ()
+    lifecycle_stages: tuple[str, ...] = DEFAULT_STAGES
     saved_segments: tuple[str, ...] = ()
     currency: str | None = None
     as_of: date | None = None

@@ -107,7 +107,7 @@ def _named(r: Reader) -> None:
         if names and not item.has("value") and not (lifecycle_said and item.has("stage")):
             r.use(item)
             if not _behaviour_log(r):
-                r.problem("no_rfm", word=item.text)
+                r.problem("no_rfm", list(r.data.columns)[:8], word=item.text)
             negated_rfm = negated_rfm or r.negated(k)
             rfm.extend(n for n in names if n not in rfm)
             continue

@@ -87,7 +87,7 @@ def _clauses(parts: list[Part], env: Env) -> list[_Clause]:
     excluding = False
     for k, part in enumerate(parts):
         joiner = _joiner(part)
-        said = any(isinstance(p, Qty) or not (p.only_function or p.has("mode", "people"))
+        said = any(isinstance(p, Qty) or not (p.only_function or p.has("mode"))
                    for p in parts[:k])
         if joiner == "except" and not said:
             joiner = None  # "also exclude Germany": the request's mode, not a part of it

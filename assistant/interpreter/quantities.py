@@ -265,7 +265,7 @@ def _after_verb(items: list[Item], j: int) -> bool:
     k = j - 1
     while k >= 0 and items[k].filler:
         k -= 1
-    return k >= 0 and items[k].has("activity", "neg", "inactivity") and k < j - 1
+    return k >= 0 and items[k].has("activity", "neg", "inactivity", "fixed") and k < j - 1
 
 
 def band(value: str, lexicon: object) -> tuple[float, float] | None:
