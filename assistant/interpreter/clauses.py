@@ -170,7 +170,7 @@ def _values(r: Reader) -> None:
             r.problem("ambiguous_value", columns, word=item.text, options=", ".join(columns))
             continue
         column = columns[0]
-        negated = r.negated(k)
+        negated = r.negated(k) or r.negated_after(k)
         for _, other in r.items():
             # "Contract is Two year", "paying by electronic check": the column's own words.
             if r.free(other) and not values_of(other, r.data) and \
@@ -322,6 +322,7 @@ def _quantified(r: Reader, tied: tuple[str, ...], negated: bool, items: list[Ite
 
 def _leftovers(r: Reader) -> None:
     words: list[str] = []
+    last_end = -1
     for _, item in r.items():
         if not r.free(item) or item.only_function or item.has("num") or item.has("people"):
             continue
@@ -330,7 +331,11 @@ def _leftovers(r: Reader) -> None:
         if item.senses and any(s.kind in SOFT for s in item.senses):
             r.out.soft.append(item.text)
             continue
-        words.append(item.text)
+        if words and item.tokens and item.tokens[0].start == last_end and not item.text.isascii():
+            words[-1] += item.text  # "仓库", not "仓", "库"
+        else:
+            words.append(item.text)
+        last_end = item.tokens[-1].end if item.tokens else -1
     if words:
         r.problem("unplaced", words=", ".join(f"'{w}'" for w in words))
 

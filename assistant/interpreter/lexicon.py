@@ -48,6 +48,8 @@ class LexiconFile(BaseModel):
     between: list[str] = Field(default_factory=list)
     range_joiners: list[str] = Field(default_factory=list)
     negation: list[str] = Field(default_factory=list)
+    # Negations written after what they negate ("英国以外", "Германии кроме"? no: "除外").
+    negation_after: list[str] = Field(default_factory=list)
     window: list[str] = Field(default_factory=list)
     ago: list[str] = Field(default_factory=list)
     # Comparators of time ("after 2013", "before June"): a year after them is a date.
@@ -103,7 +105,7 @@ class LexiconFile(BaseModel):
 
 # Section -> the sense kind its phrases get. Sections that map an argument to phrases
 # give that argument to the sense ("comparators: {'>': [over]}" -> Sense("cmp", ">")).
-_LISTS = {"function_words": "func", "people": "people", "between": "between",
+_LISTS = {"function_words": "func", "people": "people", "between": "between", "negation_after": "neg_after",
           "range_joiners": "range", "negation": "neg", "window": "window", "ago": "ago", "temporal": "temporal",
           "count_units": "count_unit", "measure_units": "measure_unit", "percent": "percent", "currency": "currency",
           "clause_breaks": "break", "location": "loc", "average": "average",

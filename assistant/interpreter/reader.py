@@ -99,6 +99,14 @@ class Reader:
                 return False
         return False
 
+    def negated_after(self, k: int) -> bool:
+        """A negation written after the word it negates ("英国以外")."""
+        part = self.parts[k + 1] if k + 1 < len(self.parts) else None
+        if isinstance(part, Item) and part.has("neg_after") and self.free(part):
+            self.use(part)
+            return True
+        return False
+
     def find(self, kind: str) -> Item | None:
         """A free item with a sense of this kind."""
         return next((i for _, i in self.items() if i.has(kind) and self.free(i)), None)

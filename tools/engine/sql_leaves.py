@@ -106,12 +106,22 @@ def _flag_number(name: str) -> str:
     return f"CASE WHEN {key} IN ({yes}) THEN 1 WHEN {key} IN ({no}) THEN 0 END"
 
 
+def _kind(column: str, kinds: Mapping[str, SqlKind]) -> SqlKind:
+    """`column`'s kind: exact name, else the one name equal ignoring case (as `find_column`
+    finds it); a fractional number when unknown."""
+    if column in kinds:
+        return kinds[column]
+    folded = [kind for name, kind in kinds.items()
+              if name.casefold() == column.strip().casefold()]
+    return folded[0] if len(folded) == 1 else "float"
+
+
 def sum_test(columns: list[str], op: str, value: Any, kinds: Mapping[str, SqlKind]) -> str:
     """`A + B + ... op value`, NULL when any column is NULL. Columns of unknown kind are
     taken as fractional numbers."""
     if not columns:
         raise DefinitionError("Name the columns to add up.")
-    column_kinds = [kinds.get(column, "float") for column in columns]
+    column_kinds = [_kind(column, kinds) for column in columns]
     bad = next((c for c, kind in zip(columns, column_kinds, strict=True)
                 if kind == "date"), None)
     if bad is not None:
@@ -139,7 +149,7 @@ def sum_test(columns: list[str], op: str, value: Any, kinds: Mapping[str, SqlKin
 def columns_test(left: str, op: str, right: str, kinds: Mapping[str, SqlKind]) -> str:
     """`left op right` over two number columns or two date columns; NULL when either is.
     Columns of unknown kind are taken as fractional numbers."""
-    left_kind, right_kind = kinds.get(left, "float"), kinds.get(right, "float")
+    left_kind, right_kind = _kind(left, kinds), _kind(right, kinds)
     for column, kind, other in ((left, left_kind, right), (right, right_kind, left)):
         if kind in ("text", "bool"):
             shown = "yes/no" if kind == "bool" else kind

@@ -1,0 +1,68 @@
+"""Customer data the project has never seen, invented for interpreter tests.
+
+A garden-supplies shop's customer table and an order log of a bicycle shop, with
+column names and values no lexicon knows in advance, written to real files and
+loaded through the real loader, so tests meet what a user meets.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+from pathlib import Path
+
+import pandas as pd
+
+from tools.engine.dataset import CustomerData
+from tools.engine.loading import load_customer_data
+
+REGIONS = ["Norte", "Sur", "Este", "Oeste"]
+COUNTRIES = ["Germany", "France", "Spain", "Italy", "United Kingdom", "Poland"]
+TIERS = ["Bronze", "Silver", "Gold"]
+
+
+def garden_table(folder: Path, rows: int = 400, seed: int = 7) -> Path:
+    """One row per customer: spend, orders, days since the last order, a member-since date,
+    a country, a loyalty tier, a newsletter flag (Y/N), an age and a number of children."""
+    rng = random.Random(seed)
+    start = date(2020, 1, 1)
+    records = []
+    for n in range(rows):
+        records.append({
+            "ClientRef": f"G{n:05d}",
+            "TotalSpent": round(rng.uniform(5, 4000), 2),
+            "OrderCount": rng.randint(0, 40),
+            "DaysSinceLastOrder": rng.randint(1, 700),
+            "MemberSince": (start + timedelta(days=rng.randint(0, 1500))).isoformat(),
+            "HomeCountry": rng.choice(COUNTRIES),
+            "LoyaltyTier": rng.choice(TIERS),
+            "Newsletter": rng.choice(["Y", "N"]),
+            "AgeYears": rng.randint(18, 85),
+            "Gender": rng.choice(["F", "M"]),
+            "NumChildren": rng.choice([0, 0, 1, 2, 3]),
+        })
+    path = folder / "garden_customers.csv"
+    pd.DataFrame(records).to_csv(path, index=False)
+    return path
+
+
+def bike_log(folder: Path, customers: int = 300, seed: int = 11) -> Path:
+    """Order lines of a bicycle shop: order, customer, date, price, quantity, region."""
+    rng = random.Random(seed)
+    lines = []
+    for c in range(customers):
+        region = rng.choice(REGIONS)
+        for _ in range(rng.randint(1, 12)):
+            day = date(2023, 1, 1) + timedelta(days=rng.randint(0, 700))
+            order = f"B{len(lines):06d}"
+            for _ in range(rng.randint(1, 3)):
+                lines.append({"Ticket": order, "Rider": 5000 + c, "SoldOn": day.isoformat(),
+                              "Price": round(rng.uniform(10, 900), 2), "Units": rng.randint(1, 3),
+                              "Zone": region})
+    path = folder / "bike_orders.csv"
+    pd.DataFrame(lines).to_csv(path, index=False)
+    return path
+
+
+def load(path: Path) -> CustomerData:
+    return load_customer_data(path)

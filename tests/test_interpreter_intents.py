@@ -1,0 +1,100 @@
+"""Intent first: a message that is not a segment request never changes the segment.
+
+Conversation, knowledge questions, yes/no and questions about the product, in English,
+Chinese and Russian, on data the project has never seen (tests/invented_data.py): zero
+segments defined, and the current segment, when there is one, stays as it was and is
+still reported by `ask --json`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from invented_data import garden_table, load
+
+from assistant.core import Assistant
+from assistant.interpreter import InterpreterContext, interpret
+from tools.engine.dataset import CustomerData
+
+NON_REQUESTS = [
+    # conversation
+    "hi", "hello there", "great, thank you", "thanks!", "no thanks", "no", "yes", "ok",
+    "hi, I'm new here", "can you explain it again?", "what can you do?", "sorry, what?",
+    "你好", "谢谢", "好的", "不用了", "你能做什么？", "再解释一下",
+    "привет", "спасибо", "нет, спасибо", "да", "что ты умеешь?", "привет, я тут новенький",
+    # knowledge
+    "what is churn and why does it matter?", "what is RFM?", "how do I calculate CLV?",
+    "what is psychographic segmentation?", "why is retention important?",
+    "什么是客户细分？", "如何提高客户留存？", "RFM是什么意思",
+    "что такое сегментация клиентов?", "как посчитать ROI кампании?", "зачем нужен CRM?",
+]
+
+
+@pytest.fixture(scope="module")
+def garden(tmp_path_factory: pytest.TempPathFactory) -> CustomerData:
+    return load(garden_table(tmp_path_factory.mktemp("garden")))
+
+
+@pytest.mark.parametrize("text", NON_REQUESTS)
+def test_non_requests_define_no_segment(text: str, garden: CustomerData) -> None:
+    for has_current in (False, True):
+        result = interpret(text, InterpreterContext(schema=garden.schema,
+                                                    has_current_segment=has_current))
+        assert not [c for c in result.calls if c.name in ("define_segment", "load_segment",
+                                                           "select_cluster", "reset")], (
+            text, result.calls)
+        assert result.intent in ("conversation", "knowledge", "command"), (text, result.intent)
+
+
+def test_a_non_request_leaves_the_current_segment_and_json_still_reports_it(
+        garden: CustomerData, tmp_path: Path) -> None:
+    bot = Assistant(garden, workspace=tmp_path / "ws")
+    first = bot.ask("customers from Germany")
+    assert first.segment is not None
+    size, condition = first.segment["size"], bot.toolkit.state.condition
+    for text in ("no thanks", "great, thank you", "hi, I'm new here", "can you explain it again?",
+                 "спасибо", "谢谢", "нет"):
+        turn = bot.ask(text)
+        assert not turn.clarification, text
+        assert turn.segment is not None and turn.segment["size"] == size, text
+        assert turn.to_json()["parse"]["intent"] == "conversation", text
+    assert bot.toolkit.state.condition == condition
+
+
+def test_a_request_read_only_in_part_asks_and_presents_no_segment(
+        garden: CustomerData, tmp_path: Path) -> None:
+    bot = Assistant(garden, workspace=tmp_path / "ws")
+    bot.ask("customers from Germany")
+    turn = bot.ask("customers from Germany who own a flamingo")
+    assert turn.clarification and "flamingo" in turn.reply
+    assert turn.segment is None  # the old segment is not presented as the answer
+    assert bot.toolkit.state.condition is not None  # ... and it is still there
+
+
+@pytest.mark.parametrize("text", ["can you explain it again?", "is it in?", "no", "us",
+                                  "be at it", "can we?"])
+def test_short_words_never_become_codes(text: str, tmp_path: Path) -> None:
+    import pandas as pd
+
+    frame = pd.DataFrame({"cust": range(1, 9), "market": ["IT", "NO", "US", "IN", "CA", "BE",
+                                                           "AT", "DE"],
+                          "spend": [10, 20, 30, 40, 50, 60, 70, 80]})
+    path = tmp_path / "codes.csv"
+    frame.to_csv(path, index=False)
+    data = load(path)
+    result = interpret(text, InterpreterContext(schema=data.schema, has_current_segment=True))
+    assert not [c for c in result.calls if c.name == "define_segment"], (text, result.calls)
+    typed = interpret("customers in IT or NO", InterpreterContext(schema=data.schema))
+    [call] = typed.calls  # codes typed as the data writes them are values
+    assert sorted(call.args["condition"]["values"]) == ["IT", "NO"]
+
+
+def test_every_message_reports_its_intent_and_reading(garden: CustomerData) -> None:
+    context = InterpreterContext(schema=garden.schema)
+    segment = interpret("customers who spent over 500", context)
+    assert segment.parse["intent"] == "segment" and "500" in segment.parse["reading"]
+    assert interpret("what is churn?", context).parse["intent"] == "knowledge"
+    assert interpret("run an RFM analysis", context).parse["intent"] == "command"
+    assert interpret("спасибо", context).parse["language"] == "ru"
+    assert interpret("谢谢", context).parse["language"] == "zh"
