@@ -3,6 +3,7 @@ clarifications. No data is loaded: the interpreter only reads the schema."""
 
 from __future__ import annotations
 
+import json as _json
 from datetime import date
 from typing import Any
 
@@ -47,8 +48,6 @@ def condition(text: str, schema: str = "retail", mode: str = "new", **context: A
     SegmentDefinition.from_data({"condition": defines[0].args["condition"]})
     return Canon(defines[0].args["condition"])
 
-
-import json as _json
 
 
 def _canon(c):

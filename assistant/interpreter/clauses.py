@@ -12,12 +12,12 @@ a silent drop.
 from __future__ import annotations
 
 from assistant.interpreter.datalex import ColumnWords
+from assistant.interpreter.lexicon import Sense
 from assistant.interpreter.linking import evidence, has_evidence, link, partial_values, values_of
 from assistant.interpreter.measures import quantities, ranks
 from assistant.interpreter.quantities import Part, Qty
 from assistant.interpreter.reader import QUIET, SOFT, ClauseResult, Env, Reader
 from assistant.interpreter.tagging import Item
-from assistant.interpreter.lexicon import Sense
 from tools.engine.definitions import (
     And,
     Compare,
@@ -28,6 +28,7 @@ from tools.engine.definitions import (
     NotIn,
     Or,
     RfmSegment,
+    Scalar,
 )
 from tools.engine.schema import DType
 
@@ -283,8 +284,10 @@ def _column_condition(r: Reader, column: ColumnWords, negated: bool, items: list
         r.add(Compare(column=column.name, op="==" if negated else ">", value=0), "presence",
               column.name)
     elif column.is_category:
-        yes = [v for v in column.info.values if v in r.data.group_values_of("yes", column.name)]
-        no = [v for v in column.info.values if v in r.data.group_values_of("no", column.name)]
+        yes: list[Scalar] = [v for v in column.info.values
+                             if v in r.data.group_values_of("yes", column.name)]
+        no: list[Scalar] = [v for v in column.info.values
+                            if v in r.data.group_values_of("no", column.name)]
         if yes or no:  # "with tech support": Yes; "no online security": anything but Yes
             if yes:
                 condition: Condition = NotIn(column=column.name, values=yes) if negated \
@@ -340,7 +343,7 @@ def _leftovers(r: Reader) -> None:
         r.problem("unplaced", words=", ".join(f"'{w}'" for w in words))
 
 
-def _typed(column: ColumnWords, value: str) -> object:
+def _typed(column: ColumnWords, value: str) -> Scalar:
     if column.info.dtype == DType.BOOL:
         return value.strip().lower() in ("true", "1", "yes", "y", "t")
     if column.info.dtype in (DType.INTEGER, DType.NUMBER):

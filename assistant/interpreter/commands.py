@@ -15,15 +15,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from assistant.interpreter.calls import Interpretation, ToolCall
-from assistant.interpreter.reader import Env
 from assistant.interpreter.linking import link
+from assistant.interpreter.reader import Env
 from assistant.interpreter.tagging import Item
 
 _FILE = re.compile(r"[\w./\\~-]+\.(csv|parquet|xlsx)\b", re.IGNORECASE)
 _FORMATS = {"csv": "csv", "excel": "xlsx", "xlsx": "xlsx", "parquet": "parquet",
             "spreadsheet": "xlsx"}
-_NAME_SPLIT = re.compile(r"\b(?:as|named|called|under the name)\b|\bкак\b|名为|命名为|存为|保存为|为",
-                         re.IGNORECASE)
+_NAME_SPLIT = re.compile(
+    r"\b(?:as|named|called|under the name)\b|\bкак\b|名为|命名为|存为|保存为|为", re.IGNORECASE)
 
 
 @dataclass

@@ -13,7 +13,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from assistant.interpreter.lexicon import Lexicon, Sense, phrase_norms
+from assistant.interpreter.lexicon import Lexicon, Sense
 from assistant.interpreter.places import NAME_LOCALES, territory_names
 from assistant.interpreter.text import fold, norm_word, tokenize
 from tools.dictionary import DataDictionary
@@ -192,7 +192,7 @@ def _column_words(info: ColumnInfo, lexicon: Lexicon, unit: str | None) -> Colum
     duration = bool(concepts & {"recency", "tenure"})
     units = [_UNIT_WORDS[w.lower()] for w in expanded if w.lower() in _UNIT_WORDS and duration]
     if unit:
-        words.unit_days = _UNIT_WORDS.get(unit.lower().rstrip("s") + "s", None) or \
+        words.unit_days = _UNIT_WORDS.get(unit.lower().rstrip("s") + "s") or \
             _UNIT_WORDS.get(unit.lower())
     elif units:
         words.unit_days = units[-1]
@@ -273,9 +273,9 @@ def _place_values(columns: dict[str, ColumnWords], lexicon: Lexicon
         codes = {v: _code_of(v, by_name, names) for v in values}
         if sum(c is not None for c in codes.values()) < max(2, len(values) // 3):
             continue  # not a column of places
-        for value, code in codes.items():
-            if code is not None:
-                out[code].append((words.name, value))
+        for value, territory in codes.items():
+            if territory is not None:
+                out[territory].append((words.name, value))
     return dict(out)
 
 

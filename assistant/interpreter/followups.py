@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from assistant.interpreter.reader import Env
 from assistant.interpreter.grammar import Reading, leaves
 from assistant.interpreter.intent import content
 from assistant.interpreter.quantities import Qty, quantities
+from assistant.interpreter.reader import Env
 from assistant.interpreter.tagging import Item
 from tools.engine.definitions import (
     And,
@@ -110,7 +110,7 @@ def _renumbered(old: Condition, qty: Qty, env: Env) -> Condition | None:
     if qty.is_range or isinstance(old, Between):
         low = qty.low if qty.is_range else old.low  # type: ignore[union-attr]
         high = qty.high if qty.is_range else value
-        return Between(column=old.column, low=_int(low), high=_int(high))  # type: ignore[union-attr,arg-type]
+        return Between(column=old.column, low=_int(low), high=_int(high))  # type: ignore[union-attr]
     assert isinstance(old, Compare)
     return Compare(column=old.column, op=qty.op or old.op,  # type: ignore[arg-type]
                    value=_int(value))

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 
 from assistant.interpreter.clauses import read_clause
 from assistant.interpreter.linking import values_of
-from assistant.interpreter.reader import ClauseResult, Env, Problem
 from assistant.interpreter.quantities import Part, Qty, quantities
+from assistant.interpreter.reader import ClauseResult, Env, Problem
 from assistant.interpreter.tagging import Item
 from tools.engine.definitions import And, Condition, In, Not, NotIn, Or, RfmSegment, conjunction
 
@@ -104,8 +104,9 @@ def _in_list(parts: list[Part], k: int, env: Env) -> bool:
     """"gold or silver members": a joiner between two values of one column stays inside."""
     if k == 0 or k + 1 >= len(parts) or isinstance(parts[k], Qty):
         return False
-    before, after = parts[k - 1], parts[k + 1]
-    if not isinstance(before, Item) or not isinstance(after, Item) or parts[k].has("break"):
+    before, joiner, after = parts[k - 1], parts[k], parts[k + 1]
+    if not isinstance(before, Item) or not isinstance(after, Item) or \
+            isinstance(joiner, Item) and joiner.has("break"):
         return False
     columns = {c for c, _ in values_of(before, env.data)}
     return bool(columns & {c for c, _ in values_of(after, env.data)})

@@ -48,10 +48,9 @@ def classify(items: list[Item], reading: Reading, lexicon: Lexicon) -> Intent:
     if asked in ("share", "average") and (reading.condition is not None or any(
             i.has("rfm", "subject") for i in words)):
         return Intent("data_question", asked)  # "what is the average spend of champions?"
-    if any("count" in i.args("intent") for i in words[:1]):
-        asking = False  # "how many are there?" asks for a figure, not for knowledge
-    else:
-        asking = _asks(words, lexicon)
+    # "how many are there?" asks for a figure, not for knowledge
+    counting = any("count" in i.args("intent") for i in words[:1])
+    asking = not counting and _asks(words, lexicon)
     about_words = any(i.has("knowledge") and not i.has("rfm", "command") for i in words)
     if asking and (not bound or command in _ABOUT):
         # A question about a segment ("why do they matter?", "how should we win them back?")

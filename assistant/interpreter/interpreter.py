@@ -15,13 +15,13 @@ import re
 from functools import lru_cache
 
 from assistant.interpreter.calls import Choice, Interpretation, InterpreterContext, ToolCall
-from assistant.interpreter.reader import Env, Problem
 from assistant.interpreter.commands import CommandInput, run_command
 from assistant.interpreter.datalex import DataLexicon, build
 from assistant.interpreter.followups import define_args, edit_last, mode_of
 from assistant.interpreter.grammar import Reading, read
 from assistant.interpreter.intent import Intent, classify, content
 from assistant.interpreter.lexicon import load_lexicon
+from assistant.interpreter.reader import Env, Problem
 from assistant.interpreter.tagging import Item, tag
 from assistant.interpreter.text import clean, script_of
 from assistant.interpreter.vague import choices_for
@@ -55,7 +55,7 @@ def _data_lexicon(schema: Schema, dictionary_json: str) -> DataLexicon:
             found = {v: band(v, lexicon) for v in words.info.values}
             bands = {v: b for v, b in found.items() if b is not None}
             if len(bands) >= 2 and len(bands) >= len(found) // 2:
-                words.bands = bands  # type: ignore[assignment]
+                words.bands = bands
     return data
 
 

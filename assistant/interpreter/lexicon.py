@@ -105,13 +105,15 @@ class LexiconFile(BaseModel):
 
 # Section -> the sense kind its phrases get. Sections that map an argument to phrases
 # give that argument to the sense ("comparators: {'>': [over]}" -> Sense("cmp", ">")).
-_LISTS = {"function_words": "func", "people": "people", "between": "between", "negation_after": "neg_after",
-          "range_joiners": "range", "negation": "neg", "window": "window", "ago": "ago", "temporal": "temporal",
-          "count_units": "count_unit", "measure_units": "measure_unit", "percent": "percent", "currency": "currency",
+_LISTS = {"function_words": "func", "people": "people", "between": "between",
+          "negation_after": "neg_after", "range_joiners": "range", "negation": "neg",
+          "window": "window", "ago": "ago", "temporal": "temporal", "count_units": "count_unit",
+          "measure_units": "measure_unit", "percent": "percent", "currency": "currency",
           "clause_breaks": "break", "location": "loc", "average": "average",
           "activity": "activity", "inactivity": "inactivity", "presence": "presence",
           "knowledge_terms": "knowledge"}
-_MAPS = {"periods": "period", "generations": "generation", "comparators": "cmp", "postfix_comparators": "cmp_post", "time_units": "time_unit",
+_MAPS = {"periods": "period", "generations": "generation", "comparators": "cmp",
+         "postfix_comparators": "cmp_post", "time_units": "time_unit",
          "multipliers": "mult", "numbers": "number", "decades": "decade", "months": "month",
          "ordinals": "ordinal", "conjunctions": "conj", "rank": "rank", "shares": "share",
          "rank_measures": "rank_measure", "roles": "role", "concepts": "concept",

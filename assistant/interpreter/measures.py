@@ -1,4 +1,4 @@
-"""Quantities in a clause -> comparisons, time windows, dates, ranks and RFM scores.
+"""Quantities in a clause -> comparisons, ranks and RFM scores (time: times.py).
 
 A quantity takes the column named right before it ("income over 75000",
 "收入超过8万", "траты от 1000") or right after it ("more than 5 orders",
@@ -10,19 +10,20 @@ column's unit; a year or a month said of a date column is a period.
 
 from __future__ import annotations
 
-import calendar
-from collections.abc import Callable
-from datetime import date, timedelta
-
 from assistant.interpreter.datalex import ColumnWords
 from assistant.interpreter.linking import link
 from assistant.interpreter.quantities import Qty
 from assistant.interpreter.reader import Reader
 from assistant.interpreter.tagging import Item
-from tools.engine.definitions import And, Between, Compare, Condition, In, Not, Rank, RfmScore
-from tools.engine.schema import DType, Role
-
-UNIT_NAMES = {1: "days", 7: "weeks", 30: "months", 365: "years"}
+from assistant.interpreter.times import (
+    compare,
+    date_condition,
+    generation,
+    time_window,
+    typed_number,
+    year_of_date,
+)
+from tools.engine.definitions import Between, Compare, Condition, In, Not, Rank, RfmScore, Scalar
 
 
 def quantities(r: Reader) -> None:
@@ -38,7 +39,7 @@ def quantities(r: Reader) -> None:
         _postfix(r, qty, k + len(right) + 1)
         words = [*lefts[k], *right, *(i for i in qty.source if i.has("measure_unit"))]
         if qty.unit == "generation":
-            _generation(r, qty)
+            generation(r, qty)
             continue
         age = _age_column(r, qty, words)
         if age is not None:  # "older than 60 years", "старше 60 лет", "30到40岁"
@@ -46,30 +47,11 @@ def quantities(r: Reader) -> None:
             compare(r, age, Qty(qty.first, qty.last, qty.text, value=qty.value, op=qty.op,
                                 low=qty.low, high=qty.high))
         elif qty.unit == "time" or qty.window or qty.ago:
-            _time(r, k, qty, words)
-        elif qty.date is not None or _year_of_date(r, qty, words):
-            _date(r, qty, words)
+            time_window(r, k, qty, words)
+        elif qty.date is not None or year_of_date(r, qty, words):
+            date_condition(r, qty, words)
         else:
             _number(r, k, qty, words)
-
-
-def _generation(r: Reader, qty: Qty) -> None:
-    """"millennials": born 1981-1996, on a birth-year column, or an age range at the as-of."""
-    births = [w for w in r.data.columns.values() if "birth" in w.concepts and w.numeric]
-    ages = [w for w in r.data.columns.values()
-            if "age" in w.concepts and w.numeric and "birth" not in w.concepts]
-    end = r.env.context.as_of or r.env.context.data_end
-    if len(births) == 1:
-        r.add(Between(column=births[0].name, low=int(qty.low or 0), high=int(qty.high or 0)),
-              "qty", births[0].name)
-    elif len(ages) == 1 and end is not None:
-        low, high = end.year - int(qty.high or 0), end.year - int(qty.low or 0)
-        r.add(Between(column=ages[0].name, low=low, high=high), "qty", ages[0].name)
-        r.out.notes.append(f"{qty.text}: born {int(qty.low or 0)}-{int(qty.high or 0)}, "
-                           f"aged {low}-{high} in {end.year}")
-    else:
-        r.problem("generation_age", phrase=qty.text, first=f"{int(qty.low or 0)}",
-                  last=f"{int(qty.high or 0)}", column=ages[0].name if ages else "age")
 
 
 def _age_column(r: Reader, qty: Qty, words: list[Item]) -> ColumnWords | None:
@@ -124,8 +106,8 @@ def _number(r: Reader, k: int, qty: Qty, words: list[Item]) -> None:
         return
     before = len(r.out.conditions)
     if qty.values:
-        r.add(In(column=column.name, values=[_num(column, v) for v in qty.values]), "qty",
-              column.name)  # "1 or 2 kids", "an NPS of 9 or 10"
+        values: list[Scalar] = [typed_number(column, v) for v in qty.values]
+        r.add(In(column=column.name, values=values), "qty", column.name)  # "1 or 2 kids"
     elif column.bands:
         _bands(r, column, qty)
     else:
@@ -157,7 +139,8 @@ def _bands(r: Reader, column: ColumnWords, qty: Qty) -> None:
         r.problem("no_band", values, column=column.name, phrase=qty.text,
                   options=", ".join(values))
         return
-    r.add(In(column=column.name, values=inside), "qty", column.name)
+    chosen: list[Scalar] = list(inside)
+    r.add(In(column=column.name, values=chosen), "qty", column.name)
 
 
 def _implied(r: Reader, k: int, qty: Qty) -> ColumnWords | None:
@@ -204,214 +187,6 @@ def _age_as_birth_year(r: Reader, births: ColumnWords, qty: Qty) -> bool:
         r.add(Compare(column=births.name, op=flipped.get(qty.op or "", "=="),  # type: ignore[arg-type]
                       value=end.year - int(qty.value or 0)), "qty", births.name)
     return True
-
-
-def compare(r: Reader, column: ColumnWords, qty: Qty) -> None:
-    low, high, value = qty.low, qty.high, qty.value
-    scale = 1.0
-    if column.scale != 1 and (qty.scaled or (value or high or 0) >= column.scale):
-        scale = column.scale  # "(k$)": 70,000 is 70
-    if qty.unit == "percent" and (column.info.maximum or 0) <= 1:
-        scale = 100.0
-    if qty.unit == "decade" and "birth" in column.concepts and (low or 0) < 100:
-        century = 2000 if (low or 0) < 30 else 1900  # "the 80s": 1980-1989
-        low, high = (low or 0) + century, (high or 0) + century
-    name = column.name
-    if low is not None and high is not None:
-        r.add(Between(column=name, low=_num(column, low / scale), high=_num(column, high / scale)),
-              "qty", name)
-    elif value is not None:
-        r.add(Compare(column=name, op=qty.op or "==",  # type: ignore[arg-type]
-                      value=_num(column, value / scale)), "qty", name)
-
-
-def _time(r: Reader, k: int, qty: Qty, words: list[Item]) -> None:
-    durations = link(words, r.data, accept=lambda w: w.unit_days is not None or w.is_date
-                     or w.info.role in (Role.RECENCY, Role.TENURE) or
-                     bool(w.concepts & {"recency", "tenure"}) and w.numeric)
-    column = r.data.columns.get(durations.column or "")
-    if column is None and not qty.window and not qty.ago:
-        plain = link(words, r.data, accept=lambda w: w.numeric and not w.is_date and
-                     not w.is_flag)
-        column_words = r.data.columns[plain.column].norms if plain.column else frozenset()
-        named = [words[i] for i in plain.supporting if not words[i].has("activity", "role") or
-                 any(t.norm in column_words for t in words[i].tokens)]
-        if plain.column is not None and named:  # "a payment delay over 20 days": as said
-            r.use(*(words[i] for i in plain.supporting))
-            compare(r, r.data.columns[plain.column], qty)
-            return
-    if column is not None:
-        r.use(*(words[i] for i in durations.supporting))
-        if column.is_date:  # "last purchase": the recency feature, where there is one
-            column = r.data.role_column(
-                "recency" if "recency" in column.concepts else "tenure") or column
-    tenure = r.joined or any("tenure" in i.args("role") for _, i in r.items()
-                             if r.free(i) or i in words)
-    negated = r.negated(k) or _no_orders(r)
-    inactive = r.find("inactivity")
-    if column is None and _about_a_flag(r, words):
-        return
-    if column is None:
-        role = "tenure" if tenure else "recency"
-        column = r.data.role_column(role) or date_column(r, role)
-    if column is None:
-        r.problem("no_measure", what="purchase dates",
-                  hint="map a date column with --map, or describe customers by another column.")
-        return
-    r.use(*(i for i in words if i.has("activity", "role")), *([inactive] if inactive else []),
-          *(i for _, i in r.items() if i.has("activity") and not i.has("column") and r.free(i)))
-    recency = column.info.role == Role.RECENCY or "recency" in column.concepts
-    if qty.is_range:
-        op = "between"
-    elif recency and (negated or inactive is not None):
-        op = qty.op or ">"  # "haven't bought in 90 days", "не покупали больше 120 дней"
-    elif qty.window:
-        op = qty.op if qty.op in ("<", "<=") else "<="
-    else:
-        op = qty.op or ("<=" if recency else ">=")
-    if qty.period is not None and not _period_days(r, qty):
-        return
-    if column.is_date:
-        _date_window(r, column, qty, op)
-    elif column.unit_days is None and _guess_unit(r, column, qty) is None:
-        r.use(*words)
-        r.problem("unit_unknown", list(UNIT_NAMES.values()), chooser=column.name,
-                  column=column.name)
-    elif op == "between":
-        convert = converter(qty.days, column.unit_days or _guess_unit(r, column, qty) or 1)
-        r.add(Between(column=column.name, low=convert(qty.low or 0), high=convert(qty.high or 0)),
-              "qty", column.name)
-    else:
-        convert = converter(qty.days, column.unit_days or _guess_unit(r, column, qty) or 1)
-        r.add(Compare(column=column.name, op=op, value=convert(qty.value or 0)),  # type: ignore[arg-type]
-              "qty", column.name)
-
-
-def _period_days(r: Reader, qty: Qty) -> bool:
-    """"this year": the days from the period's first day to the as-of date."""
-    end = r.env.context.as_of or r.env.context.data_end
-    if end is None:
-        r.problem("unplaced", words=f"'{qty.text}'")
-        return False
-    last = end - timedelta(days=1)  # the latest day of the data
-    first = {"year": date(last.year, 1, 1), "month": date(last.year, last.month, 1),
-             "quarter": date(last.year, 3 * ((last.month - 1) // 3) + 1, 1),
-             "week": last - timedelta(days=last.weekday())}[qty.period or "year"]
-    qty.value, qty.days = float((end - first).days), 1
-    return True
-
-
-def _guess_unit(r: Reader, column: ColumnWords, qty: Qty | None = None) -> int | None:
-    """A customer-lifetime column with no unit in its name or dictionary: the unit in which
-    the number asked for falls inside the column's range, else the one its range makes
-    plausible (up to 15: years, up to 150: months); the reply says which."""
-    high, low = column.info.maximum, column.info.minimum or 0
-    if "tenure" not in column.concepts or high is None:
-        return None
-    fitting = [u for u in (365, 30, 7, 1) if qty is not None and qty.value is not None and
-               low <= converter(qty.days, u)(qty.value) <= high]
-    preferred = 365 if high <= 15 else 30 if high <= 150 else None
-    unit = preferred if preferred in fitting or not fitting else fitting[0] if len(
-        fitting) == 1 else preferred
-    if unit is not None:
-        note = r.env.lexicon.message(r.env.language, "unit_guessed", column=column.name,
-                                     unit=UNIT_NAMES[unit], low=f"{column.info.minimum or 0:g}",
-                                     high=f"{high:g}")
-        if note not in r.out.notes:
-            r.out.notes.append(note)
-    return unit
-
-
-def _about_a_flag(r: Reader, words: list[Item]) -> bool:
-    """"complained in the last 2 years": a yes/no column has no date to window."""
-    flags = [w for w in r.data.columns.values() if w.is_flag and any(
-        link([i], r.data).column == w.name for _, i in r.items() if not i.has("activity"))]
-    if flags and r.find("activity") is None:
-        r.problem("no_dates_for", name=flags[0].name)
-        return True
-    return False
-
-
-def _no_orders(r: Reader) -> bool:
-    """"no orders in the last 2 weeks": the fixed phrase is a negated verb here."""
-    for _, item in r.items():
-        if r.free(item) and any(str(a).endswith("== 0") for a in item.args("fixed")):
-            r.use(item)
-            return True
-    return False
-
-
-def date_column(r: Reader, role: str) -> ColumnWords | None:
-    dates = [w for w in r.data.columns.values() if w.is_date]
-    named = [w for w in dates if role in w.concepts]
-    if len(named) == 1:
-        return named[0]
-    # The only date that is not a last-purchase date: when customers joined.
-    others = [w for w in dates if "recency" not in w.concepts]
-    return others[0] if role == "tenure" and len(others) == 1 else None
-
-
-def _date_window(r: Reader, column: ColumnWords, qty: Qty, op: str) -> None:
-    end = r.env.context.as_of or r.env.context.data_end
-    if end is None:
-        r.problem("unplaced", words=f"'{qty.text}'")
-        return
-    start = (end - timedelta(days=round((qty.value or 0) * qty.days))).isoformat()
-    flipped = {"<=": ">=", "<": ">", ">": "<", ">=": "<="}.get(op, ">=")
-    r.add(Compare(column=column.name, op=flipped, value=start), "qty",  # type: ignore[arg-type]
-          column.name)
-
-
-def _year_of_date(r: Reader, qty: Qty, words: list[Item]) -> bool:
-    """A year said of a date column ("joined after 2013", "last bought in 2011")."""
-    if qty.value is None or not 1900 <= qty.value <= 2100 or qty.unit is not None:
-        return False
-    if link(words, r.data, accept=lambda w: w.is_date).column is not None:
-        return True
-    named = [i for i in words if not i.has("activity", "role")]
-    verbs = [i for _, i in r.items() if i.has("role", "activity") and r.free(i) and
-             "monetary" not in i.args("role")]
-    temporal = qty.op is None or any(i.has("temporal") for i in qty.source) or any(
-        i.has("temporal") for _, i in r.items())
-    return not named and bool(verbs) and temporal and date_column(r, _role_of(r)) is not None
-
-
-def _role_of(r: Reader) -> str:
-    """"joined", "signed up": when customers came; otherwise when they last bought."""
-    return "tenure" if any("tenure" in i.args("role") for _, i in r.items()) else "recency"
-
-
-def _date(r: Reader, qty: Qty, words: list[Item]) -> None:
-    found = link(words, r.data, accept=lambda w: w.is_date)
-    column = r.data.columns.get(found.column or "") or date_column(r, _role_of(r))
-    r.use(*(words[i] for i in found.supporting),
-          *(i for _, i in r.items() if i.has("role", "activity") and r.free(i)))
-    if column is None:
-        r.problem("unplaced", words=f"'{qty.text}'")
-        return
-    first, after = _period(qty)
-    name, op = column.name, qty.op
-    if op in (None, "=="):
-        condition: Condition = And(all=[Compare(column=name, op=">=", value=first),
-                                        Compare(column=name, op="<", value=after)])
-    elif op in (">", ">="):
-        condition = Compare(column=name, op=">=", value=after if op == ">" else first)
-    else:
-        condition = Compare(column=name, op="<", value=after if op == "<=" else first)
-    r.add(condition, "qty", name)
-
-
-def _period(qty: Qty) -> tuple[str, str]:
-    """The first day a date, month or year stands for, and the day after its last."""
-    if qty.date is not None and len(qty.date) == 10:
-        day = date.fromisoformat(qty.date)
-        return day.isoformat(), (day + timedelta(days=1)).isoformat()
-    if qty.date is not None:
-        year, month = (int(p) for p in qty.date.split("-"))
-        last = date(year, month, calendar.monthrange(year, month)[1])
-        return f"{year:04d}-{month:02d}-01", (last + timedelta(days=1)).isoformat()
-    year = int(qty.value or 0)
-    return date(year, 1, 1).isoformat(), date(year + 1, 1, 1).isoformat()
 
 
 def ranks(r: Reader) -> None:
@@ -469,12 +244,12 @@ def _rank_measure(r: Reader, rank: Item) -> ColumnWords | None:
 
 def _score(r: Reader, k: int, qty: Qty) -> bool:
     """"R score of 5", "recency score at least 4", "RFM cell 555"."""
-    near = [r.parts[j] for j in range(max(0, k - 3), k) if isinstance(r.parts[j], Item)]
-    item = next((i for i in near if i.has("rfm_score") and r.free(i)), None)  # type: ignore[union-attr]
+    near = [p for p in r.parts[max(0, k - 3):k] if isinstance(p, Item)]
+    item = next((i for i in near if i.has("rfm_score") and r.free(i)), None)
     if item is None or qty.value is None and not qty.is_range:
         return False
-    score = str(item.args("rfm_score")[0])  # type: ignore[union-attr]
-    r.use(item)  # type: ignore[arg-type]
+    score = str(item.args("rfm_score")[0])
+    r.use(item)
     r.out.used.add(id(qty))
     if score == "cell":
         digits = [int(d) for d in str(int(qty.value or 0))]
@@ -497,20 +272,3 @@ def _score_range(qty: Qty) -> tuple[int, int]:
             "<=": (1, value)}.get(qty.op or "", (value, value))
 
 
-def _num(column: ColumnWords, value: float) -> float | int:
-    if column.info.dtype in (DType.INTEGER, DType.BOOL) or float(value).is_integer():
-        return int(value) if float(value).is_integer() else round(value, 6)
-    return round(value, 6)
-
-
-def converter(from_days: int, to_days: int) -> Callable[[float], float | int]:
-    """Time units to the column's unit: years to months exactly (x12), otherwise by days."""
-    months = {30: 1, 90: 3, 182: 6, 365: 12}
-
-    def convert(value: float) -> float | int:
-        if to_days in (30, 365) and from_days in months:
-            result = value * months[from_days] / (1 if to_days == 30 else 12)
-        else:
-            result = value * from_days / to_days
-        return int(result) if float(result).is_integer() else round(result, 4)
-    return convert

@@ -3,16 +3,17 @@
 Every word is reduced to a *norm* that the lexicons, column names and category
 values share, so the grammar never sees a language: English words are
 lemmatised (simplemma: "spent" -> "spend", "children" -> "child"), Russian
-words too (pymorphy3: "Германии" -> "германия"), and Chinese text, which has no spaces, is cut by longest match against the
-known words (lexicon entries, the data's own names and values). Numbers come
-out as values: "5,000", "3k", "1.5万", "两千", "двух тысяч", "twenty five".
+words too (pymorphy3: "Германии" -> "германия"), and Chinese text, which has no
+spaces, is cut by longest match against the known words (lexicon entries, the
+data's own names and values). Numbers come out as values: "5,000", "3k",
+"1.5万", "两千", "двух тысяч", "twenty five".
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 
@@ -28,7 +29,7 @@ _TOKEN = re.compile(
     rf"|(?P<word>[^\W\d_{_CJK}]+(?:['’][^\W\d_{_CJK}]+)?)"
     r"|(?P<sym>>=|<=|=>|=<|==|[<>=≥≤+%$£€¥₽₹#-])"
     r"|(?P<punct>[,;:.!?()\[\]/&，、；：。！？（）])")
-_CONTRACTIONS = [
+_CONTRACTIONS: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
     (re.compile(r"\b(what|that|it|there|who|how|where|here)['’]s\b", re.I), r"\1 is"),
     (re.compile(r"\b((?:[A-Za-z]\.){2,})", re.I), lambda m: m.group(1).replace(".", "")),
     (re.compile(r"\bcan['’]?t\b", re.I), "can not"),
@@ -70,7 +71,7 @@ def script_of(text: str) -> str:
 def clean(text: str) -> str:
     text = unicodedata.normalize("NFKC", str(text)[:MAX_CHARS])
     for pattern, repl in _CONTRACTIONS:
-        text = pattern.sub(repl, text)  # type: ignore[arg-type]
+        text = pattern.sub(repl, text)
     # A hyphen between letters joins words ("one-time", "non-UK"); between digits it is a range.
     return re.sub(r"(?<=[^\W\d_])-(?=[^\W\d_])|(?<=[^\W\d_]{2})-(?=\d)", " ", text)
 

@@ -16,8 +16,8 @@ from typing import Any
 import yaml
 
 from assistant.interpreter.calls import Choice, Interpretation, ToolCall
-from assistant.interpreter.reader import Env
 from assistant.interpreter.grammar import Reading
+from assistant.interpreter.reader import Env
 from tools.engine.definitions import SegmentDefinition
 from tools.engine.describe import describe
 
@@ -26,7 +26,8 @@ MAX_CHOICES = 3
 
 @cache
 def readings_table() -> dict[str, list[dict[str, Any]]]:
-    text = resources.files("assistant.interpreter").joinpath("vague.yaml").read_text(encoding="utf-8")
+    folder = resources.files("assistant.interpreter")
+    text = folder.joinpath("vague.yaml").read_text(encoding="utf-8")
     return dict(yaml.safe_load(text))
 
 

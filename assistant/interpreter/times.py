@@ -1,0 +1,267 @@
+"""Time in a clause: windows, periods, dates and the units of duration columns.
+
+"in the last 30 days" with a verb of buying is recency, with joining words tenure,
+converted to the column's unit (a unit its name, its dictionary or, for a customer's
+lifetime, its range gives, said in the reply); "this year" counts back from the as-of
+date; a year or a month said of a date column is a period ("joined in March 2013").
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Callable
+from datetime import date, timedelta
+
+from assistant.interpreter.datalex import ColumnWords
+from assistant.interpreter.linking import link
+from assistant.interpreter.quantities import Qty
+from assistant.interpreter.reader import Reader
+from assistant.interpreter.tagging import Item
+from tools.engine.definitions import And, Between, Compare, Condition
+from tools.engine.schema import DType, Role
+
+UNIT_NAMES = {1: "days", 7: "weeks", 30: "months", 365: "years"}
+
+
+def compare(r: Reader, column: ColumnWords, qty: Qty) -> None:
+    low, high, value = qty.low, qty.high, qty.value
+    scale = 1.0
+    if column.scale != 1 and (qty.scaled or (value or high or 0) >= column.scale):
+        scale = column.scale  # "(k$)": 70,000 is 70
+    if qty.unit == "percent" and (column.info.maximum or 0) <= 1:
+        scale = 100.0
+    if qty.unit == "decade" and "birth" in column.concepts and (low or 0) < 100:
+        century = 2000 if (low or 0) < 30 else 1900  # "the 80s": 1980-1989
+        low, high = (low or 0) + century, (high or 0) + century
+    name = column.name
+    if low is not None and high is not None:
+        r.add(Between(column=name, low=typed_number(column, low / scale),
+                      high=typed_number(column, high / scale)), "qty", name)
+    elif value is not None:
+        r.add(Compare(column=name, op=qty.op or "==",  # type: ignore[arg-type]
+                      value=typed_number(column, value / scale)), "qty", name)
+
+
+def typed_number(column: ColumnWords, value: float) -> float | int:
+    if column.info.dtype in (DType.INTEGER, DType.BOOL) or float(value).is_integer():
+        return int(value) if float(value).is_integer() else round(value, 6)
+    return round(value, 6)
+
+
+def time_window(r: Reader, k: int, qty: Qty, words: list[Item]) -> None:
+    durations = link(words, r.data, accept=lambda w: w.unit_days is not None or w.is_date
+                     or w.info.role in (Role.RECENCY, Role.TENURE) or
+                     bool(w.concepts & {"recency", "tenure"}) and w.numeric)
+    column = r.data.columns.get(durations.column or "")
+    if column is None and not qty.window and not qty.ago:
+        plain = link(words, r.data, accept=lambda w: w.numeric and not w.is_date and
+                     not w.is_flag)
+        column_words = r.data.columns[plain.column].norms if plain.column else frozenset()
+        named = [words[i] for i in plain.supporting if not words[i].has("activity", "role") or
+                 any(t.norm in column_words for t in words[i].tokens)]
+        if plain.column is not None and named:  # "a payment delay over 20 days": as said
+            r.use(*(words[i] for i in plain.supporting))
+            compare(r, r.data.columns[plain.column], qty)
+            return
+    if column is not None:
+        r.use(*(words[i] for i in durations.supporting))
+        if column.is_date:  # "last purchase": the recency feature, where there is one
+            column = r.data.role_column(
+                "recency" if "recency" in column.concepts else "tenure") or column
+    tenure = r.joined or any("tenure" in i.args("role") for _, i in r.items()
+                             if r.free(i) or i in words)
+    negated = r.negated(k) or _no_orders(r)
+    inactive = r.find("inactivity")
+    if column is None and _about_a_flag(r, words):
+        return
+    if column is None:
+        role = "tenure" if tenure else "recency"
+        column = r.data.role_column(role) or date_column(r, role)
+    if column is None:
+        r.problem("no_measure", what="purchase dates",
+                  hint="map a date column with --map, or describe customers by another column.")
+        return
+    r.use(*(i for i in words if i.has("activity", "role")), *([inactive] if inactive else []),
+          *(i for _, i in r.items() if i.has("activity") and not i.has("column") and r.free(i)))
+    recency = column.info.role == Role.RECENCY or "recency" in column.concepts
+    if qty.is_range:
+        op = "between"
+    elif recency and (negated or inactive is not None):
+        op = qty.op or ">"  # "haven't bought in 90 days", "не покупали больше 120 дней"
+    elif qty.window:
+        op = qty.op if qty.op in ("<", "<=") else "<="
+    else:
+        op = qty.op or ("<=" if recency else ">=")
+    if qty.period is not None and not _period_days(r, qty):
+        return
+    if column.is_date:
+        _date_window(r, column, qty, op)
+    elif column.unit_days is None and _guess_unit(r, column, qty) is None:
+        r.use(*words)
+        r.problem("unit_unknown", list(UNIT_NAMES.values()), chooser=column.name,
+                  column=column.name)
+    elif op == "between":
+        convert = converter(qty.days, column.unit_days or _guess_unit(r, column, qty) or 1)
+        r.add(Between(column=column.name, low=convert(qty.low or 0), high=convert(qty.high or 0)),
+              "qty", column.name)
+    else:
+        convert = converter(qty.days, column.unit_days or _guess_unit(r, column, qty) or 1)
+        r.add(Compare(column=column.name, op=op, value=convert(qty.value or 0)),  # type: ignore[arg-type]
+              "qty", column.name)
+
+
+def _period_days(r: Reader, qty: Qty) -> bool:
+    """"this year": the days from the period's first day to the as-of date."""
+    end = r.env.context.as_of or r.env.context.data_end
+    if end is None:
+        r.problem("unplaced", words=f"'{qty.text}'")
+        return False
+    last = end - timedelta(days=1)  # the latest day of the data
+    first = {"year": date(last.year, 1, 1), "month": date(last.year, last.month, 1),
+             "quarter": date(last.year, 3 * ((last.month - 1) // 3) + 1, 1),
+             "week": last - timedelta(days=last.weekday())}[qty.period or "year"]
+    qty.value, qty.days = float((end - first).days), 1
+    return True
+
+
+def _guess_unit(r: Reader, column: ColumnWords, qty: Qty | None = None) -> int | None:
+    """A customer-lifetime column with no unit in its name or dictionary: the unit in which
+    the number asked for falls inside the column's range, else the one its range makes
+    plausible (up to 15: years, up to 150: months); the reply says which."""
+    high, low = column.info.maximum, column.info.minimum or 0
+    if "tenure" not in column.concepts or high is None:
+        return None
+    fitting = [u for u in (365, 30, 7, 1) if qty is not None and qty.value is not None and
+               low <= converter(qty.days, u)(qty.value) <= high]
+    preferred = 365 if high <= 15 else 30 if high <= 150 else None
+    unit = preferred if preferred in fitting or not fitting else fitting[0] if len(
+        fitting) == 1 else preferred
+    if unit is not None:
+        note = r.env.lexicon.message(r.env.language, "unit_guessed", column=column.name,
+                                     unit=UNIT_NAMES[unit], low=f"{column.info.minimum or 0:g}",
+                                     high=f"{high:g}")
+        if note not in r.out.notes:
+            r.out.notes.append(note)
+    return unit
+
+
+def _about_a_flag(r: Reader, words: list[Item]) -> bool:
+    """"complained in the last 2 years": a yes/no column has no date to window."""
+    flags = [w for w in r.data.columns.values() if w.is_flag and any(
+        link([i], r.data).column == w.name for _, i in r.items() if not i.has("activity"))]
+    if flags and r.find("activity") is None:
+        r.problem("no_dates_for", name=flags[0].name)
+        return True
+    return False
+
+
+def _no_orders(r: Reader) -> bool:
+    """"no orders in the last 2 weeks": the fixed phrase is a negated verb here."""
+    for _, item in r.items():
+        if r.free(item) and any(str(a).endswith("== 0") for a in item.args("fixed")):
+            r.use(item)
+            return True
+    return False
+
+
+def date_column(r: Reader, role: str) -> ColumnWords | None:
+    dates = [w for w in r.data.columns.values() if w.is_date]
+    named = [w for w in dates if role in w.concepts]
+    if len(named) == 1:
+        return named[0]
+    # The only date that is not a last-purchase date: when customers joined.
+    others = [w for w in dates if "recency" not in w.concepts]
+    return others[0] if role == "tenure" and len(others) == 1 else None
+
+
+def _date_window(r: Reader, column: ColumnWords, qty: Qty, op: str) -> None:
+    end = r.env.context.as_of or r.env.context.data_end
+    if end is None:
+        r.problem("unplaced", words=f"'{qty.text}'")
+        return
+    start = (end - timedelta(days=round((qty.value or 0) * qty.days))).isoformat()
+    flipped = {"<=": ">=", "<": ">", ">": "<", ">=": "<="}.get(op, ">=")
+    r.add(Compare(column=column.name, op=flipped, value=start), "qty",  # type: ignore[arg-type]
+          column.name)
+
+
+def year_of_date(r: Reader, qty: Qty, words: list[Item]) -> bool:
+    """A year said of a date column ("joined after 2013", "last bought in 2011")."""
+    if qty.value is None or not 1900 <= qty.value <= 2100 or qty.unit is not None:
+        return False
+    if link(words, r.data, accept=lambda w: w.is_date).column is not None:
+        return True
+    named = [i for i in words if not i.has("activity", "role")]
+    verbs = [i for _, i in r.items() if i.has("role", "activity") and r.free(i) and
+             "monetary" not in i.args("role")]
+    temporal = qty.op is None or any(i.has("temporal") for i in qty.source) or any(
+        i.has("temporal") for _, i in r.items())
+    return not named and bool(verbs) and temporal and date_column(r, _role_of(r)) is not None
+
+
+def _role_of(r: Reader) -> str:
+    """"joined", "signed up": when customers came; otherwise when they last bought."""
+    return "tenure" if any("tenure" in i.args("role") for _, i in r.items()) else "recency"
+
+
+def date_condition(r: Reader, qty: Qty, words: list[Item]) -> None:
+    found = link(words, r.data, accept=lambda w: w.is_date)
+    column = r.data.columns.get(found.column or "") or date_column(r, _role_of(r))
+    r.use(*(words[i] for i in found.supporting),
+          *(i for _, i in r.items() if i.has("role", "activity") and r.free(i)))
+    if column is None:
+        r.problem("unplaced", words=f"'{qty.text}'")
+        return
+    first, after = _period(qty)
+    name, op = column.name, qty.op
+    if op in (None, "=="):
+        condition: Condition = And(all=[Compare(column=name, op=">=", value=first),
+                                        Compare(column=name, op="<", value=after)])
+    elif op in (">", ">="):
+        condition = Compare(column=name, op=">=", value=after if op == ">" else first)
+    else:
+        condition = Compare(column=name, op="<", value=after if op == "<=" else first)
+    r.add(condition, "qty", name)
+
+
+def _period(qty: Qty) -> tuple[str, str]:
+    """The first day a date, month or year stands for, and the day after its last."""
+    if qty.date is not None and len(qty.date) == 10:
+        day = date.fromisoformat(qty.date)
+        return day.isoformat(), (day + timedelta(days=1)).isoformat()
+    if qty.date is not None:
+        year, month = (int(p) for p in qty.date.split("-"))
+        last = date(year, month, calendar.monthrange(year, month)[1])
+        return f"{year:04d}-{month:02d}-01", (last + timedelta(days=1)).isoformat()
+    year = int(qty.value or 0)
+    return date(year, 1, 1).isoformat(), date(year + 1, 1, 1).isoformat()
+
+
+def converter(from_days: int, to_days: int) -> Callable[[float], float | int]:
+    """Time units to the column's unit: years to months exactly (x12), otherwise by days."""
+    months = {30: 1, 90: 3, 182: 6, 365: 12}
+
+    def convert(value: float) -> float | int:
+        if to_days in (30, 365) and from_days in months:
+            result = value * months[from_days] / (1 if to_days == 30 else 12)
+        else:
+            result = value * from_days / to_days
+        return int(result) if float(result).is_integer() else round(result, 4)
+    return convert
+def generation(r: Reader, qty: Qty) -> None:
+    """"millennials": born 1981-1996, on a birth-year column, or an age range at the as-of."""
+    births = [w for w in r.data.columns.values() if "birth" in w.concepts and w.numeric]
+    ages = [w for w in r.data.columns.values()
+            if "age" in w.concepts and w.numeric and "birth" not in w.concepts]
+    end = r.env.context.as_of or r.env.context.data_end
+    if len(births) == 1:
+        r.add(Between(column=births[0].name, low=int(qty.low or 0), high=int(qty.high or 0)),
+              "qty", births[0].name)
+    elif len(ages) == 1 and end is not None:
+        low, high = end.year - int(qty.high or 0), end.year - int(qty.low or 0)
+        r.add(Between(column=ages[0].name, low=low, high=high), "qty", ages[0].name)
+        r.out.notes.append(f"{qty.text}: born {int(qty.low or 0)}-{int(qty.high or 0)}, "
+                           f"aged {low}-{high} in {end.year}")
+    else:
+        r.problem("generation_age", phrase=qty.text, first=f"{int(qty.low or 0)}",
+                  last=f"{int(qty.high or 0)}", column=ages[0].name if ages else "age")
