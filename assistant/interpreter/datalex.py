@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from assistant.interpreter.lexicon import Lexicon, Sense
-from assistant.interpreter.places import NAME_LOCALES, territory_names
+from assistant.interpreter.places import names_to_codes
 from assistant.interpreter.text import fold, norm_word, tokenize
 from tools.dictionary import DataDictionary
 from tools.engine.naming import name_words
@@ -259,8 +259,7 @@ def _short_codes(lexicon: Lexicon) -> dict[str, set[str]]:
 def _place_values(columns: dict[str, ColumnWords], lexicon: Lexicon
                   ) -> dict[str, list[tuple[str, str]]]:
     """Territory code -> the (column, value) pairs naming it, for columns of places."""
-    names = territory_names(NAME_LOCALES)
-    by_name = {fold(name): code for code, found in names.items() for name in found}
+    by_name = dict(names_to_codes())
     for language_file in lexicon.files.values():
         for code, aliases in language_file.places.items():
             for alias in aliases:
@@ -270,7 +269,7 @@ def _place_values(columns: dict[str, ColumnWords], lexicon: Lexicon
         values = words.info.values
         if not words.is_category or not values:
             continue
-        codes = {v: _code_of(v, by_name, names) for v in values}
+        codes = {v: _code_of(v, by_name) for v in values}
         if sum(c is not None for c in codes.values()) < max(2, len(values) // 3):
             continue  # not a column of places
         for value, territory in codes.items():
@@ -279,9 +278,8 @@ def _place_values(columns: dict[str, ColumnWords], lexicon: Lexicon
     return dict(out)
 
 
-def _code_of(value: str, by_name: dict[str, str], names: dict[str, tuple[str, ...]]
-             ) -> str | None:
+def _code_of(value: str, by_name: dict[str, str]) -> str | None:
     text = value.strip()
-    if len(text) == 2 and text.isupper() and text in names:
+    if len(text) == 2 and text.isupper() and text in set(by_name.values()):
         return text
     return by_name.get(fold(text))

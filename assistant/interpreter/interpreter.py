@@ -23,7 +23,7 @@ from assistant.interpreter.intent import Intent, classify, content
 from assistant.interpreter.lexicon import load_lexicon
 from assistant.interpreter.reader import Env, Problem
 from assistant.interpreter.tagging import Item, tag
-from assistant.interpreter.text import clean, script_of
+from assistant.interpreter.text import clean, known_forms, script_of
 from assistant.interpreter.vague import choices_for
 from tools.dictionary import DataDictionary
 from tools.engine.definitions import Lifecycle, RfmSegment
@@ -56,6 +56,7 @@ def _data_lexicon(schema: Schema, dictionary_json: str) -> DataLexicon:
             bands = {v: b for v, b in found.items() if b is not None}
             if len(bands) >= 2 and len(bands) >= len(found) // 2:
                 words.bands = bands
+    known_forms().save()
     return data
 
 

@@ -10,6 +10,7 @@ particular dataset: those words come from the data and its dictionary.
 
 from __future__ import annotations
 
+import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -20,8 +21,9 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
+from assistant.interpreter.diskcache import cache_folder, versions_key, write_json
 from assistant.interpreter.places import REQUEST_LOCALES, territory_names
-from assistant.interpreter.text import norm_word, tokenize
+from assistant.interpreter.text import known_forms, norm_word, tokenize
 
 LANGUAGES = ("en", "zh", "ru")
 
@@ -136,8 +138,7 @@ _WordLoader.yaml_implicit_resolvers = {
 
 @cache
 def lexicon_file(language: str) -> LexiconFile:
-    text = resources.files("assistant.interpreter").joinpath(f"lexicons/{language}.yaml").read_text(
-        encoding="utf-8")
+    text = _lexicon_text(language)
     return LexiconFile.model_validate(yaml.load(text, Loader=_WordLoader))  # noqa: S506
 
 
@@ -168,6 +169,35 @@ class Lexicon:
 
 @cache
 def load_lexicon() -> Lexicon:
+    """The compiled lexicons; kept compiled in the user's cache, since lemmatising every
+    phrase takes a second and more (the key holds the files and the libraries' versions)."""
+    texts = {language: _lexicon_text(language) for language in LANGUAGES}
+    path = cache_folder() / f"lexicon-{versions_key(''.join(texts.values()))}.json"
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        return Lexicon(
+            index={tuple(k): tuple(Sense(s[0], s[1]) for s in v) for k, v in raw["index"]},
+            chinese_words=frozenset(raw["chinese"]), surfaces=raw["surfaces"],
+            files={k: LexiconFile.model_validate(v) for k, v in raw["files"].items()},
+            norms=frozenset(raw["norms"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    lexicon = _compile()
+    known_forms().save()
+    write_json(path, {"index": [[list(k), [[s.kind, s.arg] for s in v]] for k, v in
+                            lexicon.index.items()],
+                  "chinese": sorted(lexicon.chinese_words), "surfaces": lexicon.surfaces,
+                  "files": {k: v.model_dump(mode="json") for k, v in lexicon.files.items()},
+                  "norms": sorted(lexicon.norms)})
+    return lexicon
+
+
+def _lexicon_text(language: str) -> str:
+    return resources.files("assistant.interpreter").joinpath(
+        f"lexicons/{language}.yaml").read_text(encoding="utf-8")
+
+
+def _compile() -> Lexicon:
     files = {language: lexicon_file(language) for language in LANGUAGES}
     index: dict[tuple[str, ...], list[Sense]] = defaultdict(list)
     chinese: set[str] = set()

@@ -31,6 +31,23 @@ def territory_names(locales: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
     return {code: tuple(found) for code, found in names.items()}
 
 
+@cache
+def names_to_codes() -> dict[str, str]:
+    """Every name in NAME_LOCALES (accents and case folded) -> territory code; kept in the
+    disk cache, since reading a dozen CLDR locales takes a quarter of a second."""
+    from assistant.interpreter.diskcache import cache_folder, read_json, versions_key, write_json
+    from assistant.interpreter.text import fold
+
+    path = cache_folder() / f"places-{versions_key(','.join(NAME_LOCALES))}.json"
+    cached = read_json(path)
+    if isinstance(cached, dict):
+        return cached
+    found = {fold(name): code for code, names in territory_names(NAME_LOCALES).items()
+             for name in names}
+    write_json(path, found)
+    return found
+
+
 def local_name(code: str, language: str) -> str | None:
     """The territory's name in `language` ("DE", "ru" -> "Германия")."""
     return dict(territory_names((language,))).get(code, (None,))[0]

@@ -108,10 +108,45 @@ def _russian_analyser() -> object:
     return pymorphy3.MorphAnalyzer()
 
 
+class _KnownForms:
+    """Words lemmatised before (in this run or an earlier one), so the dictionaries of the
+    lemmatisers load only for words never seen."""
+
+    def __init__(self) -> None:
+        from assistant.interpreter.diskcache import cache_folder, read_json, versions_key
+
+        self.path = cache_folder() / f"norms-{versions_key()}.json"
+        loaded = read_json(self.path)
+        self.forms: dict[str, str] = loaded if isinstance(loaded, dict) else {}
+        self.added = 0
+
+    def save(self) -> None:
+        from assistant.interpreter.diskcache import write_json
+
+        if self.added:
+            write_json(self.path, self.forms)
+            self.added = 0
+
+
+@cache
+def known_forms() -> _KnownForms:
+    return _KnownForms()
+
+
 @cache
 def norm_word(word: str) -> str:
     """The shared form of one word: an English or Russian lemma, or the word itself."""
     low = fold(word)
+    known = known_forms()
+    if low in known.forms:
+        return known.forms[low]
+    form = _lemma(low)
+    known.forms[low] = form
+    known.added += 1
+    return form
+
+
+def _lemma(low: str) -> str:
     if re.search("[\u0400-\u04ff]", low):
         parsed = _russian_analyser().parse(low)  # type: ignore[attr-defined]
         return str(parsed[0].normal_form).replace("ё", "е") if parsed else low
