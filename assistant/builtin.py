@@ -27,8 +27,15 @@ class BuiltinBackend:
         interpretation = interpret(text, self._context(toolkit))
         memory = self.memory
         notes = list(interpretation.notes)
-        if interpretation.learned:
-            notes.append(memory.learn(interpretation.learned))
+        learned = dict(interpretation.learned)
+        if learned and not interpretation.calls and "meaning" not in learned:
+            # Taught in so many words ("tenure is in months"): kept for the team too.
+            memory.learn(learned)
+            memory.save_dictionary()
+            return TurnOutcome(results=[], reply=interpretation.clarification or "",
+                               parse=interpretation.parse, learned=learned)
+        if learned:
+            notes.append(memory.learn(learned))
             if "unit" in interpretation.learned and memory.request:
                 # A unit was chosen: read the request it was asked for again.
                 request, memory.request = memory.request, ""

@@ -41,6 +41,15 @@ data_app = typer.Typer(help="Look at a data file before segmenting it.", no_args
 segments_app = typer.Typer(help="The saved segment library (YAML files a team can commit).",
                            no_args_is_help=True)
 app.add_typer(data_app, name="data")
+
+
+def _register_dictionary() -> None:
+    from assistant.cli_dictionary import dictionary
+
+    data_app.command("dictionary")(guarded(dictionary))
+
+
+_register_dictionary()
 app.add_typer(segments_app, name="segments")
 
 SegmentArg = Annotated[str, typer.Argument(

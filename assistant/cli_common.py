@@ -235,12 +235,15 @@ def load_data(args: DataArgs, progress: ProgressCallback | None = None) -> Custo
     `progress` hears each loading step (assistant.progress.load_with_progress draws them).
     """
     _check_file(args.path)
+    from tools.dictionary import dictionary_path, load_dictionary
     from tools.engine.loading import load_customer_data
 
     cache = args.workspace / "cache"
     cache.mkdir(parents=True, exist_ok=True)
+    # The team's data dictionary may name roles ("frequency: NumStorePurchases"); --map wins.
+    roles = load_dictionary(dictionary_path(args.workspace, args.path.resolve())).roles
     return load_customer_data(
-        args.path, table=args.table, mapping=_mapping(args.mapping),
+        args.path, table=args.table, mapping={**roles, **(_mapping(args.mapping) or {})},
         as_of=date.fromisoformat(args.as_of) if args.as_of else None, cache_dir=cache,
         progress=progress)
 

@@ -61,6 +61,7 @@ class TurnOutcome:
     clarification: bool = False
     sources: list[dict[str, Any]] = field(default_factory=list)
     parse: dict[str, Any] | None = None
+    learned: dict[str, Any] = field(default_factory=dict)  # what the user taught
 
 
 class Backend(Protocol):
@@ -101,9 +102,12 @@ class Assistant:
     def open(cls, data_path: str | Path, *, workspace: Path = DEFAULT_WORKSPACE,
              session: str | None = None, backend: Backend | None = None,
              mapping: dict[str, str] | None = None, table: str | None = None) -> Assistant:
+        from tools.dictionary import dictionary_path, load_dictionary
         from tools.engine.loading import load_customer_data
 
-        data = load_customer_data(Path(data_path), table=table, mapping=mapping,
+        roles = load_dictionary(dictionary_path(workspace, Path(data_path).resolve())).roles
+        data = load_customer_data(Path(data_path), table=table,
+                                  mapping={**roles, **(mapping or {})},
                                   cache_dir=workspace / "cache")
         return cls(data, workspace=workspace, session=session, backend=backend,
                    data_path=str(Path(data_path).resolve()))
@@ -127,12 +131,26 @@ class Assistant:
             notice = f"{failure}; this turn was answered by the built-in interpreter."
         sources = outcome.sources or [source for result in outcome.results if result.ok
                                       for source in result.summary.get("sources", [])]
+        if "role" in outcome.learned:
+            self._remap()
         turn = Turn(request=text, reply=outcome.reply, backend=used, results=outcome.results,
                     clarification=outcome.clarification, sources=sources, notice=notice,
                     parse=outcome.parse)
         turn.segment = self.segment_json(presented=not _failed(outcome))
         self._persist(turn)
         return turn
+
+    def _remap(self) -> None:
+        """Load the data again with the roles the dictionary now gives ("the amount is
+        Revenue"), as --map does; the current segment is kept and re-evaluated."""
+        if self.data_path is None:
+            return
+        from tools.engine.loading import load_customer_data
+
+        data = load_customer_data(Path(self.data_path), mapping=dict(
+            self.memory.dictionary.roles), cache_dir=self.workspace / "cache")
+        self.data = data
+        self.toolkit.replace_data(data)
 
     def segment_json(self, presented: bool = True) -> dict[str, Any] | None:
         """The current segment in the `ask --json` shape, or None."""

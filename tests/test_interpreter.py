@@ -611,8 +611,8 @@ def test_words_that_do_not_fit_the_data_are_asked_about(schema: str, text: str) 
 
 def test_start_over_with_a_new_request() -> None:
     result = run("start over with customers from Spain", has_current_segment=True)
-    assert [c.name for c in result.calls] == ["reset", "define_segment"]
-    assert result.calls[1].args == {"condition": isin("Country", "Spain"), "mode": "new"}
+    assert [c.name for c in result.calls] == ["define_segment"]  # one step: undo goes back
+    assert result.calls[0].args == {"condition": isin("Country", "Spain"), "mode": "new"}
 
 
 def test_adding_to_the_current_segment_is_explained_not_guessed() -> None:

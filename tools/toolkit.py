@@ -123,6 +123,11 @@ class Toolkit(KnowledgeTools):
 
     # -- the current segment --------------------------------------------------------------
 
+    def replace_data(self, data: CustomerData) -> None:
+        """The same conversation over data loaded again (new roles): cached masks go."""
+        self.data = data
+        self._mask_cache.clear()
+
     def current_mask(self) -> pd.Series | None:
         if self.state.condition is None:
             return None

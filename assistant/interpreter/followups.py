@@ -66,8 +66,10 @@ def define_args(condition: Condition, reading: Reading, items: list[Item], env: 
         swapped = _swap(current, condition) if current is not None else None
         return _new(swapped if swapped is not None else condition), "replace"
     asks_count = any("count" in i.args("intent") for i in content(items)[:1])
-    if mode == "refine" or not asks_count and "people" not in {
-            s.kind for i in items for s in i.senses}:
+    # A fragment ("from France", "spent over 2000") narrows; a request that names the
+    # customers ("customers ...", "one-time buyers", "champions") replaces.
+    subject = {"people", "fixed", "rfm", "vague"} & {s.kind for i in items for s in i.senses}
+    if mode == "refine" or not asks_count and not subject:
         swapped = _swap(current, condition, only_lists=True) if current is not None else None
         if swapped is not None:
             return _new(swapped), "refine"

@@ -23,6 +23,7 @@ from assistant.interpreter.intent import Intent, classify, content
 from assistant.interpreter.lexicon import load_lexicon
 from assistant.interpreter.reader import Env, Problem
 from assistant.interpreter.tagging import Item, tag
+from assistant.interpreter.teach import taught
 from assistant.interpreter.text import clean, known_forms, script_of
 from assistant.interpreter.vague import choices_for
 from tools.dictionary import DataDictionary
@@ -74,6 +75,9 @@ def _interpret(text: str, context: InterpreterContext, language: str | None = No
     items = tagged.readings[0]
     notes = [lexicon.message(language, "typo", typed=typed, meant=meant)
              for typed, meant in tagged.typos]
+    lesson = taught(items, cleaned, env)
+    if lesson is not None:
+        return _with(lesson, language=language, notes=notes)
     restart = _restart(items, cleaned, env)
     if restart is not None:
         return restart
@@ -252,7 +256,8 @@ def _restart(items: list[Item], cleaned: str, env: Env) -> Interpretation | None
     fresh = _segment_text(rest, env)
     if fresh.clarification is not None:
         return fresh
-    return Interpretation(calls=[ToolCall("reset", {}), *fresh.calls], intent="segment",
+    # One step: the new segment replaces the current one ("undo" goes back to it).
+    return Interpretation(calls=list(fresh.calls), intent="segment",
                           understood=f"start over; {fresh.understood}")
 
 

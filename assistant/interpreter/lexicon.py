@@ -96,6 +96,8 @@ class LexiconFile(BaseModel):
     intents: dict[str, list[str]] = Field(default_factory=dict)
     commands: dict[str, list[str]] = Field(default_factory=dict)
     subjects: dict[str, list[str]] = Field(default_factory=dict)
+    # Teaching the data dictionary: "use X as the order count", "'kids' means X".
+    teach: dict[str, list[str]] = Field(default_factory=dict)
     knowledge_terms: list[str] = Field(default_factory=list)
     vague: dict[str, list[str]] = Field(default_factory=dict)
     intensifiers: dict[str, list[str]] = Field(default_factory=dict)
@@ -123,7 +125,7 @@ _MAPS = {"periods": "period", "generations": "generation", "comparators": "cmp",
          "opposites": "opposite", "signs": "sign", "quantifiers": "quantifier",
          "rfm_scores": "rfm_score",
          "lifecycle": "stage", "modes": "mode", "intents": "intent", "commands": "command",
-         "subjects": "subject", "vague": "vague",
+         "subjects": "subject", "teach": "teach", "vague": "vague",
          "intensifiers": "intensifier"}
 
 

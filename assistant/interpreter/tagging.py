@@ -47,7 +47,8 @@ class Item:
     def filler(self) -> bool:
         """Only glue between the words of one phrase ("number OF orders", "kids AT home")."""
         return bool(self.senses) and all(
-            s.kind in ("func", "loc", "range", "quantifier", "between") for s in self.senses)
+            s.kind in ("func", "loc", "range", "quantifier", "between", "teach")
+            for s in self.senses)
 
     @property
     def is_word_like(self) -> bool:
@@ -56,7 +57,8 @@ class Item:
     @property
     def only_function(self) -> bool:
         """Carries no content of its own (an article, a pronoun, a polite verb)."""
-        return bool(self.senses) and all(s.kind in ("func", "punct") for s in self.senses)
+        return bool(self.senses) and all(s.kind in ("func", "punct", "teach")
+                                         for s in self.senses)
 
 
 @dataclass
