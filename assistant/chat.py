@@ -103,7 +103,7 @@ class ChatLoop:
         if segment is None:
             self.console.print("No current segment yet.")
         else:
-            self.console.print(segment_panel(segment))
+            self.console.print(segment_panel(segment, self.bot.toolkit.language))
         return True
 
     def _save(self, name: str) -> bool:

@@ -21,12 +21,18 @@ def _pct(value: Any) -> str:
     return f"{100 * float(value):.1f}%" if value is not None else ""
 
 
-def segment_panel(segment: dict[str, Any]) -> Panel:
+def segment_panel(segment: dict[str, Any], language: str = "en") -> Panel:
+    from tools.tool_summaries import customer_count
+
+    if language == "en":
+        shares = (f"  ({_pct(segment.get('share'))} of the base"
+                  + (f", {_pct(segment['revenue_share'])} of revenue)"
+                     if "revenue_share" in segment else ")"))
+    else:  # the reply above says it in words; the panel keeps the figures
+        shares = f"  ({_pct(segment.get('share'))}" + (
+            f", {_pct(segment['revenue_share'])})" if "revenue_share" in segment else ")")
     lines: list[RenderableType] = [
-        Text.assemble((f"{segment['size']:,} customers", "bold"),
-                      f"  ({_pct(segment.get('share'))} of the base"
-                      + (f", {_pct(segment['revenue_share'])} of revenue)"
-                         if "revenue_share" in segment else ")")),
+        Text.assemble((customer_count(segment["size"], language), "bold"), shares),
         Text(segment.get("description", ""), style="italic"),
         Text(yaml.safe_dump(segment.get("definition"), sort_keys=False).rstrip(), style="dim"),
     ]
@@ -91,9 +97,13 @@ def render_turn(console: Console, turn: Turn, *, streamed: bool = False) -> None
         if renderable is not None:
             console.print(renderable)
             shown = True
+    language = (turn.parse or {}).get("language", "en")
+    notes = [line for line in turn.reply.splitlines()[:1] if line.startswith("(")]
+    for note in notes:  # "(reading 'contry' as country)": said even when a panel follows
+        console.print(Text(note, style="yellow"))
     if turn.segment is not None and any(r.tool in ("define_segment", "load_segment")
                                         for r in turn.results):
-        console.print(segment_panel(turn.segment))
+        console.print(segment_panel(turn.segment, language))
         shown = True
     # The built-in reply restates the tables; a model's reply is its own words.
     if not streamed and not (shown and turn.backend == BUILTIN_NAME):

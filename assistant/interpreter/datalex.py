@@ -72,6 +72,7 @@ class DataLexicon:
     surfaces: dict[str, str]
     value_norms: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     norms: frozenset[str] = frozenset()  # every norm inside any name or value
+    spellings: dict[str, str] = field(default_factory=dict)  # lower case -> as the data writes
 
     def role_column(self, role: str) -> ColumnWords | None:
         for words in self.columns.values():
@@ -97,6 +98,7 @@ def build(schema: Schema, lexicon: Lexicon, dictionary: DataDictionary | None = 
     index: dict[tuple[str, ...], list[Sense]] = defaultdict(list)
     chinese: set[str] = set()
     surfaces: dict[str, str] = {}
+    spellings: dict[str, str] = {}
     columns: dict[str, ColumnWords] = {}
     groups: dict[str, list[tuple[str, str]]] = defaultdict(list)
     value_norms: dict[str, list[tuple[str, str]]] = defaultdict(list)
@@ -108,6 +110,7 @@ def build(schema: Schema, lexicon: Lexicon, dictionary: DataDictionary | None = 
         chinese.update(re.findall(r"[\u3400-\u9fff]+", phrase))
         for word in re.findall(r"[^\W\d_]{3,}", phrase):
             surfaces.setdefault(word.lower(), norm_word(word))
+            spellings.setdefault(word.lower(), word)
 
     for info in schema.columns:
         if info.role in _HIDDEN:
@@ -117,6 +120,7 @@ def build(schema: Schema, lexicon: Lexicon, dictionary: DataDictionary | None = 
         for word in name_words(info.name) if info.name.isascii() else ():
             if len(word) >= 3:
                 surfaces.setdefault(word.lower(), norm_word(word))
+                spellings.setdefault(word.lower(), word)
         if entry and entry.yes is not None:
             words.yes, words.no = entry.yes, _other(info.values, entry.yes)
         columns[info.name] = words
@@ -143,7 +147,7 @@ def build(schema: Schema, lexicon: Lexicon, dictionary: DataDictionary | None = 
     places = _place_values(columns, lexicon)
     return DataLexicon(columns=columns, index=dict(index), group_values=dict(groups),
                        place_values=places, chinese_words=frozenset(chinese),
-                       surfaces=surfaces, value_norms=dict(value_norms),
+                       surfaces=surfaces, value_norms=dict(value_norms), spellings=spellings,
                        norms=frozenset(n for key in index for n in key) | frozenset(
                            n for words in columns.values() for n in words.norms))
 

@@ -259,7 +259,7 @@ def _correct_typos(tokens: list[Token], lexicon: Lexicon, data: DataLexicon
         found = {v: known[v] for v in _edits(word) if v in known}
         if len(set(found.values())) == 1:
             meant, norm = sorted(found.items())[0]
-            notes.append((token.text, meant))
+            notes.append((token.text, data.spellings.get(meant, meant)))
             token.norm = norm
     return notes
 
