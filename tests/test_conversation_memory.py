@@ -63,7 +63,7 @@ def test_follow_ups_edit_extend_and_swap(garden_file: Path, tmp_path: Path) -> N
 
 def test_a_typo_is_read_and_said(garden_file: Path, tmp_path: Path) -> None:
     turn = _bot(garden_file, tmp_path / "ws").ask("customers from Germny")
-    assert turn.segment is not None and "Germny" in turn.reply and "germany" in turn.reply
+    assert turn.segment is not None and "reading 'Germny' as Germany" in turn.reply
 
 
 def test_what_is_taught_goes_to_the_dictionary(garden_file: Path, tmp_path: Path) -> None:
