@@ -477,12 +477,26 @@ def test_lifecycle_stages_and_rfm_names(text: str, expected: dict[str, Any]) -> 
     ("retail", "recent customers"),
     ("mall", "young customers"),
     ("mall", "high-income customers"),
-    ("campaign", "customers who spent more than 1000 on wine and meat combined"),
     ("retail", "customers who spent the most"),
 ])
 def test_vague_requests_are_asked_about_not_guessed(schema: str, text: str) -> None:
     result = run(text, schema)
     assert result.calls == [] and result.clarification
+
+
+@pytest.mark.parametrize(("text", "columns", "op", "value"), [
+    ("customers who spent more than 1000 on wine and meat combined",
+     ["MntWines", "MntMeatProducts"], ">", 1000),
+    ("customers who spent over 1000 in total", ["MntWines", "MntFruits", "MntMeatProducts",
+                                                "MntFishProducts", "MntSweetProducts",
+                                                "MntGoldProds"], ">", 1000),
+    ("customers who accepted 2 or more campaigns",
+     ["AcceptedCmp3", "AcceptedCmp4", "AcceptedCmp5", "AcceptedCmp1", "AcceptedCmp2"], ">=", 2),
+])
+def test_totals_across_columns_are_a_sum_shown_in_the_definition(
+        text: str, columns: list[str], op: str, value: int) -> None:
+    assert condition(text, "campaign") == {"type": "sum", "columns": columns, "op": op,
+                                           "value": value}
 
 
 STORE_AND_BANK_CASES = [

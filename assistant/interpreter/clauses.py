@@ -228,7 +228,7 @@ def _mention(r: Reader, run: list[tuple[int, Item]]) -> None:
     items = [i for _, i in run if not (i.has("people") and not i.has("column"))] or [
         i for _, i in run]
     qualified = len(items) < len(run) or any(not i.has("people") for i in items)
-    negated = r.negated(run[0][0])
+    negated = r.negated(run[0][0]) or any(i.has("neg") for _, i in run)  # "never purchased"
     if all(i.has("people") for i in items) and not (negated or qualified):
         return
     # "non-members": a people word names a column only when nothing else in the run does.
@@ -244,6 +244,8 @@ def _mention(r: Reader, run: list[tuple[int, Item]]) -> None:
             r.problem("which_column", list(found.tied), words=" ".join(i.text for i in items),
                       options=", ".join(found.tied))
         return
+    if found.score < 1:
+        return  # only a verb of buying points at it ("customers who shop ..."): no condition
     column = r.data.columns[found.column]
     supporting = [[i for _, i in run][j] for j in found.supporting]
     if all(i.has("activity") and not i.has("column", "concept") for i in supporting) \

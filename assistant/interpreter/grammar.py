@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from assistant.interpreter.clauses import read_clause
-from assistant.interpreter.linking import values_of
+from assistant.interpreter.linking import has_evidence, values_of
 from assistant.interpreter.quantities import Part, Qty, quantities
 from assistant.interpreter.reader import ClauseResult, Env, Problem
 from assistant.interpreter.tagging import Item
@@ -108,6 +108,9 @@ def _in_list(parts: list[Part], k: int, env: Env) -> bool:
     if not isinstance(before, Item) or not isinstance(after, Item) or \
             isinstance(joiner, Item) and joiner.has("break"):
         return False
+    summed = any(isinstance(p, Item) and "sum" in p.args("quantifier") for p in parts[k:])
+    if summed and has_evidence(before, env.data) and has_evidence(after, env.data):
+        return True  # "wine and meat combined": one total
     columns = {c for c, _ in values_of(before, env.data)}
     return bool(columns & {c for c, _ in values_of(after, env.data)})
 

@@ -34,6 +34,9 @@ def evidence(item: Item, words: ColumnWords, people: bool = False) -> float:
     if any(t.norm in words.norms for t in item.tokens if t.kind in ("word", "num")) or any(
             str(int(n)) in words.norms for n in item.args("ordinal")):  # type: ignore[call-overload]
         score = 1.0
+    if item.has("activity") and "frequency" in words.concepts and \
+            "monetary" not in item.args("role"):
+        score = max(score, 0.5)  # "bought online": the purchases column, over the visits one
     for sense in item.senses:
         if sense.kind in ("concept", "role", "rank_measure", "opposite") and \
                 str(sense.arg) in words.concepts:
@@ -44,7 +47,8 @@ def evidence(item: Item, words: ColumnWords, people: bool = False) -> float:
 
 
 def has_evidence(item: Item, data: DataLexicon) -> bool:
-    if item.has("value", "place", "rfm", "cmp", "neg", "fixed", "vague"):
+    if item.has("value", "place", "rfm", "cmp", "vague") or \
+            item.has("neg", "fixed") and not item.has("activity"):
         return item.has("column")
     return any(evidence(item, words) > 0 for words in data.columns.values())
 
@@ -67,10 +71,13 @@ def link(items: list[Item], data: DataLexicon, accept: object = None, people: bo
     best = max(scores.values())
     tied = [name for name, score in scores.items() if score == best]
     if len(tied) > 1:
-        # Between names that tie on words, the one the words cover more of.
+        # Between names that tie on words, the one the words cover most of, when they
+        # cover at least half of it ("income": Income, not Annual Income; "web purchases":
+        # NumWebPurchases, not NumWebVisitsMonth; "spent": every Mnt* column still ties).
         coverage = {n: len(support[n]) / data.columns[n].size for n in tied}
         top = max(coverage.values())
-        tied = [n for n in tied if coverage[n] == top]
+        if top >= 0.5:
+            tied = [n for n in tied if coverage[n] == top]
     if len(tied) > 1:
         return Link(None, tuple(tied), (), best)
     return Link(tied[0], (), tuple(support[tied[0]]), best)

@@ -23,7 +23,18 @@ from assistant.interpreter.times import (
     typed_number,
     year_of_date,
 )
-from tools.engine.definitions import Between, Compare, Condition, In, Not, Rank, RfmScore, Scalar
+from tools.engine.definitions import (
+    And,
+    Between,
+    ColumnSum,
+    Compare,
+    Condition,
+    In,
+    Not,
+    Rank,
+    RfmScore,
+    Scalar,
+)
 
 
 def quantities(r: Reader) -> None:
@@ -82,11 +93,17 @@ def _ranked(r: Reader, k: int, qty: Qty) -> bool:
 
 
 def _number(r: Reader, k: int, qty: Qty, words: list[Item]) -> None:
+    totals = r.find("quantifier")
+    if totals is not None and "sum" in totals.args("quantifier") and \
+            _summed(r, k, qty, words, []):
+        return  # "on wine and meat combined", "in total"
     found = link(words, r.data, accept=lambda w: (w.numeric or bool(w.bands)) and not w.is_date
                  and not w.is_flag and _plausible(w, qty))
     column = r.data.columns.get(found.column or "")
     if column is not None:
         r.use(*(words[i] for i in found.supporting))
+    elif _summed(r, k, qty, words, list(found.tied)):
+        return
     elif found.tied:
         r.use(*words)
         r.problem("which_column", list(found.tied), words=" ".join(w.text for w in words),
@@ -114,6 +131,51 @@ def _number(r: Reader, k: int, qty: Qty, words: list[Item]) -> None:
         compare(r, column, qty)
     if len(r.out.conditions) > before and r.negated(k - len(words)):
         r.out.conditions[-1] = Not(condition=r.out.conditions[-1])  # "did not spend over 1000"
+
+
+def _summed(r: Reader, k: int, qty: Qty, words: list[Item], tied: list[str]) -> bool:
+    """Several columns said as one: "accepted 2 or more campaigns" counts yes/no columns,
+    "spent over 1000 in total" adds amounts. A transparent sum, shown in the definition."""
+    quantifier = r.find("quantifier")
+    if quantifier is not None and "sum" in quantifier.args("quantifier"):
+        named = _each_named(r)
+        # "on wine and meat combined": the columns named one by one; "total spend across
+        # all product lines": every column the money words name.
+        money = [i for i in words if i.has("role", "concept") and not i.has("column")]
+        tied = named or list(link(money, r.data, accept=lambda w: w.numeric and
+                                  not w.is_flag).tied or tied)
+    elif not tied:  # "accepted 2 or more campaigns": yes/no columns, counted
+        tied = list(link(words, r.data, accept=lambda w: w.is_flag).tied)
+    columns = [r.data.columns[c] for c in tied]
+    if len(columns) < 2:
+        return False
+    counting = all(c.is_flag for c in columns) and qty.unit in (None, "count")
+    adding = quantifier is not None and "sum" in quantifier.args("quantifier") and all(
+        c.numeric and not c.is_flag for c in columns)
+    if not (counting or adding) or qty.value is None and not qty.is_range:
+        return False
+    r.use(*words, *([quantifier] if quantifier is not None else []))
+    names = [c.name for c in columns]
+    if qty.is_range:
+        r.add(And(all=[ColumnSum(columns=names, op=">=", value=qty.low or 0),
+                       ColumnSum(columns=names, op="<=", value=qty.high or 0)]), "qty", names[0])
+    else:
+        r.add(ColumnSum(columns=names, op=qty.op or "==",  # type: ignore[arg-type]
+                        value=typed_number(columns[0], qty.value or 0)), "qty", names[0])
+    return True
+
+
+def _each_named(r: Reader) -> list[str]:
+    """Columns each named by a word of its own in the clause ("wine", "meat")."""
+    found: list[str] = []
+    for _, item in r.items():
+        if item.has("role", "activity", "quantifier") or not r.free(item):
+            continue
+        one = link([item], r.data, accept=lambda w: w.numeric and not w.is_flag)
+        if one.column is not None and one.column not in found:
+            found.append(one.column)
+            r.use(item)
+    return found if len(found) > 1 else []
 
 
 def _plausible(column: ColumnWords, qty: Qty) -> bool:

@@ -57,8 +57,9 @@ def time_window(r: Reader, k: int, qty: Qty, words: list[Item]) -> None:
         plain = link(words, r.data, accept=lambda w: w.numeric and not w.is_date and
                      not w.is_flag)
         column_words = r.data.columns[plain.column].norms if plain.column else frozenset()
-        named = [words[i] for i in plain.supporting if not words[i].has("activity", "role") or
-                 any(t.norm in column_words for t in words[i].tokens)]
+        named = [words[i] for i in plain.supporting if not words[i].has(
+            "activity", "fixed", "neg") and (not words[i].has("role") or any(
+                t.norm in column_words for t in words[i].tokens))]
         if plain.column is not None and named:  # "a payment delay over 20 days": as said
             r.use(*(words[i] for i in plain.supporting))
             compare(r, r.data.columns[plain.column], qty)
