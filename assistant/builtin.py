@@ -28,6 +28,12 @@ class BuiltinBackend:
         memory = self.memory
         notes = list(interpretation.notes)
         learned = dict(interpretation.learned)
+        if "rerun_with" in learned and memory.request:
+            # The answer to "which column?": the question's request, now with the column.
+            request, memory.request, memory.pending = memory.request, "", []
+            interpretation = interpret(f"{request} {learned['rerun_with']}",
+                                       self._context(toolkit))
+            learned = dict(interpretation.learned)
         if learned and not interpretation.calls and "meaning" not in learned:
             # Taught in so many words ("tenure is in months"): kept for the team too.
             memory.learn(learned)

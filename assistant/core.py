@@ -92,11 +92,34 @@ class Assistant:
         self.session = session
         self.data_path = data_path
         self.store = SessionStore(workspace) if session else None
+        # Said with the next answer: what resuming the session found (another file, a
+        # changed file, a segment the data no longer answers).
+        self.resume_notice: str | None = None
         if self.store is not None and session is not None:
             record = self.store.load(session)
             if record is not None:
-                _restore(self.toolkit, record)
-                self.memory.restore(record.state.get("memory"))
+                self.resume_notice = self._resume(record)
+
+    def _resume(self, record: SessionRecord) -> str | None:
+        from tools.engine.errors import EngineError
+
+        if record.data_path and self.data_path and record.data_path != self.data_path:
+            return (f"Session '{record.name}' was about {Path(record.data_path).name}; "
+                    f"it starts again on {Path(self.data_path).name}.")
+        _restore(self.toolkit, record)
+        self.memory.restore(record.state.get("memory"))
+        notice = None
+        if record.data_hash and self.data.source.content_hash and \
+                record.data_hash != self.data.source.content_hash:
+            notice = "The data file changed since this session was saved: the segment is " \
+                     "evaluated again on the new data."
+        try:
+            self.toolkit.current_mask()
+        except EngineError as error:
+            self.toolkit.restore(SegmentState(), [], None)
+            notice = f"The saved segment no longer fits the data ({error.message}); " \
+                     "it was cleared."
+        return notice
 
     @classmethod
     def open(cls, data_path: str | Path, *, workspace: Path = DEFAULT_WORKSPACE,
@@ -120,7 +143,7 @@ class Assistant:
         """Answer one request; `on_text` receives a model's reply as it streams."""
         from tools.knowledge.embedding import detect_language
 
-        notice = None
+        notice, self.resume_notice = self.resume_notice, None
         self.toolkit.language = detect_language(text)
         try:
             outcome = self.backend.run_turn(text, self.toolkit, on_text)
@@ -128,7 +151,8 @@ class Assistant:
         except BackendFailure as failure:
             outcome = self.builtin.run_turn(text, self.toolkit)
             used = self.builtin.name
-            notice = f"{failure}; this turn was answered by the built-in interpreter."
+            notice = f"{failure}; this turn was answered by the built-in interpreter." + (
+                f" {notice}" if notice else "")
         sources = outcome.sources or [source for result in outcome.results if result.ok
                                       for source in result.summary.get("sources", [])]
         if "role" in outcome.learned:

@@ -49,6 +49,9 @@ class ReplyPhrases(BaseModel):
     overlap: str
     saved: str
     no_saved: str
+    undone: str
+    nothing_to_undo: str
+    started_over: str
 
 
 @cache
@@ -216,8 +219,12 @@ def _failure_lines(result: ToolResult, w: _Words) -> list[str]:
 def result_lines(result: ToolResult, total: int | None = None, *,
                  language: str = "en") -> list[str]:
     w = _Words(language)
+    if result.tool == "undo":  # the toolkit's messages, in the request's language
+        return [w.phrases.undone if result.ok else w.phrases.nothing_to_undo]
     if not result.ok:
         return _failure_lines(result, w)
+    if result.tool == "reset":
+        return [w.phrases.started_over]
     summary = result.summary
     if result.tool in ("define_segment", "load_segment"):
         return _segment_lines(summary, total, w)

@@ -172,3 +172,9 @@ def test_too_few_passages_in_the_query_language_are_topped_up(tmp_path: Path) ->
     hits = KnowledgeStore(tmp_path / "ws", root=source).search("What is RFM?", k=3)
     assert [h.lang for h in hits] == ["en", "ru", "ru"]
     assert hits[0].file == "en/one.md"
+
+
+def test_language_is_the_majority_of_words_not_the_first_foreign_letter() -> None:
+    assert detect_language("exclude Москва from the list") == "en"
+    assert detect_language("клиенты из France") == "ru"
+    assert detect_language("VIP客户") == "zh"

@@ -177,6 +177,10 @@ def _problem(problem: Problem, env: Env) -> Interpretation:
                    for unit in problem.options]
     if problem.key == "relative" and problem.column:
         choices = [_rank_choice(problem.column, "top"), _rank_choice(problem.column, "bottom")]
+    if problem.key in ("which_column", "which_number_column", "ambiguous_value"):
+        # Answered with a column's name or number: the request is read again with it.
+        choices = [Choice(label=option, calls=(), remember={"rerun_with": option})
+                   for option in problem.options]
     return Interpretation(calls=[], clarification=message, options=problem.options,
                           intent="segment", choices=choices)
 

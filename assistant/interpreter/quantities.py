@@ -96,6 +96,10 @@ def _quantity_at(items: list[Item], j: int, used: set[int]) -> Qty | None:
     value = item.value if item.value is not None else _lexicon_number(item)
     if value is None or (j + 1 < len(items) and items[j + 1].has("month")):
         return None  # "1 November 2013": the month reads the day
+    calendar_date = _year_month_day(items, j)
+    if calendar_date is not None:
+        _right(items, calendar_date)
+        return _with_left(items, calendar_date, used)
     qty = Qty(j, j, item.text, value=value, unit="count" if item.has("count_unit") else None)
     prefixed = any(items[i].has("cmp") for i in range(max(0, j - 2), j))
     _right(items, qty, postfix=not prefixed)
@@ -144,6 +148,28 @@ def _month(items: list[Item], j: int) -> Qty | None:
     if day is not None:
         return Qty(first, last, text, date=f"{year:04d}-{month:02d}-{day:02d}")
     return Qty(first, last, text, date=f"{year:04d}-{month:02d}")
+
+
+def _year_month_day(items: list[Item], j: int) -> Qty | None:
+    """"2024年", "2024年3月", "2024年1月1日": a year with its unit word is a date, not years."""
+    def unit(k: int, days: int) -> bool:
+        return k < len(items) and days in items[k].args("time_unit") and \
+            not items[k].has("num")
+
+    year = _year_at(items, j)
+    if year is None or not unit(j + 1, 365):
+        return None
+    last, month, day = j + 1, None, None
+    if j + 3 < len(items) and items[j + 2].value is not None and unit(j + 3, 30) and \
+            1 <= (items[j + 2].value or 0) <= 12:
+        last, month = j + 3, int(items[j + 2].value or 1)
+        if _day_at(items, j + 4) and unit(j + 5, 1):
+            last, day = j + 5, int(items[j + 4].value or 1)
+    text = "".join(i.text for i in items[j:last + 1])
+    if month is None:
+        return Qty(j, last, text, value=float(year))
+    shown = f"{year:04d}-{month:02d}" + (f"-{day:02d}" if day is not None else "")
+    return Qty(j, last, text, date=shown)
 
 
 def _day_at(items: list[Item], j: int) -> bool:

@@ -60,12 +60,11 @@ class Token:
 
 
 def script_of(text: str) -> str:
-    """"zh" when the text has Chinese characters, "ru" when Cyrillic, else "en"."""
-    if re.search(f"[{_CJK}]", text):
-        return "zh"
-    if re.search("[\u0400-\u04ff]", text):
-        return "ru"
-    return "en"
+    """The language a message is written in (one rule for the interpreter, replies and
+    knowledge answers)."""
+    from tools.knowledge.embedding import detect_language
+
+    return detect_language(text)
 
 
 def clean(text: str) -> str:

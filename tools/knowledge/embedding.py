@@ -23,14 +23,18 @@ if TYPE_CHECKING:
     from sklearn.feature_extraction.text import HashingVectorizer
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 
 
 def detect_language(text: str) -> str:
-    """"zh" when the text has CJK characters, "ru" when it has Cyrillic, else "en"."""
-    if _CJK.search(text):
+    """The language a text is written in, by its words: each Chinese character counts as a
+    word, Latin and Cyrillic letters by the word, so "exclude Москва" is English and
+    "клиенты из France" is Russian."""
+    chinese = len(_CJK.findall(text))
+    russian = len(re.findall(r"[\u0400-\u04ff]+", text))
+    english = len(re.findall(r"[A-Za-z]{2,}", text))
+    if chinese and chinese >= english:
         return "zh"
-    if _CYRILLIC.search(text):
+    if russian > english:
         return "ru"
     return "en"
 
