@@ -36,12 +36,12 @@ class BuiltinBackend:
             learned = dict(interpretation.learned)
         if learned and not interpretation.calls and "meaning" not in learned:
             # Taught in so many words ("tenure is in months"): kept for the team too.
-            memory.learn(learned)
+            memory.learn(learned, toolkit.language)
             memory.save_dictionary()
             return TurnOutcome(results=[], reply=interpretation.clarification or "",
                                parse=interpretation.parse, learned=learned)
         if learned:
-            notes.append(memory.learn(learned))
+            notes.append(memory.learn(learned, toolkit.language))
             if "unit" in interpretation.learned and memory.request:
                 # A unit was chosen: read the request it was asked for again.
                 request, memory.request = memory.request, ""

@@ -31,25 +31,28 @@ class ConversationMemory:
         return cls(dictionary=load_dictionary(path) if path else DataDictionary(),
                    dictionary_path=path)
 
-    def learn(self, fact: dict[str, Any]) -> str:
+    def learn(self, fact: dict[str, Any], language: str = "en") -> str:
         """Keep what a choice or a message taught; returns what was learned, in words."""
+        from assistant.replies import reply_phrases
+
+        said = reply_phrases(language)
         if "unit" in fact and "column" in fact:
             self.dictionary.column(str(fact["column"])).unit = str(fact["unit"])
-            return f"{fact['column']} is counted in {fact['unit']}"
+            return said.learned_unit.format(column=fact["column"], unit=fact["unit"])
         if "meaning" in fact and "condition" in fact:
             self.chosen[str(fact["meaning"])] = dict(fact["condition"])
-            return f"'{fact['meaning']}' means the reading chosen"
+            return said.learned_meaning.format(words=fact.get("words") or fact["meaning"])
         if "role" in fact and "column" in fact:
             self.dictionary.roles[str(fact["role"])] = str(fact["column"])
-            return f"the {fact['role']} is {fact['column']}"
+            return said.learned_role.format(role=fact["role"], column=fact["column"])
         if "yes" in fact and "column" in fact:
             self.dictionary.column(str(fact["column"])).yes = str(fact["yes"])
-            return f"in {fact['column']}, '{fact['yes']}' means yes"
+            return said.learned_yes.format(column=fact["column"], yes=fact["yes"])
         if "synonym" in fact and "column" in fact:
             entry = self.dictionary.column(str(fact["column"]))
             if fact["synonym"] not in entry.synonyms:
                 entry.synonyms.append(str(fact["synonym"]))
-            return f"'{fact['synonym']}' means {fact['column']}"
+            return said.learned_synonym.format(synonym=fact["synonym"], column=fact["column"])
         return ""
 
     def save_dictionary(self) -> Path | None:

@@ -52,6 +52,12 @@ class ReplyPhrases(BaseModel):
     undone: str
     nothing_to_undo: str
     started_over: str
+    data_summary: str
+    learned_unit: str
+    learned_meaning: str
+    learned_role: str
+    learned_yes: str
+    learned_synonym: str
 
 
 @cache
@@ -238,6 +244,9 @@ def result_lines(result: ToolResult, total: int | None = None, *,
         return _compare_lines(summary, w)
     if result.tool == "overlap_segments":
         return _overlap_lines(summary, w)
+    if result.tool == "describe_data":
+        return [w.say("data_summary", customers=w.customers(summary.get("customers", 0)),
+                      columns=len(summary.get("columns", [])))]
     if result.tool == "list_segments":
         names = [s.get("name", "?") for s in summary.get("segments", [])]
         return [w.say("saved", names=w.phrases.list_sep.join(names)) if names

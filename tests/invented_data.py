@@ -66,3 +66,27 @@ def bike_log(folder: Path, customers: int = 300, seed: int = 11) -> Path:
 
 def load(path: Path) -> CustomerData:
     return load_customer_data(path)
+
+
+def streaming_table(folder: Path, rows: int = 360, seed: int = 23) -> Path:
+    """One row per subscriber of a streaming service: a membership level, a 0-10
+    recommend rating, a Y/N 'cancelled' flag, an age, a city written in Cyrillic, the
+    signup channel, total paid, a monthly charge and support cases."""
+    rng = random.Random(seed)
+    records = []
+    for n in range(rows):
+        records.append({
+            "subscriber": f"S{n:04d}",
+            "membership_level": rng.choice(["Lite", "Standard", "Premium"]),
+            "recommend_rating": rng.randint(0, 10),
+            "cancelled": rng.choice(["Y", "N", "N"]),
+            "age": rng.randint(18, 80),
+            "home_city": rng.choice(["Казань", "Омск", "Самара", "Тула"]),
+            "signup_channel": rng.choice(["app", "web", "store"]),
+            "paid_total": round(rng.uniform(10, 3000), 2),
+            "monthly_charge": rng.choice([5, 9, 15]),
+            "support_cases": rng.randint(0, 8),
+        })
+    path = folder / "streaming_subscribers.csv"
+    pd.DataFrame(records).to_csv(path, index=False)
+    return path

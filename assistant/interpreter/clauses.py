@@ -20,6 +20,7 @@ from assistant.interpreter.reader import QUIET, SOFT, ClauseResult, Env, Reader
 from assistant.interpreter.tagging import Item
 from tools.engine.definitions import (
     And,
+    Between,
     Compare,
     Condition,
     In,
@@ -126,6 +127,8 @@ def _named(r: Reader) -> None:
 def _fixed(r: Reader, item: Item) -> bool:
     role, op, value = str(item.args("fixed")[0]).split()
     column = r.data.role_column(role)
+    if column is None and _scored(r, item, role, op, value):
+        return True
     if column is None:
         # "never purchased online" on a table with no order count: a negated verb.
         if value == "0":
@@ -140,6 +143,23 @@ def _fixed(r: Reader, item: Item) -> bool:
     r.use(item)
     r.add(Compare(column=column.name, op=op, value=int(value)),  # type: ignore[arg-type]
           "fixed", column.name)
+    return True
+
+
+def _scored(r: Reader, item: Item, concept: str, op: str, value: str) -> bool:
+    """"detractors", "promoters": a fixed band of a 0-10 score the data names ("nps_score")."""
+    scores = [w for w in r.data.columns.values() if concept in w.concepts and w.numeric
+              and not w.is_flag and (w.info.maximum or 0) <= 10]
+    if len(scores) != 1:
+        return False
+    name = scores[0].name
+    r.use(item)
+    if op == "between":
+        low, high = (int(v) for v in value.split(".."))
+        r.add(Between(column=name, low=low, high=high), "fixed", name)
+    else:
+        r.add(Compare(column=name, op=op, value=int(value)),  # type: ignore[arg-type]
+              "fixed", name)
     return True
 
 
@@ -248,6 +268,9 @@ def _mention(r: Reader, run: list[tuple[int, Item]]) -> None:
         return  # only a verb of buying points at it ("customers who shop ..."): no condition
     column = r.data.columns[found.column]
     supporting = [[i for _, i in run][j] for j in found.supporting]
+    if column.name in r.out.columns and not negated and not column.is_flag:
+        r.use(*supporting)  # "NPS detractors": the name of a column already conditioned
+        return
     if all(i.has("activity") and not i.has("column", "concept") for i in supporting) \
             and not column.is_flag:
         return  # "bought" alone is no condition
@@ -281,7 +304,7 @@ def _column_condition(r: Reader, column: ColumnWords, negated: bool, items: list
         r.out.vague.append((str(strength.args("intensifier")[0]), column.name))
         r.out.signals.add("vague")
     elif column.is_flag:
-        r.add(_flag(column, negated), "flag", column.name)
+        r.add(flag_condition(column, negated), "flag", column.name)
     elif column.numeric and not column.is_date and (column.info.minimum or 0) >= 0:
         r.add(Compare(column=column.name, op="==" if negated else ">", value=0), "presence",
               column.name)
@@ -303,7 +326,8 @@ def _column_condition(r: Reader, column: ColumnWords, negated: bool, items: list
         r.problem("which_value", values, column=column.name, options=", ".join(values))
 
 
-def _flag(column: ColumnWords, negated: bool) -> Condition:
+def flag_condition(column: ColumnWords, negated: bool) -> Condition:
+    """The column's yes (or, negated, its no)."""
     value = column.no if negated and column.no is not None else column.yes
     if negated and column.no is None:
         return NotIn(column=column.name, values=[_typed(column, column.yes or "")])
@@ -319,7 +343,7 @@ def _quantified(r: Reader, tied: tuple[str, ...], negated: bool, items: list[Ite
     if quantifier is None or not all(c.is_flag for c in columns):
         return False
     r.use(quantifier, *items)
-    flags = [_flag(c, negated) for c in columns]
+    flags = [flag_condition(c, negated) for c in columns]
     every = str(quantifier.args("quantifier")[0]) == "all" or negated
     r.add(And(all=flags) if every else Or(any=flags), "flag", columns[0].name)
     return True

@@ -196,7 +196,7 @@ def _select_cluster(c: CommandInput) -> Interpretation:
 
 def _about(c: CommandInput) -> Interpretation:
     """profile / explain / campaign: for the current segment, a named one, or a description."""
-    after = _after_trigger(c)
+    after = [i for i in _after_trigger(c) if not _object_word(c, i)]
     rest = [i for i in after if not i.only_function]
     groups = [i for i in c.items if i.has("value", "place", "num", "cmp")]
     named = [i for i in c.items if i.has("rfm", "stage", "subject")]
@@ -213,6 +213,13 @@ def _about(c: CommandInput) -> Interpretation:
         return Interpretation(calls=[*defined.calls, ToolCall(c.tool, {"name": None})],
                               understood=defined.understood, intent="command")
     return _call(c.tool, name=None if name in (None, "current") else name)
+
+
+def _object_word(c: CommandInput, item: Item) -> bool:
+    """What the command makes, not whom it is for: "a campaign" in "推荐一个营销活动"."""
+    article = item.value == 1 and not any(ch.isdigit() for ch in item.text)
+    made = c.tool == "suggest_campaign" and "campaign" in item.args("concept")
+    return article or made or item.has("count_unit")
 
 
 def _pair(c: CommandInput) -> Interpretation:

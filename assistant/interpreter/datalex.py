@@ -135,6 +135,9 @@ def build(schema: Schema, lexicon: Lexicon, dictionary: DataDictionary | None = 
             if re.fullmatch(r"-?\d+(\.\d+)?", value.strip()):
                 continue  # numbers are quantities, not names
             add(value, Sense("value", (info.name, value)))
+            latin = _latin(value)
+            if latin:  # "kazan" for "Казань", "beijing" for "北京"
+                add(latin, Sense("value", (info.name, value)))
             norms = _norms(value, lexicon)
             _add_parts(index, norms, Sense("value", (info.name, value)))
             for norm in norms:
@@ -150,6 +153,15 @@ def build(schema: Schema, lexicon: Lexicon, dictionary: DataDictionary | None = 
                        surfaces=surfaces, value_norms=dict(value_norms), spellings=spellings,
                        norms=frozenset(n for key in index for n in key) | frozenset(
                            n for words in columns.values() for n in words.norms))
+
+
+def _latin(value: str) -> str | None:
+    """The Latin spelling of a Cyrillic or Chinese value, as people type it in English."""
+    if value.isascii() or not re.search("[\u0400-\u04ff\u3400-\u9fff]", value):
+        return None
+    from anyascii import anyascii
+
+    return re.sub(r"['`]", "", anyascii(value)).lower() or None
 
 
 def _add_parts(index: dict[tuple[str, ...], list[Sense]], norms: tuple[str, ...],

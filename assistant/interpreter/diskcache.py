@@ -12,7 +12,8 @@ import json
 import os
 from pathlib import Path
 
-_LIBRARIES = ("simplemma", "pymorphy3", "pymorphy3-dicts-ru", "babel", "cn2an", "number-parser")
+_LIBRARIES = ("simplemma", "pymorphy3", "pymorphy3-dicts-ru", "babel", "cn2an", "number-parser",
+              "anyascii")
 
 
 def cache_folder() -> Path:

@@ -134,7 +134,10 @@ def command_of(items: list[Item]) -> str | None:
         return "cluster"
     if "save_segment" in tools and "export_segment" in tools:
         return "export_segment"  # "save it to a csv file"
-    opening = next((i for i in words if not i.has("mode") or i.has("command")), None)
+    # The opening word, past a mode ("now only") and the people addressed ("为他们推荐",
+    # "для них предложи").
+    opening = next((i for i in words if (not i.has("mode") or i.has("command"))
+                    and not _addressed(i)), None)
     if opening is not None:
         for tool in opening.args("command"):
             if tool not in ("cluster_verb", "cluster_noun", "importance"):
@@ -144,6 +147,10 @@ def command_of(items: list[Item]) -> str | None:
             if tool in _ANYWHERE and (_long(item) or tool in _ONE_WORD_ANYWHERE):
                 return str(tool)
     return None
+
+
+def _addressed(item: Item) -> bool:
+    return item.has("subject") and all(s.kind in ("subject", "func") for s in item.senses)
 
 
 def _long(item: Item) -> bool:

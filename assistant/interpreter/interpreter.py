@@ -222,11 +222,18 @@ def _data_question(items: list[Item], reading: Reading, cleaned: str, env: Env
         return Interpretation(calls=[ToolCall("define_segment", args),
                                      ToolCall("profile_segment", {"name": None})],
                               intent="data_question", understood=describe(reading.condition))
-    if env.context.has_current_segment:
+    about_them = any(i.has("mode") or "current" in i.args("subject") for i in items)
+    if env.context.has_current_segment and (about_them or not _counts_everyone(items)):
         return Interpretation(calls=[ToolCall("profile_segment", {"name": None})],
                               intent="data_question", understood="profile of the segment")
     return Interpretation(calls=[ToolCall("describe_data", {})], intent="data_question",
                           understood="describe the data")
+
+
+def _counts_everyone(items: list[Item]) -> bool:
+    """"how many customers do we have?", "сколько всего клиентов в базе?": the whole base."""
+    return any("count" in i.args("intent") for i in items) and any(
+        i.has("people") or "all" in i.args("subject") for i in items)
 
 
 def _picked_choice(text: str, context: InterpreterContext) -> Interpretation | None:

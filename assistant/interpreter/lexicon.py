@@ -16,6 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -23,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.interpreter.diskcache import cache_folder, versions_key, write_json
 from assistant.interpreter.places import REQUEST_LOCALES, territory_names
-from assistant.interpreter.text import known_forms, norm_word, tokenize
+from assistant.interpreter.text import fold, known_forms, norm_word, tokenize
 
 LANGUAGES = ("en", "zh", "ru")
 
@@ -174,7 +175,9 @@ def load_lexicon() -> Lexicon:
     """The compiled lexicons; kept compiled in the user's cache, since lemmatising every
     phrase takes a second and more (the key holds the files and the libraries' versions)."""
     texts = {language: _lexicon_text(language) for language in LANGUAGES}
-    path = cache_folder() / f"lexicon-{versions_key(''.join(texts.values()))}.json"
+    # The key also holds this module's text: a change in how phrases compile is a new index.
+    compiler = Path(__file__).read_text(encoding="utf-8")
+    path = cache_folder() / f"lexicon-{versions_key(''.join(texts.values()) + compiler)}.json"
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
         return Lexicon(
@@ -218,6 +221,8 @@ def _compile() -> Lexicon:
     for code, names in territory_names(REQUEST_LOCALES).items():
         for name in names:
             norms = phrase_norms(name)
+            if norms in index and norms != (fold(name),):
+                continue  # an inflection of a lexicon word ("Того" is a form of "тот")
             if norms and Sense("place", code) not in index[norms]:
                 index[norms].append(Sense("place", code))
             if re.search("[\u3400-\u9fff]", name):

@@ -77,6 +77,12 @@ def _age_column(r: Reader, qty: Qty, words: list[Item]) -> ColumnWords | None:
     return ages[0] if len(ages) == 1 else None
 
 
+def _article(qty: Qty, words: list[Item]) -> bool:
+    """A lone "one" written as a word, with nothing it counts: an article, not a number."""
+    return (qty.value == 1 and qty.op is None and not qty.is_range and not words
+            and qty.unit in (None, "count") and not any(c.isdigit() for c in qty.text))
+
+
 def _postfix(r: Reader, qty: Qty, k: int) -> None:
     """"5 orders or fewer": a comparator after the measure's name."""
     part = r.parts[k] if k < len(r.parts) else None
@@ -116,6 +122,8 @@ def _number(r: Reader, k: int, qty: Qty, words: list[Item]) -> None:
         return  # an age read on the birth year
     if column is None and r.last_measure in r.data.columns and qty.op is not None:
         column = r.data.columns[r.last_measure]  # "more than 1000 and less than 5000"
+    if column is None and _article(qty, words):
+        return  # "推荐一个营销活动", "suggest a campaign": "one" as an article
     if column is None:
         numeric = [w.name for w in r.data.columns.values() if w.numeric and not w.is_date
                    and not w.is_flag][:8]

@@ -248,7 +248,8 @@ def _number_phrase(text: str) -> float | None:
 def _correct_typos(tokens: list[Token], lexicon: Lexicon, data: DataLexicon
                    ) -> list[tuple[str, str]]:
     """One edit from exactly one known word: read as that word (the reply says so)."""
-    known = {**lexicon.surfaces, **data.surfaces}
+    numbers = _number_vocabulary()
+    known = {**numbers, **lexicon.surfaces, **data.surfaces}
     notes: list[tuple[str, str]] = []
     for token in tokens:
         word = token.text.lower()
@@ -256,24 +257,43 @@ def _correct_typos(tokens: list[Token], lexicon: Lexicon, data: DataLexicon
                 re.search("[\u3400-\u9fff]", word) or _known(token.norm, lexicon, data) or \
                 _number_word(word) is not None:
             continue
-        found = {v: known[v] for v in _edits(word) if v in known}
+        # A letter too many or two swapped is likelier than a wrong letter ("fourty" is
+        # forty, not fourth): those edits are tried first.
+        found = {v: known[v] for v in _edits(word, replace=False) if v in known}
+        if len(set(found.values())) != 1:
+            found = {v: known[v] for v in _edits(word) if v in known}
         if len(set(found.values())) == 1:
             meant, norm = sorted(found.items())[0]
             notes.append((token.text, data.spellings.get(meant, meant)))
             token.norm = norm
+            if meant in numbers:
+                token.text = meant  # "fourty" is read as the number forty
     return notes
+
+
+@cache
+def _number_vocabulary() -> dict[str, str]:
+    """The number words number-parser knows (English, Russian), as typo targets."""
+    from number_parser.data import en, ru
+
+    words = {w for info in (en.info, ru.info) for key in
+             ("UNIT_NUMBERS", "DIRECT_NUMBERS", "TENS", "HUNDREDS", "BIG_POWERS_OF_TEN")
+             for w in info.get(key, ()) if len(w) >= 4}
+    return {w: w for w in words}
 
 
 def _known(norm: str, lexicon: Lexicon, data: DataLexicon) -> bool:
     return norm in lexicon.norms or norm in data.norms
 
 
-def _edits(word: str) -> set[str]:
+def _edits(word: str, replace: bool = True) -> set[str]:
     letters = "абвгдежзийклмнопрстуфхцчшщъыьэюя" if re.search("[\u0400-\u04ff]", word) \
         else "abcdefghijklmnopqrstuvwxyz"
     splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
     deletes = {a + b[1:] for a, b in splits if b}
     swaps = {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    if not replace:
+        return (deletes | swaps) - {word}
     replaces = {a + c + b[1:] for a, b in splits if b for c in letters}
     inserts = {a + c + b for a, b in splits for c in letters}
     return (deletes | swaps | replaces | inserts) - {word}

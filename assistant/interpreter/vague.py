@@ -38,6 +38,7 @@ def choices_for(reading: Reading, env: Env) -> Interpretation:
     if remembered is not None:
         call = ToolCall("define_segment", {"condition": remembered, "mode": "new"})
         return Interpretation(calls=[call], intent="segment", understood=f"{key} (as chosen)")
+    phrase = " ".join(i.text for i in reading.items if i.has("vague", "intensifier", "rank"))
     choices = []
     for template in readings_table().get(kind, []):
         condition = _filled(template, column, env)
@@ -47,53 +48,42 @@ def choices_for(reading: Reading, env: Env) -> Interpretation:
                          language=env.language)
         call = ToolCall("define_segment", {"condition": condition, "mode": "new"})
         choices.append(Choice(label=label, calls=(call,), key=key,
-                              remember={"meaning": key, "condition": condition}))
+                              remember={"meaning": key, "condition": condition,
+                                        "words": phrase or key}))
     if not choices:
         words = ", ".join(f"'{i.text}'" for i in reading.items if i.has("vague", "intensifier"))
         return Interpretation(calls=[], intent="segment", clarification=env.lexicon.message(
             env.language, "unplaced", words=words or "that", hint=""))
     choices = choices[:MAX_CHOICES]
-    phrase = " ".join(i.text for i in reading.items if i.has("vague", "intensifier", "rank"))
     return Interpretation(calls=[], intent="segment", choices=choices,
                           options=[c.label for c in choices],
-                          clarification=env.lexicon.message(env.language, "vague",
-                                                            word=phrase or key))
+                          clarification=env.lexicon.message(
+                              env.language, "vague" if len(choices) > 1 else "vague_one",
+                              word=phrase or key))
 
 
 def _filled(template: dict[str, Any], column: str | None, env: Env) -> dict[str, Any] | None:
     """The template with the data's columns put in; None when the data lacks one."""
+    from assistant.interpreter.clauses import flag_condition
+
     data = env.data
+    if "flag" in template:
+        flags = [w for w in data.columns.values() if w.is_flag and template["flag"] in w.concepts]
+        return flag_condition(flags[0], False).model_dump() if len(flags) == 1 else None
     if template.get("type") == "rfm_segment" and (
             data.role_column("recency") is None or data.role_column("frequency") is None):
         return None
     out: dict[str, Any] = {}
-    flag = None
     for key, value in template.items():
         if isinstance(value, str) and value.startswith("{") and value.endswith("}"):
             slot = value[1:-1]
-            if slot == "column":
-                value = column
-            elif slot.startswith("flag:"):
-                flags = [w for w in data.columns.values()
-                         if w.is_flag and slot[5:] in w.concepts]
-                flag = flags[0] if len(flags) == 1 else None
-                value = flag.name if flag else None
-            elif slot == "yes":
-                value = _typed_yes(flag)
-            else:
-                found = data.role_column(slot)
-                value = found.name if found else None
+            found = data.role_column(slot) if slot != "column" else None
+            if found is None and slot != "column":
+                named = [w for w in data.columns.values()
+                         if slot in w.concepts and w.numeric and not w.is_flag]
+                found = named[0] if len(named) == 1 else None
+            value = column if slot == "column" else found.name if found else None
             if value is None:
                 return None
         out[key] = value
     return out
-
-
-def _typed_yes(flag: Any) -> Any:
-    if flag is None or flag.yes is None:
-        return None
-    try:
-        number = float(flag.yes)
-    except ValueError:
-        return flag.yes
-    return int(number) if number.is_integer() else number

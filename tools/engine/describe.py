@@ -44,7 +44,7 @@ from tools.engine.definitions import (
 )
 from tools.engine.errors import EngineError
 from tools.engine.operands import ColumnKind, find_column
-from tools.engine.schema import Role
+from tools.engine.schema import ColumnInfo, Role
 from tools.engine.wording import phrasing
 
 Scalar = float | int | str | bool
@@ -58,11 +58,14 @@ _MONEY_FEATURES = frozenset({MONETARY, AVG_ORDER_VALUE})
 _SUM_TERMS = 3
 
 
-def _year(column: str, value: Scalar) -> str | None:
-    """A number in a year column as a year (1960, not 1,960); None for anything else."""
-    if "year" in column.lower() and _is_number(value):
-        return str(int(value))
-    return None
+def _year(column: str, value: Scalar, info: ColumnInfo | None) -> str | None:
+    """A number in a column of years as a year (1960, not 1,960); None for anything else.
+    A column of years holds years ("Year_Birth"); "age_years" holds ages, not years."""
+    if not _is_number(value) or not 1800 <= float(value) <= 2200:
+        return None
+    if info is not None and info.minimum is not None and info.maximum is not None:
+        return str(int(value)) if info.minimum >= 1800 and info.maximum <= 2200 else None
+    return str(int(value)) if "year" in column.lower() else None
 
 
 def _is_number(value: Scalar) -> bool:
@@ -125,8 +128,11 @@ class _Describer:
         return self.say(w.features[feature][key], days=w.unit("day", number),
                         orders=w.unit("order", number), **values)
 
+    def _info(self, column: str) -> ColumnInfo | None:
+        return self.data.schema.column(column) if self.data is not None else None
+
     def _is_flag(self, column: str) -> bool:
-        info = self.data.schema.column(column) if self.data is not None else None
+        info = self._info(column)
         return info is not None and info.role is Role.FLAG
 
     def _compare(self, c: Compare) -> str:
@@ -140,7 +146,7 @@ class _Describer:
         dated = self.words.dates[c.op]
         if isinstance(c.value, str) and _ISO_DATE.match(c.value):
             return self.say(dated, column=c.column, value=self._value(c.value))
-        year = _year(c.column, c.value)
+        year = _year(c.column, c.value, self._info(c.column))
         if year is not None:
             return self.say(dated, column=c.column, value=year)
         return self.say(generic, column=c.column, value=self._value(c.value))
@@ -151,7 +157,8 @@ class _Describer:
             return self._feature_text(feature, "between", c.high,
                                       low=self._feature_value(feature, c.low),
                                       high=self._feature_value(feature, c.high))
-        low, high = _year(c.column, c.low), _year(c.column, c.high)
+        info = self._info(c.column)
+        low, high = _year(c.column, c.low, info), _year(c.column, c.high, info)
         if low is None or high is None:
             low, high = self._value(c.low), self._value(c.high)
         return self.say(self.words.between, column=c.column, low=low, high=high)
