@@ -49,9 +49,11 @@ class KnowledgeTools:
                      condition.stages if isinstance(condition, Lifecycle) else [])
             if len(named) == 1:
                 facts["name"] = named[0]
-            elif label == "current segment":
-                facts["name"] = describe(condition, self.data)
-            facts["description"] = describe(condition, self.data)
+            # In the request's language: the plan's title and audience quote it.
+            said = describe(condition, self.data, language=self.language)
+            if len(named) != 1 and label == "current segment":
+                facts["name"] = said
+            facts["description"] = said
             facts["kind"] = {"rfm_segment": "rfm", "lifecycle": "lifecycle",
                              "segment": "saved"}.get(condition.type, "custom")
         return facts
