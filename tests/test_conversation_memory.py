@@ -99,3 +99,27 @@ def test_the_dictionary_command(garden_file: Path, tmp_path: Path) -> None:
         assert turn.segment is not None, (text, turn.reply)
         assert turn.segment["definition"] == {"type": "in", "column": "LoyaltyTier",
                                               "values": ["Gold"]}
+
+
+def test_a_session_resumed_on_other_data_starts_clean_and_says_so(garden_file: Path,
+                                                                 tmp_path: Path) -> None:
+    import pandas as pd
+
+    workspace = tmp_path / "ws"
+    first = _bot(garden_file, workspace, session="s")
+    assert first.ask("customers from Germany").segment is not None
+    other = tmp_path / "other.csv"
+    frame = pd.read_csv(garden_file).drop(columns=["HomeCountry"])
+    frame.to_csv(other, index=False)
+    moved = _bot(other, workspace, session="s")
+    turn = moved.ask("customers with at least 5 orders")
+    assert turn.notice and "garden_customers.csv" in turn.notice
+    assert turn.segment is not None and "HomeCountry" not in turn.segment["description"]
+    # The same file, changed under the session so that its segment no longer applies.
+    _bot(garden_file, workspace, session="t").ask("customers from Germany")
+    frame.to_csv(garden_file, index=False)
+    changed = _bot(garden_file, workspace, session="t")
+    answer = changed.ask("customers with at least 5 orders")
+    assert answer.notice and "cleared" in answer.notice
+    assert answer.segment is not None and answer.segment["size"] == int(
+        (frame["OrderCount"] >= 5).sum())

@@ -252,8 +252,9 @@ def load_yaml(text: str) -> Any:
 
 
 def conjunction(conditions: list[Condition]) -> Condition:
-    """AND together conditions, flattening nested ands; one condition stays itself."""
+    """AND together conditions, flattening nested ands and dropping repeats (a follow-up
+    that says a condition again adds nothing); one condition stays itself."""
     flat: list[Condition] = []
     for c in conditions:
-        flat.extend(c.all if isinstance(c, And) else [c])
+        flat.extend(part for part in (c.all if isinstance(c, And) else [c]) if part not in flat)
     return flat[0] if len(flat) == 1 else And(all=flat)
