@@ -49,8 +49,8 @@ from tools.engine.schema import ColumnInfo, DataKind, DType, Role, Schema
 # Bump when the pipeline's output changes, so old cache entries are not reused.
 # Modules whose code decides the result: any edit to them retires old cache entries.
 _PIPELINE_MODULES = ("reading", "stores", "parsing", "dates", "markers", "naming", "personal",
-                     "customer_key", "roles", "cleaning", "features", "scan", "scan_csv",
-                     "loading", "schema", "dataset")
+                     "customer_key", "log_shape", "roles", "cleaning", "features", "scan",
+                     "scan_csv", "loading", "schema", "dataset")
 # Entries kept per cache folder; older ones are removed after each write.
 _CACHE_ENTRIES = 20
 _CACHE_GLOB = "[0-9a-f]" * 32 + ".pkl"  # only our own entries
@@ -177,6 +177,8 @@ def _reading_notes(raw: pd.DataFrame, parsed: pd.DataFrame, raw_schema: Schema) 
         notes.append(f"Read as {raw.attrs['encoding']} text: the file is not UTF-8.")
     if raw.attrs.get("warning"):
         notes.append(raw.attrs["warning"])
+    # Roles read from the values (a log by its shape, or a repeated id left as it is).
+    notes.extend(raw_schema.notes)
     id_info = raw_schema.first(Role.CUSTOMER_ID)
     notes.extend(column_notes(parsed, id_info.name if id_info is not None else None))
     return notes

@@ -5,8 +5,10 @@ Names are split into lower-case words ("InvoiceDate" -> invoice, date;
 small vocabularies; values decide the rest (one value -> CONSTANT, two of
 0/1 or yes/no -> FLAG, few distinct strings -> CATEGORY, many -> TEXT).
 A file is a transaction log when it has a customer id that repeats and a
-date; otherwise it is a customer table. Every choice carries a `reason` the
-user sees, and `overrides` ({"amount": "Revenue"}) win over inference.
+date; otherwise it is a customer table, unless its values have the shape of
+an order log (`log_shape.py`: an id column that repeats over several dates,
+orders nested in it, money). Every choice carries a `reason` the user sees,
+and `overrides` ({"amount": "Revenue"}) win over inference.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from __future__ import annotations
 import pandas as pd
 
 from tools.engine.customer_key import (
+    BARE_IDS,
+    CUSTOMER_WORDS,
     ID_WORDS,
     ORDER_WORDS,
     find_customer_id,
@@ -21,6 +25,7 @@ from tools.engine.customer_key import (
     key_personal_kind,
 )
 from tools.engine.errors import DataError
+from tools.engine.log_shape import ShapeReading, read_log_shape
 from tools.engine.matching import nearest
 from tools.engine.naming import name_words
 from tools.engine.personal import personal_kind
@@ -92,17 +97,32 @@ def infer_schema(df: pd.DataFrame, dtypes: dict[str, DType],
         ids = df[id_column].dropna()
         if ids.duplicated().any() or _has_order_columns(df, dtypes, {id_column, date_column}):
             kind = DataKind.TRANSACTIONS
-    if kind is DataKind.TRANSACTIONS and any(
-            r in forced for r in (Role.RECENCY, Role.FREQUENCY, Role.MONETARY, Role.TENURE)):
+    customer_measures = any(
+        r in forced for r in (Role.RECENCY, Role.FREQUENCY, Role.MONETARY, Role.TENURE))
+    if kind is DataKind.TRANSACTIONS and customer_measures:
         # A customer-level measure was mapped: the user means a customer table.
         kind = DataKind.CUSTOMERS
+    shape = ShapeReading({})
+    if (kind is DataKind.CUSTOMERS and Role.CUSTOMER_ID not in forced and not customer_measures
+            and not _trusted_key(df, id_column)):
+        # No name says customer id: the values may still have the shape of an order log.
+        shape = read_log_shape(df, dtypes, named=_named_roles(df, dtypes, forced_by_column),
+                               skip=_not_keys(df, dtypes, forced_by_column),
+                               date=forced.get(Role.DATE), row_id=id_column)
+        if shape.roles:
+            kind = DataKind.TRANSACTIONS
+            id_column = next(c for c, (r, _) in shape.roles.items() if r is Role.CUSTOMER_ID)
+            date_column = forced.get(Role.DATE) or next(
+                c for c, (r, _) in shape.roles.items() if r is Role.DATE)
     infos: list[ColumnInfo] = []
-    taken: set[Role] = set(forced)
+    taken: set[Role] = set(forced) | {role for role, _ in shape.roles.values()}
     for name in df.columns:
         series = df[name]
         dtype = dtypes.get(name, DType.TEXT)
         if name in forced_by_column:
             role, reason = forced_by_column[name], "set by you"
+        elif name in shape.roles:
+            role, reason = shape.roles[name]
         elif name == id_column:
             role, reason = Role.CUSTOMER_ID, id_reason(name, df[name], dtype)
         elif name == date_column and kind is DataKind.TRANSACTIONS:
@@ -112,7 +132,45 @@ def infer_schema(df: pd.DataFrame, dtypes: dict[str, DType],
         if role in _SINGLE_ROLES:
             taken.add(role)
         infos.append(describe_column(name, series, dtype, role, reason))
-    return Schema(kind=kind, columns=tuple(infos))
+    return Schema(kind=kind, columns=tuple(infos), notes=shape.notes)
+
+
+def _trusted_key(df: pd.DataFrame, id_column: str | None) -> bool:
+    """Whether the customer key the names found stands: named for customers, or repeating.
+
+    A bare unique "ID" may number the lines of a log whose customers are in another column.
+    """
+    if id_column is None:
+        return False
+    words = set(name_words(id_column))
+    if words & CUSTOMER_WORDS or id_column.strip().lower() in BARE_IDS - {"id", "_id"}:
+        return True
+    return bool(df[id_column].dropna().duplicated().any())
+
+
+def _named_roles(df: pd.DataFrame, dtypes: dict[str, DType],
+                 forced: dict[str, Role]) -> dict[str, Role]:
+    """Log roles the names (or the user) give: order number, quantity, price, amount, status."""
+    named = dict(forced)
+    for name in df.columns:
+        if name in forced:
+            continue
+        words = name_words(str(name))
+        found = _transaction_role(words, set(words), dtypes.get(name, DType.TEXT), set())
+        if found is not None:
+            named[str(name)] = found[0]
+    return named
+
+
+def _not_keys(df: pd.DataFrame, dtypes: dict[str, DType],
+              forced: dict[str, Role]) -> frozenset[str]:
+    """Mapped columns and columns named like a customer-level measure ("recency")."""
+    skip = set(forced)
+    for name in df.columns:
+        words = name_words(str(name))
+        if _customer_role(words, set(words), dtypes.get(name, DType.TEXT), set()):
+            skip.add(str(name))
+    return frozenset(skip)
 
 
 def describe_column(name: str, series: pd.Series, dtype: DType, role: Role,

@@ -114,7 +114,9 @@ def scan_relation(connection: Any, source: str, types: dict[str, str], parsed: p
 
     `parsed` (its first rows through `parse_typed_columns`) and `schema` give the roles.
     """
-    if schema.kind is not DataKind.TRANSACTIONS:
+    if schema.kind is not DataKind.TRANSACTIONS or schema.notes:
+        # Roles read from the values of the first rows (`Schema.notes`) could differ from
+        # those of every row: the ordinary path, which reads them all, decides.
         return None
     columns = line_columns_sql(schema, types)
     if columns is None:

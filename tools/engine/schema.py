@@ -70,6 +70,11 @@ class ColumnInfo:
 class Schema:
     kind: DataKind
     columns: tuple[ColumnInfo, ...] = field(default_factory=tuple)
+    # What the user should know about how the roles were read from the values rather than
+    # the names (a log recognised by its shape, or a repeated id left as it is; see
+    # `log_shape.py`). The loader shows them; the large-file paths, which read the roles from
+    # the first rows only, leave such a file to the ordinary path.
+    notes: tuple[str, ...] = ()
 
     @property
     def names(self) -> list[str]:
