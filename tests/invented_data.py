@@ -71,7 +71,7 @@ def load(path: Path) -> CustomerData:
 def streaming_table(folder: Path, rows: int = 360, seed: int = 23) -> Path:
     """One row per subscriber of a streaming service: a membership level, a 0-10
     recommend rating, a Y/N 'cancelled' flag, an age, a city written in Cyrillic, the
-    signup channel, total paid, a monthly charge and support cases."""
+    signup channel, total paid, a monthly charge, support cases and a signup date."""
     rng = random.Random(seed)
     records = []
     for n in range(rows):
@@ -86,6 +86,7 @@ def streaming_table(folder: Path, rows: int = 360, seed: int = 23) -> Path:
             "paid_total": round(rng.uniform(10, 3000), 2),
             "monthly_charge": rng.choice([5, 9, 15]),
             "support_cases": rng.randint(0, 8),
+            "signup_date": (date(2021, 3, 1) + timedelta(days=rng.randint(0, 1300))).isoformat(),
         })
     path = folder / "streaming_subscribers.csv"
     pd.DataFrame(records).to_csv(path, index=False)

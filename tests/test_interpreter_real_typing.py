@@ -68,6 +68,18 @@ def test_real_typing_finds_the_right_members(text: str, rule: Callable[[Frame], 
     assert set(bot.member_ids()) == _expected(streaming, rule), text
 
 
+@pytest.mark.parametrize("text", ["customers who signed up last year", "去年注册的客户",
+                                  "клиенты, которые зарегистрировались в прошлом году"])
+def test_last_year_of_a_join_date_is_the_previous_calendar_year(
+        text: str, streaming: CustomerData, tmp_path: Path) -> None:
+    dates = pd.to_datetime(streaming.customers["signup_date"])
+    year = dates.max().year - 1
+    bot = Assistant(streaming, workspace=tmp_path)
+    assert bot.ask(text).segment is not None
+    assert set(bot.member_ids()) == _expected(streaming, lambda f: pd.to_datetime(
+        f["signup_date"]).dt.year == year)
+
+
 def test_a_typo_is_said_and_an_age_is_not_worded_as_a_date(streaming: CustomerData,
                                                            tmp_path: Path) -> None:
     turn = Assistant(streaming, workspace=tmp_path).ask("custmers older then fourty")

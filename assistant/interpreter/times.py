@@ -49,6 +49,8 @@ def typed_number(column: ColumnWords, value: float) -> float | int:
 
 
 def time_window(r: Reader, k: int, qty: Qty, words: list[Item]) -> None:
+    if qty.period in _PREVIOUS and _previous_period(r, qty, words):
+        return
     durations = link(words, r.data, accept=lambda w: w.unit_days is not None or w.is_date
                      or w.info.role in (Role.RECENCY, Role.TENURE) or
                      bool(w.concepts & {"recency", "tenure"}) and w.numeric)
@@ -109,6 +111,30 @@ def time_window(r: Reader, k: int, qty: Qty, words: list[Item]) -> None:
         convert = converter(qty.days, column.unit_days or _guess_unit(r, column, qty) or 1)
         r.add(Compare(column=column.name, op=op, value=convert(qty.value or 0)),  # type: ignore[arg-type]
               "qty", column.name)
+
+
+_PREVIOUS = ("last_year", "last_month")
+
+
+def _previous_period(r: Reader, qty: Qty, words: list[Item]) -> bool:
+    """"joined last year", "去年注册的", "в прошлом месяце": the whole previous calendar
+    year or month of a date column. Of the last purchase it stays a window (a customer
+    who bought last year may have bought since)."""
+    end = r.env.context.as_of or r.env.context.data_end
+    named = link(words, r.data, accept=lambda w: w.is_date).column
+    role = _role_of(r)
+    if end is None or (named is None and role != "tenure"):
+        qty.period, qty.value, qty.days = None, 1, 365 if qty.period == "last_year" else 30
+        return False
+    last = end - timedelta(days=1)
+    if qty.period == "last_year":
+        qty.value, qty.date = float(last.year - 1), None
+    else:
+        previous = date(last.year, last.month, 1) - timedelta(days=1)
+        qty.date = f"{previous.year:04d}-{previous.month:02d}"
+    qty.op, qty.window = None, False
+    date_condition(r, qty, words)
+    return True
 
 
 def _period_days(r: Reader, qty: Qty) -> bool:
