@@ -89,6 +89,7 @@ class BuiltinBackend:
             pending=tuple(self.memory.pending),
             chosen=dict(self.memory.chosen),
             clusters=last.k if last is not None else None,
+            language=toolkit.language,
         )
 
 

@@ -95,6 +95,7 @@ class Assistant:
         # Said with the next answer: what resuming the session found (another file, a
         # changed file, a segment the data no longer answers).
         self.resume_notice: str | None = None
+        self.language: str | None = None  # the conversation's language so far
         if self.store is not None and session is not None:
             record = self.store.load(session)
             if record is not None:
@@ -144,7 +145,8 @@ class Assistant:
         from tools.knowledge.embedding import detect_language
 
         notice, self.resume_notice = self.resume_notice, None
-        self.toolkit.language = detect_language(text)
+        self.toolkit.language = detect_language(text, self.language)
+        self.language = self.toolkit.language
         try:
             outcome = self.backend.run_turn(text, self.toolkit, on_text)
             used = self.backend.name

@@ -238,10 +238,13 @@ def test_signup_windows_count_back_from_the_data_end_on_a_customer_table() -> No
     from datetime import date
 
     context = InterpreterContext(schema=people_table(), data_end=date(2024, 9, 27))
-    result = interpret("customers who signed up last year", context)
+    result = interpret("customers who signed up in the last year", context)
     assert result.clarification is None, result.clarification
     got = result.calls[0].args["condition"]
     assert got == cmp("SignupDate", ">=", "2023-09-28")
+    calendar = interpret("customers who signed up last year", context)  # the year before
+    assert calendar.calls[0].args["condition"] == {"type": "and", "all": [
+        cmp("SignupDate", ">=", "2023-01-01"), cmp("SignupDate", "<", "2024-01-01")]}
     older = interpret("customers who joined more than 2 years ago", context)
     assert older.calls[0].args["condition"] == cmp("SignupDate", "<", "2022-09-28")
 
@@ -283,7 +286,9 @@ END_TO_END: list[tuple[str, Callable[[pd.DataFrame], pd.Series]]] = [
     ("customers who logged in more than 7 times", lambda f: f["Logins"] > 7),
     ("customers in their 30s", lambda f: f["Age"].between(30, 39)),
     ("customers who never complained", lambda f: f["Complained"] == 0),
-    ("customers who signed up last year", _signed_up_in_last_year),
+    ("customers who signed up in the last year", _signed_up_in_last_year),
+    ("customers who signed up last year", lambda f: pd.to_datetime(f["SignupDate"]).dt.year
+     == pd.to_datetime(f["SignupDate"]).max().year - 1),
 ]
 
 

@@ -53,12 +53,17 @@ def test_a_non_request_leaves_the_current_segment_and_json_still_reports_it(
     first = bot.ask("customers from Germany")
     assert first.segment is not None
     size, condition = first.segment["size"], bot.toolkit.state.condition
-    for text in ("no thanks", "great, thank you", "hi, I'm new here", "can you explain it again?",
+    for text in ("no thanks", "great, thank you", "hi, I'm new here", "say that again",
                  "спасибо", "谢谢", "нет"):
         turn = bot.ask(text)
         assert not turn.clarification, text
         assert turn.segment is not None and turn.segment["size"] == size, text
         assert turn.to_json()["parse"]["intent"] == "conversation", text
+    assert bot.toolkit.state.condition == condition
+    # "explain it again" with a segment current explains that segment, and keeps it.
+    for text in ("can you explain it again?", "объясни ещё раз", "再解释一下"):
+        turn = bot.ask(text)
+        assert [r.tool for r in turn.results] == ["explain_segment"], text
     assert bot.toolkit.state.condition == condition
 
 

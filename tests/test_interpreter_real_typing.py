@@ -129,3 +129,19 @@ def test_best_customers_without_a_purchase_history_offer_the_money_column(
     assert chosen.segment is not None
     top = streaming.customers["paid_total"].rank(ascending=False, method="first")
     assert len(bot.member_ids()) == int((top <= round(0.1 * streaming.n_customers)).sum())
+
+
+def test_show_a_named_segment_is_that_segment_not_the_saved_list(tmp_path: Path) -> None:
+    from invented_data import bike_log
+
+    from tools.engine.loading import load_customer_data
+
+    bikes = load_customer_data(bike_log(tmp_path), mapping={
+        "customer_id": "Rider", "order_id": "Ticket", "date": "SoldOn", "unit_price": "Price",
+        "quantity": "Units"})
+    bot = Assistant(bikes, workspace=tmp_path / "ws")
+    named = bot.ask("покажи сегмент At Risk")
+    assert named.segment is not None and "At Risk" in named.segment["description"]
+    assert "клиент" in named.reply  # a tie of Russian and Latin words is read as Russian
+    listed = bot.ask("покажи сегменты")
+    assert [r.tool for r in listed.results] == ["list_segments"]

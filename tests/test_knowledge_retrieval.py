@@ -178,3 +178,9 @@ def test_language_is_the_majority_of_words_not_the_first_foreign_letter() -> Non
     assert detect_language("exclude Москва from the list") == "en"
     assert detect_language("клиенты из France") == "ru"
     assert detect_language("VIP客户") == "zh"
+
+
+def test_a_tie_between_latin_and_cyrillic_words_follows_the_conversation() -> None:
+    assert detect_language("exclude Москва", previous="en") == "en"
+    assert detect_language("покажи сегмент At Risk", previous="ru") == "ru"
+    assert detect_language("покажи сегмент At Risk") == "ru"

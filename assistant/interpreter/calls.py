@@ -91,3 +91,5 @@ class InterpreterContext:
     chosen: dict[str, dict[str, Any]] = field(default_factory=dict)
     # The last clustering's number of groups ("tell me more about group 2").
     clusters: int | None = None
+    # The language of the conversation so far: it decides a message whose words tie.
+    language: str | None = None

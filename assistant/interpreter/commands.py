@@ -215,6 +215,14 @@ def _about(c: CommandInput) -> Interpretation:
     return _call(c.tool, name=None if name in (None, "current") else name)
 
 
+def _list(c: CommandInput) -> Interpretation:
+    """"покажи сегмент At Risk" names one segment: that segment, not the saved list."""
+    rest = [i for i in _after_trigger(c) if not (i.only_function or i.has("punct"))]
+    if rest:
+        return c.define(_rest_text(c, rest))
+    return _call("list_segments")
+
+
 def _object_word(c: CommandInput, item: Item) -> bool:
     """What the command makes, not whom it is for: "a campaign" in "推荐一个营销活动"."""
     article = item.value == 1 and not any(ch.isdigit() for ch in item.text)
@@ -267,5 +275,6 @@ _HANDLERS: dict[str, Callable[[CommandInput], Interpretation]] = {
     "save_segment": _save, "export_segment": _export, "load_segment": _load,
     "delete_segment": _load, "cluster": _cluster, "select_cluster": _select_cluster,
     "profile_segment": _about, "explain_segment": _about, "suggest_campaign": _about,
+    "list_segments": _list,
     "compare_segments": _pair, "overlap_segments": _pair,
 }

@@ -56,7 +56,8 @@ def classify(items: list[Item], reading: Reading, lexicon: Lexicon) -> Intent:
         # A question about a segment ("why do they matter?", "how should we win them back?")
         # is a command; about anything else ("what is churn?", "how to win back lapsed
         # customers?") it is a knowledge question.
-        about_segment = _names_a_segment(words, lexicon) and not about_words
+        about_segment = (_names_a_segment(words, lexicon) and not about_words) or any(
+            "explain_segment" in i.args("command") and len(i.tokens) > 1 for i in words)
         if command in _ABOUT and (about_segment or command in ("compare_segments",
                                                                "overlap_segments")):
             return Intent("command", command)

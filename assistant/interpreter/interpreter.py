@@ -36,7 +36,7 @@ MAX_CHUNKS = 4
 
 def interpret(text: str, context: InterpreterContext) -> Interpretation:
     """Turn one message into tool calls (possibly several) or a clarifying question."""
-    language = script_of(str(text))
+    language = script_of(str(text), context.language)
     try:
         return _interpret(str(text), context, language)
     except Exception as error:  # noqa: BLE001 - a turn must never crash the conversation
@@ -63,7 +63,7 @@ def _data_lexicon(schema: Schema, dictionary_json: str) -> DataLexicon:
 
 def _interpret(text: str, context: InterpreterContext, language: str | None = None
                ) -> Interpretation:
-    language = language or script_of(text)
+    language = language or script_of(text, context.language)
     lexicon = load_lexicon()
     data = _data_lexicon(context.schema, context.dictionary.model_dump_json())
     env = Env(data=data, lexicon=lexicon, context=context, language=language, text=text)
@@ -100,6 +100,9 @@ def _dispatch(intent: Intent, items: list[Item], reading: Reading, cleaned: str,
                               clarification=env.lexicon.message(language, key),
                               options=env.lexicon.examples(language))
     if intent.kind == "command":
+        if intent.detail == "explain_segment" and not env.context.has_current_segment and \
+                not reading.signals:
+            return _dispatch(Intent("conversation", "product"), items, reading, cleaned, env)
         if intent.detail in ("undo", "reset"):
             return Interpretation(calls=[ToolCall(intent.detail, {})], intent="command",
                                   understood=intent.detail)

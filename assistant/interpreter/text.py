@@ -59,12 +59,12 @@ class Token:
         return self.kind == "word"
 
 
-def script_of(text: str) -> str:
+def script_of(text: str, previous: str | None = None) -> str:
     """The language a message is written in (one rule for the interpreter, replies and
-    knowledge answers)."""
+    knowledge answers); `previous` is the conversation's language, which decides ties."""
     from tools.knowledge.embedding import detect_language
 
-    return detect_language(text)
+    return detect_language(text, previous)
 
 
 def clean(text: str) -> str:

@@ -25,16 +25,17 @@ if TYPE_CHECKING:
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
-def detect_language(text: str) -> str:
+def detect_language(text: str, previous: str | None = None) -> str:
     """The language a text is written in, by its words: each Chinese character counts as a
-    word, Latin and Cyrillic letters by the word, so "exclude Москва" is English and
-    "клиенты из France" is Russian."""
+    word, Latin and Cyrillic letters by the word ("клиенты из France" is Russian). When
+    Latin and Cyrillic words tie ("exclude Москва", "покажи At Risk"), the conversation's
+    language so far decides, else Russian (a Latin word in Russian is usually a name)."""
     chinese = len(_CJK.findall(text))
     russian = len(re.findall(r"[\u0400-\u04ff]+", text))
     english = len(re.findall(r"[A-Za-z]{2,}", text))
     if chinese and chinese >= english:
         return "zh"
-    if russian > english:
+    if russian > english or (russian and russian == english and previous != "en"):
         return "ru"
     return "en"
 
