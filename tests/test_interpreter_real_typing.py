@@ -145,3 +145,15 @@ def test_show_a_named_segment_is_that_segment_not_the_saved_list(tmp_path: Path)
     assert "клиент" in named.reply  # a tie of Russian and Latin words is read as Russian
     listed = bot.ask("покажи сегменты")
     assert [r.tool for r in listed.results] == ["list_segments"]
+
+
+@pytest.mark.parametrize("text", ["为Premium客户推荐一个营销活动",
+                                  "для клиентов на тарифе Premium предложи кампанию",
+                                  "for the Premium plan customers, suggest a campaign"])
+def test_whom_a_campaign_is_for_may_come_before_the_command(text: str, streaming: CustomerData,
+                                                            tmp_path: Path) -> None:
+    bot = Assistant(streaming, workspace=tmp_path)
+    turn = bot.ask(text)
+    assert [r.tool for r in turn.results] == ["define_segment", "suggest_campaign"], turn.reply
+    assert set(bot.member_ids()) == _expected(streaming,
+                                              lambda f: f["membership_level"] == "Premium")

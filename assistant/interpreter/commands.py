@@ -61,6 +61,13 @@ def _after_trigger(c: CommandInput) -> list[Item]:
     return c.items
 
 
+def _before_trigger(c: CommandInput) -> list[Item]:
+    for k, item in enumerate(c.items):
+        if c.tool in item.args("command"):
+            return c.items[:k]
+    return []
+
+
 def _named(c: CommandInput, items: list[Item]) -> str:
     """The words that name something, without articles, pronouns or "segment"."""
     kept = [i for i in items if not (i.only_function or i.has("punct", "people", "command",
@@ -197,6 +204,8 @@ def _select_cluster(c: CommandInput) -> Interpretation:
 def _about(c: CommandInput) -> Interpretation:
     """profile / explain / campaign: for the current segment, a named one, or a description."""
     after = [i for i in _after_trigger(c) if not _object_word(c, i)]
+    if not any(not i.only_function for i in after) and c.items and c.items[0].has("for"):
+        after = _before_trigger(c)[1:]  # "为法国客户推荐一个营销活动": whom it is for
     rest = [i for i in after if not i.only_function]
     groups = [i for i in c.items if i.has("value", "place", "num", "cmp")]
     named = [i for i in c.items if i.has("rfm", "stage", "subject")]

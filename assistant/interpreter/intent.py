@@ -131,6 +131,10 @@ def command_of(items: list[Item]) -> str | None:
     if numbered and not any("cluster_verb" in i.args("command") for i in words
                             if i is not numbered[0]):
         return "select_cluster"  # "customers in cluster 2", "exclude group 3"
+    if items and items[0].has("for"):  # "为法国客户推荐…", "для клиентов из Казани предложи…"
+        later = next((t for i in words for t in map(str, i.args("command")) if t in _ABOUT), None)
+        if later is not None:
+            return later
     if "cluster_verb" in tools and "cluster_noun" in tools or "cluster" in tools:
         return "cluster"
     if "save_segment" in tools and "export_segment" in tools:

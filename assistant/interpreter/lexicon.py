@@ -72,6 +72,8 @@ class LexiconFile(BaseModel):
     ordinals: dict[int, list[str]] = Field(default_factory=dict)
     conjunctions: dict[str, list[str]] = Field(default_factory=dict)
     clause_breaks: list[str] = Field(default_factory=list)
+    # "for" before whom a command is for: "为法国客户推荐一个营销活动".
+    beneficiary: list[str] = Field(default_factory=list)
     location: list[str] = Field(default_factory=list)
     rank: dict[str, list[str]] = Field(default_factory=dict)
     # Shares named by a word, in percent: "the top decile", "the bottom half".
@@ -116,7 +118,7 @@ _LISTS = {"function_words": "func", "people": "people", "between": "between",
           "measure_units": "measure_unit", "percent": "percent", "currency": "currency",
           "clause_breaks": "break", "location": "loc", "average": "average",
           "activity": "activity", "inactivity": "inactivity", "presence": "presence",
-          "knowledge_terms": "knowledge"}
+          "knowledge_terms": "knowledge", "beneficiary": "for"}
 _MAPS = {"periods": "period", "generations": "generation", "comparators": "cmp",
          "postfix_comparators": "cmp_post", "time_units": "time_unit",
          "multipliers": "mult", "numbers": "number", "decades": "decade", "months": "month",
