@@ -340,11 +340,15 @@ def _quantified(r: Reader, tied: tuple[str, ...], negated: bool, items: list[Ite
     """"accepted any campaign": every tied yes/no column, joined by or (any) / and (all)."""
     quantifier = r.find("quantifier")
     columns = [r.data.columns[c] for c in tied]
-    if quantifier is None or not all(c.is_flag for c in columns):
+    if not all(c.is_flag for c in columns) or (quantifier is None and not negated):
         return False
-    r.use(quantifier, *items)
+    # "never accepted a campaign", "accepted none of the campaigns": no to every one.
+    said = str(quantifier.args("quantifier")[0]) if quantifier is not None else "any"
+    if said == "none":
+        negated = not negated
+    r.use(*([quantifier] if quantifier is not None else []), *items)
     flags = [flag_condition(c, negated) for c in columns]
-    every = str(quantifier.args("quantifier")[0]) == "all" or negated
+    every = said == "all" or negated
     r.add(And(all=flags) if every else Or(any=flags), "flag", columns[0].name)
     return True
 

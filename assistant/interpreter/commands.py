@@ -204,7 +204,8 @@ def _select_cluster(c: CommandInput) -> Interpretation:
 def _about(c: CommandInput) -> Interpretation:
     """profile / explain / campaign: for the current segment, a named one, or a description."""
     after = [i for i in _after_trigger(c) if not _object_word(c, i)]
-    if not any(not i.only_function for i in after) and c.items and c.items[0].has("for"):
+    if not any(not i.only_function for i in after) and c.items and \
+            c.env.lexicon.is_beneficiary(c.items[0].text):
         after = _before_trigger(c)[1:]  # "为法国客户推荐一个营销活动": whom it is for
     rest = [i for i in after if not i.only_function]
     groups = [i for i in c.items if i.has("value", "place", "num", "cmp")]

@@ -43,7 +43,7 @@ def classify(items: list[Item], reading: Reading, lexicon: Lexicon) -> Intent:
     chat = _conversation(words)
     if chat is not None and not (reading.signals & DATA_SIGNALS):
         return Intent("conversation", chat)
-    command = command_of(items)
+    command = command_of(items, lexicon)
     asked = _question_kind(words)
     if asked in ("share", "average") and (reading.condition is not None or any(
             i.has("rfm", "subject") for i in words)):
@@ -121,7 +121,7 @@ def _why_it_matters(words: list[Item], lexicon: Lexicon) -> bool:
     return why and important and _names_a_segment(words, lexicon)
 
 
-def command_of(items: list[Item]) -> str | None:
+def command_of(items: list[Item], lexicon: Lexicon | None = None) -> str | None:
     """The command a message gives: by its opening words, or by a phrase only commands use."""
     words = content(items)
     tools = [str(t) for i in words for t in i.args("command")]
@@ -131,7 +131,8 @@ def command_of(items: list[Item]) -> str | None:
     if numbered and not any("cluster_verb" in i.args("command") for i in words
                             if i is not numbered[0]):
         return "select_cluster"  # "customers in cluster 2", "exclude group 3"
-    if items and items[0].has("for"):  # "为法国客户推荐…", "для клиентов из Казани предложи…"
+    # Whom it is for, first: "为法国客户推荐…", "для клиентов из Казани предложи…".
+    if items and lexicon is not None and lexicon.is_beneficiary(items[0].text):
         later = next((t for i in words for t in map(str, i.args("command")) if t in _ABOUT), None)
         if later is not None:
             return later

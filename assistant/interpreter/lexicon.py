@@ -118,7 +118,7 @@ _LISTS = {"function_words": "func", "people": "people", "between": "between",
           "measure_units": "measure_unit", "percent": "percent", "currency": "currency",
           "clause_breaks": "break", "location": "loc", "average": "average",
           "activity": "activity", "inactivity": "inactivity", "presence": "presence",
-          "knowledge_terms": "knowledge", "beneficiary": "for"}
+          "knowledge_terms": "knowledge"}
 _MAPS = {"periods": "period", "generations": "generation", "comparators": "cmp",
          "postfix_comparators": "cmp_post", "time_units": "time_unit",
          "multipliers": "mult", "numbers": "number", "decades": "decade", "months": "month",
@@ -166,6 +166,11 @@ class Lexicon:
         own = self.files.get(language)
         template = (own.messages.get(key) if own else None) or self.files["en"].messages[key]
         return template.format(**values)
+
+    def is_beneficiary(self, item_text: str) -> bool:
+        """"for", "为", "для": the word before whom a command is for."""
+        return any(item_text.lower() == w.lower() for f in self.files.values()
+                   for w in f.beneficiary)
 
     def examples(self, language: str) -> list[str]:
         own = self.files.get(language)
