@@ -235,8 +235,12 @@ def _data_question(items: list[Item], reading: Reading, cleaned: str, env: Env
 
 def _counts_everyone(items: list[Item]) -> bool:
     """"how many customers do we have?", "сколько всего клиентов в базе?": the whole base."""
+    about_data = ("average", "concept", "column", "value", "value_group", "place", "rfm",
+                  "stage", "role", "cmp", "num")
     return any("count" in i.args("intent") for i in items) and any(
-        i.has("people") or "all" in i.args("subject") for i in items)
+        i.has("people") or "all" in i.args("subject") for i in items) and not any(
+        i.has(*about_data) or {"share", "average"} & set(map(str, i.args("intent")))
+        for i in items)
 
 
 def _picked_choice(text: str, context: InterpreterContext) -> Interpretation | None:
