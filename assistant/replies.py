@@ -8,13 +8,18 @@ wording is data, one file per language (`reply_phrases/en.yaml`, `zh.yaml`, `ru.
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict
 
-from tools.engine.wording import NumberStyle, fill, language_of, phrasing, segment_label
+from tools.engine.wording import (
+    NumberStyle,
+    fill,
+    language_file,
+    language_of,
+    phrasing,
+    segment_label,
+)
 from tools.tool_summaries import customer_count
 from tools.toolkit import ToolResult
 
@@ -63,10 +68,7 @@ class ReplyPhrases(BaseModel):
 @cache
 def reply_phrases(language: str = "en") -> ReplyPhrases:
     """The reply wording for `language` (English when it is not covered)."""
-    code = language_of(language)
-    text = resources.files("assistant").joinpath(f"reply_phrases/{code}.yaml").read_text(
-        encoding="utf-8")
-    return ReplyPhrases.model_validate(yaml.safe_load(text))
+    return ReplyPhrases.model_validate(language_file("assistant", "reply_phrases", language))
 
 
 class _Words:

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from functools import cache
 from importlib import resources
 from string import Formatter
+from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -53,6 +54,14 @@ def fill(template: str, tight: bool = False, **values: object) -> str:
 def language_of(language: str | None) -> str:
     """`language` when it is covered, else "en"."""
     return language if language in LANGUAGES else "en"
+
+
+def language_file(package: str, folder: str, language: str | None) -> Any:
+    """The YAML file `folder/<language>.yaml` shipped in `package` (English when the
+    language is not covered), parsed."""
+    code = language_of(language)
+    return yaml.safe_load(resources.files(package).joinpath(f"{folder}/{code}.yaml").read_text(
+        encoding="utf-8"))
 
 
 def plural(count: float | int, forms: Sequence[str]) -> str:
@@ -215,10 +224,7 @@ class Phrasing(_Frozen):
 @cache
 def phrasing(language: str = "en") -> Phrasing:
     """The phrase templates for `language` (English when it is not covered)."""
-    code = language_of(language)
-    text = resources.files("tools.engine").joinpath(f"phrasing/{code}.yaml").read_text(
-        encoding="utf-8")
-    return Phrasing.model_validate(yaml.safe_load(text))
+    return Phrasing.model_validate(language_file("tools.engine", "phrasing", language))
 
 
 def format_number(value: float | int, language: str = "en") -> str:
