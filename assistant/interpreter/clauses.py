@@ -148,8 +148,8 @@ def _fixed(r: Reader, item: Item) -> bool:
 
 def _scored(r: Reader, item: Item, concept: str, op: str, value: str) -> bool:
     """"detractors", "promoters": a fixed band of a 0-10 score the data names ("nps_score")."""
-    scores = [w for w in r.data.columns.values() if concept in w.concepts and w.numeric
-              and not w.is_flag and (w.info.maximum or 0) <= 10]
+    scores = [w for w in r.data.numeric_with(concept)
+              if not w.is_flag and (w.info.maximum or 0) <= 10]
     if len(scores) != 1:
         return False
     name = scores[0].name

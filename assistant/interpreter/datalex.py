@@ -80,6 +80,12 @@ class DataLexicon:
                 return words
         return None
 
+    def numeric_with(self, concept: str, without: str | None = None) -> list[ColumnWords]:
+        """The numeric columns whose name carries `concept` ("age", "birth", "nps"), and
+        not `without` ("age" but not "birth": Year_Birth is no age)."""
+        return [w for w in self.columns.values() if concept in w.concepts and w.numeric
+                and (without is None or without not in w.concepts)]
+
     def group_values_of(self, group: str, column: str) -> list[str]:
         return [v for c, v in self.group_values.get(group, []) if c == column]
 

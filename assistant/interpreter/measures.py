@@ -72,8 +72,7 @@ def _age_column(r: Reader, qty: Qty, words: list[Item]) -> ColumnWords | None:
     said = [i for i in [*words, *qty.source] if "age" in i.args("concept")]
     if not said or (qty.unit == "time" and qty.days != 365):
         return None
-    ages = [w for w in r.data.columns.values()
-            if "age" in w.concepts and w.numeric and "birth" not in w.concepts]
+    ages = r.data.numeric_with("age", without="birth")
     return ages[0] if len(ages) == 1 else None
 
 
@@ -218,8 +217,8 @@ def _implied(r: Reader, k: int, qty: Qty) -> ColumnWords | None:
     for unit, role in (("currency", "monetary"), ("count", "frequency")):
         if qty.unit == unit:
             found = r.data.role_column(role)
-            candidates = [w for w in r.data.columns.values() if role in w.concepts and
-                          w.numeric and not w.is_flag and not w.is_date]
+            candidates = [w for w in r.data.numeric_with(role)
+                          if not w.is_flag and not w.is_date]
             if found is None and len(candidates) > 1:
                 r.problem("which_column", [c.name for c in candidates], words=qty.text,
                           options=", ".join(c.name for c in candidates))
@@ -237,7 +236,7 @@ def _implied(r: Reader, k: int, qty: Qty) -> ColumnWords | None:
             w.numeric or w.bands) and "birth" not in w.concepts]
         if len(ages) == 1:
             return ages[0]
-        births = [w for w in r.data.columns.values() if "birth" in w.concepts and w.numeric]
+        births = r.data.numeric_with("birth")
         if len(births) == 1 and _age_as_birth_year(r, births[0], qty):
             return None
     return None

@@ -277,9 +277,8 @@ def converter(from_days: int, to_days: int) -> Callable[[float], float | int]:
     return convert
 def generation(r: Reader, qty: Qty) -> None:
     """"millennials": born 1981-1996, on a birth-year column, or an age range at the as-of."""
-    births = [w for w in r.data.columns.values() if "birth" in w.concepts and w.numeric]
-    ages = [w for w in r.data.columns.values()
-            if "age" in w.concepts and w.numeric and "birth" not in w.concepts]
+    births = r.data.numeric_with("birth")
+    ages = r.data.numeric_with("age", without="birth")
     end = r.env.context.as_of or r.env.context.data_end
     if len(births) == 1:
         r.add(Between(column=births[0].name, low=int(qty.low or 0), high=int(qty.high or 0)),

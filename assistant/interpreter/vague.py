@@ -79,8 +79,7 @@ def _filled(template: dict[str, Any], column: str | None, env: Env) -> dict[str,
             slot = value[1:-1]
             found = data.role_column(slot) if slot != "column" else None
             if found is None and slot != "column":
-                named = [w for w in data.columns.values()
-                         if slot in w.concepts and w.numeric and not w.is_flag]
+                named = [w for w in data.numeric_with(slot) if not w.is_flag]
                 found = named[0] if len(named) == 1 else None
             value = column if slot == "column" else found.name if found else None
             if value is None:
