@@ -95,7 +95,7 @@ def bool_value(column: str, value: Any) -> bool:
 # Several columns: a sum against a number, one column against another.
 
 
-def _flag_number(name: str) -> str:
+def flag_number_sql(name: str) -> str:
     """A yes/no text column as 1/0 (NULL for missing or any other text), as
     `operands.flag_numbers` reads it."""
     from tools.engine.operands import FALSE_WORDS, TRUE_WORDS
@@ -137,7 +137,7 @@ def sum_test(columns: list[str], op: str, value: Any, kinds: Mapping[str, SqlKin
     terms = []
     for column, kind in zip(columns, column_kinds, strict=True):
         name = quote_name(column)
-        term = (_flag_number(name) if kind == "text"
+        term = (flag_number_sql(name) if kind == "text"
                 else f"CAST({name} AS INTEGER)" if kind == "bool" else name)
         # Added left to right in one type, as pandas does (BIGINT cannot overflow a few sums).
         terms.append(f"CAST({term} AS {'DOUBLE' if fractional else 'BIGINT'})")

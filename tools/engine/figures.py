@@ -1,0 +1,481 @@
+"""Questions about the data: one figure for a group of customers, or a breakdown by a column.
+
+A `Figure` says what to compute (SEMANTICS.md, "Questions about the data"):
+
+- `customers`: how many, with the share of the population asked about and of the base;
+- `sum`, `mean`, `median`, `min`, `max` of a number or yes/no column (known values only);
+- `rate`: the share of customers meeting `target` (a yes/no column, a value, any
+  condition) among those whose target columns are known;
+- `revenue_share`: the group's spend over the whole base's spend;
+- `order_value`: the group's spend over its orders (revenue per order);
+- `spend_per_customer`: the group's spend over its customers with a known spend.
+
+`by` breaks the figure down by one column: one row per value (numbers in readable
+bins), sorted by the figure, largest first, the `top` groups kept and the rest
+gathered as "other" (the figure computed again over all of them, never summed).
+`figures(data, figure, population, compare_with=...)` computes it with pandas;
+`figures_sql.py` compiles the same question to SQL with the same answers.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field
+
+from tools.engine.behaviour import behaviour_column, float_values
+from tools.engine.dataset import CustomerData
+from tools.engine.definitions import (
+    And,
+    Between,
+    ColumnSum,
+    Compare,
+    CompareColumns,
+    Condition,
+    In,
+    Not,
+    NotIn,
+    Or,
+    Rank,
+)
+from tools.engine.errors import DefinitionError
+from tools.engine.schema import Role
+
+Statistic = Literal["customers", "sum", "mean", "median", "min", "max", "rate",
+                    "revenue_share", "order_value", "spend_per_customer"]
+COLUMN_STATISTICS = ("sum", "mean", "median", "min", "max")
+MONEY_STATISTICS = ("revenue_share", "order_value", "spend_per_customer")
+SMALL_GROUP = 5  # groups with fewer customers are marked: figures about a handful of people
+MAX_CATEGORY_VALUES = 10  # a number column with at most this many values is read as categories
+OTHER = "other"
+MISSING = "missing"
+
+
+class Figure(BaseModel):
+    """What to compute about a population of customers (see the module docstring)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    statistic: Statistic = "customers"
+    column: str | None = None  # the number for sum, mean, median, min, max
+    target: Condition | None = None  # who counts for a rate
+    by: str | None = None
+    bins: list[float] | None = None  # edges for a number `by`; readable ones when None
+    groups: list[str] | None = None  # only these values of `by` (no "other")
+    top: int = Field(default=10, ge=1, le=50)
+
+
+@dataclass(frozen=True)
+class FigureRow:
+    group: str  # the value of `by` (a bin's label, "other", "missing"), or "all"
+    customers: int
+    value: float | None  # None: no known values in the group
+    known: int  # customers the figure is computed over (known values)
+    small: bool = False  # fewer than SMALL_GROUP customers
+    other: bool = False  # the groups beyond the top ones, together
+    index: float | None = None  # 100 x value / the comparison's value
+
+
+@dataclass(frozen=True)
+class FigureTable:
+    statistic: str
+    column: str | None  # the measure's column (the spend column for money figures)
+    by: str | None
+    rows: list[FigureRow]
+    total: FigureRow  # the figure over the whole population asked about
+    population: int  # customers asked about
+    base: int  # customers in the data
+    compared: FigureRow | None = None  # the same figure over the whole base
+    bins: list[float] = field(default_factory=list)
+    unknown: int = 0  # customers of the population left out for an unknown value
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["rows"] = [_row_dict(r) for r in self.rows]
+        out["total"] = _row_dict(self.total)
+        out["compared"] = _row_dict(self.compared) if self.compared else None
+        return out
+
+    def table(self) -> dict[str, Any]:
+        """The breakdown as {"columns": [...], "rows": [[...], ...]} (for `ask --json`)."""
+        rows = self.rows if self.by else [self.total]
+        columns = ["group", "customers", self.statistic, "known", "small"]
+        body = [[r.group, r.customers, _round(r.value), r.known, r.small] for r in rows]
+        if self.compared is not None:
+            columns.append("index")
+            body = [[*line, _round(r.index)] for line, r in zip(body, rows, strict=True)]
+        return {"columns": columns, "rows": body}
+
+
+def figures(data: CustomerData, figure: Figure, population: pd.Series | None = None, *,
+            compare_with_base: bool = False, target_mask: pd.Series | None = None
+            ) -> FigureTable:
+    """`figure` over the customers where `population` is True (everyone when None).
+
+    `target_mask`: the members of `figure.target` (evaluated by the caller, which knows
+    saved segments); required for a rate.
+    """
+    frame = data.customers
+    members = (pd.Series(True, index=frame.index) if population is None
+               else population.reindex(frame.index, fill_value=False).astype(bool))
+    inputs = _inputs(data, figure, target_mask)
+    keys = group_keys(data, figure) if figure.by else pd.Series("all", index=frame.index)
+    keys = keys[members.to_numpy()]
+
+    def grouped(scope: Scope, kept: list[str]) -> pd.DataFrame:
+        if scope == "groups":
+            return _per_group(inputs, keys)
+        if scope == "rest":
+            rest = keys[~keys.isin(kept)]
+            return _per_group(inputs, pd.Series(OTHER, index=rest.index))
+        chosen = keys.index if scope == "all" else frame.index
+        return _per_group(inputs, pd.Series("all", index=chosen))
+
+    return assemble(figure, grouped, base=len(frame), money_column=inputs.money_column,
+                    edges=list(inputs.edges), compare_with_base=compare_with_base)
+
+
+Scope = Literal["groups", "rest", "all", "base"]
+
+
+def assemble(figure: Figure, grouped: Any, *, base: int, money_column: str | None,
+             edges: list[float], compare_with_base: bool) -> FigureTable:
+    """The table from per-group figures, however they were computed (pandas or SQL).
+
+    `grouped(scope, kept)` gives customers, value and known per group label: "groups" by
+    `figure.by` within the population, "rest" the population outside the `kept` groups as
+    one group "other", "all" the population as one group "all", "base" everyone as "all".
+    """
+    table = grouped("groups", [])
+    if figure.by and figure.groups is not None:
+        table = table.loc[_pick_groups([str(g) for g in table.index], figure.groups,
+                                       figure.by)]
+    ordered = _ordered(table)
+    shown, other_rows = ordered, []
+    if figure.by and figure.groups is None and len(ordered) > figure.top + 1:
+        shown = ordered[:figure.top]
+        rest = grouped("rest", shown)
+        other_rows = [_row(OTHER, rest.loc[OTHER], other=True)]
+    rows = [_row(g, table.loc[g]) for g in shown] + other_rows
+    whole = grouped("all", [])
+    total = _row("all", whole.loc["all"] if len(whole) else _EMPTY)
+    compared = None
+    if compare_with_base and figure.statistic != "customers":
+        compared = _row("all", grouped("base", []).loc["all"])
+        rows = [_indexed(r, compared) for r in rows]
+        total = _indexed(total, compared)
+    column = figure.column if figure.statistic in COLUMN_STATISTICS else money_column
+    unknown = 0 if figure.statistic in ("customers", "revenue_share") else \
+        total.customers - total.known
+    return FigureTable(statistic=figure.statistic, column=column, by=figure.by, rows=rows,
+                       total=total, population=total.customers, base=base,
+                       compared=compared, bins=edges, unknown=unknown)
+
+
+# -- inputs ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Inputs:
+    statistic: str
+    values: pd.Series | None  # the numbers the statistic reads (NaN: unknown)
+    weights: pd.Series | None  # orders, for order value
+    total_money: float
+    money_column: str | None
+    edges: tuple[float, ...] = ()
+
+
+def _inputs(data: CustomerData, figure: Figure, target_mask: pd.Series | None) -> _Inputs:
+    frame = data.customers
+    statistic = figure.statistic
+    money = None
+    if statistic in MONEY_STATISTICS:
+        money = behaviour_column(data, Role.MONETARY)
+        if money is None:
+            raise DefinitionError("The data has no spend or amount column, so there is no "
+                                  "revenue to measure; ask about another column.",
+                                  options=_number_columns(data))
+    if statistic in COLUMN_STATISTICS:
+        values = _number_values(data, figure.column)
+    elif statistic == "rate":
+        if figure.target is None or target_mask is None:
+            raise DefinitionError("A rate needs whom to count: a yes/no column, a value or a "
+                                  "condition (churned, country is France, spent over 500).")
+        known = _known(data, figure.target)
+        hits = target_mask.reindex(frame.index, fill_value=False).astype("float64")
+        values = hits.where(known)
+    elif money is not None:
+        values = pd.Series(float_values(frame[money]), index=frame.index)
+    else:
+        values = None
+    weights = None
+    if statistic == "order_value":
+        orders = behaviour_column(data, Role.FREQUENCY)
+        if orders is None:
+            raise DefinitionError("The data has no number of orders per customer, so there is "
+                                  "no average order value; ask for spend per customer instead.")
+        weights = pd.Series(float_values(frame[orders]), index=frame.index)
+        both = values.notna() & weights.notna() if values is not None else weights.notna()
+        values = values.where(both) if values is not None else None
+        weights = weights.where(both)
+    total_money = float(np.nansum(float_values(frame[money]))) if money else 0.0
+    edges = tuple(_edges(data, figure)) if figure.by else ()
+    return _Inputs(statistic, values, weights, total_money, money, edges)
+
+
+def _number_values(data: CustomerData, column: str | None) -> pd.Series:
+    from tools.engine.operands import flag_numbers, find_column
+
+    if not column:
+        raise DefinitionError("Say which number to measure.", options=_number_columns(data))
+    found = find_column(data, column)
+    flags = flag_numbers(found)
+    series = found.series
+    if flags is not None:
+        return flags.astype("float64")
+    if pd.api.types.is_bool_dtype(series):
+        return series.astype("float64")
+    if not pd.api.types.is_numeric_dtype(series):
+        raise DefinitionError(f"{found.name} is not a number column; an average or total needs "
+                              "numbers.", options=_number_columns(data))
+    return pd.Series(float_values(series), index=series.index)
+
+
+def _number_columns(data: CustomerData) -> list[str]:
+    return [str(c) for c in data.customers.columns
+            if pd.api.types.is_numeric_dtype(data.customers[c])
+            and not _is_personal(data, str(c))][:12]
+
+
+def _is_personal(data: CustomerData, name: str) -> bool:
+    info = data.schema.column(name)
+    return info is not None and info.role is Role.PERSONAL
+
+
+def _known(data: CustomerData, condition: Condition) -> pd.Series:
+    """Customers whose values for the columns `condition` tests are all present."""
+    frame = data.customers
+    known = pd.Series(True, index=frame.index)
+    for name in condition_columns(condition):
+        if name in frame.columns:
+            known &= frame[name].notna()
+    return known
+
+
+def condition_columns(condition: Condition) -> list[str]:
+    """The columns whose values a condition tests (presence tests and named segments aside)."""
+    if isinstance(condition, Compare | Between | In | NotIn | Rank):
+        return [condition.column]
+    if isinstance(condition, ColumnSum):
+        return list(condition.columns)
+    if isinstance(condition, CompareColumns):
+        return [condition.left, condition.right]
+    if isinstance(condition, And | Or):
+        parts = condition.all if isinstance(condition, And) else condition.any
+        return list(dict.fromkeys(c for part in parts for c in condition_columns(part)))
+    if isinstance(condition, Not):
+        return condition_columns(condition.condition)
+    return []
+
+
+# -- groups ------------------------------------------------------------------------------
+
+
+def group_keys(data: CustomerData, figure: Figure) -> pd.Series:
+    """Each customer's group label for `figure.by` ("missing" for an unknown value)."""
+    from tools.engine.operands import find_column
+
+    assert figure.by is not None
+    found = find_column(data, figure.by)
+    if _is_personal(data, found.name):
+        raise DefinitionError(f"{found.name} holds personal data; break figures down by another "
+                              "column.")
+    series = found.series
+    if pd.api.types.is_datetime64_any_dtype(series):
+        years = series.dt.year
+        return years.map(lambda y: MISSING if pd.isna(y) else str(int(y))).astype(str)
+    edges = _edges(data, figure)
+    if edges:
+        return bin_labels(pd.Series(float_values(series), index=series.index), edges,
+                          integer=_integer(series))
+    return series.map(lambda v: MISSING if _absent(v) else _label(v)).astype(str)
+
+
+def _absent(value: Any) -> bool:
+    return value is None or (not isinstance(value, str) and bool(pd.isna(value))) or (
+        isinstance(value, str) and not value.strip())
+
+
+def _label(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _integer(series: pd.Series) -> bool:
+    values = float_values(series)
+    known = values[~np.isnan(values)]
+    return bool(len(known)) and bool(np.all(known == np.round(known)))
+
+
+def _edges(data: CustomerData, figure: Figure) -> list[float]:
+    """Bin edges for a number `by`; none for categories (and numbers with few values)."""
+    if figure.by is None:
+        return []
+    series = data.customers[_column_name(data, figure.by)]
+    if not pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
+        return []
+    if figure.bins:
+        return sorted(set(float(b) for b in figure.bins))
+    values = float_values(series)
+    known = values[~np.isnan(values)]
+    if len(np.unique(known)) <= MAX_CATEGORY_VALUES:
+        return []
+    return readable_edges(float(known.min()), float(np.quantile(known, 0.95)),
+                          integer=bool(np.all(known == np.round(known))))
+
+
+def _column_name(data: CustomerData, name: str) -> str:
+    from tools.engine.operands import find_column
+
+    return find_column(data, name).name
+
+
+def readable_edges(low: float, high: float, *, integer: bool, bins: int = 6) -> list[float]:
+    """Round edges from `low` up to `high` (the 95th percentile: a long tail shares the last,
+    open bin), steps of 1, 2, 2.5 or 5 times a power of ten."""
+    if not math.isfinite(low) or not math.isfinite(high) or high <= low:
+        return [low] if math.isfinite(low) else []
+    raw = (high - low) / bins
+    power = 10.0 ** math.floor(math.log10(raw))
+    steps = [m * power for m in (1, 2, 2.5, 5, 10)]
+    step = next(s for s in steps if s >= raw and (not integer or float(s).is_integer()))
+    if integer:
+        step = max(step, 1.0)
+    start = math.floor(low / step) * step
+    edges = [start]
+    while edges[-1] + step <= high:
+        edges.append(round(edges[-1] + step, 10))
+    return edges
+
+
+def bin_labels(values: pd.Series, edges: list[float], *, integer: bool) -> pd.Series:
+    """Each value's bin: "< a", "a–b" ([a, b); "a–(b-1)" for whole numbers), "c+"."""
+    labels = edge_labels(edges, integer=integer)
+    codes = np.searchsorted(np.asarray(edges), values.to_numpy(), side="right")
+    named = np.array(labels, dtype=object)[np.clip(codes, 0, len(labels) - 1)]
+    named[np.isnan(values.to_numpy())] = MISSING
+    return pd.Series(named, index=values.index).astype(str)
+
+
+def edge_labels(edges: list[float], *, integer: bool) -> list[str]:
+    """Labels for the bins of `edges`: below the first, between each pair, from the last."""
+    grouped = "," if max(abs(e) for e in edges) >= 10_000 else ""  # no "1,960" for years
+
+    def show(x: float) -> str:
+        text = f"{x:{grouped}.0f}" if float(x).is_integer() else \
+            f"{x:{grouped}.2f}".rstrip("0").rstrip(".")
+        return text
+
+    inner = []
+    for a, b in zip(edges, edges[1:], strict=False):
+        upper = b - 1 if integer and float(a).is_integer() and float(b).is_integer() else b
+        inner.append(f"{show(a)}–{show(upper)}" if upper > a or not integer else show(a))
+    return [f"< {show(edges[0])}", *inner, f"{show(edges[-1])}+"]
+
+
+def _pick_groups(known: list[str], asked: list[str], column: str) -> list[str]:
+    from tools.engine.matching import nearest
+
+    by_key = {k.casefold(): k for k in known}
+    picked = []
+    for name in asked:
+        found = by_key.get(str(name).strip().casefold())
+        if found is None:
+            near = nearest(str(name), known)
+            hint = f" Did you mean: {', '.join(near)}?" if near else ""
+            raise DefinitionError(f"No group '{name}' in {column}.{hint}",
+                                  options=near or known[:12])
+        picked.append(found)
+    return list(dict.fromkeys(picked))
+
+
+# -- the statistic per group -------------------------------------------------------------
+
+
+_EMPTY = pd.Series({"customers": 0, "value": np.nan, "known": 0})
+
+
+def _per_group(inputs: _Inputs, keys: pd.Series) -> pd.DataFrame:
+    """customers, value and known per group label of `keys` (customers of the population)."""
+    statistic = inputs.statistic
+    sizes = keys.groupby(keys, sort=True).size()
+    out = pd.DataFrame({"customers": sizes})
+    if inputs.values is None:  # customers
+        out["value"] = sizes.astype("float64")
+        out["known"] = sizes
+        return out
+    values = inputs.values.reindex(keys.index)
+    grouped = values.groupby(keys, sort=True)
+    out["known"] = grouped.count()
+    if statistic in ("sum", "revenue_share"):
+        out["value"] = grouped.sum(min_count=1)
+        if statistic == "revenue_share":
+            out["value"] = out["value"].fillna(0.0) / inputs.total_money \
+                if inputs.total_money else np.nan
+            out["known"] = sizes
+    elif statistic in ("mean", "rate", "spend_per_customer"):
+        out["value"] = grouped.mean()
+    elif statistic == "median":
+        out["value"] = grouped.median()
+    elif statistic == "min":
+        out["value"] = grouped.min()
+    elif statistic == "max":
+        out["value"] = grouped.max()
+    elif statistic == "order_value":
+        assert inputs.weights is not None
+        orders = inputs.weights.reindex(keys.index).groupby(keys, sort=True).sum()
+        spend = grouped.sum()
+        out["value"] = (spend / orders.replace(0, np.nan)).astype("float64")
+    return out
+
+
+def _ordered(table: pd.DataFrame) -> list[str]:
+    """Group labels by the figure, largest first (unknown figures last), ties by label."""
+    def key(group: Any) -> tuple[bool, float, str]:
+        value = table.at[group, "value"]
+        missing = bool(pd.isna(value))
+        return missing, 0.0 if missing else -float(value), str(group)
+
+    return [str(g) for g in sorted(table.index, key=key)]
+
+
+def _row(group: str, line: pd.Series, *, other: bool = False) -> FigureRow:
+    customers = int(line["customers"])
+    value = line["value"]
+    return FigureRow(group=group, customers=customers,
+                     value=None if pd.isna(value) else float(value), known=int(line["known"]),
+                     small=customers < SMALL_GROUP, other=other)
+
+
+def _indexed(row: FigureRow, base: FigureRow) -> FigureRow:
+    from dataclasses import replace
+
+    if row.value is None or not base.value:
+        return row
+    return replace(row, index=100.0 * row.value / base.value)
+
+
+def _round(value: float | None, digits: int = 4) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def _row_dict(row: FigureRow) -> dict[str, Any]:
+    out = asdict(row)
+    out["value"] = _round(row.value, 6)
+    out["index"] = _round(row.index, 1)
+    return out

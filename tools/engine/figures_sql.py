@@ -1,0 +1,232 @@
+"""Questions about the data in SQL: `figures.py`'s answers, computed where the data lives.
+
+`figures_sql(connection, figure, relation=...)` answers a `Figure` over a DuckDB table or
+view of customers (one row each) with the same meanings as the pandas path: the same
+groups and bins, known values only, the top groups and the rest as "other". The grouping
+and the statistic run in DuckDB; only one row per group comes back, and the ordering and
+"other" use `figures.assemble`, so both paths share every rule after the grouping.
+
+`figure_query` is the one query a breakdown runs, for `segment breakdown --sql`, and
+`transpile` rewrites it for Spark or a warehouse. As in `sql.py`, values are literals this
+module checked and names quoted identifiers: nothing a model wrote becomes SQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from tools.engine.definitions import Condition
+from tools.engine.errors import DefinitionError
+from tools.engine.features import quote_name, sql_literal
+from tools.engine.figures import (
+    COLUMN_STATISTICS,
+    MAX_CATEGORY_VALUES,
+    MISSING,
+    MONEY_STATISTICS,
+    OTHER,
+    Figure,
+    FigureTable,
+    Scope,
+    assemble,
+    condition_columns,
+    edge_labels,
+    readable_edges,
+)
+from tools.engine.sql import Resolver, duckdb_column_kinds, where_sql
+from tools.engine.sql_leaves import SqlKind
+
+
+@dataclass(frozen=True)
+class Roles:
+    """The columns money figures read: total spend and number of orders per customer."""
+
+    money: str | None = None
+    orders: str | None = None
+
+
+@dataclass(frozen=True)
+class _Plan:
+    key: str  # the group label of a row
+    value: str  # the row's number the statistic reads (NULL: unknown)
+    weight: str  # orders, for order value
+    edges: list[float]
+    where: str  # the population
+
+
+def figures_sql(connection: Any, figure: Figure, *, relation: str = "customers",
+                population: Condition | None = None, compare_with_base: bool = False,
+                roles: Roles = Roles(), id_column: str = "customer_id",
+                resolve: Resolver | None = None) -> FigureTable:
+    """`figure` over the customers of `relation` meeting `population` (everyone: None)."""
+    plan = _plan(connection, figure, relation, population, roles, id_column, resolve)
+    table = quote_name(relation)
+    statistic = _statistic_sql(figure, plan, table)
+
+    def grouped(scope: Scope, kept: list[str]) -> pd.DataFrame:
+        key, where = plan.key, plan.where
+        if scope == "rest":
+            labels = ", ".join(sql_literal(k) for k in kept) or "NULL"
+            key, where = sql_literal(OTHER), f"({where}) AND ({plan.key}) NOT IN ({labels})"
+        elif scope in ("all", "base"):
+            key = sql_literal("all")
+            where = plan.where if scope == "all" else "TRUE"
+        query = (f"SELECT {key} AS grp, count(*) AS customers, {statistic} AS value, "
+                 f"{_known_sql(figure, plan)} AS known FROM {table} WHERE {where} GROUP BY grp")
+        rows = connection.execute(query).fetchall()
+        frame = pd.DataFrame(rows, columns=["grp", "customers", "value", "known"])
+        frame["value"] = pd.to_numeric(frame["value"], errors="coerce").astype("float64")
+        return frame.set_index("grp")
+
+    base = int(connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+    return assemble(figure, grouped, base=base, money_column=roles.money,
+                    edges=plan.edges, compare_with_base=compare_with_base)
+
+
+def figure_query(connection: Any, figure: Figure, *, relation: str = "customers",
+                 population: Condition | None = None, roles: Roles = Roles(),
+                 id_column: str = "customer_id", resolve: Resolver | None = None) -> str:
+    """The breakdown's grouping query, as DuckDB runs it (before top groups and "other")."""
+    plan = _plan(connection, figure, relation, population, roles, id_column, resolve)
+    table = quote_name(relation)
+    return (f"SELECT {plan.key} AS grp, count(*) AS customers, "
+            f"{_statistic_sql(figure, plan, table)} AS value, {_known_sql(figure, plan)} AS "
+            f"known\nFROM {table}\nWHERE {plan.where}\nGROUP BY grp\nORDER BY value DESC "
+            "NULLS LAST, grp")
+
+
+def _plan(connection: Any, figure: Figure, relation: str, population: Condition | None,
+          roles: Roles, id_column: str, resolve: Resolver | None) -> _Plan:
+    kinds = duckdb_column_kinds(connection, relation)
+    table = quote_name(relation)
+
+    def where(condition: Condition) -> str:
+        return where_sql(condition, table_sql=table, id_column=id_column, kinds=kinds,
+                         resolve=resolve)
+
+    value, weight = "NULL", "NULL"
+    statistic = figure.statistic
+    if statistic in MONEY_STATISTICS:
+        if roles.money is None:
+            raise DefinitionError("The data has no spend or amount column, so there is no "
+                                  "revenue to measure; ask about another column.")
+        value = f"CAST({quote_name(roles.money)} AS DOUBLE)"
+    if statistic == "order_value":
+        if roles.orders is None:
+            raise DefinitionError("The data has no number of orders per customer, so there is "
+                                  "no average order value; ask for spend per customer instead.")
+        weight = f"CAST({quote_name(roles.orders)} AS DOUBLE)"
+        both = f"{value} IS NOT NULL AND {weight} IS NOT NULL"
+        value, weight = (f"CASE WHEN {both} THEN {value} END",
+                         f"CASE WHEN {both} THEN {weight} END")
+    elif statistic in COLUMN_STATISTICS:
+        value = _number_sql(connection, relation, figure.column, kinds)
+    elif statistic == "rate":
+        if figure.target is None:
+            raise DefinitionError("A rate needs whom to count: a yes/no column, a value or a "
+                                  "condition.")
+        known = " AND ".join(f"{quote_name(_name(c, kinds))} IS NOT NULL"
+                             for c in condition_columns(figure.target)) or "TRUE"
+        value = (f"CASE WHEN {known} THEN CASE WHEN {where(figure.target)} THEN 1.0 ELSE 0.0 "
+                 "END END")
+    key, edges = _key_sql(connection, relation, figure, kinds)
+    return _Plan(key=key, value=value, weight=weight, edges=edges,
+                 where=where(population) if population is not None else "TRUE")
+
+
+def _statistic_sql(figure: Figure, plan: _Plan, table: str) -> str:
+    v = plan.value
+    statistic = figure.statistic
+    if statistic == "customers":
+        return "CAST(count(*) AS DOUBLE)"
+    if statistic == "revenue_share":
+        total = f"(SELECT sum({v}) FROM {table})"
+        return f"coalesce(sum({v}), 0) / nullif({total}, 0)"
+    if statistic == "order_value":
+        return f"sum({v}) / nullif(sum({plan.weight}), 0)"
+    aggregate = {"sum": "sum", "mean": "avg", "rate": "avg", "spend_per_customer": "avg",
+                 "median": "median", "min": "min", "max": "max"}[statistic]
+    return f"CAST({aggregate}({v}) AS DOUBLE)"
+
+
+def _known_sql(figure: Figure, plan: _Plan) -> str:
+    if figure.statistic in ("customers", "revenue_share"):
+        return "count(*)"
+    return f"count({plan.value})"
+
+
+def _name(column: str, kinds: Mapping[str, SqlKind]) -> str:
+    if column in kinds:
+        return column
+    folded = [name for name in kinds if name.casefold() == column.strip().casefold()]
+    if len(folded) != 1:
+        raise DefinitionError(f"No column '{column}'.", options=sorted(kinds)[:12])
+    return folded[0]
+
+
+def _number_sql(connection: Any, relation: str, column: str | None,
+                kinds: Mapping[str, SqlKind]) -> str:
+    if not column:
+        raise DefinitionError("Say which number to measure.")
+    name = _name(column, kinds)
+    quoted = quote_name(name)
+    kind = kinds[name]
+    if kind == "bool":
+        return f"CAST({quoted} AS DOUBLE)"
+    if kind in ("integer", "float"):
+        return f"CAST({quoted} AS DOUBLE)"
+    if kind == "text" and _is_flag(connection, relation, name):
+        from tools.engine.sql_leaves import flag_number_sql
+
+        return f"CAST({flag_number_sql(quoted)} AS DOUBLE)"
+    raise DefinitionError(f"{name} is not a number column; an average or total needs numbers.")
+
+
+def _is_flag(connection: Any, relation: str, name: str) -> bool:
+    from tools.engine.operands import FALSE_WORDS, TRUE_WORDS
+
+    rows = connection.execute(
+        f"SELECT DISTINCT lower(trim(CAST({quote_name(name)} AS VARCHAR))) FROM "
+        f"{quote_name(relation)} WHERE {quote_name(name)} IS NOT NULL LIMIT 50").fetchall()
+    keys = {str(r[0]) for r in rows}
+    return bool(keys) and keys <= TRUE_WORDS | FALSE_WORDS
+
+
+def _key_sql(connection: Any, relation: str, figure: Figure, kinds: Mapping[str, SqlKind]
+             ) -> tuple[str, list[float]]:
+    """Each row's group label, as `figures.group_keys` writes it, and the bin edges."""
+    if figure.by is None:
+        return sql_literal("all"), []
+    name = _name(figure.by, kinds)
+    quoted = quote_name(name)
+    kind = kinds[name]
+    missing = sql_literal(MISSING)
+    if kind == "date":
+        return f"coalesce(CAST(year({quoted}) AS VARCHAR), {missing})", []
+    if kind in ("integer", "float"):
+        low, high, distinct, whole = connection.execute(
+            f"SELECT min({quoted}), quantile_cont({quoted}, 0.95), count(DISTINCT {quoted}), "
+            f"bool_and({quoted} = round({quoted})) FROM {quote_name(relation)}").fetchone()
+        if figure.bins:
+            edges = sorted(set(float(b) for b in figure.bins))
+        elif distinct is None or distinct <= MAX_CATEGORY_VALUES or low is None:
+            edges = []
+        else:
+            edges = readable_edges(float(low), float(high), integer=bool(whole))
+        if edges:
+            labels = edge_labels(edges, integer=bool(whole))
+            steps = " ".join(f"WHEN {quoted} < {edge!r} THEN {sql_literal(label)}"
+                             for edge, label in zip(edges, labels, strict=False))
+            return (f"CASE WHEN {quoted} IS NULL THEN {missing} {steps} "
+                    f"ELSE {sql_literal(labels[-1])} END"), edges
+        return (f"CASE WHEN {quoted} IS NULL THEN {missing} WHEN {quoted} = round({quoted}) "
+                f"THEN CAST(CAST({quoted} AS BIGINT) AS VARCHAR) ELSE CAST({quoted} AS VARCHAR) "
+                "END"), []
+    if kind == "bool":  # as Python writes them
+        return f"CASE WHEN {quoted} IS NULL THEN {missing} WHEN {quoted} THEN 'True' " \
+               "ELSE 'False' END", []
+    text = f"trim(CAST({quoted} AS VARCHAR))"
+    return f"CASE WHEN {quoted} IS NULL OR {text} = '' THEN {missing} ELSE {text} END", []
