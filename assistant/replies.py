@@ -63,6 +63,29 @@ class ReplyPhrases(BaseModel):
     learned_role: str
     learned_yes: str
     learned_synonym: str
+    stat_customers: str
+    stat_sum: str
+    stat_mean: str
+    stat_median: str
+    stat_min: str
+    stat_max: str
+    stat_rate: str
+    stat_revenue_share: str
+    stat_order_value: str
+    stat_spend_per_customer: str
+    figures_by: str
+    figures_among: str
+    figures_total: str
+    figures_row: str
+    figures_count: str
+    detail_customers: str
+    detail_rate: str
+    figures_versus: str
+    figures_unknown: str
+    figures_small: str
+    group_other: str
+    group_missing: str
+    all_customers: str
 
 
 @cache
@@ -213,6 +236,69 @@ def _overlap_lines(summary: dict[str, Any], w: _Words) -> list[str]:
                   jaccard=w.style.localise(f"{summary.get('jaccard', 0):.2f}"))]
 
 
+def _figures_lines(summary: dict[str, Any], w: _Words) -> list[str]:
+    """A question about the data in words: the figure, or one line per group."""
+    statistic = summary.get("statistic", "customers")
+    what = w.say(f"stat_{statistic}", column=summary.get("column") or "",
+                 target=summary.get("target") or "")
+    who = summary.get("condition") or (
+        w.phrases.all_customers if summary.get("segment") == "all customers"
+        else w.name(summary.get("segment")))
+    if who != w.phrases.all_customers:
+        what = w.say("figures_among", what=what, who=who)
+    base = summary.get("compared")
+    if not summary.get("by"):
+        total = summary.get("total", {})
+        if statistic == "customers":
+            lines = [w.say("figures_total", what=what, detail="", value=w.say(
+                "figures_count", customers=w.customers(total.get("customers", 0)),
+                share=w.percent(summary.get("share_of_base")),
+                base=w.count(summary.get("base", 0))))]
+        else:
+            lines = [w.say("figures_total", what=what, value=_figure(statistic, total, w),
+                           detail=_detail(statistic, total, base, w))]
+    else:
+        lines = [w.say("figures_by", what=what, by=summary["by"])]
+        for row in summary.get("rows", []):
+            group = (w.phrases.group_other if row.get("other") else
+                     w.phrases.group_missing if row.get("group") == "missing" else row["group"])
+            detail = _detail(statistic, row, base, w)
+            if statistic == "customers":
+                detail = w.say("detail_customers", customers=w.percent(
+                    row.get("customers", 0) / max(summary.get("population", 0), 1)))
+            if row.get("small"):
+                detail += f" ({w.phrases.figures_small})"
+            lines.append(w.say("figures_row", group=group, detail=detail,
+                               value=_figure(statistic, row, w)))
+    if summary.get("unknown"):
+        lines.append(w.say("figures_unknown", count=w.count(summary["unknown"])))
+    return lines
+
+
+def _figure(statistic: str, row: dict[str, Any], w: _Words) -> str:
+    value = row.get("value")
+    if statistic in ("rate", "revenue_share"):
+        return w.percent(value)
+    if statistic == "customers":
+        return w.count(int(value or 0))
+    return w.number(value)
+
+
+def _detail(statistic: str, row: dict[str, Any], base: dict[str, Any] | None,
+            w: _Words) -> str:
+    if statistic == "customers":
+        return ""
+    if statistic == "rate":
+        hits = round((row.get("value") or 0) * row.get("known", 0))
+        text = w.say("detail_rate", hits=w.count(hits), known=w.count(row.get("known", 0)))
+    else:
+        text = w.say("detail_customers", customers=w.customers(row.get("customers", 0)))
+    if base is not None and row.get("index") is not None:
+        text += w.say("figures_versus", base=_figure(statistic, base, w),
+                      index=w.number(round(row["index"])))
+    return text
+
+
 def _failure_lines(result: ToolResult, w: _Words) -> list[str]:
     summary = result.summary
     if result.tool == "define_segment" and summary.get("size") == 0 and "description" in summary:
@@ -221,6 +307,8 @@ def _failure_lines(result: ToolResult, w: _Words) -> list[str]:
             text = " ".join(text.split())
     else:
         text = result.message
+    if any(option in text for option in result.options[:3]):
+        return [text]  # the message names them already
     return [text + options_line(result.options, language=w.language)]
 
 
@@ -244,6 +332,8 @@ def result_lines(result: ToolResult, total: int | None = None, *,
         return _cluster_lines(summary, w)
     if result.tool == "compare_segments":
         return _compare_lines(summary, w)
+    if result.tool == "compute_figures":
+        return _figures_lines(summary, w)
     if result.tool == "overlap_segments":
         return _overlap_lines(summary, w)
     if result.tool == "describe_data":

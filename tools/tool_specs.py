@@ -78,6 +78,43 @@ class SelectClusterArgs(_Args):
     mode: Literal["new", "refine", "exclude"] = "new"
 
 
+class ComputeFiguresArgs(_Args):
+    """Answer a question about the data with figures the engine computes; never changes the
+    current segment. How many customers; the sum, mean, median, min or max of a number or
+    yes/no column; the rate of a yes/no column, a value or any condition ("churn rate",
+    "share in France"); the share of revenue; the average order value (revenue per order)
+    or spend per customer. For everyone, a segment, or customers meeting a condition;
+    optionally broken down by one column (numbers in readable bins; the top groups, the
+    rest as "other") and side by side with the whole base (index 100 = the base). Returns
+    aggregates only; groups of fewer than 5 customers are marked small."""
+
+    statistic: Literal["customers", "sum", "mean", "median", "min", "max", "rate",
+                       "revenue_share", "order_value", "spend_per_customer"] = Field(
+        default="customers", description=(
+            "customers: how many; sum/mean/median/min/max: of `column`; rate: the share who "
+            "meet `target` among those whose value is known; revenue_share: the group's spend "
+            "over everyone's; order_value: spend per order; spend_per_customer: spend per "
+            "customer."))
+    column: str | None = Field(default=None, description="The number column for sum, mean, "
+                               "median, min, max.")
+    target: dict[str, Any] | None = Field(default=None, description=(
+        "For a rate: whom to count, as a condition (same leaf types as define_segment), e.g. "
+        "{type: compare, column: Churn, op: ==, value: Yes}."))
+    by: str | None = Field(default=None, description="Break the figure down by this column.")
+    bins: list[float] | None = Field(default=None, description=(
+        "Edges for a number `by` (e.g. [18, 30, 45, 60]); readable bins when empty."))
+    groups: list[str] | None = Field(default=None, description=(
+        "Only these values of `by` (\"France and Germany\", \"married versus single\")."))
+    top: int = Field(default=10, ge=1, le=50, description="Groups shown before \"other\".")
+    segment: str | None = Field(default=None, description=(
+        "Whom to count: empty for everyone, 'current' for the current segment, or a saved "
+        "segment, RFM segment or lifecycle stage."))
+    condition: dict[str, Any] | None = Field(default=None, description=(
+        "Only customers meeting this condition (as define_segment's), within `segment`."))
+    compare_with_base: bool = Field(default=False, description=(
+        "Also give the whole base's figure and each group's index against it."))
+
+
 class SegmentNameArgs(_Args):
     """A segment by name: a saved segment, an RFM segment name, a lifecycle stage, 'all'
     for the whole base, or empty for the current segment."""
@@ -161,6 +198,7 @@ TOOL_ARGS: dict[str, type[_Args]] = {
     "lifecycle": LifecycleArgs,
     "cluster": ClusterArgs,
     "select_cluster": SelectClusterArgs,
+    "compute_figures": ComputeFiguresArgs,
     "profile_segment": ProfileSegmentArgs,
     "compare_segments": CompareSegmentsArgs,
     "overlap_segments": OverlapSegmentsArgs,

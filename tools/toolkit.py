@@ -306,6 +306,21 @@ class Toolkit(KnowledgeTools):
         return ToolResult("profile_segment", True, summary,
                           message=f"Profile of {label}: {customers(int(mask.sum()))}.")
 
+    def _tool_compute_figures(self, statistic: str, column: str | None,
+                              target: dict[str, Any] | None, by: str | None,
+                              bins: list[float] | None, groups: list[str] | None, top: int,
+                              segment: str | None, condition: dict[str, Any] | None,
+                              compare_with_base: bool) -> ToolResult:
+        from tools.figure_summaries import figures_result
+
+        return figures_result(self, statistic=statistic, column=column, target=target, by=by,
+                              bins=bins, groups=groups, top=top, segment=segment,
+                              condition=condition, compare_with_base=compare_with_base)
+
+    def segment_mask(self, name: str | None) -> tuple[pd.Series, str]:
+        """A segment by name ("current", "all", saved, RFM, stage): (members, label)."""
+        return self._segment_mask(name)
+
     def _tool_compare_segments(self, a: str, b: str) -> ToolResult:
         from tools.engine.profiles import compare
 

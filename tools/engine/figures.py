@@ -169,8 +169,9 @@ def assemble(figure: Figure, grouped: Any, *, base: int, money_column: str | Non
         rows = [_indexed(r, compared) for r in rows]
         total = _indexed(total, compared)
     column = figure.column if figure.statistic in COLUMN_STATISTICS else money_column
+    counted = rows if figure.by else [total]  # the groups shown, "other" included
     unknown = 0 if figure.statistic in ("customers", "revenue_share") else \
-        total.customers - total.known
+        sum(r.customers - r.known for r in counted)
     return FigureTable(statistic=figure.statistic, column=column, by=figure.by, rows=rows,
                        total=total, population=total.customers, base=base,
                        compared=compared, bins=edges, unknown=unknown)
@@ -228,7 +229,7 @@ def _inputs(data: CustomerData, figure: Figure, target_mask: pd.Series | None) -
 
 
 def _number_values(data: CustomerData, column: str | None) -> pd.Series:
-    from tools.engine.operands import flag_numbers, find_column
+    from tools.engine.operands import find_column, flag_numbers
 
     if not column:
         raise DefinitionError("Say which number to measure.", options=_number_columns(data))

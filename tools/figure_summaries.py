@@ -1,0 +1,78 @@
+"""The `compute_figures` tool: a question about the data, answered with aggregates only.
+
+The population (everyone, a segment, customers meeting a condition) and a rate's target
+are evaluated here, the engine (`engine/figures.py`) computes, and the result is the
+table as data. Nothing that identifies a customer leaves: groups are values of
+non-personal columns, figures are counts and statistics, small groups are marked.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+from pydantic import TypeAdapter, ValidationError
+
+from tools.engine.definitions import Condition
+from tools.engine.errors import DefinitionError
+from tools.engine.figures import Figure, FigureTable, figures
+
+if TYPE_CHECKING:
+    from tools.toolkit import Toolkit, ToolResult
+
+
+def figures_result(toolkit: Toolkit, *, statistic: str, column: str | None,
+                   target: dict[str, Any] | None, by: str | None, bins: list[float] | None,
+                   groups: list[str] | None, top: int, segment: str | None,
+                   condition: dict[str, Any] | None, compare_with_base: bool) -> ToolResult:
+    from tools.engine.describe import describe
+    from tools.toolkit import ToolResult
+
+    data = toolkit.data
+    members, label = toolkit.segment_mask(segment) if segment else (
+        pd.Series(True, index=data.customers.index), "all customers")
+    described = None
+    if condition is not None:
+        filtered = _condition(condition)
+        members = members & toolkit.mask(filtered)
+        described = describe(filtered, data, language=toolkit.language)
+    goal = _condition(target) if target is not None else None
+    figure = Figure(statistic=statistic, column=column, target=goal, by=by, bins=bins,  # type: ignore[arg-type]
+                    groups=groups, top=top)
+    table = figures(data, figure, members, compare_with_base=compare_with_base,
+                    target_mask=toolkit.mask(goal) if goal is not None else None)
+    summary = {"segment": label, "condition": described,
+               "target": describe(goal, data, language=toolkit.language) if goal else None,
+               "share_of_base": round(table.population / max(table.base, 1), 4),
+               **table.to_dict(), "table": table.table()}
+    return ToolResult("compute_figures", True, summary, message=headline(table))
+
+
+def _condition(raw: dict[str, Any]) -> Condition:
+    try:
+        parsed: Condition = TypeAdapter(Condition).validate_python(raw)
+    except ValidationError as exc:
+        where = ".".join(str(p) for p in exc.errors()[0].get("loc", ()))
+        raise DefinitionError(f"The condition is not valid at '{where}': "
+                              f"{exc.errors()[0].get('msg', 'invalid')}.") from exc
+    return parsed
+
+
+def headline(table: FigureTable) -> str:
+    """One English line: the figure, or the first groups of a breakdown."""
+    what = table.statistic.replace("_", " ") + (f" of {table.column}" if table.column and
+                                                table.statistic in ("sum", "mean", "median",
+                                                                    "min", "max") else "")
+    if not table.by:
+        return f"{what}: {_show(table.statistic, table.total.value)} " \
+               f"({table.population:,} customers)."
+    parts = [f"{r.group} {_show(table.statistic, r.value)}" for r in table.rows[:5]]
+    return f"{what} by {table.by}: " + "; ".join(parts) + "."
+
+
+def _show(statistic: str, value: float | None) -> str:
+    if value is None:
+        return "n/a"
+    if statistic in ("rate", "revenue_share"):
+        return f"{100 * value:.1f}%"
+    return f"{value:,.0f}" if float(value).is_integer() or abs(value) >= 100 else f"{value:,.2f}"
