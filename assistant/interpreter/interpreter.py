@@ -21,6 +21,7 @@ from assistant.interpreter.followups import define_args, edit_last, mode_of
 from assistant.interpreter.grammar import Reading, read
 from assistant.interpreter.intent import Intent, classify, content
 from assistant.interpreter.lexicon import load_lexicon
+from assistant.interpreter.questions import about_this_data, figure_call, is_figure_question
 from assistant.interpreter.reader import Env, Problem
 from assistant.interpreter.tagging import Item, tag
 from assistant.interpreter.teach import taught
@@ -86,6 +87,9 @@ def _interpret(text: str, context: InterpreterContext, language: str | None = No
         return _chained(chunks, cleaned, env)
     reading = read(tagged.readings, env)
     intent = classify(items, reading, lexicon)
+    if (intent.kind in ("segment", "data_question") or intent.kind == "knowledge" and
+            about_this_data(items, env)) and is_figure_question(items, reading, env):
+        intent = Intent("data_question", "figure")
     result = _dispatch(intent, items, reading, cleaned, env)
     return _with(result, language=language, notes=notes + result.notes)
 
@@ -112,6 +116,9 @@ def _dispatch(intent: Intent, items: list[Item], reading: Reading, cleaned: str,
         question = cleaned if env.language == "en" else env.text
         return Interpretation(calls=[ToolCall("answer_question", {"question": question})],
                               intent="knowledge", understood="knowledge question")
+    if intent.detail == "figure":
+        return figure_call(items, env, lambda problem: _with(_problem(problem, env),
+                                                             intent="data_question"))
     if intent.kind == "data_question":
         return _data_question(items, reading, cleaned, env)
     return _segment(items, reading, env)

@@ -74,6 +74,9 @@ class LexiconFile(BaseModel):
     clause_breaks: list[str] = Field(default_factory=list)
     # "for" before whom a command is for: "为法国客户推荐一个营销活动".
     beneficiary: list[str] = Field(default_factory=list)
+    # Words that make a question about these customers ("what is THE churn rate", "OUR
+    # average order value") rather than about a term ("what is churn rate?").
+    ours: list[str] = Field(default_factory=list)
     location: list[str] = Field(default_factory=list)
     rank: dict[str, list[str]] = Field(default_factory=dict)
     # Shares named by a word, in percent: "the top decile", "the bottom half".
@@ -97,6 +100,9 @@ class LexiconFile(BaseModel):
     lifecycle: dict[str, list[str]] = Field(default_factory=dict)
     modes: dict[str, list[str]] = Field(default_factory=dict)
     intents: dict[str, list[str]] = Field(default_factory=dict)
+    # Questions about the data: the statistic asked for ("median", "share of revenue"),
+    # "which" before the column to break down by, and "versus" before what to set against.
+    figures: dict[str, list[str]] = Field(default_factory=dict)
     commands: dict[str, list[str]] = Field(default_factory=dict)
     subjects: dict[str, list[str]] = Field(default_factory=dict)
     # Teaching the data dictionary: "use X as the order count", "'kids' means X".
@@ -127,7 +133,7 @@ _MAPS = {"periods": "period", "generations": "generation", "comparators": "cmp",
          "value_groups": "value_group", "places": "place", "fixed": "fixed", "rfm": "rfm",
          "opposites": "opposite", "signs": "sign", "quantifiers": "quantifier",
          "rfm_scores": "rfm_score",
-         "lifecycle": "stage", "modes": "mode", "intents": "intent", "commands": "command",
+         "lifecycle": "stage", "modes": "mode", "intents": "intent", "figures": "figure", "commands": "command",
          "subjects": "subject", "teach": "teach", "vague": "vague",
          "intensifiers": "intensifier"}
 
@@ -171,6 +177,9 @@ class Lexicon:
         """"for", "为", "для": the word before whom a command is for."""
         return any(item_text.lower() == w.lower() for f in self.files.values()
                    for w in f.beneficiary)
+
+    def is_ours(self, token_text: str) -> bool:
+        return any(token_text.lower() == w.lower() for f in self.files.values() for w in f.ours)
 
     def examples(self, language: str) -> list[str]:
         own = self.files.get(language)

@@ -48,7 +48,7 @@ class ClauseResult:
 # Senses that never need a condition of their own.
 QUIET = frozenset({"func", "people", "punct", "conj", "break", "loc", "intensifier",
                    "knowledge", "subject", "average", "intent", "between", "range", "mode",
-                   "quantifier", "command", "teach", "temporal"})
+                   "quantifier", "command", "teach", "temporal", "figure"})
 # Senses that carry meaning a clause may leave unused when others use it.
 SOFT = frozenset({"activity", "window", "role", "ago", "neg", "time_unit", "count_unit", "rank",
                   "share", "currency", "percent", "mult", "inactivity", "stage"})

@@ -1,0 +1,367 @@
+"""Questions about the data: a message -> one `compute_figures` call; the segment stays.
+
+    figure words ("average", "median", "total", "rate", "share of revenue", "客单价",
+    "средний чек")                                  -> the statistic
+    the words next to them naming a number column   -> the measure
+    "by X", "per X", "which X", "按X", "по X"        -> the breakdown
+    two values of one column ("married versus single", "男女") -> the groups shown
+    "of them", "these"                              -> the current segment
+    "than the rest", "compared with everyone"       -> set against the whole base
+    every other word, read by the grammar           -> whom to count; for a rate, its last
+                                                       condition is whom the rate counts
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from assistant.interpreter.calls import Interpretation, ToolCall
+from assistant.interpreter.datalex import ColumnWords
+from assistant.interpreter.grammar import Reading, read
+from assistant.interpreter.intent import content
+from assistant.interpreter.linking import evidence, has_evidence, link
+from assistant.interpreter.reader import Env, Problem
+from assistant.interpreter.tagging import Item
+from tools.engine.definitions import And, Compare, Condition, In, Or, conjunction
+from tools.engine.schema import Role
+
+# The statistics a figure word names, strongest first: "average order value" is an order
+# value before it is an average.
+_ORDER = ("revenue_share", "order_value", "spend_per_customer", "median", "sum", "min", "max",
+          "mean", "rate")
+_NEEDS_COLUMN = ("sum", "mean", "median", "min", "max")
+_MONEY_ROLES = ("monetary", "frequency")
+
+
+@dataclass
+class Question:
+    statistic: str = "customers"
+    column: str | None = None
+    by: str | None = None
+    groups: list[str] | None = None
+    target: Condition | None = None
+    condition: Condition | None = None
+    segment: str | None = None
+    compare_with_base: bool = False
+    used: set[int] = field(default_factory=set)  # ids of the items read as the question's
+    by_items: set[int] = field(default_factory=set)  # ids of the breakdown's words
+
+    def args(self) -> dict[str, object]:
+        out: dict[str, object] = {"statistic": self.statistic}
+        for name in ("column", "by", "groups", "segment"):
+            if getattr(self, name) is not None:
+                out[name] = getattr(self, name)
+        for name in ("target", "condition"):
+            value = getattr(self, name)
+            if value is not None:
+                out[name] = value.model_dump(mode="json")
+        if self.compare_with_base:
+            out["compare_with_base"] = True
+        return out
+
+
+def is_figure_question(items: list[Item], reading: Reading, env: Env) -> bool:
+    """A figure is asked for ("average income", "churn rate by plan", "客单价"), not a
+    condition on one ("customers whose average order value is above 500", "above average
+    income", "top 10 by revenue")."""
+    words = [i for i in items if not i.has("punct")]
+    for k, item in enumerate(words):
+        statistic = _statistic_of(item)
+        if statistic is None or statistic in ("min", "max") and "rank" in reading.signals:
+            continue
+        run = _measure_run(words, k, env)
+        end = max([k, *[words.index(i) for i in run]])
+        if not _compared_after(words, end) and not _compared_before(words, k):
+            return True
+    breakdown = _breakdown(words, env)
+    if breakdown is not None and ("rank" not in reading.signals or any(
+            "which" in i.args("figure") for i in breakdown[1])):
+        return True
+    return _against_base(words) and any(_names_column(i, env) for i in words)
+
+
+def about_this_data(items: list[Item], env: Env) -> bool:
+    """A question with a definition's words asks about this data when it names its columns or
+    values together with "our", "the", "by X" or the customers ("what is OUR churn rate?",
+    "what's the total revenue by country?"), not a term alone ("what is churn rate?")."""
+    words = [i for i in items if not i.has("punct")]
+    named = any(i.has("column", "value", "place") or _names_column(i, env) for i in words)
+    ours = any(env.lexicon.is_ours(t.text) for i in words for t in i.tokens) or any(
+        i.has("people", "subject") or "breakdown" in i.args("intent") for i in words)
+    return named and ours
+
+
+def figure_call(items: list[Item], env: Env, problem: Callable[[Problem], Interpretation]
+                ) -> Interpretation:
+    words = [i for i in items if not i.has("punct")]
+    question = Question()
+    found = _statistic(words, env, question)
+    breakdown = _breakdown(words, env)
+    if breakdown is not None:
+        question.by, run = breakdown
+        question.by_items = {id(i) for i in run}
+        question.used.update(question.by_items)
+    which = any("which" in i.args("figure") for i in words) and question.by is not None
+    if which and found in ("max", "min"):
+        found = None  # "which country has the most ...": the order, not the statistic
+    question.statistic = found or "customers"
+    if question.statistic in _NEEDS_COLUMN or found is None:
+        _measure(words, env, question, which=which)
+    if question.statistic in _NEEDS_COLUMN and question.column is None:
+        options = [w.name for w in env.data.columns.values()
+                   if w.numeric and w.info.role is not Role.PERSONAL][:8]
+        return Interpretation(calls=[], intent="data_question", options=options,
+                              clarification=env.lexicon.message(
+                                  env.language, "figure_which_number",
+                                  options=", ".join(options)))
+    question.segment = "current" if _about_them(words) and \
+        env.context.has_current_segment else None
+    question.compare_with_base = _against_base(words)
+    rest = [i for i in items if id(i) not in question.used and not _question_word(i)]
+    reading = read([rest], env) if content(rest) else Reading(condition=None)
+    if reading.problems:
+        return problem(reading.problems[0])
+    _conditions(question, _conjuncts(reading.condition))
+    if question.statistic == "rate" and question.target is None:
+        options = [w.name for w in env.data.columns.values() if w.is_flag][:8]
+        return Interpretation(calls=[], intent="data_question", options=options,
+                              clarification=env.lexicon.message(
+                                  env.language, "figure_rate_of", options=", ".join(options)))
+    return Interpretation(calls=[ToolCall("compute_figures", question.args())],
+                          intent="data_question", understood=_echo(question),
+                          notes=reading.notes)
+
+
+# -- the statistic and the measure ----------------------------------------------------
+
+
+def _statistic_of(item: Item) -> str | None:
+    named = {str(a) for a in item.args("figure")}
+    if "average" in item.args("intent") or item.has("average"):
+        named.add("mean")
+    if "share" in item.args("intent"):
+        named.add("rate")
+    return next((s for s in _ORDER if s in named), None)
+
+
+def _statistic(words: list[Item], env: Env, question: Question) -> str | None:
+    found = [(k, s) for k, i in enumerate(words) if (s := _statistic_of(i)) is not None]
+    if not found:
+        return None
+    statistic = min((s for _, s in found), key=_ORDER.index)
+    for k, s in found:
+        if s in ("mean", "rate", statistic) or s in ("min", "max"):
+            question.used.add(id(words[k]))
+    money = env.data.role_column("monetary")
+    orders = env.data.role_column("frequency")
+    if statistic in ("mean", "order_value") and any(
+            "avg_order_value" in i.args("role") for i in words) and money and orders:
+        statistic = "order_value"  # revenue per order, not the mean of customers' averages
+        question.used.update(id(i) for i in words if "avg_order_value" in i.args("role"))
+    if statistic in ("order_value", "spend_per_customer", "revenue_share") and money is None:
+        statistic = "mean" if statistic != "revenue_share" else statistic
+    return statistic
+
+
+def _measure_run(words: list[Item], k: int, env: Env) -> list[Item]:
+    """The words naming a column right after the figure word (or before it: "年收入的平均值",
+    "income on average"), the figure word itself when it names one ("total spend")."""
+    own = [words[k]] if _names_column(words[k], env) else []
+    for step in (1, -1):
+        run: list[Item] = []
+        j = k + step
+        while 0 <= j < len(words):
+            item = words[j]
+            if _names_column(item, env) and not item.has("value", "place", "rfm"):
+                run.append(item)
+            elif not (item.filler or item.only_function or item.has("people", "intensifier")
+                      or run == [] and item.has("figure", "intent", "average")):
+                break
+            j += step
+        if run:
+            return own + (run if step == 1 else run[::-1])
+    return own
+
+
+def _names_column(item: Item, env: Env) -> bool:
+    return has_evidence(item, env.data) and not item.has("people") and not (
+        item.has("figure") and not item.has("role", "column", "concept"))
+
+
+def _measure(words: list[Item], env: Env, question: Question, *, which: bool) -> None:
+    anchors = [k for k, i in enumerate(words) if _statistic_of(i) is not None or
+               "which" in i.args("figure")]
+    candidates = [k for k, i in enumerate(words) if _names_column(i, env) and
+                  id(i) not in question.used]
+    starts = anchors or candidates[:1]
+    for k in starts:
+        run = [i for i in _measure_run(words, k, env) if id(i) not in question.by_items]
+        if which and not run and candidates:
+            run = [words[candidates[0]]]
+        found = link(run, env.data, accept=_number_column) if run else None
+        if found is not None and found.column is not None:
+            question.column = found.column
+            question.used.update(id(i) for i in run)
+            _money_statistic(question, env, which=which)
+            return
+    if which and question.statistic not in _NEEDS_COLUMN:
+        question.statistic = "customers"
+
+
+def _money_statistic(question: Question, env: Env, *, which: bool) -> None:
+    """"which city brings the most sales" is a total; "average spend" of a log is spend per
+    customer; a count-like column asked about "which X" is summed, anything else averaged."""
+    words = env.data.columns[question.column] if question.column else None
+    if words is None:
+        return
+    if question.statistic in ("customers", "max", "min") and which:
+        role = words.info.role.value
+        question.statistic = "sum" if role in _MONEY_ROLES else "mean"
+    elif question.statistic == "customers":
+        question.statistic = "mean"
+    if question.statistic == "spend_per_customer":
+        question.column = None
+
+
+def _number_column(words: ColumnWords) -> bool:
+    return words.numeric and words.info.role is not Role.PERSONAL
+
+
+# -- the breakdown, whom, and against what -----------------------------------------------
+
+
+def _breakdown(words: list[Item], env: Env) -> tuple[str, list[Item]] | None:
+    """"by country", "per plan", "for each segment", "which city", "按地区", "по странам"."""
+    for k, item in enumerate(words):
+        opener = "breakdown" in item.args("intent") or "which" in item.args("figure")
+        if not opener or k + 1 >= len(words):
+            continue
+        run: list[Item] = []
+        for following in words[k + 1:]:
+            if _statistic_of(following) is not None:
+                break  # "what is the average ...": no column to break down by
+            if not run and "count" in following.args("intent"):
+                continue  # "by NUMBER OF kids"
+            if _names_column(following, env) and not following.has("value", "place", "rfm") \
+                    and _agrees(run + [following], env):
+                run.append(following)
+            elif run and run[-1].senses and not following.has(
+                    "figure", "intent", "cmp", "value", "place", "func", "break", "people") \
+                    and not _names_column(following, env):
+                run.append(following)  # "education LEVEL", "contract TYPE"
+            elif not (following.filler or following.only_function or
+                      "count" in following.args("intent")) or run:  # "by NUMBER OF kids"
+                if run and (following.filler or following.only_function):
+                    continue  # "kids AT home"
+                break
+        named = [i for i in run if i.senses]
+        if not named:
+            continue
+        found = link(named, env.data, accept=_groupable)
+        if found.column is not None:
+            # Words after the column's name that nothing else knows ("education LEVEL",
+            # "contract TYPE") belong to it.
+            return found.column, [item, *run]
+    return None
+
+
+def _agrees(run: list[Item], env: Env) -> bool:
+    """The words still name one column together ("kids at home"), not two ("国家的销售额")."""
+    named = [i for i in run if i.senses and _names_column(i, env)]
+    if len(named) < 2:
+        return True
+    common = set.intersection(*({w.name for w in env.data.columns.values()
+                                 if evidence(i, w) > 0} for i in named))
+    return bool(common)
+
+
+def _groupable(words: ColumnWords) -> bool:
+    return words.info.role not in (Role.PERSONAL, Role.CUSTOMER_ID)
+
+
+def _about_them(words: list[Item]) -> bool:
+    return any("current" in i.args("subject") or i.has("mode") and "refine" in i.args("mode")
+               for i in words)
+
+
+def _against_base(words: list[Item]) -> bool:
+    versus = any("versus" in i.args("figure") for i in words)
+    everyone = any("all" in i.args("subject") and not i.has("figure", "intent", "average")
+                   for i in words)
+    return versus and everyone
+
+
+def _question_word(item: Item) -> bool:
+    """Words of the question itself: "how many", "what share", "them", "versus"."""
+    return item.has("intent", "subject", "mode", "figure") and not item.has(
+        "value", "place", "rfm", "column", "concept", "role", "stage")
+
+
+def _conjuncts(condition: Condition | None) -> list[Condition]:
+    if condition is None:
+        return []
+    return list(condition.all) if isinstance(condition, And) else [condition]
+
+
+def _conditions(question: Question, conditions: list[Condition]) -> None:
+    """Values of one column become the groups shown; a rate's last condition its target;
+    the rest whom to count."""
+    rest: list[Condition] = []
+    for condition in conditions:
+        listed = _listed_values(condition)
+        if listed is not None and (question.by in (None, listed[0])) and \
+                question.groups is None and (len(listed[1]) > 1 or question.by):
+            question.by, question.groups = listed[0], [str(v) for v in listed[1]]
+            continue
+        rest.append(condition)
+    if question.statistic == "rate" and rest:
+        question.target = rest.pop()
+    question.condition = conjunction(rest) if rest else None
+
+
+def _listed_values(condition: Condition) -> tuple[str, list[object]] | None:
+    if isinstance(condition, In):
+        return condition.column, list(condition.values)
+    if isinstance(condition, Or) and all(isinstance(c, Compare) and c.op == "==" for c in
+                                         condition.any):
+        columns = {c.column for c in condition.any if isinstance(c, Compare)}
+        if len(columns) == 1:
+            return columns.pop(), [c.value for c in condition.any if isinstance(c, Compare)]
+    return None
+
+
+def _echo(question: Question) -> str:
+    parts = [question.statistic + (f" of {question.column}" if question.column else "")]
+    if question.by:
+        parts.append(f"by {question.by}" + (f" ({', '.join(question.groups)})"
+                                            if question.groups else ""))
+    if question.segment:
+        parts.append("of the current segment")
+    if question.target is not None:
+        parts.append("target set")
+    if question.condition is not None:
+        parts.append("within a condition")
+    if question.compare_with_base:
+        parts.append("against the base")
+    return "figures: " + "; ".join(parts)
+
+
+def _compared_before(words: list[Item], k: int) -> bool:
+    """"above average", "below the median", "больше среднего": relative to the column."""
+    for item in reversed(words[:k]):
+        if item.has("cmp", "cmp_post"):
+            return True
+        if not (item.filler or item.only_function):
+            return False
+    return False
+
+
+def _compared_after(words: list[Item], end: int) -> bool:
+    """A comparison or a number follows the measure: a condition, not a question."""
+    for item in words[end + 1:]:
+        if item.has("cmp", "cmp_post", "between") or item.value is not None:
+            return True
+        if not (item.filler or item.only_function or item.has("break")):
+            return False
+    return False
