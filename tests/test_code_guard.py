@@ -28,7 +28,8 @@ SQL_METHODS = {"execute", "executescript", "executemany", "sql"}
 # its `quantiles_sql` over quoted feature names of a fitted model, and `sql.where_sql`.
 SQL_MODULES = {"assistant/sessions.py", "tools/engine/features.py", "tools/engine/scan.py",
                "tools/engine/stores.py", "tools/engine/sql.py", "tools/engine/feature_sql.py",
-               "tools/engine/scan_csv.py", "tools/engine/cluster_sql.py"}
+               "tools/engine/scan_csv.py", "tools/engine/cluster_sql.py",
+               "tools/engine/figures_sql.py"}
 # Reviewed: ChromaDB's vector search method, not a query language.
 ALLOWED_QUERY_CALLS = {("tools/knowledge/store.py", "collection")}
 # Reviewed: opens a URL in a browser with a fixed command list, never a shell string.

@@ -76,7 +76,7 @@ def test_hostile_requests_get_an_answer_or_a_question(campaign: CustomerData, ma
         check(text, result)
 
 
-@settings(max_examples=80, deadline=3000, phases=[Phase.explicit, Phase.generate],
+@settings(max_examples=80, deadline=None, phases=[Phase.explicit, Phase.generate],
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(st.one_of(st.text(max_size=200),
                  st.lists(st.sampled_from(WORDS), max_size=20).map(" ".join)),

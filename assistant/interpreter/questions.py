@@ -68,11 +68,14 @@ def is_figure_question(items: list[Item], reading: Reading, env: Env) -> bool:
     words = [i for i in items if not i.has("punct")]
     for k, item in enumerate(words):
         statistic = _statistic_of(item)
-        if statistic is None or statistic in ("min", "max") and "rank" in reading.signals:
+        if statistic is None:
             continue
         run = _measure_run(words, k, env)
-        end = max([k, *[words.index(i) for i in run]])
-        if not _compared_after(words, end) and not _compared_before(words, k):
+        if statistic in _NEEDS_COLUMN and not run:
+            continue  # "over 1000 in total", "一共有多少客户": no number to measure
+        places = [k, *[words.index(i) for i in run]]
+        if not _compared_after(words, max(places)) and not _compared_before(words, min(places),
+                                                                           env):
             return True
     breakdown = _breakdown(words, env)
     if breakdown is not None and ("rank" not in reading.signals or any(
@@ -103,8 +106,8 @@ def figure_call(items: list[Item], env: Env, problem: Callable[[Problem], Interp
         question.by_items = {id(i) for i in run}
         question.used.update(question.by_items)
     which = any("which" in i.args("figure") for i in words) and question.by is not None
-    if which and found in ("max", "min"):
-        found = None  # "which country has the most ...": the order, not the statistic
+    question.used.update(id(i) for i in words if which and i.has("figure") and
+                         {"most", "least"} & set(i.args("figure")))
     question.statistic = found or "customers"
     if question.statistic in _NEEDS_COLUMN or found is None:
         _measure(words, env, question, which=which)
@@ -115,6 +118,10 @@ def figure_call(items: list[Item], env: Env, problem: Callable[[Problem], Interp
                               clarification=env.lexicon.message(
                                   env.language, "figure_which_number",
                                   options=", ".join(options)))
+    if question.statistic == "rate":
+        _share_of_revenue(words, env, question)
+    if question.by is None and question.statistic != "rate":
+        _named_category(words, env, question)
     question.segment = "current" if _about_them(words) and \
         env.context.has_current_segment else None
     question.compare_with_base = _against_base(words)
@@ -203,6 +210,12 @@ def _measure(words: list[Item], env: Env, question: Question, *, which: bool) ->
         if found is not None and found.column is not None:
             question.column = found.column
             question.used.update(id(i) for i in run)
+            # Other words for the same measure ("which country brings in the most SALES").
+            measure = env.data.columns[found.column]
+            question.used.update(
+                id(i) for j, i in enumerate(words) if id(i) not in question.by_items and
+                evidence(i, measure) > 0 and not i.has("value", "place", "cmp", "people") and
+                not _compared_after(words, j))
             _money_statistic(question, env, which=which)
             return
     if which and question.statistic not in _NEEDS_COLUMN:
@@ -222,6 +235,31 @@ def _money_statistic(question: Question, env: Env, *, which: bool) -> None:
         question.statistic = "mean"
     if question.statistic == "spend_per_customer":
         question.column = None
+
+
+def _share_of_revenue(words: list[Item], env: Env, question: Question) -> None:
+    """"какова доля выручки …", "what share of sales …": a share of revenue, not a rate."""
+    for k, item in enumerate(words):
+        if "monetary" in item.args("role") and id(item) not in question.used and \
+                env.data.role_column("monetary") is not None and not _compared_after(words, k):
+            question.statistic = "revenue_share"
+            question.used.add(id(item))
+            return
+
+
+def _named_category(words: list[Item], env: Env, question: Question) -> None:
+    """A category column named without a value ("男女客户的平均年收入", "gender split"):
+    the figure for each of its values."""
+    for item in words:
+        if id(item) in question.used or item.has("value", "place", "rfm", "people") or \
+                not item.has("column", "concept"):
+            continue
+        found = link([item], env.data, accept=lambda w: w.is_category and not w.is_flag
+                     and not w.numeric and _groupable(w))
+        if found.column is not None:
+            question.by = found.column
+            question.used.add(id(item))
+            return
 
 
 def _number_column(words: ColumnWords) -> bool:
@@ -347,12 +385,15 @@ def _echo(question: Question) -> str:
     return "figures: " + "; ".join(parts)
 
 
-def _compared_before(words: list[Item], k: int) -> bool:
-    """"above average", "below the median", "больше среднего": relative to the column."""
+def _compared_before(words: list[Item], k: int, env: Env) -> bool:
+    """"above average", "below the median", "over 1000 on wine and meat combined": the
+    figure word qualifies a comparison before it."""
     for item in reversed(words[:k]):
-        if item.has("cmp", "cmp_post"):
+        if item.has("cmp", "cmp_post") or item.value is not None or \
+                "breakdown" in item.args("intent"):  # "top 10% by TOTAL revenue"
             return True
-        if not (item.filler or item.only_function):
+        if not (item.filler or item.only_function or item.has("conj") or
+                _names_column(item, env) and not item.has("value", "place")):
             return False
     return False
 

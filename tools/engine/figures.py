@@ -25,7 +25,7 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from tools.engine.behaviour import behaviour_column, float_values
 from tools.engine.dataset import CustomerData
@@ -67,6 +67,13 @@ class Figure(BaseModel):
     bins: list[float] | None = None  # edges for a number `by`; readable ones when None
     groups: list[str] | None = None  # only these values of `by` (no "other")
     top: int = Field(default=10, ge=1, le=50)
+
+    @field_validator("bins")
+    @classmethod
+    def _finite(cls, bins: list[float] | None) -> list[float] | None:
+        if bins is not None and not all(math.isfinite(b) for b in bins):
+            raise ValueError("bin edges must be finite numbers")
+        return bins
 
 
 @dataclass(frozen=True)
