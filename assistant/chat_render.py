@@ -76,9 +76,13 @@ def cluster_table(summary: dict[str, Any]) -> Table:
     return table
 
 
-def result_renderable(result: ToolResult) -> RenderableType | None:
+def result_renderable(result: ToolResult, language: str = "en") -> RenderableType | None:
     if not result.ok:
         return None
+    if result.tool == "compute_figures":
+        from assistant.figure_render import figures_table
+
+        return figures_table(result.summary, language)
     if result.tool == "run_rfm":
         return rfm_table(result.summary)
     if result.tool == "profile_segment":
@@ -92,12 +96,12 @@ def render_turn(console: Console, turn: Turn, *, streamed: bool = False) -> None
     if turn.notice:
         console.print(f"[yellow]{turn.notice}[/yellow]")
     shown = False
+    language = (turn.parse or {}).get("language", "en")
     for result in turn.results:
-        renderable = result_renderable(result)
+        renderable = result_renderable(result, language)
         if renderable is not None:
             console.print(renderable)
             shown = True
-    language = (turn.parse or {}).get("language", "en")
     notes = [line for line in turn.reply.splitlines()[:1] if line.startswith("(")]
     for note in notes:  # "(reading 'contry' as country)": said even when a panel follows
         console.print(Text(note, style="yellow"))

@@ -49,7 +49,17 @@ class Turn:
             "sources": self.sources,
             "notice": self.notice,
             "parse": self.parse,
+            "table": self.table,
         }
+
+    @property
+    def table(self) -> dict[str, Any] | None:
+        """The last question about the data's table ({"columns", "rows"}), if any."""
+        for result in reversed(self.results):
+            if result.tool == "compute_figures" and result.ok:
+                table: dict[str, Any] = result.summary["table"]
+                return table
+        return None
 
 
 @dataclass

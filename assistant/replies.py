@@ -94,7 +94,7 @@ def reply_phrases(language: str = "en") -> ReplyPhrases:
     return ReplyPhrases.model_validate(language_file("assistant", "reply_phrases", language))
 
 
-class _Words:
+class ReplyWords:
     """One reply's wording and number style."""
 
     def __init__(self, language: str) -> None:
@@ -134,7 +134,7 @@ def options_line(options: list[str], *, language: str = "en") -> str:
     """" Did you mean: a, b?" (at most 8 options), or nothing when there are none."""
     if not options:
         return ""
-    w = _Words(language)
+    w = ReplyWords(language)
     return w.say("did_you_mean", options=w.phrases.list_sep.join(options[:8]))
 
 
@@ -154,7 +154,7 @@ def number(value: Any, *, language: str = "en") -> str:
     return str(value)
 
 
-def _segment_lines(summary: dict[str, Any], total: int | None, w: _Words) -> list[str]:
+def _segment_lines(summary: dict[str, Any], total: int | None, w: ReplyWords) -> list[str]:
     size = summary.get("size", 0)
     values = {"customers": w.customers(size), "share": w.percent(summary.get("share")),
               "description": summary.get("description", "")}
@@ -168,7 +168,7 @@ def _segment_lines(summary: dict[str, Any], total: int | None, w: _Words) -> lis
     return lines
 
 
-def _rfm_lines(summary: dict[str, Any], w: _Words) -> list[str]:
+def _rfm_lines(summary: dict[str, Any], w: ReplyWords) -> list[str]:
     lines = [w.say("rfm_title", as_of=summary.get("as_of") or w.phrases.rfm_latest)]
     for row in summary.get("segments", []):
         lines.append(w.say("rfm_row", name=w.label(row["name"]),
@@ -178,7 +178,7 @@ def _rfm_lines(summary: dict[str, Any], w: _Words) -> list[str]:
     return lines
 
 
-def _profile_lines(summary: dict[str, Any], w: _Words) -> list[str]:
+def _profile_lines(summary: dict[str, Any], w: ReplyWords) -> list[str]:
     segment = w.name(summary["segment"]) if "segment" in summary else w.phrases.the_segment
     lines = [w.say("profile_title", segment=segment,
                    customers=w.customers(summary.get("size", 0)),
@@ -191,7 +191,7 @@ def _profile_lines(summary: dict[str, Any], w: _Words) -> list[str]:
     return lines
 
 
-def _cluster_lines(summary: dict[str, Any], w: _Words) -> list[str]:
+def _cluster_lines(summary: dict[str, Any], w: ReplyWords) -> list[str]:
     within = summary.get("within")
     if within:
         first = w.say("clusters_within", k=summary.get("k"),
@@ -209,7 +209,7 @@ def _cluster_lines(summary: dict[str, Any], w: _Words) -> list[str]:
     return lines
 
 
-def _compare_lines(summary: dict[str, Any], w: _Words) -> list[str]:
+def _compare_lines(summary: dict[str, Any], w: ReplyWords) -> list[str]:
     name_a, name_b = summary.get("names", ["A", "B"])
     lines = [w.say("compare_title", name_a=w.name(name_a), name_b=w.name(name_b),
                    customers_a=w.customers(summary.get("a", {}).get("size", 0)),
@@ -228,7 +228,7 @@ def _compare_lines(summary: dict[str, Any], w: _Words) -> list[str]:
     return lines
 
 
-def _overlap_lines(summary: dict[str, Any], w: _Words) -> list[str]:
+def _overlap_lines(summary: dict[str, Any], w: ReplyWords) -> list[str]:
     return [w.say("overlap", a=w.name(summary["a"]), b=w.name(summary["b"]),
                   both=w.count(summary.get("both", 0)),
                   only_a=w.count(summary.get("only_a", 0)),
@@ -236,70 +236,7 @@ def _overlap_lines(summary: dict[str, Any], w: _Words) -> list[str]:
                   jaccard=w.style.localise(f"{summary.get('jaccard', 0):.2f}"))]
 
 
-def _figures_lines(summary: dict[str, Any], w: _Words) -> list[str]:
-    """A question about the data in words: the figure, or one line per group."""
-    statistic = summary.get("statistic", "customers")
-    what = w.say(f"stat_{statistic}", column=summary.get("column") or "",
-                 target=summary.get("target") or "")
-    who = summary.get("condition") or (
-        w.phrases.all_customers if summary.get("segment") == "all customers"
-        else w.name(summary.get("segment")))
-    if who != w.phrases.all_customers:
-        what = w.say("figures_among", what=what, who=who)
-    base = summary.get("compared")
-    if not summary.get("by"):
-        total = summary.get("total", {})
-        if statistic == "customers":
-            lines = [w.say("figures_total", what=what, detail="", value=w.say(
-                "figures_count", customers=w.customers(total.get("customers", 0)),
-                share=w.percent(summary.get("share_of_base")),
-                base=w.count(summary.get("base", 0))))]
-        else:
-            lines = [w.say("figures_total", what=what, value=_figure(statistic, total, w),
-                           detail=_detail(statistic, total, base, w))]
-    else:
-        lines = [w.say("figures_by", what=what, by=summary["by"])]
-        for row in summary.get("rows", []):
-            group = (w.phrases.group_other if row.get("other") else
-                     w.phrases.group_missing if row.get("group") == "missing" else row["group"])
-            detail = _detail(statistic, row, base, w)
-            if statistic == "customers":
-                detail = w.say("detail_customers", customers=w.percent(
-                    row.get("customers", 0) / max(summary.get("population", 0), 1)))
-            if row.get("small"):
-                detail += f" ({w.phrases.figures_small})"
-            lines.append(w.say("figures_row", group=group, detail=detail,
-                               value=_figure(statistic, row, w)))
-    if summary.get("unknown"):
-        lines.append(w.say("figures_unknown", count=w.count(summary["unknown"])))
-    return lines
-
-
-def _figure(statistic: str, row: dict[str, Any], w: _Words) -> str:
-    value = row.get("value")
-    if statistic in ("rate", "revenue_share"):
-        return w.percent(value)
-    if statistic == "customers":
-        return w.count(int(value or 0))
-    return w.number(value)
-
-
-def _detail(statistic: str, row: dict[str, Any], base: dict[str, Any] | None,
-            w: _Words) -> str:
-    if statistic == "customers":
-        return ""
-    if statistic == "rate":
-        hits = round((row.get("value") or 0) * row.get("known", 0))
-        text = w.say("detail_rate", hits=w.count(hits), known=w.count(row.get("known", 0)))
-    else:
-        text = w.say("detail_customers", customers=w.customers(row.get("customers", 0)))
-    if base is not None and row.get("index") is not None:
-        text += w.say("figures_versus", base=_figure(statistic, base, w),
-                      index=w.number(round(row["index"])))
-    return text
-
-
-def _failure_lines(result: ToolResult, w: _Words) -> list[str]:
+def _failure_lines(result: ToolResult, w: ReplyWords) -> list[str]:
     summary = result.summary
     if result.tool == "define_segment" and summary.get("size") == 0 and "description" in summary:
         text = w.say("no_match", description=summary["description"])
@@ -314,7 +251,7 @@ def _failure_lines(result: ToolResult, w: _Words) -> list[str]:
 
 def result_lines(result: ToolResult, total: int | None = None, *,
                  language: str = "en") -> list[str]:
-    w = _Words(language)
+    w = ReplyWords(language)
     if result.tool == "undo":  # the toolkit's messages, in the request's language
         return [w.phrases.undone if result.ok else w.phrases.nothing_to_undo]
     if not result.ok:
@@ -333,7 +270,9 @@ def result_lines(result: ToolResult, total: int | None = None, *,
     if result.tool == "compare_segments":
         return _compare_lines(summary, w)
     if result.tool == "compute_figures":
-        return _figures_lines(summary, w)
+        from assistant.figure_replies import figures_lines
+
+        return figures_lines(summary, language=w.language)
     if result.tool == "overlap_segments":
         return _overlap_lines(summary, w)
     if result.tool == "describe_data":

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 from pydantic import TypeAdapter, ValidationError
 
+from tools.engine.dataset import CustomerData
 from tools.engine.definitions import Condition
 from tools.engine.errors import DefinitionError
 from tools.engine.figures import Figure, FigureTable, figures
@@ -33,10 +34,10 @@ def figures_result(toolkit: Toolkit, *, statistic: str, column: str | None,
         pd.Series(True, index=data.customers.index), "all customers")
     described = None
     if condition is not None:
-        filtered = _condition(condition)
+        filtered = parse_condition(condition)
         members = members & toolkit.mask(filtered)
         described = describe(filtered, data, language=toolkit.language)
-    goal = _condition(target) if target is not None else None
+    goal = parse_condition(target) if target is not None else None
     figure = Figure(statistic=statistic, column=column, target=goal, by=by, bins=bins,  # type: ignore[arg-type]
                     groups=groups, top=top)
     table = figures(data, figure, members, compare_with_base=compare_with_base,
@@ -48,7 +49,7 @@ def figures_result(toolkit: Toolkit, *, statistic: str, column: str | None,
     return ToolResult("compute_figures", True, summary, message=headline(table))
 
 
-def _condition(raw: dict[str, Any]) -> Condition:
+def parse_condition(raw: dict[str, Any]) -> Condition:
     try:
         parsed: Condition = TypeAdapter(Condition).validate_python(raw)
     except ValidationError as exc:
@@ -56,6 +57,14 @@ def _condition(raw: dict[str, Any]) -> Condition:
         raise DefinitionError(f"The condition is not valid at '{where}': "
                               f"{exc.errors()[0].get('msg', 'invalid')}.") from exc
     return parsed
+
+
+def figure_roles(data: CustomerData) -> tuple[str | None, str | None]:
+    """The spend and order-count columns money figures read (None where the data has none)."""
+    from tools.engine.behaviour import behaviour_column
+    from tools.engine.schema import Role
+
+    return behaviour_column(data, Role.MONETARY), behaviour_column(data, Role.FREQUENCY)
 
 
 def headline(table: FigureTable) -> str:

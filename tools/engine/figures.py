@@ -85,6 +85,7 @@ class FigureRow:
     small: bool = False  # fewer than SMALL_GROUP customers
     other: bool = False  # the groups beyond the top ones, together
     index: float | None = None  # 100 x value / the comparison's value
+    base_value: float | None = None  # the comparison's value: the same group in the base
 
 
 @dataclass(frozen=True)
@@ -133,20 +134,22 @@ def figures(data: CustomerData, figure: Figure, population: pd.Series | None = N
     keys = group_keys(data, figure) if figure.by else pd.Series("all", index=frame.index)
     keys = keys[members.to_numpy()]
 
+    everyone_keys = group_keys(data, figure) if figure.by else pd.Series("all", index=frame.index)
+
     def grouped(scope: Scope, kept: list[str]) -> pd.DataFrame:
-        if scope == "groups":
-            return _per_group(inputs, keys)
-        if scope == "rest":
-            rest = keys[~keys.isin(kept)]
+        chosen = everyone_keys if scope.startswith("base") else keys
+        if scope in ("groups", "base_groups"):
+            return _per_group(inputs, chosen)
+        if scope in ("rest", "base_rest"):
+            rest = chosen[~chosen.isin(kept)]
             return _per_group(inputs, pd.Series(OTHER, index=rest.index))
-        chosen = keys.index if scope == "all" else frame.index
-        return _per_group(inputs, pd.Series("all", index=chosen))
+        return _per_group(inputs, pd.Series("all", index=chosen.index))
 
     return assemble(figure, grouped, base=len(frame), money_column=inputs.money_column,
                     edges=list(inputs.edges), compare_with_base=compare_with_base)
 
 
-Scope = Literal["groups", "rest", "all", "base"]
+Scope = Literal["groups", "rest", "all", "base", "base_groups", "base_rest"]
 
 
 def assemble(figure: Figure, grouped: Any, *, base: int, money_column: str | None,
@@ -155,7 +158,9 @@ def assemble(figure: Figure, grouped: Any, *, base: int, money_column: str | Non
 
     `grouped(scope, kept)` gives customers, value and known per group label: "groups" by
     `figure.by` within the population, "rest" the population outside the `kept` groups as
-    one group "other", "all" the population as one group "all", "base" everyone as "all".
+    one group "other", "all" the population as one group "all"; "base", "base_groups" and
+    "base_rest" the same over everyone, so each group is set against the same group of the
+    whole base.
     """
     table = grouped("groups", [])
     if figure.by and figure.groups is not None:
@@ -173,8 +178,14 @@ def assemble(figure: Figure, grouped: Any, *, base: int, money_column: str | Non
     compared = None
     if compare_with_base and figure.statistic != "customers":
         compared = _row("all", grouped("base", []).loc["all"])
-        rows = [_indexed(r, compared) for r in rows]
         total = _indexed(total, compared)
+        if figure.by:
+            bases = grouped("base_groups", [])
+            if other_rows:
+                bases = pd.concat([bases, grouped("base_rest", shown)])
+            rows = [_indexed(r, _row(r.group, bases.loc[r.group])) for r in rows]
+        else:
+            rows = [_indexed(r, compared) for r in rows]
     column = figure.column if figure.statistic in COLUMN_STATISTICS else money_column
     counted = rows if figure.by else [total]  # the groups shown, "other" included
     unknown = 0 if figure.statistic in ("customers", "revenue_share") else \
@@ -272,6 +283,24 @@ def _known(data: CustomerData, condition: Condition) -> pd.Series:
         if name in frame.columns:
             known &= frame[name].notna()
     return known
+
+
+def yes_condition(data: CustomerData, column: str) -> Condition:
+    """Whom a yes/no column's rate counts: its yes value (1, True, "Yes", "y", ...)."""
+    from tools.engine.operands import TRUE_WORDS, find_column, flag_numbers, text_key
+
+    found = find_column(data, column)
+    series = found.series
+    if pd.api.types.is_bool_dtype(series):
+        return Compare(column=found.name, op="==", value=True)
+    if flag_numbers(found) is not None:
+        yes = next(v for v in series.dropna().unique() if text_key(v) in TRUE_WORDS)
+        return Compare(column=found.name, op="==", value=str(yes))
+    values = set(float_values(series)[~np.isnan(float_values(series))])
+    if values and values <= {0.0, 1.0}:
+        return Compare(column=found.name, op="==", value=1)
+    raise DefinitionError(f"{found.name} is not a yes/no column; name the value to count, "
+                          f"e.g. rate:{found.name}=VALUE.")
 
 
 def condition_columns(condition: Condition) -> list[str]:
@@ -474,8 +503,8 @@ def _indexed(row: FigureRow, base: FigureRow) -> FigureRow:
     from dataclasses import replace
 
     if row.value is None or not base.value:
-        return row
-    return replace(row, index=100.0 * row.value / base.value)
+        return replace(row, base_value=base.value)
+    return replace(row, index=100.0 * row.value / base.value, base_value=base.value)
 
 
 def _round(value: float | None, digits: int = 4) -> float | None:
@@ -486,4 +515,5 @@ def _row_dict(row: FigureRow) -> dict[str, Any]:
     out = asdict(row)
     out["value"] = _round(row.value, 6)
     out["index"] = _round(row.index, 1)
+    out["base_value"] = _round(row.base_value, 6)
     return out

@@ -67,13 +67,13 @@ def figures_sql(connection: Any, figure: Figure, *, relation: str = "customers",
     statistic = _statistic_sql(figure, plan, table)
 
     def grouped(scope: Scope, kept: list[str]) -> pd.DataFrame:
-        key, where = plan.key, plan.where
-        if scope == "rest":
+        key = plan.key
+        where = "TRUE" if scope.startswith("base") else plan.where
+        if scope in ("rest", "base_rest"):
             labels = ", ".join(sql_literal(k) for k in kept) or "NULL"
             key, where = sql_literal(OTHER), f"({where}) AND ({plan.key}) NOT IN ({labels})"
         elif scope in ("all", "base"):
             key = sql_literal("all")
-            where = plan.where if scope == "all" else "TRUE"
         query = (f"SELECT {key} AS grp, count(*) AS customers, {statistic} AS value, "
                  f"{_known_sql(figure, plan)} AS known FROM {table} WHERE {where} GROUP BY grp")
         rows = connection.execute(query).fetchall()

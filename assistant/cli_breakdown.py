@@ -1,0 +1,179 @@
+"""`segment breakdown`: a figure about the customers, broken down by one column.
+
+It calls the same `compute_figures` tool the conversation uses, so the numbers, the
+groups and the wording are the ones a chat answer gives.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from assistant.cli_common import (
+    DEFAULT_WORKSPACE,
+    AsOfOpt,
+    DataArgs,
+    DataOpt,
+    JsonOpt,
+    MapOpt,
+    TableOpt,
+    WorkspaceOpt,
+    guarded,
+    print_json,
+)
+
+MEASURE_HELP = (
+    "customers (default); revenue (total spend); revenue-share; order-value (revenue per "
+    "order); spend-per-customer; sum:COLUMN, mean:COLUMN, median:COLUMN, min:COLUMN, "
+    "max:COLUMN; rate:COLUMN (a yes/no column) or rate:COLUMN=VALUE.")
+_NAMED = {"customers": "customers", "revenue-share": "revenue_share",
+          "order-value": "order_value", "aov": "order_value",
+          "spend-per-customer": "spend_per_customer"}
+_OF_COLUMN = ("sum", "mean", "median", "min", "max")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("breakdown")(breakdown)
+
+
+@guarded
+def breakdown(
+    data_file: DataOpt,
+    by: Annotated[str | None, typer.Option(
+        "--by", help="Break the figure down by this column (numbers in readable bins).")] = None,
+    measure: Annotated[str, typer.Option("--measure", help=MEASURE_HELP)] = "customers",
+    segment: Annotated[str | None, typer.Option(
+        "--segment", help="Only this segment: a saved one, an RFM segment, a lifecycle stage "
+        "or a YAML definition (default: everyone).")] = None,
+    compare: Annotated[bool, typer.Option(
+        "--compare", help="Set the segment's figures against the whole base.")] = False,
+    top: Annotated[int, typer.Option("--top", min=1, max=50,
+                                     help="Groups shown before 'other'.")] = 10,
+    bins: Annotated[str | None, typer.Option(
+        "--bins", metavar="EDGES", help="Bin edges for a number column, e.g. 18,30,45,60.")
+    ] = None,
+    chart: Annotated[bool, typer.Option("--chart", help="Draw each group as a bar.")] = False,
+    sql: Annotated[str | None, typer.Option(
+        "--sql", metavar="DIALECT", help="Print the breakdown's grouping query for DuckDB "
+        "(duckdb) or a warehouse (spark, snowflake, bigquery, ...) instead.")] = None,
+    as_json: JsonOpt = False,
+    maps: MapOpt = None,
+    as_of: AsOfOpt = None,
+    table: TableOpt = None,
+    workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
+) -> None:
+    """How many, how much, what share: one figure per group (--by), for everyone or a segment."""
+    from assistant.cli_common import library, load_data
+    from assistant.cli_render import console
+    from tools.engine.errors import EngineError
+    from tools.toolkit import Toolkit
+
+    data = load_data(DataArgs(data_file, maps, as_of, table, workspace))
+    args: dict[str, Any] = {**measure_args(measure, data), "by": by, "top": top,
+                            "compare_with_base": compare}
+    if bins:
+        args["bins"] = _edges(bins)
+    if segment:
+        args.update(_whom(segment))
+    if sql:
+        print(_query(data, args, sql, workspace))
+        return
+    toolkit = Toolkit(data, library=library(workspace))
+    result = toolkit.call("compute_figures", args)
+    if not result.ok:
+        options = f" Options: {', '.join(result.options[:8])}." if result.options and not any(
+            o in result.message for o in result.options[:3]) else ""
+        raise EngineError(result.message + options)
+    if as_json:
+        print_json(result.summary)
+        return
+    from assistant.figure_render import figures_table
+    from assistant.figure_replies import figures_lines
+
+    drawn = figures_table(result.summary) if chart else None
+    if drawn is not None:
+        console().print(drawn)
+    else:
+        console().print("\n".join(figures_lines(result.summary)), markup=False,
+                        highlight=False)
+
+
+def measure_args(measure: str, data: Any) -> dict[str, Any]:
+    """`--measure` as compute_figures arguments ("mean:Income", "rate:Churn=Yes")."""
+    from tools.engine.errors import EngineError
+    from tools.engine.figures import yes_condition
+
+    text = measure.strip()
+    key = text.lower()
+    if key in _NAMED:
+        return {"statistic": _NAMED[key]}
+    if key == "revenue":
+        from tools.engine.behaviour import behaviour_column
+        from tools.engine.schema import Role
+
+        return {"statistic": "sum", "column": behaviour_column(data, Role.MONETARY)}
+    statistic, _, column = text.partition(":")
+    statistic = statistic.strip().lower()
+    if statistic in _OF_COLUMN and column.strip():
+        return {"statistic": statistic, "column": column.strip()}
+    if statistic == "rate" and column.strip():
+        name, _, value = column.partition("=")
+        if value.strip():
+            target = {"type": "in", "column": name.strip(), "values": [value.strip()]}
+        else:
+            target = yes_condition(data, name.strip()).model_dump(mode="json")
+        return {"statistic": "rate", "target": target}
+    raise EngineError(f"Unknown measure '{measure}'. Use {MEASURE_HELP}")
+
+
+def _edges(text: str) -> list[float]:
+    from tools.engine.errors import EngineError
+
+    try:
+        return [float(part) for part in text.replace(";", ",").split(",") if part.strip()]
+    except ValueError:
+        raise EngineError(f"--bins takes numbers separated by commas (e.g. 18,30,45,60), "
+                          f"not '{text}'.") from None
+
+
+def _whom(segment: str) -> dict[str, Any]:
+    if segment.endswith((".yaml", ".yml")) and Path(segment).is_file():
+        from assistant.cli_common import read_definition
+
+        return {"condition": read_definition(Path(segment)).condition.model_dump(mode="json")}
+    return {"segment": segment}
+
+
+def _query(data: Any, args: dict[str, Any], dialect: str, workspace: Path) -> str:
+    """The grouping query over the customer table, as DuckDB or a warehouse runs it."""
+    import duckdb
+
+    from assistant.cli_common import library
+    from tools.engine.definitions import Condition, SegmentRef
+    from tools.engine.figures import Figure
+    from tools.engine.figures_sql import Roles, figure_query
+    from tools.engine.sql import transpile
+    from tools.figure_summaries import figure_roles, parse_condition
+    from tools.segment_names import builtin_segment
+
+    figure = Figure(statistic=args["statistic"], column=args.get("column"),
+                    target=parse_condition(args["target"]) if args.get("target") else None,
+                    by=args.get("by"), bins=args.get("bins"), top=args["top"])
+    population: Condition | None = None
+    if args.get("condition"):
+        population = parse_condition(args["condition"])
+    elif args.get("segment"):
+        name = args["segment"]
+        population = builtin_segment(name) or SegmentRef(name=name)
+    connection = duckdb.connect()
+    try:
+        connection.register("customers", data.customers.reset_index())
+        money, orders = figure_roles(data)
+        query = figure_query(connection, figure, population=population,
+                             roles=Roles(money=money, orders=orders),
+                             resolve=library(workspace).resolver())
+    finally:
+        connection.close()
+    return query if dialect.lower() == "duckdb" else transpile(query, dialect)
