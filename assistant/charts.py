@@ -63,7 +63,7 @@ def render_bars(out: Console, chart: BarChart) -> None:
     table.add_column("", no_wrap=True)
     top = max((bar.value for bar in chart.bars), default=0) or 1
     for bar in chart.bars:
-        table.add_row(Text(bar.label), f"{bar.value:,.0f}", bar.note,
+        table.add_row(Text(bar.label), bar.shown or f"{bar.value:,.0f}", bar.note,
                       Text(bar_text(bar.value / top, BAR_WIDTH), style=SEGMENT_COLOUR))
     out.print(table)
 

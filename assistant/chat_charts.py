@@ -104,7 +104,7 @@ def report_command(bot: Assistant, console: Console, args: str) -> None:
 
         with status(console, "Writing the report"):
             built = build_report(bot.data, segments, knowledge=toolkit.knowledge,
-                                 lang=toolkit.language)
+                                 lang=toolkit.language, breakdowns=bot.figures)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(render_html(built), encoding="utf-8")
     except EngineError as exc:

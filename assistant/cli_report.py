@@ -215,6 +215,10 @@ def report(
         "knowledge base.")] = True,
     lang: Annotated[str, typer.Option("--lang", help="Language of explanations and plans: "
                                       "en, zh or ru.")] = "en",
+    breakdowns: Annotated[list[str] | None, typer.Option(
+        "--breakdown", metavar="BY[:MEASURE]", help="Add a breakdown (repeatable), e.g. "
+        "Country:revenue-share or Education:rate:Response; measures as `segment breakdown`."
+        )] = None,
     as_json: JsonOpt = False,
     maps: MapOpt = None,
     as_of: AsOfOpt = None,
@@ -243,8 +247,9 @@ def report(
         store = KnowledgeStore(workspace)
         with progress_bar("Knowledge base") as progress:
             store.build(progress=progress)
+    figures = [_breakdown(data, spec, workspace) for spec in breakdowns or []]
     built = build_report(data, [ReportSegment(c.label, c.kind, c.condition, c.mask)
-                                for c in chosen], knowledge=store, lang=lang)
+                                for c in chosen], knowledge=store, lang=lang, breakdowns=figures)
     html.parent.mkdir(parents=True, exist_ok=True)
     tmp = html.with_name(f".{html.name}.tmp")
     tmp.write_text(render_html(built), encoding="utf-8")
@@ -269,6 +274,21 @@ def report(
         out.print(f"Saved {len(pngs)} PNG charts in {png_dir}", markup=False)
     for note in built.notes:
         stderr_console().print(summary_line(note))
+
+
+def _breakdown(data: CustomerData, spec: str, workspace: Path) -> dict[str, Any]:
+    """`--breakdown Country:revenue-share` as a compute_figures summary."""
+    from assistant.cli_breakdown import measure_args
+    from assistant.cli_common import library
+    from tools.engine.errors import EngineError
+    from tools.toolkit import Toolkit
+
+    by, _, measure = spec.partition(":")
+    args = {**measure_args(measure or "customers", data), "by": by.strip() or None}
+    result = Toolkit(data, library=library(workspace)).call("compute_figures", args)
+    if not result.ok:
+        raise EngineError(f"--breakdown {spec}: {result.message}", options=result.options)
+    return result.summary
 
 
 def register(app: typer.Typer) -> None:

@@ -22,6 +22,7 @@ from tools.engine.dataset import CustomerData
 from tools.toolkit import LastClustering, SegmentState, Toolkit, ToolResult
 
 DEFAULT_WORKSPACE = Path(".segment")
+MAX_FIGURES = 6  # breakdowns of the conversation kept for its report
 
 
 @dataclass
@@ -93,6 +94,7 @@ class Assistant:
 
         self.data = data
         self.workspace = workspace
+        self.figures: list[dict[str, Any]] = []
         self.toolkit = Toolkit(data, SegmentLibrary(workspace), export_dir=workspace / "exports",
                                knowledge=KnowledgeStore(workspace))
         self.memory = ConversationMemory.for_data(
@@ -173,6 +175,10 @@ class Assistant:
                     clarification=outcome.clarification, sources=sources, notice=notice,
                     parse=outcome.parse)
         turn.segment = self.segment_json(presented=not _failed(outcome))
+        # Questions about the data asked in this conversation, for `/report` (newest last).
+        self.figures += [r.summary for r in outcome.results
+                         if r.tool == "compute_figures" and r.ok][-MAX_FIGURES:]
+        self.figures = self.figures[-MAX_FIGURES:]
         self._persist(turn)
         return turn
 

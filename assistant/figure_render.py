@@ -20,7 +20,7 @@ def figures_table(summary: dict[str, Any], language: str = "en") -> Table | None
                   padding=(0, 1), caption=" ".join(text.notes) or None,
                   caption_justify="left")
     for justify in ("left", "right", "left", "left"):
-        table.add_column("", justify=justify)  # type: ignore[arg-type]
+        table.add_column("", justify=justify)
     top = max((abs(r.number) for r in text.rows), default=0.0) or 1.0
     for row in text.rows:
         style = "dim" if row.small else SEGMENT_COLOUR

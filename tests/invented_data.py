@@ -91,3 +91,44 @@ def streaming_table(folder: Path, rows: int = 360, seed: int = 23) -> Path:
     path = folder / "streaming_subscribers.csv"
     pd.DataFrame(records).to_csv(path, index=False)
     return path
+
+
+PLANS = ["Basic", "Pro", "Team"]
+SUB_REGIONS = ["Coastal", "Inland", "Highlands", "Islands"]
+
+
+def subscription_table(folder: Path, rows: int = 600, seed: int = 31, *,
+                       money: bool = True) -> Path:
+    """One row per account of a software subscription: a plan, a region, a yes/no
+    'churned' flag, a monthly fee, support tickets, months subscribed, a signup date and
+    (with `money`) the total spent so far. Built with numpy from a fixed seed; churn is
+    likelier on the Basic plan and with many tickets, so rates differ by group."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    plan = rng.choice(PLANS, size=rows, p=[0.5, 0.3, 0.2])
+    region = rng.choice(SUB_REGIONS, size=rows)
+    fee = np.select([plan == "Basic", plan == "Pro"], [9.0, 29.0], 79.0) + rng.integers(
+        0, 3, size=rows) * 2.5
+    tickets = rng.poisson(np.select([plan == "Basic", plan == "Pro"], [1.0, 2.5], 4.0))
+    tenure = rng.integers(1, 61, size=rows)
+    odds = np.select([plan == "Basic", plan == "Pro"], [0.35, 0.2], 0.1) + 0.03 * tickets
+    churned = np.where(rng.random(rows) < odds, "yes", "no")
+    start = np.datetime64("2019-06-01")
+    signup = start + rng.integers(0, 1700, size=rows).astype("timedelta64[D]")
+    frame = pd.DataFrame({
+        "account_id": [f"A{n:05d}" for n in range(rows)],
+        "plan": plan,
+        "region": region,
+        "churned": churned,
+        "monthly_fee": fee,
+        "support_tickets": tickets,
+        "tenure_months": tenure,
+        "signup_date": pd.to_datetime(signup).strftime("%Y-%m-%d"),
+    })
+    if money:
+        frame["total_spend"] = (fee * tenure).round(2)
+    name = "subscriptions.csv" if money else "subscriptions_no_billing.csv"
+    path = folder / name
+    frame.to_csv(path, index=False)
+    return path

@@ -34,6 +34,7 @@ class Bar:
     label: str
     value: float
     note: str = ""  # e.g. the share of customers, shown beside the bar
+    shown: str = ""  # the value as written ("20.8%"), when not a whole count
 
 
 @dataclass(frozen=True)

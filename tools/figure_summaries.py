@@ -13,10 +13,11 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 from pydantic import TypeAdapter, ValidationError
 
+from tools import charts
 from tools.engine.dataset import CustomerData
 from tools.engine.definitions import Condition
 from tools.engine.errors import DefinitionError
-from tools.engine.figures import Figure, FigureTable, figures
+from tools.engine.figures import COLUMN_STATISTICS, Figure, FigureTable, figures
 
 if TYPE_CHECKING:
     from tools.toolkit import Toolkit, ToolResult
@@ -65,6 +66,31 @@ def figure_roles(data: CustomerData) -> tuple[str | None, str | None]:
     from tools.engine.schema import Role
 
     return behaviour_column(data, Role.MONETARY), behaviour_column(data, Role.FREQUENCY)
+
+
+def figure_chart(summary: dict[str, Any]) -> charts.BarChart:
+    """A breakdown's bars (English labels) for the HTML report and PNG export."""
+    statistic = summary.get("statistic", "customers")
+    by = summary.get("by")
+    what = statistic.replace("_", " ") + (f" of {summary['column']}" if summary.get("column")
+                                          and statistic in COLUMN_STATISTICS else "")
+    if summary.get("target"):
+        what += f" ({summary['target']})"
+    who = summary.get("condition") or summary.get("segment") or "all customers"
+    title = f"{what[:1].upper()}{what[1:]}" + (f" by {by}" if by else "") + f", {who}"
+    rows = summary.get("rows") if by else [summary.get("total", {})]
+    bars = []
+    for row in rows or []:
+        value = row.get("value")
+        number = 0.0 if value is None else float(value)
+        percent = statistic in ("rate", "revenue_share")
+        label = "other" if row.get("other") else str(row.get("group", "all"))
+        note = f"{row.get('customers', 0):,} customers" + (", fewer than 5" if row.get("small")
+                                                            else "")
+        bars.append(charts.Bar(label=label, value=100 * number if percent else number,
+                               note=note, shown=_show(statistic, value)))
+    unit = "%" if statistic in ("rate", "revenue_share") else statistic.replace("_", " ")
+    return charts.BarChart(title=title, bars=tuple(bars), unit=unit)
 
 
 def headline(table: FigureTable) -> str:

@@ -61,6 +61,8 @@ class Report:
     comparison: dict[str, Any] | None = None  # first two segments: differences, overlap
     comparison_labels: tuple[str, str] | None = None
     notes: list[str] = field(default_factory=list)
+    # Questions about the data (compute_figures summaries) drawn as bars.
+    breakdowns: list[charts.BarChart] = field(default_factory=list)
 
     def charts(self) -> list[tuple[str, charts.Chart]]:
         """Every chart with a file-name stem, in page order (for PNG export)."""
@@ -72,14 +74,18 @@ class Report:
         for i, section in enumerate(self.segments, 1):
             if section.distribution is not None:
                 found.append((f"segment-{i}-distribution", section.distribution))
+        found += [(f"breakdown-{i}", chart) for i, chart in enumerate(self.breakdowns, 1)]
         return found
 
 
 def build_report(data: CustomerData, segments: Sequence[ReportSegment], *,
                  knowledge: KnowledgeStore | None = None, lang: str = "en",
-                 now: datetime | None = None, title: str | None = None) -> Report:
-    """The report of `segments` on `data`; the knowledge base adds explanations and plans."""
+                 now: datetime | None = None, title: str | None = None,
+                 breakdowns: Sequence[dict[str, Any]] = ()) -> Report:
+    """The report of `segments` on `data`; the knowledge base adds explanations and plans;
+    `breakdowns` are `compute_figures` summaries (questions asked about the data)."""
     from tools.engine.profiles import compare, profile
+    from tools.figure_summaries import figure_chart
 
     moment = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     notes: list[str] = []
@@ -106,7 +112,8 @@ def build_report(data: CustomerData, segments: Sequence[ReportSegment], *,
                 "rows_read": source.rows_read, "as_of": str(source.as_of or "")},
         base_customers=data.n_customers, currency=source.currency, sizes=sizes,
         segments=sections, rfm_sizes=rfm_sizes, rfm_grid=rfm_grid, comparison=comparison,
-        comparison_labels=labels, notes=notes)
+        comparison_labels=labels, notes=notes,
+        breakdowns=[figure_chart(summary) for summary in breakdowns])
 
 
 def _section(data: CustomerData, segment: ReportSegment, profiled: dict[str, Any],

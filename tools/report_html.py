@@ -43,6 +43,7 @@ def render_html(report: Report) -> str:
     parts += [_segment(section, i, report.currency)
               for i, section in enumerate(report.segments, 1)]
     parts.append(_comparison(report))
+    parts.append(_breakdowns(report))
     parts += [f"<p class='note'>{text(note)}</p>" for note in report.notes]
     parts.append("</main></body></html>")
     return "\n".join(p for p in parts if p)
@@ -76,6 +77,17 @@ def _rfm(report: Report) -> str:
         parts.append(_figure(report.rfm_sizes))
     parts.append(_figure(report.rfm_grid))
     parts.append(f"<p class='legend'>{text(report.rfm_grid.legend)}</p></section>")
+    return "".join(parts)
+
+
+def _breakdowns(report: Report) -> str:
+    if not report.breakdowns:
+        return ""
+    parts = ["<section id='breakdowns'><h2>Breakdowns</h2>"]
+    for chart in report.breakdowns:
+        parts.append(f"<h3>{text(chart.title)}</h3>{_figure(chart)}")
+    parts.append("<p class='legend'>Groups of fewer than 5 customers are marked: too few to "
+                 "read much into.</p></section>")
     return "".join(parts)
 
 

@@ -69,7 +69,8 @@ def bar_chart_svg(chart: BarChart) -> str:
         body.append(f"<rect class='bar' x='{_LABEL_WIDTH}' y='{y + 4}' width='{length:.1f}' "
                     f"height='{_ROW - 8}' fill='{SEGMENT_FILL}'/>")
         note = f" ({bar.note})" if bar.note else ""
-        body.append(_label(_LABEL_WIDTH + length + 6, y + _ROW / 2, f"{bar.value:,.0f}{note}"))
+        shown = bar.shown or f"{bar.value:,.0f}"
+        body.append(_label(_LABEL_WIDTH + length + 6, y + _ROW / 2, f"{shown}{note}"))
     return _svg("bars", chart.title, width, height, body)
 
 

@@ -133,8 +133,8 @@ _MAPS = {"periods": "period", "generations": "generation", "comparators": "cmp",
          "value_groups": "value_group", "places": "place", "fixed": "fixed", "rfm": "rfm",
          "opposites": "opposite", "signs": "sign", "quantifiers": "quantifier",
          "rfm_scores": "rfm_score",
-         "lifecycle": "stage", "modes": "mode", "intents": "intent", "figures": "figure", "commands": "command",
-         "subjects": "subject", "teach": "teach", "vague": "vague",
+         "lifecycle": "stage", "modes": "mode", "intents": "intent", "figures": "figure",
+         "commands": "command", "subjects": "subject", "teach": "teach", "vague": "vague",
          "intensifiers": "intensifier"}
 
 
