@@ -86,6 +86,51 @@ def figures_sql(connection: Any, figure: Figure, *, relation: str = "customers",
                     edges=plan.edges, compare_with_base=compare_with_base)
 
 
+def figures_from_lines(path: str, figure: Figure, *, population: Condition | None = None,
+                       compare_with_base: bool = False,
+                       mapping: Mapping[str, str] | None = None) -> FigureTable:
+    """`figure` straight from a Parquet or CSV file of order lines, never loaded into pandas.
+
+    DuckDB computes the customers' features (`feature_sql.py`, cleaning as SEMANTICS.md
+    says) once into a temporary table holding only the columns the question reads, then
+    answers over it: one pass over the lines, whatever the breakdown.
+    """
+    from tools.engine.feature_sql import features_sql, file_lines_schema, file_source
+    from tools.engine.features import duckdb_connection
+
+    schema, types = file_lines_schema(path, mapping)
+    lines = features_sql(schema, table=file_source(path), types=types)
+    wanted = _columns_read(figure, population)
+    with duckdb_connection() as connection:
+        shown = "*" if wanted is None else ", ".join(
+            quote_name(c) for c in ("customer_id", "monetary", "frequency", *wanted))
+        connection.execute(f"CREATE TEMP TABLE customers AS SELECT {shown} FROM ({lines})")
+        return figures_sql(connection, figure, population=population,
+                           compare_with_base=compare_with_base,
+                           roles=Roles(money="monetary", orders="frequency"))
+
+
+def _columns_read(figure: Figure, population: Condition | None) -> list[str] | None:
+    """The columns a question reads besides spend and orders; None when it needs them all
+    (a population or target defined by RFM scores, stages or saved segments)."""
+    from tools.engine.definitions import And, Compare, In, NotIn, Not, Or
+
+    def plain(condition: Condition) -> bool:
+        if isinstance(condition, And | Or):
+            parts = condition.all if isinstance(condition, And) else condition.any
+            return all(plain(part) for part in parts)
+        if isinstance(condition, Not):
+            return plain(condition.condition)
+        return isinstance(condition, Compare | In | NotIn)
+
+    conditions = [c for c in (population, figure.target) if c is not None]
+    if not all(plain(c) for c in conditions):
+        return None
+    named = [figure.column, figure.by, *(n for c in conditions for n in condition_columns(c))]
+    return [n for n in dict.fromkeys(named) if n and n not in ("customer_id", "monetary",
+                                                               "frequency")]
+
+
 def figure_query(connection: Any, figure: Figure, *, relation: str = "customers",
                  population: Condition | None = None, roles: Roles = Roles(),
                  id_column: str = "customer_id", resolve: Resolver | None = None) -> str:
