@@ -113,7 +113,11 @@ def measure_args(measure: str, data: Any) -> dict[str, Any]:
         from tools.engine.behaviour import behaviour_column
         from tools.engine.schema import Role
 
-        return {"statistic": "sum", "column": behaviour_column(data, Role.MONETARY)}
+        money = behaviour_column(data, Role.MONETARY)
+        if money is None:
+            raise EngineError("The data has no spend or amount column, so there is no revenue "
+                              "to measure; use --measure sum:COLUMN or mean:COLUMN.")
+        return {"statistic": "sum", "column": money}
     statistic, _, column = text.partition(":")
     statistic = statistic.strip().lower()
     if statistic in _OF_COLUMN and column.strip():

@@ -45,7 +45,8 @@ def classify(items: list[Item], reading: Reading, lexicon: Lexicon) -> Intent:
         return Intent("conversation", chat)
     command = command_of(items, lexicon)
     asked = _question_kind(words)
-    if asked in ("share", "average") and (reading.condition is not None or any(
+    relative = any(p.key == "relative" for p in reading.problems)  # "above average spend"
+    if asked in ("share", "average") and not relative and (reading.condition is not None or any(
             i.has("rfm", "subject") for i in words)):
         return Intent("data_question", asked)  # "what is the average spend of champions?"
     # "how many are there?" asks for a figure, not for knowledge
@@ -68,7 +69,7 @@ def classify(items: list[Item], reading: Reading, lexicon: Lexicon) -> Intent:
         return Intent("command", command)
     if _why_it_matters(words, lexicon):
         return Intent("command", "explain_segment")
-    if asked in ("share", "average") and not any(p.key == "relative" for p in reading.problems):
+    if asked in ("share", "average") and not relative:
         return Intent("data_question", asked)
     if not bound and reading.condition is None and any(i.has("knowledge") for i in words) and \
             not any(i.has("rfm", "stage", "people") for i in words):

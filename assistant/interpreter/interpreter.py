@@ -21,7 +21,12 @@ from assistant.interpreter.followups import define_args, edit_last, mode_of
 from assistant.interpreter.grammar import Reading, read
 from assistant.interpreter.intent import Intent, classify, content
 from assistant.interpreter.lexicon import load_lexicon
-from assistant.interpreter.questions import about_this_data, figure_call, is_figure_question
+from assistant.interpreter.questions import (
+    about_this_data,
+    defines_a_term,
+    figure_call,
+    is_figure_question,
+)
 from assistant.interpreter.reader import Env, Problem
 from assistant.interpreter.tagging import Item, tag
 from assistant.interpreter.teach import taught
@@ -33,6 +38,8 @@ from tools.engine.describe import describe
 from tools.engine.schema import Schema
 
 MAX_CHUNKS = 4
+# Commands whose words also open a breakdown ("breakdown of members by age").
+_FIGURE_COMMANDS = ("profile_segment", "describe_data")
 
 
 def interpret(text: str, context: InterpreterContext) -> Interpretation:
@@ -87,8 +94,11 @@ def _interpret(text: str, context: InterpreterContext, language: str | None = No
         return _chained(chunks, cleaned, env)
     reading = read(tagged.readings, env)
     intent = classify(items, reading, lexicon)
-    if (intent.kind in ("segment", "data_question") or intent.kind == "knowledge" and
-            about_this_data(items, env)) and is_figure_question(items, reading, env):
+    if defines_a_term(items, env):
+        intent = Intent("knowledge", "question")
+    elif (intent.kind in ("segment", "data_question") or intent.kind == "knowledge" and
+            about_this_data(items, env) or intent.detail in _FIGURE_COMMANDS) and \
+            is_figure_question(items, reading, env):
         intent = Intent("data_question", "figure")
     result = _dispatch(intent, items, reading, cleaned, env)
     return _with(result, language=language, notes=notes + result.notes)

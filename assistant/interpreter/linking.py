@@ -31,7 +31,11 @@ def evidence(item: Item, words: ColumnWords, people: bool = False) -> float:
     if item.has("people") and not people and not item.has("concept"):
         return 0.0  # "customers" says nothing about Dt_Customer ("subscribers" does)
     score = 0.0
-    if any(t.norm in words.norms for t in item.tokens if t.kind in ("word", "num")) or any(
+    # A phrase that means a role ("average order value") is that role, not one of its words
+    # ("order": DaysSinceLastOrder).
+    phrase = item.has("role") and sum(t.kind == "word" for t in item.tokens) > 1
+    if not phrase and any(t.norm in words.norms for t in item.tokens
+                          if t.kind in ("word", "num")) or any(
             str(int(n)) in words.norms for n in item.args("ordinal")):  # type: ignore[call-overload]
         score = 1.0
     if item.has("activity") and "frequency" in words.concepts and \
@@ -79,6 +83,12 @@ def link(items: list[Item], data: DataLexicon, accept: object = None, people: bo
         if top >= 0.5:
             tied = [n for n in tied if coverage[n] == top]
     if len(tied) > 1:
+        # Then the one more of whose concepts the words carry ("月费", a monthly charge:
+        # MonthlyFee, not TenureMonths).
+        carried = {n: len(_concepts(items) & data.columns[n].concepts) for n in tied}
+        most = max(carried.values())
+        tied = [n for n in tied if carried[n] == most]
+    if len(tied) > 1:
         return Link(None, tuple(tied), (), best)
     return Link(tied[0], (), tuple(support[tied[0]]), best)
 
@@ -102,3 +112,8 @@ def partial_values(item: Item, data: DataLexicon) -> list[tuple[str, str]]:
         return []
     pairs = data.value_norms.get(item.tokens[0].norm, [])
     return pairs if len({c for c, _ in pairs}) == 1 else []
+
+
+def _concepts(items: list[Item]) -> set[str]:
+    return {str(s.arg) for i in items for s in i.senses
+            if s.kind in ("concept", "role", "rank_measure")}

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from assistant.interpreter.calls import Interpretation, ToolCall
+from assistant.interpreter.clauses import flag_condition
 from assistant.interpreter.datalex import ColumnWords
 from assistant.interpreter.grammar import Reading, read
 from assistant.interpreter.intent import content
@@ -46,6 +47,9 @@ class Question:
     compare_with_base: bool = False
     used: set[int] = field(default_factory=set)  # ids of the items read as the question's
     by_items: set[int] = field(default_factory=set)  # ids of the breakdown's words
+    # A money figure asked for in data without a spend column ("spend per customer"): read
+    # as a mean of a column it may name, else asked of the tool, which says there is none.
+    money_figure: str | None = None
 
     def args(self) -> dict[str, object]:
         out: dict[str, object] = {"statistic": self.statistic}
@@ -95,6 +99,18 @@ def about_this_data(items: list[Item], env: Env) -> bool:
     return named and ours
 
 
+def defines_a_term(items: list[Item], env: Env) -> bool:
+    """"what is churn rate?", "что такое средний чек?": a term to define, not this data's
+    figure (which "the", "our" or the customers would ask for)."""
+    words = [i for i in items if not i.has("punct")]
+    opens = bool(words) and "question" in words[0].args("intent")
+    term = any(i.has("knowledge") for i in words)
+    ours = any(env.lexicon.is_ours(t.text) for i in words for t in i.tokens) or any(
+        i.has("people", "subject", "value", "place") or "breakdown" in i.args("intent")
+        for i in words)
+    return opens and term and not ours
+
+
 def figure_call(items: list[Item], env: Env, problem: Callable[[Problem], Interpretation]
                 ) -> Interpretation:
     words = [i for i in items if not i.has("punct")]
@@ -111,24 +127,41 @@ def figure_call(items: list[Item], env: Env, problem: Callable[[Problem], Interp
     question.statistic = found or "customers"
     if question.statistic in _NEEDS_COLUMN or found is None:
         _measure(words, env, question, which=which)
+    _no_money(words, env, question)
+    if question.statistic in ("revenue_share", "order_value", "spend_per_customer"):
+        # Other words for the money measured ("what share of revenue does each plan BRING IN").
+        question.used.update(id(i) for k, i in enumerate(words) if "monetary" in i.args("role")
+                             and not i.has("value", "place", "cmp", "people") and
+                             not _compared_after(words, k))
     if question.statistic in _NEEDS_COLUMN and question.column is None:
         options = [w.name for w in env.data.columns.values()
                    if w.numeric and w.info.role is not Role.PERSONAL][:8]
+        asked = env.lexicon.message(env.language, "figure_which_number",
+                                    options=", ".join(options))
+        unknown = [i.text for i in words if not i.senses and id(i) not in question.used]
+        if unknown:  # "average xyzzy by plan": say which word is not in the data
+            asked = env.lexicon.message(env.language, "unplaced", hint=asked, words=", ".join(
+                f"'{w}'" for w in unknown))
         return Interpretation(calls=[], intent="data_question", options=options,
-                              clarification=env.lexicon.message(
-                                  env.language, "figure_which_number",
-                                  options=", ".join(options)))
-    if question.statistic == "rate":
+                              clarification=asked)
+    if question.statistic == "rate" and question.target is None:
         _share_of_revenue(words, env, question)
     if question.by is None and question.statistic != "rate":
         _named_category(words, env, question)
     question.segment = "current" if _about_them(words) and \
         env.context.has_current_segment else None
     question.compare_with_base = _against_base(words)
+    if question.compare_with_base and not any(i.value is not None for i in words):
+        # "bigger spenders than the rest", "тратят больше, чем остальные": the comparison is
+        # what is asked, not a condition.
+        question.used.update(id(i) for i in words if i.has("cmp", "cmp_post", "intensifier")
+                             and not i.has("value", "place", "column", "concept", "role"))
     rest = [i for i in items if id(i) not in question.used and not _question_word(i)]
     reading = read([rest], env) if content(rest) else Reading(condition=None)
     if reading.problems:
         return problem(reading.problems[0])
+    if question.statistic == "rate" and question.target is None:
+        question.target = _rate_term(words, env)
     _conditions(question, _conjuncts(reading.condition))
     if question.statistic == "rate" and question.target is None:
         options = [w.name for w in env.data.columns.values() if w.is_flag][:8]
@@ -166,8 +199,8 @@ def _statistic(words: list[Item], env: Env, question: Question) -> str | None:
             "avg_order_value" in i.args("role") for i in words) and money and orders:
         statistic = "order_value"  # revenue per order, not the mean of customers' averages
         question.used.update(id(i) for i in words if "avg_order_value" in i.args("role"))
-    if statistic in ("order_value", "spend_per_customer", "revenue_share") and money is None:
-        statistic = "mean" if statistic != "revenue_share" else statistic
+    if statistic in ("order_value", "spend_per_customer") and money is None:
+        question.money_figure, statistic = statistic, "mean"
     return statistic
 
 
@@ -181,6 +214,8 @@ def _measure_run(words: list[Item], k: int, env: Env) -> list[Item]:
         while 0 <= j < len(words):
             item = words[j]
             if _names_column(item, env) and not item.has("value", "place", "rfm"):
+                if not _agrees([*run, item], env):
+                    break  # "average monthly fee of CHURNED customers": whom, not the measure
                 run.append(item)
             elif not (item.filler or item.only_function or item.has("people", "intensifier")
                       or run == [] and item.has("figure", "intent", "average")):
@@ -202,12 +237,23 @@ def _measure(words: list[Item], env: Env, question: Question, *, which: bool) ->
     candidates = [k for k, i in enumerate(words) if _names_column(i, env) and
                   id(i) not in question.used]
     starts = anchors or candidates[:1]
+    asked = question.statistic
+    counting = any("count" in i.args("intent") for i in words)
     for k in starts:
         run = [i for i in _measure_run(words, k, env) if id(i) not in question.by_items]
         if which and not run and candidates:
             run = [words[candidates[0]]]
         found = link(run, env.data, accept=_number_column) if run else None
+        if found is not None and found.column is not None and len(run) > 1 and \
+                run[0] is words[k] and set(found.supporting) == {0}:
+            # "сумма обращений", "sum of tenure": the figure word names money on its own;
+            # the words after it name what is summed.
+            alone = link(run[1:], env.data, accept=_number_column)
+            if alone.column is not None:
+                run, found = run[1:], alone
         if found is not None and found.column is not None:
+            if asked == "customers" and counting and env.data.columns[found.column].is_flag:
+                return  # "how many churned customers per plan": whom to count, not a measure
             question.column = found.column
             question.used.update(id(i) for i in run)
             # Other words for the same measure ("which country brings in the most SALES").
@@ -217,6 +263,11 @@ def _measure(words: list[Item], env: Env, question: Question, *, which: bool) ->
                 evidence(i, measure) > 0 and not i.has("value", "place", "cmp", "people") and
                 not _compared_after(words, j))
             _money_statistic(question, env, which=which)
+            if asked == "customers" and measure.is_flag:
+                # "churn rate by plan", "отток по тарифам", "which plan has the most churn":
+                # a yes/no column with no figure word is the share of its yes.
+                question.statistic, question.column = "rate", None
+                question.target = flag_condition(measure, negated=False)
             return
     if which and question.statistic not in _NEEDS_COLUMN:
         question.statistic = "customers"
@@ -235,6 +286,33 @@ def _money_statistic(question: Question, env: Env, *, which: bool) -> None:
         question.statistic = "mean"
     if question.statistic == "spend_per_customer":
         question.column = None
+
+
+def _rate_term(words: list[Item], env: Env) -> Condition | None:
+    """"churn rate", "流失率": a rate word that names a yes/no column is the share of its yes."""
+    for item in words:
+        if _statistic_of(item) == "rate" and item.has("concept", "role", "column"):
+            found = link([item], env.data, accept=lambda w: w.is_flag)
+            if found.column is not None:
+                return flag_condition(env.data.columns[found.column], negated=False)
+    return None
+
+
+def _no_money(words: list[Item], env: Env, question: Question) -> None:
+    """Revenue asked about ("which region brings the most revenue?", "average spend") in data
+    without a spend column: a money figure, which the tool answers by saying there is none."""
+    if env.data.role_column("monetary") is not None or question.column is not None or \
+            question.statistic not in (*_NEEDS_COLUMN, "customers"):
+        return
+    money = [i for k, i in enumerate(words) if "monetary" in i.args("role") and
+             id(i) not in question.used and not _compared_after(words, k) and
+             not _compared_before(words, k, env)]
+    if question.money_figure is not None:
+        question.statistic = question.money_figure
+    elif money:
+        question.statistic = "spend_per_customer" if question.statistic in ("mean", "median") \
+            else "revenue_share"
+    question.used.update(id(i) for i in money)
 
 
 def _share_of_revenue(words: list[Item], env: Env, question: Question) -> None:
@@ -324,10 +402,14 @@ def _about_them(words: list[Item]) -> bool:
 
 
 def _against_base(words: list[Item]) -> bool:
+    """"compared with everyone", "than the rest", "older than the others": set against the
+    base (a comparison word without a number, then everyone)."""
     versus = any("versus" in i.args("figure") for i in words)
+    compared = any(i.has("cmp", "cmp_post") for i in words) and not any(
+        i.value is not None for i in words)
     everyone = any("all" in i.args("subject") and not i.has("figure", "intent", "average")
                    for i in words)
-    return versus and everyone
+    return (versus or compared) and everyone
 
 
 def _question_word(item: Item) -> bool:
@@ -353,7 +435,7 @@ def _conditions(question: Question, conditions: list[Condition]) -> None:
             question.by, question.groups = listed[0], [str(v) for v in listed[1]]
             continue
         rest.append(condition)
-    if question.statistic == "rate" and rest:
+    if question.statistic == "rate" and rest and question.target is None:
         question.target = rest.pop()
     question.condition = conjunction(rest) if rest else None
 

@@ -334,12 +334,24 @@ def group_keys(data: CustomerData, figure: Figure) -> pd.Series:
     series = found.series
     if pd.api.types.is_datetime64_any_dtype(series):
         years = series.dt.year
-        return years.map(lambda y: MISSING if pd.isna(y) else str(int(y))).astype(str)
+        codes, distinct = pd.factorize(years, use_na_sentinel=True)
+        return _categorical([str(int(y)) for y in distinct] + [MISSING], codes, series.index)
     edges = _edges(data, figure)
     if edges:
         return bin_labels(pd.Series(float_values(series), index=series.index), edges,
                           integer=_integer(series))
-    return series.map(lambda v: MISSING if _absent(v) else _label(v)).astype(str)
+    # Labels are made once per distinct value: a million rows hold a few hundred countries.
+    codes, distinct = pd.factorize(series, use_na_sentinel=True)
+    labels = [MISSING if _absent(v) else _label(v) for v in distinct] + [MISSING]
+    return _categorical(labels, codes, series.index)
+
+
+def _categorical(labels: list[str], codes: np.ndarray, index: pd.Index) -> pd.Series:
+    """Labels by code (-1: the last label) as a categorical Series: grouping it is fast."""
+    names = list(dict.fromkeys(labels))  # "3" and 3.0 read the same
+    place = {name: k for k, name in enumerate(names)}
+    mapped = np.array([place[label] for label in labels], dtype=np.int64)[codes]
+    return pd.Series(pd.Categorical.from_codes(mapped, categories=names), index=index)
 
 
 def _absent(value: Any) -> bool:
@@ -402,11 +414,12 @@ def readable_edges(low: float, high: float, *, integer: bool, bins: int = 6) -> 
 
 def bin_labels(values: pd.Series, edges: list[float], *, integer: bool) -> pd.Series:
     """Each value's bin: "< a", "a–b" ([a, b); "a–(b-1)" for whole numbers), "c+"."""
-    labels = edge_labels(edges, integer=integer)
-    codes = np.searchsorted(np.asarray(edges), values.to_numpy(), side="right")
-    named = np.array(labels, dtype=object)[np.clip(codes, 0, len(labels) - 1)]
-    named[np.isnan(values.to_numpy())] = MISSING
-    return pd.Series(named, index=values.index).astype(str)
+    labels = edge_labels(edges, integer=integer) + [MISSING]
+    numbers = values.to_numpy()
+    codes = np.clip(np.searchsorted(np.asarray(edges), numbers, side="right"), 0,
+                    len(labels) - 2)
+    codes[np.isnan(numbers)] = -1
+    return _categorical(labels, codes, values.index)
 
 
 def edge_labels(edges: list[float], *, integer: bool) -> list[str]:
@@ -428,10 +441,12 @@ def edge_labels(edges: list[float], *, integer: bool) -> list[str]:
 def _pick_groups(known: list[str], asked: list[str], column: str) -> list[str]:
     from tools.engine.matching import nearest
 
+    known = sorted(known)  # the same choice and options whatever order the groups came in
     by_key = {k.casefold(): k for k in known}
     picked = []
     for name in asked:
-        found = by_key.get(str(name).strip().casefold())
+        wanted = str(name).strip()
+        found = wanted if wanted in known else by_key.get(wanted.casefold())
         if found is None:
             near = nearest(str(name), known)
             hint = f" Did you mean: {', '.join(near)}?" if near else ""
@@ -450,14 +465,14 @@ _EMPTY = pd.Series({"customers": 0, "value": np.nan, "known": 0})
 def _per_group(inputs: _Inputs, keys: pd.Series) -> pd.DataFrame:
     """customers, value and known per group label of `keys` (customers of the population)."""
     statistic = inputs.statistic
-    sizes = keys.groupby(keys, sort=True).size()
+    sizes = keys.groupby(keys, sort=True, observed=True).size()
     out = pd.DataFrame({"customers": sizes})
     if inputs.values is None:  # customers
         out["value"] = sizes.astype("float64")
         out["known"] = sizes
         return out
     values = inputs.values.reindex(keys.index)
-    grouped = values.groupby(keys, sort=True)
+    grouped = values.groupby(keys, sort=True, observed=True)
     out["known"] = grouped.count()
     if statistic in ("sum", "revenue_share"):
         out["value"] = grouped.sum(min_count=1)
@@ -475,7 +490,8 @@ def _per_group(inputs: _Inputs, keys: pd.Series) -> pd.DataFrame:
         out["value"] = grouped.max()
     elif statistic == "order_value":
         assert inputs.weights is not None
-        orders = inputs.weights.reindex(keys.index).groupby(keys, sort=True).sum()
+        orders = inputs.weights.reindex(keys.index).groupby(keys, sort=True,
+                                                            observed=True).sum()
         spend = grouped.sum()
         out["value"] = (spend / orders.replace(0, np.nan)).astype("float64")
     return out

@@ -82,7 +82,8 @@ def figures_sql(connection: Any, figure: Figure, *, relation: str = "customers",
         return frame.set_index("grp")
 
     base = int(connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
-    return assemble(figure, grouped, base=base, money_column=roles.money,
+    money = roles.money if figure.statistic in MONEY_STATISTICS else None  # as figures() says
+    return assemble(figure, grouped, base=base, money_column=money,
                     edges=plan.edges, compare_with_base=compare_with_base)
 
 
@@ -113,7 +114,7 @@ def figures_from_lines(path: str, figure: Figure, *, population: Condition | Non
 def _columns_read(figure: Figure, population: Condition | None) -> list[str] | None:
     """The columns a question reads besides spend and orders; None when it needs them all
     (a population or target defined by RFM scores, stages or saved segments)."""
-    from tools.engine.definitions import And, Compare, In, NotIn, Not, Or
+    from tools.engine.definitions import And, Compare, In, Not, NotIn, Or
 
     def plain(condition: Condition) -> bool:
         if isinstance(condition, And | Or):
