@@ -14,6 +14,10 @@ from tools.toolkit import Toolkit, ToolResult
 BUILTIN_NAME = "built-in interpreter"
 
 
+# Intents whose answer without a tool call is a question back ("which number?"), not chat.
+_ASKS_BACK = ("segment", "command", "data_question")
+
+
 class BuiltinBackend:
     name = BUILTIN_NAME
 
@@ -54,11 +58,11 @@ class BuiltinBackend:
             if memory.pending:
                 reply += "\n" + "\n".join(f"{k}. {c.label}" for k, c in
                                           enumerate(memory.pending, start=1))
-            elif interpretation.intent in ("segment", "command"):
+            elif interpretation.intent in _ASKS_BACK:
                 reply = clarification_reply(reply, interpretation.options,
                                             language=toolkit.language)
             return TurnOutcome(results=[], reply=_noted(reply, notes),
-                               clarification=interpretation.intent in ("segment", "command"),
+                               clarification=interpretation.intent in _ASKS_BACK,
                                parse=interpretation.parse)
         memory.pending, memory.request = [], ""
         results: list[ToolResult] = []
