@@ -25,13 +25,12 @@ from tools.engine.dataset import CustomerData, SourceInfo
 from tools.engine.definitions import And, Compare, Condition, In, Missing, Not, Present
 from tools.engine.errors import DefinitionError
 from tools.engine.evaluate import evaluate
+from tools.engine.figure_groups import group_keys, readable_edges
 from tools.engine.figures import (
     Figure,
     FigureRow,
     FigureTable,
     figures,
-    group_keys,
-    readable_edges,
     yes_condition,
 )
 from tools.engine.figures_sql import Roles, figures_sql
@@ -537,7 +536,7 @@ def questions(draw: st.DrawFn, data: CustomerData) -> Figure:
         bins = [float(b) for b in draw(st.lists(st.integers(-5, 1000), min_size=1, max_size=4))]
     groups = None
     if by is not None and draw(st.integers(0, 3)) == 0:
-        labels = sorted(set(group_keys(data, Figure(by=by, bins=bins))))
+        labels = sorted(set(group_keys(data, by, bins)))
         groups = draw(st.lists(st.sampled_from(labels), min_size=1, max_size=3))
         if draw(st.booleans()):
             groups = [g.upper() for g in groups]

@@ -21,16 +21,24 @@ from assistant.interpreter.clauses import flag_condition
 from assistant.interpreter.datalex import ColumnWords
 from assistant.interpreter.grammar import Reading, read
 from assistant.interpreter.intent import content
-from assistant.interpreter.linking import evidence, has_evidence, link
+from assistant.interpreter.linking import evidence, link
+from assistant.interpreter.question_words import (
+    STATISTIC_ORDER,
+    about_them,
+    against_base,
+    agrees,
+    breakdown_of,
+    compared_after,
+    compared_before,
+    groupable,
+    names_column,
+    statistic_of,
+)
 from assistant.interpreter.reader import Env, Problem
 from assistant.interpreter.tagging import Item
 from tools.engine.definitions import And, Compare, Condition, In, Or, conjunction
 from tools.engine.schema import Role
 
-# The statistics a figure word names, strongest first: "average order value" is an order
-# value before it is an average.
-_ORDER = ("revenue_share", "order_value", "spend_per_customer", "median", "sum", "min", "max",
-          "mean", "rate")
 _NEEDS_COLUMN = ("sum", "mean", "median", "min", "max")
 _MONEY_ROLES = ("monetary", "frequency")
 
@@ -71,21 +79,21 @@ def is_figure_question(items: list[Item], reading: Reading, env: Env) -> bool:
     income", "top 10 by revenue")."""
     words = [i for i in items if not i.has("punct")]
     for k, item in enumerate(words):
-        statistic = _statistic_of(item)
+        statistic = statistic_of(item)
         if statistic is None:
             continue
         run = _measure_run(words, k, env)
         if statistic in _NEEDS_COLUMN and not run:
             continue  # "over 1000 in total", "一共有多少客户": no number to measure
         places = [k, *[words.index(i) for i in run]]
-        if not _compared_after(words, max(places)) and not _compared_before(words, min(places),
+        if not compared_after(words, max(places)) and not compared_before(words, min(places),
                                                                            env):
             return True
-    breakdown = _breakdown(words, env)
+    breakdown = breakdown_of(words, env)
     if breakdown is not None and ("rank" not in reading.signals or any(
             "which" in i.args("figure") for i in breakdown[1])):
         return True
-    return _against_base(words) and any(_names_column(i, env) for i in words)
+    return against_base(words) and any(names_column(i, env) for i in words)
 
 
 def about_this_data(items: list[Item], env: Env) -> bool:
@@ -93,7 +101,7 @@ def about_this_data(items: list[Item], env: Env) -> bool:
     values together with "our", "the", "by X" or the customers ("what is OUR churn rate?",
     "what's the total revenue by country?"), not a term alone ("what is churn rate?")."""
     words = [i for i in items if not i.has("punct")]
-    named = any(i.has("column", "value", "place") or _names_column(i, env) for i in words)
+    named = any(i.has("column", "value", "place") or names_column(i, env) for i in words)
     ours = any(env.lexicon.is_ours(t.text) for i in words for t in i.tokens) or any(
         i.has("people", "subject") or "breakdown" in i.args("intent") for i in words)
     return named and ours
@@ -116,7 +124,7 @@ def figure_call(items: list[Item], env: Env, problem: Callable[[Problem], Interp
     words = [i for i in items if not i.has("punct")]
     question = Question()
     found = _statistic(words, env, question)
-    breakdown = _breakdown(words, env)
+    breakdown = breakdown_of(words, env)
     if breakdown is not None:
         question.by, run = breakdown
         question.by_items = {id(i) for i in run}
@@ -132,7 +140,7 @@ def figure_call(items: list[Item], env: Env, problem: Callable[[Problem], Interp
         # Other words for the money measured ("what share of revenue does each plan BRING IN").
         question.used.update(id(i) for k, i in enumerate(words) if "monetary" in i.args("role")
                              and not i.has("value", "place", "cmp", "people") and
-                             not _compared_after(words, k))
+                             not compared_after(words, k))
     if question.statistic in _NEEDS_COLUMN and question.column is None:
         options = [w.name for w in env.data.columns.values()
                    if w.numeric and w.info.role is not Role.PERSONAL][:8]
@@ -148,9 +156,9 @@ def figure_call(items: list[Item], env: Env, problem: Callable[[Problem], Interp
         _share_of_revenue(words, env, question)
     if question.by is None and question.statistic != "rate":
         _named_category(words, env, question)
-    question.segment = "current" if _about_them(words) and \
+    question.segment = "current" if about_them(words) and \
         env.context.has_current_segment else None
-    question.compare_with_base = _against_base(words)
+    question.compare_with_base = against_base(words)
     if question.compare_with_base and not any(i.value is not None for i in words):
         # "bigger spenders than the rest", "тратят больше, чем остальные": the comparison is
         # what is asked, not a condition.
@@ -176,20 +184,11 @@ def figure_call(items: list[Item], env: Env, problem: Callable[[Problem], Interp
 # -- the statistic and the measure ----------------------------------------------------
 
 
-def _statistic_of(item: Item) -> str | None:
-    named = {str(a) for a in item.args("figure")}
-    if "average" in item.args("intent") or item.has("average"):
-        named.add("mean")
-    if "share" in item.args("intent"):
-        named.add("rate")
-    return next((s for s in _ORDER if s in named), None)
-
-
 def _statistic(words: list[Item], env: Env, question: Question) -> str | None:
-    found = [(k, s) for k, i in enumerate(words) if (s := _statistic_of(i)) is not None]
+    found = [(k, s) for k, i in enumerate(words) if (s := statistic_of(i)) is not None]
     if not found:
         return None
-    statistic = min((s for _, s in found), key=_ORDER.index)
+    statistic = min((s for _, s in found), key=STATISTIC_ORDER.index)
     for k, s in found:
         if s in ("mean", "rate", statistic) or s in ("min", "max"):
             question.used.add(id(words[k]))
@@ -207,14 +206,14 @@ def _statistic(words: list[Item], env: Env, question: Question) -> str | None:
 def _measure_run(words: list[Item], k: int, env: Env) -> list[Item]:
     """The words naming a column right after the figure word (or before it: "年收入的平均值",
     "income on average"), the figure word itself when it names one ("total spend")."""
-    own = [words[k]] if _names_column(words[k], env) else []
+    own = [words[k]] if names_column(words[k], env) else []
     for step in (1, -1):
         run: list[Item] = []
         j = k + step
         while 0 <= j < len(words):
             item = words[j]
-            if _names_column(item, env) and not item.has("value", "place", "rfm"):
-                if not _agrees([*run, item], env):
+            if names_column(item, env) and not item.has("value", "place", "rfm"):
+                if not agrees([*run, item], env):
                     break  # "average monthly fee of CHURNED customers": whom, not the measure
                 run.append(item)
             elif not (item.filler or item.only_function or item.has("people", "intensifier")
@@ -226,15 +225,10 @@ def _measure_run(words: list[Item], k: int, env: Env) -> list[Item]:
     return own
 
 
-def _names_column(item: Item, env: Env) -> bool:
-    return has_evidence(item, env.data) and not item.has("people") and not (
-        item.has("figure") and not item.has("role", "column", "concept"))
-
-
 def _measure(words: list[Item], env: Env, question: Question, *, which: bool) -> None:
-    anchors = [k for k, i in enumerate(words) if _statistic_of(i) is not None or
+    anchors = [k for k, i in enumerate(words) if statistic_of(i) is not None or
                "which" in i.args("figure")]
-    candidates = [k for k, i in enumerate(words) if _names_column(i, env) and
+    candidates = [k for k, i in enumerate(words) if names_column(i, env) and
                   id(i) not in question.used]
     starts = anchors or candidates[:1]
     asked = question.statistic
@@ -261,7 +255,7 @@ def _measure(words: list[Item], env: Env, question: Question, *, which: bool) ->
             question.used.update(
                 id(i) for j, i in enumerate(words) if id(i) not in question.by_items and
                 evidence(i, measure) > 0 and not i.has("value", "place", "cmp", "people") and
-                not _compared_after(words, j))
+                not compared_after(words, j))
             _money_statistic(question, env, which=which)
             if asked == "customers" and measure.is_flag:
                 # "churn rate by plan", "отток по тарифам", "which plan has the most churn":
@@ -291,7 +285,7 @@ def _money_statistic(question: Question, env: Env, *, which: bool) -> None:
 def _rate_term(words: list[Item], env: Env) -> Condition | None:
     """"churn rate", "流失率": a rate word that names a yes/no column is the share of its yes."""
     for item in words:
-        if _statistic_of(item) == "rate" and item.has("concept", "role", "column"):
+        if statistic_of(item) == "rate" and item.has("concept", "role", "column"):
             found = link([item], env.data, accept=lambda w: w.is_flag)
             if found.column is not None:
                 return flag_condition(env.data.columns[found.column], negated=False)
@@ -305,8 +299,8 @@ def _no_money(words: list[Item], env: Env, question: Question) -> None:
             question.statistic not in (*_NEEDS_COLUMN, "customers"):
         return
     money = [i for k, i in enumerate(words) if "monetary" in i.args("role") and
-             id(i) not in question.used and not _compared_after(words, k) and
-             not _compared_before(words, k, env)]
+             id(i) not in question.used and not compared_after(words, k) and
+             not compared_before(words, k, env)]
     if question.money_figure is not None:
         question.statistic = question.money_figure
     elif money:
@@ -319,7 +313,7 @@ def _share_of_revenue(words: list[Item], env: Env, question: Question) -> None:
     """"какова доля выручки …", "what share of sales …": a share of revenue, not a rate."""
     for k, item in enumerate(words):
         if "monetary" in item.args("role") and id(item) not in question.used and \
-                env.data.role_column("monetary") is not None and not _compared_after(words, k):
+                env.data.role_column("monetary") is not None and not compared_after(words, k):
             question.statistic = "revenue_share"
             question.used.add(id(item))
             return
@@ -333,7 +327,7 @@ def _named_category(words: list[Item], env: Env, question: Question) -> None:
                 not item.has("column", "concept"):
             continue
         found = link([item], env.data, accept=lambda w: w.is_category and not w.is_flag
-                     and not w.numeric and _groupable(w))
+                     and not w.numeric and groupable(w))
         if found.column is not None:
             question.by = found.column
             question.used.add(id(item))
@@ -342,74 +336,6 @@ def _named_category(words: list[Item], env: Env, question: Question) -> None:
 
 def _number_column(words: ColumnWords) -> bool:
     return words.numeric and words.info.role is not Role.PERSONAL
-
-
-# -- the breakdown, whom, and against what -----------------------------------------------
-
-
-def _breakdown(words: list[Item], env: Env) -> tuple[str, list[Item]] | None:
-    """"by country", "per plan", "for each segment", "which city", "按地区", "по странам"."""
-    for k, item in enumerate(words):
-        opener = "breakdown" in item.args("intent") or "which" in item.args("figure")
-        if not opener or k + 1 >= len(words):
-            continue
-        run: list[Item] = []
-        for following in words[k + 1:]:
-            if _statistic_of(following) is not None:
-                break  # "what is the average ...": no column to break down by
-            if not run and "count" in following.args("intent"):
-                continue  # "by NUMBER OF kids"
-            if _names_column(following, env) and not following.has("value", "place", "rfm") \
-                    and _agrees(run + [following], env):
-                run.append(following)
-            elif run and run[-1].senses and not following.has(
-                    "figure", "intent", "cmp", "value", "place", "func", "break", "people") \
-                    and not _names_column(following, env):
-                run.append(following)  # "education LEVEL", "contract TYPE"
-            elif not (following.filler or following.only_function or
-                      "count" in following.args("intent")) or run:  # "by NUMBER OF kids"
-                if run and (following.filler or following.only_function):
-                    continue  # "kids AT home"
-                break
-        named = [i for i in run if i.senses]
-        if not named:
-            continue
-        found = link(named, env.data, accept=_groupable)
-        if found.column is not None:
-            # Words after the column's name that nothing else knows ("education LEVEL",
-            # "contract TYPE") belong to it.
-            return found.column, [item, *run]
-    return None
-
-
-def _agrees(run: list[Item], env: Env) -> bool:
-    """The words still name one column together ("kids at home"), not two ("国家的销售额")."""
-    named = [i for i in run if i.senses and _names_column(i, env)]
-    if len(named) < 2:
-        return True
-    common = set.intersection(*({w.name for w in env.data.columns.values()
-                                 if evidence(i, w) > 0} for i in named))
-    return bool(common)
-
-
-def _groupable(words: ColumnWords) -> bool:
-    return words.info.role not in (Role.PERSONAL, Role.CUSTOMER_ID)
-
-
-def _about_them(words: list[Item]) -> bool:
-    return any("current" in i.args("subject") or i.has("mode") and "refine" in i.args("mode")
-               for i in words)
-
-
-def _against_base(words: list[Item]) -> bool:
-    """"compared with everyone", "than the rest", "older than the others": set against the
-    base (a comparison word without a number, then everyone)."""
-    versus = any("versus" in i.args("figure") for i in words)
-    compared = any(i.has("cmp", "cmp_post") for i in words) and not any(
-        i.value is not None for i in words)
-    everyone = any("all" in i.args("subject") and not i.has("figure", "intent", "average")
-                   for i in words)
-    return (versus or compared) and everyone
 
 
 def _question_word(item: Item) -> bool:
@@ -467,24 +393,3 @@ def _echo(question: Question) -> str:
     return "figures: " + "; ".join(parts)
 
 
-def _compared_before(words: list[Item], k: int, env: Env) -> bool:
-    """"above average", "below the median", "over 1000 on wine and meat combined": the
-    figure word qualifies a comparison before it."""
-    for item in reversed(words[:k]):
-        if item.has("cmp", "cmp_post") or item.value is not None or \
-                "breakdown" in item.args("intent"):  # "top 10% by TOTAL revenue"
-            return True
-        if not (item.filler or item.only_function or item.has("conj") or
-                _names_column(item, env) and not item.has("value", "place")):
-            return False
-    return False
-
-
-def _compared_after(words: list[Item], end: int) -> bool:
-    """A comparison or a number follows the measure: a condition, not a question."""
-    for item in words[end + 1:]:
-        if item.has("cmp", "cmp_post", "between") or item.value is not None:
-            return True
-        if not (item.filler or item.only_function or item.has("break")):
-            return False
-    return False

@@ -43,6 +43,11 @@ from tools.engine.definitions import (
     Rank,
 )
 from tools.engine.errors import DefinitionError
+from tools.engine.figure_groups import (
+    bin_edges,
+    group_keys,
+    pick_groups,
+)
 from tools.engine.schema import Role
 
 Statistic = Literal["customers", "sum", "mean", "median", "min", "max", "rate",
@@ -50,9 +55,7 @@ Statistic = Literal["customers", "sum", "mean", "median", "min", "max", "rate",
 COLUMN_STATISTICS = ("sum", "mean", "median", "min", "max")
 MONEY_STATISTICS = ("revenue_share", "order_value", "spend_per_customer")
 SMALL_GROUP = 5  # groups with fewer customers are marked: figures about a handful of people
-MAX_CATEGORY_VALUES = 10  # a number column with at most this many values is read as categories
 OTHER = "other"
-MISSING = "missing"
 
 
 class Figure(BaseModel):
@@ -131,10 +134,9 @@ def figures(data: CustomerData, figure: Figure, population: pd.Series | None = N
     members = (pd.Series(True, index=frame.index) if population is None
                else population.reindex(frame.index, fill_value=False).astype(bool))
     inputs = _inputs(data, figure, target_mask)
-    keys = group_keys(data, figure) if figure.by else pd.Series("all", index=frame.index)
-    keys = keys[members.to_numpy()]
-
-    everyone_keys = group_keys(data, figure) if figure.by else pd.Series("all", index=frame.index)
+    everyone_keys = (group_keys(data, figure.by, figure.bins) if figure.by
+                     else pd.Series("all", index=frame.index))
+    keys = everyone_keys[members.to_numpy()]
 
     def grouped(scope: Scope, kept: list[str]) -> pd.DataFrame:
         chosen = everyone_keys if scope.startswith("base") else keys
@@ -164,7 +166,7 @@ def assemble(figure: Figure, grouped: Any, *, base: int, money_column: str | Non
     """
     table = grouped("groups", [])
     if figure.by and figure.groups is not None:
-        table = table.loc[_pick_groups([str(g) for g in table.index], figure.groups,
+        table = table.loc[pick_groups([str(g) for g in table.index], figure.groups,
                                        figure.by)]
     ordered = _ordered(table)
     shown, other_rows = ordered, []
@@ -242,7 +244,7 @@ def _inputs(data: CustomerData, figure: Figure, target_mask: pd.Series | None) -
         values = values.where(both) if values is not None else None
         weights = weights.where(both)
     total_money = float(np.nansum(float_values(frame[money]))) if money else 0.0
-    edges = tuple(_edges(data, figure)) if figure.by else ()
+    edges = tuple(bin_edges(data, figure.by, figure.bins)) if figure.by else ()
     return _Inputs(statistic, values, weights, total_money, money, edges)
 
 
@@ -317,143 +319,6 @@ def condition_columns(condition: Condition) -> list[str]:
     if isinstance(condition, Not):
         return condition_columns(condition.condition)
     return []
-
-
-# -- groups ------------------------------------------------------------------------------
-
-
-def group_keys(data: CustomerData, figure: Figure) -> pd.Series:
-    """Each customer's group label for `figure.by` ("missing" for an unknown value)."""
-    from tools.engine.operands import find_column
-
-    assert figure.by is not None
-    found = find_column(data, figure.by)
-    if _is_personal(data, found.name):
-        raise DefinitionError(f"{found.name} holds personal data; break figures down by another "
-                              "column.")
-    series = found.series
-    if pd.api.types.is_datetime64_any_dtype(series):
-        years = series.dt.year
-        codes, distinct = pd.factorize(years, use_na_sentinel=True)
-        return _categorical([str(int(y)) for y in distinct] + [MISSING], codes, series.index)
-    edges = _edges(data, figure)
-    if edges:
-        return bin_labels(pd.Series(float_values(series), index=series.index), edges,
-                          integer=_integer(series))
-    # Labels are made once per distinct value: a million rows hold a few hundred countries.
-    codes, distinct = pd.factorize(series, use_na_sentinel=True)
-    labels = [MISSING if _absent(v) else _label(v) for v in distinct] + [MISSING]
-    return _categorical(labels, codes, series.index)
-
-
-def _categorical(labels: list[str], codes: np.ndarray, index: pd.Index) -> pd.Series:
-    """Labels by code (-1: the last label) as a categorical Series: grouping it is fast."""
-    names = list(dict.fromkeys(labels))  # "3" and 3.0 read the same
-    place = {name: k for k, name in enumerate(names)}
-    mapped = np.array([place[label] for label in labels], dtype=np.int64)[codes]
-    return pd.Series(pd.Categorical.from_codes(mapped, categories=names), index=index)
-
-
-def _absent(value: Any) -> bool:
-    return value is None or (not isinstance(value, str) and bool(pd.isna(value))) or (
-        isinstance(value, str) and not value.strip())
-
-
-def _label(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _integer(series: pd.Series) -> bool:
-    values = float_values(series)
-    known = values[~np.isnan(values)]
-    return bool(len(known)) and bool(np.all(known == np.round(known)))
-
-
-def _edges(data: CustomerData, figure: Figure) -> list[float]:
-    """Bin edges for a number `by`; none for categories (and numbers with few values)."""
-    if figure.by is None:
-        return []
-    series = data.customers[_column_name(data, figure.by)]
-    if not pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
-        return []
-    if figure.bins:
-        return sorted(set(float(b) for b in figure.bins))
-    values = float_values(series)
-    known = values[~np.isnan(values)]
-    if len(np.unique(known)) <= MAX_CATEGORY_VALUES:
-        return []
-    return readable_edges(float(known.min()), float(np.quantile(known, 0.95)),
-                          integer=bool(np.all(known == np.round(known))))
-
-
-def _column_name(data: CustomerData, name: str) -> str:
-    from tools.engine.operands import find_column
-
-    return find_column(data, name).name
-
-
-def readable_edges(low: float, high: float, *, integer: bool, bins: int = 6) -> list[float]:
-    """Round edges from `low` up to `high` (the 95th percentile: a long tail shares the last,
-    open bin), steps of 1, 2, 2.5 or 5 times a power of ten."""
-    if not math.isfinite(low) or not math.isfinite(high) or high <= low:
-        return [low] if math.isfinite(low) else []
-    raw = (high - low) / bins
-    power = 10.0 ** math.floor(math.log10(raw))
-    steps = [m * power for m in (1, 2, 2.5, 5, 10)]
-    step = next(s for s in steps if s >= raw and (not integer or float(s).is_integer()))
-    if integer:
-        step = max(step, 1.0)
-    start = math.floor(low / step) * step
-    edges = [start]
-    while edges[-1] + step <= high:
-        edges.append(round(edges[-1] + step, 10))
-    return edges
-
-
-def bin_labels(values: pd.Series, edges: list[float], *, integer: bool) -> pd.Series:
-    """Each value's bin: "< a", "a–b" ([a, b); "a–(b-1)" for whole numbers), "c+"."""
-    labels = edge_labels(edges, integer=integer) + [MISSING]
-    numbers = values.to_numpy()
-    codes = np.clip(np.searchsorted(np.asarray(edges), numbers, side="right"), 0,
-                    len(labels) - 2)
-    codes[np.isnan(numbers)] = -1
-    return _categorical(labels, codes, values.index)
-
-
-def edge_labels(edges: list[float], *, integer: bool) -> list[str]:
-    """Labels for the bins of `edges`: below the first, between each pair, from the last."""
-    grouped = "," if max(abs(e) for e in edges) >= 10_000 else ""  # no "1,960" for years
-
-    def show(x: float) -> str:
-        text = f"{x:{grouped}.0f}" if float(x).is_integer() else \
-            f"{x:{grouped}.2f}".rstrip("0").rstrip(".")
-        return text
-
-    inner = []
-    for a, b in zip(edges, edges[1:], strict=False):
-        upper = b - 1 if integer and float(a).is_integer() and float(b).is_integer() else b
-        inner.append(f"{show(a)}–{show(upper)}" if upper > a or not integer else show(a))
-    return [f"< {show(edges[0])}", *inner, f"{show(edges[-1])}+"]
-
-
-def _pick_groups(known: list[str], asked: list[str], column: str) -> list[str]:
-    from tools.engine.matching import nearest
-
-    known = sorted(known)  # the same choice and options whatever order the groups came in
-    by_key = {k.casefold(): k for k in known}
-    picked = []
-    for name in asked:
-        wanted = str(name).strip()
-        found = wanted if wanted in known else by_key.get(wanted.casefold())
-        if found is None:
-            near = nearest(str(name), known)
-            hint = f" Did you mean: {', '.join(near)}?" if near else ""
-            raise DefinitionError(f"No group '{name}' in {column}.{hint}",
-                                  options=near or known[:12])
-        picked.append(found)
-    return list(dict.fromkeys(picked))
 
 
 # -- the statistic per group -------------------------------------------------------------

@@ -22,10 +22,14 @@ import pandas as pd
 from tools.engine.definitions import Condition
 from tools.engine.errors import DefinitionError
 from tools.engine.features import quote_name, sql_literal
-from tools.engine.figures import (
-    COLUMN_STATISTICS,
+from tools.engine.figure_groups import (
     MAX_CATEGORY_VALUES,
     MISSING,
+    edge_labels,
+    readable_edges,
+)
+from tools.engine.figures import (
+    COLUMN_STATISTICS,
     MONEY_STATISTICS,
     OTHER,
     Figure,
@@ -33,8 +37,6 @@ from tools.engine.figures import (
     Scope,
     assemble,
     condition_columns,
-    edge_labels,
-    readable_edges,
 )
 from tools.engine.sql import Resolver, duckdb_column_kinds, where_sql
 from tools.engine.sql_leaves import SqlKind

@@ -1,0 +1,122 @@
+"""Where the parts of a question about the data are: the column it breaks down by, whom
+it is about, what it is set against, and whether a figure word is a condition's.
+
+Shared by `questions.py`; every test reads the lexicon's senses and the data's columns,
+never a particular word.
+"""
+
+from __future__ import annotations
+
+from assistant.interpreter.datalex import ColumnWords
+from assistant.interpreter.linking import evidence, has_evidence, link
+from assistant.interpreter.reader import Env
+from assistant.interpreter.tagging import Item
+from tools.engine.schema import Role
+
+# The statistics a figure word names, strongest first: "average order value" is an order
+# value before it is an average.
+STATISTIC_ORDER = ("revenue_share", "order_value", "spend_per_customer", "median", "sum",
+                   "min", "max", "mean", "rate")
+
+
+def statistic_of(item: Item) -> str | None:
+    """The statistic a figure word names ("average" -> mean, "share" -> rate)."""
+    named = {str(a) for a in item.args("figure")}
+    if "average" in item.args("intent") or item.has("average"):
+        named.add("mean")
+    if "share" in item.args("intent"):
+        named.add("rate")
+    return next((s for s in STATISTIC_ORDER if s in named), None)
+
+
+def names_column(item: Item, env: Env) -> bool:
+    return has_evidence(item, env.data) and not item.has("people") and not (
+        item.has("figure") and not item.has("role", "column", "concept"))
+
+
+def breakdown_of(words: list[Item], env: Env) -> tuple[str, list[Item]] | None:
+    """"by country", "per plan", "for each segment", "which city", "按地区", "по странам"."""
+    for k, item in enumerate(words):
+        opener = "breakdown" in item.args("intent") or "which" in item.args("figure")
+        if not opener or k + 1 >= len(words):
+            continue
+        run: list[Item] = []
+        for following in words[k + 1:]:
+            if statistic_of(following) is not None:
+                break  # "what is the average ...": no column to break down by
+            if not run and "count" in following.args("intent"):
+                continue  # "by NUMBER OF kids"
+            if names_column(following, env) and not following.has("value", "place", "rfm") \
+                    and agrees(run + [following], env):
+                run.append(following)
+            elif run and run[-1].senses and not following.has(
+                    "figure", "intent", "cmp", "value", "place", "func", "break", "people") \
+                    and not names_column(following, env):
+                run.append(following)  # "education LEVEL", "contract TYPE"
+            elif not (following.filler or following.only_function or
+                      "count" in following.args("intent")) or run:  # "by NUMBER OF kids"
+                if run and (following.filler or following.only_function):
+                    continue  # "kids AT home"
+                break
+        named = [i for i in run if i.senses]
+        if not named:
+            continue
+        found = link(named, env.data, accept=groupable)
+        if found.column is not None:
+            # Words after the column's name that nothing else knows ("education LEVEL",
+            # "contract TYPE") belong to it.
+            return found.column, [item, *run]
+    return None
+
+
+def agrees(run: list[Item], env: Env) -> bool:
+    """The words still name one column together ("kids at home"), not two ("国家的销售额")."""
+    named = [i for i in run if i.senses and names_column(i, env)]
+    if len(named) < 2:
+        return True
+    common = set.intersection(*({w.name for w in env.data.columns.values()
+                                 if evidence(i, w) > 0} for i in named))
+    return bool(common)
+
+
+def groupable(words: ColumnWords) -> bool:
+    return words.info.role not in (Role.PERSONAL, Role.CUSTOMER_ID)
+
+
+def about_them(words: list[Item]) -> bool:
+    return any("current" in i.args("subject") or i.has("mode") and "refine" in i.args("mode")
+               for i in words)
+
+
+def against_base(words: list[Item]) -> bool:
+    """"compared with everyone", "than the rest", "older than the others": set against the
+    base (a comparison word without a number, then everyone)."""
+    versus = any("versus" in i.args("figure") for i in words)
+    compared = any(i.has("cmp", "cmp_post") for i in words) and not any(
+        i.value is not None for i in words)
+    everyone = any("all" in i.args("subject") and not i.has("figure", "intent", "average")
+                   for i in words)
+    return (versus or compared) and everyone
+
+
+def compared_before(words: list[Item], k: int, env: Env) -> bool:
+    """"above average", "below the median", "over 1000 on wine and meat combined": the
+    figure word qualifies a comparison before it."""
+    for item in reversed(words[:k]):
+        if item.has("cmp", "cmp_post") or item.value is not None or \
+                "breakdown" in item.args("intent"):  # "top 10% by TOTAL revenue"
+            return True
+        if not (item.filler or item.only_function or item.has("conj") or
+                names_column(item, env) and not item.has("value", "place")):
+            return False
+    return False
+
+
+def compared_after(words: list[Item], end: int) -> bool:
+    """A comparison or a number follows the measure: a condition, not a question."""
+    for item in words[end + 1:]:
+        if item.has("cmp", "cmp_post", "between") or item.value is not None:
+            return True
+        if not (item.filler or item.only_function or item.has("break")):
+            return False
+    return False
