@@ -14,9 +14,9 @@ from assistant.interpreter.tagging import Item
 from tools.engine.schema import Role
 
 # The statistics a figure word names, strongest first: "average order value" is an order
-# value before it is an average.
-STATISTIC_ORDER = ("revenue_share", "order_value", "spend_per_customer", "median", "sum",
-                   "min", "max", "mean", "rate")
+# value before it is an average; "средняя сумма" (average amount) an average before a sum.
+STATISTIC_ORDER = ("revenue_share", "order_value", "spend_per_customer", "median", "mean",
+                   "sum", "min", "max", "rate")
 
 
 def statistic_of(item: Item) -> str | None:
@@ -58,7 +58,7 @@ def breakdown_of(words: list[Item], env: Env) -> tuple[str, list[Item]] | None:
                 if run and (following.filler or following.only_function):
                     continue  # "kids AT home"
                 break
-        named = [i for i in run if i.senses]
+        named = [i for i in run if names_column(i, env)]
         if not named:
             continue
         found = link(named, env.data, accept=groupable)
@@ -71,7 +71,7 @@ def breakdown_of(words: list[Item], env: Env) -> tuple[str, list[Item]] | None:
 
 def agrees(run: list[Item], env: Env) -> bool:
     """The words still name one column together ("kids at home"), not two ("国家的销售额")."""
-    named = [i for i in run if i.senses and names_column(i, env)]
+    named = [i for i in run if names_column(i, env)]
     if len(named) < 2:
         return True
     common = set.intersection(*({w.name for w in env.data.columns.values()

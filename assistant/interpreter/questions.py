@@ -256,7 +256,8 @@ def _measure(words: list[Item], env: Env, question: Question, *, which: bool) ->
                 id(i) for j, i in enumerate(words) if id(i) not in question.by_items and
                 evidence(i, measure) > 0 and not i.has("value", "place", "cmp", "people") and
                 not compared_after(words, j))
-            _money_statistic(question, env, which=which)
+            _money_statistic(question, env, which=which, run=run, counted=counting,
+                             compared=against_base(words))
             if asked == "customers" and measure.is_flag:
                 # "churn rate by plan", "отток по тарифам", "which plan has the most churn":
                 # a yes/no column with no figure word is the share of its yes.
@@ -267,17 +268,22 @@ def _measure(words: list[Item], env: Env, question: Question, *, which: bool) ->
         question.statistic = "customers"
 
 
-def _money_statistic(question: Question, env: Env, *, which: bool) -> None:
+def _money_statistic(question: Question, env: Env, *, which: bool, run: list[Item],
+                     counted: bool, compared: bool) -> None:
     """"which city brings the most sales" is a total; "average spend" of a log is spend per
     customer; a count-like column asked about "which X" is summed, anything else averaged."""
     words = env.data.columns[question.column] if question.column else None
     if words is None:
         return
+    # Money and orders add up ("revenue by plan", "how many orders per city"); other
+    # measures are averaged ("age by region").
+    added = words.info.role.value in _MONEY_ROLES or any(
+        {"monetary", "frequency"} & set(map(str, i.args("role"))) for i in run)
+    counted = counted or added and not compared
     if question.statistic in ("customers", "max", "min") and which:
-        role = words.info.role.value
-        question.statistic = "sum" if role in _MONEY_ROLES else "mean"
+        question.statistic = "sum" if added else "mean"
     elif question.statistic == "customers":
-        question.statistic = "mean"
+        question.statistic = "sum" if counted else "mean"
     if question.statistic == "spend_per_customer":
         question.column = None
 
@@ -295,8 +301,12 @@ def _rate_term(words: list[Item], env: Env) -> Condition | None:
 def _no_money(words: list[Item], env: Env, question: Question) -> None:
     """Revenue asked about ("which region brings the most revenue?", "average spend") in data
     without a spend column: a money figure, which the tool answers by saying there is none."""
-    if env.data.role_column("monetary") is not None or question.column is not None or \
-            question.statistic not in (*_NEEDS_COLUMN, "customers"):
+    if env.data.role_column("monetary") is not None or question.column is not None:
+        return
+    if question.statistic == "revenue_share":
+        _spend_column(env, question)
+        return
+    if question.statistic not in (*_NEEDS_COLUMN, "customers"):
         return
     money = [i for k, i in enumerate(words) if "monetary" in i.args("role") and
              id(i) not in question.used and not compared_after(words, k) and
@@ -307,6 +317,20 @@ def _no_money(words: list[Item], env: Env, question: Question) -> None:
         question.statistic = "spend_per_customer" if question.statistic in ("mean", "median") \
             else "revenue_share"
     question.used.update(id(i) for i in money)
+    # A number column the money words name ("amount_paid" for "revenue") is the spend; else
+    # the one number column whose name speaks of money.
+    named = link(money, env.data, accept=_number_column) if money else None
+    if named is not None and named.column is not None:
+        question.column = named.column
+    elif question.statistic in ("revenue_share", "spend_per_customer"):
+        _spend_column(env, question)
+
+
+def _spend_column(env: Env, question: Question) -> None:
+    """The one number column whose name speaks of money ("amount_paid"), as the spend."""
+    spends = [w.name for w in env.data.columns.values()
+              if "monetary" in w.concepts and _number_column(w)]
+    question.column = spends[0] if len(spends) == 1 else None
 
 
 def _share_of_revenue(words: list[Item], env: Env, question: Question) -> None:

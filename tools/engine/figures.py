@@ -44,6 +44,7 @@ from tools.engine.definitions import (
 )
 from tools.engine.errors import DefinitionError
 from tools.engine.figure_groups import (
+    MISSING,
     bin_edges,
     group_keys,
     pick_groups,
@@ -215,7 +216,9 @@ def _inputs(data: CustomerData, figure: Figure, target_mask: pd.Series | None) -
     statistic = figure.statistic
     money = None
     if statistic in MONEY_STATISTICS:
-        money = behaviour_column(data, Role.MONETARY)
+        # `column` names the spend when the data gives none the spend role ("amount_paid").
+        money = (_number_column_name(data, figure.column) if figure.column
+                 else behaviour_column(data, Role.MONETARY))
         if money is None:
             raise DefinitionError("The data has no spend or amount column, so there is no "
                                   "revenue to measure; ask about another column.",
@@ -264,6 +267,16 @@ def _number_values(data: CustomerData, column: str | None) -> pd.Series:
         raise DefinitionError(f"{found.name} is not a number column; an average or total needs "
                               "numbers.", options=_number_columns(data))
     return pd.Series(float_values(series), index=series.index)
+
+
+def _number_column_name(data: CustomerData, column: str) -> str:
+    from tools.engine.operands import find_column
+
+    found = find_column(data, column)
+    if not pd.api.types.is_numeric_dtype(found.series):
+        raise DefinitionError(f"{found.name} is not a number column, so it cannot be the spend.",
+                              options=_number_columns(data))
+    return found.name
 
 
 def _number_columns(data: CustomerData) -> list[str]:
@@ -364,10 +377,11 @@ def _per_group(inputs: _Inputs, keys: pd.Series) -> pd.DataFrame:
 
 def _ordered(table: pd.DataFrame) -> list[str]:
     """Group labels by the figure, largest first (unknown figures last), ties by label."""
-    def key(group: Any) -> tuple[bool, float, str]:
+    def key(group: Any) -> tuple[bool, bool, float, str]:
         value = table.at[group, "value"]
         missing = bool(pd.isna(value))
-        return missing, 0.0 if missing else -float(value), str(group)
+        # The customers whose group is unknown come last, whatever their figure.
+        return str(group) == MISSING, missing, 0.0 if missing else -float(value), str(group)
 
     return [str(g) for g in sorted(table.index, key=key)]
 

@@ -85,6 +85,8 @@ def figures_sql(connection: Any, figure: Figure, *, relation: str = "customers",
 
     base = int(connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
     money = roles.money if figure.statistic in MONEY_STATISTICS else None  # as figures() says
+    if money is not None and figure.column:
+        money = _name(figure.column, duckdb_column_kinds(connection, relation))
     return assemble(figure, grouped, base=base, money_column=money,
                     edges=plan.edges, compare_with_base=compare_with_base)
 
@@ -157,6 +159,11 @@ def _plan(connection: Any, figure: Figure, relation: str, population: Condition 
 
     value, weight = "NULL", "NULL"
     statistic = figure.statistic
+    if statistic in MONEY_STATISTICS and figure.column:
+        spend = _name(figure.column, kinds)
+        if kinds[spend] not in ("integer", "float"):
+            raise DefinitionError(f"{spend} is not a number column, so it cannot be the spend.")
+        roles = Roles(money=spend, orders=roles.orders)
     if statistic in MONEY_STATISTICS:
         if roles.money is None:
             raise DefinitionError("The data has no spend or amount column, so there is no "
