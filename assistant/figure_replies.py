@@ -43,7 +43,9 @@ def figures_lines(summary: dict[str, Any], *, language: str = "en") -> list[str]
 def figure_text(summary: dict[str, Any], *, language: str = "en") -> FigureText:
     w = ReplyWords(language)
     statistic = summary.get("statistic", "customers")
-    what = w.say(f"stat_{statistic}", column=summary.get("column") or "",
+    names = w.phrases.feature_names
+    column = summary.get("column") or ""
+    what = w.say(f"stat_{statistic}", column=names.get(column, column),
                  target=summary.get("target") or "")
     who = summary.get("condition") or (
         w.phrases.all_customers if summary.get("segment") == "all customers"
@@ -75,7 +77,8 @@ def figure_text(summary: dict[str, Any], *, language: str = "en") -> FigureText:
         rows.append(FigureRowText(group=str(group), value=_figure(statistic, row, w),
                                   detail=detail, number=float(row.get("value") or 0.0),
                                   small=bool(row.get("small"))))
-    return FigureText(title=w.say("figures_by", what=what, by=summary["by"]), rows=rows,
+    by = names.get(summary["by"], summary["by"])
+    return FigureText(title=w.say("figures_by", what=what, by=by), rows=rows,
                       notes=notes)
 
 def _figure(statistic: str, row: dict[str, Any], w: ReplyWords) -> str:

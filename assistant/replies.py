@@ -86,6 +86,8 @@ class ReplyPhrases(BaseModel):
     group_other: str
     group_missing: str
     all_customers: str
+    # The customer features of a transaction log (SEMANTICS.md) in words.
+    feature_names: dict[str, str]
 
 
 @cache
