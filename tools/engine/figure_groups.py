@@ -24,13 +24,18 @@ MAX_CATEGORY_VALUES = 10  # a number column with at most this many values is rea
 MISSING = "missing"
 
 
+def is_personal(data: CustomerData, name: str) -> bool:
+    """Whether the column holds personal data (never a group, never a listed option)."""
+    info = data.schema.column(name)
+    return info is not None and info.role is Role.PERSONAL
+
+
 def group_keys(data: CustomerData, by: str, bins: list[float] | None = None) -> pd.Series:
     """Each customer's group label for the column `by` ("missing" for an unknown value)."""
     from tools.engine.operands import find_column
 
     found = find_column(data, by)
-    info = data.schema.column(found.name)
-    if info is not None and info.role is Role.PERSONAL:
+    if is_personal(data, found.name):
         raise DefinitionError(f"{found.name} holds personal data; break figures down by another "
                               "column.")
     series = found.series

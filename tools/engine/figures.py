@@ -47,6 +47,7 @@ from tools.engine.figure_groups import (
     MISSING,
     bin_edges,
     group_keys,
+    is_personal,
     pick_groups,
 )
 from tools.engine.schema import Role
@@ -282,12 +283,7 @@ def _number_column_name(data: CustomerData, column: str) -> str:
 def _number_columns(data: CustomerData) -> list[str]:
     return [str(c) for c in data.customers.columns
             if pd.api.types.is_numeric_dtype(data.customers[c])
-            and not _is_personal(data, str(c))][:12]
-
-
-def _is_personal(data: CustomerData, name: str) -> bool:
-    info = data.schema.column(name)
-    return info is not None and info.role is Role.PERSONAL
+            and not is_personal(data, str(c))][:12]
 
 
 def _known(data: CustomerData, condition: Condition) -> pd.Series:
