@@ -182,15 +182,18 @@ def attribute_sql(groups: str, kept: str, column: str, *, raw_text: bool = False
         read = text_sql("value", markers)
         counted = (f"SELECT customer_id, {read} AS value, sum(n) AS n "
                    f"FROM ({counted}) AS raw_counts GROUP BY customer_id, {read}")
-    # The first of each customer's values by (count descending, text ascending).
+    # The first of each customer's values by (count descending, text ascending). Missing
+    # values rank last and are dropped after the ranking: a `value IS NOT NULL` filter
+    # before it is pushed below the grouping, where DuckDB reads every group's text twice
+    # (6x slower on the 10M-line benchmark).
     return f"""
         SELECT customer_id, value
         FROM (SELECT customer_id, value,
                      row_number() OVER (PARTITION BY customer_id
-                                        ORDER BY n DESC, CAST(value AS VARCHAR)) AS place
-              FROM ({counted}) AS counted
-              WHERE value IS NOT NULL) AS ranked
-        WHERE place = 1"""
+                                        ORDER BY value IS NULL, n DESC,
+                                                 CAST(value AS VARCHAR)) AS place
+              FROM ({counted}) AS counted) AS ranked
+        WHERE place = 1 AND value IS NOT NULL"""
 
 
 def needs_reading_sql(groups: str, column: str, markers: frozenset[str] = frozenset()) -> str:
@@ -218,11 +221,13 @@ def fetch_frame(connection: Any, query: str,
 
 def run_features(connection: Any, groups: str, attributes: list[str], as_of: date | None,
                  *, kept: str = "true", raw_text: bool = False,
-                 markers: dict[str, frozenset[str]] | None = None) -> tuple[pd.DataFrame, date]:
+                 markers: dict[str, frozenset[str]] | None = None,
+                 spend_only: bool = False) -> tuple[pd.DataFrame, date]:
     """Features (and attribute columns) from `group_sql` groups, indexed by customer_id.
 
     `raw_text`: the attribute columns hold unread text (see `attribute_sql`); `markers`:
-    per column, the missing markers that are values of it.
+    per column, the missing markers that are values of it. `spend_only`: of the features,
+    only `monetary`, from groups that are not orders (`scan.spend_groups_sql`).
 
     `as_of` must be the date the groups were made with when they are a snapshot.
     """
@@ -233,16 +238,22 @@ def run_features(connection: Any, groups: str, attributes: list[str], as_of: dat
                             "with --map amount=COLUMN or --map date=COLUMN.")
         as_of = found
     parameters = {"as_of": as_of}
-    features = fetch_frame(connection, feature_sql(groups, kept), parameters)
+    query = (f"SELECT customer_id, {_EXACT_SUM} AS {MONETARY} "
+             f"FROM {groups} WHERE {kept} AND before GROUP BY customer_id ORDER BY customer_id"
+             if spend_only else feature_sql(groups, kept))
+    features = fetch_frame(connection, query, None if spend_only else parameters)
     if features.empty:
         raise DataError(f"No purchases before the as-of date {as_of}; choose a later date.")
     features = features.set_index("customer_id")
     for name in (RECENCY, FREQUENCY, TENURE):
-        features[name] = features[name].astype("int64")
+        if name in features:
+            features[name] = features[name].astype("int64")
     for name in (MONETARY, AVG_ORDER_VALUE):
-        features[name] = features[name].astype("float64")
+        if name in features:
+            features[name] = features[name].astype("float64")
     for name in (FIRST_PURCHASE, LAST_PURCHASE):
-        features[name] = features[name].astype("datetime64[ns]")
+        if name in features:
+            features[name] = features[name].astype("datetime64[ns]")
     for column in attributes:
         if column in features.columns:
             continue

@@ -19,6 +19,7 @@ from typing import Any
 
 import pandas as pd
 
+from tools.engine.dataset import FREQUENCY, MONETARY
 from tools.engine.definitions import Condition
 from tools.engine.errors import DefinitionError
 from tools.engine.features import quote_name, sql_literal
@@ -40,6 +41,10 @@ from tools.engine.figures import (
 )
 from tools.engine.sql import Resolver, duckdb_column_kinds, where_sql
 from tools.engine.sql_leaves import SqlKind
+
+ID = "customer_id"
+# Statistics whose figure over several groups is the sum of the groups' figures.
+_ADDITIVE = frozenset({"customers", "sum", "revenue_share"})
 
 
 @dataclass(frozen=True)
@@ -68,7 +73,18 @@ def figures_sql(connection: Any, figure: Figure, *, relation: str = "customers",
     table = quote_name(relation)
     statistic = _statistic_sql(figure, plan, table)
 
+    every: dict[str, pd.DataFrame] = {}  # "groups" and "base_groups", once asked for
+
     def grouped(scope: Scope, kept: list[str]) -> pd.DataFrame:
+        whole = every.get("base_groups" if scope.startswith("base") else "groups")
+        if figure.statistic in _ADDITIVE and whole is not None and scope != "base_groups":
+            # A count or a total over "other" or everyone adds up the groups already read.
+            part = whole if scope in ("all", "base") else whole.drop(index=kept, errors="ignore")
+            label = OTHER if scope in ("rest", "base_rest") else "all"
+            return pd.DataFrame({"customers": [int(part["customers"].sum())],
+                                 "value": [float(part["value"].sum(min_count=1))],
+                                 "known": [int(part["known"].sum())]},
+                                index=pd.Index([label], name="grp"))
         key = plan.key
         where = "TRUE" if scope.startswith("base") else plan.where
         if scope in ("rest", "base_rest"):
@@ -81,7 +97,10 @@ def figures_sql(connection: Any, figure: Figure, *, relation: str = "customers",
         rows = connection.execute(query).fetchall()
         frame = pd.DataFrame(rows, columns=["grp", "customers", "value", "known"])
         frame["value"] = pd.to_numeric(frame["value"], errors="coerce").astype("float64")
-        return frame.set_index("grp")
+        frame = frame.set_index("grp")
+        if scope in ("groups", "base_groups"):
+            every[scope] = frame
+        return frame
 
     base = int(connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
     money = roles.money if figure.statistic in MONEY_STATISTICS else None  # as figures() says
@@ -94,29 +113,53 @@ def figures_sql(connection: Any, figure: Figure, *, relation: str = "customers",
 def figures_from_lines(path: str, figure: Figure, *, population: Condition | None = None,
                        compare_with_base: bool = False,
                        mapping: Mapping[str, str] | None = None) -> FigureTable:
-    """`figure` straight from a Parquet or CSV file of order lines, never loaded into pandas.
+    """`figure` straight from a Parquet or CSV file of order lines.
 
-    DuckDB computes the customers' features (`feature_sql.py`, cleaning as SEMANTICS.md
-    says) once into a temporary table holding only the columns the question reads, then
-    answers over it: one pass over the lines, whatever the breakdown.
+    The customers come from DuckDB's scan of the file (`scan.py`, the cleaning and reading
+    rules of a load), then the figure from `figures_sql` over them. A question that reads
+    only spend and attributes ("revenue by country") asks the scan for just those, from
+    one grouping per customer and value instead of one per order. A file the scan cannot
+    read exactly is loaded as usual and answered in pandas.
     """
-    from tools.engine.feature_sql import features_sql, file_lines_schema, file_source
-    from tools.engine.features import duckdb_connection
+    from pathlib import Path
 
-    schema, types = file_lines_schema(path, mapping)
-    lines = features_sql(schema, table=file_source(path), types=types)
-    wanted = _columns_read(figure, population)
+    from tools.engine.features import duckdb_connection
+    from tools.engine.scan import scan_parquet
+    from tools.engine.scan_csv import scan_csv
+
+    read = _columns_read(figure, population)
+    only = None if read is None or figure.statistic == "order_value" else read
+    file = Path(path)
+    scan = scan_parquet if file.suffix.lower() in (".parquet", ".pq") else scan_csv
+    roles = dict(mapping) if mapping else None
+    scanned = scan(file, mapping=roles, only=only)
+    if scanned is None:
+        return _figures_after_loading(file, figure, population, compare_with_base, roles)
+    customers = scanned.customers.reset_index()
     with duckdb_connection() as connection:
-        shown = "*" if wanted is None else ", ".join(
-            quote_name(c) for c in ("customer_id", "monetary", "frequency", *wanted))
-        connection.execute(f"CREATE TEMP TABLE customers AS SELECT {shown} FROM ({lines})")
+        connection.register("customers", customers)
+        orders = FREQUENCY if FREQUENCY in customers.columns else None
         return figures_sql(connection, figure, population=population,
                            compare_with_base=compare_with_base,
-                           roles=Roles(money="monetary", orders="frequency"))
+                           roles=Roles(money=MONETARY, orders=orders))
+
+
+def _figures_after_loading(path: Any, figure: Figure, population: Condition | None,
+                           compare_with_base: bool, mapping: dict[str, str] | None
+                           ) -> FigureTable:
+    from tools.engine.evaluate import evaluate
+    from tools.engine.figures import figures
+    from tools.engine.loading import load_customer_data
+
+    data = load_customer_data(path, mapping=mapping)
+    members = evaluate(population, data) if population is not None else None
+    target = evaluate(figure.target, data) if figure.target is not None else None
+    return figures(data, figure, members, compare_with_base=compare_with_base,
+                   target_mask=target)
 
 
 def _columns_read(figure: Figure, population: Condition | None) -> list[str] | None:
-    """The columns a question reads besides spend and orders; None when it needs them all
+    """The columns a question reads besides the id and spend; None when it needs them all
     (a population or target defined by RFM scores, stages or saved segments)."""
     from tools.engine.definitions import And, Compare, In, Not, NotIn, Or
 
@@ -132,8 +175,7 @@ def _columns_read(figure: Figure, population: Condition | None) -> list[str] | N
     if not all(plain(c) for c in conditions):
         return None
     named = [figure.column, figure.by, *(n for c in conditions for n in condition_columns(c))]
-    return [n for n in dict.fromkeys(named) if n and n not in ("customer_id", "monetary",
-                                                               "frequency")]
+    return [n for n in dict.fromkeys(named) if n and n not in (ID, MONETARY)]
 
 
 def figure_query(connection: Any, figure: Figure, *, relation: str = "customers",

@@ -13,6 +13,7 @@ attributes) returns None and takes the ordinary path.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -83,20 +84,21 @@ def parquet_rows(path: Path) -> int:
 
 
 def scan_parquet(path: Path, *, mapping: dict[str, str] | None = None,
-                 as_of: date | None = None) -> ScannedLog | None:
+                 as_of: date | None = None, only: Sequence[str] | None = None
+                 ) -> ScannedLog | None:
     """Customers of a typed Parquet transaction log, or None when the ordinary path must run."""
     import duckdb
 
     with duckdb_connection() as connection:
         try:
-            return _scan(connection, path, mapping, as_of)
+            return _scan(connection, path, mapping, as_of, only)
         except duckdb.Error as exc:
             raise DataError(f"{path.name} could not be read ({type(exc).__name__}); export it "
                             "again as Parquet or CSV.") from exc
 
 
 def _scan(connection: Any, path: Path, mapping: dict[str, str] | None,
-          as_of: date | None) -> ScannedLog | None:
+          as_of: date | None, only: Sequence[str] | None) -> ScannedLog | None:
     source = f"read_parquet({sql_literal(str(path))})"
     types = {row[0]: str(row[1]) for row in
              connection.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()}
@@ -105,14 +107,19 @@ def _scan(connection: Any, path: Path, mapping: dict[str, str] | None,
         return None
     parsed, dtypes = parse_typed_columns(first_rows(connection, source))
     return scan_relation(connection, source, types, parsed, infer_schema(parsed, dtypes, mapping),
-                         as_of)
+                         as_of, only)
 
 
 def scan_relation(connection: Any, source: str, types: dict[str, str], parsed: pd.DataFrame,
-                  schema: Schema, as_of: date | None) -> ScannedLog | None:
+                  schema: Schema, as_of: date | None, only: Sequence[str] | None = None
+                  ) -> ScannedLog | None:
     """Customers of the order lines in `source` (a DuckDB relation with column `types`).
 
     `parsed` (its first rows through `parse_typed_columns`) and `schema` give the roles.
+    `only`: when these are all attributes of the log (and no as-of date is given), the
+    customers get just their spend and these attributes, from one grouping per customer
+    and value (`spend_groups_sql`) instead of one per order: what a question about spend
+    by an attribute reads (`figures_sql.figures_from_lines`).
     """
     if schema.kind is not DataKind.TRANSACTIONS or schema.notes:
         # Roles read from the values of the first rows (`Schema.notes`) could differ from
@@ -130,15 +137,23 @@ def scan_relation(connection: Any, source: str, types: dict[str, str], parsed: p
     connection.execute(f"CREATE TEMP VIEW raw_lines AS SELECT *, {flags} FROM (SELECT * "
                        f"REPLACE ({missing_nan}) FROM (SELECT {columns} FROM {source}))")
     attributes = [c.name for c in attribute_columns(schema)]
+    lean = only is not None and as_of is None and set(only) <= set(attributes)
+    if lean:
+        attributes = [name for name in attributes if name in (only or ())]
     # The one pass over the file: everything after reads these groups.
     keys = [quote_name(a) for a in attributes]
+
+    def groups_sql(micros: str) -> str:
+        if lean:
+            return spend_groups_sql(schema, types, "raw_lines", keys, micros=micros)
+        return ruled_groups_sql(schema, types, "raw_lines", keys, snapshot=as_of is not None,
+                                micros=micros)
+
     # Parquet's min/max leave NaN out, and DuckDB trusts them: it would decide that no value
     # is NaN (and every amount above 0) without looking at the values.
     connection.execute("SET disabled_optimizers = 'statistics_propagation'")
-    create_groups(connection, "raw_groups",
-                  lambda micros: ruled_groups_sql(schema, types, "raw_lines", keys,
-                                                  snapshot=as_of is not None, micros=micros),
-                  {"as_of": as_of} if as_of is not None else None)
+    create_groups(connection, "raw_groups", groups_sql,
+                  {"as_of": as_of} if as_of is not None and not lean else None)
     connection.execute("RESET disabled_optimizers")
     counts = _cleaning_counts(connection, schema, _text_ids(schema, types))
     marks = "marked_rule" if counts["use_marks"] else "false"
@@ -152,7 +167,8 @@ def scan_relation(connection: Any, source: str, types: dict[str, str], parsed: p
     markers = {name: kept_markers_sql(connection, "raw_groups", name, counts["total"])
                for name in attributes}
     customers, as_of_day = run_features(connection, "line_groups", attributes, as_of,
-                                        kept=kept, raw_text=True, markers=markers)
+                                        kept=kept, raw_text=True, markers=markers,
+                                        spend_only=lean)
     for name in attributes:
         customers[name] = customers[name].astype("str")
     sampled = min(SAMPLE_ROWS, counts["total"])
@@ -287,18 +303,12 @@ def ruled_groups_sql(schema: Schema, types: dict[str, str], lines: str, keys: li
     marked, status) are judged here too: a regular expression runs once per order rather
     than once per line.
     """
-    order = schema.first(Role.ORDER_ID)
-    # Whole-number order ids never carry the "C" mark.
-    has_order = order is not None and _kind(types[order.name]) == "VARCHAR"
-    has_status = schema.first(Role.STATUS) is not None
-    customer = text_sql("customer_id") if _text_ids(schema, types) else "customer_id"
+    has_order, has_status, customer = _keyed_rules(schema, types)
     order_key = text_sql("order_key") + " AS order_key" if has_order else "order_key"
     rules = {
         "present": f"{customer} IS NOT NULL AND dated_rule",
-        "marked": (f"coalesce(regexp_matches(order_key, {sql_literal(_MARK_PATTERN)}), false)"
-                   if has_order else "false"),
-        "status": (f"coalesce(regexp_matches(lower(status), {sql_literal(_STATUS_PATTERN)}), "
-                   "false)" if has_status else "false"),
+        "marked": _marked_sql("order_key") if has_order else "false",
+        "status": _status_sql() if has_status else "false",
     }
     flags = [f"{name}_rule" for name in LINE_RULES]
     grouped = group_sql(lines, [*keys, *(["status"] if has_status else []), *flags],
@@ -307,6 +317,47 @@ def ruled_groups_sql(schema: Schema, types: dict[str, str], lines: str, keys: li
                *flags, "before", "n", "first_day", "last_day", "micros",
                *(f"{condition} AS {name}_rule" for name, condition in rules.items())]
     return f"SELECT {', '.join(columns)} FROM ({grouped}) AS grouped"
+
+
+def spend_groups_sql(schema: Schema, types: dict[str, str], lines: str, keys: list[str], *,
+                     micros: str = WIDE_MICROS) -> str:
+    """`ruled_groups_sql` without the orders: lines summed per (customer, `keys`, rule flags).
+
+    For questions that read only spend and attributes (`scan_relation(only=...)`): a customer
+    has a few such groups against many orders, so this is the cheaper pass. The "C" mark is
+    judged per line here, behind a test that only lines with a "c" in the order id pass.
+    """
+    has_order, has_status, customer = _keyed_rules(schema, types)
+    marked = (f"CASE WHEN order_key ILIKE '%c%' THEN {_marked_sql('order_key')} ELSE false END"
+              if has_order else "false")
+    flags = [f"{name}_rule" for name in LINE_RULES]
+    keyed = ["customer_id", *keys, *(["status"] if has_status else []), *flags]
+    grouped = (f"SELECT {', '.join(keyed)}, {marked} AS marked_rule, count(*) AS n, "
+               "date_trunc('day', max(day)) AS last_day, "
+               f"sum(CAST(round(amount * 1e6) AS {micros})) AS micros "
+               f"FROM {lines} GROUP BY ALL")
+    columns = [f"{customer} AS customer_id", *keys, *flags, "true AS before", "n", "last_day",
+               "micros",
+               f"{customer} IS NOT NULL AND dated_rule AS present_rule", "marked_rule",
+               f"{_status_sql() if has_status else 'false'} AS status_rule"]
+    return f"SELECT {', '.join(columns)} FROM ({grouped}) AS grouped"
+
+
+def _keyed_rules(schema: Schema, types: dict[str, str]) -> tuple[bool, bool, str]:
+    """Whether order ids can carry the "C" mark, whether there is a status, and the read id."""
+    order = schema.first(Role.ORDER_ID)
+    # Whole-number order ids never carry the "C" mark.
+    has_order = order is not None and _kind(types[order.name]) == "VARCHAR"
+    customer = text_sql("customer_id") if _text_ids(schema, types) else "customer_id"
+    return has_order, schema.first(Role.STATUS) is not None, customer
+
+
+def _marked_sql(order_key: str) -> str:
+    return f"coalesce(regexp_matches({order_key}, {sql_literal(_MARK_PATTERN)}), false)"
+
+
+def _status_sql() -> str:
+    return f"coalesce(regexp_matches(lower(status), {sql_literal(_STATUS_PATTERN)}), false)"
 
 
 def _cleaning_counts(connection: Any, schema: Schema, text_ids: bool) -> dict[str, Any]:

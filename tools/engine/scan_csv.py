@@ -14,6 +14,7 @@ None and the ordinary path runs.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -60,7 +61,8 @@ def _head(path: Path) -> str | None:
 
 
 def scan_csv(path: Path, *, mapping: dict[str, str] | None = None,
-             as_of: date | None = None) -> ScannedLog | None:
+             as_of: date | None = None, only: Sequence[str] | None = None
+             ) -> ScannedLog | None:
     """Customers of a large CSV transaction log, or None when the ordinary path must run."""
     import duckdb
 
@@ -75,14 +77,14 @@ def scan_csv(path: Path, *, mapping: dict[str, str] | None = None,
               f"delim = {sql_literal(delimiter)}, quote = '\"', escape = '\"')")
     with duckdb_connection() as connection:
         try:
-            return _scan(connection, source, mapping, as_of)
+            return _scan(connection, source, mapping, as_of, only)
         except duckdb.Error:
             # Rows DuckDB will not read as pandas does (bad UTF-8, ragged rows): pandas decides.
             return None
 
 
 def _scan(connection: Any, source: str, mapping: dict[str, str] | None,
-          as_of: date | None) -> ScannedLog | None:
+          as_of: date | None, only: Sequence[str] | None) -> ScannedLog | None:
     first = first_rows(connection, source)
     names = [str(name) for name in first.columns]
     if clean_names(names) != names or any(not name.strip() for name in names):
@@ -115,4 +117,4 @@ def _scan(connection: Any, source: str, mapping: dict[str, str] | None,
                        f"FROM {source}")
     types = {name: conversions[name][2] if name in conversions else "VARCHAR"
              for name in names}
-    return scan_relation(connection, "typed_lines", types, parsed, schema, as_of)
+    return scan_relation(connection, "typed_lines", types, parsed, schema, as_of, only)
