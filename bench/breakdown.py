@@ -2,8 +2,8 @@
 
     .venv/bin/python -m bench.breakdown --size 10M --repeat 5
 
-"Revenue by country" (issue 14): the engine's SQL path (`figures_from_lines`: the
-features query over the file, then the grouping, top 10 and "other") and one DuckDB
+"Revenue by country" (issue 14): the engine's path over the file (`figures_from_lines`: the
+scan of the file for spend and country, then the grouping, top 10 and "other") and one DuckDB
 statement written by hand for the same answer, run alternately in this process on the
 same Parquet file (bench/orders.py), fastest of `--repeat` runs each. The two answers
 are compared before any time is reported. Not a test: nothing here runs in `make test`.
@@ -65,7 +65,7 @@ def engine(path: Path) -> list[tuple[str, int, float]]:
 
 
 def engine_sql(path: Path) -> list[tuple[str, int, float]]:
-    """The SQL path: the features query over the file, then the grouping, in DuckDB."""
+    """The path over the file: the scan for spend and country, then the grouping, in DuckDB."""
     from tools.engine.figures import Figure
     from tools.engine.figures_sql import figures_from_lines
 
@@ -112,7 +112,7 @@ def main(argv: list[str] | None = None) -> None:
           "/ by hand (median of rounds) |")
     print("|---|---:|---:|---:|")
     for name, label in (("engine", "engine: load + figures (what `segment breakdown` runs)"),
-                        ("sql", "engine: SQL path over the file (figures_from_lines)"),
+                        ("sql", "engine: path over the file (figures_from_lines)"),
                         ("hand", "DuckDB SQL by hand")):
         best = min(t for t, _ in runs[name])
         ratios = sorted(a / b for (a, _), (b, _) in zip(runs[name], runs["hand"],
