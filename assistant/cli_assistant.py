@@ -110,13 +110,19 @@ def ask(
     workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
 ) -> None:
     """Answer one request about the data; with --session, follow-ups refine the segment."""
+    from assistant.cli_common import IDS_HEADER, check_ids_out
+
+    if ids_out is not None:  # before any work: a refused target costs nothing
+        check_ids_out(ids_out, data, workspace)
     bot = open_assistant(data, demo=False, session=session, maps=maps, table=table,
                          workspace=workspace, model=model, base_url=base_url)
     turn = bot.ask(request)
     if ids_out is not None:
+        if bot.data_path:  # the data may have come from the session
+            check_ids_out(ids_out, Path(bot.data_path), workspace)
         ids = bot.member_ids() if turn.segment is not None else []
         ids_out.parent.mkdir(parents=True, exist_ok=True)
-        ids_out.write_text("customer_id\n" + "".join(f"{i}\n" for i in ids), encoding="utf-8")
+        ids_out.write_text(IDS_HEADER + "".join(f"{i}\n" for i in ids), encoding="utf-8")
     if show_model_input:
         sent = getattr(bot.backend, "last_model_input", None)
         sys.stderr.write(f"model input: {sent if sent is not None else 'nothing (built-in)'}\n")

@@ -184,6 +184,33 @@ def check_out_path(out: Path, data_file: Path) -> None:
         fail(f"cannot export to {out.name}: use a .csv, .parquet or .xlsx file", list(FORMATS))
 
 
+IDS_HEADER = "customer_id\n"
+_IDS_SUFFIXES = (".csv", ".txt")
+
+
+def check_ids_out(out: Path, data_file: Path | None, workspace: Path) -> None:
+    """`--ids-out` writes a plain list of ids: never over the data, the workspace, or a file
+    that is not such a list (nothing the user keeps is overwritten)."""
+    target = out.resolve()
+    if data_file is not None and target == data_file.resolve():
+        fail(f"--ids-out {out} is the data file itself: choose another file")
+    if workspace.resolve() in target.parents:
+        fail(f"--ids-out {out} is inside the workspace {workspace}: choose a file elsewhere")
+    if out.suffix.lower() not in _IDS_SUFFIXES:
+        fail(f"--ids-out {out.name}: use a .csv or .txt file", list(_IDS_SUFFIXES))
+    if out.is_dir():
+        fail(f"--ids-out {out} is a folder: give a file name")
+    if out.exists():
+        try:
+            with out.open(encoding="utf-8") as handle:
+                first = handle.readline()
+        except (OSError, UnicodeDecodeError):
+            first = ""
+        if first != IDS_HEADER:
+            fail(f"--ids-out {out} exists and is not a list of customer ids: choose a new "
+                 "file name, or move that file away first")
+
+
 def _check_file(path: Path) -> None:
     if not path.exists():
         from tools.engine.matching import nearest as similar
