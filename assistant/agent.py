@@ -9,7 +9,6 @@ model raises BackendFailure so the turn falls back to the built-in interpreter.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from importlib import resources
 from typing import Any
@@ -23,8 +22,6 @@ from tools.toolkit import Toolkit, ToolResult
 MAX_MODEL_CALLS = 8
 MAX_TOOL_CALLS = 12
 HISTORY_TURNS = 6
-_EXPORT_WORDS = re.compile(r"export|download|file|csv|excel|xlsx|parquet|导出|下载|экспорт|выгруз",
-                           re.IGNORECASE)
 
 
 def system_prompt(toolkit: Toolkit) -> str:
@@ -53,7 +50,7 @@ class LlmBackend:
         results: list[ToolResult] = []
         agent: Any = create_agent(
             self.chat_model,
-            tools=self._tools(toolkit, text, results),
+            tools=self._tools(toolkit, results),
             system_prompt=system_prompt(toolkit),
             # "error" rather than a canned limit message as the reply: the turn falls back.
             middleware=[ModelCallLimitMiddleware(run_limit=MAX_MODEL_CALLS, exit_behavior="error"),
@@ -78,16 +75,12 @@ class LlmBackend:
         self.history.append((text, reply))
         return TurnOutcome(results=results, reply=reply)
 
-    def _tools(self, toolkit: Toolkit, request: str, results: list[ToolResult]) -> list[Any]:
+    def _tools(self, toolkit: Toolkit, results: list[ToolResult]) -> list[Any]:
         from langchain_core.tools import StructuredTool
 
         def runner(name: str) -> Any:
             def run(**kwargs: Any) -> str:
-                if name == "export_segment" and not _EXPORT_WORDS.search(request):
-                    result = ToolResult(name, False, message="Export refused: the user did not "
-                                        "ask for an export in this message.")
-                else:
-                    result = toolkit.call(name, kwargs)
+                result = toolkit.call(name, kwargs)  # the toolkit checks consent
                 results.append(result)
                 return json.dumps(result.to_dict(), default=str)
             return run

@@ -75,6 +75,20 @@ class BuiltinBackend:
                            reply=_noted(compose_reply(results, toolkit.data.n_customers,
                                                       language=toolkit.language), notes))
 
+    def consent(self, text: str, toolkit: Toolkit) -> frozenset[str]:
+        """The file and library changes the user's message asks for, read as this
+        interpreter reads a command ("export them", "导出", "удали сегмент"); a plain "yes"
+        after a change was refused grants that change."""
+        from assistant.interpreter import interpret
+        from tools.toolkit import LIBRARY_CHANGES
+
+        reading = interpret(text, self._context(toolkit))
+        asked = {call.name for call in reading.calls if call.name in LIBRARY_CHANGES}
+        if reading.intent == "conversation" and reading.conversation == "yes" and \
+                toolkit.refused is not None:
+            asked.add(toolkit.refused)
+        return frozenset(asked)
+
     def _context(self, toolkit: Toolkit) -> Any:
         from assistant.interpreter import InterpreterContext
         from tools.engine.lifecycle import STAGES

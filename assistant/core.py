@@ -13,13 +13,13 @@ the conversation so it can be resumed.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
 from assistant.sessions import SessionRecord, SessionStore
 from tools.engine.dataset import CustomerData
-from tools.toolkit import LastClustering, SegmentState, Toolkit, ToolResult
+from tools.toolkit import LIBRARY_CHANGES, LastClustering, SegmentState, Toolkit, ToolResult
 
 DEFAULT_WORKSPACE = Path(".segment")
 MAX_FIGURES = 6  # breakdowns of the conversation kept for its report
@@ -73,6 +73,23 @@ class TurnOutcome:
     sources: list[dict[str, Any]] = field(default_factory=list)
     parse: dict[str, Any] | None = None
     learned: dict[str, Any] = field(default_factory=dict)  # what the user taught
+
+
+def _with_changes_done(outcome: TurnOutcome) -> str:
+    """A model's reply after what was done to files and saved segments, as the tools
+    report it: the model's own account ("Exported every email.") is never the only one."""
+    lines = []
+    for result in outcome.results:
+        if result.tool not in LIBRARY_CHANGES:
+            continue
+        if result.ok:
+            lines.append(f"Done: {result.message}")
+        elif result.summary.get("needs_confirmation"):
+            lines.append(f"Not done: {result.summary['action']}, and this message did not "
+                         "ask for it. Say yes to go ahead.")
+        else:
+            lines.append(f"Not done: {result.message}")
+    return "\n".join([*lines, "", outcome.reply]) if lines else outcome.reply
 
 
 class Backend(Protocol):
@@ -160,13 +177,22 @@ class Assistant:
         self.toolkit.language = detect_language(text, self.language)
         self.language = self.toolkit.language
         try:
+            if self.backend is not self.builtin:
+                # A model may change files and the saved library only as the user asks.
+                self.toolkit.consent = self.builtin.consent(text, self.toolkit)
+                self.toolkit.refused = None
             outcome = self.backend.run_turn(text, self.toolkit, on_text)
             used = self.backend.name
+            if self.backend is not self.builtin:
+                outcome = replace(outcome, reply=_with_changes_done(outcome))
         except BackendFailure as failure:
+            self.toolkit.consent = None
             outcome = self.builtin.run_turn(text, self.toolkit)
             used = self.builtin.name
             notice = f"{failure}; this turn was answered by the built-in interpreter." + (
                 f" {notice}" if notice else "")
+        finally:
+            self.toolkit.consent = None
         sources = outcome.sources or [source for result in outcome.results if result.ok
                                       for source in result.summary.get("sources", [])]
         if "role" in outcome.learned:

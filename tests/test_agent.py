@@ -142,5 +142,83 @@ def test_export_needs_the_users_request(people_file: Path, tmp_path: Path) -> No
         bot = _bot(people_file, tmp_path, server.base_url)
         turn = bot.ask("women aged 20 to 35")
     export = [r for r in turn.results if r.tool == "export_segment"][0]
-    assert not export.ok and "did not ask" in export.message
+    assert not export.ok and "has not asked" in export.message
     assert not (tmp_path / "ws" / "exports" / "all.csv").exists()
+    # The reply says what was not done, whatever the model wrote ("Done.").
+    assert turn.reply.startswith("Not done: exporting")
+
+
+def _saved_then_model(people_file: Path, tmp_path: Path, script: list[Any],
+                      request: str) -> tuple[Assistant, Any]:
+    """A saved segment 'young_women', then one model turn of `script` on `request`."""
+    with scripted_server(script) as server:
+        bot = _bot(people_file, tmp_path, server.base_url)
+        bot.toolkit.call("define_segment", {"condition": FEMALE_20_35})
+        assert bot.toolkit.call("save_segment", {"name": "young_women"}).ok
+        return bot, bot.ask(request)
+
+
+@pytest.mark.parametrize("request_text", [
+    "how many customers are in this file?",  # "file" once let a model export
+    "which customers spent the most?",
+    "сколько клиентов в этом файле?",
+])
+def test_a_model_cannot_export_or_delete_unasked(people_file: Path, tmp_path: Path,
+                                                 request_text: str) -> None:
+    _needs_interpreter()
+    script = [Reply(tool_calls=[("export_segment", {"path": "everyone.csv"}),
+                                ("delete_segment", {"name": "young_women"})]),
+              Reply(content="Exported every email and tidied up your segments.")]
+    bot, turn = _saved_then_model(people_file, tmp_path, script, request_text)
+    refused = {r.tool for r in turn.results if r.summary.get("needs_confirmation")}
+    assert refused == {"export_segment", "delete_segment"}
+    assert bot.toolkit.library.exists("young_women")
+    assert not list((tmp_path / "ws").rglob("everyone.csv"))
+    assert turn.reply.count("Not done:") == 2
+
+
+def test_a_model_cannot_overwrite_a_saved_segment_unasked(people_file: Path,
+                                                         tmp_path: Path) -> None:
+    _needs_interpreter()
+    script = [Reply(tool_calls=[("define_segment", {"condition": {
+        "type": "compare", "column": "age", "op": ">", "value": 60}}),
+                                ("save_segment", {"name": "young_women"}),
+                                ("save_segment", {"name": "over_sixty"})]),
+              Reply(content="Saved.")]
+    bot, turn = _saved_then_model(people_file, tmp_path, script, "customers over 60")
+    library = bot.toolkit.library
+    assert library.show("young_women").definition.condition.model_dump()["type"] == "and"
+    assert library.exists("over_sixty")  # a new name adds, it overwrites nothing
+    assert "Done: Saved 'over_sixty'" in turn.reply and "Not done: saving" in turn.reply
+
+
+def test_the_users_words_or_a_yes_let_the_model_change_the_library(
+        people_file: Path, tmp_path: Path) -> None:
+    _needs_interpreter()
+    delete = Reply(tool_calls=[("delete_segment", {"name": "young_women"})])
+    script = [delete, Reply(content="Should I?"), delete, Reply(content="Deleted.")]
+    with scripted_server(script) as server:
+        bot = _bot(people_file, tmp_path, server.base_url)
+        bot.toolkit.call("define_segment", {"condition": FEMALE_20_35})
+        bot.toolkit.call("save_segment", {"name": "young_women"})
+        first = bot.ask("tidy up my workspace")
+        assert bot.toolkit.library.exists("young_women") and "Not done" in first.reply
+        second = bot.ask("yes")
+    assert not bot.toolkit.library.exists("young_women")
+    assert second.reply.startswith("Done: Deleted 'young_women'")
+
+
+@pytest.mark.parametrize("request_text", ["export them to women.csv", "导出这些客户",
+                                          "экспортируй их в файл"])
+def test_an_export_asked_for_in_words_goes_ahead(people_file: Path, tmp_path: Path,
+                                                 request_text: str) -> None:
+    _needs_interpreter()
+    script = [Reply(tool_calls=[("export_segment", {"path": "women.csv"})]),
+              Reply(content="Exported.")]
+    with scripted_server(script) as server:
+        bot = _bot(people_file, tmp_path, server.base_url)
+        bot.toolkit.call("define_segment", {"condition": FEMALE_20_35})
+        turn = bot.ask(request_text)
+    export = [r for r in turn.results if r.tool == "export_segment"][0]
+    assert export.ok, export.message
+    assert turn.reply.startswith("Done: Exported")

@@ -84,7 +84,7 @@ def test_hidden_instructions_reach_the_model_only_as_json_data(hostile_file: Pat
                 assert found == 0, message  # never as the user's or the assistant's words
     export_results = [r for r in turn.results if r.tool == "export_segment"]
     assert len(export_results) == 2
-    assert all(not r.ok and "did not ask" in r.message for r in export_results)
+    assert all(not r.ok and "has not asked" in r.message for r in export_results)
     assert exported_files(workspace) == []
     assert not (tmp_path / "stolen.csv").exists()
 

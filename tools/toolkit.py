@@ -29,6 +29,10 @@ from tools.tool_summaries import customers, data_summary, segment_summary
 from tools.toolkit_knowledge import KnowledgeTools
 
 ALL_CUSTOMERS = ("all", "everyone", "all customers", "base", "whole base")
+# Tools that write a file or change the saved library. Called on a model's own initiative
+# they need the user's go-ahead (`Toolkit.consent`): a model that misreads "how many
+# customers are in this file" must not export them, nor delete or overwrite what a team saved.
+LIBRARY_CHANGES = frozenset({"export_segment", "delete_segment", "save_segment"})
 CURRENT = ("current", "this", "them", "these", "it", "current segment")
 
 
@@ -83,6 +87,10 @@ class Toolkit(KnowledgeTools):
         self.history: list[SegmentState] = []
         self._mask_cache: dict[str, pd.Series] = {}
         self.last_clustering: LastClustering | None = None
+        # None: the caller acts for the user (CLI, built-in interpreter). Otherwise the
+        # LIBRARY_CHANGES the user's own message asks for in this turn.
+        self.consent: frozenset[str] | None = None
+        self.refused: str | None = None  # the last change refused for want of consent
 
     # -- dispatch -------------------------------------------------------------------------
 
@@ -108,6 +116,13 @@ class Toolkit(KnowledgeTools):
             return ToolResult(name, False, message=_validation_message(exc),
                               options=list(spec.model_fields))
         handler: Callable[..., ToolResult] = getattr(self, f"_tool_{name}")
+        if self.consent is not None and name not in self.consent and \
+                self._changes_library(name, parsed.model_dump()):
+            self.refused = name
+            return ToolResult(name, False, {"needs_confirmation": True,
+                                            "action": _CHANGE_WORDS[name]}, message=(
+                f"Not done: {_CHANGE_WORDS[name]}, and the user has not asked for that in "
+                "this message. Ask the user to confirm; if they say yes, call it again."))
         personal = personal_operands(self.data.schema, parsed.model_dump())
         if personal:
             # Values of personal columns never enter a condition, a clustering or an error's
@@ -120,6 +135,11 @@ class Toolkit(KnowledgeTools):
             return handler(**parsed.model_dump())
         except EngineError as exc:
             return ToolResult(name, False, message=exc.message, options=exc.options)
+
+    def _changes_library(self, name: str, args: dict[str, Any]) -> bool:
+        if name == "save_segment":  # a new name adds; an existing one would be overwritten
+            return self.library is not None and self.library.exists(str(args.get("name", "")))
+        return name in LIBRARY_CHANGES
 
     # -- the current segment --------------------------------------------------------------
 
@@ -408,6 +428,10 @@ class Toolkit(KnowledgeTools):
             raise EngineError("No workspace is open, so segments cannot be saved here.")
         return self.library
 
+
+_CHANGE_WORDS = {"export_segment": "exporting writes the customers to a file",
+                 "delete_segment": "deleting removes a saved segment",
+                 "save_segment": "saving under that name overwrites a saved segment"}
 
 _CONDITION_TYPES = ["compare", "sum", "compare_columns", "between", "in", "not_in", "missing",
                     "present", "rank", "rfm_segment", "rfm_score", "lifecycle", "cluster",

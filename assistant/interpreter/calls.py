@@ -54,6 +54,8 @@ class Interpretation:
     # A short echo of what was understood ("monetary > 5000").
     understood: str = ""
     intent: str = "segment"
+    # For intent "conversation": greeting, thanks, yes, no, product, empty.
+    conversation: str = ""
     language: str = "en"
     # Readings offered to choose from (answered next turn by number or words).
     choices: list[Choice] = field(default_factory=list)

@@ -110,7 +110,7 @@ def _dispatch(intent: Intent, items: list[Item], reading: Reading, cleaned: str,
     if intent.kind == "conversation":
         key = {"greeting": "greeting", "thanks": "conversation", "yes": "no_answer",
                "no": "no_answer", "empty": "help"}.get(intent.detail, "help")
-        return Interpretation(calls=[], intent="conversation",
+        return Interpretation(calls=[], intent="conversation", conversation=intent.detail,
                               clarification=env.lexicon.message(language, key),
                               options=env.lexicon.examples(language))
     if intent.kind == "command":
