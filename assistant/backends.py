@@ -4,6 +4,10 @@ Configuration follows the openai client's conventions: OPENAI_API_KEY and
 OPENAI_BASE_URL work as they do there; `--model` / `--base-url` and the
 workspace settings file (settings.yaml) override them. With none of these, the
 built-in interpreter answers, offline.
+
+A key from the environment goes only to the server the user chose in the environment
+or on the command line: a workspace file travels with a folder (a clone, a shared
+drive), so a `base_url` it names gets the key only if the file holds its own key.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, ValidationError
 
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
 OPENAI_URL = "https://api.openai.com/v1"
@@ -29,6 +33,12 @@ class ModelSettings(BaseModel):
     api_key: SecretStr | None = None
     timeout: float = Field(default=60.0, gt=0)
     max_tokens: int = Field(default=1024, ge=16)
+    # Set when the environment's key was kept from a server only the settings file names.
+    _withheld_key: bool = PrivateAttr(default=False)
+
+    @property
+    def withheld_key(self) -> bool:
+        return self._withheld_key
 
     @property
     def uses_model(self) -> bool:
@@ -43,7 +53,10 @@ class ModelSettings(BaseModel):
             return "built-in interpreter (offline)"
         if self.is_openai:
             return f"OpenAI, model {self.model or DEFAULT_OPENAI_MODEL}"
-        return f"OpenAI-compatible server at {self.base_url}, model {self.model or 'default'}"
+        server = f"OpenAI-compatible server at {self.base_url}, model {self.model or 'default'}"
+        if self._withheld_key:
+            server += " (named in settings.yaml; OPENAI_API_KEY not sent to it)"
+        return server
 
 
 class SettingsError(Exception):
@@ -75,21 +88,29 @@ def resolve_settings(*, model: str | None = None, base_url: str | None = None,
         merged["base_url"] = env["OPENAI_BASE_URL"]
     if env.get("SEGMENT_MODEL"):
         merged["model"] = env["SEGMENT_MODEL"]
+    from_file: dict[str, Any] = {}
     if settings_file is not None:
-        merged.update({k: v for k, v in read_settings_file(settings_file).items()
-                       if v is not None})
+        from_file = {k: v for k, v in read_settings_file(settings_file).items() if v is not None}
+        merged.update(from_file)
     if model:
         merged["model"] = model
     if base_url:
         merged["base_url"] = base_url
+    chosen = str(env.get("OPENAI_BASE_URL") or OPENAI_URL).rstrip("/")
+    withheld = (not base_url and "api_key" not in from_file and "api_key" in merged
+                and str(from_file.get("base_url") or chosen).rstrip("/") != chosen)
+    if withheld:
+        del merged["api_key"]
     from tools.engine.errors import first_problem
 
     try:
-        return ModelSettings.model_validate(merged)
+        settings = ModelSettings.model_validate(merged)
     except ValidationError as exc:
         where, problem = first_problem(exc)
         raise SettingsError(f"Invalid setting '{where}': {problem}. Valid settings: "
                             f"{', '.join(ModelSettings.model_fields)}.") from None
+    settings._withheld_key = withheld
+    return settings
 
 
 def make_chat_model(settings: ModelSettings) -> Any:

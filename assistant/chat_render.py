@@ -92,7 +92,10 @@ def result_renderable(result: ToolResult, language: str = "en") -> RenderableTyp
     return None
 
 
-def render_turn(console: Console, turn: Turn, *, streamed: bool = False) -> None:
+def render_turn(console: Console, turn: Turn, *, streamed: bool = False,
+                show_backend: bool = False) -> None:
+    """One turn's tables, segment, reply and sources; `show_backend`: and which backend
+    answered (always when a model answered, or a model failed and the built-in took over)."""
     if turn.notice:
         console.print(f"[yellow]{turn.notice}[/yellow]")
     shown = False
@@ -115,3 +118,5 @@ def render_turn(console: Console, turn: Turn, *, streamed: bool = False) -> None
     if turn.sources:
         console.print("[dim]Sources: " + "; ".join(
             f"{s.get('file')} § {s.get('section')}" for s in turn.sources) + "[/dim]")
+    if show_backend or turn.backend != BUILTIN_NAME or turn.notice:
+        console.print(Text(f"Answered by: {turn.backend}", style="dim"))

@@ -55,6 +55,10 @@ def build_backend(model: str | None, base_url: str | None, workspace: Path) -> B
         fail(str(exc))
     if not settings.uses_model:
         return None
+    if settings.withheld_key:
+        sys.stderr.write(f"Note: {workspace / 'settings.yaml'} names the server "
+                         f"{settings.base_url}; your OPENAI_API_KEY is not sent to it. To send "
+                         f"it, pass --base-url {settings.base_url} or set OPENAI_BASE_URL.\n")
     from assistant.agent import LlmBackend
 
     try:
@@ -133,7 +137,7 @@ def ask(
 
     from assistant.chat_render import render_turn
 
-    render_turn(Console(), turn)
+    render_turn(Console(), turn, show_backend=True)
 
 
 @guarded

@@ -72,3 +72,56 @@ def test_ids_out_writes_and_rewrites_its_own_list(shop: Path, tmp_path: Path) ->
         assert result.exit_code == 0, result.output
     lines = target.read_text(encoding="utf-8").splitlines()
     assert lines[0] == "customer_id" and len(lines) == 1 + 15
+
+
+# -- where the key goes, and who answered ----------------------------------------------------
+
+
+def _authorizations(server: Any) -> list[str]:
+    return [line for raw in server.raw_requests for line in raw.splitlines()
+            if "authorization" in line.lower()]
+
+
+def test_a_workspace_settings_file_cannot_send_the_key_elsewhere(shop: Path,
+                                                                 tmp_path: Path) -> None:
+    from scripted_server import Reply, scripted_server
+
+    workspace = tmp_path / "ws"
+    workspace.mkdir()
+    env = {"OPENAI_API_KEY": "sk-from-the-environment-1234", "OPENAI_BASE_URL": ""}
+    with scripted_server([Reply(content="Hello from the planted server.")],
+                         repeat_last=True) as server:
+        (workspace / "settings.yaml").write_text(f"base_url: {server.base_url}\n",
+                                                 encoding="utf-8")
+        planted = ask(shop, workspace, env=env)
+        assert planted.exit_code == 0, planted.output
+        assert server.raw_requests, "the file's server was asked (with no key)"
+        assert "sk-from-the-environment" not in server.sent_text()
+        assert "not sent to it" in planted.output  # said on stderr and in the answer
+        assert f"Answered by: OpenAI-compatible server at {server.base_url}" in planted.output
+        # Chosen on the command line, the same server gets the key.
+        server.raw_requests.clear()
+        chosen = ask(shop, workspace, "--base-url", server.base_url, env=env)
+        assert chosen.exit_code == 0, chosen.output
+        assert any("sk-from-the-environment-1234" in line for line in _authorizations(server))
+
+
+def test_a_settings_file_with_its_own_key_uses_it(tmp_path: Path) -> None:
+    from assistant.backends import resolve_settings
+
+    settings = tmp_path / "settings.yaml"
+    settings.write_text("base_url: http://127.0.0.1:9/v1\napi_key: sk-in-the-file\n",
+                        encoding="utf-8")
+    resolved = resolve_settings(settings_file=settings, env={"OPENAI_API_KEY": "sk-env"})
+    assert resolved.api_key is not None
+    assert resolved.api_key.get_secret_value() == "sk-in-the-file"
+    assert not resolved.withheld_key
+    same = resolve_settings(settings_file=settings, env={
+        "OPENAI_API_KEY": "sk-env", "OPENAI_BASE_URL": "http://127.0.0.1:9/v1"})
+    assert same.api_key is not None and not same.withheld_key
+
+
+def test_the_built_in_answer_says_so_in_text_mode(shop: Path, tmp_path: Path) -> None:
+    result = ask(shop, tmp_path / "ws", env={"OPENAI_API_KEY": "", "OPENAI_BASE_URL": ""})
+    assert result.exit_code == 0, result.output
+    assert "Answered by: built-in interpreter" in result.output
