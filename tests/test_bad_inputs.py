@@ -274,7 +274,7 @@ def test_a_file_that_changes_while_being_read_is_reported(
         load_customer_data(growing, cache_dir=tmp_path / "cache")
     assert "changed while it was being read" in caught.value.message
     assert_helpful(caught.value.message)
-    assert not list((tmp_path / "cache").glob("*.pkl"))  # nothing half-read was cached
+    assert not list((tmp_path / "cache").glob("*.parquet"))  # nothing half-read was cached
     monkeypatch.setattr(loading, "read_table", real_read)
     assert load_customer_data(growing, cache_dir=tmp_path / "cache").n_customers == 4
 

@@ -603,15 +603,15 @@ def test_cache_keeps_only_recent_entries_of_its_own(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     cache.mkdir()
     for number in range(25):
-        old = cache / f"{number:032x}.pkl"
+        old = cache / f"{number:032x}.parquet"
         old.write_bytes(b"old")
         os.utime(old, (1_000_000 + number, 1_000_000 + number))
     (cache / "notes.txt").write_text("mine", encoding="utf-8")
     path = write_log(tmp_path / "log.csv")
     load_customer_data(path, cache_dir=cache)
-    entries = sorted(p.name for p in cache.glob("*.pkl"))
+    entries = sorted(p.name for p in cache.glob("*.parquet"))
     assert len(entries) == 20
-    assert f"{0:032x}.pkl" not in entries  # the oldest went first
+    assert f"{0:032x}.parquet" not in entries  # the oldest went first
     assert (cache / "notes.txt").exists()
     assert loaded_from_cache(load_customer_data(path, cache_dir=cache))
 

@@ -4,17 +4,15 @@ A transaction log is cleaned and turned into SEMANTICS.md features; a
 customer table keeps its columns, indexed by its id column (or by 1-based row
 number when it has none). With a `cache_dir`, the result is stored under the
 file's content hash and the load options, so opening the same file again
-skips all of it; a damaged cache entry is ignored and rebuilt.
+skips all of it; a damaged cache entry is ignored and rebuilt (`load_cache.py`: Parquet
+and JSON, never pickle).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
-import pickle
 import re
-import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import date, datetime, timedelta
@@ -36,6 +34,7 @@ from tools.engine.dataset import (
 )
 from tools.engine.errors import DataError
 from tools.engine.features import customer_features, to_date
+from tools.engine.load_cache import SUFFIX, read_entry, tidy, write_entry
 from tools.engine.markers import missing_markers
 from tools.engine.naming import name_words
 from tools.engine.parsing import column_notes, parse_columns
@@ -50,10 +49,7 @@ from tools.engine.schema import ColumnInfo, DataKind, DType, Role, Schema
 # Modules whose code decides the result: any edit to them retires old cache entries.
 _PIPELINE_MODULES = ("reading", "stores", "parsing", "dates", "markers", "naming", "personal",
                      "customer_key", "log_shape", "roles", "cleaning", "features", "scan",
-                     "scan_csv", "loading", "schema", "dataset")
-# Entries kept per cache folder; older ones are removed after each write.
-_CACHE_ENTRIES = 20
-_CACHE_GLOB = "[0-9a-f]" * 32 + ".pkl"  # only our own entries
+                     "scan_csv", "loading", "load_cache", "schema", "dataset")
 CACHE_NOTE = "Loaded from the cache of an earlier load of the same file."
 # Steps of a load, for progress: read, parse, roles, clean, customer features.
 _STEPS = 5
@@ -92,8 +88,10 @@ def load_customer_data(path: Path | str, *, table: str | None = None,
     content_hash = file_hash(path) if is_file and cache_dir is not None else ""
     cache_file = None
     if cache_dir is not None and content_hash:
-        cache_file = Path(cache_dir) / f"{_cache_key(content_hash, table, mapping, as_of_day)}.pkl"
-        cached = _read_cache(cache_file)
+        tidy(Path(cache_dir))
+        key = _cache_key(content_hash, table, mapping, as_of_day)
+        cache_file = Path(cache_dir) / f"{key}{SUFFIX}"
+        cached = read_entry(cache_file)
         if cached is not None:
             source = replace(cached.source, path=str(path),
                              warnings=(*cached.source.warnings, CACHE_NOTE))
@@ -112,7 +110,7 @@ def load_customer_data(path: Path | str, *, table: str | None = None,
                         "completely written (or copy it) and load it again.")
     data = replace(data, source=replace(data.source, content_hash=content_hash))
     if cache_file is not None:
-        _write_cache(cache_file, data)
+        write_entry(cache_file, data)
     return data
 
 
@@ -306,33 +304,3 @@ def _pipeline_fingerprint() -> str:
         source = folder / f"{module}.py"
         digest.update(source.read_bytes() if source.is_file() else module.encode())
     return digest.hexdigest()[:16]
-
-
-def _read_cache(cache_file: Path) -> CustomerData | None:
-    if not cache_file.is_file():
-        return None
-    try:
-        with cache_file.open("rb") as handle:
-            # Our own cache directory, written by _write_cache below.
-            data = pickle.load(handle)  # noqa: S301
-    except Exception:  # any damage (truncation, old classes) means: rebuild
-        return None
-    if not isinstance(data, CustomerData) or not isinstance(data.customers, pd.DataFrame):
-        return None
-    return data
-
-
-def _write_cache(cache_file: Path, data: CustomerData) -> None:
-    stored = CustomerData(customers=data.customers, schema=data.schema, source=data.source)
-    try:
-        cache_file.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=cache_file.parent, suffix=".tmp")
-        with os.fdopen(handle, "wb") as out:
-            pickle.dump(stored, out, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, cache_file)
-        entries = sorted(cache_file.parent.glob(_CACHE_GLOB), key=lambda p: p.stat().st_mtime)
-        for stale in entries[:-_CACHE_ENTRIES]:
-            stale.unlink(missing_ok=True)
-    except OSError:
-        # A read-only or full disk only costs speed next time.
-        return

@@ -1,0 +1,148 @@
+"""Files as they come (issue 13): odd exports that used to give wrong counts or refusals,
+and a load cache that holds no code.
+
+The files are written by tests/bad_inputs/make_corpus.py (the bad-input corpus), so
+`tests/test_bad_inputs.py` also loads each through the Python loader and the CLI.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import pickle
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent / "bad_inputs"))
+
+from make_corpus import CORPUS  # noqa: E402
+
+from tools.engine import load_cache  # noqa: E402
+from tools.engine.dataset import CustomerData  # noqa: E402
+from tools.engine.loading import (  # noqa: E402
+    _cache_key,
+    file_hash,
+    load_customer_data,
+    loaded_from_cache,
+)
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def corpus_file(folder: Path, name: str) -> Path:
+    """One corpus file, written into `folder`."""
+    writer, _ = CORPUS[name]
+    path = folder / name
+    writer(path)
+    return path
+
+
+def small_log(path: Path) -> Path:
+    lines = ["InvoiceNo,CustomerID,InvoiceDate,Quantity,UnitPrice,Country,Gift"]
+    for i in range(1, 41):
+        lines.append(f"{1000 + i},{10 + i % 6},2024-0{1 + i % 9}-1{i % 10},{1 + i % 3},"
+                     f"{2.5 + i % 4},{'France' if i % 3 else 'Spain'},{'yes' if i % 2 else 'no'}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+# 8. The load cache holds no pickle ----------------------------------------------------------
+
+
+class _Planted:
+    """A pickle whose loading creates a file: proof that it was unpickled."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[str, str]]:
+        return open, (str(self.marker), "w")
+
+
+def test_a_planted_pickle_in_the_cache_is_never_unpickled(tmp_path: Path) -> None:
+    path = small_log(tmp_path / "log.csv")
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    marker = tmp_path / "ran"
+    payload = pickle.dumps(_Planted(marker))
+    # Where a load looks for its entry, under the old and the new name, and beside it.
+    key = _cache_key(file_hash(path), None, None, None)
+    for name in (f"{key}.pkl", f"{key}{load_cache.SUFFIX}", f"{'0' * 32}.pkl"):
+        (cache / name).write_bytes(payload)
+    data = load_customer_data(path, cache_dir=cache)
+    again = load_customer_data(path, cache_dir=cache)
+    assert not marker.exists()
+    assert not loaded_from_cache(data) and loaded_from_cache(again)
+    assert not list(cache.glob("*.pkl"))  # old-format entries are deleted unread
+    pd.testing.assert_frame_equal(data.customers, again.customers)
+
+
+def test_no_product_module_imports_pickle() -> None:
+    found = []
+    for path in [*(REPO / "tools").rglob("*.py"), *(REPO / "assistant").rglob("*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            if any(n.split(".")[0] in {"pickle", "dill", "cloudpickle", "joblib"}
+                   for n in names):
+                found.append(str(path.relative_to(REPO)))
+    assert found == []
+
+
+_KILLED_WRITE = """
+import os, sys
+sys.path.insert(0, {repo!r})
+from tools.engine.loading import load_customer_data
+# The process dies where a cache write would make its entry visible.
+os.replace = lambda *args, **kwargs: os._exit(137)
+load_customer_data({path!r}, cache_dir={cache!r})
+"""
+
+
+def test_a_killed_cache_write_leaves_no_entry_and_is_cleaned_up(tmp_path: Path) -> None:
+    path = small_log(tmp_path / "log.csv")
+    cache = tmp_path / "cache"
+    script = _KILLED_WRITE.format(repo=str(REPO), path=str(path), cache=str(cache))
+    killed = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=120)
+    assert killed.returncode == 137, killed.stderr.decode()[-2000:]
+    left = list(cache.iterdir())
+    assert left and not any(p.match(load_cache.ENTRY_GLOB) for p in left)  # only a temp file
+    # A temporary file of a write still in progress (another process) is left alone ...
+    assert not loaded_from_cache(load_customer_data(path, cache_dir=cache))
+    assert all(p.exists() for p in left)
+    # ... one from a write that died long ago is removed on the next load.
+    old = time.time() - 2 * load_cache.STALE_SECONDS
+    for stale in left:
+        os.utime(stale, (old, old))
+    assert loaded_from_cache(load_customer_data(path, cache_dir=cache))
+    assert not any(p.exists() for p in left)
+    assert [p.name for p in cache.iterdir() if p.name.startswith(".")] == []
+
+
+def test_a_truncated_entry_is_rebuilt(tmp_path: Path) -> None:
+    path = small_log(tmp_path / "log.csv")
+    cache = tmp_path / "cache"
+    load_customer_data(path, cache_dir=cache)
+    (entry,) = cache.glob(load_cache.ENTRY_GLOB)
+    entry.write_bytes(entry.read_bytes()[: entry.stat().st_size // 2])
+    assert not loaded_from_cache(load_customer_data(path, cache_dir=cache))
+    assert loaded_from_cache(load_customer_data(path, cache_dir=cache))
+
+
+@pytest.mark.parametrize("name", ["log", "mall_customers.csv", "marketing_campaign.csv"])
+def test_a_cached_load_is_the_load(name: str, tmp_path: Path, datasets_dir: Path) -> None:
+    path = small_log(tmp_path / "log.csv") if name == "log" else datasets_dir / name
+    cache = tmp_path / "cache"
+    fresh = load_customer_data(path, cache_dir=cache)
+    cached = load_customer_data(path, cache_dir=cache)
+    assert isinstance(cached, CustomerData) and loaded_from_cache(cached)
+    pd.testing.assert_frame_equal(fresh.customers, cached.customers)
+    assert cached.schema == fresh.schema
+    assert cached.source.warnings[:-1] == fresh.source.warnings
+    assert cached.source == fresh.source.__class__(**{
+        **fresh.source.__dict__, "warnings": cached.source.warnings})
