@@ -22,6 +22,10 @@ from tools.toolkit import Toolkit, ToolResult
 MAX_MODEL_CALLS = 8
 MAX_TOOL_CALLS = 12
 HISTORY_TURNS = 6
+# A failing model hands the turn to the built-in interpreter within this many seconds: a
+# retry (after a timeout, a 5xx or a 429) is made only when it fits in what is left.
+TURN_SECONDS = 30.0
+_RETRY_WAIT = 1.0  # seconds before a retry the server did not time with Retry-After
 
 
 def system_prompt(toolkit: Toolkit) -> str:
@@ -36,9 +40,11 @@ def system_prompt(toolkit: Toolkit) -> str:
 class LlmBackend:
     """Runs one turn through `langchain.agents.create_agent` over the toolkit."""
 
-    def __init__(self, chat_model: Any, name: str) -> None:
+    def __init__(self, chat_model: Any, name: str, *, turn_seconds: float = TURN_SECONDS
+                 ) -> None:
         self.chat_model = chat_model
         self.name = name
+        self.turn_seconds = turn_seconds
         self.history: list[tuple[str, str]] = []  # (user text, assistant reply)
         self.last_model_input: list[dict[str, Any]] = []  # what was sent, for /debug
 
@@ -55,7 +61,8 @@ class LlmBackend:
             # "error" rather than a canned limit message as the reply: the turn falls back.
             middleware=[ModelCallLimitMiddleware(run_limit=MAX_MODEL_CALLS, exit_behavior="error"),
                         ToolCallLimitMiddleware(run_limit=MAX_TOOL_CALLS),
-                        self._recorder(), _one_at_a_time()],
+                        self._recorder(), _retry_within(self.turn_seconds, self.chat_model),
+                        _one_at_a_time()],
         )
         messages: list[dict[str, str]] = []
         for user, reply in self.history[-HISTORY_TURNS:]:
@@ -105,6 +112,55 @@ class LlmBackend:
             return handler(request)
 
         return record
+
+
+def _retry_within(seconds: float, chat_model: Any) -> Any:
+    """Retry a failed model call once, when the wait and another call fit in the turn.
+
+    The openai client's own retries (`max_retries=0` in `make_chat_model`) would honour a
+    Retry-After of up to two minutes, and a hanging server twice over: past `seconds` the
+    turn goes to the built-in interpreter at once, and the notice says why.
+    """
+    import time
+
+    from langchain.agents.middleware import wrap_model_call
+
+    start = time.monotonic()
+    per_call = float(getattr(chat_model, "request_timeout", None) or 0.0)
+
+    @wrap_model_call
+    def retry(request: Any, handler: Any) -> Any:
+        try:
+            return handler(request)
+        except Exception as exc:  # noqa: BLE001 - only transient faults are retried
+            wait = _retry_wait(exc)
+            left = seconds - (time.monotonic() - start)
+            if wait is None or wait + per_call > left:
+                raise
+            time.sleep(wait)
+            return handler(request)
+
+    return retry
+
+
+def _retry_wait(exc: BaseException) -> float | None:
+    """Seconds to wait before retrying `exc`, or None when it is not worth a retry."""
+    name = type(exc).__name__
+    status = getattr(exc, "status_code", None)
+    if status == 429 or (isinstance(status, int) and status >= 500):
+        return _retry_after(exc) or _RETRY_WAIT
+    if "Timeout" in name or "Connection" in name:
+        return _RETRY_WAIT
+    return None
+
+
+def _retry_after(exc: BaseException) -> float | None:
+    response = getattr(exc, "response", None)
+    value = getattr(response, "headers", {}).get("retry-after") if response is not None else None
+    try:
+        return max(0.0, float(value)) if value is not None else None
+    except ValueError:  # an HTTP date: not worth parsing for a 30-second turn
+        return None
 
 
 def _one_at_a_time() -> Any:
@@ -199,7 +255,9 @@ def describe_failure(exc: BaseException) -> str:
     if status == 401 or "Authentication" in name:
         return "The model server rejected the API key (check OPENAI_API_KEY)"
     if status == 429 or "RateLimit" in name:
-        return "The model server is rate-limiting requests (429)"
+        wait = _retry_after(exc)
+        asked = f" and asked to wait {wait:.0f} s" if wait else ""
+        return f"The model server is rate-limiting requests (429){asked}"
     if "Connection" in name:
         return "Cannot reach the model server (check --base-url / OPENAI_BASE_URL)"
     if isinstance(status, int):

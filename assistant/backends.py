@@ -31,7 +31,10 @@ class ModelSettings(BaseModel):
     model: str | None = None
     base_url: str | None = None
     api_key: SecretStr | None = None
-    timeout: float = Field(default=60.0, gt=0)
+    # Seconds per model call, and per turn: past `turn_timeout` a failing model hands the
+    # turn to the built-in interpreter. A slow local model may need both raised.
+    timeout: float = Field(default=25.0, gt=0)
+    turn_timeout: float = Field(default=30.0, gt=0)
     max_tokens: int = Field(default=1024, ge=16)
     # Set when the environment's key was kept from a server only the settings file names.
     _withheld_key: bool = PrivateAttr(default=False)
@@ -123,7 +126,8 @@ def make_chat_model(settings: ModelSettings) -> Any:
         "model": settings.model or (DEFAULT_OPENAI_MODEL if settings.is_openai else "default"),
         "api_key": key,
         "timeout": settings.timeout,
-        "max_retries": 1,
+        # Retries are the agent's (`agent._retry_within`), bounded by the turn's time.
+        "max_retries": 0,
         "temperature": 0,
     }
     if settings.base_url:

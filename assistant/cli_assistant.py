@@ -66,7 +66,7 @@ def build_backend(model: str | None, base_url: str | None, workspace: Path) -> B
     except Exception as exc:  # construction errors name the setting, never the key
         fail(f"cannot set up the model backend ({type(exc).__name__}): check --model, "
              "--base-url and OPENAI_API_KEY")
-    return LlmBackend(chat_model, settings.describe())
+    return LlmBackend(chat_model, settings.describe(), turn_seconds=settings.turn_timeout)
 
 
 def open_assistant(data: Path | None, *, demo: bool, session: str | None, maps: list[str] | None,

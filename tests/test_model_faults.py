@@ -193,3 +193,40 @@ def test_a_server_error_after_a_tool_ran_still_ends_the_turn(
     assert turn.backend == BUILTIN and turn.notice is not None and "500" in turn.notice
     assert turn.segment is not None and turn.segment["size"] == int(
         (bot.data.customers["total_spend"] > 1000).sum())
+
+
+def test_the_defaults_fall_back_within_thirty_seconds() -> None:
+    settings = ModelSettings(base_url="http://127.0.0.1:9/v1")
+    model = make_chat_model(settings)
+    assert model.max_retries == 0  # the openai client would honour a 2-minute Retry-After
+    assert settings.turn_timeout <= 30 and settings.timeout <= settings.turn_timeout
+    assert LlmBackend(model, "x").turn_seconds <= 30
+
+
+def test_a_hanging_server_falls_back_within_the_turn_budget(people_file: Path,
+                                                            tmp_path: Path) -> None:
+    with scripted_server([Fault(delay=8)], repeat_last=True) as server:
+        model = make_chat_model(ModelSettings(base_url=server.base_url, model="scripted",
+                                              timeout=1.5))
+        bot = Assistant.open(people_file, workspace=tmp_path / "ws",
+                             backend=LlmBackend(model, "scripted", turn_seconds=2.5))
+        start = time.monotonic()
+        turn = bot.ask("customers older than 30")
+        elapsed = time.monotonic() - start
+    assert elapsed < 5  # one call (1.5 s); a retry would not fit in 2.5 s
+    assert len(server.requests) == 1
+    assert turn.notice is not None and "in time" in turn.notice
+    assert_answered(turn)
+
+
+def test_a_retry_after_beyond_the_turn_falls_back_at_once(people_file: Path,
+                                                          tmp_path: Path) -> None:
+    script: list[Any] = [Fault(status=429, headers={"retry-after": "40"})]
+    with scripted_server(script, repeat_last=True) as server:
+        bot = open_bot(people_file, tmp_path, server.base_url)
+        start = time.monotonic()
+        turn = bot.ask("customers older than 30")
+        elapsed = time.monotonic() - start
+    assert elapsed < 5 and len(server.requests) == 1
+    assert turn.notice is not None and "asked to wait 40 s" in turn.notice
+    assert_answered(turn)
