@@ -15,6 +15,7 @@ from typing import Any
 
 from assistant.core import BackendFailure, TurnOutcome
 from assistant.replies import compose_reply
+from assistant.terminal_text import harmless
 from tools.tool_specs import TOOL_ARGS
 from tools.tool_summaries import data_summary
 from tools.toolkit import Toolkit, ToolResult
@@ -77,7 +78,7 @@ class LlmBackend:
             raise BackendFailure(describe_failure(exc)) from None
         if on_text is not None and _cut_off(state):
             raise BackendFailure("The model's answer was cut off mid-way")
-        reply = _final_text(state) or compose_reply(results, toolkit.data.n_customers,
+        reply = harmless(_final_text(state)) or compose_reply(results, toolkit.data.n_customers,
                                                     language=toolkit.language)
         self.history.append((text, reply))
         return TurnOutcome(results=results, reply=reply)

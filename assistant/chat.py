@@ -10,6 +10,7 @@ from rich.console import Console
 
 from assistant.chat_render import render_turn, segment_panel
 from assistant.core import Assistant
+from assistant.terminal_text import harmless
 
 HELP = """\
 Ask for customers in plain words, e.g. "customers who spent over 500 but haven't ordered
@@ -63,6 +64,7 @@ class ChatLoop:
         streamed: list[str] = []
 
         def on_text(chunk: str) -> None:
+            chunk = harmless(chunk)
             streamed.append(chunk)
             self.console.print(chunk, end="", markup=False, highlight=False)
 

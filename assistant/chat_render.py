@@ -14,6 +14,7 @@ from rich.text import Text
 from assistant.builtin import BUILTIN_NAME
 from assistant.core import Turn
 from assistant.replies import number
+from assistant.terminal_text import harmless
 from tools.toolkit import ToolResult
 
 
@@ -114,7 +115,7 @@ def render_turn(console: Console, turn: Turn, *, streamed: bool = False,
         shown = True
     # The built-in reply restates the tables; a model's reply is its own words.
     if not streamed and not (shown and turn.backend == BUILTIN_NAME):
-        console.print(Markdown(turn.reply))
+        console.print(Markdown(harmless(turn.reply)))
     if turn.sources:
         console.print("[dim]Sources: " + "; ".join(
             f"{s.get('file')} § {s.get('section')}" for s in turn.sources) + "[/dim]")

@@ -125,3 +125,28 @@ def test_the_built_in_answer_says_so_in_text_mode(shop: Path, tmp_path: Path) ->
     result = ask(shop, tmp_path / "ws", env={"OPENAI_API_KEY": "", "OPENAI_BASE_URL": ""})
     assert result.exit_code == 0, result.output
     assert "Answered by: built-in interpreter" in result.output
+
+
+# -- a model's text in the terminal ----------------------------------------------------------
+
+HOSTILE = ("\x1b]0;new title\x07\x1b[2J\x1b[31mRed words\x1b[0m and a\x9b1m C1 \u202eevil "
+           "order\u202c\r\nsecond line\x00\x08")
+
+
+def test_escape_sequences_from_a_model_are_printed_harmlessly(shop: Path, tmp_path: Path) -> None:
+    from scripted_server import Reply, scripted_server
+
+    with scripted_server([Reply(content=HOSTILE)], repeat_last=True) as server:
+        result = ask(shop, tmp_path / "ws", "--base-url", server.base_url,
+                     env={"OPENAI_API_KEY": "", "OPENAI_BASE_URL": ""})
+    assert result.exit_code == 0, result.output
+    assert "Red words" in result.output and "second line" in result.output
+    for unsafe in ("\x1b", "\x9b", "\x07", "\u202e", "\x00", "\x08", "\r"):
+        assert unsafe not in result.output
+
+
+def test_harmless_keeps_text_tabs_and_lines() -> None:
+    from assistant.terminal_text import harmless
+
+    assert harmless(HOSTILE) == "Red words and a C1 evil order\nsecond line"
+    assert harmless("客户\tклиенты\n") == "客户\tклиенты\n"
