@@ -23,13 +23,15 @@ sys.path.insert(0, str(Path(__file__).parent / "bad_inputs"))
 from make_corpus import CORPUS  # noqa: E402
 
 from tools.engine import load_cache  # noqa: E402
-from tools.engine.dataset import CustomerData  # noqa: E402
+from tools.engine.dataset import MONETARY, CustomerData  # noqa: E402
+from tools.engine.errors import EngineError  # noqa: E402
 from tools.engine.loading import (  # noqa: E402
     _cache_key,
     file_hash,
     load_customer_data,
     loaded_from_cache,
 )
+from tools.engine.schema import Role  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -49,6 +51,43 @@ def small_log(path: Path) -> Path:
                      f"{2.5 + i % 4},{'France' if i % 3 else 'Spain'},{'yes' if i % 2 else 'no'}")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+# 1. A few bad cells in an amount column ---------------------------------------------------
+
+
+def test_bad_cells_in_an_amount_are_missing_and_counted(tmp_path: Path) -> None:
+    data = load_customer_data(corpus_file(tmp_path, "bad_cells_in_amount.csv"))
+    amount = data.source.raw_schema.first(Role.AMOUNT)
+    assert amount is not None and amount.name == "amount"
+    assert "amount: 3 cells read as missing ('#VALUE!', 'inf', 'not a number')" in (
+        data.source.warnings)
+    assert not any("No amount column" in w for w in data.source.warnings)
+    assert data.n_customers == 12 and data.customers[MONETARY].notna().all()
+    # The 57 good lines are the spend: the three bad ones are left out as amount <= 0.
+    assert data.customers[MONETARY].sum() == pytest.approx(
+        sum(10 + i % 7 + 0.5 for i in range(60) if i not in (5, 17, 31)))
+
+
+def test_map_chooses_a_column_with_bad_cells_as_the_amount(tmp_path: Path) -> None:
+    path = corpus_file(tmp_path, "bad_cells_in_unnamed_column.csv")
+    unmapped = load_customer_data(path)
+    assert any("--map amount=COLUMN" in w for w in unmapped.source.warnings)
+    data = load_customer_data(path, mapping={"amount": "col3"})
+    amount = data.source.raw_schema.first(Role.AMOUNT)
+    assert amount is not None and amount.name == "col3" and amount.reason == "set by you"
+    assert any(w.startswith("col3: 3 cells read as missing") for w in data.source.warnings)
+    assert data.customers[MONETARY].sum() > 0
+
+
+def test_a_column_of_words_is_not_made_an_amount(tmp_path: Path) -> None:
+    path = tmp_path / "tiers.csv"
+    path.write_text("customer_id,order_date,amount\n" + "".join(
+        f"{i % 5},2024-01-0{1 + i % 9},{'gold' if i % 2 else 'silver'}\n" for i in range(30)),
+        encoding="utf-8")
+    assert load_customer_data(path).source.raw_schema.first(Role.AMOUNT) is None
+    with pytest.raises(EngineError, match="does not hold numbers"):
+        load_customer_data(path, mapping={"amount": "amount"})
 
 
 # 8. The load cache holds no pickle ----------------------------------------------------------

@@ -126,6 +126,19 @@ def _fake_parquet(path: Path) -> None:
     path.write_bytes(b"PAR1" + b"garbage" * 30)
 
 
+def _order_lines(header: str, n: int = 60, customers: int = 12, sep: str = ",",
+                 amount: Callable[[int], str] = lambda i: f"{10 + i % 7}.50") -> str:
+    """An order log of `n` lines: customer, order date, amount (header names given)."""
+    rows = [sep.join([f"{501 + i % customers}", f"2024-0{1 + i % 9}-{1 + i % 28:02d}",
+                      amount(i)]) for i in range(n)]
+    return _table([header, *rows])
+
+
+def _bad_amount(i: int) -> str:
+    """Amounts with a spreadsheet error, an infinity and words among them."""
+    return {5: "#VALUE!", 17: "inf", 31: "not a number"}.get(i, f"{10 + i % 7}.50")
+
+
 CORPUS: dict[str, tuple[Callable[[Path], None], str]] = {
     "empty.csv": (_write_bytes(b""), ERROR),
     "whitespace_only.csv": (_write_text("\n\n   \n\t\n"), ERROR),
@@ -194,6 +207,11 @@ CORPUS: dict[str, tuple[Callable[[Path], None], str]] = {
                                 ' {"customer_id": 2, "address": {"city": "Nice"}, "age": 41}]'),
                     OK),
     "only_ids.csv": (_write_text(_table(["customer_id", "1", "2", "3"])), OK),
+    # Files as they come (issue 13).
+    "bad_cells_in_amount.csv": (_write_text(_order_lines("customer_id,order_date,amount",
+                                                         amount=_bad_amount)), OK),
+    "bad_cells_in_unnamed_column.csv": (_write_text(_order_lines(
+        "customer_id,order_date,col3", amount=_bad_amount)), OK),
 }
 
 

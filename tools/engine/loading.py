@@ -40,7 +40,7 @@ from tools.engine.naming import name_words
 from tools.engine.parsing import column_notes, parse_columns
 from tools.engine.progress import ProgressCallback, report
 from tools.engine.reading import read_table
-from tools.engine.roles import describe_column, infer_schema
+from tools.engine.roles import describe_column, infer_schema, number_columns
 from tools.engine.scan import SCAN_MIN_ROWS, ScannedLog, parquet_rows, scan_parquet
 from tools.engine.scan_csv import csv_rows_estimate, scan_csv
 from tools.engine.schema import ColumnInfo, DataKind, DType, Role, Schema
@@ -149,7 +149,7 @@ def _load(path: Path, table: str | None, mapping: dict[str, str] | None,
         return _from_scan(path, scanned)
     raw = read_table(path, table)
     report(progress, "loading", 1, _STEPS, f"read {len(raw):,} rows")
-    parsed, dtypes = parse_columns(raw)
+    parsed, dtypes = parse_columns(raw, number_columns(raw, mapping))
     report(progress, "loading", 2, _STEPS, f"parsed {len(parsed.columns)} columns")
     raw_schema = infer_schema(parsed, dtypes, mapping)
     report(progress, "loading", 3, _STEPS, f"roles: a {_KIND_WORDS[raw_schema.kind]}")

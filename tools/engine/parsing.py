@@ -20,6 +20,7 @@ e.g. {"Dt_Customer": "read as day/month/year (...): day-first, ..."}) and
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -60,10 +61,16 @@ class ParsedColumn:
     missing_note: str | None = None
 
 
-def parse_columns(df: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, DType]]:
-    """Convert every string column to numbers, dates, booleans or clean text."""
-    return _parsed_frame({name: parse_column(df[name]) for name in df.columns}, df.index,
-                         df.attrs)
+def parse_columns(df: pd.DataFrame, numbers: Mapping[str, float] | None = None
+                  ) -> tuple[pd.DataFrame, dict[str, DType]]:
+    """Convert every string column to numbers, dates, booleans or clean text.
+
+    `numbers`: columns meant to hold numbers (named or mapped as an amount, a price, ...),
+    each with the share of its cells that may be something else (`parse_column`).
+    """
+    numbers = numbers or {}
+    return _parsed_frame({name: parse_column(df[name], stray_share=numbers.get(name, 0.0))
+                          for name in df.columns}, df.index, df.attrs)
 
 
 def parse_typed_columns(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, DType]]:
@@ -143,7 +150,13 @@ def _typed_column(series: pd.Series, index: pd.Index) -> ParsedColumn | None:
                         DType.INTEGER if whole else DType.NUMBER)
 
 
-def parse_column(raw: pd.Series) -> ParsedColumn:
+def parse_column(raw: pd.Series, *, stray_share: float = 0.0) -> ParsedColumn:
+    """The column's values, typed.
+
+    `stray_share`: for a column meant to hold numbers, the share of its cells that may be
+    something else ("#VALUE!", "inf", "not a number"): they are read as missing, and counted
+    in the missing note, instead of making the whole column text.
+    """
     stripped = raw.astype("str").str.strip()
     text = stripped
     # Each distinct text once: markers ("n/a", "unknown") are judged per value, not per cell.
@@ -159,6 +172,8 @@ def parse_column(raw: pd.Series) -> ParsedColumn:
     uniques = all_uniques.iloc[values_at].reset_index(drop=True)
     text = text.mask(codes < 0)
     parsed = _parse_values(raw.index, text, codes, uniques)
+    if stray_share > 0 and parsed.dtype is DType.TEXT and len(uniques):
+        parsed = _numbers_despite_strays(raw.index, codes, uniques, stray_share) or parsed
     # A column of nothing but markers has no answers to keep them beside.
     if parsed.dtype is DType.TEXT and marked[:-1].any() and len(values_at):
         parsed = _keep_common_markers(parsed, stripped, all_codes, all_uniques, marked)
@@ -218,6 +233,31 @@ def _parse_values(index: pd.Index, text: pd.Series, codes: np.ndarray,
         values = pd.Series(spread(parsed_dates.to_numpy(), pd.NaT), index=index)
         return ParsedColumn(pd.to_datetime(values), DType.DATE, note=note)
     return ParsedColumn(_as_text(text), DType.TEXT, note=_not_numbers_note(uniques))
+
+
+def _numbers_despite_strays(index: pd.Index, codes: np.ndarray, uniques: pd.Series,
+                            share: float) -> ParsedColumn | None:
+    """The column as numbers with its few values that are not numbers missing, or None."""
+    plain = (uniques.str.replace(_CURRENCY_PATTERN, "", regex=True)
+             .str.replace(r"[,%()'\s\u00a0\u202f]", "", regex=True))
+    # A spreadsheet error ("#VALUE!"), an infinity or words: no amount can be read from it.
+    stray = ~np.isfinite(pd.to_numeric(plain, errors="coerce").to_numpy(dtype="float64"))
+    if not stray.any() or stray.all():
+        return None
+    cells = np.bincount(codes[codes >= 0], minlength=len(uniques))
+    if cells[stray].sum() > share * cells.sum():
+        return None
+    number = _parse_numbers(uniques[~stray].reset_index(drop=True))
+    if number is None:
+        return None
+    kept, currency, note, whole = number
+    numbers = np.full(len(uniques), np.nan)
+    numbers[~stray] = kept
+    taken = numbers[np.where(codes < 0, 0, codes)]
+    values = pd.Series(np.where(codes < 0, np.nan, taken), index=index, dtype="float64")
+    # Missing cells make a whole-number column float, as `_parse_values` does.
+    return ParsedColumn(values, DType.INTEGER if whole else DType.NUMBER, currency=currency,
+                        note=note)
 
 
 def _keep_common_markers(parsed: ParsedColumn, text: pd.Series, all_codes: np.ndarray,

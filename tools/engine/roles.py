@@ -60,6 +60,10 @@ _ROLE_ALIASES = {
     "orders": Role.FREQUENCY, "spent": Role.MONETARY, "value": Role.MONETARY,
     "days_since": Role.RECENCY, "last_purchase": Role.RECENCY,
 }
+# Cells of a number column that may be something else (read as missing, reported): in one
+# named like an amount, and in one the user mapped.
+NAMED_STRAY_SHARE = 0.1
+MAPPED_STRAY_SHARE = 0.5
 _NUMBER_ROLES = frozenset({Role.AMOUNT, Role.QUANTITY, Role.UNIT_PRICE, Role.RECENCY,
                            Role.FREQUENCY, Role.MONETARY, Role.TENURE})
 # A raw transaction log has at most one column in each of these roles.
@@ -218,6 +222,13 @@ def resolve_column(df: pd.DataFrame, column: str, role_name: str) -> str:
 
 def _resolve_overrides(df: pd.DataFrame, dtypes: dict[str, DType],
                        overrides: dict[str, str]) -> dict[Role, str]:
+    forced = _mapped_columns(df, overrides)
+    for role, name in forced.items():
+        _check_forced_type(name, role, dtypes)
+    return forced
+
+
+def _mapped_columns(df: pd.DataFrame, overrides: dict[str, str]) -> dict[Role, str]:
     forced: dict[Role, str] = {}
     names = {str(c).lower() for c in df.columns}
     for role_name, column in overrides.items():
@@ -225,10 +236,30 @@ def _resolve_overrides(df: pd.DataFrame, dtypes: dict[str, DType],
             # Written the other way round ({"Revenue": "amount"}): the intent is unambiguous.
             role_name, column = column, role_name
         role = parse_role(role_name)
-        name = resolve_column(df, column, role.value)
-        _check_forced_type(name, role, dtypes)
-        forced[role] = name
+        forced[role] = resolve_column(df, column, role.value)
     return forced
+
+
+def number_columns(df: pd.DataFrame, overrides: dict[str, str] | None = None
+                   ) -> dict[str, float]:
+    """Columns meant to hold numbers, and the share of their cells that may be something else.
+
+    A column named like an amount, a quantity, a price or a customer measure may have a few
+    stray cells ("#VALUE!", "inf"): they are read as missing and reported rather than making
+    the column text, which would leave the log without an amount. A column the user mapped
+    to such a role may have up to half (`parsing.parse_column`).
+    """
+    shares: dict[str, float] = {}
+    for name in df.columns:
+        words = name_words(str(name))
+        found = (_transaction_role(words, set(words), DType.NUMBER, set())
+                 or _customer_role(words, set(words), DType.INTEGER, set()))
+        if found is not None and found[0] in _NUMBER_ROLES:
+            shares[str(name)] = NAMED_STRAY_SHARE
+    for role, name in _mapped_columns(df, overrides or {}).items():
+        if role in _NUMBER_ROLES:
+            shares[name] = MAPPED_STRAY_SHARE
+    return shares
 
 
 def _check_forced_type(column: str, role: Role, dtypes: dict[str, DType]) -> None:
