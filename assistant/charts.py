@@ -38,10 +38,13 @@ def heat_style(fraction: float) -> str:
     return f"{ink} on rgb({red},{green},{blue})"
 
 
-def index_style(index: float | None) -> str:
-    """Green above the base (index 100), red below; stronger the further away."""
+def index_style(index: float | None, lower_is_better: bool = False) -> str:
+    """Green where the figure is better for the business than the base's (index 100: above
+    it, or below it for recency), red where worse; stronger the further away."""
     if index is None:
         return "dim"
+    if lower_is_better:
+        index = 200 - index
     if index >= 100:
         strength = min(1.0, (index - 100) / 150)
         colour = (round(235 - 190 * strength), round(245 - 80 * strength),
@@ -94,11 +97,12 @@ def render_profiles(out: Console, chart: ProfileChart) -> None:
         size = f"\n{chart.sizes[g]:,}" if chart.sizes else ""
         table.add_column(f"#{g}{size}", justify="right", min_width=6)
     for f, feature in enumerate(chart.features):
+        lower = bool(chart.lower_better and chart.lower_better[f])
         cells: list[Any] = [Text(feature)]
         for g in range(len(chart.groups)):
             value = chart.index[g][f]
             shown = "-" if value is None else f"{value:,.0f}"
-            cells.append(Text(shown, style=index_style(value), justify="right"))
+            cells.append(Text(shown, style=index_style(value, lower), justify="right"))
         table.add_row(*cells)
     out.print(table)
     for g, group in enumerate(chart.groups):

@@ -185,3 +185,23 @@ def test_a_date_column_is_refused_with_the_measures(retail: Any) -> None:
     with pytest.raises(EngineError) as raised:
         charts.distribution(retail, everyone, "last_purchase")
     assert "dates" in raised.value.message and "recency_days" in raised.value.options
+
+
+def test_index_colours_follow_what_is_good_for_the_business() -> None:
+    """Issue 17: recency's index was coloured backwards (recent Champions in red)."""
+    from assistant.charts import index_style
+    from tools.charts import lower_is_better
+    from tools.report_html import _measures
+    from tools.svg_charts import index_fill
+
+    assert lower_is_better("recency_days") and lower_is_better("Recency", "recency")
+    assert lower_is_better("days_since", "recency")
+    assert not lower_is_better("Income", "measure") and not lower_is_better("monetary")
+    assert index_fill(40, lower_is_better=True) == index_fill(160)
+    assert index_fill(160, lower_is_better=True) == index_fill(40)
+    assert index_style(40, lower_is_better=True) == index_style(160)
+    html = _measures({"measures": [
+        {"column": "recency_days", "role": "recency", "index": 40.0},
+        {"column": "monetary", "role": "monetary", "index": 40.0}]}, None)
+    recency_row, spend_row = html.split("<tr>")[2:4]
+    assert index_fill(160) in recency_row and index_fill(40) in spend_row

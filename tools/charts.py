@@ -67,6 +67,7 @@ class ProfileChart:
     features: tuple[str, ...]
     index: tuple[tuple[float | None, ...], ...]  # [group][feature]
     sizes: tuple[int, ...] = ()
+    lower_better: tuple[bool, ...] = ()  # per feature: a low index is good (recency)
 
 
 @dataclass(frozen=True)
@@ -135,7 +136,17 @@ def cluster_profiles(result: Any) -> ProfileChart:
                         for f in features) for c in clusters)
     return ProfileChart(f"{len(clusters)} clusters: average of each feature vs all customers "
                         "(100 = same)", groups, features, index,
-                        tuple(int(c["size"]) for c in clusters))
+                        tuple(int(c["size"]) for c in clusters),
+                        tuple(lower_is_better(f) for f in features))
+
+
+def lower_is_better(column: str, role: str | None = None) -> bool:
+    """Whether a low value is good for the business: days since the last purchase. Index
+    colours follow it, so recent Champions are green and lapsed customers red."""
+    from tools.engine.dataset import RECENCY
+    from tools.engine.naming import name_words
+
+    return role == Role.RECENCY.value or column == RECENCY or "recency" in name_words(column)
 
 
 def default_measure(data: CustomerData) -> str:

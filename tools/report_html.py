@@ -11,6 +11,7 @@ import re
 from html import escape
 from typing import Any
 
+from tools.charts import lower_is_better
 from tools.report import Report, SegmentSection
 from tools.svg_charts import chart_svg, index_fill
 
@@ -136,11 +137,12 @@ def _measures(profile: dict[str, Any], currency: str | None) -> str:
     for m in measures:
         money = m.get("role") == "monetary"
         index = m.get("index")
+        lower = lower_is_better(str(m["column"]), m.get("role"))
         rows.append(f"<tr><td>{text(m['column'])}</td>"
                     f"<td>{_number(m.get('segment_mean'), money, currency)}</td>"
                     f"<td>{_number(m.get('segment_median'), money, currency)}</td>"
                     f"<td>{_number(m.get('base_mean'), money, currency)}</td>"
-                    f"<td style='background:{index_fill(index)}'>{_number(index)}</td></tr>")
+                    f"<td style='background:{index_fill(index, lower)}'>{_number(index)}</td></tr>")
     rows.append("</table>")
     return "".join(rows)
 

@@ -45,9 +45,12 @@ def heat_fill(fraction: float) -> str:
     return f"rgb({red},{green},{blue})"
 
 
-def index_fill(index: float | None) -> str:
+def index_fill(index: float | None, lower_is_better: bool = False) -> str:
+    """Green where the figure is good for the business against the base, red where bad."""
     if index is None:
         return "#edf2f7"
+    if lower_is_better:  # 50 (half the days since a purchase) is as good as 150 elsewhere
+        index = 200 - index
     if index >= 100:
         strength = min(1.0, (index - 100) / 150)
         return (f"rgb({round(235 - 190 * strength)},{round(245 - 80 * strength)},"
@@ -109,13 +112,14 @@ def profile_svg(chart: ProfileChart) -> str:
         if chart.sizes:
             body.append(_label(x, 30, f"{chart.sizes[g]:,}", "middle", " font-size='11'"))
     for f, feature in enumerate(chart.features):
+        lower = bool(chart.lower_better and chart.lower_better[f])
         y = top + f * cell_h
         body.append(_label(left - 8, y + cell_h / 2, feature, "end"))
         for g in range(len(chart.groups)):
             value = chart.index[g][f]
             x = left + g * cell_w
             body.append(f"<rect class='cell' x='{x}' y='{y}' width='{cell_w - 2}' "
-                        f"height='{cell_h - 2}' fill='{index_fill(value)}'/>")
+                        f"height='{cell_h - 2}' fill='{index_fill(value, lower)}'/>")
             body.append(_label(x + cell_w / 2, y + cell_h / 2,
                                "-" if value is None else f"{value:,.0f}", "middle"))
     return _svg("profiles", chart.title, width, height, body)
