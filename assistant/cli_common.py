@@ -11,7 +11,6 @@ import functools
 import json
 import math
 import os
-import re
 import sys
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, is_dataclass
@@ -249,8 +248,11 @@ def _mapping(values: list[str] | None) -> dict[str, str] | None:
 
 def check_can_save(workspace: Path, name: str | None, overwrite: bool) -> None:
     """Fail before loading any data when a save is bound to be refused."""
-    if not name or not re.search(r"[A-Za-z0-9]", name):
-        fail("saving needs a name: add `name:` to the YAML file or pass --name NAME")
+    from tools.library import slugify
+
+    if not name or not slugify(name):  # letters of any script: "高价值客户" is a name
+        fail("saving needs a name with at least one letter or digit: add `name:` to the "
+             "YAML file or pass --name NAME")
     if not overwrite and library(workspace).exists(name):
         fail(f"a segment named {name!r} is already saved: choose another name or "
              "pass --overwrite")
@@ -264,9 +266,10 @@ def load_data(args: DataArgs, progress: ProgressCallback | None = None) -> Custo
     _check_file(args.path)
     from tools.dictionary import dictionary_path, load_dictionary
     from tools.engine.loading import load_customer_data
+    from tools.workspace_files import private_folder
 
-    cache = args.workspace / "cache"
-    cache.mkdir(parents=True, exist_ok=True)
+    # The cache holds every column of the data, personal ones included: a private folder.
+    cache = private_folder(args.workspace / "cache")
     # The team's data dictionary may name roles ("frequency: NumStorePurchases"); --map wins.
     roles = load_dictionary(dictionary_path(args.workspace, args.path.resolve())).roles
     return load_customer_data(

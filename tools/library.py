@@ -7,19 +7,33 @@ for programs. The member ids at save time are kept apart in
 ``segments/.members/<slug>.txt`` (one id per line, sorted) so the YAML diff
 stays small and ``refresh`` can say who joined and who left.
 
-Every write goes to a temporary file in the same folder and is moved into
-place with ``os.replace``, so a crash never leaves half a file behind.
+A save, refresh or delete is one commit of both files: each new file is written in
+full to a temporary file, then a small journal naming the moves is put in place (the
+commit point), then the moves are made and the journal removed. A process killed after
+the commit point leaves its journal, and the next process to open the library finishes
+the moves; one killed before it leaves only temporary files, which are never read and
+are cleared after an hour. Either way definition and members never disagree. The whole
+save runs under the folder's lock (tools/folder_lock.py), so two processes saving the
+same name one after the other is what happens: the second is told the name is taken.
+Files are private to their owner (tools/workspace_files.py).
+
+File names keep the letters of any script, so "高价值客户" and "Лояльные клиенты" are
+files of their own, and a name is also found by the name written inside its file (a
+file saved under an older naming scheme, or renamed by hand).
 """
 
 from __future__ import annotations
 
 import builtins
 import difflib
+import hashlib
+import json
+import logging
 import os
-import re
-import tempfile
-import time
-from collections.abc import Callable, Iterable
+import unicodedata
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,6 +44,14 @@ from pydantic import ValidationError
 
 from tools.engine.definitions import SegmentDefinition, load_yaml
 from tools.engine.errors import EngineError, SegmentNotFound, first_problem
+from tools.folder_lock import folder_lock
+from tools.workspace_files import (
+    private_folder,
+    remove_stale_temporaries,
+    stage,
+    sync_folder,
+    write_private,
+)
 
 if TYPE_CHECKING:
     from tools.engine.dataset import SourceInfo
@@ -37,7 +59,11 @@ if TYPE_CHECKING:
 SEGMENTS_DIR = "segments"
 MEMBERS_DIR = ".members"
 _SAVED_KEY = "saved"
-_STALE_SECONDS = 3600
+_JOURNAL_GLOB = ".commit-*.json"
+# File names stay well under the 255-byte limit of common file systems, with room for the
+# temporary name written beside them; longer names end in a hash of the whole name.
+_MAX_SLUG_BYTES = 120
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -86,8 +112,22 @@ class RefreshReport:
 
 
 def slugify(name: str) -> str:
-    """File-safe form of a segment name: "Lapsed VIPs (UK)" -> "lapsed-vips-uk"."""
-    return re.sub(r"[^a-z0-9]+", "-", name.strip().lower()).strip("-")
+    """File-safe form of a segment name: "Lapsed VIPs (UK)" -> "lapsed-vips-uk",
+    "高价值客户" -> "高价值客户", "Лояльные клиенты" -> "лояльные-клиенты".
+
+    Letters, digits and combining marks of every script are kept (lower-cased, in NFKC
+    form so full-width "ＶＩＰ" is "vip"); anything else separates words. Two names map
+    to one file only when they differ in nothing but case, spacing and punctuation.
+    """
+    text = unicodedata.normalize("NFKC", name).lower()
+    kept = "".join(c if unicodedata.category(c)[0] in "LNM" else " " for c in text)
+    slug = "-".join(kept.split())
+    encoded = slug.encode("utf-8")
+    if len(encoded) <= _MAX_SLUG_BYTES:
+        return slug
+    digest = hashlib.sha256(encoded).hexdigest()[:12]
+    head = encoded[:_MAX_SLUG_BYTES - 13].decode("utf-8", errors="ignore").rstrip("-")
+    return f"{head}-{digest}"
 
 
 def _nearest(word: str, candidates: list[str]) -> list[str]:
@@ -116,31 +156,6 @@ def _ids_as_text(members: Iterable[Any]) -> list[str]:
     return sorted({str(m) for m in members}, key=_id_sort_key)
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _remove_stale_temporaries(folder: Path) -> None:
-    """Temporary files left by a write that was killed (an hour old: no live write owns them)."""
-    cutoff = time.time() - _STALE_SECONDS
-    for stale in folder.glob(".*.tmp") if folder.is_dir() else []:
-        try:
-            if stale.stat().st_mtime < cutoff:
-                stale.unlink()
-        except OSError:
-            continue
-
-
 def _now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
@@ -161,10 +176,124 @@ class SegmentLibrary:
     def _members_path(self, slug: str) -> Path:
         return self.members_folder / f"{slug}.txt"
 
-    def _files(self) -> list[Path]:
+    def _files(self) -> builtins.list[Path]:
         if not self.folder.is_dir():
             return []
         return sorted(self.folder.glob("*.yaml"))
+
+    # ----- the lock and the commits --------------------------------------------
+
+    @contextmanager
+    def _reading(self) -> Iterator[None]:
+        """A consistent view: no save is halfway while the block reads."""
+        if not self.folder.is_dir():
+            yield
+            return
+        with folder_lock(self.folder, exclusive=False):
+            if not self._journals():
+                yield
+                return
+        with self._writing():  # a killed save left its commit to finish first
+            yield
+
+    @contextmanager
+    def _writing(self, *, create: bool = True) -> Iterator[None]:
+        """The library to oneself, with any commit a killed process left finished."""
+        if not create and not self.folder.is_dir():
+            yield
+            return
+        private_folder(self.members_folder)
+        with folder_lock(self.folder, exclusive=True):
+            for journal in self._journals():
+                self._apply(journal)
+            yield
+
+    def _journals(self) -> builtins.list[Path]:
+        return sorted(self.folder.glob(_JOURNAL_GLOB))
+
+    def _commit(self, changes: builtins.list[tuple[Path, str | None]]) -> None:
+        """Write (text) or remove (None) library files as one change: all or none."""
+        staged: builtins.list[Path] = []
+        moves: builtins.list[builtins.list[str | None]] = []
+        try:
+            for target, text in changes:
+                source = None
+                if text is not None:
+                    staged.append(stage(target, text))
+                    source = staged[-1].relative_to(self.folder).as_posix()
+                moves.append([source, target.relative_to(self.folder).as_posix()])
+        except BaseException:
+            for path in staged:
+                path.unlink(missing_ok=True)
+            raise
+        journal = self.folder / f".commit-{uuid.uuid4().hex}.json"
+        try:
+            write_private(journal, json.dumps(moves, ensure_ascii=False))  # the commit point
+        except BaseException:
+            if not journal.exists():  # not committed: nothing may be half done
+                for path in staged:
+                    path.unlink(missing_ok=True)
+            raise
+        self._apply(journal)
+
+    def _apply(self, journal: Path) -> None:
+        """Make a committed change's moves; safe to repeat after a crash halfway."""
+        for source, target in self._read_journal(journal):
+            if source is None:
+                target.unlink(missing_ok=True)
+            elif source.exists():
+                os.replace(source, target)
+        sync_folder(self.members_folder)
+        journal.unlink(missing_ok=True)
+        sync_folder(self.folder)
+
+    def _read_journal(self, journal: Path) -> builtins.list[tuple[Path | None, Path]]:
+        """The moves of a journal, checked to stay inside the library: a planted journal
+        must not move or remove anything else."""
+        try:
+            raw = json.loads(journal.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            raw = None
+        moves: builtins.list[tuple[Path | None, Path]] = []
+        for entry in raw if isinstance(raw, builtins.list) else [None]:
+            move = self._checked_move(entry)
+            if move is None:
+                _log.warning("warning: %s is not a change this program wrote; it was ignored "
+                             "and removed", journal)
+                return []
+            moves.append(move)
+        return moves
+
+    def _checked_move(self, entry: Any) -> tuple[Path | None, Path] | None:
+        if not (isinstance(entry, builtins.list) and len(entry) == 2
+                and isinstance(entry[1], str) and (entry[0] is None or isinstance(entry[0], str))):
+            return None
+        target = self._library_file(entry[1], temporary=False)
+        source = None if entry[0] is None else self._library_file(entry[0], temporary=True)
+        if target is None or (entry[0] is not None
+                              and (source is None or source.parent != target.parent)):
+            return None
+        return source, target
+
+    def _library_file(self, relative: str, *, temporary: bool) -> Path | None:
+        """A path inside the segments folder or its members folder, of the expected kind."""
+        parts = relative.split("/")
+        if len(parts) == 2 and parts[0] != MEMBERS_DIR or len(parts) > 2:
+            return None
+        name = parts[-1]
+        if "\\" in name or name in ("", ".", ".."):
+            return None
+        if temporary:
+            fits = name.startswith(".") and name.endswith(".tmp")
+        else:
+            fits = not name.startswith(".") and name.endswith(".txt" if len(parts) == 2
+                                                                else ".yaml")
+        return self.folder.joinpath(*parts) if fits else None
+
+    def _remove_leftovers(self) -> None:
+        """Temporary files of writes killed before their commit point (never read)."""
+        for folder in (self.folder, self.members_folder):
+            remove_stale_temporaries(folder)
 
     # ----- reading -----------------------------------------------------------
 
@@ -212,25 +341,39 @@ class SegmentLibrary:
             problem=problem,
         )
 
-    def list(self) -> list[SavedSegmentInfo]:
+    def list(self) -> builtins.list[SavedSegmentInfo]:
         """Every saved segment, by file name; unreadable files are listed with `problem`."""
-        infos: list[SavedSegmentInfo] = []
-        for path in self._files():
-            try:
-                definition, meta = self._read(path)
-            except EngineError as exc:
-                infos.append(self._info(path, None, {}, problem=exc.message))
-                continue
-            infos.append(self._info(path, definition, meta))
+        infos: builtins.list[SavedSegmentInfo] = []
+        with self._reading():
+            for path in self._files():
+                try:
+                    definition, meta = self._read(path)
+                except EngineError as exc:
+                    infos.append(self._info(path, None, {}, problem=exc.message))
+                    continue
+                infos.append(self._info(path, definition, meta))
         return infos
 
     def names(self) -> builtins.list[str]:
         return [info.name for info in self.list()]
 
-    def _locate(self, name: str) -> Path:
+    def _find(self, name: str) -> Path | None:
+        """The file of the segment called `name`: by its file name, else by the name
+        written inside a file (saved under an older naming scheme, or renamed by hand)."""
         slug = slugify(name)
-        path = self._path(slug) if slug else None
-        if path is not None and path.is_file():
+        if not slug:
+            return None
+        path = self._path(slug)
+        if path.is_file():
+            return path
+        for info in self.list():
+            if not info.problem and slugify(info.name) == slug:
+                return info.path
+        return None
+
+    def _locate(self, name: str) -> Path:
+        path = self._find(name)
+        if path is not None:
             return path
         known = self.names()
         options = _nearest(name, known) or known[:5]
@@ -240,15 +383,16 @@ class SegmentLibrary:
         raise SegmentNotFound(f"no saved segment named {name!r}{hint}", options)
 
     def exists(self, name: str) -> bool:
-        slug = slugify(name)
-        return bool(slug) and self._path(slug).is_file()
+        with self._reading():
+            return self._find(name) is not None
 
     def show(self, name: str) -> SavedSegment:
-        path = self._locate(name)
-        definition, meta = self._read(path)
-        return SavedSegment(info=self._info(path, definition, meta),
-                            definition=definition,
-                            member_ids=tuple(self._read_members(path.stem)))
+        with self._reading():
+            path = self._locate(name)
+            definition, meta = self._read(path)
+            members = self._read_members(path.stem)
+        return SavedSegment(info=self._info(path, definition, meta), definition=definition,
+                            member_ids=tuple(members))
 
     def definition(self, name: str) -> SegmentDefinition:
         return self.show(name).definition
@@ -266,7 +410,7 @@ class SegmentLibrary:
 
     # ----- writing -----------------------------------------------------------
 
-    def _render(self, definition: SegmentDefinition, meta: dict[str, Any]) -> str:
+    def _render(self, definition: SegmentDefinition, meta: dict[str, Any], slug: str) -> str:
         name = definition.name or ""
         when = meta.get("refreshed_at") or meta.get("at")
         source = meta.get("source") or "unknown data"
@@ -276,7 +420,7 @@ class SegmentLibrary:
         header = [
             f"# Segment {name!r}: saved by segment-assistant; edit the condition, keep the keys.",
             f"# Last saved {when} from {source}{short}: {size} customers.",
-            f"# Members at that time: {MEMBERS_DIR}/{slugify(name)}.txt",
+            f"# Members at that time: {MEMBERS_DIR}/{slug}.txt",
         ]
         # A line break in a name or file name must not end the comment early.
         header = [" ".join(line.split()) for line in header]
@@ -291,28 +435,32 @@ class SegmentLibrary:
     def save(self, definition: SegmentDefinition, *, size: int, member_ids: Iterable[Any],
              source: SourceInfo | None = None, overwrite: bool = False,
              name: str | None = None) -> SavedSegmentInfo:
-        """Store a definition and its members; `name` overrides the definition's own name."""
+        """Store a definition and its members; `name` overrides the definition's own name.
+
+        The check that the name is free and the write are one step under the library's
+        lock: of two processes saving one new name, the second is refused, never both
+        told "saved".
+        """
         chosen = (name or definition.name or "").strip()
         if not slugify(chosen):
             raise EngineError("a saved segment needs a name with at least one letter or digit: "
                               "give one, e.g. `segment segments save \"lapsed vips\" ...`")
         definition = definition.model_copy(update={"name": chosen})
-        slug = slugify(chosen)
-        path = self._path(slug)
-        if path.exists() and not overwrite:
-            raise EngineError(
-                f"a segment named {chosen!r} is already saved ({path.name}): "
-                "choose another name or pass --overwrite", [chosen])
         meta: dict[str, Any] = {"at": _now(), "size": int(size)}
         if source is not None:
             meta["source"] = Path(source.path).name
             meta["source_hash"] = source.content_hash or None
-        kept = self._set_aside_if_damaged(path)
-        for folder in (self.folder, self.members_folder):
-            _remove_stale_temporaries(folder)
-        ids = _ids_as_text(member_ids)
-        _atomic_write(self._members_path(slug), "".join(f"{i}\n" for i in ids))
-        _atomic_write(path, self._render(definition, meta))
+        members = "".join(f"{i}\n" for i in _ids_as_text(member_ids))
+        with self._writing():
+            path = self._find(chosen) or self._path(slugify(chosen))
+            if path.exists() and not overwrite:
+                raise EngineError(
+                    f"a segment named {chosen!r} is already saved ({path.name}): "
+                    "choose another name or pass --overwrite", [chosen])
+            kept = self._set_aside_if_damaged(path)
+            self._remove_leftovers()
+            self._commit([(self._members_path(path.stem), members),
+                          (path, self._render(definition, meta, path.stem))])
         return replace(self._info(path, definition, meta), set_aside=kept)
 
     def _set_aside_if_damaged(self, path: Path) -> Path | None:
@@ -329,36 +477,38 @@ class SegmentLibrary:
         return None
 
     def delete(self, name: str) -> SavedSegmentInfo:
-        path = self._locate(name)
-        try:
-            definition, meta = self._read(path)
-            info = self._info(path, definition, meta)
-        except EngineError as exc:
-            # Deleting is how a user gets rid of a broken file: allow it.
-            info = self._info(path, None, {}, problem=exc.message)
-        path.unlink()
-        self._members_path(path.stem).unlink(missing_ok=True)
+        with self._writing(create=False):
+            path = self._locate(name)
+            try:
+                definition, meta = self._read(path)
+                info = self._info(path, definition, meta)
+            except EngineError as exc:
+                # Deleting is how a user gets rid of a broken file: allow it.
+                info = self._info(path, None, {}, problem=exc.message)
+            self._commit([(path, None), (self._members_path(path.stem), None)])
         return info
 
     def refresh(self, name: str, members: Iterable[Any], *,
                 source: SourceInfo | None = None) -> RefreshReport:
         """Compare today's members with the snapshot, then store them as the new snapshot."""
-        path = self._locate(name)
-        definition, meta = self._read(path)
-        before_ids = self._read_members(path.stem)
         after_ids = _ids_as_text(members)
-        before_set, after_set = set(before_ids), set(after_ids)
-        joined = [i for i in after_ids if i not in before_set]
-        left = [i for i in before_ids if i not in after_set]
-        left.sort(key=_id_sort_key)
-        meta = dict(meta)
-        meta.setdefault("at", _now())
-        meta["refreshed_at"] = _now()
-        meta["size"] = len(after_ids)
-        if source is not None:
-            meta["source"] = Path(source.path).name
-            meta["source_hash"] = source.content_hash or None
-        _atomic_write(self._members_path(path.stem), "".join(f"{i}\n" for i in after_ids))
-        _atomic_write(path, self._render(definition, meta))
+        with self._writing(create=False):
+            path = self._locate(name)
+            definition, meta = self._read(path)
+            before_ids = self._read_members(path.stem)
+            before_set, after_set = set(before_ids), set(after_ids)
+            joined = [i for i in after_ids if i not in before_set]
+            left = [i for i in before_ids if i not in after_set]
+            left.sort(key=_id_sort_key)
+            meta = dict(meta)
+            meta.setdefault("at", _now())
+            meta["refreshed_at"] = _now()
+            meta["size"] = len(after_ids)
+            if source is not None:
+                meta["source"] = Path(source.path).name
+                meta["source_hash"] = source.content_hash or None
+            self._remove_leftovers()
+            self._commit([(self._members_path(path.stem), "".join(f"{i}\n" for i in after_ids)),
+                          (path, self._render(definition, meta, path.stem))])
         return RefreshReport(name=definition.name or path.stem, before=len(before_ids),
                              after=len(after_ids), joined=joined, left=left)
