@@ -156,6 +156,14 @@ class ChatLoop:
         return False
 
 
+def private_history(history_file: Path) -> Path:
+    """The chat's arrow-up history holds what the user typed (names, ids, amounts): the
+    file is made 0600 before prompt_toolkit opens it with its default mode."""
+    from tools.workspace_files import private_file
+
+    return private_file(history_file)
+
+
 def run_chat(bot: Assistant, console: Console, *, history_file: Path,
              show_model_input: bool = False) -> None:
     from prompt_toolkit import PromptSession
@@ -165,9 +173,8 @@ def run_chat(bot: Assistant, console: Console, *, history_file: Path,
     loop = ChatLoop(bot, console, show_model_input=show_model_input)
     words = [*loop.commands, *bot.data.schema.names,
              *(v for c in bot.data.schema.columns for v in c.values[:30])]
-    history_file.parent.mkdir(parents=True, exist_ok=True)
     session: PromptSession[str] = PromptSession(
-        history=FileHistory(str(history_file)),
+        history=FileHistory(str(private_history(history_file))),
         completer=WordCompleter(words, ignore_case=True, sentence=True))
     console.print(f"[bold]Segmentation assistant[/bold] · {bot.data.n_customers:,} customers "
                   f"· backend: {bot.backend_name}. Type /help for commands.")

@@ -112,7 +112,11 @@ class Assistant:
         self.data = data
         self.workspace = workspace
         self.figures: list[dict[str, Any]] = []
-        self.toolkit = Toolkit(data, SegmentLibrary(workspace), export_dir=workspace / "exports",
+        from tools.workspace_files import private_folder
+
+        # Made here, 0700, so that the toolkit's exports land in a folder only the user reads.
+        exports = private_folder(workspace / "exports")
+        self.toolkit = Toolkit(data, SegmentLibrary(workspace), export_dir=exports,
                                knowledge=KnowledgeStore(workspace))
         self.memory = ConversationMemory.for_data(
             dictionary_path(workspace, data_path or data.source.path))
@@ -250,10 +254,12 @@ class Assistant:
             state["clustering"] = {
                 "features": last.features, "k": last.k,
                 "within": last.within.model_dump(mode="json") if last.within else None}
-        self.store.save(SessionRecord(name=self.session, data_path=self.data_path,
-                                      data_hash=self.data.source.content_hash, state=state))
-        self.store.append(self.session, "user", turn.request)
-        self.store.append(self.session, "assistant", turn.reply)
+        # One transaction: a crash keeps the whole turn or none of it, never a question
+        # without its reply.
+        self.store.record_turn(
+            SessionRecord(name=self.session, data_path=self.data_path,
+                          data_hash=self.data.source.content_hash, state=state),
+            [("user", turn.request), ("assistant", turn.reply)])
 
 
 class BackendFailure(Exception):

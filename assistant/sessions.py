@@ -1,7 +1,9 @@
 """Conversations persisted in the workspace (SQLite, WAL), so a session can be resumed.
 
 A session remembers which data it was about, its current segment and undo
-history (as definition JSON, never members), and the transcript.
+history (as definition JSON, never members), and the transcript. A turn (its state, the
+question and the reply) is one transaction, so a crash keeps the whole turn or none of it.
+The database and its WAL files are private to their owner (0600).
 """
 
 from __future__ import annotations
@@ -10,12 +12,15 @@ import json
 import logging
 import os
 import sqlite3
+import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from tools.workspace_files import private_file
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS sessions (
@@ -35,6 +40,22 @@ CREATE TABLE IF NOT EXISTS messages (
 CREATE INDEX IF NOT EXISTS messages_by_session ON messages(session, id);
 """
 _log = logging.getLogger(__name__)
+
+
+class _Terminal(logging.Handler):
+    """The store's warnings as one line on the current stderr, whatever logging setup the
+    program has (none, in the `segment` command): a damaged store set aside must be said,
+    never only logged somewhere nobody reads."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            sys.stderr.write(" ".join(self.format(record).split()) + "\n")
+            sys.stderr.flush()
+        except (OSError, ValueError):  # no stderr (closed, detached): nothing to tell
+            pass
+
+
+_log.addHandler(_Terminal(logging.WARNING))
 
 
 def _damaged(exc: sqlite3.DatabaseError) -> bool:
@@ -72,11 +93,20 @@ class SessionStore:
         self.set_aside: Path | None = None
 
     def _run(self, sql: str, parameters: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-        """One statement in its own transaction; a damaged file is set aside and retried once."""
+        """One statement in its own transaction."""
+        return self._transaction([(sql, parameters)])
+
+    def _transaction(self, statements: Sequence[tuple[str, tuple[Any, ...]]]
+                     ) -> list[tuple[Any, ...]]:
+        """Statements committed together (the last one's rows are returned); a damaged
+        file is set aside and the transaction retried once on a new store."""
         for attempt in (1, 2):
             try:
                 with self._connect() as db:
-                    return db.execute(sql, parameters).fetchall()
+                    rows: list[tuple[Any, ...]] = []
+                    for sql, parameters in statements:
+                        rows = db.execute(sql, parameters).fetchall()
+                    return rows
             except sqlite3.DatabaseError as exc:
                 if attempt == 2 or not _damaged(exc):
                     raise
@@ -85,7 +115,13 @@ class SessionStore:
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # Created 0600 before SQLite opens it: SQLite gives the WAL files the same mode.
+        try:
+            private_file(self.path)
+        except OSError:
+            if not self.path.is_file():
+                raise
+            # an existing store we may not change (read-only copy): SQLite can still read it
         connection = sqlite3.connect(self.path, timeout=10)
         try:
             connection.execute("PRAGMA journal_mode=WAL")
@@ -107,8 +143,9 @@ class SessionStore:
             if companion.exists():
                 os.replace(companion, kept.with_name(kept.name + suffix))
         self.set_aside = kept
-        _log.warning("warning: %s was damaged; it was kept as %s and a new session store "
-                     "was started", self.path, kept.name)
+        _log.warning("warning: the session store %s was damaged; it was kept as %s (the "
+                     "earlier sessions are in that copy) and a new, empty store was started",
+                     self.path, kept)
 
     def load(self, name: str) -> SessionRecord | None:
         rows = self._run("SELECT data_path, data_hash, state FROM sessions WHERE name = ?",
@@ -126,17 +163,16 @@ class SessionStore:
                              state=state if isinstance(state, dict) else {})
 
     def save(self, record: SessionRecord) -> None:
-        self._run(
-            "INSERT INTO sessions(name, data_path, data_hash, state, updated) "
-            "VALUES (?, ?, ?, ?, ?) ON CONFLICT(name) DO UPDATE SET "
-            "data_path=excluded.data_path, data_hash=excluded.data_hash, "
-            "state=excluded.state, updated=excluded.updated",
-            (record.name, record.data_path, record.data_hash, json.dumps(record.state),
-             time.time()))
+        self._run(*_upsert(record))
 
     def append(self, name: str, role: str, content: str) -> None:
-        self._run("INSERT INTO messages(session, role, content, created) VALUES (?,?,?,?)",
-                  (name, role, content, time.time()))
+        self._run(*_message(name, role, content))
+
+    def record_turn(self, record: SessionRecord, messages: Sequence[tuple[str, str]]) -> None:
+        """The session's new state and the turn's messages ((role, content): the question,
+        then the reply) in one transaction: never a question stored without its reply."""
+        self._transaction([_upsert(record),
+                           *(_message(record.name, role, content) for role, content in messages)])
 
     def transcript(self, name: str) -> list[Message]:
         rows = self._run("SELECT role, content, created FROM messages WHERE session = ? "
@@ -154,3 +190,17 @@ class SessionStore:
             who = "You" if message.role == "user" else "Assistant"
             lines += [f"**{who}** ({stamp}):", "", message.content, ""]
         return "\n".join(lines)
+
+
+def _upsert(record: SessionRecord) -> tuple[str, tuple[Any, ...]]:
+    return ("INSERT INTO sessions(name, data_path, data_hash, state, updated) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT(name) DO UPDATE SET "
+            "data_path=excluded.data_path, data_hash=excluded.data_hash, "
+            "state=excluded.state, updated=excluded.updated",
+            (record.name, record.data_path, record.data_hash, json.dumps(record.state),
+             time.time()))
+
+
+def _message(name: str, role: str, content: str) -> tuple[str, tuple[Any, ...]]:
+    return ("INSERT INTO messages(session, role, content, created) VALUES (?,?,?,?)",
+            (name, role, content, time.time()))

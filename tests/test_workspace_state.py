@@ -1,5 +1,6 @@
-"""State and concurrency in the workspace (issue 13): two processes saving one name, a save
-killed between its steps, segment names in any script.
+"""State and concurrency in the workspace (issue 13): two processes saving one name, a crash
+between the steps of a save or of a turn, a damaged session store set aside, files private
+to their owner, segment names in any script.
 
 Processes are real where the point is what another process or a kill does (few, started
 with "spawn"); the rest runs in this process.
@@ -9,6 +10,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sqlite3
+import stat
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +22,7 @@ import typer
 import yaml
 from typer.testing import CliRunner
 
+from assistant.sessions import SessionStore
 from tools.engine.definitions import Compare
 from tools.engine.errors import EngineError
 from tools.library import SegmentLibrary, slugify
@@ -96,7 +101,7 @@ def test_a_save_waits_for_the_lock_and_says_so_when_it_cannot_get_it(
     assert library.show("vip").info.size == 1  # nothing saved was lost
 
 
-# -- 2. a crash between the steps of a save -------------------------------------------------
+# -- 2. a crash between the steps of a save or of a turn ---------------------------------
 
 
 @pytest.fixture(scope="module")
@@ -146,6 +151,141 @@ def test_a_planted_commit_journal_cannot_move_files_outside_the_library(
     assert library.show("vip").info.size == 1
     assert outside.read_text(encoding="utf-8") == "keep me" and not journal.exists()
     assert "not a change this program wrote" in caplog.text
+
+
+class Killed(BaseException):
+    """Stands for the process dying: not an error anything would catch."""
+
+
+def _kill_on_reply(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every SQLite connection dies when it is about to store an assistant's reply."""
+    real_connect = sqlite3.connect
+
+    class Dying(sqlite3.Connection):
+        def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:
+            if "INSERT INTO messages" in sql and "assistant" in tuple(parameters):
+                raise Killed
+            return super().execute(sql, parameters)
+
+    def connect(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+        return real_connect(*args, **{**kwargs, "factory": Dying})
+
+    monkeypatch.setattr(sqlite3, "connect", connect)
+
+
+def test_a_turn_killed_before_its_reply_is_stored_leaves_no_lone_question(
+        mall: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from assistant.core import Assistant
+
+    bot = Assistant(mall, workspace=tmp_path, session="s")
+    bot.ask("customers older than 40")
+    with monkeypatch.context() as patched:
+        _kill_on_reply(patched)
+        with pytest.raises(Killed):
+            bot.ask("only those under 60")
+    roles = [m.role for m in SessionStore(tmp_path).transcript("s")]
+    assert roles == ["user", "assistant"]  # the killed turn is all gone, not half there
+    again = Assistant(mall, workspace=tmp_path, session="s")
+    again.ask("only those under 60")
+    assert [m.role for m in SessionStore(tmp_path).transcript("s")] == ["user", "assistant"] * 2
+
+
+# -- 3. a damaged session store, set aside --------------------------------------------------
+
+
+def test_read_commands_say_once_that_the_session_store_was_damaged(tmp_path: Path) -> None:
+    tmp_path.mkdir(exist_ok=True)
+    garbage = b"this was never a database " * 200
+    (tmp_path / "sessions.db").write_bytes(garbage)
+    result = run_cli(tmp_path, "sessions", "list")
+    assert result.exit_code == 0
+    (kept,) = tmp_path.glob("sessions.db.corrupt-*")
+    assert kept.read_bytes() == garbage
+    said = [line for line in result.stderr.splitlines() if "damaged" in line]
+    assert len(said) == 1 and str(kept) in said[0], result.stderr  # once, with where it is
+    again = run_cli(tmp_path, "sessions", "list")
+    assert again.exit_code == 0 and "damaged" not in again.stderr  # said once, not forever
+    assert again.stdout.strip() == "No sessions yet."
+
+    (tmp_path / "sessions.db").write_bytes(garbage)
+    export = run_cli(tmp_path, "sessions", "export", "q4")
+    lines = export.stderr.strip().splitlines()
+    assert export.exit_code == 1 and len(lines) == 2
+    assert "damaged" in lines[0] and "corrupt-" in lines[0]
+    assert lines[1].startswith("error: no session named 'q4'")
+
+
+# -- 4. private files ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def open_umask() -> Iterator[None]:
+    """The most permissive umask: modes must not depend on it."""
+    previous = os.umask(0)
+    try:
+        yield
+    finally:
+        os.umask(previous)
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+@pytest.mark.usefixtures("open_umask")
+def test_workspace_files_are_readable_by_the_user_only(mall: Any, tmp_path: Path) -> None:
+    from assistant.chat import private_history
+    from assistant.core import Assistant
+
+    workspace = tmp_path / "ws"
+    bot = Assistant(mall, workspace=workspace, session="s")
+    bot.ask("customers older than 40")
+    assert "Saved" in bot.ask("save them as older").reply
+    assert "csv" in bot.ask("export them to csv").reply.lower()
+    history = private_history(workspace / "chat_history")
+    with history.open("a", encoding="utf-8") as typed:
+        typed.write("\n+customers older than 40\n")
+    SegmentLibrary(workspace).refresh("older", range(5))
+    SegmentLibrary(workspace).list()  # a reader, creating the lock file
+
+    folders = [workspace, workspace / "exports", workspace / "segments",
+               workspace / "segments" / ".members"]
+    files = [p for p in workspace.rglob("*") if p.is_file()]
+    assert {p.name for p in files} >= {"sessions.db", "chat_history", "older.yaml",
+                                       "older.txt", ".lock"}
+    assert any(p.suffix == ".csv" for p in files) and any(p.suffix == ".yaml" and
+                                                          p.parent.name == "exports"
+                                                          for p in files)
+    assert {str(p): oct(mode(p)) for p in folders if mode(p) != 0o700} == {}
+    assert {str(p): oct(mode(p)) for p in files if mode(p) != 0o600} == {}
+    # SQLite's WAL files, while a connection is open, take the database's mode.
+    connection = sqlite3.connect(workspace / "sessions.db")
+    try:
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("SELECT count(*) FROM messages").fetchall()
+        for suffix in ("-wal", "-shm"):
+            assert mode(workspace / f"sessions.db{suffix}") == 0o600
+    finally:
+        connection.close()
+
+
+@pytest.mark.usefixtures("open_umask")
+def test_the_load_cache_and_cli_exports_are_private(tmp_path: Path, datasets_dir: Path) -> None:
+    from tools.engine.loading import load_customer_data
+    from tools.exporting import export_members, sidecar_path
+
+    workspace = tmp_path / "ws"
+    result = run_cli(workspace, "ask", "how many customers?", "--data",
+                     str(datasets_dir / "mall_customers.csv"))
+    assert result.exit_code == 0, result.output
+    assert mode(workspace) == mode(workspace / "cache") == 0o700
+    entries = list((workspace / "cache").iterdir())
+    assert entries and {oct(mode(p)) for p in entries} == {oct(0o600)}
+    data = load_customer_data(datasets_dir / "mall_customers.csv")
+    mask = data.customers["Age"] > 40
+    for suffix in ("csv", "parquet", "xlsx"):
+        out = export_members(data, mask, tmp_path / "out" / f"older.{suffix}")
+        assert mode(out) == mode(sidecar_path(out)) == 0o600
 
 
 # -- 5. segment names in any script -------------------------------------------------------

@@ -22,6 +22,7 @@ from tools.engine.dataset import CustomerData
 from tools.engine.definitions import SegmentDefinition
 from tools.engine.errors import EngineError
 from tools.engine.matching import nearest
+from tools.workspace_files import private_file, write_private
 
 FORMATS = (".csv", ".parquet", ".xlsx")
 ID_COLUMN = "customer_id"
@@ -92,8 +93,9 @@ def write_export(frame: pd.DataFrame, data: CustomerData, mask: pd.Series, path:
                  record: ExportRecord | None = None, now: datetime | None = None) -> Path:
     """Write any export frame of a segment atomically, then its YAML record."""
     suffix = check_export_path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
+    # Members with their columns are personal data: the file is 0600 before anything is
+    # written into it (the writers below truncate it and keep its mode).
+    tmp = private_file(path.with_name(f".{path.name}.tmp"))
     if suffix == ".csv":
         spreadsheet_safe(frame).to_csv(tmp, index=False)
     elif suffix == ".parquet":
@@ -167,6 +169,4 @@ def _bool_values(data: CustomerData, mask: pd.Series) -> Any:
 
 
 def _write_text(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    write_private(path, text)
