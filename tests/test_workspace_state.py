@@ -1,6 +1,6 @@
 """State and concurrency in the workspace (issue 13): two processes saving one name, a crash
-between the steps of a save or of a turn, a damaged session store set aside, files private
-to their owner, segment names in any script.
+between the steps of a save or of a turn, the folders of rebuilt indexes, a damaged session
+store set aside, files private to their owner, segment names in any script.
 
 Processes are real where the point is what another process or a kill does (few, started
 with "spawn"); the rest runs in this process.
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import shutil
 import sqlite3
 import stat
 from collections.abc import Iterator
@@ -101,7 +102,7 @@ def test_a_save_waits_for_the_lock_and_says_so_when_it_cannot_get_it(
     assert library.show("vip").info.size == 1  # nothing saved was lost
 
 
-# -- 2. a crash between the steps of a save or of a turn ---------------------------------
+# -- 2. a crash between the steps of a save or of a turn; rebuilt indexes -------------------
 
 
 @pytest.fixture(scope="module")
@@ -188,6 +189,32 @@ def test_a_turn_killed_before_its_reply_is_stored_leaves_no_lone_question(
     again = Assistant(mall, workspace=tmp_path, session="s")
     again.ask("only those under 60")
     assert [m.role for m in SessionStore(tmp_path).transcript("s")] == ["user", "assistant"] * 2
+
+
+def test_each_forced_kb_rebuild_leaves_one_index_folder(tmp_path: Path) -> None:
+    from tools.knowledge.store import KnowledgeStore
+
+    source = tmp_path / "kb" / "ru"
+    source.mkdir(parents=True)
+    for name in ("clustering.md", "lifecycle-stages.md"):  # a small corpus builds fast
+        shutil.copy(REPO / "knowledge" / "ru" / name, source / name)
+    source = source.parent
+    workspace = tmp_path / "ws"
+
+    def folders() -> list[str]:
+        return sorted(p.name for p in (workspace / "knowledge").iterdir() if p.is_dir())
+
+    KnowledgeStore(workspace, root=source).build()
+    first = folders()
+    assert KnowledgeStore(workspace, root=source).build(force=True).rebuilt
+    assert len(folders()) == len(first) == 1 and folders() != first
+    # An orphan left by an earlier version goes when the index is next opened.
+    orphan = workspace / "knowledge" / "0f0f0f0f-1111-2222-3333-444444444444"
+    orphan.mkdir()
+    (orphan / "data_level0.bin").write_bytes(b"\0" * 1024)
+    store = KnowledgeStore(workspace, root=source)
+    assert store.stats().built and not orphan.exists()
+    assert store.search("RFM", k=1)
 
 
 # -- 3. a damaged session store, set aside --------------------------------------------------

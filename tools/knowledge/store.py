@@ -3,12 +3,19 @@
 The collection's name carries a hash of the corpus and of the embedding settings, so
 a changed knowledge file or embedding means a fresh collection and a stale one is
 dropped; an unchanged corpus reopens the stored collection without embedding anything.
+ChromaDB drops a collection's rows but leaves its vector folder (6 MB for the shipped
+corpus) on disk, so such orphan folders are removed after each build and whenever the
+index is opened.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
+import shutil
+import sqlite3
 import time
+from contextlib import closing
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from importlib.abc import Traversable
@@ -21,6 +28,7 @@ from tools.engine.errors import EngineError
 from tools.engine.progress import ProgressCallback, report
 from tools.knowledge.corpus import Corpus, Passage, load_corpus
 from tools.knowledge.embedding import LexicalEmbedder, LexicalSettings, detect_language
+from tools.workspace_files import private_folder
 
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI
@@ -33,6 +41,8 @@ COLLECTION_PREFIX = "kb-"
 EMBEDDING_VERSION = "lexical-1"
 # Candidates fetched per wanted hit, so a per-document cap can still fill k places.
 _CANDIDATES_PER_HIT = 4
+# ChromaDB names a collection's vector folder after its segment id, a UUID.
+_SEGMENT_FOLDER = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 class KnowledgeIndexError(EngineError):
@@ -129,10 +139,10 @@ class KnowledgeStore:
         import chromadb
         from chromadb.config import Settings
 
-        self.path.mkdir(parents=True, exist_ok=True)
+        private_folder(self.path)
         try:
-            return chromadb.PersistentClient(path=str(self.path),
-                                             settings=Settings(anonymized_telemetry=False))
+            client = chromadb.PersistentClient(path=str(self.path),
+                                               settings=Settings(anonymized_telemetry=False))
         except Exception as exc:
             from chromadb.api.shared_system_client import SharedSystemClient
 
@@ -144,6 +154,8 @@ class KnowledgeStore:
             raise KnowledgeIndexError(
                 f"the knowledge index in {self.path} cannot be opened ({detail}): "
                 "rebuild it with `segment kb build --force`") from None
+        remove_orphan_folders(self.path)  # left by builds of earlier versions
+        return client
 
     def _stored_names(self) -> list[str]:
         return [c.name for c in self._client.list_collections()
@@ -195,6 +207,7 @@ class KnowledgeStore:
                 stored = min(end, len(passages))
                 report(progress, "knowledge", 1 + stored, total,
                        f"stored {stored:,} of {len(passages):,} passages")
+            remove_orphan_folders(self.path)  # the dropped collections' folders
         else:
             report(progress, "knowledge", 1, 1, "the stored index is up to date")
         return BuildReport(
@@ -261,8 +274,6 @@ class KnowledgeStore:
         try:
             self._client  # noqa: B018 - opening is the check
         except KnowledgeIndexError:
-            import shutil
-
             self.__dict__.pop("_client", None)
             shutil.rmtree(self.path)
 
@@ -281,6 +292,29 @@ class KnowledgeStore:
         distances = (result.get("distances") or [[1.0] * len(ids)])[0]
         return [Hit.of(self._passages[i], 1.0 - d)
                 for i, d in zip(ids, distances, strict=True) if i in self._passages]
+
+
+def remove_orphan_folders(index: Path) -> list[Path]:
+    """Remove the vector folders of collections that ChromaDB's catalogue no longer has.
+
+    The folders are listed before the catalogue is read: a collection another process is
+    creating has its catalogue row before its folder, so its folder is never taken for an
+    orphan. A catalogue that cannot be read (another ChromaDB version) removes nothing.
+    """
+    folders = [p for p in index.iterdir() if p.is_dir() and _SEGMENT_FOLDER.fullmatch(p.name)
+               ] if index.is_dir() else []
+    catalogue = index / "chroma.sqlite3"
+    if not folders or not catalogue.is_file():
+        return []
+    try:
+        with closing(sqlite3.connect(f"{catalogue.as_uri()}?mode=ro", uri=True)) as db:
+            live = {str(row[0]) for row in db.execute("SELECT id FROM segments")}
+    except sqlite3.Error:
+        return []
+    orphans = [folder for folder in folders if folder.name not in live]
+    for folder in orphans:
+        shutil.rmtree(folder, ignore_errors=True)
+    return orphans
 
 
 def _cap_per_document(hits: list[Hit], k: int, cap: int | None) -> list[Hit]:
