@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).parent / "bad_inputs"))
 from make_corpus import CORPUS  # noqa: E402
 
 from tools.engine import load_cache  # noqa: E402
-from tools.engine.dataset import MONETARY, CustomerData  # noqa: E402
+from tools.engine.dataset import FREQUENCY, MONETARY, CustomerData  # noqa: E402
 from tools.engine.errors import EngineError  # noqa: E402
 from tools.engine.loading import (  # noqa: E402
     _cache_key,
@@ -31,7 +31,8 @@ from tools.engine.loading import (  # noqa: E402
     load_customer_data,
     loaded_from_cache,
 )
-from tools.engine.schema import Role  # noqa: E402
+from tools.engine.naming import name_words, role_words  # noqa: E402
+from tools.engine.schema import DataKind, Role  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -88,6 +89,62 @@ def test_a_column_of_words_is_not_made_an_amount(tmp_path: Path) -> None:
     assert load_customer_data(path).source.raw_schema.first(Role.AMOUNT) is None
     with pytest.raises(EngineError, match="does not hold numbers"):
         load_customer_data(path, mapping={"amount": "amount"})
+
+
+# 2. Column names in other languages, and short English ones --------------------------------
+
+
+@pytest.mark.parametrize("name", ["chinese_headers_log.csv", "russian_headers_log.csv",
+                                  "german_headers_log.csv"])
+def test_an_order_log_with_foreign_headers_has_its_customers(name: str, tmp_path: Path) -> None:
+    data = load_customer_data(corpus_file(tmp_path, name))
+    assert data.kind is DataKind.TRANSACTIONS
+    assert data.n_customers == 20 and data.source.rows_read == 200
+    roles = [c.role for c in data.source.raw_schema.columns]
+    assert roles == [Role.CUSTOMER_ID, Role.DATE, Role.AMOUNT]
+    assert data.source.raw_schema.notes == ()  # read from the names, not guessed from values
+    assert data.customers[MONETARY].sum() == pytest.approx(sum(10 + i % 7 + 0.5
+                                                               for i in range(200)))
+
+
+_HEADERS = [
+    ("shopper", "date", "qty", "price_each", "ticket"),
+    ("Shopper", "Date", "Qty", "Unit Price", "Receipt Number"),
+    ("shopper_id", "purchase_date", "QTY", "PRICEEACH", "ticket_no"),
+    ("CUSTOMERNUMBER", "ORDERDATE", "QUANTITYORDERED", "PRICEEACH", "ORDERNUMBER"),
+    ("customer", "date", "units", "price per unit", "receipt"),
+    ("customer", "date", "qty", "each_price", "ticket number"),
+    ("客户编号", "下单时间", "数量", "单价", "订单号"),
+    ("Покупатель", "Дата покупки", "Кол-во", "Цена за единицу", "Номер чека"),
+    ("Kunden-Nr.", "Kaufdatum", "Menge", "Stückpreis", "Bonnummer"),
+]
+
+
+@pytest.mark.parametrize("header", _HEADERS, ids=lambda h: h[0])
+def test_short_and_foreign_names_of_order_lines(header: tuple[str, ...],
+                                                tmp_path: Path) -> None:
+    # 20 customers numbered 1-20 (small numbers: only the names can say they are customers).
+    lines = [",".join(f'"{h}"' for h in header)]
+    lines += [f"{1 + i % 20},2024-0{1 + i % 9}-{1 + i % 28:02d},{1 + i % 4},{2 + i % 5}.25,"
+              f"{5000 + i}" for i in range(200)]
+    path = tmp_path / "lines.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    data = load_customer_data(path)
+    roles = {c.name: c.role for c in data.source.raw_schema.columns}
+    assert [roles[h] for h in header] == [Role.CUSTOMER_ID, Role.DATE, Role.QUANTITY,
+                                          Role.UNIT_PRICE, Role.ORDER_ID]
+    assert data.n_customers == 20 and data.customers[FREQUENCY].sum() == 200
+
+
+def test_names_the_data_files_do_not_know_split_as_before(datasets_dir: Path) -> None:
+    """English names keep their words: the data files only add to them."""
+    names = [*pd.read_csv(datasets_dir / "marketing_campaign.csv", sep="\t", nrows=1).columns,
+             *pd.read_csv(datasets_dir / "mall_customers.csv", nrows=1).columns,
+             *pd.read_csv(datasets_dir / "online_retail.csv.gz", nrows=1).columns,
+             "days_since_last_order", "num_orders", "is_returned", "orders", "invoices",
+             "total_spend", "timestamp", "subtotal", "purchases", "items", "summer", "bonus"]
+    for name in names:
+        assert list(role_words(name)) == name_words(name), name
 
 
 # 8. The load cache holds no pickle ----------------------------------------------------------

@@ -127,9 +127,12 @@ def _fake_parquet(path: Path) -> None:
 
 
 def _order_lines(header: str, n: int = 60, customers: int = 12, sep: str = ",",
-                 amount: Callable[[int], str] = lambda i: f"{10 + i % 7}.50") -> str:
-    """An order log of `n` lines: customer, order date, amount (header names given)."""
-    rows = [sep.join([f"{501 + i % customers}", f"2024-0{1 + i % 9}-{1 + i % 28:02d}",
+                 amount: Callable[[int], str] = lambda i: f"{10 + i % 7}.50",
+                 first_id: int = 501) -> str:
+    """An order log of `n` lines: customer, order date, amount (header names given).
+    Customer ids below 100 look like counts, so only the names can say which column is the
+    customer."""
+    rows = [sep.join([f"{first_id + i % customers}", f"2024-0{1 + i % 9}-{1 + i % 28:02d}",
                       amount(i)]) for i in range(n)]
     return _table([header, *rows])
 
@@ -212,6 +215,12 @@ CORPUS: dict[str, tuple[Callable[[Path], None], str]] = {
                                                          amount=_bad_amount)), OK),
     "bad_cells_in_unnamed_column.csv": (_write_text(_order_lines(
         "customer_id,order_date,col3", amount=_bad_amount)), OK),
+    "chinese_headers_log.csv": (_write_text(_order_lines("客户ID,订单日期,金额", n=200,
+                                                         customers=20, first_id=1)), OK),
+    "russian_headers_log.csv": (_write_text(_order_lines("Клиент,Дата,Сумма", n=200,
+                                                         customers=20, first_id=1)), OK),
+    "german_headers_log.csv": (_write_text(_order_lines(
+        "Kundennummer;Bestelldatum;Betrag", n=200, customers=20, first_id=1, sep=";")), OK),
 }
 
 

@@ -23,7 +23,7 @@ import pandas as pd
 from tools.engine.dataset import CleaningStep
 from tools.engine.errors import DataError
 from tools.engine.markers import missing_markers
-from tools.engine.naming import name_words
+from tools.engine.naming import role_words
 from tools.engine.schema import ColumnInfo, DType, Role, Schema
 
 AMOUNT_COLUMN = "amount"
@@ -152,7 +152,7 @@ def _cancelled(frame: pd.DataFrame, order_column: str | None,
     if status is not None:
         values = frame[status.name]
         if pd.api.types.is_bool_dtype(values):
-            if set(name_words(status.name)) & _CANCEL_FLAG_WORDS:
+            if set(role_words(status.name)) & _CANCEL_FLAG_WORDS:
                 cancelled |= values.fillna(False).astype(bool)
         else:
             cancelled |= values.astype(str).str.lower().str.contains(

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from tools.engine.naming import name_words
+from tools.engine.naming import role_words
 from tools.engine.personal import personal_kind
 from tools.engine.schema import DType, Role
 
@@ -23,6 +23,8 @@ CUSTOMER_WORDS = frozenset({"customer", "client", "cust", "user", "member", "acc
 ORDER_WORDS = frozenset({"invoice", "order", "transaction", "receipt", "basket", "txn",
                          "purchase", "sale", "booking"})
 BARE_IDS = frozenset({"id", "_id", "customer", "client", "customerid", "clientid", "userid"})
+# What a bare "ID" says: a number per row, not necessarily a customer.
+ROW_IDS = frozenset({"id", "_id"})
 # A name column naming only part of a name is not a customer key.
 _PART_NAME_WORDS = frozenset({"first", "last", "given", "family", "sur", "middle", "surname",
                               "firstname", "lastname", "forename"})
@@ -46,22 +48,22 @@ def find_customer_id(df: pd.DataFrame, dtypes: dict[str, DType], forced: dict[st
                   if n not in forced and dtypes.get(n) not in (DType.DATE, DType.BOOL)]
     # "CustomerID" beats a bare "ID", which in a log is often a line or order number.
     for name in candidates:
-        words = set(name_words(name))
+        words = set(role_words(name))
         if words & CUSTOMER_WORDS and words & ID_WORDS:
             return name
     for name in candidates:
-        if name.strip().lower() in BARE_IDS:
+        if bare_id(name):
             return name
     # No id column: an order log often names its customers by email ("customer_email").
     # Only repeated values make it a customer key; a customer table keeps it as personal data.
     for name in candidates:
-        words = set(name_words(name))
+        words = set(role_words(name))
         if (words & {"email", "mail", "e"} and words & (CUSTOMER_WORDS | {"email"})
                 and df[name].dropna().duplicated().any()):
             return name
     # Nor an email: a small shop's order log names its customers ("Customer Name").
     for name in candidates:
-        words = set(name_words(name))
+        words = set(role_words(name))
         if (dtypes.get(name) is DType.TEXT and not words & _PART_NAME_WORDS
                 and personal_kind(name, df[name], DType.TEXT) == "name"
                 and _repeats_like_a_log(df, dtypes, name, has_order_columns)):
@@ -82,8 +84,18 @@ def _repeats_like_a_log(df: pd.DataFrame, dtypes: dict[str, DType], name: str,
     if repeats == 0 or not dates:
         return False
     return (repeats >= _REPEAT_SHARE * len(present)
-            or any(set(name_words(d)) & ORDER_WORDS for d in dates)
+            or any(set(role_words(d)) & ORDER_WORDS for d in dates)
             or has_order_columns(name))
+
+
+def bare_id(name: str) -> str | None:
+    """"id", "customer", ... when the name is only that, in any language the data files know
+    ("Клиент", "客户", "Kunde" -> customer or client), else None."""
+    written = name.strip().lower()
+    if written in BARE_IDS:
+        return written
+    joined = "".join(role_words(name))
+    return joined if joined in BARE_IDS else None
 
 
 def key_personal_kind(name: str, series: pd.Series, dtype: DType) -> str | None:
@@ -114,6 +126,6 @@ def id_reason(name: str, series: pd.Series, dtype: DType) -> str:
 
 
 def _says_id(name: str) -> bool:
-    words = set(name_words(name))
+    words = set(role_words(name))
     return (bool(words & CUSTOMER_WORDS and words & ID_WORDS)
-            or name.strip().lower() in BARE_IDS)
+            or bare_id(name) is not None)

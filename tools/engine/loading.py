@@ -36,7 +36,7 @@ from tools.engine.errors import DataError
 from tools.engine.features import customer_features, to_date
 from tools.engine.load_cache import SUFFIX, read_entry, tidy, write_entry
 from tools.engine.markers import missing_markers
-from tools.engine.naming import name_words
+from tools.engine.naming import role_words
 from tools.engine.parsing import column_notes, parse_columns
 from tools.engine.progress import ProgressCallback, report
 from tools.engine.reading import read_table
@@ -258,7 +258,7 @@ def _customer_table(parsed: pd.DataFrame, raw_schema: Schema, name: str,
     if len(repeated):
         examples = ", ".join(str(v) for v in pd.unique(repeated)[:3])
         undated = [c.name for c in raw_schema.columns if c.dtype is DType.TEXT
-                   and "date" in name_words(c.name)]
+                   and "date" in role_words(c.name)]
         if undated:
             raise DataError(f"{name}: {id_info.name} repeats ({examples}) and {undated[0]} "
                             "mixes date formats or holds no dates; export it with one date "
@@ -303,4 +303,7 @@ def _pipeline_fingerprint() -> str:
     for module in _PIPELINE_MODULES:
         source = folder / f"{module}.py"
         digest.update(source.read_bytes() if source.is_file() else module.encode())
+    # The words of column names (`naming.role_words`) decide roles as much as the code does.
+    for words in sorted((folder / "column_words").glob("*.yaml")):
+        digest.update(words.read_bytes())
     return digest.hexdigest()[:16]

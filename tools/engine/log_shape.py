@@ -35,7 +35,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from tools.engine.naming import name_words
+from tools.engine.naming import role_words
 from tools.engine.personal import personal_kind
 from tools.engine.schema import DType, Role
 
@@ -144,7 +144,7 @@ def read_log_shape(df: pd.DataFrame, dtypes: dict[str, DType], *, named: dict[st
 def _key(df: pd.DataFrame, dtypes: dict[str, DType], name: str, named: dict[str, Role],
          skip: frozenset[str]) -> _Key | None:
     """The column as a possible customer key: ids that repeat, or None."""
-    if name in skip or name in named or set(name_words(name)) & _NOT_CUSTOMER_WORDS:
+    if name in skip or name in named or set(role_words(name)) & _NOT_CUSTOMER_WORDS:
         return None
     present = df[name].dropna()
     if len(present) < max(MIN_PRESENT_SHARE * len(df), 2 * MIN_KEYS):
@@ -240,7 +240,7 @@ def _order_column(df: pd.DataFrame, dtypes: dict[str, DType], key: _Key,
         if frame["order"].duplicated(keep=False).mean() >= MULTI_LINE_SHARE:
             return name, True
         if single is None and days is not None and same_day < SAME_DAY_SHARE and not (
-                set(name_words(name)) & _LINE_WORDS):
+                set(role_words(name)) & _LINE_WORDS):
             single = name
     return (single, False) if single is not None else None
 

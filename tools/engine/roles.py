@@ -13,13 +13,16 @@ and `overrides` ({"amount": "Revenue"}) win over inference.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 
 from tools.engine.customer_key import (
-    BARE_IDS,
     CUSTOMER_WORDS,
     ID_WORDS,
     ORDER_WORDS,
+    ROW_IDS,
+    bare_id,
     find_customer_id,
     id_reason,
     key_personal_kind,
@@ -27,7 +30,7 @@ from tools.engine.customer_key import (
 from tools.engine.errors import DataError
 from tools.engine.log_shape import ShapeReading, read_log_shape
 from tools.engine.matching import nearest
-from tools.engine.naming import name_words
+from tools.engine.naming import role_words
 from tools.engine.personal import personal_kind
 from tools.engine.schema import ColumnInfo, DataKind, DType, Role, Schema
 
@@ -74,7 +77,7 @@ _SINGLE_ROLES = (Role.CUSTOMER_ID, Role.DATE, Role.AMOUNT, Role.QUANTITY, Role.U
 
 def parse_role(name: str) -> Role:
     """A role from what a user typed ("amount", "unit_price", "price", "customer id")."""
-    key = "_".join(name_words(name))
+    key = "_".join(role_words(name))
     try:
         return Role(key)
     except ValueError:
@@ -146,8 +149,8 @@ def _trusted_key(df: pd.DataFrame, id_column: str | None) -> bool:
     """
     if id_column is None:
         return False
-    words = set(name_words(id_column))
-    if words & CUSTOMER_WORDS or id_column.strip().lower() in BARE_IDS - {"id", "_id"}:
+    words = set(role_words(id_column))
+    if words & CUSTOMER_WORDS or bare_id(id_column) not in (None, *ROW_IDS):
         return True
     return bool(df[id_column].dropna().duplicated().any())
 
@@ -159,7 +162,7 @@ def _named_roles(df: pd.DataFrame, dtypes: dict[str, DType],
     for name in df.columns:
         if name in forced:
             continue
-        words = name_words(str(name))
+        words = role_words(str(name))
         found = _transaction_role(words, set(words), dtypes.get(name, DType.TEXT), set())
         if found is not None:
             named[str(name)] = found[0]
@@ -171,7 +174,7 @@ def _not_keys(df: pd.DataFrame, dtypes: dict[str, DType],
     """Mapped columns and columns named like a customer-level measure ("recency")."""
     skip = set(forced)
     for name in df.columns:
-        words = name_words(str(name))
+        words = role_words(str(name))
         if _customer_role(words, set(words), dtypes.get(name, DType.TEXT), set()):
             skip.add(str(name))
     return frozenset(skip)
@@ -251,7 +254,7 @@ def number_columns(df: pd.DataFrame, overrides: dict[str, str] | None = None
     """
     shares: dict[str, float] = {}
     for name in df.columns:
-        words = name_words(str(name))
+        words = role_words(str(name))
         found = (_transaction_role(words, set(words), DType.NUMBER, set())
                  or _customer_role(words, set(words), DType.INTEGER, set()))
         if found is not None and found[0] in _NUMBER_ROLES:
@@ -291,7 +294,7 @@ def _find_date(df: pd.DataFrame, dtypes: dict[str, DType], forced: dict[str, Rol
     if not dates:
         return None
     for name in dates:
-        words = set(name_words(name))
+        words = set(role_words(name))
         if words & (ORDER_WORDS | {"date", "timestamp", "datetime"}):
             return str(name)
     return str(dates[0])
@@ -303,7 +306,7 @@ def _has_order_columns(df: pd.DataFrame, dtypes: dict[str, DType], skip: set[str
     for name in df.columns:
         if name in skip or (len(df) > 1 and df[name].nunique() < 2):  # constants say nothing
             continue
-        words = name_words(str(name))
+        words = role_words(str(name))
         role = _transaction_role(words, set(words), dtypes.get(name, DType.TEXT), set())
         if role:
             found.add(role[0])
@@ -312,7 +315,7 @@ def _has_order_columns(df: pd.DataFrame, dtypes: dict[str, DType], skip: set[str
 
 def _infer_role(name: str, series: pd.Series, dtype: DType, kind: DataKind,
                 taken: set[Role]) -> tuple[Role, str]:
-    words = name_words(name)
+    words = role_words(name)
     word_set = set(words)
     present = series.dropna()
     n_unique = int(present.nunique())
@@ -334,7 +337,7 @@ def _infer_role(name: str, series: pd.Series, dtype: DType, kind: DataKind,
     return _attribute_role(name, present, dtype, n_unique, word_set)
 
 
-def _transaction_role(words: list[str], word_set: set[str], dtype: DType,
+def _transaction_role(words: Sequence[str], word_set: set[str], dtype: DType,
                       taken: set[Role]) -> tuple[Role, str] | None:
     candidates: list[tuple[Role, bool, str]] = [
         (Role.ORDER_ID, dtype is not DType.DATE and (
@@ -358,7 +361,7 @@ def _transaction_role(words: list[str], word_set: set[str], dtype: DType,
     return None
 
 
-def _customer_role(words: list[str], word_set: set[str], dtype: DType,
+def _customer_role(words: Sequence[str], word_set: set[str], dtype: DType,
                    taken: set[Role]) -> tuple[Role, str] | None:
     if not _is_number(dtype):
         return None
