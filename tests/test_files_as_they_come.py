@@ -147,6 +147,43 @@ def test_names_the_data_files_do_not_know_split_as_before(datasets_dir: Path) ->
         assert list(role_words(name)) == name_words(name), name
 
 
+# 3. A column of row numbers named "id" --------------------------------------------------------
+
+
+def test_row_numbers_named_id_are_not_the_customer(tmp_path: Path) -> None:
+    data = load_customer_data(corpus_file(tmp_path, "row_number_id_log.csv"))
+    assert data.kind is DataKind.TRANSACTIONS and data.n_customers == 20
+    key = data.source.raw_schema.first(Role.CUSTOMER_ID)
+    assert key is not None and key.name == "shopper"
+    assert ("'id' numbers the rows (1 to 200), so it was not taken as the customer key: "
+            "customers are told apart by 'shopper'. Map another with --map "
+            "customer_id=COLUMN.") in data.source.warnings
+
+
+@pytest.mark.parametrize("other", ["Customer", "customer_email", "Клиент"])
+def test_row_numbers_give_way_to_a_column_that_repeats_as_customers_do(
+        other: str, tmp_path: Path) -> None:
+    path = tmp_path / "log.csv"
+    path.write_text(f"id,{other},order_date,amount\n" + "".join(
+        f"{i + 1},c{i % 20}@example.org,2024-0{1 + i % 9}-{1 + i % 28:02d},{10 + i % 7}.5\n"
+        for i in range(200)), encoding="utf-8")
+    data = load_customer_data(path)
+    assert data.n_customers == 20
+    assert any(w.startswith("'id' numbers the rows") and f"'{other}'" in w
+               for w in data.source.warnings)
+
+
+def test_an_id_numbering_a_customer_table_stays_its_key(tmp_path: Path) -> None:
+    path = tmp_path / "table.csv"
+    path.write_text("id,customer,signed_up,age\n" + "".join(
+        f"{i + 1},Person {i},2023-0{1 + i % 9}-{1 + i % 28:02d},{20 + i % 40}\n"
+        for i in range(50)), encoding="utf-8")
+    data = load_customer_data(path)
+    assert data.kind is DataKind.CUSTOMERS and data.n_customers == 50
+    assert data.customers.index.tolist() == list(range(1, 51))
+    assert not any("numbers the rows" in w for w in data.source.warnings)
+
+
 # 8. The load cache holds no pickle ----------------------------------------------------------
 
 

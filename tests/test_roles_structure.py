@@ -195,9 +195,10 @@ def test_a_repeated_buyer_without_dates_stays_a_table_with_a_note(tmp_path: Path
 
 def test_beside_a_unique_id_money_alone_leaves_a_note_and_the_map_reads_the_log(
         tmp_path: Path) -> None:
-    # One line per ticket under a bare "ID": only the cents say the rows are purchases.
-    rows = [f"{1 + t},{7001 + (7 * t) % 250},{_day((37 * t) % 360)},{100 + t % 900}.{t % 100:02d}"
-            for t in range(1000)]
+    # One line per ticket under a bare "ID": only the cents say the rows are purchases. (IDs
+    # that only number the rows 1..n say nothing: tests/test_files_as_they_come.py.)
+    rows = [f"{90001 + 3 * t},{7001 + (7 * t) % 250},{_day((37 * t) % 360)},"
+            f"{100 + t % 900}.{t % 100:02d}" for t in range(1000)]
     path = _write(tmp_path / "ided.csv", "ID,buyer,purchased,sum_rub", rows)
     data = load_customer_data(path)
     assert data.kind is DataKind.CUSTOMERS and data.n_customers == 1000

@@ -128,12 +128,12 @@ def _fake_parquet(path: Path) -> None:
 
 def _order_lines(header: str, n: int = 60, customers: int = 12, sep: str = ",",
                  amount: Callable[[int], str] = lambda i: f"{10 + i % 7}.50",
-                 first_id: int = 501) -> str:
-    """An order log of `n` lines: customer, order date, amount (header names given).
-    Customer ids below 100 look like counts, so only the names can say which column is the
-    customer."""
-    rows = [sep.join([f"{first_id + i % customers}", f"2024-0{1 + i % 9}-{1 + i % 28:02d}",
-                      amount(i)]) for i in range(n)]
+                 first_id: int = 501, row_numbers: bool = False) -> str:
+    """An order log of `n` lines: customer, order date, amount (header names given), after a
+    row number 1..n when `row_numbers`. Customer ids below 100 look like counts, so only the
+    names can say which column is the customer."""
+    rows = [sep.join([*([str(i + 1)] if row_numbers else []), f"{first_id + i % customers}",
+                      f"2024-0{1 + i % 9}-{1 + i % 28:02d}", amount(i)]) for i in range(n)]
     return _table([header, *rows])
 
 
@@ -221,6 +221,9 @@ CORPUS: dict[str, tuple[Callable[[Path], None], str]] = {
                                                          customers=20, first_id=1)), OK),
     "german_headers_log.csv": (_write_text(_order_lines(
         "Kundennummer;Bestelldatum;Betrag", n=200, customers=20, first_id=1, sep=";")), OK),
+    "row_number_id_log.csv": (_write_text(_order_lines("id,shopper,date,amount", n=200,
+                                                       customers=20, first_id=1,
+                                                       row_numbers=True)), OK),
 }
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
 
 from tools.engine.naming import role_words
@@ -38,37 +39,67 @@ _PRIVATE = "personal data, never sent to a model or listed"
 
 
 def find_customer_id(df: pd.DataFrame, dtypes: dict[str, DType], forced: dict[str, Role],
-                     has_order_columns: Callable[[str], bool]) -> str | None:
-    """The customer key column, or None.
+                     has_order_columns: Callable[[str], bool]) -> tuple[str | None, str | None]:
+    """The customer key column, or None; and a bare "ID" of row numbers passed over for it.
 
     `forced`: columns the user mapped (not candidates); `has_order_columns(column)`: whether
     the other columns hold an order number, or a quantity and a unit price.
     """
+    key, row_number = _find_key(df, dtypes, forced, has_order_columns)
+    return key, row_number if row_number is not None and key != row_number else None
+
+
+def _find_key(df: pd.DataFrame, dtypes: dict[str, DType], forced: dict[str, Role],
+              has_order_columns: Callable[[str], bool]) -> tuple[str | None, str | None]:
     candidates = [str(n) for n in df.columns
                   if n not in forced and dtypes.get(n) not in (DType.DATE, DType.BOOL)]
     # "CustomerID" beats a bare "ID", which in a log is often a line or order number.
     for name in candidates:
         words = set(role_words(name))
         if words & CUSTOMER_WORDS and words & ID_WORDS:
-            return name
+            return name, None
+    # A bare "ID" numbering the rows 1..n says nothing about customers: a log numbers its
+    # lines so. Another column that repeats as a log's customers do is the key then.
+    row_number = None
     for name in candidates:
-        if bare_id(name):
-            return name
+        bare = bare_id(name)
+        if bare in ROW_IDS and row_number is None and is_row_number(df[name]):
+            row_number = name
+        elif bare and (row_number is None or df[name].dropna().duplicated().any()):
+            return name, row_number
+    candidates = [n for n in candidates if n != row_number]
     # No id column: an order log often names its customers by email ("customer_email").
     # Only repeated values make it a customer key; a customer table keeps it as personal data.
     for name in candidates:
         words = set(role_words(name))
         if (words & {"email", "mail", "e"} and words & (CUSTOMER_WORDS | {"email"})
                 and df[name].dropna().duplicated().any()):
-            return name
+            return name, row_number
     # Nor an email: a small shop's order log names its customers ("Customer Name").
     for name in candidates:
         words = set(role_words(name))
         if (dtypes.get(name) is DType.TEXT and not words & _PART_NAME_WORDS
                 and personal_kind(name, df[name], DType.TEXT) == "name"
                 and _repeats_like_a_log(df, dtypes, name, has_order_columns)):
-            return name
-    return None
+            return name, row_number
+    if row_number is not None:
+        # Beside row numbers, a column named for customers ("shopper", "buyer") whose values
+        # repeat as a log's do.
+        for name in candidates:
+            if (set(role_words(name)) & CUSTOMER_WORDS and dtypes.get(name) is not DType.NUMBER
+                    and _repeats_like_a_log(df, dtypes, name, has_order_columns)):
+                return name, row_number
+    return row_number, row_number
+
+
+def is_row_number(series: pd.Series) -> bool:
+    """Whether the column numbers the rows: whole numbers 1..n (or 0..n-1), each once."""
+    if len(series) < 2 or not pd.api.types.is_integer_dtype(series) or series.isna().any():
+        return False
+    values = series.to_numpy(dtype="int64")
+    low = int(values.min())
+    return (low in (0, 1) and int(values.max()) - low == len(values) - 1
+            and len(np.unique(values)) == len(values))
 
 
 def _repeats_like_a_log(df: pd.DataFrame, dtypes: dict[str, DType], name: str,

@@ -96,8 +96,10 @@ def infer_schema(df: pd.DataFrame, dtypes: dict[str, DType],
     """Roles of the raw columns of a parsed table, and whether it is a log or a customer table."""
     forced = _resolve_overrides(df, dtypes, overrides or {})
     forced_by_column = {column: role for role, column in forced.items()}
-    id_column = forced.get(Role.CUSTOMER_ID) or find_customer_id(
-        df, dtypes, forced_by_column, lambda key: _has_order_columns(df, dtypes, {key}))
+    id_column, row_number = forced.get(Role.CUSTOMER_ID), None
+    if id_column is None:
+        id_column, row_number = find_customer_id(
+            df, dtypes, forced_by_column, lambda key: _has_order_columns(df, dtypes, {key}))
     date_column = forced.get(Role.DATE) or _find_date(df, dtypes, forced_by_column)
     kind = DataKind.CUSTOMERS
     if id_column is not None and date_column is not None:
@@ -139,7 +141,12 @@ def infer_schema(df: pd.DataFrame, dtypes: dict[str, DType],
         if role in _SINGLE_ROLES:
             taken.add(role)
         infos.append(describe_column(name, series, dtype, role, reason))
-    return Schema(kind=kind, columns=tuple(infos), notes=shape.notes)
+    notes = shape.notes
+    if row_number is not None and id_column is not None:
+        notes = (*notes, f"'{row_number}' numbers the rows ({_span(df[row_number])}), so it "
+                 f"was not taken as the customer key: customers are told apart by "
+                 f"'{id_column}'. Map another with --map customer_id=COLUMN.")
+    return Schema(kind=kind, columns=tuple(infos), notes=notes)
 
 
 def _trusted_key(df: pd.DataFrame, id_column: str | None) -> bool:
