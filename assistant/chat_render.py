@@ -55,9 +55,17 @@ def profile_table(summary: dict[str, Any]) -> Table:
     table = Table(title=f"Profile: {summary.get('segment')}", title_justify="left")
     for column in ("measure", "segment avg", "base avg", "index"):
         table.add_column(column, justify="left" if column == "measure" else "right")
-    for measure in summary.get("measures", [])[:10]:
-        table.add_row(str(measure.get("column")), number(measure.get("segment_mean")),
-                      number(measure.get("base_mean")), number(measure.get("index")))
+    from assistant.measure_view import left_out_notes, measure_value, telling
+
+    shown = telling(summary.get("measures", []))
+    for measure in shown:
+        table.add_row(str(measure.get("column")),
+                      measure_value(measure, "segment_mean", number, _pct),
+                      measure_value(measure, "base_mean", number, _pct),
+                      number(measure.get("index")))
+    notes = left_out_notes(shown)
+    if notes:
+        table.caption = " ".join(notes)
     return table
 
 

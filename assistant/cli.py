@@ -188,6 +188,8 @@ def profile(
     segment: SegmentArg,
     data_file: DataOpt,
     as_json: JsonOpt = False,
+    show_all: Annotated[bool, typer.Option(
+        "--all", help="Show every measure, not only the 8 that differ most.")] = False,
     maps: MapOpt = None,
     as_of: AsOfOpt = None,
     table: TableOpt = None,
@@ -204,7 +206,8 @@ def profile(
     if as_json:
         print_json({"segment": chosen.label, **result})
     else:
-        render_profile(console(), chosen.label, result, data.source.currency)
+        render_profile(console(), chosen.label, result, data.source.currency,
+                       show_all=show_all)
 
 
 @app.command()

@@ -250,16 +250,15 @@ def render_refresh(out: Console, report: RefreshReport) -> None:
 
 
 def _measure_value(measure: dict[str, Any], key: str, currency: str | None) -> str:
-    value = measure.get(key)
-    if measure.get("role") == "flag":  # the mean of a 0/1 column is the share of 1s
-        return percent(value)
-    if measure.get("role") == "monetary":
-        return money(value, currency)
-    return number(value)
+    from assistant.measure_view import measure_value
+
+    return measure_value(measure, key, number, percent, lambda v: money(v, currency))
 
 
 def render_profile(out: Console, label: str, result: dict[str, Any],
-                   currency: str | None) -> None:
+                   currency: str | None, *, show_all: bool = False) -> None:
+    from assistant.measure_view import TELLING, left_out_notes, telling
+
     out.print(f"[bold]{label}[/bold]: {count(result['size'])} customers "
               f"({percent(result['share_of_customers'])} of {count(result['base_size'])})"
               + (f", {percent(result['revenue_share'])} of revenue"
@@ -268,17 +267,22 @@ def render_profile(out: Console, label: str, result: dict[str, Any],
         out.print("No customer is in this segment, so there is nothing to profile.")
         return
     if result["measures"]:
-        table = Table(title="Behaviour and measures (index 100 = the whole base)",
-                      title_justify="left")
+        shown = telling(result["measures"], None if show_all else TELLING)
+        hidden = len(result["measures"]) - len(shown)
+        more = f"; {hidden} more with --all" if hidden else ""
+        table = Table(title="Behaviour and measures, most different first (index 100 = the "
+                      f"whole base{more})", title_justify="left")
         table.add_column("Measure")
         for header in ("Segment mean", "Segment median", "Base mean", "Index"):
             table.add_column(header, justify="right")
-        for m in result["measures"]:
+        for m in shown:
             table.add_row(m["column"], _measure_value(m, "segment_mean", currency),
                           _measure_value(m, "segment_median", currency),
                           _measure_value(m, "base_mean", currency),
                           "-" if m["index"] is None else f"{m['index']:.0f}")
         out.print(table)
+        for note in left_out_notes(shown):
+            out.print(f"[dim]{note}[/dim]")
     if any(category["top"] for category in result["categories"]):
         table = Table(title="Most common values", title_justify="left")
         for header in ("Column", "Value", "In segment", "In base"):

@@ -185,10 +185,12 @@ def _profile_lines(summary: dict[str, Any], w: ReplyWords) -> list[str]:
     lines = [w.say("profile_title", segment=segment,
                    customers=w.customers(summary.get("size", 0)),
                    share=w.percent(summary.get("share_of_customers")))]
-    for measure in summary.get("measures", [])[:6]:
+    from assistant.measure_view import measure_value, telling
+
+    for measure in telling(summary.get("measures", []), 6):
         lines.append(w.say("profile_row", column=measure["column"],
-                           segment=w.number(measure.get("segment_mean")),
-                           base=w.number(measure.get("base_mean")),
+                           segment=measure_value(measure, "segment_mean", w.number, w.percent),
+                           base=measure_value(measure, "base_mean", w.number, w.percent),
                            index=w.number(measure.get("index"))))
     return lines
 

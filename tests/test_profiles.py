@@ -99,8 +99,11 @@ def test_to_dict_is_json_with_rounded_numbers(data: CustomerData) -> None:
     assert "0.3333333" not in text
     assert payload["share_of_customers"] == 0.5
     spend = next(m for m in payload["measures"] if m["column"] == "monetary")
-    assert spend == {"column": "monetary", "role": "monetary", "segment_mean": 300.0,
-                     "segment_median": 300.0, "base_mean": 166.67, "index": 180}
+    difference = spend.pop("difference")
+    assert spend == {"column": "monetary", "role": "monetary", "unit": "number",
+                     "segment_mean": 300.0, "segment_median": 300.0, "base_mean": 166.67,
+                     "index": 180, "left_out": None}
+    assert difference > 0 and round(difference, 3) == difference
 
 
 def test_compare_ranks_what_differs_most(data: CustomerData) -> None:

@@ -27,11 +27,13 @@ import pandas as pd
 
 from tools.engine.behaviour import behaviour_column, float_values
 from tools.engine.dataset import CustomerData
+from tools.engine.measure_units import NUMBER, RATE, Sentinel, find_sentinel, measure_unit
 from tools.engine.schema import Role
 
 MEASURE_ROLES = (Role.RECENCY, Role.FREQUENCY, Role.MONETARY, Role.TENURE, Role.MEASURE, Role.FLAG)
 TOP_CATEGORIES = 5
 TOP_DIFFERENCES = 10
+TELLING_MEASURES = 8  # a profile's measures shown first; the rest on request
 
 Mask: TypeAlias = pd.Series | np.ndarray
 
@@ -40,19 +42,26 @@ Mask: TypeAlias = pd.Series | np.ndarray
 class MeasureProfile:
     column: str
     role: str
-    segment_mean: float | None
+    segment_mean: float | None  # for a rate: the share with "yes"
     segment_median: float | None
     base_mean: float | None
     index: float | None  # 100 x segment mean / base mean
+    unit: str = NUMBER  # RATE, YEAR or NUMBER (measure_units.py)
+    left_out: Sentinel | None = None  # a stand-in value (999, -1) left out of the means
+    difference: float = 0.0  # standardised difference, segment against the base
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "column": self.column,
             "role": self.role,
-            "segment_mean": _num(self.segment_mean, 2),
+            "unit": self.unit,
+            "segment_mean": _num(self.segment_mean, 4 if self.unit == RATE else 2),
             "segment_median": _num(self.segment_median, 2),
-            "base_mean": _num(self.base_mean, 2),
+            "base_mean": _num(self.base_mean, 4 if self.unit == RATE else 2),
             "index": _num(self.index, 0),
+            "difference": _num(self.difference, 3),
+            "left_out": None if self.left_out is None else {
+                "value": _num(self.left_out.value, 2), "customers": self.left_out.count},
         }
 
 
@@ -91,6 +100,11 @@ class SegmentProfile:
 
     def measure(self, column: str) -> MeasureProfile | None:
         return next((m for m in self.measures if m.column == column), None)
+
+    def telling_measures(self, limit: int = TELLING_MEASURES) -> tuple[MeasureProfile, ...]:
+        """The measures where the segment differs most from the base, largest first."""
+        ranked = sorted(self.measures, key=lambda m: -abs(m.difference))
+        return tuple(ranked[:limit])
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -201,8 +215,8 @@ def compare(data: CustomerData, mask_a: Mask, mask_b: Mask) -> SegmentComparison
     frame = data.customers
     differences: list[Difference] = []
     if a.any() and b.any():
-        for name, _role in _measures(data):
-            values = _numeric(frame[name])
+        for name, role in _measures(data):
+            values = _numeric(frame[name], role)
             differences.append(_measure_difference(name, values[a], values[b]))
         for name in _category_columns(data):
             differences.extend(_category_differences(name, frame[name], a, b))
@@ -260,14 +274,24 @@ def _category_columns(data: CustomerData) -> list[str]:
     return [c.name for c in data.schema.by_role(Role.CATEGORY) if c.name in data.customers.columns]
 
 
-def _numeric(series: pd.Series) -> np.ndarray:
+def _numeric(series: pd.Series, role: Role = Role.MEASURE) -> np.ndarray:
+    """The column's numbers, with a stand-in value (999 for "never") made missing."""
+    return _read_measure(series, role)[0]
+
+
+def _read_measure(series: pd.Series, role: Role) -> tuple[np.ndarray, str, Sentinel | None]:
     if pd.api.types.is_bool_dtype(series):
         series = series.astype("float64")
-    return float_values(series)
+    values = float_values(series)
+    unit = measure_unit(role, values)
+    sentinel = find_sentinel(values) if unit == NUMBER else None
+    if sentinel is not None:
+        values = np.where(values == sentinel.value, np.nan, values)
+    return values, unit, sentinel
 
 
 def _measure(name: str, role: Role, series: pd.Series, members: np.ndarray) -> MeasureProfile:
-    values = _numeric(series)
+    values, unit, sentinel = _read_measure(series, role)
     segment = values[members]
     segment_mean = _nanmean(segment)
     base_mean = _nanmean(values)
@@ -275,8 +299,12 @@ def _measure(name: str, role: Role, series: pd.Series, members: np.ndarray) -> M
     if segment_mean is not None and base_mean:
         index = 100.0 * (segment_mean / base_mean)
     median = float(np.nanmedian(segment)) if segment_mean is not None else None
+    difference = 0.0
+    if segment_mean is not None and base_mean is not None:
+        difference = _standardise(segment_mean - base_mean, math.sqrt(_nanvar(values)))
     return MeasureProfile(column=name, role=role.value, segment_mean=segment_mean,
-                          segment_median=median, base_mean=base_mean, index=index)
+                          segment_median=median, base_mean=base_mean, index=index, unit=unit,
+                          left_out=sentinel, difference=difference)
 
 
 def _categories(name: str, series: pd.Series, members: np.ndarray) -> CategoryProfile:
