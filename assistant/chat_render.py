@@ -55,7 +55,7 @@ def profile_table(summary: dict[str, Any]) -> Table:
     table = Table(title=f"Profile: {summary.get('segment')}", title_justify="left")
     for column in ("measure", "segment avg", "base avg", "index"):
         table.add_column(column, justify="left" if column == "measure" else "right")
-    from assistant.measure_view import left_out_notes, measure_value, telling
+    from tools.measure_view import left_out_notes, measure_value, telling
 
     shown = telling(summary.get("measures", []))
     for measure in shown:

@@ -185,7 +185,7 @@ def _profile_lines(summary: dict[str, Any], w: ReplyWords) -> list[str]:
     lines = [w.say("profile_title", segment=segment,
                    customers=w.customers(summary.get("size", 0)),
                    share=w.percent(summary.get("share_of_customers")))]
-    from assistant.measure_view import measure_value, telling
+    from tools.measure_view import measure_value, telling
 
     for measure in telling(summary.get("measures", []), 6):
         lines.append(w.say("profile_row", column=measure["column"],

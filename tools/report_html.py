@@ -12,6 +12,7 @@ from html import escape
 from typing import Any
 
 from tools.charts import lower_is_better
+from tools.measure_view import left_out_notes, measure_value, telling
 from tools.report import Report, SegmentSection
 from tools.svg_charts import chart_svg, index_fill
 
@@ -134,17 +135,25 @@ def _measures(profile: dict[str, Any], currency: str | None) -> str:
     rows = ["<h3>Profile against all customers</h3><table class='measures'><tr><th>Measure</th>"
             "<th>Segment mean</th><th>Segment median</th><th>All customers' mean</th>"
             "<th>Index (100 = same)</th></tr>"]
-    for m in measures:
-        money = m.get("role") == "monetary"
+    for m in telling(measures, None):  # all of them, most different first
         index = m.get("index")
         lower = lower_is_better(str(m["column"]), m.get("role"))
+
+        def shown(key: str, m: dict[str, Any] = m) -> str:
+            return measure_value(m, key, lambda v: _number(v), _percent,
+                                 lambda v: _number(v, True, currency))
+
         rows.append(f"<tr><td>{text(m['column'])}</td>"
-                    f"<td>{_number(m.get('segment_mean'), money, currency)}</td>"
-                    f"<td>{_number(m.get('segment_median'), money, currency)}</td>"
-                    f"<td>{_number(m.get('base_mean'), money, currency)}</td>"
+                    f"<td>{shown('segment_mean')}</td><td>{shown('segment_median')}</td>"
+                    f"<td>{shown('base_mean')}</td>"
                     f"<td style='background:{index_fill(index, lower)}'>{_number(index)}</td></tr>")
     rows.append("</table>")
+    rows.extend(f"<p class='note'>{text(note)}</p>" for note in left_out_notes(measures))
     return "".join(rows)
+
+
+def _percent(value: Any) -> str:
+    return f"{100 * float(value):.1f}%"
 
 
 def _categories(profile: dict[str, Any]) -> str:
