@@ -184,6 +184,30 @@ def test_an_id_numbering_a_customer_table_stays_its_key(tmp_path: Path) -> None:
     assert not any("numbers the rows" in w for w in data.source.warnings)
 
 
+# 4. Ids that Excel wrote in scientific notation --------------------------------------------
+
+
+@pytest.mark.parametrize("scan", [False, True], ids=["read", "large-file path"])
+def test_ids_in_scientific_notation_are_warned_about(scan: bool, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    import tools.engine.loading as loading
+
+    if scan:  # the DuckDB path of large files leaves such ids to the ordinary path
+        monkeypatch.setattr(loading, "SCAN_MIN_ROWS", 10)
+    data = load_customer_data(corpus_file(tmp_path, "excel_scientific_ids.csv"))
+    # 20 customers in the source system; Excel's rounding left 5 ids.
+    assert data.n_customers == 5
+    assert ("CustomerID: 5 ids are written in scientific notation (1.2345E+11, on 200 rows), "
+            "as Excel shows long numbers: their last digits are lost, so different customers "
+            "may have been merged into one. Export the ids as text (format the column as Text "
+            "before saving) and load the file again.") in data.source.warnings
+
+
+def test_ids_in_full_bring_no_such_warning(tmp_path: Path) -> None:
+    data = load_customer_data(small_log(tmp_path / "log.csv"))
+    assert not any("scientific notation" in w for w in data.source.warnings)
+
+
 # 8. The load cache holds no pickle ----------------------------------------------------------
 
 

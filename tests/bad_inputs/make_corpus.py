@@ -142,6 +142,13 @@ def _bad_amount(i: int) -> str:
     return {5: "#VALUE!", 17: "inf", 31: "not a number"}.get(i, f"{10 + i % 7}.50")
 
 
+def _excel_ids(i: int) -> str:
+    """One of 20 customers' 12-digit ids as Excel saves it from a narrow cell: 6 significant
+    digits, trailing zeros dropped ("1.2345E+11"), so every 5 customers share one."""
+    mantissa, exponent = f"{123450000000 + 200_000 * (i % 20) + 17:.5E}".split("E")
+    return f"{mantissa.rstrip('0').rstrip('.')}E{exponent}"
+
+
 CORPUS: dict[str, tuple[Callable[[Path], None], str]] = {
     "empty.csv": (_write_bytes(b""), ERROR),
     "whitespace_only.csv": (_write_text("\n\n   \n\t\n"), ERROR),
@@ -221,6 +228,10 @@ CORPUS: dict[str, tuple[Callable[[Path], None], str]] = {
                                                          customers=20, first_id=1)), OK),
     "german_headers_log.csv": (_write_text(_order_lines(
         "Kundennummer;Bestelldatum;Betrag", n=200, customers=20, first_id=1, sep=";")), OK),
+    "excel_scientific_ids.csv": (_write_text(_table(
+        ["InvoiceNo,CustomerID,InvoiceDate,Amount",
+         *(f"{5000 + i},{_excel_ids(i)},2024-0{1 + i % 9}-{1 + i % 28:02d},{10 + i % 7}.5"
+           for i in range(200))])), OK),
     "row_number_id_log.csv": (_write_text(_order_lines("id,shopper,date,amount", n=200,
                                                        customers=20, first_id=1,
                                                        row_numbers=True)), OK),

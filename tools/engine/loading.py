@@ -37,7 +37,7 @@ from tools.engine.features import customer_features, to_date
 from tools.engine.load_cache import SUFFIX, read_entry, tidy, write_entry
 from tools.engine.markers import missing_markers
 from tools.engine.naming import role_words
-from tools.engine.parsing import column_notes, parse_columns
+from tools.engine.parsing import column_notes, parse_columns, scientific_ids_note
 from tools.engine.progress import ProgressCallback, report
 from tools.engine.reading import read_table
 from tools.engine.roles import describe_column, infer_schema, number_columns
@@ -178,6 +178,10 @@ def _reading_notes(raw: pd.DataFrame, parsed: pd.DataFrame, raw_schema: Schema) 
     # Roles read from the values (a log by its shape, or a repeated id left as it is).
     notes.extend(raw_schema.notes)
     id_info = raw_schema.first(Role.CUSTOMER_ID)
+    if id_info is not None:
+        mangled = scientific_ids_note(id_info.name, raw[id_info.name])
+        if mangled is not None:
+            notes.append(mangled)
     notes.extend(column_notes(parsed, id_info.name if id_info is not None else None))
     return notes
 

@@ -47,6 +47,9 @@ _US_NUMBER = r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?(?:[eE][-+]?\d+)?"
 _EU_NUMBER = r"[-+]?(?:\d{1,3}(?:\.\d{3})+|\d+)?(?:,\d+)?"
 # Distinct values tried before a whole column is.
 _SAMPLE = 200
+# How Excel writes a long number it shows in a narrow cell ("1.23457E+11", or "1,23457E+11"
+# in a European locale): an id saved so has lost its last digits.
+SCIENTIFIC_ID = r"[-+]?\d(?:[.,]\d+)?[eE]\+?\d{1,3}"
 
 
 @dataclass(frozen=True)
@@ -112,6 +115,25 @@ def column_notes(parsed: pd.DataFrame, skip: str | None = None, *, within: str =
     notes.extend(f"{column}: {note}{within}" for column, note in
                  parsed.attrs.get("missing", {}).items() if column != skip)
     return notes
+
+
+def scientific_ids_note(column: str, raw_ids: pd.Series) -> str | None:
+    """A warning when ids (as text, `raw_ids`) are written in scientific notation."""
+    values = pd.Series(pd.unique(raw_ids.astype("str").str.strip()), dtype="str")
+    written = values[values.str.fullmatch(SCIENTIFIC_ID)]
+    if len(written) == 0:
+        return None
+    rows = int(raw_ids.astype("str").str.strip().isin(set(written)).sum())
+    return scientific_ids_text(column, len(written), rows, str(written.iloc[0]))
+
+
+def scientific_ids_text(column: str, ids: int, rows: int, example: str) -> str:
+    many = "1 id is" if ids == 1 else f"{ids:,} ids are"
+    on = "1 row" if rows == 1 else f"{rows:,} rows"
+    return (f"{column}: {many} written in scientific notation ({example}, on {on}), as Excel "
+            "shows long numbers: their last digits are lost, so different customers may have "
+            "been merged into one. Export the ids as text (format the column as Text before "
+            "saving) and load the file again.")
 
 
 def _typed_column(series: pd.Series, index: pd.Index) -> ParsedColumn | None:

@@ -37,7 +37,7 @@ from tools.engine.features import (
     text_sql,
 )
 from tools.engine.markers import HARD_MISSING, KEEP_TOP, SOFT_MISSING, kept_markers, top_cells
-from tools.engine.parsing import column_notes, parse_typed_columns
+from tools.engine.parsing import SCIENTIFIC_ID, column_notes, parse_typed_columns
 from tools.engine.roles import infer_schema
 from tools.engine.schema import DataKind, DType, Role, Schema
 from tools.engine.stores import clean_names
@@ -156,6 +156,10 @@ def scan_relation(connection: Any, source: str, types: dict[str, str], parsed: p
                   {"as_of": as_of} if as_of is not None and not lean else None)
     connection.execute("RESET disabled_optimizers")
     counts = _cleaning_counts(connection, schema, _text_ids(schema, types))
+    if counts["scientific_ids"]:
+        # Ids Excel wrote as 1.23457E+11: the ordinary path reads them as pandas does, and
+        # says that customers may have been merged.
+        return None
     marks = "marked_rule" if counts["use_marks"] else "false"
     kept = f"present_rule AND NOT ({marks} OR status_rule) AND quantity_rule AND amount_rule"
     # Text ids that are all whole numbers become integers, as `cleaning.normalize_ids` does.
@@ -364,6 +368,9 @@ def _cleaning_counts(connection: Any, schema: Schema, text_ids: bool) -> dict[st
     """Rows removed by each SEMANTICS.md rule, counted in one pass over the file."""
     whole = (f"bool_and(regexp_full_match(customer_id, {sql_literal(_ID_PATTERN)})) "
              "FILTER (WHERE present_rule)" if text_ids else "false")
+    scientific = (f"bool_or(regexp_full_match(trim(customer_id), "
+                  f"{sql_literal(SCIENTIFIC_ID)})) FILTER (WHERE present_rule)"
+                  if text_ids else "false")
     row = connection.execute(f"""
         SELECT sum(n),
                sum(n) FILTER (WHERE NOT present_rule),
@@ -371,7 +378,8 @@ def _cleaning_counts(connection: Any, schema: Schema, text_ids: bool) -> dict[st
                sum(n) FILTER (WHERE present_rule AND marked_rule),
                {_step_counts("marked_rule")},
                {_step_counts("false")},
-               {whole}
+               {whole},
+               {scientific}
         FROM raw_groups""").fetchone()
     total, no_id, present, marked = (int(v or 0) for v in row[:4])
     use_marks = marked < present
@@ -384,7 +392,7 @@ def _cleaning_counts(connection: Any, schema: Schema, text_ids: bool) -> dict[st
     steps.append(CleaningStep("lines with amount <= 0", amount))
     kept = total - sum(step.rows_removed for step in steps)
     return {"total": total, "kept": kept, "steps": tuple(steps), "use_marks": use_marks,
-            "integer_ids": bool(row[10])}
+            "integer_ids": bool(row[10]), "scientific_ids": bool(row[11])}
 
 
 def _step_counts(marks: str) -> str:
