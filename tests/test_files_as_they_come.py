@@ -208,6 +208,33 @@ def test_ids_in_full_bring_no_such_warning(tmp_path: Path) -> None:
     assert not any("scientific notation" in w for w in data.source.warnings)
 
 
+# 5. A workbook whose first sheet is a summary ----------------------------------------------
+
+
+def test_the_sheet_with_the_data_is_read_and_named(tmp_path: Path) -> None:
+    path = corpus_file(tmp_path, "summary_sheet_first.xlsx")
+    data = load_customer_data(path)
+    assert data.kind is DataKind.TRANSACTIONS and data.n_customers == 20
+    assert data.source.rows_read == 200
+    assert ("Read sheet 'Orders' (of 2: Summary, Orders): it has customer ids, dates and "
+            "amounts; choose another with --table NAME.") in data.source.warnings
+    # --table still reads the sheet named.
+    summary = load_customer_data(path, table="Summary")
+    assert summary.kind is DataKind.CUSTOMERS and summary.n_customers == 5
+
+
+def test_among_sheets_alike_the_one_with_the_most_rows_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "two.xlsx"
+    with pd.ExcelWriter(path) as writer:
+        pd.DataFrame({"customer_id": [1, 2], "age": [30, 40]}).to_excel(
+            writer, sheet_name="Sample", index=False)
+        pd.DataFrame({"customer_id": range(1, 31), "age": range(20, 50)}).to_excel(
+            writer, sheet_name="All", index=False)
+    data = load_customer_data(path)
+    assert data.n_customers == 30
+    assert any(w.startswith("Read sheet 'All' (of 2: Sample, All)") for w in data.source.warnings)
+
+
 # 8. The load cache holds no pickle ----------------------------------------------------------
 
 

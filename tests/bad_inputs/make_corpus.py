@@ -92,6 +92,27 @@ def _several_sheets(path: Path) -> None:
     book.save(path)
 
 
+def _summary_first(path: Path) -> None:
+    """A workbook whose first sheet sums up the orders of the second by region."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    summary = book.active
+    assert summary is not None
+    summary.title = "Summary"
+    summary.append(["Orders by region, 2024"])
+    summary.append(["Region", "Orders", "Revenue"])
+    for region, orders in (("North", 70), ("South", 60), ("East", 40), ("West", 30)):
+        summary.append([region, orders, orders * 13.5])
+    summary.append(["Total", 200, 2700.0])
+    orders_sheet = book.create_sheet("Orders")
+    orders_sheet.append(["Order", "Customer", "Date", "Region", "Amount"])
+    for i in range(200):
+        orders_sheet.append([7000 + i, f"K{1 + i % 20:03d}", f"2024-0{1 + i % 9}-{1 + i % 28:02d}",
+                             ("North", "South", "East", "West")[i % 4], 10 + i % 7 + 0.5])
+    book.save(path)
+
+
 def _empty_workbook(path: Path) -> None:
     import openpyxl
 
@@ -202,6 +223,7 @@ CORPUS: dict[str, tuple[Callable[[Path], None], str]] = {
         ["customer_id,=cmd|' /C calc'!A0,age", "1,=1+1,30", "2,@SUM(A1),40", "3,+44,50"])), OK),
     "several_sheets.xlsx": (_several_sheets, OK),
     "empty_workbook.xlsx": (_empty_workbook, ERROR),
+    "summary_sheet_first.xlsx": (_summary_first, OK),
     "truncated.csv.gz": (_truncated_gzip, ERROR),
     "gzip_bomb.csv.gz": (_gzip_bomb, ERROR),
     "not_really.gz": (_write_bytes(b"\x1f\x8b" + b"nonsense" * 20), ERROR),

@@ -39,7 +39,7 @@ from tools.engine.markers import missing_markers
 from tools.engine.naming import role_words
 from tools.engine.parsing import column_notes, parse_columns, scientific_ids_note
 from tools.engine.progress import ProgressCallback, report
-from tools.engine.reading import read_table
+from tools.engine.reading import read_sheets, read_table
 from tools.engine.roles import describe_column, infer_schema, number_columns
 from tools.engine.scan import SCAN_MIN_ROWS, ScannedLog, parquet_rows, scan_parquet
 from tools.engine.scan_csv import csv_rows_estimate, scan_csv
@@ -55,6 +55,13 @@ CACHE_NOTE = "Loaded from the cache of an earlier load of the same file."
 _STEPS = 5
 _KIND_WORDS = {DataKind.TRANSACTIONS: "transaction log", DataKind.CUSTOMERS: "customer table"}
 _INDEX_NAME = "customer_id"
+# Rows of each sheet of a workbook read to see which holds the data, and what it looks for.
+_SHEET_SAMPLE = 500
+_SHEET_ROLES: tuple[tuple[frozenset[Role], str], ...] = (
+    (frozenset({Role.CUSTOMER_ID}), "customer ids"),
+    (frozenset({Role.DATE, Role.DATE_ATTRIBUTE, Role.RECENCY, Role.TENURE}), "dates"),
+    (frozenset({Role.AMOUNT, Role.UNIT_PRICE, Role.MONETARY}), "amounts"),
+)
 _FEATURE_ROLES: tuple[tuple[str, Role, DType, str], ...] = (
     (RECENCY, Role.RECENCY, DType.INTEGER, "days from the last purchase to the as-of date"),
     (FREQUENCY, Role.FREQUENCY, DType.INTEGER, "number of distinct orders"),
@@ -147,7 +154,8 @@ def _load(path: Path, table: str | None, mapping: dict[str, str] | None,
     if scanned is not None:
         report(progress, "loading", _STEPS, _STEPS, "cleaned and summarised in DuckDB")
         return _from_scan(path, scanned)
-    raw = read_table(path, table)
+    sheets = read_sheets(path) if table is None and is_file else None
+    raw = _data_sheet(sheets, mapping) if sheets else read_table(path, table)
     report(progress, "loading", 1, _STEPS, f"read {len(raw):,} rows")
     parsed, dtypes = parse_columns(raw, number_columns(raw, mapping))
     report(progress, "loading", 2, _STEPS, f"parsed {len(parsed.columns)} columns")
@@ -163,6 +171,39 @@ def _load(path: Path, table: str | None, mapping: dict[str, str] | None,
     report(progress, "loading", _STEPS, _STEPS, f"{len(customers):,} customers")
     return CustomerData(customers=customers, schema=schema,
                         source=replace(source, rows_kept=len(customers), warnings=tuple(warnings)))
+
+
+def _data_sheet(sheets: list[pd.DataFrame], mapping: dict[str, str] | None) -> pd.DataFrame:
+    """The sheet of a workbook that holds the data, its note saying why it was chosen.
+
+    A summary, a pivot or a chart's figures often come first. The sheet whose columns fit
+    (the mapped columns, a customer id, purchase dates, money), then the one with the most
+    rows, then the first, is read; --table names another.
+    """
+    best: tuple[tuple[int, ...], pd.DataFrame, list[str]] | None = None
+    for position, frame in enumerate(sheets):
+        head = frame.head(_SHEET_SAMPLE)
+        try:
+            parsed, dtypes = parse_columns(head, number_columns(head, mapping))
+            roles = {c.role for c in infer_schema(parsed, dtypes, mapping).columns}
+        except DataError:  # the mapped columns are in another sheet
+            continue
+        found = [words for wanted, words in _SHEET_ROLES if roles & wanted]
+        score = (Role.CUSTOMER_ID in roles, len(found), len(frame), -position)
+        if best is None or score > best[0]:
+            best = (score, frame, found)
+    if best is None:
+        # No sheet has the mapped columns: the first one is read, and says which it has.
+        return sheets[0]
+    _, chosen, found = best
+    why = (f"it has {_and(found)}" if found else "it has the most rows")
+    chosen.attrs["note"] = (f"{chosen.attrs['note']}: {why}; choose another with "
+                            "--table NAME")
+    return chosen
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
 
 
 def _reading_notes(raw: pd.DataFrame, parsed: pd.DataFrame, raw_schema: Schema) -> list[str]:

@@ -33,6 +33,7 @@ from tools.engine.stores import (
     clean_names,
     read_duckdb,
     read_excel,
+    read_excel_sheets,
     read_parquet,
     read_sqlite,
 )
@@ -103,6 +104,31 @@ def read_table(path: Path, table: str | None = None) -> pd.DataFrame:
         inner = path.with_suffix("") if suffix == ".gz" else path
         frame = _single_table(_read_text(raw, inner.suffix.lower(), path.name), path.name, table)
     return _check_rows(frame, path.name)
+
+
+def read_sheets(path: Path) -> list[pd.DataFrame] | None:
+    """The sheets with data of an .xlsx workbook, when it has more than one; else None.
+
+    A workbook often opens with a summary or a pivot in front of the data: the loader
+    chooses among them by their columns (`loading.py`), where `read_table` takes the first.
+    """
+    path = Path(path)
+    try:
+        with path.open("rb") as handle:
+            if not handle.read(4).startswith(_ZIP_MAGIC):
+                return None
+        with zipfile.ZipFile(path) as archive:
+            if "xl/workbook.xml" not in archive.namelist():
+                return None
+    except (OSError, zipfile.BadZipFile):
+        return None  # `read_table` says what is wrong with the file
+    frames = []
+    for frame in read_excel_sheets(path):
+        try:
+            frames.append(_check_rows(frame, path.name))
+        except DataError:
+            continue  # a sheet without data rows or too wide is no candidate
+    return frames if len(frames) > 1 else None
 
 
 def _read_text(raw: bytes, suffix: str, name: str) -> pd.DataFrame:

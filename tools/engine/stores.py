@@ -43,13 +43,7 @@ def _choose(name: str, kind: str, available: list[str], table: str | None) -> st
 
 def read_excel(path: Path, table: str | None) -> pd.DataFrame:
     """A sheet of an .xlsx workbook: `table`, else the first sheet with data."""
-    import openpyxl
-
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged or foreign zip
-        raise DataError(f"{path.name} is not a readable Excel workbook; open it in Excel and "
-                        "save it as .xlsx or CSV.") from exc
+    book = _open_workbook(path)
     try:
         sheets = list(book.sheetnames)
         if table is not None:
@@ -71,6 +65,35 @@ def read_excel(path: Path, table: str | None) -> pd.DataFrame:
     if not rows:
         raise DataError(f"Sheet '{sheet}' of {path.name} is empty; choose another with --table "
                         f"(sheets: {', '.join(sheets)}).", options=sheets)
+    return _sheet_frame(sheet, rows, sheets)
+
+
+def read_excel_sheets(path: Path) -> list[pd.DataFrame]:
+    """Every sheet of an .xlsx workbook with a header and data rows, in the workbook's order.
+
+    Each frame's attrs["note"] names its sheet, as `read_excel` does; the caller chooses.
+    """
+    book = _open_workbook(path)
+    try:
+        sheets = list(book.sheetnames)
+        filled = [(sheet, _filled_rows(book[sheet])) for sheet in sheets]
+    finally:
+        book.close()
+    return [_sheet_frame(sheet, rows, sheets) for sheet, rows in filled if len(rows) >= 2]
+
+
+def _open_workbook(path: Path) -> Any:
+    import openpyxl
+
+    try:
+        return openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a damaged or foreign zip
+        raise DataError(f"{path.name} is not a readable Excel workbook; open it in Excel and "
+                        "save it as .xlsx or CSV.") from exc
+
+
+def _sheet_frame(sheet: str, rows: list[list[Any]], sheets: list[str]) -> pd.DataFrame:
+    """The table in a sheet's filled rows, below any title lines."""
     cells = [[_cell_text(v) for v in r] for r in rows]
     width = max((i + 1 for r in cells for i, v in enumerate(r) if v.strip()), default=0)
     cells = [r[:width] + [""] * (width - len(r)) for r in cells]
@@ -83,6 +106,7 @@ def read_excel(path: Path, table: str | None) -> pd.DataFrame:
     frame = pd.DataFrame(body, columns=header, dtype=str)
     frame.attrs["note"] = (f"sheet '{sheet}'" if len(sheets) == 1
                            else f"sheet '{sheet}' (of {len(sheets)}: {', '.join(sheets)})")
+    frame.attrs["sheet"] = sheet
     return frame
 
 
