@@ -69,7 +69,7 @@ def profile_table(summary: dict[str, Any]) -> Table:
     return table
 
 
-def cluster_table(summary: dict[str, Any]) -> Table:
+def cluster_table(summary: dict[str, Any], language: str = "en") -> Table:
     within = summary.get("within")
     of = (f" of the current segment ({within.get('size', 0):,} customers: "
           f"{within.get('description', '')})" if within else "")
@@ -82,6 +82,10 @@ def cluster_table(summary: dict[str, Any]) -> Table:
         table.add_row(str(group.get("id")), str(group.get("name")),
                       f"{group.get('size', 0):,}", str(rule), _pct(group.get("rule_precision")),
                       _pct(group.get("rule_recall")))
+    from assistant.replies import ReplyWords, cluster_notes
+
+    table.caption = " ".join(cluster_notes(summary, ReplyWords(language)))
+    table.caption_justify = "left"
     return table
 
 
@@ -97,7 +101,7 @@ def result_renderable(result: ToolResult, language: str = "en") -> RenderableTyp
     if result.tool == "profile_segment":
         return profile_table(result.summary)
     if result.tool == "cluster":
-        return cluster_table(result.summary)
+        return cluster_table(result.summary, language)
     return None
 
 

@@ -86,6 +86,10 @@ class ReplyPhrases(BaseModel):
     group_other: str
     group_missing: str
     all_customers: str
+    cluster_features: str
+    cluster_quality_weak: str
+    cluster_quality_moderate: str
+    cluster_quality_clear: str
     # The customer features of a transaction log (SEMANTICS.md) in words.
     feature_names: dict[str, str]
 
@@ -204,13 +208,43 @@ def _cluster_lines(summary: dict[str, Any], w: ReplyWords) -> list[str]:
                       reason=summary.get("reason", ""))
     else:
         first = w.say("clusters", k=summary.get("k"), reason=summary.get("reason", ""))
-    lines = [first]
+    lines = [first, *cluster_notes(summary, w)]
     for group in summary.get("clusters", []):
         size = group.get("size", 0)
         lines.append(w.say("cluster_row", id=group.get("id"), name=group.get("name"),
                            size=w.count(size), customers=w.customers(size),
                            rule=group.get("rule_text") or group.get("rule", "")))
     return lines
+
+
+# Silhouette in words, as Kaufman & Rousseeuw read it: under 0.25 no real structure, 0.5
+# and above a reasonable one.
+_WEAK, _CLEAR = 0.25, 0.5
+
+
+def cluster_notes(summary: dict[str, Any], w: ReplyWords) -> list[str]:
+    """What a clustering grouped on, in words, and how distinct its groups are."""
+    notes = []
+    features = summary.get("features") or []
+    if features:
+        names = w.phrases.feature_names
+        notes.append(w.say("cluster_features", features=", ".join(
+            names.get(str(f), str(f)) for f in features)))
+    quality = cluster_quality(summary)
+    if quality is not None:
+        notes.append(w.say(f"cluster_quality_{quality[0]}", score=w.number(quality[1])))
+    return notes
+
+
+def cluster_quality(summary: dict[str, Any]) -> tuple[str, float] | None:
+    """("weak" | "moderate" | "clear", silhouette) of the chosen k, when it was scored."""
+    chosen = next((row for row in summary.get("scores") or []
+                   if row.get("k") == summary.get("k")), None)
+    score = chosen.get("silhouette") if chosen else None
+    if score is None:
+        return None
+    kind = "weak" if score < _WEAK else "clear" if score >= _CLEAR else "moderate"
+    return kind, round(float(score), 2)
 
 
 def _compare_lines(summary: dict[str, Any], w: ReplyWords) -> list[str]:

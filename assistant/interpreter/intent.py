@@ -127,8 +127,8 @@ def command_of(items: list[Item], lexicon: Lexicon | None = None) -> str | None:
     words = content(items)
     tools = [str(t) for i in words for t in i.args("command")]
     near = [i for i in items if not i.has("punct")]
-    numbered = [a for a, b in zip(near, near[1:], strict=False) if b.value is not None and
-                {"cluster", "cluster_noun", "select_cluster"} & set(map(str, a.args("command")))]
+    numbered = [a for a, b in zip(near, near[1:], strict=False)
+                if b.value is not None and _names_a_group(set(map(str, a.args("command"))))]
     if numbered and not any("cluster_verb" in i.args("command") for i in words
                             if i is not numbered[0]):
         return "select_cluster"  # "customers in cluster 2", "exclude group 3"
@@ -154,6 +154,13 @@ def command_of(items: list[Item], lexicon: Lexicon | None = None) -> str | None:
             if tool in _ANYWHERE and (_long(item) or tool in _ONE_WORD_ANYWHERE):
                 return str(tool)
     return None
+
+
+def _names_a_group(commands: set[str]) -> bool:
+    """A word that names a group by its number ("cluster 2", "группа 3"); a verb of
+    splitting before a number ("分成3组", "split into 3") counts groups instead."""
+    return "select_cluster" in commands or (bool({"cluster", "cluster_noun"} & commands)
+                                            and "cluster_verb" not in commands)
 
 
 def _addressed(item: Item) -> bool:

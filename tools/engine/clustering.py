@@ -72,7 +72,8 @@ def default_features(data: CustomerData) -> list[str]:
         if name not in customers.columns or not is_numeric_column(customers[name]):
             continue
         series = customers[name]
-        if series.isna().mean() > MAX_MISSING_SHARE or series.nunique(dropna=True) <= 2:
+        if series.isna().mean() > MAX_MISSING_SHARE or series.nunique(dropna=True) <= 2 \
+                or _numbers_the_rows(series):
             continue
         candidates.append(name)
     n_behaviour = len([c for c in candidates if c in behaviour])
@@ -88,6 +89,16 @@ def default_features(data: CustomerData) -> list[str]:
             continue
         chosen.append(name)
     return chosen
+
+
+def _numbers_the_rows(series: pd.Series) -> bool:
+    """Whole numbers, each once, one step apart ("member": 1, 2, 3, ...): an identifier
+    whatever its name, so grouping on it would split customers by when they were added."""
+    values = pd.to_numeric(series, errors="coerce").dropna()
+    if len(values) < 3 or not values.is_unique or (values != values.round()).any():
+        return False
+    ordered = values.sort_values().to_numpy()
+    return bool((ordered[1:] - ordered[:-1] == 1).all())
 
 
 def _rank_correlation(a: pd.Series, b: pd.Series) -> float:

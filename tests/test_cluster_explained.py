@@ -1,0 +1,72 @@
+"""Clustering that explains itself (issue 17): the reply names the features it grouped on
+and says in words how distinct the groups are, in English, Chinese and Russian; and
+"分成3组" (split into 3 groups) asks for 3 groups, not for group 3."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from assistant.replies import ReplyWords, cluster_notes, cluster_quality
+
+
+@pytest.fixture(scope="module")
+def members(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    rng = random.Random(3)
+    rows = ["member,visits_per_month,basket,region"]
+    for k in range(1, 121):
+        high = k % 3 == 0
+        rows.append(f"{k},{rng.randint(8, 12) if high else rng.randint(0, 3)},"
+                    f"{rng.randint(80, 120) if high else rng.randint(5, 30)},"
+                    f"{rng.choice(['North', 'South'])}")
+    path = tmp_path_factory.mktemp("members") / "members.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def ask(data: Path, workspace: Path, text: str) -> dict[str, Any]:
+    from assistant import cli_assistant
+
+    app = typer.Typer()
+    cli_assistant.register(app)
+    result = CliRunner().invoke(app, ["ask", text, "--data", str(data), "--workspace",
+                                      str(workspace), "--json"])
+    assert result.exit_code == 0, result.output
+    answer: dict[str, Any] = json.loads(result.output)
+    return answer
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ("split them into 2 groups", ["Grouped on: basket, visits_per_month.", "clearly distinct"]),
+    ("分成2组", ["分组依据", "区分明显"]),
+    ("разбей клиентов на 2 группы", ["Группы построены по признакам", "чётко различаются"]),
+])
+def test_a_clustering_says_what_it_used_and_how_distinct(members: Path, tmp_path: Path,
+                                                         text: str, said: list[str]) -> None:
+    answer = ask(members, tmp_path / "ws", text)
+    cluster = next(r for r in answer["tools"] if r["tool"] == "cluster")
+    assert cluster["summary"]["k"] == 2
+    for words in said:
+        assert words in answer["reply"], answer["reply"]
+    # "member" numbers the customers 1, 2, 3...: an identifier, never a feature.
+    assert "member" not in cluster["summary"]["features"]
+
+
+def test_quality_in_words_follows_the_silhouette() -> None:
+    def summary(score: float) -> dict[str, Any]:
+        return {"k": 3, "features": ["monetary", "Age"],
+                "scores": [{"k": 2, "silhouette": 0.9}, {"k": 3, "silhouette": score}]}
+
+    assert cluster_quality(summary(0.15)) == ("weak", 0.15)
+    assert cluster_quality(summary(0.36))[0] == "moderate"  # type: ignore[index]
+    assert cluster_quality(summary(0.61))[0] == "clear"  # type: ignore[index]
+    assert cluster_quality({"k": 3, "scores": []}) is None
+    notes = cluster_notes(summary(0.15), ReplyWords("en"))
+    assert notes[0] == "Grouped on: spend, Age."  # log features in words
+    assert "tendencies" in notes[1]
