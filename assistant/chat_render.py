@@ -128,7 +128,8 @@ def render_turn(console: Console, turn: Turn, *, streamed: bool = False,
     # The built-in reply restates the tables; a model's reply is its own words.
     if not streamed and not (shown and turn.backend == BUILTIN_NAME):
         console.print(Markdown(harmless(turn.reply)))
-    if turn.sources:
+    listed = all(str(s.get("file")) in turn.reply for s in turn.sources)
+    if turn.sources and not listed:  # a knowledge answer lists its sources itself
         console.print("[dim]Sources: " + "; ".join(
             f"{s.get('file')} § {s.get('section')}" for s in turn.sources) + "[/dim]")
     if show_backend or turn.backend != BUILTIN_NAME or turn.notice:
