@@ -115,5 +115,5 @@ def report_command(bot: Assistant, console: Console, args: str) -> None:
                       markup=False, highlight=False)
         return
     what = f"'{segments[0].label}'" if segments else "the whole customer base"
-    console.print(f"Wrote the report of {what} to {target} (open it in a browser; it needs "
-                  "no network).", markup=False, highlight=False)
+    console.print(f"Wrote the report of {what} to {target.resolve()} (open it in a browser; "
+                  "it needs no network).", markup=False, highlight=False)

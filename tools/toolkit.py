@@ -476,4 +476,4 @@ def _safe_export_path(folder: Path, path: str | None, fmt: str | None,
         stem = name or "segment"
     stem = re.sub(r"[^A-Za-z0-9_-]+", "-", stem).strip("-") or "segment"
     folder.mkdir(parents=True, exist_ok=True)
-    return folder / f"{stem}{suffix}"
+    return (folder / f"{stem}{suffix}").resolve()  # said in full: where to find it
