@@ -235,6 +235,41 @@ def test_among_sheets_alike_the_one_with_the_most_rows_is_read(tmp_path: Path) -
     assert any(w.startswith("Read sheet 'All' (of 2: Sample, All)") for w in data.source.warnings)
 
 
+# 6. "1.500" in a semicolon-separated file ---------------------------------------------------
+
+
+def test_dots_as_thousands_in_a_semicolon_file(tmp_path: Path) -> None:
+    data = load_customer_data(corpus_file(tmp_path, "semicolon_thousands.csv"))
+    assert data.n_customers == 12
+    assert data.customers[MONETARY].sum() == sum(250 * (1 + i % 9) for i in range(60))
+    assert ("Betrag: read with '.' as the thousands separator (1.000 = 1000), as in European "
+            "exports (the file is semicolon-separated)") in data.source.warnings
+
+
+def test_a_semicolon_file_with_decimal_points_keeps_them(tmp_path: Path) -> None:
+    path = tmp_path / "points.csv"
+    path.write_text("customer_id;order_date;amount;weight\n" + "".join(
+        f"{501 + i % 12};2024-0{1 + i % 9}-{1 + i % 28:02d};{1 + i % 3}.500;{i % 4}.25\n"
+        for i in range(60)), encoding="utf-8")
+    data = load_customer_data(path)
+    assert data.customers[MONETARY].sum() == pytest.approx(sum(1 + i % 3 + 0.5
+                                                               for i in range(60)))
+    assert ("amount: read with '.' as the decimal mark (1.500 = 1.5), as the file's other "
+            "numbers are written") in data.source.warnings
+
+
+def test_the_large_file_path_leaves_dotted_thousands_to_the_ordinary_path(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import tools.engine.loading as loading
+    from tools.engine.scan_csv import scan_csv
+
+    path = corpus_file(tmp_path, "semicolon_thousands.csv")
+    assert scan_csv(path) is None
+    monkeypatch.setattr(loading, "SCAN_MIN_ROWS", 10)
+    assert load_customer_data(path).customers[MONETARY].sum() == sum(
+        250 * (1 + i % 9) for i in range(60))
+
+
 # 8. The load cache holds no pickle ----------------------------------------------------------
 
 

@@ -163,6 +163,12 @@ def _bad_amount(i: int) -> str:
     return {5: "#VALUE!", 17: "inf", 31: "not a number"}.get(i, f"{10 + i % 7}.50")
 
 
+def _european_amount(i: int) -> str:
+    """An amount as a European export writes it: "1.500" is fifteen hundred."""
+    value = 250 * (1 + i % 9)
+    return f"{value // 1000}.{value % 1000:03d}" if value >= 1000 else str(value)
+
+
 def _excel_ids(i: int) -> str:
     """One of 20 customers' 12-digit ids as Excel saves it from a narrow cell: 6 significant
     digits, trailing zeros dropped ("1.2345E+11"), so every 5 customers share one."""
@@ -254,6 +260,8 @@ CORPUS: dict[str, tuple[Callable[[Path], None], str]] = {
         ["InvoiceNo,CustomerID,InvoiceDate,Amount",
          *(f"{5000 + i},{_excel_ids(i)},2024-0{1 + i % 9}-{1 + i % 28:02d},{10 + i % 7}.5"
            for i in range(200))])), OK),
+    "semicolon_thousands.csv": (_write_text(_order_lines(
+        "Kunde;Datum;Betrag", sep=";", amount=_european_amount)), OK),
     "row_number_id_log.csv": (_write_text(_order_lines("id,shopper,date,amount", n=200,
                                                        customers=20, first_id=1,
                                                        row_numbers=True)), OK),

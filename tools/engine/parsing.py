@@ -45,6 +45,12 @@ _CURRENCY_CODES = {"USD": "$", "GBP": "£", "EUR": "€", "JPY": "¥", "INR": "�
 _INTEGER = r"[-+]?\d+"
 _US_NUMBER = r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?(?:[eE][-+]?\d+)?"
 _EU_NUMBER = r"[-+]?(?:\d{1,3}(?:\.\d{3})+|\d+)?(?:,\d+)?"
+# Numbers whose dots can only be, or may be, thousands separators: "1.500", "12.345.678".
+_DOT_GROUPS = r"[-+]?\d{1,3}(?:\.\d{3})+"
+# A number with a decimal point that is no thousands separator ("12.5", "3.25", "0.1234").
+_DECIMAL_DOT = r"[-+]?\d*\.(?:\d{1,2}|\d{4,})"
+# Values of each column looked at for how the file writes its numbers.
+_STYLE_SAMPLE = 2000
 # Distinct values tried before a whole column is.
 _SAMPLE = 200
 # How Excel writes a long number it shows in a narrow cell ("1.23457E+11", or "1,23457E+11"
@@ -72,8 +78,22 @@ def parse_columns(df: pd.DataFrame, numbers: Mapping[str, float] | None = None
     each with the share of its cells that may be something else (`parse_column`).
     """
     numbers = numbers or {}
-    return _parsed_frame({name: parse_column(df[name], stray_share=numbers.get(name, 0.0))
+    dots = _dot_style(df) if df.attrs.get("delimiter") == ";" else None
+    return _parsed_frame({name: parse_column(df[name], stray_share=numbers.get(name, 0.0),
+                                             dots=dots)
                           for name in df.columns}, df.index, df.attrs)
+
+
+def _dot_style(df: pd.DataFrame) -> str:
+    """How a semicolon-separated file writes numbers: "thousands" ("1.500" is 1500, as
+    European exports write them, their decimal mark being the comma that made the semicolon
+    the delimiter), unless some column has a decimal point ("12.5"): "decimal"."""
+    for name in df.columns:
+        sample = pd.Series(pd.unique(df[name].head(_STYLE_SAMPLE).astype("str").str.strip()),
+                           dtype="str")
+        if sample.str.fullmatch(_DECIMAL_DOT).any():
+            return "decimal"
+    return "thousands"
 
 
 def parse_typed_columns(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, DType]]:
@@ -172,12 +192,16 @@ def _typed_column(series: pd.Series, index: pd.Index) -> ParsedColumn | None:
                         DType.INTEGER if whole else DType.NUMBER)
 
 
-def parse_column(raw: pd.Series, *, stray_share: float = 0.0) -> ParsedColumn:
+def parse_column(raw: pd.Series, *, stray_share: float = 0.0,
+                 dots: str | None = None) -> ParsedColumn:
     """The column's values, typed.
 
     `stray_share`: for a column meant to hold numbers, the share of its cells that may be
     something else ("#VALUE!", "inf", "not a number"): they are read as missing, and counted
     in the missing note, instead of making the whole column text.
+    `dots`: what a dot means in numbers whose every dot is followed by three digits
+    ("1.500"): "thousands" or "decimal" (said in the column's note), or None: a decimal
+    point, unless a number has several ("1.500.000").
     """
     stripped = raw.astype("str").str.strip()
     text = stripped
@@ -193,9 +217,9 @@ def parse_column(raw: pd.Series, *, stray_share: float = 0.0) -> ParsedColumn:
     codes = renumber[all_codes]
     uniques = all_uniques.iloc[values_at].reset_index(drop=True)
     text = text.mask(codes < 0)
-    parsed = _parse_values(raw.index, text, codes, uniques)
+    parsed = _parse_values(raw.index, text, codes, uniques, dots)
     if stray_share > 0 and parsed.dtype is DType.TEXT and len(uniques):
-        parsed = _numbers_despite_strays(raw.index, codes, uniques, stray_share) or parsed
+        parsed = _numbers_despite_strays(raw.index, codes, uniques, stray_share, dots) or parsed
     # A column of nothing but markers has no answers to keep them beside.
     if parsed.dtype is DType.TEXT and marked[:-1].any() and len(values_at):
         parsed = _keep_common_markers(parsed, stripped, all_codes, all_uniques, marked)
@@ -203,7 +227,7 @@ def parse_column(raw: pd.Series, *, stray_share: float = 0.0) -> ParsedColumn:
 
 
 def _parse_values(index: pd.Index, text: pd.Series, codes: np.ndarray,
-                  uniques: pd.Series) -> ParsedColumn:
+                  uniques: pd.Series, dots: str | None = None) -> ParsedColumn:
     """The column (`text`, markers already missing; `codes` into its distinct `uniques`)."""
     if len(uniques) == 0:
         return ParsedColumn(pd.Series(pd.NA, index=index, dtype="str"), DType.TEXT)
@@ -240,7 +264,7 @@ def _parse_values(index: pd.Index, text: pd.Series, codes: np.ndarray,
     # A column of product names fails on its first values; checking a sample first saves
     # running every pattern over thousands of distinct values.
     sample = uniques.iloc[:_SAMPLE]
-    number = None if _parse_numbers(sample) is None else _parse_numbers(uniques)
+    number = None if _parse_numbers(sample, dots) is None else _parse_numbers(uniques, dots)
     if number is not None:
         numbers, currency, note, whole = number
         values = spread(numbers, np.nan).astype("float64")
@@ -258,7 +282,7 @@ def _parse_values(index: pd.Index, text: pd.Series, codes: np.ndarray,
 
 
 def _numbers_despite_strays(index: pd.Index, codes: np.ndarray, uniques: pd.Series,
-                            share: float) -> ParsedColumn | None:
+                            share: float, dots: str | None) -> ParsedColumn | None:
     """The column as numbers with its few values that are not numbers missing, or None."""
     plain = (uniques.str.replace(_CURRENCY_PATTERN, "", regex=True)
              .str.replace(r"[,%()'\s\u00a0\u202f]", "", regex=True))
@@ -269,7 +293,7 @@ def _numbers_despite_strays(index: pd.Index, codes: np.ndarray, uniques: pd.Seri
     cells = np.bincount(codes[codes >= 0], minlength=len(uniques))
     if cells[stray].sum() > share * cells.sum():
         return None
-    number = _parse_numbers(uniques[~stray].reset_index(drop=True))
+    number = _parse_numbers(uniques[~stray].reset_index(drop=True), dots)
     if number is None:
         return None
     kept, currency, note, whole = number
@@ -346,8 +370,12 @@ def _as_text(text: pd.Series) -> pd.Series:
     return text.astype("str")
 
 
-def _parse_numbers(uniques: pd.Series) -> tuple[np.ndarray, str | None, str | None, bool] | None:
-    """Numbers with currency symbols, thousands separators, percent signs or (negatives)."""
+def _parse_numbers(uniques: pd.Series, dots: str | None = None
+                   ) -> tuple[np.ndarray, str | None, str | None, bool] | None:
+    """Numbers with currency symbols, thousands separators, percent signs or (negatives).
+
+    `dots`: see `parse_column`.
+    """
     if not uniques.str.contains(r"\d").all():
         return None
     symbols = uniques.str.extract(f"({_CURRENCY_PATTERN})", expand=False).dropna()
@@ -362,9 +390,27 @@ def _parse_numbers(uniques: pd.Series) -> tuple[np.ndarray, str | None, str | No
     negative = core.str.fullmatch(r"\(.*\)")
     core = core.str.replace(r"^\((.*)\)$", r"\1", regex=True)
     core = core.str.replace(r"^([-+]?)[-+]?", r"\1", regex=True)
-    if core.str.fullmatch(_US_NUMBER).all():
+    dotted = core.str.contains(".", regex=False)
+    # Every dot before three digits and no comma: "1.500" may be 1500 or 1.5.
+    grouped = bool(dotted.any() and (core.str.fullmatch(_DOT_GROUPS)
+                                     | (~dotted & core.str.fullmatch(_INTEGER))).all())
+    if grouped and (dots == "thousands" or core.str.contains(r"\.\d{3}\.").any()):
+        cleaned = core.str.replace(".", "", regex=False)
+        example = str(core[dotted].iloc[0])
+        style = (f"read with '.' as the thousands separator ({example} = "
+                 f"{example.replace('.', '')})" + (", as in European exports (the file is "
+                                                   "semicolon-separated)"
+                                                   if dots == "thousands" else ""))
+    elif core.str.fullmatch(_US_NUMBER).all() and not (
+            # In a European export "1,500" is 1.5, as "12,50" is 12.5.
+            dots == "thousands" and core.str.contains(",").any()
+            and core.str.fullmatch(_EU_NUMBER).all()):
         cleaned = core.str.replace(",", "", regex=False)
         style = None
+        if grouped and dots == "decimal":
+            example = str(core[dotted].iloc[0])
+            style = (f"read with '.' as the decimal mark ({example} = {float(example):g}), as "
+                     "the file's other numbers are written")
     elif core.str.fullmatch(_EU_NUMBER).all() and core.str.contains(",").any():
         cleaned = core.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
         style = "read with ',' as the decimal mark"

@@ -320,6 +320,8 @@ def _read_delimited_text(text: str, raw: bytes, encoding: str, name: str) -> pd.
                         f"row has the same number of {fields}.") from exc
     frame.columns = clean_names(frame.columns)
     frame.attrs["note"] = f"{_DELIMITER_NAMES[delimiter]}-separated text"
+    # A semicolon says the file comes from a locale whose decimal mark is the comma.
+    frame.attrs["delimiter"] = delimiter
     return frame
 
 

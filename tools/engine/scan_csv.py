@@ -34,6 +34,7 @@ _ISO_DATE = r"\d{4}-\d{2}-\d{2}( \d{2}:\d{2}(:\d{2})?)?"
 # No leading zeros: "007" is a code to `parsing.py`, not a number.
 _PLAIN_NUMBER = r"[-+]?(0|[1-9][0-9]*)(\.[0-9]+)?"
 _NUMBER_ROLES = (Role.AMOUNT, Role.QUANTITY, Role.UNIT_PRICE)
+_DOT_THOUSANDS = r"[-+]?[0-9]{1,3}(\.[0-9]{3})+"
 
 
 def csv_rows_estimate(path: Path) -> int:
@@ -77,14 +78,14 @@ def scan_csv(path: Path, *, mapping: dict[str, str] | None = None,
               f"delim = {sql_literal(delimiter)}, quote = '\"', escape = '\"')")
     with duckdb_connection() as connection:
         try:
-            return _scan(connection, source, mapping, as_of, only)
+            return _scan(connection, source, mapping, as_of, only, delimiter)
         except duckdb.Error:
             # Rows DuckDB will not read as pandas does (bad UTF-8, ragged rows): pandas decides.
             return None
 
 
 def _scan(connection: Any, source: str, mapping: dict[str, str] | None,
-          as_of: date | None, only: Sequence[str] | None) -> ScannedLog | None:
+          as_of: date | None, only: Sequence[str] | None, delimiter: str) -> ScannedLog | None:
     first = first_rows(connection, source)
     names = [str(name) for name in first.columns]
     if clean_names(names) != names or any(not name.strip() for name in names):
@@ -108,6 +109,11 @@ def _scan(connection: Any, source: str, mapping: dict[str, str] | None,
         checks.append(f"count(*) FILTER (WHERE {value} IS NOT NULL AND NOT ("
                       f"regexp_full_match({value}, {sql_literal(pattern)}) AND "
                       f"TRY_CAST({value} AS {sql_type}) IS NOT NULL))")
+        if delimiter == ";" and sql_type == "DOUBLE":
+            # "1.500" in a semicolon-separated file may be 1500 (`parsing.parse_columns`
+            # decides from the whole file): the ordinary path reads it.
+            checks.append(f"count(*) FILTER (WHERE regexp_full_match({value}, "
+                          f"{sql_literal(_DOT_THOUSANDS)}))")
     row = connection.execute(f"SELECT {', '.join(checks)} FROM {source}").fetchone()
     if any(row):
         return None
