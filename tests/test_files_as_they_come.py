@@ -270,6 +270,31 @@ def test_the_large_file_path_leaves_dotted_thousands_to_the_ordinary_path(
         250 * (1 + i % 9) for i in range(60))
 
 
+# 7. A customer table with repeated ids ----------------------------------------------------
+
+
+def test_repeated_ids_keep_their_first_row_and_are_named(tmp_path: Path) -> None:
+    data = load_customer_data(corpus_file(tmp_path, "duplicate_ids.csv"))
+    assert data.kind is DataKind.CUSTOMERS and data.n_customers == 10
+    assert data.customers.index.is_unique
+    assert ("customer_id: 3 ids are on more than one row (1, 2, 3); the first row of each was "
+            "kept and 3 later rows were left out.") in data.source.warnings
+    assert not any("--map date" in w for w in data.source.warnings)
+
+
+def test_repeated_ids_beside_dates_suggest_mapping_them(tmp_path: Path) -> None:
+    path = tmp_path / "members.csv"
+    path.write_text("member_id,joined,total_spend\n" + "".join(
+        f"{1 + i % 8},2023-0{1 + i % 9}-0{1 + i % 9},{100 + i}\n" for i in range(10)),
+        encoding="utf-8")
+    # A customer-level measure (total spend) makes it a customer table.
+    data = load_customer_data(path, mapping={"monetary": "total_spend"})
+    assert data.n_customers == 8 and data.customers.loc[1, "total_spend"] == 100
+    assert ("member_id: 2 ids are on more than one row (1, 2); the first row of each was kept "
+            "and 2 later rows were left out. If each row is an order, map its date with --map "
+            "date=COLUMN (joined).") in data.source.warnings
+
+
 # 8. The load cache holds no pickle ----------------------------------------------------------
 
 

@@ -55,6 +55,8 @@ CACHE_NOTE = "Loaded from the cache of an earlier load of the same file."
 _STEPS = 5
 _KIND_WORDS = {DataKind.TRANSACTIONS: "transaction log", DataKind.CUSTOMERS: "customer table"}
 _INDEX_NAME = "customer_id"
+# Repeated ids of a customer table named in its warning.
+_REPEATS_SHOWN = 5
 # Rows of each sheet of a workbook read to see which holds the data, and what it looks for.
 _SHEET_SAMPLE = 500
 _SHEET_ROLES: tuple[tuple[frozenset[Role], str], ...] = (
@@ -299,23 +301,38 @@ def _customer_table(parsed: pd.DataFrame, raw_schema: Schema, name: str,
         warnings.append(f"{rows} left out: no {id_info.name}.")
         parsed = parsed[present]
     ids = normalize_ids(parsed[id_info.name])
-    repeated = ids[ids.duplicated(keep=False)]
-    if len(repeated):
-        examples = ", ".join(str(v) for v in pd.unique(repeated)[:3])
+    later = ids.duplicated(keep="first")
+    if later.any():
         undated = [c.name for c in raw_schema.columns if c.dtype is DType.TEXT
                    and "date" in role_words(c.name)]
         if undated:
+            # A log whose purchase dates could not be read: counting its rows as customers
+            # would be wrong, and the fix is in the file.
+            examples = ", ".join(str(v) for v in pd.unique(ids[later])[:3])
             raise DataError(f"{name}: {id_info.name} repeats ({examples}) and {undated[0]} "
                             "mixes date formats or holds no dates; export it with one date "
                             "format (e.g. 2011-12-31) and load it again.", options=undated)
-        raise DataError(f"{name}: {id_info.name} repeats ({examples}) but no purchase date was "
-                        f"found; map it with --map date=COLUMN, or remove the duplicate rows.",
-                        options=[c.name for c in raw_schema.columns if c.dtype is DType.DATE])
+        warnings.append(_repeated_ids_note(id_info.name, ids, later, raw_schema))
+        parsed, ids = parsed[~later.to_numpy()], ids[~later]
     customers = parsed.drop(columns=[id_info.name])
     customers.index = pd.Index(ids.to_numpy(), name=_INDEX_NAME)
     schema = Schema(kind=DataKind.CUSTOMERS,
                     columns=tuple(c for c in raw_schema.columns if c.name != id_info.name))
     return customers, schema
+
+
+def _repeated_ids_note(column: str, ids: pd.Series, later: pd.Series, schema: Schema) -> str:
+    """What a customer table with ids on several rows kept: the first row of each."""
+    repeated = pd.unique(ids[later])
+    shown = ", ".join(str(v) for v in repeated[:_REPEATS_SHOWN])
+    more = f" and {len(repeated) - _REPEATS_SHOWN:,} more" if len(repeated) > _REPEATS_SHOWN else ""
+    which = "1 id is" if len(repeated) == 1 else f"{len(repeated):,} ids are"
+    rows = "1 later row was" if int(later.sum()) == 1 else f"{int(later.sum()):,} later rows were"
+    dates = [c.name for c in schema.columns if c.dtype is DType.DATE]
+    log = (f" If each row is an order, map its date with --map date=COLUMN ({', '.join(dates)})."
+           if dates else "")
+    return (f"{column}: {which} on more than one row ({shown}{more}); the first row of each "
+            f"was kept and {rows} left out.{log}")
 
 
 def _currency_from_names(schema: Schema) -> str | None:
