@@ -102,48 +102,44 @@ def _segment(token: str, lexicon: _Lexicon) -> list[str] | None:
     """
     unspaced = bool(_UNSPACED.search(token))
     size = len(token)
-    # best[i]: (unread characters, pieces, an ending was used, words) for token[:i].
-    best: list[tuple[int, int, bool, list[str]] | None] = [None] * (size + 1)
+    # best[i]: (unread characters, words read, an ending was used, the words with whether
+    # each was read) for token[:i].
+    best: list[tuple[int, int, bool, list[tuple[str, bool]]] | None] = [None] * (size + 1)
     best[0] = (0, 0, False, [])
     for start in range(size):
         here = best[start]
         if here is None:
             continue
         unread, pieces, ended, words = here
-        steps: list[tuple[int, int, bool, list[str]]] = []
+        steps: list[tuple[int, bool, list[tuple[str, bool]]]] = []
         for end in range(start + 1, min(size, start + lexicon.longest) + 1):
             piece = token[start:end]
             if piece in lexicon.words:
-                steps.append((end, 0, False, list(lexicon.words[piece])))
-                for ending in lexicon.endings[piece]:
-                    if token.startswith(ending, end):
-                        steps.append((end + len(ending), 0, True, list(lexicon.words[piece])))
+                meaning = [(word, True) for word in lexicon.words[piece]]
+                steps.append((end, False, meaning))
+                steps.extend((end + len(ending), True, meaning)
+                             for ending in lexicon.endings[piece]
+                             if token.startswith(ending, end))
         if unspaced:
-            steps.append((start + 1, 1, False, [token[start]]))
-        for end, missed, with_ending, meaning in steps:
-            candidate = (unread + missed, pieces + (0 if missed else 1), ended or with_ending,
-                         words + meaning)
+            steps.append((start + 1, False, [(token[start], False)]))
+        for end, with_ending, meaning in steps:
+            read = meaning[0][1]
+            candidate = (unread + (0 if read else 1), pieces + (1 if read else 0),
+                         ended or with_ending, words + meaning)
             current = best[end]
             if current is None or candidate[:2] < current[:2]:
                 best[end] = candidate
     result = best[size]
     if result is None:
         return None
-    unread, pieces, ended, words = result
-    if pieces == 0 or (unread and not unspaced) or (pieces == 1 and not ended and not unread):
+    _, pieces, ended, words = result
+    if pieces == 0 or (pieces == 1 and not ended and len(words) == 1):
         return None
-    if unread:
-        # Unread characters next to each other form one kept word ("卡" in "会员卡号").
-        return _merge_unread(words, lexicon)
-    return words
-
-
-def _merge_unread(words: list[str], lexicon: _Lexicon) -> list[str]:
-    merged: list[str] = []
-    known = {w for meaning in lexicon.words.values() for w in meaning}
-    for word in words:
-        if merged and word not in known and merged[-1] not in known:
-            merged[-1] += word
+    # Unread characters next to each other are kept as one word ("卡" in "会员卡号").
+    kept: list[str] = []
+    for position, (word, read) in enumerate(words):
+        if not read and position and not words[position - 1][1]:
+            kept[-1] += word
         else:
-            merged.append(word)
-    return merged
+            kept.append(word)
+    return kept
