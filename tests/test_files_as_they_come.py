@@ -81,6 +81,24 @@ def test_map_chooses_a_column_with_bad_cells_as_the_amount(tmp_path: Path) -> No
     assert data.customers[MONETARY].sum() > 0
 
 
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_the_large_file_paths_read_bad_cells_as_the_ordinary_path_does(
+        suffix: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import tools.engine.loading as loading
+
+    path = corpus_file(tmp_path, "bad_cells_in_unnamed_column.csv")
+    if suffix == ".parquet":
+        frame = pd.read_csv(path, dtype=str)
+        frame["order_date"] = pd.to_datetime(frame["order_date"])
+        path = tmp_path / "lines.parquet"
+        frame.to_parquet(path, index=False)
+    ordinary = load_customer_data(path, mapping={"amount": "col3"})
+    monkeypatch.setattr(loading, "SCAN_MIN_ROWS", 10)
+    large = load_customer_data(path, mapping={"amount": "col3"})
+    pd.testing.assert_frame_equal(large.customers, ordinary.customers)
+    assert large.source.warnings == ordinary.source.warnings
+
+
 def test_a_column_of_words_is_not_made_an_amount(tmp_path: Path) -> None:
     path = tmp_path / "tiers.csv"
     path.write_text("customer_id,order_date,amount\n" + "".join(

@@ -96,17 +96,21 @@ def _dot_style(df: pd.DataFrame) -> str:
     return "thousands"
 
 
-def parse_typed_columns(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, DType]]:
-    """`parse_columns(as_strings(frame))` for rows a typed reader (Parquet, DuckDB) gave.
+def parse_typed_columns(frame: pd.DataFrame, numbers: Mapping[str, float] | None = None
+                        ) -> tuple[pd.DataFrame, dict[str, DType]]:
+    """`parse_columns(as_strings(frame), numbers)` for rows a typed reader (Parquet, DuckDB)
+    gave.
 
     Numbers and dates are taken as they are, which is what reading their text gives; only
     the other columns are written out as text and read.
     """
+    numbers = numbers or {}
     index = pd.RangeIndex(len(frame))
     typed = {name: _typed_column(frame[name], index) for name in frame.columns}
     text = as_strings(frame[[name for name, parsed in typed.items() if parsed is None]])
-    return _parsed_frame({name: parsed or parse_column(text[name])
-                          for name, parsed in typed.items()}, index, frame.attrs)
+    return _parsed_frame({name: parsed or parse_column(
+        text[name], stray_share=numbers.get(str(name), 0.0)) for name, parsed in typed.items()},
+        index, frame.attrs)
 
 
 def _parsed_frame(columns: dict[str, ParsedColumn], index: pd.Index,

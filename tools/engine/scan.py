@@ -38,7 +38,7 @@ from tools.engine.features import (
 )
 from tools.engine.markers import HARD_MISSING, KEEP_TOP, SOFT_MISSING, kept_markers, top_cells
 from tools.engine.parsing import SCIENTIFIC_ID, column_notes, parse_typed_columns
-from tools.engine.roles import infer_schema
+from tools.engine.roles import infer_schema, number_columns
 from tools.engine.schema import DataKind, DType, Role, Schema
 from tools.engine.stores import clean_names
 
@@ -105,7 +105,8 @@ def _scan(connection: Any, path: Path, mapping: dict[str, str] | None,
     names = list(types)
     if clean_names(names) != names or any(n.startswith("__index_level") for n in names):
         return None
-    parsed, dtypes = parse_typed_columns(first_rows(connection, source))
+    first = first_rows(connection, source)
+    parsed, dtypes = parse_typed_columns(first, number_columns(first, mapping))
     return scan_relation(connection, source, types, parsed, infer_schema(parsed, dtypes, mapping),
                          as_of, only)
 

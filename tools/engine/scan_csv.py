@@ -22,7 +22,7 @@ from typing import Any
 from tools.engine.features import duckdb_connection, quote_name, sql_literal, text_sql
 from tools.engine.parsing import parse_typed_columns
 from tools.engine.reading import sniff_delimiter
-from tools.engine.roles import infer_schema
+from tools.engine.roles import infer_schema, number_columns
 from tools.engine.scan import ScannedLog, first_rows, scan_relation
 from tools.engine.schema import DType, Role
 from tools.engine.stores import clean_names
@@ -90,7 +90,9 @@ def _scan(connection: Any, source: str, mapping: dict[str, str] | None,
     names = [str(name) for name in first.columns]
     if clean_names(names) != names or any(not name.strip() for name in names):
         return None
-    parsed, dtypes = parse_typed_columns(first)
+    # As the ordinary path reads them, so that a mapped amount with a bad cell in these rows
+    # is a number column here too (whose bad cells then send the file to that path).
+    parsed, dtypes = parse_typed_columns(first, number_columns(first, mapping))
     schema = infer_schema(parsed, dtypes, mapping)
     conversions: dict[str, tuple[str, str, str]] = {}
     date_info = schema.first(Role.DATE)
