@@ -307,7 +307,8 @@ def remove_orphan_folders(index: Path) -> list[Path]:
     if not folders or not catalogue.is_file():
         return []
     try:
-        with closing(sqlite3.connect(f"{catalogue.as_uri()}?mode=ro", uri=True)) as db:
+        with closing(sqlite3.connect(f"{catalogue.resolve().as_uri()}?mode=ro",
+                                     uri=True)) as db:
             live = {str(row[0]) for row in db.execute("SELECT id FROM segments")}
     except sqlite3.Error:
         return []
