@@ -196,7 +196,8 @@ def _spend_diagnostics(table: pd.DataFrame, models: PredictiveModels) -> list[Di
                                 "between customers that there is no typical order value: "
                                 "customers without a repeat purchase get none.",
                                 {"q": fit.params.q}))
-    if len(spenders) >= 3:
+    varied = bool(spenders[REPEATS].std() > 0) and bool(spenders[REPEAT_VALUE].std() > 0)
+    if len(spenders) >= 3 and varied:
         correlation = float(np.corrcoef(spenders[REPEATS], spenders[REPEAT_VALUE])[0, 1])
         if np.isfinite(correlation) and abs(correlation) > MAX_SPEND_CORRELATION:
             found.append(Diagnostic(

@@ -27,13 +27,12 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.optimize import minimize
 from scipy.special import betaln, expit, gammaln, hyp2f1
+from threadpoolctl import threadpool_limits
 
 Array = NDArray[np.float64]
 # Bounds of the log-parameters in the search: exp(+-12) is 6e-6 .. 1.6e5, far outside any
 # published estimate; a fit that ends on a bound is reported as not converged.
 LOG_BOUND = 12.0
-# Where (a - 1) appears as a divisor, `a` is moved this far from 1 (the limit is finite).
-_A_NEAR_ONE = 1e-7
 
 
 @dataclass(frozen=True)
@@ -132,8 +131,11 @@ def _maximise(negative_ll: object, names: tuple[str, ...], start: Array,
     bounds = [(-LOG_BOUND, LOG_BOUND)] * len(names)
     best = None
     for begin in (start, np.zeros(len(names))):
-        result = minimize(negative_ll, begin, method="L-BFGS-B", bounds=bounds,
-                          options={"maxiter": 2000, "ftol": 1e-13, "gtol": 1e-8})
+        # One BLAS thread: on 2 cores OpenBLAS's threads spin against each other inside
+        # L-BFGS-B's small matrix steps (a 4-parameter fit took 100x longer).
+        with threadpool_limits(limits=1, user_api="blas"):
+            result = minimize(negative_ll, begin, method="L-BFGS-B", bounds=bounds,
+                              options={"maxiter": 2000, "ftol": 1e-13, "gtol": 1e-8})
         if best is None or (np.isfinite(result.fun) and result.fun < best.fun):
             best = result
         if best.success and np.isfinite(best.fun):
@@ -193,12 +195,6 @@ def _check_histories(x: Array, t_x: Array, T: Array) -> None:
         raise ValueError("need x >= 0, 0 <= t_x <= T, and t_x = 0 when x = 0")
 
 
-def _away_from_one(a: float) -> float:
-    if abs(a - 1.0) < _A_NEAR_ONE:
-        return 1.0 + (_A_NEAR_ONE if a >= 1.0 else -_A_NEAR_ONE)
-    return a
-
-
 def _log_gone_odds(params: BgNbdParams, x: Array, t_x: Array, T: Array) -> Array:
     """log of a/(b+x-1) * ((alpha+T)/(alpha+t_x))^(r+x) for x > 0 (the odds that the
     customer dropped out after the last purchase); -inf when x = 0."""
@@ -224,71 +220,133 @@ def expected_purchases(params: BgNbdParams, t: ArrayLike, x: ArrayLike, t_x: Arr
                        T: ArrayLike) -> Array:
     """Expected purchases in (T, T+t] given the history (FHL 2005, equation 10):
 
-    E[Y(t)] = (a+b+x-1)/(a-1) * [1 - ((alpha+T)/(alpha+T+t))^(r+x)
-              2F1(r+x, b+x; a+b+x-1; t/(alpha+T+t))] * P(alive)
+    E[Y(t)] = c/(a-1) * [1 - (1-z)^(r+x) 2F1(r+x, b+x; c; z)] * P(alive),
+    c = a+b+x-1, z = t/(alpha+T+t).
 
-    By Euler's transformation 2F1(A, B; C; z) = (1-z)^(C-A-B) 2F1(C-A, C-B; C; z), the
-    bracket's product equals (1-z)^(a-1) 2F1(a+b-1-r, a-1; a+b+x-1; z): first arguments
-    that do not grow with x, so no overflow for large x (`_hyp2f1` evaluates it).
+    Evaluated so that it stays finite and accurate everywhere (checked against mpmath,
+    docs/PREDICTIVE.md):
+    - by Euler's transformation 2F1(A, B; C; z) = (1-z)^(C-A-B) 2F1(C-A, C-B; C; z) the
+      bracket's product also equals (1-z)^(a-1) 2F1(a+b-1-r, a-1; c; z). The two functions'
+      C-A-B are a-1-r-x and x+r+1-a; the one where it is >= 0 is bounded on [0, 1), so it
+      is the one evaluated: no overflow for a frequent buyer (large x) nor for a
+      degenerate fit (large a);
+    - 1 - (1-z)^s F is computed as -expm1(s log(1-z)) - (1-z)^s (F - 1), F - 1 summed
+      without forming F, so a short horizon loses no digits;
+    - in Euler's form (always taken when a < 1 + r + x) the factor a-1 of F - 1 cancels the
+      divisor a-1 exactly, so a = 1 is no singularity; likewise c = 0 (x = 0, a + b = 1).
     """
-    t, x, t_x, T = _floats(t), _floats(x), _floats(t_x), _floats(T)
-    r, alpha, b = params.r, params.alpha, params.b
-    a = _away_from_one(params.a)
+    t, x, t_x, T = np.broadcast_arrays(_floats(t), _floats(x), _floats(t_x), _floats(T))
+    r, alpha, a, b = params.r, params.alpha, params.a, params.b
     z = t / (alpha + T + t)
-    head = (a + b + x - 1) / (a - 1)
-    # 1 - (1-z)^(a-1) F, with (1-z)^(a-1) = exp((a-1) log1p(-z)).
-    bracket = -np.expm1((a - 1) * np.log1p(-z)) - np.exp((a - 1) * np.log1p(-z)) * (
-        _hyp2f1(a + b - 1 - r, a - 1, a + b + x - 1, z) - 1)
-    alive = expit(-_log_gone_odds(params, *np.broadcast_arrays(x, t_x, T)))
-    return np.maximum(head * bracket, 0.0) * alive
+    c = a + b + x - 1
+    euler = x + r + 1 - a >= 0
+    log_rest = np.log1p(-z)
+    if np.all(euler):
+        # c (1 - (1-z)^(a-1) F) / (a-1) = -c expm1((a-1) L)/(a-1) - (1-z)^(a-1) c (F-1)/(a-1)
+        first = _expm1_over(a - 1, log_rest) * -c
+        value = first - _scaled_tail(a + b - 1 - r, a - 1, c, z, (a - 1) * log_rest,
+                                     first, over_b=True)
+    else:
+        value = np.empty_like(z)
+        e, o = euler, ~euler
+        first_e = _expm1_over(a - 1, log_rest[e]) * -c[e]
+        value[e] = first_e - _scaled_tail(a + b - 1 - r, a - 1, c[e], z[e],
+                                          (a - 1) * log_rest[e], first_e, over_b=True)
+        power = r + x[o]
+        first_o = -c[o] * np.expm1(power * log_rest[o])
+        value[o] = (first_o - _scaled_tail(power, b + x[o], c[o], z[o], power * log_rest[o],
+                                           first_o, over_b=False)) / (a - 1)
+    alive = expit(-_log_gone_odds(params, x, t_x, T))
+    # A customer surely gone (alive 0) expects nothing, whatever the rounding.
+    return np.where(alive > 0, np.maximum(value, 0.0) * alive, 0.0)
 
 
-# scipy's hyp2f1 (Cephes) goes wrong for z > 0.9 when C is large (inf, NaN, or a few % off:
-# measured against mpmath at 40 digits, docs/PREDICTIVE.md), exactly where frequent buyers
-# and long horizons put the conditional expectation; there the power series converges
-# fast, so it is summed directly, and scipy is kept where the series would be slow.
+def _expm1_over(k: float, log_rest: Array) -> Array:
+    """expm1(k L) / k, and its limit L at k = 0."""
+    if k == 0:
+        return log_rest.copy()
+    return np.expm1(k * log_rest) / k
+
+
+# scipy's hyp2f1 (Cephes) goes wrong for z > 0.9 when C is large (inf, NaN, or a few % off,
+# against mpmath: docs/PREDICTIVE.md), exactly where frequent buyers and long horizons put
+# the conditional expectation; it loses digits when B or C is near 0; and the function
+# itself can pass 1e308 for a degenerate fit (a and b in the thousands) while its product
+# with (1-z)^s stays below 1. There the power series is summed directly, each term kept as
+# a sign and a logarithm.
 _SERIES_FROM_Z = 0.9
 _SERIES_TERMS = 4000
 _SERIES_TOLERANCE = 1e-16
+_SMALL = 0.05  # |B| or |C| below this: summed directly (no F - 1 or 1/C cancellation)
 
 
-def _hyp2f1(A: ArrayLike, B: ArrayLike, C: ArrayLike, z: ArrayLike) -> Array:  # noqa: N803
-    """The Gauss hypergeometric function 2F1(A, B; C; z) for 0 <= z < 1 (C not 0, -1, ...)."""
-    A, B, C, z = np.broadcast_arrays(_floats(A), _floats(B), _floats(C), _floats(z))  # noqa: N806
-    out = np.array(hyp2f1(A, B, C, z), dtype=np.float64, ndmin=1).reshape(A.shape)
-    near_one = (z > _SERIES_FROM_Z) | ~np.isfinite(out)
-    if np.any(near_one):
-        value, done = _series(A[near_one], B[near_one], C[near_one], z[near_one])
-        patched = out[near_one]
-        patched[done] = value[done]
-        out[near_one] = patched
+def _scaled_tail(A: ArrayLike, B: ArrayLike, C: ArrayLike, z: Array,  # noqa: N803
+                 log_scale: Array, beside: Array, *, over_b: bool) -> Array:
+    """exp(log_scale) * C * (2F1(A, B; C; z) - 1), divided by B when `over_b` (its limit at
+    B = 0 or C = 0 included), for 0 <= z < 1 and C > -1. `beside` is the term it is added to
+    (sets the precision needed). The series where it settles, else scipy's value."""
+    A, B, C, z, log_scale, beside = np.broadcast_arrays(  # noqa: N806
+        _floats(A), _floats(B), _floats(C), _floats(z), _floats(log_scale), _floats(beside))
+    divisor = B if over_b else np.ones_like(B)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        value = np.array(hyp2f1(A, B, C, z), dtype=np.float64, ndmin=1).reshape(A.shape)
+        out = np.array(np.exp(log_scale) * C * (value - 1) / divisor, dtype=np.float64,
+                       ndmin=1).reshape(A.shape)
+    redo = ((z > _SERIES_FROM_Z) | (np.abs(C) < _SMALL) | ~np.isfinite(out)
+            | ((np.abs(B) < _SMALL) if over_b else False))
+    if np.any(redo):
+        with np.errstate(over="ignore", invalid="ignore", under="ignore", divide="ignore"):
+            tail, done = _series(A[redo], B[redo], C[redo], z[redo], log_scale[redo],
+                                 beside[redo], over_b=over_b)
+        out[redo] = np.where(done & np.isfinite(tail), tail, out[redo])
     return out
 
 
-def _series(A: Array, B: Array, C: Array, z: Array) -> tuple[Array, NDArray[np.bool_]]:  # noqa: N803
-    """sum_n (A)_n (B)_n / ((C)_n n!) z^n, with a flag for the elements whose tail is
-    bounded below the tolerance within `_SERIES_TERMS` terms."""
-    total = np.ones_like(z)
-    term = np.ones_like(z)
+def _series(A: Array, B: Array, C: Array, z: Array, log_scale: Array,  # noqa: N803
+            beside: Array, *, over_b: bool) -> tuple[Array, NDArray[np.bool_]]:
+    """sum_{n>=1} exp(log_scale) C (A)_n (B)_n / ((C)_n n!) z^n (without the B of (B)_n when
+    `over_b`): C (C)_n^-1 = 1/(C+1)_(n-1), so C = 0 is no pole. Each term is kept as a sign
+    and a logarithm; the flag marks the elements whose tail is bounded below the tolerance
+    (relative to the larger of the sum and `beside`) within `_SERIES_TERMS` terms."""
+    tail = np.zeros_like(z)
+    log_term = log_scale.copy()  # log |term_n|, the scale included
+    sign = np.ones_like(z)
     done = np.zeros(z.shape, dtype=bool)
     active = np.arange(len(z))
     for n in range(_SERIES_TERMS):
         if not len(active):
             break
         a, b, c, w = A[active], B[active], C[active], z[active]
-        term[active] *= (a + n) * (b + n) / ((c + n) * (n + 1)) * w
-        total[active] += term[active]
-        # Past n >= |A|, |B| the terms keep one sign and their ratio tends to z: the tail is
-        # at most term * q / (1 - q), q the larger of the next ratio and z.
-        ratio = np.abs((a + n + 1) * (b + n + 1) / ((c + n + 1) * (n + 2)) * w)
-        bound = np.maximum(ratio, w)
-        settled = (term[active] == 0) | (
-            (n >= np.maximum(np.abs(a), np.abs(b))) & (bound < 1)
-            & (np.abs(term[active]) * bound / (1 - bound)
-               <= _SERIES_TOLERANCE * np.abs(total[active])))
+        if n == 0:  # term_1 = scale * A * B * z (C cancels; B too when over_b)
+            factor = a * (1.0 if over_b else b) * w
+        else:
+            factor = (a + n) * (b + n) / ((c + n) * (n + 1)) * w
+        log_term[active] += np.log(np.abs(factor))
+        sign[active] *= np.sign(factor)
+        term = sign[active] * np.exp(log_term[active])
+        tail[active] += term
+        # For every k >= m = n+1 (with C + m > 0), |term k+1 / term k| =
+        # z |A+k| |B+k| / ((C+k)(k+1)) is at most q: |A+k|/(k+1) and |B+k|/(C+k) each fall
+        # while A+k (B+k) is negative, then move monotonically towards 1, so each is at most
+        # the larger of its value at m and 1 (and likewise paired the other way). The tail
+        # is then at most |term| q / (1 - q).
+        m = n + 1
+        paired = np.minimum(_at_most_one(a + m, m + 1) * _at_most_one(b + m, c + m),
+                            _at_most_one(a + m, c + m) * _at_most_one(b + m, m + 1))
+        bound = w * paired
+        whole = np.maximum(np.abs(tail[active]), np.abs(beside[active]))
+        settled = (factor == 0) | (
+            (c + m > 0) & (bound < 1)
+            & (np.abs(term) * bound <= _SERIES_TOLERANCE * (1 - bound) * whole))
         done[active[settled]] = True
         active = active[~settled]
-    return total, done
+    return tail, done
+
+
+def _at_most_one(top: Array, bottom: Array | int) -> Array:
+    """max(|top| / bottom, 1) for bottom > 0: a bound of |top + k| / (bottom + k) over all
+    k >= 0 (it falls while top + k < 0, then stays below 1 or falls towards 1)."""
+    return np.maximum(np.abs(top) / bottom, 1.0)
 
 
 def expected_purchases_new(params: BgNbdParams, t: ArrayLike) -> Array:
