@@ -82,6 +82,17 @@ def test_two_processes_saving_one_name_one_wins_and_the_other_is_told(tmp_path: 
         assert size == len(expected) and members == [str(m) for m in expected]
 
 
+def test_saves_in_a_workspace_given_as_a_relative_path(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # `.segment`, the default workspace, is relative
+    library = SegmentLibrary(Path(".segment"))
+    library.save(state_workers.definition("高价值客户", 1), size=2, member_ids=[1, 2])
+    library.refresh("高价值客户", [2, 3])
+    assert library.show("高价值客户").member_ids == ("2", "3")
+    library.delete("高价值客户")
+    assert library.names() == []
+
+
 def test_a_save_waits_for_the_lock_and_says_so_when_it_cannot_get_it(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import fcntl

@@ -217,11 +217,14 @@ class SegmentLibrary:
         moves: builtins.list[builtins.list[str | None]] = []
         try:
             for target, text in changes:
+                inside = target.relative_to(self.folder)
                 source = None
                 if text is not None:
+                    # Named from the target: the temporary file's own path may be absolute
+                    # while the workspace was given as a relative one (.segment).
                     staged.append(stage(target, text))
-                    source = staged[-1].relative_to(self.folder).as_posix()
-                moves.append([source, target.relative_to(self.folder).as_posix()])
+                    source = (inside.parent / staged[-1].name).as_posix()
+                moves.append([source, inside.as_posix()])
         except BaseException:
             for path in staged:
                 path.unlink(missing_ok=True)
