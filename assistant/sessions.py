@@ -145,7 +145,7 @@ class SessionStore:
         self.set_aside = kept
         _log.warning("warning: the session store %s was damaged; it was kept as %s (the "
                      "earlier sessions are in that copy) and a new, empty store was started",
-                     self.path, kept)
+                     self.path.absolute(), kept.absolute())
 
     def load(self, name: str) -> SessionRecord | None:
         rows = self._run("SELECT data_path, data_hash, state FROM sessions WHERE name = ?",
