@@ -266,3 +266,20 @@ def test_predict_history_uses_the_given_fit_conventions() -> None:
     assert np.allclose(prediction.customers[P_ALIVE],
                        p_alive(prediction.models.bgnbd.params, table[REPEATS],
                                table[WEEKS_TO_LAST], table[AGE_WEEKS]))
+
+
+def test_contradictory_customer_rows_are_left_out_and_said() -> None:
+    customers = pd.DataFrame({"recency_days": [1, 30, 50, 10, 5],
+                              "frequency": [3, 1, 2, 1, 2],
+                              "tenure_days": [100, 30, 40, 60, 5]},
+                             index=pd.Index([1, 2, 3, 4, 5], name="customer_id"))
+    history = history_from_features(customers, date(2024, 4, 1))
+    assert list(history.table.index) == [1, 2, 5]  # 3: recency > tenure; 4: one purchase,
+    assert history.customers_left_out == 2  # yet first and last on different days
+    assert history.calibration_end == date(2024, 3, 31)
+    assert history.table.loc[1, WEEKS_TO_LAST] == 99 / 7
+    assert history.table.loc[1, AGE_WEEKS] == 99 / 7
+    models = fit_models(history)
+    assert "left_out" in {d.code for d in diagnostics(history, models)}
+    with pytest.raises(DataError):
+        history_from_features(customers.drop(columns=["tenure_days"]), date(2024, 4, 1))

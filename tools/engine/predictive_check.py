@@ -155,6 +155,10 @@ def diagnostics(history: PurchaseHistory, models: PredictiveModels,
         add("note", "after_calibration_end", f"{history.customers_after_end:,} customers first "
             f"bought after {history.calibration_end}: they are not in the predictions.",
             customers=history.customers_after_end)
+    if history.customers_left_out:
+        add("note", "left_out", f"{history.customers_left_out:,} customers were left out: "
+            "their recency, frequency and tenure contradict each other.",
+            customers=history.customers_left_out)
     found.extend(_fit_diagnostics("bgnbd", "the repeat-purchase model (BG/NBD)",
                                   models.bgnbd.info))
     if models.gamma_gamma is None:

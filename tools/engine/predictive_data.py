@@ -69,6 +69,9 @@ class PurchaseHistory:
     data_end: date  # the last purchase day in the data (holdout end when after E)
     customers_after_end: int  # first purchase after E: not fitted, not predicted
     has_amount: bool
+    # Customer-table rows whose recency, frequency and tenure contradict each other
+    # (`history_from_features`): left out.
+    customers_left_out: int = 0
 
     @property
     def holdout_days(self) -> int:
@@ -143,19 +146,24 @@ def history_from_features(customers: pd.DataFrame, as_of: date) -> PurchaseHisto
     - t_x = (tenure_days - recency_days) / 7; T = (tenure_days - 1) / 7 (exact).
     - m_x = monetary / frequency (avg_order_value): the mean of ALL purchases, the first
       included, where the model wants the mean of the repeat ones; no amount: NaN.
+
+    Rows whose features contradict each other (recency above tenure or below 1 day, one
+    purchase but a last purchase after the first) are left out and counted.
     """
     needed = ["recency_days", "frequency", "tenure_days"]
     missing = [name for name in needed if name not in customers.columns]
     if missing:
         raise DataError("Predictive traits need " + ", ".join(missing) + " per customer.",
                         options=list(customers.columns))
-    usable = customers.dropna(subset=needed)
-    usable = usable[usable["frequency"] >= 1]
+    known = customers.dropna(subset=needed)
+    tenure, recency, frequency = (known[name].astype(float) for name in
+                                  ("tenure_days", "recency_days", "frequency"))
+    fits = ((frequency >= 1) & (recency >= 1) & (recency <= tenure)
+            & ((frequency > 1) | (recency == tenure)))
+    usable = known[fits]
     if usable.empty:
-        raise DataError("No customer has a known recency, frequency and tenure.")
-    tenure = usable["tenure_days"].astype(float)
-    recency = usable["recency_days"].astype(float)
-    frequency = usable["frequency"].astype(float)
+        raise DataError("No customer has a recency, frequency and tenure that fit together.")
+    tenure, recency, frequency = tenure[fits], recency[fits], frequency[fits]
     if "monetary" in usable.columns:
         mean_value = usable["monetary"].astype(float) / frequency
     else:
@@ -171,6 +179,7 @@ def history_from_features(customers: pd.DataFrame, as_of: date) -> PurchaseHisto
     }, index=usable.index)
     return PurchaseHistory(table=table, calibration_end=end,
                            first_day=min(table[FIRST_DAY]), data_end=end,
-                           customers_after_end=0, has_amount="monetary" in usable.columns)
+                           customers_after_end=0, has_amount="monetary" in usable.columns,
+                           customers_left_out=int((~fits).sum()))
 
 

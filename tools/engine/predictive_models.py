@@ -21,6 +21,7 @@ customers with hundreds of purchases (see `expected_purchases`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -123,17 +124,17 @@ def gamma_gamma_log_likelihood(params: GammaGammaParams, x: ArrayLike,
             + (px - 1) * np.log(m_x) + px * np.log(x) - (px + q) * np.log(g + x * m_x))
 
 
-def _maximise(negative_ll: object, names: tuple[str, ...], start: Array,
+def _maximise(negative_ll: Callable[[Array], float], names: tuple[str, ...], start: Array,
               customers: int) -> tuple[Array, FitInfo]:
     """Minimise the negative log-likelihood over log-parameters, from `start` and, when that
     ends badly, from a second start."""
-    assert callable(negative_ll)
     bounds = [(-LOG_BOUND, LOG_BOUND)] * len(names)
     best = None
     for begin in (start, np.zeros(len(names))):
         # One BLAS thread: on 2 cores OpenBLAS's threads spin against each other inside
         # L-BFGS-B's small matrix steps (a 4-parameter fit took 100x longer).
-        with threadpool_limits(limits=1, user_api="blas"):
+        # A step into overflow is the optimiser's to reject, not a warning for the user.
+        with threadpool_limits(limits=1, user_api="blas"), np.errstate(all="ignore"):
             result = minimize(negative_ll, begin, method="L-BFGS-B", bounds=bounds,
                               options={"maxiter": 2000, "ftol": 1e-13, "gtol": 1e-8})
         if best is None or (np.isfinite(result.fun) and result.fun < best.fun):
@@ -163,10 +164,10 @@ def fit_bgnbd(x: ArrayLike, t_x: ArrayLike, T: ArrayLike) -> BgNbdFit:
         params = BgNbdParams(*np.exp(log_params))
         return float(-np.dot(weights, bgnbd_log_likelihood(params, hx, ht, hT)))
 
-    # A start near typical estimates: alpha in the scale of the ages, r/alpha the mean rate.
-    mean_T = max(float(np.mean(T)), 1e-3)
+    # Start from r = 1 and alpha = 1 / (repeat purchases per week of age): r/alpha is then
+    # the base's mean purchase rate.
     rate = max(float(np.sum(x)) / max(float(np.sum(T)), 1e-9), 1e-3)
-    start = np.log([1.0, 1.0 / rate, 1.0, 1.0]) if mean_T > 0 else np.zeros(4)
+    start = np.log([1.0, 1.0 / rate, 1.0, 1.0])
     values, info = _maximise(negative_ll, ("r", "alpha", "a", "b"), start, len(x))
     return BgNbdFit(BgNbdParams(*map(float, values)), info)
 
