@@ -100,8 +100,10 @@ def test_hostile_turns_through_the_assistant_stay_in_the_workspace(
     outside = [p for p in written if not p.resolve().is_relative_to(workspace.resolve())]
     assert outside == []
     exports = workspace / "exports"
+    cache = workspace / "cache"  # the load cache keeps its entries as Parquet
     for path in written:
-        if path.suffix in (".csv", ".parquet", ".xlsx"):
+        if path.suffix in (".csv", ".parquet", ".xlsx") and not path.resolve().is_relative_to(
+                cache.resolve()):
             assert path.resolve().is_relative_to(exports.resolve()), path
     assert not Path("/tmp/pwned").exists()
     assert not Path("/etc/passwd.csv").exists()
