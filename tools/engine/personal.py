@@ -35,7 +35,8 @@ _CONTACT_SHARE = 0.01  # notes mentioning emails or phones, in at least this sha
 _MIN_CONTACT_VALUES = 2  # ... and at least this many values
 _EMAIL_VALUE = r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}"
 _PHONE_VALUE = r"\+?[\d\s().-]{7,20}"
-_EMAIL_IN_TEXT = r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}"
+_EMAIL_IN_TEXT = r"[^@\s]{1,64}@[^@\s]{1,255}\.[A-Za-z]{2,}"
+_LONGEST_VALUE = 2000
 _PHONE_IN_TEXT = r"(?<!\w)\+?\d[\d\s().-]{7,16}\d(?!\w)"
 # Postcodes whose shape no other common value has: UK, Canada, Netherlands, US ZIP+4.
 _POSTCODE_VALUE = (r"(?i)[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|[A-Z]\d[A-Z] ?\d[A-Z]\d"
@@ -60,6 +61,7 @@ class PersonalWords(BaseModel):
     chinese_compound_family_names: list[str]
     street_words: list[str]
     street_marks: list[str]
+    street_endings: list[str]
 
 
 @cache
@@ -86,7 +88,9 @@ def personal_kind(name: str, series: pd.Series, dtype: DType) -> str | None:
         return None
     if dtype is not DType.TEXT or present.empty:
         return None
-    sample = present.astype(str).str.strip().head(500)
+    # Values cut to a note's length: the patterns below scan each value, and a megabyte
+    # cell would make them quadratic.
+    sample = present.astype(str).str.strip().head(500).str.slice(0, _LONGEST_VALUE)
     sample = sample[sample != ""]
     if sample.empty:
         return None
@@ -167,7 +171,9 @@ def _looks_like_addresses(sample: pd.Series, words: PersonalWords) -> bool:
     tokens = sample.str.casefold().str.split(r"[\s,.;/#]+", regex=True)
     # An address is short; a sentence that mentions "the way" and a number is not one.
     short = tokens.map(len) <= _ADDRESS_WORDS
-    named = tokens.map(lambda parts: any(p in street for p in parts)) | sample.map(
+    endings = tuple(words.street_endings)
+    named = tokens.map(lambda parts: any(p in street or p.endswith(endings) for p in parts)) | \
+        sample.map(
         lambda value: any(mark in value for mark in marks))
     return bool((has_number & named & short).mean() >= _PERSONAL_SHARE)
 
