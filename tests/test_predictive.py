@@ -236,7 +236,7 @@ def small_logs(draw: st.DrawFn) -> pd.DataFrame:
                          "amount": amounts})
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(log=small_logs(), horizon=st.integers(1, 3650), cut=st.floats(0.0, 1.0))
 def test_predictions_on_any_small_log_are_finite_and_bounded(log: pd.DataFrame, horizon: int,
                                                              cut: float) -> None:

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+from scipy.integrate import quad
 from scipy.optimize import minimize
 from scipy.special import betaln, expit, gammaln, hyp2f1
 from threadpoolctl import threadpool_limits
@@ -236,30 +237,49 @@ def expected_purchases(params: BgNbdParams, t: ArrayLike, x: ArrayLike, t_x: Arr
     - in Euler's form (always taken when a < 1 + r + x) the factor a-1 of F - 1 cancels the
       divisor a-1 exactly, so a = 1 is no singularity; likewise c = 0 (x = 0, a + b = 1).
     """
-    t, x, t_x, T = np.broadcast_arrays(_floats(t), _floats(x), _floats(t_x), _floats(T))
+    shape = np.broadcast_shapes(*(np.shape(v) for v in (t, x, t_x, T)))
+    t, x, t_x, T = (np.atleast_1d(v) for v in np.broadcast_arrays(  # noqa: N806
+        _floats(t), _floats(x), _floats(t_x), _floats(T)))
     r, alpha, a, b = params.r, params.alpha, params.a, params.b
     z = t / (alpha + T + t)
     c = a + b + x - 1
     euler = x + r + 1 - a >= 0
     log_rest = np.log1p(-z)
-    if np.all(euler):
-        # c (1 - (1-z)^(a-1) F) / (a-1) = -c expm1((a-1) L)/(a-1) - (1-z)^(a-1) c (F-1)/(a-1)
-        first = _expm1_over(a - 1, log_rest) * -c
-        value = first - _scaled_tail(a + b - 1 - r, a - 1, c, z, (a - 1) * log_rest,
-                                     first, over_b=True)
-    else:
-        value = np.empty_like(z)
-        e, o = euler, ~euler
-        first_e = _expm1_over(a - 1, log_rest[e]) * -c[e]
-        value[e] = first_e - _scaled_tail(a + b - 1 - r, a - 1, c[e], z[e],
-                                          (a - 1) * log_rest[e], first_e, over_b=True)
-        power = r + x[o]
-        first_o = -c[o] * np.expm1(power * log_rest[o])
-        value[o] = (first_o - _scaled_tail(power, b + x[o], c[o], z[o], power * log_rest[o],
-                                           first_o, over_b=False)) / (a - 1)
+    value = np.empty_like(z)
+    e, o = euler, ~euler
+    # Euler's form: c (1 - (1-z)^(a-1) F) / (a-1)
+    #             = -c expm1((a-1) L) / (a-1) - (1-z)^(a-1) c (F-1) / (a-1), L = log(1-z).
+    first_e = _expm1_over(a - 1, log_rest[e]) * -c[e]
+    value[e] = first_e - _scaled_tail(a + b - 1 - r, a - 1, c[e], z[e],
+                                      (a - 1) * log_rest[e], first_e, over_b=True)
+    power = r + x[o]
+    first_o = -c[o] * np.expm1(power * log_rest[o])
+    value[o] = (first_o - _scaled_tail(power, b + x[o], c[o], z[o], power * log_rest[o],
+                                       first_o, over_b=False)) / (a - 1)
+    lost = ~np.isfinite(value)
+    if np.any(lost):  # neither scipy nor the series: integrate over p (rare, slower)
+        value[lost] = [_expected_if_alive_by_quadrature(params, *point) for point in
+                       zip(t[lost], x[lost], T[lost], strict=True)]
     alive = expit(-_log_gone_odds(params, x, t_x, T))
     # A customer surely gone (alive 0) expects nothing, whatever the rounding.
-    return np.where(alive > 0, np.maximum(value, 0.0) * alive, 0.0)
+    return np.where(alive > 0, np.maximum(value, 0.0) * alive, 0.0).reshape(shape)
+
+
+def _expected_if_alive_by_quadrature(params: BgNbdParams, t: float, x: float,
+                                     T: float) -> float:  # noqa: N803
+    """E[Y(t) | alive at T, x] = integral of (1 - (1 + p u)^-(r+x)) / p over
+    p ~ Beta(a, b+x), u = t/(alpha+T): the purchase rate integrated out in closed form, the
+    drop-out probability by adaptive quadrature with the Beta weight (QAWS)."""
+    r, a, b = params.r, params.a, params.b
+    u = t / (params.alpha + T)
+    k = r + x
+
+    def rest(p: float) -> float:
+        return float(-np.expm1(-k * np.log1p(p * u)) / p) if p > 0 else k * u
+
+    with np.errstate(all="ignore"):
+        total = quad(rest, 0.0, 1.0, weight="alg", wvar=(a - 1, b + x - 1), limit=200)[0]
+    return float(total * np.exp(-betaln(a, b + x)))
 
 
 def _expm1_over(k: float, log_rest: Array) -> Array:
@@ -276,7 +296,8 @@ def _expm1_over(k: float, log_rest: Array) -> Array:
 # with (1-z)^s stays below 1. There the power series is summed directly, each term kept as
 # a sign and a logarithm.
 _SERIES_FROM_Z = 0.9
-_SERIES_TERMS = 4000
+_SCIPY_UP_TO_C = 20.0  # beyond z = 0.9 scipy is trusted below this C (checked with mpmath)
+_SERIES_TERMS = 1500  # enough for z up to ~0.97; slower series are left to scipy
 _SERIES_TOLERANCE = 1e-16
 _SMALL = 0.05  # |B| or |C| below this: summed directly (no F - 1 or 1/C cancellation)
 
@@ -293,13 +314,14 @@ def _scaled_tail(A: ArrayLike, B: ArrayLike, C: ArrayLike, z: Array,  # noqa: N8
         value = np.array(hyp2f1(A, B, C, z), dtype=np.float64, ndmin=1).reshape(A.shape)
         out = np.array(np.exp(log_scale) * C * (value - 1) / divisor, dtype=np.float64,
                        ndmin=1).reshape(A.shape)
-    redo = ((z > _SERIES_FROM_Z) | (np.abs(C) < _SMALL) | ~np.isfinite(out)
-            | ((np.abs(B) < _SMALL) if over_b else False))
+    redo = (((z > _SERIES_FROM_Z) & (C >= _SCIPY_UP_TO_C)) | (np.abs(C) < _SMALL)
+            | ~np.isfinite(out) | ((np.abs(B) < _SMALL) if over_b else False))
     if np.any(redo):
         with np.errstate(over="ignore", invalid="ignore", under="ignore", divide="ignore"):
             tail, done = _series(A[redo], B[redo], C[redo], z[redo], log_scale[redo],
                                  beside[redo], over_b=over_b)
         out[redo] = np.where(done & np.isfinite(tail), tail, out[redo])
+    out[~np.isfinite(out)] = np.nan  # for `expected_purchases` to integrate instead
     return out
 
 
