@@ -58,11 +58,6 @@ _ASSUMED_TYPES: dict[Role, tuple[str, DType]] = {
     Role.ORDER_ID: ("VARCHAR", DType.TEXT),
     Role.STATUS: ("VARCHAR", DType.TEXT),
 }
-# SEMANTICS.md: when every order looks cancelled, the mark is not a cancellation mark.
-_MARKS = ("marks AS (SELECT max(CASE WHEN present_rule AND NOT marked_rule THEN 1 ELSE 0 END)"
-          " = 1 AS use_marks FROM line_groups)")
-_KEPT = ("present_rule AND NOT ((marked_rule AND (SELECT use_marks FROM marks)) "
-         "OR status_rule) AND quantity_rule AND amount_rule")
 _OUTPUT = (RECENCY, FREQUENCY, MONETARY, TENURE, AVG_ORDER_VALUE, FIRST_PURCHASE, LAST_PURCHASE)
 
 
@@ -97,27 +92,41 @@ def features_sql(schema_or_mapping: Schema | Mapping[str, str], *, table: str,
     columns (as DESCRIBE gives them) where they differ from the assumed ones.
     `table` is written as given (it may be qualified: `ANALYTICS.ORDER_LINES`).
     """
-    schema, raw_lines, names = _raw_lines(schema_or_mapping, table, types, attributes)
-    column_types = _column_types(schema, types)
+    schema = (schema_or_mapping if isinstance(schema_or_mapping, Schema)
+              else schema_from_mapping(schema_or_mapping, attributes))
+    column_types = {info.name: _ASSUMED_TYPES.get(info.role, ("VARCHAR", DType.TEXT))[0]
+                    for info in schema.columns}
+    column_types.update(types or {})
+    columns = line_columns_sql(schema, column_types)
+    if columns is None:
+        raise DataError(_unusable(schema, column_types),
+                        options=[role.value for role in _ASSUMED_TYPES])
+    flags = ", ".join(f"{condition} AS {name}_rule" for name, condition
+                      in line_rules_sql(schema).items())
+    names = [info.name for info in attribute_columns(schema)]
+    # SEMANTICS.md: when every order looks cancelled, the mark is not a cancellation mark.
+    kept = ("present_rule AND NOT ((marked_rule AND (SELECT use_marks FROM marks)) "
+            "OR status_rule) AND quantity_rule AND amount_rule")
     day = to_date(as_of) if as_of is not None else None
     as_of_value = (f"CAST('{day.isoformat()}' AS TIMESTAMP)" if day is not None
                    else "(SELECT CAST(as_of AS TIMESTAMP) FROM as_of_day)")
     steps = [
-        raw_lines,
+        f"raw_lines AS (SELECT *, {flags} FROM (SELECT {columns} FROM {table}) AS source_lines)",
         "line_groups AS (" + ruled_groups_sql(schema, column_types, "raw_lines",
                                               [quote_name(n) for n in names],
                                               snapshot=day is not None, as_of=as_of_value) + ")",
-        _MARKS,
+        "marks AS (SELECT max(CASE WHEN present_rule AND NOT marked_rule THEN 1 ELSE 0 END) = 1"
+        " AS use_marks FROM line_groups)",
     ]
     if day is None:
-        steps.append(f"as_of_day AS ({as_of_sql('line_groups', _KEPT)})")
-    steps.append("features AS (" + feature_sql("line_groups", _KEPT,
+        steps.append(f"as_of_day AS ({as_of_sql('line_groups', kept)})")
+    steps.append("features AS (" + feature_sql("line_groups", kept,
                                                as_of=as_of_value) + ")")
     selected = [f"features.{name}" for name in ("customer_id", *_OUTPUT)]
     joins = []
     for number, name in enumerate(names):
         steps.append(f"attribute_{number} AS ("
-                     + attribute_sql("line_groups", _KEPT, name, raw_text=True) + ")")
+                     + attribute_sql("line_groups", kept, name, raw_text=True) + ")")
         selected.append(f"attribute_{number}.value AS {quote_name(name)}")
         joins.append(f"LEFT JOIN attribute_{number} "
                      f"ON attribute_{number}.customer_id = features.customer_id")
@@ -128,32 +137,6 @@ def features_sql(schema_or_mapping: Schema | Mapping[str, str], *, table: str,
     from tools.engine.sql import transpile
 
     return transpile(query, dialect)
-
-
-def _column_types(schema: Schema, types: Mapping[str, str] | None) -> dict[str, str]:
-    column_types = {info.name: _ASSUMED_TYPES.get(info.role, ("VARCHAR", DType.TEXT))[0]
-                    for info in schema.columns}
-    column_types.update(types or {})
-    return column_types
-
-
-def _raw_lines(schema_or_mapping: Schema | Mapping[str, str], table: str,
-               types: Mapping[str, str] | None, attributes: Sequence[str]
-               ) -> tuple[Schema, str, list[str]]:
-    """The schema, the raw_lines step (typed line columns with a flag per line rule) and
-    the attribute columns' names."""
-    schema = (schema_or_mapping if isinstance(schema_or_mapping, Schema)
-              else schema_from_mapping(schema_or_mapping, attributes))
-    column_types = _column_types(schema, types)
-    columns = line_columns_sql(schema, column_types)
-    if columns is None:
-        raise DataError(_unusable(schema, column_types),
-                        options=[role.value for role in _ASSUMED_TYPES])
-    flags = ", ".join(f"{condition} AS {name}_rule" for name, condition
-                      in line_rules_sql(schema).items())
-    names = [info.name for info in attribute_columns(schema)]
-    step = f"raw_lines AS (SELECT *, {flags} FROM (SELECT {columns} FROM {table}) AS source_lines)"
-    return schema, step, names
 
 
 def _unusable(schema: Schema, types: Mapping[str, str]) -> str:
