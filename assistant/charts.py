@@ -14,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from tools.charts import BarChart, Chart, Distribution, Heatmap, ProfileChart
+from tools.svg_charts import index_colour
 
 BAR_WIDTH = 40
 HALF_BAR_WIDTH = 24
@@ -39,22 +40,12 @@ def heat_style(fraction: float) -> str:
 
 
 def index_style(index: float | None, lower_is_better: bool = False) -> str:
-    """Green where the figure is better for the business than the base's (index 100: above
-    it, or below it for recency), red where worse; stronger the further away."""
+    """The index's colour (`svg_charts.index_colour`) as a rich style, with readable ink."""
     if index is None:
         return "dim"
-    if lower_is_better:
-        index = 200 - index
-    if index >= 100:
-        strength = min(1.0, (index - 100) / 150)
-        colour = (round(235 - 190 * strength), round(245 - 80 * strength),
-                  round(235 - 190 * strength))
-    else:
-        strength = min(1.0, (100 - index) / 80)
-        colour = (round(250 - 40 * strength), round(235 - 175 * strength),
-                  round(235 - 175 * strength))
+    (red, green, blue), strength = index_colour(index, lower_is_better)
     ink = "white" if strength > 0.6 else "black"
-    return f"{ink} on rgb({colour[0]},{colour[1]},{colour[2]})"
+    return f"{ink} on rgb({red},{green},{blue})"
 
 
 def render_bars(out: Console, chart: BarChart) -> None:

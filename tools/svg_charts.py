@@ -45,19 +45,27 @@ def heat_fill(fraction: float) -> str:
     return f"rgb({red},{green},{blue})"
 
 
-def index_fill(index: float | None, lower_is_better: bool = False) -> str:
-    """Green where the figure is good for the business against the base, red where bad."""
-    if index is None:
-        return "#edf2f7"
+def index_colour(index: float, lower_is_better: bool = False
+                 ) -> tuple[tuple[int, int, int], float]:
+    """The colour of an index against the base (100) and its strength (0-1): green where
+    the figure is good for the business, red where bad, stronger the further away. Shared
+    by the report, the SVG charts and the terminal tables."""
     if lower_is_better:  # 50 (half the days since a purchase) is as good as 150 elsewhere
         index = 200 - index
     if index >= 100:
         strength = min(1.0, (index - 100) / 150)
-        return (f"rgb({round(235 - 190 * strength)},{round(245 - 80 * strength)},"
-                f"{round(235 - 190 * strength)})")
+        return (round(235 - 190 * strength), round(245 - 80 * strength),
+                round(235 - 190 * strength)), strength
     strength = min(1.0, (100 - index) / 80)
-    return (f"rgb({round(250 - 40 * strength)},{round(235 - 175 * strength)},"
-            f"{round(235 - 175 * strength)})")
+    return (round(250 - 40 * strength), round(235 - 175 * strength),
+            round(235 - 175 * strength)), strength
+
+
+def index_fill(index: float | None, lower_is_better: bool = False) -> str:
+    if index is None:
+        return "#edf2f7"
+    (red, green, blue), _ = index_colour(index, lower_is_better)
+    return f"rgb({red},{green},{blue})"
 
 
 def bar_chart_svg(chart: BarChart) -> str:
