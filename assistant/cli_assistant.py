@@ -115,6 +115,7 @@ def ask(
 ) -> None:
     """Answer one request about the data; with --session, follow-ups refine the segment."""
     from assistant.cli_common import IDS_HEADER, check_ids_out
+    from tools.workspace_files import write_private
 
     if ids_out is not None:  # before any work: a refused target costs nothing
         check_ids_out(ids_out, data, workspace)
@@ -125,8 +126,8 @@ def ask(
         if bot.data_path:  # the data may have come from the session
             check_ids_out(ids_out, Path(bot.data_path), workspace)
         ids = bot.member_ids() if turn.segment is not None else []
-        ids_out.parent.mkdir(parents=True, exist_ok=True)
-        ids_out.write_text(IDS_HEADER + "".join(f"{i}\n" for i in ids), encoding="utf-8")
+        # Customer ids are personal data: the list is the user's alone, like an export.
+        write_private(ids_out, IDS_HEADER + "".join(f"{i}\n" for i in ids))
     if show_model_input:
         sent = getattr(bot.backend, "last_model_input", None)
         sys.stderr.write(f"model input: {sent if sent is not None else 'nothing (built-in)'}\n")
@@ -224,14 +225,18 @@ def sessions_export(
     workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
 ) -> None:
     """A conversation's transcript as Markdown."""
+    from assistant.cli_common import check_transcript_out
     from assistant.sessions import SessionStore
+    from tools.workspace_files import write_private
 
     store = SessionStore(workspace)
-    if store.load(name) is None:
+    record = store.load(name)
+    if record is None:
         fail(f"no session named {name!r}", store.names())
     text = store.export_markdown(name)
     if out is None:
         print(text)
     else:
-        out.write_text(text, encoding="utf-8")
-        print(f"Wrote {out}")
+        check_transcript_out(out, record.data_path, workspace)
+        write_private(out, text)  # a conversation holds what the user asked about customers
+        print(f"Wrote {out.resolve()}")

@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn, ParamSpec, TypeVar
 import typer
 from typer.exceptions import TyperException
 
+from assistant.sessions import TRANSCRIPT_START
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -199,15 +201,32 @@ def check_ids_out(out: Path, data_file: Path | None, workspace: Path) -> None:
         fail(f"--ids-out {out.name}: use a .csv or .txt file", list(_IDS_SUFFIXES))
     if out.is_dir():
         fail(f"--ids-out {out} is a folder: give a file name")
-    if out.exists():
-        try:
-            with out.open(encoding="utf-8") as handle:
-                first = handle.readline()
-        except (OSError, UnicodeDecodeError):
-            first = ""
-        if first != IDS_HEADER:
-            fail(f"--ids-out {out} exists and is not a list of customer ids: choose a new "
-                 "file name, or move that file away first")
+    if out.exists() and not _starts_with(out, IDS_HEADER):
+        fail(f"--ids-out {out} exists and is not a list of customer ids: choose a new "
+             "file name, or move that file away first")
+
+
+def check_transcript_out(out: Path, data_path: str | None, workspace: Path) -> None:
+    """`sessions export --out` writes Markdown: never over the session's data, the workspace
+    or a file that is not an earlier transcript."""
+    target = out.resolve()
+    if data_path and target == Path(data_path).resolve():
+        fail(f"--out {out} is the session's data file: choose another file")
+    if workspace.resolve() in target.parents:
+        fail(f"--out {out} is inside the workspace {workspace}: choose a file elsewhere")
+    if out.is_dir():
+        fail(f"--out {out} is a folder: give a file name such as {out / 'session.md'}")
+    if out.exists() and not _starts_with(out, TRANSCRIPT_START):
+        fail(f"--out {out} exists and is not a session transcript: choose a new file name, "
+             "or move that file away first")
+
+
+def _starts_with(path: Path, text: str) -> bool:
+    try:
+        with path.open(encoding="utf-8") as handle:
+            return handle.read(len(text)) == text
+    except (OSError, UnicodeDecodeError):
+        return False
 
 
 def _check_file(path: Path) -> None:

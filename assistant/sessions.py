@@ -22,6 +22,10 @@ from typing import Any
 
 from tools.workspace_files import private_file
 
+# The first line of an exported transcript: how `sessions export --out` knows a file it may
+# replace from one the user keeps.
+TRANSCRIPT_START = "# Session "
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS sessions (
     name TEXT PRIMARY KEY,
@@ -184,7 +188,7 @@ class SessionStore:
         return [r[0] for r in rows]
 
     def export_markdown(self, name: str) -> str:
-        lines = [f"# Session {name}", ""]
+        lines = [f"{TRANSCRIPT_START}{name}", ""]
         for message in self.transcript(name):
             stamp = time.strftime("%Y-%m-%d %H:%M", time.localtime(message.created))
             who = "You" if message.role == "user" else "Assistant"

@@ -74,6 +74,46 @@ def test_ids_out_writes_and_rewrites_its_own_list(shop: Path, tmp_path: Path) ->
     assert lines[0] == "customer_id" and len(lines) == 1 + 15
 
 
+def test_the_ids_list_is_readable_by_its_owner_only(shop: Path, tmp_path: Path) -> None:
+    target = tmp_path / "north.csv"
+    assert ask(shop, tmp_path / "ws", "--ids-out", str(target)).exit_code == 0
+    assert target.stat().st_mode & 0o077 == 0
+
+
+# -- sessions export --out -------------------------------------------------------------------
+
+
+def _transcript(shop: Path, workspace: Path, out: Path) -> Any:
+    ask(shop, workspace, "--session", "north")
+    return CliRunner().invoke(_app(), ["sessions", "export", "north", "--out", str(out),
+                                       "--workspace", str(workspace)])
+
+
+def test_a_transcript_never_overwrites_the_data_or_a_kept_file(shop: Path,
+                                                               tmp_path: Path) -> None:
+    before = shop.read_bytes()
+    over_data = _transcript(shop, tmp_path / "ws", shop)
+    assert over_data.exit_code != 0 and "data file" in over_data.output
+    assert shop.read_bytes() == before
+    notes = tmp_path / "notes.md"
+    notes.write_text("my own notes\n", encoding="utf-8")
+    over_notes = _transcript(shop, tmp_path / "ws", notes)
+    assert over_notes.exit_code != 0 and "not a session transcript" in over_notes.output
+    assert notes.read_text(encoding="utf-8") == "my own notes\n"
+    assert "Traceback" not in over_data.output + over_notes.output
+
+
+def test_a_transcript_is_private_and_rewritten_in_place(shop: Path, tmp_path: Path) -> None:
+    out = tmp_path / "north.md"
+    for _ in range(2):  # the second export replaces the first
+        result = _transcript(shop, tmp_path / "ws", out)
+        assert result.exit_code == 0, result.output
+    assert str(out.resolve()) in result.output
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("# Session north") and "customers from North" in text
+    assert out.stat().st_mode & 0o077 == 0
+
+
 # -- where the key goes, and who answered ----------------------------------------------------
 
 

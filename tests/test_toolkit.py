@@ -70,6 +70,21 @@ def test_exports_stay_in_the_export_folder(toolkit: Toolkit, tmp_path: Path) -> 
     assert sorted(frame["customer_id"].astype(str)) == sorted(toolkit.member_ids())
 
 
+@pytest.mark.parametrize("first, second", [("法国客户", "德国客户"),
+                                           ("клиенты Франции", "клиенты Германии")])
+def test_exports_named_in_chinese_or_russian_get_files_of_their_own(
+        toolkit: Toolkit, tmp_path: Path, first: str, second: str) -> None:
+    toolkit.call("define_segment", {"condition": FRANCE})
+    paths = [Path(toolkit.call("export_segment", {"path": f"{name}.csv"}).summary["path"])
+             for name in (first, second)]
+    assert paths[0] != paths[1]
+    assert [path.stem for path in paths] == [first.replace(" ", "-"), second.replace(" ", "-")]
+    assert all(path.parent == tmp_path / "exports" for path in paths)
+    sneaky = toolkit.call("export_segment", {"path": "..\\..\\../法国/.hidden"})
+    assert Path(sneaky.summary["path"]).parent == tmp_path / "exports"
+    assert not Path(sneaky.summary["path"]).name.startswith(".")
+
+
 def test_save_load_and_profile_by_name(toolkit: Toolkit) -> None:
     toolkit.call("define_segment", {"condition": FRANCE})
     assert toolkit.call("save_segment", {"name": "french"}).ok

@@ -474,6 +474,9 @@ def _safe_export_path(folder: Path, path: str | None, fmt: str | None,
         stem = candidate.stem
     else:
         stem = name or "segment"
-    stem = re.sub(r"[^A-Za-z0-9_-]+", "-", stem).strip("-") or "segment"
+    # Letters of any script stay (a Chinese or Russian segment name is its file name, so two
+    # such segments do not both become "segment.csv"); anything that could leave the folder
+    # or hide the file (separators, dots, spaces, controls) becomes "-".
+    stem = re.sub(r"[^\w-]+", "-", stem).strip("-_") or "segment"
     folder.mkdir(parents=True, exist_ok=True)
     return (folder / f"{stem}{suffix}").resolve()  # said in full: where to find it
