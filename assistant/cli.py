@@ -397,9 +397,9 @@ def segments_delete(name: Annotated[str, typer.Argument(show_default=False)],
 
 
 def main() -> None:
-    from assistant import cli_assistant, cli_breakdown, cli_kb, cli_report, cli_sql
+    from assistant import cli_assistant, cli_breakdown, cli_kb, cli_predict, cli_report, cli_sql
 
-    for module in (cli_assistant, cli_breakdown, cli_kb, cli_report, cli_sql):
+    for module in (cli_assistant, cli_breakdown, cli_kb, cli_predict, cli_report, cli_sql):
         module.register(app)
     app(prog_name="segment")
 

@@ -39,6 +39,7 @@ from tools.engine.markers import missing_markers
 from tools.engine.naming import role_words
 from tools.engine.parsing import column_notes, parse_columns, scientific_ids_note
 from tools.engine.progress import ProgressCallback, report
+from tools.engine.purchase_lines import LINES_KEY, kept_lines
 from tools.engine.reading import read_sheets, read_table
 from tools.engine.roles import describe_column, infer_schema, number_columns
 from tools.engine.scan import SCAN_MIN_ROWS, ScannedLog, parquet_rows, scan_parquet
@@ -84,10 +85,13 @@ def load_customer_data(path: Path | str, *, table: str | None = None,
                        mapping: dict[str, str] | None = None,
                        as_of: date | datetime | str | None = None,
                        cache_dir: Path | str | None = None,
-                       progress: ProgressCallback | None = None) -> CustomerData:
+                       progress: ProgressCallback | None = None,
+                       keep_lines: bool = False) -> CustomerData:
     """Load a file as one row per customer. Raises DataError with a one-line message.
 
     `progress` hears after each step (read, parsed, roles, cleaned, customers).
+    `keep_lines`: read even a large log the ordinary way, so that its cleaned purchase
+    lines are kept (`purchase_lines.LINES_KEY` in `derived`; the scans keep none).
     """
     path = Path(path).expanduser()
     is_file = path.is_file()
@@ -110,7 +114,7 @@ def load_customer_data(path: Path | str, *, table: str | None = None,
     with ThreadPoolExecutor(max_workers=1) as pool:
         # Without a cache to look up, the file is hashed (for the record) on another core.
         hashing = pool.submit(file_hash, path) if is_file and not content_hash else None
-        data = _load(path, table, mapping, as_of_day, is_file, progress)
+        data = _load(path, table, mapping, as_of_day, is_file, progress, keep_lines)
         if hashing is not None:
             content_hash = hashing.result()
     if state is not None and _file_state(path) != state:
@@ -147,11 +151,12 @@ def file_hash(path: Path) -> str:
 
 def _load(path: Path, table: str | None, mapping: dict[str, str] | None,
           as_of: date | None, is_file: bool,
-          progress: ProgressCallback | None = None) -> CustomerData:
+          progress: ProgressCallback | None = None, keep_lines: bool = False) -> CustomerData:
     scanned: ScannedLog | None = None
-    if table is None and is_file and parquet_rows(path) >= SCAN_MIN_ROWS:
+    scannable = table is None and is_file and not keep_lines
+    if scannable and parquet_rows(path) >= SCAN_MIN_ROWS:
         scanned = scan_parquet(path, mapping=mapping, as_of=as_of)
-    elif table is None and is_file and csv_rows_estimate(path) >= SCAN_MIN_ROWS:
+    elif scannable and csv_rows_estimate(path) >= SCAN_MIN_ROWS:
         scanned = scan_csv(path, mapping=mapping, as_of=as_of)
     if scanned is not None:
         report(progress, "loading", _STEPS, _STEPS, "cleaned and summarised in DuckDB")
@@ -251,9 +256,11 @@ def _from_transactions(parsed: pd.DataFrame, source: SourceInfo, warnings: list[
         if later:
             lines = "1 order line was" if later == 1 else f"{later} order lines were"
             warnings.append(f"{lines} left out: on or after the as-of date {source.as_of}.")
+    # The cleaned lines stay for the predictive traits, which count purchase days.
     return CustomerData(customers=customers, schema=_feature_schema(customers, raw_schema),
                         source=replace(source, cleaning=tuple(steps), rows_kept=len(kept),
-                                       as_of=as_of_day, warnings=tuple(warnings)))
+                                       as_of=as_of_day, warnings=tuple(warnings)),
+                        derived={LINES_KEY: kept_lines(kept, raw_schema)})
 
 
 def _from_scan(path: Path, scanned: ScannedLog) -> CustomerData:
