@@ -92,6 +92,10 @@ class ReplyPhrases(BaseModel):
     cluster_quality_clear: str
     # The customer features of a transaction log (SEMANTICS.md) in words.
     feature_names: dict[str, str]
+    # predict_traits (tools/toolkit_predict.py).
+    predicted: str
+    predicted_value: str
+    predicted_holdout: str
 
 
 @cache
@@ -274,6 +278,21 @@ def _overlap_lines(summary: dict[str, Any], w: ReplyWords) -> list[str]:
                   jaccard=w.style.localise(f"{summary.get('jaccard', 0):.2f}"))]
 
 
+def _predict_lines(summary: dict[str, Any], w: ReplyWords) -> list[str]:
+    lines = [w.say("predicted", end=summary["calibration_end"], days=summary["horizon_days"],
+                   customers=w.customers(summary["likely_to_buy"]),
+                   lapsed=w.count(summary["probably_lapsed"]),
+                   purchases=w.number(summary["expected_purchases"]))]
+    if summary.get("expected_value") is not None:
+        lines.append(w.say("predicted_value", value=w.number(summary["expected_value"])))
+    check = summary.get("holdout")
+    if check:
+        lines.append(w.say("predicted_holdout", days=check["days"], end=summary["calibration_end"],
+                           predicted=w.number(check["predicted_repeat_purchases"]),
+                           actual=w.count(check["actual_repeat_purchases"])))
+    return lines
+
+
 def _failure_lines(result: ToolResult, w: ReplyWords) -> list[str]:
     summary = result.summary
     if result.tool == "define_segment" and summary.get("size") == 0 and "description" in summary:
@@ -313,6 +332,8 @@ def result_lines(result: ToolResult, total: int | None = None, *,
         return figures_lines(summary, language=w.language)
     if result.tool == "overlap_segments":
         return _overlap_lines(summary, w)
+    if result.tool == "predict_traits":
+        return _predict_lines(summary, w)
     if result.tool == "describe_data":
         return [w.say("data_summary", customers=w.customers(summary.get("customers", 0)),
                       columns=len(summary.get("columns", [])))]

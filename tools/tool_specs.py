@@ -8,6 +8,7 @@ the data, so a malformed call becomes an error message listing what is valid.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -183,6 +184,23 @@ class AnswerQuestionArgs(_Args):
     question: str = Field(min_length=1, max_length=2000)
 
 
+class PredictTraitsArgs(_Args):
+    """Predict who will buy again and what they are worth (BG/NBD and Gamma-Gamma fitted on
+    the purchase log): per customer expected purchases in the next horizon_days, p_alive
+    (probability still a customer), expected_avg_order_value and clv. Adds these four as
+    columns that define_segment, profile_segment and compare_segments can use (e.g.
+    p_alive < 0.3 for "probably lapsed"); returns the fit, counts, a holdout check when
+    calibration_end is before the data's end, and warnings in plain words."""
+
+    horizon_days: int = Field(default=90, ge=1, le=3650, description=(
+        "Days ahead to predict purchases and CLV for."))
+    calibration_end: date | None = Field(default=None, description=(
+        "Fit on purchases up to this day (YYYY-MM-DD) and check the prediction on the days "
+        "after it; empty: all of the data, no check."))
+    margin: float = Field(default=1.0, gt=0, le=1, description=(
+        "Share of revenue kept as profit for the CLV (1: CLV in revenue)."))
+
+
 class ResetArgs(_Args):
     """Start over: clear the current segment."""
 
@@ -210,6 +228,7 @@ TOOL_ARGS: dict[str, type[_Args]] = {
     "explain_segment": ExplainSegmentArgs,
     "suggest_campaign": SuggestCampaignArgs,
     "answer_question": AnswerQuestionArgs,
+    "predict_traits": PredictTraitsArgs,
     "reset": ResetArgs,
     "undo": UndoArgs,
 }

@@ -27,6 +27,7 @@ from tools.privacy import personal_operands
 from tools.tool_specs import TOOL_ARGS
 from tools.tool_summaries import customers, data_summary, segment_summary
 from tools.toolkit_knowledge import KnowledgeTools
+from tools.toolkit_predict import PredictTools
 
 ALL_CUSTOMERS = ("all", "everyone", "all customers", "base", "whole base")
 # Tools that write a file or change the saved library. Called on a model's own initiative
@@ -73,7 +74,7 @@ class SegmentState:
     name: str | None = None
 
 
-class Toolkit(KnowledgeTools):
+class Toolkit(KnowledgeTools, PredictTools):
     """Tools over one dataset, holding the conversation's current segment."""
 
     def __init__(self, data: CustomerData, library: Any | None = None,
@@ -132,6 +133,7 @@ class Toolkit(KnowledgeTools):
                 f"{personal[0]} holds personal data; segments and groups use the other columns "
                 "(only 'missing' or 'present' applies to it)."))
         try:
+            self._predictions_for(parsed.model_dump_json())  # predicted measures named: fit
             return handler(**parsed.model_dump())
         except EngineError as exc:
             return ToolResult(name, False, message=exc.message, options=exc.options)
@@ -183,6 +185,7 @@ class Toolkit(KnowledgeTools):
         if self.library is None:
             raise SegmentNotFound(f"No saved segment '{name}': nothing has been saved yet.")
         saved: SegmentDefinition = self.library.show(name).definition
+        self._predictions_for(saved.condition)
         return saved
 
     def _push(self, state: SegmentState) -> None:

@@ -93,6 +93,9 @@ def _named(r: Reader) -> None:
     timed = any(isinstance(p, Qty) and (p.unit == "time" or p.window) for p in r.parts)
     lifecycle_said = any("lifecycle" in i.args("command") for _, i in r.items())
     for k, item in r.items():
+        if item.has("predicted") and r.free(item):
+            _predicted(r, k, item)
+            continue
         if item.has("fixed") and _fixed(r, item):
             continue
         if item.has("vague") and r.free(item) and not values_of(item, r.data) and not any(
@@ -122,6 +125,31 @@ def _named(r: Reader) -> None:
     if rfm and _behaviour_log(r):
         segments = RfmSegment(segments=rfm)
         r.add(Not(condition=segments) if negated_rfm else segments, "named")
+
+
+def _predicted(r: Reader, k: int, item: Item) -> None:
+    """"likely to buy again (in the next 90 days)", "probably lapsed": a predicted trait,
+    whose condition is data (tools/predicted_meanings.yaml); the horizon said with it
+    becomes a signal "horizon:DAYS" (the interpreter asks for that prediction first)."""
+    from tools.predicted import meaning
+
+    r.use(item)
+    if not _behaviour_log(r):
+        r.problem("no_prediction", list(r.data.columns)[:8], word=item.text)
+        return
+    condition = meaning(str(item.args("predicted")[0]))
+    r.add(Not(condition=condition) if r.negated(k) else condition, "fixed")
+    for j, part in enumerate(r.parts):
+        if not (isinstance(part, Qty) and part.unit == "time" and part.value and
+                id(part) not in r.out.used and not part.window and not part.ago):
+            continue
+        ahead = [p for p in r.parts[max(0, j - 3):j]
+                 if isinstance(p, Item) and p.has("ahead") and r.free(p)]
+        if ahead:
+            r.use(*ahead)
+            r.out.used.add(id(part))
+            r.out.signals.add(f"horizon:{round(part.value * part.days)}")
+            return
 
 
 def _fixed(r: Reader, item: Item) -> bool:

@@ -91,13 +91,20 @@ def _clauses(parts: list[Part], env: Env) -> list[_Clause]:
                    for p in parts[:k])
         if joiner == "except" and not said:
             joiner = None  # "also exclude Germany": the request's mode, not a part of it
-        if joiner is None or _in_list(parts, k, env):
+        if joiner is None or _in_list(parts, k, env) or _ahead(parts, k):
             clauses[-1].parts.append(part)
             continue
         if joiner == "except":
             excluding = True
         clauses.append(_Clause("except" if excluding and joiner != "or" else joiner, []))
     return [c for c in clauses if c.parts]
+
+
+def _ahead(parts: list[Part], k: int) -> bool:
+    """"in the next 90 days", "接下来90天": "next" before a time is a horizon, no "then"."""
+    part = parts[k]
+    return isinstance(part, Item) and part.has("ahead") and k + 1 < len(parts) and \
+        isinstance(parts[k + 1], Qty) and parts[k + 1].unit == "time"  # type: ignore[union-attr]
 
 
 def _in_list(parts: list[Part], k: int, env: Env) -> bool:

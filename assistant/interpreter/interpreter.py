@@ -158,6 +158,10 @@ def _segment(items: list[Item], reading: Reading, env: Env) -> Interpretation:
         return Interpretation(calls=[], intent="segment", clarification=env.lexicon.message(
             language, "add_nothing", word=" ".join(i.text for i in content(items)[1:])))
     defined = _define(args, reading.condition, how)
+    horizons = sorted(int(s.split(":")[1]) for s in reading.signals if s.startswith("horizon:"))
+    if horizons:  # "likely to buy again in the next 30 days": that prediction first
+        defined = _with(defined, calls=[ToolCall("predict_traits", {"horizon_days": horizons[0]}),
+                                        *defined.calls])
     return _with(defined, notes=reading.notes)
 
 
@@ -298,8 +302,10 @@ def _restart(items: list[Item], cleaned: str, env: Env) -> Interpretation | None
 
 def _chunks(items: list[Item]) -> list[list[Item]]:
     chunks: list[list[Item]] = [[]]
-    for item in items:
-        if "then" in item.args("conj") and chunks[-1]:
+    for k, item in enumerate(items):
+        # "in the next 90 days": a horizon ahead, not "then".
+        ahead = item.has("ahead") and k + 1 < len(items) and items[k + 1].has("num")
+        if "then" in item.args("conj") and chunks[-1] and not ahead:
             chunks.append([])
         else:
             chunks[-1].append(item)

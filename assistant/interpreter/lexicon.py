@@ -98,6 +98,10 @@ class LexiconFile(BaseModel):
     fixed: dict[str, list[str]] = Field(default_factory=dict)
     rfm: dict[str, list[str]] = Field(default_factory=dict)
     lifecycle: dict[str, list[str]] = Field(default_factory=dict)
+    # Predicted traits ("likely to buy again"): names in tools/predicted_meanings.yaml.
+    predicted: dict[str, list[str]] = Field(default_factory=dict)
+    # "the NEXT 90 days": a time ahead, the horizon of a predicted trait.
+    ahead: list[str] = Field(default_factory=list)
     modes: dict[str, list[str]] = Field(default_factory=dict)
     intents: dict[str, list[str]] = Field(default_factory=dict)
     # Questions about the data: the statistic asked for ("median", "share of revenue"),
@@ -124,7 +128,7 @@ _LISTS = {"function_words": "func", "people": "people", "between": "between",
           "measure_units": "measure_unit", "percent": "percent", "currency": "currency",
           "clause_breaks": "break", "location": "loc", "average": "average",
           "activity": "activity", "inactivity": "inactivity", "presence": "presence",
-          "knowledge_terms": "knowledge"}
+          "knowledge_terms": "knowledge", "ahead": "ahead"}
 _MAPS = {"periods": "period", "generations": "generation", "comparators": "cmp",
          "postfix_comparators": "cmp_post", "time_units": "time_unit",
          "multipliers": "mult", "numbers": "number", "decades": "decade", "months": "month",
@@ -133,7 +137,8 @@ _MAPS = {"periods": "period", "generations": "generation", "comparators": "cmp",
          "value_groups": "value_group", "places": "place", "fixed": "fixed", "rfm": "rfm",
          "opposites": "opposite", "signs": "sign", "quantifiers": "quantifier",
          "rfm_scores": "rfm_score",
-         "lifecycle": "stage", "modes": "mode", "intents": "intent", "figures": "figure",
+         "lifecycle": "stage", "predicted": "predicted", "modes": "mode", "intents": "intent",
+         "figures": "figure",
          "commands": "command", "subjects": "subject", "teach": "teach", "vague": "vague",
          "intensifiers": "intensifier"}
 

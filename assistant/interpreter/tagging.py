@@ -87,6 +87,11 @@ def _matches(tokens: list[Token], i: int, lexicon: Lexicon, data: DataLexicon
         key = tuple(t.norm for t in span)
         senses = list(lexicon.index.get(key, ())) + [
             s for s in data.index.get(key, ()) if _data_sense_fits(s, span, lexicon)]
+        if not senses and size > 2 and span[0].kind != "punct" != span[-1].kind:
+            # "которые, вероятно, ушли": a predicted trait around a parenthetical word.
+            bare = tuple(t.norm for t in span if t.kind != "punct")
+            if len(bare) < size:
+                senses = [s for s in lexicon.index.get(bare, ()) if s.kind == "predicted"]
         senses = [s for s in senses if _alias_fits(s, span, lexicon)]
         if size == 1:
             senses.extend(_token_senses(span[0]))
