@@ -32,7 +32,8 @@ if TYPE_CHECKING:
     from tools.engine.predictive import Prediction
 
 
-def _day(value: str | None) -> date | None:
+def calibration_day(value: str | None) -> date | None:
+    """--calibration-end as a date, or a one-line error saying how to write it."""
     if value is None:
         return None
     try:
@@ -61,7 +62,7 @@ def predict(
     workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
 ) -> None:
     """Predict each customer's purchases in the next days, P(alive), order value and CLV."""
-    end = _day(calibration_end)
+    end = calibration_day(calibration_end)
     if not 0 < margin <= 1:
         fail(f"--margin {margin:g}: give the share of revenue kept as profit, above 0 and "
              "at most 1 (e.g. 0.3 for 30%)")

@@ -219,6 +219,10 @@ def report(
         "--breakdown", metavar="BY[:MEASURE]", help="Add a breakdown (repeatable), e.g. "
         "Country:revenue-share or Education:rate:Response; measures as `segment breakdown`."
         )] = None,
+    calibration_end: Annotated[str | None, typer.Option(
+        "--calibration-end", metavar="YYYY-MM-DD", help="Add the predicted traits, fitted on "
+        "purchases up to this day, with a chart of predicted against actual repeat purchases "
+        "after it.")] = None,
     as_json: JsonOpt = False,
     maps: MapOpt = None,
     as_of: AsOfOpt = None,
@@ -239,6 +243,15 @@ def report(
     from tools.report import ReportSegment, build_report
     from tools.report_html import render_html
 
+    prediction = None
+    if calibration_end is not None:
+        from assistant.cli_predict import calibration_day
+        from tools.engine.predictive_data import PredictConfig
+        from tools.predicted import predict_data, show_predictions
+
+        config = PredictConfig(calibration_end=calibration_day(calibration_end))
+        prediction = predict_data(data, config, table=table, need_amounts=False)
+        show_predictions(data, prediction)  # segments may use p_alive, clv, ...
     chosen = [named_segment(name, data, workspace) for name in segments or []]
     store = None
     if knowledge and any(c.kind != "all" for c in chosen):
@@ -249,7 +262,8 @@ def report(
             store.build(progress=progress)
     figures = [_breakdown(data, spec, workspace) for spec in breakdowns or []]
     built = build_report(data, [ReportSegment(c.label, c.kind, c.condition, c.mask)
-                                for c in chosen], knowledge=store, lang=lang, breakdowns=figures)
+                                for c in chosen], knowledge=store, lang=lang, breakdowns=figures,
+                         prediction=prediction)
     html.parent.mkdir(parents=True, exist_ok=True)
     tmp = html.with_name(f".{html.name}.tmp")
     tmp.write_text(render_html(built), encoding="utf-8")

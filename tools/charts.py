@@ -86,7 +86,19 @@ class Distribution:
     base_median: float | None = None
 
 
-Chart = BarChart | Heatmap | ProfileChart | Distribution
+@dataclass(frozen=True)
+class HoldoutChart:
+    """Predicted against actual repeat purchases after the calibration end, per group of
+    customers with the same number of repeat purchases before it (predictive traits)."""
+
+    title: str
+    groups: tuple[str, ...]  # "0", "1", ..., "7+"
+    customers: tuple[int, ...]
+    predicted: tuple[float, ...]
+    actual: tuple[int, ...]
+
+
+Chart = BarChart | Heatmap | ProfileChart | Distribution | HoldoutChart
 
 
 def segment_sizes(data: CustomerData, segments: Sequence[tuple[str, pd.Series]]) -> BarChart:

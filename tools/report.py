@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -17,8 +18,10 @@ from tools import charts
 from tools.engine.dataset import CustomerData
 from tools.engine.definitions import Condition, SegmentDefinition
 from tools.engine.errors import EngineError
+from tools.report_predict import PredictionSection, prediction_section
 
 if TYPE_CHECKING:
+    from tools.engine.predictive import Prediction
     from tools.knowledge.store import KnowledgeStore
 
 
@@ -63,6 +66,8 @@ class Report:
     notes: list[str] = field(default_factory=list)
     # Questions about the data (compute_figures summaries) drawn as bars.
     breakdowns: list[charts.BarChart] = field(default_factory=list)
+    # Predictive traits (segment report --calibration-end): the fit and the holdout chart.
+    prediction: PredictionSection | None = None
 
     def charts(self) -> list[tuple[str, charts.Chart]]:
         """Every chart with a file-name stem, in page order (for PNG export)."""
@@ -75,15 +80,19 @@ class Report:
             if section.distribution is not None:
                 found.append((f"segment-{i}-distribution", section.distribution))
         found += [(f"breakdown-{i}", chart) for i, chart in enumerate(self.breakdowns, 1)]
+        if self.prediction is not None and self.prediction.holdout is not None:
+            found.append(("holdout", self.prediction.holdout))
         return found
 
 
 def build_report(data: CustomerData, segments: Sequence[ReportSegment], *,
                  knowledge: KnowledgeStore | None = None, lang: str = "en",
                  now: datetime | None = None, title: str | None = None,
-                 breakdowns: Sequence[dict[str, Any]] = ()) -> Report:
+                 breakdowns: Sequence[dict[str, Any]] = (),
+                 prediction: Prediction | None = None) -> Report:
     """The report of `segments` on `data`; the knowledge base adds explanations and plans;
-    `breakdowns` are `compute_figures` summaries (questions asked about the data)."""
+    `breakdowns` are `compute_figures` summaries (questions asked about the data);
+    `prediction` adds the predictive traits (their holdout chart when there is one)."""
     from tools.engine.profiles import compare, profile
     from tools.figure_summaries import figure_chart
 
@@ -113,7 +122,9 @@ def build_report(data: CustomerData, segments: Sequence[ReportSegment], *,
         base_customers=data.n_customers, currency=source.currency, sizes=sizes,
         segments=sections, rfm_sizes=rfm_sizes, rfm_grid=rfm_grid, comparison=comparison,
         comparison_labels=labels, notes=notes,
-        breakdowns=[figure_chart(summary) for summary in breakdowns])
+        breakdowns=[figure_chart(summary) for summary in breakdowns],
+        prediction=None if prediction is None else prediction_section(
+            prediction, Path(source.path).name))
 
 
 def _section(data: CustomerData, segment: ReportSegment, profiled: dict[str, Any],

@@ -14,6 +14,7 @@ from typing import Any
 from tools.charts import lower_is_better
 from tools.measure_view import left_out_notes, measure_value, telling
 from tools.report import Report, SegmentSection
+from tools.report_predict import prediction_html
 from tools.svg_charts import chart_svg, index_fill
 
 _STYLE = """
@@ -46,6 +47,7 @@ def render_html(report: Report) -> str:
               for i, section in enumerate(report.segments, 1)]
     parts.append(_comparison(report))
     parts.append(_breakdowns(report))
+    parts.append(prediction_html(report.prediction))
     parts += [f"<p class='note'>{text(note)}</p>" for note in report.notes]
     parts.append("</main></body></html>")
     return "\n".join(p for p in parts if p)

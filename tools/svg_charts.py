@@ -12,7 +12,7 @@ from collections.abc import Callable
 from html import escape
 from typing import Any
 
-from tools.charts import BarChart, Chart, Distribution, Heatmap, ProfileChart
+from tools.charts import BarChart, Chart, Distribution, Heatmap, HoldoutChart, ProfileChart
 
 SEGMENT_FILL = "#2b6cb0"
 BASE_FILL = "#a0aec0"
@@ -155,9 +155,32 @@ def distribution_svg(chart: Distribution) -> str:
     return _svg("distribution", chart.title, width, height, body)
 
 
+def holdout_svg(chart: HoldoutChart) -> str:
+    """Two bars per group: repeat purchases the model predicted, and those that happened."""
+    row, top, left = 34, 24, 150
+    width = left + _BAR_AREA + 90
+    height = top + row * len(chart.groups) + 10
+    largest = max((*chart.predicted, *chart.actual), default=0) or 1
+    body = [f"<rect x='{left}' y='4' width='12' height='12' fill='{SEGMENT_FILL}'/>",
+            _label(left + 18, 10, f"predicted ({sum(chart.predicted):,.0f})"),
+            f"<rect x='{left + 200}' y='4' width='12' height='12' fill='{BASE_FILL}'/>",
+            _label(left + 218, 10, f"actual ({sum(chart.actual):,})")]
+    for i, (group, people, predicted, actual) in enumerate(zip(
+            chart.groups, chart.customers, chart.predicted, chart.actual, strict=True)):
+        y = top + i * row
+        body.append(_label(left - 8, y + row / 2, f"{group} ({people:,})", "end"))
+        for offset, value, fill, shown in ((3, predicted, SEGMENT_FILL, f"{predicted:,.1f}"),
+                                           (17, actual, BASE_FILL, f"{actual:,}")):
+            length = _BAR_AREA * value / largest
+            body.append(f"<rect class='bar' x='{left}' y='{y + offset}' width='{length:.1f}' "
+                        f"height='13' fill='{fill}'/>")
+            body.append(_label(left + length + 5, y + offset + 7, shown, extra=" font-size='11'"))
+    return _svg("holdout", chart.title, width, height, body)
+
+
 _RENDERERS: dict[type, Callable[[Any], str]] = {
     BarChart: bar_chart_svg, Heatmap: heatmap_svg, ProfileChart: profile_svg,
-    Distribution: distribution_svg,
+    Distribution: distribution_svg, HoldoutChart: holdout_svg,
 }
 
 
