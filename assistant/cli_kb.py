@@ -170,6 +170,7 @@ def _render_eval(report: Any, target: float) -> None:
 def segment_facts(name: str, data: CustomerData, workspace: Path) -> dict[str, Any]:
     """What a campaign or an explanation needs to know about a segment, from the engine."""
     from tools.engine.profiles import profile
+    from tools.knowledge.segment_facts import segment_reading
 
     chosen = named_segment(name, data, workspace)
     description = ""
@@ -178,7 +179,7 @@ def segment_facts(name: str, data: CustomerData, workspace: Path) -> dict[str, A
 
         description = describe(chosen.condition, data)
     return {"name": chosen.label, "kind": chosen.kind, "description": description,
-            **profile(data, chosen.mask).to_dict()}
+            **profile(data, chosen.mask).to_dict(), **segment_reading(data, chosen.mask)}
 
 
 @guarded

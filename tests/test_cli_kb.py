@@ -123,7 +123,7 @@ def test_campaign_in_russian_and_unknown_segment(app: typer.Typer, workspace: Pa
     assert code == 1 and "one segment" in err and len(err.strip().splitlines()) == 1
 
 
-def test_campaign_for_a_yaml_segment_borrows_the_closest_playbook(
+def test_campaign_for_a_yaml_segment_follows_its_largest_rfm_group(
         app: typer.Typer, workspace: Path, orders: Path, tmp_path: Path) -> None:
     definition = tmp_path / "quiet_spenders.yaml"
     definition.write_text(
@@ -138,7 +138,13 @@ def test_campaign_for_a_yaml_segment_borrows_the_closest_playbook(
     assert code == 0, err
     plan = json.loads(out)
     assert plan["segment"] == "quiet big spenders"
-    assert plan["notes"] and "closest" in plan["notes"][0]
+    # the mix is shown and the playbook followed is the group holding most of the segment
+    assert plan["notes"][0].startswith("RFM segments: ")
+    shares = [int(part.split("%")[0]) for part in plan["notes"][0][14:].split(", ")]
+    assert shares == sorted(shares, reverse=True) and 98 <= sum(shares) <= 102
+    followed = next(n for n in plan["notes"] if n.startswith("The plan follows the "))
+    largest = plan["notes"][0][14:].split(", ")[0].split(" ", 1)[1]
+    assert followed.startswith(f"The plan follows the {largest} playbook")
     assert plan["audience_size"] > 0
     assert plan["control_size"] + plan["treated_size"] == plan["audience_size"]
     assert plan["sources"] and all(s["file"].startswith("en/playbook") for s in plan["sources"])

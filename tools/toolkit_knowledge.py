@@ -35,9 +35,11 @@ class KnowledgeTools:
     def _segment_facts(self, name: str | None) -> dict[str, Any]:
         """What the engine knows about a segment, for explanations and campaign plans."""
         from tools.engine.profiles import profile
+        from tools.knowledge.segment_facts import segment_reading
 
         mask, label = self._segment_mask(name)
-        facts: dict[str, Any] = {"name": label, **profile(self.data, mask).to_dict()}
+        facts: dict[str, Any] = {"name": label, **profile(self.data, mask).to_dict(),
+                                 **segment_reading(self.data, mask)}
         condition = (self.state.condition if label in ("current segment", self.state.name)
                      else self._condition_or_none(label))
         if condition is not None:

@@ -41,7 +41,8 @@ class SegmentKnowledge:
     concepts: list[Passage] = field(default_factory=list)  # Hits when found by search
     playbook: dict[str, tuple[str, Passage]] = field(default_factory=dict)
     playbook_name: str = ""  # the segment or stage whose playbook is used
-    exact: bool = True  # False when a custom segment borrows the closest playbook
+    exact: bool = True  # False when a custom segment borrows another group's playbook
+    basis: str = "named"  # named | mix (its largest RFM group) | play (a general play)
 
 
 def _playbook_fields(passages: list[Passage]) -> dict[str, tuple[str, Passage]]:
@@ -78,7 +79,7 @@ def _match(store: KnowledgeStore, name: str, kind: str) -> tuple[str | None, str
     return segment, stage if segment is None else None
 
 
-def _in_language(store: KnowledgeStore, lang: str, **about: str | None) -> list[Passage]:
+def _in_language(store: KnowledgeStore, lang: str, **about: str) -> list[Passage]:
     for language in dict.fromkeys((lang, "en")):
         found = store.passages(lang=language, **about)
         if found:
@@ -87,7 +88,12 @@ def _in_language(store: KnowledgeStore, lang: str, **about: str | None) -> list[
 
 
 def segment_passages(store: KnowledgeStore, facts: dict[str, Any], lang: str) -> SegmentKnowledge:
-    """Concept passages and playbook for an RFM segment, a lifecycle stage or a custom one."""
+    """Concept passages and playbook for an RFM segment, a lifecycle stage or a custom one.
+
+    A custom segment follows the RFM group holding most of it (`facts["mix"]`, from
+    segment_facts) when the data has purchase behaviour, else a general play chosen from
+    its outcomes and value against the base; never a playbook found by wording alone.
+    """
     name = str(facts.get("name") or "")
     segment, stage = _match(store, name, str(facts.get("kind") or ""))
     knowledge = SegmentKnowledge()
@@ -97,22 +103,24 @@ def segment_passages(store: KnowledgeStore, facts: dict[str, Any], lang: str) ->
         knowledge.concepts = [p for p in found if p.topic == "concept"]
         knowledge.playbook = _playbook_fields([p for p in found if p.topic == "playbook"])
         knowledge.playbook_name = segment or stage or ""
-        if knowledge.concepts:
-            return knowledge
-    query = " ".join(str(part) for part in (facts.get("description"), name) if part)
-    if stage and knowledge.playbook.get("objective"):
-        query = f"{query} {knowledge.playbook['objective'][0]}"
-    knowledge.concepts = list(store.search(query, k=2, lang=lang, topic="concept"))
-    if not knowledge.playbook:
-        closest = store.search(query, k=1, lang=lang, topic="playbook")
-        if closest:
-            about_closest = ({"segment": closest[0].segment} if closest[0].segment
-                             else {"stage": closest[0].stage})
-            playbook = [p for p in _in_language(store, lang, **about_closest)
-                        if p.topic == "playbook"]
-            knowledge.playbook = _playbook_fields(playbook)
-            knowledge.playbook_name = closest[0].segment or closest[0].stage
-            knowledge.exact = False
+        return knowledge
+    knowledge.exact = False
+    mix = facts.get("mix") or {}
+    if mix.get("followed"):
+        found = _in_language(store, lang, segment=mix["followed"])
+        knowledge.concepts = [p for p in found if p.topic == "concept"]
+        knowledge.playbook = _playbook_fields([p for p in found if p.topic == "playbook"])
+        knowledge.playbook_name = mix["followed"]
+        knowledge.basis = "mix"
+        return knowledge
+    from tools.knowledge.segment_facts import general_plays
+
+    play = general_plays(facts)[0]
+    found = _in_language(store, lang, play=play)
+    knowledge.playbook = _playbook_fields(found)
+    knowledge.concepts = found[:1]  # its opening paragraph says why the play fits
+    knowledge.playbook_name = play
+    knowledge.basis = "play"
     return knowledge
 
 
@@ -213,9 +221,10 @@ def campaign_plan(store: KnowledgeStore, facts: dict[str, Any], segment_name: st
     audience = int(facts.get("size") or 0)
     percent = holdout_percent(knowledge.playbook.get("control_group", ("", None))[0])
     control = control_group_size(audience, percent)
-    notes = []
-    if not knowledge.exact:
-        notes.append(words["custom_note"].format(playbook=knowledge.playbook_name))
+    from tools.knowledge.advice import mix_lines, play_lines
+
+    notes = (mix_lines(facts, lang) if knowledge.basis == "mix" else
+             play_lines(facts, lang) if knowledge.basis == "play" else [])
     if 0 < control < SMALL_CONTROL_GROUP:
         notes.append(words["control_small"])
     kpi_entry = knowledge.playbook.get("kpi")

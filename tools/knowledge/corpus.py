@@ -42,6 +42,7 @@ class Passage:
     topic: str
     segment: str = ""  # the RFM segment the passage is about, if any
     stage: str = ""  # the lifecycle stage the passage is about, if any
+    play: str = ""  # the general play (retention, upsell...) a playbook section is about
     tags: tuple[str, ...] = field(default_factory=tuple)
 
     def to_dict(self) -> dict[str, Any]:
@@ -121,6 +122,7 @@ def parse_file(relative: str, raw: str) -> list[Passage]:
     lang = str(meta.get("lang") or relative.split("/", 1)[0])
     segments = _names(meta, "segment", "segments")
     stages = _names(meta, "stage", "stages")
+    plays = _names(meta, "play", "plays")
     tags = tuple(str(t) for t in meta.get("tags") or [])
     passages = []
     for index, (heading, text) in enumerate(_split_sections(match.group(2))):
@@ -130,7 +132,7 @@ def parse_file(relative: str, raw: str) -> list[Passage]:
             id=f"{doc_id}#{index:02d}", doc_id=doc_id, file=relative, section=heading,
             lang=lang, title=str(meta.get("title") or doc_id), text=text,
             topic=str(meta.get("topic") or "concept"), segment=_about(heading, segments),
-            stage=_about(heading, stages), tags=tags))
+            stage=_about(heading, stages), play=_about(heading, plays), tags=tags))
     return passages
 
 

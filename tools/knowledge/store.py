@@ -28,6 +28,7 @@ from tools.engine.errors import EngineError
 from tools.engine.progress import ProgressCallback, report
 from tools.knowledge.corpus import Corpus, Passage, load_corpus
 from tools.knowledge.embedding import LexicalEmbedder, LexicalSettings, detect_language
+from tools.knowledge.relevance import RelevanceFloor, core_query, expand_query
 from tools.workspace_files import private_folder
 
 if TYPE_CHECKING:
@@ -39,6 +40,8 @@ if TYPE_CHECKING:
 COLLECTION_PREFIX = "kb-"
 # Bump when the way passages are turned into vectors changes.
 EMBEDDING_VERSION = "lexical-1"
+# Scores of the synonym-expanded form of a question count this much (docs/RETRIEVAL.md).
+SYNONYM_WEIGHT = 0.8
 # Candidates fetched per wanted hit, so a per-document cap can still fill k places.
 _CANDIDATES_PER_HIT = 4
 # ChromaDB names a collection's vector folder after its segment id, a UUID.
@@ -116,6 +119,26 @@ class KnowledgeStore:
     @cached_property
     def _passages(self) -> dict[str, Passage]:
         return self.corpus.by_id()
+
+    @cached_property
+    def _relevance(self) -> RelevanceFloor:
+        texts: dict[str, list[str]] = {}
+        for passage in self.corpus.passages:
+            texts.setdefault(passage.lang, []).append(f"{passage.section}\n{passage.text}")
+        return RelevanceFloor(texts)
+
+    @cached_property
+    def _vocabulary(self) -> dict[str, str]:
+        """Each language's passages as one lower-case text, to tell which synonyms it uses."""
+        texts: dict[str, list[str]] = {}
+        for passage in self.corpus.passages:
+            texts.setdefault(passage.lang, []).append(passage_document(passage).lower())
+        return {lang: "\n".join(parts) for lang, parts in texts.items()}
+
+    def relevance(self, question: str, hits: list[Hit], lang: str) -> float:
+        """Share of the question's terms the hits hold (relevance.py): 0 = nothing about it."""
+        return self._relevance.coverage(question, [f"{h.section}\n{h.text}" for h in hits],
+                                        lang)
 
     @cached_property
     def collection_name(self) -> str:
@@ -232,15 +255,16 @@ class KnowledgeStore:
             collection = self._open()
         assert collection is not None
         language = lang or detect_language(query)
+        queries = _query_forms(query, language, self._vocabulary.get(language))
         topic_filter = [{"topic": topic}] if topic else []
         in_language = [{"lang": language}] if language in self._language_counts() else []
         wanted = k if per_document is None else k * _CANDIDATES_PER_HIT
-        hits = _cap_per_document(
-            self._query(collection, query, wanted, _where(in_language + topic_filter)),
-            k, per_document)
+        hits = _cap_per_document(_best_of(
+            [(self._query(collection, q, wanted, _where(in_language + topic_filter)), weight)
+             for q, weight in queries]), k, per_document)
         if in_language and len(hits) < k:  # too few in the query's language: add others
             seen = {h.id for h in hits}
-            hits += [h for h in self._query(collection, query, k, _where(topic_filter))
+            hits += [h for h in self._query(collection, queries[0][0], k, _where(topic_filter))
                      if h.id not in seen][:k - len(hits)]
         return hits
 
@@ -257,13 +281,15 @@ class KnowledgeStore:
             stale_collections=[n for n in names if n != self.collection_name])
 
     def passages(self, *, doc_id: str | None = None, segment: str | None = None,
-                 stage: str | None = None, lang: str | None = None) -> list[Passage]:
+                 stage: str | None = None, lang: str | None = None,
+                 play: str | None = None) -> list[Passage]:
         """Passages picked by their front matter, in corpus order (no search involved)."""
         def keep(p: Passage) -> bool:
             return ((doc_id is None or p.doc_id == doc_id)
                     and (segment is None or p.segment.lower() == segment.lower())
                     and (stage is None or p.stage.lower() == stage.lower())
-                    and (lang is None or p.lang == lang))
+                    and (lang is None or p.lang == lang)
+                    and (play is None or p.play == play))
 
         return [p for p in self.corpus.passages if keep(p)]
 
@@ -316,6 +342,37 @@ def remove_orphan_folders(index: Path) -> list[Path]:
     for folder in orphans:
         shutil.rmtree(folder, ignore_errors=True)
     return orphans
+
+
+def _query_forms(query: str, language: str, known: str | None = None
+                 ) -> list[tuple[str, float]]:
+    """The forms a question is searched in, each with the weight of its scores.
+
+    Chinese and Russian questions lose their question words (relevance.py): in Chinese
+    they are glued to the topic and add character n-grams of their own, and Russian
+    question words inflect; English headings are often phrased as the question itself,
+    so English keeps them. A second form with the synonyms of the table appended counts
+    a little less, so it only adds candidates a synonym clearly brings
+    (docs/RETRIEVAL.md has the measurements).
+    """
+    base = query if language == "en" else core_query(query, language)
+    expanded = expand_query(base, language, known)
+    forms = [(base, 1.0)]
+    if expanded != base:
+        forms.append((expanded, SYNONYM_WEIGHT))
+    return forms
+
+
+def _best_of(runs: list[tuple[list[Hit], float]]) -> list[Hit]:
+    """Each passage once, with its best weighted score over the query forms."""
+    best: dict[str, Hit] = {}
+    for run, weight in runs:
+        for hit in run:
+            if weight != 1.0:
+                hit = Hit.of(hit, hit.score * weight)
+            if hit.id not in best or hit.score > best[hit.id].score:
+                best[hit.id] = hit
+    return sorted(best.values(), key=lambda h: -h.score)
 
 
 def _cap_per_document(hits: list[Hit], k: int, cap: int | None) -> list[Hit]:

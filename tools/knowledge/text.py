@@ -121,3 +121,19 @@ def measure_items(facts: dict[str, Any], lang: str) -> list[str]:
             base=format_number(measure["base_mean"], lang),
             index=format_count(index, lang) if index is not None else "?"))
     return items
+
+
+@dataclass
+class GroundedAnswer:
+    """Markdown text citing [n]; `sources[n-1]` is passage n (file, section, doc_id)."""
+
+    text: str
+    lang: str
+    sources: list[dict[str, str]] = field(default_factory=list)
+
+    def to_markdown(self) -> str:
+        listing = sources_markdown(self.sources, self.lang)
+        return f"{self.text}\n\n{listing}" if listing else self.text
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "lang": self.lang, "sources": list(self.sources)}
