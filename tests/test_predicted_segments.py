@@ -116,3 +116,20 @@ def test_a_customer_table_says_predictions_need_a_log(tmp_path: Path) -> None:
     kit = Toolkit(data)
     result = kit.call("define_segment", {"condition": meaning("probably_lapsed").model_dump()})
     assert not result.ok and "purchase log" in result.message
+
+
+def test_a_saved_segment_and_a_resumed_session_fit_the_predictions_again(tea: Path) -> None:
+    workspace = tea.parent / "ws-resume"
+    first = Assistant(_data(tea), workspace=workspace, session="predicted")
+    first.ask("probably lapsed customers")
+    saved = first.toolkit.call("save_segment", {"name": "lapsed by model"})
+    assert saved.ok, saved.message
+    size = first.toolkit.current_mask().sum()  # type: ignore[union-attr]
+    # A new process: the data loaded again, without predicted columns.
+    fresh = _data(tea)
+    again = Assistant(fresh, workspace=workspace, session="predicted")
+    mask = again.toolkit.current_mask()
+    assert mask is not None and mask.sum() == size and "p_alive" in fresh.customers.columns
+    other = Toolkit(_data(tea), library=again.toolkit.library)
+    loaded = other.call("load_segment", {"name": "lapsed by model"})
+    assert loaded.ok and loaded.summary["size"] == size

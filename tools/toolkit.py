@@ -171,6 +171,7 @@ class Toolkit(KnowledgeTools, PredictTools):
 
         key = condition.model_dump_json()
         if key not in self._mask_cache:
+            self._predictions_for(key)  # a restored session's p_alive, clv: fitted again
             self._mask_cache[key] = evaluate(condition, self.data, resolve=self._resolve)
         return self._mask_cache[key]
 
