@@ -35,9 +35,13 @@ if TYPE_CHECKING:
 SECOND_NAMED = 0.25
 # A group under this share of the segment never leads the plan and is shown as "other".
 MIN_GROUP = 0.05
-# An outcome or a measure counts as raised against the base from this index (base = 100).
+# A measure counts as raised against the base from this index (base = 100), or lowered.
 RAISED_INDEX = 120.0
 LOWERED_INDEX = 80.0
+# An outcome rate counts as raised from this index, or from this many points above the
+# base: 42% churn against 35% matters even though it is "only" index 120.
+RAISED_OUTCOME_INDEX = 115.0
+RAISED_OUTCOME_POINTS = 0.05
 # Nearly everyone in the segment has the churn outcome: they have left, win them back.
 LEFT_SHARE = 0.9
 TOP_DIFFERENCES = 3
@@ -156,7 +160,10 @@ def general_plays(facts: dict[str, Any]) -> tuple[str, str | None, str]:
     churn, response, complaint = rates.get("churn"), rates.get("response"), rates.get("complaint")
 
     def raised(row: dict[str, Any] | None) -> bool:
-        return bool(row and row.get("index") is not None and row["index"] >= RAISED_INDEX)
+        if not row or row.get("index") is None:
+            return False
+        return bool(row["index"] >= RAISED_OUTCOME_INDEX or
+                    row["segment_rate"] - row["base_rate"] >= RAISED_OUTCOME_POINTS)
 
     value = _value_index(facts)
     valuable = value is not None and value >= RAISED_INDEX

@@ -116,9 +116,11 @@ def measure_items(facts: dict[str, Any], lang: str) -> list[str]:
             continue
         label = words["roles"].get(measure.get("role", ""), measure.get("column", "?"))
         index = measure.get("index")
+        # a yes/no column's mean is the share of yes: read as a percentage
+        shown = format_share if measure.get("role") == "flag" else format_number
         items.append(words["measure"].format(
-            label=label, segment=format_number(measure["segment_mean"], lang),
-            base=format_number(measure["base_mean"], lang),
+            label=label, segment=shown(measure["segment_mean"], lang),
+            base=shown(measure["base_mean"], lang),
             index=format_count(index, lang) if index is not None else "?"))
     return items
 
