@@ -13,7 +13,7 @@ from rich.text import Text
 
 from assistant.builtin import BUILTIN_NAME
 from assistant.core import Turn
-from assistant.replies import number
+from assistant.replies import ReplyWords, number
 from assistant.terminal_text import harmless
 from tools.toolkit import ToolResult
 
@@ -129,8 +129,10 @@ def render_turn(console: Console, turn: Turn, *, streamed: bool = False,
     if not streamed and not (shown and turn.backend == BUILTIN_NAME):
         console.print(Markdown(harmless(turn.reply)))
     listed = all(str(s.get("file")) in turn.reply for s in turn.sources)
+    words = ReplyWords(language)
     if turn.sources and not listed:  # a knowledge answer lists its sources itself
-        console.print("[dim]Sources: " + "; ".join(
-            f"{s.get('file')} § {s.get('section')}" for s in turn.sources) + "[/dim]")
+        console.print(Text(words.say("sources", list="; ".join(
+            f"{s.get('file')} § {s.get('section')}" for s in turn.sources)), style="dim"))
     if show_backend or turn.backend != BUILTIN_NAME or turn.notice:
-        console.print(Text(f"Answered by: {turn.backend}", style="dim"))
+        backend = words.phrases.builtin_name if turn.backend == BUILTIN_NAME else turn.backend
+        console.print(Text(words.say("answered_by", backend=backend), style="dim"))

@@ -58,6 +58,11 @@ class ReplyPhrases(BaseModel):
     nothing_to_undo: str
     started_over: str
     data_summary: str
+    # Toolkit messages by their `ToolResult.phrase` key (saved, exported, not found, ...).
+    tool_messages: dict[str, str]
+    sources: str
+    answered_by: str
+    builtin_name: str
     learned_unit: str
     learned_meaning: str
     learned_role: str
@@ -119,6 +124,17 @@ class ReplyWords:
 
     def customers(self, count: int | float) -> str:
         return customer_count(count, self.language)
+
+    def tool_message(self, result: ToolResult) -> str:
+        """The toolkit's message in this language when the phrase files have it; its own
+        English message otherwise."""
+        template = self.phrases.tool_messages.get(result.phrase) if result.phrase else None
+        if template is None:
+            return result.message
+        values = dict(result.values)
+        if isinstance(values.get("customers"), int):
+            values["customers"] = self.customers(values["customers"])
+        return fill(template, self.tight, **values)
 
     def count(self, value: int | float) -> str:
         return self.style.localise(f"{value:,}")
@@ -300,7 +316,7 @@ def _failure_lines(result: ToolResult, w: ReplyWords) -> list[str]:
         if "\n" in text or "\r" in text:  # one line, as the toolkit keeps its messages
             text = " ".join(text.split())
     else:
-        text = result.message
+        text = w.tool_message(result)
     if any(option in text for option in result.options[:3]):
         return [text]  # the message names them already
     return [text + options_line(result.options, language=w.language)]
@@ -341,7 +357,7 @@ def result_lines(result: ToolResult, total: int | None = None, *,
         names = [s.get("name", "?") for s in summary.get("segments", [])]
         return [w.say("saved", names=w.phrases.list_sep.join(names)) if names
                 else w.say("no_saved")]
-    return [result.message]
+    return [w.tool_message(result)]
 
 
 def compose_reply(results: list[ToolResult], total: int | None = None, *,

@@ -383,7 +383,8 @@ class SegmentLibrary:
         hint = f"; did you mean {', '.join(repr(o) for o in options)}?" if options else ""
         if not known:
             hint = "; the library is empty (save one with `segment segments save`)"
-        raise SegmentNotFound(f"no saved segment named {name!r}{hint}", options)
+        raise SegmentNotFound(f"no saved segment named {name!r}{hint}", options,
+                              phrase="no_saved_segment", values={"name": name})
 
     def exists(self, name: str) -> bool:
         with self._reading():

@@ -44,6 +44,10 @@ class ToolResult:
     summary: dict[str, Any] = field(default_factory=dict)
     message: str = ""  # one line for a person: what happened, or what is wrong
     options: list[str] = field(default_factory=list)
+    # The message's key in the reply phrase files and its values, for replies in the
+    # request's language ("" when the reply is composed from `summary` instead).
+    phrase: str = ""
+    values: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"tool": self.tool, "ok": self.ok, "message": self.message}
@@ -136,7 +140,8 @@ class Toolkit(KnowledgeTools, PredictTools):
             self._predictions_for(parsed.model_dump_json())  # predicted measures named: fit
             return handler(**parsed.model_dump())
         except EngineError as exc:
-            return ToolResult(name, False, message=exc.message, options=exc.options)
+            return ToolResult(name, False, message=exc.message, options=exc.options,
+                              phrase=exc.phrase, values=exc.values)
 
     def _changes_library(self, name: str, args: dict[str, Any]) -> bool:
         if name == "save_segment":  # a new name adds; an existing one would be overwritten
@@ -184,7 +189,8 @@ class Toolkit(KnowledgeTools, PredictTools):
 
     def _resolve(self, name: str) -> SegmentDefinition:
         if self.library is None:
-            raise SegmentNotFound(f"No saved segment '{name}': nothing has been saved yet.")
+            raise SegmentNotFound(f"No saved segment '{name}': nothing has been saved yet.",
+                                  phrase="no_saved_segment", values={"name": name})
         saved: SegmentDefinition = self.library.show(name).definition
         self._predictions_for(saved.condition)
         return saved
@@ -200,7 +206,8 @@ class Toolkit(KnowledgeTools, PredictTools):
         if lowered in CURRENT:
             mask = self.current_mask()
             if mask is None:
-                raise EngineError("There is no current segment yet: define one first.")
+                raise EngineError("There is no current segment yet: define one first.",
+                                  phrase="no_current_segment")
             return mask, self.state.name or "current segment"
         if lowered in ALL_CUSTOMERS:
             return pd.Series(True, index=self.data.customers.index), "all customers"
@@ -220,7 +227,8 @@ class Toolkit(KnowledgeTools, PredictTools):
 
         known = [*(self.library.names() if self.library is not None else []), *rfm_names(),
                  *lifecycle_stages()]
-        raise SegmentNotFound(f"No segment called '{name}'.", options=nearest(name, known))
+        raise SegmentNotFound(f"No segment called '{name}'.", options=nearest(name, known),
+                              phrase="no_segment_called", values={"name": name})
 
     # -- tools ----------------------------------------------------------------------------
 
@@ -367,7 +375,8 @@ class Toolkit(KnowledgeTools, PredictTools):
         library = self._require_library()
         definition = self.current_definition()
         if definition is None:
-            raise EngineError("There is no current segment to save: define one first.")
+            raise EngineError("There is no current segment to save: define one first.",
+                              phrase="no_current_segment")
         definition = definition.model_copy(update={"name": name})
         ids = self.member_ids()
         info = library.save(definition, size=len(ids), member_ids=ids,
@@ -376,7 +385,10 @@ class Toolkit(KnowledgeTools, PredictTools):
         kept = getattr(info, "set_aside", None)
         note = f" The damaged file it replaced was kept as {kept.name}." if kept else ""
         return ToolResult("save_segment", True, {"name": name, "size": len(ids)},
-                          message=f"Saved '{name}' ({customers(len(ids))}).{note}")
+                          message=f"Saved '{name}' ({customers(len(ids))}).{note}",
+                          phrase="saved_set_aside" if kept else "saved_segment",
+                          values={"name": name, "customers": len(ids),
+                                  "kept": kept.name if kept else ""})
 
     def _tool_load_segment(self, name: str) -> ToolResult:
         library = self._require_library()
@@ -385,11 +397,14 @@ class Toolkit(KnowledgeTools, PredictTools):
         summary = segment_summary(self.data, saved.condition, mask, language=self.language)
         self._push(SegmentState(condition=saved.condition, name=name))
         return ToolResult("load_segment", True, summary,
-                          message=f"Loaded '{name}': {customers(summary['size'])}.")
+                          message=f"Loaded '{name}': {customers(summary['size'])}.",
+                          phrase="loaded_segment",
+                          values={"name": name, "customers": summary["size"]})
 
     def _tool_delete_segment(self, name: str) -> ToolResult:
         self._require_library().delete(name)
-        return ToolResult("delete_segment", True, {"name": name}, message=f"Deleted '{name}'.")
+        return ToolResult("delete_segment", True, {"name": name}, message=f"Deleted '{name}'.",
+                          phrase="deleted_segment", values={"name": name})
 
     def _tool_list_segments(self) -> ToolResult:
         if self.library is None:
@@ -406,7 +421,8 @@ class Toolkit(KnowledgeTools, PredictTools):
 
         mask = self.current_mask()
         if mask is None:
-            raise EngineError("There is no current segment to export: define one first.")
+            raise EngineError("There is no current segment to export: define one first.",
+                              phrase="no_current_segment")
         target = _safe_export_path(self.export_dir, path, format, self.state.name)
         record = ExportRecord(segment=self.state.name or "current segment",
                               definition=self.current_definition(),
@@ -415,7 +431,9 @@ class Toolkit(KnowledgeTools, PredictTools):
         written = export_members(self.data, mask, target, record=record)
         return ToolResult("export_segment", True,
                           {"path": str(written), "rows": int(mask.sum())},
-                          message=f"Exported {customers(int(mask.sum()))} to {written}.")
+                          message=f"Exported {customers(int(mask.sum()))} to {written}.",
+                          phrase="exported_segment",
+                          values={"customers": int(mask.sum()), "path": str(written)})
 
     def _tool_reset(self) -> ToolResult:
         self._push(SegmentState())
@@ -429,7 +447,8 @@ class Toolkit(KnowledgeTools, PredictTools):
 
     def _require_library(self) -> Any:
         if self.library is None:
-            raise EngineError("No workspace is open, so segments cannot be saved here.")
+            raise EngineError("No workspace is open, so segments cannot be saved here.",
+                              phrase="no_workspace")
         return self.library
 
 

@@ -140,13 +140,23 @@ def _export_subject(c: CommandInput, text: str) -> str:
 def _load(c: CommandInput) -> Interpretation:
     name = _clean_name(_named(c, _after_trigger(c)))
     saved = _saved(c.env, name) or _saved(c.env, _rest_text(c, _after_trigger(c)))
+    if saved is None and c.tool == "delete_segment":
+        # A delete never defines a segment: an unknown name gets the library's answer
+        # (no such segment, the nearest saved names); no name, the saved list.
+        asked = _name_key(name)
+        return _call(c.tool, name=asked) if asked else _call("list_segments")
     if saved is None:
         return c.define(c.text)
     return _call(c.tool, name=saved)
 
 
+def _name_key(name: str) -> str:
+    """A name as said, without the word "segment" ("delete segment vip" names "vip")."""
+    return " ".join(re.sub(r"\bsegment\b", " ", name, flags=re.IGNORECASE).split())
+
+
 def _saved(env: Env, name: str) -> str | None:
-    key = " ".join(name.lower().replace("segment", " ").split())
+    key = _name_key(name).lower()
     for saved in env.context.saved_segments:
         if " ".join(saved.lower().split()) in (key, name.lower().strip()):
             return saved

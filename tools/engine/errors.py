@@ -7,7 +7,7 @@ CLI can show them and an agent can pass them back to the model.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from pydantic import ValidationError
@@ -16,10 +16,16 @@ if TYPE_CHECKING:
 class EngineError(Exception):
     """A problem with the user's input or data, never a bug."""
 
-    def __init__(self, message: str, options: list[str] | None = None) -> None:
+    def __init__(self, message: str, options: list[str] | None = None, *,
+                 phrase: str = "", values: dict[str, Any] | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.options = list(options or [])
+        # `message` is English (logs, a model); `phrase` names the same message in the
+        # reply phrase files, filled with `values`, so a Chinese or Russian conversation
+        # hears it in its own language.
+        self.phrase = phrase
+        self.values = dict(values or {})
 
     def __str__(self) -> str:
         return self.message
