@@ -9,9 +9,9 @@ from typing import Any
 
 import numpy as np
 import pytest
+from invented_data import bike_log, load, subscription_table
 
 from assistant.core import Assistant
-from invented_data import bike_log, load, subscription_table
 from tools.knowledge.advice import mix_lines
 from tools.knowledge.campaigns import campaign_plan
 from tools.knowledge.segment_facts import MIN_GROUP, SECOND_NAMED, general_plays
