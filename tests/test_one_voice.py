@@ -46,3 +46,53 @@ def test_an_export_is_named_by_its_full_path(tmp_path: Any, monkeypatch: Any) ->
     result = toolkit.call("export_segment", {"path": "older.csv"})
     assert result.ok and Path(result.summary["path"]).is_absolute()
     assert str(tmp_path / "exports" / "older.csv") in result.message
+
+
+# -- the toolkit's own messages in the request's language -------------------------------------
+
+
+def _people(tmp_path: Any) -> Any:
+    """An invented customer table: a region column and a spend column."""
+    from tools.engine.loading import load_customer_data
+
+    path = tmp_path / "people.csv"
+    path.write_text("member,region,spend\n" + "".join(
+        f"{n},{'North' if n % 2 else 'South'},{n * 5}\n" for n in range(1, 41)), encoding="utf-8")
+    return load_customer_data(path)
+
+
+def test_saving_exporting_and_deleting_are_told_in_the_language_asked(tmp_path: Any) -> None:
+    from assistant.core import Assistant
+
+    bot = Assistant(_people(tmp_path), workspace=tmp_path / "ws")
+    bot.ask("customers from North")
+    replies = {
+        "zh": [bot.ask("保存为 北方").reply, bot.ask("导出").reply,
+               bot.ask("删除细分 北方").reply, bot.ask("删除细分 西北").reply],
+        "ru": [bot.ask("сохрани как север").reply, bot.ask("удали сегмент север").reply,
+               bot.ask("удали сегмент юг").reply],
+    }
+    zh, ru = replies["zh"], replies["ru"]
+    assert "已保存细分“北方”" in zh[0] and "20 位客户" in zh[0]
+    assert "已将 20 位客户导出到" in zh[1] and str((tmp_path / "ws").resolve()) in zh[1]
+    assert "已删除细分“北方”" in zh[2]
+    assert "没有已保存的细分名为“西北”" in zh[3]  # a delete never defines a segment
+    assert "Сегмент «север» сохранён" in ru[0] and "20 клиентов" in ru[0]
+    assert "Сегмент «север» удалён" in ru[1]
+    assert "Сохранённого сегмента «юг» нет" in ru[2]
+    assert not any(word in " ".join(zh + ru) for word in ("Saved", "Deleted", "Exported", "No "))
+    assert bot.toolkit.current_definition() is not None  # the North segment is still current
+
+
+def test_who_answered_and_the_sources_are_said_in_the_language_asked() -> None:
+    turn = Turn("什么是RFM？", "RFM 按最近一次购买、频次和金额给客户打分。", "built-in interpreter",
+                sources=SOURCES, parse={"language": "zh"})
+    text = out_of(turn, show_backend=True)
+    assert "来源：en/rfm-analysis.md" in text and "回答来自：内置解释器" in text
+    assert "Sources" not in text and "Answered by" not in text
+
+
+def out_of(turn: Turn, **options: Any) -> str:
+    out = io.StringIO()
+    render_turn(Console(file=out, width=100), turn, **options)
+    return out.getvalue()
