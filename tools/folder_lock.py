@@ -4,7 +4,8 @@ Saves take it exclusively, reads shared, so a save's check ("is that name taken?
 its writes happen with no other save in between, and a reader never sees half a save.
 It is an advisory `flock` on a `.lock` file in the folder: the system releases it when
 its process dies, even by kill -9, so a crash never leaves the folder locked.
-Windows has no flock: there the lock is a no-op, and saves stay atomic but unserialised.
+Windows has no flock: there it is a byte-range lock (`msvcrt.locking`) on the same file,
+exclusive for readers too.
 """
 
 from __future__ import annotations
@@ -44,25 +45,46 @@ _held: dict[tuple[int, str], _Held] = {}
 _guard = threading.Lock()
 
 
-def _flock(descriptor: int, exclusive: bool, folder: Path, timeout: float) -> None:
+def _try_lock(descriptor: int, exclusive: bool) -> bool:
+    """One attempt at the lock: True when taken. Windows has no shared locks, so there a
+    reader takes the same byte-range lock a save does (readers wait for each other)."""
     if sys.platform == "win32":
-        return
+        import msvcrt
+
+        try:
+            msvcrt.locking(descriptor, msvcrt.LK_NBLCK, 1)
+            return True
+        except OSError:
+            return False
     import fcntl
 
-    mode = (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB
+    try:
+        fcntl.flock(descriptor, (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB)
+        return True
+    except BlockingIOError:
+        return False
+
+
+def _unlock(descriptor: int) -> None:
+    """Release before closing: Windows frees a byte-range lock on close only eventually;
+    a flock goes with the last descriptor anyway."""
+    if sys.platform == "win32":
+        import msvcrt
+
+        os.lseek(descriptor, 0, os.SEEK_SET)
+        msvcrt.locking(descriptor, msvcrt.LK_UNLCK, 1)
+
+
+def _flock(descriptor: int, exclusive: bool, folder: Path, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     delay = 0.005
-    while True:
-        try:
-            fcntl.flock(descriptor, mode)
-            return
-        except BlockingIOError:
-            if time.monotonic() >= deadline:
-                raise FolderBusy(
-                    f"another process has been changing {folder} for more than "
-                    f"{timeout:.0f} s: wait for it to finish, then try again") from None
-            time.sleep(delay)
-            delay = min(delay * 2, 0.1)
+    while not _try_lock(descriptor, exclusive):
+        if time.monotonic() >= deadline:
+            raise FolderBusy(
+                f"another process has been changing {folder} for more than "
+                f"{timeout:.0f} s: wait for it to finish, then try again") from None
+        time.sleep(delay)
+        delay = min(delay * 2, 0.1)
 
 
 @contextmanager
@@ -79,7 +101,7 @@ def folder_lock(folder: Path, *, exclusive: bool,
     with _guard:
         held = _held.get(key)
     if held is not None:
-        if exclusive and not held.exclusive:
+        if exclusive and not held.exclusive and sys.platform != "win32":  # Windows: held already
             _flock(held.descriptor, True, folder, wait)
             held.exclusive = True
         held.depth += 1
@@ -109,4 +131,7 @@ def folder_lock(folder: Path, *, exclusive: bool,
     finally:
         with _guard:
             del _held[key]
-        os.close(descriptor)  # closing the last descriptor releases the flock
+        try:
+            _unlock(descriptor)
+        finally:
+            os.close(descriptor)
