@@ -133,3 +133,14 @@ def test_a_saved_segment_and_a_resumed_session_fit_the_predictions_again(tea: Pa
     other = Toolkit(_data(tea), library=again.toolkit.library)
     loaded = other.call("load_segment", {"name": "lapsed by model"})
     assert loaded.ok and loaded.summary["size"] == size
+
+
+@pytest.mark.parametrize("text", ["run a prediction", "预测谁会再次购买", "сделай прогноз"])
+def test_asking_for_a_prediction_calls_the_tool(tea: Path, text: str) -> None:
+    data = _data(tea)
+    bot = Assistant(data, workspace=tea.parent / "ws-command")
+    turn = bot.ask(text)
+    assert [r.tool for r in turn.results] == ["predict_traits"] and turn.results[0].ok
+    likely = int((data.customers["expected_purchases"]
+                  >= meanings()["likely_to_buy"]["value"]).sum())
+    assert f"{likely}" in turn.reply.replace(",", "").replace(" ", "")
