@@ -13,7 +13,7 @@ from rich.text import Text
 
 from assistant.builtin import BUILTIN_NAME
 from assistant.core import Turn
-from assistant.replies import ReplyWords, number
+from assistant.replies import ReplyWords, number, rfm_notes
 from assistant.terminal_text import harmless
 from tools.toolkit import ToolResult
 
@@ -41,13 +41,15 @@ def segment_panel(segment: dict[str, Any], language: str = "en") -> Panel:
     return Panel(Group(*lines), title=title, title_align="left", border_style="cyan")
 
 
-def rfm_table(summary: dict[str, Any]) -> Table:
+def rfm_table(summary: dict[str, Any], language: str = "en") -> Table:
     table = Table(title=f"RFM segments (as of {summary.get('as_of')})", title_justify="left")
     for column in ("segment", "customers", "share", "revenue share"):
         table.add_column(column, justify="left" if column == "segment" else "right")
     for row in summary.get("segments", []):
         table.add_row(row["name"], f"{row['customers']:,}", _pct(row.get("share")),
                       _pct(row.get("revenue_share")))
+    table.caption = "\n".join(rfm_notes(summary, ReplyWords(language))) or None
+    table.caption_justify = "left"
     return table
 
 
@@ -97,7 +99,7 @@ def result_renderable(result: ToolResult, language: str = "en") -> RenderableTyp
 
         return figures_table(result.summary, language)
     if result.tool == "run_rfm":
-        return rfm_table(result.summary)
+        return rfm_table(result.summary, language)
     if result.tool == "profile_segment":
         return profile_table(result.summary)
     if result.tool == "cluster":

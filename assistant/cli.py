@@ -22,6 +22,7 @@ from assistant.cli_common import (
     TableOpt,
     WorkspaceOpt,
     check_can_save,
+    fail,
     guarded,
     library,
     load_data,
@@ -87,6 +88,9 @@ def rfm(
     data_file: DataOpt,
     grid: Annotated[bool, typer.Option(
         "--grid", help="Also show customer counts in the 5 x 5 grid of R and F scores.")] = False,
+    ties: Annotated[str, typer.Option(
+        "--ties", help="id: equal values split across score bands by customer id (the "
+        "standard NTILE); value: equal values always share a score.")] = "id",
     as_json: JsonOpt = False,
     maps: MapOpt = None,
     as_of: AsOfOpt = None,
@@ -96,13 +100,18 @@ def rfm(
     """The 10 named RFM segments: size, revenue share and average behaviour."""
     from assistant.cli_render import console, render_rfm, render_rfm_grid
 
+    if ties not in ("id", "value"):
+        fail(f"--ties {ties}: use id or value", ["id", "value"])
     data = load_data(DataArgs(data_file, maps, as_of, table, workspace))
-    from tools.engine.rfm import rfm_grid, rfm_summary
+    from tools.engine.rfm import default_scheme, rfm_grid, rfm_summary, rfm_ties
 
-    summaries = rfm_summary(data)
-    cells = rfm_grid(data) if grid else None
+    scheme = default_scheme().model_copy(update={"ties": ties})
+    summaries = rfm_summary(data, scheme)
+    decided = rfm_ties(data)
+    cells = rfm_grid(data, scheme) if grid else None
     if as_json:
         result: dict[str, Any] = {"as_of": data.source.as_of, "customers": data.n_customers,
+                                  "tie_rule": ties, "ties": decided.to_dict(),
                                   "segments": [s.to_dict() for s in summaries]}
         if cells is not None:
             result["grid"] = {f"R{r}": {f"F{f}": int(cells.loc[r, f]) for f in cells.columns}
@@ -111,6 +120,13 @@ def rfm(
         return
     out = console()
     render_rfm(out, summaries, data)
+    from assistant.replies import ReplyWords, rfm_notes
+    from tools.engine.rfm import quiet_but_ranked_recent
+
+    quiet = [s.name for s in quiet_but_ranked_recent(summaries, scheme)]
+    for note in rfm_notes({"tie_rule": ties, "ties": decided.to_dict(), "quiet": quiet,
+                           "segments": [s.to_dict() for s in summaries]}, ReplyWords("en")):
+        out.print(note, style="yellow", markup=False, highlight=False)
     if cells is not None:
         render_rfm_grid(out, cells)
 

@@ -41,6 +41,9 @@ class ReplyPhrases(BaseModel):
     rfm_title: str
     rfm_latest: str
     rfm_row: str
+    rfm_ties: str
+    rfm_tie_measures: dict[str, str]
+    rfm_quiet: str
     profile_title: str
     the_segment: str
     profile_row: str
@@ -201,7 +204,23 @@ def _rfm_lines(summary: dict[str, Any], w: ReplyWords) -> list[str]:
                            customers=w.customers(row["customers"]),
                            share=w.percent(row.get("share")),
                            revenue=w.percent(row.get("revenue_share"))))
-    return lines
+    return [*lines, *rfm_notes(summary, w)]
+
+
+def rfm_notes(summary: dict[str, Any], w: ReplyWords) -> list[str]:
+    """What the RFM table alone would hide: named segments whose customers are not recent
+    at all (`quiet_but_ranked_recent`), and scores that customer ids decided (`RfmTies`)."""
+    from tools.engine.rfm import TIE_NOTE_SHARE
+
+    recency = {row["name"]: row.get("avg_recency") for row in summary.get("segments", [])}
+    notes = [w.say("rfm_quiet", name=w.label(name), days=w.number(round(recency[name] or 0)))
+             for name in summary.get("quiet", []) if name in recency]
+    ties = summary.get("ties") or {}
+    if summary.get("tie_rule") != "value" and ties.get("any_score", 0) > TIE_NOTE_SHARE:
+        measure = max(("recency", "frequency", "monetary"), key=lambda m: ties.get(m) or 0)
+        notes.append(w.say("rfm_ties", share=w.percent(ties["any_score"]),
+                           measure=w.phrases.rfm_tie_measures[measure]))
+    return notes
 
 
 def _profile_lines(summary: dict[str, Any], w: ReplyWords) -> list[str]:

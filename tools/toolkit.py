@@ -264,12 +264,15 @@ class Toolkit(KnowledgeTools, PredictTools):
                           message=f"{customers(summary['size'])}: {summary['description']}.")
 
     def _tool_run_rfm(self) -> ToolResult:
-        from tools.engine.rfm import rfm_summary
+        from tools.engine.rfm import quiet_but_ranked_recent, rfm_summary, rfm_ties
 
-        rows = [row.to_dict() for row in rfm_summary(self.data)]
+        summaries = rfm_summary(self.data)
+        rows = [row.to_dict() for row in summaries]
         as_of = self.data.source.as_of
         return ToolResult("run_rfm", True,
-                          {"as_of": as_of.isoformat() if as_of else None, "segments": rows},
+                          {"as_of": as_of.isoformat() if as_of else None, "segments": rows,
+                           "tie_rule": "id", "ties": rfm_ties(self.data).to_dict(),
+                           "quiet": [s.name for s in quiet_but_ranked_recent(summaries)]},
                           message=f"RFM scores for {customers(self.data.n_customers)} "
                                   f"in {len(rows)} named segments.")
 

@@ -53,6 +53,7 @@ __all__ = [
     "rfm_columns",
     "rfm_grid",
     "rfm_summary",
+    "rfm_ties",
     "rfm_table",
 ]
 
@@ -110,6 +111,24 @@ def _ntile(values: np.ndarray, by_id: np.ndarray, descending: bool, buckets: int
             past[tied[room:]] = True
         scores += past
     return scores
+
+
+def ties_together(scores: np.ndarray, key: np.ndarray) -> np.ndarray:
+    """Each run of equal keys scored where it begins (its lowest NTILE score), so equal
+    customers share a score and no score is decided by id."""
+    return np.asarray(pd.Series(scores).groupby(key).transform("min").to_numpy(),
+                      dtype=np.int64)
+
+
+def tie_decided(values: np.ndarray, ids: pd.Index | np.ndarray, *,
+                descending: bool = False, buckets: int = 5) -> np.ndarray:
+    """True for rows whose NTILE score their id decided: a run of equal values that a
+    bucket edge cuts through, so equal customers got different scores."""
+    floats = np.asarray(values, dtype="float64")
+    key = _sort_key(floats, descending)
+    groups = pd.Series(_ntile(floats, id_order(ids), descending, buckets)).groupby(key)
+    return np.asarray((groups.transform("min") != groups.transform("max")).to_numpy(),
+                      dtype=bool)
 
 
 def _sort_key(values: np.ndarray, descending: bool) -> np.ndarray:
@@ -172,16 +191,21 @@ def _compute_rfm(data: CustomerData, scheme: RfmScheme) -> pd.DataFrame:
     columns = rfm_columns(data)
     frame = data.customers
     by_id = id_order(frame.index)
-    r, f = (
-        _ntile(float_values(frame[columns[role]]), by_id, role is Role.RECENCY, 5)
-        for role in (Role.RECENCY, Role.FREQUENCY)
-    )
+    def scores(role: Role) -> np.ndarray:
+        values = float_values(frame[columns[role]])
+        descending = role is Role.RECENCY
+        found = _ntile(values, by_id, descending, 5)
+        if scheme.ties == "value":
+            found = ties_together(found, _sort_key(values, descending))
+        return found
+
+    r, f = scores(Role.RECENCY), scores(Role.FREQUENCY)
     # Labels by position in small lookup arrays: no per-customer string formatting.
     segment_names = pd.array(scheme.segment_names(), dtype="str")
     segment = segment_names.take(scheme.cell_lookup()[r - 1, f - 1])
     m_score: np.ndarray | pd.api.extensions.ExtensionArray
     if Role.MONETARY in columns:
-        m_score = _ntile(float_values(frame[columns[Role.MONETARY]]), by_id, False, 5)
+        m_score = scores(Role.MONETARY)
         cell_names = pd.array([f"{a}{b}{c}" for a in SCORES for b in SCORES for c in SCORES],
                               dtype="str")
         cell = cell_names.take((r - 1) * 25 + (f - 1) * 5 + (m_score - 1))
@@ -260,9 +284,66 @@ def rfm_summary(data: CustomerData, scheme: RfmScheme | None = None) -> list[Rfm
     return summaries
 
 
-def rfm_grid(data: CustomerData) -> pd.DataFrame:
+# Above this share of customers with a score decided by id, RFM results say so: the
+# named segments then partly sort customers who behave the same (a log where most
+# customers bought once puts some of them in F 1 and others in F 2 by their id).
+TIE_NOTE_SHARE = 0.10
+
+
+@dataclass(frozen=True)
+class RfmTies:
+    """Shares (0-1) of customers whose R, F or M score their id decided (`tie_decided`),
+    and of customers with any such score."""
+
+    recency: float
+    frequency: float
+    monetary: float | None  # None without spend
+    any_score: float
+
+    @property
+    def worth_saying(self) -> bool:
+        return self.any_score > TIE_NOTE_SHARE
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"recency": round(self.recency, 4), "frequency": round(self.frequency, 4),
+                "monetary": _round(self.monetary, 4), "any_score": round(self.any_score, 4)}
+
+
+def rfm_ties(data: CustomerData) -> RfmTies:
+    """How much of the default NTILE scoring the customer ids decided."""
+    columns = rfm_columns(data)
+    frame = data.customers
+    decided = {role: tie_decided(float_values(frame[column]), frame.index,
+                                 descending=role is Role.RECENCY)
+               for role, column in columns.items() if role in RFM_ROLES}
+    n = max(len(frame), 1)
+    either = np.logical_or.reduce(list(decided.values())) if decided else np.zeros(0, bool)
+    money = decided.get(Role.MONETARY)
+    return RfmTies(recency=float(decided[Role.RECENCY].sum()) / n,
+                   frequency=float(decided[Role.FREQUENCY].sum()) / n,
+                   monetary=float(money.sum()) / n if money is not None else None,
+                   any_score=float(either.sum()) / n)
+
+
+# A year without an order: whatever the R score says, such customers are not recent.
+QUIET_DAYS = 365
+
+
+def quiet_but_ranked_recent(summaries: list[RfmSegmentSummary],
+                            scheme: RfmScheme | None = None) -> list[RfmSegmentSummary]:
+    """Segments the scheme places among the recent (every R score 3 or more) whose
+    customers have on average not ordered for over `QUIET_DAYS`: R ranks customers
+    against each other, so on a base that has gone quiet "Loyal Customers" can be a year
+    away from their last order, and the reply should say so."""
+    rules = {rule.name: rule for rule in (scheme or default_scheme()).segments}
+    return [s for s in summaries
+            if s.name in rules and min(rules[s.name].r) >= 3
+            and s.avg_recency is not None and s.avg_recency > QUIET_DAYS]
+
+
+def rfm_grid(data: CustomerData, scheme: RfmScheme | None = None) -> pd.DataFrame:
     """Customer counts per R x F cell: rows R 5..1 (top = most recent), columns F 1..5."""
-    table = rfm_table(data)
+    table = rfm_table(data, scheme)
     cell = (table["r_score"].to_numpy() - 1) * 5 + (table["f_score"].to_numpy() - 1)
     counts = np.bincount(cell, minlength=25).reshape(5, 5)[::-1]
     return pd.DataFrame(

@@ -12,7 +12,7 @@ range string (`"4-5"`); they are stored as a sorted list.
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import yaml
@@ -78,6 +78,10 @@ class RfmScheme(BaseModel):
 
     name: str = "default"
     segments: list[RfmSegmentRule]
+    # "id": SEMANTICS.md's NTILE, equal values split across a bucket edge by customer id.
+    # "value": equal values kept together, each run of equal values scored where it
+    # begins in the NTILE order (docs/SEMANTICS.md, "RFM scores").
+    ties: Literal["id", "value"] = "id"
 
     @model_validator(mode="after")
     def _covers_every_cell_once(self) -> RfmScheme:
