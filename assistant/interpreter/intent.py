@@ -65,6 +65,8 @@ def classify(items: list[Item], reading: Reading, lexicon: Lexicon) -> Intent:
         if about_segment and _why_it_matters(words, lexicon):
             return Intent("command", "explain_segment")
         return Intent("knowledge", "question")
+    if _asks_about_terms(words, reading):
+        return Intent("knowledge", "question")
     if command is not None:
         return Intent("command", command)
     if _why_it_matters(words, lexicon):
@@ -97,6 +99,20 @@ def _asks(words: list[Item], lexicon: Lexicon) -> bool:
     first = lexicon.index.get((words[0].tokens[0].norm,), ()) if words[0].tokens else ()
     return any({"question", "why"} & set(map(str, i.args("intent"))) for i in words[:2]) or \
         any(s.kind == "intent" and s.arg in ("question", "why") for s in first)
+
+
+def _asks_about_terms(words: list[Item], reading: Reading) -> bool:
+    """"Which KPIs show it works?", "哪些因素会影响购买行为？", "Какие трудности бывают при
+    сегментации?", "客户细分有哪些难点？": a question word anywhere ("which", or a
+    Chinese question word placed late) about a term only the knowledge base knows (no
+    column concept, no segment name) and no figure of the data."""
+    pure = any(i.has("knowledge") and all(s.kind in ("knowledge", "func") for s in i.senses)
+               for i in words)
+    if not pure or any(i.has("rfm", "stage") for i in words) or \
+            reading.signals & (DATA_SIGNALS - {"named", "vague"}):
+        return False
+    return any("which" in i.args("figure") or {"question", "why"} & set(map(str, i.args("intent")))
+               for i in words)
 
 
 def _question_kind(words: list[Item]) -> str | None:
