@@ -27,7 +27,7 @@ Commands:
   /reset             start over
   /model             which backend answers
   /debug             what was last sent to the model
-  /quit              leave (the session is kept)
+  /quit              leave
 """
 
 
@@ -92,6 +92,14 @@ class ChatLoop:
 
     def _help(self, _: str) -> bool:
         self.console.print(HELP, markup=False)
+        # Said as it is: only a named session is kept (`segment sessions list` shows it).
+        if self.bot.session:
+            self.console.print(f"This conversation is saved as session '{self.bot.session}': "
+                               f"resume it with `segment chat --session {self.bot.session}`.",
+                               markup=False)
+        else:
+            self.console.print("This conversation is not saved. To keep one, start it with "
+                               "`segment chat --session NAME`.", markup=False)
         return True
 
     def _data(self, _: str) -> bool:

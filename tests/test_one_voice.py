@@ -96,3 +96,20 @@ def out_of(turn: Turn, **options: Any) -> str:
     out = io.StringIO()
     render_turn(Console(file=out, width=100), turn, **options)
     return out.getvalue()
+
+
+def test_help_says_whether_the_conversation_is_kept(tmp_path: Any) -> None:
+    from assistant.chat import ChatLoop
+    from assistant.core import Assistant
+    from assistant.sessions import SessionStore
+
+    said = {}
+    for session in (None, "spring"):
+        buffer = io.StringIO()
+        loop = ChatLoop(Assistant(_people(tmp_path), workspace=tmp_path / "ws", session=session),
+                        Console(file=buffer, width=120))
+        assert loop.handle("/help")
+        said[session] = buffer.getvalue()
+    assert "not saved" in said[None] and "--session NAME" in said[None]
+    assert "saved as session 'spring'" in said["spring"]
+    assert SessionStore(tmp_path / "ws").names() == []  # nothing kept by an unnamed chat
