@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from tools.knowledge.corpus import load_corpus, parse_file
@@ -78,6 +79,26 @@ def test_build_then_reopen_without_rebuilding(built: KnowledgeStore) -> None:
     stats = again.stats()
     assert stats.built and stats.stored_passages == stats.passages
     assert stats.stale_collections == []
+
+
+def test_reopening_reads_the_stored_weights_instead_of_fitting(
+        built: KnowledgeStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tools.knowledge.embedding import LexicalEmbedder
+
+    stored = list((built.workspace / "knowledge").glob("kb-*.idf.npy"))
+    assert [p.name for p in stored] == [f"{built.collection_name}.idf.npy"]
+    assert stored[0].stat().st_mode & 0o077 == 0
+
+    def no_fit(self: LexicalEmbedder, texts: object) -> LexicalEmbedder:
+        raise AssertionError("fitted again")
+
+    from tools.knowledge.chroma_embedding import corpus_embedder
+
+    corpus_embedder.cache_clear()  # a new process: nothing fitted yet
+    monkeypatch.setattr(LexicalEmbedder, "fit", no_fit)
+    again = KnowledgeStore(built.workspace)
+    hits = again.search("what is rfm analysis?", k=1)
+    assert hits and np.array_equal(again.embedder.idf, built.embedder.idf)
 
 
 @pytest.mark.usefixtures("offline")

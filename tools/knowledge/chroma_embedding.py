@@ -6,6 +6,7 @@ is used. Always handed to chromadb explicitly: its default function downloads a 
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
@@ -47,13 +48,19 @@ class KnowledgeEmbeddingFunction(EmbeddingFunction[Documents]):
     @staticmethod
     def build_from_config(config: dict[str, Any]) -> KnowledgeEmbeddingFunction:
         """Refit on the shipped corpus: the weights depend on it, not only on the config."""
-        from tools.knowledge.corpus import load_corpus
-        from tools.knowledge.store import passage_document
-
         settings = LexicalSettings(
             word_ngrams=tuple(config["word_ngrams"]), char_ngrams=tuple(config["char_ngrams"]),
             char_weight=float(config["char_weight"]), word_features=int(config["word_features"]),
             char_features=int(config["char_features"]))
-        corpus = load_corpus()
-        embedder = LexicalEmbedder(settings).fit([passage_document(p) for p in corpus.passages])
-        return KnowledgeEmbeddingFunction(embedder)
+        return KnowledgeEmbeddingFunction(corpus_embedder(settings))
+
+
+@functools.lru_cache(maxsize=2)
+def corpus_embedder(settings: LexicalSettings) -> LexicalEmbedder:
+    """The embedding fitted on the shipped corpus, once per process and settings: chromadb
+    rebuilds its function from the config on every add, and a fit takes a second."""
+    from tools.knowledge.corpus import load_corpus
+    from tools.knowledge.store import passage_document
+
+    corpus = load_corpus()
+    return LexicalEmbedder(settings).fit([passage_document(p) for p in corpus.passages])

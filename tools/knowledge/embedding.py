@@ -90,6 +90,18 @@ class LexicalEmbedder:
         self._idf = np.concatenate(idf_parts)
         return self
 
+    @property
+    def idf(self) -> np.ndarray | None:
+        """The fitted n-gram weights (None before `fit`), to store beside an index."""
+        return self._idf
+
+    def with_idf(self, idf: np.ndarray) -> LexicalEmbedder:
+        """This embedder with weights fitted earlier (`idf`) instead of fitting again."""
+        if idf.shape != (self.dimensions,):
+            raise ValueError(f"weights for {idf.shape} features, not {self.dimensions}")
+        self._idf = np.asarray(idf, dtype="float64")
+        return self
+
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         if self._idf is None:
             raise RuntimeError("LexicalEmbedder.fit must run before embed")

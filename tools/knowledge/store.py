@@ -10,7 +10,9 @@ index is opened.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
 import re
 import shutil
 import sqlite3
@@ -29,7 +31,7 @@ from tools.engine.progress import ProgressCallback, report
 from tools.knowledge.corpus import Corpus, Passage, load_corpus
 from tools.knowledge.embedding import LexicalEmbedder, LexicalSettings, detect_language
 from tools.knowledge.relevance import RelevanceFloor, core_query, expand_query
-from tools.workspace_files import private_folder
+from tools.workspace_files import private_folder, write_private
 
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI
@@ -135,21 +137,51 @@ class KnowledgeStore:
             texts.setdefault(passage.lang, []).append(passage_document(passage).lower())
         return {lang: "\n".join(parts) for lang, parts in texts.items()}
 
-    def relevance(self, question: str, hits: list[Hit], lang: str) -> float:
-        """Share of the question's terms the hits hold (relevance.py): 0 = nothing about it."""
-        return self._relevance.coverage(question, [f"{h.section}\n{h.text}" for h in hits],
-                                        lang)
+    def relevance(self, question: str, hits: list[Hit] | list[str], lang: str) -> float:
+        """Share of the question's terms the hits (or texts) hold (relevance.py): 0 = nothing
+        about it."""
+        texts = [h if isinstance(h, str) else f"{h.section}\n{h.text}" for h in hits]
+        return self._relevance.coverage(question, texts, lang)
 
     @cached_property
     def collection_name(self) -> str:
         key = f"{self.corpus.content_hash}\0{EMBEDDING_VERSION}\0{self._settings}"
         return COLLECTION_PREFIX + hashlib.sha256(key.encode("utf-8")).hexdigest()[:24]
 
+    @property
+    def _weights_path(self) -> Path:
+        """The fitted embedding weights, stored beside the collection they built."""
+        return self.path / f"{self.collection_name}.idf.npy"
+
     @cached_property
     def embedder(self) -> LexicalEmbedder:
-        """The embedding, fitted on this corpus (it also ranks sentences within passages)."""
-        return LexicalEmbedder(self._settings).fit(
-            [passage_document(p) for p in self.corpus.passages])
+        """The embedding, fitted on this corpus (it also ranks sentences within passages).
+
+        Its weights are kept beside the index: reopening reads them (milliseconds) instead
+        of fitting again (a second), which a first answer in a new process would wait for.
+        """
+        fresh = LexicalEmbedder(self._settings)
+        try:
+            return fresh.with_idf(np.load(self._weights_path, allow_pickle=False))
+        except (OSError, ValueError):
+            pass  # not there yet, or not these settings' shape: fit
+        if self._root is None:
+            from tools.knowledge.chroma_embedding import corpus_embedder
+
+            return corpus_embedder(self._settings)
+        return fresh.fit([passage_document(p) for p in self.corpus.passages])
+
+    def _keep_weights(self) -> None:
+        """Store the fitted weights for the next process; drop those of other collections."""
+        for old in self.path.glob(f"{COLLECTION_PREFIX}*.idf.npy"):
+            if old != self._weights_path:
+                old.unlink(missing_ok=True)
+        if self.embedder.idf is None or self._weights_path.exists():
+            return
+        buffer = io.BytesIO()
+        np.save(buffer, self.embedder.idf, allow_pickle=False)
+        with contextlib.suppress(OSError):  # a read-only copy of a workspace still answers
+            write_private(self._weights_path, buffer.getvalue())
 
     @cached_property
     def embedding_function(self) -> KnowledgeEmbeddingFunction:
@@ -192,6 +224,8 @@ class KnowledgeStore:
         metadata = collection.metadata or {}
         complete = (metadata.get("content_hash") == self.corpus.content_hash
                     and collection.count() == len(self.corpus.passages))
+        if complete:
+            self._keep_weights()  # an index built before the weights were kept
         return collection if complete else None
 
     # ----- public API -------------------------------------------------------------
@@ -231,6 +265,7 @@ class KnowledgeStore:
                 report(progress, "knowledge", 1 + stored, total,
                        f"stored {stored:,} of {len(passages):,} passages")
             remove_orphan_folders(self.path)  # the dropped collections' folders
+            self._keep_weights()
         else:
             report(progress, "knowledge", 1, 1, "the stored index is up to date")
         return BuildReport(
