@@ -70,3 +70,25 @@ def test_quality_in_words_follows_the_silhouette() -> None:
     notes = cluster_notes(summary(0.15), ReplyWords("en"))
     assert notes[0] == "Grouped on: spend, Age."  # log features in words
     assert "tendencies" in notes[1]
+
+
+def test_a_group_named_by_its_ordinal_is_selected_in_each_language(tmp_path: Path) -> None:
+    """"第2组", "第二组", "вторая группа", "second group": the group, never a column."""
+    from assistant.core import Assistant
+    from tools.engine.loading import load_customer_data
+
+    path = tmp_path / "visits.csv"
+    path.write_text("visitor,visits,minutes\n" + "".join(
+        f"{n},{1 + n % 7 + (20 if n % 3 == 0 else 0)},{5 + (n * 13) % 40}\n"
+        for n in range(1, 91)), encoding="utf-8")
+    bot = Assistant(load_customer_data(path), workspace=tmp_path / "ws")
+    before = bot.ask("第2组的客户").reply
+    assert "还没有分组" in before and bot.toolkit.current_definition() is None
+    assert "Разбиения на группы ещё нет" in bot.ask("клиенты второй группы").reply
+    bot.ask("split them into 3 groups")
+    for text in ("第2组的客户", "第二组的客户", "клиенты второй группы", "the second group"):
+        bot.ask(text)
+        condition = bot.toolkit.current_definition()
+        assert condition is not None and condition.condition.type == "cluster", text
+        assert condition.condition.clusters == [2], text
+    assert "共有 3 组，编号从 0 到 2" in bot.ask("第5组的客户").reply

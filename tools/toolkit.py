@@ -324,10 +324,12 @@ class Toolkit(KnowledgeTools, PredictTools):
         from tools.engine.definitions import Cluster
 
         if self.last_clustering is None:
-            raise EngineError("No clustering yet: ask to split the customers into groups first.")
+            raise EngineError("No clustering yet: ask to split the customers into groups first.",
+                              phrase="no_clustering")
         last = self.last_clustering
         if cluster >= last.k:
             raise EngineError(f"There are {last.k} groups, numbered 0 to {last.k - 1}.",
+                              phrase="cluster_numbers", values={"k": last.k, "last": last.k - 1},
                               options=[str(i) for i in range(last.k)])
         condition = Cluster(features=last.features, k=last.k, clusters=[cluster],
                             within=last.within)

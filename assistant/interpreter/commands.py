@@ -200,7 +200,8 @@ def _features(c: CommandInput) -> list[str]:
 
 
 def _select_cluster(c: CommandInput) -> Interpretation:
-    numbers = [int(i.value) for i in c.items if i.value is not None]
+    numbers = [int(i.value) if i.value is not None else int(i.args("ordinal")[0])
+               for i in c.items if i.value is not None or i.has("ordinal")]
     if not numbers:
         return c.define(c.text)
     excluding = any("exclude" in i.args("mode") for i in c.items)

@@ -145,6 +145,12 @@ def command_of(items: list[Item], lexicon: Lexicon | None = None) -> str | None:
     near = [i for i in items if not i.has("punct")]
     numbered = [a for a, b in zip(near, near[1:], strict=False)
                 if b.value is not None and _names_a_group(set(map(str, a.args("command"))))]
+    if lexicon is not None:  # "第2组": the ordinal prefix, the number, the group word
+        numbered += [c for a, b, c in zip(near, near[1:], near[2:], strict=False)
+                     if lexicon.is_ordinal_prefix(a.text) and b.value is not None
+                     and _names_a_group(set(map(str, c.args("command"))))]
+    numbered += [b for a, b in zip(near, near[1:], strict=False)  # "第二组", "second group"
+                 if a.has("ordinal") and _names_a_group(set(map(str, b.args("command"))))]
     if numbered and not any("cluster_verb" in i.args("command") for i in words
                             if i is not numbered[0]):
         return "select_cluster"  # "customers in cluster 2", "exclude group 3"

@@ -74,6 +74,8 @@ class LexiconFile(BaseModel):
     clause_breaks: list[str] = Field(default_factory=list)
     # "for" before whom a command is for: "为法国客户推荐一个营销活动".
     beneficiary: list[str] = Field(default_factory=list)
+    # Before a number, "the n-th": "第2组" is group 2, where "3组" alone counts groups.
+    ordinal_prefixes: list[str] = Field(default_factory=list)
     # Words that make a question about these customers ("what is THE churn rate", "OUR
     # average order value") rather than about a term ("what is churn rate?").
     ours: list[str] = Field(default_factory=list)
@@ -182,6 +184,10 @@ class Lexicon:
         """"for", "为", "для": the word before whom a command is for."""
         return any(item_text.lower() == w.lower() for f in self.files.values()
                    for w in f.beneficiary)
+
+    def is_ordinal_prefix(self, item_text: str) -> bool:
+        return any(item_text.lower() == w.lower() for f in self.files.values()
+                   for w in f.ordinal_prefixes)
 
     def is_ours(self, token_text: str) -> bool:
         return any(token_text.lower() == w.lower() for f in self.files.values() for w in f.ours)
