@@ -111,3 +111,15 @@ def test_the_command_scores_by_value_and_refuses_other_rules(tmp_path: Path) -> 
                                 "--workspace", str(tmp_path)])
     assert wrong.exit_code != 0 and "use id or value" in wrong.output
     assert "Traceback" not in wrong.output
+
+
+def test_the_report_carries_the_rfm_notes(tmp_path: Path) -> None:
+    from tools.engine.loading import load_customer_data
+    from tools.report import build_report
+    from tools.report_html import render_html
+
+    report = build_report(load_customer_data(_quiet_log(tmp_path)), [])
+    assert any("days since the last order" in note for note in report.rfm_notes)
+    assert any("decided by their customer id" in note for note in report.rfm_notes)
+    page = render_html(report)
+    assert all(note.split(":")[0] in page for note in report.rfm_notes)

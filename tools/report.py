@@ -61,6 +61,8 @@ class Report:
     segments: list[SegmentSection]
     rfm_sizes: charts.BarChart | None = None
     rfm_grid: charts.Heatmap | None = None
+    # What the RFM charts alone hide: scores decided by id, "recent" segments a year quiet.
+    rfm_notes: list[str] = field(default_factory=list)
     comparison: dict[str, Any] | None = None  # first two segments: differences, overlap
     comparison_labels: tuple[str, str] | None = None
     notes: list[str] = field(default_factory=list)
@@ -85,6 +87,22 @@ class Report:
         return found
 
 
+def _rfm_notes(data: CustomerData) -> list[str]:
+    """The RFM caveats (SEMANTICS.md, "Ties told") in the report's words."""
+    from tools.engine.rfm import quiet_but_ranked_recent, rfm_summary, rfm_ties
+
+    notes = [f"{s.name}: on average {s.avg_recency:,.0f} days since the last order; they rank "
+             "among the most recent only against the rest of this base."
+             for s in quiet_but_ranked_recent(rfm_summary(data))]
+    ties = rfm_ties(data)
+    if ties.worth_saying:
+        notes.append(f"For {100 * ties.any_score:.1f}% of customers a score was decided by "
+                     "their customer id, not their behaviour: many customers have the same "
+                     "value, and the score bands cut through them (`segment rfm --ties value` "
+                     "scores equal customers alike).")
+    return notes
+
+
 def build_report(data: CustomerData, segments: Sequence[ReportSegment], *,
                  knowledge: KnowledgeStore | None = None, lang: str = "en",
                  now: datetime | None = None, title: str | None = None,
@@ -99,8 +117,10 @@ def build_report(data: CustomerData, segments: Sequence[ReportSegment], *,
     moment = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     notes: list[str] = []
     rfm_sizes, rfm_grid = None, None
+    rfm_notes: list[str] = []
     try:
         rfm_sizes, rfm_grid = charts.rfm_sizes(data), charts.rfm_heatmap(data)
+        rfm_notes = _rfm_notes(data)
     except EngineError as exc:
         notes.append(f"No RFM grid: {exc.message}")
     sizes = (charts.segment_sizes(data, [(s.label, s.mask) for s in segments]) if segments
@@ -120,7 +140,8 @@ def build_report(data: CustomerData, segments: Sequence[ReportSegment], *,
         source={"file": source.path, "sha256": source.content_hash, "kind": str(source.kind),
                 "rows_read": source.rows_read, "as_of": str(source.as_of or "")},
         base_customers=data.n_customers, currency=source.currency, sizes=sizes,
-        segments=sections, rfm_sizes=rfm_sizes, rfm_grid=rfm_grid, comparison=comparison,
+        segments=sections, rfm_sizes=rfm_sizes, rfm_grid=rfm_grid, rfm_notes=rfm_notes,
+        comparison=comparison,
         comparison_labels=labels, notes=notes,
         breakdowns=[figure_chart(summary) for summary in breakdowns],
         prediction=None if prediction is None else prediction_section(

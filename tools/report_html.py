@@ -80,7 +80,9 @@ def _rfm(report: Report) -> str:
     if report.rfm_sizes is not None and report.rfm_sizes is not report.sizes:
         parts.append(_figure(report.rfm_sizes))
     parts.append(_figure(report.rfm_grid))
-    parts.append(f"<p class='legend'>{text(report.rfm_grid.legend)}</p></section>")
+    parts.append(f"<p class='legend'>{text(report.rfm_grid.legend)}</p>")
+    parts += [f"<p class='note'>{text(note)}</p>" for note in report.rfm_notes]
+    parts.append("</section>")
     return "".join(parts)
 
 
