@@ -25,32 +25,35 @@ def _pct(value: Any) -> str:
 def segment_panel(segment: dict[str, Any], language: str = "en") -> Panel:
     from tools.tool_summaries import customer_count
 
-    if language == "en":
-        shares = (f"  ({_pct(segment.get('share'))} of the base"
-                  + (f", {_pct(segment['revenue_share'])} of revenue)"
-                     if "revenue_share" in segment else ")"))
-    else:  # the reply above says it in words; the panel keeps the figures
-        shares = f"  ({_pct(segment.get('share'))}" + (
-            f", {_pct(segment['revenue_share'])})" if "revenue_share" in segment else ")")
+    words = ReplyWords(language)
+    share = _pct(segment.get("share"))
+    shares = (words.say("panel_shares", share=share, revenue=_pct(segment["revenue_share"]))
+              if "revenue_share" in segment else words.say("panel_share", share=share))
     lines: list[RenderableType] = [
         Text.assemble((customer_count(segment["size"], language), "bold"), shares),
         Text(segment.get("description", ""), style="italic"),
         Text(yaml.safe_dump(segment.get("definition"), sort_keys=False).rstrip(), style="dim"),
     ]
-    title = segment.get("name") or "current segment"
+    title = segment.get("name") or words.phrases.current_segment
     return Panel(Group(*lines), title=title, title_align="left", border_style="cyan")
 
 
-def rfm_table(summary: dict[str, Any], language: str = "en") -> Table:
-    table = Table(title=f"RFM segments (as of {summary.get('as_of')})", title_justify="left")
-    for column in ("segment", "customers", "share", "revenue share"):
-        table.add_column(column, justify="left" if column == "segment" else "right")
+def rfm_table(summary: dict[str, Any], language: str = "en") -> RenderableType:
+    """The RFM segments in the request's language, with the notes the figures need below."""
+    words = ReplyWords(language)
+    headers = words.phrases.rfm_headers
+    table = Table(title=words.say("rfm_title", as_of=summary.get("as_of")
+                                  or words.phrases.rfm_latest).rstrip(":："),
+                  title_justify="left")
+    for key in ("segment", "customers", "share", "revenue"):
+        table.add_column(headers[key], justify="left" if key == "segment" else "right")
     for row in summary.get("segments", []):
-        table.add_row(row["name"], f"{row['customers']:,}", _pct(row.get("share")),
+        table.add_row(words.label(row["name"]), f"{row['customers']:,}", _pct(row.get("share")),
                       _pct(row.get("revenue_share")))
-    table.caption = "\n".join(rfm_notes(summary, ReplyWords(language))) or None
-    table.caption_justify = "left"
-    return table
+    notes = rfm_notes(summary, words)
+    if not notes:
+        return table
+    return Group(table, *(Text(note, style="yellow") for note in notes))
 
 
 def profile_table(summary: dict[str, Any]) -> Table:

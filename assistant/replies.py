@@ -44,6 +44,9 @@ class ReplyPhrases(BaseModel):
     rfm_ties: str
     rfm_tie_measures: dict[str, str]
     rfm_quiet: str
+    panel_share: str
+    panel_shares: str
+    rfm_headers: dict[str, str]
     profile_title: str
     the_segment: str
     profile_row: str

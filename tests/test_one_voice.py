@@ -9,6 +9,7 @@ from rich.console import Console
 
 from assistant.chat_render import render_turn
 from assistant.core import Turn
+from tools.toolkit import ToolResult
 
 SOURCES = [{"file": "en/rfm-analysis.md", "section": "What RFM analysis is"}]
 
@@ -113,3 +114,27 @@ def test_help_says_whether_the_conversation_is_kept(tmp_path: Any) -> None:
     assert "not saved" in said[None] and "--session NAME" in said[None]
     assert "saved as session 'spring'" in said["spring"]
     assert SessionStore(tmp_path / "ws").names() == []  # nothing kept by an unnamed chat
+
+
+def test_the_panel_and_the_rfm_table_speak_the_language_asked(tmp_path: Any) -> None:
+    from assistant.chat_render import result_renderable, segment_panel
+
+    segment = {"size": 20, "share": 0.5, "revenue_share": 0.25, "description": "北方",
+               "definition": {"type": "in", "column": "region", "values": ["North"]}}
+    panel = _rendered(segment_panel(segment, "zh"))
+    assert "当前细分" in panel and "占全部客户的 50.0%" in panel and "占收入的 25.0%" in panel
+    assert "of the base" not in panel
+    russian = _rendered(segment_panel(segment, "ru"))
+    assert "50.0% базы" in russian and "25.0% выручки" in russian
+    summary = {"as_of": "2024-06-30", "segments": [
+        {"name": "Champions", "customers": 3, "share": 0.1, "revenue_share": 0.4}],
+        "tie_rule": "id", "ties": {"recency": 0.0, "frequency": 0.6, "monetary": 0.0,
+                                   "any_score": 0.6}, "quiet": []}
+    table = _rendered(result_renderable(ToolResult("run_rfm", True, summary), "zh"))
+    assert "客户数" in table and "冠军客户" in table and "60.0%的客户" in table
+
+
+def _rendered(renderable: Any) -> str:
+    out = io.StringIO()
+    Console(file=out, width=120).print(renderable)
+    return out.getvalue()

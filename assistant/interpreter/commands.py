@@ -200,7 +200,7 @@ def _features(c: CommandInput) -> list[str]:
 
 
 def _select_cluster(c: CommandInput) -> Interpretation:
-    numbers = [int(i.value) if i.value is not None else int(i.args("ordinal")[0])
+    numbers = [int(i.value) if i.value is not None else int(str(i.args("ordinal")[0]))
                for i in c.items if i.value is not None or i.has("ordinal")]
     if not numbers:
         return c.define(c.text)
