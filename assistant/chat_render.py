@@ -56,10 +56,17 @@ def rfm_table(summary: dict[str, Any], language: str = "en") -> RenderableType:
     return Group(table, *(Text(note, style="yellow") for note in notes))
 
 
-def profile_table(summary: dict[str, Any]) -> Table:
-    table = Table(title=f"Profile: {summary.get('segment')}", title_justify="left")
-    for column in ("measure", "segment avg", "base avg", "index"):
-        table.add_column(column, justify="left" if column == "measure" else "right")
+def profile_table(summary: dict[str, Any], language: str = "en") -> Table:
+    words = ReplyWords(language)
+    headers = words.phrases.profile_headers
+    segment = words.name(summary["segment"]) if "segment" in summary \
+        else words.phrases.the_segment
+    table = Table(title=words.say("profile_title", segment=segment,
+                                  customers=words.customers(summary.get("size", 0)),
+                                  share=words.percent(summary.get("share_of_customers"))),
+                  title_justify="left")
+    for key in ("measure", "segment", "base", "index"):
+        table.add_column(headers[key], justify="left" if key == "measure" else "right")
     from tools.measure_view import left_out_notes, measure_value, telling
 
     shown = telling(summary.get("measures", []))
@@ -75,21 +82,19 @@ def profile_table(summary: dict[str, Any]) -> Table:
 
 
 def cluster_table(summary: dict[str, Any], language: str = "en") -> Table:
-    within = summary.get("within")
-    of = (f" of the current segment ({within.get('size', 0):,} customers: "
-          f"{within.get('description', '')})" if within else "")
-    table = Table(title=f"{summary.get('k')} groups{of}: {summary.get('reason', '')}",
-                  title_justify="left")
-    for column in ("id", "name", "customers", "rule", "rule precision", "rule recall"):
-        table.add_column(column)
+    from assistant.replies import cluster_heading, cluster_notes
+
+    words = ReplyWords(language)
+    headers = words.phrases.cluster_headers
+    table = Table(title=cluster_heading(summary, words), title_justify="left")
+    for key in ("id", "name", "customers", "rule", "precision", "recall"):
+        table.add_column(headers[key])
     for group in summary.get("clusters", []):
         rule = group.get("rule_text") or group.get("rule", "")
         table.add_row(str(group.get("id")), str(group.get("name")),
                       f"{group.get('size', 0):,}", str(rule), _pct(group.get("rule_precision")),
                       _pct(group.get("rule_recall")))
-    from assistant.replies import ReplyWords, cluster_notes
-
-    table.caption = " ".join(cluster_notes(summary, ReplyWords(language)))
+    table.caption = " ".join(cluster_notes(summary, words))
     table.caption_justify = "left"
     return table
 
@@ -104,7 +109,7 @@ def result_renderable(result: ToolResult, language: str = "en") -> RenderableTyp
     if result.tool == "run_rfm":
         return rfm_table(result.summary, language)
     if result.tool == "profile_segment":
-        return profile_table(result.summary)
+        return profile_table(result.summary, language)
     if result.tool == "cluster":
         return cluster_table(result.summary, language)
     return None

@@ -47,6 +47,8 @@ class ReplyPhrases(BaseModel):
     panel_share: str
     panel_shares: str
     rfm_headers: dict[str, str]
+    profile_headers: dict[str, str]
+    cluster_headers: dict[str, str]
     profile_title: str
     the_segment: str
     profile_row: str
@@ -241,16 +243,19 @@ def _profile_lines(summary: dict[str, Any], w: ReplyWords) -> list[str]:
     return lines
 
 
-def _cluster_lines(summary: dict[str, Any], w: ReplyWords) -> list[str]:
+def cluster_heading(summary: dict[str, Any], w: ReplyWords) -> str:
+    """"3 groups. <why this k>", or within the current segment."""
     within = summary.get("within")
     if within:
-        first = w.say("clusters_within", k=summary.get("k"),
-                      customers=w.customers(within.get("size", 0)),
-                      description=within.get("description", ""),
-                      reason=summary.get("reason", ""))
-    else:
-        first = w.say("clusters", k=summary.get("k"), reason=summary.get("reason", ""))
-    lines = [first, *cluster_notes(summary, w)]
+        return w.say("clusters_within", k=summary.get("k"),
+                     customers=w.customers(within.get("size", 0)),
+                     description=within.get("description", ""),
+                     reason=summary.get("reason", ""))
+    return w.say("clusters", k=summary.get("k"), reason=summary.get("reason", ""))
+
+
+def _cluster_lines(summary: dict[str, Any], w: ReplyWords) -> list[str]:
+    lines = [cluster_heading(summary, w), *cluster_notes(summary, w)]
     for group in summary.get("clusters", []):
         size = group.get("size", 0)
         lines.append(w.say("cluster_row", id=group.get("id"), name=group.get("name"),

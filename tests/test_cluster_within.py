@@ -206,7 +206,7 @@ def test_split_them_into_groups_splits_the_segment(retail: Any, tmp_path: Path) 
 
     console = Console(record=True, width=200)
     console.print(cluster_table(result.summary))
-    assert f"of the current segment ({int(mask.sum()):,} customers" in console.export_text()
+    assert f"within the current segment ({int(mask.sum()):,} customers" in console.export_text()
     picked = bot.ask("show me group 0")
     assert picked.segment is not None and 0 < picked.segment["size"] < int(mask.sum())
     german = {str(i) for i in retail.customers.index[mask.to_numpy()]}

@@ -138,3 +138,18 @@ def _rendered(renderable: Any) -> str:
     out = io.StringIO()
     Console(file=out, width=120).print(renderable)
     return out.getvalue()
+
+
+def test_profile_and_cluster_tables_speak_the_language_asked() -> None:
+    from assistant.chat_render import result_renderable
+
+    profile = {"segment": "current segment", "size": 12, "share_of_customers": 0.3,
+               "measures": [{"column": "visits", "segment_mean": 4.0, "base_mean": 2.0,
+                             "index": 200.0}]}
+    shown = _rendered(result_renderable(ToolResult("profile_segment", True, profile), "ru"))
+    assert "Профиль: текущий сегмент" in shown and "среднее по базе" in shown
+    clusters = {"k": 2, "reason": "", "clusters": [
+        {"id": 0, "name": "A", "size": 5, "rule_text": "visits > 3", "rule_precision": 1.0,
+         "rule_recall": 1.0}]}
+    table = _rendered(result_renderable(ToolResult("cluster", True, clusters), "zh"))
+    assert "2 个组" in table and "规则精确率" in table and "rule precision" not in table
