@@ -107,11 +107,10 @@ def rfm(
 
     scheme = default_scheme().model_copy(update={"ties": ties})
     summaries = rfm_summary(data, scheme)
-    decided = rfm_ties(data)
     cells = rfm_grid(data, scheme) if grid else None
     if as_json:
         result: dict[str, Any] = {"as_of": data.source.as_of, "customers": data.n_customers,
-                                  "tie_rule": ties, "ties": decided.to_dict(),
+                                  "tie_rule": ties, "ties": rfm_ties(data).to_dict(),
                                   "segments": [s.to_dict() for s in summaries]}
         if cells is not None:
             result["grid"] = {f"R{r}": {f"F{f}": int(cells.loc[r, f]) for f in cells.columns}
@@ -119,14 +118,7 @@ def rfm(
         print_json(result)
         return
     out = console()
-    render_rfm(out, summaries, data)
-    from assistant.replies import ReplyWords, rfm_notes
-    from tools.engine.rfm import quiet_but_ranked_recent
-
-    quiet = [s.name for s in quiet_but_ranked_recent(summaries, scheme)]
-    for note in rfm_notes({"tie_rule": ties, "ties": decided.to_dict(), "quiet": quiet,
-                           "segments": [s.to_dict() for s in summaries]}, ReplyWords("en")):
-        out.print(note, style="yellow", markup=False, highlight=False)
+    render_rfm(out, summaries, data, scheme)
     if cells is not None:
         render_rfm_grid(out, cells)
 

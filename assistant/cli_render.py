@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from tools.engine.dataset import CustomerData
-    from tools.engine.rfm import RfmSegmentSummary
+    from tools.engine.rfm import RfmScheme, RfmSegmentSummary
     from tools.library import RefreshReport, SavedSegment, SavedSegmentInfo
 
 
@@ -129,7 +129,9 @@ def render_inspect(out: Console, data: CustomerData) -> None:
     out.print("Change a role with --map ROLE=COLUMN, e.g. --map amount=Revenue.")
 
 
-def render_rfm(out: Console, summaries: list[RfmSegmentSummary], data: CustomerData) -> None:
+def render_rfm(out: Console, summaries: list[RfmSegmentSummary], data: CustomerData,
+               scheme: RfmScheme | None = None) -> None:
+    """The named segments, then what the table alone hides (`replies.rfm_notes`)."""
     currency = data.source.currency
     table = Table(title=f"RFM segments of {count(data.n_customers)} customers"
                   + (f" (as of {data.source.as_of})" if data.source.as_of else ""),
@@ -143,6 +145,15 @@ def render_rfm(out: Console, summaries: list[RfmSegmentSummary], data: CustomerD
                       number(s.avg_recency), number(s.avg_frequency),
                       money(s.avg_monetary, currency))
     out.print(table)
+    from assistant.replies import ReplyWords, rfm_notes
+    from tools.engine.rfm import quiet_but_ranked_recent, rfm_ties
+
+    rule = scheme.ties if scheme is not None else "id"
+    facts = {"tie_rule": rule, "ties": rfm_ties(data).to_dict(),
+             "quiet": [s.name for s in quiet_but_ranked_recent(summaries, scheme)],
+             "segments": [s.to_dict() for s in summaries]}
+    for note in rfm_notes(facts, ReplyWords("en")):
+        out.print(note, style="yellow", markup=False, highlight=False)
 
 
 def render_rfm_grid(out: Console, cells: pd.DataFrame) -> None:
