@@ -398,5 +398,8 @@ def named_segment(name: str, data: CustomerData, workspace: Path) -> NamedSegmen
         raise SegmentNotFound(
             f"no segment named {name!r}: give a saved segment, an RFM segment, a lifecycle "
             f"stage or a YAML file{hint}", options or rfm_names())
+    from tools.predicted import add_predicted_measures
+
+    add_predicted_measures(data, condition)  # a saved "probably lapsed" segment
     mask = evaluate(condition, data, resolve=resolve)
     return NamedSegment(label, kind, condition, mask)

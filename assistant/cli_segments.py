@@ -39,8 +39,10 @@ def evaluate_definition(definition: SegmentDefinition, data: CustomerData,
     """Validate first (one-line errors naming the nearest columns), then evaluate and describe."""
     from tools.engine.describe import describe
     from tools.engine.evaluate import evaluate, validate
+    from tools.predicted import add_predicted_measures
 
     resolve = SegmentLibrary(workspace).resolver()
+    add_predicted_measures(data, definition.condition)  # "p_alive < 0.3" fits them first
     validate(definition.condition, data, resolve=resolve)
     mask = evaluate(definition.condition, data, resolve=resolve)
     return DefinitionResult(

@@ -144,3 +144,31 @@ def test_asking_for_a_prediction_calls_the_tool(tea: Path, text: str) -> None:
     likely = int((data.customers["expected_purchases"]
                   >= meanings()["likely_to_buy"]["value"]).sum())
     assert f"{likely}" in turn.reply.replace(",", "").replace(" ", "")
+
+
+def test_one_shot_commands_fit_the_predictions_a_saved_segment_names(tea: Path) -> None:
+    """`segment profile` and `segment define` on a definition over p_alive: the same
+    members as the conversation, not an unknown column."""
+    from typer.testing import CliRunner
+
+    from assistant.cli import app
+    from tests.test_predict_command import TEA_MAP
+
+    workspace = tea.parent / "ws-one-shot"
+    bot = Assistant(_data(tea), workspace=workspace)
+    bot.ask("probably lapsed customers")
+    assert bot.toolkit.call("save_segment", {"name": "lapsed"}).ok
+    size = int(bot.toolkit.current_mask().sum())  # type: ignore[union-attr]
+    maps = [arg for role, column in TEA_MAP.items() for arg in ("--map", f"{role}={column}")]
+    runner = CliRunner()
+    profiled = runner.invoke(app, ["profile", "lapsed", "--data", str(tea), "--json",
+                                   "--workspace", str(workspace), *maps])
+    assert profiled.exit_code == 0, profiled.output
+    assert f'"size": {size}' in profiled.stdout
+    definition = tea.parent / "lapsed.yaml"
+    definition.write_text("name: lapsed\ncondition: {type: compare, column: p_alive, "
+                          "op: '<', value: 0.3}\n", encoding="utf-8")
+    defined = runner.invoke(app, ["define", str(definition), "--data", str(tea), "--json",
+                                  "--workspace", str(workspace), *maps])
+    assert defined.exit_code == 0, defined.output
+    assert f'"size": {size}' in defined.stdout

@@ -156,6 +156,21 @@ def uses_predictions(condition: object) -> bool:
     return any(f'"{name}"' in text or f"'{name}'" in text for name in predicted_columns())
 
 
+def add_predicted_measures(data: CustomerData, condition: object) -> bool:
+    """Fit and show the predicted measures when `condition` (or tool arguments) names one
+    the customers lack, with the default settings; True when it did. A column of the
+    user's own with such a name is left alone."""
+    if not uses_predictions(condition):
+        return False
+    present = [c for c in predicted_columns() if c in data.customers.columns]
+    if present and shown_config(data) is None:
+        return False  # the data's own column of that name
+    if len(present) == len(predicted_columns()):
+        return False
+    show_predictions(data, predict_data(data, None, need_amounts=False))
+    return True
+
+
 def prediction_json(prediction: Prediction, index: pd.Index) -> dict[str, Any]:
     """`segment predict --json`: the fitted parameters, every customer, and the holdout."""
     from tools.engine.predictive_data import TIME_UNIT

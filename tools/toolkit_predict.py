@@ -33,16 +33,10 @@ class PredictTools:
     def _predictions_for(self, arguments: object) -> None:
         """Fit and show the predicted measures when `arguments` name one the data lacks
         (a column of the user's own with such a name is left alone)."""
-        from tools.predicted import predicted_columns, shown_config, uses_predictions
+        from tools.predicted import add_predicted_measures
 
-        if not uses_predictions(arguments):
-            return
-        present = [c for c in predicted_columns() if c in self.data.customers.columns]
-        if present and shown_config(self.data) is None:
-            return  # the data's own column of that name
-        if len(present) == len(predicted_columns()):
-            return
-        self._show(None)
+        if add_predicted_measures(self.data, arguments):
+            self._mask_cache.clear()
 
     def _show(self, config: Any) -> Prediction:
         from tools.predicted import predict_data, show_predictions
