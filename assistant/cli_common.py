@@ -190,35 +190,33 @@ _IDS_SUFFIXES = (".csv", ".txt")
 
 
 def check_ids_out(out: Path, data_file: Path | None, workspace: Path) -> None:
-    """`--ids-out` writes a plain list of ids: never over the data, the workspace, or a file
-    that is not such a list (nothing the user keeps is overwritten)."""
-    target = out.resolve()
-    if data_file is not None and target == data_file.resolve():
-        fail(f"--ids-out {out} is the data file itself: choose another file")
-    if workspace.resolve() in target.parents:
-        fail(f"--ids-out {out} is inside the workspace {workspace}: choose a file elsewhere")
+    """`--ids-out` writes a plain list of ids (nothing the user keeps is overwritten)."""
     if out.suffix.lower() not in _IDS_SUFFIXES:
         fail(f"--ids-out {out.name}: use a .csv or .txt file", list(_IDS_SUFFIXES))
-    if out.is_dir():
-        fail(f"--ids-out {out} is a folder: give a file name")
-    if out.exists() and not _starts_with(out, IDS_HEADER):
-        fail(f"--ids-out {out} exists and is not a list of customer ids: choose a new "
-             "file name, or move that file away first")
+    _check_own_file("--ids-out", out, data_file, workspace, IDS_HEADER,
+                    "a list of customer ids")
 
 
 def check_transcript_out(out: Path, data_path: str | None, workspace: Path) -> None:
-    """`sessions export --out` writes Markdown: never over the session's data, the workspace
-    or a file that is not an earlier transcript."""
+    """`sessions export --out` writes Markdown over nothing but an earlier transcript."""
+    _check_own_file("--out", out, Path(data_path) if data_path else None, workspace,
+                    TRANSCRIPT_START, "a session transcript")
+
+
+def _check_own_file(option: str, out: Path, data_file: Path | None, workspace: Path,
+                    start: str, kind: str) -> None:
+    """A file the product writes on request: never the data, never inside the workspace,
+    and never over a file that is not one it wrote (which begins with `start`)."""
     target = out.resolve()
-    if data_path and target == Path(data_path).resolve():
-        fail(f"--out {out} is the session's data file: choose another file")
+    if data_file is not None and target == data_file.resolve():
+        fail(f"{option} {out} is the data file itself: choose another file")
     if workspace.resolve() in target.parents:
-        fail(f"--out {out} is inside the workspace {workspace}: choose a file elsewhere")
+        fail(f"{option} {out} is inside the workspace {workspace}: choose a file elsewhere")
     if out.is_dir():
-        fail(f"--out {out} is a folder: give a file name such as {out / 'session.md'}")
-    if out.exists() and not _starts_with(out, TRANSCRIPT_START):
-        fail(f"--out {out} exists and is not a session transcript: choose a new file name, "
-             "or move that file away first")
+        fail(f"{option} {out} is a folder: give a file name")
+    if out.exists() and not _starts_with(out, start):
+        fail(f"{option} {out} exists and is not {kind}: choose a new file name, or move that "
+             "file away first")
 
 
 def _starts_with(path: Path, text: str) -> bool:
