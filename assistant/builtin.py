@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
@@ -25,7 +25,9 @@ class BuiltinBackend:
         self.memory = memory or ConversationMemory()
 
     def run_turn(self, text: str, toolkit: Toolkit,
-                 on_text: Callable[[str], None] | None = None) -> TurnOutcome:
+                 on_text: Callable[[str], None] | None = None,
+                 history: Sequence[tuple[str, str]] = ()) -> TurnOutcome:
+        """One turn; the interpreter keeps its own memory, so `history` is not read."""
         from assistant.interpreter import interpret
 
         interpretation = interpret(text, self._context(toolkit))

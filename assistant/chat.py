@@ -85,6 +85,9 @@ class ChatLoop:
 
     def _tool(self, name: str, args: dict[str, object] | None = None) -> None:
         result = self.bot.toolkit.call(name, dict(args or {}))
+        # Saved at once: /undo or /reset followed by closing the terminal must not come
+        # back as the state before them.
+        self.bot.save_state()
         style = "" if result.ok else "red"
         self.console.print(result.message, style=style, highlight=False, markup=False)
         if result.options:

@@ -12,12 +12,12 @@ the conversation so it can be resumed.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
-from assistant.sessions import SessionRecord, SessionStore
+from assistant.sessions import Message, SessionRecord, SessionStore
 from tools.engine.dataset import CustomerData
 from tools.toolkit import LIBRARY_CHANGES, LastClustering, SegmentState, Toolkit, ToolResult
 
@@ -96,7 +96,8 @@ class Backend(Protocol):
     name: str
 
     def run_turn(self, text: str, toolkit: Toolkit,
-                 on_text: Callable[[str], None] | None = None) -> TurnOutcome: ...
+                 on_text: Callable[[str], None] | None = None,
+                 history: Sequence[tuple[str, str]] = ()) -> TurnOutcome: ...
 
 
 class Assistant:
@@ -129,6 +130,10 @@ class Assistant:
         # changed file, a segment the data no longer answers).
         self.resume_notice: str | None = None
         self.language: str | None = None  # the conversation's language so far
+        # (request, reply) of every turn so far, the saved session's first: a model backend
+        # is sent the recent ones, so a resumed conversation continues where it was.
+        self.conversation: list[tuple[str, str]] = []
+        self.toolkit.dictionary = self.memory.dictionary
         if self.store is not None and session is not None:
             record = self.store.load(session)
             if record is not None:
@@ -142,6 +147,9 @@ class Assistant:
                     f"it starts again on {Path(self.data_path).name}.")
         _restore(self.toolkit, record)
         self.memory.restore(record.state.get("memory"))
+        self.toolkit.dictionary = self.memory.dictionary
+        assert self.store is not None
+        self.conversation = _turns(self.store.transcript(record.name))
         notice = None
         if record.data_hash and self.data.source.content_hash and \
                 record.data_hash != self.data.source.content_hash:
@@ -185,7 +193,8 @@ class Assistant:
                 # A model may change files and the saved library only as the user asks.
                 self.toolkit.consent = self.builtin.consent(text, self.toolkit)
                 self.toolkit.refused = None
-            outcome = self.backend.run_turn(text, self.toolkit, on_text)
+            outcome = self.backend.run_turn(text, self.toolkit, on_text,
+                                            history=list(self.conversation))
             used = self.backend.name
             if self.backend is not self.builtin:
                 outcome = replace(outcome, reply=_with_changes_done(outcome))
@@ -209,6 +218,7 @@ class Assistant:
         self.figures += [r.summary for r in outcome.results
                          if r.tool == "compute_figures" and r.ok][-MAX_FIGURES:]
         self.figures = self.figures[-MAX_FIGURES:]
+        self.conversation.append((text, turn.reply))
         self._persist(turn)
         return turn
 
@@ -240,9 +250,21 @@ class Assistant:
     def member_ids(self) -> list[str]:
         return self.toolkit.member_ids()
 
+    def save_state(self) -> None:
+        """Save the session's state now (after /undo, /reset, a save): no turn is added."""
+        if self.store is not None and self.session is not None:
+            self.store.save(self._record())
+
     def _persist(self, turn: Turn) -> None:
         if self.store is None or self.session is None:
             return
+        # One transaction: a crash keeps the whole turn or none of it, never a question
+        # without its reply.
+        self.store.record_turn(self._record(),
+                               [("user", turn.request), ("assistant", turn.reply)])
+
+    def _record(self) -> SessionRecord:
+        assert self.session is not None
         state: dict[str, Any] = {
             "current": _state_json(self.toolkit.state),
             "history": [_state_json(s) for s in self.toolkit.history[-50:]],
@@ -254,16 +276,25 @@ class Assistant:
             state["clustering"] = {
                 "features": last.features, "k": last.k,
                 "within": last.within.model_dump(mode="json") if last.within else None}
-        # One transaction: a crash keeps the whole turn or none of it, never a question
-        # without its reply.
-        self.store.record_turn(
-            SessionRecord(name=self.session, data_path=self.data_path,
-                          data_hash=self.data.source.content_hash, state=state),
-            [("user", turn.request), ("assistant", turn.reply)])
+        return SessionRecord(name=self.session, data_path=self.data_path,
+                             data_hash=self.data.source.content_hash, state=state)
 
 
 class BackendFailure(Exception):
     """A model backend could not answer this turn (timeout, auth, rate limit, bad output)."""
+
+
+def _turns(messages: Sequence[Message]) -> list[tuple[str, str]]:
+    """(request, reply) pairs of a transcript; a question left without its reply is skipped."""
+    pairs: list[tuple[str, str]] = []
+    asked: str | None = None
+    for message in messages:
+        if message.role == "user":
+            asked = message.content
+        elif message.role == "assistant" and asked is not None:
+            pairs.append((asked, message.content))
+            asked = None
+    return pairs
 
 
 def _failed(outcome: TurnOutcome) -> bool:

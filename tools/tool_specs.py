@@ -9,9 +9,11 @@ the data, so a malformed call becomes an error message listing what is valid.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from tools.engine.definitions import Condition
 
 
 class _Args(BaseModel):
@@ -31,9 +33,10 @@ class DefineSegmentArgs(_Args):
     meet the condition ("now only those in France"), "exclude" removes the members that meet
     it ("exclude the UK"). Returns the size, share and a plain-English description."""
 
-    condition: dict[str, Any] = Field(
+    condition: Condition = Field(
         description=(
-            "A condition tree. Leaf types: compare {column, op (>, >=, <, <=, ==, !=), value}, "
+            "A condition tree; every condition names its `type`. Leaf types: compare "
+            "{column, op (>, >=, <, <=, ==, !=), value}, "
             "sum {columns, op, value} (the total of several number or yes/no columns, yes "
             "counting 1, against a number: total spend across product columns, how many "
             "campaigns were accepted), compare_columns {left, op, right} (one number or date "
@@ -46,6 +49,16 @@ class DefineSegmentArgs(_Args):
         )
     )
     mode: Literal["new", "refine", "exclude"] = "new"
+
+
+class ColumnValuesArgs(_Args):
+    """The values of a category column, most frequent first, with how many there are: for
+    a value not listed in the data summary ("is there a Lebanon?"). Personal columns have
+    none to show."""
+
+    column: str = Field(description="The column, as named in the data summary.")
+    contains: str | None = Field(default=None, max_length=100, description=(
+        "Only values containing this text (case ignored)."))
 
 
 class RunRfmArgs(_Args):
@@ -98,7 +111,7 @@ class ComputeFiguresArgs(_Args):
             "customer."))
     column: str | None = Field(default=None, description="The number column for sum, mean, "
                                "median, min, max.")
-    target: dict[str, Any] | None = Field(default=None, description=(
+    target: Condition | None = Field(default=None, description=(
         "For a rate: whom to count, as a condition (same leaf types as define_segment), e.g. "
         "{type: compare, column: Churn, op: ==, value: Yes}."))
     by: str | None = Field(default=None, description="Break the figure down by this column.")
@@ -110,7 +123,7 @@ class ComputeFiguresArgs(_Args):
     segment: str | None = Field(default=None, description=(
         "Whom to count: empty for everyone, 'current' for the current segment, or a saved "
         "segment, RFM segment or lifecycle stage."))
-    condition: dict[str, Any] | None = Field(default=None, description=(
+    condition: Condition | None = Field(default=None, description=(
         "Only customers meeting this condition (as define_segment's), within `segment`."))
     compare_with_base: bool = Field(default=False, description=(
         "Also give the whole base's figure and each group's index against it."))
@@ -212,6 +225,7 @@ class UndoArgs(_Args):
 TOOL_ARGS: dict[str, type[_Args]] = {
     "describe_data": DescribeDataArgs,
     "define_segment": DefineSegmentArgs,
+    "column_values": ColumnValuesArgs,
     "run_rfm": RunRfmArgs,
     "lifecycle": LifecycleArgs,
     "cluster": ClusterArgs,

@@ -18,7 +18,9 @@ from tools.engine.wording import format_count, language_of
 
 # Category values are shown to a model only for roles that carry no personal data.
 _VALUE_ROLES = {Role.CATEGORY, Role.FLAG, Role.STATUS}
-MAX_VALUES = 25
+# Values listed per column in the data summary; past this the summary says how many there
+# are and that the `column_values` tool lists the rest, so no value is silently unseen.
+MAX_VALUES = 40
 
 
 def customers(count: int | float) -> str:
@@ -43,10 +45,38 @@ def column_summary(column: ColumnInfo) -> dict[str, Any]:
         return out
     if column.role in _VALUE_ROLES and column.values:
         out["values"] = list(column.values[:MAX_VALUES])
+        total = max(column.n_unique, len(column.values))
+        if total > len(out["values"]):
+            out["more_values"] = (f"{len(out['values'])} of {total} values shown, most "
+                                  "frequent first; column_values lists the others")
     if column.minimum is not None and column.maximum is not None:
         out["min"] = _number(column.minimum)
         out["max"] = _number(column.maximum)
     return out
+
+
+def column_values(data: CustomerData, name: str, contains: str | None = None
+                  ) -> dict[str, Any]:
+    """A category column's values (most frequent first), optionally those containing a text."""
+    from tools.engine.errors import DefinitionError
+    from tools.engine.matching import nearest
+
+    columns = {c.name: c for c in data.schema.columns}
+    column = columns.get(name) or next(
+        (c for c in data.schema.columns if c.name.casefold() == name.strip().casefold()), None)
+    if column is None:
+        raise DefinitionError(f"No column '{name}'.", options=nearest(name, list(columns)))
+    if column.role is Role.PERSONAL:
+        raise DefinitionError(f"{column.name} holds personal data: its values are not shown.")
+    if column.role not in _VALUE_ROLES or not column.values:
+        listed = [c.name for c in data.schema.columns if c.role in _VALUE_ROLES and c.values]
+        raise DefinitionError(f"{column.name} has no list of values (it is a "
+                              f"{column.dtype} column); columns with values: "
+                              f"{', '.join(listed) or 'none'}.", options=listed)
+    wanted = (contains or "").strip().casefold()
+    values = [v for v in column.values if wanted in v.casefold()]
+    return {"column": column.name, "values": values, "matching": len(values),
+            "distinct": max(column.n_unique, len(column.values))}
 
 
 def data_summary(data: CustomerData) -> dict[str, Any]:

@@ -18,12 +18,14 @@ from typing import Any
 import pandas as pd
 from pydantic import TypeAdapter, ValidationError
 
+from tools.dictionary import DataDictionary
 from tools.engine.canonical import canonical
 from tools.engine.dataset import CustomerData
 from tools.engine.definitions import Condition, Not, SegmentDefinition, conjunction
-from tools.engine.errors import EngineError, SegmentNotFound, first_problem
+from tools.engine.errors import EngineError, SegmentNotFound
 from tools.engine.schema import Role
 from tools.privacy import personal_operands
+from tools.tool_errors import argument_problem, condition_nodes, valid_options
 from tools.tool_specs import TOOL_ARGS
 from tools.tool_summaries import customers, data_summary, segment_summary
 from tools.toolkit_knowledge import KnowledgeTools
@@ -96,6 +98,8 @@ class Toolkit(KnowledgeTools, PredictTools):
         # LIBRARY_CHANGES the user's own message asks for in this turn.
         self.consent: frozenset[str] | None = None
         self.refused: str | None = None  # the last change refused for want of consent
+        # The team's data dictionary (tools.dictionary.DataDictionary), sent to a model.
+        self.dictionary: DataDictionary | None = None
 
     # -- dispatch -------------------------------------------------------------------------
 
@@ -118,8 +122,8 @@ class Toolkit(KnowledgeTools, PredictTools):
         try:
             parsed = spec.model_validate(args or {})
         except ValidationError as exc:
-            return ToolResult(name, False, message=_validation_message(exc),
-                              options=list(spec.model_fields))
+            return ToolResult(name, False, message=argument_problem(exc, spec),
+                              options=valid_options(exc, spec))
         handler: Callable[..., ToolResult] = getattr(self, f"_tool_{name}")
         if self.consent is not None and name not in self.consent and \
                 self._changes_library(name, parsed.model_dump()):
@@ -242,7 +246,7 @@ class Toolkit(KnowledgeTools, PredictTools):
         try:
             parsed: Condition = TypeAdapter(Condition).validate_python(condition)
         except ValidationError as exc:
-            return ToolResult("define_segment", False, message=_validation_message(exc),
+            return ToolResult("define_segment", False, message=argument_problem(exc),
                               options=_CONDITION_TYPES)
         if mode != "new" and self.state.condition is None:
             mode = "new"  # a refinement with nothing to refine is a fresh request
@@ -262,6 +266,15 @@ class Toolkit(KnowledgeTools, PredictTools):
         self._push(SegmentState(condition=combined))
         return ToolResult("define_segment", True, summary,
                           message=f"{customers(summary['size'])}: {summary['description']}.")
+
+    def _tool_column_values(self, column: str, contains: str | None) -> ToolResult:
+        from tools.tool_summaries import column_values
+
+        summary = column_values(self.data, column, contains)
+        shown = len(summary["values"])
+        return ToolResult("column_values", True, summary, message=(
+            f"{summary['column']}: {shown} of {summary['matching']} values"
+            + (f" containing '{contains}'" if contains else "") + "."))
 
     def _tool_run_rfm(self) -> ToolResult:
         from tools.engine.rfm import quiet_but_ranked_recent, rfm_summary, rfm_ties
@@ -461,9 +474,7 @@ _CHANGE_WORDS = {"export_segment": "exporting writes the customers to a file",
                  "delete_segment": "deleting removes a saved segment",
                  "save_segment": "saving under that name overwrites a saved segment"}
 
-_CONDITION_TYPES = ["compare", "sum", "compare_columns", "between", "in", "not_in", "missing",
-                    "present", "rank", "rfm_segment", "rfm_score", "lifecycle", "cluster",
-                    "segment", "and", "or", "not"]
+_CONDITION_TYPES = list(condition_nodes())
 
 
 def _as_unit(condition: Condition) -> Condition:
@@ -480,11 +491,6 @@ def _as_unit(condition: Condition) -> Condition:
         return condition
     block = And(all=[condition]) if isinstance(condition, Rank) else condition
     return And(all=[block])  # `conjunction` flattens this outer level only
-
-
-def _validation_message(exc: ValidationError) -> str:
-    where, problem = first_problem(exc)
-    return f"Invalid arguments ({where}: {problem})."
 
 
 def _id_text(value: object) -> str:
