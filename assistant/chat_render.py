@@ -82,7 +82,7 @@ def profile_table(summary: dict[str, Any], language: str = "en") -> Table:
 
 
 def cluster_table(summary: dict[str, Any], language: str = "en") -> Table:
-    from assistant.replies import cluster_heading, cluster_notes
+    from assistant.replies import cluster_heading, cluster_name, cluster_notes
 
     words = ReplyWords(language)
     headers = words.phrases.cluster_headers
@@ -91,7 +91,7 @@ def cluster_table(summary: dict[str, Any], language: str = "en") -> Table:
         table.add_column(headers[key])
     for group in summary.get("clusters", []):
         rule = group.get("rule_text") or group.get("rule", "")
-        table.add_row(str(group.get("id")), str(group.get("name")),
+        table.add_row(str(group.get("id")), cluster_name(group, words),
                       f"{group.get('size', 0):,}", str(rule), _pct(group.get("rule_precision")),
                       _pct(group.get("rule_recall")))
     table.caption = " ".join(cluster_notes(summary, words))

@@ -49,6 +49,9 @@ class ReplyPhrases(BaseModel):
     rfm_headers: dict[str, str]
     profile_headers: dict[str, str]
     cluster_headers: dict[str, str]
+    # A cluster's name parts (`ClusterSummary.name_parts` keys); English keeps the
+    # engine's own composed name.
+    cluster_words: dict[str, str]
     profile_title: str
     the_segment: str
     profile_row: str
@@ -243,6 +246,21 @@ def _profile_lines(summary: dict[str, Any], w: ReplyWords) -> list[str]:
     return lines
 
 
+def cluster_name(group: dict[str, Any], w: ReplyWords) -> str:
+    """A cluster's name in the reply's language, from the parts the engine named it by;
+    the engine's English name when the language has no word for a part."""
+    parts = group.get("name_parts")
+    words = w.phrases.cluster_words
+    if w.language == "en" or parts is None or \
+            any(part.get("key") not in words for part in parts):
+        return str(group.get("name"))
+    said = [fill(words[part["key"]], w.tight, subject=part.get("subject", ""))
+            for part in parts] or [words["typical"]]
+    name = w.phrases.list_sep.join(said)
+    number = group.get("name_number")
+    return f"{name} ({number})" if number else name
+
+
 def cluster_heading(summary: dict[str, Any], w: ReplyWords) -> str:
     """"3 groups. <why this k>", or within the current segment."""
     within = summary.get("within")
@@ -258,7 +276,7 @@ def _cluster_lines(summary: dict[str, Any], w: ReplyWords) -> list[str]:
     lines = [cluster_heading(summary, w), *cluster_notes(summary, w)]
     for group in summary.get("clusters", []):
         size = group.get("size", 0)
-        lines.append(w.say("cluster_row", id=group.get("id"), name=group.get("name"),
+        lines.append(w.say("cluster_row", id=group.get("id"), name=cluster_name(group, w),
                            size=w.count(size), customers=w.customers(size),
                            rule=group.get("rule_text") or group.get("rule", "")))
     return lines

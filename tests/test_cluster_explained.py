@@ -92,3 +92,30 @@ def test_a_group_named_by_its_ordinal_is_selected_in_each_language(tmp_path: Pat
         assert condition is not None and condition.condition.type == "cluster", text
         assert condition.condition.clusters == [2], text
     assert "共有 3 组，编号从 0 到 2" in bot.ask("第5组的客户").reply
+
+
+def test_cluster_names_are_said_in_the_language_asked(tmp_path: Path) -> None:
+    from assistant.core import Assistant
+    from assistant.replies import cluster_name
+    from tools.engine.loading import load_customer_data
+
+    rows = ["shopper,day,paid"]
+    for n in range(1, 121):  # a third buy often and much, the rest once and little
+        often = n % 3 == 0
+        for t in range(12 if often else 1):
+            rows.append(f"S{n},2024-0{1 + t % 6}-{1 + (n + t) % 27:02d},{300 if often else 20}")
+    path = tmp_path / "shop.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    bot = Assistant(load_customer_data(path), workspace=tmp_path / "ws")
+    groups = bot.ask("split them into 2 groups").results[0].summary["clusters"]
+    english = [g["name"] for g in groups]
+    chinese = [cluster_name(g, ReplyWords("zh")) for g in groups]
+    russian = [cluster_name(g, ReplyWords("ru")) for g in groups]
+    assert any("high spenders" in name.lower() for name in english)
+    assert any("高消费" in name for name in chinese) and any("тратят много" in name
+                                                           for name in russian)
+    assert not any(name in chinese + russian for name in english)
+    assert cluster_name({"name": "Odd", "name_parts": [{"key": "new.kind", "subject": ""}]},
+                        ReplyWords("zh")) == "Odd"  # no word for a part: the engine's name
+    typical = {"name": "Typical customers", "name_parts": [], "name_number": 2}
+    assert cluster_name(typical, ReplyWords("ru")) == "типичные клиенты (2)"

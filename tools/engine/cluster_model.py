@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, ClusterMixin
 
-from tools.engine.cluster_naming import cluster_names
+from tools.engine.cluster_naming import ClusterName, cluster_names
 from tools.engine.cluster_prep import FeaturePrep, category_text, fit_prep, resolve_features
 from tools.engine.cluster_rules import RuleFidelity, cluster_rules
 from tools.engine.definitions import Condition
@@ -60,6 +60,7 @@ class CustomerClustering(ClusterMixin, BaseEstimator):
         columns' own units (log undone), and the most common value of categories.
     sizes_ : customers per cluster.
     names_ : a unique name per cluster ("High spenders, recent").
+    name_parts_ : the same names as `ClusterName` (key, subject) parts, for other languages.
     rules_ : a readable `Condition` per cluster (savable as a segment).
     fidelity_ : `RuleFidelity` (precision, recall) of each rule against its cluster.
     prep_ : the fitted `FeaturePrep` transform.
@@ -137,7 +138,9 @@ class CustomerClustering(ClusterMixin, BaseEstimator):
         self.cluster_centers_: np.ndarray = centroids
         self.centers_: pd.DataFrame = _centers(prep, centroids, frame, labels)
         self.sizes_: list[int] = np.bincount(labels, minlength=chosen).tolist()
-        self.names_: list[str] = cluster_names(prep, centroids, frame, labels)
+        named = cluster_names(prep, centroids, frame, labels)
+        self.names_: list[str] = [n.text for n in named]
+        self.name_parts_: list[ClusterName] = named
         self.rules_: list[Condition] = [r.condition for r in rules]
         self.fidelity_: list[RuleFidelity] = [r.fidelity for r in rules]
         report(progress, "clustering", total, total,

@@ -30,8 +30,10 @@ TYPICAL = "Typical customers"
 
 @dataclass(frozen=True)
 class Words:
-    """How to say low and high values of a known behaviour column."""
+    """How to say low and high values of a known behaviour column; `key` names them in
+    the reply phrase files ("monetary.high"), where other languages say them."""
 
+    key: str
     low: str
     high: str
     low_is_noun: bool = False
@@ -42,15 +44,17 @@ class Words:
 
 # Column-name prefixes (lower case, non-alphanumerics as "_") and their words.
 VOCABULARY: tuple[tuple[tuple[str, ...], Words], ...] = (
-    (("recency", "days_since"), Words(low="recent", high="lapsed")),
+    (("recency", "days_since"), Words("recency", low="recent", high="lapsed")),
     (("frequency", "number_of_orders", "n_orders"),
-     Words(low="infrequent", high="frequent buyers", high_is_noun=True,
+     Words("frequency", low="infrequent", high="frequent buyers", high_is_noun=True,
            single="one-time buyers")),
     (("monetary", "spend", "total_spend", "revenue"),
-     Words(low="low spenders", high="high spenders", low_is_noun=True, high_is_noun=True)),
-    (("tenure",), Words(low="new", high="long-standing")),
+     Words("monetary", low="low spenders", high="high spenders", low_is_noun=True,
+           high_is_noun=True)),
+    (("tenure",), Words("tenure", low="new", high="long-standing")),
     (("avg_order_value", "average_order_value", "aov"),
-     Words(low="small baskets", high="big baskets", low_is_noun=True, high_is_noun=True)),
+     Words("aov", low="small baskets", high="big baskets", low_is_noun=True,
+           high_is_noun=True)),
 )
 
 
@@ -59,6 +63,19 @@ class Descriptor:
     text: str
     strength: float
     kind: str  # "noun" ("high spenders"), "adjective" ("recent") or "phrase" ("high Age")
+    # The same in any language: "monetary.high", "column.low" or "category" about
+    # `subject` (a column's label, a category's value).
+    key: str = ""
+    subject: str = ""
+
+
+@dataclass(frozen=True)
+class ClusterName:
+    """A cluster's name in English, and the parts other languages compose it from."""
+
+    text: str
+    parts: tuple[tuple[str, str], ...]  # (key, subject), strongest first; () = typical
+    number: int | None = None  # "(2)": the second cluster of the same name
 
 
 def words_for(column: str) -> Words | None:
@@ -79,13 +96,16 @@ def _numeric_descriptor(column: str, z: float, median: float) -> Descriptor:
     words = words_for(column)
     high = z > 0
     if words is None:
-        return Descriptor(f"{'high' if high else 'low'} {readable_label(column)}", abs(z),
-                          "phrase")
+        label = readable_label(column)
+        return Descriptor(f"{'high' if high else 'low'} {label}", abs(z), "phrase",
+                          f"column.{'high' if high else 'low'}", label)
     if high:
-        return Descriptor(words.high, abs(z), "noun" if words.high_is_noun else "adjective")
+        return Descriptor(words.high, abs(z), "noun" if words.high_is_noun else "adjective",
+                          f"{words.key}.high")
     if words.single is not None and median <= 1:
-        return Descriptor(words.single, abs(z), "noun")
-    return Descriptor(words.low, abs(z), "noun" if words.low_is_noun else "adjective")
+        return Descriptor(words.single, abs(z), "noun", f"{words.key}.single")
+    return Descriptor(words.low, abs(z), "noun" if words.low_is_noun else "adjective",
+                      f"{words.key}.low")
 
 
 def cluster_descriptors(prep: FeaturePrep, centroids: np.ndarray, frame: pd.DataFrame,
@@ -106,7 +126,8 @@ def cluster_descriptors(prep: FeaturePrep, centroids: np.ndarray, frame: pd.Data
         value = sorted(inside.items(), key=lambda item: (-item[1], str(item[0])))[0][0]
         share, lift = float(inside[value]), float(inside[value] - base.get(value, 0.0))
         if share >= DOMINANT_SHARE and lift >= DOMINANT_LIFT:
-            found.append(Descriptor(f"mostly {value}", lift / (2 * DOMINANT_LIFT), "phrase"))
+            found.append(Descriptor(f"mostly {value}", lift / (2 * DOMINANT_LIFT), "phrase",
+                                    "category", str(value)))
     return sorted(found, key=lambda d: -d.strength)
 
 
@@ -128,19 +149,22 @@ def compose(descriptors: list[Descriptor]) -> str:
 
 
 def cluster_names(prep: FeaturePrep, centroids: np.ndarray, frame: pd.DataFrame,
-                  labels: np.ndarray) -> list[str]:
+                  labels: np.ndarray) -> list[ClusterName]:
     """One unique name per cluster (index = cluster id)."""
     k = centroids.shape[0]
     ranked = [cluster_descriptors(prep, centroids, frame, labels, c) for c in range(k)]
-    names = [compose([d for d in r if d.strength >= STRONG][:MAX_TERMS]) for r in ranked]
+    used = [[d for d in r if d.strength >= STRONG][:MAX_TERMS] for r in ranked]
+    names = [compose(u) for u in used]
     duplicated = {n for n in names if names.count(n) > 1}
     for c in range(k):
         if names[c] in duplicated:
-            usable = [d for d in ranked[c] if d.strength >= WEAK][:MAX_TERMS_TO_SEPARATE]
-            names[c] = compose(usable)
+            used[c] = [d for d in ranked[c] if d.strength >= WEAK][:MAX_TERMS_TO_SEPARATE]
+            names[c] = compose(used[c])
     seen: dict[str, int] = {}
     unique = []
-    for name in names:
+    for name, descriptors in zip(names, used, strict=True):
         seen[name] = seen.get(name, 0) + 1
-        unique.append(name if names.count(name) == 1 else f"{name} ({seen[name]})")
+        number = None if names.count(name) == 1 else seen[name]
+        unique.append(ClusterName(name if number is None else f"{name} ({number})",
+                                  tuple((d.key, d.subject) for d in descriptors), number))
     return unique

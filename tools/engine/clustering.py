@@ -199,9 +199,16 @@ class ClusterSummary:
     rule_text: str
     precision: float
     recall: float
+    # The name as (key, subject) parts and its number among same-named clusters, so a
+    # reply in another language can say it (`replies.cluster_name`).
+    name_parts: tuple[tuple[str, str], ...] = ()
+    name_number: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "name": self.name, "size": self.size,
+                "name_parts": [{"key": key, "subject": subject}
+                               for key, subject in self.name_parts],
+                "name_number": self.name_number,
                 "share": round(self.share, 4),
                 "means": {k: round(v, 4) for k, v in self.means.items()},
                 "vs_base": {k: None if v is None else round(v, 3)
@@ -263,6 +270,8 @@ def summarise(data: CustomerData, model: CustomerClustering,
         means = {f: float(values.loc[members, f].mean()) for f in numeric}
         clusters.append(ClusterSummary(
             id=cluster, name=model.names_[cluster], size=int(members.sum()),
+            name_parts=model.name_parts_[cluster].parts,
+            name_number=model.name_parts_[cluster].number,
             share=float(members.mean()),
             means=means,
             vs_base={f: means[f] / base_means[f] if base_means[f] else None for f in numeric},
