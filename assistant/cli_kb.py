@@ -125,29 +125,88 @@ def kb_stats(as_json: JsonOpt = False, workspace: WorkspaceOpt = DEFAULT_WORKSPA
 @guarded
 def kb_eval(
     cases: Annotated[list[Path], typer.Argument(
-        help="JSON-lines question files (id, lang, question, expect_any_terms, "
-             "expect_doc).", show_default=False)],
+        help="JSON-lines case files: retrieval questions (id, lang, question, "
+             "expect_any_terms, expect_doc) or answer-level cases (id, lang, question, "
+             "answer_terms, setup?, tool?, data?).", show_default=False)],
     k: Annotated[int, typer.Option("-k", min=1, max=20, help="Passages that count.")] = 3,
     target: Annotated[float, typer.Option(
         "--target", min=0.0, max=1.0,
-        help="Hit rate every language must reach; below it the exit code is 1.")] = 0.9,
+        help="Hit (or pass) rate every language must reach; below it the exit code is 1.")
+    ] = 0.9,
+    orders: Annotated[Path | None, typer.Option(
+        "--data", help="An order log the answer-level cases talk about (their sessions).",
+        show_default=False)] = None,
+    customers: Annotated[Path | None, typer.Option(
+        "--customers", help="A customer table for the answer-level cases marked "
+                            '"data": "table".', show_default=False)] = None,
     as_json: JsonOpt = False,
     workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
 ) -> None:
-    """Retrieval hit rate at k per language: is the answer in the top passages?"""
+    """Retrieval hit rate at k per language, and the answer-level pass rate: does the reply
+    itself answer, in the question's language, cited?"""
+    from assistant.kb_answers import is_answer_file
     from tools.knowledge.evaluation import evaluate_retrieval
 
     for path in cases:
         if not path.is_file():
             fail(f"file not found: {path}")
-    report = evaluate_retrieval(_store(workspace), list(cases), k=k)
-    passed = report.passed(target)
+    answer_files = [p for p in cases if is_answer_file(p)]
+    retrieval_files = [p for p in cases if p not in answer_files]
+    if answer_files and orders is None and customers is None:
+        fail("answer-level cases need data to talk about: add --data ORDERS_FILE "
+             "(and --customers TABLE_FILE for cases on a customer table)")
+    output: dict[str, Any] = {"target": target}
+    passed = True
+    if retrieval_files:
+        report = evaluate_retrieval(_store(workspace), retrieval_files, k=k)
+        passed = report.passed(target)
+        output |= report.to_dict() | {"passed": passed}
+        if not as_json:
+            _render_eval(report, target)
+    if answer_files:
+        answers = _answer_eval(answer_files, orders, customers, workspace)
+        passed = passed and answers.reached(target)
+        output["answers"] = answers.to_dict() | {"passed": answers.reached(target)}
+        output["passed"] = passed
+        if not as_json:
+            _render_answers(answers, target)
     if as_json:
-        print_json(report.to_dict() | {"target": target, "passed": passed})
-    else:
-        _render_eval(report, target)
+        print_json(output)
     if not passed:
         raise typer.Exit(1)
+
+
+def _answer_eval(paths: list[Path], orders: Path | None, customers: Path | None,
+                 workspace: Path) -> Any:
+    from assistant.core import Assistant
+    from assistant.kb_answers import evaluate_answers
+    from tools.engine.loading import load_customer_data
+
+    bots = {kind: Assistant(load_customer_data(path), workspace=workspace)
+            for kind, path in (("log", orders), ("table", customers)) if path is not None}
+    try:
+        return evaluate_answers(paths, bots)
+    except ValueError as exc:
+        fail(str(exc))
+
+
+def _render_answers(report: Any, target: float) -> None:
+    from rich.table import Table
+
+    out = _console()
+    table = Table(title="Answer-level pass rate (term, language, citation, not a heading)")
+    for column in ("language", "questions", "answered", "pass rate"):
+        table.add_column(column, justify="left" if column == "language" else "right")
+    for lang, row in report.by_language.items():
+        mark = "" if row["pass_rate"] >= target else " (below target)"
+        table.add_row(lang, str(row["cases"]), str(row["passed"]),
+                      f"{100 * row['pass_rate']:.1f}%{mark}")
+    out.print(table)
+    if report.skipped:
+        out.print(f"{report.skipped} cases skipped: no data of their kind was given")
+    for failure in report.failures:
+        out.print(f"miss {failure.id} ({failure.lang}): {failure.question} | "
+                  f"{'; '.join(failure.problems)}", soft_wrap=True)
 
 
 def _render_eval(report: Any, target: float) -> None:

@@ -148,3 +148,19 @@ def test_campaign_for_a_yaml_segment_follows_its_largest_rfm_group(
     assert plan["audience_size"] > 0
     assert plan["control_size"] + plan["treated_size"] == plan["audience_size"]
     assert plan["sources"] and all(s["file"].startswith("en/playbook") for s in plan["sources"])
+
+
+def test_kb_eval_runs_answer_level_cases(app: typer.Typer, workspace: Path,
+                                         tmp_path: Path) -> None:
+    from invented_data import bike_log, subscription_table
+
+    cases = Path(__file__).parent / "eval" / "kb_answers_ru.jsonl"
+    code, _, err = run(app, workspace, "kb", "eval", str(cases))
+    assert code == 1 and "--data" in err and len(err.strip().splitlines()) == 1
+    code, out, err = run(app, workspace, "kb", "eval", str(cases), "--json", "--target", "0.5",
+                         "--data", str(bike_log(tmp_path)),
+                         "--customers", str(subscription_table(tmp_path, money=False)))
+    assert code == 0, err
+    report = json.loads(out)["answers"]
+    assert report["skipped"] == 0 and report["by_language"]["ru"]["cases"] == 20
+    assert report["by_language"]["ru"]["pass_rate"] >= 0.9

@@ -27,6 +27,10 @@ __all__ = ["CampaignPlan", "GroundedAnswer", "answer_question", "campaign_plan",
 # A second passage joins the answer only when it scores this close to the best one and
 # comes from the same document (the next part of the same topic, never another topic).
 SECOND_PASSAGE = 0.85
+# Candidates looked at before the heading decides; how much a heading holding the whole
+# question raises a passage's score.
+CANDIDATES = 8
+HEADING_BONUS = 0.5
 # A concept passage scoring this close to a playbook passage answers instead of it.
 CONCEPT_PREFERENCE = 0.8
 # A passage may open with the question it answers; that line alone is never an answer.
@@ -47,7 +51,8 @@ def answer_question(store: KnowledgeStore, question: str, *, lang: str | None = 
     """The passage that answers the question, whole and cited (two when the next part of the
     same document scores as well). In `lang` when given, else the question's language."""
     lang = answer_language(lang or detect_language(question))
-    hits = _concept_first(store, question, k, lang)
+    hits = _by_heading(store, question, _concept_first(store, question, CANDIDATES, lang),
+                       lang)[:k]
     if not hits or store.relevance(question, hits, lang) < RELEVANCE_FLOOR:
         return GroundedAnswer(phrases(lang)["nothing_found"], lang, [])
     chosen = [hits[0]] + [h for h in hits[1:] if h.doc_id == hits[0].doc_id
@@ -55,6 +60,16 @@ def answer_question(store: KnowledgeStore, question: str, *, lang: str | None = 
     citations = Citations()
     paragraphs = [f"{passage_answer(hit)} {citations.cite(hit)}" for hit in chosen]
     return GroundedAnswer("\n\n".join(paragraphs), lang, citations.sources())
+
+
+def _by_heading(store: KnowledgeStore, question: str, hits: list[Hit], lang: str
+                ) -> list[Hit]:
+    """Candidates reordered by how much of the question their heading holds: a section is
+    written to answer the question its heading names ("Data challenges in segmentation"
+    for "what are the difficulties of segmentation?", through the synonym table)."""
+    scored = [(hit.score * (1 + HEADING_BONUS * store.relevance(question, [hit.section], lang)
+                            ), n, hit) for n, hit in enumerate(hits)]
+    return [hit for _, _, hit in sorted(scored, key=lambda t: (-t[0], t[1]))]
 
 
 def _concept_first(store: KnowledgeStore, question: str, k: int, lang: str) -> list[Hit]:

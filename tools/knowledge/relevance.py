@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
@@ -31,7 +31,9 @@ _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 _WORD = re.compile(r"[a-zа-яё0-9]+", flags=re.IGNORECASE)
 
 
+@cache
 def _table() -> dict[str, Any]:
+    # read-only package data, parsed once: every search and every relevance check uses it
     raw = resources.files("tools.knowledge").joinpath("synonyms.yaml").read_text(
         encoding="utf-8")
     return dict(yaml.safe_load(raw) or {})

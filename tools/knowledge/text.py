@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -19,10 +20,16 @@ _SENTENCE_END = {
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
 
 
+@cache
+def _phrase_table() -> dict[str, Any]:
+    # read-only package data, parsed once: an answer formats dozens of phrases
+    raw = resources.files("tools.knowledge").joinpath("phrases.yaml").read_text(encoding="utf-8")
+    return dict(yaml.safe_load(raw))
+
+
 def phrases(lang: str) -> dict[str, Any]:
     """The fixed wording for `lang` (English when the language is not covered)."""
-    raw = resources.files("tools.knowledge").joinpath("phrases.yaml").read_text(encoding="utf-8")
-    table = yaml.safe_load(raw)
+    table = _phrase_table()
     return dict(table.get(lang) or table["en"])
 
 
