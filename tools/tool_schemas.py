@@ -54,7 +54,9 @@ def _compact(value: Any, union: list[str]) -> Any:
         for option in value["oneOf"]:
             if option["$ref"] not in union:
                 union.append(option["$ref"])
-        return {"$ref": CONDITION_REF}
+        kept = {k: v for k, v in value.items()
+                if k not in ("oneOf", "discriminator", "title")}  # e.g. the field's description
+        return {"$ref": CONDITION_REF, **kept}
     return {key: _compact(inner, union) for key, inner in value.items()
             if not (key == "title" and isinstance(inner, str))}
 
