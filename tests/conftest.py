@@ -2,13 +2,70 @@
 
 from __future__ import annotations
 
+import ipaddress
+import socket
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tools.datasets import FOLDER as DATASETS
 
 KNOWN_LIMITS = Path(__file__).parent / "interpreter_known_limits.txt"
+# Attempts to reach beyond this machine, per test: (host, port). Kept on the config.
+REACHED_NETWORK = pytest.StashKey[list[tuple[str, int]]]()
+
+
+def _local(address: Any) -> bool:
+    """Loopback, a Unix socket path, or this machine's own name."""
+    if not isinstance(address, tuple):
+        return True  # AF_UNIX paths and the like never leave the machine
+    host = str(address[0]).split("%")[0]
+    if host in ("localhost", "", socket.gethostname()):
+        return True
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        return False  # a host name other than this machine's: the network
+    return ip.is_loopback or ip.is_unspecified
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Refuse any connection beyond loopback: tests need no network and no key (a real model
+    or registry reached by mistake must fail the test, not pass slowly or cost money)."""
+    reached: list[tuple[str, int]] = []
+    config.stash[REACHED_NETWORK] = reached
+    connect, connect_ex = socket.socket.connect, socket.socket.connect_ex
+
+    def guard(sock: socket.socket, address: Any) -> None:
+        if not _local(address):
+            reached.append((str(address[0]), int(address[1])))
+            raise ConnectionRefusedError(f"tests may not reach the network ({address[0]}:"
+                                         f"{address[1]}): use the scripted server on 127.0.0.1")
+
+    def guarded_connect(sock: socket.socket, address: Any) -> None:
+        guard(sock, address)
+        connect(sock, address)
+
+    def guarded_connect_ex(sock: socket.socket, address: Any) -> int:
+        guard(sock, address)
+        return connect_ex(sock, address)
+
+    socket.socket.connect = guarded_connect  # type: ignore[method-assign, assignment]
+    socket.socket.connect_ex = guarded_connect_ex  # type: ignore[method-assign, assignment]
+
+
+@pytest.fixture(autouse=True)
+def _no_network(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Fail the test that tried the network, even when the code under test caught the error
+    (a model fault falls back to the interpreter, so the turn alone would still pass)."""
+    reached = request.config.stash[REACHED_NETWORK]
+    before = len(reached)
+    yield
+    if len(reached) > before:
+        host, port = reached[before]
+        pytest.fail(f"this test tried to reach {host}:{port}; tests use only 127.0.0.1")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
