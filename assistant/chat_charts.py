@@ -80,6 +80,7 @@ def report_command(bot: Assistant, console: Console, args: str) -> None:
     from tools.engine.errors import EngineError
     from tools.report import ReportSegment, build_report
     from tools.report_html import render_html
+    from tools.workspace_files import private_folder, write_private
 
     target = Path(args.strip()).expanduser() if args.strip() else None
     if target is not None and target.suffix.lower() not in (".html", ".htm"):
@@ -98,15 +99,15 @@ def report_command(bot: Assistant, console: Console, args: str) -> None:
         segments.append(ReportSegment(label, kind, condition, mask))
     if target is None:
         stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-        target = bot.workspace / "reports" / f"report-{stamp}.html"
+        target = bot.output_folder / f"report-{stamp}.html"  # beside the exports
     try:
         from assistant.progress import status
 
         with status(console, "Writing the report"):
             built = build_report(bot.data, segments, knowledge=toolkit.knowledge,
                                  lang=toolkit.language, breakdowns=bot.figures)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(render_html(built), encoding="utf-8")
+            private_folder(target.parent)
+            write_private(target, render_html(built))  # profiles of the user's customers
     except EngineError as exc:
         console.print(exc.message, style="red", markup=False, highlight=False)
         return

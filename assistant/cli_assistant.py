@@ -30,6 +30,9 @@ SessionOpt = Annotated[str | None, typer.Option(
     "--session", help="Continue (or start) a named conversation kept in the workspace.")]
 ShowInputOpt = Annotated[bool, typer.Option(
     "--show-model-input", help="Print exactly what is sent to the model.")]
+OutDirOpt = Annotated[Path | None, typer.Option(
+    "--out-dir", help="Where exports and reports go (default: the current folder).",
+    show_default=False)]
 OptionalDataOpt = Annotated[Path | None, typer.Option(
     "--data", "-d", help="Customer data file (a transaction log or a customer table).",
     show_default=False)]
@@ -66,12 +69,13 @@ def build_backend(model: str | None, base_url: str | None, workspace: Path) -> B
     except Exception as exc:  # construction errors name the setting, never the key
         fail(f"cannot set up the model backend ({type(exc).__name__}): check --model, "
              "--base-url and OPENAI_API_KEY")
-    return LlmBackend(chat_model, settings.describe(), turn_seconds=settings.turn_timeout)
+    return LlmBackend(chat_model, settings.describe(), turn_seconds=settings.turn_timeout,
+                      prices=(settings.input_price, settings.output_price))
 
 
 def open_assistant(data: Path | None, *, demo: bool, session: str | None, maps: list[str] | None,
                    table: str | None, workspace: Path, model: str | None,
-                   base_url: str | None) -> Assistant:
+                   base_url: str | None, out_dir: Path | None = None) -> Assistant:
     from assistant.cli_common import DataArgs, load_data
     from assistant.core import Assistant
     from assistant.sessions import SessionStore
@@ -86,8 +90,9 @@ def open_assistant(data: Path | None, *, demo: bool, session: str | None, maps: 
         fail("no data: pass --data FILE (or --demo for the bundled example)")
     loaded = load_data(DataArgs(data, maps, None, table, workspace))
     backend = build_backend(model, base_url, workspace)
+    # Exports and reports go where the user works, one place for both (said in full).
     return Assistant(loaded, workspace=workspace, session=session, backend=backend,
-                     data_path=str(data.resolve()))
+                     data_path=str(data.resolve()), output_folder=out_dir or Path.cwd())
 
 
 def register(app: typer.Typer) -> None:
@@ -111,6 +116,7 @@ def ask(
     model: ModelOpt = None,
     base_url: BaseUrlOpt = None,
     show_model_input: ShowInputOpt = False,
+    out_dir: OutDirOpt = None,
     workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
 ) -> None:
     """Answer one request about the data; with --session, follow-ups refine the segment."""
@@ -120,7 +126,7 @@ def ask(
     if ids_out is not None:  # before any work: a refused target costs nothing
         check_ids_out(ids_out, data, workspace)
     bot = open_assistant(data, demo=False, session=session, maps=maps, table=table,
-                         workspace=workspace, model=model, base_url=base_url)
+                         workspace=workspace, model=model, base_url=base_url, out_dir=out_dir)
     turn = bot.ask(request)
     if ids_out is not None:
         if bot.data_path:  # the data may have come from the session
@@ -152,6 +158,7 @@ def chat(
     model: ModelOpt = None,
     base_url: BaseUrlOpt = None,
     show_model_input: ShowInputOpt = False,
+    out_dir: OutDirOpt = None,
     workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
 ) -> None:
     """Talk to the assistant about your customers (type /help inside)."""
@@ -162,7 +169,8 @@ def chat(
     console = Console()
     with console.status("Loading data…"):
         bot = open_assistant(data, demo=demo, session=session, maps=maps, table=table,
-                             workspace=workspace, model=model, base_url=base_url)
+                             workspace=workspace, model=model, base_url=base_url,
+                             out_dir=out_dir)
     run_chat(bot, console, history_file=workspace / "chat_history",
              show_model_input=show_model_input)
 
@@ -199,10 +207,9 @@ def evaluate(
     if as_json:
         print_json(report.to_dict())
     else:
-        print(f"{report.passed}/{len(report.results)} cases right "
-              f"({100 * report.accuracy:.1f}%)")
-        for failure in (r for r in report.results if not r.passed):
-            print(f"- {failure.case_id}: expected {failure.expected}, got {failure.got}")
+        from assistant.evaluation import report_lines
+
+        print("\n".join(report_lines(report)))
     if report.accuracy < min_accuracy:
         raise typer.Exit(1)
 

@@ -103,7 +103,9 @@ class Backend(Protocol):
 class Assistant:
     def __init__(self, data: CustomerData, *, workspace: Path = DEFAULT_WORKSPACE,
                  session: str | None = None, backend: Backend | None = None,
-                 data_path: str | None = None) -> None:
+                 data_path: str | None = None, output_folder: Path | None = None) -> None:
+        """`output_folder`: where exports and reports go (the command line's `--out-dir`,
+        by default the current folder); None keeps them in the workspace's `exports/`."""
         from assistant.builtin import BuiltinBackend
         from assistant.memory import ConversationMemory
         from tools.dictionary import dictionary_path
@@ -115,9 +117,10 @@ class Assistant:
         self.figures: list[dict[str, Any]] = []
         from tools.workspace_files import private_folder
 
-        # Made here, 0700, so that the toolkit's exports land in a folder only the user reads.
-        exports = private_folder(workspace / "exports")
-        self.toolkit = Toolkit(data, SegmentLibrary(workspace), export_dir=exports,
+        # A folder made here is 0700, so exports land where only the user reads them; a
+        # folder that exists (the current one) keeps its mode, and each file is 0600.
+        self.output_folder = private_folder(output_folder or workspace / "exports").resolve()
+        self.toolkit = Toolkit(data, SegmentLibrary(workspace), export_dir=self.output_folder,
                                knowledge=KnowledgeStore(workspace))
         self.memory = ConversationMemory.for_data(
             dictionary_path(workspace, data_path or data.source.path))
@@ -166,7 +169,8 @@ class Assistant:
     @classmethod
     def open(cls, data_path: str | Path, *, workspace: Path = DEFAULT_WORKSPACE,
              session: str | None = None, backend: Backend | None = None,
-             mapping: dict[str, str] | None = None, table: str | None = None) -> Assistant:
+             mapping: dict[str, str] | None = None, table: str | None = None,
+             output_folder: Path | None = None) -> Assistant:
         from tools.dictionary import dictionary_path, load_dictionary
         from tools.engine.loading import load_customer_data
 
@@ -175,7 +179,7 @@ class Assistant:
                                   mapping={**roles, **(mapping or {})},
                                   cache_dir=workspace / "cache")
         return cls(data, workspace=workspace, session=session, backend=backend,
-                   data_path=str(Path(data_path).resolve()))
+                   data_path=str(Path(data_path).resolve()), output_folder=output_folder)
 
     @property
     def backend_name(self) -> str:

@@ -153,3 +153,53 @@ def test_profile_and_cluster_tables_speak_the_language_asked() -> None:
          "rule_recall": 1.0}]}
     table = _rendered(result_renderable(ToolResult("cluster", True, clusters), "zh"))
     assert "2 个组" in table and "规则精确率" in table and "rule precision" not in table
+
+
+def test_exports_and_reports_go_to_one_folder_never_over_a_users_file(
+        tmp_path: Any, monkeypatch: Any) -> None:
+    from pathlib import Path
+
+    from typer.testing import CliRunner
+
+    import typer
+
+    from assistant import cli_assistant
+    from assistant.chat import ChatLoop
+    from assistant.core import Assistant
+
+    app = typer.Typer()
+    cli_assistant.register(app)
+
+    data = tmp_path / "people.csv"
+    data.write_text("member,region,spend\n" + "".join(
+        f"{n},{'North' if n % 2 else 'South'},{n * 5}\n" for n in range(1, 41)),
+        encoding="utf-8")
+    here = tmp_path / "work"
+    here.mkdir()
+    kept = here / "north.csv"
+    kept.write_text("my own list\n", encoding="utf-8")
+    monkeypatch.chdir(here)
+    runner = CliRunner()
+    workspace = ["--workspace", str(tmp_path / "ws")]
+    runner.invoke(app, ["ask", "customers from North", "--data", str(data), "--session", "n",
+                        *workspace])
+    for _ in range(2):  # the second export replaces the first, not the user's file
+        done = runner.invoke(app, ["ask", "export them to north.csv", "--session", "n",
+                                   *workspace])
+        assert done.exit_code == 0, done.output
+    assert kept.read_text(encoding="utf-8") == "my own list\n"
+    written = here / "north-2.csv"
+    assert str(written.resolve()) in done.stdout.replace("\n", "")
+    assert written.exists() and not (here / "north-3.csv").exists()
+    chosen = tmp_path / "out"
+    moved = runner.invoke(app, ["ask", "export them", "--session", "n", "--out-dir",
+                                str(chosen), *workspace])
+    assert moved.exit_code == 0 and list(chosen.glob("*.csv")), moved.output
+    buffer = io.StringIO()
+    loop = ChatLoop(Assistant.open(data, workspace=tmp_path / "ws2", output_folder=chosen),
+                    Console(file=buffer, width=300))
+    loop.handle("customers from South")
+    loop.handle("/report")
+    reports = list(chosen.glob("report-*.html"))
+    assert len(reports) == 1 and str(reports[0].resolve()) in buffer.getvalue()
+    assert Path(reports[0]).stat().st_mode & 0o077 == 0

@@ -513,4 +513,13 @@ def _safe_export_path(folder: Path, path: str | None, fmt: str | None,
     # or hide the file (separators, dots, spaces, controls) becomes "-".
     stem = re.sub(r"[^\w-]+", "-", stem).strip("-_") or "segment"
     folder.mkdir(parents=True, exist_ok=True)
-    return (folder / f"{stem}{suffix}").resolve()  # said in full: where to find it
+    from tools.exporting import sidecar_path
+
+    target = folder / f"{stem}{suffix}"
+    # The folder may be the user's own (the current one): an export replaces an earlier
+    # export (it has its note beside it), never another file, which gets a new number.
+    number = 1
+    while target.exists() and not sidecar_path(target).exists():
+        number += 1
+        target = folder / f"{stem}-{number}{suffix}"
+    return target.resolve()  # said in full: where to find it
