@@ -79,13 +79,15 @@ class LlmBackend:
     each turn (`history`, from the saved session), so a resumed session continues it.
     """
 
-    def __init__(self, chat_model: Any, name: str, *, turn_seconds: float = TURN_SECONDS
-                 ) -> None:
+    def __init__(self, chat_model: Any, name: str, *, turn_seconds: float = TURN_SECONDS,
+                 prices: tuple[float | None, float | None] = (None, None)) -> None:
         self.chat_model = chat_model
+        self.prices = prices  # per million input and output tokens, when configured
         self.name = name
         self.turn_seconds = turn_seconds
         self.last_model_input: list[dict[str, Any]] = []  # what was sent, for /debug
-        self.usage: dict[str, int] = {}  # tokens of the last turn, when the server says
+        # Tokens of the last turn (input_tokens, output_tokens), as the server counted them.
+        self.usage: dict[str, int] = {}
         self._agent: Any = None
         self._toolkit: Toolkit | None = None
         self._turn: _TurnClock = _TurnClock(turn_seconds)

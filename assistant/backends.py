@@ -36,6 +36,10 @@ class ModelSettings(BaseModel):
     timeout: float = Field(default=25.0, gt=0)
     turn_timeout: float = Field(default=30.0, gt=0)
     max_tokens: int = Field(default=1024, ge=16)
+    # Prices per million tokens (input, output), in any currency: `segment eval --model`
+    # reports each case's cost only when they are set; nothing is assumed.
+    input_price: float | None = Field(default=None, ge=0)
+    output_price: float | None = Field(default=None, ge=0)
     # Set when the environment's key was kept from a server only the settings file names.
     _withheld_key: bool = PrivateAttr(default=False)
 
