@@ -53,10 +53,12 @@ def evaluate_definition(definition: SegmentDefinition, data: CustomerData,
 
 def clustering_summary(data: CustomerData, features: list[str] | None,
                        k: int | None) -> dict[str, Any]:
-    """Fit the deterministic clustering and return its JSON-able summary."""
-    from tools.engine.clustering import CustomerClustering, default_features, summarise
+    """The `cluster` tool's summary: the command line clusters as the chat and a model do
+    (same cached fit, same named groups and rules); a refusal is the tool's one-line error."""
+    from tools.engine.errors import EngineError
+    from tools.toolkit import Toolkit
 
-    chosen = features or default_features(data)
-    model = CustomerClustering(features=chosen, k=k).fit(data.customers)
-    summary: dict[str, Any] = summarise(data, model).to_dict()
-    return summary
+    result = Toolkit(data).call("cluster", {"features": features, "k": k})
+    if not result.ok:
+        raise EngineError(result.message, result.options)
+    return dict(result.summary)

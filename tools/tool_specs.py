@@ -78,7 +78,7 @@ class ClusterArgs(_Args):
     "these customers") set within_segment: only its members are grouped."""
 
     features: list[str] | None = Field(default=None, description="Numeric columns to use.")
-    k: int | None = Field(default=None, ge=2, le=12, description="Number of groups.")
+    k: int | None = Field(default=None, ge=2, le=20, description="Number of groups.")
     within_segment: bool = Field(
         default=False, description="Split only the customers of the current segment "
         "(false: the whole base).")
