@@ -182,6 +182,10 @@ def run_chat(bot: Assistant, console: Console, *, history_file: Path,
     from prompt_toolkit.history import FileHistory
 
     loop = ChatLoop(bot, console, show_model_input=show_model_input)
+    if bot.toolkit.knowledge is not None:
+        # Built while the user types the first message, so a first "why does this matter?"
+        # does not wait for it (an index already built is only opened).
+        bot.toolkit.knowledge.build_in_background()
     words = [*loop.commands, *bot.data.schema.names,
              *(v for c in bot.data.schema.columns for v in c.values[:30])]
     session: PromptSession[str] = PromptSession(

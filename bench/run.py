@@ -61,6 +61,13 @@ def cli_figures(repeat: int = 3) -> list[tuple[str, float]]:
         figures.append(("segment ask on the demo, cold (no cache)", timed_command(ask)))
         figures.append(("segment ask on the demo, cache warm",
                         min(timed_command(ask) for _ in range(repeat))))
+        # A knowledge question in a folder whose index is not built yet, then built.
+        question = [segment, "ask", "what is RFM analysis?", "--data", demo,
+                    "--workspace", workspace]
+        figures.append(("first knowledge answer, index not built yet",
+                        timed_command(question)))
+        figures.append(("knowledge answer, index built",
+                        min(timed_command(question) for _ in range(repeat))))
     return figures
 
 

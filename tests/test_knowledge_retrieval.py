@@ -205,3 +205,25 @@ def test_a_tie_between_latin_and_cyrillic_words_follows_the_conversation() -> No
     assert detect_language("exclude Москва", previous="en") == "en"
     assert detect_language("покажи сегмент At Risk", previous="ru") == "ru"
     assert detect_language("покажи сегмент At Risk") == "ru"
+
+
+def test_a_background_build_and_a_first_question_build_the_index_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    source = tmp_path / "kb"
+    shutil.copytree(ROOT / "knowledge" / "en", source / "en",
+                    ignore=shutil.ignore_patterns("__*"))
+    store = KnowledgeStore(tmp_path / "ws", root=source)
+    rebuilt: list[bool] = []
+    original = KnowledgeStore._build
+
+    def counted(self: KnowledgeStore, *args: object) -> object:
+        report = original(self, *args)  # type: ignore[arg-type]
+        rebuilt.append(report.rebuilt)
+        return report
+
+    monkeypatch.setattr(KnowledgeStore, "_build", counted)
+    thread = store.build_in_background()
+    hits = store.search("what is rfm analysis?", k=2)  # waits for the build, if under way
+    thread.join(timeout=60)
+    assert not thread.is_alive() and hits
+    assert rebuilt.count(True) == 1 and store.stats().stale_collections == []

@@ -16,6 +16,7 @@ import io
 import re
 import shutil
 import sqlite3
+import threading
 import time
 from contextlib import closing
 from dataclasses import asdict, dataclass, field
@@ -111,6 +112,9 @@ class KnowledgeStore:
         self.path = self.workspace / "knowledge"
         self._root = root
         self._settings = settings or LexicalSettings()
+        # One build at a time: a chat builds the index in the background while the user
+        # types, and a first question waits here for it instead of building it again.
+        self._building = threading.RLock()
 
     # ----- pieces built on first use ----------------------------------------------
 
@@ -236,6 +240,22 @@ class KnowledgeStore:
 
         `progress` hears once the passages are embedded and after each batch stored.
         """
+        with self._building:
+            return self._build(force, progress)
+
+    def build_in_background(self) -> threading.Thread:
+        """Start `build` on a thread of its own (its errors are left for the first question
+        to meet and report)."""
+        def run() -> None:
+            with contextlib.suppress(Exception):
+                self.build()
+
+        # Not a daemon: leaving the chat mid-build waits for it, so no half-written index.
+        thread = threading.Thread(target=run, name="knowledge-index")
+        thread.start()
+        return thread
+
+    def _build(self, force: bool, progress: ProgressCallback | None) -> BuildReport:
         started = time.perf_counter()
         if force:
             self._reset_if_unreadable()
@@ -284,10 +304,11 @@ class KnowledgeStore:
         """
         if not query.strip() or k <= 0:
             return []
-        collection = self._open()
-        if collection is None:
-            self.build()
+        with self._building:
             collection = self._open()
+            if collection is None:
+                self.build()
+                collection = self._open()
         assert collection is not None
         language = lang or detect_language(query)
         queries = _query_forms(query, language, self._vocabulary.get(language))
