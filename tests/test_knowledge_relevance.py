@@ -88,3 +88,11 @@ def test_coverage_counts_a_synonym_as_the_term() -> None:
     held = floor.coverage("difficulties of pruning", ["obstacles of pruning hedges"], "en")
     missing = floor.coverage("difficulties of painting", ["obstacles of pruning hedges"], "en")
     assert held == 1.0 and missing == 0.5
+
+
+def test_acronyms_leave_the_question_in_its_own_language() -> None:
+    from tools.knowledge.embedding import detect_language
+
+    assert detect_language("CRM ROI KPI是啥？") == "zh"
+    assert detect_language("CRM и ROI — это что?") == "ru"
+    assert detect_language("what is CLV?") == "en"

@@ -29,10 +29,13 @@ def detect_language(text: str, previous: str | None = None) -> str:
     """The language a text is written in, by its words: each Chinese character counts as a
     word, Latin and Cyrillic letters by the word ("клиенты из France" is Russian). When
     Latin and Cyrillic words tie ("exclude Москва", "покажи At Risk"), the conversation's
-    language so far decides, else Russian (a Latin word in Russian is usually a name)."""
+    language so far decides, else Russian (a Latin word in Russian is usually a name).
+    Acronyms in capitals count for no language ("CRM ROI KPI是啥" is Chinese)."""
     chinese = len(_CJK.findall(text))
     russian = len(re.findall(r"[\u0400-\u04ff]+", text))
-    english = len(re.findall(r"[A-Za-z]{2,}", text))
+    # an acronym (CRM, ROI, KPI) is used as such in every language: it does not count
+    english = len([w for w in re.findall(r"[A-Za-z]{2,}", text)
+                   if not (w.isupper() and len(w) <= 5)])
     if chinese and chinese >= english:
         return "zh"
     if russian > english or (russian and russian == english and previous != "en"):
