@@ -18,9 +18,10 @@ from tools.engine.dataset import CustomerData
 from tools.engine.definitions import Condition
 from tools.engine.errors import DefinitionError
 from tools.engine.figures import COLUMN_STATISTICS, Figure, FigureTable, figures
+from tools.tool_result import ToolResult
 
 if TYPE_CHECKING:
-    from tools.toolkit import Toolkit, ToolResult
+    from tools.toolkit import Toolkit
 
 
 def figures_result(toolkit: Toolkit, *, statistic: str, column: str | None,
@@ -28,7 +29,6 @@ def figures_result(toolkit: Toolkit, *, statistic: str, column: str | None,
                    groups: list[str] | None, top: int, segment: str | None,
                    condition: dict[str, Any] | None, compare_with_base: bool) -> ToolResult:
     from tools.engine.describe import describe
-    from tools.toolkit import ToolResult
 
     data = toolkit.data
     members, label = toolkit.segment_mask(segment) if segment else (

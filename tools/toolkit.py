@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -26,58 +26,14 @@ from tools.engine.errors import EngineError, SegmentNotFound
 from tools.engine.schema import Role
 from tools.privacy import personal_operands
 from tools.tool_errors import argument_problem, condition_nodes, valid_options
+from tools.tool_result import LIBRARY_CHANGES, LastClustering, SegmentState, ToolResult
 from tools.tool_specs import TOOL_ARGS
 from tools.tool_summaries import customers, data_summary, segment_summary
 from tools.toolkit_knowledge import KnowledgeTools
 from tools.toolkit_predict import PredictTools
 
 ALL_CUSTOMERS = ("all", "everyone", "all customers", "base", "whole base")
-# Tools that write a file or change the saved library. Called on a model's own initiative
-# they need the user's go-ahead (`Toolkit.consent`): a model that misreads "how many
-# customers are in this file" must not export them, nor delete or overwrite what a team saved.
-LIBRARY_CHANGES = frozenset({"export_segment", "delete_segment", "save_segment"})
 CURRENT = ("current", "this", "them", "these", "it", "current segment")
-
-
-@dataclass(frozen=True)
-class ToolResult:
-    tool: str
-    ok: bool
-    summary: dict[str, Any] = field(default_factory=dict)
-    message: str = ""  # one line for a person: what happened, or what is wrong
-    options: list[str] = field(default_factory=list)
-    # The message's key in the reply phrase files and its values, for replies in the
-    # request's language ("" when the reply is composed from `summary` instead).
-    phrase: str = ""
-    values: dict[str, Any] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"tool": self.tool, "ok": self.ok, "message": self.message}
-        if self.summary:
-            out["summary"] = self.summary
-        if self.options:
-            out["options"] = self.options
-        return out
-
-
-@dataclass(frozen=True)
-class LastClustering:
-    """The last clustering's settings, so "group 2" can become a segment.
-
-    `within`: the condition of the segment it split (None: the whole base).
-    """
-
-    features: list[str]
-    k: int
-    within: Condition | None = None
-
-
-@dataclass(frozen=True)
-class SegmentState:
-    """The current segment: its condition, and the saved name it came from, if any."""
-
-    condition: Condition | None = None
-    name: str | None = None
 
 
 class Toolkit(KnowledgeTools, PredictTools):

@@ -9,13 +9,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from tools.engine.errors import EngineError
+from tools.tool_result import SegmentState, ToolResult
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from tools.engine.dataset import CustomerData
     from tools.engine.definitions import Condition
-    from tools.toolkit import SegmentState, ToolResult
 
 
 class KnowledgeTools:
@@ -98,6 +98,4 @@ class KnowledgeTools:
 
 
 def _result(tool: str, ok: bool, summary: dict[str, Any], message: str) -> ToolResult:
-    from tools.toolkit import ToolResult
-
     return ToolResult(tool, ok, summary, message=message)

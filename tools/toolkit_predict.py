@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from tools.tool_result import ToolResult
 from tools.tool_summaries import customers
 
 if TYPE_CHECKING:
@@ -21,7 +22,6 @@ if TYPE_CHECKING:
 
     from tools.engine.dataset import CustomerData
     from tools.engine.predictive import Prediction
-    from tools.toolkit import ToolResult
 
 
 class PredictTools:
@@ -49,7 +49,6 @@ class PredictTools:
     def _tool_predict_traits(self, horizon_days: int, calibration_end: date | None,
                              margin: float) -> ToolResult:
         from tools.engine.predictive_data import PredictConfig
-        from tools.toolkit import ToolResult
 
         config = PredictConfig(calibration_end=calibration_end, horizon_days=horizon_days,
                                margin=margin)

@@ -1,0 +1,56 @@
+"""What a tool call returns and the state the tools keep: types shared by the toolkit,
+its mixins (knowledge, predictions, figures) and every caller, in a module of their own
+so that each of them imports them at the top without a circle through `toolkit.py`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from tools.engine.definitions import Condition
+
+# Tools that write a file or change the saved library. Called on a model's own initiative
+# they need the user's go-ahead (`Toolkit.consent`): a model that misreads "how many
+# customers are in this file" must not export them, nor delete or overwrite what a team saved.
+LIBRARY_CHANGES = frozenset({"export_segment", "delete_segment", "save_segment"})
+
+
+@dataclass(frozen=True)
+class ToolResult:
+    tool: str
+    ok: bool
+    summary: dict[str, Any] = field(default_factory=dict)
+    message: str = ""  # one line for a person: what happened, or what is wrong
+    options: list[str] = field(default_factory=list)
+    # The message's key in the reply phrase files and its values, for replies in the
+    # request's language ("" when the reply is composed from `summary` instead).
+    phrase: str = ""
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"tool": self.tool, "ok": self.ok, "message": self.message}
+        if self.summary:
+            out["summary"] = self.summary
+        if self.options:
+            out["options"] = self.options
+        return out
+
+
+@dataclass(frozen=True)
+class LastClustering:
+    """The last clustering's settings, so "group 2" can become a segment.
+
+    `within`: the condition of the segment it split (None: the whole base).
+    """
+
+    features: list[str]
+    k: int
+    within: Condition | None = None
+
+
+@dataclass(frozen=True)
+class SegmentState:
+    """The current segment: its condition, and the saved name it came from, if any."""
+
+    condition: Condition | None = None
+    name: str | None = None
