@@ -13,6 +13,9 @@ from typing import Any
 from tools.knowledge.segment_facts import general_plays
 from tools.knowledge.text import format_count, format_number, format_share, phrases
 
+# Outcome rates shown by "why does this segment matter?" (a table may have many flags).
+SHOWN_OUTCOMES = 3
+
 
 def whole_percent(share: float, lang: str) -> str:
     """A 0-1 share as a whole percentage, as a mix is read ("60% At Risk")."""
@@ -117,7 +120,10 @@ def figure_lines(facts: dict[str, Any], lang: str) -> list[str]:
         lines.append(words["recency_line"].format(
             segment=format_number(recency["segment_mean"], lang, 0),
             base=format_number(recency["base_mean"], lang, 0)))
-    for outcome in facts.get("outcomes") or []:
+    # the outcomes that differ most from the base; a table may have many campaign flags
+    shown = sorted(facts.get("outcomes") or [],
+                   key=lambda o: -abs(o["segment_rate"] - o["base_rate"]))[:SHOWN_OUTCOMES]
+    for outcome in shown:
         lines.append(words["outcome_line"].format(
             column=outcome["column"], segment=format_share(outcome["segment_rate"], lang),
             base=format_share(outcome["base_rate"], lang)) + ("。" if lang == "zh" else "."))
