@@ -14,9 +14,9 @@ from collections.abc import Callable, Sequence
 from importlib import resources
 from typing import Any
 
-from assistant.core import BackendFailure, TurnOutcome
 from assistant.replies import compose_reply
 from assistant.terminal_text import harmless
+from assistant.turns import BackendFailure, TurnOutcome
 from tools.engine.schema import Role
 from tools.tool_schemas import tool_schemas
 from tools.tool_specs import TOOL_ARGS

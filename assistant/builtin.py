@@ -6,9 +6,9 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
-from assistant.core import TurnOutcome
 from assistant.memory import ConversationMemory
 from assistant.replies import clarification_reply, compose_reply
+from assistant.turns import TurnOutcome
 from tools.toolkit import Toolkit, ToolResult
 
 BUILTIN_NAME = "built-in interpreter"

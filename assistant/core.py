@@ -15,11 +15,25 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
+from pydantic import TypeAdapter, ValidationError
+
+from assistant.builtin import BuiltinBackend
+from assistant.memory import ConversationMemory
 from assistant.sessions import Message, SessionRecord, SessionStore
+from assistant.turns import Backend, BackendFailure, TurnOutcome
+from tools.dictionary import dictionary_path, load_dictionary
 from tools.engine.dataset import CustomerData
+from tools.engine.definitions import Condition
+from tools.engine.errors import EngineError
+from tools.engine.loading import load_customer_data
+from tools.knowledge.embedding import detect_language
+from tools.knowledge.store import KnowledgeStore
+from tools.library import SegmentLibrary
+from tools.tool_summaries import segment_summary
 from tools.toolkit import LIBRARY_CHANGES, LastClustering, SegmentState, Toolkit, ToolResult
+from tools.workspace_files import private_folder
 
 DEFAULT_WORKSPACE = Path(".segment")
 MAX_FIGURES = 6  # breakdowns of the conversation kept for its report
@@ -63,18 +77,6 @@ class Turn:
         return None
 
 
-@dataclass
-class TurnOutcome:
-    """A backend's answer: the tool results it obtained and the reply it wrote."""
-
-    results: list[ToolResult]
-    reply: str
-    clarification: bool = False
-    sources: list[dict[str, Any]] = field(default_factory=list)
-    parse: dict[str, Any] | None = None
-    learned: dict[str, Any] = field(default_factory=dict)  # what the user taught
-
-
 def _with_changes_done(outcome: TurnOutcome) -> str:
     """A model's reply after what was done to files and saved segments, as the tools
     report it: the model's own account ("Exported every email.") is never the only one."""
@@ -92,30 +94,16 @@ def _with_changes_done(outcome: TurnOutcome) -> str:
     return "\n".join([*lines, "", outcome.reply]) if lines else outcome.reply
 
 
-class Backend(Protocol):
-    name: str
-
-    def run_turn(self, text: str, toolkit: Toolkit,
-                 on_text: Callable[[str], None] | None = None,
-                 history: Sequence[tuple[str, str]] = ()) -> TurnOutcome: ...
-
-
 class Assistant:
     def __init__(self, data: CustomerData, *, workspace: Path = DEFAULT_WORKSPACE,
                  session: str | None = None, backend: Backend | None = None,
                  data_path: str | None = None, output_folder: Path | None = None) -> None:
         """`output_folder`: where exports and reports go (the command line's `--out-dir`,
         by default the current folder); None keeps them in the workspace's `exports/`."""
-        from assistant.builtin import BuiltinBackend
-        from assistant.memory import ConversationMemory
-        from tools.dictionary import dictionary_path
-        from tools.knowledge.store import KnowledgeStore
-        from tools.library import SegmentLibrary
 
         self.data = data
         self.workspace = workspace
         self.figures: list[dict[str, Any]] = []
-        from tools.workspace_files import private_folder
 
         # A folder made here is 0700, so exports land where only the user reads them; a
         # folder that exists (the current one) keeps its mode, and each file is 0600.
@@ -143,7 +131,6 @@ class Assistant:
                 self.resume_notice = self._resume(record)
 
     def _resume(self, record: SessionRecord) -> str | None:
-        from tools.engine.errors import EngineError
 
         if record.data_path and self.data_path and record.data_path != self.data_path:
             return (f"Session '{record.name}' was about {Path(record.data_path).name}; "
@@ -171,9 +158,6 @@ class Assistant:
              session: str | None = None, backend: Backend | None = None,
              mapping: dict[str, str] | None = None, table: str | None = None,
              output_folder: Path | None = None) -> Assistant:
-        from tools.dictionary import dictionary_path, load_dictionary
-        from tools.engine.loading import load_customer_data
-
         roles = load_dictionary(dictionary_path(workspace, Path(data_path).resolve())).roles
         data = load_customer_data(Path(data_path), table=table,
                                   mapping={**roles, **(mapping or {})},
@@ -187,7 +171,6 @@ class Assistant:
 
     def ask(self, text: str, on_text: Callable[[str], None] | None = None) -> Turn:
         """Answer one request; `on_text` receives a model's reply as it streams."""
-        from tools.knowledge.embedding import detect_language
 
         notice, self.resume_notice = self.resume_notice, None
         self.toolkit.language = detect_language(text, self.language)
@@ -231,8 +214,6 @@ class Assistant:
         Revenue"), as --map does; the current segment is kept and re-evaluated."""
         if self.data_path is None:
             return
-        from tools.engine.loading import load_customer_data
-
         data = load_customer_data(Path(self.data_path), mapping=dict(
             self.memory.dictionary.roles), cache_dir=self.workspace / "cache")
         self.data = data
@@ -244,7 +225,6 @@ class Assistant:
         mask = self.toolkit.current_mask()
         if not presented or definition is None or mask is None:
             return None
-        from tools.tool_summaries import segment_summary
 
         summary = segment_summary(self.data, definition.condition, mask,
                                   language=self.toolkit.language)
@@ -284,10 +264,6 @@ class Assistant:
                              data_hash=self.data.source.content_hash, state=state)
 
 
-class BackendFailure(Exception):
-    """A model backend could not answer this turn (timeout, auth, rate limit, bad output)."""
-
-
 def _turns(messages: Sequence[Message]) -> list[tuple[str, str]]:
     """(request, reply) pairs of a transcript; a question left without its reply is skipped."""
     pairs: list[tuple[str, str]] = []
@@ -315,10 +291,6 @@ def _state_json(state: SegmentState) -> dict[str, Any]:
 
 
 def _restore(toolkit: Toolkit, record: SessionRecord) -> None:
-    from pydantic import TypeAdapter
-
-    from tools.engine.definitions import Condition
-
     adapter: TypeAdapter[Any] = TypeAdapter(Condition)
 
     def state_of(raw: dict[str, Any] | None) -> SegmentState:
@@ -334,8 +306,6 @@ def _restore(toolkit: Toolkit, record: SessionRecord) -> None:
 
 def _clustering_of(raw: Any, adapter: Any) -> LastClustering | None:
     """The persisted last clustering; a damaged one is dropped (clustering again restores it)."""
-    from pydantic import ValidationError
-
     if not isinstance(raw, dict):
         return None
     try:
