@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.replies import ReplyWords
+from assistant.reply_words import ReplyWords
 
 
 @dataclass(frozen=True)

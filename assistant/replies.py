@@ -7,164 +7,25 @@ wording is data, one file per language (`reply_phrases/en.yaml`, `zh.yaml`, `ru.
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from assistant.figure_replies import figures_lines
 
-from tools.engine.wording import (
-    NumberStyle,
-    fill,
-    language_file,
-    language_of,
-    phrasing,
-    segment_label,
+# Re-exported: callers read the wording through this module as before.
+from assistant.reply_words import (
+    ReplyPhrases as ReplyPhrases,
 )
-from tools.tool_summaries import customer_count
-from tools.toolkit import ToolResult
-
-
-class ReplyPhrases(BaseModel):
-    """The fixed wording of replies in one language (see reply_phrases/en.yaml)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    not_available: str
-    done: str
-    did_you_mean: str
-    list_sep: str
-    current_segment: str
-    segment: str
-    segment_of_total: str
-    no_match: str
-    revenue: str
-    rfm_title: str
-    rfm_latest: str
-    rfm_row: str
-    rfm_ties: str
-    rfm_tie_measures: dict[str, str]
-    rfm_quiet: str
-    panel_share: str
-    panel_shares: str
-    rfm_headers: dict[str, str]
-    profile_headers: dict[str, str]
-    cluster_headers: dict[str, str]
-    # A cluster's name parts (`ClusterSummary.name_parts` keys); English keeps the
-    # engine's own composed name.
-    cluster_words: dict[str, str]
-    profile_title: str
-    the_segment: str
-    profile_row: str
-    clusters: str
-    clusters_within: str
-    cluster_row: str
-    compare_title: str
-    compare_share: str
-    compare_row: str
-    compare_both: str
-    overlap: str
-    saved: str
-    no_saved: str
-    undone: str
-    nothing_to_undo: str
-    started_over: str
-    data_summary: str
-    # Toolkit messages by their `ToolResult.phrase` key (saved, exported, not found, ...).
-    tool_messages: dict[str, str]
-    sources: str
-    answered_by: str
-    builtin_name: str
-    learned_unit: str
-    learned_meaning: str
-    learned_role: str
-    learned_yes: str
-    learned_synonym: str
-    stat_customers: str
-    stat_sum: str
-    stat_mean: str
-    stat_median: str
-    stat_min: str
-    stat_max: str
-    stat_rate: str
-    stat_revenue_share: str
-    stat_order_value: str
-    stat_spend_per_customer: str
-    figures_by: str
-    figures_among: str
-    figures_total: str
-    figures_row: str
-    figures_count: str
-    detail_customers: str
-    detail_rate: str
-    figures_versus: str
-    figures_unknown: str
-    figures_small: str
-    group_other: str
-    group_missing: str
-    all_customers: str
-    cluster_features: str
-    cluster_quality_weak: str
-    cluster_quality_moderate: str
-    cluster_quality_clear: str
-    # The customer features of a transaction log (SEMANTICS.md) in words.
-    feature_names: dict[str, str]
-    # predict_traits (tools/toolkit_predict.py).
-    predicted: str
-    predicted_value: str
-    predicted_holdout: str
-
-
-@cache
-def reply_phrases(language: str = "en") -> ReplyPhrases:
-    """The reply wording for `language` (English when it is not covered)."""
-    return ReplyPhrases.model_validate(language_file("assistant", "reply_phrases", language))
-
-
-class ReplyWords:
-    """One reply's wording and number style."""
-
-    def __init__(self, language: str) -> None:
-        self.language = language_of(language)
-        self.phrases = reply_phrases(self.language)
-        self.tight = phrasing(self.language).tight
-        self.style: NumberStyle = phrasing(self.language).number
-
-    def say(self, key: str, **values: object) -> str:
-        """The phrase `key` filled in (Chinese spacing included)."""
-        return fill(getattr(self.phrases, key), self.tight, **values)
-
-    def customers(self, count: int | float) -> str:
-        return customer_count(count, self.language)
-
-    def tool_message(self, result: ToolResult) -> str:
-        """The toolkit's message in this language when the phrase files have it; its own
-        English message otherwise."""
-        template = self.phrases.tool_messages.get(result.phrase) if result.phrase else None
-        if template is None:
-            return result.message
-        values = dict(result.values)
-        if isinstance(values.get("customers"), int):
-            values["customers"] = self.customers(values["customers"])
-        return fill(template, self.tight, **values)
-
-    def count(self, value: int | float) -> str:
-        return self.style.localise(f"{value:,}")
-
-    def number(self, value: Any) -> str:
-        return number(value, language=self.language)
-
-    def percent(self, value: float | None) -> str:
-        if value is None:
-            return self.phrases.not_available
-        return self.style.localise(f"{100 * value:.1f}") + "%"
-
-    def name(self, name: Any) -> Any:
-        """A segment's name as the toolkit gave it; "current segment" in the language."""
-        return self.phrases.current_segment if name == "current segment" else name
-
-    def label(self, name: Any) -> str:
-        """An RFM segment's name, with its translation when the language has one."""
-        return segment_label(name, self.language) if isinstance(name, str) else str(name)
+from assistant.reply_words import (
+    ReplyWords as ReplyWords,
+)
+from assistant.reply_words import (
+    number as number,
+)
+from assistant.reply_words import (
+    reply_phrases as reply_phrases,
+)
+from tools.engine.wording import fill
+from tools.tool_result import ToolResult
 
 
 def options_line(options: list[str], *, language: str = "en") -> str:
@@ -179,16 +40,6 @@ def clarification_reply(text: str, options: list[str], *, language: str = "en") 
     if options and not any(o in text for o in options[:3]):
         return text + options_line(options, language=language)
     return text
-
-
-def number(value: Any, *, language: str = "en") -> str:
-    """A figure for people: thousands separators, n/a when there is none."""
-    if value is None:
-        return reply_phrases(language).not_available
-    if isinstance(value, int | float):
-        text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
-        return phrasing(language).number.localise(text)
-    return str(value)
 
 
 def _segment_lines(summary: dict[str, Any], total: int | None, w: ReplyWords) -> list[str]:
@@ -388,8 +239,6 @@ def result_lines(result: ToolResult, total: int | None = None, *,
     if result.tool == "compare_segments":
         return _compare_lines(summary, w)
     if result.tool == "compute_figures":
-        from assistant.figure_replies import figures_lines
-
         return figures_lines(summary, language=w.language)
     if result.tool == "overlap_segments":
         return _overlap_lines(summary, w)
