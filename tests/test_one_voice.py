@@ -159,9 +159,8 @@ def test_exports_and_reports_go_to_one_folder_never_over_a_users_file(
         tmp_path: Any, monkeypatch: Any) -> None:
     from pathlib import Path
 
-    from typer.testing import CliRunner
-
     import typer
+    from typer.testing import CliRunner
 
     from assistant import cli_assistant
     from assistant.chat import ChatLoop

@@ -13,6 +13,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from assistant.interpreter.cities import city_column_aliases
 from assistant.interpreter.lexicon import Lexicon, Sense
 from assistant.interpreter.places import names_to_codes
 from assistant.interpreter.text import fold, norm_word, tokenize
@@ -137,6 +138,7 @@ def build(schema: Schema, lexicon: Lexicon, dictionary: DataDictionary | None = 
             add(synonym, Sense("column", info.name))
         if not words.is_category or words.is_flag:
             continue
+        cities = city_column_aliases(info.values)
         for value in info.values:
             if re.fullmatch(r"-?\d+(\.\d+)?", value.strip()):
                 continue  # numbers are quantities, not names
@@ -144,6 +146,8 @@ def build(schema: Schema, lexicon: Lexicon, dictionary: DataDictionary | None = 
             latin = _latin(value)
             if latin:  # "kazan" for "Казань", "beijing" for "北京"
                 add(latin, Sense("value", (info.name, value)))
+            for alias in cities.get(value, ()):  # "moscow", "莫斯科" for "Москва"
+                add(alias, Sense("value", (info.name, value)))
             norms = _norms(value, lexicon)
             _add_parts(index, norms, Sense("value", (info.name, value)))
             for norm in norms:

