@@ -364,12 +364,7 @@ def named_segment(name: str, data: CustomerData, workspace: Path) -> NamedSegmen
 
     from tools.engine.errors import SegmentNotFound
     from tools.engine.evaluate import evaluate
-    from tools.segment_names import (
-        builtin_label,
-        builtin_segment,
-        lifecycle_stages,
-        rfm_names,
-    )
+    from tools.segment_names import builtin_label, named_condition, rfm_names
 
     lib = library(workspace)
     resolve = lib.resolver()
@@ -385,17 +380,16 @@ def named_segment(name: str, data: CustomerData, workspace: Path) -> NamedSegmen
         definition = read_definition(Path(name))
         condition, label, kind = definition.condition, definition.name or Path(name).stem, "file"
     else:
-        condition = builtin_segment(name)
-        if condition is not None:
-            label = builtin_label(condition)
-            kind = "rfm" if condition.type == "rfm_segment" else "lifecycle"
-    if condition is None:
-        known = lib.names() + rfm_names() + lifecycle_stages()
-        options = nearest(name, known)
-        hint = f"; did you mean {', '.join(repr(o) for o in options)}?" if options else ""
-        raise SegmentNotFound(
-            f"no segment named {name!r}: give a saved segment, an RFM segment, a lifecycle "
-            f"stage or a YAML file{hint}", options or rfm_names())
+        try:  # the tools' lookup: saved names were taken above, so this is RFM or a stage
+            condition = named_condition(name, lib.names())
+        except SegmentNotFound as missing:
+            options = missing.options
+            hint = f"; did you mean {', '.join(repr(o) for o in options)}?" if options else ""
+            raise SegmentNotFound(
+                f"no segment named {name!r}: give a saved segment, an RFM segment, a lifecycle "
+                f"stage or a YAML file{hint}", options or rfm_names()) from None
+        label = builtin_label(condition)
+        kind = "rfm" if condition.type == "rfm_segment" else "lifecycle"
     from tools.predicted import add_predicted_measures
 
     add_predicted_measures(data, condition)  # a saved "probably lapsed" segment

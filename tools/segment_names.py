@@ -7,8 +7,11 @@ for the CLI's SEGMENT arguments and the tools a model or the interpreter calls.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
-from tools.engine.definitions import Condition, Lifecycle, RfmSegment
+from tools.engine.definitions import Condition, Lifecycle, RfmSegment, SegmentRef
+from tools.engine.errors import SegmentNotFound
+from tools.engine.matching import nearest
 
 
 def normal(text: str) -> str:
@@ -37,6 +40,20 @@ def builtin_segment(name: str) -> RfmSegment | Lifecycle | None:
         if normal(stage) == key:
             return Lifecycle(stages=[stage])
     return None
+
+
+def named_condition(name: str, saved: Sequence[str]) -> Condition:
+    """The segment a person names: a saved one (by reference, so a change to it carries
+    over), an RFM segment or a lifecycle stage; otherwise SegmentNotFound with the nearest
+    names. The one lookup for the tools and the command line."""
+    if name in saved:
+        return SegmentRef(name=name)
+    named = builtin_segment(name)
+    if named is not None:
+        return named
+    raise SegmentNotFound(f"No segment called '{name}'.",
+                          options=nearest(name, [*saved, *rfm_names(), *lifecycle_stages()]),
+                          phrase="no_segment_called", values={"name": name})
 
 
 def builtin_label(condition: Condition) -> str:

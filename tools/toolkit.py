@@ -25,6 +25,7 @@ from tools.engine.definitions import Condition, Not, SegmentDefinition, conjunct
 from tools.engine.errors import EngineError, SegmentNotFound
 from tools.engine.schema import Role
 from tools.privacy import personal_operands
+from tools.segment_names import named_condition
 from tools.tool_errors import argument_problem, condition_nodes, valid_options
 from tools.tool_result import LIBRARY_CHANGES, LastClustering, SegmentState, ToolResult
 from tools.tool_specs import TOOL_ARGS
@@ -175,20 +176,7 @@ class Toolkit(KnowledgeTools, PredictTools):
         return self.mask(condition), key
 
     def _condition_for_name(self, name: str) -> Condition:
-        from tools.engine.definitions import SegmentRef
-        from tools.segment_names import builtin_segment, lifecycle_stages, rfm_names
-
-        if self.library is not None and name in self.library.names():
-            return SegmentRef(name=name)
-        named = builtin_segment(name)
-        if named is not None:
-            return named
-        from tools.engine.matching import nearest
-
-        known = [*(self.library.names() if self.library is not None else []), *rfm_names(),
-                 *lifecycle_stages()]
-        raise SegmentNotFound(f"No segment called '{name}'.", options=nearest(name, known),
-                              phrase="no_segment_called", values={"name": name})
+        return named_condition(name, self.library.names() if self.library is not None else [])
 
     # -- tools ----------------------------------------------------------------------------
 
