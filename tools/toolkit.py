@@ -20,16 +20,32 @@ from pydantic import TypeAdapter, ValidationError
 
 from tools.dictionary import DataDictionary
 from tools.engine.canonical import canonical
+from tools.engine.clustering import fit_clustering, summarise
 from tools.engine.dataset import CustomerData
-from tools.engine.definitions import Condition, Not, SegmentDefinition, conjunction
+from tools.engine.definitions import (
+    And,
+    Cluster,
+    Condition,
+    Not,
+    Rank,
+    SegmentDefinition,
+    conjunction,
+)
+from tools.engine.describe import describe
 from tools.engine.errors import EngineError, SegmentNotFound
+from tools.engine.evaluate import evaluate
+from tools.engine.lifecycle import lifecycle_table
+from tools.engine.profiles import compare, overlap, profile
+from tools.engine.rfm import quiet_but_ranked_recent, rfm_summary, rfm_ties
 from tools.engine.schema import Role
+from tools.exporting import ExportRecord, export_members, sidecar_path
+from tools.figure_summaries import figures_result
 from tools.privacy import personal_operands
 from tools.segment_names import named_condition
 from tools.tool_errors import argument_problem, condition_nodes, valid_options
 from tools.tool_result import LIBRARY_CHANGES, LastClustering, SegmentState, ToolResult
 from tools.tool_specs import TOOL_ARGS
-from tools.tool_summaries import customers, data_summary, segment_summary
+from tools.tool_summaries import column_values, customers, data_summary, segment_summary
 from tools.toolkit_knowledge import KnowledgeTools
 from tools.toolkit_predict import PredictTools
 
@@ -133,8 +149,6 @@ class Toolkit(KnowledgeTools, PredictTools):
         return [_id_text(i) for i in self.data.customers.index[mask.to_numpy()]]
 
     def mask(self, condition: Condition) -> pd.Series:
-        from tools.engine.evaluate import evaluate
-
         key = condition.model_dump_json()
         if key not in self._mask_cache:
             self._predictions_for(key)  # a restored session's p_alive, clv: fitted again
@@ -212,8 +226,6 @@ class Toolkit(KnowledgeTools, PredictTools):
                           message=f"{customers(summary['size'])}: {summary['description']}.")
 
     def _tool_column_values(self, column: str, contains: str | None) -> ToolResult:
-        from tools.tool_summaries import column_values
-
         summary = column_values(self.data, column, contains)
         shown = len(summary["values"])
         return ToolResult("column_values", True, summary, message=(
@@ -221,8 +233,6 @@ class Toolkit(KnowledgeTools, PredictTools):
             + (f" containing '{contains}'" if contains else "") + "."))
 
     def _tool_run_rfm(self) -> ToolResult:
-        from tools.engine.rfm import quiet_but_ranked_recent, rfm_summary, rfm_ties
-
         summaries = rfm_summary(self.data)
         rows = [row.to_dict() for row in summaries]
         as_of = self.data.source.as_of
@@ -234,8 +244,6 @@ class Toolkit(KnowledgeTools, PredictTools):
                                   f"in {len(rows)} named segments.")
 
     def _tool_lifecycle(self) -> ToolResult:
-        from tools.engine.lifecycle import lifecycle_table
-
         table, thresholds = lifecycle_table(self.data)
         counts = table["stage"].value_counts()
         stages = [{"stage": str(s), "customers": int(n),
@@ -247,8 +255,6 @@ class Toolkit(KnowledgeTools, PredictTools):
 
     def _tool_cluster(self, features: list[str] | None, k: int | None,
                       within_segment: bool) -> ToolResult:
-        from tools.engine.clustering import fit_clustering, summarise
-
         within, population = None, None
         if within_segment:
             within, population = self.state.condition, self.current_mask()
@@ -259,8 +265,6 @@ class Toolkit(KnowledgeTools, PredictTools):
                                population=population)
         summary = summarise(self.data, model, population).to_dict()
         self.last_clustering = LastClustering(list(model.features_), int(model.k_), within)
-        from tools.engine.describe import describe
-
         for group in summary["clusters"]:
             rule: Condition = TypeAdapter(Condition).validate_python(group["rule"])
             if within is not None:  # the rule holds within the segment: alone it reaches all
@@ -278,8 +282,6 @@ class Toolkit(KnowledgeTools, PredictTools):
                                   f"({customers(size)}). {summary['reason']}")
 
     def _tool_select_cluster(self, cluster: int, mode: str) -> ToolResult:
-        from tools.engine.definitions import Cluster
-
         if self.last_clustering is None:
             raise EngineError("No clustering yet: ask to split the customers into groups first.",
                               phrase="no_clustering")
@@ -293,8 +295,6 @@ class Toolkit(KnowledgeTools, PredictTools):
         return self._tool_define_segment(condition.model_dump(mode="json"), mode)
 
     def _tool_profile_segment(self, name: str | None) -> ToolResult:
-        from tools.engine.profiles import profile
-
         mask, label = self._segment_mask(name)
         summary = {"segment": label, **profile(self.data, mask).to_dict()}
         return ToolResult("profile_segment", True, summary,
@@ -305,8 +305,6 @@ class Toolkit(KnowledgeTools, PredictTools):
                               bins: list[float] | None, groups: list[str] | None, top: int,
                               segment: str | None, condition: dict[str, Any] | None,
                               compare_with_base: bool) -> ToolResult:
-        from tools.figure_summaries import figures_result
-
         return figures_result(self, statistic=statistic, column=column, target=target, by=by,
                               bins=bins, groups=groups, top=top, segment=segment,
                               condition=condition, compare_with_base=compare_with_base)
@@ -316,8 +314,6 @@ class Toolkit(KnowledgeTools, PredictTools):
         return self._segment_mask(name)
 
     def _tool_compare_segments(self, a: str, b: str) -> ToolResult:
-        from tools.engine.profiles import compare
-
         mask_a, label_a = self._segment_mask(a)
         mask_b, label_b = self._segment_mask(b)
         summary = {**compare(self.data, mask_a, mask_b).to_dict(), "names": [label_a, label_b]}
@@ -325,8 +321,6 @@ class Toolkit(KnowledgeTools, PredictTools):
                           message=f"Compared {label_a} with {label_b}.")
 
     def _tool_overlap_segments(self, a: str, b: str) -> ToolResult:
-        from tools.engine.profiles import overlap
-
         mask_a, label_a = self._segment_mask(a)
         mask_b, label_b = self._segment_mask(b)
         summary = {"a": label_a, "b": label_b, **overlap(mask_a, mask_b).to_dict()}
@@ -378,9 +372,6 @@ class Toolkit(KnowledgeTools, PredictTools):
                           message=f"{len(items)} saved segments.")
 
     def _tool_export_segment(self, path: str | None, format: str | None) -> ToolResult:
-        from tools.engine.describe import describe
-        from tools.exporting import ExportRecord, export_members
-
         mask = self.current_mask()
         if mask is None:
             raise EngineError("There is no current segment to export: define one first.",
@@ -427,8 +418,6 @@ def _as_unit(condition: Condition) -> Condition:
     A rank inside an `and` ranks among the customers meeting the other conditions, so
     "top 10% by spend", then "only those in France", must keep the top 10% of everyone.
     """
-    from tools.engine.definitions import And, Rank
-
     ranked = isinstance(condition, Rank) or (
         isinstance(condition, And) and any(isinstance(c, Rank) for c in condition.all))
     if not ranked:
@@ -457,8 +446,6 @@ def _safe_export_path(folder: Path, path: str | None, fmt: str | None,
     # or hide the file (separators, dots, spaces, controls) becomes "-".
     stem = re.sub(r"[^\w-]+", "-", stem).strip("-_") or "segment"
     folder.mkdir(parents=True, exist_ok=True)
-    from tools.exporting import sidecar_path
-
     target = folder / f"{stem}{suffix}"
     # The folder may be the user's own (the current one): an export replaces an earlier
     # export (it has its note beside it), never another file, which gets a new number.
