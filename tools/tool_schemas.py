@@ -40,7 +40,9 @@ def parameters_schema(spec: type[BaseModel]) -> dict[str, Any]:
     if not union:
         return schema
     nodes = {name: _node(body, union) for name, body in definitions.items()}
-    schema["$defs"] = {"condition": {"oneOf": [{"$ref": ref} for ref in union]}, **nodes}
+    # anyOf, not oneOf: what OpenAI (strict or not) and local grammar engines all accept;
+    # the required `type` const keeps the alternatives apart anyway.
+    schema["$defs"] = {"condition": {"anyOf": [{"$ref": ref} for ref in union]}, **nodes}
     return schema
 
 
