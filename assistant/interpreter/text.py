@@ -171,12 +171,13 @@ def tokenize(text: str, known_cjk: Iterable[str] = ()) -> list[Token]:
     """Tokens of a request; Chinese runs are cut at the longest `known_cjk` words."""
     raw = clean(text)
     raw = re.sub(r"(?<=\d)[ \u00a0\u202f](?=\d{3}\b)", "", raw)  # "5 000" (Russian style)
-    vocabulary = frozenset(known_cjk)
-    longest = max((len(w) for w in vocabulary), default=1)
+    vocabulary = known_cjk if isinstance(known_cjk, frozenset) else frozenset(known_cjk)
+    longest = 0  # found on the first Chinese run: most phrases have none
     tokens: list[Token] = []
     for match in _TOKEN.finditer(raw):
         kind, piece, start = match.lastgroup or "", match.group(0), match.start()
         if kind == "cjk":
+            longest = longest or max((len(w) for w in vocabulary), default=1)
             tokens.extend(_cut_chinese(piece, start, vocabulary, longest))
         elif kind == "date":
             tokens.append(Token(piece, piece, start, match.end(), "date"))
