@@ -119,3 +119,31 @@ def test_cluster_names_are_said_in_the_language_asked(tmp_path: Path) -> None:
                         ReplyWords("zh")) == "Odd"  # no word for a part: the engine's name
     typical = {"name": "Typical customers", "name_parts": [], "name_number": 2}
     assert cluster_name(typical, ReplyWords("ru")) == "типичные клиенты (2)"
+
+
+def test_a_column_the_dictionary_describes_names_its_groups_in_those_words(
+        tmp_path: Path) -> None:
+    from assistant.core import Assistant
+    from tools.dictionary import dictionary_path, load_dictionary, save_dictionary
+    from tools.engine.loading import load_customer_data
+
+    path = tmp_path / "contacts.csv"
+    path.write_text("client,pdays,calls\n" + "".join(
+        f"{n},{-1 if n % 5 else 200 + n},{1 + n % 3}\n" for n in range(1, 151)),
+        encoding="utf-8")
+    data = load_customer_data(path)
+    plain = Assistant(data, workspace=tmp_path / "ws1")
+    names = [g["name"] for g in plain.ask("split them into 2 groups on pdays and calls")
+             .results[0].summary["clusters"]]
+    assert any("pdays" in name for name in names)
+    workspace = tmp_path / "ws2"
+    book_path = dictionary_path(workspace, str(path.resolve()))
+    book = load_dictionary(book_path)
+    book.column("pdays").description = "days since the last contact (-1: never contacted)"
+    save_dictionary(book, book_path)
+    described = Assistant(load_customer_data(path), workspace=workspace,
+                          data_path=str(path.resolve()))
+    groups = described.ask("split them into 2 groups on pdays and calls").results[0].summary
+    said = [g["name"] for g in groups["clusters"]]
+    assert any("days since the last contact" in name for name in said), said
+    assert not any("pdays" in name for name in said)

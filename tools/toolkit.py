@@ -263,7 +263,9 @@ class Toolkit(KnowledgeTools, PredictTools):
                                   "or split all customers into groups.")
         model = fit_clustering(self.data, features=features or None, k=k,
                                population=population)
-        summary = summarise(self.data, model, population).to_dict()
+        words = {column: entry.description for column, entry in self.dictionary.columns.items()
+                 if entry.description} if self.dictionary is not None else None
+        summary = summarise(self.data, model, population, words).to_dict()
         self.last_clustering = LastClustering(list(model.features_), int(model.k_), within)
         for group in summary["clusters"]:
             rule: Condition = TypeAdapter(Condition).validate_python(group["rule"])

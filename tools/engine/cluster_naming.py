@@ -12,6 +12,7 @@ that would share one get their next strongest differences, then a number.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -86,17 +87,33 @@ def words_for(column: str) -> Words | None:
     return None
 
 
-def readable_label(column: str) -> str:
-    """'Annual Income (k$)' -> 'Annual Income'; 'days_active' -> 'days active'."""
+def readable_label(column: str, labels: Mapping[str, str] | None = None) -> str:
+    """The team's words for the column when the data dictionary has them ("days since the
+    last contact" for "pdays"); else 'Annual Income (k$)' -> 'Annual Income'."""
+    described = _short_description(labels.get(column, "")) if labels else ""
+    if described:
+        return described
     label = re.sub(r"\s*\([^)]*\)", "", column).replace("_", " ").strip()
     return label or column
 
 
-def _numeric_descriptor(column: str, z: float, median: float) -> Descriptor:
+# A description longer than this, even cut at its first clause, is too long for a name.
+MAX_LABEL = 40
+
+
+def _short_description(text: str) -> str:
+    """A description's first clause ("days since the last contact (-1: never)" -> "days
+    since the last contact"), or "" when even that is too long to name a group by."""
+    first = re.split(r"[(;:,.]", text, maxsplit=1)[0].strip()
+    return first if 0 < len(first) <= MAX_LABEL else ""
+
+
+def _numeric_descriptor(column: str, z: float, median: float,
+                        labels: Mapping[str, str] | None = None) -> Descriptor:
     words = words_for(column)
     high = z > 0
     if words is None:
-        label = readable_label(column)
+        label = readable_label(column, labels)
         return Descriptor(f"{'high' if high else 'low'} {label}", abs(z), "phrase",
                           f"column.{'high' if high else 'low'}", label)
     if high:
@@ -109,14 +126,16 @@ def _numeric_descriptor(column: str, z: float, median: float) -> Descriptor:
 
 
 def cluster_descriptors(prep: FeaturePrep, centroids: np.ndarray, frame: pd.DataFrame,
-                        labels: np.ndarray, cluster: int) -> list[Descriptor]:
-    """All of a cluster's differences from the base, strongest first."""
+                        labels: np.ndarray, cluster: int,
+                        words: Mapping[str, str] | None = None) -> list[Descriptor]:
+    """All of a cluster's differences from the base, strongest first; `words`: the data
+    dictionary's descriptions of columns, said instead of their names."""
     members = labels == cluster
     found: list[Descriptor] = []
     for i, p in enumerate(prep.numeric):
         values = pd.to_numeric(frame[p.name], errors="coerce")[members]
         median = float(values.median()) if values.notna().any() else p.median
-        found.append(_numeric_descriptor(p.name, float(centroids[cluster, i]), median))
+        found.append(_numeric_descriptor(p.name, float(centroids[cluster, i]), median, words))
     for c in prep.categorical:
         text = category_text(frame[c.name])
         base = text.value_counts(normalize=True)
@@ -149,10 +168,11 @@ def compose(descriptors: list[Descriptor]) -> str:
 
 
 def cluster_names(prep: FeaturePrep, centroids: np.ndarray, frame: pd.DataFrame,
-                  labels: np.ndarray) -> list[ClusterName]:
-    """One unique name per cluster (index = cluster id)."""
+                  labels: np.ndarray, words: Mapping[str, str] | None = None
+                  ) -> list[ClusterName]:
+    """One unique name per cluster (index = cluster id); `words` as `cluster_descriptors`."""
     k = centroids.shape[0]
-    ranked = [cluster_descriptors(prep, centroids, frame, labels, c) for c in range(k)]
+    ranked = [cluster_descriptors(prep, centroids, frame, labels, c, words) for c in range(k)]
     used = [[d for d in r if d.strength >= STRONG][:MAX_TERMS] for r in ranked]
     names = [compose(u) for u in used]
     duplicated = {n for n in names if names.count(n) > 1}

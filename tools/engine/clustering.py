@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -246,13 +247,20 @@ def _json_number(value: float) -> float | int | None:
 
 
 def summarise(data: CustomerData, model: CustomerClustering,
-              population: pd.Series | None = None) -> ClusteringResult:
+              population: pd.Series | None = None,
+              words: Mapping[str, str] | None = None) -> ClusteringResult:
     """Sizes, profiles, names and rules of a clustering fitted on `data.customers`.
 
     With the `population` it was fitted on, shares and base means are of that population.
+    `words`: the data dictionary's descriptions of columns, to name clusters by.
     """
     customers = population_frame(data, population)
     labels = np.asarray(model.labels_)
+    names = model.name_parts_
+    if words and any(words.get(f) for f in model.features_):
+        from tools.engine.cluster_naming import cluster_names
+
+        names = cluster_names(model.prep_, model.cluster_centers_, customers, labels, words)
     numeric = [f for f in model.features_ if is_numeric_column(customers[f])]
     categorical = [f for f in model.features_ if f not in numeric]
     values = customers[numeric].apply(pd.to_numeric, errors="coerce").astype("float64")
@@ -269,9 +277,8 @@ def summarise(data: CustomerData, model: CustomerClustering,
         fidelity = model.fidelity_[cluster]
         means = {f: float(values.loc[members, f].mean()) for f in numeric}
         clusters.append(ClusterSummary(
-            id=cluster, name=model.names_[cluster], size=int(members.sum()),
-            name_parts=model.name_parts_[cluster].parts,
-            name_number=model.name_parts_[cluster].number,
+            id=cluster, name=names[cluster].text, size=int(members.sum()),
+            name_parts=names[cluster].parts, name_number=names[cluster].number,
             share=float(members.mean()),
             means=means,
             vs_base={f: means[f] / base_means[f] if base_means[f] else None for f in numeric},
