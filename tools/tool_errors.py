@@ -14,6 +14,9 @@ from pydantic import BaseModel, ValidationError
 
 from tools.engine.definitions import Condition
 
+NESTED_TOO_DEEPLY = ("The condition is nested too deeply; write it with fewer levels of "
+                     "and/or/not.")
+
 
 def condition_nodes() -> dict[str, type[BaseModel]]:
     """Every condition model by its `type` value, in the union's order."""
@@ -31,10 +34,15 @@ def node_keys(node: type[BaseModel]) -> str:
 
 def argument_problem(exc: ValidationError, tool_args: type[BaseModel] | None = None) -> str:
     """One line for the problems of `exc` (the first three), naming what would be valid."""
+    errors = exc.errors()
+    if any(str(e.get("type", "")) in ("recursion_loop", "recursion_depth_exceeded")
+           for e in errors):
+        # Its location would be thousands of "condition.not" long.
+        return NESTED_TOO_DEEPLY
     nodes = condition_nodes()
     problems: list[str] = []
     hint = ""
-    for error in exc.errors()[:3]:
+    for error in errors[:3]:
         loc = [str(part) for part in error.get("loc", ())]
         where = ".".join(loc) or "arguments"
         kind = str(error.get("type", ""))

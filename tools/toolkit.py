@@ -42,7 +42,7 @@ from tools.exporting import ExportRecord, export_members, sidecar_path
 from tools.figure_summaries import figures_result
 from tools.privacy import personal_operands
 from tools.segment_names import named_condition
-from tools.tool_errors import argument_problem, condition_nodes, valid_options
+from tools.tool_errors import NESTED_TOO_DEEPLY, argument_problem, condition_nodes, valid_options
 from tools.tool_result import LIBRARY_CHANGES, LastClustering, SegmentState, ToolResult
 from tools.tool_specs import TOOL_ARGS
 from tools.tool_summaries import column_values, customers, data_summary, segment_summary
@@ -80,8 +80,7 @@ class Toolkit(KnowledgeTools, PredictTools):
         try:
             result = self._call(name, args)
         except RecursionError:  # a condition nested hundreds of levels deep
-            return ToolResult(name, False, message="The condition is nested too deeply; "
-                              "write it with fewer levels of and/or/not.")
+            return ToolResult(name, False, message=NESTED_TOO_DEEPLY)
         if not result.ok and ("\n" in result.message or "\r" in result.message):
             # An error quoting a value with line breaks in it stays one line.
             result = replace(result, message=" ".join(result.message.split()))
