@@ -78,23 +78,34 @@ def personal_kind(name: str, series: pd.Series, dtype: DType) -> str | None:
     words = personal_words()
     word_set = set(name_words(name))
     by_name = _kind_by_name(word_set, name, words)
-    present = series.dropna()
     if by_name is not None:
+        present = series.dropna()
         # "email_opt_in" (yes/no) or "email_count" (numbers) name a fact, not an address.
         if dtype is DType.TEXT or present.empty:
             return by_name
         if by_name in ("phone", "postcode") and dtype is DType.INTEGER and present.nunique() > 2:
             return by_name
         return None
-    if dtype is not DType.TEXT or present.empty:
+    if dtype is not DType.TEXT:
         return None
-    # Values cut to a note's length: the patterns below scan each value, and a megabyte
-    # cell would make them quadratic.
-    sample = present.astype(str).str.strip().head(500).str.slice(0, _LONGEST_VALUE)
+    # The first 500 values, cut to a note's length: the patterns below scan each value, and
+    # a megabyte cell would make them quadratic. Found without copying a long column whole.
+    sample = _first_present(series, 500).astype(str).str.strip().str.slice(0, _LONGEST_VALUE)
     sample = sample[sample != ""]
     if sample.empty:
         return None
     return _kind_by_values(sample, word_set, words)
+
+
+def _first_present(series: pd.Series, n: int) -> pd.Series:
+    """The first `n` values that are not missing, looking at as little of `series` as it
+    takes (a column with many missing values at its top is read further)."""
+    size = n
+    while True:
+        found = series.head(size).dropna()
+        if len(found) >= n or size >= len(series):
+            return found.head(n)
+        size *= 8
 
 
 def _kind_by_values(sample: pd.Series, word_set: set[str], words: PersonalWords) -> str | None:
