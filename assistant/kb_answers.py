@@ -22,6 +22,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tools.knowledge.evaluation import json_lines
+
 if TYPE_CHECKING:
     from assistant.core import Assistant, Turn
 
@@ -91,11 +93,8 @@ def is_answer_file(path: Path) -> bool:
 
 def read_answer_cases(path: Path) -> list[AnswerCase]:
     cases = []
-    for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
+    for number, raw in json_lines(path):
         try:
-            raw = json.loads(line)
             cases.append(AnswerCase(
                 id=str(raw.get("id", f"line-{number}")), lang=str(raw["lang"]),
                 question=str(raw["question"]),
@@ -103,7 +102,7 @@ def read_answer_cases(path: Path) -> list[AnswerCase]:
                 setup=tuple(str(t) for t in raw.get("setup") or ()),
                 tool=raw.get("tool"), data=str(raw.get("data") or "log"),
                 nothing=bool(raw.get("nothing"))))
-        except (json.JSONDecodeError, KeyError, TypeError):
+        except (KeyError, TypeError, AttributeError):
             raise ValueError(f"{path}:{number} is not an answer case (id, lang, question, "
                              "answer_terms): fix that line") from None
     return cases

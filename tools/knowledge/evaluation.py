@@ -8,6 +8,7 @@ it, a hit means the top k passages' text contains one of the expected terms.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -66,16 +67,22 @@ class RetrievalReport:
         return data
 
 
-def read_cases(path: Path) -> list[RetrievalCase]:
-    """Cases from a JSON-lines file; blank lines are skipped."""
-    cases = []
+def json_lines(path: Path) -> Iterator[tuple[int, Any]]:
+    """(line number, parsed JSON) of each non-blank line; a line that is not JSON is a
+    one-line ValueError naming it."""
     for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
             continue
         try:
-            raw = json.loads(line)
+            yield number, json.loads(line)
         except json.JSONDecodeError:
             raise ValueError(f"{path}:{number} is not a JSON object: fix that line") from None
+
+
+def read_cases(path: Path) -> list[RetrievalCase]:
+    """Cases from a JSON-lines file; blank lines are skipped."""
+    cases = []
+    for number, raw in json_lines(path):
         cases.append(RetrievalCase(
             id=str(raw.get("id", f"line-{number}")), lang=str(raw.get("lang", "")),
             question=str(raw["question"]),
