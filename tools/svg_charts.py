@@ -8,7 +8,8 @@ come from customers' data and may hold markup.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from html import escape
 from typing import Any
 
@@ -134,48 +135,59 @@ def profile_svg(chart: ProfileChart) -> str:
 
 
 def distribution_svg(chart: Distribution) -> str:
-    row, top, left = 34, 24, 150
-    width = left + _BAR_AREA + 80
-    height = top + row * len(chart.bins) + 10
-    largest = max((*chart.segment_shares, *chart.base_shares), default=0) or 1
-    body = [f"<rect x='{left}' y='4' width='12' height='12' fill='{SEGMENT_FILL}'/>",
-            _label(left + 18, 10, f"{chart.segment_label} ({chart.segment_count:,})"),
-            f"<rect x='{left + 260}' y='4' width='12' height='12' fill='{BASE_FILL}'/>",
-            _label(left + 278, 10, f"all customers ({chart.base_count:,})")]
-    for i, (label, seg, base) in enumerate(zip(chart.bins, chart.segment_shares,
-                                               chart.base_shares, strict=True)):
-        y = top + i * row
-        body.append(_label(left - 8, y + row / 2, label, "end"))
-        for offset, share, fill in ((3, seg, SEGMENT_FILL), (17, base, BASE_FILL)):
-            length = _BAR_AREA * share / largest
-            body.append(f"<rect class='bar' x='{left}' y='{y + offset}' width='{length:.1f}' "
-                        f"height='13' fill='{fill}'/>")
-            body.append(_label(left + length + 5, y + offset + 7, f"{100 * share:.1f}%",
-                               extra=" font-size='11'"))
-    return _svg("distribution", chart.title, width, height, body)
+    def percent(share: float) -> str:
+        return f"{100 * share:.1f}%"
+
+    return _paired_bars(
+        "distribution", chart.title, chart.bins,
+        Bars(f"{chart.segment_label} ({chart.segment_count:,})", chart.segment_shares, percent),
+        Bars(f"all customers ({chart.base_count:,})", chart.base_shares, percent),
+        second_legend_at=260, right=80)
 
 
 def holdout_svg(chart: HoldoutChart) -> str:
     """Two bars per group: repeat purchases the model predicted, and those that happened."""
+    labels = [f"{group} ({people:,})" for group, people in zip(chart.groups, chart.customers,
+                                                                strict=True)]
+    return _paired_bars(
+        "holdout", chart.title, labels,
+        Bars(f"predicted ({sum(chart.predicted):,.0f})", chart.predicted, "{:,.1f}".format),
+        Bars(f"actual ({sum(chart.actual):,})", chart.actual, "{:,}".format),
+        second_legend_at=200, right=90)
+
+
+@dataclass(frozen=True)
+class Bars:
+    """One of the two bars of each row: its legend, values and how a value is written."""
+
+    legend: str
+    values: Sequence[float]
+    shown: Callable[[Any], str]
+
+
+def _paired_bars(kind: str, title: str, labels: Sequence[str], first: Bars, second: Bars,
+                 *, second_legend_at: int, right: int) -> str:
+    """Two bars per row (the first in the segment colour, the second in the base colour),
+    each with its value, under a legend of the two."""
     row, top, left = 34, 24, 150
-    width = left + _BAR_AREA + 90
-    height = top + row * len(chart.groups) + 10
-    largest = max((*chart.predicted, *chart.actual), default=0) or 1
+    width = left + _BAR_AREA + right
+    height = top + row * len(labels) + 10
+    largest = max((*first.values, *second.values), default=0) or 1
     body = [f"<rect x='{left}' y='4' width='12' height='12' fill='{SEGMENT_FILL}'/>",
-            _label(left + 18, 10, f"predicted ({sum(chart.predicted):,.0f})"),
-            f"<rect x='{left + 200}' y='4' width='12' height='12' fill='{BASE_FILL}'/>",
-            _label(left + 218, 10, f"actual ({sum(chart.actual):,})")]
-    for i, (group, people, predicted, actual) in enumerate(zip(
-            chart.groups, chart.customers, chart.predicted, chart.actual, strict=True)):
+            _label(left + 18, 10, first.legend),
+            f"<rect x='{left + second_legend_at}' y='4' width='12' height='12' "
+            f"fill='{BASE_FILL}'/>",
+            _label(left + second_legend_at + 18, 10, second.legend)]
+    for i, label in enumerate(labels):
         y = top + i * row
-        body.append(_label(left - 8, y + row / 2, f"{group} ({people:,})", "end"))
-        for offset, value, fill, shown in ((3, predicted, SEGMENT_FILL, f"{predicted:,.1f}"),
-                                           (17, actual, BASE_FILL, f"{actual:,}")):
-            length = _BAR_AREA * value / largest
+        body.append(_label(left - 8, y + row / 2, label, "end"))
+        for offset, bars, fill in ((3, first, SEGMENT_FILL), (17, second, BASE_FILL)):
+            length = _BAR_AREA * bars.values[i] / largest
             body.append(f"<rect class='bar' x='{left}' y='{y + offset}' width='{length:.1f}' "
                         f"height='13' fill='{fill}'/>")
-            body.append(_label(left + length + 5, y + offset + 7, shown, extra=" font-size='11'"))
-    return _svg("holdout", chart.title, width, height, body)
+            body.append(_label(left + length + 5, y + offset + 7, bars.shown(bars.values[i]),
+                               extra=" font-size='11'"))
+    return _svg(kind, title, width, height, body)
 
 
 _RENDERERS: dict[type, Callable[[Any], str]] = {
