@@ -193,3 +193,31 @@ def test_the_toolkit_sends_no_dictionary_entry_about_a_personal_column(tmp_path:
         "visits": ColumnEntry(description="times seen this year")})
     text = dictionary_text(toolkit)
     assert "times seen this year" in text and "example.org" not in text
+
+
+def test_a_model_writes_explanations_from_the_passages_and_figures_it_is_sent(
+        kennel_file: Path, tmp_path: Path) -> None:
+    """Issue 15: with a model, the explanation is the model's words over what the knowledge
+    tools return: numbered passages with their sources, and the segment's own figures."""
+    from assistant.agent import LlmBackend
+    from assistant.backends import ModelSettings, make_chat_model
+
+    script: list[Any] = [
+        Reply(tool_calls=[("define_segment", {"condition": {
+            "type": "compare", "column": "visits", "op": ">", "value": 6}})]),
+        Reply(content="Frequent visitors."),
+        Reply(tool_calls=[("explain_segment", {"name": None})]),
+        Reply(content="They matter because they come back often [1].")]
+    with scripted_server(script) as server:
+        model = make_chat_model(ModelSettings(base_url=server.base_url, model="m", timeout=5))
+        bot = Assistant.open(kennel_file, workspace=tmp_path / "ws",
+                             backend=LlmBackend(model, "scripted"))
+        bot.ask("dogs that visit more than 6 times")
+        turn = bot.ask("why does this segment matter?")
+    assert turn.reply.endswith("They matter because they come back often [1].")
+    system = server.requests[-1]["messages"][0]["content"]
+    assert "only from the" in system and "cite each passage" in system
+    sent = [m["content"] for m in server.requests[-1]["messages"] if m["role"] == "tool"][-1]
+    size = int((bot.data.customers["visits"] > 6).sum())
+    assert "[1]" in sent and ".md" in sent  # numbered passages, with the files they are from
+    assert f"{size}" in sent  # the segment's own figures

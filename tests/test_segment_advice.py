@@ -142,6 +142,12 @@ def test_general_plays_choose_by_outcome_then_value() -> None:
         "upsell", "lookalike")
     assert general_plays({"measures": value(150)})[:2] == ("upsell", "lookalike")
     assert general_plays({"measures": value(50)})[0] == "activation"
+    # No spend or orders: the measure that differs most says how much they use.
+    visits = [{"role": "measure", "column": "visits", "index": 161.0},
+              {"role": "measure", "column": "Year_Birth", "unit": "year", "index": 40.0}]
+    assert general_plays({"measures": visits})[:2] == ("upsell", "lookalike")
+    assert general_plays({"measures": [{"role": "measure", "index": 45.0}]})[0] == "activation"
+    assert general_plays({})[0] == "retention"  # nothing sets them apart
 
 
 @pytest.mark.parametrize(("question", "lang"), [

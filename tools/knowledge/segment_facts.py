@@ -178,16 +178,23 @@ def general_plays(facts: dict[str, Any]) -> tuple[str, str | None, str]:
         return "upsell", "lookalike", "value"
     if value is not None and value <= LOWERED_INDEX:
         return "activation", "retention" if churn else None, "low_value"
-    return "activation", None, "default"
+    # Nothing sets them apart: keep them as they are (activation is for those using less).
+    return "retention", None, "default"
 
 
 def _value_index(facts: dict[str, Any]) -> float | None:
-    measures = facts.get("measures") or []
+    """The index of spend, else of orders, else of the measure that differs most from the
+    base (visits, logins: how much they use), leaving yes/no columns to the outcomes."""
+    measures = [m for m in facts.get("measures") or [] if m.get("index")]
     for role in ("monetary", "frequency"):
-        row = next((m for m in measures if m.get("role") == role and m.get("index")), None)
+        row = next((m for m in measures if m.get("role") == role), None)
         if row is not None:
             return float(row["index"])
-    return None
+    others = [m for m in measures if m.get("role") not in ("flag", "recency", "tenure")
+              and m.get("unit") not in ("year", "rate")]
+    if not others:
+        return None
+    return float(max(others, key=lambda m: abs(float(m["index"]) - 100))["index"])
 
 
 def segment_reading(data: CustomerData, mask: pd.Series | np.ndarray) -> dict[str, Any]:
