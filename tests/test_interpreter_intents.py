@@ -28,6 +28,8 @@ NON_REQUESTS = [
     "what is psychographic segmentation?", "why is retention important?",
     "什么是客户细分？", "如何提高客户留存？", "RFM是什么意思",
     "что такое сегментация клиентов?", "как посчитать ROI кампании?", "зачем нужен CRM?",
+    # a Chinese question word placed late, with command or segment words in the question
+    "K-means聚类是怎么把客户分组的？", "客户从认知到忠诚要经历哪些阶段？",
 ]
 
 
@@ -103,3 +105,16 @@ def test_every_message_reports_its_intent_and_reading(garden: CustomerData) -> N
     assert interpret("run an RFM analysis", context).parse["intent"] == "command"
     assert interpret("спасибо", context).parse["language"] == "ru"
     assert interpret("谢谢", context).parse["language"] == "zh"
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("K-means聚类是怎么把客户分组的？", "knowledge"),
+    ("客户从认知到忠诚要经历哪些阶段？", "knowledge"),
+    ("高价值客户有哪些？", "segment"), ("最近90天没有购买的客户有哪些？", "segment"),
+    ("把客户分成3组", "command"),
+])
+def test_a_late_chinese_question_word_asks_unless_the_data_is_named(
+        text: str, intent: str, garden: CustomerData) -> None:
+    result = interpret(text, InterpreterContext(schema=garden.schema))
+    assert result.intent == intent, (text, result.intent)
+

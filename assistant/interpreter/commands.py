@@ -223,8 +223,9 @@ def _about(c: CommandInput) -> Interpretation:
     named = [i for i in c.items if i.has("rfm", "stage", "subject")]
     text = _rest_text(c, after)
     name = _subject(c.env, _named(c, after)) if _named(c, after) else "current"
-    if name is None and named and not groups:
-        name = _subject(c.env, _named(c, named))
+    if name in (None, "current") and named and not groups:
+        # "忠诚客户为什么重要？": the segment is named before the words of the command.
+        name = _subject(c.env, _named(c, named)) or name
     if name is None and not groups and rest and c.tool != "profile_segment":
         name = _clean_name(text)
     if name is None and rest:

@@ -51,7 +51,7 @@ def classify(items: list[Item], reading: Reading, lexicon: Lexicon) -> Intent:
         return Intent("data_question", asked)  # "what is the average spend of champions?"
     # "how many are there?" asks for a figure, not for knowledge
     counting = any("count" in i.args("intent") for i in words[:1])
-    asking = not counting and _asks(words, lexicon)
+    asking = not counting and (_asks(words, lexicon) or _asks_late(items, words, reading))
     about_words = any(i.has("knowledge") and not i.has("rfm", "command") for i in words)
     if asking and (not bound or command in _ABOUT):
         # A question about a segment ("why do they matter?", "how should we win them back?")
@@ -99,6 +99,17 @@ def _asks(words: list[Item], lexicon: Lexicon) -> bool:
     first = lexicon.index.get((words[0].tokens[0].norm,), ()) if words[0].tokens else ()
     return any({"question", "why"} & set(map(str, i.args("intent"))) for i in words[:2]) or \
         any(s.kind == "intent" and s.arg in ("question", "why") for s in first)
+
+
+def _asks_late(items: list[Item], words: list[Item], reading: Reading) -> bool:
+    """A question word later in a question ("K-means聚类是怎么把客户分组的？", "客户从认知到
+    忠诚要经历哪些阶段？"): Chinese puts it where the answer goes. Only with a question mark
+    and nothing of the data asked for (no value, number, window or vague word), so "高价值
+    客户有哪些？" and "最近90天没买的客户有哪些？" stay requests."""
+    marked = bool(items) and items[-1].text in ("?", "？")
+    late = any({"question", "why"} & set(map(str, i.args("intent"))) or
+               "which" in i.args("figure") for i in words[2:])
+    return marked and late and not reading.signals & (DATA_SIGNALS - {"named"})
 
 
 def _asks_about_terms(words: list[Item], reading: Reading) -> bool:
