@@ -142,6 +142,10 @@ class ReplyWords:
         values = dict(result.values)
         if isinstance(values.get("customers"), int):
             values["customers"] = self.customers(values["customers"])
+        for key in ("needed", "missing"):  # behaviour roles, said in this language
+            if isinstance(values.get(key), list):
+                names = self.phrases.rfm_tie_measures
+                values[key] = self.phrases.list_sep.join(names.get(r, r) for r in values[key])
         return fill(template, self.tight, **values)
 
     def count(self, value: int | float) -> str:

@@ -202,3 +202,14 @@ def test_exports_and_reports_go_to_one_folder_never_over_a_users_file(
     reports = list(chosen.glob("report-*.html"))
     assert len(reports) == 1 and str(reports[0].resolve()) in buffer.getvalue()
     assert Path(reports[0]).stat().st_mode & 0o077 == 0
+
+
+def test_rfm_on_a_table_without_orders_says_what_is_missing_in_the_language_asked(
+        tmp_path: Any) -> None:
+    from assistant.core import Assistant
+
+    bot = Assistant(_people(tmp_path), workspace=tmp_path / "ws")
+    chinese, russian = bot.ask("做RFM分析").reply, bot.ask("сделай RFM-анализ").reply
+    assert "这需要每位客户的" in chinese and "订单数" in chinese and "needs" not in chinese
+    assert "Для этого нужны" in russian and "число заказов" in russian
+    assert bot.toolkit.current_definition() is None

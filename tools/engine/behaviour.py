@@ -62,7 +62,8 @@ def require_behaviour_columns(
         raise DataError(
             f"{purpose} needs {wanted} per customer but no numeric column of this data is "
             f"recognised as {absent}: map {'it' if len(missing) == 1 else 'them'} with {how}",
-            options=candidate_columns(data),
+            options=candidate_columns(data), phrase="needs_roles",
+            values={"needed": [r.value for r in roles], "missing": [r.value for r in missing]},
         )
     return {role: name for role, name in found.items() if name is not None}
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tools.knowledge.segment_facts import general_plays
+from tools.knowledge.segment_facts import general_plays, value_index
 from tools.knowledge.text import format_count, format_number, format_share, phrases
 
 # Outcome rates shown by "why does this segment matter?" (a table may have many flags).
@@ -75,7 +75,7 @@ def play_lines(facts: dict[str, Any], lang: str) -> list[str]:
     play, second, reason = play_choice(facts)
     rates = {o["kind"]: o for o in facts.get("outcomes") or []}
     outcome = rates.get({"left": "churn"}.get(reason, reason)) or {}
-    index = _value_index(facts)
+    index = value_index(facts)
     because = words["reasons"][reason].format(
         column=outcome.get("column", ""),
         rate=format_share(outcome.get("segment_rate"), lang),
@@ -85,15 +85,6 @@ def play_lines(facts: dict[str, Any], lang: str) -> list[str]:
     if second:
         lines.append(words["play_second"].format(play=words["plays"][second]))
     return lines
-
-
-def _value_index(facts: dict[str, Any]) -> float | None:
-    for role in ("monetary", "frequency"):
-        row = next((m for m in facts.get("measures") or []
-                    if m.get("role") == role and m.get("index")), None)
-        if row is not None:
-            return float(row["index"])
-    return None
 
 
 def figure_lines(facts: dict[str, Any], lang: str) -> list[str]:

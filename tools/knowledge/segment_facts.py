@@ -165,7 +165,7 @@ def general_plays(facts: dict[str, Any]) -> tuple[str, str | None, str]:
         return bool(row["index"] >= RAISED_OUTCOME_INDEX or
                     row["segment_rate"] - row["base_rate"] >= RAISED_OUTCOME_POINTS)
 
-    value = _value_index(facts)
+    value = value_index(facts)
     valuable = value is not None and value >= RAISED_INDEX
     if churn and churn["segment_rate"] >= LEFT_SHARE:
         return "win-back", "lookalike" if valuable else None, "left"
@@ -182,7 +182,7 @@ def general_plays(facts: dict[str, Any]) -> tuple[str, str | None, str]:
     return "retention", None, "default"
 
 
-def _value_index(facts: dict[str, Any]) -> float | None:
+def value_index(facts: dict[str, Any]) -> float | None:
     """The index of spend, else of orders, else of the measure that differs most from the
     base (visits, logins: how much they use), leaving yes/no columns to the outcomes."""
     measures = [m for m in facts.get("measures") or [] if m.get("index")]
