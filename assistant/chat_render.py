@@ -32,7 +32,8 @@ def segment_panel(segment: dict[str, Any], language: str = "en") -> Panel:
     lines: list[RenderableType] = [
         Text.assemble((customer_count(segment["size"], language), "bold"), shares),
         Text(segment.get("description", ""), style="italic"),
-        Text(yaml.safe_dump(segment.get("definition"), sort_keys=False).rstrip(), style="dim"),
+        Text(yaml.safe_dump(segment.get("definition"), sort_keys=False,
+                            allow_unicode=True).rstrip(), style="dim"),
     ]
     title = segment.get("name") or words.phrases.current_segment
     return Panel(Group(*lines), title=title, title_align="left", border_style="cyan")

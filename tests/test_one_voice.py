@@ -126,6 +126,9 @@ def test_the_panel_and_the_rfm_table_speak_the_language_asked(tmp_path: Any) -> 
     assert "of the base" not in panel
     russian = _rendered(segment_panel(segment, "ru"))
     assert "50.0% базы" in russian and "25.0% выручки" in russian
+    cyrillic = _rendered(segment_panel({**segment, "definition": {
+        "type": "in", "column": "город", "values": ["Пермь"]}}, "ru"))
+    assert "column: город" in cyrillic and "- Пермь" in cyrillic  # not \u escapes
     summary = {"as_of": "2024-06-30", "segments": [
         {"name": "Champions", "customers": 3, "share": 0.1, "revenue_share": 0.4}],
         "tie_rule": "id", "ties": {"recency": 0.0, "frequency": 0.6, "monetary": 0.0,
