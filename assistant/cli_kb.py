@@ -190,18 +190,27 @@ def _answer_eval(paths: list[Path], orders: Path | None, customers: Path | None,
         fail(str(exc))
 
 
-def _render_answers(report: Any, target: float) -> None:
+def _rates_table(title: str, by_language: dict[str, dict[str, Any]], counted: tuple[str, str],
+                 rate: tuple[str, str], target: float) -> Any:
+    """Per language: questions, how many counted (header, key) and the rate (header, key),
+    marked when below `target`."""
     from rich.table import Table
 
-    out = _console()
-    table = Table(title="Answer-level pass rate (term, language, citation, not a heading)")
-    for column in ("language", "questions", "answered", "pass rate"):
+    table = Table(title=title)
+    for column in ("language", "questions", counted[0], rate[0]):
         table.add_column(column, justify="left" if column == "language" else "right")
-    for lang, row in report.by_language.items():
-        mark = "" if row["pass_rate"] >= target else " (below target)"
-        table.add_row(lang, str(row["cases"]), str(row["passed"]),
-                      f"{100 * row['pass_rate']:.1f}%{mark}")
-    out.print(table)
+    for lang, row in by_language.items():
+        mark = "" if row[rate[1]] >= target else " (below target)"
+        table.add_row(lang, str(row["cases"]), str(row[counted[1]]),
+                      f"{100 * row[rate[1]]:.1f}%{mark}")
+    return table
+
+
+def _render_answers(report: Any, target: float) -> None:
+    out = _console()
+    out.print(_rates_table("Answer-level pass rate (term, language, citation, not a heading)",
+                           report.by_language, ("answered", "passed"),
+                           ("pass rate", "pass_rate"), target))
     if report.skipped:
         out.print(f"{report.skipped} cases skipped: no data of their kind was given")
     for failure in report.failures:
@@ -210,17 +219,9 @@ def _render_answers(report: Any, target: float) -> None:
 
 
 def _render_eval(report: Any, target: float) -> None:
-    from rich.table import Table
-
     out = _console()
-    table = Table(title=f"Retrieval hit rate at {report.k}")
-    for column in ("language", "questions", "hits", "hit rate"):
-        table.add_column(column, justify="left" if column == "language" else "right")
-    for lang, row in report.by_language.items():
-        mark = "" if row["hit_rate"] >= target else " (below target)"
-        table.add_row(lang, str(row["cases"]), str(row["hits"]),
-                      f"{100 * row['hit_rate']:.1f}%{mark}")
-    out.print(table)
+    out.print(_rates_table(f"Retrieval hit rate at {report.k}", report.by_language,
+                           ("hits", "hits"), ("hit rate", "hit_rate"), target))
     for failure in report.failures:
         out.print(f"miss {failure.id} ({failure.lang}): {failure.question} | expected "
                   f"{failure.expected} | got {'; '.join(failure.found)}", soft_wrap=True)
