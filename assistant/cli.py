@@ -103,14 +103,14 @@ def rfm(
     if ties not in ("id", "value"):
         fail(f"--ties {ties}: use id or value", ["id", "value"])
     data = load_data(DataArgs(data_file, maps, as_of, table, workspace))
-    from tools.engine.rfm import default_scheme, rfm_grid, rfm_summary, rfm_ties
+    from tools.engine.rfm import default_scheme, rfm_caveats, rfm_grid, rfm_summary
 
     scheme = default_scheme().model_copy(update={"ties": ties})
     summaries = rfm_summary(data, scheme)
     cells = rfm_grid(data, scheme) if grid else None
     if as_json:
         result: dict[str, Any] = {"as_of": data.source.as_of, "customers": data.n_customers,
-                                  "tie_rule": ties, "ties": rfm_ties(data).to_dict(),
+                                  **rfm_caveats(data, summaries, scheme),
                                   "segments": [s.to_dict() for s in summaries]}
         if cells is not None:
             result["grid"] = {f"R{r}": {f"F{f}": int(cells.loc[r, f]) for f in cells.columns}

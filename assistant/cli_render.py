@@ -146,11 +146,9 @@ def render_rfm(out: Console, summaries: list[RfmSegmentSummary], data: CustomerD
                       money(s.avg_monetary, currency))
     out.print(table)
     from assistant.replies import ReplyWords, rfm_notes
-    from tools.engine.rfm import quiet_but_ranked_recent, rfm_ties
+    from tools.engine.rfm import rfm_caveats
 
-    rule = scheme.ties if scheme is not None else "id"
-    facts = {"tie_rule": rule, "ties": rfm_ties(data).to_dict(),
-             "quiet": [s.name for s in quiet_but_ranked_recent(summaries, scheme)],
+    facts = {**rfm_caveats(data, summaries, scheme),
              "segments": [s.to_dict() for s in summaries]}
     for note in rfm_notes(facts, ReplyWords("en")):
         out.print(note, style="yellow", markup=False, highlight=False)

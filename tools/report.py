@@ -88,15 +88,18 @@ class Report:
 
 
 def _rfm_notes(data: CustomerData) -> list[str]:
-    """The RFM caveats (SEMANTICS.md, "Ties told") in the report's words."""
-    from tools.engine.rfm import quiet_but_ranked_recent, rfm_summary, rfm_ties
+    """The RFM caveats (`rfm_caveats`, SEMANTICS.md "Ties told") in the report's words."""
+    from tools.engine.rfm import TIE_NOTE_SHARE, rfm_caveats, rfm_summary
 
-    notes = [f"{s.name}: on average {s.avg_recency:,.0f} days since the last order; they rank "
+    summaries = rfm_summary(data)
+    caveats = rfm_caveats(data, summaries)
+    recency = {s.name: s.avg_recency or 0.0 for s in summaries}
+    notes = [f"{name}: on average {recency[name]:,.0f} days since the last order; they rank "
              "among the most recent only against the rest of this base."
-             for s in quiet_but_ranked_recent(rfm_summary(data))]
-    ties = rfm_ties(data)
-    if ties.worth_saying:
-        notes.append(f"For {100 * ties.any_score:.1f}% of customers a score was decided by "
+             for name in caveats["quiet"]]
+    share = caveats["ties"]["any_score"]
+    if share > TIE_NOTE_SHARE:
+        notes.append(f"For {100 * share:.1f}% of customers a score was decided by "
                      "their customer id, not their behaviour: many customers have the same "
                      "value, and the score bands cut through them (`segment rfm --ties value` "
                      "scores equal customers alike).")

@@ -36,7 +36,7 @@ from tools.engine.errors import EngineError, SegmentNotFound
 from tools.engine.evaluate import evaluate
 from tools.engine.lifecycle import lifecycle_table
 from tools.engine.profiles import compare, overlap, profile
-from tools.engine.rfm import quiet_but_ranked_recent, rfm_summary, rfm_ties
+from tools.engine.rfm import rfm_caveats, rfm_summary
 from tools.engine.schema import Role
 from tools.exporting import ExportRecord, export_members, sidecar_path
 from tools.figure_summaries import figures_result
@@ -237,8 +237,7 @@ class Toolkit(KnowledgeTools, PredictTools):
         as_of = self.data.source.as_of
         return ToolResult("run_rfm", True,
                           {"as_of": as_of.isoformat() if as_of else None, "segments": rows,
-                           "tie_rule": "id", "ties": rfm_ties(self.data).to_dict(),
-                           "quiet": [s.name for s in quiet_but_ranked_recent(summaries)]},
+                           **rfm_caveats(self.data, summaries)},
                           message=f"RFM scores for {customers(self.data.n_customers)} "
                                   f"in {len(rows)} named segments.")
 

@@ -52,6 +52,7 @@ __all__ = [
     "require_monetary",
     "rfm_columns",
     "rfm_grid",
+    "rfm_caveats",
     "rfm_summary",
     "rfm_ties",
     "rfm_table",
@@ -339,6 +340,14 @@ def quiet_but_ranked_recent(summaries: list[RfmSegmentSummary],
     return [s for s in summaries
             if s.name in rules and min(rules[s.name].r) >= 3
             and s.avg_recency is not None and s.avg_recency > QUIET_DAYS]
+
+
+def rfm_caveats(data: CustomerData, summaries: list[RfmSegmentSummary],
+                scheme: RfmScheme | None = None) -> dict[str, Any]:
+    """What the RFM table alone hides, for a reply or a report to say: the tie rule used,
+    how much customer ids decided (`rfm_ties`), and "recent" segments a year quiet."""
+    return {"tie_rule": (scheme or default_scheme()).ties, "ties": rfm_ties(data).to_dict(),
+            "quiet": [s.name for s in quiet_but_ranked_recent(summaries, scheme)]}
 
 
 def rfm_grid(data: CustomerData, scheme: RfmScheme | None = None) -> pd.DataFrame:
