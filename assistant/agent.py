@@ -18,8 +18,8 @@ from assistant.replies import compose_reply
 from assistant.terminal_text import harmless
 from assistant.turns import BackendFailure, TurnOutcome
 from tools.engine.schema import Role
+from tools.tool_registry import TOOL_ARGS
 from tools.tool_schemas import tool_schemas
-from tools.tool_specs import TOOL_ARGS
 from tools.tool_summaries import data_summary
 from tools.toolkit import Toolkit, ToolResult
 

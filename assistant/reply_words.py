@@ -105,7 +105,7 @@ class ReplyPhrases(BaseModel):
     cluster_quality_clear: str
     # The customer features of a transaction log (SEMANTICS.md) in words.
     feature_names: dict[str, str]
-    # predict_traits (tools/toolkit_predict.py).
+    # predict_traits (tools/predict_tools.py).
     predicted: str
     predicted_value: str
     predicted_holdout: str

@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from tools.tool_specs import TOOL_ARGS
+from tools.tool_registry import TOOL_ARGS
 
 REPO = Path(__file__).resolve().parent.parent
 PRODUCT = [REPO / "assistant", REPO / "tools"]

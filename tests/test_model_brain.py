@@ -19,8 +19,8 @@ from typer.testing import CliRunner
 from assistant.chat import ChatLoop
 from assistant.cli import app
 from assistant.core import Assistant
+from tools.tool_registry import TOOL_ARGS
 from tools.tool_schemas import tool_schemas
-from tools.tool_specs import TOOL_ARGS
 from tools.toolkit import Toolkit
 
 # An invented kennel's customers: 48 breeds (more than a summary lists), a size, spend.

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from assistant.agent import system_prompt
 from tools.engine.loading import load_customer_data
+from tools.tool_registry import TOOL_ARGS
 from tools.tool_schemas import tool_schemas
-from tools.tool_specs import TOOL_ARGS
 from tools.toolkit import Toolkit
 
 SNAPSHOT = Path(__file__).parent / "snapshots" / "model_view.txt"

@@ -1,53 +1,20 @@
-"""The `compute_figures` tool: a question about the data, answered with aggregates only.
-
-The population (everyone, a segment, customers meeting a condition) and a rate's target
-are evaluated here, the engine (`engine/figures.py`) computes, and the result is the
-table as data. Nothing that identifies a customer leaves: groups are values of
-non-personal columns, figures are counts and statistics, small groups are marked.
+"""The figures' words and charts: the headline of a `compute_figures` answer
+(`analysis_tools.compute_figures`), a condition given as data checked, and a breakdown's
+bars. Nothing that identifies a customer leaves: groups are values of non-personal
+columns, figures are counts and statistics, small groups are marked.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-import pandas as pd
 from pydantic import TypeAdapter, ValidationError
 
 from tools import charts
 from tools.engine.dataset import CustomerData
 from tools.engine.definitions import Condition
 from tools.engine.errors import DefinitionError
-from tools.engine.figures import COLUMN_STATISTICS, Figure, FigureTable, figures
-from tools.tool_result import ToolResult
-
-if TYPE_CHECKING:
-    from tools.toolkit import Toolkit
-
-
-def figures_result(toolkit: Toolkit, *, statistic: str, column: str | None,
-                   target: dict[str, Any] | None, by: str | None, bins: list[float] | None,
-                   groups: list[str] | None, top: int, segment: str | None,
-                   condition: dict[str, Any] | None, compare_with_base: bool) -> ToolResult:
-    from tools.engine.describe import describe
-
-    data = toolkit.data
-    members, label = toolkit.segment_mask(segment) if segment else (
-        pd.Series(True, index=data.customers.index), "all customers")
-    described = None
-    if condition is not None:
-        filtered = parse_condition(condition)
-        members = members & toolkit.mask(filtered)
-        described = describe(filtered, data, language=toolkit.language)
-    goal = parse_condition(target) if target is not None else None
-    figure = Figure(statistic=statistic, column=column, target=goal, by=by, bins=bins,  # type: ignore[arg-type]
-                    groups=groups, top=top)
-    table = figures(data, figure, members, compare_with_base=compare_with_base,
-                    target_mask=toolkit.mask(goal) if goal is not None else None)
-    summary = {"segment": label, "condition": described,
-               "target": describe(goal, data, language=toolkit.language) if goal else None,
-               "share_of_base": round(table.population / max(table.base, 1), 4),
-               **table.to_dict(), "table": table.table()}
-    return ToolResult("compute_figures", True, summary, message=headline(table))
+from tools.engine.figures import COLUMN_STATISTICS, FigureTable
 
 
 def parse_condition(raw: dict[str, Any]) -> Condition:

@@ -1,6 +1,7 @@
 """What a tool call returns and the state the tools keep: types shared by the toolkit,
-its mixins (knowledge, predictions, figures) and every caller, in a module of their own
-so that each of them imports them at the top without a circle through `toolkit.py`."""
+the tool functions (segment, library, analysis, knowledge, predict tools) and every
+caller, in a module of their own so that each of them imports them at the top without a
+circle through `toolkit.py` or `tool_registry.py`."""
 
 from __future__ import annotations
 
@@ -8,11 +9,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tools.engine.definitions import Condition
-
-# Tools that write a file or change the saved library. Called on a model's own initiative
-# they need the user's go-ahead (`Toolkit.consent`): a model that misreads "how many
-# customers are in this file" must not export them, nor delete or overwrite what a team saved.
-LIBRARY_CHANGES = frozenset({"export_segment", "delete_segment", "save_segment"})
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@
 These models are the contract a model (or the built-in interpreter) sees: the
 class docstring is the tool's description and each field's description says
 what to pass. The toolkit validates every call against them before touching
-the data, so a malformed call becomes an error message listing what is valid.
+the data, so a malformed call becomes an error message listing what is valid. Each
+model is registered once with the function that runs it in `tool_registry.TOOLS`.
 """
 
 from __future__ import annotations
@@ -220,29 +221,3 @@ class ResetArgs(_Args):
 
 class UndoArgs(_Args):
     """Go back to the previous current segment."""
-
-
-TOOL_ARGS: dict[str, type[_Args]] = {
-    "describe_data": DescribeDataArgs,
-    "define_segment": DefineSegmentArgs,
-    "column_values": ColumnValuesArgs,
-    "run_rfm": RunRfmArgs,
-    "lifecycle": LifecycleArgs,
-    "cluster": ClusterArgs,
-    "select_cluster": SelectClusterArgs,
-    "compute_figures": ComputeFiguresArgs,
-    "profile_segment": ProfileSegmentArgs,
-    "compare_segments": CompareSegmentsArgs,
-    "overlap_segments": OverlapSegmentsArgs,
-    "save_segment": SaveSegmentArgs,
-    "load_segment": LoadSegmentArgs,
-    "delete_segment": DeleteSegmentArgs,
-    "list_segments": ListSegmentsArgs,
-    "export_segment": ExportSegmentArgs,
-    "explain_segment": ExplainSegmentArgs,
-    "suggest_campaign": SuggestCampaignArgs,
-    "answer_question": AnswerQuestionArgs,
-    "predict_traits": PredictTraitsArgs,
-    "reset": ResetArgs,
-    "undo": UndoArgs,
-}

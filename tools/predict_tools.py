@@ -1,64 +1,42 @@
-"""The predictive-traits tool of the toolkit, and the predicted measures in segments.
+"""The predictive-traits tool, and what of a prediction may leave the engine.
 
 `predict_traits` fits BG/NBD and Gamma-Gamma on the loaded log (tools/predicted.py) and
 puts each customer's predicted measures on the data as ordinary columns
 (`expected_purchases`, `p_alive`, `expected_avg_order_value`, `clv`), so that
 `define_segment`, `profile_segment` and `compare_segments` use them like any measure. A
 condition or a saved segment that names them before any prediction was asked for gets
-them first, with the default settings (`_predictions_for`). What leaves for a model is
+them first, with the default settings (`Toolkit.predictions_for`). What leaves for a model is
 aggregate only: parameters, counts, totals, the holdout check and the diagnostics.
 """
 
 from __future__ import annotations
 
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from tools.tool_result import ToolResult
+from tools.tool_specs import PredictTraitsArgs
 from tools.tool_summaries import customers
 
 if TYPE_CHECKING:
-    import pandas as pd
-
-    from tools.engine.dataset import CustomerData
     from tools.engine.predictive import Prediction
+    from tools.toolkit import Toolkit
 
 
-class PredictTools:
-    """Mixed into `Toolkit`; relies on its data and its mask cache."""
+def predict_traits(ctx: Toolkit, args: PredictTraitsArgs) -> ToolResult:
+    from tools.engine.predictive_data import PredictConfig
+    from tools.predicted import predict_data, show_predictions
 
-    data: CustomerData
-    _mask_cache: dict[str, pd.Series]
-
-    def _predictions_for(self, arguments: object) -> None:
-        """Fit and show the predicted measures when `arguments` name one the data lacks
-        (a column of the user's own with such a name is left alone)."""
-        from tools.predicted import add_predicted_measures
-
-        if add_predicted_measures(self.data, arguments):
-            self._mask_cache.clear()
-
-    def _show(self, config: Any) -> Prediction:
-        from tools.predicted import predict_data, show_predictions
-
-        prediction = predict_data(self.data, config, need_amounts=False)
-        show_predictions(self.data, prediction)
-        self._mask_cache.clear()  # expected purchases over another horizon: new members
-        return prediction
-
-    def _tool_predict_traits(self, horizon_days: int, calibration_end: date | None,
-                             margin: float) -> ToolResult:
-        from tools.engine.predictive_data import PredictConfig
-
-        config = PredictConfig(calibration_end=calibration_end, horizon_days=horizon_days,
-                               margin=margin)
-        prediction = self._show(config)
-        summary = prediction_summary(prediction)
-        message = (f"Predicted for {customers(summary['customers'])} at "
-                   f"{summary['calibration_end']}: {summary['likely_to_buy']:,} likely to buy "
-                   f"again in the next {horizon_days} days, {summary['probably_lapsed']:,} "
-                   "probably lapsed.")
-        return ToolResult("predict_traits", True, summary, message=message)
+    config = PredictConfig(calibration_end=args.calibration_end,
+                           horizon_days=args.horizon_days, margin=args.margin)
+    prediction = predict_data(ctx.data, config, need_amounts=False)
+    show_predictions(ctx.data, prediction)
+    ctx.forget_masks()  # expected purchases over another horizon: new members
+    summary = prediction_summary(prediction)
+    message = (f"Predicted for {customers(summary['customers'])} at "
+               f"{summary['calibration_end']}: {summary['likely_to_buy']:,} likely to buy "
+               f"again in the next {args.horizon_days} days, {summary['probably_lapsed']:,} "
+               "probably lapsed.")
+    return ToolResult("predict_traits", True, summary, message=message)
 
 
 def prediction_summary(prediction: Prediction) -> dict[str, Any]:

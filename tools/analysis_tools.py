@@ -1,0 +1,151 @@
+"""The tools that read the data without changing the current segment: describe it, list a
+column's values, RFM, lifecycle stages, clusters, profiles, comparisons, overlaps and
+figures. What they return is aggregate: counts, shares, definitions, category values."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+from pydantic import TypeAdapter
+
+from tools.engine.clustering import fit_clustering, summarise
+from tools.engine.definitions import Condition, conjunction
+from tools.engine.describe import describe
+from tools.engine.errors import EngineError
+from tools.engine.figures import Figure, figures
+from tools.engine.lifecycle import lifecycle_table
+from tools.engine.profiles import compare, overlap, profile
+from tools.engine.rfm import rfm_caveats, rfm_summary
+from tools.figure_summaries import headline
+from tools.segment_tools import as_unit
+from tools.tool_result import LastClustering, ToolResult
+from tools.tool_specs import (
+    ClusterArgs,
+    ColumnValuesArgs,
+    CompareSegmentsArgs,
+    ComputeFiguresArgs,
+    DescribeDataArgs,
+    LifecycleArgs,
+    OverlapSegmentsArgs,
+    ProfileSegmentArgs,
+    RunRfmArgs,
+)
+from tools.tool_summaries import column_values as values_of
+from tools.tool_summaries import customers, data_summary
+
+if TYPE_CHECKING:
+    from tools.toolkit import Toolkit
+
+
+def describe_data(ctx: Toolkit, args: DescribeDataArgs) -> ToolResult:
+    summary = data_summary(ctx.data)
+    return ToolResult("describe_data", True, summary,
+                      message=f"{customers(ctx.data.n_customers)}, "
+                              f"{len(summary['columns'])} columns.")
+
+
+def column_values(ctx: Toolkit, args: ColumnValuesArgs) -> ToolResult:
+    summary = values_of(ctx.data, args.column, args.contains)
+    shown = len(summary["values"])
+    return ToolResult("column_values", True, summary, message=(
+        f"{summary['column']}: {shown} of {summary['matching']} values"
+        + (f" containing '{args.contains}'" if args.contains else "") + "."))
+
+
+def run_rfm(ctx: Toolkit, args: RunRfmArgs) -> ToolResult:
+    summaries = rfm_summary(ctx.data)
+    rows = [row.to_dict() for row in summaries]
+    as_of = ctx.data.source.as_of
+    return ToolResult("run_rfm", True,
+                      {"as_of": as_of.isoformat() if as_of else None, "segments": rows,
+                       **rfm_caveats(ctx.data, summaries)},
+                      message=f"RFM scores for {customers(ctx.data.n_customers)} "
+                              f"in {len(rows)} named segments.")
+
+
+def lifecycle(ctx: Toolkit, args: LifecycleArgs) -> ToolResult:
+    table, thresholds = lifecycle_table(ctx.data)
+    counts = table["stage"].value_counts()
+    stages = [{"stage": str(s), "customers": int(n),
+               "share": round(int(n) / max(ctx.data.n_customers, 1), 4)}
+              for s, n in counts.items()]
+    return ToolResult("lifecycle", True,
+                      {"stages": stages, "thresholds": thresholds.explain()},
+                      message=thresholds.explain())
+
+
+def cluster(ctx: Toolkit, args: ClusterArgs) -> ToolResult:
+    within, population = None, None
+    if args.within_segment:
+        within, population = ctx.state.condition, ctx.current_mask()
+        if within is None or population is None:
+            raise EngineError("There is no current segment to split: define one first, "
+                              "or split all customers into groups.")
+    model = fit_clustering(ctx.data, features=args.features or None, k=args.k,
+                           population=population)
+    words = {column: entry.description for column, entry in ctx.dictionary.columns.items()
+             if entry.description} if ctx.dictionary is not None else None
+    summary = summarise(ctx.data, model, population, words).to_dict()
+    ctx.last_clustering = LastClustering(list(model.features_), int(model.k_), within)
+    for group in summary["clusters"]:
+        rule: Condition = TypeAdapter(Condition).validate_python(group["rule"])
+        if within is not None:  # the rule holds within the segment: alone it reaches all
+            rule = conjunction([as_unit(within), rule])
+        group["rule"], group["rule_text"] = (
+            rule.model_dump(mode="json"), describe(rule, ctx.data, language=ctx.language))
+    if within is None or population is None:
+        return ToolResult("cluster", True, summary,
+                          message=f"{summary['k']} groups. {summary['reason']}")
+    size = int(population.sum())
+    summary["within"] = {"description": describe(within, ctx.data, language=ctx.language),
+                         "size": size, "share": round(size / max(ctx.data.n_customers, 1), 4)}
+    return ToolResult("cluster", True, summary,
+                      message=f"{summary['k']} groups within the current segment "
+                              f"({customers(size)}). {summary['reason']}")
+
+
+def compute_figures(ctx: Toolkit, args: ComputeFiguresArgs) -> ToolResult:
+    """A question about the data answered with aggregates only: the population (everyone,
+    a segment, customers meeting a condition) and a rate's target are evaluated here, the
+    engine (`engine/figures.py`) computes, and the result is the table as data."""
+    data = ctx.data
+    members, label = ctx.segment_mask(args.segment) if args.segment else (
+        pd.Series(True, index=data.customers.index), "all customers")
+    described = None
+    if args.condition is not None:
+        members = members & ctx.mask(args.condition)
+        described = describe(args.condition, data, language=ctx.language)
+    goal = args.target
+    figure = Figure(statistic=args.statistic, column=args.column, target=goal, by=args.by,
+                    bins=args.bins, groups=args.groups, top=args.top)
+    table = figures(data, figure, members, compare_with_base=args.compare_with_base,
+                    target_mask=ctx.mask(goal) if goal is not None else None)
+    summary = {"segment": label, "condition": described,
+               "target": describe(goal, data, language=ctx.language) if goal else None,
+               "share_of_base": round(table.population / max(table.base, 1), 4),
+               **table.to_dict(), "table": table.table()}
+    return ToolResult("compute_figures", True, summary, message=headline(table))
+
+
+def profile_segment(ctx: Toolkit, args: ProfileSegmentArgs) -> ToolResult:
+    mask, label = ctx.segment_mask(args.name)
+    summary = {"segment": label, **profile(ctx.data, mask).to_dict()}
+    return ToolResult("profile_segment", True, summary,
+                      message=f"Profile of {label}: {customers(int(mask.sum()))}.")
+
+
+def compare_segments(ctx: Toolkit, args: CompareSegmentsArgs) -> ToolResult:
+    mask_a, label_a = ctx.segment_mask(args.a)
+    mask_b, label_b = ctx.segment_mask(args.b)
+    summary = {**compare(ctx.data, mask_a, mask_b).to_dict(), "names": [label_a, label_b]}
+    return ToolResult("compare_segments", True, summary,
+                      message=f"Compared {label_a} with {label_b}.")
+
+
+def overlap_segments(ctx: Toolkit, args: OverlapSegmentsArgs) -> ToolResult:
+    mask_a, label_a = ctx.segment_mask(args.a)
+    mask_b, label_b = ctx.segment_mask(args.b)
+    summary = {"a": label_a, "b": label_b, **overlap(mask_a, mask_b).to_dict()}
+    return ToolResult("overlap_segments", True, summary,
+                      message=f"Overlap of {label_a} and {label_b}.")
