@@ -158,7 +158,7 @@ def _query(data: Any, args: dict[str, Any], dialect: str, workspace: Path) -> st
     from tools.engine.definitions import Condition, SegmentRef
     from tools.engine.figures import Figure
     from tools.engine.figures_sql import Roles, figure_query
-    from tools.engine.sql import transpile
+    from tools.engine.sql_dialects import transpile
     from tools.figure_summaries import figure_roles, parse_condition
     from tools.segment_names import builtin_segment
 

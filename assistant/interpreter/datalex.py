@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from assistant.interpreter.cities import city_column_aliases
 from assistant.interpreter.lexicon import Lexicon, Sense
+from assistant.interpreter.number_words import number_word
 from assistant.interpreter.places import names_to_codes
 from assistant.interpreter.text import fold, norm_word, tokenize
 from tools.dictionary import DataDictionary
@@ -178,8 +179,6 @@ def _add_parts(index: dict[tuple[str, ...], list[Sense]], norms: tuple[str, ...]
                sense: Sense) -> None:
     """"credit card" for "Credit card (automatic)", "2 year" for "Two year": a value's
     leading words, and its number words as digits."""
-    from assistant.interpreter.tagging import number_word
-
     digits = tuple(str(int(v)) if (v := number_word(n)) is not None and v.is_integer() else n
                    for n in norms)
     keys = {digits} | {norms[:n] for n in range(2, len(norms))}

@@ -13,10 +13,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cache
 
 from assistant.interpreter.datalex import DataLexicon
 from assistant.interpreter.lexicon import Lexicon, Sense
+from assistant.interpreter.number_words import number_phrase, number_vocabulary, number_word
 from assistant.interpreter.text import Token, tokenize
 
 MAX_PHRASE = 6
@@ -108,7 +108,7 @@ def _token_senses(token: Token) -> list[Sense]:
     if token.kind == "punct":
         return [Sense("punct", token.norm)]
     if token.kind == "word" and token.text.isalpha():
-        value = _number_word(token.text.lower())
+        value = number_word(token.text.lower())
         if value is not None:
             return [Sense("num", value)]
     return []
@@ -141,25 +141,6 @@ def _alias_fits(sense: Sense, span: list[Token], lexicon: Lexicon) -> bool:
 def _is_function(token: Token, lexicon: Lexicon) -> bool:
     return any(s.kind in ("func", "neg", "loc", "conj", "intent", "break")
                for s in lexicon.index.get((token.norm,), ()))
-
-
-def number_word(word: str) -> float | None:
-    return _number_word(word)
-
-
-@cache
-def _number_word(word: str) -> float | None:
-    """"twenty" -> 20, "тремя" -> 3, via number-parser (English and Russian)."""
-    if len(word) < 3:
-        return None
-    from number_parser import parse_number
-
-    language = "ru" if re.search("[\u0400-\u04ff]", word) else "en"
-    try:
-        value = parse_number(word, language=language)
-    except (ValueError, KeyError, IndexError, AttributeError):
-        return None
-    return float(value) if isinstance(value, int | float) else None
 
 
 def _segmentations(tokens: list[Token], options: list[list[tuple[int, tuple[Sense, ...]]]]
@@ -228,7 +209,7 @@ def _merge_numbers(items: list[Item]) -> list[Item]:
             continue
         if previous is not None and _is_number_word(previous) and _is_number_word(item):
             joined = previous.tokens + item.tokens
-            value = _number_phrase(" ".join(t.text.lower() for t in joined))
+            value = number_phrase(" ".join(t.text.lower() for t in joined))
             if value is not None:
                 out[-1] = Item(previous.start, item.end, (Sense("num", value),),
                                _surface(joined), value, None, joined)
@@ -241,26 +222,17 @@ def _is_number_word(item: Item) -> bool:
     return item.value is not None and all(t.kind == "word" for t in item.tokens)
 
 
-@cache
-def _number_phrase(text: str) -> float | None:
-    from number_parser import parse_number
-
-    language = "ru" if re.search("[\u0400-\u04ff]", text) else "en"
-    value = parse_number(text, language=language)
-    return float(value) if isinstance(value, int | float) else None
-
-
 def _correct_typos(tokens: list[Token], lexicon: Lexicon, data: DataLexicon
                    ) -> list[tuple[str, str]]:
     """One edit from exactly one known word: read as that word (the reply says so)."""
-    numbers = _number_vocabulary()
+    numbers = number_vocabulary()
     known = {**numbers, **lexicon.surfaces, **data.surfaces}
     notes: list[tuple[str, str]] = []
     for token in tokens:
         word = token.text.lower()
         if token.kind != "word" or len(word) < 4 or not word.isalpha() or \
                 re.search("[\u3400-\u9fff]", word) or _known(token.norm, lexicon, data) or \
-                _number_word(word) is not None:
+                number_word(word) is not None:
             continue
         # A letter too many or two swapped is likelier than a wrong letter ("fourty" is
         # forty, not fourth): those edits are tried first.
@@ -274,17 +246,6 @@ def _correct_typos(tokens: list[Token], lexicon: Lexicon, data: DataLexicon
             if meant in numbers:
                 token.text = meant  # "fourty" is read as the number forty
     return notes
-
-
-@cache
-def _number_vocabulary() -> dict[str, str]:
-    """The number words number-parser knows (English, Russian), as typo targets."""
-    from number_parser.data import en, ru
-
-    words = {w for info in (en.info, ru.info) for key in
-             ("UNIT_NUMBERS", "DIRECT_NUMBERS", "TENS", "HUNDREDS", "BIG_POWERS_OF_TEN")
-             for w in info.get(key, ()) if len(w) >= 4}
-    return {w: w for w in words}
 
 
 def _known(norm: str, lexicon: Lexicon, data: DataLexicon) -> bool:

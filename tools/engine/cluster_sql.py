@@ -99,7 +99,7 @@ def assignment_sql(model: CustomerClustering, *, table: str, dialect: str = "duc
              f"SELECT customer_id, {label} AS cluster FROM distances ORDER BY customer_id")
     if dialect == "duckdb":
         return query
-    from tools.engine.sql import transpile
+    from tools.engine.sql_dialects import transpile
 
     return transpile(query, dialect)
 
@@ -134,7 +134,7 @@ def quantiles_sql(features: Sequence[str], *, table: str, dialect: str = "duckdb
              f"SELECT {shares} FROM {table} CROSS JOIN cuts")
     if dialect == "duckdb":
         return query
-    from tools.engine.sql import transpile
+    from tools.engine.sql_dialects import transpile
 
     return transpile(query, dialect)
 

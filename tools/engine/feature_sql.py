@@ -134,7 +134,7 @@ def features_sql(schema_or_mapping: Schema | Mapping[str, str], *, table: str,
              + "\nFROM features " + " ".join(joins) + "\nORDER BY features.customer_id")
     if dialect == "duckdb":
         return query
-    from tools.engine.sql import transpile
+    from tools.engine.sql_dialects import transpile
 
     return transpile(query, dialect)
 

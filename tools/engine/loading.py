@@ -34,12 +34,12 @@ from tools.engine.dataset import (
 )
 from tools.engine.errors import DataError
 from tools.engine.features import customer_features, to_date
+from tools.engine.lines_kept import LINES_KEY, kept_lines
 from tools.engine.load_cache import SUFFIX, read_entry, tidy, write_entry
 from tools.engine.markers import missing_markers
 from tools.engine.naming import role_words
 from tools.engine.parsing import column_notes, parse_columns, scientific_ids_note
 from tools.engine.progress import ProgressCallback, report
-from tools.engine.purchase_lines import LINES_KEY, kept_lines
 from tools.engine.reading import read_sheets, read_table
 from tools.engine.roles import describe_column, infer_schema, number_columns
 from tools.engine.scan import SCAN_MIN_ROWS, ScannedLog, parquet_rows, scan_parquet
@@ -91,7 +91,7 @@ def load_customer_data(path: Path | str, *, table: str | None = None,
 
     `progress` hears after each step (read, parsed, roles, cleaned, customers).
     `keep_lines`: read even a large log the ordinary way, so that its cleaned purchase
-    lines are kept (`purchase_lines.LINES_KEY` in `derived`; the scans keep none).
+    lines are kept (`lines_kept.LINES_KEY` in `derived`; the scans keep none).
     """
     path = Path(path).expanduser()
     is_file = path.is_file()

@@ -4,27 +4,26 @@ The customer features summarise a log into one row per customer; the BG/NBD and
 Gamma-Gamma models (predictive*.py) need the purchase days themselves (one purchase =
 one customer-day, the first one left out of the order value), and the days after a
 calibration end for the holdout check. The ordinary load keeps the cleaned lines as
-(customer_id, day, amount) in `CustomerData.derived[LINES_KEY]`; a dataset from the load
-cache or a large-file scan has none, and `purchase_lines` reads the file again the
-ordinary way, with the roles the first load found.
+(customer_id, day, amount) in `CustomerData.derived[LINES_KEY]` (`lines_kept.py`); a
+dataset from the load cache or a large-file scan has none, and `purchase_lines` reads the
+file again the ordinary way, with the roles the first load found.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import numpy as np
 import pandas as pd
 
-from tools.engine.cleaning import AMOUNT_COLUMN, CUSTOMER_ID_COLUMN, has_amount
 from tools.engine.errors import DataError
+from tools.engine.lines_kept import LINES_KEY
 from tools.engine.schema import DataKind, Role, Schema
+
+__all__ = ["LINES_KEY", "NO_LOG", "line_mapping", "purchase_lines"]
 
 if TYPE_CHECKING:
     from tools.engine.dataset import CustomerData
 
-LINES_KEY = "purchase_lines"
-LINE_COLUMNS = ("customer_id", "day", "amount")
 # The roles that decide which lines are kept and what they cost: passed again on a re-read
 # so that it finds the same columns even where the first load read a role from the values.
 _LINE_ROLES = (Role.CUSTOMER_ID, Role.DATE, Role.AMOUNT, Role.QUANTITY, Role.UNIT_PRICE,
@@ -32,18 +31,6 @@ _LINE_ROLES = (Role.CUSTOMER_ID, Role.DATE, Role.AMOUNT, Role.QUANTITY, Role.UNI
 NO_LOG = ("Predictions need a purchase log (one row per order or order line, with a customer "
           "id and a date); {name} was read as a customer table: load the orders file "
           "instead, or name its columns with --map customer_id=COLUMN --map date=COLUMN.")
-
-
-def kept_lines(kept: pd.DataFrame, schema: Schema) -> pd.DataFrame:
-    """(customer_id, day, amount) of the lines `clean_transactions` kept; amount NaN when
-    the log has none."""
-    date_info = schema.first(Role.DATE)
-    if date_info is None or kept.empty:
-        return pd.DataFrame({name: [] for name in LINE_COLUMNS})
-    amounts = (kept[AMOUNT_COLUMN].to_numpy(dtype=float) if has_amount(schema)
-               else np.full(len(kept), np.nan))
-    return pd.DataFrame({"customer_id": kept[CUSTOMER_ID_COLUMN].to_numpy(),
-                         "day": kept[date_info.name].to_numpy(), "amount": amounts})
 
 
 def line_mapping(schema: Schema) -> dict[str, str]:

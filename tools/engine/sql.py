@@ -49,6 +49,7 @@ from tools.engine.definitions import (
 )
 from tools.engine.errors import DefinitionError
 from tools.engine.features import quote_name, sql_literal
+from tools.engine.sql_dialects import transpile
 from tools.engine.sql_leaves import (
     SQL_OPS,
     SqlKind,
@@ -172,20 +173,6 @@ def members_from_file(condition: Condition, path: str, *, id_column: str = "cust
         return [row[0] for row in connection.execute(query).fetchall()]
     finally:
         connection.close()
-
-
-def transpile(query: str, dialect: str) -> str:
-    """DuckDB SQL rewritten for another engine ("snowflake", "bigquery", "spark", ...)."""
-    import sqlglot
-    from sqlglot.errors import SqlglotError
-
-    try:
-        return str(sqlglot.transpile(query, read="duckdb", write=dialect)[0])
-    except (SqlglotError, ValueError, KeyError) as exc:
-        raise DefinitionError(f"SQL for '{dialect}' could not be written ({exc}); choose "
-                              "duckdb, snowflake, bigquery, spark, postgres or trino.",
-                              options=["duckdb", "snowflake", "bigquery", "spark", "postgres",
-                                       "trino"]) from exc
 
 
 class _Compiler:
