@@ -27,6 +27,7 @@ from typing import Any
 
 import pandas as pd
 
+from tools.engine.csv_arrow import read_csv_arrow
 from tools.engine.errors import DataError
 from tools.engine.stores import (
     as_strings,
@@ -301,18 +302,10 @@ def _read_delimited_text(text: str, raw: bytes, encoding: str, name: str) -> pd.
         delimiter, skip = sample[0].strip()[4], 1
     else:
         delimiter = sniff_delimiter(sample)
-    # The C parser reads bytes faster than a Python string; UTF-16 needs the decoded text.
-    wide = encoding == "utf-16"
-    source: io.StringIO | io.BytesIO = io.StringIO(text) if wide else io.BytesIO(raw)
+    frame = read_csv_arrow(raw, delimiter, skip) if encoding == "utf-8-sig" else None
     try:
-        with warnings.catch_warnings():
-            # A trailing delimiter on data rows ("1,Lyon,") adds an empty last field; pandas
-            # warns that it drops it, which is what we want.
-            warnings.simplefilter("ignore", pd.errors.ParserWarning)
-            frame = pd.read_csv(source, sep=delimiter, encoding=None if wide else encoding,
-                                dtype=str, keep_default_na=False, na_filter=False,
-                                skip_blank_lines=True, skiprows=skip, index_col=False,
-                                engine="c")
+        if frame is None:
+            frame = _read_with_pandas(text, raw, encoding, delimiter, skip)
     except (pd.errors.ParserError, ValueError) as exc:
         first = str(exc).splitlines()[0] if str(exc) else "unreadable rows"
         fields = f"{_DELIMITER_NAMES[delimiter]}-separated fields"
@@ -323,6 +316,21 @@ def _read_delimited_text(text: str, raw: bytes, encoding: str, name: str) -> pd.
     # A semicolon says the file comes from a locale whose decimal mark is the comma.
     frame.attrs["delimiter"] = delimiter
     return frame
+
+
+def _read_with_pandas(text: str, raw: bytes, encoding: str, delimiter: str,
+                      skip: int) -> pd.DataFrame:
+    """The C parser's reading: every cell as text, empty cells as empty strings."""
+    # It reads bytes faster than a Python string; UTF-16 needs the decoded text.
+    wide = encoding == "utf-16"
+    source: io.StringIO | io.BytesIO = io.StringIO(text) if wide else io.BytesIO(raw)
+    with warnings.catch_warnings():
+        # A trailing delimiter on data rows ("1,Lyon,") adds an empty last field; pandas
+        # warns that it drops it, which is what we want.
+        warnings.simplefilter("ignore", pd.errors.ParserWarning)
+        return pd.read_csv(source, sep=delimiter, encoding=None if wide else encoding,
+                           dtype=str, keep_default_na=False, na_filter=False,
+                           skip_blank_lines=True, skiprows=skip, index_col=False, engine="c")
 
 
 def _read_json_text(text: str, name: str) -> pd.DataFrame:
