@@ -19,6 +19,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, ClusterMixin
+from sklearn.cluster import KMeans
+from sklearn.metrics import calinski_harabasz_score
+from sklearn.utils.validation import check_is_fitted
 
 from tools.engine.cluster_naming import ClusterName, cluster_names
 from tools.engine.cluster_prep import FeaturePrep, category_text, fit_prep, resolve_features
@@ -148,7 +151,6 @@ class CustomerClustering(ClusterMixin, BaseEstimator):
         return self
 
     def predict(self, frame: pd.DataFrame) -> np.ndarray:
-        from sklearn.utils.validation import check_is_fitted
         from threadpoolctl import threadpool_limits
 
         check_is_fitted(self, "kmeans_")
@@ -195,14 +197,10 @@ class CustomerClustering(ClusterMixin, BaseEstimator):
         return np.sort(rng.choice(n, size=self.search_size, replace=False))
 
     def _refine(self, matrix: np.ndarray, searched: Any) -> Any:
-        from sklearn.cluster import KMeans
-
         return KMeans(n_clusters=len(searched.cluster_centers_), init=searched.cluster_centers_,
                       n_init=1, random_state=self.random_state).fit(matrix)
 
     def _kmeans(self, matrix: np.ndarray, k: int) -> Any:
-        from sklearn.cluster import KMeans
-
         return KMeans(n_clusters=k, n_init=self.n_init,
                       random_state=self.random_state).fit(matrix)
 
@@ -232,8 +230,6 @@ def _distinct_rows(matrix: np.ndarray) -> int:
 
 def _scores(matrix: np.ndarray, fits: dict[int, Any], sample: np.ndarray) -> pd.DataFrame:
     """Silhouette (on the sample), Calinski-Harabasz and inertia per k."""
-    from sklearn.metrics import calinski_harabasz_score
-
     silhouettes = silhouette_scores(matrix[sample], [fit.labels_[sample] for fit in fits.values()])
     rows = []
     for (k, fit), silhouette in zip(fits.items(), silhouettes, strict=True):

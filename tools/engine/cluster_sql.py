@@ -26,6 +26,8 @@ import pandas as pd
 from tools.engine.definitions import Condition
 from tools.engine.errors import DataError, DefinitionError
 from tools.engine.features import quote_name, sql_literal
+from tools.engine.sql import duckdb_column_kinds, file_view, where_sql
+from tools.engine.sql_dialects import transpile
 
 if TYPE_CHECKING:
     from tools.engine.cluster_model import CustomerClustering
@@ -90,8 +92,6 @@ def assignment_sql(model: CustomerClustering, *, table: str, dialect: str = "duc
     ids = quote_name(id_column)
     where = ""
     if within is not None:
-        from tools.engine.sql import where_sql
-
         where = " WHERE " + where_sql(within, table_sql=table, id_column=id_column,
                                       kinds=kinds, resolve=resolve)
     query = (f"WITH points AS (SELECT {ids} AS customer_id, {points} FROM {table}{where}),\n"
@@ -99,8 +99,6 @@ def assignment_sql(model: CustomerClustering, *, table: str, dialect: str = "duc
              f"SELECT customer_id, {label} AS cluster FROM distances ORDER BY customer_id")
     if dialect == "duckdb":
         return query
-    from tools.engine.sql_dialects import transpile
-
     return transpile(query, dialect)
 
 
@@ -114,8 +112,6 @@ def quantiles_sql(features: Sequence[str], *, table: str, dialect: str = "duckdb
     `within`, `kinds`, `resolve`: only that segment's customers, as in `assignment_sql`.
     """
     if within is not None:
-        from tools.engine.sql import where_sql
-
         members = where_sql(within, table_sql=table, id_column=id_column, kinds=kinds,
                             resolve=resolve)
         table = f"(SELECT * FROM {table} WHERE {members}) AS members"
@@ -134,8 +130,6 @@ def quantiles_sql(features: Sequence[str], *, table: str, dialect: str = "duckdb
              f"SELECT {shares} FROM {table} CROSS JOIN cuts")
     if dialect == "duckdb":
         return query
-    from tools.engine.sql_dialects import transpile
-
     return transpile(query, dialect)
 
 
@@ -203,8 +197,6 @@ def quantiles_from_file(path: str, features: Sequence[str], *,
     the one-row result of `quantiles_sql` run where the data lives, or a one-row-per-customer
     Parquet or CSV file, computed by DuckDB in place (`within`: that segment's customers)."""
     import duckdb
-
-    from tools.engine.sql import duckdb_column_kinds, file_view
 
     connection = duckdb.connect()
     try:

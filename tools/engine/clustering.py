@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from tools.engine.behaviour import is_amount_feature, lacks_amount, no_amount_error
+from tools.engine.cluster_naming import cluster_names
 from tools.engine.cluster_prep import category_text, is_numeric_column
 from tools.engine.dataset import FREQUENCY, MONETARY, RECENCY, CustomerData
 from tools.engine.definitions import Condition
@@ -258,8 +259,6 @@ def summarise(data: CustomerData, model: CustomerClustering,
     labels = np.asarray(model.labels_)
     names = model.name_parts_
     if words and any(words.get(f) for f in model.features_):
-        from tools.engine.cluster_naming import cluster_names
-
         names = cluster_names(model.prep_, model.cluster_centers_, customers, labels, words)
     numeric = [f for f in model.features_ if is_numeric_column(customers[f])]
     categorical = [f for f in model.features_ if f not in numeric]

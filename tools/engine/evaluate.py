@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from tools.engine.clustering import cluster_labels
 from tools.engine.dataset import CustomerData
 from tools.engine.definitions import (
     And,
@@ -59,6 +60,7 @@ from tools.engine.definitions import (
     SegmentRef,
 )
 from tools.engine.errors import DefinitionError
+from tools.engine.lifecycle import STAGES, lifecycle_table
 from tools.engine.matching import nearest
 from tools.engine.multi_column import column_sum, columns_compared
 from tools.engine.operands import (
@@ -69,6 +71,7 @@ from tools.engine.operands import (
     operand,
     require_ordered,
 )
+from tools.engine.rfm import default_scheme, require_monetary, rfm_table
 
 Resolver = Callable[[str], SegmentDefinition]
 
@@ -221,16 +224,12 @@ class _Evaluator:
 
     def _rfm_segment(self, node: RfmSegment, scope: pd.Series,
                      refs: tuple[str, ...]) -> pd.Series:
-        from tools.engine.rfm import default_scheme, rfm_table
-
         wanted = _canonical_names(node.segments, default_scheme().segment_names(),
                                   "RFM segment")
         segments = rfm_table(self.data)["rfm_segment"]
         return segments.isin(wanted).reindex(self.data.customers.index, fill_value=False)
 
     def _rfm_score(self, node: RfmScore, scope: pd.Series, refs: tuple[str, ...]) -> pd.Series:
-        from tools.engine.rfm import require_monetary, rfm_table
-
         if node.score == "m":
             require_monetary(self.data)  # without spend there is no M score to select by
         if node.low > node.high:
@@ -242,15 +241,11 @@ class _Evaluator:
         return inside.reindex(self.data.customers.index, fill_value=False).astype(bool)
 
     def _lifecycle(self, node: Lifecycle, scope: pd.Series, refs: tuple[str, ...]) -> pd.Series:
-        from tools.engine.lifecycle import STAGES, lifecycle_table
-
         wanted = _canonical_names(node.stages, list(STAGES), "lifecycle stage")
         stages, _ = lifecycle_table(self.data)
         return stages["stage"].isin(wanted).reindex(self.data.customers.index, fill_value=False)
 
     def _cluster(self, node: Cluster, scope: pd.Series, refs: tuple[str, ...]) -> pd.Series:
-        from tools.engine.clustering import cluster_labels
-
         if not node.features:
             raise DefinitionError("Clusters need at least one feature column.")
         # Which columns can be clustered on (numbers, categories) is clustering's rule.

@@ -37,6 +37,8 @@ from tools.engine.features import (
     sql_literal,
     to_date,
 )
+from tools.engine.parsing import parse_typed_columns
+from tools.engine.roles import infer_schema
 from tools.engine.scan import (
     DATE_TYPES,
     INTEGER_TYPES,
@@ -47,6 +49,7 @@ from tools.engine.scan import (
     ruled_groups_sql,
 )
 from tools.engine.schema import ColumnInfo, DataKind, DType, Role, Schema
+from tools.engine.sql_dialects import transpile
 
 # Roles a mapping may name, and the column type assumed when none is given.
 _ASSUMED_TYPES: dict[Role, tuple[str, DType]] = {
@@ -134,8 +137,6 @@ def features_sql(schema_or_mapping: Schema | Mapping[str, str], *, table: str,
              + "\nFROM features " + " ".join(joins) + "\nORDER BY features.customer_id")
     if dialect == "duckdb":
         return query
-    from tools.engine.sql_dialects import transpile
-
     return transpile(query, dialect)
 
 
@@ -172,9 +173,6 @@ def file_lines_schema(path: str, mapping: Mapping[str, str] | None = None
                       ) -> tuple[Schema, dict[str, str]]:
     """Roles (first rows, `mapping` overrides) and DuckDB types of the columns of a file."""
     import duckdb
-
-    from tools.engine.parsing import parse_typed_columns
-    from tools.engine.roles import infer_schema
 
     source = file_source(path)
     with duckdb_connection() as connection:

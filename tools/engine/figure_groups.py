@@ -18,6 +18,8 @@ import pandas as pd
 from tools.engine.behaviour import float_values
 from tools.engine.dataset import CustomerData
 from tools.engine.errors import DefinitionError
+from tools.engine.matching import nearest
+from tools.engine.operands import find_column
 from tools.engine.schema import Role
 
 MAX_CATEGORY_VALUES = 10  # a number column with at most this many values is read as categories
@@ -32,8 +34,6 @@ def is_personal(data: CustomerData, name: str) -> bool:
 
 def group_keys(data: CustomerData, by: str, bins: list[float] | None = None) -> pd.Series:
     """Each customer's group label for the column `by` ("missing" for an unknown value)."""
-    from tools.engine.operands import find_column
-
     found = find_column(data, by)
     if is_personal(data, found.name):
         raise DefinitionError(f"{found.name} holds personal data; break figures down by another "
@@ -98,8 +98,6 @@ def bin_edges(data: CustomerData, by: str | None, bins: list[float] | None = Non
 
 
 def _column_name(data: CustomerData, name: str) -> str:
-    from tools.engine.operands import find_column
-
     return find_column(data, name).name
 
 
@@ -148,8 +146,6 @@ def edge_labels(edges: list[float], *, integer: bool) -> list[str]:
 
 
 def pick_groups(known: list[str], asked: list[str], column: str) -> list[str]:
-    from tools.engine.matching import nearest
-
     known = sorted(known)  # the same choice and options whatever order the groups came in
     by_key = {k.casefold(): k for k in known}
     picked = []

@@ -20,7 +20,7 @@ gathered as "other" (the figure computed again over all of them, never summed).
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
 import numpy as np
@@ -50,6 +50,7 @@ from tools.engine.figure_groups import (
     is_personal,
     pick_groups,
 )
+from tools.engine.operands import TRUE_WORDS, find_column, flag_numbers, text_key
 from tools.engine.schema import Role
 
 Statistic = Literal["customers", "sum", "mean", "median", "min", "max", "rate",
@@ -253,8 +254,6 @@ def _inputs(data: CustomerData, figure: Figure, target_mask: pd.Series | None) -
 
 
 def _number_values(data: CustomerData, column: str | None) -> pd.Series:
-    from tools.engine.operands import find_column, flag_numbers
-
     if not column:
         raise DefinitionError("Say which number to measure.", options=_number_columns(data))
     found = find_column(data, column)
@@ -271,8 +270,6 @@ def _number_values(data: CustomerData, column: str | None) -> pd.Series:
 
 
 def _number_column_name(data: CustomerData, column: str) -> str:
-    from tools.engine.operands import find_column
-
     found = find_column(data, column)
     if not pd.api.types.is_numeric_dtype(found.series):
         raise DefinitionError(f"{found.name} is not a number column, so it cannot be the spend.",
@@ -298,8 +295,6 @@ def _known(data: CustomerData, condition: Condition) -> pd.Series:
 
 def yes_condition(data: CustomerData, column: str) -> Condition:
     """Whom a yes/no column's rate counts: its yes value (1, True, "Yes", "y", ...)."""
-    from tools.engine.operands import TRUE_WORDS, find_column, flag_numbers, text_key
-
     found = find_column(data, column)
     series = found.series
     if pd.api.types.is_bool_dtype(series):
@@ -391,8 +386,6 @@ def _row(group: str, line: pd.Series, *, other: bool = False) -> FigureRow:
 
 
 def _indexed(row: FigureRow, base: FigureRow) -> FigureRow:
-    from dataclasses import replace
-
     if row.value is None or not base.value:
         return replace(row, base_value=base.value)
     return replace(row, index=100.0 * row.value / base.value, base_value=base.value)

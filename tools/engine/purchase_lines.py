@@ -11,6 +11,7 @@ file again the ordinary way, with the roles the first load found.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -44,8 +45,6 @@ def purchase_lines(data: CustomerData, *, table: str | None = None) -> pd.DataFr
     cached = data.derived.get(LINES_KEY)
     if isinstance(cached, pd.DataFrame):
         return cached
-    from pathlib import Path
-
     name = Path(data.source.path).name
     if data.kind is not DataKind.TRANSACTIONS:
         raise DataError(NO_LOG.format(name=name))

@@ -48,7 +48,9 @@ from tools.engine.definitions import (
     SegmentRef,
 )
 from tools.engine.errors import DefinitionError
+from tools.engine.feature_sql import file_source
 from tools.engine.features import quote_name, sql_literal
+from tools.engine.rfm_scheme import default_scheme
 from tools.engine.sql_dialects import transpile
 from tools.engine.sql_leaves import (
     SQL_OPS,
@@ -138,8 +140,6 @@ def where_sql(condition: Condition, *, table_sql: str, id_column: str = "custome
 
 def file_view(connection: Any, path: str) -> None:
     """The view `customers` of a one-row-per-customer Parquet or CSV file, read in place."""
-    from tools.engine.feature_sql import file_source
-
     connection.execute(f"CREATE VIEW customers AS SELECT * FROM {file_source(path)}")
 
 
@@ -287,8 +287,6 @@ class _Compiler:
     # RFM: NTILE(5) over every customer, ties by id, missing values in the lowest bucket.
 
     def _rfm(self, node: RfmSegment | RfmScore) -> str:
-        from tools.engine.rfm_scheme import default_scheme
-
         columns = {"r": (self.rfm.recency, "DESC"), "f": (self.rfm.frequency, "ASC"),
                    "m": (self.rfm.monetary, "ASC")}
         scores = ", ".join(

@@ -10,6 +10,7 @@ the caller turns into FALSE. Values become literals checked here; names are quot
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from typing import Any, Literal
 
@@ -17,6 +18,14 @@ import pandas as pd
 
 from tools.engine.errors import DefinitionError
 from tools.engine.features import quote_name, sql_literal
+from tools.engine.operands import (
+    FALSE_WORDS,
+    TRUE_WORDS,
+    Column,
+    ColumnKind,
+    bool_operand,
+    number_operand,
+)
 
 SqlKind = Literal["integer", "float", "date", "text", "bool"]
 # As operands.py: fractional numbers this close (relative and absolute) are equal.
@@ -33,8 +42,6 @@ def text_key(value: Any) -> str:
 
 
 def number_value(column: str, value: Any) -> int | float:
-    from tools.engine.operands import Column, ColumnKind, number_operand
-
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, int):
@@ -61,8 +68,6 @@ def number_test(name: str, column: str, op: str, value: Any, *, tolerant: bool) 
 
 
 def iso_day(value: Any) -> pd.Timestamp | None:
-    import re
-
     if not isinstance(value, str) or not re.match(r"\s*\d{4}-\d{1,2}-\d{1,2}", value):
         return None
     try:
@@ -87,8 +92,6 @@ def date_test(name: str, column: str, op: str, value: Any) -> str:
 
 
 def bool_value(column: str, value: Any) -> bool:
-    from tools.engine.operands import Column, ColumnKind, bool_operand
-
     return bool_operand(Column(column, ColumnKind.BOOL, pd.Series(dtype=bool)), value)
 
 
@@ -98,8 +101,6 @@ def bool_value(column: str, value: Any) -> bool:
 def flag_number_sql(name: str) -> str:
     """A yes/no text column as 1/0 (NULL for missing or any other text), as
     `operands.flag_numbers` reads it."""
-    from tools.engine.operands import FALSE_WORDS, TRUE_WORDS
-
     key = f"lower(trim(CAST({name} AS VARCHAR)))"
     yes = ", ".join(sql_literal(word) for word in sorted(TRUE_WORDS))
     no = ", ".join(sql_literal(word) for word in sorted(FALSE_WORDS))
