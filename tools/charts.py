@@ -16,9 +16,10 @@ import numpy as np
 import pandas as pd
 
 from tools.engine.behaviour import behaviour_column
-from tools.engine.dataset import CustomerData
+from tools.engine.dataset import RECENCY, CustomerData
 from tools.engine.errors import EngineError
 from tools.engine.matching import nearest
+from tools.engine.naming import name_words
 from tools.engine.schema import DType, Role
 
 HISTOGRAM_BINS = 10
@@ -155,9 +156,6 @@ def cluster_profiles(result: Any) -> ProfileChart:
 def lower_is_better(column: str, role: str | None = None) -> bool:
     """Whether a low value is good for the business: days since the last purchase. Index
     colours follow it, so recent Champions are green and lapsed customers red."""
-    from tools.engine.dataset import RECENCY
-    from tools.engine.naming import name_words
-
     return role == Role.RECENCY.value or column == RECENCY or "recency" in name_words(column)
 
 

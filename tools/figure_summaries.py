@@ -11,10 +11,12 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from tools import charts
+from tools.engine.behaviour import behaviour_column
 from tools.engine.dataset import CustomerData
 from tools.engine.definitions import Condition
 from tools.engine.errors import DefinitionError
 from tools.engine.figures import COLUMN_STATISTICS, FigureTable
+from tools.engine.schema import Role
 
 
 def parse_condition(raw: dict[str, Any]) -> Condition:
@@ -29,9 +31,6 @@ def parse_condition(raw: dict[str, Any]) -> Condition:
 
 def figure_roles(data: CustomerData) -> tuple[str | None, str | None]:
     """The spend and order-count columns money figures read (None where the data has none)."""
-    from tools.engine.behaviour import behaviour_column
-    from tools.engine.schema import Role
-
     return behaviour_column(data, Role.MONETARY), behaviour_column(data, Role.FREQUENCY)
 
 

@@ -12,6 +12,10 @@ from tools.engine.definitions import Condition, Lifecycle, RfmSegment
 from tools.engine.describe import describe
 from tools.engine.errors import EngineError
 from tools.engine.profiles import profile
+from tools.knowledge.answers import answer_question as answer_from
+from tools.knowledge.answers import explain_segment as explain
+from tools.knowledge.campaigns import campaign_plan
+from tools.knowledge.segment_facts import segment_reading
 from tools.tool_result import ToolResult
 from tools.tool_specs import AnswerQuestionArgs, ExplainSegmentArgs, SuggestCampaignArgs
 
@@ -20,16 +24,12 @@ if TYPE_CHECKING:
 
 
 def explain_segment(ctx: Toolkit, args: ExplainSegmentArgs) -> ToolResult:
-    from tools.knowledge.answers import explain_segment as explain
-
     facts = segment_facts(ctx, args.name)
     answer = explain(ctx.require_knowledge(), facts, lang=ctx.language)
     return ToolResult("explain_segment", True, answer.to_dict(), message=answer.to_markdown())
 
 
 def suggest_campaign(ctx: Toolkit, args: SuggestCampaignArgs) -> ToolResult:
-    from tools.knowledge.campaigns import campaign_plan
-
     facts = segment_facts(ctx, args.name)
     plan = campaign_plan(ctx.require_knowledge(), facts, str(facts["name"]), lang=ctx.language)
     summary = plan.to_dict()
@@ -37,16 +37,12 @@ def suggest_campaign(ctx: Toolkit, args: SuggestCampaignArgs) -> ToolResult:
 
 
 def answer_question(ctx: Toolkit, args: AnswerQuestionArgs) -> ToolResult:
-    from tools.knowledge.answers import answer_question as answer_from
-
     answer = answer_from(ctx.require_knowledge(), args.question)
     return ToolResult("answer_question", True, answer.to_dict(), message=answer.to_markdown())
 
 
 def segment_facts(ctx: Toolkit, name: str | None) -> dict[str, Any]:
     """What the engine knows about a segment, for explanations and campaign plans."""
-    from tools.knowledge.segment_facts import segment_reading
-
     mask, label = ctx.segment_mask(name)
     facts: dict[str, Any] = {"name": label, **profile(ctx.data, mask).to_dict(),
                              **segment_reading(ctx.data, mask)}

@@ -25,7 +25,6 @@ file saved under an older naming scheme, or renamed by hand).
 from __future__ import annotations
 
 import builtins
-import difflib
 import hashlib
 import json
 import logging
@@ -44,6 +43,7 @@ from pydantic import ValidationError
 
 from tools.engine.definitions import SegmentDefinition, load_yaml
 from tools.engine.errors import EngineError, SegmentNotFound, first_problem
+from tools.engine.matching import nearest
 from tools.folder_lock import folder_lock
 from tools.workspace_files import (
     private_folder,
@@ -131,12 +131,6 @@ def slugify(name: str) -> str:
 
 
 def _nearest(word: str, candidates: list[str]) -> list[str]:
-    try:
-        from tools.engine.matching import nearest
-    except ImportError:
-        by_lower = {c.lower(): c for c in candidates}
-        found = difflib.get_close_matches(word.lower(), list(by_lower), n=3, cutoff=0.5)
-        return [by_lower[f] for f in found]
     return list(nearest(word, candidates, 3))
 
 

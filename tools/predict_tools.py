@@ -11,8 +11,10 @@ aggregate only: parameters, counts, totals, the holdout check and the diagnostic
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
+from tools.predicted import counts, meanings, predict_data, show_predictions
 from tools.tool_result import ToolResult
 from tools.tool_specs import PredictTraitsArgs
 from tools.tool_summaries import customers
@@ -24,8 +26,6 @@ if TYPE_CHECKING:
 
 def predict_traits(ctx: Toolkit, args: PredictTraitsArgs) -> ToolResult:
     from tools.engine.predictive_data import PredictConfig
-    from tools.predicted import predict_data, show_predictions
-
     config = PredictConfig(calibration_end=args.calibration_end,
                            horizon_days=args.horizon_days, margin=args.margin)
     prediction = predict_data(ctx.data, config, need_amounts=False)
@@ -41,10 +41,6 @@ def predict_traits(ctx: Toolkit, args: PredictTraitsArgs) -> ToolResult:
 
 def prediction_summary(prediction: Prediction) -> dict[str, Any]:
     """What a model or the reply may see: no customer ids, no rows."""
-    import math
-
-    from tools.predicted import counts, meanings
-
     frame = prediction.customers
     params = prediction.models.bgnbd.params
     spend = prediction.models.gamma_gamma

@@ -10,12 +10,14 @@ lapsed" mean is data (`predicted_meanings.yaml`), read by `meaning`.
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from datetime import date, timedelta
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from tools.engine.errors import DataError, DefinitionError
+from tools.engine.schema import DType, Role
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -90,8 +92,6 @@ def show_predictions(data: CustomerData, prediction: Prediction) -> list[str]:
     """Put the predicted measures on the customers (replacing earlier ones) so that
     definitions, profiles and compare read them; returns their names."""
     from tools.engine.roles import describe_column
-    from tools.engine.schema import DType, Role
-
     frame = predicted_frame(prediction, data.customers.index)
     names = list(frame.columns)
     customers = data.customers.drop(columns=[n for n in names if n in data.customers.columns])
@@ -215,8 +215,6 @@ def _plain(value: Any) -> Any:
 
 
 def _number(value: Any) -> float | None:
-    import math
-
     number = float(value)
     return number if math.isfinite(number) else None
 

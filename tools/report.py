@@ -17,7 +17,13 @@ import pandas as pd
 from tools import charts
 from tools.engine.dataset import CustomerData
 from tools.engine.definitions import Condition, SegmentDefinition
+from tools.engine.describe import describe
 from tools.engine.errors import EngineError
+from tools.engine.profiles import compare, profile
+from tools.engine.rfm import TIE_NOTE_SHARE, rfm_caveats, rfm_summary
+from tools.figure_summaries import figure_chart
+from tools.knowledge.answers import explain_segment
+from tools.knowledge.campaigns import campaign_plan
 from tools.report_predict import PredictionSection, prediction_section
 
 if TYPE_CHECKING:
@@ -89,8 +95,6 @@ class Report:
 
 def _rfm_notes(data: CustomerData) -> list[str]:
     """The RFM caveats (`rfm_caveats`, SEMANTICS.md "Ties told") in the report's words."""
-    from tools.engine.rfm import TIE_NOTE_SHARE, rfm_caveats, rfm_summary
-
     summaries = rfm_summary(data)
     caveats = rfm_caveats(data, summaries)
     recency = {s.name: s.avg_recency or 0.0 for s in summaries}
@@ -114,9 +118,6 @@ def build_report(data: CustomerData, segments: Sequence[ReportSegment], *,
     """The report of `segments` on `data`; the knowledge base adds explanations and plans;
     `breakdowns` are `compute_figures` summaries (questions asked about the data);
     `prediction` adds the predictive traits (their holdout chart when there is one)."""
-    from tools.engine.profiles import compare, profile
-    from tools.figure_summaries import figure_chart
-
     moment = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     notes: list[str] = []
     rfm_sizes, rfm_grid = None, None
@@ -153,8 +154,6 @@ def build_report(data: CustomerData, segments: Sequence[ReportSegment], *,
 
 def _section(data: CustomerData, segment: ReportSegment, profiled: dict[str, Any],
              knowledge: KnowledgeStore | None, lang: str) -> SegmentSection:
-    from tools.engine.describe import describe
-
     description = (describe(segment.condition, data) if segment.condition is not None
                    else "all customers")
     definition = ("" if segment.condition is None else
@@ -176,9 +175,6 @@ def _section(data: CustomerData, segment: ReportSegment, profiled: dict[str, Any
 
 
 def _add_knowledge(section: SegmentSection, knowledge: KnowledgeStore, lang: str) -> None:
-    from tools.knowledge.answers import explain_segment
-    from tools.knowledge.campaigns import campaign_plan
-
     facts = {"name": section.label, "kind": section.kind,
              "description": "" if section.kind in ("rfm", "lifecycle") else section.description,
              **section.profile}

@@ -9,6 +9,8 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from tools.charts import HoldoutChart
+from tools.predicted import fit_in_words
+from tools.svg_charts import chart_svg
 
 if TYPE_CHECKING:
     from tools.engine.predictive import Prediction
@@ -33,8 +35,6 @@ def holdout_chart(check: HoldoutCheck) -> HoldoutChart:
 
 
 def prediction_section(prediction: Prediction, name: str) -> PredictionSection:
-    from tools.predicted import fit_in_words
-
     return PredictionSection(
         lines=fit_in_words(prediction, name),
         warnings=[d.message for d in prediction.diagnostics if d.level == "warning"],
@@ -44,8 +44,6 @@ def prediction_section(prediction: Prediction, name: str) -> PredictionSection:
 def prediction_html(section: PredictionSection | None) -> str:
     if section is None:
         return ""
-    from tools.svg_charts import chart_svg
-
     parts = ["<section id='prediction'><h2>Predicted traits</h2>"]
     parts += [f"<p>{escape(line)}</p>" for line in section.lines]
     parts += [f"<p class='note'>Warning: {escape(w)}</p>" for w in section.warnings]

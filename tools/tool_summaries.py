@@ -13,6 +13,8 @@ import pandas as pd
 
 from tools.engine.dataset import MONETARY, CustomerData
 from tools.engine.definitions import Condition
+from tools.engine.errors import DefinitionError
+from tools.engine.matching import nearest
 from tools.engine.schema import ColumnInfo, Role
 from tools.engine.wording import format_count, language_of
 
@@ -58,9 +60,6 @@ def column_summary(column: ColumnInfo) -> dict[str, Any]:
 def column_values(data: CustomerData, name: str, contains: str | None = None
                   ) -> dict[str, Any]:
     """A category column's values (most frequent first), optionally those containing a text."""
-    from tools.engine.errors import DefinitionError
-    from tools.engine.matching import nearest
-
     columns = {c.name: c for c in data.schema.columns}
     column = columns.get(name) or next(
         (c for c in data.schema.columns if c.name.casefold() == name.strip().casefold()), None)
