@@ -96,42 +96,43 @@ def clean_transactions(df: pd.DataFrame, schema: Schema) -> tuple[pd.DataFrame,
     quantity_info = schema.first(Role.QUANTITY)
     price_info = schema.first(Role.UNIT_PRICE)
     steps: list[CleaningStep] = []
-    frame = df
 
-    ids = frame[id_col]
+    # Each rule counts the lines it drops among those the rules before it kept; the lines
+    # are taken once at the end (each take copies every column of a 500,000-line log).
+    ids = df[id_col]
     if pd.api.types.is_numeric_dtype(ids) or pd.api.types.is_bool_dtype(ids):
-        keep = ids.notna() & frame[date_col].notna()
+        keep = ids.notna() & df[date_col].notna()
     else:
         # "n/a" or "unknown" is no customer, even where it is common enough to be a value.
-        keep = frame[date_col].notna() & ~missing_markers(ids.astype("str"))
+        keep = df[date_col].notna() & ~missing_markers(ids.astype("str"))
     steps.append(CleaningStep("rows with no customer id or an unreadable date", _count(keep)))
-    frame = frame[keep]
 
     order_info = schema.first(Role.ORDER_ID)
     status_info = schema.first(Role.STATUS)
     if order_info is not None or status_info is not None:
-        cancelled = _cancelled(frame, order_info.name if order_info else None, status_info)
-        steps.append(CleaningStep("cancelled orders", int(cancelled.sum())))
-        frame = frame[~cancelled]
+        cancelled = _cancelled(df, order_info.name if order_info else None, status_info,
+                               within=keep)
+        steps.append(CleaningStep("cancelled orders", int((cancelled & keep).sum())))
+        keep &= ~cancelled
 
     if amount_info is not None:
-        amount = pd.to_numeric(frame[amount_info.name], errors="coerce")
+        amount = pd.to_numeric(df[amount_info.name], errors="coerce")
     elif quantity_info is not None and price_info is not None:
-        amount = (pd.to_numeric(frame[quantity_info.name], errors="coerce")
-                  * pd.to_numeric(frame[price_info.name], errors="coerce"))
+        amount = (pd.to_numeric(df[quantity_info.name], errors="coerce")
+                  * pd.to_numeric(df[price_info.name], errors="coerce"))
     else:
-        amount = pd.Series(np.nan, index=frame.index, dtype="float64")
+        amount = pd.Series(np.nan, index=df.index, dtype="float64")
     if quantity_info is not None:
-        quantity = pd.to_numeric(frame[quantity_info.name], errors="coerce")
+        quantity = pd.to_numeric(df[quantity_info.name], errors="coerce")
         positive = quantity.gt(0).fillna(False).astype(bool)
-        steps.append(CleaningStep("lines with quantity <= 0", _count(positive)))
-        frame, amount = frame[positive], amount[positive]
+        steps.append(CleaningStep("lines with quantity <= 0", _count(positive | ~keep)))
+        keep &= positive
     if has_amount(schema):
         positive = amount.gt(0).fillna(False).astype(bool)
-        steps.append(CleaningStep("lines with amount <= 0", _count(positive)))
-        frame, amount = frame[positive], amount[positive]
-    frame = frame.copy()
-    frame[AMOUNT_COLUMN] = amount.astype("float64")
+        steps.append(CleaningStep("lines with amount <= 0", _count(positive | ~keep)))
+        keep &= positive
+    frame = df[keep]  # a new frame (copy on write): the caller's `df` is left as it was
+    frame[AMOUNT_COLUMN] = amount[keep].astype("float64")
     frame[CUSTOMER_ID_COLUMN] = normalize_ids(frame[id_col])
     if order_info is not None and pd.api.types.is_string_dtype(frame[order_info.name]):
         # As for customers: an order "n/a" is no order number.
@@ -141,13 +142,15 @@ def clean_transactions(df: pd.DataFrame, schema: Schema) -> tuple[pd.DataFrame,
 
 
 def _cancelled(frame: pd.DataFrame, order_column: str | None,
-               status: ColumnInfo | None) -> pd.Series:
+               status: ColumnInfo | None, *, within: pd.Series) -> pd.Series:
+    """Lines marked cancelled; `within`: the lines still kept, whose order ids decide
+    whether a leading "C" is a cancellation mark."""
     cancelled = pd.Series(False, index=frame.index)
     if order_column is not None:
         orders = frame[order_column].astype(str).str.strip()
         marked = orders.str.match(_CANCELLED_ORDER).fillna(False).astype(bool)
         # When every order id starts that way it is the shop's prefix, not a cancellation mark.
-        if not marked.all():
+        if not marked[within].all():
             cancelled |= marked
     if status is not None:
         values = frame[status.name]

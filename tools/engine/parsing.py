@@ -207,11 +207,9 @@ def parse_column(raw: pd.Series, *, stray_share: float = 0.0,
     ("1.500"): "thousands" or "decimal" (said in the column's note), or None: a decimal
     point, unless a number has several ("1.500.000").
     """
-    stripped = raw.astype("str").str.strip()
-    text = stripped
-    # Each distinct text once: markers ("n/a", "unknown") are judged per value, not per cell.
-    all_codes, distinct = pd.factorize(text)
-    all_uniques = pd.Series(distinct, dtype="str")
+    # Each distinct text once: stripped and judged per value (markers such as "n/a",
+    # "unknown"), not per cell; a column of 500,000 cells often has a few thousand values.
+    all_codes, all_uniques, changed = _distinct_stripped(raw)
     # One place more than the values: code -1 (a missing cell) is marked too.
     marked = np.append(all_uniques.str.lower().isin(MISSING_TOKENS).to_numpy(), True)
     values_at = np.flatnonzero(~marked[:-1])
@@ -220,19 +218,61 @@ def parse_column(raw: pd.Series, *, stray_share: float = 0.0,
     renumber[values_at] = np.arange(len(values_at))
     codes = renumber[all_codes]
     uniques = all_uniques.iloc[values_at].reset_index(drop=True)
-    text = text.mask(codes < 0)
-    parsed = _parse_values(raw.index, text, codes, uniques, dots)
+    text = _ColumnText(raw, changed, codes if marked[:-1].any() else None)
+    parsed = _parse_values(raw.index, codes, uniques, text, dots)
     if stray_share > 0 and parsed.dtype is DType.TEXT and len(uniques):
         parsed = _numbers_despite_strays(raw.index, codes, uniques, stray_share, dots) or parsed
     # A column of nothing but markers has no answers to keep them beside.
     if parsed.dtype is DType.TEXT and marked[:-1].any() and len(values_at):
-        parsed = _keep_common_markers(parsed, stripped, all_codes, all_uniques, marked)
-    return _with_missing_note(parsed, stripped)
+        parsed = _keep_common_markers(parsed, text.stripped(), all_codes, all_uniques, marked)
+    return _with_missing_note(parsed, all_codes, all_uniques)
 
 
-def _parse_values(index: pd.Index, text: pd.Series, codes: np.ndarray,
-                  uniques: pd.Series, dots: str | None = None) -> ParsedColumn:
-    """The column (`text`, markers already missing; `codes` into its distinct `uniques`)."""
+def _distinct_stripped(raw: pd.Series) -> tuple[np.ndarray, pd.Series, bool]:
+    """Codes of the cells (-1: missing) into the column's distinct stripped texts, in order
+    of first appearance (what factorising the stripped column gives, stripping each
+    distinct text once), and whether stripping changed any text."""
+    raw_codes, raw_distinct = pd.factorize(raw.astype("str"))
+    before = pd.Series(raw_distinct, dtype="str")
+    stripped = before.str.strip()
+    changed = bool(stripped.ne(before).any())
+    # " a" and "a" are one value once stripped.
+    merged, distinct = pd.factorize(stripped)
+    codes = np.append(merged, -1)[raw_codes]
+    return codes, pd.Series(distinct, dtype="str"), changed
+
+
+@dataclass(frozen=True)
+class _ColumnText:
+    """A column's cells as text, built only when the column is kept as text.
+
+    `changed`: stripping changes some cell; `markers`: codes whose -1 cells are to be made
+    missing, or None when no cell is a marker.
+    """
+
+    raw: pd.Series
+    changed: bool
+    markers: np.ndarray | None
+
+    def stripped(self) -> pd.Series:
+        text = self.raw.astype("str")
+        return text.str.strip() if self.changed else text
+
+    def cells(self) -> pd.Series:
+        """Stripped, with the missing markers missing."""
+        text = self.stripped()
+        return text if self.markers is None else text.mask(self.markers < 0)
+
+
+def _cells(index: pd.Index, codes: np.ndarray, uniques: pd.Series) -> pd.Series:
+    """The text of each cell from its code into `uniques` (-1: missing)."""
+    return pd.Series(uniques.array.take(codes, allow_fill=True), index=index, dtype="str")
+
+
+def _parse_values(index: pd.Index, codes: np.ndarray, uniques: pd.Series,
+                  text: _ColumnText, dots: str | None = None) -> ParsedColumn:
+    """The column: `codes` of its cells (-1: missing or a marker) into its distinct
+    `uniques`; `text` its cells as text."""
     if len(uniques) == 0:
         return ParsedColumn(pd.Series(pd.NA, index=index, dtype="str"), DType.TEXT)
 
@@ -253,12 +293,13 @@ def _parse_values(index: pd.Index, text: pd.Series, codes: np.ndarray,
     if integer.all():
         if uniques.str.fullmatch(r"[-+]?0\d+").any():
             # Zero-padded codes ("0001", zip codes) keep their text form.
-            return ParsedColumn(_as_text(text), DType.TEXT, note="zero-padded codes kept as text")
+            return ParsedColumn(text.cells(), DType.TEXT, note="zero-padded codes kept as text")
         numbers = pd.to_numeric(uniques, errors="coerce").to_numpy()
         has_missing = bool((codes < 0).any())
         if numbers.dtype.kind != "i" or (has_missing and np.abs(numbers).max() > 2**53):
             # Beyond what float64 holds exactly: long codes, kept as text so no digit changes.
-            return ParsedColumn(_as_text(text), DType.TEXT, note="long numeric codes kept as text")
+            return ParsedColumn(text.cells(), DType.TEXT,
+                                note="long numeric codes kept as text")
         if has_missing:
             values = spread(numbers.astype("float64"), np.nan).astype("float64")
         else:
@@ -282,7 +323,7 @@ def _parse_values(index: pd.Index, text: pd.Series, codes: np.ndarray,
         parsed_dates, note = dates
         values = pd.Series(spread(parsed_dates.to_numpy(), pd.NaT), index=index)
         return ParsedColumn(pd.to_datetime(values), DType.DATE, note=note)
-    return ParsedColumn(_as_text(text), DType.TEXT, note=_not_numbers_note(uniques))
+    return ParsedColumn(text.cells(), DType.TEXT, note=_not_numbers_note(uniques))
 
 
 def _numbers_despite_strays(index: pd.Index, codes: np.ndarray, uniques: pd.Series,
@@ -318,7 +359,7 @@ def _keep_common_markers(parsed: ParsedColumn, text: pd.Series, all_codes: np.nd
     at = np.flatnonzero(marked[:-1] & ~hard)
     spellings = {str(all_uniques.iloc[i]): int(cells[i]) for i in at}
     values = cells[~hard]
-    kept = kept_markers(spellings, len(text), top_cells(values.tolist(), len(values)))
+    kept = kept_markers(spellings, len(all_codes), top_cells(values.tolist(), len(values)))
     if not kept:
         return parsed
     keep = np.zeros(len(all_uniques) + 1, dtype=bool)
@@ -330,17 +371,19 @@ def _keep_common_markers(parsed: ParsedColumn, text: pd.Series, all_codes: np.nd
                         f"{parsed.note}; {note}" if parsed.note else note)
 
 
-def _with_missing_note(parsed: ParsedColumn, text: pd.Series) -> ParsedColumn:
-    """`parsed` with the count of cells that had text (`text`, stripped) but were read as
-    missing."""
+def _with_missing_note(parsed: ParsedColumn, codes: np.ndarray,
+                       uniques: pd.Series) -> ParsedColumn:
+    """`parsed` with the count of cells that had text (`codes` into the stripped
+    `uniques`) but were read as missing."""
     lost = parsed.values.isna().to_numpy()
     if not lost.any():
         return parsed
-    lost = lost & text.ne("").to_numpy()
-    n = int(lost.sum())
+    text = _cells(pd.RangeIndex(int(lost.sum())), codes[lost], uniques)
+    text = text[text.ne("").to_numpy()]
+    n = len(text)
     if n == 0:
         return parsed
-    counts = text[lost].value_counts()
+    counts = text.value_counts()
     examples = ", ".join(f"{value!r}" + (f" x{int(c):,}" if c > 1 else "")
                          for value, c in counts.iloc[:3].items())
     more = ", ..." if len(counts) > 3 else ""
@@ -368,10 +411,6 @@ def _is_flag(values: set[str]) -> bool:
     if any(len(v) > 1 for v in values):
         return True
     return bool(values & _TRUE) and bool(values & _FALSE)
-
-
-def _as_text(text: pd.Series) -> pd.Series:
-    return text.astype("str")
 
 
 def _parse_numbers(uniques: pd.Series, dots: str | None = None
