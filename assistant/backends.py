@@ -19,6 +19,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, ValidationError
 
+from tools.engine.errors import first_problem
+
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
 OPENAI_URL = "https://api.openai.com/v1"
 
@@ -108,8 +110,6 @@ def resolve_settings(*, model: str | None = None, base_url: str | None = None,
                 and str(from_file.get("base_url") or chosen).rstrip("/") != chosen)
     if withheld:
         del merged["api_key"]
-    from tools.engine.errors import first_problem
-
     try:
         settings = ModelSettings.model_validate(merged)
     except ValidationError as exc:

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
+import pandas as pd
+from pydantic import TypeAdapter, ValidationError
+
+from assistant.interpreter import InterpreterContext, interpret
 from assistant.memory import ConversationMemory
 from assistant.replies import clarification_reply, compose_reply
 from assistant.turns import TurnOutcome
-from tools.toolkit import Toolkit, ToolResult
+from tools.engine.definitions import Condition
+from tools.engine.errors import EngineError
+from tools.engine.lifecycle import STAGES
+from tools.engine.schema import DType
+from tools.tool_summaries import customer_count
+from tools.toolkit import LIBRARY_CHANGES, Toolkit, ToolResult
 
 BUILTIN_NAME = "built-in interpreter"
 
@@ -28,8 +38,6 @@ class BuiltinBackend:
                  on_text: Callable[[str], None] | None = None,
                  history: Sequence[tuple[str, str]] = ()) -> TurnOutcome:
         """One turn; the interpreter keeps its own memory, so `history` is not read."""
-        from assistant.interpreter import interpret
-
         interpretation = interpret(text, self._context(toolkit))
         memory = self.memory
         notes = list(interpretation.notes)
@@ -81,9 +89,6 @@ class BuiltinBackend:
         """The file and library changes the user's message asks for, read as this
         interpreter reads a command ("export them", "导出", "удали сегмент"); a plain "yes"
         after a change was refused grants that change."""
-        from assistant.interpreter import interpret
-        from tools.toolkit import LIBRARY_CHANGES
-
         reading = interpret(text, self._context(toolkit))
         asked = {call.name for call in reading.calls if call.name in LIBRARY_CHANGES}
         if reading.intent == "conversation" and reading.conversation == "yes" and \
@@ -92,9 +97,6 @@ class BuiltinBackend:
         return frozenset(asked)
 
     def _context(self, toolkit: Toolkit) -> Any:
-        from assistant.interpreter import InterpreterContext
-        from tools.engine.lifecycle import STAGES
-
         last = toolkit.last_clustering
         return InterpreterContext(
             schema=toolkit.data.schema,
@@ -121,14 +123,6 @@ def _noted(reply: str, notes: list[str]) -> str:
 def _sized(choices: list[Any], toolkit: Toolkit) -> list[Any]:
     """Each offered reading with its size on this data; readings the data cannot answer
     are dropped (the toolkit's own validation decides)."""
-    from dataclasses import replace
-
-    from pydantic import TypeAdapter, ValidationError
-
-    from tools.engine.definitions import Condition
-    from tools.engine.errors import EngineError
-    from tools.tool_summaries import customer_count
-
     adapter: TypeAdapter[Any] = TypeAdapter(Condition)
     sized = []
     total = max(toolkit.data.n_customers, 1)
@@ -152,10 +146,6 @@ def _sized(choices: list[Any], toolkit: Toolkit) -> list[Any]:
 
 def _data_end(toolkit: Toolkit) -> date | None:
     """The day after the latest date in the customer table, when there is no as-of date."""
-    import pandas as pd
-
-    from tools.engine.schema import DType
-
     if toolkit.data.source.as_of is not None:
         return None
     latest = [toolkit.data.customers[c.name].max() for c in toolkit.data.schema.columns

@@ -8,9 +8,12 @@ from pathlib import Path
 
 from rich.console import Console
 
+from assistant.chat_charts import chart_command, report_command
 from assistant.chat_render import render_turn, segment_panel
+from assistant.cli_render import render_inspect
 from assistant.core import Assistant
 from assistant.terminal_text import harmless
+from tools.workspace_files import private_file
 
 HELP = """\
 Ask for customers in plain words, e.g. "customers who spent over 500 but haven't ordered
@@ -106,8 +109,6 @@ class ChatLoop:
         return True
 
     def _data(self, _: str) -> bool:
-        from assistant.cli_render import render_inspect
-
         render_inspect(self.console, self.bot.data)
         return True
 
@@ -131,14 +132,10 @@ class ChatLoop:
         return True
 
     def _chart(self, args: str) -> bool:
-        from assistant.chat_charts import chart_command
-
         chart_command(self.bot, self.console, args)
         return True
 
     def _report(self, args: str) -> bool:
-        from assistant.chat_charts import report_command
-
         report_command(self.bot, self.console, args)
         return True
 
@@ -170,8 +167,6 @@ class ChatLoop:
 def private_history(history_file: Path) -> Path:
     """The chat's arrow-up history holds what the user typed (names, ids, amounts): the
     file is made 0600 before prompt_toolkit opens it with its default mode."""
-    from tools.workspace_files import private_file
-
     return private_file(history_file)
 
 

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.console import Console
+
+from assistant.progress import status
+from tools.engine.errors import EngineError
+from tools.workspace_files import private_folder, write_private
 
 if TYPE_CHECKING:
     from assistant.core import Assistant
@@ -21,8 +27,6 @@ _KINDS = {"sizes": "sizes", "size": "sizes", "rfm": "rfm-grid", "grid": "rfm-gri
 def chart_command(bot: Assistant, console: Console, args: str) -> None:
     """Draw the chart `args` asks for; a user error is one line, never a traceback."""
     from assistant.charts import render_chart
-    from tools.engine.errors import EngineError
-
     words = args.split(maxsplit=1)
     kind = _KINDS.get(words[0].lower()) if words else "distribution"
     if kind is None:
@@ -55,7 +59,6 @@ def _chart(bot: Assistant, console: Console, kind: str, column: str | None) -> C
         everyone = pd.Series(True, index=data.customers.index)
         return charts.segment_sizes(data, [(label, mask), ("all customers", everyone)])
     if kind == "clusters":
-        from assistant.progress import status
         from tools.engine.clustering import fit_clustering, summarise
 
         last = toolkit.last_clustering
@@ -74,14 +77,8 @@ def _chart(bot: Assistant, console: Console, kind: str, column: str | None) -> C
 
 def report_command(bot: Assistant, console: Console, args: str) -> None:
     """`/report [FILE.html]`: the HTML report of the current segment (or of the whole base)."""
-    from datetime import UTC, datetime
-    from pathlib import Path
-
-    from tools.engine.errors import EngineError
     from tools.report import ReportSegment, build_report
     from tools.report_html import render_html
-    from tools.workspace_files import private_folder, write_private
-
     target = Path(args.strip()).expanduser() if args.strip() else None
     if target is not None and target.suffix.lower() not in (".html", ".htm"):
         console.print("Usage: /report [FILE.html]", markup=False)
@@ -101,8 +98,6 @@ def report_command(bot: Assistant, console: Console, args: str) -> None:
         stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
         target = bot.output_folder / f"report-{stamp}.html"  # beside the exports
     try:
-        from assistant.progress import status
-
         with status(console, "Writing the report"):
             built = build_report(bot.data, segments, knowledge=toolkit.knowledge,
                                  lang=toolkit.language, breakdowns=bot.figures)

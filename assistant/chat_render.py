@@ -13,8 +13,18 @@ from rich.text import Text
 
 from assistant.builtin import BUILTIN_NAME
 from assistant.core import Turn
-from assistant.replies import ReplyWords, number, rfm_notes
+from assistant.figure_render import figures_table
+from assistant.replies import (
+    ReplyWords,
+    cluster_heading,
+    cluster_name,
+    cluster_notes,
+    number,
+    rfm_notes,
+)
 from assistant.terminal_text import harmless
+from tools.measure_view import left_out_notes, measure_value, telling
+from tools.tool_summaries import customer_count
 from tools.toolkit import ToolResult
 
 
@@ -23,8 +33,6 @@ def _pct(value: Any) -> str:
 
 
 def segment_panel(segment: dict[str, Any], language: str = "en") -> Panel:
-    from tools.tool_summaries import customer_count
-
     words = ReplyWords(language)
     share = _pct(segment.get("share"))
     shares = (words.say("panel_shares", share=share, revenue=_pct(segment["revenue_share"]))
@@ -68,8 +76,6 @@ def profile_table(summary: dict[str, Any], language: str = "en") -> Table:
                   title_justify="left")
     for key in ("measure", "segment", "base", "index"):
         table.add_column(headers[key], justify="left" if key == "measure" else "right")
-    from tools.measure_view import left_out_notes, measure_value, telling
-
     shown = telling(summary.get("measures", []))
     for measure in shown:
         table.add_row(str(measure.get("column")),
@@ -83,8 +89,6 @@ def profile_table(summary: dict[str, Any], language: str = "en") -> Table:
 
 
 def cluster_table(summary: dict[str, Any], language: str = "en") -> Table:
-    from assistant.replies import cluster_heading, cluster_name, cluster_notes
-
     words = ReplyWords(language)
     headers = words.phrases.cluster_headers
     table = Table(title=cluster_heading(summary, words), title_justify="left")
@@ -104,8 +108,6 @@ def result_renderable(result: ToolResult, language: str = "en") -> RenderableTyp
     if not result.ok:
         return None
     if result.tool == "compute_figures":
-        from assistant.figure_render import figures_table
-
         return figures_table(result.summary, language)
     if result.tool == "run_rfm":
         return rfm_table(result.summary, language)

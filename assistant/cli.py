@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
+from assistant import cli_assistant, cli_breakdown, cli_kb, cli_predict, cli_report, cli_sql
 from assistant.cli_common import (
     DEFAULT_WORKSPACE,
     AsOfOpt,
@@ -22,6 +23,7 @@ from assistant.cli_common import (
     TableOpt,
     WorkspaceOpt,
     check_can_save,
+    check_out_path,
     fail,
     guarded,
     library,
@@ -30,6 +32,8 @@ from assistant.cli_common import (
     print_json,
     read_definition,
 )
+from assistant.cli_dictionary import dictionary
+from assistant.cli_report import export_record
 
 app = typer.Typer(
     name="segment",
@@ -45,8 +49,6 @@ app.add_typer(data_app, name="data")
 
 
 def _register_dictionary() -> None:
-    from assistant.cli_dictionary import dictionary
-
     data_app.command("dictionary")(guarded(dictionary))
 
 
@@ -264,14 +266,11 @@ def export(
     workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
 ) -> None:
     """Write a segment's customer ids and attributes to a file."""
-    from assistant.cli_common import check_out_path
     from assistant.cli_render import console
     from tools.exporting import export_members
 
     check_out_path(out, data_file)
     data = load_data(DataArgs(data_file, maps, as_of, table, workspace))
-    from assistant.cli_report import export_record
-
     chosen = named_segment(segment, data, workspace)
     written = export_members(data, chosen.mask, out, record=export_record(chosen, data))
     size = int(chosen.mask.sum())
@@ -405,8 +404,6 @@ def segments_delete(name: Annotated[str, typer.Argument(show_default=False)],
 
 
 def main() -> None:
-    from assistant import cli_assistant, cli_breakdown, cli_kb, cli_predict, cli_report, cli_sql
-
     for module in (cli_assistant, cli_breakdown, cli_kb, cli_predict, cli_report, cli_sql):
         module.register(app)
     app(prog_name="segment")

@@ -11,13 +11,21 @@ import typer
 
 from assistant.cli_common import (
     DEFAULT_WORKSPACE,
+    IDS_HEADER,
+    DataArgs,
     MapOpt,
     TableOpt,
     WorkspaceOpt,
+    check_ids_out,
+    check_transcript_out,
     fail,
     guarded,
+    load_data,
     print_json,
 )
+from assistant.sessions import SessionStore
+from tools.datasets import DEMO_FILE
+from tools.workspace_files import write_private
 
 if TYPE_CHECKING:
     from assistant.core import Assistant, Backend
@@ -41,8 +49,6 @@ sessions_app = typer.Typer(help="Saved conversations.", no_args_is_help=True)
 
 
 def demo_data_path() -> Path:
-    from tools.datasets import DEMO_FILE
-
     return DEMO_FILE
 
 
@@ -76,10 +82,7 @@ def build_backend(model: str | None, base_url: str | None, workspace: Path) -> B
 def open_assistant(data: Path | None, *, demo: bool, session: str | None, maps: list[str] | None,
                    table: str | None, workspace: Path, model: str | None,
                    base_url: str | None, out_dir: Path | None = None) -> Assistant:
-    from assistant.cli_common import DataArgs, load_data
     from assistant.core import Assistant
-    from assistant.sessions import SessionStore
-
     if demo:
         data = demo_data_path()
     if data is None and session is not None:
@@ -120,9 +123,6 @@ def ask(
     workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
 ) -> None:
     """Answer one request about the data; with --session, follow-ups refine the segment."""
-    from assistant.cli_common import IDS_HEADER, check_ids_out
-    from tools.workspace_files import write_private
-
     if ids_out is not None:  # before any work: a refused target costs nothing
         check_ids_out(ids_out, data, workspace)
     bot = open_assistant(data, demo=False, session=session, maps=maps, table=table,
@@ -218,8 +218,6 @@ def evaluate(
 @guarded
 def sessions_list(workspace: WorkspaceOpt = DEFAULT_WORKSPACE) -> None:
     """The saved conversations, most recent first."""
-    from assistant.sessions import SessionStore
-
     names = SessionStore(workspace).names()
     print("\n".join(names) if names else "No sessions yet.")
 
@@ -232,10 +230,6 @@ def sessions_export(
     workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
 ) -> None:
     """A conversation's transcript as Markdown."""
-    from assistant.cli_common import check_transcript_out
-    from assistant.sessions import SessionStore
-    from tools.workspace_files import write_private
-
     store = SessionStore(workspace)
     record = store.load(name)
     if record is None:

@@ -21,8 +21,14 @@ from assistant.cli_common import (
     TableOpt,
     WorkspaceOpt,
     guarded,
+    library,
+    load_data,
     print_json,
+    read_definition,
 )
+from tools.engine.errors import EngineError
+from tools.engine.schema import Role
+from tools.engine.sql_dialects import transpile
 
 MEASURE_HELP = (
     "customers (default); revenue (total spend); revenue-share; order-value (revenue per "
@@ -65,9 +71,7 @@ def breakdown(
     workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
 ) -> None:
     """How many, how much, what share: one figure per group (--by), for everyone or a segment."""
-    from assistant.cli_common import library, load_data
     from assistant.cli_render import console
-    from tools.engine.errors import EngineError
     from tools.toolkit import Toolkit
 
     data = load_data(DataArgs(data_file, maps, as_of, table, workspace))
@@ -102,7 +106,6 @@ def breakdown(
 
 def measure_args(measure: str, data: Any) -> dict[str, Any]:
     """`--measure` as compute_figures arguments ("mean:Income", "rate:Churn=Yes")."""
-    from tools.engine.errors import EngineError
     from tools.engine.figures import yes_condition
 
     text = measure.strip()
@@ -111,8 +114,6 @@ def measure_args(measure: str, data: Any) -> dict[str, Any]:
         return {"statistic": _NAMED[key]}
     if key == "revenue":
         from tools.engine.behaviour import behaviour_column
-        from tools.engine.schema import Role
-
         money = behaviour_column(data, Role.MONETARY)
         if money is None:
             raise EngineError("The data has no spend or amount column, so there is no revenue "
@@ -133,8 +134,6 @@ def measure_args(measure: str, data: Any) -> dict[str, Any]:
 
 
 def _edges(text: str) -> list[float]:
-    from tools.engine.errors import EngineError
-
     try:
         return [float(part) for part in text.replace(";", ",").split(",") if part.strip()]
     except ValueError:
@@ -144,8 +143,6 @@ def _edges(text: str) -> list[float]:
 
 def _whom(segment: str) -> dict[str, Any]:
     if segment.endswith((".yaml", ".yml")) and Path(segment).is_file():
-        from assistant.cli_common import read_definition
-
         return {"condition": read_definition(Path(segment)).condition.model_dump(mode="json")}
     return {"segment": segment}
 
@@ -154,11 +151,9 @@ def _query(data: Any, args: dict[str, Any], dialect: str, workspace: Path) -> st
     """The grouping query over the customer table, as DuckDB or a warehouse runs it."""
     import duckdb
 
-    from assistant.cli_common import library
     from tools.engine.definitions import Condition, SegmentRef
     from tools.engine.figures import Figure
     from tools.engine.figures_sql import Roles, figure_query
-    from tools.engine.sql_dialects import transpile
     from tools.figure_summaries import figure_roles, parse_condition
     from tools.segment_names import builtin_segment
 

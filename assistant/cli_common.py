@@ -22,6 +22,18 @@ import typer
 from typer.exceptions import TyperException
 
 from assistant.sessions import TRANSCRIPT_START
+from tools.engine.errors import (
+    DataError,
+    DefinitionError,
+    EngineError,
+    SegmentNotFound,
+    first_problem,
+)
+from tools.engine.matching import nearest as engine_nearest
+from tools.engine.matching import nearest as similar
+from tools.engine.schema import Role
+from tools.predicted import add_predicted_measures
+from tools.workspace_files import private_folder
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -99,8 +111,6 @@ def fail(message: str, options: list[str] | None = None, code: int = 1) -> NoRet
 
 
 def _report(exc: BaseException) -> NoReturn:
-    from tools.engine.errors import EngineError
-
     if isinstance(exc, EngineError):
         fail(exc.message, exc.options)
     if isinstance(exc, BrokenPipeError):
@@ -229,8 +239,6 @@ def _starts_with(path: Path, text: str) -> bool:
 
 def _check_file(path: Path) -> None:
     if not path.exists():
-        from tools.engine.matching import nearest as similar
-
         try:
             names = sorted(p.name for p in path.parent.iterdir() if p.is_file())[:500]
         except OSError:  # no such folder, or not allowed to list it
@@ -247,16 +255,12 @@ def _check_file(path: Path) -> None:
 def _mapping(values: list[str] | None) -> dict[str, str] | None:
     if not values:
         return None
-    from tools.engine.schema import Role
-
     roles = [r.value for r in Role]
     mapping: dict[str, str] = {}
     for value in values:
         role, _, column = value.partition("=")
         key = role.strip().lower().replace("-", "_").replace(" ", "_")
         if key not in roles:
-            from tools.engine.errors import DataError
-
             raise DataError(f"--map {value}: {role.strip()!r} is not a role; "
                             f"use one of {', '.join(roles)}", nearest(role, roles) or roles)
         mapping[key] = column.strip()
@@ -283,8 +287,6 @@ def load_data(args: DataArgs, progress: ProgressCallback | None = None) -> Custo
     _check_file(args.path)
     from tools.dictionary import dictionary_path, load_dictionary
     from tools.engine.loading import load_customer_data
-    from tools.workspace_files import private_folder
-
     # The cache holds every column of the data, personal ones included: a private folder.
     cache = private_folder(args.workspace / "cache")
     # The team's data dictionary may name roles ("frequency: NumStorePurchases"); --map wins.
@@ -296,13 +298,6 @@ def load_data(args: DataArgs, progress: ProgressCallback | None = None) -> Custo
 
 
 def nearest(word: str, candidates: list[str], n: int = 3) -> list[str]:
-    try:
-        from tools.engine.matching import nearest as engine_nearest
-    except ImportError:
-        import difflib
-
-        lowered = {c.lower(): c for c in candidates}
-        return [lowered[m] for m in difflib.get_close_matches(word.lower(), list(lowered), n)]
     return list(engine_nearest(word, candidates, n))
 
 
@@ -321,8 +316,6 @@ def read_definition(path: Path) -> SegmentDefinition:
     from pydantic import ValidationError
 
     from tools.engine.definitions import SegmentDefinition, load_yaml
-    from tools.engine.errors import DefinitionError, first_problem
-
     _check_file(path)
     try:
         raw = load_yaml(path.read_text(encoding="utf-8-sig"))
@@ -362,7 +355,6 @@ def named_segment(name: str, data: CustomerData, workspace: Path) -> NamedSegmen
     """A saved segment, an RFM segment, a lifecycle stage, a YAML file, or "all"."""
     import pandas as pd
 
-    from tools.engine.errors import SegmentNotFound
     from tools.engine.evaluate import evaluate
     from tools.segment_names import builtin_label, named_condition, rfm_names
 
@@ -390,8 +382,6 @@ def named_segment(name: str, data: CustomerData, workspace: Path) -> NamedSegmen
                 f"stage or a YAML file{hint}", options or rfm_names()) from None
         label = builtin_label(condition)
         kind = "rfm" if condition.type == "rfm_segment" else "lifecycle"
-    from tools.predicted import add_predicted_measures
-
     add_predicted_measures(data, condition)  # a saved "probably lapsed" segment
     mask = evaluate(condition, data, resolve=resolve)
     return NamedSegment(label, kind, condition, mask)

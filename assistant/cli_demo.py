@@ -19,6 +19,7 @@ from assistant.cli_render import (
     render_profile,
     render_rfm,
 )
+from assistant.cli_segments import clustering_summary, evaluate_definition
 from tools.datasets import DEMO_FILE
 from tools.engine.dataset import MONETARY, RECENCY
 from tools.engine.definitions import And, Compare, RfmSegment, SegmentDefinition
@@ -33,7 +34,6 @@ DEMO_SEGMENT = SegmentDefinition(
 
 
 def run_demo(workspace: Path) -> None:
-    from assistant.cli_segments import clustering_summary, evaluate_definition
     from tools.engine.evaluate import evaluate
     from tools.engine.profiles import profile
     from tools.engine.rfm import rfm_summary

@@ -14,6 +14,9 @@ from typing import Annotated
 import typer
 
 from assistant.cli_common import DataArgs, JsonOpt, WorkspaceOpt, load_data, print_json
+from tools.engine.errors import DataError
+from tools.engine.matching import nearest
+from tools.engine.schema import Role
 
 ColumnOpt = Annotated[str | None, typer.Option("--column", help="The column to describe.")]
 
@@ -39,9 +42,6 @@ def dictionary(
     """Show the data dictionary of FILE, or change it (--init, --column with a setting)."""
     from assistant.cli_render import console
     from tools.dictionary import UNITS, dictionary_path, load_dictionary, save_dictionary
-    from tools.engine.errors import DataError
-    from tools.engine.schema import Role
-
     path = dictionary_path(workspace, file.resolve())
     book = load_dictionary(path)
     changed = False
@@ -56,8 +56,6 @@ def dictionary(
             changed = True
         if column:
             if column not in names:
-                from tools.engine.matching import nearest
-
                 close = nearest(column, names, n=3)
                 raise DataError(f"No column '{column}' in {file.name}. Did you mean: "
                                 f"{', '.join(close or names[:5])}?")

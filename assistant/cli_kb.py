@@ -26,6 +26,8 @@ from assistant.cli_common import (
     named_segment,
     print_json,
 )
+from assistant.kb_answers import evaluate_answers, is_answer_file
+from tools.knowledge.evaluation import evaluate_retrieval
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -144,9 +146,6 @@ def kb_eval(
 ) -> None:
     """Retrieval hit rate at k per language, and the answer-level pass rate: does the reply
     itself answer, in the question's language, cited?"""
-    from assistant.kb_answers import is_answer_file
-    from tools.knowledge.evaluation import evaluate_retrieval
-
     for path in cases:
         if not path.is_file():
             fail(f"file not found: {path}")
@@ -179,7 +178,6 @@ def kb_eval(
 def _answer_eval(paths: list[Path], orders: Path | None, customers: Path | None,
                  workspace: Path) -> Any:
     from assistant.core import Assistant
-    from assistant.kb_answers import evaluate_answers
     from tools.engine.loading import load_customer_data
 
     bots = {kind: Assistant(load_customer_data(path), workspace=workspace)

@@ -25,6 +25,13 @@ from assistant.cli_common import (
     guarded,
     print_json,
 )
+from tools.predicted import (
+    fit_in_words,
+    predict_data,
+    predicted_frame,
+    prediction_json,
+    top_customers,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -75,8 +82,6 @@ def predict(
             fail(f"--out {out} is a folder: give a file name such as {out / 'predictions.csv'}")
     from assistant.progress import load_with_progress
     from tools.engine.predictive_data import PredictConfig
-    from tools.predicted import predict_data, prediction_json
-
     data = load_with_progress(DataArgs(data_file, maps, None, table, workspace))
     config = PredictConfig(calibration_end=end, horizon_days=horizon_days, margin=margin)
     prediction = predict_data(data, config, table=table)
@@ -96,8 +101,6 @@ def predict(
 
 
 def _write_csv(prediction: Prediction, index: object, out: Path) -> Path:
-    from tools.predicted import predicted_frame
-
     frame = predicted_frame(prediction, index)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.tmp")
@@ -108,8 +111,6 @@ def _write_csv(prediction: Prediction, index: object, out: Path) -> Path:
 
 def _summary(screen: Console, prediction: Prediction, name: str) -> None:
     from rich.table import Table
-
-    from tools.predicted import fit_in_words, top_customers
 
     for line in fit_in_words(prediction, name):
         screen.print(line, markup=False)

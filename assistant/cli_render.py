@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from tools.engine.schema import ColumnInfo, Role
+from tools.measure_view import TELLING, left_out_notes, measure_value, telling
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -259,15 +260,11 @@ def render_refresh(out: Console, report: RefreshReport) -> None:
 
 
 def _measure_value(measure: dict[str, Any], key: str, currency: str | None) -> str:
-    from tools.measure_view import measure_value
-
     return measure_value(measure, key, number, percent, lambda v: money(v, currency))
 
 
 def render_profile(out: Console, label: str, result: dict[str, Any],
                    currency: str | None, *, show_all: bool = False) -> None:
-    from tools.measure_view import TELLING, left_out_notes, telling
-
     out.print(f"[bold]{label}[/bold]: {count(result['size'])} customers "
               f"({percent(result['share_of_customers'])} of {count(result['base_size'])})"
               + (f", {percent(result['revenue_share'])} of revenue"

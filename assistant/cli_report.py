@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from assistant.browser import chart_pngs
+from assistant.cli_breakdown import measure_args
 from assistant.cli_common import (
     DEFAULT_WORKSPACE,
     AsOfOpt,
@@ -22,11 +24,16 @@ from assistant.cli_common import (
     MapOpt,
     TableOpt,
     WorkspaceOpt,
+    check_out_path,
     fail,
     guarded,
+    library,
     named_segment,
     print_json,
 )
+from assistant.cli_predict import calibration_day
+from tools.engine.errors import EngineError
+from tools.predicted import predict_data, show_predictions
 
 if TYPE_CHECKING:
     from assistant.cli_common import NamedSegment
@@ -93,7 +100,6 @@ def export_audience(
     workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
 ) -> None:
     """Write a segment for a channel, with a YAML record of what was exported beside it."""
-    from assistant.cli_common import check_out_path
     from tools.exporting import sidecar_path
 
     check_out_path(out, data_file)
@@ -245,10 +251,7 @@ def report(
 
     prediction = None
     if calibration_end is not None:
-        from assistant.cli_predict import calibration_day
         from tools.engine.predictive_data import PredictConfig
-        from tools.predicted import predict_data, show_predictions
-
         config = PredictConfig(calibration_end=calibration_day(calibration_end))
         prediction = predict_data(data, config, table=table, need_amounts=False)
         show_predictions(data, prediction)  # segments may use p_alive, clv, ...
@@ -270,7 +273,6 @@ def report(
     tmp.replace(html)
     pngs: list[Path] = []
     if png_dir is not None:
-        from assistant.browser import chart_pngs
         from tools.svg_charts import chart_svg, svg_size
 
         pictures = [(name, svg, *svg_size(svg))
@@ -292,9 +294,6 @@ def report(
 
 def _breakdown(data: CustomerData, spec: str, workspace: Path) -> dict[str, Any]:
     """`--breakdown Country:revenue-share` as a compute_figures summary."""
-    from assistant.cli_breakdown import measure_args
-    from assistant.cli_common import library
-    from tools.engine.errors import EngineError
     from tools.toolkit import Toolkit
 
     by, _, measure = spec.partition(":")

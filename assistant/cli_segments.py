@@ -13,7 +13,9 @@ import pandas as pd
 
 from tools.engine.dataset import CustomerData
 from tools.engine.definitions import SegmentDefinition
+from tools.engine.errors import EngineError
 from tools.library import SegmentLibrary
+from tools.predicted import add_predicted_measures
 
 
 @dataclass
@@ -39,8 +41,6 @@ def evaluate_definition(definition: SegmentDefinition, data: CustomerData,
     """Validate first (one-line errors naming the nearest columns), then evaluate and describe."""
     from tools.engine.describe import describe
     from tools.engine.evaluate import evaluate, validate
-    from tools.predicted import add_predicted_measures
-
     resolve = SegmentLibrary(workspace).resolver()
     add_predicted_measures(data, definition.condition)  # "p_alive < 0.3" fits them first
     validate(definition.condition, data, resolve=resolve)
@@ -55,7 +55,6 @@ def clustering_summary(data: CustomerData, features: list[str] | None,
                        k: int | None) -> dict[str, Any]:
     """The `cluster` tool's summary: the command line clusters as the chat and a model do
     (same cached fit, same named groups and rules); a refusal is the tool's one-line error."""
-    from tools.engine.errors import EngineError
     from tools.toolkit import Toolkit
 
     result = Toolkit(data).call("cluster", {"features": features, "k": k})

@@ -13,14 +13,19 @@ import typer
 from assistant.cli_common import (
     DEFAULT_WORKSPACE,
     AsOfOpt,
+    DataArgs,
     JsonOpt,
     MapOpt,
     WorkspaceOpt,
+    _mapping,
     guarded,
     library,
+    load_data,
     print_json,
     read_definition,
 )
+from tools.engine.errors import DataError, DefinitionError, SegmentNotFound
+from tools.engine.schema import ColumnInfo, DType, Role, Schema
 
 if TYPE_CHECKING:
     from tools.engine.cluster_sql import SampleCoverage
@@ -49,8 +54,6 @@ def _definition(segment: str, workspace: Path) -> SegmentDefinition:
     if segment.strip().lower() in names:
         return SegmentDefinition(name=names[segment.strip().lower()],
                                  condition=RfmSegment(segments=[names[segment.strip().lower()]]))
-    from tools.engine.errors import SegmentNotFound
-
     saved = lib.names()
     raise SegmentNotFound(f"No saved segment, YAML file or RFM segment '{segment}'; see "
                           "segment list.", options=[*saved, *default_scheme().segment_names()])
@@ -105,7 +108,6 @@ def sql(
     workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
 ) -> None:
     """Print a segment as SQL (DuckDB, or a warehouse dialect via sqlglot)."""
-    from tools.engine.errors import DefinitionError
     from tools.engine.sql import file_column_kinds, members_from_file, to_sql
 
     if dialect not in DIALECTS:
@@ -146,16 +148,12 @@ def _features(*, dialect: str, table: str, data: Path | None, run: bool,
               maps: list[str] | None, attributes: list[str], as_of: str | None,
               as_json: bool) -> None:
     """`segment sql --features`: the customer features query for a table of order lines."""
-    from assistant.cli_common import _mapping
-    from tools.engine.errors import DataError
     from tools.engine.feature_sql import (
         count_customers,
         features_sql,
         file_lines_schema,
         schema_from_mapping,
     )
-    from tools.engine.schema import ColumnInfo, DType, Role, Schema
-
     mapping = _mapping(maps) or {}
     if data is None:
         if run:
@@ -194,7 +192,6 @@ def _clusters(*, dialect: str, table: str, id_column: str, data: Path | None,
     are assigned. `base`: the sample's coverage of the base is reported too; `quantiles`:
     the query of the base's quantiles is printed instead of the assignment.
     """
-    from assistant.cli_common import DataArgs, load_data
     from tools.engine.cluster_sql import (
         assignment_sql,
         quantiles_from_file,
@@ -202,7 +199,6 @@ def _clusters(*, dialect: str, table: str, id_column: str, data: Path | None,
         sample_coverage,
     )
     from tools.engine.clustering import default_features, fit_clustering
-    from tools.engine.errors import DataError
     from tools.engine.evaluate import evaluate
     from tools.engine.sql import column_kinds
 

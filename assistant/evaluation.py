@@ -17,6 +17,7 @@ from typing import Any
 from assistant.core import Assistant, Backend
 from tools.engine.dataset import CustomerData
 from tools.engine.errors import DataError
+from tools.engine.loading import load_customer_data
 
 
 @dataclass(frozen=True)
@@ -180,8 +181,6 @@ def _cost(tokens: dict[str, int], prices: tuple[float | None, float | None] | No
 def run_eval(cases_path: Path, *, workspace: Path, data_dirs: list[Path],
              backend_factory: Callable[[], Backend] | None = None,
              load: Callable[[Path], CustomerData] | None = None) -> EvalReport:
-    from tools.engine.loading import load_customer_data
-
     loader = load or (lambda p: load_customer_data(p, cache_dir=workspace / "cache"))
     loaded: dict[str, CustomerData] = {}
     report = EvalReport()

@@ -13,7 +13,10 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.text import Text
+
+from assistant.cli_common import load_data
 
 if TYPE_CHECKING:
     from assistant.cli_common import DataArgs
@@ -33,8 +36,6 @@ def progress_bar(description: str, console: Console | None = None,
     if not out.is_terminal:
         yield None
         return
-    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
-
     bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(), TaskProgressColumn(),
                    TimeElapsedColumn(), console=out, transient=True)
     task = bar.add_task(description, total=None)
@@ -69,8 +70,6 @@ def summary_line(text: str, seconds: float | None = None) -> Text:
 
 def load_with_progress(args: DataArgs, console: Console | None = None) -> CustomerData:
     """`cli_common.load_data` with a bar and a line per step (read, parsed, cleaned, ...)."""
-    from assistant.cli_common import load_data
-
     out = console or stderr_console()
     size = args.path.stat().st_size / 1e6 if args.path.is_file() else 0.0
     with progress_bar(f"Loading {args.path.name} ({size:,.1f} MB)", out) as progress:

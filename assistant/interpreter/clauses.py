@@ -31,7 +31,9 @@ from tools.engine.definitions import (
     RfmSegment,
     Scalar,
 )
+from tools.engine.matching import nearest
 from tools.engine.schema import DType
+from tools.predicted import meaning
 
 
 def read_clause(parts: list[Part], env: Env, last_measure: str | None = None) -> ClauseResult:
@@ -131,8 +133,6 @@ def _predicted(r: Reader, k: int, item: Item) -> None:
     """"likely to buy again (in the next 90 days)", "probably lapsed": a predicted trait,
     whose condition is data (tools/predicted_meanings.yaml); the horizon said with it
     becomes a signal "horizon:DAYS" (the interpreter asks for that prediction first)."""
-    from tools.predicted import meaning
-
     r.use(item)
     if not _behaviour_log(r):
         r.problem("no_prediction", list(r.data.columns)[:8], word=item.text)
@@ -240,8 +240,6 @@ def _values(r: Reader) -> None:
 
 def _missing_place(r: Reader, item: Item) -> None:
     """"from Atlantis", "from Japan" where the data has no Japan: name the real values."""
-    from tools.engine.matching import nearest
-
     r.use(item)
     columns = r.data.place_columns()
     if not columns:

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from assistant.interpreter.calls import Interpretation, ToolCall
+from assistant.interpreter.lexicon import phrase_norms
 from assistant.interpreter.linking import link
 from assistant.interpreter.reader import Env
 from assistant.interpreter.tagging import Item
@@ -269,8 +270,6 @@ def _pair(c: CommandInput) -> Interpretation:
 
 def _subject(env: Env, text: str) -> str | None:
     """'them' -> 'current', 'everyone' -> 'all', RFM names, stages, saved segments."""
-    from assistant.interpreter.lexicon import phrase_norms
-
     full = phrase_norms(text.lower().strip(" ?.!,"))
     # "hibernating customers" names the segment "Hibernating".
     key = tuple(n for n in full if not any(

@@ -13,6 +13,8 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from anyascii import anyascii
+
 from assistant.interpreter.cities import city_column_aliases
 from assistant.interpreter.lexicon import Lexicon, Sense
 from assistant.interpreter.number_words import number_word
@@ -170,8 +172,6 @@ def _latin(value: str) -> str | None:
     """The Latin spelling of a Cyrillic or Chinese value, as people type it in English."""
     if value.isascii() or not re.search("[\u0400-\u04ff\u3400-\u9fff]", value):
         return None
-    from anyascii import anyascii
-
     return re.sub(r"['`]", "", anyascii(value)).lower() or None
 
 

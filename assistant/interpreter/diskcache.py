@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from importlib import metadata
 from pathlib import Path
 
 _LIBRARIES = ("simplemma", "pymorphy3", "pymorphy3-dicts-ru", "babel", "cn2an", "number-parser",
@@ -23,8 +24,6 @@ def cache_folder() -> Path:
 
 def versions_key(text: str = "") -> str:
     """A key for `text` worked out by these libraries' versions."""
-    from importlib import metadata
-
     versions = []
     for package in _LIBRARIES:
         try:

@@ -12,6 +12,7 @@ file, in English, Chinese or Russian.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import lru_cache
 
 from assistant.interpreter.calls import Choice, Interpretation, InterpreterContext, ToolCall
@@ -21,6 +22,7 @@ from assistant.interpreter.followups import define_args, edit_last, mode_of
 from assistant.interpreter.grammar import Reading, read
 from assistant.interpreter.intent import Intent, classify, content
 from assistant.interpreter.lexicon import load_lexicon
+from assistant.interpreter.quantities import band
 from assistant.interpreter.questions import (
     about_this_data,
     defines_a_term,
@@ -35,6 +37,7 @@ from assistant.interpreter.vague import choices_for
 from tools.dictionary import DataDictionary
 from tools.engine.definitions import Lifecycle, RfmSegment
 from tools.engine.describe import describe
+from tools.engine.matching import nearest
 from tools.engine.schema import Schema
 
 MAX_CHUNKS = 4
@@ -55,8 +58,6 @@ def interpret(text: str, context: InterpreterContext) -> Interpretation:
 
 @lru_cache(maxsize=8)
 def _data_lexicon(schema: Schema, dictionary_json: str) -> DataLexicon:
-    from assistant.interpreter.quantities import band
-
     lexicon = load_lexicon()
     data = build(schema, lexicon, DataDictionary.model_validate_json(dictionary_json))
     for words in data.columns.values():
@@ -183,8 +184,6 @@ def _segment_text(text: str, env: Env) -> Interpretation:
 
 def _problem(problem: Problem, env: Env) -> Interpretation:
     if problem.key == "unplaced" and "hint" not in problem.values:
-        from tools.engine.matching import nearest
-
         words = [w.strip("'") for w in problem.values.get("words", "").split(", ")]
         names = list(env.data.columns)
         close = [n for w in words for n in nearest(w, names, n=3)]
@@ -216,8 +215,6 @@ def _rank_choice(column: str, direction: str) -> Choice:
 
 
 def _unplaced(items: list[Item], env: Env) -> Interpretation:
-    from tools.engine.matching import nearest
-
     words = [i.text for i in content(items) if not i.senses]
     names = list(env.data.columns)
     options = [n for w in words for n in nearest(w, names, n=3)] or names[:8]
@@ -330,6 +327,4 @@ def _chained(chunks: list[list[Item]], cleaned: str, env: Env) -> Interpretation
 
 
 def _with(result: Interpretation, **changes: object) -> Interpretation:
-    from dataclasses import replace
-
     return replace(result, **changes)  # type: ignore[arg-type]

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from functools import cache
 
+from assistant.interpreter.diskcache import cache_folder, read_json, versions_key, write_json
+from assistant.interpreter.text import fold
+
 # Locales whose names are read: the product's three languages, and the languages customer
 # data is most often written in (an "Allemagne" or "Éire" in the data is still found).
 NAME_LOCALES = ("en", "zh", "ru", "de", "fr", "es", "it", "pt", "nl", "ga", "pl", "sv")
@@ -35,9 +38,6 @@ def territory_names(locales: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
 def names_to_codes() -> dict[str, str]:
     """Every name in NAME_LOCALES (accents and case folded) -> territory code; kept in the
     disk cache, since reading a dozen CLDR locales takes a quarter of a second."""
-    from assistant.interpreter.diskcache import cache_folder, read_json, versions_key, write_json
-    from assistant.interpreter.text import fold
-
     path = cache_folder() / f"places-{versions_key(','.join(NAME_LOCALES))}.json"
     cached = read_json(path)
     if isinstance(cached, dict):

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from assistant.interpreter.tagging import Item
+from assistant.interpreter.datalex import empty
+from assistant.interpreter.tagging import Item, tag
 
 # Operators with a negation in front ("not more than 5" is "at most 5").
 _COMPLEMENT = {">": "<=", ">=": "<", "<": ">=", "<=": ">", "==": "!=", "!=": "=="}
@@ -296,9 +297,6 @@ def _after_verb(items: list[Item], j: int) -> bool:
 
 def band(value: str, lexicon: object) -> tuple[float, float] | None:
     """A category value that is a number band ("Less than $40K", "$40K - $60K", "65+")."""
-    from assistant.interpreter.datalex import empty
-    from assistant.interpreter.tagging import tag
-
     items = tag(value, lexicon, empty()).readings[0]  # type: ignore[arg-type]
     parts = [p for p in quantities(items) if isinstance(p, Qty) or not (
         p.only_function or p.has("punct", "currency"))]

@@ -17,6 +17,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 
+from assistant.interpreter.diskcache import cache_folder, read_json, versions_key, write_json
+
 MAX_CHARS = 2000
 MAX_TOKENS = 200
 
@@ -112,16 +114,12 @@ class _KnownForms:
     lemmatisers load only for words never seen."""
 
     def __init__(self) -> None:
-        from assistant.interpreter.diskcache import cache_folder, read_json, versions_key
-
         self.path = cache_folder() / f"norms-{versions_key()}.json"
         loaded = read_json(self.path)
         self.forms: dict[str, str] = loaded if isinstance(loaded, dict) else {}
         self.added = 0
 
     def save(self) -> None:
-        from assistant.interpreter.diskcache import write_json
-
         if self.added:
             write_json(self.path, self.forms)
             self.added = 0

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from assistant.interpreter.calls import Choice, Interpretation, ToolCall
+from assistant.interpreter.clauses import flag_condition
 from assistant.interpreter.grammar import Reading
 from assistant.interpreter.reader import Env
 from tools.engine.definitions import SegmentDefinition
@@ -64,8 +65,6 @@ def choices_for(reading: Reading, env: Env) -> Interpretation:
 
 def _filled(template: dict[str, Any], column: str | None, env: Env) -> dict[str, Any] | None:
     """The template with the data's columns put in; None when the data lacks one."""
-    from assistant.interpreter.clauses import flag_condition
-
     data = env.data
     if "flag" in template:
         flags = [w for w in data.columns.values() if w.is_flag and template["flag"] in w.concepts]
