@@ -29,6 +29,7 @@ import pandas as pd
 
 from tools.engine.csv_arrow import read_csv_arrow
 from tools.engine.errors import DataError
+from tools.engine.matching import nearest
 from tools.engine.stores import (
     as_strings,
     clean_names,
@@ -180,8 +181,6 @@ def _read_zip(path: Path, table: str | None) -> pd.DataFrame:
 
 
 def _nearby_files(path: Path) -> list[str]:
-    from tools.engine.matching import nearest
-
     folder = path.parent if path.parent.is_dir() else None
     if folder is None:
         return []
