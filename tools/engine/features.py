@@ -279,6 +279,12 @@ def _aligned(modes: pd.DataFrame, index: pd.Index) -> pd.Series:
     return modes.set_index("customer_id")["value"].reindex(index)
 
 
+def _for_duckdb(values: pd.Series) -> Any:
+    """A column as DuckDB scans it fastest: text stays in Arrow (a NumPy copy would make a
+    Python string of every cell), other columns as NumPy arrays."""
+    return values.array if isinstance(values.dtype, pd.StringDtype) else values.to_numpy()
+
+
 def customer_features(df: pd.DataFrame, schema: Schema,
                       as_of: date | datetime | str | None = None) -> tuple[pd.DataFrame, date]:
     """One row per customer (index "customer_id") from the output of `clean_transactions`.
@@ -299,13 +305,13 @@ def customer_features(df: pd.DataFrame, schema: Schema,
                           "amount": df[AMOUNT_COLUMN].to_numpy()})
     order_info = schema.first(Role.ORDER_ID)
     if order_info is not None:
-        lines["order_key"] = df[order_info.name].astype(str).str.strip().to_numpy()
+        lines["order_key"] = _for_duckdb(df[order_info.name].astype(str).str.strip())
     else:
         lines["order_key"] = lines["day"]
     attributes = [c.name for c in attribute_columns(schema)
                   if c.name in df.columns and c.name not in LINE_COLUMNS]
     for name in attributes:
-        lines[name] = df[name].to_numpy()
+        lines[name] = _for_duckdb(df[name])
     as_of_day = to_date(as_of) if as_of is not None else None
     with duckdb_connection() as connection:
         connection.register("kept_lines", lines)
