@@ -27,6 +27,7 @@ _KINDS = {"sizes": "sizes", "size": "sizes", "rfm": "rfm-grid", "grid": "rfm-gri
 def chart_command(bot: Assistant, console: Console, args: str) -> None:
     """Draw the chart `args` asks for; a user error is one line, never a traceback."""
     from assistant.charts import render_chart
+
     words = args.split(maxsplit=1)
     kind = _KINDS.get(words[0].lower()) if words else "distribution"
     if kind is None:
@@ -79,6 +80,7 @@ def report_command(bot: Assistant, console: Console, args: str) -> None:
     """`/report [FILE.html]`: the HTML report of the current segment (or of the whole base)."""
     from tools.report import ReportSegment, build_report
     from tools.report_html import render_html
+
     target = Path(args.strip()).expanduser() if args.strip() else None
     if target is not None and target.suffix.lower() not in (".html", ".htm"):
         console.print("Usage: /report [FILE.html]", markup=False)

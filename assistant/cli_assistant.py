@@ -83,6 +83,7 @@ def open_assistant(data: Path | None, *, demo: bool, session: str | None, maps: 
                    table: str | None, workspace: Path, model: str | None,
                    base_url: str | None, out_dir: Path | None = None) -> Assistant:
     from assistant.core import Assistant
+
     if demo:
         data = demo_data_path()
     if data is None and session is not None:

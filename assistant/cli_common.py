@@ -287,6 +287,7 @@ def load_data(args: DataArgs, progress: ProgressCallback | None = None) -> Custo
     _check_file(args.path)
     from tools.dictionary import dictionary_path, load_dictionary
     from tools.engine.loading import load_customer_data
+
     # The cache holds every column of the data, personal ones included: a private folder.
     cache = private_folder(args.workspace / "cache")
     # The team's data dictionary may name roles ("frequency: NumStorePurchases"); --map wins.
@@ -316,6 +317,7 @@ def read_definition(path: Path) -> SegmentDefinition:
     from pydantic import ValidationError
 
     from tools.engine.definitions import SegmentDefinition, load_yaml
+
     _check_file(path)
     try:
         raw = load_yaml(path.read_text(encoding="utf-8-sig"))

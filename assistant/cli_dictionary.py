@@ -42,6 +42,7 @@ def dictionary(
     """Show the data dictionary of FILE, or change it (--init, --column with a setting)."""
     from assistant.cli_render import console
     from tools.dictionary import UNITS, dictionary_path, load_dictionary, save_dictionary
+
     path = dictionary_path(workspace, file.resolve())
     book = load_dictionary(path)
     changed = False

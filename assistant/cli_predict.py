@@ -82,6 +82,7 @@ def predict(
             fail(f"--out {out} is a folder: give a file name such as {out / 'predictions.csv'}")
     from assistant.progress import load_with_progress
     from tools.engine.predictive_data import PredictConfig
+
     data = load_with_progress(DataArgs(data_file, maps, None, table, workspace))
     config = PredictConfig(calibration_end=end, horizon_days=horizon_days, margin=margin)
     prediction = predict_data(data, config, table=table)

@@ -41,6 +41,7 @@ def evaluate_definition(definition: SegmentDefinition, data: CustomerData,
     """Validate first (one-line errors naming the nearest columns), then evaluate and describe."""
     from tools.engine.describe import describe
     from tools.engine.evaluate import evaluate, validate
+
     resolve = SegmentLibrary(workspace).resolver()
     add_predicted_measures(data, definition.condition)  # "p_alive < 0.3" fits them first
     validate(definition.condition, data, resolve=resolve)

@@ -154,6 +154,7 @@ def _features(*, dialect: str, table: str, data: Path | None, run: bool,
         file_lines_schema,
         schema_from_mapping,
     )
+
     mapping = _mapping(maps) or {}
     if data is None:
         if run:

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 def predict_traits(ctx: Toolkit, args: PredictTraitsArgs) -> ToolResult:
     from tools.engine.predictive_data import PredictConfig
+
     config = PredictConfig(calibration_end=args.calibration_end,
                            horizon_days=args.horizon_days, margin=args.margin)
     prediction = predict_data(ctx.data, config, need_amounts=False)

@@ -92,6 +92,7 @@ def show_predictions(data: CustomerData, prediction: Prediction) -> list[str]:
     """Put the predicted measures on the customers (replacing earlier ones) so that
     definitions, profiles and compare read them; returns their names."""
     from tools.engine.roles import describe_column
+
     frame = predicted_frame(prediction, data.customers.index)
     names = list(frame.columns)
     customers = data.customers.drop(columns=[n for n in names if n in data.customers.columns])
