@@ -143,7 +143,8 @@ def column_notes(parsed: pd.DataFrame, skip: str | None = None, *, within: str =
 
 def scientific_ids_note(column: str, raw_ids: pd.Series) -> str | None:
     """A warning when ids (as text, `raw_ids`) are written in scientific notation."""
-    values = pd.Series(pd.unique(raw_ids.astype("str").str.strip()), dtype="str")
+    values = pd.Series(pd.Series(pd.unique(raw_ids.astype("str")), dtype="str").str.strip()
+                       .unique(), dtype="str")
     written = values[values.str.fullmatch(SCIENTIFIC_ID)]
     if len(written) == 0:
         return None

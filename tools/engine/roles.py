@@ -411,7 +411,8 @@ def _attribute_role(name: str, present: pd.Series, dtype: DType, n_unique: int,
         if dtype is DType.INTEGER and word_set & _CODE_WORDS and n_unique <= MAX_CATEGORY_VALUES:
             return Role.CATEGORY, f"a numeric code with {n_unique} values"
         return Role.MEASURE, f"numbers from {_span(present)}"
-    lowered = set(present.astype(str).str.strip().str.lower().unique().tolist())
+    distinct = pd.Series(present.astype(str).unique(), dtype="str")  # each text once
+    lowered = set(distinct.str.strip().str.lower().unique().tolist())
     if n_unique == 2 and lowered <= {"yes", "no", "y", "n", "true", "false", "0", "1"}:
         return Role.FLAG, "yes/no values"
     if n_unique <= MAX_CATEGORY_VALUES and (n_unique <= _ALWAYS_CATEGORY_VALUES
