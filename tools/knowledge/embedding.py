@@ -10,6 +10,7 @@ docs/RETRIEVAL.md has the measurements that chose it over a dense English model
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -23,6 +24,9 @@ if TYPE_CHECKING:
     from sklearn.feature_extraction.text import HashingVectorizer
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# A word token: a run of Chinese characters, or a run of other letters and digits.
+_CJK_CHARS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_TOKEN = re.compile(f"[{_CJK_CHARS}]+|[^\\W{_CJK_CHARS}]+")
 
 
 def detect_language(text: str, previous: str | None = None) -> str:
@@ -43,6 +47,10 @@ def detect_language(text: str, previous: str | None = None) -> str:
     return "en"
 
 
+def _analyse_words(text: str, cjk_words: str, ngrams: tuple[int, int]) -> list[str]:
+    return _word_ngrams(word_tokens(text, cjk_words), *ngrams)
+
+
 def _normalise_rows(matrix: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
@@ -56,6 +64,29 @@ class LexicalSettings:
     char_weight: float = 1.0
     word_features: int = 2**13
     char_features: int = 2**13
+    # "bigrams": a run of Chinese characters becomes its character pairs as word tokens
+    # (Chinese has no spaces, so the run would otherwise be one rare token); "runs": the
+    # run as one token, as before (docs/RETRIEVAL.md has both measured)
+    cjk_words: str = "bigrams"
+
+
+def word_tokens(text: str, cjk_words: str = "bigrams") -> list[str]:
+    """Lower-case word tokens; a Chinese run gives its overlapping character pairs (a
+    one-character run itself), so "客户细分的难点" meets "细分" and "难点" as words."""
+    if cjk_words != "bigrams":
+        return re.findall(r"(?u)\b\w+\b", text.lower())
+    tokens: list[str] = []
+    for token in _TOKEN.findall(text.lower()):
+        if _CJK.match(token) and len(token) > 1:
+            tokens.extend(token[i:i + 2] for i in range(len(token) - 1))
+        else:
+            tokens.append(token)
+    return tokens
+
+
+def _word_ngrams(tokens: list[str], low: int, high: int) -> list[str]:
+    return [" ".join(tokens[i:i + n]) for n in range(low, high + 1)
+            for i in range(len(tokens) - n + 1)]
 
 
 class LexicalEmbedder:
@@ -73,9 +104,11 @@ class LexicalEmbedder:
         from sklearn.feature_extraction.text import HashingVectorizer
 
         common: dict[str, Any] = {"alternate_sign": False, "norm": None, "lowercase": True}
-        words = HashingVectorizer(analyzer="word", ngram_range=self.settings.word_ngrams,
-                                  token_pattern=r"(?u)\b\w+\b",
-                                  n_features=self.settings.word_features, **common)
+        settings = self.settings
+        words = HashingVectorizer(
+            analyzer=functools.partial(_analyse_words, cjk_words=settings.cjk_words,
+                                       ngrams=settings.word_ngrams),
+            n_features=settings.word_features, **common)
         chars = HashingVectorizer(analyzer="char_wb", ngram_range=self.settings.char_ngrams,
                                   n_features=self.settings.char_features, **common)
         return words, chars

@@ -11,6 +11,7 @@ cheap stem) and character pairs for Chinese; a synonym of the table counts as th
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -98,13 +99,29 @@ def terms(text: str, lang: str, skip: set[str] | frozenset[str] = frozenset()) -
     lowered = text.lower()
     found = {_stem(w) for w in _WORD.findall(lowered) if len(w) >= 2 and w not in skip}
     if lang == "zh":
+        if skip:  # a question: a word of the synonym table is kept whole, even when it
+            # holds a question word ("哪几步" is 步骤, not "步" once "哪几" is dropped)
+            for word in _chinese_synonyms():
+                if word in lowered:
+                    found.update(_pairs(word))
+                    lowered = lowered.replace(word, " ")
         for word in sorted((w for w in skip if not w.isascii()), key=len, reverse=True):
             lowered = lowered.replace(word, " ")
         for run in _CJK_RUN.findall(lowered):
-            found.update(run[i:i + 2] for i in range(len(run) - 1))
-            if len(run) == 1:
-                found.add(run)
+            found.update(_pairs(run))
     return found
+
+
+def _pairs(run: str) -> set[str]:
+    """A Chinese run's character pairs (a one-character run itself)."""
+    return {run[i:i + 2] for i in range(len(run) - 1)} if len(run) > 1 else {run}
+
+
+@cache
+def _chinese_synonyms() -> tuple[str, ...]:
+    """The Chinese words of the synonym table, longest first."""
+    words = {w for group in synonym_groups("zh") for w in group if _CJK_RUN.fullmatch(w)}
+    return tuple(sorted(words, key=len, reverse=True))
 
 
 @dataclass
@@ -126,12 +143,29 @@ class RelevanceFloor:
     def weight(self, term: str, lang: str) -> float:
         """Every term of the question counts alike, except that a Chinese character pair
         the knowledge base never uses is most often a pair across two words ("买算" in
-        "不买算流失"), so it counts half."""
+        "不买算流失"), so it counts half, unless the synonym table has it."""
         counter, _ = self._frequency.get(lang, (Counter(), 0))
-        return 0.5 if lang == "zh" and not counter.get(term) else 1.0
+        if lang != "zh" or counter.get(term) or term in self._synonym_pairs:
+            return 1.0  # a pair of a synonym-table word is a word, used or not ("难点")
+        return 0.5
 
-    def coverage(self, question: str, passages: Iterable[str], lang: str) -> float:
-        """Share of the question's term weight found in the passages (synonyms count)."""
+    @cached_property
+    def _synonym_pairs(self) -> set[str]:
+        return set().union(*(_pairs(w) for w in _chinese_synonyms()))
+
+    def rarity(self, term: str, lang: str) -> float:
+        """How rare a term is among the passages, as an IDF (a term they never use, or
+        use only through a synonym, is rarest)."""
+        counter, documents = self._frequency.get(lang, (Counter(), 0))
+        return math.log((1 + documents) / (1 + counter.get(term, 0))) + 1.0
+
+    def coverage(self, question: str, passages: Iterable[str], lang: str, *,
+                 by_rarity: bool = False) -> float:
+        """Share of the question's term weight found in the passages (synonyms count).
+
+        `by_rarity`: each term weighs by its rarity too, so a heading holding the question's
+        specific word ("challenges" for "difficulties") outranks one holding its common
+        topic ("customer segmentation"); the relevance floor counts terms alike."""
         asked = terms(question, lang, question_words(lang))
         if not asked:
             return 0.0
@@ -139,9 +173,13 @@ class RelevanceFloor:
         for text in passages:
             held |= terms(text, lang)
         for group in synonym_groups(lang):
-            group_terms = set().union(*(terms(w, lang) for w in group))
-            if group_terms & held:
-                held |= group_terms
-        total = sum(self.weight(t, lang) for t in asked)
-        found = sum(self.weight(t, lang) for t in asked if t in held)
+            word_terms = [terms(w, lang) for w in group]
+            # a word of the group is there when all its terms are ("客户关系管理" is not
+            # there because "客户" is)
+            if any(t and t <= held for t in word_terms):
+                held |= set().union(*word_terms)
+        weights = {t: self.weight(t, lang) * (self.rarity(t, lang) if by_rarity else 1.0)
+                   for t in asked}
+        total = sum(weights.values())
+        found = sum(w for t, w in weights.items() if t in held)
         return found / total if total else 0.0

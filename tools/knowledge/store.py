@@ -30,8 +30,17 @@ import numpy as np
 from tools.engine.errors import EngineError
 from tools.engine.progress import ProgressCallback, report
 from tools.knowledge.corpus import Corpus, Passage, load_corpus
+from tools.knowledge.dense import DENSE_MODEL, DenseIndex, dense_available
 from tools.knowledge.embedding import LexicalEmbedder, LexicalSettings, detect_language
-from tools.knowledge.relevance import RelevanceFloor, core_query, expand_query
+from tools.knowledge.ranking import (
+    Hit,
+    best_of,
+    cap_per_document,
+    passage_document,
+    query_forms,
+    where_clause,
+)
+from tools.knowledge.relevance import RelevanceFloor
 from tools.workspace_files import private_folder, write_private
 
 if TYPE_CHECKING:
@@ -41,10 +50,10 @@ if TYPE_CHECKING:
     from tools.knowledge.chroma_embedding import KnowledgeEmbeddingFunction
 
 COLLECTION_PREFIX = "kb-"
-# Bump when the way passages are turned into vectors changes.
-EMBEDDING_VERSION = "lexical-1"
-# Scores of the synonym-expanded form of a question count this much (docs/RETRIEVAL.md).
-SYNONYM_WEIGHT = 0.8
+# Bump when the way passages are turned into vectors changes (lexical-2: Chinese character
+# pairs as word tokens); the collection's name changes with it, so an index built by an
+# earlier version is dropped and rebuilt on first use.
+EMBEDDING_VERSION = "lexical-2"
 # Candidates fetched per wanted hit, so a per-document cap can still fill k places.
 _CANDIDATES_PER_HIT = 4
 # ChromaDB names a collection's vector folder after its segment id, a UUID.
@@ -53,22 +62,6 @@ _SEGMENT_FOLDER = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[
 
 class KnowledgeIndexError(EngineError):
     """The index folder in the workspace cannot be opened (damaged, or another version)."""
-
-
-def passage_document(passage: Passage) -> str:
-    """The text embedded for a passage: the heading counts twice, as a short summary."""
-    return f"{passage.title}\n{passage.section}\n{passage.section}\n{passage.text}"
-
-
-@dataclass(frozen=True)
-class Hit(Passage):
-    """A passage found for a query; `score` is the cosine similarity (higher is closer)."""
-
-    score: float = 0.0
-
-    @classmethod
-    def of(cls, passage: Passage, score: float) -> Hit:
-        return cls(**{**passage.__dict__, "score": round(float(score), 4)})
 
 
 @dataclass(frozen=True)
@@ -107,11 +100,14 @@ class KnowledgeStore:
     """Search over the knowledge base; `root` is a corpus folder (default: the shipped one)."""
 
     def __init__(self, workspace: Path, *, root: Path | Traversable | None = None,
-                 settings: LexicalSettings | None = None) -> None:
+                 settings: LexicalSettings | None = None, dense: bool | None = None) -> None:
+        """`dense`: fuse the multilingual dense score (dense.py) with the lexical one; by
+        default whenever its package is installed."""
         self.workspace = Path(workspace)
         self.path = self.workspace / "knowledge"
         self._root = root
         self._settings = settings or LexicalSettings()
+        self.dense = dense_available() if dense is None else dense
         # One build at a time: a chat builds the index in the background while the user
         # types, and a first question waits here for it instead of building it again.
         self._building = threading.RLock()
@@ -141,11 +137,12 @@ class KnowledgeStore:
             texts.setdefault(passage.lang, []).append(passage_document(passage).lower())
         return {lang: "\n".join(parts) for lang, parts in texts.items()}
 
-    def relevance(self, question: str, hits: list[Hit] | list[str], lang: str) -> float:
+    def relevance(self, question: str, hits: list[Hit] | list[str], lang: str, *,
+                  by_rarity: bool = False) -> float:
         """Share of the question's terms the hits (or texts) hold (relevance.py): 0 = nothing
-        about it."""
+        about it; `by_rarity` weighs each term by how rare it is in the knowledge base."""
         texts = [h if isinstance(h, str) else f"{h.section}\n{h.text}" for h in hits]
-        return self._relevance.coverage(question, texts, lang)
+        return self._relevance.coverage(question, texts, lang, by_rarity=by_rarity)
 
     @cached_property
     def collection_name(self) -> str:
@@ -175,10 +172,20 @@ class KnowledgeStore:
             return corpus_embedder(self._settings)
         return fresh.fit([passage_document(p) for p in self.corpus.passages])
 
+    @property
+    def _dense_path(self) -> Path:
+        return self.path / f"{self.collection_name}.{DENSE_MODEL}.npy"
+
+    @cached_property
+    def _dense(self) -> DenseIndex:
+        return DenseIndex(self._dense_path, [p.id for p in self.corpus.passages],
+                          [passage_document(p) for p in self.corpus.passages])
+
     def _keep_weights(self) -> None:
         """Store the fitted weights for the next process; drop those of other collections."""
-        for old in self.path.glob(f"{COLLECTION_PREFIX}*.idf.npy"):
-            if old != self._weights_path:
+        keep = {self._weights_path, self._dense_path}
+        for old in self.path.glob(f"{COLLECTION_PREFIX}*.npy"):
+            if old not in keep:
                 old.unlink(missing_ok=True)
         if self.embedder.idf is None or self._weights_path.exists():
             return
@@ -286,6 +293,8 @@ class KnowledgeStore:
                        f"stored {stored:,} of {len(passages):,} passages")
             remove_orphan_folders(self.path)  # the dropped collections' folders
             self._keep_weights()
+        if self.dense:
+            self._dense.vectors  # noqa: B018 - embedded now, not at the first question
         else:
             report(progress, "knowledge", 1, 1, "the stored index is up to date")
         return BuildReport(
@@ -311,17 +320,23 @@ class KnowledgeStore:
                 collection = self._open()
         assert collection is not None
         language = lang or detect_language(query)
-        queries = _query_forms(query, language, self._vocabulary.get(language))
+        queries = query_forms(query, language, self._vocabulary.get(language))
         topic_filter = [{"topic": topic}] if topic else []
         in_language = [{"lang": language}] if language in self._language_counts() else []
         wanted = k if per_document is None else k * _CANDIDATES_PER_HIT
-        hits = _cap_per_document(_best_of(
-            [(self._query(collection, q, wanted, _where(in_language + topic_filter)), weight)
-             for q, weight in queries]), k, per_document)
+        if self.dense:  # every passage in the language is scored, dense and lexical
+            wanted = self._language_counts().get(language, len(self.corpus.passages)) \
+                if in_language else len(self.corpus.passages)
+        hits = best_of(
+            [(self._query(collection, q, wanted, where_clause(in_language + topic_filter)), weight)
+             for q, weight in queries])
+        if self.dense and hits:
+            hits = self._dense.fused(query, hits)
+        hits = cap_per_document(hits, k, per_document)
         if in_language and len(hits) < k:  # too few in the query's language: add others
             seen = {h.id for h in hits}
-            hits += [h for h in self._query(collection, queries[0][0], k, _where(topic_filter))
-                     if h.id not in seen][:k - len(hits)]
+            others = self._query(collection, queries[0][0], k, where_clause(topic_filter))
+            hits += [h for h in others if h.id not in seen][:k - len(hits)]
         return hits
 
     def stats(self) -> StoreStats:
@@ -398,57 +413,6 @@ def remove_orphan_folders(index: Path) -> list[Path]:
     for folder in orphans:
         shutil.rmtree(folder, ignore_errors=True)
     return orphans
-
-
-def _query_forms(query: str, language: str, known: str | None = None
-                 ) -> list[tuple[str, float]]:
-    """The forms a question is searched in, each with the weight of its scores.
-
-    Chinese and Russian questions lose their question words (relevance.py): in Chinese
-    they are glued to the topic and add character n-grams of their own, and Russian
-    question words inflect; English headings are often phrased as the question itself,
-    so English keeps them. A second form with the synonyms of the table appended counts
-    a little less, so it only adds candidates a synonym clearly brings
-    (docs/RETRIEVAL.md has the measurements).
-    """
-    base = query if language == "en" else core_query(query, language)
-    expanded = expand_query(base, language, known)
-    forms = [(base, 1.0)]
-    if expanded != base:
-        forms.append((expanded, SYNONYM_WEIGHT))
-    return forms
-
-
-def _best_of(runs: list[tuple[list[Hit], float]]) -> list[Hit]:
-    """Each passage once, with its best weighted score over the query forms."""
-    best: dict[str, Hit] = {}
-    for run, weight in runs:
-        for hit in run:
-            if weight != 1.0:
-                hit = Hit.of(hit, hit.score * weight)
-            if hit.id not in best or hit.score > best[hit.id].score:
-                best[hit.id] = hit
-    return sorted(best.values(), key=lambda h: -h.score)
-
-
-def _cap_per_document(hits: list[Hit], k: int, cap: int | None) -> list[Hit]:
-    if cap is None:
-        return hits[:k]
-    taken: dict[str, int] = {}
-    kept = []
-    for hit in hits:
-        if taken.get(hit.doc_id, 0) < cap:
-            kept.append(hit)
-            taken[hit.doc_id] = taken.get(hit.doc_id, 0) + 1
-    # a corpus too small to honour the cap still answers with k passages
-    kept += [h for h in hits if h not in kept][:max(0, k - len(kept))]
-    return sorted(kept, key=lambda h: -h.score)[:k]
-
-
-def _where(clauses: list[dict[str, str]]) -> dict[str, Any] | None:
-    if not clauses:
-        return None
-    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
 def _metadata(passage: Passage) -> dict[str, str]:
