@@ -118,3 +118,23 @@ def test_a_late_chinese_question_word_asks_unless_the_data_is_named(
     result = interpret(text, InterpreterContext(schema=garden.schema))
     assert result.intent == intent, (text, result.intent)
 
+
+
+@pytest.mark.parametrize("text", [
+    "клиенты, которые не откликнулись на кампанию",   # one Russian word, not a command
+    "customers who did not respond to the campaign",
+])
+def test_a_command_word_inside_a_segment_request_is_no_command(
+        text: str, garden: CustomerData) -> None:
+    result = interpret(text, InterpreterContext(schema=garden.schema))
+    assert result.intent == "segment", (text, result.intent, result.calls)
+    assert not [c for c in result.calls if c.name == "suggest_campaign"]
+
+
+@pytest.mark.parametrize("text", ["предложи кампанию для них", "кампания для них?",
+                                  "为他们推荐营销活动", "suggest a campaign for them"])
+def test_a_campaign_request_is_still_one(text: str, garden: CustomerData) -> None:
+    result = interpret(text, InterpreterContext(schema=garden.schema,
+                                                has_current_segment=True))
+    assert result.intent == "command", (text, result.intent)
+    assert [c.name for c in result.calls] == ["suggest_campaign"], (text, result.calls)

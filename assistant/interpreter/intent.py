@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from assistant.interpreter.grammar import Reading
 from assistant.interpreter.lexicon import Lexicon, Sense
 from assistant.interpreter.tagging import Item
+from assistant.interpreter.text import is_chinese
 
 # Signals that a message describes customers of this data.
 DATA_SIGNALS = frozenset({"value", "qty", "flag", "fixed", "rank", "named", "vague"})
@@ -201,8 +202,10 @@ def _addressed(item: Item) -> bool:
 
 
 def _long(item: Item) -> bool:
-    """A phrase of several words (or Chinese characters): only a command says it."""
-    return len(item.tokens) > 1 or (len(item.text) > 2 and not item.text.isascii())
+    """A phrase of several words (or Chinese characters): only a command says it. One
+    Russian word is one word, as in English ("кампанию" in "не откликнулись на кампанию"
+    names a column, not a request for a campaign)."""
+    return len(item.tokens) > 1 or (len(item.text) > 2 and is_chinese(item.text))
 
 
 # Commands whose trigger may stand anywhere in the message; the others open it.

@@ -242,3 +242,9 @@ def _chinese_numbers(tokens: list[Token]) -> list[Token]:
                 continue
         out.append(token)
     return out
+
+
+def is_chinese(text: str) -> bool:
+    """Text written in Chinese characters only (a word run together without spaces)."""
+    return bool(text) and all("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
+                              for ch in text)
