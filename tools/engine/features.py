@@ -41,7 +41,7 @@ AMOUNT_FEATURES = (MONETARY, AVG_ORDER_VALUE)
 # The relation both paths build: one row per kept order line.
 LINE_COLUMNS = ("customer_id", "day", "amount", "order_key")
 # Amounts summed exactly in millionths (integers): the total does not depend on line order.
-_EXACT_SUM = "CAST(sum(micros) AS DOUBLE) / 1e6"
+EXACT_SUM = "CAST(sum(micros) AS DOUBLE) / 1e6"
 # The as-of day in the statements below: a query parameter here and in scan.py; a literal
 # or a subquery in the standalone query of feature_sql.py.
 AS_OF_PARAMETER = "$as_of::TIMESTAMP"
@@ -156,9 +156,9 @@ def feature_sql(groups: str, kept: str, *, as_of: str = AS_OF_PARAMETER) -> str:
         SELECT customer_id,
                date_diff('day', max(last_day), {as_of}) AS {RECENCY},
                count(DISTINCT order_key) AS {FREQUENCY},
-               {_EXACT_SUM} AS {MONETARY},
+               {EXACT_SUM} AS {MONETARY},
                date_diff('day', min(first_day), {as_of}) AS {TENURE},
-               {_EXACT_SUM} / count(DISTINCT order_key) AS {AVG_ORDER_VALUE},
+               {EXACT_SUM} / count(DISTINCT order_key) AS {AVG_ORDER_VALUE},
                min(first_day) AS {FIRST_PURCHASE},
                max(last_day) AS {LAST_PURCHASE}
         FROM {groups}
@@ -221,13 +221,12 @@ def fetch_frame(connection: Any, query: str,
 
 def run_features(connection: Any, groups: str, attributes: list[str], as_of: date | None,
                  *, kept: str = "true", raw_text: bool = False,
-                 markers: dict[str, frozenset[str]] | None = None,
-                 spend_only: bool = False) -> tuple[pd.DataFrame, date]:
+                 markers: dict[str, frozenset[str]] | None = None
+                 ) -> tuple[pd.DataFrame, date]:
     """Features (and attribute columns) from `group_sql` groups, indexed by customer_id.
 
     `raw_text`: the attribute columns hold unread text (see `attribute_sql`); `markers`:
-    per column, the missing markers that are values of it. `spend_only`: of the features,
-    only `monetary`, from groups that are not orders (`scan.spend_groups_sql`).
+    per column, the missing markers that are values of it.
 
     `as_of` must be the date the groups were made with when they are a snapshot.
     """
@@ -238,10 +237,7 @@ def run_features(connection: Any, groups: str, attributes: list[str], as_of: dat
                             "with --map amount=COLUMN or --map date=COLUMN.")
         as_of = found
     parameters = {"as_of": as_of}
-    query = (f"SELECT customer_id, {_EXACT_SUM} AS {MONETARY} "
-             f"FROM {groups} WHERE {kept} AND before GROUP BY customer_id ORDER BY customer_id"
-             if spend_only else feature_sql(groups, kept))
-    features = fetch_frame(connection, query, None if spend_only else parameters)
+    features = fetch_frame(connection, feature_sql(groups, kept), parameters)
     if features.empty:
         raise DataError(f"No purchases before the as-of date {as_of}; choose a later date.")
     features = features.set_index("customer_id")

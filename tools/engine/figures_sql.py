@@ -15,13 +15,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from tools.engine.dataset import FREQUENCY, MONETARY
 from tools.engine.definitions import Condition
-from tools.engine.errors import DefinitionError
+from tools.engine.errors import DataError, DefinitionError
 from tools.engine.features import quote_name, sql_literal
 from tools.engine.figure_groups import (
     MAX_CATEGORY_VALUES,
@@ -41,6 +41,9 @@ from tools.engine.figures import (
 )
 from tools.engine.sql import Resolver, duckdb_column_kinds, where_sql
 from tools.engine.sql_leaves import SqlKind
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 ID = "customer_id"
 # Statistics whose figure over several groups is the sum of the groups' figures.
@@ -116,32 +119,73 @@ def figures_from_lines(path: str, figure: Figure, *, population: Condition | Non
     """`figure` straight from a Parquet or CSV file of order lines.
 
     The customers come from DuckDB's scan of the file (`scan.py`, the cleaning and reading
-    rules of a load), then the figure from `figures_sql` over them. A question that reads
-    only spend and attributes ("revenue by country") asks the scan for just those, from
-    one grouping per customer and value instead of one per order. A file the scan cannot
-    read exactly is loaded as usual and answered in pandas.
+    rules of a load), then the figure from `figures_sql` over them, in one connection. A
+    question that reads only spend and attributes ("revenue by country") asks the scan for
+    just those, from one grouping per customer and value instead of one per order, and its
+    customers never leave DuckDB. A file the scan cannot read exactly is loaded as usual
+    and answered in pandas.
     """
     from pathlib import Path
 
     from tools.engine.features import duckdb_connection
-    from tools.engine.scan import scan_parquet
-    from tools.engine.scan_csv import scan_csv
 
     read = _columns_read(figure, population)
     only = None if read is None or figure.statistic == "order_value" else read
     file = Path(path)
-    scan = scan_parquet if file.suffix.lower() in (".parquet", ".pq") else scan_csv
     roles = dict(mapping) if mapping else None
-    scanned = scan(file, mapping=roles, only=only)
-    if scanned is None:
-        return _figures_after_loading(file, figure, population, compare_with_base, roles)
-    customers = scanned.customers.reset_index()
     with duckdb_connection() as connection:
-        connection.register("customers", customers)
-        orders = FREQUENCY if FREQUENCY in customers.columns else None
-        return figures_sql(connection, figure, population=population,
-                           compare_with_base=compare_with_base,
-                           roles=Roles(money=MONETARY, orders=orders))
+        scanned = _scan_customers(connection, file, roles, only)
+        if scanned is not None:
+            return figures_sql(connection, figure, population=population,
+                               compare_with_base=compare_with_base, roles=scanned)
+    return _figures_after_loading(file, figure, population, compare_with_base, roles)
+
+
+def _scan_customers(connection: Any, file: Path, mapping: dict[str, str] | None,
+                    only: list[str] | None) -> Roles | None:
+    """The customers of an order-line file as the relation `customers` of `connection`, and
+    their money columns; None when the file needs the ordinary path.
+
+    With `only` (attributes of the log), just their spend and these attributes, made in
+    DuckDB (`scan_sql.spend_table_sql`); otherwise every feature, from `scan_relation`.
+    """
+    import duckdb
+
+    from tools.engine.features import attribute_columns, needs_reading_sql
+    from tools.engine.scan import group_lines, parquet_relation, scan_relation
+    from tools.engine.scan_csv import csv_relation
+    from tools.engine.scan_sql import spend_table_sql
+
+    parquet = file.suffix.lower() in (".parquet", ".pq")
+    try:
+        relation = (parquet_relation if parquet else csv_relation)(connection, file, mapping)
+        if relation is None:
+            return None
+        if only is not None and set(only) <= {c.name for c in attribute_columns(
+                relation.schema)}:
+            groups = group_lines(connection, relation, None, only)
+            if groups is None:
+                return None
+            unread = {name: bool(connection.execute(needs_reading_sql(
+                "line_groups", name, groups.markers[name])).fetchall()[0][0])
+                for name in groups.attributes}
+            connection.execute("CREATE TEMP TABLE customers AS " + spend_table_sql(
+                "line_groups", groups.kept, groups.attributes, groups.markers, unread))
+            if not connection.execute("SELECT count(*) FROM customers").fetchone()[0]:
+                raise DataError("No purchases are left after cleaning; check the column "
+                                "mapping with --map amount=COLUMN or --map date=COLUMN.")
+            return Roles(money=MONETARY)
+        scanned = scan_relation(connection, relation, None)
+    except duckdb.Error as exc:
+        if not parquet:  # rows DuckDB will not read as pandas does: pandas decides
+            return None
+        raise DataError(f"{file.name} could not be read ({type(exc).__name__}); export it "
+                        "again as Parquet or CSV.") from exc
+    if scanned is None:
+        return None
+    customers = scanned.customers.reset_index()
+    connection.register("customers", customers)
+    return Roles(money=MONETARY, orders=FREQUENCY if FREQUENCY in customers.columns else None)
 
 
 def _figures_after_loading(path: Any, figure: Figure, population: Condition | None,

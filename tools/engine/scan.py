@@ -21,24 +21,27 @@ from typing import Any
 
 import pandas as pd
 
-from tools.engine.cleaning import CANCELLED_ORDER_SQL, CANCELLED_STATUS_SQL
 from tools.engine.dataset import CleaningStep
 from tools.engine.errors import DataError
 from tools.engine.features import (
-    AS_OF_PARAMETER,
-    WIDE_MICROS,
     attribute_columns,
     create_groups,
     duckdb_connection,
-    group_sql,
     quote_name,
     run_features,
     sql_literal,
-    text_sql,
 )
 from tools.engine.markers import HARD_MISSING, KEEP_TOP, SOFT_MISSING, kept_markers, top_cells
 from tools.engine.parsing import SCIENTIFIC_ID, column_notes, parse_typed_columns
 from tools.engine.roles import infer_schema, number_columns
+from tools.engine.scan_sql import (
+    line_rules_sql,
+    role_name,
+    ruled_groups_sql,
+    spend_groups_sql,
+    sql_kind,
+    text_ids,
+)
 from tools.engine.schema import DataKind, DType, Role, Schema
 from tools.engine.stores import clean_names
 
@@ -50,13 +53,6 @@ INTEGER_TYPES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALL
 NUMBER_TYPES = (*INTEGER_TYPES, "FLOAT", "DOUBLE", "DECIMAL")
 DATE_TYPES = ("DATE", "TIMESTAMP", "TIMESTAMP_NS", "TIMESTAMP_MS", "TIMESTAMP_S")
 _ID_PATTERN = r"[-+]?[0-9]{1,18}(\.0+)?"
-# The cancellation patterns written to match the whole text, so that they mean the same where
-# a regexp must match all of it (Snowflake's REGEXP_LIKE) and where it searches (DuckDB, Spark).
-_MARK_PATTERN = CANCELLED_ORDER_SQL + ".*"
-_STATUS_PATTERN = ".*(" + CANCELLED_STATUS_SQL.removeprefix("(?i)") + ").*"
-# Rules of SEMANTICS.md's cleaning judged on each line (its date, quantity and amount); the
-# others (present, marked, status) are judged per group in `ruled_groups_sql`.
-LINE_RULES = ("dated", "quantity", "amount")
 
 
 @dataclass(frozen=True)
@@ -84,21 +80,33 @@ def parquet_rows(path: Path) -> int:
 
 
 def scan_parquet(path: Path, *, mapping: dict[str, str] | None = None,
-                 as_of: date | None = None, only: Sequence[str] | None = None
-                 ) -> ScannedLog | None:
+                 as_of: date | None = None) -> ScannedLog | None:
     """Customers of a typed Parquet transaction log, or None when the ordinary path must run."""
     import duckdb
 
     with duckdb_connection() as connection:
         try:
-            return _scan(connection, path, mapping, as_of, only)
+            relation = parquet_relation(connection, path, mapping)
+            return None if relation is None else scan_relation(connection, relation, as_of)
         except duckdb.Error as exc:
             raise DataError(f"{path.name} could not be read ({type(exc).__name__}); export it "
                             "again as Parquet or CSV.") from exc
 
 
-def _scan(connection: Any, path: Path, mapping: dict[str, str] | None,
-          as_of: date | None, only: Sequence[str] | None) -> ScannedLog | None:
+@dataclass(frozen=True)
+class LogRelation:
+    """Order lines in DuckDB: `source` (a relation with column `types`), its first rows
+    through `parse_typed_columns` (`parsed`), and the roles read from them (`schema`)."""
+
+    source: str
+    types: dict[str, str]
+    parsed: pd.DataFrame
+    schema: Schema
+
+
+def parquet_relation(connection: Any, path: Path, mapping: dict[str, str] | None
+                     ) -> LogRelation | None:
+    """The order lines of a Parquet file and their roles (None: the ordinary path reads it)."""
     source = f"read_parquet({sql_literal(str(path))})"
     types = {row[0]: str(row[1]) for row in
              connection.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()}
@@ -107,21 +115,58 @@ def _scan(connection: Any, path: Path, mapping: dict[str, str] | None,
         return None
     first = first_rows(connection, source)
     parsed, dtypes = parse_typed_columns(first, number_columns(first, mapping))
-    return scan_relation(connection, source, types, parsed, infer_schema(parsed, dtypes, mapping),
-                         as_of, only)
+    return LogRelation(source, types, parsed, infer_schema(parsed, dtypes, mapping))
 
 
-def scan_relation(connection: Any, source: str, types: dict[str, str], parsed: pd.DataFrame,
-                  schema: Schema, as_of: date | None, only: Sequence[str] | None = None
+@dataclass(frozen=True)
+class LineGroups:
+    """The one pass over the lines (`group_lines`): the view `line_groups` of the connection,
+    the condition its kept groups meet, its attributes and their kept missing markers."""
+
+    kept: str
+    attributes: list[str]
+    markers: dict[str, frozenset[str]]
+    counts: dict[str, Any]
+
+
+def scan_relation(connection: Any, relation: LogRelation, as_of: date | None
                   ) -> ScannedLog | None:
-    """Customers of the order lines in `source` (a DuckDB relation with column `types`).
+    """Customers of the order lines of `relation`, every feature and attribute."""
+    groups = group_lines(connection, relation, as_of)
+    if groups is None:
+        return None
+    counts, parsed, schema = groups.counts, relation.parsed, relation.schema
+    customers, as_of_day = run_features(connection, "line_groups", groups.attributes, as_of,
+                                        kept=groups.kept, raw_text=True,
+                                        markers=groups.markers)
+    for name in groups.attributes:
+        customers[name] = customers[name].astype("str")
+    sampled = min(SAMPLE_ROWS, counts["total"])
+    notes = [f"Column roles were read from the first {sampled:,} of "
+             f"{counts['total']:,} rows; every row counts in the customer figures."]
+    within = f" (in the first {sampled:,} rows)" if sampled < counts["total"] else ""
+    notes.extend(column_notes(parsed, role_name(schema, Role.CUSTOMER_ID), within=within))
+    if as_of is not None:
+        later = connection.execute(f"SELECT sum(n) FROM line_groups WHERE {groups.kept} AND "
+                                   "NOT before").fetchone()[0]
+        if later:
+            lines = "1 order line was" if later == 1 else f"{later} order lines were"
+            notes.append(f"{lines} left out: on or after the as-of date {as_of}.")
+    return ScannedLog(customers=customers, raw_schema=schema, cleaning=counts["steps"],
+                      rows_read=counts["total"], rows_kept=counts["kept"], as_of=as_of_day,
+                      currency=parsed.attrs.get("currency"), notes=tuple(notes))
 
-    `parsed` (its first rows through `parse_typed_columns`) and `schema` give the roles.
-    `only`: when these are all attributes of the log (and no as-of date is given), the
-    customers get just their spend and these attributes, from one grouping per customer
-    and value (`spend_groups_sql`) instead of one per order: what a question about spend
-    by an attribute reads (`figures_sql.figures_from_lines`).
+
+def group_lines(connection: Any, relation: LogRelation, as_of: date | None,
+                only: Sequence[str] | None = None) -> LineGroups | None:
+    """The cleaning rules and the one pass over the lines, into the view `line_groups`.
+
+    `only`: attributes of the log (given with no as-of date) to which the groups are cut
+    down: lines summed per customer, value and rule flags (`spend_groups_sql`), not per
+    order, for a question that reads only spend and these attributes
+    (`figures_sql.figures_from_lines`). None when the ordinary path must run.
     """
+    schema, types = relation.schema, relation.types
     if schema.kind is not DataKind.TRANSACTIONS or schema.notes:
         # Roles read from the values of the first rows (`Schema.notes`) could differ from
         # those of every row: the ordinary path, which reads them all, decides.
@@ -136,7 +181,8 @@ def scan_relation(connection: Any, source: str, types: dict[str, str], parsed: p
     missing_nan = ", ".join(f"CASE WHEN isnan({name}) THEN NULL ELSE {name} END AS {name}"
                             for name in numbers)
     connection.execute(f"CREATE TEMP VIEW raw_lines AS SELECT *, {flags} FROM (SELECT * "
-                       f"REPLACE ({missing_nan}) FROM (SELECT {columns} FROM {source}))")
+                       f"REPLACE ({missing_nan}) FROM (SELECT {columns} FROM "
+                       f"{relation.source}))")
     attributes = [c.name for c in attribute_columns(schema)]
     lean = only is not None and as_of is None and set(only) <= set(attributes)
     if lean:
@@ -156,7 +202,7 @@ def scan_relation(connection: Any, source: str, types: dict[str, str], parsed: p
     create_groups(connection, "raw_groups", groups_sql,
                   {"as_of": as_of} if as_of is not None and not lean else None)
     connection.execute("RESET disabled_optimizers")
-    counts = _cleaning_counts(connection, schema, _text_ids(schema, types))
+    counts = _cleaning_counts(connection, schema, text_ids(schema, types))
     if counts["scientific_ids"]:
         # Ids Excel wrote as 1.23457E+11: the ordinary path reads them as pandas does, and
         # says that customers may have been merged.
@@ -171,33 +217,19 @@ def scan_relation(connection: Any, source: str, types: dict[str, str], parsed: p
         connection.execute("CREATE TEMP VIEW line_groups AS SELECT * FROM raw_groups")
     markers = {name: kept_markers_sql(connection, "raw_groups", name, counts["total"])
                for name in attributes}
-    customers, as_of_day = run_features(connection, "line_groups", attributes, as_of,
-                                        kept=kept, raw_text=True, markers=markers,
-                                        spend_only=lean)
-    for name in attributes:
-        customers[name] = customers[name].astype("str")
-    sampled = min(SAMPLE_ROWS, counts["total"])
-    notes = [f"Column roles were read from the first {sampled:,} of "
-             f"{counts['total']:,} rows; every row counts in the customer figures."]
-    within = f" (in the first {sampled:,} rows)" if sampled < counts["total"] else ""
-    notes.extend(column_notes(parsed, _name(schema, Role.CUSTOMER_ID), within=within))
-    if as_of is not None:
-        later = connection.execute(f"SELECT sum(n) FROM line_groups WHERE {kept} AND NOT before"
-                                   ).fetchone()[0]
-        if later:
-            lines = "1 order line was" if later == 1 else f"{later} order lines were"
-            notes.append(f"{lines} left out: on or after the as-of date {as_of}.")
-    return ScannedLog(customers=customers, raw_schema=schema, cleaning=counts["steps"],
-                      rows_read=counts["total"], rows_kept=counts["kept"], as_of=as_of_day,
-                      currency=parsed.attrs.get("currency"), notes=tuple(notes))
+    return LineGroups(kept=kept, attributes=attributes, markers=markers, counts=counts)
 
 
 def kept_markers_sql(connection: Any, groups: str, column: str, rows: int) -> frozenset[str]:
     """The missing markers that are values of a text column of `groups` (with counts `n`),
     decided by `markers.keeps_marker` from the same counts as `parsing.py` uses."""
-    value = f"trim(CAST({quote_name(column)} AS VARCHAR))"
-    counted = (f"SELECT {value} AS value, sum(n) AS n FROM {groups} "
-               f"WHERE {quote_name(column)} IS NOT NULL GROUP BY {value}")
+    # The few distinct values first, then their text: trimming every group costs more.
+    raw = quote_name(column)
+    distinct = (f"SELECT {raw} AS raw, sum(n) AS n FROM {groups} WHERE {raw} IS NOT NULL "
+                f"GROUP BY {raw}")
+    value = "trim(CAST(raw AS VARCHAR))"
+    counted = (f"SELECT {value} AS value, sum(n) AS n FROM ({distinct}) AS distinct_values "
+               f"GROUP BY {value}")
     soft = ", ".join(sql_literal(t) for t in sorted(SOFT_MISSING))
     spellings = connection.execute(f"SELECT value, n FROM ({counted}) AS counted "
                                    f"WHERE lower(value) IN ({soft})").fetchall()
@@ -221,29 +253,16 @@ def first_rows(connection: Any, source: str) -> pd.DataFrame:
         connection.execute("SET preserve_insertion_order = false")
 
 
-def _name(schema: Schema, role: Role) -> str:
-    info = schema.first(role)
-    return info.name if info is not None else ""
-
-
-def _kind(sql_type: str) -> str:
-    return sql_type.split("(")[0]
-
-
-def _text_ids(schema: Schema, types: dict[str, str]) -> bool:
-    return _kind(types[_name(schema, Role.CUSTOMER_ID)]) == "VARCHAR"
-
-
 def line_columns_sql(schema: Schema, types: dict[str, str]) -> str | None:
     """The SELECT list of raw_lines, or None when a column's type needs the ordinary path."""
     def typed(role: Role, allowed: tuple[str, ...]) -> str | None:
         info = schema.first(role)
-        return info.name if info is not None and _kind(types[info.name]) in allowed else None
+        return info.name if info is not None and sql_kind(types[info.name]) in allowed else None
 
     id_info, date_info = schema.first(Role.CUSTOMER_ID), schema.first(Role.DATE)
     if id_info is None or date_info is None or typed(Role.DATE, DATE_TYPES) is None:
         return None
-    id_type = _kind(types[id_info.name])
+    id_type = sql_kind(types[id_info.name])
     if id_type in INTEGER_TYPES:
         raw_id = f"CAST({quote_name(id_info.name)} AS BIGINT)"
     elif id_type == "VARCHAR":
@@ -256,7 +275,7 @@ def line_columns_sql(schema: Schema, types: dict[str, str]) -> str | None:
     amount, quantity, price = (schema.first(r) for r in (Role.AMOUNT, Role.QUANTITY,
                                                          Role.UNIT_PRICE))
     for info in (amount, quantity, price):
-        if info is not None and _kind(types[info.name]) not in NUMBER_TYPES:
+        if info is not None and sql_kind(types[info.name]) not in NUMBER_TYPES:
             return None
     if amount is not None:
         selected.append(f"CAST({quote_name(amount.name)} AS DOUBLE) AS amount")
@@ -269,7 +288,7 @@ def line_columns_sql(schema: Schema, types: dict[str, str]) -> str | None:
         selected.append(f"CAST({quote_name(quantity.name)} AS DOUBLE) AS quantity")
     order = schema.first(Role.ORDER_ID)
     if order is not None:
-        if _kind(types[order.name]) not in (*INTEGER_TYPES, "VARCHAR"):
+        if sql_kind(types[order.name]) not in (*INTEGER_TYPES, "VARCHAR"):
             return None
         # Read as text (`text_sql`) per group in `ruled_groups_sql`, not per line.
         selected.append(f"{quote_name(order.name)} AS order_key")
@@ -278,91 +297,14 @@ def line_columns_sql(schema: Schema, types: dict[str, str]) -> str | None:
         selected.append(f"date_trunc('day', {stamp}) AS order_key")
     status = schema.first(Role.STATUS)
     if status is not None:
-        if _kind(types[status.name]) != "VARCHAR" or status.dtype is not DType.TEXT:
+        if sql_kind(types[status.name]) != "VARCHAR" or status.dtype is not DType.TEXT:
             return None
         selected.append(f"{quote_name(status.name)} AS status")
     for info in attribute_columns(schema):
-        if _kind(types[info.name]) != "VARCHAR" or info.dtype is not DType.TEXT:
+        if sql_kind(types[info.name]) != "VARCHAR" or info.dtype is not DType.TEXT:
             return None
         selected.append(quote_name(info.name))
     return ", ".join(selected)
-
-
-def line_rules_sql(schema: Schema) -> dict[str, str]:
-    """The LINE_RULES as SQL conditions on raw_lines."""
-    return {
-        "dated": "day IS NOT NULL",
-        "quantity": ("coalesce(quantity > 0, false)"
-                     if schema.first(Role.QUANTITY) is not None else "true"),
-        "amount": "coalesce(amount > 0, false)",
-    }
-
-
-def ruled_groups_sql(schema: Schema, types: dict[str, str], lines: str, keys: list[str], *,
-                     snapshot: bool, as_of: str = AS_OF_PARAMETER,
-                     micros: str = WIDE_MICROS) -> str:
-    """The `group_sql` groups of `lines` with a flag per cleaning rule.
-
-    Text customer ids and order ids are read (`text_sql`) here, once per group; attributes
-    are read by `run_features`, once per customer and value. The rules on the keys (present,
-    marked, status) are judged here too: a regular expression runs once per order rather
-    than once per line.
-    """
-    has_order, has_status, customer = _keyed_rules(schema, types)
-    order_key = text_sql("order_key") + " AS order_key" if has_order else "order_key"
-    rules = {
-        "present": f"{customer} IS NOT NULL AND dated_rule",
-        "marked": _marked_sql("order_key") if has_order else "false",
-        "status": _status_sql() if has_status else "false",
-    }
-    flags = [f"{name}_rule" for name in LINE_RULES]
-    grouped = group_sql(lines, [*keys, *(["status"] if has_status else []), *flags],
-                        snapshot=snapshot, as_of=as_of, micros=micros)
-    columns = [f"{customer} AS customer_id", order_key, *keys,
-               *flags, "before", "n", "first_day", "last_day", "micros",
-               *(f"{condition} AS {name}_rule" for name, condition in rules.items())]
-    return f"SELECT {', '.join(columns)} FROM ({grouped}) AS grouped"
-
-
-def spend_groups_sql(schema: Schema, types: dict[str, str], lines: str, keys: list[str], *,
-                     micros: str = WIDE_MICROS) -> str:
-    """`ruled_groups_sql` without the orders: lines summed per (customer, `keys`, rule flags).
-
-    For questions that read only spend and attributes (`scan_relation(only=...)`): a customer
-    has a few such groups against many orders, so this is the cheaper pass. The "C" mark is
-    judged per line here, behind a test that only lines with a "c" in the order id pass.
-    """
-    has_order, has_status, customer = _keyed_rules(schema, types)
-    marked = (f"CASE WHEN order_key ILIKE '%c%' THEN {_marked_sql('order_key')} ELSE false END"
-              if has_order else "false")
-    flags = [f"{name}_rule" for name in LINE_RULES]
-    keyed = ["customer_id", *keys, *(["status"] if has_status else []), *flags]
-    grouped = (f"SELECT {', '.join(keyed)}, {marked} AS marked_rule, count(*) AS n, "
-               "date_trunc('day', max(day)) AS last_day, "
-               f"sum(CAST(round(amount * 1e6) AS {micros})) AS micros "
-               f"FROM {lines} GROUP BY ALL")
-    columns = [f"{customer} AS customer_id", *keys, *flags, "true AS before", "n", "last_day",
-               "micros",
-               f"{customer} IS NOT NULL AND dated_rule AS present_rule", "marked_rule",
-               f"{_status_sql() if has_status else 'false'} AS status_rule"]
-    return f"SELECT {', '.join(columns)} FROM ({grouped}) AS grouped"
-
-
-def _keyed_rules(schema: Schema, types: dict[str, str]) -> tuple[bool, bool, str]:
-    """Whether order ids can carry the "C" mark, whether there is a status, and the read id."""
-    order = schema.first(Role.ORDER_ID)
-    # Whole-number order ids never carry the "C" mark.
-    has_order = order is not None and _kind(types[order.name]) == "VARCHAR"
-    customer = text_sql("customer_id") if _text_ids(schema, types) else "customer_id"
-    return has_order, schema.first(Role.STATUS) is not None, customer
-
-
-def _marked_sql(order_key: str) -> str:
-    return f"coalesce(regexp_matches({order_key}, {sql_literal(_MARK_PATTERN)}), false)"
-
-
-def _status_sql() -> str:
-    return f"coalesce(regexp_matches(lower(status), {sql_literal(_STATUS_PATTERN)}), false)"
 
 
 def _cleaning_counts(connection: Any, schema: Schema, text_ids: bool) -> dict[str, Any]:

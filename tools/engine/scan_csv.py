@@ -14,7 +14,6 @@ None and the ordinary path runs.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,7 @@ from tools.engine.features import duckdb_connection, quote_name, sql_literal, te
 from tools.engine.parsing import parse_typed_columns
 from tools.engine.reading import sniff_delimiter
 from tools.engine.roles import infer_schema, number_columns
-from tools.engine.scan import ScannedLog, first_rows, scan_relation
+from tools.engine.scan import LogRelation, ScannedLog, first_rows, scan_relation
 from tools.engine.schema import DType, Role
 from tools.engine.stores import clean_names
 
@@ -62,11 +61,23 @@ def _head(path: Path) -> str | None:
 
 
 def scan_csv(path: Path, *, mapping: dict[str, str] | None = None,
-             as_of: date | None = None, only: Sequence[str] | None = None
-             ) -> ScannedLog | None:
+             as_of: date | None = None) -> ScannedLog | None:
     """Customers of a large CSV transaction log, or None when the ordinary path must run."""
     import duckdb
 
+    with duckdb_connection() as connection:
+        try:
+            relation = csv_relation(connection, path, mapping)
+            return None if relation is None else scan_relation(connection, relation, as_of)
+        except duckdb.Error:
+            # Rows DuckDB will not read as pandas does (bad UTF-8, ragged rows): pandas decides.
+            return None
+
+
+def csv_relation(connection: Any, path: Path, mapping: dict[str, str] | None
+                 ) -> LogRelation | None:
+    """The order lines of a CSV file, typed, and their roles (None: the ordinary path reads
+    it). The view `typed_lines` of the connection holds the lines."""
     head = _head(path)
     if head is None:
         return None
@@ -76,16 +87,6 @@ def scan_csv(path: Path, *, mapping: dict[str, str] | None = None,
     delimiter = sniff_delimiter(lines)
     source = (f"read_csv({sql_literal(str(path))}, all_varchar = true, header = true, "
               f"delim = {sql_literal(delimiter)}, quote = '\"', escape = '\"')")
-    with duckdb_connection() as connection:
-        try:
-            return _scan(connection, source, mapping, as_of, only, delimiter)
-        except duckdb.Error:
-            # Rows DuckDB will not read as pandas does (bad UTF-8, ragged rows): pandas decides.
-            return None
-
-
-def _scan(connection: Any, source: str, mapping: dict[str, str] | None,
-          as_of: date | None, only: Sequence[str] | None, delimiter: str) -> ScannedLog | None:
     first = first_rows(connection, source)
     names = [str(name) for name in first.columns]
     if clean_names(names) != names or any(not name.strip() for name in names):
@@ -125,4 +126,4 @@ def _scan(connection: Any, source: str, mapping: dict[str, str] | None,
                        f"FROM {source}")
     types = {name: conversions[name][2] if name in conversions else "VARCHAR"
              for name in names}
-    return scan_relation(connection, "typed_lines", types, parsed, schema, as_of, only)
+    return LogRelation("typed_lines", types, parsed, schema)
