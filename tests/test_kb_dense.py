@@ -40,7 +40,7 @@ class StandIn:
         self.embedded += list(texts)
         return np.array([self._vector(t) for t in texts]).reshape(len(texts), DIMENSIONS)
 
-    def query(self, text: str) -> np.ndarray:
+    def question(self, text: str) -> np.ndarray:
         vector = np.zeros(DIMENSIONS, dtype=np.float32)
         vector[0] = 1.0
         return vector
@@ -115,6 +115,6 @@ def test_the_real_model_reads_chinese_and_russian_paraphrases() -> None:
                                  "Сегментация клиентов: разделение базы на группы"])
     assert passages.shape == (4, DIMENSIONS)
     assert np.allclose(np.linalg.norm(passages, axis=1), 1.0, atol=1e-3)
-    zh = passages[:2] @ encoder.query("客户细分有哪些难点？")
-    ru = passages[2:] @ encoder.query("какие трудности у сегментации?")
+    zh = passages[:2] @ encoder.question("客户细分有哪些难点？")
+    ru = passages[2:] @ encoder.question("какие трудности у сегментации?")
     assert zh[0] > zh[1] and ru[0] > ru[1]

@@ -70,9 +70,14 @@ def _by_heading(store: KnowledgeStore, question: str, hits: list[Hit], lang: str
     """Candidates reordered by how much of the question their heading holds: a section is
     written to answer the question its heading names ("Data challenges in segmentation"
     for "what are the difficulties of segmentation?", through the synonym table)."""
-    scored = [(hit.score * (1 + HEADING_BONUS * store.relevance(
-        question, [hit.section], lang, by_rarity=True) + HEADING_FIT * store.relevance(
-        hit.section, [question], lang)), n, hit) for n, hit in enumerate(hits)]
+    def weight(hit: Hit) -> float:
+        holds = store.relevance(question, [hit.section], lang, by_rarity=True)
+        # a playbook's part headings ("KPI", "Offer") are parts of a plan, not questions:
+        # being short, they would always look like the question itself
+        fit = 0.0 if hit.topic == "playbook" else store.relevance(hit.section, [question], lang)
+        return 1 + HEADING_BONUS * holds + HEADING_FIT * fit
+
+    scored = [(hit.score * weight(hit), n, hit) for n, hit in enumerate(hits)]
     return [hit for _, _, hit in sorted(scored, key=lambda t: (-t[0], t[1]))]
 
 
@@ -80,9 +85,7 @@ def _concept_first(store: KnowledgeStore, question: str, k: int, lang: str) -> l
     """A question about a concept ("what are KPIs?") is answered by the concept passage, not
     by the KPI part of some playbook, unless a playbook matches clearly better."""
     hits = store.search(question, k=k, lang=lang)
-    # also when a concept comes first: the heading rerank must not lift a playbook's
-    # "KPI" part over it
-    if any(h.topic != "concept" for h in hits):
+    if hits and hits[0].topic != "concept":
         concepts = store.search(question, k=k, lang=lang, topic="concept")
         if concepts and concepts[0].score >= CONCEPT_PREFERENCE * hits[0].score:
             return concepts

@@ -73,11 +73,12 @@ class DenseEncoder:
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
         return np.asarray(self._loaded().passage(list(texts)), dtype=np.float32)
 
-    def query(self, text: str) -> np.ndarray:
+    def question(self, text: str) -> np.ndarray:
         """The question's vector; the last one is kept, as an answer searches the same
         question two or three times (query forms, concept-only)."""
         if self._last_query is None or self._last_query[0] != text:
-            self._last_query = (text, np.asarray(self._loaded().query(text), dtype=np.float32))
+            vector = self._loaded().encode(text, True)  # True: the "query: " prefix
+            self._last_query = (text, np.asarray(vector, dtype=np.float32))
         return self._last_query[1]
 
 
@@ -163,7 +164,8 @@ class DenseIndex:
         first."""
         if not hits:
             return hits
-        dense = self.vectors[[self._rows[h.id] for h in hits]] @ self.encoder.query(question)
+        rows = [self._rows[h.id] for h in hits]
+        dense = self.vectors[rows] @ self.encoder.question(question)
         scores = fuse(np.array([h.score for h in hits]), dense)
         return sorted((Hit.of(h, s) for h, s in zip(hits, scores, strict=True)),
                       key=lambda h: -h.score)
