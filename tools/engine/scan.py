@@ -121,12 +121,14 @@ def parquet_relation(connection: Any, path: Path, mapping: dict[str, str] | None
 @dataclass(frozen=True)
 class LineGroups:
     """The one pass over the lines (`group_lines`): the view `line_groups` of the connection,
-    the condition its kept groups meet, its attributes and their kept missing markers."""
+    the condition its kept groups meet, its attributes, their kept missing markers and the
+    table of each one's distinct values (not missing) with their number of lines `n`."""
 
     kept: str
     attributes: list[str]
     markers: dict[str, frozenset[str]]
     counts: dict[str, Any]
+    values: dict[str, str]
 
 
 def scan_relation(connection: Any, relation: LogRelation, as_of: date | None
@@ -215,9 +217,17 @@ def group_lines(connection: Any, relation: LogRelation, as_of: date | None,
                            "customer_id, '.', 1) AS BIGINT) AS customer_id) FROM raw_groups")
     else:
         connection.execute("CREATE TEMP VIEW line_groups AS SELECT * FROM raw_groups")
-    markers = {name: kept_markers_sql(connection, "raw_groups", name, counts["total"])
+    # Each attribute's distinct values with their lines, read once: the markers, whether
+    # any value needs reading and the values' order all come from these few rows.
+    values = {name: f"values{place}" for place, name in enumerate(attributes)}
+    for name, table in values.items():
+        raw = quote_name(name)
+        connection.execute(f"CREATE TEMP TABLE {table} AS SELECT {raw}, sum(n) AS n "
+                           f"FROM raw_groups WHERE {raw} IS NOT NULL GROUP BY {raw}")
+    markers = {name: kept_markers_sql(connection, values[name], name, counts["total"])
                for name in attributes}
-    return LineGroups(kept=kept, attributes=attributes, markers=markers, counts=counts)
+    return LineGroups(kept=kept, attributes=attributes, markers=markers, counts=counts,
+                      values=values)
 
 
 def kept_markers_sql(connection: Any, groups: str, column: str, rows: int) -> frozenset[str]:
@@ -231,8 +241,13 @@ def kept_markers_sql(connection: Any, groups: str, column: str, rows: int) -> fr
     counted = (f"SELECT {value} AS value, sum(n) AS n FROM ({distinct}) AS distinct_values "
                f"GROUP BY {value}")
     soft = ", ".join(sql_literal(t) for t in sorted(SOFT_MISSING))
-    spellings = connection.execute(f"SELECT value, n FROM ({counted}) AS counted "
-                                   f"WHERE lower(value) IN ({soft})").fetchall()
+    # Pushed below the groupings, the filter would read every group's text (4x slower).
+    connection.execute("SET disabled_optimizers = 'filter_pushdown'")
+    try:
+        spellings = connection.execute(f"SELECT value, n FROM ({counted}) AS counted "
+                                       f"WHERE lower(value) IN ({soft})").fetchall()
+    finally:
+        connection.execute("RESET disabled_optimizers")
     if not spellings:
         return frozenset()
     hard = ", ".join(sql_literal(t) for t in sorted(HARD_MISSING))

@@ -126,13 +126,14 @@ def status_sql() -> str:
 
 
 
-def spend_table_sql(groups: str, kept: str, attributes: list[str],
-                    markers: dict[str, frozenset[str]], unread: dict[str, bool]) -> str:
-    """Each customer's spend and most frequent value of each of `attributes`, from the lean
+def spend_table_sql(groups: str, kept: str, markers: dict[str, frozenset[str]],
+                    unread: dict[str, bool], values: dict[str, str]) -> str:
+    """Each customer's spend and most frequent value of each attribute, from the lean
     groups (`spend_groups_sql`) that meet `kept`, by the rules of `features.run_features`:
     spend summed exactly in millionths, values read as `parsing.py` reads them where
     `unread` says they must be (`markers`: the missing markers that are values), ties to
-    the alphabetically first value, a value read as missing only when there is no other."""
+    the alphabetically first value, a value read as missing only when there is no other.
+    `values`: per attribute, a table of its distinct values (the keys give the order)."""
 
     def ranked(name: str, extra: str = "") -> str:
         """Lines per customer and value (and `extra` sums), the value read if it must be,
@@ -140,20 +141,21 @@ def spend_table_sql(groups: str, kept: str, attributes: list[str],
         raw = quote_name(name)
         counts = (f"SELECT customer_id, {raw} AS value, sum(n) AS n{extra} FROM {groups} "
                   f"WHERE {kept} GROUP BY customer_id, {raw}")
-        values = f"SELECT DISTINCT {raw} AS value FROM {groups}"
+        distinct = f"SELECT {raw} AS value FROM {values[name]}"
         if unread[name]:
             read = text_sql("value", markers[name])  # " UK" and "UK" count together
             counts = (f"SELECT customer_id, {read} AS value, sum(n) AS n{extra} FROM "
                       f"({counts}) AS raw_counts GROUP BY customer_id, {read}")
-            values = f"SELECT DISTINCT {read} AS value FROM ({values}) AS raw_values"
+            distinct = f"SELECT DISTINCT {read} AS value FROM ({distinct}) AS raw_values"
         places = (f"SELECT value, row_number() OVER (ORDER BY value) AS place FROM "
-                  f"({values}) AS distinct_values WHERE value IS NOT NULL")
+                  f"({distinct}) AS distinct_values WHERE value IS NOT NULL")
         return f"({counts}) AS counts LEFT JOIN ({places}) AS places USING (value)"
 
     # The value of most lines, then the first in text order, compared as one number: the
     # value's place (among a few) below its count. arg_max passes over missing values.
     mode = f"arg_max(value, n * {_PLACES} - place)"
     money = quote_name(MONETARY)
+    attributes = list(values)
     if not attributes:
         return (f"SELECT customer_id, {EXACT_SUM} AS {money} FROM {groups} WHERE {kept} "
                 "GROUP BY customer_id")
