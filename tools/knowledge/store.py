@@ -293,10 +293,10 @@ class KnowledgeStore:
                        f"stored {stored:,} of {len(passages):,} passages")
             remove_orphan_folders(self.path)  # the dropped collections' folders
             self._keep_weights()
-        if self.dense:
-            self._dense.vectors  # noqa: B018 - embedded now, not at the first question
         else:
             report(progress, "knowledge", 1, 1, "the stored index is up to date")
+        if self.dense:
+            self._dense.vectors  # noqa: B018 - embedded now, not at the first question
         return BuildReport(
             collection=self.collection_name, content_hash=self.corpus.content_hash,
             files=self.corpus.files, passages=len(self.corpus.passages),
