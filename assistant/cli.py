@@ -105,24 +105,16 @@ def rfm(
     if ties not in ("id", "value"):
         fail(f"--ties {ties}: use id or value", ["id", "value"])
     data = load_data(DataArgs(data_file, maps, as_of, table, workspace))
-    from tools.engine.rfm import default_scheme, rfm_caveats, rfm_grid, rfm_summary
+    from assistant.cli_segments import rfm_json, rfm_run
 
-    scheme = default_scheme().model_copy(update={"ties": ties})
-    summaries = rfm_summary(data, scheme)
-    cells = rfm_grid(data, scheme) if grid else None
+    result = rfm_run(data, ties, grid)  # the run_rfm tool, as the chat and a model call it
     if as_json:
-        result: dict[str, Any] = {"as_of": data.source.as_of, "customers": data.n_customers,
-                                  **rfm_caveats(data, summaries, scheme),
-                                  "segments": [s.to_dict() for s in summaries]}
-        if cells is not None:
-            result["grid"] = {f"R{r}": {f"F{f}": int(cells.loc[r, f]) for f in cells.columns}
-                              for r in cells.index}
-        print_json(result)
+        print_json(rfm_json(result, data))
         return
-    out = console()
-    render_rfm(out, summaries, data, scheme)
-    if cells is not None:
-        render_rfm_grid(out, cells)
+    out, run = console(), result.artifact
+    render_rfm(out, run.summaries, data, run.scheme, result.summary)
+    if run.grid is not None:
+        render_rfm_grid(out, run.grid)
 
 
 @app.command()
@@ -209,15 +201,14 @@ def profile(
     from assistant.cli_render import console, render_profile
 
     data = load_data(DataArgs(data_file, maps, as_of, table, workspace))
-    from tools.engine.profiles import profile as profile_of
+    from assistant.cli_segments import profile_summary
 
-    chosen = named_segment(segment, data, workspace)
-    result = profile_of(data, chosen.mask).to_dict()
+    summary = profile_summary(data, workspace, segment)  # the profile_segment tool
     if as_json:
-        print_json({"segment": chosen.label, **result})
+        print_json(summary)
     else:
-        render_profile(console(), chosen.label, result, data.source.currency,
-                       show_all=show_all)
+        label = summary.pop("segment")
+        render_profile(console(), label, summary, data.source.currency, show_all=show_all)
 
 
 @app.command()
@@ -236,18 +227,14 @@ def compare(
     from assistant.cli_render import console, render_comparison
 
     data = load_data(DataArgs(data_file, maps, as_of, table, workspace))
-    from tools.engine.profiles import compare as compare_masks
-    from tools.engine.profiles import overlap
+    from assistant.cli_segments import comparison as compared
 
-    first = named_segment(a, data, workspace)
-    second = named_segment(b, data, workspace)
-    comparison = compare_masks(data, first.mask, second.mask).to_dict()
-    shared = overlap(first.mask, second.mask).to_dict()
+    # the compare_segments and overlap_segments tools
+    label_a, label_b, comparison, shared = compared(data, workspace, a, b)
     if as_json:
-        print_json({"a": first.label, "b": second.label, "comparison": comparison,
-                    "overlap": shared})
+        print_json({"a": label_a, "b": label_b, "comparison": comparison, "overlap": shared})
     else:
-        render_comparison(console(), first.label, second.label, comparison, shared,
+        render_comparison(console(), label_a, label_b, comparison, shared,
                           data.source.currency)
 
 

@@ -344,46 +344,56 @@ def read_definition(path: Path) -> SegmentDefinition:
 
 
 @dataclass
-class NamedSegment:
-    """A segment named on the command line, resolved against the data."""
+class SegmentChoice:
+    """A segment named on the command line, looked up but not evaluated yet."""
 
     label: str
     kind: str  # "saved", "rfm", "lifecycle", "file", "all"
-    condition: Condition | None
+    condition: Condition | None  # None: all customers
+
+
+@dataclass
+class NamedSegment(SegmentChoice):
+    """A segment named on the command line, resolved against the data."""
+
     mask: pd.Series
 
 
-def named_segment(name: str, data: CustomerData, workspace: Path) -> NamedSegment:
+def choose_segment(name: str, workspace: Path) -> SegmentChoice:
     """A saved segment, an RFM segment, a lifecycle stage, a YAML file, or "all"."""
+    from tools.segment_names import builtin_label, named_condition, rfm_names
+
+    if name.strip().lower() in {"all", "everyone", "all customers"}:
+        return SegmentChoice("all customers", "all", None)
+    lib = library(workspace)
+    if lib.exists(name):
+        definition = lib.definition(name)
+        return SegmentChoice(definition.name or name, "saved", definition.condition)
+    if name.endswith((".yaml", ".yml")) and Path(name).is_file():
+        definition = read_definition(Path(name))
+        return SegmentChoice(definition.name or Path(name).stem, "file", definition.condition)
+    try:  # the tools' lookup: saved names were taken above, so this is RFM or a stage
+        condition = named_condition(name, lib.names())
+    except SegmentNotFound as missing:
+        options = missing.options
+        hint = f"; did you mean {', '.join(repr(o) for o in options)}?" if options else ""
+        raise SegmentNotFound(
+            f"no segment named {name!r}: give a saved segment, an RFM segment, a lifecycle "
+            f"stage or a YAML file{hint}", options or rfm_names()) from None
+    kind = "rfm" if condition.type == "rfm_segment" else "lifecycle"
+    return SegmentChoice(builtin_label(condition), kind, condition)
+
+
+def named_segment(name: str, data: CustomerData, workspace: Path) -> NamedSegment:
+    """`choose_segment`, with its members in `data`."""
     import pandas as pd
 
     from tools.engine.evaluate import evaluate
-    from tools.segment_names import builtin_label, named_condition, rfm_names
 
-    lib = library(workspace)
-    resolve = lib.resolver()
-    if name.strip().lower() in {"all", "everyone", "all customers"}:
-        return NamedSegment("all customers", "all", None,
+    chosen = choose_segment(name, workspace)
+    if chosen.condition is None:
+        return NamedSegment(chosen.label, chosen.kind, None,
                             pd.Series(True, index=data.customers.index, dtype=bool))
-    condition: Condition | None = None
-    label, kind = name, ""
-    if lib.exists(name):
-        definition = lib.definition(name)
-        condition, label, kind = definition.condition, definition.name or name, "saved"
-    elif name.endswith((".yaml", ".yml")) and Path(name).is_file():
-        definition = read_definition(Path(name))
-        condition, label, kind = definition.condition, definition.name or Path(name).stem, "file"
-    else:
-        try:  # the tools' lookup: saved names were taken above, so this is RFM or a stage
-            condition = named_condition(name, lib.names())
-        except SegmentNotFound as missing:
-            options = missing.options
-            hint = f"; did you mean {', '.join(repr(o) for o in options)}?" if options else ""
-            raise SegmentNotFound(
-                f"no segment named {name!r}: give a saved segment, an RFM segment, a lifecycle "
-                f"stage or a YAML file{hint}", options or rfm_names()) from None
-        label = builtin_label(condition)
-        kind = "rfm" if condition.type == "rfm_segment" else "lifecycle"
-    add_predicted_measures(data, condition)  # a saved "probably lapsed" segment
-    mask = evaluate(condition, data, resolve=resolve)
-    return NamedSegment(label, kind, condition, mask)
+    add_predicted_measures(data, chosen.condition)  # a saved "probably lapsed" segment
+    mask = evaluate(chosen.condition, data, resolve=library(workspace).resolver())
+    return NamedSegment(chosen.label, chosen.kind, chosen.condition, mask)

@@ -131,8 +131,9 @@ def render_inspect(out: Console, data: CustomerData) -> None:
 
 
 def render_rfm(out: Console, summaries: list[RfmSegmentSummary], data: CustomerData,
-               scheme: RfmScheme | None = None) -> None:
-    """The named segments, then what the table alone hides (`replies.rfm_notes`)."""
+               scheme: RfmScheme | None = None, caveats: dict[str, Any] | None = None) -> None:
+    """The named segments, then what the table alone hides (`replies.rfm_notes`; `caveats`:
+    the run_rfm tool's, else computed here)."""
     currency = data.source.currency
     table = Table(title=f"RFM segments of {count(data.n_customers)} customers"
                   + (f" (as of {data.source.as_of})" if data.source.as_of else ""),
@@ -149,7 +150,7 @@ def render_rfm(out: Console, summaries: list[RfmSegmentSummary], data: CustomerD
     from assistant.replies import ReplyWords, rfm_notes
     from tools.engine.rfm import rfm_caveats
 
-    facts = {**rfm_caveats(data, summaries, scheme),
+    facts = {**(caveats if caveats is not None else rfm_caveats(data, summaries, scheme)),
              "segments": [s.to_dict() for s in summaries]}
     for note in rfm_notes(facts, ReplyWords("en")):
         out.print(note, style="yellow", markup=False, highlight=False)

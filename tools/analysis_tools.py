@@ -4,6 +4,7 @@ figures. What they return is aggregate: counts, shares, definitions, category va
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -16,7 +17,14 @@ from tools.engine.errors import EngineError
 from tools.engine.figures import Figure, figures
 from tools.engine.lifecycle import lifecycle_table
 from tools.engine.profiles import compare, overlap, profile
-from tools.engine.rfm import rfm_caveats, rfm_summary
+from tools.engine.rfm import (
+    RfmScheme,
+    RfmSegmentSummary,
+    default_scheme,
+    rfm_caveats,
+    rfm_grid,
+    rfm_summary,
+)
 from tools.figure_summaries import headline
 from tools.segment_tools import as_unit
 from tools.tool_result import LastClustering, ToolResult
@@ -53,15 +61,30 @@ def column_values(ctx: Toolkit, args: ColumnValuesArgs) -> ToolResult:
         + (f" containing '{args.contains}'" if args.contains else "") + "."))
 
 
+@dataclass(frozen=True)
+class RfmRun:
+    """`run_rfm`'s typed result (`ToolResult.artifact`), for a caller that renders tables."""
+
+    summaries: list[RfmSegmentSummary]
+    scheme: RfmScheme
+    grid: pd.DataFrame | None  # customers per R x F cell (rows R 5..1, columns F 1..5)
+
+
 def run_rfm(ctx: Toolkit, args: RunRfmArgs) -> ToolResult:
-    summaries = rfm_summary(ctx.data)
+    scheme = default_scheme().model_copy(update={"ties": args.ties})
+    summaries = rfm_summary(ctx.data, scheme)
     rows = [row.to_dict() for row in summaries]
     as_of = ctx.data.source.as_of
-    return ToolResult("run_rfm", True,
-                      {"as_of": as_of.isoformat() if as_of else None, "segments": rows,
-                       **rfm_caveats(ctx.data, summaries)},
+    summary = {"as_of": as_of.isoformat() if as_of else None, "segments": rows,
+               **rfm_caveats(ctx.data, summaries, scheme)}
+    cells = rfm_grid(ctx.data, scheme) if args.grid else None
+    if cells is not None:
+        summary["grid"] = {f"R{r}": {f"F{f}": int(cells.loc[r, f]) for f in cells.columns}
+                           for r in cells.index}
+    return ToolResult("run_rfm", True, summary,
                       message=f"RFM scores for {customers(ctx.data.n_customers)} "
-                              f"in {len(rows)} named segments.")
+                              f"in {len(rows)} named segments.",
+                      artifact=RfmRun(summaries, scheme, cells))
 
 
 def lifecycle(ctx: Toolkit, args: LifecycleArgs) -> ToolResult:

@@ -22,6 +22,10 @@ class ToolResult:
     # request's language ("" when the reply is composed from `summary` instead).
     phrase: str = ""
     values: dict[str, Any] = field(default_factory=dict)
+    # The typed engine result behind `summary` (e.g. the RFM summaries and grid), for a
+    # caller in this process that renders it (the command line's tables). Never sent to a
+    # model nor saved: `to_dict` leaves it out, and it takes no part in equality.
+    artifact: Any = field(default=None, compare=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"tool": self.tool, "ok": self.ok, "message": self.message}
@@ -50,3 +54,16 @@ class SegmentState:
 
     condition: Condition | None = None
     name: str | None = None
+
+
+@dataclass(frozen=True)
+class GivenSegment:
+    """A segment a caller resolved its own way (the command line reads YAML files and names
+    saved, RFM and lifecycle segments with its own labels), handed to the toolkit under a
+    name (`Toolkit.give_segment`) so that the tools take it by that name.
+
+    `condition` None: all customers.
+    """
+
+    label: str
+    condition: Condition | None = None

@@ -66,6 +66,12 @@ class RunRfmArgs(_Args):
     """Score every customer on recency, frequency and monetary value (1-5) and report the 10
     named RFM segments with their sizes and revenue shares."""
 
+    ties: Literal["id", "value"] = Field(default="id", description=(
+        "How equal values are scored: id splits them across score bands by customer id (the "
+        "standard NTILE), value always gives them the same score."))
+    grid: bool = Field(default=False, description=(
+        "Also the customer counts in the 5 x 5 grid of R and F scores."))
+
 
 class LifecycleArgs(_Args):
     """Assign lifecycle stages (new, active, at risk, lapsed...) from the base's own time

@@ -29,9 +29,10 @@ from tools.privacy import personal_operands
 from tools.segment_names import named_condition
 from tools.tool_errors import NESTED_TOO_DEEPLY, argument_problem, valid_options
 from tools.tool_registry import LIBRARY_CHANGES, TOOLS_BY_NAME, Tool
-from tools.tool_result import LastClustering, SegmentState, ToolResult
+from tools.tool_result import GivenSegment, LastClustering, SegmentState, ToolResult
 
-__all__ = ["LIBRARY_CHANGES", "LastClustering", "SegmentState", "ToolResult", "Toolkit"]
+__all__ = ["LIBRARY_CHANGES", "GivenSegment", "LastClustering", "SegmentState", "ToolResult",
+           "Toolkit"]
 
 ALL_CUSTOMERS = ("all", "everyone", "all customers", "base", "whole base")
 CURRENT = ("current", "this", "them", "these", "it", "current segment")
@@ -57,6 +58,9 @@ class Toolkit:
         self.refused: str | None = None  # the last change refused for want of consent
         # The team's data dictionary (tools.dictionary.DataDictionary), sent to a model.
         self.dictionary: DataDictionary | None = None
+        # Segments a caller resolved itself, by the name the tools are called with
+        # (`give_segment`): looked up before any other meaning of a name.
+        self.given: dict[str, GivenSegment] = {}
 
     # -- dispatch -------------------------------------------------------------------------
 
@@ -156,9 +160,19 @@ class Toolkit:
         self.history.append(self.state)
         self.state = state
 
+    def give_segment(self, name: str, segment: GivenSegment) -> None:
+        """Let the tools take `segment` by `name` (the command line's YAML files and its own
+        labels): a segment argument equal to `name` means it, before any other meaning."""
+        self.given[name] = segment
+
     def segment_mask(self, name: str | None) -> tuple[pd.Series, str]:
-        """A segment by any name a person would use ("current", "all", saved, RFM, stage):
-        (members, label)."""
+        """A segment by any name a person would use ("current", "all", saved, RFM, stage)
+        or one a caller gave (`give_segment`): (members, label)."""
+        given = self.given.get(name) if name is not None else None
+        if given is not None:
+            if given.condition is None:
+                return pd.Series(True, index=self.data.customers.index), given.label
+            return self.mask(given.condition), given.label
         key = (name or "current").strip()
         lowered = key.lower()
         if lowered in CURRENT:
