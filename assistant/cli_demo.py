@@ -19,7 +19,7 @@ from assistant.cli_render import (
     render_profile,
     render_rfm,
 )
-from assistant.cli_segments import clustering_summary, evaluate_definition
+from assistant.cli_segments import call_tool, clustering_summary, evaluate_definition, rfm_run
 from tools.datasets import DEMO_FILE
 from tools.engine.dataset import MONETARY, RECENCY
 from tools.engine.definitions import And, Compare, RfmSegment, SegmentDefinition
@@ -34,9 +34,7 @@ DEMO_SEGMENT = SegmentDefinition(
 
 
 def run_demo(workspace: Path) -> None:
-    from tools.engine.evaluate import evaluate
-    from tools.engine.profiles import profile
-    from tools.engine.rfm import rfm_summary
+    from tools.toolkit import GivenSegment, Toolkit  # the tools load scikit-learn
 
     out = console()
     started = time.perf_counter()
@@ -50,7 +48,8 @@ def run_demo(workspace: Path) -> None:
 
     out.print(Rule("2. RFM segments"))
     out.print("Recency, frequency and monetary scores 1-5 (quintiles), named from R and F.")
-    render_rfm(out, rfm_summary(data), data)
+    rfm = rfm_run(data, "id", grid=False)  # the steps call the tools, as the chat does
+    render_rfm(out, rfm.artifact.summaries, data, rfm.artifact.scheme, rfm.summary)
 
     out.print(Rule("3. A segment from a rule"))
     out.print('Request: "customers who spent over 1,000 but haven\'t bought in the last 90 days"')
@@ -60,8 +59,11 @@ def run_demo(workspace: Path) -> None:
     out.print(DEMO_SEGMENT.to_yaml().rstrip(), markup=False)
 
     out.print(Rule("4. A profile: Champions"))
-    champions = evaluate(RfmSegment(segments=["Champions"]), data)
-    render_profile(out, "Champions", profile(data, champions).to_dict(), currency)
+    toolkit = Toolkit(data)  # the RFM segment, whatever a saved segment is called
+    toolkit.give_segment("Champions", GivenSegment("Champions",
+                                                   RfmSegment(segments=["Champions"])))
+    champions = call_tool(toolkit, "profile_segment", {"name": "Champions"}).summary
+    render_profile(out, champions.pop("segment"), champions, currency)
 
     out.print(Rule("5. Clusters (k-means, k chosen from the data)"))
     render_cluster(out, clustering_summary(data, None, None), currency)
