@@ -122,8 +122,9 @@ def embed_passages(encoder: DenseEncoder, texts: Sequence[str]) -> np.ndarray:
 def write_shipped_vectors(texts: Sequence[str], path: Path) -> int:
     """Store the vectors of `texts` (the shipped corpus) for `shipped_vectors`; returns
     how many had to be embedded."""
+    known = shipped_vectors()
+    fresh = sum(text_key(t) not in known for t in texts)
     vectors = embed_passages(DenseEncoder(), texts)
-    fresh = len(texts) - sum(text_key(t) in shipped_vectors() for t in texts)
     keys = np.array([text_key(t) for t in texts])
     with path.open("wb") as handle:
         np.savez_compressed(handle, keys=keys, vectors=vectors.astype(np.float16))
