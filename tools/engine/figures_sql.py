@@ -170,7 +170,8 @@ def _scan_customers(connection: Any, file: Path, mapping: dict[str, str] | None,
                 groups.values[name], name, groups.markers[name])).fetchall()[0][0])
                 for name in groups.attributes}
             connection.execute("CREATE TEMP TABLE customers AS " + spend_table_sql(
-                "line_groups", groups.kept, groups.markers, unread, groups.values))
+                "line_groups", groups.kept, groups.markers, unread, groups.values,
+                unique=groups.unique))
             if not connection.execute("SELECT count(*) FROM customers").fetchone()[0]:
                 raise DataError("No purchases are left after cleaning; check the column "
                                 "mapping with --map amount=COLUMN or --map date=COLUMN.")

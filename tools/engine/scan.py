@@ -122,13 +122,17 @@ def parquet_relation(connection: Any, path: Path, mapping: dict[str, str] | None
 class LineGroups:
     """The one pass over the lines (`group_lines`): the view `line_groups` of the connection,
     the condition its kept groups meet, its attributes, their kept missing markers and the
-    table of each one's distinct values (not missing) with their number of lines `n`."""
+    table of each one's distinct values (not missing) with their number of lines `n`.
+    `unique`: each kept group is its customer's only one with its attribute values (lean
+    groups of whole-number ids and no status: the rule flags of kept groups are all the
+    same, the "C" mark too, since it is either in use or on every line)."""
 
     kept: str
     attributes: list[str]
     markers: dict[str, frozenset[str]]
     counts: dict[str, Any]
     values: dict[str, str]
+    unique: bool = False
 
 
 def scan_relation(connection: Any, relation: LogRelation, as_of: date | None
@@ -226,8 +230,9 @@ def group_lines(connection: Any, relation: LogRelation, as_of: date | None,
                            f"FROM raw_groups WHERE {raw} IS NOT NULL GROUP BY {raw}")
     markers = {name: kept_markers_sql(connection, values[name], name, counts["total"])
                for name in attributes}
+    unique = lean and not text_ids(schema, types) and schema.first(Role.STATUS) is None
     return LineGroups(kept=kept, attributes=attributes, markers=markers, counts=counts,
-                      values=values)
+                      values=values, unique=unique)
 
 
 def kept_markers_sql(connection: Any, groups: str, column: str, rows: int) -> frozenset[str]:

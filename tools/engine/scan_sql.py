@@ -127,13 +127,16 @@ def status_sql() -> str:
 
 
 def spend_table_sql(groups: str, kept: str, markers: dict[str, frozenset[str]],
-                    unread: dict[str, bool], values: dict[str, str]) -> str:
+                    unread: dict[str, bool], values: dict[str, str], *,
+                    unique: bool = False) -> str:
     """Each customer's spend and most frequent value of each attribute, from the lean
     groups (`spend_groups_sql`) that meet `kept`, by the rules of `features.run_features`:
     spend summed exactly in millionths, values read as `parsing.py` reads them where
     `unread` says they must be (`markers`: the missing markers that are values), ties to
     the alphabetically first value, a value read as missing only when there is no other.
-    `values`: per attribute, a table of its distinct values (the keys give the order)."""
+    `values`: per attribute, a table of its distinct values (the keys give the order).
+    `unique`: each kept group is its customer's only one with its values
+    (`scan.LineGroups.unique`), so one attribute read as it is needs no counting."""
 
     def ranked(name: str, extra: str = "") -> str:
         """Lines per customer and value (and `extra` sums), the value read if it must be,
@@ -141,6 +144,9 @@ def spend_table_sql(groups: str, kept: str, markers: dict[str, frozenset[str]],
         raw = quote_name(name)
         counts = (f"SELECT customer_id, {raw} AS value, sum(n) AS n{extra} FROM {groups} "
                   f"WHERE {kept} GROUP BY customer_id, {raw}")
+        if unique and len(values) == 1 and not unread[name]:
+            counts = (f"SELECT customer_id, {raw} AS value, n{', micros' if extra else ''} "
+                      f"FROM {groups} WHERE {kept}")
         distinct = f"SELECT {raw} AS value FROM {values[name]}"
         if unread[name]:
             read = text_sql("value", markers[name])  # " UK" and "UK" count together
