@@ -27,6 +27,7 @@ from assistant.cli_common import (
     print_json,
 )
 from assistant.kb_answers import evaluate_answers, is_answer_file
+from assistant.user_cache import shared_knowledge_folder
 from tools.knowledge.evaluation import evaluate_retrieval
 
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ OutLangOpt = Annotated[str, typer.Option(
 def _store(workspace: Path) -> KnowledgeStore:
     from tools.knowledge.store import KnowledgeStore
 
-    return KnowledgeStore(workspace)
+    return KnowledgeStore(workspace, shared=shared_knowledge_folder())
 
 
 def _console() -> Console:

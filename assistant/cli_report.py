@@ -32,6 +32,7 @@ from assistant.cli_common import (
     print_json,
 )
 from assistant.cli_predict import calibration_day
+from assistant.user_cache import shared_knowledge_folder
 from tools.engine.errors import EngineError
 from tools.predicted import predict_data, show_predictions
 
@@ -260,7 +261,7 @@ def report(
     if knowledge and any(c.kind != "all" for c in chosen):
         from tools.knowledge.store import KnowledgeStore
 
-        store = KnowledgeStore(workspace)
+        store = KnowledgeStore(workspace, shared=shared_knowledge_folder())
         with progress_bar("Knowledge base") as progress:
             store.build(progress=progress)
     figures = [_breakdown(data, spec, workspace) for spec in breakdowns or []]

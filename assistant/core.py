@@ -23,6 +23,7 @@ from assistant.builtin import BuiltinBackend
 from assistant.memory import ConversationMemory
 from assistant.sessions import Message, SessionRecord, SessionStore
 from assistant.turns import Backend, BackendFailure, TurnOutcome
+from assistant.user_cache import shared_knowledge_folder
 from tools.dictionary import dictionary_path, load_dictionary
 from tools.engine.dataset import CustomerData
 from tools.engine.definitions import Condition
@@ -109,7 +110,8 @@ class Assistant:
         # folder that exists (the current one) keeps its mode, and each file is 0600.
         self.output_folder = private_folder(output_folder or workspace / "exports").resolve()
         self.toolkit = Toolkit(data, SegmentLibrary(workspace), export_dir=self.output_folder,
-                               knowledge=KnowledgeStore(workspace))
+                               knowledge=KnowledgeStore(workspace,
+                                                        shared=shared_knowledge_folder()))
         self.memory = ConversationMemory.for_data(
             dictionary_path(workspace, data_path or data.source.path))
         self.builtin = BuiltinBackend(self.memory)

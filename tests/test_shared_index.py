@@ -67,3 +67,19 @@ def test_a_shared_folder_that_cannot_be_written_costs_nothing(tmp_path: Path) ->
     assert publish_index(_built_index(tmp_path / "built"), blocked / "knowledge", "kb-new",
                          replaces="kb-") is False
     assert not seed_index(blocked / "knowledge", "kb-new", tmp_path / "ws" / "knowledge")
+
+
+def test_a_second_workspace_answers_from_the_shared_build_without_building(
+        tmp_path: Path) -> None:
+    from tools.knowledge.store import KnowledgeStore
+
+    shared = tmp_path / "cache" / "knowledge"
+    first = KnowledgeStore(tmp_path / "one", shared=shared)
+    assert first.build().rebuilt
+    second = KnowledgeStore(tmp_path / "two", shared=shared)
+    report = second.build()
+    assert report.rebuilt is False  # copied, not embedded and stored again
+    question = "什么是RFM分析？"
+    assert [h.id for h in second.search(question)] == [h.id for h in first.search(question)]
+    # Without a shared folder nothing is seeded: a third workspace builds as before.
+    assert KnowledgeStore(tmp_path / "three").build().rebuilt

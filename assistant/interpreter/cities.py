@@ -15,8 +15,9 @@ import re
 from functools import cache
 from importlib import resources
 
-from assistant.interpreter.diskcache import cache_folder, read_json, versions_key, write_json
+from assistant.interpreter.diskcache import read_json, versions_key, write_json
 from assistant.interpreter.text import fold
+from assistant.user_cache import cache_folder
 
 # A value that is this share of a column's distinct values or more must be a known city for
 # the column to count as a column of cities.

