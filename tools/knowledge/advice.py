@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tools.engine.wording import phrasing
 from tools.knowledge.segment_facts import general_plays, value_index
 from tools.knowledge.text import format_count, format_number, format_share, phrases
 
@@ -25,8 +26,6 @@ def whole_percent(share: float, lang: str) -> str:
 
 def group_label(name: str, kind: str, lang: str) -> str:
     """An RFM segment or a stage in the reply's language ("Champions（冠军客户）")."""
-    from tools.engine.wording import phrasing
-
     words = phrasing(lang)
     return words.label(name, words.rfm_names if kind == "rfm" else words.lifecycle_stages)
 

@@ -12,7 +12,9 @@ from typing import Any
 import numpy as np
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
 
+from tools.knowledge.corpus import load_corpus
 from tools.knowledge.embedding import LexicalEmbedder, LexicalSettings
+from tools.knowledge.ranking import passage_document
 
 EMBEDDING_NAME = "segment-assistant-lexical"
 
@@ -61,8 +63,5 @@ class KnowledgeEmbeddingFunction(EmbeddingFunction[Documents]):
 def corpus_embedder(settings: LexicalSettings) -> LexicalEmbedder:
     """The embedding fitted on the shipped corpus, once per process and settings: chromadb
     rebuilds its function from the config on every add, and a fit takes a second."""
-    from tools.knowledge.corpus import load_corpus
-    from tools.knowledge.store import passage_document
-
     corpus = load_corpus()
     return LexicalEmbedder(settings).fit([passage_document(p) for p in corpus.passages])

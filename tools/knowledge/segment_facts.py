@@ -19,15 +19,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import pandas as pd
 
 from tools.engine.behaviour import behaviour_column, float_values
+from tools.engine.errors import EngineError
+from tools.engine.lifecycle import lifecycle_table
 from tools.engine.naming import name_words
+from tools.engine.profiles import as_mask, compare
+from tools.engine.rfm import rfm_table
 from tools.engine.schema import Role
 from tools.knowledge.text import LANGUAGES, phrases
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from tools.engine.dataset import CustomerData
 
 # A group holding at least this share of the segment is named beside the one followed:
@@ -68,16 +71,10 @@ def purchase_mix(data: CustomerData, mask: np.ndarray) -> dict[str, Any] | None:
     if behaviour_column(data, Role.RECENCY) is None or \
             behaviour_column(data, Role.FREQUENCY) is None or not mask.any():
         return None
-    from tools.engine.errors import EngineError
-    from tools.engine.lifecycle import lifecycle_table
-    from tools.engine.rfm import rfm_table
-
     try:
         rfm = rfm_table(data)["rfm_segment"].to_numpy()[mask]
     except EngineError:
         return None
-    import pandas as pd
-
     mix: dict[str, Any] = {"rfm": _shares(pd.Series(rfm).dropna()), "lifecycle": []}
     try:
         stages = lifecycle_table(data)[0]["stage"].to_numpy()[mask]
@@ -134,8 +131,6 @@ def outcomes(data: CustomerData, mask: np.ndarray) -> list[dict[str, Any]]:
 
 def differences(data: CustomerData, mask: np.ndarray) -> list[dict[str, Any]]:
     """What sets the segment apart from the whole base, largest effect first."""
-    from tools.engine.profiles import compare
-
     if not mask.any() or mask.all():
         return []
     comparison = compare(data, mask, np.ones(len(mask), dtype=bool))
@@ -199,8 +194,6 @@ def value_index(facts: dict[str, Any]) -> float | None:
 
 def segment_reading(data: CustomerData, mask: pd.Series | np.ndarray) -> dict[str, Any]:
     """Mix, outcomes, differences and revenue at stake of a segment (keys may be None/empty)."""
-    from tools.engine.profiles import as_mask
-
     members = as_mask(data, mask)
     reading: dict[str, Any] = {"mix": purchase_mix(data, members),
                                "outcomes": outcomes(data, members),
