@@ -11,6 +11,9 @@ $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -c constraints.txt -e ".[dev]"
+	@# The knowledge index, built once into the user's cache: a first answer in any folder
+	@# copies it instead of waiting for a build (docs/RETRIEVAL.md).
+	@tmp=$$(mktemp -d) && $(BIN)/segment kb build --workspace $$tmp >/dev/null 2>&1; rm -rf $$tmp
 	touch $(STAMP)
 
 # pyspark (450 MB) for the tests only: the demo does not need it.
