@@ -370,5 +370,5 @@ def _key_sql(connection: Any, relation: str, figure: Figure, kinds: Mapping[str,
     if kind == "bool":  # as Python writes them
         return f"CASE WHEN {quoted} IS NULL THEN {missing} WHEN {quoted} THEN 'True' " \
                "ELSE 'False' END", []
-    text = f"trim(CAST({quoted} AS VARCHAR))"
-    return f"CASE WHEN {quoted} IS NULL OR {text} = '' THEN {missing} ELSE {text} END", []
+    # Blank and missing alike; one trim per row (DuckDB's trim is a third of the query).
+    return f"coalesce(nullif(trim(CAST({quoted} AS VARCHAR)), ''), {missing})", []
