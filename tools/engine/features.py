@@ -12,6 +12,7 @@ how the work was split over threads, and equal spends tie exactly.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -62,8 +63,6 @@ DUCKDB_MEMORY = "1GB"
 @contextmanager
 def duckdb_connection() -> Iterator[Any]:
     """An in-memory DuckDB connection for one load, closed (and its spill folder removed) after."""
-    import tempfile
-
     import duckdb
 
     with tempfile.TemporaryDirectory(prefix="segment-duckdb-") as spill:

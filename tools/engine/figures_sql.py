@@ -15,14 +15,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from tools.engine.dataset import FREQUENCY, MONETARY
-from tools.engine.definitions import Condition
+from tools.engine.definitions import And, Compare, Condition, In, Not, NotIn, Or
 from tools.engine.errors import DataError, DefinitionError
-from tools.engine.features import quote_name, sql_literal
+from tools.engine.evaluate import evaluate
+from tools.engine.features import (
+    attribute_columns,
+    duckdb_connection,
+    needs_reading_sql,
+    quote_name,
+    sql_literal,
+)
 from tools.engine.figure_groups import (
     MAX_CATEGORY_VALUES,
     MISSING,
@@ -38,12 +46,15 @@ from tools.engine.figures import (
     Scope,
     assemble,
     condition_columns,
+    figures,
 )
+from tools.engine.loading import load_customer_data
+from tools.engine.operands import FALSE_WORDS, TRUE_WORDS
+from tools.engine.scan import group_lines, parquet_relation, scan_relation
+from tools.engine.scan_csv import csv_relation
+from tools.engine.scan_sql import spend_table_sql
 from tools.engine.sql import Resolver, duckdb_column_kinds, where_sql
-from tools.engine.sql_leaves import SqlKind
-
-if TYPE_CHECKING:
-    from pathlib import Path
+from tools.engine.sql_leaves import SqlKind, flag_number_sql
 
 ID = "customer_id"
 # Statistics whose figure over several groups is the sum of the groups' figures.
@@ -125,9 +136,7 @@ def figures_from_lines(path: str, figure: Figure, *, population: Condition | Non
     customers never leave DuckDB. A file the scan cannot read exactly is loaded as usual
     and answered in pandas.
     """
-    from pathlib import Path
 
-    from tools.engine.features import duckdb_connection
 
     read = _columns_read(figure, population)
     only = None if read is None or figure.statistic == "order_value" else read
@@ -151,10 +160,6 @@ def _scan_customers(connection: Any, file: Path, mapping: dict[str, str] | None,
     """
     import duckdb
 
-    from tools.engine.features import attribute_columns, needs_reading_sql
-    from tools.engine.scan import group_lines, parquet_relation, scan_relation
-    from tools.engine.scan_csv import csv_relation
-    from tools.engine.scan_sql import spend_table_sql
 
     parquet = file.suffix.lower() in (".parquet", ".pq")
     try:
@@ -192,9 +197,6 @@ def _scan_customers(connection: Any, file: Path, mapping: dict[str, str] | None,
 def _figures_after_loading(path: Any, figure: Figure, population: Condition | None,
                            compare_with_base: bool, mapping: dict[str, str] | None
                            ) -> FigureTable:
-    from tools.engine.evaluate import evaluate
-    from tools.engine.figures import figures
-    from tools.engine.loading import load_customer_data
 
     data = load_customer_data(path, mapping=mapping)
     members = evaluate(population, data) if population is not None else None
@@ -206,7 +208,6 @@ def _figures_after_loading(path: Any, figure: Figure, population: Condition | No
 def _columns_read(figure: Figure, population: Condition | None) -> list[str] | None:
     """The columns a question reads besides the id and spend; None when it needs them all
     (a population or target defined by RFM scores, stages or saved segments)."""
-    from tools.engine.definitions import And, Compare, In, Not, NotIn, Or
 
     def plain(condition: Condition) -> bool:
         if isinstance(condition, And | Or):
@@ -321,14 +322,12 @@ def _number_sql(connection: Any, relation: str, column: str | None,
     if kind in ("integer", "float"):
         return f"CAST({quoted} AS DOUBLE)"
     if kind == "text" and _is_flag(connection, relation, name):
-        from tools.engine.sql_leaves import flag_number_sql
 
         return f"CAST({flag_number_sql(quoted)} AS DOUBLE)"
     raise DefinitionError(f"{name} is not a number column; an average or total needs numbers.")
 
 
 def _is_flag(connection: Any, relation: str, name: str) -> bool:
-    from tools.engine.operands import FALSE_WORDS, TRUE_WORDS
 
     rows = connection.execute(
         f"SELECT DISTINCT lower(trim(CAST({quote_name(name)} AS VARCHAR))) FROM "
