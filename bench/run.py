@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 import platform
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -56,9 +57,17 @@ def cli_figures(repeat: int = 3) -> list[tuple[str, float]]:
     demo = str(ROOT / "tools" / "datasets" / "online_retail.csv.gz")
     figures = [("segment --help", min(timed_command([segment, "--help"])
                                       for _ in range(repeat)))]
+    # Cold: a new workspace each time, the median of `repeat` (one run can meet a stall of
+    # the machine's memory system: a second of system time on this VM).
+    colds = []
+    for _ in range(repeat):
+        with tempfile.TemporaryDirectory() as fresh:
+            colds.append(timed_command([segment, "ask", DEMO_REQUEST, "--data", demo,
+                                        "--workspace", fresh]))
+    figures.append(("segment ask on the demo, cold (no cache, median)", statistics.median(colds)))
     with tempfile.TemporaryDirectory() as workspace:
         ask = [segment, "ask", DEMO_REQUEST, "--data", demo, "--workspace", workspace]
-        figures.append(("segment ask on the demo, cold (no cache)", timed_command(ask)))
+        timed_command(ask)  # fills the load cache
         figures.append(("segment ask on the demo, cache warm",
                         min(timed_command(ask) for _ in range(repeat))))
         # A knowledge question in a folder whose index is not built yet, then built.
@@ -174,7 +183,7 @@ def targets(measured: dict[int, dict[str, Any]], commands: dict[str, float]) -> 
                      turn < 0.5))
     rows.append(("`segment --help` under 0.3 s", f"{commands['segment --help']:.2f} s",
                  commands["segment --help"] < 0.3))
-    cold = commands["segment ask on the demo, cold (no cache)"]
+    cold = commands["segment ask on the demo, cold (no cache, median)"]
     rows.append(("first answer on the demo data under 3 s from a cold start", f"{cold:.2f} s",
                  cold < 3))
     lines = ["## Targets", "", "| target | measured | |", "|---|---|---|"]
