@@ -143,3 +143,12 @@ def test_the_dense_score_decides_when_few_of_the_terms_are_there(
     hits = near.search(bread, k=3)
     assert near.relevance(bread, hits, "ru") < 0.3 and near.is_about(bread, hits, "ru")
     assert not lexical.is_about(bread, lexical.search(bread, k=3), "ru")
+
+
+def test_the_dense_score_is_off_where_its_engine_cannot_run() -> None:
+    from tools.knowledge.dense import runs_avx2_engine
+
+    assert runs_avx2_engine("x86_64", {"sse2", "avx", "avx2"})
+    assert not runs_avx2_engine("x86_64", {"sse2", "avx"})  # would stop the program
+    assert runs_avx2_engine("x86_64", None)  # flags unknown (not Linux)
+    assert runs_avx2_engine("arm64", set())

