@@ -176,6 +176,8 @@ def test_why_it_matters_reasons_from_the_segments_figures(
                                 in s["file"].replace("'", "") for s in turn.sources)
     assert all(s["file"].startswith(f"{lang}/") for s in turn.sources)
     assert "ROI" not in turn.reply
+    # the measures that differ are named in words, not as the engine's column codes
+    assert "recency_days" not in turn.reply and "monetary:" not in turn.reply
 
 
 def test_why_it_matters_on_a_customer_table(accounts: Assistant) -> None:

@@ -121,7 +121,10 @@ def measure_items(facts: dict[str, Any], lang: str) -> list[str]:
     for measure in facts.get("measures") or []:
         if measure.get("segment_mean") is None or measure.get("base_mean") is None:
             continue
-        label = words["roles"].get(measure.get("role", ""), measure.get("column", "?"))
+        column = measure.get("column", "?")
+        # the engine's behaviour measures by their plain names, as in explanations
+        label = words["feature_names"].get(column) or words["roles"].get(
+            measure.get("role", ""), column)
         index = measure.get("index")
         # a yes/no column's mean is the share of yes: read as a percentage
         shown = format_share if measure.get("role") == "flag" else format_number
