@@ -43,7 +43,7 @@ def figures_lines(summary: dict[str, Any], *, language: str = "en") -> list[str]
 def figure_text(summary: dict[str, Any], *, language: str = "en") -> FigureText:
     w = ReplyWords(language)
     statistic = summary.get("statistic", "customers")
-    names = w.phrases.feature_names
+    names = w.feature_names
     column = summary.get("column") or ""
     what = w.say(f"stat_{statistic}", column=names.get(column, column),
                  target=summary.get("target") or "")

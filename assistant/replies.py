@@ -142,7 +142,7 @@ def cluster_notes(summary: dict[str, Any], w: ReplyWords) -> list[str]:
     notes = []
     features = summary.get("features") or []
     if features:
-        names = w.phrases.feature_names
+        names = w.feature_names
         notes.append(w.say("cluster_features", features=", ".join(
             names.get(str(f), str(f)) for f in features)))
     quality = cluster_quality(summary)

@@ -103,8 +103,6 @@ class ReplyPhrases(BaseModel):
     cluster_quality_weak: str
     cluster_quality_moderate: str
     cluster_quality_clear: str
-    # The customer features of a transaction log (SEMANTICS.md) in words.
-    feature_names: dict[str, str]
     # predict_traits (tools/predict_tools.py).
     predicted: str
     predicted_value: str
@@ -125,6 +123,8 @@ class ReplyWords:
         self.phrases = reply_phrases(self.language)
         self.tight = phrasing(self.language).tight
         self.style: NumberStyle = phrasing(self.language).number
+        # the customer features in words, from the engine's phrasing (one table for all)
+        self.feature_names: dict[str, str] = phrasing(self.language).feature_names
 
     def say(self, key: str, **values: object) -> str:
         """The phrase `key` filled in (Chinese spacing included)."""

@@ -187,6 +187,8 @@ class Phrasing(_Frozen):
     translated: str  # "{name}" or "{name} ({translation})"
     rfm_names: dict[str, str] = Field(default_factory=dict)
     lifecycle_stages: dict[str, str] = Field(default_factory=dict)
+    # the customer features of a transaction log in words ("recency_days": "days since ...")
+    feature_names: dict[str, str] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _complete(self) -> Phrasing:

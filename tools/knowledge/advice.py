@@ -136,7 +136,7 @@ def _difference_line(difference: dict[str, Any], lang: str) -> str:
     if a is None or b is None:
         return ""
     index = 100.0 * float(a) / float(b) if b else None
-    column = words.get("feature_names", {}).get(difference["column"], difference["column"])
+    column = phrasing(lang).feature_names.get(difference["column"], difference["column"])
     return str(words["diff_measure"].format(
         column=column, segment=format_number(a, lang),
         base=format_number(b, lang),

@@ -10,6 +10,7 @@ from typing import Any
 
 import yaml
 
+from tools.engine.wording import phrasing
 from tools.knowledge.corpus import Passage
 
 LANGUAGES = ("en", "zh", "ru")
@@ -123,7 +124,7 @@ def measure_items(facts: dict[str, Any], lang: str) -> list[str]:
             continue
         column = measure.get("column", "?")
         # the engine's behaviour measures by their plain names, as in explanations
-        label = words["feature_names"].get(column) or words["roles"].get(
+        label = phrasing(lang).feature_names.get(column) or words["roles"].get(
             measure.get("role", ""), column)
         index = measure.get("index")
         # a yes/no column's mean is the share of yes: read as a percentage
