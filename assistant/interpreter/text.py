@@ -24,6 +24,7 @@ MAX_CHARS = 2000
 MAX_TOKENS = 200
 
 _CJK = "\u3400-\u9fff\uf900-\ufaff"
+_CHINESE_ONLY = re.compile(f"[{_CJK}]+")
 _ZH_NUMERAL = "零〇一二两三四五六七八九十百千万亿"
 _TOKEN = re.compile(
     r"(?P<date>\d{4}-\d{1,2}-\d{1,2})"
@@ -247,5 +248,4 @@ def _chinese_numbers(tokens: list[Token]) -> list[Token]:
 
 def is_chinese(text: str) -> bool:
     """Text written in Chinese characters only (a word run together without spaces)."""
-    return bool(text) and all("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
-                              for ch in text)
+    return _CHINESE_ONLY.fullmatch(text) is not None

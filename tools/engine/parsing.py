@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -225,7 +226,7 @@ def parse_column(raw: pd.Series, *, stray_share: float = 0.0,
         parsed = _numbers_despite_strays(raw.index, codes, uniques, stray_share, dots) or parsed
     # A column of nothing but markers has no answers to keep them beside.
     if parsed.dtype is DType.TEXT and marked[:-1].any() and len(values_at):
-        parsed = _keep_common_markers(parsed, text.stripped(), all_codes, all_uniques, marked)
+        parsed = _keep_common_markers(parsed, text.stripped, all_codes, all_uniques, marked)
     return _with_missing_note(parsed, all_codes, all_uniques)
 
 
@@ -243,25 +244,24 @@ def _distinct_stripped(raw: pd.Series) -> tuple[np.ndarray, pd.Series, bool]:
     return codes, pd.Series(distinct, dtype="str"), changed
 
 
-@dataclass(frozen=True)
 class _ColumnText:
-    """A column's cells as text, built only when the column is kept as text.
+    """A column's cells as text, built only when the column is kept as text, and once.
 
     `changed`: stripping changes some cell; `markers`: codes whose -1 cells are to be made
     missing, or None when no cell is a marker.
     """
 
-    raw: pd.Series
-    changed: bool
-    markers: np.ndarray | None
+    def __init__(self, raw: pd.Series, changed: bool, markers: np.ndarray | None) -> None:
+        self.raw, self.changed, self.markers = raw, changed, markers
 
+    @cached_property
     def stripped(self) -> pd.Series:
         text = self.raw.astype("str")
         return text.str.strip() if self.changed else text
 
     def cells(self) -> pd.Series:
         """Stripped, with the missing markers missing."""
-        text = self.stripped()
+        text = self.stripped
         return text if self.markers is None else text.mask(self.markers < 0)
 
 
