@@ -123,11 +123,12 @@ def test_when_every_order_looks_cancelled_the_mark_is_not_a_cancellation(
 
 
 @st.composite
-def logs(draw: st.DrawFn) -> pd.DataFrame:
+def logs(draw: st.DrawFn, order_ids: tuple[str, ...] = ("T1", "T2", "T3", "C4", "c-5", "T6",
+                                                        "T7")) -> pd.DataFrame:
     size = draw(st.integers(8, 40))
     rows = [(draw(st.sampled_from(["A1", "A2", " A2", "B7", "B8", "C9", "D0"])),
              draw(st.integers(1, 28)),
-             draw(st.sampled_from(["T1", "T2", "T3", "C4", "c-5", "T6", "T7"])),
+             draw(st.sampled_from(order_ids)),
              draw(st.sampled_from([-2, 0, 1, 1, 2, 3])),
              draw(st.sampled_from([0.0, 1.25, 3.5, 9.99, 20.0])),
              draw(st.sampled_from(CHANNELS)),
