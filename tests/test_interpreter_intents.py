@@ -138,3 +138,45 @@ def test_a_campaign_request_is_still_one(text: str, garden: CustomerData) -> Non
                                                 has_current_segment=True))
     assert result.intent == "command", (text, result.intent)
     assert [c.name for c in result.calls] == ["suggest_campaign"], (text, result.calls)
+
+
+# Questions about the world that name a value of the data (the garden table has Spain,
+# Germany and France in HomeCountry): not a request, whatever the language.
+WORLD_QUESTIONS = [
+    "What's the capital of Spain?", "what's the weather like in Germany today?",
+    "who is the president of France?", "какая столица Испании?", "какая погода в Германии?",
+    "Кто президент Франции?", "西班牙的首都是哪里？", "法国总统是谁？",
+]
+
+
+@pytest.mark.parametrize("text", WORLD_QUESTIONS)
+def test_a_question_about_the_world_is_no_segment_request(
+        text: str, garden: CustomerData, tmp_path: Path) -> None:
+    result = interpret(text, InterpreterContext(schema=garden.schema, has_current_segment=True))
+    assert result.calls == [] and result.intent == "conversation", (text, result)
+    assert result.clarification and "HomeCountry" not in result.clarification
+    bot = Assistant(garden, workspace=tmp_path / "ws")
+    size = bot.ask("customers with gold tier").segment["size"]  # type: ignore[index]
+    turn = bot.ask(text)
+    assert turn.to_json()["parse"]["intent"] == "conversation"
+    assert turn.segment is not None and turn.segment["size"] == size
+
+
+@pytest.mark.parametrize("text", ["which customers from Spain spent over 1000?",
+                                  "anyone in Germany with gold tier?", "клиенты из Испании?",
+                                  "西班牙的客户有哪些？"])
+def test_a_question_about_customers_of_a_place_is_still_a_request(
+        text: str, garden: CustomerData) -> None:
+    result = interpret(text, InterpreterContext(schema=garden.schema))
+    assert [c.name for c in result.calls] == ["define_segment"], (text, result)
+
+
+def test_a_typo_read_as_a_word_nothing_uses_is_asked_about(garden: CustomerData) -> None:
+    # "погода" (weather) is one letter from "полгода" (half a year); read so, it placed
+    # nothing, and the request was silently narrowed to Germany.
+    result = interpret("клиенты из Германии и погода", InterpreterContext(schema=garden.schema))
+    assert result.calls == [] and "погода" in (result.clarification or "")
+    assert not any("полгода" in note for note in result.notes)
+    used = interpret("клиенты, купившие за последние полгода", InterpreterContext(
+        schema=garden.schema))
+    assert [c.name for c in used.calls] == ["define_segment"]

@@ -387,8 +387,8 @@ def _leftovers(r: Reader) -> None:
             continue
         if item.senses and all(s.kind in QUIET for s in item.senses):
             continue
-        if item.senses and any(s.kind in SOFT for s in item.senses):
-            r.out.soft.append(item.text)
+        if item.senses and any(s.kind in SOFT for s in item.senses) and not item.corrected:
+            r.out.soft.append(item.text)  # a corrected typo that nothing uses was not meant
             continue
         if words and item.tokens and item.tokens[0].start == last_end and not item.text.isascii():
             words[-1] += item.text  # "仓库", not "仓", "库"

@@ -44,6 +44,8 @@ def classify(items: list[Item], reading: Reading, lexicon: Lexicon) -> Intent:
     chat = _conversation(words)
     if chat is not None and not (reading.signals & DATA_SIGNALS):
         return Intent("conversation", chat)
+    if bound and _off_topic(items, words, reading, lexicon):
+        return Intent("conversation", "off_topic")
     command = command_of(items, lexicon)
     asked = _question_kind(words)
     relative = any(p.key == "relative" for p in reading.problems)  # "above average spend"
@@ -92,6 +94,18 @@ def _conversation(words: list[Item]) -> str | None:
     if any(k == "product" for k in kinds):
         return "product"
     return None
+
+
+def _off_topic(items: list[Item], words: list[Item], reading: Reading, lexicon: Lexicon
+               ) -> bool:
+    """"What's the capital of Portugal?", "какая погода в Германии?": a question naming a value
+    of the data, with a word neither the data nor the lexicons know, and nobody it is about
+    (no customers, no "them", no segment name, no number, rank or time)."""
+    asked = items[-1].text in ("?", "？") or _asks(words, lexicon)
+    unplaced = any(p.key == "unplaced" for p in reading.problems)
+    about_people = any(i.has("people", "subject", "rfm", "stage", "command") for i in words)
+    return asked and unplaced and not about_people and \
+        not reading.signals & (DATA_SIGNALS - {"value", "named"})
 
 
 def _asks(words: list[Item], lexicon: Lexicon) -> bool:

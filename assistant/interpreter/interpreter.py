@@ -82,11 +82,11 @@ def _interpret(text: str, context: InterpreterContext, language: str | None = No
     cleaned = clean(text)
     tagged = tag(text, lexicon, data)
     items = tagged.readings[0]
-    notes = [lexicon.message(language, "typo", typed=typed, meant=meant)
-             for typed, meant in tagged.typos]
+    notes = {typed: lexicon.message(language, "typo", typed=typed, meant=meant)
+             for typed, meant in tagged.typos}
     lesson = taught(items, cleaned, env)
     if lesson is not None:
-        return _with(lesson, language=language, notes=notes)
+        return _with(lesson, language=language, notes=list(notes.values()))
     restart = _restart(items, cleaned, env)
     if restart is not None:
         return restart
@@ -102,12 +102,23 @@ def _interpret(text: str, context: InterpreterContext, language: str | None = No
             is_figure_question(items, reading, env):
         intent = Intent("data_question", "figure")
     result = _dispatch(intent, items, reading, cleaned, env)
-    return _with(result, language=language, notes=notes + result.notes)
+    # A correction the reading did not use is not news ("reading 'match' as march", then
+    # "could not place 'match'").
+    said = [note for typed, note in notes.items()
+            if f"'{typed}'" not in (result.clarification or "")]
+    return _with(result, language=language, notes=said + result.notes)
 
 
 def _dispatch(intent: Intent, items: list[Item], reading: Reading, cleaned: str, env: Env
               ) -> Interpretation:
     language = env.language
+    if intent.detail == "off_topic":  # a question about the world, not about the customers
+        unplaced = next(p for p in reading.problems if p.key == "unplaced")
+        return Interpretation(calls=[], intent="conversation", conversation="off_topic",
+                              clarification=env.lexicon.message(
+                                  language, "off_topic", words=unplaced.values["words"],
+                                  example=env.lexicon.examples(language)[0]),
+                              options=env.lexicon.examples(language))
     if intent.kind == "conversation":
         key = {"greeting": "greeting", "thanks": "conversation", "yes": "no_answer",
                "no": "no_answer", "empty": "help"}.get(intent.detail, "help")

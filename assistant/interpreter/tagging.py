@@ -31,8 +31,12 @@ class Item:
     senses: tuple[Sense, ...]
     text: str
     value: float | None = None  # numbers
-    typo: tuple[str, str] | None = None  # (typed, read as)
     tokens: list[Token] = field(default_factory=list)
+
+    @property
+    def corrected(self) -> bool:
+        """Read from a typo ("погода" as "полгода"): kept only where a clause uses it."""
+        return any(t.corrected for t in self.tokens)
 
     def sense(self, *kinds: str) -> Sense | None:
         return next((s for s in self.senses if s.kind in kinds), None)
@@ -170,7 +174,7 @@ def _segmentations(tokens: list[Token], options: list[list[tuple[int, tuple[Sens
             if rank > 0 and size == first_size:
                 continue
             span = tokens[i:i + size]
-            done.append(Item(i, i + size, senses, _surface(span), _value(senses), None, span))
+            done.append(Item(i, i + size, senses, _surface(span), _value(senses), span))
             walk(i + size, done)
             done.pop()
 
@@ -212,7 +216,7 @@ def _merge_numbers(items: list[Item]) -> list[Item]:
             value = number_phrase(" ".join(t.text.lower() for t in joined))
             if value is not None:
                 out[-1] = Item(previous.start, item.end, (Sense("num", value),),
-                               _surface(joined), value, None, joined)
+                               _surface(joined), value, joined)
                 continue
         out.append(item)
     return out
@@ -241,11 +245,22 @@ def _correct_typos(tokens: list[Token], lexicon: Lexicon, data: DataLexicon
             found = {v: known[v] for v in _edits(word) if v in known}
         if len(set(found.values())) == 1:
             meant, norm = sorted(found.items())[0]
+            if _only_glue(norm, lexicon) and meant not in _swaps(word):
+                continue  # "president" is not "resident": only "teh", "wiht" are glue
             notes.append((token.text, data.spellings.get(meant, meant)))
-            token.norm = norm
+            token.norm, token.corrected = norm, True
             if meant in numbers:
                 token.text = meant  # "fourty" is read as the number forty
     return notes
+
+
+def _only_glue(norm: str, lexicon: Lexicon) -> bool:
+    senses = lexicon.index.get((norm,), ())
+    return bool(senses) and all(s.kind == "func" for s in senses)
+
+
+def _swaps(word: str) -> set[str]:
+    return {word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(len(word) - 1)}
 
 
 def _known(norm: str, lexicon: Lexicon, data: DataLexicon) -> bool:

@@ -57,6 +57,7 @@ class Token:
     end: int
     kind: str  # "word", "num", "sym", "punct"
     value: float | None = None  # numbers
+    corrected: bool = False  # read as a known word one edit away (a typo)
 
     @property
     def is_word(self) -> bool:
