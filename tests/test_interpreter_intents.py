@@ -180,3 +180,17 @@ def test_a_typo_read_as_a_word_nothing_uses_is_asked_about(garden: CustomerData)
     used = interpret("клиенты, купившие за последние полгода", InterpreterContext(
         schema=garden.schema))
     assert [c.name for c in used.calls] == ["define_segment"]
+
+
+def test_columns_a_word_could_mean_are_offered_in_counting_order(tmp_path: Path) -> None:
+    import pandas as pd
+
+    frame = pd.DataFrame({"member": range(1, 41), "Campaign3Resp": [0, 1] * 20,
+                          "Campaign10Resp": [1, 0] * 20, "Campaign1Resp": [0, 0, 1, 1] * 10,
+                          "Campaign2Resp": [1, 1, 0, 0] * 10, "spend": range(40)})
+    frame.to_csv(tmp_path / "campaigns.csv", index=False)
+    data = load(tmp_path / "campaigns.csv")
+    for text in ("members who responded to the campaign", "участники, откликнувшиеся на кампанию"):
+        result = interpret(text, InterpreterContext(schema=data.schema))
+        assert result.calls == [] and result.options == [
+            "Campaign1Resp", "Campaign2Resp", "Campaign3Resp", "Campaign10Resp"], (text, result)

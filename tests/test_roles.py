@@ -30,6 +30,8 @@ def roles(schema: Schema) -> dict[str, Role]:
     ("Annual Income (k$)", ["annual", "income", "k"]),
     ("days_since_last_order", ["days", "since", "last", "order"]),
     ("AcceptedCmp3", ["accepted", "cmp", "3"]),
+    ("Campaign1Resp", ["campaign", "1", "resp"]),  # a digit between two words
+    ("Q4Sales2023", ["q", "4", "sales", "2023"]),
     ("HTTPStatus", ["http", "status"]),
 ])
 def test_name_words(name: str, words: list[str]) -> None:

@@ -13,7 +13,14 @@ from __future__ import annotations
 
 from assistant.interpreter.datalex import ColumnWords
 from assistant.interpreter.lexicon import Sense
-from assistant.interpreter.linking import evidence, has_evidence, link, partial_values, values_of
+from assistant.interpreter.linking import (
+    evidence,
+    has_evidence,
+    in_counting_order,
+    link,
+    partial_values,
+    values_of,
+)
 from assistant.interpreter.measures import quantities, ranks
 from assistant.interpreter.quantities import Part, Qty
 from assistant.interpreter.reader import QUIET, SOFT, ClauseResult, Env, Reader
@@ -287,8 +294,9 @@ def _mention(r: Reader, run: list[tuple[int, Item]]) -> None:
             return
         if found.tied and any(not i.has("activity") for i in items):
             r.use(*items)
-            r.problem("which_column", list(found.tied), words=" ".join(i.text for i in items),
-                      options=", ".join(found.tied))
+            tied = in_counting_order(found.tied)
+            r.problem("which_column", tied, words=" ".join(i.text for i in items),
+                      options=", ".join(tied))
         return
     if found.score < 1:
         return  # only a verb of buying points at it ("customers who shop ..."): no condition

@@ -9,6 +9,7 @@ differ in length ("income": Income before Annual Income).
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -117,3 +118,13 @@ def partial_values(item: Item, data: DataLexicon) -> list[tuple[str, str]]:
 def _concepts(items: list[Item]) -> set[str]:
     return {str(s.arg) for i in items for s in i.senses
             if s.kind in ("concept", "role", "rank_measure")}
+
+
+def in_counting_order(names: tuple[str, ...]) -> list[str]:
+    """Columns offered as a person counts them ("Cmp1, Cmp2, ..., Cmp10"), not as stored."""
+    return sorted(names, key=_counting_key)
+
+
+def _counting_key(name: str) -> list[tuple[int, int | str]]:
+    return [(0, int(part)) if part.isdigit() else (1, part.lower())
+            for part in re.split(r"(\d+)", name) if part]
