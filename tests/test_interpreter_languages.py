@@ -45,6 +45,16 @@ GARDEN: list[tuple[list[str], Callable[[Frame], pd.Series]]] = [
      lambda f: f["TotalSpent"].between(1000, 2000)),
     (["gold tier customers in Poland", "波兰的Gold客户", "клиенты Gold из Польши"],
      lambda f: (f["LoyaltyTier"] == "Gold") & (f["HomeCountry"] == "Poland")),
+    # A tier named in the request's own language meets the data's English value.
+    (["gold customers from Poland or Italy", "来自波兰或意大利的金卡客户",
+      "золотые клиенты из Польши или Италии"],
+     lambda f: (f["LoyaltyTier"] == "Gold") & f["HomeCountry"].isin(["Poland", "Italy"])),
+    (["silver members", "银卡会员", "клиенты с серебряным уровнем"],
+     lambda f: f["LoyaltyTier"] == "Silver"),
+    (["German customers not on the newsletter", "没有订阅新闻通讯的德国客户",
+      "клиенты из Германии без рассылки"],
+     lambda f: (f["HomeCountry"] == "Germany") & f["Newsletter"].astype(str).str.upper().isin(
+         ["N", "FALSE", "0"])),
 ]
 BIKES: list[tuple[list[str], Callable[[Frame], pd.Series]]] = [
     (["customers who haven't bought in 90 days", "最近90天没有购买的客户",
