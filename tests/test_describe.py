@@ -148,3 +148,17 @@ def test_years_in_a_range_are_written_without_thousands_separators() -> None:
         "Year_Birth is between 1981 and 1996"
     assert describe(Between(column="Income", low=1981, high=1996)) == \
         "Income is between 1,981 and 1,996"
+
+
+@pytest.mark.parametrize(("language", "text"), [
+    ("en", "ordered in the last 60 days"), ("ru", "заказывали за последние 60 дней"),
+    ("zh", "最近 60 天内下过单")])
+def test_not_of_a_purchase_feature_reads_as_its_opposite(language: str, text: str) -> None:
+    # "exclude those who haven't bought in 2 months": the same customers, said plainly,
+    # because every customer of a purchase log has a last order.
+    lapsed = Compare(column="recency_days", op=">", value=60)
+    assert describe(Not(condition=lapsed), language=language) == text
+    # A column that may be missing keeps the "not": its missing values are kept by it.
+    income = Not(condition=Compare(column="Income", op=">", value=60))
+    assert describe(income, language=language) != describe(
+        Compare(column="Income", op="<=", value=60), language=language)

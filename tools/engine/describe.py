@@ -54,6 +54,9 @@ _ISO_DATE = re.compile(r"\s*\d{4}-\d{1,2}-\d{1,2}")
 _ROLE_FEATURES = {Role.RECENCY: RECENCY, Role.FREQUENCY: FREQUENCY, Role.MONETARY: MONETARY,
                   Role.TENURE: TENURE}
 _MONEY_FEATURES = frozenset({MONETARY, AVG_ORDER_VALUE})
+# Features every customer of a purchase log has (SEMANTICS.md: at least one order each).
+_ALWAYS_KNOWN = frozenset({RECENCY, FREQUENCY, MONETARY})
+_OPPOSITE = {">": "<=", ">=": "<", "<": ">=", "<=": ">", "==": "!=", "!=": "=="}
 # A sum of up to this many columns reads as "A + B + C"; more as "the total of ... (N columns)".
 _SUM_TERMS = 3
 
@@ -89,8 +92,24 @@ class _Describer:
             SegmentRef: lambda c: self.say(w.saved_segment, name=c.name),
             And: lambda c: w.all_of.join([self._part(x) for x in c.all]),
             Or: lambda c: w.any_of.join([self._part(x) for x in c.any]),
-            Not: lambda c: self.say(w.negation, condition=self.text(c.condition)),
+            Not: self._not,
         }
+
+    def _not(self, condition: Not) -> str:
+        # "not (no order in the last 60 days)" reads as "ordered in the last 60 days" where
+        # the column is never missing (the purchase features of every customer), so that
+        # the two say the same customers.
+        inner = condition.condition
+        if isinstance(inner, Compare) and inner.op in _OPPOSITE and self._never_missing(
+                inner.column):
+            return self.text(inner.model_copy(update={"op": _OPPOSITE[inner.op]}))
+        return self.say(self.words.negation, condition=self.text(inner))
+
+    def _never_missing(self, column: str) -> bool:
+        if self.data is None:
+            return column in _ALWAYS_KNOWN
+        info = self.data.schema.column(column)
+        return column in _ALWAYS_KNOWN if info is None else info.n_missing == 0
 
     def text(self, condition: Condition) -> str:
         return self.phrases[type(condition)](condition)
