@@ -186,3 +186,17 @@ def test_statuses_are_read_alike_on_the_large_parquet_path(tmp_path: Path) -> No
     assert scanned.cleaning == ordinary.source.cleaning
     assert dict((s.rule, s.rows_removed) for s in scanned.cleaning)["cancelled orders"] == 7
     pd.testing.assert_frame_equal(scanned.customers, ordinary.customers)
+
+
+@pytest.mark.parametrize("text", ["customers who spent over 1000", "members with more than $50",
+                                  "клиенты, потратившие больше 5000", "消费超过1000的客户"])
+def test_a_spend_request_on_a_log_without_amount_says_there_is_none(
+        text: str, tmp_path: Path) -> None:
+    from assistant.interpreter import InterpreterContext, interpret
+
+    data = load_customer_data(_write(tmp_path / "visits.csv", VISITS))
+    result = interpret(text, InterpreterContext(schema=data.schema))
+    assert result.calls == [] and "--map amount=" in (result.clarification or ""), result
+    assert result.options == []  # no column is offered in its place
+    counted = interpret("members with more than 1 visit", InterpreterContext(schema=data.schema))
+    assert counted.calls[0].args["condition"]["column"] == FREQUENCY

@@ -123,6 +123,12 @@ def _number(r: Reader, k: int, qty: Qty, words: list[Item]) -> None:
         column = r.data.columns[r.last_measure]  # "more than 1000 and less than 5000"
     if column is None and _article(qty, words):
         return  # "推荐一个营销活动", "suggest a campaign": "one" as an article
+    spend = [i for _, i in r.items() if r.free(i) and "monetary" in i.args("role")]
+    if column is None and r.data.role_column("monetary") is None and (
+            spend or qty.unit == "currency"):
+        r.use(*words, *spend)  # "spent over 1000" on a log of customers and dates only
+        r.problem("no_money", phrase=qty.text)
+        return
     if column is None:
         numeric = [w.name for w in r.data.columns.values() if w.numeric and not w.is_date
                    and not w.is_flag][:8]
