@@ -8,7 +8,9 @@ still reported by `ask --json`.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from invented_data import garden_table, load
@@ -194,3 +196,46 @@ def test_columns_a_word_could_mean_are_offered_in_counting_order(tmp_path: Path)
         result = interpret(text, InterpreterContext(schema=data.schema))
         assert result.calls == [] and result.options == [
             "Campaign1Resp", "Campaign2Resp", "Campaign3Resp", "Campaign10Resp"], (text, result)
+
+
+@pytest.mark.parametrize(("first", "edit", "expected"), [
+    # the last number, past a yes/no condition added after it
+    (["gold tier customers with more than 5 orders", "exclude those on the newsletter"],
+     "change that to 10", ("OrderCount", ">", 10)),
+    # the number of the column the message names
+    (["customers with more than 5 orders who spent over 1000"], "change the orders to 8",
+     ("OrderCount", ">", 8)),
+    # the number the message quotes, in three languages
+    (["customers with more than 5 orders who spent over 1000"], "change 1000 to 1500",
+     ("TotalSpent", ">", 1500)),
+    (["клиенты с более чем 5 заказами, потратившие больше 1000"], "поменяй 1000 на 1500",
+     ("TotalSpent", ">", 1500)),
+    (["订单超过5个并且消费超过1000的客户"], "把1000改成1500", ("TotalSpent", ">", 1500)),
+])
+def test_change_that_edits_the_number_meant(first: list[str], edit: str,
+                                            expected: tuple[str, str, int],
+                                            garden: CustomerData, tmp_path: Path) -> None:
+    bot = Assistant(garden, workspace=tmp_path / "ws")
+    for text in first:
+        assert bot.ask(text).segment is not None, text
+    before = bot.toolkit.state.condition
+    turn = bot.ask(edit)
+    assert turn.segment is not None, turn.reply
+    after = bot.toolkit.state.condition
+    assert after is not None and before is not None
+    compares = {(c["column"], c["op"], c["value"]) for c in _leaves(after.model_dump(mode="json"))
+                if c.get("type") == "compare"}
+    assert expected in compares, compares
+    # nothing else changed: one leaf differs
+    old = {json.dumps(c, sort_keys=True) for c in _leaves(before.model_dump(mode="json"))}
+    new = {json.dumps(c, sort_keys=True) for c in _leaves(after.model_dump(mode="json"))}
+    assert len(old - new) == 1 and len(new - old) == 1
+
+
+def _leaves(node: dict[str, Any]) -> list[dict[str, Any]]:
+    for key in ("all", "any"):
+        if key in node:
+            return [leaf for child in node[key] for leaf in _leaves(child)]
+    if "condition" in node and node.get("type") == "not":
+        return _leaves(node["condition"])
+    return [node]

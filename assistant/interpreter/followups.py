@@ -14,6 +14,7 @@ from typing import Any
 
 from assistant.interpreter.grammar import Reading, leaves
 from assistant.interpreter.intent import content
+from assistant.interpreter.linking import has_evidence, link
 from assistant.interpreter.quantities import Qty, quantities
 from assistant.interpreter.reader import Env
 from assistant.interpreter.tagging import Item
@@ -84,18 +85,33 @@ def _negated(condition: Condition) -> Condition:
 
 
 def edit_last(items: list[Item], env: Env) -> Condition | None:
-    """"change that to 45 days": the current segment with its last number replaced."""
+    """"change that to 45 days": the current segment with one number replaced: that of the
+    column the message names ("change tickets to 5"), or the one it quotes ("change 50 to
+    80", "поменяй 3 на 4", "把5改成6"), else the last one."""
     current = env.context.current_condition
-    qty = next((p for p in quantities(items) if isinstance(p, Qty)), None)
-    if current is None or qty is None:
+    numbers = [p for p in quantities(items) if isinstance(p, Qty)]
+    if current is None or not numbers:
         return None
     numeric = [leaf for leaf in leaves(current) if isinstance(leaf, Compare | Between | Rank)
-               and not isinstance(getattr(leaf, "value", 0), str)]
+               and not isinstance(getattr(leaf, "value", 0), str | bool) and not _flag(leaf, env)]
     if not numeric:
         return None
-    old = numeric[-1]
+    qty = numbers[-1]
+    was, now = (qty.low, qty.high) if qty.is_range else (
+        numbers[0].value if len(numbers) > 1 else None, qty.value)
+    named = link([i for i in items if has_evidence(i, env.data)], env.data).column
+    quoted = [leaf for leaf in numeric if was is not None and getattr(leaf, "value", None) == was]
+    old = next((leaf for leaf in numeric if getattr(leaf, "column", None) == named),
+               quoted[-1] if quoted else numeric[-1])
+    if old in quoted:  # the quoted number becomes the new one
+        qty = Qty(qty.first, qty.last, qty.text, value=now, unit=qty.unit, days=qty.days)
     new = _renumbered(old, qty, env)
     return _replace_leaf(current, old, new) if new is not None else None
+
+
+def _flag(leaf: Condition, env: Env) -> bool:
+    column = env.data.columns.get(getattr(leaf, "column", ""))
+    return column is not None and column.is_flag
 
 
 def _renumbered(old: Condition, qty: Qty, env: Env) -> Condition | None:
