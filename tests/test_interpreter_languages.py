@@ -51,6 +51,15 @@ GARDEN: list[tuple[list[str], Callable[[Frame], pd.Series]]] = [
      lambda f: (f["LoyaltyTier"] == "Gold") & f["HomeCountry"].isin(["Poland", "Italy"])),
     (["silver members", "银卡会员", "клиенты с серебряным уровнем"],
      lambda f: f["LoyaltyTier"] == "Silver"),
+    (["customers not from Germany", "不是德国的客户", "клиенты не из Германии"],
+     lambda f: f["HomeCountry"] != "Germany"),
+    # a number of people and a rank said apart; a compared number is no rank's size
+    (["the 20 customers who spent the most", "消费最高的20个客户",
+      "20 клиентов с самыми большими тратами"],
+     lambda f: pd.Series(f.index.isin(f.sort_values("TotalSpent", ascending=False).index[:20]),
+                         index=f.index)),
+    (["young customers under 25", "未满25岁的年轻客户", "молодые клиенты младше 25 лет"],
+     lambda f: f["AgeYears"] < 25),
     (["German customers not on the newsletter", "没有订阅新闻通讯的德国客户",
       "клиенты из Германии без рассылки"],
      lambda f: (f["HomeCountry"] == "Germany") & f["Newsletter"].astype(str).str.upper().isin(

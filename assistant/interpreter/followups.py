@@ -72,6 +72,10 @@ def define_args(condition: Condition, reading: Reading, items: list[Item], env: 
     subject = {"people", "fixed", "rfm", "vague"} & {s.kind for i in items for s in i.senses}
     if mode == "refine" or not asks_count and not subject:
         swapped = _swap(current, condition, only_lists=True) if current is not None else None
+        if swapped is None and mode != "refine" and current is not None and \
+                _contradicts(current, condition):
+            swapped = _swap(current, condition)  # "haven't ordered in half a year" after
+            # "ordered in the last 60 days": no one is both, so it replaces that part
         if swapped is not None:
             return _new(swapped), "refine"
         return {"condition": _dump(condition), "mode": "refine"}, "refine"
@@ -167,6 +171,50 @@ def _swap(current: Condition, new: Condition, only_lists: bool = False) -> Condi
         return None
     remaining = [p for p in kept if _key(p) not in keys]
     return conjunction([*remaining, *new_parts])
+
+
+def _contradicts(current: Condition, new: Condition) -> bool:
+    """A part of `new` no customer meeting a part of `current` on the same column can meet:
+    values with none in common, or number ranges that do not meet."""
+    olds = leaves(current)
+    for part in leaves(new):
+        for old in olds:
+            if _key(old) != _key(part) or _key(part) is None:
+                continue
+            if isinstance(part, In) and isinstance(old, In) and not _lowered(part.values) & \
+                    _lowered(old.values):
+                return True
+            a, b = _interval(old), _interval(part)
+            if a is not None and b is not None and _apart(a, b):
+                return True
+    return False
+
+
+def _lowered(values: list[Any]) -> set[str]:
+    return {str(v).lower() for v in values}
+
+
+_Interval = tuple[float, bool, float, bool]  # low, low included, high, high included
+
+
+def _interval(leaf: Condition) -> _Interval | None:
+    inf = float("inf")
+    if isinstance(leaf, Between) and isinstance(leaf.low, int | float) and \
+            isinstance(leaf.high, int | float):
+        return float(leaf.low), True, float(leaf.high), True
+    if not isinstance(leaf, Compare) or isinstance(leaf.value, bool) or \
+            not isinstance(leaf.value, int | float):
+        return None
+    v = float(leaf.value)
+    return {">": (v, False, inf, False), ">=": (v, True, inf, False),
+            "<": (-inf, False, v, False), "<=": (-inf, False, v, True),
+            "==": (v, True, v, True)}.get(leaf.op)
+
+
+def _apart(a: _Interval, b: _Interval) -> bool:
+    def below(x: _Interval, y: _Interval) -> bool:  # x ends before y starts
+        return x[2] < y[0] or (x[2] == y[0] and not (x[3] and y[1]))
+    return below(a, b) or below(b, a)
 
 
 def _extend(current: Condition, new: Condition) -> Condition:

@@ -20,7 +20,18 @@ from assistant.interpreter.linking import has_evidence, values_of
 from assistant.interpreter.quantities import Part, Qty, quantities
 from assistant.interpreter.reader import ClauseResult, Env, Problem
 from assistant.interpreter.tagging import Item
-from tools.engine.definitions import And, Condition, In, Not, NotIn, Or, RfmSegment, conjunction
+from tools.engine.definitions import (
+    And,
+    Between,
+    Compare,
+    Condition,
+    In,
+    Not,
+    NotIn,
+    Or,
+    RfmSegment,
+    conjunction,
+)
 
 
 @dataclass
@@ -50,7 +61,10 @@ def read(readings: list[list[Item]], env: Env) -> Reading:
 def _read_one(items: list[Item], env: Env) -> Reading:
     parts = quantities(items)
     results: list[tuple[str, ClauseResult]] = []
-    last: str | None = None
+    # A bare number in a follow-up ("under 3000" after "spent over 1000") is about the
+    # current segment's last number.
+    last: str | None = next((leaf.column for leaf in reversed(leaves(
+        env.context.current_condition)) if isinstance(leaf, Compare | Between)), None)
     for clause in _clauses(parts, env):
         result = read_clause(clause.parts, env, last)
         last = result.columns[-1] if result.columns else last
@@ -97,7 +111,21 @@ def _clauses(parts: list[Part], env: Env) -> list[_Clause]:
         if joiner == "except":
             excluding = True
         clauses.append(_Clause("except" if excluding and joiner != "or" else joiner, []))
-    return [c for c in clauses if c.parts]
+    clauses = [c for c in clauses if c.parts]
+    # "the 20 customers | who spent the most": a bare number of people is the size of a
+    # rank said in the next clause, so the two are read as one.
+    for k in range(len(clauses) - 1, 0, -1):
+        if _people_counted(clauses[k - 1].parts) and clauses[k].joiner == "and":
+            clauses[k - 1].parts.extend(clauses.pop(k).parts)
+    return clauses
+
+
+def _people_counted(parts: list[Part]) -> bool:
+    numbers = [p for p in parts if isinstance(p, Qty)]
+    return len(numbers) == 1 and numbers[0].op is None and not numbers[0].is_range and \
+        numbers[0].unit is None and all(
+            isinstance(p, Qty) or p.only_function or p.has("people") for p in parts) and \
+        any(isinstance(p, Item) and p.has("people") for p in parts)
 
 
 def _ahead(parts: list[Part], k: int) -> bool:

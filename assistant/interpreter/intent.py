@@ -42,7 +42,9 @@ def classify(items: list[Item], reading: Reading, lexicon: Lexicon) -> Intent:
         return Intent("conversation", "empty")
     bound = bool(reading.signals & (DATA_SIGNALS - {"named", "vague"}))
     chat = _conversation(words)
-    if chat is not None and not (reading.signals & DATA_SIGNALS):
+    # "нет" alone is an answer, even where the data has a value "нет".
+    only_chat = all(any(a in _CHAT for a in i.args("intent")) for i in words)
+    if chat is not None and (only_chat or not reading.signals & DATA_SIGNALS):
         return Intent("conversation", chat)
     if bound and _off_topic(items, words, reading, lexicon):
         return Intent("conversation", "off_topic")

@@ -70,10 +70,16 @@ def _age_column(r: Reader, qty: Qty, words: list[Item]) -> ColumnWords | None:
     if qty.unit not in ("time", None) or qty.days not in (1, 365) or qty.window or qty.ago:
         return None
     said = [i for i in [*words, *qty.source] if "age" in i.args("concept")]
-    if not said or (qty.unit == "time" and qty.days != 365):
+    # "молодые клиенты до 25 лет": the age word may stand before the people noun.
+    far = [i for _, i in r.items() if r.free(i) and "age" in i.args("concept")] \
+        if qty.op is not None else []
+    if not (said or far) or (qty.unit == "time" and qty.days != 365):
         return None
     ages = r.data.numeric_with("age", without="birth")
-    return ages[0] if len(ages) == 1 else None
+    if len(ages) != 1:
+        return None
+    r.use(*far)
+    return ages[0]
 
 
 def _article(qty: Qty, words: list[Item]) -> bool:
@@ -91,10 +97,19 @@ def _postfix(r: Reader, qty: Qty, k: int) -> None:
 
 
 def _ranked(r: Reader, k: int, qty: Qty) -> bool:
-    """"top 10%", "the 50 biggest": the rank next to it takes the number."""
+    """"top 10%", "the 50 biggest": the rank next to it takes the number; a compared number
+    ("young customers under 25") is no rank's size."""
+    if qty.op is not None:
+        return False
     near = [r.parts[j] for j in (k - 1, k + 1, k - 2) if 0 <= j < len(r.parts)]
     return any(isinstance(p, Item) and p.has("rank") and r.free(p) for p in near) or (
-        qty.unit == "percent" and r.find("rank") is not None)
+        (qty.unit == "percent" or _counts_people(r, k)) and r.find("rank") is not None)
+
+
+def _counts_people(r: Reader, k: int) -> bool:
+    """"the 20 customers who spent the most": a number of people, for a rank said later."""
+    after = r.parts[k + 1] if k + 1 < len(r.parts) else None
+    return isinstance(after, Item) and after.has("people")
 
 
 def _number(r: Reader, k: int, qty: Qty, words: list[Item]) -> None:
@@ -297,8 +312,8 @@ def _rank_size(r: Reader, k: int) -> tuple[int | None, float | None] | None:
     for j in (k + 1, k - 1, k + 2, k - 2, *range(len(r.parts))):
         part = r.parts[j] if 0 <= j < len(r.parts) else None
         if isinstance(part, Qty) and part.value is not None and part.value >= 1 and \
-                not part.is_range and id(part) not in r.out.used and (
-                abs(j - k) <= 2 or part.unit == "percent"):
+                part.op is None and not part.is_range and id(part) not in r.out.used and (
+                abs(j - k) <= 2 or part.unit == "percent" or _counts_people(r, j)):
             r.out.used.add(id(part))
             return (None, part.value) if part.unit == "percent" else (int(part.value), None)
     return None

@@ -266,7 +266,7 @@ def _period(qty: Qty) -> tuple[str, str]:
 
 def converter(from_days: int, to_days: int) -> Callable[[float], float | int]:
     """Time units to the column's unit: years to months exactly (x12), otherwise by days."""
-    months = {30: 1, 90: 3, 182: 6, 365: 12}
+    months = {30: 1, 90: 3, 180: 6, 365: 12}
 
     def convert(value: float) -> float | int:
         if to_days in (30, 365) and from_days in months:

@@ -1,0 +1,88 @@
+"""Follow-ups that name no customers: what they do with the current segment.
+
+On invented data (tests/invented_data.py), through the Assistant: a fragment that no
+customer of the current segment could meet replaces the part it contradicts; a bare
+number continues the segment's last number; "нет"/"no" alone is an answer, not a value;
+"in each X" asks for a breakdown.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from invented_data import garden_table, load
+
+from assistant.core import Assistant
+from assistant.interpreter import InterpreterContext, interpret
+from tools.engine.dataset import CustomerData
+
+
+@pytest.fixture(scope="module")
+def garden(tmp_path_factory: pytest.TempPathFactory) -> CustomerData:
+    return load(garden_table(tmp_path_factory.mktemp("garden")))
+
+
+def _members(bot: Assistant) -> set[str]:
+    return {str(m) for m in bot.member_ids()}
+
+
+def _rule(garden: CustomerData, mask: pd.Series) -> set[str]:
+    return {str(i) for i in garden.customers.index[mask.to_numpy()]}
+
+
+@pytest.mark.parametrize(("turns", "rule"), [
+    # same column, ranges that do not meet: the new one replaces the old
+    (["customers whose last order was under 60 days ago", "over 180 days ago"],
+     lambda f: f["DaysSinceLastOrder"] > 180),
+    (["gold customers from Spain", "Silver ones"],
+     lambda f: (f["LoyaltyTier"] == "Silver") & (f["HomeCountry"] == "Spain")),
+    (["клиенты из Испании с более чем 10 заказами", "с менее чем 5 заказами"],
+     lambda f: (f["HomeCountry"] == "Spain") & (f["OrderCount"] < 5)),
+    (["订单超过10个的西班牙客户", "订单少于5个的"],
+     lambda f: (f["HomeCountry"] == "Spain") & (f["OrderCount"] < 5)),
+    # ranges that meet still narrow
+    (["customers who spent over 1000", "under 3000"],
+     lambda f: (f["TotalSpent"] > 1000) & (f["TotalSpent"] < 3000)),
+    (["клиенты, потратившие больше 1000", "меньше 3000"],
+     lambda f: (f["TotalSpent"] > 1000) & (f["TotalSpent"] < 3000)),
+    (["消费超过1000的客户", "低于3000"],
+     lambda f: (f["TotalSpent"] > 1000) & (f["TotalSpent"] < 3000)),
+])
+def test_a_fragment_narrows_or_replaces_what_it_contradicts(
+        turns: list[str], rule: object, garden: CustomerData, tmp_path: Path) -> None:
+    bot = Assistant(garden, workspace=tmp_path / "ws")
+    for text in turns:
+        turn = bot.ask(text)
+        assert turn.segment is not None, (text, turn.reply)
+    expected = _rule(garden, rule(garden.customers))  # type: ignore[operator]
+    assert expected and _members(bot) == expected
+
+
+def test_an_explicit_only_still_narrows(garden: CustomerData, tmp_path: Path) -> None:
+    bot = Assistant(garden, workspace=tmp_path / "ws")
+    bot.ask("customers with more than 30 orders")
+    before = bot.toolkit.state.condition
+    bot.ask("only those with fewer than 5 orders")
+    # no one is both: the engine says so and keeps the segment; nothing is replaced
+    assert bot.toolkit.state.condition == before
+
+
+@pytest.mark.parametrize("answer", ["нет", "да", "no", "yes", "不是"])
+def test_a_bare_yes_or_no_is_an_answer_even_where_the_data_has_that_value(
+        answer: str, tmp_path: Path) -> None:
+    frame = pd.DataFrame({"клиент": range(60), "подписка": ["да", "нет", "no", "yes", "不是"] * 12,
+                          "город": ["Казань", "Пермь", "Омск"] * 20, "траты": range(60)})
+    frame.to_csv(tmp_path / "t.csv", index=False)
+    data = load(tmp_path / "t.csv")
+    result = interpret(answer, InterpreterContext(schema=data.schema, has_current_segment=True))
+    assert result.intent == "conversation" and result.calls == [], result
+
+
+@pytest.mark.parametrize("text", ["how many customers in each country",
+                                  "сколько клиентов в каждой стране", "每个国家有多少客户"])
+def test_in_each_asks_for_a_breakdown(text: str, garden: CustomerData) -> None:
+    result = interpret(text, InterpreterContext(schema=garden.schema))
+    assert [c.name for c in result.calls] == ["compute_figures"], result
+    assert result.calls[0].args["by"] == "HomeCountry"
