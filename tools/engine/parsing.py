@@ -1,7 +1,7 @@
 """Real-world cell values to typed columns.
 
 Exports are messy: "$84,835.00 ", "1.234,50 €", "12%", "n/a", "04-09-2012",
-"12/1/10 8:26", "Yes". Each column of strings is classified from its distinct
+"12/1/10 8:26", "Yes", "是", "да". Each column of strings is classified from its distinct
 values (so a 500k-line log costs one pass per distinct value, not per row)
 and converted as a whole; a column is only called numeric or boolean when
 every value fits, and only a date when nearly every value does (the rest
@@ -37,9 +37,8 @@ from tools.engine.markers import (
 )
 from tools.engine.schema import DType
 from tools.engine.stores import as_strings
+from tools.engine.yes_no import yes_no_words
 
-_TRUE = frozenset({"yes", "true", "y", "t"})
-_FALSE = frozenset({"no", "false", "n", "f"})
 _CURRENCY_PATTERN = r"[$£€¥₹]|\b(?:USD|GBP|EUR|JPY|INR|CHF|CAD|AUD)\b"
 _CURRENCY_CODES = {"USD": "$", "GBP": "£", "EUR": "€", "JPY": "¥", "INR": "₹", "CAD": "$",
                    "AUD": "$", "CHF": "CHF"}
@@ -283,8 +282,9 @@ def _parse_values(index: pd.Index, codes: np.ndarray, uniques: pd.Series,
         return series.mask(codes < 0, fill)
 
     lowered = uniques.str.lower()
-    if lowered.isin(_TRUE | _FALSE).all() and _is_flag(set(lowered)):
-        flags = lowered.isin(_TRUE).to_numpy()
+    words = yes_no_words()
+    if lowered.isin(words.yes | words.no).all() and _is_flag(set(lowered)):
+        flags = lowered.isin(words.yes).to_numpy()
         values = spread(flags, pd.NA).astype("boolean")
         if not (codes < 0).any():
             values = values.astype(bool)
@@ -408,10 +408,12 @@ def _not_numbers_note(uniques: pd.Series) -> str | None:
 
 
 def _is_flag(values: set[str]) -> bool:
-    """Yes/no words; single letters only as a pair (a lone "F" is more likely a gender)."""
+    """Yes/no words (`yes_no.py`, in every language); single letters only as a pair (a lone
+    "F" is more likely a gender, a lone "是" says nothing)."""
     if any(len(v) > 1 for v in values):
         return True
-    return bool(values & _TRUE) and bool(values & _FALSE)
+    words = yes_no_words()
+    return bool(values & words.yes) and bool(values & words.no)
 
 
 def _parse_numbers(uniques: pd.Series, dots: str | None = None

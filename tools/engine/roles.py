@@ -51,8 +51,13 @@ _CANCEL_FLAG_WORDS = frozenset({"cancelled", "canceled", "cancel", "returned", "
                                 "refunded", "refund", "voided", "void"})
 _COUNT_WORDS = frozenset({"num", "number", "of", "total", "count", "n", "no", "cnt", "nb"})
 _ORDER_COUNT_WORDS = frozenset({"orders", "purchases", "transactions", "invoices"})
+# What a customer's orders are called: counted, they are the frequency; their amount, spend.
+_ORDER_NOUNS = frozenset({"order", "purchase", "transaction", *_ORDER_COUNT_WORDS})
+# A quantity of orders is their number ("order quantity", "订单数量", "количество заказов").
+_QUANTITY_COUNTS = frozenset({"quantity", "qty"})
 _MONEY_TOTAL_WORDS = frozenset({"monetary", "spend", "spent", "revenue", "sales", "ltv", "clv",
                                 "amount", "value", "lifetime", "total"})
+_SPEND_WORDS = frozenset({"monetary", "spend", "spent", "revenue", "sales", "ltv", "clv"})
 _CODE_WORDS = frozenset({"code", "type", "class", "segment", "group", "category", "tier",
                          "level", "region", "cluster", "zip", "postcode", "channel"})
 _ROLE_ALIASES = {
@@ -373,23 +378,29 @@ def _customer_role(words: Sequence[str], word_set: set[str], dtype: DType,
     if not _is_number(dtype):
         return None
     core = word_set - _COUNT_WORDS
+    counted = core - _QUANTITY_COUNTS
+    # Spend is named by its money word, with or without the orders it was spent on ("total
+    # spend", "purchase amount", "сумма покупок"); in a table of customers, a bare amount is
+    # theirs.
+    money = core - _ORDER_NOUNS
     candidates: list[tuple[Role, bool, str]] = [
         (Role.RECENCY, "recency" in word_set or {"days", "since", "last"} <= word_set
          or {"last", "order", "days"} <= word_set or {"last", "purchase", "days"} <= word_set,
          "a number named like days since the last purchase"),
         # A bare "tenure" is often in months (telecoms): only days make it our tenure.
         (Role.TENURE, ("tenure" in word_set and "days" in word_set)
-         or {"days", "since", "first"} <= word_set,
+         or {"days", "since", "first"} <= word_set
+         or {"first", "order", "days"} <= word_set or {"first", "purchase", "days"} <= word_set,
          "a number named like days since the first purchase"),
         # A count of orders is whole: "PURCHASES" holding 1,234.56 is an amount.
         (Role.FREQUENCY, dtype is DType.INTEGER and ("frequency" in word_set or (
-            len(core) == 1 and bool(core & _ORDER_COUNT_WORDS))
-         or (core <= {"order", "purchase", "transaction"} and len(core) == 1
-             and bool(word_set & _COUNT_WORDS))),
+            len(counted) == 1 and counted <= _ORDER_NOUNS and (
+                counted <= _ORDER_COUNT_WORDS
+                or bool(word_set & (_COUNT_WORDS | _QUANTITY_COUNTS))))),
          "a number named like a count of orders"),
         (Role.MONETARY, "monetary" in word_set or (
-            bool(core) and core <= _MONEY_TOTAL_WORDS and bool(core & {
-                "monetary", "spend", "spent", "revenue", "sales", "ltv", "clv"}))
+            bool(money) and money <= _MONEY_TOTAL_WORDS
+            and (bool(money & _SPEND_WORDS) or money == {"amount"}))
          or {"lifetime", "value"} <= word_set or {"amount", "spent"} <= word_set,
          "a number named like total spend"),
     ]
