@@ -48,9 +48,9 @@ from tools.engine.schema import ColumnInfo, DataKind, DType, Role, Schema
 
 # Bump when the pipeline's output changes, so old cache entries are not reused.
 # Modules whose code decides the result: any edit to them retires old cache entries.
-_PIPELINE_MODULES = ("reading", "stores", "parsing", "dates", "markers", "naming", "personal",
-                     "customer_key", "log_shape", "roles", "cleaning", "features", "scan",
-                     "scan_csv", "loading", "load_cache", "schema", "dataset")
+_PIPELINE_MODULES = ("reading", "stores", "parsing", "dates", "markers", "naming", "yes_no",
+                     "personal", "customer_key", "log_shape", "roles", "cleaning", "features",
+                     "scan", "scan_csv", "loading", "load_cache", "schema", "dataset")
 CACHE_NOTE = "Loaded from the cache of an earlier load of the same file."
 # Steps of a load, for progress: read, parse, roles, clean, customer features.
 _STEPS = 5
@@ -372,7 +372,8 @@ def _pipeline_fingerprint() -> str:
     for module in _PIPELINE_MODULES:
         source = folder / f"{module}.py"
         digest.update(source.read_bytes() if source.is_file() else module.encode())
-    # The words of column names (`naming.role_words`) decide roles as much as the code does.
+    # The words of column names (`naming.role_words`) and of yes/no values (`yes_no.py`)
+    # decide roles as much as the code does.
     for words in sorted((folder / "column_words").glob("*.yaml")):
         digest.update(words.read_bytes())
     return digest.hexdigest()[:16]
