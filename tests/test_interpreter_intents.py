@@ -239,3 +239,14 @@ def _leaves(node: dict[str, Any]) -> list[dict[str, Any]]:
     if "condition" in node and node.get("type") == "not":
         return _leaves(node["condition"])
     return [node]
+
+
+@pytest.mark.parametrize(("text", "thanked"), [
+    ("thanks", True), ("спасибо", True), ("谢谢", True), ("great, thank you", True),
+    ("got it", False), ("понятно", False), ("好的", False), ("ok cool", False)])
+def test_an_acknowledgement_is_not_thanked(text: str, thanked: bool, garden: CustomerData
+                                           ) -> None:
+    result = interpret(text, InterpreterContext(schema=garden.schema))
+    assert result.intent == "conversation"
+    welcome = ("welcome", "Пожалуйста", "不客气")
+    assert any(w in (result.clarification or "") for w in welcome) is thanked, result

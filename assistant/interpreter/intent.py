@@ -20,7 +20,7 @@ from assistant.interpreter.text import is_chinese
 
 # Signals that a message describes customers of this data.
 DATA_SIGNALS = frozenset({"value", "qty", "flag", "fixed", "rank", "named", "vague"})
-_CHAT = frozenset({"greeting", "thanks", "yes", "no", "product"})
+_CHAT = frozenset({"greeting", "thanks", "ack", "yes", "no", "product"})
 # Commands about a segment, which may be asked as a question ("why do they matter?").
 _ABOUT = ("explain_segment", "suggest_campaign", "compare_segments", "overlap_segments",
           "profile_segment")
@@ -91,8 +91,8 @@ def classify(items: list[Item], reading: Reading, lexicon: Lexicon) -> Intent:
 def _conversation(words: list[Item]) -> str | None:
     """Greetings, thanks, yes/no, questions about the product: nothing but such words."""
     kinds = [next((str(a) for a in i.args("intent") if a in _CHAT), None) for i in words]
-    if all(k is not None for k in kinds):
-        return next(k for k in kinds if k is not None)
+    if all(k is not None for k in kinds):  # "great, thank you" thanks
+        return "thanks" if "thanks" in kinds else next(k for k in kinds if k is not None)
     if any(k == "product" for k in kinds):
         return "product"
     return None

@@ -120,7 +120,8 @@ def _dispatch(intent: Intent, items: list[Item], reading: Reading, cleaned: str,
                                   example=env.lexicon.examples(language)[0]),
                               options=env.lexicon.examples(language))
     if intent.kind == "conversation":
-        key = {"greeting": "greeting", "thanks": "conversation", "yes": "no_answer",
+        key = {"greeting": "greeting", "thanks": "conversation", "ack": "acknowledged",
+               "yes": "no_answer",
                "no": "no_answer", "empty": "help"}.get(intent.detail, "help")
         return Interpretation(calls=[], intent="conversation", conversation=intent.detail,
                               clarification=env.lexicon.message(language, key),
