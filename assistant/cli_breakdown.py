@@ -1,11 +1,13 @@
 """`segment breakdown`: a figure about the customers, broken down by one column.
 
 It calls the same `compute_figures` tool the conversation uses, so the numbers, the
-groups and the wording are the ones a chat answer gives.
+groups and the wording are the ones a chat answer gives; the first question on a large
+order log is answered from its lines instead, when that is exact (`tools/lines_breakdown`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -23,6 +25,7 @@ from assistant.cli_common import (
     guarded,
     library,
     load_data,
+    load_options,
     print_json,
     read_definition,
 )
@@ -71,54 +74,79 @@ def breakdown(
     workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
 ) -> None:
     """How many, how much, what share: one figure per group (--by), for everyone or a segment."""
-    from assistant.cli_render import console
     from tools.toolkit import Toolkit
 
-    data = load_data(DataArgs(data_file, maps, as_of, table, workspace))
-    args: dict[str, Any] = {**measure_args(measure, data), "by": by, "top": top,
-                            "compare_with_base": compare}
+    source = DataArgs(data_file, maps, as_of, table, workspace)
+    args: dict[str, Any] = {"by": by, "top": top, "compare_with_base": compare}
     if bins:
         args["bins"] = _edges(bins)
     if segment:
         args.update(_whom(segment))
-    if sql:
-        print(_query(data, args, sql, workspace))
-        return
-    toolkit = Toolkit(data, library=library(workspace))
-    result = toolkit.call("compute_figures", args)
-    if not result.ok:
-        options = f" Options: {', '.join(result.options[:8])}." if result.options and not any(
-            o in result.message for o in result.options[:3]) else ""
-        raise EngineError(result.message + options)
+    summary = None if sql else _from_lines(source, measure, args)
+    if summary is None:
+        data = load_data(source)
+        args.update(measure_args(measure, data))
+        if sql:
+            print(_query(data, args, sql, workspace))
+            return
+        result = Toolkit(data, library=library(workspace)).call("compute_figures", args)
+        if not result.ok:
+            options = f" Options: {', '.join(result.options[:8])}." if result.options and \
+                not any(o in result.message for o in result.options[:3]) else ""
+            raise EngineError(result.message + options)
+        summary = result.summary
+    _print(summary, as_json=as_json, chart=chart)
+
+
+def _from_lines(source: DataArgs, measure: str, args: dict[str, Any]) -> dict[str, Any] | None:
+    """The answer straight from a large log's lines, when that is exact (`lines_breakdown`)."""
+    from tools.lines_breakdown import LOG_MONEY, quick_figures
+
+    mapping, cache = load_options(source)
+    # A rate's yes/no target is read from loaded data: a stand-in, which sends it to the load.
+    measured = _measure(measure, lambda: LOG_MONEY, lambda name: {"yes": name})
+    return quick_figures(source.path, {**args, **measured}, cache_dir=cache, mapping=mapping,
+                         table=source.table, as_of=source.as_of)
+
+
+def _print(summary: dict[str, Any], *, as_json: bool, chart: bool) -> None:
     if as_json:
-        print_json(result.summary)
+        print_json(summary)
         return
+    from assistant.cli_render import console
     from assistant.figure_render import figures_table
     from assistant.figure_replies import figures_lines
 
-    drawn = figures_table(result.summary) if chart else None
+    drawn = figures_table(summary) if chart else None
     if drawn is not None:
         console().print(drawn)
     else:
-        console().print("\n".join(figures_lines(result.summary)), markup=False,
-                        highlight=False)
+        console().print("\n".join(figures_lines(summary)), markup=False, highlight=False)
 
 
 def measure_args(measure: str, data: Any) -> dict[str, Any]:
     """`--measure` as compute_figures arguments ("mean:Income", "rate:Churn=Yes")."""
+    from tools.engine.behaviour import behaviour_column
     from tools.engine.figures import yes_condition
 
+    return _measure(measure, lambda: behaviour_column(data, Role.MONETARY),
+                    lambda name: yes_condition(data, name).model_dump(mode="json"))
+
+
+def _measure(measure: str, money: Callable[[], str | None],
+             yes: Callable[[str], dict[str, Any]]) -> dict[str, Any]:
+    """`--measure` with the data's spend column (`money`) and a yes/no column's target (`yes`)
+    read where the caller reads them."""
     text = measure.strip()
     key = text.lower()
     if key in _NAMED:
         return {"statistic": _NAMED[key]}
     if key == "revenue":
-        from tools.engine.behaviour import behaviour_column
-        money = behaviour_column(data, Role.MONETARY)
-        if money is None:
+        spend = money()
+        if spend is None:
             raise EngineError("The data has no spend or amount column, so there is no revenue "
                               "to measure; use --measure sum:COLUMN or mean:COLUMN.")
-        return {"statistic": "sum", "column": money}
+        return {"statistic": "sum", "column": spend}
     statistic, _, column = text.partition(":")
     statistic = statistic.strip().lower()
     if statistic in _OF_COLUMN and column.strip():
@@ -128,7 +156,7 @@ def measure_args(measure: str, data: Any) -> dict[str, Any]:
         if value.strip():
             target = {"type": "in", "column": name.strip(), "values": [value.strip()]}
         else:
-            target = yes_condition(data, name.strip()).model_dump(mode="json")
+            target = yes(name.strip())
         return {"statistic": "rate", "target": target}
     raise EngineError(f"Unknown measure '{measure}'. Use {MEASURE_HELP}")
 

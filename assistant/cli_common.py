@@ -284,18 +284,26 @@ def load_data(args: DataArgs, progress: ProgressCallback | None = None) -> Custo
 
     `progress` hears each loading step (assistant.progress.load_with_progress draws them).
     """
+    mapping, cache = load_options(args)
+    from tools.engine.loading import load_customer_data
+
+    return load_customer_data(
+        args.path, table=args.table, mapping=mapping,
+        as_of=date.fromisoformat(args.as_of) if args.as_of else None, cache_dir=cache,
+        progress=progress)
+
+
+def load_options(args: DataArgs) -> tuple[dict[str, str], Path]:
+    """The column mapping and the cache folder a load of `args` uses, after the file's checks
+    (for a command that may answer from the file without loading it)."""
     _check_file(args.path)
     from tools.dictionary import dictionary_path, load_dictionary
-    from tools.engine.loading import load_customer_data
 
     # The cache holds every column of the data, personal ones included: a private folder.
     cache = private_folder(args.workspace / "cache")
     # The team's data dictionary may name roles ("frequency: NumStorePurchases"); --map wins.
     roles = load_dictionary(dictionary_path(args.workspace, args.path.resolve())).roles
-    return load_customer_data(
-        args.path, table=args.table, mapping={**roles, **(_mapping(args.mapping) or {})},
-        as_of=date.fromisoformat(args.as_of) if args.as_of else None, cache_dir=cache,
-        progress=progress)
+    return {**roles, **(_mapping(args.mapping) or {})}, cache
 
 
 def nearest(word: str, candidates: list[str], n: int = 3) -> list[str]:

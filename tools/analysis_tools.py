@@ -25,7 +25,7 @@ from tools.engine.rfm import (
     rfm_grid,
     rfm_summary,
 )
-from tools.figure_summaries import headline
+from tools.figure_summaries import figures_summary, headline
 from tools.segment_tools import as_unit
 from tools.tool_result import LastClustering, ToolResult
 from tools.tool_specs import (
@@ -144,10 +144,8 @@ def compute_figures(ctx: Toolkit, args: ComputeFiguresArgs) -> ToolResult:
                     bins=args.bins, groups=args.groups, top=args.top)
     table = figures(data, figure, members, compare_with_base=args.compare_with_base,
                     target_mask=ctx.mask(goal) if goal is not None else None)
-    summary = {"segment": label, "condition": described,
-               "target": describe(goal, data, language=ctx.language) if goal else None,
-               "share_of_base": round(table.population / max(table.base, 1), 4),
-               **table.to_dict(), "table": table.table()}
+    summary = figures_summary(table, segment=label, condition=described, target=describe(
+        goal, data, language=ctx.language) if goal else None)
     return ToolResult("compute_figures", True, summary, message=headline(table))
 
 

@@ -34,6 +34,16 @@ def figure_roles(data: CustomerData) -> tuple[str | None, str | None]:
     return behaviour_column(data, Role.MONETARY), behaviour_column(data, Role.FREQUENCY)
 
 
+def figures_summary(table: FigureTable, *, segment: str = "all customers",
+                    condition: str | None = None, target: str | None = None
+                    ) -> dict[str, Any]:
+    """A `compute_figures` answer as data: whom it counts (`segment`, the `condition` and
+    the rate's `target` in words), the table, and the share of the base it covers."""
+    return {"segment": segment, "condition": condition, "target": target,
+            "share_of_base": round(table.population / max(table.base, 1), 4),
+            **table.to_dict(), "table": table.table()}
+
+
 def figure_chart(summary: dict[str, Any]) -> charts.BarChart:
     """A breakdown's bars (English labels) for the HTML report and PNG export."""
     statistic = summary.get("statistic", "customers")

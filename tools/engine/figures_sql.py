@@ -136,18 +136,28 @@ def figures_from_lines(path: str, figure: Figure, *, population: Condition | Non
     customers never leave DuckDB. A file the scan cannot read exactly is loaded as usual
     and answered in pandas.
     """
+    scanned = figures_from_scan(path, figure, population=population,
+                                compare_with_base=compare_with_base, mapping=mapping)
+    if scanned is not None:
+        return scanned
+    roles = dict(mapping) if mapping else None
+    return _figures_after_loading(Path(path), figure, population, compare_with_base, roles)
 
 
+def figures_from_scan(path: str, figure: Figure, *, population: Condition | None = None,
+                      compare_with_base: bool = False,
+                      mapping: Mapping[str, str] | None = None) -> FigureTable | None:
+    """`figures_from_lines` from DuckDB's scan of the file alone: None when the scan cannot
+    read it exactly, for a caller that has a better ordinary path than loading uncached."""
     read = _columns_read(figure, population)
     only = None if read is None or figure.statistic == "order_value" else read
-    file = Path(path)
     roles = dict(mapping) if mapping else None
     with duckdb_connection() as connection:
-        scanned = _scan_customers(connection, file, roles, only)
-        if scanned is not None:
-            return figures_sql(connection, figure, population=population,
-                               compare_with_base=compare_with_base, roles=scanned)
-    return _figures_after_loading(file, figure, population, compare_with_base, roles)
+        scanned = _scan_customers(connection, Path(path), roles, only)
+        if scanned is None:
+            return None
+        return figures_sql(connection, figure, population=population,
+                           compare_with_base=compare_with_base, roles=scanned)
 
 
 def _scan_customers(connection: Any, file: Path, mapping: dict[str, str] | None,

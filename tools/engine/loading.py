@@ -102,8 +102,7 @@ def load_customer_data(path: Path | str, *, table: str | None = None,
     cache_file = None
     if cache_dir is not None and content_hash:
         tidy(Path(cache_dir))
-        key = _cache_key(content_hash, table, mapping, as_of_day)
-        cache_file = Path(cache_dir) / f"{key}{SUFFIX}"
+        cache_file = _cache_file(Path(cache_dir), content_hash, table, mapping, as_of_day)
         cached = read_entry(cache_file)
         if cached is not None:
             source = replace(cached.source, path=str(path),
@@ -125,6 +124,25 @@ def load_customer_data(path: Path | str, *, table: str | None = None,
     if cache_file is not None:
         write_entry(cache_file, data)
     return data
+
+
+def has_cache_entry(path: Path, cache_dir: Path, *, table: str | None = None,
+                    mapping: dict[str, str] | None = None,
+                    as_of: date | datetime | str | None = None) -> bool:
+    """Whether loading `path` with these options would read the cache (a damaged entry
+    counts: the load rebuilds it). A folder with no entries at all spares the file's hash."""
+    if not any(Path(cache_dir).glob(f"*{SUFFIX}")):
+        return False
+    day = to_date(as_of) if as_of is not None else None
+    return _cache_file(Path(cache_dir), file_hash(Path(path)), table, mapping, day).is_file()
+
+
+def large_log(path: Path) -> str | None:
+    """"parquet" or "csv" for a file with at least SCAN_MIN_ROWS rows, which a load scans
+    in DuckDB when it can (`scan.py`, `scan_csv.py`); None for the ordinary path."""
+    if parquet_rows(path) >= SCAN_MIN_ROWS:
+        return "parquet"
+    return "csv" if csv_rows_estimate(path) >= SCAN_MIN_ROWS else None
 
 
 def loaded_from_cache(data: CustomerData) -> bool:
@@ -153,10 +171,10 @@ def _load(path: Path, table: str | None, mapping: dict[str, str] | None,
           as_of: date | None, is_file: bool,
           progress: ProgressCallback | None = None, keep_lines: bool = False) -> CustomerData:
     scanned: ScannedLog | None = None
-    scannable = table is None and is_file and not keep_lines
-    if scannable and parquet_rows(path) >= SCAN_MIN_ROWS:
+    large = large_log(path) if table is None and is_file and not keep_lines else None
+    if large == "parquet":
         scanned = scan_parquet(path, mapping=mapping, as_of=as_of)
-    elif scannable and csv_rows_estimate(path) >= SCAN_MIN_ROWS:
+    elif large == "csv":
         scanned = scan_csv(path, mapping=mapping, as_of=as_of)
     if scanned is not None:
         report(progress, "loading", _STEPS, _STEPS, "cleaned and summarised in DuckDB")
@@ -356,6 +374,11 @@ def _currency_from_names(schema: Schema) -> str | None:
 
 
 # The cache ----------------------------------------------------------------------------------
+
+
+def _cache_file(cache_dir: Path, content_hash: str, table: str | None,
+                mapping: dict[str, str] | None, as_of: date | None) -> Path:
+    return cache_dir / f"{_cache_key(content_hash, table, mapping, as_of)}{SUFFIX}"
 
 
 def _cache_key(content_hash: str, table: str | None, mapping: dict[str, str] | None,
