@@ -86,3 +86,19 @@ def test_in_each_asks_for_a_breakdown(text: str, garden: CustomerData) -> None:
     result = interpret(text, InterpreterContext(schema=garden.schema))
     assert [c.name for c in result.calls] == ["compute_figures"], result
     assert result.calls[0].args["by"] == "HomeCountry"
+
+
+@pytest.mark.parametrize("text", ["what share of revenue comes from Spain?",
+                                  "какая доля выручки приходится на Испанию?",
+                                  "西班牙客户占收入的比例是多少？"])
+def test_a_share_of_revenue_question_leaves_the_segment(
+        text: str, garden: CustomerData, tmp_path: Path) -> None:
+    bot = Assistant(garden, workspace=tmp_path / "ws")
+    bot.ask("gold customers")
+    before = bot.toolkit.state.condition
+    turn = bot.ask(text)
+    assert turn.to_json()["parse"]["intent"] == "data_question"
+    assert bot.toolkit.state.condition == before
+    f = garden.customers
+    share = f.loc[f["HomeCountry"] == "Spain", "TotalSpent"].sum() / f["TotalSpent"].sum()
+    assert f"{100 * share:.1f}".replace(".", "," if "доля" in text else ".") in turn.reply

@@ -114,8 +114,10 @@ def compared_before(words: list[Item], k: int, env: Env) -> bool:
 
 def compared_after(words: list[Item], end: int) -> bool:
     """A comparison or a number follows the measure: a condition, not a question."""
-    for item in words[end + 1:]:
-        if item.has("cmp", "cmp_post", "between") or item.value is not None:
+    for k, item in enumerate(words[end + 1:], start=end + 1):
+        # "from" compares only before a number ("from 100 to 500", not "from Spain")
+        ranged = item.has("between") and k + 1 < len(words) and words[k + 1].value is not None
+        if item.has("cmp", "cmp_post") or ranged or item.value is not None:
             return True
         if not (item.filler or item.only_function or item.has("break")):
             return False
