@@ -34,12 +34,16 @@ HEADERS: dict[str, list[tuple[dict[str, str], tuple[str, str]]]] = {
         ({"id": "Customer ID", "spend": "Total Spend", "orders": "Number of Orders",
           "recency": "Days Since Last Order", "tenure": "Days Since First Order",
           "joined": "Registration Date", "flag": "Subscribed"}, ("Y", "N")),
-        ({"id": "client_no", "spend": "purchase amount", "orders": "order count",
+        ({"id": "client_no", "spend": "amount of purchases", "orders": "order count",
           "recency": "days since last purchase", "tenure": "days since first purchase",
           "joined": "date joined", "flag": "has card"}, ("true", "false")),
         ({"id": "customer_id", "spend": "amount", "orders": "purchases",
           "recency": "days since last order", "tenure": "days since first order",
           "joined": "signup date", "flag": "active"}, ("yes", "no")),
+        # The currency or the counted unit as the header's unit.
+        ({"id": "CustomerID", "spend": "Total Spent (USD)", "orders": "Orders Count",
+          "recency": "Days since last purchase", "tenure": "Days since first purchase",
+          "joined": "signup_date", "flag": "Churned"}, ("Yes", "No")),
     ],
     "zh": [
         ({"id": "顾客ID", "spend": "累计消费", "orders": "购买次数",
@@ -48,12 +52,15 @@ HEADERS: dict[str, list[tuple[dict[str, str], tuple[str, str]]]] = {
         ({"id": "用户编号", "spend": "消费总额", "orders": "订单数量",
           "recency": "最近下单天数", "tenure": "首次下单天数",
           "joined": "注册时间", "flag": "是否订阅"}, ("是", "否")),
-        ({"id": "会员号", "spend": "购买金额", "orders": "下单次数",
+        ({"id": "会员号", "spend": "消费额", "orders": "下单次数",
           "recency": "距离上次购买天数", "tenure": "距离首次购买天数",
           "joined": "开卡日期", "flag": "有无会员卡"}, ("有", "无")),
         ({"id": "客户编号", "spend": "金额", "orders": "订单数",
           "recency": "最近购买天数", "tenure": "首次购买天数",
           "joined": "注册日期", "flag": "是否活跃"}, ("对", "错")),
+        ({"id": "客户ID", "spend": "消费金额（元）", "orders": "订单数（笔）",
+          "recency": "距上次消费天数", "tenure": "距首次消费天数",
+          "joined": "注册日期", "flag": "是否流失"}, ("是", "否")),
     ],
     "ru": [
         ({"id": "клиент", "spend": "сумма_покупок", "orders": "число_заказов",
@@ -68,6 +75,9 @@ HEADERS: dict[str, list[tuple[dict[str, str], tuple[str, str]]]] = {
         ({"id": "номер клиента", "spend": "сумма", "orders": "покупок",
           "recency": "дней с последнего заказа", "tenure": "дней с первого заказа",
           "joined": "дата регистрации", "flag": "активен"}, ("да", "нет")),
+        ({"id": "Клиент", "spend": "Сумма покупок, руб", "orders": "Кол-во заказов",
+          "recency": "Дней с последней покупки", "tenure": "Дней с первой покупки",
+          "joined": "Дата регистрации", "flag": "Подписка"}, ("Да", "Нет")),
     ],
 }
 CASES = [(language, i) for language in HEADERS for i in range(len(HEADERS[language]))]
@@ -157,6 +167,19 @@ def test_yes_no_words_of_other_languages(pair: tuple[str, str], is_flag: bool) -
     assert (parsed.dtype is DType.BOOL) is is_flag
     if is_flag:
         assert parsed.values.tolist() == [True, False, True, False, True]
+
+
+@pytest.mark.parametrize("name", ["Purchase Amount (USD)", "购买金额", "last order amount",
+                                  "上次消费金额", "сумма последнего заказа"])
+def test_one_purchase_amount_is_no_spend(name: str) -> None:
+    """The amount of one purchase (the last, or any one) is a measure, not the total spend."""
+    from tools.engine.parsing import parse_columns
+    from tools.engine.roles import infer_schema
+
+    frame = pd.DataFrame({"customer_id": [f"C{i}" for i in range(30)],
+                          name: [f"{10 + 7 * i}.50" for i in range(30)]})
+    parsed, dtypes = parse_columns(frame)
+    assert infer_schema(parsed, dtypes).column(name).role is Role.MEASURE  # type: ignore[union-attr]
 
 
 # Through the interpreter ----------------------------------------------------------------

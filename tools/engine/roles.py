@@ -58,6 +58,11 @@ _QUANTITY_COUNTS = frozenset({"quantity", "qty"})
 _MONEY_TOTAL_WORDS = frozenset({"monetary", "spend", "spent", "revenue", "sales", "ltv", "clv",
                                 "amount", "value", "lifetime", "total"})
 _SPEND_WORDS = frozenset({"monetary", "spend", "spent", "revenue", "sales", "ltv", "clv"})
+# The currency a header gives its unit in ("total_spent_usd", "消费金额（元）", "сумма, руб")
+# says nothing about what the number is.
+_CURRENCY_WORDS = frozenset({"usd", "eur", "gbp", "cny", "rmb", "yuan", "rub", "inr", "jpy",
+                             "chf", "cad", "aud", "dollars", "euros", "pounds", "roubles",
+                             "rubles"})
 _CODE_WORDS = frozenset({"code", "type", "class", "segment", "group", "category", "tier",
                          "level", "region", "cluster", "zip", "postcode", "channel"})
 _ROLE_ALIASES = {
@@ -377,12 +382,12 @@ def _customer_role(words: Sequence[str], word_set: set[str], dtype: DType,
                    taken: set[Role]) -> tuple[Role, str] | None:
     if not _is_number(dtype):
         return None
-    core = word_set - _COUNT_WORDS
+    core = word_set - _COUNT_WORDS - _CURRENCY_WORDS
     counted = core - _QUANTITY_COUNTS
     # Spend is named by its money word, with or without the orders it was spent on ("total
-    # spend", "purchase amount", "сумма покупок"); in a table of customers, a bare amount is
-    # theirs.
-    money = core - _ORDER_NOUNS
+    # spend", "amount of purchases", "сумма покупок"); in a table of customers, a bare amount
+    # is theirs. "Purchase amount" may be one purchase's: a measure.
+    money = core - _ORDER_COUNT_WORDS
     candidates: list[tuple[Role, bool, str]] = [
         (Role.RECENCY, "recency" in word_set or {"days", "since", "last"} <= word_set
          or {"last", "order", "days"} <= word_set or {"last", "purchase", "days"} <= word_set,
