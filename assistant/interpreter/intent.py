@@ -105,9 +105,9 @@ def _off_topic(items: list[Item], words: list[Item], reading: Reading, lexicon: 
     (no customers, no "them", no segment name, no number, rank or time)."""
     asked = items[-1].text in ("?", "？") or _asks(words, lexicon)
     unplaced = any(p.key == "unplaced" for p in reading.problems)
-    asked = {"count", "share", "average", "breakdown"}  # a figure asked for: about customers
+    figures = {"count", "share", "average", "breakdown"}  # a figure asked for: about customers
     about_people = any(i.has("people", "subject", "rfm", "stage", "command") or
-                       asked & set(map(str, i.args("intent"))) or
+                       figures & set(map(str, i.args("intent"))) or
                        set(map(str, i.args("figure"))) - {"which"} for i in words)
     return asked and unplaced and not about_people and \
         not reading.signals & (DATA_SIGNALS - {"value", "named"})
