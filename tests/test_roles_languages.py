@@ -182,6 +182,27 @@ def test_one_purchase_amount_is_no_spend(name: str) -> None:
     assert infer_schema(parsed, dtypes).column(name).role is Role.MEASURE  # type: ignore[union-attr]
 
 
+@pytest.mark.parametrize(("header", "written", "sign"), [
+    ("消费金额", "{:.2f}元", "¥"),
+    ("累计消费", "￥{:,.2f}", "¥"),
+    ("сумма покупок", "{:.0f} руб.", "₽"),
+    ("Траты", "{:.0f} ₽", "₽"),
+    ("total_spent", "{:.2f} USD", "$"),
+])
+def test_spend_written_with_its_currency(tmp_path: Path, header: str, written: str,
+                                         sign: str) -> None:
+    amounts = np.round(np.linspace(12.5, 4321.0, ROWS), 2)
+    path = tmp_path / "spend.csv"
+    pd.DataFrame({"customer_id": [f"C{i}" for i in range(ROWS)],
+                  header: [written.format(a) for a in amounts]}).to_csv(path, index=False)
+    data = load_customer_data(path)
+    info = data.schema.column(header)
+    assert info is not None and info.role is Role.MONETARY
+    assert data.source.currency == sign
+    assert data.customers[header].sum() == pytest.approx(
+        sum(float(written.format(a).strip("元￥ руб.₽USD").replace(",", "")) for a in amounts))
+
+
 # Through the interpreter ----------------------------------------------------------------
 
 

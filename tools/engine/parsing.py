@@ -39,9 +39,14 @@ from tools.engine.schema import DType
 from tools.engine.stores import as_strings
 from tools.engine.yes_no import yes_no_words
 
-_CURRENCY_PATTERN = r"[$£€¥₹]|\b(?:USD|GBP|EUR|JPY|INR|CHF|CAD|AUD)\b"
+# Chinese and Russian exports write "￥1,234.00" (the full-width sign), "1234.50元",
+# "1 234,50 ₽" and "1234 руб.".
+_CURRENCY_PATTERN = (r"[$£€¥₹￥₽元]|\b(?:USD|GBP|EUR|JPY|INR|CHF|CAD|AUD|RMB|CNY|RUB)\b"
+                     r"|\b(?i:руб)\b\.?")
+# The sign shown for what the pattern found, upper-cased and without a final dot.
 _CURRENCY_CODES = {"USD": "$", "GBP": "£", "EUR": "€", "JPY": "¥", "INR": "₹", "CAD": "$",
-                   "AUD": "$", "CHF": "CHF"}
+                   "AUD": "$", "CHF": "CHF", "RMB": "¥", "CNY": "¥", "元": "¥", "￥": "¥",
+                   "RUB": "₽", "РУБ": "₽"}
 _INTEGER = r"[-+]?\d+"
 _US_NUMBER = r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?(?:[eE][-+]?\d+)?"
 _EU_NUMBER = r"[-+]?(?:\d{1,3}(?:\.\d{3})+|\d+)?(?:,\d+)?"
@@ -469,7 +474,7 @@ def _parse_numbers(uniques: pd.Series, dots: str | None = None
     currency = None
     if len(symbols):
         top = symbols.value_counts().index[0]
-        currency = _CURRENCY_CODES.get(top, top)
+        currency = _CURRENCY_CODES.get(str(top).rstrip(".").upper(), top)
     notes = [n for n in (style, "percentages kept as written (12% -> 12)"
                          if percent.any() else None) if n]
     whole = bool(cleaned.str.fullmatch(r"[-+]?\d+").all()) and currency is None
