@@ -102,3 +102,17 @@ def test_a_share_of_revenue_question_leaves_the_segment(
     f = garden.customers
     share = f.loc[f["HomeCountry"] == "Spain", "TotalSpent"].sum() / f["TotalSpent"].sum()
     assert f"{100 * share:.1f}".replace(".", "," if "доля" in text else ".") in turn.reply
+
+
+def test_a_value_that_is_also_a_joiner_is_the_value(tmp_path: Path) -> None:
+    frame = pd.DataFrame({"member": range(90), "Plan": ["Basic", "Plus", "Pro"] * 30,
+                          "fee": [10, 20, 30] * 30, "Age": list(range(20, 65)) * 2})
+    frame.to_csv(tmp_path / "gym.csv", index=False)
+    data = load(tmp_path / "gym.csv")
+    for text in ("Basic or Plus members", "members on the Basic or Plus plan"):
+        [call] = interpret(text, InterpreterContext(schema=data.schema)).calls
+        assert call.args["condition"] == {"type": "in", "column": "Plan",
+                                          "values": ["Basic", "Plus"]}, text
+    [call] = interpret("members aged 40 plus", InterpreterContext(schema=data.schema)).calls
+    assert call.args["condition"] == {"type": "compare", "column": "Age", "op": ">=",
+                                      "value": 40}  # after a number, "plus" is "or more"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from assistant.interpreter.datalex import DataLexicon
 from assistant.interpreter.lexicon import Lexicon, Sense
@@ -156,7 +156,7 @@ def _segmentations(tokens: list[Token], options: list[list[tuple[int, tuple[Sens
         if len(results) >= MAX_READINGS:
             return
         if i >= len(tokens):
-            results.append(_merge_numbers(list(done)))
+            results.append(_values_over_glue(_merge_numbers(list(done))))
             return
         choices = options[i] or [(1, ())]
         first_size = choices[0][0]
@@ -218,6 +218,18 @@ def _merge_numbers(items: list[Item]) -> list[Item]:
                 out[-1] = Item(previous.start, item.end, (Sense("num", value),),
                                _surface(joined), value, joined)
                 continue
+        out.append(item)
+    return out
+
+
+def _values_over_glue(items: list[Item]) -> list[Item]:
+    """"Basic or Plus members": a value of the data is that value, not "and" or "or more",
+    unless it follows a number ("500 plus")."""
+    out: list[Item] = []
+    for item in items:
+        glue = [s for s in item.senses if s.kind in ("conj", "cmp_post")]
+        if glue and item.has("value") and not (out and out[-1].value is not None):
+            item = replace(item, senses=tuple(s for s in item.senses if s not in glue))
         out.append(item)
     return out
 
