@@ -13,8 +13,6 @@ from importlib import resources
 
 import yaml
 
-_LANGUAGES = ("en", "de", "ru", "zh")
-
 
 @dataclass(frozen=True)
 class YesNoWords:
@@ -29,8 +27,11 @@ def yes_no_words() -> YesNoWords:
     yes: set[str] = set()
     no: set[str] = set()
     folder = resources.files("tools.engine").joinpath("column_words")
-    for language in _LANGUAGES:
-        data = yaml.safe_load(folder.joinpath(f"{language}.yaml").read_text(encoding="utf-8"))
+    # Every language's file: one added for a new language counts without a change here.
+    for language in folder.iterdir():
+        if not language.name.endswith(".yaml"):
+            continue
+        data = yaml.safe_load(language.read_text(encoding="utf-8"))
         yes.update(str(word).strip().lower() for word in data.get("yes_words") or ())
         no.update(str(word).strip().lower() for word in data.get("no_words") or ())
     return YesNoWords(frozenset(yes), frozenset(no))
