@@ -116,3 +116,15 @@ def test_a_value_that_is_also_a_joiner_is_the_value(tmp_path: Path) -> None:
     [call] = interpret("members aged 40 plus", InterpreterContext(schema=data.schema)).calls
     assert call.args["condition"] == {"type": "compare", "column": "Age", "op": ">=",
                                       "value": 40}  # after a number, "plus" is "or more"
+
+
+@pytest.mark.parametrize("text", ["members who visited more than 5 times last month",
+                                  "members with over 5 visits last month"])
+def test_a_period_inside_a_column_name_is_that_column(text: str, tmp_path: Path) -> None:
+    frame = pd.DataFrame({"member_code": [f"M{i}" for i in range(40)],
+                          "VisitsLastMonth": list(range(40)), "Plan": ["A", "B"] * 20})
+    frame.to_csv(tmp_path / "visits.csv", index=False)
+    data = load(tmp_path / "visits.csv")
+    [call] = interpret(text, InterpreterContext(schema=data.schema)).calls
+    assert call.args["condition"] == {"type": "compare", "column": "VisitsLastMonth",
+                                      "op": ">", "value": 5}

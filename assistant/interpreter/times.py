@@ -49,6 +49,8 @@ def typed_number(column: ColumnWords, value: float) -> float | int:
 
 
 def time_window(r: Reader, k: int, qty: Qty, words: list[Item]) -> None:
+    if qty.period is not None and _in_a_column_name(r, qty):
+        return
     if qty.period in _PREVIOUS and _previous_period(r, qty, words):
         return
     durations = link(words, r.data, accept=lambda w: w.unit_days is not None or w.is_date
@@ -114,6 +116,17 @@ def time_window(r: Reader, k: int, qty: Qty, words: list[Item]) -> None:
 
 
 _PREVIOUS = ("last_year", "last_month")
+
+
+def _in_a_column_name(r: Reader, qty: Qty) -> bool:
+    """"visited more than 5 times last month" on VisitsLastMonth: the period is part of the
+    name of a number column the clause reads, not a window of dates."""
+    said = {t.norm for i in qty.source for t in i.tokens}
+    if not said or not any(said <= w.norms and w.numeric and not w.is_date
+                           for w in r.data.columns.values()):
+        return False
+    r.use(*qty.source)
+    return True
 
 
 def _previous_period(r: Reader, qty: Qty, words: list[Item]) -> bool:
