@@ -128,3 +128,35 @@ def test_a_period_inside_a_column_name_is_that_column(text: str, tmp_path: Path)
     [call] = interpret(text, InterpreterContext(schema=data.schema)).calls
     assert call.args["condition"] == {"type": "compare", "column": "VisitsLastMonth",
                                       "op": ">", "value": 5}
+
+
+@pytest.mark.parametrize(("turns", "rule"), [
+    # a tier word followed by the people noun still names the customers: a new request
+    (["customers with more than 30 orders", "来自波兰的金卡会员"],
+     lambda f: (f["LoyaltyTier"] == "Gold") & (f["HomeCountry"] == "Poland")),
+    # so does a lifecycle or churn word that carries the people noun ("已流失客户")
+    (["customers from Poland", "new customers"], None),
+])
+def test_a_request_that_names_the_customers_replaces(
+        turns: list[str], rule: object, garden: CustomerData, tmp_path: Path) -> None:
+    bot = Assistant(garden, workspace=tmp_path / "ws")
+    for text in turns:
+        bot.ask(text)
+    condition = bot.toolkit.state.condition
+    assert condition is not None
+    if rule is None:  # nothing of the first turn is left
+        assert "Poland" not in condition.model_dump_json()
+    else:
+        assert _members(bot) == _rule(garden, rule(garden.customers))  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("text", ["members who rarely come in, fewer than 3 visits",
+                                  "участники, которые ходят меньше 3 раз"])
+def test_words_around_a_visit_count_are_read(text: str, tmp_path: Path) -> None:
+    frame = pd.DataFrame({"member_code": [f"M{i}" for i in range(40)],
+                          "VisitsLastMonth": list(range(40)), "Plan": ["A", "B"] * 20})
+    frame.to_csv(tmp_path / "visits.csv", index=False)
+    data = load(tmp_path / "visits.csv")
+    [call] = interpret(text, InterpreterContext(schema=data.schema)).calls
+    assert call.args["condition"] == {"type": "compare", "column": "VisitsLastMonth",
+                                      "op": "<", "value": 3}

@@ -69,7 +69,8 @@ def define_args(condition: Condition, reading: Reading, items: list[Item], env: 
     asks_count = any("count" in i.args("intent") for i in content(items)[:1])
     # A fragment ("from France", "spent over 2000") narrows; a request that names the
     # customers ("customers ...", "one-time buyers", "champions") replaces.
-    subject = {"people", "fixed", "rfm", "vague"} & {s.kind for i in items for s in i.senses}
+    subject = {"people", "fixed", "rfm", "stage", "vague"} & {
+        s.kind for i in items for s in i.senses}
     if mode == "refine" or not asks_count and not subject:
         swapped = _swap(current, condition, only_lists=True) if current is not None else None
         if swapped is None and mode != "refine" and current is not None and \
