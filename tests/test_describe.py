@@ -162,3 +162,18 @@ def test_not_of_a_purchase_feature_reads_as_its_opposite(language: str, text: st
     income = Not(condition=Compare(column="Income", op=">", value=60))
     assert describe(income, language=language) != describe(
         Compare(column="Income", op="<=", value=60), language=language)
+
+
+def test_not_yes_of_a_complete_flag_reads_no() -> None:
+    columns = (ColumnInfo(name="churned", role=Role.FLAG, dtype=DType.BOOL, n_missing=0),
+               ColumnInfo(name="opted_in", role=Role.FLAG, dtype=DType.BOOL, n_missing=3))
+    schema = Schema(kind=DataKind.CUSTOMERS, columns=columns)
+    source = SourceInfo(path="hand-built", kind=DataKind.CUSTOMERS, rows_read=0,
+                        raw_schema=schema)
+    data = CustomerData(customers=pd.DataFrame({"churned": [], "opted_in": []}), schema=schema,
+                        source=source)
+    churned = Not(condition=Compare(column="churned", op="==", value=True))
+    assert describe(churned, data) == describe(
+        Compare(column="churned", op="==", value=False), data)
+    opted = Not(condition=Compare(column="opted_in", op="==", value=True))
+    assert describe(opted, data).startswith("not")  # its missing values stay in the "not"

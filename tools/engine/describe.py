@@ -102,6 +102,8 @@ class _Describer:
         inner = condition.condition
         if isinstance(inner, Compare) and inner.op in _OPPOSITE and self._never_missing(
                 inner.column):
+            if isinstance(inner.value, bool) and inner.op == "==":  # "churned is no"
+                return self.text(inner.model_copy(update={"value": not inner.value}))
             return self.text(inner.model_copy(update={"op": _OPPOSITE[inner.op]}))
         return self.say(self.words.negation, condition=self.text(inner))
 
