@@ -51,6 +51,8 @@ GARDEN: list[tuple[list[str], Callable[[Frame], pd.Series]]] = [
      lambda f: (f["LoyaltyTier"] == "Gold") & f["HomeCountry"].isin(["Poland", "Italy"])),
     (["silver members", "银卡会员", "клиенты с серебряным уровнем"],
      lambda f: f["LoyaltyTier"] == "Silver"),
+    (["female customers from Spain", "来自西班牙的女性客户", "клиентки из Испании"],
+     lambda f: (f["Gender"] == "F") & (f["HomeCountry"] == "Spain")),
     (["customers not from Germany", "不是德国的客户", "клиенты не из Германии"],
      lambda f: f["HomeCountry"] != "Germany"),
     # a number of people and a rank said apart; a compared number is no rank's size
