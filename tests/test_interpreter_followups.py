@@ -160,3 +160,22 @@ def test_words_around_a_visit_count_are_read(text: str, tmp_path: Path) -> None:
     [call] = interpret(text, InterpreterContext(schema=data.schema)).calls
     assert call.args["condition"] == {"type": "compare", "column": "VisitsLastMonth",
                                       "op": "<", "value": 3}
+
+
+@pytest.mark.parametrize(("first", "edit"), [
+    ("customers who joined in the last 90 days", "change that to 60 days"),
+    ("最近90天加入的客户", "改成60天"), ("клиенты, присоединившиеся за последние 90 дней",
+                                   "поменяй на 60 дней")])
+def test_change_that_moves_a_date_window(first: str, edit: str, garden: CustomerData,
+                                        tmp_path: Path) -> None:
+    from datetime import date
+
+    bot = Assistant(garden, workspace=tmp_path / "ws")
+    bot.ask(first)
+    before = bot.toolkit.state.condition
+    assert before is not None and before.type == "compare", before
+    turn = bot.ask(edit)
+    after = bot.toolkit.state.condition
+    assert turn.segment is not None and after is not None and after.type == "compare"
+    moved = date.fromisoformat(after.value) - date.fromisoformat(before.value)  # type: ignore
+    assert after.column == before.column == "MemberSince" and moved.days == 30

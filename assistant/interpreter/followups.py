@@ -10,6 +10,7 @@ France", "spent over 2000") and replaces otherwise.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from assistant.interpreter.grammar import Reading, leaves
@@ -99,9 +100,12 @@ def edit_last(items: list[Item], env: Env) -> Condition | None:
         return None
     numeric = [leaf for leaf in leaves(current) if isinstance(leaf, Compare | Between | Rank)
                and not isinstance(getattr(leaf, "value", 0), str | bool) and not _flag(leaf, env)]
+    qty = numbers[-1]
+    window = _window_edit(current, qty, numeric, env)
+    if window is not None:
+        return window
     if not numeric:
         return None
-    qty = numbers[-1]
     was, now = (qty.low, qty.high) if qty.is_range else (
         numbers[0].value if len(numbers) > 1 else None, qty.value)
     named = link([i for i in items if has_evidence(i, env.data)], env.data).column
@@ -112,6 +116,22 @@ def edit_last(items: list[Item], env: Env) -> Condition | None:
         qty = Qty(qty.first, qty.last, qty.text, value=now, unit=qty.unit, days=qty.days)
     new = _renumbered(old, qty, env)
     return _replace_leaf(current, old, new) if new is not None else None
+
+
+def _window_edit(current: Condition, qty: Qty, numeric: list[Compare | Between | Rank], env: Env
+                 ) -> Condition | None:
+    """"改成60天" after "最近三个月注册的": a window on a date column moves its start to N
+    days before the as-of date, when no number of days is in the segment to change."""
+    end = env.context.as_of or env.context.data_end
+    timed = [leaf for leaf in numeric if (column := env.data.columns.get(
+        getattr(leaf, "column", ""))) is not None and column.unit_days is not None]
+    dated = [leaf for leaf in leaves(current) if isinstance(leaf, Compare) and isinstance(
+        leaf.value, str) and (column := env.data.columns.get(leaf.column)) is not None
+        and column.is_date and leaf.op in (">=", ">")]
+    if qty.unit != "time" or qty.value is None or end is None or timed or not dated:
+        return None
+    start = (end - timedelta(days=round(qty.value * qty.days))).isoformat()
+    return _replace_leaf(current, dated[-1], dated[-1].model_copy(update={"value": start}))
 
 
 def _flag(leaf: Condition, env: Env) -> bool:
