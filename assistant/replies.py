@@ -118,8 +118,40 @@ def cluster_heading(summary: dict[str, Any], w: ReplyWords) -> str:
         return w.say("clusters_within", k=summary.get("k"),
                      customers=w.customers(within.get("size", 0)),
                      description=within.get("description", ""),
-                     reason=summary.get("reason", ""))
-    return w.say("clusters", k=summary.get("k"), reason=summary.get("reason", ""))
+                     reason=k_reason(summary, w))
+    return w.say("clusters", k=summary.get("k"), reason=k_reason(summary, w))
+
+
+def k_reason(summary: dict[str, Any], w: ReplyWords) -> str:
+    """Why this k, in the reply's language, from the engine's facts (`k_choice`): "k=6:
+    highest silhouette (0.55) among k=2..8 on all 400 customers; next best k=3 (0.41)".
+    A summary without them (an older session's) keeps the engine's English sentence."""
+    facts = summary.get("k_choice")
+    if not facts:
+        return str(summary.get("reason", ""))
+    customers = int(facts["customers"])
+    where = (w.say("k_scored_all", customers=w.count(customers))
+             if facts["scored_on"] == customers
+             else w.say("k_scored_sample", customers=w.count(facts["scored_on"])))
+    if facts["by_user"]:
+        reason = w.say("k_by_user", k=facts["k"], silhouette=_score(facts["silhouette"], w),
+                       where=where)
+    else:
+        low, high = facts["k_range"]
+        reason = w.say("k_best", k=facts["k"], silhouette=_score(facts["silhouette"], w),
+                       low=low, high=high, where=where)
+        if facts.get("runner_up") is not None:
+            reason += w.say("k_runner_up", k=facts["runner_up"],
+                            silhouette=_score(facts["runner_up_silhouette"], w))
+    if facts["fitted_on"] < customers:
+        reason += w.say("k_fitted_sample", sample=w.count(facts["fitted_on"]),
+                        customers=w.count(customers))
+    return reason
+
+
+def _score(value: float | None, w: ReplyWords) -> str:
+    """A silhouette to two decimals, as the engine's sentence rounds it."""
+    return w.phrases.not_available if value is None else w.style.localise(f"{value:.2f}")
 
 
 def _cluster_lines(summary: dict[str, Any], w: ReplyWords) -> list[str]:
@@ -143,7 +175,7 @@ def cluster_notes(summary: dict[str, Any], w: ReplyWords) -> list[str]:
     features = summary.get("features") or []
     if features:
         names = w.feature_names
-        notes.append(w.say("cluster_features", features=", ".join(
+        notes.append(w.say("cluster_features", features=w.phrases.list_sep.join(
             names.get(str(f), str(f)) for f in features)))
     quality = cluster_quality(summary)
     if quality is not None:

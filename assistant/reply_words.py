@@ -54,6 +54,13 @@ class ReplyPhrases(BaseModel):
     profile_row: str
     clusters: str
     clusters_within: str
+    # Why this k (`replies.k_reason`), from the engine's facts (`k_choice`).
+    k_by_user: str
+    k_best: str
+    k_runner_up: str
+    k_scored_all: str
+    k_scored_sample: str
+    k_fitted_sample: str
     cluster_row: str
     compare_title: str
     compare_share: str

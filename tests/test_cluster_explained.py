@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from pathlib import Path
 from typing import Any
 
@@ -147,3 +148,145 @@ def test_a_column_the_dictionary_describes_names_its_groups_in_those_words(
     said = [g["name"] for g in groups["clusters"]]
     assert any("days since the last contact" in name for name in said), said
     assert not any("pdays" in name for name in said)
+
+
+# -- a clustering reply entirely in the language asked (zh, ru); English as it was ----------
+
+SNAPSHOT = Path(__file__).parent / "snapshots" / "cluster_replies_en.json"
+LATIN_WORD = re.compile(r"[A-Za-z]+")
+
+
+def _invented_log(folder: Path) -> Path:
+    """An order log: a third of the shoppers buy often and much, the rest rarely and little."""
+    rng = random.Random(11)
+    rows = ["shopper,day,paid"]
+    for n in range(1, 151):
+        often = n % 3 == 0
+        for t in range(rng.randint(6, 12) if often else rng.randint(1, 2)):
+            paid = rng.randint(150, 400) if often else rng.randint(5, 60)
+            rows.append(f"S{n},2024-{1 + (n + t) % 9:02d}-{1 + (n * t) % 27:02d},{paid}")
+    path = folder / "orders.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def _invented_table(folder: Path) -> Path:
+    """A customer table of two measures that the engine has no marketing words for."""
+    rng = random.Random(4)
+    rows = ["visitor,visits_per_month,basket"]
+    for n in range(1, 91):
+        high = n % 3 == 0
+        rows.append(f"V{n},{rng.randint(8, 12) if high else rng.randint(0, 4)},"
+                    f"{rng.randint(70, 120) if high else rng.randint(5, 40)}")
+    path = folder / "visitors.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def cluster_replies(folder: Path, language: str) -> dict[str, str]:
+    """The reply (and the chat's table) of each way to cluster, in `language`: k chosen
+    from the data, k chosen by the user, within a segment, and k-means run on a sample."""
+    import io
+
+    from rich.console import Console
+
+    from assistant.chat_render import cluster_table
+    from assistant.replies import compose_reply
+    from tools.engine.cluster_model import CustomerClustering
+    from tools.engine.clustering import summarise
+    from tools.engine.loading import load_customer_data
+    from tools.toolkit import Toolkit, ToolResult
+
+    folder.mkdir(parents=True, exist_ok=True)
+    orders, table = load_customer_data(_invented_log(folder)), \
+        load_customer_data(_invented_table(folder))
+    results: dict[str, ToolResult] = {}
+    for name, data, calls in (
+            ("auto", orders, [("cluster", {})]),
+            ("chosen", orders, [("cluster", {"k": 3})]),
+            ("within", orders, [("define_segment", {"condition": {
+                "type": "compare", "column": "frequency", "op": "<=", "value": 2}}),
+                ("cluster", {"k": 2, "within_segment": True})]),
+            ("columns", table, [("cluster", {})])):
+        toolkit = Toolkit(data)
+        toolkit.language = language
+        for tool, args in calls:
+            results[name] = toolkit.call(tool, args)
+        assert results[name].ok, results[name].message
+    model = CustomerClustering(search_size=60, sample_size=50).fit(orders.customers)
+    results["sample"] = ToolResult("cluster", True,
+                                   summarise(orders, model, language=language).to_dict())
+    said = {name: compose_reply([result], language=language)
+            for name, result in results.items()}
+    for name in ("auto", "sample"):
+        out = io.StringIO()
+        Console(file=out, width=160).print(cluster_table(results[name].summary, language))
+        said[f"{name} (chat table)"] = out.getvalue()
+    return said
+
+
+@pytest.fixture(scope="module")
+def replies(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, str]]:
+    folder = tmp_path_factory.mktemp("cluster_replies")
+    return {language: cluster_replies(folder / language, language)
+            for language in ("en", "zh", "ru")}
+
+
+def _columns_words(folder: Path) -> set[str]:
+    """The data's own column names and their words ("visits_per_month", "visits", ...): a
+    reply in any language names the user's columns as they are."""
+    headers = [_invented_log(folder).read_text(encoding="utf-8").splitlines()[0],
+               _invented_table(folder).read_text(encoding="utf-8").splitlines()[0]]
+    names = [name for header in headers for name in header.split(",")]
+    return set(names) | {word for name in names for word in LATIN_WORD.findall(name)}
+
+
+def test_english_cluster_replies_are_as_before(replies: dict[str, dict[str, str]]) -> None:
+    """Captured from the code before the clustering facts were phrased per language."""
+    before = json.loads(SNAPSHOT.read_text(encoding="utf-8"))
+    assert replies["en"] == before
+
+
+@pytest.mark.parametrize("language", ["zh", "ru"])
+def test_a_cluster_reply_is_all_in_the_language_asked(
+        replies: dict[str, dict[str, str]], tmp_path: Path, language: str) -> None:
+    allowed = _columns_words(tmp_path) | {"k"}
+    for name, text in replies[language].items():
+        english = [w for w in LATIN_WORD.findall(text) if w not in allowed]
+        assert not english, (name, english, text)
+    # the facts are said, not dropped: every number of the English heading (k, the k range,
+    # silhouettes, runner-up, customers, sample) is in the heading in this language
+    for name in ("auto", "chosen", "within", "sample"):
+        english, said = (replies[lang][name].splitlines()[0] for lang in ("en", language))
+        assert sorted(_numbers(english, "en")) == sorted(_numbers(said, language)), (
+            name, english, said)
+
+
+def _numbers(text: str, language: str) -> list[str]:
+    """The numbers of a text, thousands separators and the decimal comma undone."""
+    plain = text.replace("\u00a0", "").replace(",", "." if language == "ru" else "")
+    return re.findall(r"\d+(?:\.\d+)?", plain)
+
+
+def test_why_this_k_is_data_the_reply_says_with_the_languages_numbers() -> None:
+    from assistant.replies import k_reason
+    from tools.engine.cluster_choice import k_choice
+
+    silhouettes = {2: 0.41, 3: 0.55, 4: float("nan"), 5: 0.41}
+    choice = k_choice(silhouettes, 3, by_user=False, scored_on=10_000, fitted_on=20_000,
+                      customers=40_500)
+    facts = choice.to_dict()
+    assert (facts["k_range"], facts["runner_up"], facts["runner_up_silhouette"]) == (
+        [2, 5], 2, 0.41)  # ties go to the smaller k; an unscored k is never the runner-up
+    summary = {"k": 3, "reason": choice.english(), "k_choice": facts}
+    assert k_reason(summary, ReplyWords("en")) == choice.english()
+    russian = k_reason(summary, ReplyWords("ru"))
+    assert "0,55" in russian and "40\u00a0500" in russian and "10\u00a0000" in russian
+    assert "20,000" in k_reason(summary, ReplyWords("zh"))
+    chosen = k_choice({4: float("nan")}, 4, by_user=True, scored_on=9, fitted_on=9,
+                      customers=9).to_dict()
+    assert chosen["silhouette"] is None and chosen["runner_up"] is None
+    assert "无" in k_reason({"k": 4, "k_choice": chosen}, ReplyWords("zh"))
+    # a summary from before the facts (a saved session) keeps the engine's sentence
+    assert k_reason({"k": 2, "reason": "k=2: chosen by you"}, ReplyWords("ru")) == \
+        "k=2: chosen by you"

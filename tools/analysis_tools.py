@@ -109,17 +109,18 @@ def cluster(ctx: Toolkit, args: ClusterArgs) -> ToolResult:
                            population=population)
     words = {column: entry.description for column, entry in ctx.dictionary.columns.items()
              if entry.description} if ctx.dictionary is not None else None
-    summary = summarise(ctx.data, model, population, words).to_dict()
+    # Rules in the request's language; why this k is data (`k_choice`) a reply phrases.
+    summary = summarise(ctx.data, model, population, words, language=ctx.language).to_dict()
     ctx.last_clustering = LastClustering(list(model.features_), int(model.k_), within)
-    for group in summary["clusters"]:
-        rule: Condition = TypeAdapter(Condition).validate_python(group["rule"])
-        if within is not None:  # the rule holds within the segment: alone it reaches all
-            rule = conjunction([as_unit(within), rule])
-        group["rule"], group["rule_text"] = (
-            rule.model_dump(mode="json"), describe(rule, ctx.data, language=ctx.language))
     if within is None or population is None:
         return ToolResult("cluster", True, summary,
                           message=f"{summary['k']} groups. {summary['reason']}")
+    for group in summary["clusters"]:
+        # The rule holds within the segment: alone it would reach all customers.
+        rule: Condition = conjunction([as_unit(within), TypeAdapter(Condition)
+                                       .validate_python(group["rule"])])
+        group["rule"], group["rule_text"] = (
+            rule.model_dump(mode="json"), describe(rule, ctx.data, language=ctx.language))
     size = int(population.sum())
     summary["within"] = {"description": describe(within, ctx.data, language=ctx.language),
                          "size": size, "share": round(size / max(ctx.data.n_customers, 1), 4)}

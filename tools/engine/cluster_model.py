@@ -23,6 +23,7 @@ from sklearn.cluster import KMeans
 from sklearn.metrics import calinski_harabasz_score
 from sklearn.utils.validation import check_is_fitted
 
+from tools.engine.cluster_choice import KChoice, k_choice
 from tools.engine.cluster_naming import ClusterName, cluster_names
 from tools.engine.cluster_prep import FeaturePrep, category_text, fit_prep, resolve_features
 from tools.engine.cluster_rules import RuleFidelity, cluster_rules
@@ -57,7 +58,9 @@ class CustomerClustering(ClusterMixin, BaseEstimator):
     k_ : the number of clusters used.
     k_scores_ : DataFrame indexed by k: silhouette (on the sample),
         calinski_harabasz and inertia.
-    k_reason_ : one sentence on why this k.
+    k_choice_ : `KChoice`, why this k as facts (who chose it, silhouettes, k range,
+        runner-up, sample sizes), for replies in any language.
+    k_reason_ : the same in one English sentence.
     features_ : the columns clustered on.
     centers_ : DataFrame indexed by cluster id, the cluster centres in the
         columns' own units (log undone), and the most common value of categories.
@@ -133,10 +136,11 @@ class CustomerClustering(ClusterMixin, BaseEstimator):
         self.labels_: np.ndarray = labels
         self.k_: int = int(chosen)
         self.k_scores_: pd.DataFrame = scores
-        self.k_reason_: str = self._reason(scores, chosen, len(sample), len(frame))
-        if len(search) < len(frame):
-            self.k_reason_ += (f" (k-means on a {len(search):,}-customer sample, the chosen "
-                               f"model refined on all {len(frame):,})")
+        self.k_choice_: KChoice = k_choice(
+            {int(k): float(v) for k, v in scores["silhouette"].items()}, int(chosen),
+            by_user=self.k is not None, scored_on=len(sample), fitted_on=len(search),
+            customers=len(frame))
+        self.k_reason_: str = self.k_choice_.english()
         self.features_: list[str] = features
         self.cluster_centers_: np.ndarray = centroids
         self.centers_: pd.DataFrame = _centers(prep, centroids, frame, labels)
@@ -203,21 +207,6 @@ class CustomerClustering(ClusterMixin, BaseEstimator):
     def _kmeans(self, matrix: np.ndarray, k: int) -> Any:
         return KMeans(n_clusters=k, n_init=self.n_init,
                       random_state=self.random_state).fit(matrix)
-
-    def _reason(self, scores: pd.DataFrame, k: int, n_sample: int, n: int) -> str:
-        where = (f"on all {n:,} customers" if n_sample == n
-                 else f"on a {n_sample:,}-customer sample")
-        silhouette = scores.loc[k, "silhouette"]
-        if self.k is not None:
-            return f"k={k}: chosen by you (silhouette {silhouette:.2f} {where})"
-        ks = list(scores.index)
-        reason = (f"k={k}: highest silhouette ({silhouette:.2f}) among "
-                  f"k={ks[0]}..{ks[-1]} {where}")
-        others = scores.drop(index=k)["silhouette"].dropna()
-        if not others.empty:
-            runner_up = int(others.idxmax())
-            reason += f"; next best k={runner_up} ({others[runner_up]:.2f})"
-        return reason
 
 
 def _distinct_rows(matrix: np.ndarray) -> int:

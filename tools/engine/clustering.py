@@ -8,7 +8,9 @@
   customers only (a `Cluster` condition's `within`).
 - `cluster_labels(data, features, k, random_state, population=None)`: cluster id
   per clustered customer (what a saved `Cluster` condition evaluates to).
-- `summarise(data, model, population=None)`: a `ClusteringResult` for people and agents.
+- `summarise(data, model, population=None, words=None, language="en")`: a
+  `ClusteringResult` for people and agents (rule texts in `language`; why this k as the
+  facts of a `KChoice`, for replies in any language, and as one English sentence).
 
 Missing values of a numeric feature take the column's median, so every
 customer gets a cluster; missing categories share an all-zero encoding.
@@ -26,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from tools.engine.behaviour import is_amount_feature, lacks_amount, no_amount_error
+from tools.engine.cluster_choice import KChoice
 from tools.engine.cluster_naming import cluster_names
 from tools.engine.cluster_prep import category_text, is_numeric_column
 from tools.engine.dataset import FREQUENCY, MONETARY, RECENCY, CustomerData
@@ -224,21 +227,26 @@ class ClusterSummary:
 @dataclass(frozen=True)
 class ClusteringResult:
     k: int
-    reason: str
+    reason: str  # why this k, in English (`choice.english()`)
     features: list[str]
     n_customers: int
     base_means: dict[str, float]
     clusters: list[ClusterSummary]
     # Per k tried: k, silhouette, calinski_harabasz, inertia.
     scores: list[dict[str, float]] = field(default_factory=list)
+    # Why this k as facts, which a reply says in the request's language (None: not known).
+    choice: KChoice | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"k": self.k, "reason": self.reason, "features": list(self.features),
-                "n_customers": self.n_customers,
-                "base_means": {k: round(v, 4) for k, v in self.base_means.items()},
-                "clusters": [c.to_dict() for c in self.clusters],
-                "scores": [{k: _json_number(v) for k, v in row.items()}
-                           for row in self.scores]}
+        result: dict[str, Any] = {
+            "k": self.k, "reason": self.reason, "features": list(self.features),
+            "n_customers": self.n_customers,
+            "base_means": {k: round(v, 4) for k, v in self.base_means.items()},
+            "clusters": [c.to_dict() for c in self.clusters],
+            "scores": [{k: _json_number(v) for k, v in row.items()} for row in self.scores]}
+        if self.choice is not None:
+            result["k_choice"] = self.choice.to_dict()
+        return result
 
 
 def _json_number(value: float) -> float | int | None:
@@ -249,11 +257,13 @@ def _json_number(value: float) -> float | int | None:
 
 def summarise(data: CustomerData, model: CustomerClustering,
               population: pd.Series | None = None,
-              words: Mapping[str, str] | None = None) -> ClusteringResult:
+              words: Mapping[str, str] | None = None,
+              language: str = "en") -> ClusteringResult:
     """Sizes, profiles, names and rules of a clustering fitted on `data.customers`.
 
     With the `population` it was fitted on, shares and base means are of that population.
     `words`: the data dictionary's descriptions of columns, to name clusters by.
+    `language`: of the rules' plain words (`describe`).
     """
     customers = population_frame(data, population)
     labels = np.asarray(model.labels_)
@@ -282,10 +292,10 @@ def summarise(data: CustomerData, model: CustomerClustering,
             means=means,
             vs_base={f: means[f] / base_means[f] if base_means[f] else None for f in numeric},
             top_values=top_values, rule=model.rules_[cluster],
-            rule_text=describe(model.rules_[cluster], data),
+            rule_text=describe(model.rules_[cluster], data, language=language),
             precision=fidelity.precision, recall=fidelity.recall))
     scores = [{"k": int(k), **{c: float(v) for c, v in row.items()}}
               for k, row in model.k_scores_.iterrows()]
     return ClusteringResult(k=model.k_, reason=model.k_reason_, features=list(model.features_),
                             n_customers=len(customers), base_means=base_means,
-                            clusters=clusters, scores=scores)
+                            clusters=clusters, scores=scores, choice=model.k_choice_)
