@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.core import Assistant, Backend
+from assistant.eval_figures import figures_missing
 from tools.engine.dataset import CustomerData
 from tools.engine.errors import DataError
 from tools.engine.loading import load_customer_data
@@ -102,10 +103,18 @@ def read_cases(path: Path) -> list[dict[str, Any]]:
         if not line.strip():
             continue
         try:
-            cases.append(json.loads(line))
+            case = json.loads(line)
         except json.JSONDecodeError:
             raise DataError(f"{path.name} line {number} is not valid JSON: fix that line.") \
                 from None
+        if not isinstance(case, dict) or "turns" not in case or "data" not in case or not (
+                "expect" in case or "expect_figures" in case):
+            hint = (" It holds knowledge questions: score them with `segment kb eval "
+                    f"{path}`." if isinstance(case, dict) and "question" in case else
+                    " Each line needs 'data', 'turns' and 'expect' (or "
+                    "'expect_figures').")
+            raise DataError(f"{path.name} line {number} is not a segment case.{hint}")
+        cases.append(case)
     return cases
 
 
@@ -153,6 +162,12 @@ def run_case(case: dict[str, Any], data: CustomerData, workspace: Path,
             fell_back = turn.notice or "the model did not answer"
     seconds = time.perf_counter() - start
     assert turn is not None
+    if "expect_figures" in case:  # a question about the data: the figures in the reply
+        missing = figures_missing(case, turn.reply)
+        wanted = ", ".join(map(str, [*case["expect_figures"], *case.get("expect_names", [])]))
+        return CaseResult(case.get("id", "?"), not missing and not fell_back, wanted,
+                          f"missing {', '.join(missing)}" if missing else "all stated",
+                          turn.reply, seconds=seconds, backend=turn.backend)
     ids = bot.member_ids() if turn.segment is not None else []
     outcomes = [case["expect"], *case.get("expect_any", [])]
     # Measuring a model: a turn the built-in interpreter answered instead does not count.
