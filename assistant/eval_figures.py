@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from decimal import ROUND_HALF_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
 
 # A number with optional groups of three (",", " ", "'") and a decimal part ("." or ",").
 _NUMBER = re.compile(r"\d{1,3}(?:([, '])\d{3})(?:\1\d{3})*(?:[.,]\d+)?|\d+(?:[.,]\d+)?")
@@ -47,9 +49,9 @@ def name_in(name: str, text: str) -> bool:
         unicodedata.normalize("NFKC", text).casefold()
 
 
-def figures_missing(case: dict[str, object], reply: str) -> list[str]:
+def figures_missing(case: Mapping[str, Any], reply: str) -> list[str]:
     """The expected figures and names the reply does not state (empty when it answers)."""
-    figures = [str(f) for f in case.get("expect_figures", []) or []]  # type: ignore[attr-defined]
-    names = [str(n) for n in case.get("expect_names", []) or []]  # type: ignore[attr-defined]
+    figures = [str(f) for f in case.get("expect_figures") or []]
+    names = [str(n) for n in case.get("expect_names") or []]
     return [f for f in figures if not figure_in(f, reply)] + \
         [n for n in names if not name_in(n, reply)]
