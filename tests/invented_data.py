@@ -49,7 +49,7 @@ def garden_table(folder: Path, rows: int = 400, seed: int = 7) -> Path:
 def bike_log(folder: Path, customers: int = 300, seed: int = 11) -> Path:
     """Order lines of a bicycle shop: order, customer, date, price, quantity, region."""
     rng = random.Random(seed)
-    lines = []
+    lines: list[dict[str, object]] = []
     for c in range(customers):
         region = rng.choice(REGIONS)
         for _ in range(rng.randint(1, 12)):
