@@ -1,0 +1,125 @@
+"""Customers named by a name, not by a column: RFM segments ("champions"), lifecycle
+stages ("lapsed"), predicted traits ("likely to buy again"), fixed phrases ("one-time
+buyers", "detractors") and vague words ("best customers"), which become choices.
+
+The first reader of a clause (clauses.py), so a column never takes these words.
+"""
+
+from __future__ import annotations
+
+from assistant.interpreter.lexicon import Sense
+from assistant.interpreter.linking import evidence, values_of
+from assistant.interpreter.quantities import Qty
+from assistant.interpreter.reader import Reader
+from assistant.interpreter.tagging import Item
+from tools.engine.definitions import Between, Compare, Lifecycle, Not, RfmSegment
+from tools.predicted import meaning
+
+
+def _behaviour_log(r: Reader) -> bool:
+    return r.data.role_column("recency") is not None and \
+        r.data.role_column("frequency") is not None
+
+
+def named(r: Reader) -> None:
+    """RFM segments, lifecycle stages, fixed phrases ("one-time buyers"), vague words."""
+    context = r.env.context
+    rfm: list[str] = []
+    negated_rfm = False
+    timed = any(isinstance(p, Qty) and (p.unit == "time" or p.window) for p in r.parts)
+    lifecycle_said = any("lifecycle" in i.args("command") for _, i in r.items())
+    for k, item in r.items():
+        if item.has("predicted") and r.free(item):
+            _predicted(r, k, item)
+            continue
+        if item.has("fixed") and _fixed(r, item):
+            continue
+        if item.has("vague") and r.free(item) and not values_of(item, r.data) and not any(
+                w.is_flag and evidence(item, w) > 0 for w in r.data.columns.values()):
+            r.use(item)
+            r.out.vague.append((str(item.args("vague")[0]), None))
+            r.out.signals.add("vague")
+            continue
+        names = [str(a) for a in item.args("rfm") if a in context.rfm_segment_names]
+        if names == ["New Customers"] and timed:
+            r.use(item)  # "new customers in the last 30 days": recent joiners
+            r.joined = True
+            continue
+        if names and not item.has("value") and not (lifecycle_said and item.has("stage")):
+            r.use(item)
+            if not _behaviour_log(r):
+                r.problem("no_rfm", list(r.data.columns)[:8], word=item.text)
+            negated_rfm = negated_rfm or r.negated(k)
+            rfm.extend(n for n in names if n not in rfm)
+            continue
+        stages = [str(a) for a in item.args("stage") if a in context.lifecycle_stages]
+        if stages and not values_of(item, r.data) and _behaviour_log(r) and not (
+                timed and item.has("inactivity")) and not any(
+                w.is_flag and evidence(item, w) > 0 for w in r.data.columns.values()):
+            r.use(item)
+            r.add(Lifecycle(stages=stages), "named")
+    if rfm and _behaviour_log(r):
+        segments = RfmSegment(segments=rfm)
+        r.add(Not(condition=segments) if negated_rfm else segments, "named")
+
+
+def _predicted(r: Reader, k: int, item: Item) -> None:
+    """"likely to buy again (in the next 90 days)", "probably lapsed": a predicted trait,
+    whose condition is data (tools/predicted_meanings.yaml); the horizon said with it
+    becomes a signal "horizon:DAYS" (the interpreter asks for that prediction first)."""
+    r.use(item)
+    if not _behaviour_log(r):
+        r.problem("no_prediction", list(r.data.columns)[:8], word=item.text)
+        return
+    condition = meaning(str(item.args("predicted")[0]))
+    r.add(Not(condition=condition) if r.negated(k) else condition, "fixed")
+    for j, part in enumerate(r.parts):
+        if not (isinstance(part, Qty) and part.unit == "time" and part.value and
+                id(part) not in r.out.used and not part.window and not part.ago):
+            continue
+        ahead = [p for p in r.parts[max(0, j - 3):j]
+                 if isinstance(p, Item) and p.has("ahead") and r.free(p)]
+        if ahead:
+            r.use(*ahead)
+            r.out.used.add(id(part))
+            r.out.signals.add(f"horizon:{round(part.value * part.days)}")
+            return
+
+
+def _fixed(r: Reader, item: Item) -> bool:
+    role, op, value = str(item.args("fixed")[0]).split()
+    column = r.data.role_column(role)
+    if column is None and _scored(r, item, role, op, value):
+        return True
+    if column is None:
+        # "never purchased online" on a table with no order count: a negated verb.
+        if value == "0":
+            item.senses = (*item.senses, Sense("neg"), Sense("activity"))
+        return False
+    others = [p for p in r.parts if p is not item and (isinstance(p, Qty) or not (
+        p.only_function or p.has("people", "punct")))]
+    if value == "0" and others:
+        # "no orders in the last 2 weeks", "never bought in store": a negated verb here.
+        item.senses = (*item.senses, Sense("neg"), Sense("activity"))
+        return False
+    r.use(item)
+    r.add(Compare(column=column.name, op=op, value=int(value)),  # type: ignore[arg-type]
+          "fixed", column.name)
+    return True
+
+
+def _scored(r: Reader, item: Item, concept: str, op: str, value: str) -> bool:
+    """"detractors", "promoters": a fixed band of a 0-10 score the data names ("nps_score")."""
+    scores = [w for w in r.data.numeric_with(concept)
+              if not w.is_flag and (w.info.maximum or 0) <= 10]
+    if len(scores) != 1:
+        return False
+    name = scores[0].name
+    r.use(item)
+    if op == "between":
+        low, high = (int(v) for v in value.split(".."))
+        r.add(Between(column=name, low=low, high=high), "fixed", name)
+    else:
+        r.add(Compare(column=name, op=op, value=int(value)),  # type: ignore[arg-type]
+              "fixed", name)
+    return True
