@@ -179,3 +179,20 @@ def test_change_that_moves_a_date_window(first: str, edit: str, garden: Customer
     assert turn.segment is not None and after is not None and after.type == "compare"
     moved = date.fromisoformat(after.value) - date.fromisoformat(before.value)  # type: ignore
     assert after.column == before.column == "MemberSince" and moved.days == 30
+
+
+@pytest.mark.parametrize(("turns", "countries"), [
+    (["customers from France, Spain or Italy", "drop Spain"], ["France", "Italy"]),
+    (["клиенты из Франции, Испании или Италии", "исключи Испанию"], ["France", "Italy"]),
+    (["来自法国、西班牙或意大利的客户", "排除西班牙"], ["France", "Italy"]),
+])
+def test_excluding_a_listed_value_takes_it_out_of_the_list(
+        turns: list[str], countries: list[str], garden: CustomerData, tmp_path: Path) -> None:
+    bot = Assistant(garden, workspace=tmp_path / "ws")
+    for text in turns:
+        bot.ask(text)
+    condition = bot.toolkit.state.condition
+    assert condition is not None and condition.model_dump(mode="json") == {
+        "type": "in", "column": "HomeCountry", "values": countries}
+    bot.ask("undo")
+    assert "Spain" in bot.toolkit.state.condition.model_dump_json()  # type: ignore[union-attr]

@@ -59,6 +59,9 @@ def define_args(condition: Condition, reading: Reading, items: list[Item], env: 
     if not env.context.has_current_segment or mode == "restart":
         return _new(condition), "new"
     if mode == "exclude":
+        shrunk = _shrunk(current, condition) if current is not None else None
+        if shrunk is not None:  # "drop Belgium" from "France or Belgium": France
+            return _new(shrunk), "exclude"
         return {"condition": _dump(condition), "mode": "exclude"}, "exclude"
     if mode == "extend":
         if current is None:
@@ -236,6 +239,20 @@ def _apart(a: _Interval, b: _Interval) -> bool:
     def below(x: _Interval, y: _Interval) -> bool:  # x ends before y starts
         return x[2] < y[0] or (x[2] == y[0] and not (x[3] and y[1]))
     return below(a, b) or below(b, a)
+
+
+def _shrunk(current: Condition, dropped: Condition) -> Condition | None:
+    """The current segment with the values dropped taken out of its list on that column;
+    None when there is no such list or nothing would be left of it."""
+    if not isinstance(dropped, In):
+        return None
+    for leaf in leaves(current):
+        if isinstance(leaf, In) and leaf.column == dropped.column:
+            gone = _lowered(dropped.values)
+            kept = [v for v in leaf.values if str(v).lower() not in gone]
+            if len(kept) == len(leaf.values) - len(gone) and kept:
+                return _replace_leaf(current, leaf, In(column=leaf.column, values=kept))
+    return None
 
 
 def _extend(current: Condition, new: Condition) -> Condition:
