@@ -149,6 +149,9 @@ class ReplyWords:
         values = dict(result.values)
         if isinstance(values.get("customers"), int):
             values["customers"] = self.customers(values["customers"])
+        for key, value in values.items():  # other counts in this language's digits
+            if isinstance(value, int) and not isinstance(value, bool):
+                values[key] = self.count(value)
         for key in ("needed", "missing"):  # behaviour roles, said in this language
             if isinstance(values.get(key), list):
                 names = self.phrases.rfm_tie_measures

@@ -294,3 +294,51 @@ def test_why_this_k_is_data_the_reply_says_with_the_languages_numbers() -> None:
     # a summary from before the facts (a saved session) keeps the engine's sentence
     assert k_reason({"k": 2, "reason": "k=2: chosen by you"}, ReplyWords("ru")) == \
         "k=2: chosen by you"
+
+
+def test_a_clustering_that_cannot_run_says_why_in_the_language_asked(tmp_path: Path) -> None:
+    """Every refusal of the cluster tool: English word for word as the engine says it, and
+    Chinese and Russian without English words (but the data's own column names)."""
+    from assistant.replies import compose_reply
+    from tools.engine.loading import load_customer_data
+    from tools.toolkit import Toolkit
+
+    path = tmp_path / "few.csv"  # three distinct profiles, a constant, a date
+    path.write_text("who,visits,basket,flat,joined\n" + "".join(
+        f"W{i},{i % 3},{(i % 3) * 10},5,2024-01-{1 + i:02d}\n" for i in range(12)),
+        encoding="utf-8")
+    flat = tmp_path / "flat.csv"  # nothing varies: no column to group on
+    flat.write_text("who,visits\n" + "".join(f"W{i},3\n" for i in range(12)), encoding="utf-8")
+    small = {"type": "compare", "column": "visits", "op": "==", "value": 1}
+    two = {"type": "compare", "column": "joined", "op": "<=", "value": "2024-01-02"}
+    cases: list[tuple[Path, list[tuple[str, dict[str, Any]]]]] = [
+        (path, [("cluster", {"k": 5})]),
+        (path, [("cluster", {"within_segment": True})]),
+        (path, [("define_segment", {"condition": two}), ("cluster", {"within_segment": True})]),
+        (path, [("define_segment", {"condition": small}), ("cluster", {"k": 4,
+                                                                       "within_segment": True})]),
+        (path, [("cluster", {"features": ["visitz"]})]),
+        (path, [("cluster", {"features": ["joined"]})]),
+        (path, [("cluster", {"features": ["visits", "visits"]})]),
+        (path, [("cluster", {"features": ["flat"]})]),
+        (flat, [("cluster", {})]),
+    ]
+    allowed = {"k", "who", "visits", "basket", "flat", "joined", "visitz"}
+    phrases = set()
+    for data_path, calls in cases:
+        said = {}
+        for language in ("en", "zh", "ru"):
+            toolkit = Toolkit(load_customer_data(data_path))
+            toolkit.language = language
+            results = [toolkit.call(tool, args) for tool, args in calls]
+            failed = results[-1]
+            assert not failed.ok and failed.phrase, (calls, failed)
+            phrases.add(failed.phrase)
+            said[language] = compose_reply([failed], language=language)
+            if language == "en":
+                assert ReplyWords("en").tool_message(failed) == failed.message
+        for language in ("zh", "ru"):
+            english = [w for w in LATIN_WORD.findall(said[language]) if w not in allowed]
+            assert not english, (calls, said[language])
+            assert said[language] != said["en"]
+    assert len(phrases) == len(cases)  # each case is a different refusal

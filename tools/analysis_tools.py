@@ -104,7 +104,8 @@ def cluster(ctx: Toolkit, args: ClusterArgs) -> ToolResult:
         within, population = ctx.state.condition, ctx.current_mask()
         if within is None or population is None:
             raise EngineError("There is no current segment to split: define one first, "
-                              "or split all customers into groups.")
+                              "or split all customers into groups.",
+                              phrase="no_segment_to_split")
     model = fit_clustering(ctx.data, features=args.features or None, k=args.k,
                            population=population)
     words = {column: entry.description for column, entry in ctx.dictionary.columns.items()

@@ -172,20 +172,23 @@ class CustomerClustering(ClusterMixin, BaseEstimator):
         """The k values to try; k-means cannot make more clusters than distinct customers."""
         if n_distinct < 2:
             raise DataError("Every customer has the same values in the clustering columns; "
-                            "choose columns that vary between customers.")
+                            "choose columns that vary between customers.",
+                            phrase="cluster_same_values")
         limit = min(n - 1, n_distinct)
         if self.k is not None:
             if not 2 <= self.k <= limit:
                 raise DefinitionError(
                     f"Choose a number of clusters between 2 and {limit}: the data has "
                     f"{n_distinct:,} distinct customer profiles.",
-                    options=[str(v) for v in range(2, min(limit, 8) + 1)])
+                    options=[str(v) for v in range(2, min(limit, 8) + 1)],
+                    phrase="cluster_k_limit", values={"limit": limit, "profiles": n_distinct})
             return [int(self.k)]
         low, high = max(int(self.k_range[0]), 2), min(int(self.k_range[1]), limit)
         if low > high:
             raise DefinitionError(
                 f"The range of cluster counts must fit within 2..{limit} for this data.",
-                options=[f"2..{min(8, limit)}"])
+                options=[f"2..{min(8, limit)}"], phrase="cluster_range_limit",
+                values={"limit": limit})
         return list(range(low, high + 1))
 
     def _sample(self, n: int) -> np.ndarray:

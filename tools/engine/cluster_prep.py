@@ -57,23 +57,27 @@ def resolve_features(frame: pd.DataFrame, features: list[str] | None) -> list[st
     if features is None:
         if not usable:
             raise DefinitionError("No numeric or category columns to cluster on; "
-                                  "load customer data with numbers such as spend or age.")
+                                  "load customer data with numbers such as spend or age.",
+                                  phrase="cluster_nothing_usable")
         return usable
     if len(features) == 0:
-        raise DefinitionError("Choose at least one column to cluster on.", options=usable)
+        raise DefinitionError("Choose at least one column to cluster on.", options=usable,
+                              phrase="cluster_choose_columns")
     columns = [str(c) for c in frame.columns]
     for name in features:
         if name not in columns:
             raise DefinitionError(
                 f"There is no column '{name}' to cluster on; choose one of the data's columns.",
-                options=nearest(name, columns) or usable)
+                options=nearest(name, columns) or usable, phrase="cluster_no_column",
+                values={"name": name})
         if is_date_column(frame[name]):
             raise DefinitionError(
                 f"Column '{name}' holds dates; cluster on numbers or categories instead.",
-                options=usable)
+                options=usable, phrase="cluster_date_column", values={"name": name})
     if len(set(features)) != len(features):
         raise DefinitionError("Each clustering column may be listed once; remove the repeats.",
-                              options=list(dict.fromkeys(features)))
+                              options=list(dict.fromkeys(features)),
+                              phrase="cluster_repeated_columns")
     return list(features)
 
 

@@ -161,7 +161,10 @@ def fit_clustering(data: CustomerData, features: list[str] | None = None, k: int
             groups = f"{k} groups" if k is not None else "groups"
             raise DefinitionError(
                 f"The segment has {len(frame):,} customers: too few to split into {groups} "
-                f"(at least {needed} needed); choose a larger segment or fewer groups.")
+                f"(at least {needed} needed); choose a larger segment or fewer groups.",
+                phrase="cluster_too_few" if k is None else "cluster_too_few_k",
+                values={"size": len(frame), "customers": len(frame), "k": k,
+                        "needed": needed})
         model = CustomerClustering(features=chosen, k=k, random_state=random_state).fit(frame)
         data.derived[key] = model
         # The same k-means run with k given explicitly: share the fit.
