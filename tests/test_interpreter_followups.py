@@ -196,3 +196,25 @@ def test_excluding_a_listed_value_takes_it_out_of_the_list(
         "type": "in", "column": "HomeCountry", "values": countries}
     bot.ask("undo")
     assert "Spain" in bot.toolkit.state.condition.model_dump_json()  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("text", ["what does that mean?", "что это значит?", "这是什么意思？"])
+def test_what_does_that_mean_explains_the_segment(text: str, garden: CustomerData,
+                                                  tmp_path: Path) -> None:
+    bot = Assistant(garden, workspace=tmp_path / "ws")
+    size = bot.ask("customers from Spain").segment["size"]  # type: ignore[index]
+    turn = bot.ask(text)
+    assert [r.tool for r in turn.results] == ["explain_segment"]
+    assert turn.segment is not None and turn.segment["size"] == size
+    # without a segment it is a question about the product, not an empty explanation
+    fresh = interpret(text, InterpreterContext(schema=garden.schema))
+    assert fresh.intent == "conversation" and fresh.calls == []
+
+
+@pytest.mark.parametrize(("size", "said"), [(1, "1 клиент:"), (61, "61 клиент:"),
+                                            (62, "62 клиента:"), (65, "65 клиентов:")])
+def test_russian_explanations_agree_the_count(size: int, said: str) -> None:
+    from tools.knowledge.advice import figure_lines
+
+    lines = figure_lines({"size": size, "share_of_customers": 0.1, "base_size": 400}, "ru")
+    assert lines[0].startswith(said), lines

@@ -12,7 +12,7 @@ from typing import Any
 
 from tools.engine.wording import phrasing
 from tools.knowledge.segment_facts import general_plays, value_index
-from tools.knowledge.text import format_count, format_number, format_share, phrases
+from tools.knowledge.text import customers, format_count, format_number, format_share, phrases
 
 # Outcome rates shown by "why does this segment matter?" (a table may have many flags).
 SHOWN_OUTCOMES = 3
@@ -94,6 +94,7 @@ def figure_lines(facts: dict[str, Any], lang: str) -> list[str]:
     stake = facts.get("revenue") is not None and facts.get("revenue_share") is not None
     if facts.get("size") is not None:
         line = words["size"].format(size=format_count(facts["size"], lang),
+                                    customers=customers(facts["size"], lang),
                                     share=format_share(facts.get("share_of_customers"), lang),
                                     base=format_count(facts.get("base_size"), lang))
         if not stake and facts.get("revenue_share") is not None:

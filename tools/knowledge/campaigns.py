@@ -14,6 +14,7 @@ from tools.knowledge.corpus import Passage
 from tools.knowledge.text import (
     Citations,
     answer_language,
+    customers,
     format_count,
     format_share,
     lead,
@@ -171,11 +172,13 @@ class CampaignPlan:
                    if self.revenue_share is not None else "")
         audience = words["audience_line"].format(
             name=self.segment, size=format_count(self.audience_size, self.lang),
+            customers=customers(self.audience_size, self.lang),
             share=format_share(self.share_of_customers, self.lang), revenue=revenue)
         control = words["control_line"].format(
             pct=format_count(self.holdout_percent, self.lang)
             if float(self.holdout_percent).is_integer() else self.holdout_percent,
             control=format_count(self.control_size, self.lang),
+            control_customers=customers(self.control_size, self.lang),
             treated=format_count(self.treated_size, self.lang))
         lines = [f"## {self.title}", ""]
         lines += [f"> {note}" for note in self.notes] + ([""] if self.notes else [])

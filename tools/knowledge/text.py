@@ -70,6 +70,15 @@ def format_count(value: float | int | None, lang: str) -> str:
     return text.replace(",", "\u00a0") if lang == "ru" else text
 
 
+def customers(value: float | int | None, lang: str) -> str:
+    """A count of customers with the noun in agreement ("1 customer", "61 клиент")."""
+    if value is None:
+        return "?"
+    from tools.engine.wording import format_count as counted
+
+    return counted(round(float(value)), "customer", lang)
+
+
 def format_number(value: float | int | None, lang: str, digits: int = 1) -> str:
     if value is None:
         return "?"
