@@ -218,3 +218,16 @@ def test_russian_explanations_agree_the_count(size: int, said: str) -> None:
 
     lines = figure_lines({"size": size, "share_of_customers": 0.1, "base_size": 400}, "ru")
     assert lines[0].startswith(said), lines
+
+
+@pytest.mark.parametrize("text", ["the 10 best customers", "10 самых крупных клиентов",
+                                  "前10名最有价值的客户"])
+def test_a_vague_word_with_a_number_offers_ranks_of_that_many(
+        text: str, garden: CustomerData) -> None:
+    result = interpret(text, InterpreterContext(schema=garden.schema))
+    assert result.calls == [] and len(result.choices) >= 2, result
+    for choice in result.choices:
+        [call] = choice.calls
+        condition = call.args["condition"]
+        assert condition["type"] == "rank" and condition["n"] == 10, condition
+    assert result.choices[0].calls[0].args["condition"]["column"] == "TotalSpent"

@@ -293,8 +293,11 @@ def ranks(r: Reader) -> None:
                 r.out.signals.add("vague")
             continue
         r.use(item)
-        if measure is None:
-            numeric = [w.name for w in r.data.columns.values() if w.numeric][:8]
+        if measure is None:  # the measures a rank could be by, spend and orders first
+            numeric = [w.name for w in sorted(
+                (w for w in r.data.columns.values() if w.numeric and not w.is_flag
+                 and not w.is_date), key=lambda w: w.info.role.value not in (
+                    "monetary", "frequency"))][:8]
             r.problem("which_column", numeric, words=item.text, options=", ".join(numeric))
             continue
         n, percent = size

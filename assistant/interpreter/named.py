@@ -35,10 +35,15 @@ def named(r: Reader) -> None:
         if item.has("fixed") and _fixed(r, item):
             continue
         if item.has("vague") and r.free(item) and not values_of(item, r.data) and not any(
-                w.is_flag and evidence(item, w) > 0 for w in r.data.columns.values()):
+                w.is_flag and evidence(item, w) > 0 for w in r.data.columns.values()) and \
+                not (item.has("rank") and _counted(r, k) is not None):  # "the 10 top": a rank
             r.use(item)
             r.out.vague.append((str(item.args("vague")[0]), None))
             r.out.signals.add("vague")
+            counted = _counted(r, k)
+            if counted is not None:  # "the 10 best customers": its readings rank 10
+                r.out.used.add(id(counted))
+                r.out.signals.add(f"count:{int(counted.value or 0)}")
             continue
         names = [str(a) for a in item.args("rfm") if a in context.rfm_segment_names]
         if names == ["New Customers"] and timed:
@@ -123,3 +128,11 @@ def _scored(r: Reader, item: Item, concept: str, op: str, value: str) -> bool:
         r.add(Compare(column=name, op=op, value=int(value)),  # type: ignore[arg-type]
               "fixed", name)
     return True
+
+
+def _counted(r: Reader, k: int) -> Qty | None:
+    """A bare whole number right before or after ("the 10 best customers", "前10名")."""
+    near = [r.parts[j] for j in (k - 1, k + 1, k - 2) if 0 <= j < len(r.parts)]
+    return next((p for p in near if isinstance(p, Qty) and p.op is None and p.unit is None
+                 and p.value is not None and p.value >= 1 and float(p.value).is_integer()
+                 and not p.is_range and id(p) not in r.out.used), None)

@@ -36,6 +36,9 @@ def choices_for(reading: Reading, env: Env) -> Interpretation:
     kind, column = reading.vague[0]
     key = f"{kind}:{column}" if column else kind
     remembered = env.context.chosen.get(key) or env.context.dictionary.meanings.get(key)
+    count = next((int(s.split(":")[1]) for s in reading.signals if s.startswith("count:")), None)
+    if count is not None:  # "the 10 best customers": only readings that rank, 10 of them
+        remembered = _counted(remembered, count) if remembered is not None else None
     if remembered is not None:
         call = ToolCall("define_segment", {"condition": remembered, "mode": "new"})
         return Interpretation(calls=[call], intent="segment", understood=f"{key} (as chosen)")
@@ -43,6 +46,8 @@ def choices_for(reading: Reading, env: Env) -> Interpretation:
     choices = []
     for template in readings_table().get(kind, []):
         condition = _filled(template, column, env)
+        if condition is not None and count is not None:
+            condition = _counted(condition, count)
         if condition is None:
             continue
         label = describe(SegmentDefinition.model_validate({"condition": condition}).condition,
@@ -61,6 +66,13 @@ def choices_for(reading: Reading, env: Env) -> Interpretation:
                           clarification=env.lexicon.message(
                               env.language, "vague" if len(choices) > 1 else "vague_one",
                               word=phrase or key))
+
+
+def _counted(condition: dict[str, Any], count: int) -> dict[str, Any] | None:
+    """A rank reading for a number of customers said with the vague word; None otherwise."""
+    if condition.get("type") != "rank":
+        return None
+    return {k: v for k, v in condition.items() if k != "percent"} | {"n": count}
 
 
 def _filled(template: dict[str, Any], column: str | None, env: Env) -> dict[str, Any] | None:
