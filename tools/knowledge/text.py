@@ -10,6 +10,7 @@ from typing import Any
 
 import yaml
 
+from tools.engine.wording import format_count as counted
 from tools.engine.wording import phrasing
 from tools.knowledge.corpus import Passage
 
@@ -74,8 +75,6 @@ def customers(value: float | int | None, lang: str) -> str:
     """A count of customers with the noun in agreement ("1 customer", "61 клиент")."""
     if value is None:
         return "?"
-    from tools.engine.wording import format_count as counted
-
     return counted(round(float(value)), "customer", lang)
 
 
