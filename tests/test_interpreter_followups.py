@@ -231,3 +231,53 @@ def test_a_vague_word_with_a_number_offers_ranks_of_that_many(
         condition = call.args["condition"]
         assert condition["type"] == "rank" and condition["n"] == 10, condition
     assert result.choices[0].calls[0].args["condition"]["column"] == "TotalSpent"
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("how do I increase repeat purchases in Germany?", "knowledge"),  # advice, not a segment
+    ("как дела?", "conversation"), ("how are you?", "conversation"), ("你好吗？", "conversation"),
+])
+def test_advice_and_small_talk_are_no_segment_requests(text: str, intent: str,
+                                                       garden: CustomerData) -> None:
+    result = interpret(text, InterpreterContext(schema=garden.schema, has_current_segment=True))
+    assert result.intent == intent and not [c for c in result.calls
+                                            if c.name == "define_segment"], result
+
+
+@pytest.mark.parametrize("text", [
+    "德国客户的会员等级分布", "what is the tier distribution of German customers?",
+    "распределение клиентов из Германии по уровню"])
+def test_a_distribution_said_after_its_column_is_a_breakdown(text: str,
+                                                             garden: CustomerData) -> None:
+    [call] = interpret(text, InterpreterContext(schema=garden.schema)).calls
+    assert call.name == "compute_figures" and call.args["by"] == "LoyaltyTier", call.args
+
+
+def test_a_share_with_no_yes_no_column_offers_values(tmp_path: Path) -> None:
+    frame = pd.DataFrame({"guest": [f"g{i}" for i in range(30)],
+                          "channel": ["direct", "agency", "web"] * 10, "nights": range(30)})
+    frame.to_csv(tmp_path / "stays.csv", index=False)
+    data = load(tmp_path / "stays.csv")
+    result = interpret("what share of them?", InterpreterContext(schema=data.schema))
+    assert result.calls == [] and result.options and all("channel = " in o
+                                                          for o in result.options), result
+
+
+def test_a_restart_answers_in_the_language_asked(garden: CustomerData) -> None:
+    for text, language in (("начать заново", "ru"), ("重新开始", "zh"), ("start over", "en")):
+        result = interpret(text, InterpreterContext(schema=garden.schema,
+                                                    has_current_segment=True))
+        assert result.language == language and [c.name for c in result.calls] == ["reset"]
+
+
+@pytest.mark.parametrize(("text", "word"), [
+    ("customers who bought in the last 30 days", "purchase dates"),
+    ("клиенты, покупавшие за последние 30 дней", "дат покупок"),
+    ("最近30天购买过的客户", "购买日期")])
+def test_no_dates_is_said_in_the_language_asked(text: str, word: str, tmp_path: Path) -> None:
+    frame = pd.DataFrame({"member": [f"m{i}" for i in range(30)],
+                          "tier": ["a", "b", "c"] * 10, "points": range(30)})
+    frame.to_csv(tmp_path / "members.csv", index=False)
+    data = load(tmp_path / "members.csv")
+    result = interpret(text, InterpreterContext(schema=data.schema))
+    assert result.calls == [] and word in (result.clarification or ""), result

@@ -46,6 +46,10 @@ def classify(items: list[Item], reading: Reading, lexicon: Lexicon) -> Intent:
     only_chat = all(any(a in _CHAT for a in i.args("intent")) for i in words)
     if chat is not None and (only_chat or not reading.signals & DATA_SIGNALS):
         return Intent("conversation", chat)
+    unplaced = any(p.key == "unplaced" for p in reading.problems)
+    if unplaced and any("advice" in i.args("intent") for i in words[:2]) and \
+            not reading.signals & (DATA_SIGNALS - {"value", "named"}):
+        return Intent("knowledge", "question")  # "how do I increase direct bookings?"
     if bound and _off_topic(items, words, reading, lexicon):
         return Intent("conversation", "off_topic")
     command = command_of(items, lexicon)

@@ -89,10 +89,10 @@ def _interpret(text: str, context: InterpreterContext, language: str | None = No
         return _with(lesson, language=language, notes=list(notes.values()))
     restart = _restart(items, cleaned, env)
     if restart is not None:
-        return restart
+        return _with(restart, language=language)
     chunks = _chunks(items)
     if len(chunks) > 1:
-        return _chained(chunks, cleaned, env)
+        return _with(_chained(chunks, cleaned, env), language=language)
     reading = read(tagged.readings, env)
     intent = classify(items, reading, lexicon)
     if defines_a_term(items, env):

@@ -66,6 +66,23 @@ def breakdown_of(words: list[Item], env: Env) -> tuple[str, list[Item]] | None:
             # Words after the column's name that nothing else knows ("education LEVEL",
             # "contract TYPE") belong to it.
             return found.column, [item, *run]
+    return _breakdown_before(words, env)
+
+
+def _breakdown_before(words: list[Item], env: Env) -> tuple[str, list[Item]] | None:
+    """"地区分布", "распределение по ..." said after the column: "X 分布" breaks down by X."""
+    for k, item in enumerate(words):
+        if "breakdown_after" not in item.args("intent"):
+            continue
+        run: list[Item] = []
+        for before in reversed(words[:k]):
+            if names_column(before, env) and not before.has("value", "place", "rfm"):
+                run.insert(0, before)
+            elif not (before.only_function and not run):
+                break
+        found = link(run, env.data, accept=groupable) if run else None
+        if found is not None and found.column is not None:
+            return found.column, [*run, item]
     return None
 
 

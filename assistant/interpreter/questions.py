@@ -172,7 +172,10 @@ def figure_call(items: list[Item], env: Env, problem: Callable[[Problem], Interp
         question.target = _rate_term(words, env)
     _conditions(question, _conjuncts(reading.condition))
     if question.statistic == "rate" and question.target is None:
-        options = [w.name for w in env.data.columns.values() if w.is_flag][:8]
+        # yes/no columns, else values to take a share of ("channel = agency")
+        options = [w.name for w in env.data.columns.values() if w.is_flag][:8] or [
+            f"{w.name} = {v}" for w in env.data.columns.values()
+            if w.is_category and not w.is_flag for v in w.info.values[:2]][:6]
         return Interpretation(calls=[], intent="data_question", options=options,
                               clarification=env.lexicon.message(
                                   env.language, "figure_rate_of", options=", ".join(options)))

@@ -83,8 +83,7 @@ def time_window(r: Reader, k: int, qty: Qty, words: list[Item]) -> None:
         role = "tenure" if tenure else "recency"
         column = r.data.role_column(role) or date_column(r, role)
     if column is None:
-        r.problem("no_measure", what="purchase dates",
-                  hint="map a date column with --map, or describe customers by another column.")
+        r.problem("no_dates")
         return
     r.use(*(i for i in words if i.has("activity", "role")), *([inactive] if inactive else []),
           *(i for _, i in r.items() if i.has("activity") and not i.has("column") and r.free(i)))
