@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from tools.engine.errors import DataError
+from tools.engine.loading import load_customer_data
 from tools.engine.naming import name_words
 from tools.engine.parsing import parse_columns
 from tools.engine.roles import infer_schema, parse_role
@@ -232,3 +233,19 @@ def test_a_purchases_column_with_fractions_is_an_amount_not_an_order_count() -> 
     whole = pd.DataFrame({"CUST_ID": ["C1", "C2", "C3", "C4"], "PURCHASES": ["3", "0", "12", "7"]})
     parsed, dtypes = parse_columns(whole)
     assert infer_schema(parsed, dtypes).column("PURCHASES").role is Role.FREQUENCY
+
+
+@pytest.mark.parametrize("who", ["guest_code", "PatientNo", "passenger_id", "visitor_ref"])
+def test_a_business_word_for_its_customers_keys_an_order_log(who: str, tmp_path: Path) -> None:
+    import random
+
+    rng = random.Random(5)
+    rows = [{"visit_no": f"V{n}", who: f"P{rng.randint(1, 40)}",
+             "check_in": f"2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+             "revenue": round(rng.uniform(20, 900), 2)} for n in range(300)]
+    path = tmp_path / "stays.csv"
+    pd.DataFrame(rows).to_csv(path, index=False)
+    data = load_customer_data(path)
+    assert data.kind is DataKind.TRANSACTIONS
+    assert data.source.raw_schema.first(Role.CUSTOMER_ID).name == who  # type: ignore[union-attr]
+    assert data.n_customers == len({r[who] for r in rows})

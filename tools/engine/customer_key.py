@@ -19,8 +19,11 @@ from tools.engine.personal import personal_kind
 from tools.engine.schema import DType, Role
 
 ID_WORDS = frozenset({"id", "no", "nr", "num", "number", "key", "code", "ref"})
+# Who buys, also where the business calls them otherwise (a hotel's guests, a clinic's
+# patients, an airline's passengers).
 CUSTOMER_WORDS = frozenset({"customer", "client", "cust", "user", "member", "account", "buyer",
-                            "shopper", "subscriber", "patron"})
+                            "shopper", "subscriber", "patron", "guest", "patient", "passenger",
+                            "visitor", "student", "tenant", "player", "donor"})
 ORDER_WORDS = frozenset({"invoice", "order", "transaction", "receipt", "basket", "txn",
                          "purchase", "sale", "booking"})
 BARE_IDS = frozenset({"id", "_id", "customer", "client", "customerid", "clientid", "userid"})
