@@ -281,3 +281,26 @@ def test_no_dates_is_said_in_the_language_asked(text: str, word: str, tmp_path: 
     data = load(tmp_path / "members.csv")
     result = interpret(text, InterpreterContext(schema=data.schema))
     assert result.calls == [] and word in (result.clarification or ""), result
+
+
+def test_a_booking_log_reads_its_own_nouns_and_dotted_values(tmp_path: Path) -> None:
+    import random
+
+    rng = random.Random(3)
+    rows = [{"booking_no": f"B{n}", "guest_code": f"G{rng.randint(1, 60)}",
+             "check_in": f"2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+             "revenue": round(rng.uniform(50, 900), 2),
+             "channel": rng.choice(["Booking.com", "direct", "agency"]),
+             "country": rng.choice(["DE", "FR", "US"])} for n in range(400)]
+    pd.DataFrame(rows).to_csv(tmp_path / "stays.csv", index=False)
+    from tools.engine.loading import load_customer_data
+
+    data = load_customer_data(tmp_path / "stays.csv")
+    context = InterpreterContext(schema=data.schema)
+    [call] = interpret("bookings from DE that came through Booking.com", context).calls
+    assert call.args["condition"] == {"type": "and", "all": [
+        {"type": "in", "column": "country", "values": ["DE"]},
+        {"type": "in", "column": "channel", "values": ["Booking.com"]}]}
+    [call] = interpret("guests with more than 3 bookings", context).calls
+    assert call.args["condition"] == {"type": "compare", "column": "frequency", "op": ">",
+                                      "value": 3}

@@ -30,7 +30,9 @@ _TOKEN = re.compile(
     r"(?P<date>\d{4}-\d{1,2}-\d{1,2})"
     rf"|(?P<num>\d+(?:[.,]\d+)*)"
     rf"|(?P<cjk>[{_CJK}]+)"
-    rf"|(?P<word>[^\W\d_{_CJK}]+(?:['’][^\W\d_{_CJK}]+)?)"
+    # a word, with an apostrophe part ("o'neil") or a web domain ("Booking.com")
+    rf"|(?P<word>[^\W\d_{_CJK}]+(?:['’][^\W\d_{_CJK}]+)?"
+    r"(?:\.(?:com|net|org|io|co|de|ru|cn|uk|fr|es|it)\b)?)"
     r"|(?P<sym>>=|<=|=>|=<|==|[<>=≥≤+%$£€¥₽₹#-])"
     r"|(?P<punct>[,;:.!?()\[\]/&，、；：。！？（）])")
 _CONTRACTIONS: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
