@@ -177,3 +177,17 @@ def test_not_yes_of_a_complete_flag_reads_no() -> None:
         Compare(column="churned", op="==", value=False), data)
     opted = Not(condition=Compare(column="opted_in", op="==", value=True))
     assert describe(opted, data).startswith("not")  # its missing values stay in the "not"
+
+
+def test_not_one_of_a_complete_column_reads_is_not() -> None:
+    columns = (ColumnInfo(name="pay", role=Role.CATEGORY, dtype=DType.TEXT, n_missing=0),
+               ColumnInfo(name="city", role=Role.CATEGORY, dtype=DType.TEXT, n_missing=2))
+    schema = Schema(kind=DataKind.CUSTOMERS, columns=columns)
+    source = SourceInfo(path="hand-built", kind=DataKind.CUSTOMERS, rows_read=0,
+                        raw_schema=schema)
+    data = CustomerData(customers=pd.DataFrame({"pay": [], "city": []}), schema=schema,
+                        source=source)
+    paid = Not(condition=In(column="pay", values=["cash"]))
+    assert describe(paid, data) == describe(NotIn(column="pay", values=["cash"]), data)
+    # with missing values "not (city is X)" keeps them and "city is not X" would not
+    assert describe(Not(condition=In(column="city", values=["Oslo"])), data).startswith("not")

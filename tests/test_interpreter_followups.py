@@ -304,3 +304,16 @@ def test_a_booking_log_reads_its_own_nouns_and_dotted_values(tmp_path: Path) -> 
     [call] = interpret("guests with more than 3 bookings", context).calls
     assert call.args["condition"] == {"type": "compare", "column": "frequency", "op": ">",
                                       "value": 3}
+
+
+@pytest.mark.parametrize("text", ["клиенты, которые платили наличными",
+                                  "клиенты, оплатившие наличными", "оплата наличными"])
+def test_a_russian_value_meets_each_of_its_inflections(text: str, tmp_path: Path) -> None:
+    frame = pd.DataFrame({"клиент": [f"к{i}" for i in range(60)],
+                          "способ_оплаты": ["карта", "наличные", "СБП"] * 20,
+                          "сумма": range(60)})
+    frame.to_csv(tmp_path / "оплаты.csv", index=False)
+    data = load(tmp_path / "оплаты.csv")
+    [call] = interpret(text, InterpreterContext(schema=data.schema)).calls
+    assert call.args["condition"] == {"type": "in", "column": "способ_оплаты",
+                                      "values": ["наличные"]}

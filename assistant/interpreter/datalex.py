@@ -19,7 +19,7 @@ from assistant.interpreter.cities import city_column_aliases
 from assistant.interpreter.lexicon import Lexicon, Sense
 from assistant.interpreter.number_words import number_word
 from assistant.interpreter.places import names_to_codes
-from assistant.interpreter.text import fold, norm_word, tokenize
+from assistant.interpreter.text import fold, norm_word, other_lemmas, tokenize
 from tools.dictionary import DataDictionary
 from tools.engine.naming import name_words
 from tools.engine.schema import ColumnInfo, DType, Role, Schema
@@ -153,6 +153,11 @@ def build(schema: Schema, lexicon: Lexicon, dictionary: DataDictionary | None = 
                 add(alias, Sense("value", (info.name, value)))
             norms = _norms(value, lexicon)
             _add_parts(index, norms, Sense("value", (info.name, value)))
+            if len(norms) == 1:  # "наличными" for "наличные": each dictionary form
+                for other in other_lemmas(value):
+                    senses = index.setdefault((other,), [])
+                    if Sense("value", (info.name, value)) not in senses:
+                        senses.append(Sense("value", (info.name, value)))
             for norm in norms:
                 value_norms[norm].append((info.name, value))
             for group in _groups_of(value, norms, lexicon, info.values):

@@ -157,6 +157,16 @@ def _lemma(low: str) -> str:
     return low
 
 
+def other_lemmas(word: str) -> set[str]:
+    """The other dictionary forms a Russian word may have ("наличные": наличный as well),
+    so a value meets every inflection of it ("наличными", "наличных")."""
+    low = fold(word)
+    if not re.fullmatch("[\u0400-\u04ff]+", low):
+        return set()
+    forms = {str(p.normal_form).replace("ё", "е") for p in _russian_analyser().parse(low)}
+    return forms - {norm_word(word)}
+
+
 def number_of(text: str) -> float | None:
     """A written number: "5,000", "1.5", "1,5" (Russian decimal comma)."""
     raw = text.replace("\u00a0", "").replace(" ", "")

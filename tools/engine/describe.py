@@ -100,6 +100,8 @@ class _Describer:
         # the column is never missing (the purchase features of every customer), so that
         # the two say the same customers.
         inner = condition.condition
+        if isinstance(inner, In) and self._never_missing(inner.column):  # "is not X"
+            return self.text(NotIn(column=inner.column, values=inner.values))
         if isinstance(inner, Compare) and inner.op in _OPPOSITE and self._never_missing(
                 inner.column):
             if isinstance(inner.value, bool) and inner.op == "==":  # "churned is no"
