@@ -163,7 +163,8 @@ def other_lemmas(word: str) -> set[str]:
     low = fold(word)
     if not re.fullmatch("[\u0400-\u04ff]+", low):
         return set()
-    forms = {str(p.normal_form).replace("ё", "е") for p in _russian_analyser().parse(low)}
+    forms = {str(p.normal_form).replace("ё", "е")
+             for p in _russian_analyser().parse(low)}  # type: ignore[attr-defined]
     return forms - {norm_word(word)}
 
 
