@@ -317,3 +317,18 @@ def test_a_russian_value_meets_each_of_its_inflections(text: str, tmp_path: Path
     [call] = interpret(text, InterpreterContext(schema=data.schema)).calls
     assert call.args["condition"] == {"type": "in", "column": "способ_оплаты",
                                       "values": ["наличные"]}
+
+
+@pytest.mark.parametrize(("text", "city"), [
+    ("customers in Guangzhou", "广州"), ("клиенты из Пекина", "北京"), ("广州的客户", "广州"),
+    ("customers from Kazan", "Казань")])
+def test_a_city_written_in_another_language_meets_the_data(text: str, city: str,
+                                                           tmp_path: Path) -> None:
+    cities = ["广州", "北京", "上海", "深圳"] if city != "Казань" else ["Казань", "Москва",
+                                                                 "Самара", "Пермь"]
+    frame = pd.DataFrame({"客户": [f"c{i}" for i in range(40)], "城市": cities * 10,
+                          "消费": range(40)})
+    frame.to_csv(tmp_path / "cities.csv", index=False)
+    data = load(tmp_path / "cities.csv")
+    [call] = interpret(text, InterpreterContext(schema=data.schema)).calls
+    assert call.args["condition"] == {"type": "in", "column": "城市", "values": [city]}

@@ -125,7 +125,9 @@ def _data_sense_fits(sense: Sense, span: list[Token], lexicon: Lexicon) -> bool:
     value = str(sense.arg[1]).strip()
     typed = " ".join(t.text for t in span)
     letters = re.sub(r"\W", "", value)
-    if len(letters) <= 3 and (value.isupper() or len(letters) <= 2):
+    # a code ("IT", "NO", "CA"); two Chinese characters are a word ("广州" is Guangzhou)
+    if len(letters) <= 3 and (value.isupper() or len(letters) <= 2) and \
+            not re.search("[\u3400-\u9fff]", value):
         return typed == value
     if len(span) == 1 and _is_function(span[0], lexicon):
         return typed == value
