@@ -332,3 +332,14 @@ def test_a_city_written_in_another_language_meets_the_data(text: str, city: str,
     data = load(tmp_path / "cities.csv")
     [call] = interpret(text, InterpreterContext(schema=data.schema)).calls
     assert call.args["condition"] == {"type": "in", "column": "城市", "values": [city]}
+
+
+@pytest.mark.parametrize("text", ["абоненты с тарифом Unlim", "subscribers on the Unlim tariff"])
+def test_a_tariff_is_the_plan_not_the_charge(text: str, tmp_path: Path) -> None:
+    frame = pd.DataFrame({"subscriber_id": [f"S{i}" for i in range(40)],
+                          "tariff": ["Unlim", "Smart 10"] * 20,
+                          "monthly_charge": [30.0 + i for i in range(40)]})
+    frame.to_csv(tmp_path / "telecom.csv", index=False)
+    data = load(tmp_path / "telecom.csv")
+    [call] = interpret(text, InterpreterContext(schema=data.schema)).calls
+    assert call.args["condition"] == {"type": "in", "column": "tariff", "values": ["Unlim"]}
