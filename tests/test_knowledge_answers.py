@@ -181,3 +181,16 @@ def test_numbered_passages_for_a_model_carry_text_and_source(store: KnowledgeSto
     assert [p["n"] for p in passages] == [1, 2]
     assert passages[0]["file"] == "ru/rfm-analysis.md"
     assert all(p["lang"] == "ru" and p["text"] and p["section"] for p in passages)
+
+
+@pytest.mark.parametrize(("question", "not_heading"), [
+    ("What is churn?", "How to"), ("Что такое отток?", "Как ")])
+def test_what_is_a_term_is_answered_by_what_it_is(store: KnowledgeStore, question: str,
+                                                  not_heading: str) -> None:
+    answer = answer_question(store, question)
+    heading = answer.text.split("\n", 1)[0].strip("*")
+    assert answer.sources and not heading.startswith(not_heading), heading
+    assert re.search("churn|отток", heading, re.I), heading
+    # asked how to act, the how-to section still answers
+    howto = answer_question(store, "How to reduce customer churn?")
+    assert howto.text.split("\n", 1)[0].strip("*").startswith("How to"), howto.text[:80]

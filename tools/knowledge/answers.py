@@ -33,6 +33,9 @@ HEADING_BONUS = 0.5
 # ... and how much a heading that is nothing but the question raises it ("心理细分" over
 # "心理细分的优点和局限" for "什么是心理细分？").
 HEADING_FIT = 0.1
+# "What is churn?" is answered by what churn is before "How to reduce churn" (that
+# section's weight is multiplied by this).
+HOWTO_FOR_DEFINITION = 0.8
 # A concept passage scoring this close to a playbook passage answers instead of it.
 CONCEPT_PREFERENCE = 0.8
 # A passage may open with the question it answers; that line alone is never an answer.
@@ -69,12 +72,19 @@ def _by_heading(store: KnowledgeStore, question: str, hits: list[Hit], lang: str
     """Candidates reordered by how much of the question their heading holds: a section is
     written to answer the question its heading names ("Data challenges in segmentation"
     for "what are the difficulties of segmentation?", through the synonym table)."""
+    words = phrases(lang)
+    asked = question.strip().lower()
+    defining = any(asked.startswith(w) for w in words.get("definition_openers", ()))
+
     def weight(hit: Hit) -> float:
         holds = store.relevance(question, [hit.section], lang, by_rarity=True)
         # a playbook's part headings ("KPI", "Offer") are parts of a plan, not questions:
         # being short, they would always look like the question itself
         fit = 0.0 if hit.topic == "playbook" else store.relevance(hit.section, [question], lang)
-        return 1 + HEADING_BONUS * holds + HEADING_FIT * fit
+        howto = defining and any(hit.section.lower().startswith(w)
+                                 for w in words.get("howto_headings", ()))
+        return (1 + HEADING_BONUS * holds + HEADING_FIT * fit) * (HOWTO_FOR_DEFINITION
+                                                                   if howto else 1.0)
 
     scored = [(hit.score * weight(hit), n, hit) for n, hit in enumerate(hits)]
     return [hit for _, _, hit in sorted(scored, key=lambda t: (-t[0], t[1]))]
