@@ -28,14 +28,16 @@ from tools.tool_summaries import customer_count
 from tools.toolkit import ToolResult
 
 
-def _pct(value: Any) -> str:
-    return f"{100 * float(value):.1f}%" if value is not None else ""
+def _pct(value: Any, words: ReplyWords) -> str:
+    """A share as the language writes it ("0,9%" in Russian); nothing when unknown."""
+    return words.percent(float(value)) if value is not None else ""
 
 
 def segment_panel(segment: dict[str, Any], language: str = "en") -> Panel:
     words = ReplyWords(language)
-    share = _pct(segment.get("share"))
-    shares = (words.say("panel_shares", share=share, revenue=_pct(segment["revenue_share"]))
+    share = _pct(segment.get("share"), words)
+    shares = (words.say("panel_shares", share=share,
+                        revenue=_pct(segment["revenue_share"], words))
               if "revenue_share" in segment else words.say("panel_share", share=share))
     lines: list[RenderableType] = [
         Text.assemble((customer_count(segment["size"], language), "bold"), shares),
@@ -57,8 +59,8 @@ def rfm_table(summary: dict[str, Any], language: str = "en") -> RenderableType:
     for key in ("segment", "customers", "share", "revenue"):
         table.add_column(headers[key], justify="left" if key == "segment" else "right")
     for row in summary.get("segments", []):
-        table.add_row(words.label(row["name"]), f"{row['customers']:,}", _pct(row.get("share")),
-                      _pct(row.get("revenue_share")))
+        table.add_row(words.label(row["name"]), words.count(row["customers"]),
+                      _pct(row.get("share"), words), _pct(row.get("revenue_share"), words))
     notes = rfm_notes(summary, words)
     if not notes:
         return table
@@ -77,10 +79,14 @@ def profile_table(summary: dict[str, Any], language: str = "en") -> Table:
     for key in ("measure", "segment", "base", "index"):
         table.add_column(headers[key], justify="left" if key == "measure" else "right")
     shown = telling(summary.get("measures", []))
+
+    def share(value: Any) -> str:
+        return _pct(value, words)
+
     for measure in shown:
         table.add_row(str(measure.get("column")),
-                      measure_value(measure, "segment_mean", number, _pct),
-                      measure_value(measure, "base_mean", number, _pct),
+                      measure_value(measure, "segment_mean", number, share),
+                      measure_value(measure, "base_mean", number, share),
                       number(measure.get("index")))
     notes = left_out_notes(shown)
     if notes:
@@ -97,8 +103,9 @@ def cluster_table(summary: dict[str, Any], language: str = "en") -> Table:
     for group in summary.get("clusters", []):
         rule = group.get("rule_text") or group.get("rule", "")
         table.add_row(str(group.get("id")), cluster_name(group, words),
-                      f"{group.get('size', 0):,}", str(rule), _pct(group.get("rule_precision")),
-                      _pct(group.get("rule_recall")))
+                      words.count(group.get("size", 0)), str(rule),
+                      _pct(group.get("rule_precision"), words),
+                      _pct(group.get("rule_recall"), words))
     table.caption = " ".join(cluster_notes(summary, words))
     table.caption_justify = "left"
     return table

@@ -125,7 +125,7 @@ def test_the_panel_and_the_rfm_table_speak_the_language_asked(tmp_path: Any) -> 
     assert "当前细分" in panel and "占全部客户的 50.0%" in panel and "占收入的 25.0%" in panel
     assert "of the base" not in panel
     russian = _rendered(segment_panel(segment, "ru"))
-    assert "50.0% базы" in russian and "25.0% выручки" in russian
+    assert "50,0% базы" in russian and "25,0% выручки" in russian  # a decimal comma
     cyrillic = _rendered(segment_panel({**segment, "definition": {
         "type": "in", "column": "город", "values": ["Пермь"]}}, "ru"))
     assert "column: город" in cyrillic and "- Пермь" in cyrillic  # not \u escapes
@@ -135,6 +135,8 @@ def test_the_panel_and_the_rfm_table_speak_the_language_asked(tmp_path: Any) -> 
                                    "any_score": 0.6}, "quiet": []}
     table = _rendered(result_renderable(ToolResult("run_rfm", True, summary), "zh"))
     assert "客户数" in table and "冠军客户" in table and "60.0%的客户" in table
+    table = _rendered(result_renderable(ToolResult("run_rfm", True, summary), "ru"))
+    assert "10,0%" in table and "40,0%" in table and "10.0%" not in table
 
 
 def _rendered(renderable: Any) -> str:
