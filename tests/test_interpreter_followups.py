@@ -343,3 +343,21 @@ def test_a_tariff_is_the_plan_not_the_charge(text: str, tmp_path: Path) -> None:
     data = load(tmp_path / "telecom.csv")
     [call] = interpret(text, InterpreterContext(schema=data.schema)).calls
     assert call.args["condition"] == {"type": "in", "column": "tariff", "values": ["Unlim"]}
+
+
+@pytest.mark.parametrize(("text", "op"), [
+    ("customers who haven't bought since March 2024", "<"),
+    ("customers who bought since March 2024", ">="),
+    ("customers who have not ordered since March 2024", "<")])
+def test_a_negated_since_takes_the_other_side_of_the_date(text: str, op: str,
+                                                          tmp_path: Path) -> None:
+    from tools.engine.loading import load_customer_data
+
+    rows = [{"order": f"O{n}", "customer": f"C{n % 40}",
+             "date": f"2024-{1 + n % 6:02d}-{1 + n % 27:02d}", "amount": 10 + n}
+            for n in range(240)]
+    pd.DataFrame(rows).to_csv(tmp_path / "orders.csv", index=False)
+    data = load_customer_data(tmp_path / "orders.csv")
+    [call] = interpret(text, InterpreterContext(schema=data.schema)).calls
+    assert call.args["condition"] == {"type": "compare", "column": "last_purchase", "op": op,
+                                      "value": "2024-03-01"}, text

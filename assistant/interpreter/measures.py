@@ -60,7 +60,7 @@ def quantities(r: Reader) -> None:
         elif qty.unit == "time" or qty.window or qty.ago:
             time_window(r, k, qty, words)
         elif qty.date is not None or year_of_date(r, qty, words):
-            date_condition(r, qty, words)
+            date_condition(r, qty, words, negated=r.negated(k))
         else:
             _number(r, k, qty, words)
 

@@ -17,7 +17,7 @@ from assistant.interpreter.linking import link
 from assistant.interpreter.quantities import Qty
 from assistant.interpreter.reader import Reader
 from assistant.interpreter.tagging import Item
-from tools.engine.definitions import And, Between, Compare, Condition
+from tools.engine.definitions import And, Between, Compare, Condition, Not
 from tools.engine.schema import DType, Role
 
 UNIT_NAMES = {1: "days", 7: "weeks", 30: "months", 365: "years"}
@@ -243,7 +243,9 @@ def _role_of(r: Reader) -> str:
     return "tenure" if any("tenure" in i.args("role") for _, i in r.items()) else "recency"
 
 
-def date_condition(r: Reader, qty: Qty, words: list[Item]) -> None:
+def date_condition(r: Reader, qty: Qty, words: list[Item], *, negated: bool = False) -> None:
+    """A date, month or year said of a date column; negated ("haven't bought since
+    September 2011"), the customers on the other side of it."""
     found = link(words, r.data, accept=lambda w: w.is_date)
     column = r.data.columns.get(found.column or "") or date_column(r, _role_of(r))
     r.use(*(words[i] for i in found.supporting),
@@ -260,6 +262,11 @@ def date_condition(r: Reader, qty: Qty, words: list[Item]) -> None:
         condition = Compare(column=name, op=">=", value=after if op == ">" else first)
     else:
         condition = Compare(column=name, op="<", value=after if op == "<=" else first)
+    if negated and isinstance(condition, Compare) and not column.info.n_missing:
+        flipped = {">=": "<", "<": ">="}[condition.op]  # the other side of the same day
+        condition = Compare(column=name, op=flipped, value=condition.value)  # type: ignore[arg-type]
+    elif negated:
+        condition = Not(condition=condition)
     r.add(condition, "qty", name)
 
 
