@@ -348,7 +348,10 @@ def test_a_tariff_is_the_plan_not_the_charge(text: str, tmp_path: Path) -> None:
 @pytest.mark.parametrize(("text", "op"), [
     ("customers who haven't bought since March 2024", "<"),
     ("customers who bought since March 2024", ">="),
-    ("customers who have not ordered since March 2024", "<")])
+    ("customers who have not ordered since March 2024", "<"),
+    ("клиенты, которые не покупали с марта 2024", "<"),
+    ("клиенты, которые покупали с марта 2024", ">="),
+    ("2024年3月以来没有购买的客户", "<"), ("2024年3月以来购买过的客户", ">=")])
 def test_a_negated_since_takes_the_other_side_of_the_date(text: str, op: str,
                                                           tmp_path: Path) -> None:
     from tools.engine.loading import load_customer_data

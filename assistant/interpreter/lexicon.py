@@ -58,6 +58,8 @@ class LexiconFile(BaseModel):
     ago: list[str] = Field(default_factory=list)
     # Comparators of time ("after 2013", "before June"): a year after them is a date.
     temporal: list[str] = Field(default_factory=list)
+    # Words that before a month or date mean "since it" and nothing else there ("с сентября").
+    since_date: list[str] = Field(default_factory=list)
     time_units: dict[int, list[str]] = Field(default_factory=dict)
     # Calendar periods up to the as-of date: "this year", "this month".
     periods: dict[str, list[str]] = Field(default_factory=dict)
@@ -126,7 +128,8 @@ class LexiconFile(BaseModel):
 # Section -> the sense kind its phrases get. Sections that map an argument to phrases
 # give that argument to the sense ("comparators: {'>': [over]}" -> Sense("cmp", ">")).
 _LISTS = {"function_words": "func", "people": "people", "between": "between",
-          "negation_after": "neg_after", "range_joiners": "range", "negation": "neg",
+          "negation_after": "neg_after", "since_date": "since", "range_joiners": "range",
+          "negation": "neg",
           "window": "window", "ago": "ago", "temporal": "temporal", "count_units": "count_unit",
           "measure_units": "measure_unit", "percent": "percent", "currency": "currency",
           "clause_breaks": "break", "location": "loc", "average": "average",

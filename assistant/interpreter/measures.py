@@ -60,7 +60,7 @@ def quantities(r: Reader) -> None:
         elif qty.unit == "time" or qty.window or qty.ago:
             time_window(r, k, qty, words)
         elif qty.date is not None or year_of_date(r, qty, words):
-            date_condition(r, qty, words, negated=r.negated(k))
+            date_condition(r, qty, words, negated=r.negated(k) or _not_after(r, k))
         else:
             _number(r, k, qty, words)
 
@@ -94,6 +94,15 @@ def _postfix(r: Reader, qty: Qty, k: int) -> None:
     if qty.op is None and isinstance(part, Item) and part.has("cmp_post") and r.free(part):
         qty.op = str(part.args("cmp_post")[0])
         r.use(part)
+
+
+def _not_after(r: Reader, k: int) -> bool:
+    """"2011年9月以来没有购买": a verb of not buying right after the date negates it."""
+    after = r.parts[k + 1] if k + 1 < len(r.parts) else None
+    if isinstance(after, Item) and after.has("inactivity") and r.free(after):
+        r.use(after)
+        return True
+    return False
 
 
 def _ranked(r: Reader, k: int, qty: Qty) -> bool:

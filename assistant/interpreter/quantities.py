@@ -267,6 +267,8 @@ def _with_left(items: list[Item], qty: Qty, used: set[int]) -> Qty:
                 qty.op = str(cmp[0])  # "от 1000" alone: at least
         elif item.has("window") and qty.unit in (None, "time"):
             qty.window = True
+        elif item.has("since") and qty.date is not None and qty.op is None:
+            qty.op = ">="  # "с сентября 2011": since then
         elif item.has("neg") and qty.op is not None and k == qty.first - 1:
             negated = True
         elif item.has("percent") and qty.unit is None:
