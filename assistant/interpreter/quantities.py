@@ -129,6 +129,10 @@ def _lexicon_number(item: Item) -> float | None:
     return float(numbers[0])  # type: ignore[arg-type]
 
 
+# The year of a month said without one ("since September"): the latest before the as-of date.
+LATEST = "????"
+
+
 def _month(items: list[Item], j: int) -> Qty | None:
     """"March 2011", "1 November 2013", "Nov 1, 2011", "2011年3月" -> a date or a month."""
     month = int(items[j].args("month")[0])  # type: ignore[call-overload]
@@ -143,8 +147,10 @@ def _month(items: list[Item], j: int) -> Qty | None:
         last = k
     elif _year_at(items, first - 1):
         year, first = _year_at(items, first - 1), first - 1
-    if year is None:
-        return None
+    if year is None:  # "since September": the latest September, found from the as-of date
+        if day is not None or not (first > 0 and items[first - 1].has("cmp", "since")):
+            return None
+        return Qty(first, last, items[j].text, date=f"{LATEST}-{month:02d}")
     text = " ".join(i.text for i in items[first:last + 1])
     if day is not None:
         return Qty(first, last, text, date=f"{year:04d}-{month:02d}-{day:02d}")

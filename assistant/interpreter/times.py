@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 from assistant.interpreter.datalex import ColumnWords
 from assistant.interpreter.linking import link
-from assistant.interpreter.quantities import Qty
+from assistant.interpreter.quantities import LATEST, Qty
 from assistant.interpreter.reader import Reader
 from assistant.interpreter.tagging import Item
 from tools.engine.definitions import And, Between, Compare, Condition, Not
@@ -253,6 +253,14 @@ def date_condition(r: Reader, qty: Qty, words: list[Item], *, negated: bool = Fa
     if column is None:
         r.problem("unplaced", words=f"'{qty.text}'")
         return
+    end = r.env.context.as_of or r.env.context.data_end
+    if qty.date is not None and qty.date.startswith(LATEST):
+        if end is None:
+            r.problem("unplaced", words=f"'{qty.text}'")
+            return
+        month = int(qty.date[-2:])
+        last = end - timedelta(days=1)
+        qty.date = f"{last.year if month <= last.month else last.year - 1:04d}-{month:02d}"
     first, after = _period(qty)
     name, op = column.name, qty.op
     if op in (None, "=="):
