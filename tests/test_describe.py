@@ -164,14 +164,19 @@ def test_not_of_a_purchase_feature_reads_as_its_opposite(language: str, text: st
         Compare(column="Income", op="<=", value=60), language=language)
 
 
-def test_not_yes_of_a_complete_flag_reads_no() -> None:
-    columns = (ColumnInfo(name="churned", role=Role.FLAG, dtype=DType.BOOL, n_missing=0),
-               ColumnInfo(name="opted_in", role=Role.FLAG, dtype=DType.BOOL, n_missing=3))
+def _complete_and_not(*columns: ColumnInfo) -> CustomerData:
+    """A customer table of these columns (the second may be missing for some customers)."""
     schema = Schema(kind=DataKind.CUSTOMERS, columns=columns)
     source = SourceInfo(path="hand-built", kind=DataKind.CUSTOMERS, rows_read=0,
                         raw_schema=schema)
-    data = CustomerData(customers=pd.DataFrame({"churned": [], "opted_in": []}), schema=schema,
+    return CustomerData(customers=pd.DataFrame({c.name: [] for c in columns}), schema=schema,
                         source=source)
+
+
+def test_not_yes_of_a_complete_flag_reads_no() -> None:
+    data = _complete_and_not(
+        ColumnInfo(name="churned", role=Role.FLAG, dtype=DType.BOOL, n_missing=0),
+        ColumnInfo(name="opted_in", role=Role.FLAG, dtype=DType.BOOL, n_missing=3))
     churned = Not(condition=Compare(column="churned", op="==", value=True))
     assert describe(churned, data) == describe(
         Compare(column="churned", op="==", value=False), data)
@@ -180,13 +185,9 @@ def test_not_yes_of_a_complete_flag_reads_no() -> None:
 
 
 def test_not_one_of_a_complete_column_reads_is_not() -> None:
-    columns = (ColumnInfo(name="pay", role=Role.CATEGORY, dtype=DType.TEXT, n_missing=0),
-               ColumnInfo(name="city", role=Role.CATEGORY, dtype=DType.TEXT, n_missing=2))
-    schema = Schema(kind=DataKind.CUSTOMERS, columns=columns)
-    source = SourceInfo(path="hand-built", kind=DataKind.CUSTOMERS, rows_read=0,
-                        raw_schema=schema)
-    data = CustomerData(customers=pd.DataFrame({"pay": [], "city": []}), schema=schema,
-                        source=source)
+    data = _complete_and_not(
+        ColumnInfo(name="pay", role=Role.CATEGORY, dtype=DType.TEXT, n_missing=0),
+        ColumnInfo(name="city", role=Role.CATEGORY, dtype=DType.TEXT, n_missing=2))
     paid = Not(condition=In(column="pay", values=["cash"]))
     assert describe(paid, data) == describe(NotIn(column="pay", values=["cash"]), data)
     # with missing values "not (city is X)" keeps them and "city is not X" would not
