@@ -137,7 +137,7 @@ def logs(draw: st.DrawFn, order_ids: tuple[str, ...] = ("T1", "T2", "T3", "C4", 
     return order_log(rows)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                    HealthCheck.function_scoped_fixture])
 @given(log=logs(), figure=st.sampled_from([f for f in QUESTIONS[:7] if f.target is None]))
 def test_the_lean_query_agrees_with_loading_on_random_logs(

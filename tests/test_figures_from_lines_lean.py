@@ -24,7 +24,7 @@ from tools.engine.loading import load_customer_data
 # Order ids around the "C" mark: white space before it, other first bytes, other letters.
 ORDER_IDS = ("T1", "T2", "C3", "c-4", " C5", "\tc 6", "\nC7", "XC8", "!C9", "D1", "b2",
              "Ĉ3", "CC4", "C", "", "7C", "C0x", "c9", "C:1", "c/2", "C_")
-SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[
+SETTINGS = settings(max_examples=15, deadline=None, suppress_health_check=[
     HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 
 
