@@ -46,11 +46,12 @@ def classify(items: list[Item], reading: Reading, lexicon: Lexicon) -> Intent:
     only_chat = all(any(a in _CHAT for a in i.args("intent")) for i in words)
     if chat is not None and (only_chat or not reading.signals & DATA_SIGNALS):
         return Intent("conversation", chat)
-    unplaced = any(p.key == "unplaced" for p in reading.problems)
-    if unplaced and any("advice" in i.args("intent") for i in words[:2]) and \
-            not reading.signals & (DATA_SIGNALS - {"value", "named"}):
+    # A word neither the data nor the lexicons know, and only values named beside it:
+    unknown = any(p.key == "unplaced" for p in reading.problems) and \
+        not reading.signals & (DATA_SIGNALS - {"value", "named"})
+    if unknown and any("advice" in i.args("intent") for i in words[:2]):
         return Intent("knowledge", "question")  # "how do I increase direct bookings?"
-    if bound and _off_topic(items, words, reading, lexicon):
+    if bound and unknown and _off_topic(items, words, lexicon):
         return Intent("conversation", "off_topic")
     command = command_of(items, lexicon)
     asked = _question_kind(words)
@@ -102,19 +103,16 @@ def _conversation(words: list[Item]) -> str | None:
     return None
 
 
-def _off_topic(items: list[Item], words: list[Item], reading: Reading, lexicon: Lexicon
-               ) -> bool:
-    """"What's the capital of Portugal?", "какая погода в Германии?": a question naming a value
-    of the data, with a word neither the data nor the lexicons know, and nobody it is about
-    (no customers, no "them", no segment name, no number, rank or time)."""
+def _off_topic(items: list[Item], words: list[Item], lexicon: Lexicon) -> bool:
+    """"What's the capital of Portugal?", "какая погода в Германии?": a question (with a word
+    nothing knows, the caller checks) about nobody: no customers, no "them", no segment
+    name, no figure asked for."""
     asked = items[-1].text in ("?", "？") or _asks(words, lexicon)
-    unplaced = any(p.key == "unplaced" for p in reading.problems)
     figures = {"count", "share", "average", "breakdown"}  # a figure asked for: about customers
     about_people = any(i.has("people", "subject", "rfm", "stage", "command") or
                        figures & set(map(str, i.args("intent"))) or
                        set(map(str, i.args("figure"))) - {"which"} for i in words)
-    return asked and unplaced and not about_people and \
-        not reading.signals & (DATA_SIGNALS - {"value", "named"})
+    return asked and not about_people
 
 
 def _asks(words: list[Item], lexicon: Lexicon) -> bool:
