@@ -34,13 +34,13 @@ def named(r: Reader) -> None:
             continue
         if item.has("fixed") and _fixed(r, item):
             continue
+        counted = _counted(r, k) if item.has("vague") else None
         if item.has("vague") and r.free(item) and not values_of(item, r.data) and not any(
                 w.is_flag and evidence(item, w) > 0 for w in r.data.columns.values()) and \
-                not (item.has("rank") and _counted(r, k) is not None):  # "the 10 top": a rank
+                not (item.has("rank") and counted is not None):  # "the 10 top": a rank
             r.use(item)
             r.out.vague.append((str(item.args("vague")[0]), None))
             r.out.signals.add("vague")
-            counted = _counted(r, k)
             if counted is not None:  # "the 10 best customers": its readings rank 10
                 r.out.used.add(id(counted))
                 r.out.signals.add(f"count:{int(counted.value or 0)}")
