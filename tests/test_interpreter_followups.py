@@ -361,3 +361,20 @@ def test_a_negated_since_takes_the_other_side_of_the_date(text: str, op: str,
     [call] = interpret(text, context).calls
     assert call.args["condition"] == {"type": "compare", "column": "last_purchase", "op": op,
                                       "value": "2024-03-01"}, text
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # "每月" with the word after it names the monthly charge, not the month-to-month plan
+    ("每月费用超过60的用户", {"type": "compare", "column": "monthly_charge", "op": ">",
+                          "value": 60}),
+    ("month-to-month customers", {"type": "in", "column": "contract",
+                                  "values": ["month-to-month"]})])
+def test_a_word_of_a_value_and_of_a_measure_is_read_by_its_neighbour(
+        text: str, expected: dict[str, object], tmp_path: Path) -> None:
+    frame = pd.DataFrame({"subscriber_id": [f"S{i}" for i in range(40)],
+                          "contract": ["month-to-month", "1 year", "2 year", "1 year"] * 10,
+                          "monthly_charge": [30.0 + 2 * i for i in range(40)]})
+    frame.to_csv(tmp_path / "telecom.csv", index=False)
+    data = load(tmp_path / "telecom.csv")
+    [call] = interpret(text, InterpreterContext(schema=data.schema)).calls
+    assert call.args["condition"] == expected

@@ -100,7 +100,7 @@ def _values(r: Reader) -> None:
             _missing_place(r, item)
             continue
         pairs = pairs or partial_values(item, r.data)
-        if not pairs:
+        if not pairs or _names_a_measure(r, k, item):
             continue
         columns = list(dict.fromkeys(c for c, _ in pairs))
         if len(columns) > 1:
@@ -129,6 +129,18 @@ def _values(r: Reader) -> None:
         condition: Condition = NotIn(column=column, values=typed) if negated else \
             In(column=column, values=typed)
         r.add(condition, "value", column)
+
+
+def _names_a_measure(r: Reader, k: int, item: Item) -> bool:
+    """"每月费用" names monthly_charge with the word after it, not the contract value
+    "month-to-month": a word that, with the next, links a number column carrying its
+    concept is that column's word."""
+    concepts = {str(a) for a in item.args("concept")}
+    after = r.parts[k + 1] if k + 1 < len(r.parts) else None
+    if not concepts or not isinstance(after, Item) or not has_evidence(after, r.data):
+        return False
+    found = link([item, after], r.data, accept=lambda w: w.numeric and not w.is_flag)
+    return found.column is not None and bool(concepts & r.data.columns[found.column].concepts)
 
 
 def _missing_place(r: Reader, item: Item) -> None:
