@@ -140,7 +140,10 @@ def _names_a_measure(r: Reader, k: int, item: Item) -> bool:
     if not concepts or not isinstance(after, Item) or not has_evidence(after, r.data):
         return False
     found = link([item, after], r.data, accept=lambda w: w.numeric and not w.is_flag)
-    return found.column is not None and bool(concepts & r.data.columns[found.column].concepts)
+    column = r.data.columns.get(found.column or "")
+    # the next word must name that column too ("contract" in "monthly contract" does not)
+    return column is not None and bool(concepts & column.concepts) and \
+        evidence(after, column) > 0
 
 
 def _missing_place(r: Reader, item: Item) -> None:
