@@ -14,10 +14,10 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Any
 
 import yaml
 
-_LANGUAGES = ("en", "de", "ru", "zh")
 # Scripts written without spaces between words: a name is read as the words found in it,
 # the characters in none of them kept as they are.
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -70,12 +70,22 @@ class _Lexicon:
 
 
 @cache
+def column_word_files() -> dict[str, dict[str, Any]]:
+    """Each language's `column_words/<language>.yaml`, read once (its words and endings
+    here, its yes/no values in `yes_no.py`); a file added for a language counts without a
+    change in code."""
+    folder = resources.files("tools.engine").joinpath("column_words")
+    return {entry.name.removesuffix(".yaml"): yaml.safe_load(entry.read_text(encoding="utf-8"))
+            # English first: where languages share a word, its English meanings lead
+            for entry in sorted(folder.iterdir(), key=lambda e: (e.name != "en.yaml", e.name))
+            if entry.name.endswith(".yaml")}
+
+
+@cache
 def _lexicon() -> _Lexicon:
     words: dict[str, tuple[str, ...]] = {}
     endings: dict[str, frozenset[str]] = {}
-    folder = resources.files("tools.engine").joinpath("column_words")
-    for language in _LANGUAGES:
-        data = yaml.safe_load(folder.joinpath(f"{language}.yaml").read_text(encoding="utf-8"))
+    for data in column_word_files().values():
         its_endings = frozenset(_fold(str(e)).lower() for e in data.get("endings") or ())
         for word, meaning in data["words"].items():
             key = _fold(str(word)).lower()

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
-import yaml
+from tools.engine.naming import column_word_files
 
 
 @dataclass(frozen=True)
@@ -26,12 +25,7 @@ class YesNoWords:
 def yes_no_words() -> YesNoWords:
     yes: set[str] = set()
     no: set[str] = set()
-    folder = resources.files("tools.engine").joinpath("column_words")
-    # Every language's file: one added for a new language counts without a change here.
-    for language in folder.iterdir():
-        if not language.name.endswith(".yaml"):
-            continue
-        data = yaml.safe_load(language.read_text(encoding="utf-8"))
+    for data in column_word_files().values():  # every language's column-word file
         yes.update(str(word).strip().lower() for word in data.get("yes_words") or ())
         no.update(str(word).strip().lower() for word in data.get("no_words") or ())
     return YesNoWords(frozenset(yes), frozenset(no))
