@@ -7,15 +7,11 @@ for programs. The member ids at save time are kept apart in
 ``segments/.members/<slug>.txt`` (one id per line, sorted) so the YAML diff
 stays small and ``refresh`` can say who joined and who left.
 
-A save, refresh or delete is one commit of both files: each new file is written in
-full to a temporary file, then a small journal naming the moves is put in place (the
-commit point), then the moves are made and the journal removed. A process killed after
-the commit point leaves its journal, and the next process to open the library finishes
-the moves; one killed before it leaves only temporary files, which are never read and
-are cleared after an hour. Either way definition and members never disagree. The whole
-save runs under the folder's lock (tools/folder_lock.py), so two processes saving the
-same name one after the other is what happens: the second is told the name is taken.
-Files are private to their owner (tools/workspace_files.py).
+A save, refresh or delete is one all-or-none commit of both files
+(tools/library_commits.py), so definition and members never disagree. The whole save
+runs under the folder's lock (tools/folder_lock.py), so two processes saving the same
+name one after the other is what happens: the second is told the name is taken. Files
+are private to their owner (tools/workspace_files.py).
 
 File names keep the letters of any script, so "高价值客户" and "Лояльные клиенты" are
 files of their own, and a name is also found by the name written inside its file (a
@@ -26,13 +22,9 @@ from __future__ import annotations
 
 import builtins
 import hashlib
-import json
-import logging
 import os
 import unicodedata
-import uuid
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -44,14 +36,7 @@ from pydantic import ValidationError
 from tools.engine.definitions import SegmentDefinition, load_yaml
 from tools.engine.errors import EngineError, SegmentNotFound, first_problem
 from tools.engine.matching import nearest
-from tools.folder_lock import folder_lock
-from tools.workspace_files import (
-    private_folder,
-    remove_stale_temporaries,
-    stage,
-    sync_folder,
-    write_private,
-)
+from tools.library_commits import LibraryCommits
 
 if TYPE_CHECKING:
     from tools.engine.dataset import SourceInfo
@@ -59,11 +44,9 @@ if TYPE_CHECKING:
 SEGMENTS_DIR = "segments"
 MEMBERS_DIR = ".members"
 _SAVED_KEY = "saved"
-_JOURNAL_GLOB = ".commit-*.json"
 # File names stay well under the 255-byte limit of common file systems, with room for the
 # temporary name written beside them; longer names end in a hash of the whole name.
 _MAX_SLUG_BYTES = 120
-_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -130,10 +113,6 @@ def slugify(name: str) -> str:
     return f"{head}-{digest}"
 
 
-def _nearest(word: str, candidates: list[str]) -> list[str]:
-    return list(nearest(word, candidates, 3))
-
-
 def _id_sort_key(value: str) -> tuple[int, int, str]:
     # Numeric ids sort as numbers (2 before 10); text ids after, alphabetically.
     stripped = value.lstrip("-")
@@ -161,6 +140,7 @@ class SegmentLibrary:
         self.workspace = Path(workspace)
         self.folder = self.workspace / SEGMENTS_DIR
         self.members_folder = self.folder / MEMBERS_DIR
+        self._commits = LibraryCommits(self.folder, self.members_folder)
 
     # ----- paths -------------------------------------------------------------
 
@@ -174,123 +154,6 @@ class SegmentLibrary:
         if not self.folder.is_dir():
             return []
         return sorted(self.folder.glob("*.yaml"))
-
-    # ----- the lock and the commits --------------------------------------------
-
-    @contextmanager
-    def _reading(self) -> Iterator[None]:
-        """A consistent view: no save is halfway while the block reads."""
-        if not self.folder.is_dir():
-            yield
-            return
-        with folder_lock(self.folder, exclusive=False):
-            if not self._journals():
-                yield
-                return
-        with self._writing():  # a killed save left its commit to finish first
-            yield
-
-    @contextmanager
-    def _writing(self, *, create: bool = True) -> Iterator[None]:
-        """The library to oneself, with any commit a killed process left finished."""
-        if not create and not self.folder.is_dir():
-            yield
-            return
-        private_folder(self.members_folder)
-        with folder_lock(self.folder, exclusive=True):
-            for journal in self._journals():
-                self._apply(journal)
-            yield
-
-    def _journals(self) -> builtins.list[Path]:
-        return sorted(self.folder.glob(_JOURNAL_GLOB))
-
-    def _commit(self, changes: builtins.list[tuple[Path, str | None]]) -> None:
-        """Write (text) or remove (None) library files as one change: all or none."""
-        staged: builtins.list[Path] = []
-        moves: builtins.list[builtins.list[str | None]] = []
-        try:
-            for target, text in changes:
-                inside = target.relative_to(self.folder)
-                source = None
-                if text is not None:
-                    # Named from the target: the temporary file's own path may be absolute
-                    # while the workspace was given as a relative one (.segment).
-                    staged.append(stage(target, text))
-                    source = (inside.parent / staged[-1].name).as_posix()
-                moves.append([source, inside.as_posix()])
-        except BaseException:
-            for path in staged:
-                path.unlink(missing_ok=True)
-            raise
-        journal = self.folder / f".commit-{uuid.uuid4().hex}.json"
-        try:
-            write_private(journal, json.dumps(moves, ensure_ascii=False))  # the commit point
-        except BaseException:
-            if not journal.exists():  # not committed: nothing may be half done
-                for path in staged:
-                    path.unlink(missing_ok=True)
-            raise
-        self._apply(journal)
-
-    def _apply(self, journal: Path) -> None:
-        """Make a committed change's moves; safe to repeat after a crash halfway."""
-        for source, target in self._read_journal(journal):
-            if source is None:
-                target.unlink(missing_ok=True)
-            elif source.exists():
-                os.replace(source, target)
-        sync_folder(self.members_folder)
-        journal.unlink(missing_ok=True)
-        sync_folder(self.folder)
-
-    def _read_journal(self, journal: Path) -> builtins.list[tuple[Path | None, Path]]:
-        """The moves of a journal, checked to stay inside the library: a planted journal
-        must not move or remove anything else."""
-        try:
-            raw = json.loads(journal.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            raw = None
-        moves: builtins.list[tuple[Path | None, Path]] = []
-        for entry in raw if isinstance(raw, builtins.list) else [None]:
-            move = self._checked_move(entry)
-            if move is None:
-                _log.warning("warning: %s is not a change this program wrote; it was ignored "
-                             "and removed", journal)
-                return []
-            moves.append(move)
-        return moves
-
-    def _checked_move(self, entry: Any) -> tuple[Path | None, Path] | None:
-        if not (isinstance(entry, builtins.list) and len(entry) == 2
-                and isinstance(entry[1], str) and (entry[0] is None or isinstance(entry[0], str))):
-            return None
-        target = self._library_file(entry[1], temporary=False)
-        source = None if entry[0] is None else self._library_file(entry[0], temporary=True)
-        if target is None or (entry[0] is not None
-                              and (source is None or source.parent != target.parent)):
-            return None
-        return source, target
-
-    def _library_file(self, relative: str, *, temporary: bool) -> Path | None:
-        """A path inside the segments folder or its members folder, of the expected kind."""
-        parts = relative.split("/")
-        if len(parts) == 2 and parts[0] != MEMBERS_DIR or len(parts) > 2:
-            return None
-        name = parts[-1]
-        if "\\" in name or name in ("", ".", ".."):
-            return None
-        if temporary:
-            fits = name.startswith(".") and name.endswith(".tmp")
-        else:
-            fits = not name.startswith(".") and name.endswith(".txt" if len(parts) == 2
-                                                                else ".yaml")
-        return self.folder.joinpath(*parts) if fits else None
-
-    def _remove_leftovers(self) -> None:
-        """Temporary files of writes killed before their commit point (never read)."""
-        for folder in (self.folder, self.members_folder):
-            remove_stale_temporaries(folder)
 
     # ----- reading -----------------------------------------------------------
 
@@ -341,7 +204,7 @@ class SegmentLibrary:
     def list(self) -> builtins.list[SavedSegmentInfo]:
         """Every saved segment, by file name; unreadable files are listed with `problem`."""
         infos: builtins.list[SavedSegmentInfo] = []
-        with self._reading():
+        with self._commits.reading():
             for path in self._files():
                 try:
                     definition, meta = self._read(path)
@@ -373,7 +236,7 @@ class SegmentLibrary:
         if path is not None:
             return path
         known = self.names()
-        options = _nearest(name, known) or known[:5]
+        options = list(nearest(name, known, 3)) or known[:5]
         hint = f"; did you mean {', '.join(repr(o) for o in options)}?" if options else ""
         if not known:
             hint = "; the library is empty (save one with `segment segments save`)"
@@ -381,11 +244,11 @@ class SegmentLibrary:
                               phrase="no_saved_segment", values={"name": name})
 
     def exists(self, name: str) -> bool:
-        with self._reading():
+        with self._commits.reading():
             return self._find(name) is not None
 
     def show(self, name: str) -> SavedSegment:
-        with self._reading():
+        with self._commits.reading():
             path = self._locate(name)
             definition, meta = self._read(path)
             members = self._read_members(path.stem)
@@ -449,16 +312,16 @@ class SegmentLibrary:
             meta["source"] = Path(source.path).name
             meta["source_hash"] = source.content_hash or None
         members = "".join(f"{i}\n" for i in _ids_as_text(member_ids))
-        with self._writing():
+        with self._commits.writing():
             path = self._find(chosen) or self._path(slugify(chosen))
             if path.exists() and not overwrite:
                 raise EngineError(
                     f"a segment named {chosen!r} is already saved ({path.name}): "
                     "choose another name or pass --overwrite", [chosen])
             kept = self._set_aside_if_damaged(path)
-            self._remove_leftovers()
-            self._commit([(self._members_path(path.stem), members),
-                          (path, self._render(definition, meta, path.stem))])
+            self._commits.remove_leftovers()
+            self._commits.commit([(self._members_path(path.stem), members),
+                                  (path, self._render(definition, meta, path.stem))])
         return replace(self._info(path, definition, meta), set_aside=kept)
 
     def _set_aside_if_damaged(self, path: Path) -> Path | None:
@@ -475,7 +338,7 @@ class SegmentLibrary:
         return None
 
     def delete(self, name: str) -> SavedSegmentInfo:
-        with self._writing(create=False):
+        with self._commits.writing(create=False):
             path = self._locate(name)
             try:
                 definition, meta = self._read(path)
@@ -483,14 +346,14 @@ class SegmentLibrary:
             except EngineError as exc:
                 # Deleting is how a user gets rid of a broken file: allow it.
                 info = self._info(path, None, {}, problem=exc.message)
-            self._commit([(path, None), (self._members_path(path.stem), None)])
+            self._commits.commit([(path, None), (self._members_path(path.stem), None)])
         return info
 
     def refresh(self, name: str, members: Iterable[Any], *,
                 source: SourceInfo | None = None) -> RefreshReport:
         """Compare today's members with the snapshot, then store them as the new snapshot."""
         after_ids = _ids_as_text(members)
-        with self._writing(create=False):
+        with self._commits.writing(create=False):
             path = self._locate(name)
             definition, meta = self._read(path)
             before_ids = self._read_members(path.stem)
@@ -505,8 +368,9 @@ class SegmentLibrary:
             if source is not None:
                 meta["source"] = Path(source.path).name
                 meta["source_hash"] = source.content_hash or None
-            self._remove_leftovers()
-            self._commit([(self._members_path(path.stem), "".join(f"{i}\n" for i in after_ids)),
-                          (path, self._render(definition, meta, path.stem))])
+            self._commits.remove_leftovers()
+            snapshot = "".join(f"{i}\n" for i in after_ids)
+            self._commits.commit([(self._members_path(path.stem), snapshot),
+                                  (path, self._render(definition, meta, path.stem))])
         return RefreshReport(name=definition.name or path.stem, before=len(before_ids),
                              after=len(after_ids), joined=joined, left=left)
