@@ -38,7 +38,8 @@ from tools.engine.lines_kept import LINES_KEY, kept_lines
 from tools.engine.load_cache import SUFFIX, read_entry, tidy, write_entry
 from tools.engine.markers import missing_markers
 from tools.engine.naming import role_words
-from tools.engine.parsing import column_notes, parse_columns, scientific_ids_note
+from tools.engine.number_formats import scientific_ids_note
+from tools.engine.parsing import column_notes, parse_columns
 from tools.engine.progress import ProgressCallback, report
 from tools.engine.reading import read_sheets, read_table
 from tools.engine.roles import describe_column, infer_schema, number_columns
@@ -48,9 +49,10 @@ from tools.engine.schema import ColumnInfo, DataKind, DType, Role, Schema
 
 # Bump when the pipeline's output changes, so old cache entries are not reused.
 # Modules whose code decides the result: any edit to them retires old cache entries.
-_PIPELINE_MODULES = ("reading", "stores", "parsing", "dates", "markers", "naming", "yes_no",
-                     "personal", "customer_key", "log_shape", "roles", "cleaning", "features",
-                     "scan", "scan_csv", "loading", "load_cache", "schema", "dataset")
+_PIPELINE_MODULES = ("reading", "stores", "parsing", "number_formats", "dates", "markers",
+                     "naming", "yes_no", "personal", "customer_key", "log_shape", "roles",
+                     "cleaning", "features", "scan", "scan_csv", "loading", "load_cache",
+                     "schema", "dataset")
 CACHE_NOTE = "Loaded from the cache of an earlier load of the same file."
 # Steps of a load, for progress: read, parse, roles, clean, customer features.
 _STEPS = 5

@@ -7,6 +7,7 @@ and converted as a whole; a column is only called numeric or boolean when
 every value fits, and only a date when nearly every value does (the rest
 become missing dates, which cleaning then reports).
 
+How numbers are written ("1.234,50 €", "(12)", "12%") is read by `number_formats.py`.
 Missing markers ("n/a", "unknown", see `markers.py`) are missing values, except
 a soft marker that is a common value of a text column, which stays a value.
 
@@ -35,32 +36,19 @@ from tools.engine.markers import (
     marker_key,
     top_cells,
 )
+from tools.engine.number_formats import (
+    CURRENCY_PATTERN,
+    INTEGER,
+    dot_style,
+    not_numbers_note,
+    parse_numbers,
+)
 from tools.engine.schema import DType
 from tools.engine.stores import as_strings
 from tools.engine.yes_no import yes_no_words
 
-# Chinese and Russian exports write "￥1,234.00" (the full-width sign), "1234.50元",
-# "1 234,50 ₽" and "1234 руб.".
-_CURRENCY_PATTERN = (r"[$£€¥₹￥₽元]|\b(?:USD|GBP|EUR|JPY|INR|CHF|CAD|AUD|RMB|CNY|RUB)\b"
-                     r"|\b(?i:руб)\b\.?")
-# The sign shown for what the pattern found, upper-cased and without a final dot.
-_CURRENCY_CODES = {"USD": "$", "GBP": "£", "EUR": "€", "JPY": "¥", "INR": "₹", "CAD": "$",
-                   "AUD": "$", "CHF": "CHF", "RMB": "¥", "CNY": "¥", "元": "¥", "￥": "¥",
-                   "RUB": "₽", "РУБ": "₽"}
-_INTEGER = r"[-+]?\d+"
-_US_NUMBER = r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?(?:[eE][-+]?\d+)?"
-_EU_NUMBER = r"[-+]?(?:\d{1,3}(?:\.\d{3})+|\d+)?(?:,\d+)?"
-# Numbers whose dots can only be, or may be, thousands separators: "1.500", "12.345.678".
-_DOT_GROUPS = r"[-+]?\d{1,3}(?:\.\d{3})+"
-# A number with a decimal point that is no thousands separator ("12.5", "3.25", "0.1234").
-_DECIMAL_DOT = r"[-+]?\d*\.(?:\d{1,2}|\d{4,})"
-# Values of each column looked at for how the file writes its numbers.
-_STYLE_SAMPLE = 2000
 # Distinct values tried before a whole column is.
 _SAMPLE = 200
-# How Excel writes a long number it shows in a narrow cell ("1.23457E+11", or "1,23457E+11"
-# in a European locale): an id saved so has lost its last digits.
-SCIENTIFIC_ID = r"[-+]?\d(?:[.,]\d+)?[eE]\+?\d{1,3}"
 
 
 @dataclass(frozen=True)
@@ -83,22 +71,10 @@ def parse_columns(df: pd.DataFrame, numbers: Mapping[str, float] | None = None
     each with the share of its cells that may be something else (`parse_column`).
     """
     numbers = numbers or {}
-    dots = _dot_style(df) if df.attrs.get("delimiter") == ";" else None
+    dots = dot_style(df) if df.attrs.get("delimiter") == ";" else None
     return _parsed_frame({name: parse_column(df[name], stray_share=numbers.get(name, 0.0),
                                              dots=dots)
                           for name in df.columns}, df.index, df.attrs)
-
-
-def _dot_style(df: pd.DataFrame) -> str:
-    """How a semicolon-separated file writes numbers: "thousands" ("1.500" is 1500, as
-    European exports write them, their decimal mark being the comma that made the semicolon
-    the delimiter), unless some column has a decimal point ("12.5"): "decimal"."""
-    for name in df.columns:
-        sample = pd.Series(pd.unique(df[name].head(_STYLE_SAMPLE).astype("str").str.strip()),
-                           dtype="str")
-        if sample.str.fullmatch(_DECIMAL_DOT).any():
-            return "decimal"
-    return "thousands"
 
 
 def parse_typed_columns(frame: pd.DataFrame, numbers: Mapping[str, float] | None = None
@@ -144,26 +120,6 @@ def column_notes(parsed: pd.DataFrame, skip: str | None = None, *, within: str =
     notes.extend(f"{column}: {note}{within}" for column, note in
                  parsed.attrs.get("missing", {}).items() if column != skip)
     return notes
-
-
-def scientific_ids_note(column: str, raw_ids: pd.Series) -> str | None:
-    """A warning when ids (as text, `raw_ids`) are written in scientific notation."""
-    values = pd.Series(pd.Series(pd.unique(raw_ids.astype("str")), dtype="str").str.strip()
-                       .unique(), dtype="str")
-    written = values[values.str.fullmatch(SCIENTIFIC_ID)]
-    if len(written) == 0:
-        return None
-    rows = int(raw_ids.astype("str").str.strip().isin(set(written)).sum())
-    return scientific_ids_text(column, len(written), rows, str(written.iloc[0]))
-
-
-def scientific_ids_text(column: str, ids: int, rows: int, example: str) -> str:
-    many = "1 id is" if ids == 1 else f"{ids:,} ids are"
-    on = "1 row" if rows == 1 else f"{rows:,} rows"
-    return (f"{column}: {many} written in scientific notation ({example}, on {on}), as Excel "
-            "shows long numbers: their last digits are lost, so different customers may have "
-            "been merged into one. Export the ids as text (format the column as Text before "
-            "saving) and load the file again.")
 
 
 def _typed_column(series: pd.Series, index: pd.Index) -> ParsedColumn | None:
@@ -295,7 +251,7 @@ def _parse_values(index: pd.Index, codes: np.ndarray, uniques: pd.Series,
             values = values.astype(bool)
         return ParsedColumn(values, DType.BOOL)
 
-    integer = uniques.str.fullmatch(_INTEGER)
+    integer = uniques.str.fullmatch(INTEGER)
     if integer.all():
         if uniques.str.fullmatch(r"[-+]?0\d+").any():
             # Zero-padded codes ("0001", zip codes) keep their text form.
@@ -315,7 +271,7 @@ def _parse_values(index: pd.Index, codes: np.ndarray, uniques: pd.Series,
     # A column of product names fails on its first values; checking a sample first saves
     # running every pattern over thousands of distinct values.
     sample = uniques.iloc[:_SAMPLE]
-    number = None if _parse_numbers(sample, dots) is None else _parse_numbers(uniques, dots)
+    number = None if parse_numbers(sample, dots) is None else parse_numbers(uniques, dots)
     if number is not None:
         numbers, currency, note, whole = number
         values = spread(numbers, np.nan).astype("float64")
@@ -329,13 +285,13 @@ def _parse_values(index: pd.Index, codes: np.ndarray, uniques: pd.Series,
         parsed_dates, note = dates
         values = pd.Series(spread(parsed_dates.to_numpy(), pd.NaT), index=index)
         return ParsedColumn(pd.to_datetime(values), DType.DATE, note=note)
-    return ParsedColumn(text.cells(), DType.TEXT, note=_not_numbers_note(uniques))
+    return ParsedColumn(text.cells(), DType.TEXT, note=not_numbers_note(uniques))
 
 
 def _numbers_despite_strays(index: pd.Index, codes: np.ndarray, uniques: pd.Series,
                             share: float, dots: str | None) -> ParsedColumn | None:
     """The column as numbers with its few values that are not numbers missing, or None."""
-    plain = (uniques.str.replace(_CURRENCY_PATTERN, "", regex=True)
+    plain = (uniques.str.replace(CURRENCY_PATTERN, "", regex=True)
              .str.replace(r"[,%()'\s\u00a0\u202f]", "", regex=True))
     # A spreadsheet error ("#VALUE!"), an infinity or words: no amount can be read from it.
     stray = ~np.isfinite(pd.to_numeric(plain, errors="coerce").to_numpy(dtype="float64"))
@@ -344,7 +300,7 @@ def _numbers_despite_strays(index: pd.Index, codes: np.ndarray, uniques: pd.Seri
     cells = np.bincount(codes[codes >= 0], minlength=len(uniques))
     if cells[stray].sum() > share * cells.sum():
         return None
-    number = _parse_numbers(uniques[~stray].reset_index(drop=True), dots)
+    number = parse_numbers(uniques[~stray].reset_index(drop=True), dots)
     if number is None:
         return None
     kept, currency, note, whole = number
@@ -398,20 +354,6 @@ def _with_missing_note(parsed: ParsedColumn, codes: np.ndarray,
                    missing_note=f"{cells} read as missing ({examples}{more})")
 
 
-def _not_numbers_note(uniques: pd.Series) -> str | None:
-    """Why a column of numbers with a few stray values ("thirty", "-inf") was read as text."""
-    if len(uniques) < 5:
-        return None
-    plain = uniques.str.replace(r"[,$£€¥₹%\s]", "", regex=True)
-    numbers = pd.to_numeric(plain, errors="coerce").to_numpy(dtype="float64")
-    stray = uniques[~np.isfinite(numbers)]
-    if len(stray) == 0 or len(stray) > max(2, len(uniques) // 20):
-        return None
-    examples = ", ".join(repr(str(v)[:30]) for v in stray.iloc[:3])
-    return (f"read as text because of values that are not numbers ({examples}); correct them "
-            "in the file to use the column as numbers")
-
-
 def _is_flag(values: set[str]) -> bool:
     """Yes/no words (`yes_no.py`, in every language); single letters only as a pair (a lone
     "F" is more likely a gender, a lone "是" says nothing)."""
@@ -419,63 +361,3 @@ def _is_flag(values: set[str]) -> bool:
         return True
     words = yes_no_words()
     return bool(values & words.yes) and bool(values & words.no)
-
-
-def _parse_numbers(uniques: pd.Series, dots: str | None = None
-                   ) -> tuple[np.ndarray, str | None, str | None, bool] | None:
-    """Numbers with currency symbols, thousands separators, percent signs or (negatives).
-
-    `dots`: see `parse_column`.
-    """
-    if not uniques.str.contains(r"\d").all():
-        return None
-    symbols = uniques.str.extract(f"({_CURRENCY_PATTERN})", expand=False).dropna()
-    core = uniques.str.replace(_CURRENCY_PATTERN, "", regex=True)
-    # Spaces (and Swiss apostrophes) only count as thousands separators before 3 digits, so
-    # "1 234 567" is a number and "555 0101" (a phone number) is not.
-    core = core.str.strip().str.replace(r"(?<=\d)[\s\u00a0\u202f'](?=\d{3}(?!\d))", "",
-                                        regex=True)
-    core = core.str.replace(r"^([-+(]*)\s+|\s+(?=[)%]*$)", r"\1", regex=True)
-    percent = core.str.endswith("%")
-    core = core.str.removesuffix("%")
-    negative = core.str.fullmatch(r"\(.*\)")
-    core = core.str.replace(r"^\((.*)\)$", r"\1", regex=True)
-    core = core.str.replace(r"^([-+]?)[-+]?", r"\1", regex=True)
-    dotted = core.str.contains(".", regex=False)
-    # Every dot before three digits and no comma: "1.500" may be 1500 or 1.5.
-    grouped = bool(dotted.any() and (core.str.fullmatch(_DOT_GROUPS)
-                                     | (~dotted & core.str.fullmatch(_INTEGER))).all())
-    if grouped and (dots == "thousands" or core.str.contains(r"\.\d{3}\.").any()):
-        cleaned = core.str.replace(".", "", regex=False)
-        example = str(core[dotted].iloc[0])
-        style = (f"read with '.' as the thousands separator ({example} = "
-                 f"{example.replace('.', '')})" + (", as in European exports (the file is "
-                                                   "semicolon-separated)"
-                                                   if dots == "thousands" else ""))
-    elif core.str.fullmatch(_US_NUMBER).all() and not (
-            # In a European export "1,500" is 1.5, as "12,50" is 12.5.
-            dots == "thousands" and core.str.contains(",").any()
-            and core.str.fullmatch(_EU_NUMBER).all()):
-        cleaned = core.str.replace(",", "", regex=False)
-        style = None
-        if grouped and dots == "decimal":
-            example = str(core[dotted].iloc[0])
-            style = (f"read with '.' as the decimal mark ({example} = {float(example):g}), as "
-                     "the file's other numbers are written")
-    elif core.str.fullmatch(_EU_NUMBER).all() and core.str.contains(",").any():
-        cleaned = core.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
-        style = "read with ',' as the decimal mark"
-    else:
-        return None
-    numbers = pd.to_numeric(cleaned, errors="coerce").to_numpy(dtype="float64")
-    if np.isnan(numbers).any():
-        return None
-    numbers = np.where(negative.to_numpy(), -np.abs(numbers), numbers)
-    currency = None
-    if len(symbols):
-        top = symbols.value_counts().index[0]
-        currency = _CURRENCY_CODES.get(str(top).rstrip(".").upper(), top)
-    notes = [n for n in (style, "percentages kept as written (12% -> 12)"
-                         if percent.any() else None) if n]
-    whole = bool(cleaned.str.fullmatch(r"[-+]?\d+").all()) and currency is None
-    return numbers, currency, "; ".join(notes) or None, whole

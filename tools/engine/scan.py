@@ -32,7 +32,8 @@ from tools.engine.features import (
     sql_literal,
 )
 from tools.engine.markers import HARD_MISSING, KEEP_TOP, SOFT_MISSING, kept_markers, top_cells
-from tools.engine.parsing import SCIENTIFIC_ID, column_notes, parse_typed_columns
+from tools.engine.number_formats import SCIENTIFIC_ID
+from tools.engine.parsing import column_notes, parse_typed_columns
 from tools.engine.roles import infer_schema, number_columns
 from tools.engine.scan_sql import (
     line_rules_sql,
