@@ -26,14 +26,14 @@ SQL_METHODS = {"execute", "executescript", "executemany", "sql"}
 # over a file path bound as a quoted literal and column names quoted from the file's schema.
 # tools/engine/cluster_sql.py reads a base's quantiles from a file (`quantiles_from_file`):
 # its `quantiles_sql` over quoted feature names of a fitted model, and `sql.where_sql`.
-# tools/knowledge/store.py reads the segment ids from ChromaDB's own catalogue, read-only,
+# tools/knowledge/chroma_index.py reads the segment ids from ChromaDB's own catalogue, read-only,
 # with one fixed statement (to find the folders of dropped collections).
 SQL_MODULES = {"assistant/sessions.py", "tools/engine/features.py", "tools/engine/scan.py",
                "tools/engine/stores.py", "tools/engine/sql.py", "tools/engine/feature_sql.py",
                "tools/engine/scan_csv.py", "tools/engine/cluster_sql.py",
-               "tools/engine/figures_sql.py", "tools/knowledge/store.py"}
+               "tools/engine/figures_sql.py", "tools/knowledge/chroma_index.py"}
 # Reviewed: ChromaDB's vector search method, not a query language.
-ALLOWED_QUERY_CALLS = {("tools/knowledge/store.py", "collection")}
+ALLOWED_QUERY_CALLS = {("tools/knowledge/chroma_index.py", "collection")}
 # Reviewed: opens a URL in a browser with a fixed command list, never a shell string.
 SUBPROCESS_MODULES = {"assistant/browser.py"}
 

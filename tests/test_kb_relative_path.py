@@ -7,7 +7,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from tools.knowledge.store import remove_orphan_folders
+from tools.knowledge.chroma_index import remove_orphan_folders
 
 
 def test_orphans_are_found_under_a_relative_path(tmp_path: Path, monkeypatch: Any) -> None:

@@ -8,10 +8,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tools.knowledge.chroma_index import KnowledgeIndexError
 from tools.knowledge.corpus import load_corpus, parse_file
 from tools.knowledge.embedding import detect_language
 from tools.knowledge.evaluation import evaluate_retrieval, read_cases
-from tools.knowledge.store import KnowledgeIndexError, KnowledgeStore
+from tools.knowledge.store import KnowledgeStore
 
 ROOT = Path(__file__).resolve().parent.parent
 EVAL_DIR = ROOT / "tests" / "eval"

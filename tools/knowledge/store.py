@@ -3,9 +3,8 @@
 The collection's name carries a hash of the corpus and of the embedding settings, so
 a changed knowledge file or embedding means a fresh collection and a stale one is
 dropped; an unchanged corpus reopens the stored collection without embedding anything.
-ChromaDB drops a collection's rows but leaves its vector folder (6 MB for the shipped
-corpus) on disk, so such orphan folders are removed after each build and whenever the
-index is opened.
+The ChromaDB folder itself (opening it, storing, querying, orphan folders) is
+`chroma_index.py`'s.
 """
 
 from __future__ import annotations
@@ -13,12 +12,8 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
-import re
-import shutil
-import sqlite3
 import threading
 import time
-from contextlib import closing
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from importlib.abc import Traversable
@@ -27,8 +22,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from tools.engine.errors import EngineError
 from tools.engine.progress import ProgressCallback, report
+from tools.knowledge.chroma_index import ChromaIndex, embedding_name, query_collection
 from tools.knowledge.corpus import Corpus, Passage, load_corpus
 from tools.knowledge.dense import (
     DENSE_FLOOR,
@@ -47,11 +42,10 @@ from tools.knowledge.ranking import (
     where_clause,
 )
 from tools.knowledge.relevance import RELEVANCE_FLOOR, RelevanceFloor
-from tools.knowledge.shared_index import publish_index, seed_index
-from tools.workspace_files import private_folder, write_private
+from tools.knowledge.shared_index import publish_index
+from tools.workspace_files import write_private
 
 if TYPE_CHECKING:
-    from chromadb.api import ClientAPI
     from chromadb.api.models.Collection import Collection
 
     from tools.knowledge.chroma_embedding import KnowledgeEmbeddingFunction
@@ -65,12 +59,6 @@ EMBEDDING_VERSION = "lexical-2"
 MOSTLY_THERE = 0.75
 # Candidates fetched per wanted hit, so a per-document cap can still fill k places.
 _CANDIDATES_PER_HIT = 4
-# ChromaDB names a collection's vector folder after its segment id, a UUID.
-_SEGMENT_FOLDER = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-
-
-class KnowledgeIndexError(EngineError):
-    """The index folder in the workspace cannot be opened (damaged, or another version)."""
 
 
 @dataclass(frozen=True)
@@ -231,45 +219,20 @@ class KnowledgeStore:
         return KnowledgeEmbeddingFunction(self.embedder)
 
     @cached_property
-    def _client(self) -> ClientAPI:
-        import chromadb
-        from chromadb.config import Settings
-
-        private_folder(self.path)
-        if self._shared is not None:
-            seed_index(self._shared, self.collection_name, self.path)
-        try:
-            client = chromadb.PersistentClient(path=str(self.path),
-                                               settings=Settings(anonymized_telemetry=False))
-        except Exception as exc:
-            from chromadb.api.shared_system_client import SharedSystemClient
-
-            # chromadb caches a system per folder even when it failed to start; forget it
-            # so this process can open the folder again once it is rebuilt
-            SharedSystemClient._identifier_to_system.pop(str(self.path), None)
-            SharedSystemClient._identifier_to_refcount.pop(str(self.path), None)
-            detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            raise KnowledgeIndexError(
-                f"the knowledge index in {self.path} cannot be opened ({detail}): "
-                "rebuild it with `segment kb build --force`") from None
-        remove_orphan_folders(self.path)  # left by builds of earlier versions
-        return client
+    def _index(self) -> ChromaIndex:
+        return ChromaIndex(self.path, self.collection_name, self._shared)
 
     def _stored_names(self) -> list[str]:
-        return [c.name for c in self._client.list_collections()
-                if c.name.startswith(COLLECTION_PREFIX)]
+        return self._index.stored_names(COLLECTION_PREFIX)
 
     def _open(self) -> Collection | None:
         if self.collection_name not in self._stored_names():
             return None
-        collection = self._client.get_collection(
-            self.collection_name, embedding_function=self.embedding_function)  # type: ignore[arg-type]
-        metadata = collection.metadata or {}
-        complete = (metadata.get("content_hash") == self.corpus.content_hash
-                    and collection.count() == len(self.corpus.passages))
-        if complete:
+        collection = self._index.open(self.embedding_function, self.corpus.content_hash,
+                                      len(self.corpus.passages))
+        if collection is not None:
             self._keep_weights()  # an index built before the weights were kept
-        return collection if complete else None
+        return collection
 
     # ----- public API -------------------------------------------------------------
 
@@ -297,33 +260,21 @@ class KnowledgeStore:
     def _build(self, force: bool, progress: ProgressCallback | None) -> BuildReport:
         started = time.perf_counter()
         if force:
-            self._reset_if_unreadable()
+            self._index.reset_if_unreadable()
         collection = None if force else self._open()
         rebuilt = collection is None
         if collection is None:
             for name in self._stored_names():
-                self._client.delete_collection(name)
-            collection = self._client.create_collection(
-                self.collection_name, embedding_function=self.embedding_function,  # type: ignore[arg-type]
-                configuration={"hnsw": {"space": "cosine"}},
-                metadata={"content_hash": self.corpus.content_hash,
-                          "embedding": EMBEDDING_VERSION})
+                self._index.client.delete_collection(name)
+            collection = self._index.create(
+                self.embedding_function, {"content_hash": self.corpus.content_hash,
+                                          "embedding": EMBEDDING_VERSION})
             passages = list(self.corpus.passages)
             documents = [passage_document(p) for p in passages]
             vectors = self.embedder.embed(documents).astype(np.float32)
             total = len(passages) + 1  # the embedding counts as one unit of work
             report(progress, "knowledge", 1, total, f"embedded {len(passages):,} passages")
-            # few large batches: each add() has a high fixed cost in chromadb
-            size = max(1, self._client.get_max_batch_size())
-            for start in range(0, len(passages), size):
-                end = start + size
-                collection.add(ids=[p.id for p in passages[start:end]],
-                               embeddings=vectors[start:end], documents=documents[start:end],
-                               metadatas=[_metadata(p) for p in passages[start:end]])
-                stored = min(end, len(passages))
-                report(progress, "knowledge", 1 + stored, total,
-                       f"stored {stored:,} of {len(passages):,} passages")
-            remove_orphan_folders(self.path)  # the dropped collections' folders
+            self._index.fill(collection, passages, documents, vectors, progress)
             self._keep_weights()
         else:
             report(progress, "knowledge", 1, 1, "the stored index is up to date")
@@ -380,7 +331,7 @@ class KnowledgeStore:
         return StoreStats(
             path=str(self.path), collection=self.collection_name,
             content_hash=self.corpus.content_hash, built=collection is not None,
-            embedding=_embedding_name(collection) if collection is not None else "",
+            embedding=embedding_name(collection) if collection is not None else "",
             files=self.corpus.files, passages=len(self.corpus.passages),
             stored_passages=collection.count() if collection is not None else 0,
             languages=self._language_counts(),
@@ -401,14 +352,6 @@ class KnowledgeStore:
 
     # ----- helpers ----------------------------------------------------------------
 
-    def _reset_if_unreadable(self) -> None:
-        """The index is derived data: a folder chromadb cannot open is cleared and rebuilt."""
-        try:
-            self._client  # noqa: B018 - opening is the check
-        except KnowledgeIndexError:
-            self.__dict__.pop("_client", None)
-            shutil.rmtree(self.path)
-
     def _language_counts(self) -> dict[str, int]:
         counts: dict[str, int] = {}
         for p in self.corpus.passages:
@@ -417,46 +360,5 @@ class KnowledgeStore:
 
     def _query(self, collection: Collection, query: str, k: int,
                where: dict[str, Any] | None) -> list[Hit]:
-        vector = self.embedding_function([query])
-        result = collection.query(query_embeddings=vector, n_results=k, where=where,
-                                  include=["distances"])
-        ids = result["ids"][0]
-        distances = (result.get("distances") or [[1.0] * len(ids)])[0]
-        return [Hit.of(self._passages[i], 1.0 - d)
-                for i, d in zip(ids, distances, strict=True) if i in self._passages]
-
-
-def remove_orphan_folders(index: Path) -> list[Path]:
-    """Remove the vector folders of collections that ChromaDB's catalogue no longer has.
-
-    The folders are listed before the catalogue is read: a collection another process is
-    creating has its catalogue row before its folder, so its folder is never taken for an
-    orphan. A catalogue that cannot be read (another ChromaDB version) removes nothing.
-    """
-    folders = [p for p in index.iterdir() if p.is_dir() and _SEGMENT_FOLDER.fullmatch(p.name)
-               ] if index.is_dir() else []
-    catalogue = index / "chroma.sqlite3"
-    if not folders or not catalogue.is_file():
-        return []
-    try:
-        with closing(sqlite3.connect(f"{catalogue.resolve().as_uri()}?mode=ro",
-                                     uri=True)) as db:
-            live = {str(row[0]) for row in db.execute("SELECT id FROM segments")}
-    except sqlite3.Error:
-        return []
-    orphans = [folder for folder in folders if folder.name not in live]
-    for folder in orphans:
-        shutil.rmtree(folder, ignore_errors=True)
-    return orphans
-
-
-def _metadata(passage: Passage) -> dict[str, str]:
-    return {"doc_id": passage.doc_id, "file": passage.file, "section": passage.section,
-            "lang": passage.lang, "topic": passage.topic, "segment": passage.segment,
-            "stage": passage.stage}
-
-
-def _embedding_name(collection: Collection) -> str:
-    # the raw JSON: reading `.configuration` would rebuild the function from chromadb's registry
-    function = (collection.configuration_json or {}).get("embedding_function") or {}
-    return str(function.get("name") or "")
+        found = query_collection(collection, self.embedding_function([query]), k, where)
+        return [Hit.of(self._passages[i], 1.0 - d) for i, d in found if i in self._passages]
