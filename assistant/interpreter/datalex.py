@@ -27,7 +27,7 @@ from tools.engine.schema import ColumnInfo, DType, Role, Schema
 # Columns a request can name: never personal data, ids or constants.
 _HIDDEN = frozenset({Role.PERSONAL, Role.CUSTOMER_ID, Role.CONSTANT, Role.TEXT, Role.ORDER_ID})
 _UNIT_WORDS = {"day": 1, "days": 1, "week": 7, "weeks": 7, "month": 30, "months": 30, "mo": 30,
-               "year": 365, "years": 365, "yr": 365, "yrs": 365}
+               "year": 365, "years": 365, "yr": 365, "yrs": 365, "night": 1, "nights": 1}
 _YES = frozenset({"yes", "y", "true", "t", "1", "1.0", "是", "да"})
 
 
@@ -218,8 +218,9 @@ def _column_words(info: ColumnInfo, lexicon: Lexicon, unit: str | None) -> Colum
         concepts.add(info.role.value)
     words = ColumnWords(info=info, norms=frozenset(norms) - glue, concepts=frozenset(concepts),
                         size=max(len(norms) - len(glue), 1))
-    # A unit in the name of a duration ("Months_on_book"), not of a rate ("VisitsMonth").
-    duration = bool(concepts & {"recency", "tenure"})
+    # A unit in the name of a duration ("Months_on_book", "NightsStayed"), not of a rate
+    # ("VisitsMonth").
+    duration = bool(concepts & {"recency", "tenure", "duration"})
     units = [_UNIT_WORDS[w.lower()] for w in expanded if w.lower() in _UNIT_WORDS and duration]
     if unit:
         words.unit_days = _UNIT_WORDS.get(unit.lower().rstrip("s") + "s") or \

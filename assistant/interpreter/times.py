@@ -57,6 +57,14 @@ def time_window(r: Reader, k: int, qty: Qty, words: list[Item]) -> None:
                      or w.info.role in (Role.RECENCY, Role.TENURE) or
                      bool(w.concepts & {"recency", "tenure"}) and w.numeric)
     column = r.data.columns.get(durations.column or "")
+    # A stay's length and its date both "stay": "stayed at least a week" is the length,
+    # "stayed in the last month" and "hasn't stayed for 6 months" the date.
+    since = qty.window or qty.ago or r.find("neg") is not None or r.find("inactivity") is not None
+    tied = [r.data.columns[c] for c in durations.tied
+            if r.data.columns[c].is_date == since]
+    if column is None and len(tied) == 1:
+        column = tied[0]
+        durations = link(words, r.data, accept=lambda w: w is column)
     if column is None and not qty.window and not qty.ago:
         plain = link(words, r.data, accept=lambda w: w.numeric and not w.is_date and
                      not w.is_flag)
@@ -75,7 +83,9 @@ def time_window(r: Reader, k: int, qty: Qty, words: list[Item]) -> None:
                 "recency" if "recency" in column.concepts else "tenure") or column
     tenure = r.joined or any("tenure" in i.args("role") for _, i in r.items()
                              if r.free(i) or i in words)
-    negated = r.negated(k) or _no_orders(r)
+    # "hasn't STAYED in 6 months": the negation stands before the words naming the column.
+    first = next((j for j, p in enumerate(r.parts) if words and p is words[0]), k)
+    negated = r.negated(k) or r.negated(min(first, k)) or _no_orders(r)
     inactive = r.find("inactivity")
     if column is None and _about_a_flag(r, words):
         return
@@ -90,7 +100,7 @@ def time_window(r: Reader, k: int, qty: Qty, words: list[Item]) -> None:
     recency = column.info.role == Role.RECENCY or "recency" in column.concepts
     if qty.is_range:
         op = "between"
-    elif recency and (negated or inactive is not None):
+    elif (recency or column.is_date) and (negated or inactive is not None):
         op = qty.op or ">"  # "haven't bought in 90 days", "не покупали больше 120 дней"
     elif qty.window:
         op = qty.op if qty.op in ("<", "<=") else "<="
