@@ -51,8 +51,8 @@ from tools.engine.schema import ColumnInfo, DataKind, DType, Role, Schema
 # Modules whose code decides the result: any edit to them retires old cache entries.
 _PIPELINE_MODULES = ("reading", "stores", "parsing", "number_formats", "dates", "markers",
                      "naming", "yes_no", "personal", "customer_key", "log_shape", "roles",
-                     "cleaning", "features", "scan", "scan_csv", "loading", "load_cache",
-                     "schema", "dataset")
+                     "role_names", "cleaning", "features", "scan", "scan_csv", "loading",
+                     "load_cache", "schema", "dataset")
 CACHE_NOTE = "Loaded from the cache of an earlier load of the same file."
 # Steps of a load, for progress: read, parse, roles, clean, customer features.
 _STEPS = 5

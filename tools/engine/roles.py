@@ -2,8 +2,9 @@
 
 Names are split into lower-case words ("InvoiceDate" -> invoice, date;
 "days_since_last_order" -> days, since, last, order) and matched against
-small vocabularies; values decide the rest (one value -> CONSTANT, two of
-0/1 or yes/no -> FLAG, few distinct strings -> CATEGORY, many -> TEXT).
+small vocabularies (`role_names.py`); values decide the rest (one value ->
+CONSTANT, two of 0/1 or yes/no -> FLAG, few distinct strings -> CATEGORY,
+many -> TEXT).
 A file is a transaction log when it has a customer id that repeats and a
 date; otherwise it is a customer table, unless its values have the shape of
 an order log (`log_shape.py`: an id column that repeats over several dates,
@@ -13,13 +14,10 @@ and `overrides` ({"amount": "Revenue"}) win over inference.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import pandas as pd
 
 from tools.engine.customer_key import (
     CUSTOMER_WORDS,
-    ID_WORDS,
     ORDER_WORDS,
     ROW_IDS,
     bare_id,
@@ -32,6 +30,7 @@ from tools.engine.log_shape import ShapeReading, read_log_shape
 from tools.engine.matching import nearest
 from tools.engine.naming import role_words
 from tools.engine.personal import personal_kind
+from tools.engine.role_names import CODE_WORDS, customer_role, is_number, transaction_role
 from tools.engine.schema import ColumnInfo, DataKind, DType, Role, Schema
 
 # Low-cardinality columns list their values; above this they are TEXT.
@@ -41,30 +40,6 @@ MAX_NUMBER_VALUES = 20
 _ALWAYS_CATEGORY_VALUES = 20
 _CATEGORY_SHARE = 0.5  # values repeat, on average, at least twice
 
-_AMOUNT_WORDS = frozenset({"revenue", "amount", "sales", "total", "spend", "spent", "value",
-                           "gmv", "subtotal", "paid", "net", "gross", "turnover", "sale"})
-_QUANTITY_WORDS = frozenset({"quantity", "qty", "units", "items", "pieces", "pcs"})
-_PRICE_WORDS = frozenset({"price", "unitprice", "rate", "cost"})
-_STATUS_WORDS = frozenset({"status", "state", "cancelled", "canceled", "cancellation"})
-# A yes/no column named like these marks cancelled or returned lines ("is_returned").
-_CANCEL_FLAG_WORDS = frozenset({"cancelled", "canceled", "cancel", "returned", "return",
-                                "refunded", "refund", "voided", "void"})
-_COUNT_WORDS = frozenset({"num", "number", "of", "total", "count", "n", "no", "cnt", "nb"})
-_ORDER_COUNT_WORDS = frozenset({"orders", "purchases", "transactions", "invoices"})
-# What a customer's orders are called: counted, they are the frequency; their amount, spend.
-_ORDER_NOUNS = frozenset({"order", "purchase", "transaction", *_ORDER_COUNT_WORDS})
-# A quantity of orders is their number ("order quantity", "订单数量", "количество заказов").
-_QUANTITY_COUNTS = frozenset({"quantity", "qty"})
-_MONEY_TOTAL_WORDS = frozenset({"monetary", "spend", "spent", "revenue", "sales", "ltv", "clv",
-                                "amount", "value", "lifetime", "total"})
-_SPEND_WORDS = frozenset({"monetary", "spend", "spent", "revenue", "sales", "ltv", "clv"})
-# The currency a header gives its unit in ("total_spent_usd", "消费金额（元）", "сумма, руб")
-# says nothing about what the number is.
-_CURRENCY_WORDS = frozenset({"usd", "eur", "gbp", "cny", "rmb", "yuan", "rub", "inr", "jpy",
-                             "chf", "cad", "aud", "dollars", "euros", "pounds", "roubles",
-                             "rubles"})
-_CODE_WORDS = frozenset({"code", "type", "class", "segment", "group", "category", "tier",
-                         "level", "region", "cluster", "zip", "postcode", "channel"})
 _ROLE_ALIASES = {
     "id": Role.CUSTOMER_ID, "customer": Role.CUSTOMER_ID, "customerid": Role.CUSTOMER_ID,
     "price": Role.UNIT_PRICE, "unitprice": Role.UNIT_PRICE, "qty": Role.QUANTITY,
@@ -180,7 +155,7 @@ def _named_roles(df: pd.DataFrame, dtypes: dict[str, DType],
         if name in forced:
             continue
         words = role_words(str(name))
-        found = _transaction_role(words, set(words), dtypes.get(name, DType.TEXT), set())
+        found = transaction_role(words, set(words), dtypes.get(name, DType.TEXT), set())
         if found is not None:
             named[str(name)] = found[0]
     return named
@@ -192,7 +167,7 @@ def _not_keys(df: pd.DataFrame, dtypes: dict[str, DType],
     skip = set(forced)
     for name in df.columns:
         words = role_words(str(name))
-        if _customer_role(words, set(words), dtypes.get(name, DType.TEXT), set()):
+        if customer_role(words, set(words), dtypes.get(name, DType.TEXT), set()):
             skip.add(str(name))
     return frozenset(skip)
 
@@ -272,8 +247,8 @@ def number_columns(df: pd.DataFrame, overrides: dict[str, str] | None = None
     shares: dict[str, float] = {}
     for name in df.columns:
         words = role_words(str(name))
-        found = (_transaction_role(words, set(words), DType.NUMBER, set())
-                 or _customer_role(words, set(words), DType.INTEGER, set()))
+        found = (transaction_role(words, set(words), DType.NUMBER, set())
+                 or customer_role(words, set(words), DType.INTEGER, set()))
         if found is not None and found[0] in _NUMBER_ROLES:
             shares[str(name)] = NAMED_STRAY_SHARE
     for role, name in _mapped_columns(df, overrides or {}).items():
@@ -302,10 +277,6 @@ def _check_forced_type(column: str, role: Role, dtypes: dict[str, DType]) -> Non
 # Inference ----------------------------------------------------------------------------------
 
 
-def _is_number(dtype: DType) -> bool:
-    return dtype in (DType.NUMBER, DType.INTEGER)
-
-
 def _find_date(df: pd.DataFrame, dtypes: dict[str, DType], forced: dict[str, Role]) -> str | None:
     dates = [n for n in df.columns if dtypes.get(n) is DType.DATE and n not in forced]
     if not dates:
@@ -324,7 +295,7 @@ def _has_order_columns(df: pd.DataFrame, dtypes: dict[str, DType], skip: set[str
         if name in skip or (len(df) > 1 and df[name].nunique() < 2):  # constants say nothing
             continue
         words = role_words(str(name))
-        role = _transaction_role(words, set(words), dtypes.get(name, DType.TEXT), set())
+        role = transaction_role(words, set(words), dtypes.get(name, DType.TEXT), set())
         if role:
             found.add(role[0])
     return Role.ORDER_ID in found or {Role.QUANTITY, Role.UNIT_PRICE} <= found
@@ -344,75 +315,14 @@ def _infer_role(name: str, series: pd.Series, dtype: DType, kind: DataKind,
     # A role named by the column wins over "constant": a log where every line costs 5 still
     # has an amount.
     if kind is DataKind.TRANSACTIONS:
-        found = _transaction_role(words, word_set, dtype, taken)
+        found = transaction_role(words, word_set, dtype, taken)
     else:
-        found = _customer_role(words, word_set, dtype, taken)
+        found = customer_role(words, word_set, dtype, taken)
     if found:
         return found
     if n_unique == 1:
         return Role.CONSTANT, f"a single value ({_value_text(present.iloc[0])}) in every row"
     return _attribute_role(name, present, dtype, n_unique, word_set)
-
-
-def _transaction_role(words: Sequence[str], word_set: set[str], dtype: DType,
-                      taken: set[Role]) -> tuple[Role, str] | None:
-    candidates: list[tuple[Role, bool, str]] = [
-        (Role.ORDER_ID, dtype is not DType.DATE and (
-            bool(word_set & ORDER_WORDS) and bool(word_set & ID_WORDS)
-            or word_set <= {"invoice", "order", "receipt", "transaction"}),
-         "name says order/invoice number"),
-        (Role.UNIT_PRICE, _is_number(dtype) and bool(word_set & _PRICE_WORDS)
-         and not word_set & {"total", "amount"}, "a number named like a unit price"),
-        (Role.QUANTITY, _is_number(dtype) and bool(word_set & _QUANTITY_WORDS),
-         "a number named like a quantity"),
-        (Role.AMOUNT, _is_number(dtype) and bool(word_set & _AMOUNT_WORDS),
-         "a number named like revenue or amount"),
-        (Role.STATUS, dtype is not DType.DATE and bool(word_set & _STATUS_WORDS),
-         "name says order status"),
-        (Role.STATUS, dtype is DType.BOOL and bool(word_set & _CANCEL_FLAG_WORDS),
-         "yes/no: whether the line was cancelled or returned"),
-    ]
-    for role, matches, reason in candidates:
-        if matches and role not in taken:
-            return role, reason
-    return None
-
-
-def _customer_role(words: Sequence[str], word_set: set[str], dtype: DType,
-                   taken: set[Role]) -> tuple[Role, str] | None:
-    if not _is_number(dtype):
-        return None
-    core = word_set - _COUNT_WORDS - _CURRENCY_WORDS
-    counted = core - _QUANTITY_COUNTS
-    # Spend is named by its money word, with or without the orders it was spent on ("total
-    # spend", "amount of purchases", "сумма покупок"); in a table of customers, a bare amount
-    # is theirs. "Purchase amount" may be one purchase's: a measure.
-    money = core - _ORDER_COUNT_WORDS
-    candidates: list[tuple[Role, bool, str]] = [
-        (Role.RECENCY, "recency" in word_set or {"days", "since", "last"} <= word_set
-         or {"last", "order", "days"} <= word_set or {"last", "purchase", "days"} <= word_set,
-         "a number named like days since the last purchase"),
-        # A bare "tenure" is often in months (telecoms): only days make it our tenure.
-        (Role.TENURE, ("tenure" in word_set and "days" in word_set)
-         or {"days", "since", "first"} <= word_set
-         or {"first", "order", "days"} <= word_set or {"first", "purchase", "days"} <= word_set,
-         "a number named like days since the first purchase"),
-        # A count of orders is whole: "PURCHASES" holding 1,234.56 is an amount.
-        (Role.FREQUENCY, dtype is DType.INTEGER and ("frequency" in word_set or (
-            len(counted) == 1 and counted <= _ORDER_NOUNS and (
-                counted <= _ORDER_COUNT_WORDS
-                or bool(word_set & (_COUNT_WORDS | _QUANTITY_COUNTS))))),
-         "a number named like a count of orders"),
-        (Role.MONETARY, "monetary" in word_set or (
-            bool(money) and money <= _MONEY_TOTAL_WORDS
-            and (bool(money & _SPEND_WORDS) or money == {"amount"}))
-         or {"lifetime", "value"} <= word_set or {"amount", "spent"} <= word_set,
-         "a number named like total spend"),
-    ]
-    for role, matches, reason in candidates:
-        if matches and role not in taken:
-            return role, reason
-    return None
 
 
 def _attribute_role(name: str, present: pd.Series, dtype: DType, n_unique: int,
@@ -421,10 +331,10 @@ def _attribute_role(name: str, present: pd.Series, dtype: DType, n_unique: int,
         return Role.DATE_ATTRIBUTE, f"dates from {_span(present)}"
     if dtype is DType.BOOL:
         return Role.FLAG, "yes/no values"
-    if _is_number(dtype):
+    if is_number(dtype):
         if n_unique == 2 and set(present.unique().tolist()) <= {0, 1}:
             return Role.FLAG, "only 0 and 1"
-        if dtype is DType.INTEGER and word_set & _CODE_WORDS and n_unique <= MAX_CATEGORY_VALUES:
+        if dtype is DType.INTEGER and word_set & CODE_WORDS and n_unique <= MAX_CATEGORY_VALUES:
             return Role.CATEGORY, f"a numeric code with {n_unique} values"
         return Role.MEASURE, f"numbers from {_span(present)}"
     distinct = pd.Series(present.astype(str).unique(), dtype="str")  # each text once
