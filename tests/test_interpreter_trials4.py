@@ -34,12 +34,30 @@ def _hotel(folder: Path, n: int = 500) -> tuple[Path, pd.DataFrame]:
     return path, frame
 
 
+def _subscriptions(folder: Path, n: int = 600) -> tuple[Path, pd.DataFrame]:
+    rng = np.random.default_rng(11)
+    frame = pd.DataFrame({
+        "customer_id": [f"SUB{10000 + k}" for k in range(n)],
+        "plan": rng.choice(["Basic", "Standard", "Premium"], n, p=[.4, .4, .2]),
+        "region": rng.choice(["North America", "Europe", "APAC", "LATAM"], n),
+        "monthly_fee": rng.choice([7.99, 12.99, 17.99], n),
+        "churned": rng.choice(["Yes", "No"], n, p=[.25, .75]),
+        "age": rng.integers(18, 75, n),
+        "marketing_opt_in": rng.choice(["yes", "no"], n),
+        "satisfaction_score": rng.integers(1, 11, n),
+        "logins_last_month": rng.integers(0, 30, n),
+    })
+    path = folder / "subscribers.csv"
+    frame.to_csv(path, index=False)
+    return path, frame
+
+
 def _days_before_end(frame: Frame, column: str) -> pd.Series:
     dates = pd.to_datetime(frame[column])
     return (dates.max() + pd.Timedelta(days=1) - dates).dt.days
 
 
-WRITERS = {"hotel": _hotel}
+WRITERS = {"hotel": _hotel, "subs": _subscriptions}
 
 CASES: list[tuple[str, list[str], Callable[[Frame], Any] | None]] = [
     # A stay's length and its date share the word "stay".
@@ -49,6 +67,25 @@ CASES: list[tuple[str, list[str], Callable[[Frame], Any] | None]] = [
      lambda d: _days_before_end(d, "LastStay") > 180),
     ("hotel", ["guests who stayed in the last 2 months"],
      lambda d: _days_before_end(d, "LastStay") <= 60),
+    # The data's own value over a vague word; a column name's words are not split into
+    # a month ("mar") or a stem and its ending ("market" + "ing").
+    ("subs", ["premium customers"], lambda d: d.plan == "Premium"),
+    ("subs", ["customers who opted in to marketing"], lambda d: d.marketing_opt_in == "yes"),
+    ("subs", ["customers in Africa"], CLARIFY),
+    # A value changed in a follow-up replaces the old one on that column.
+    ("subs", ["show me churned customers", "only those in north america",
+              "actually make it europe instead"],
+     lambda d: (d.churned == "Yes") & (d.region == "Europe")),
+    ("subs", ["churned customers in north america", "change north america to apac"],
+     lambda d: (d.churned == "Yes") & (d.region == "APAC")),
+    ("subs", ["churned customers in north america",
+              "hmm, what about latam instead of north america?"],
+     lambda d: (d.churned == "Yes") & (d.region == "LATAM")),
+    # A number changed goes to the condition it fits: an age range, not a 1-10 score.
+    ("subs", ["opted-in customers aged 30 to 45", "drop anyone with a satisfaction score under 6",
+              "make it 25 to 45 instead"],
+     lambda d: (d.marketing_opt_in == "yes") & d.age.between(25, 45)
+     & ~(d.satisfaction_score < 6)),
 ]
 
 
@@ -89,3 +126,23 @@ def test_trial_phrasings(files: dict[str, tuple[Any, Frame]], name: str, turns: 
     assert want.any(), "a case must select someone"
     assert sorted(bot.member_ids()) == sorted(_ids(name, raw)[want]), (
         turn.segment.get("description"), len(bot.member_ids()), int(want.sum()))
+
+
+def test_conversation_and_vague_words_on_a_table_without_purchases(
+        files: dict[str, tuple[Any, Frame]], tmp_path: Path) -> None:
+    from assistant.core import Assistant
+
+    data, raw = files["subs"]
+    bot = Assistant(data, workspace=tmp_path)
+    first = bot.ask("churned customers")
+    assert first.segment is not None
+    for chat in ("cheers, thats great", "ok cool, thats great"):
+        turn = bot.ask(chat)
+        assert turn.segment == first.segment, turn.reply
+        assert "could not place" not in turn.reply, turn.reply
+    rate = bot.ask("whats our churn rate")
+    share = (raw.churned == "Yes").mean() * 100
+    assert f"{share:.1f}%" in rate.reply, rate.reply
+    best = bot.ask("show me our best customers")
+    assert best.segment is None or best.segment == first.segment
+    assert "monthly_fee" in best.reply and "1." in best.reply, best.reply

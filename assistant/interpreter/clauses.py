@@ -199,7 +199,7 @@ def _mention(r: Reader, run: list[tuple[int, Item]]) -> None:
             r.problem("which_column", tied, words=" ".join(i.text for i in items),
                       options=", ".join(tied))
         return
-    if found.score < 1:
+    if found.score < 0.9:
         return  # only a verb of buying points at it ("customers who shop ..."): no condition
     column = r.data.columns[found.column]
     supporting = [[i for _, i in run][j] for j in found.supporting]

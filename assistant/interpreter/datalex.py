@@ -28,6 +28,9 @@ from tools.engine.schema import ColumnInfo, DType, Role, Schema
 _HIDDEN = frozenset({Role.PERSONAL, Role.CUSTOMER_ID, Role.CONSTANT, Role.TEXT, Role.ORDER_ID})
 _UNIT_WORDS = {"day": 1, "days": 1, "week": 7, "weeks": 7, "month": 30, "months": 30, "mo": 30,
                "year": 365, "years": 365, "yr": 365, "yrs": 365, "night": 1, "nights": 1}
+# Endings, not words: "marketing" is not "market" + "ing".
+_SUFFIXES = frozenset({"ing", "ings", "ed", "er", "ers", "est", "ion", "ions", "ly", "ment",
+                       "ments", "ness", "ity", "able", "ful", "ship", "less"})
 _YES = frozenset({"yes", "y", "true", "t", "1", "1.0", "是", "да"})
 
 
@@ -94,7 +97,10 @@ class DataLexicon:
         return [v for c, v in self.group_values.get(group, []) if c == column]
 
     def place_columns(self) -> list[str]:
-        return sorted({column for pairs in self.place_values.values() for column, _ in pairs})
+        """Columns of places: by their values, else by their names ("region": APAC, LATAM)."""
+        return sorted({column for pairs in self.place_values.values() for column, _ in pairs}
+                      ) or [n for n, w in self.columns.items() if w.is_category and
+                            w.concepts & {"country", "region", "city"}]
 
 
 def empty() -> DataLexicon:
@@ -237,12 +243,17 @@ def _column_words(info: ColumnInfo, lexicon: Lexicon, unit: str | None) -> Colum
 
 
 def _split_compound(word: str, lexicon: Lexicon) -> list[str] | None:
-    """"kidhome" -> ["kid", "home"]: a run-together name whose first part is a known word."""
+    """"kidhome" -> ["kid", "home"]: a run-together name whose first part is a known noun;
+    "interaction" -> ["interact"]: a known verb and an ending. Not "mar" (March) + "keting",
+    nor "market" + "ing"."""
     if len(word) < 6 or not word.isalpha() or (norm_word(word),) in lexicon.index:
         return None
     for cut in range(len(word) - 3, 2, -1):
         head, tail = word[:cut], word[cut:]
-        if (norm_word(head),) in lexicon.index and len(tail) >= 3:
+        kinds = {x.kind for x in lexicon.index.get((norm_word(head),), ())}
+        if tail in _SUFFIXES and "activity" in kinds:
+            return [head]
+        if kinds & {"concept", "role", "people"} and len(tail) >= 3 and tail not in _SUFFIXES:
             return [head, tail]
     return None
 

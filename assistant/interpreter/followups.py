@@ -68,7 +68,9 @@ def define_args(condition: Condition, reading: Reading, items: list[Item], env: 
             raise LookupError("nothing to add to")
         return _new(_extend(current, condition)), "extend"
     if mode == "replace":
-        swapped = _swap(current, condition) if current is not None else None
+        edits = any("edit" in i.args("mode") for i in items) and current is not None
+        swapped = changed_values(current, condition) if edits else None  # type: ignore[arg-type]
+        swapped = swapped or (_swap(current, condition) if current is not None else None)
         return _new(swapped if swapped is not None else condition), "replace"
     asks_count = any("count" in i.args("intent") for i in content(items)[:1])
     # A fragment ("from France", "spent over 2000") narrows; a request that names the
@@ -113,12 +115,42 @@ def edit_last(items: list[Item], env: Env) -> Condition | None:
         numbers[0].value if len(numbers) > 1 else None, qty.value)
     named = link([i for i in items if has_evidence(i, env.data)], env.data).column
     quoted = [leaf for leaf in numeric if was is not None and getattr(leaf, "value", None) == was]
+    # Else the last number the new one could be: "make it 25 to 45" is the age range, not
+    # a 1-10 score said after it.
+    fitting = [leaf for leaf in numeric if _fits(leaf, qty, env)] or numeric
     old = next((leaf for leaf in numeric if getattr(leaf, "column", None) == named),
-               quoted[-1] if quoted else numeric[-1])
+               quoted[-1] if quoted else fitting[-1])
     if old in quoted:  # the quoted number becomes the new one
         qty = Qty(qty.first, qty.last, qty.text, value=now, unit=qty.unit, days=qty.days)
     new = _renumbered(old, qty, env)
     return _replace_leaf(current, old, new) if new is not None else None
+
+
+def _fits(leaf: Condition, qty: Qty, env: Env) -> bool:
+    """The new number (or range) lies within the column's values, as the old one's shape."""
+    column = env.data.columns.get(getattr(leaf, "column", ""))
+    if isinstance(leaf, Rank) or column is None or column.unit_days is not None:
+        return not qty.is_range
+    low, high = column.info.minimum, column.info.maximum
+    said = [v for v in (qty.low, qty.high, qty.value) if v is not None]
+    if low is None or high is None or not said or qty.unit == "percent":
+        return True
+    return (isinstance(leaf, Between) or not qty.is_range) and \
+        all(low <= v <= high for v in said)
+
+
+def changed_values(current: Condition, new: Condition) -> Condition | None:
+    """"make it Europe instead", "change North America to Europe": the list on the column
+    the message names takes its new values (those the segment does not already have)."""
+    for part in leaves(new):
+        if not isinstance(part, In):
+            continue
+        for leaf in leaves(current):
+            if isinstance(leaf, In | NotIn) and leaf.column == part.column:
+                had = _lowered(leaf.values)
+                fresh = [v for v in part.values if str(v).lower() not in had] or part.values
+                return _replace_leaf(current, leaf, type(leaf)(column=leaf.column, values=fresh))
+    return None
 
 
 def _window_edit(current: Condition, qty: Qty, numeric: list[Compare | Between | Rank], env: Env

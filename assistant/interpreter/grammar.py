@@ -55,7 +55,12 @@ class _Clause:
 def read(readings: list[list[Item]], env: Env) -> Reading:
     """The best reading of the request's alternative cuttings."""
     scored = [_read_one(items, env) for items in readings]
-    return max(scored, key=lambda r: r.score)
+    best = max(scored, key=lambda r: r.score)
+    # "premium customers" where Premium is a plan: the data's own value, not a vague word
+    exact = [r for r in scored if r.condition is not None and not (r.problems or r.vague)]
+    if best.vague and exact:
+        return max(exact, key=lambda r: r.score)
+    return best
 
 
 def _read_one(items: list[Item], env: Env) -> Reading:

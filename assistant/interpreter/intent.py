@@ -95,6 +95,9 @@ def classify(items: list[Item], reading: Reading, lexicon: Lexicon) -> Intent:
 
 def _conversation(words: list[Item]) -> str | None:
     """Greetings, thanks, yes/no, questions about the product: nothing but such words."""
+    # "that's great": a pointing word ("that", "это", "这") says nothing of its own here
+    words = [i for i in words if not all(s.kind in ("func", "break", "subject")
+                                         for s in i.senses)] or words
     kinds = [next((str(a) for a in i.args("intent") if a in _CHAT), None) for i in words]
     if all(k is not None for k in kinds):  # "great, thank you" thanks
         return "thanks" if "thanks" in kinds else next(k for k in kinds if k is not None)

@@ -18,7 +18,7 @@ from functools import lru_cache
 from assistant.interpreter.calls import Choice, Interpretation, InterpreterContext, ToolCall
 from assistant.interpreter.commands import CommandInput, run_command
 from assistant.interpreter.datalex import DataLexicon, build
-from assistant.interpreter.followups import define_args, edit_last, mode_of
+from assistant.interpreter.followups import changed_values, define_args, edit_last, mode_of
 from assistant.interpreter.grammar import Reading, read
 from assistant.interpreter.intent import Intent, classify, content
 from assistant.interpreter.lexicon import load_lexicon
@@ -154,6 +154,8 @@ def _segment(items: list[Item], reading: Reading, env: Env) -> Interpretation:
         return Interpretation(calls=[ToolCall("undo", {})], intent="command", understood="undo")
     if mode == "edit" and env.context.current_condition is not None:
         edited = edit_last(items, env)
+        if edited is None and reading.condition is not None and not reading.problems:
+            edited = changed_values(env.context.current_condition, reading.condition)
         if edited is None:
             return Interpretation(calls=[], intent="segment", clarification=env.lexicon.message(
                 language, "edit_nothing"))

@@ -164,7 +164,7 @@ def _segmentations(tokens: list[Token], options: list[list[tuple[int, tuple[Sens
         first_size = choices[0][0]
         # Shorter cuts are kept only where data names compete with other phrases, here or
         # starting inside the longest phrase ("a month" | "month-to-month").
-        competing = _has_data(choices[0][1]) or any(
+        competing = any(_has_data(s) for _, s in choices) or any(
             _has_data(s) for j in range(i + 1, i + first_size) for _, s in options[j])
         if not options[i] and competing:
             choices = [(1, ())]

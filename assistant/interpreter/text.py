@@ -37,6 +37,8 @@ _TOKEN = re.compile(
     r"|(?P<punct>[,;:.!?()\[\]/&，、；：。！？（）])")
 _CONTRACTIONS: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
     (re.compile(r"\b(what|that|it|there|who|how|where|here)['’]s\b", re.I), r"\1 is"),
+    # typed without the apostrophe ("whats our churn rate"); not "its", a word of its own
+    (re.compile(r"\b(what|that|there|how|where|here)s\b", re.I), r"\1 is"),
     (re.compile(r"\b((?:[A-Za-z]\.){2,})", re.I), lambda m: m.group(1).replace(".", "")),
     (re.compile(r"\bcan['’]?t\b", re.I), "can not"),
     (re.compile(r"\bwon['’]t\b", re.I), "will not"),

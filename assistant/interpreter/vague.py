@@ -58,8 +58,12 @@ def choices_for(reading: Reading, env: Env) -> Interpretation:
                                         "words": phrase or key}))
     if not choices:
         words = ", ".join(f"'{i.text}'" for i in reading.items if i.has("vague", "intensifier"))
-        return Interpretation(calls=[], intent="segment", clarification=env.lexicon.message(
-            env.language, "unplaced", words=words or "that", hint=""))
+        options = [w.name for w in env.data.columns.values() if w.numeric and not w.is_flag
+                   and not w.is_date][:8]
+        hint = env.lexicon.message(env.language, "unplaced_hint", options=", ".join(options))
+        return Interpretation(calls=[], intent="segment", options=options,
+                              clarification=env.lexicon.message(
+                                  env.language, "unplaced", words=words or "that", hint=hint))
     choices = choices[:MAX_CHOICES]
     return Interpretation(calls=[], intent="segment", choices=choices,
                           options=[c.label for c in choices],
@@ -88,10 +92,14 @@ def _filled(template: dict[str, Any], column: str | None, env: Env) -> dict[str,
     for key, value in template.items():
         if isinstance(value, str) and value.startswith("{") and value.endswith("}"):
             slot = value[1:-1]
-            found = data.role_column(slot) if slot != "column" else None
-            if found is None and slot != "column":
-                named = [w for w in data.numeric_with(slot) if not w.is_flag]
-                found = named[0] if len(named) == 1 else None
+            found = None
+            for name in slot.split("|") if slot != "column" else ():  # the first the data has
+                found = data.role_column(name)
+                if found is None:
+                    named = [w for w in data.numeric_with(name) if not w.is_flag]
+                    found = named[0] if len(named) == 1 else None
+                if found is not None:
+                    break
             value = column if slot == "column" else found.name if found else None
             if value is None:
                 return None
