@@ -86,17 +86,19 @@ def open_assistant(data: Path | None, *, demo: bool, session: str | None, maps: 
 
     if demo:
         data = demo_data_path()
-    if data is None and session is not None:
-        record = SessionStore(workspace).load(session)
-        if record is not None and record.data_path:
-            data = Path(record.data_path)
+    record = SessionStore(workspace).load(session) if session is not None else None
+    if data is None and record is not None and record.data_path:
+        data = Path(record.data_path)
     if data is None:
         fail("no data: pass --data FILE (or --demo for the bundled example)")
+    if not maps and record is not None and record.data_path == str(data.resolve()):
+        maps = list(record.state.get("maps") or [])  # the session's file, read as before
     loaded = load_data(DataArgs(data, maps, None, table, workspace))
     backend = build_backend(model, base_url, workspace)
     # Exports and reports go where the user works, one place for both (said in full).
     return Assistant(loaded, workspace=workspace, session=session, backend=backend,
-                     data_path=str(data.resolve()), output_folder=out_dir or Path.cwd())
+                     data_path=str(data.resolve()), output_folder=out_dir or Path.cwd(),
+                     maps=maps)
 
 
 def register(app: typer.Typer) -> None:

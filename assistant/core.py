@@ -98,9 +98,12 @@ def _with_changes_done(outcome: TurnOutcome) -> str:
 class Assistant:
     def __init__(self, data: CustomerData, *, workspace: Path = DEFAULT_WORKSPACE,
                  session: str | None = None, backend: Backend | None = None,
-                 data_path: str | None = None, output_folder: Path | None = None) -> None:
+                 data_path: str | None = None, output_folder: Path | None = None,
+                 maps: list[str] | None = None) -> None:
         """`output_folder`: where exports and reports go (the command line's `--out-dir`,
-        by default the current folder); None keeps them in the workspace's `exports/`."""
+        by default the current folder); None keeps them in the workspace's `exports/`.
+        `maps`: the `--map ROLE=COLUMN` the data was loaded with, kept with the session so
+        its next turns read the file the same way."""
 
         self.data = data
         self.workspace = workspace
@@ -118,6 +121,7 @@ class Assistant:
         self.backend: Backend = backend or self.builtin
         self.session = session
         self.data_path = data_path
+        self.maps = list(maps or [])
         self.store = SessionStore(workspace) if session else None
         # Said with the next answer: what resuming the session found (another file, a
         # changed file, a segment the data no longer answers).
@@ -138,6 +142,7 @@ class Assistant:
             return (f"Session '{record.name}' was about {Path(record.data_path).name}; "
                     f"it starts again on {Path(self.data_path).name}.")
         _restore(self.toolkit, record)
+        self.language = record.state.get("language")
         self.memory.restore(record.state.get("memory"))
         self.toolkit.dictionary = self.memory.dictionary
         assert self.store is not None
@@ -175,7 +180,9 @@ class Assistant:
         """Answer one request; `on_text` receives a model's reply as it streams."""
 
         notice, self.resume_notice = self.resume_notice, None
-        self.toolkit.language = detect_language(text, self.language)
+        answering = bool(self.memory.pending) and len(text.split()) <= 2  # "2", "city"
+        self.toolkit.language = self.language if answering and self.language else \
+            detect_language(text, self.language)
         self.language = self.toolkit.language
         try:
             if self.backend is not self.builtin:
@@ -255,6 +262,8 @@ class Assistant:
             "current": _state_json(self.toolkit.state),
             "history": [_state_json(s) for s in self.toolkit.history[-50:]],
             "memory": self.memory.to_json(),
+            "language": self.language,
+            "maps": self.maps,
         }
         last = self.toolkit.last_clustering
         if last is not None:

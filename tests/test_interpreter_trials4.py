@@ -146,3 +146,65 @@ def test_conversation_and_vague_words_on_a_table_without_purchases(
     best = bot.ask("show me our best customers")
     assert best.segment is None or best.segment == first.segment
     assert "monthly_fee" in best.reply and "1." in best.reply, best.reply
+
+
+def _shop_log(folder: Path, n: int = 900) -> tuple[Path, pd.DataFrame]:
+    """A Russian shop's order lines: the amount is named only by its currency."""
+    rng = np.random.default_rng(5)
+    frame = pd.DataFrame({
+        "buyer_id": [f"U{k:04d}" for k in rng.integers(0, 200, n)],
+        "order_date": (pd.Timestamp("2025-01-01") + pd.to_timedelta(
+            rng.integers(0, 330, n), unit="D")).strftime("%Y-%m-%d"),
+        "order_number": [f"ZK-{100000 + k}" for k in range(n)],
+        "sum_rub": rng.gamma(2, 1500, n).round(2),
+        "delivery_city": rng.choice(["Москва", "Казань", "Самара"], n),
+    })
+    path = folder / "shop_orders.csv"
+    frame.to_csv(path, index=False)
+    return path, frame
+
+
+def test_an_amount_named_by_its_currency(tmp_path: Path) -> None:
+    from tools.engine.loading import load_customer_data
+    from tools.engine.schema import Role
+
+    path, raw = _shop_log(tmp_path)
+    data = load_customer_data(path)
+    roles = {c.name: c.role for c in data.source.raw_schema.columns}
+    assert roles["sum_rub"] is Role.AMOUNT and data.source.currency == "₽"
+    spent = raw.groupby("buyer_id").sum_rub.sum()
+    assert data.customers.monetary.round(2).to_dict() == spent.round(2).to_dict()
+
+
+def test_a_session_keeps_its_map_and_its_language(tmp_path: Path) -> None:
+    """Later turns of `ask --session` read the file with the first turn's --map, and an
+    answer to a numbered question ("2") is replied to in the question's language."""
+    import json
+
+    import typer
+    from typer.testing import CliRunner
+
+    from assistant import cli_assistant
+
+    app = typer.Typer()
+    cli_assistant.register(app)
+    path, raw = _shop_log(tmp_path)
+    raw = raw.rename(columns={"sum_rub": "paid"})
+    raw["bonus"] = 1.0  # a second number, so an amount must be mapped to be known
+    raw.to_csv(path, index=False)
+    runner = CliRunner()
+    common = ["--workspace", str(tmp_path / "ws"), "--session", "s", "--json"]
+
+    def ask(text: str, *extra: str) -> dict[str, Any]:
+        result = runner.invoke(app, ["ask", text, *common, *extra])
+        assert result.exit_code == 0, result.output
+        return dict(json.loads(result.stdout))
+
+    ask("покупатели из Казани", "--data", str(path), "--map", "amount=paid")
+    spent = ask("клиенты, потратившие больше 5 тысяч")
+    want = int((raw.groupby("buyer_id").paid.sum() > 5000).sum())
+    assert spent["segment"]["size"] == want, spent["reply"]
+    vague = ask("лучшие клиенты")
+    assert "1." in vague["reply"]
+    picked = ask("2")
+    assert picked["parse"]["language"] == "ru" and "клиент" in picked["reply"], picked["reply"]

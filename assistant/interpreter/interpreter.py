@@ -77,8 +77,8 @@ def _interpret(text: str, context: InterpreterContext, language: str | None = No
     data = _data_lexicon(context.schema, context.dictionary.model_dump_json())
     env = Env(data=data, lexicon=lexicon, context=context, language=language, text=text)
     picked = _picked_choice(text, context)
-    if picked is not None:
-        return picked
+    if picked is not None:  # "1", "city": answered in the language the question was asked in
+        return _with(picked, language=context.language or language)
     cleaned = clean(text)
     tagged = tag(text, lexicon, data)
     items = tagged.readings[0]

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import date, datetime, timedelta
@@ -38,7 +37,7 @@ from tools.engine.lines_kept import LINES_KEY, kept_lines
 from tools.engine.load_cache import SUFFIX, read_entry, tidy, write_entry
 from tools.engine.markers import missing_markers
 from tools.engine.naming import role_words
-from tools.engine.number_formats import scientific_ids_note
+from tools.engine.number_formats import currency_from_names, scientific_ids_note
 from tools.engine.parsing import column_notes, parse_columns
 from tools.engine.progress import ProgressCallback, report
 from tools.engine.reading import read_sheets, read_table
@@ -79,8 +78,6 @@ _FEATURE_ROLES: tuple[tuple[str, Role, DType, str], ...] = (
 NO_AMOUNT_NOTE = ("No amount column (nor a quantity and a unit price): recency, frequency and "
                   "tenure are computed, but spend (monetary, avg_order_value) and the RFM M "
                   "score are not; map an amount with --map amount=COLUMN to have them.")
-_NAME_CURRENCIES = (("£", "£"), ("€", "€"), ("$", "$"), ("¥", "¥"), ("₹", "₹"),
-                    ("gbp", "£"), ("eur", "€"), ("usd", "$"))
 
 
 def load_customer_data(path: Path | str, *, table: str | None = None,
@@ -191,7 +188,7 @@ def _load(path: Path, table: str | None, mapping: dict[str, str] | None,
     warnings = _reading_notes(raw, parsed, raw_schema)
     source = SourceInfo(path=str(path), kind=raw_schema.kind, rows_read=len(raw),
                         raw_schema=raw_schema, as_of=as_of,
-                        currency=parsed.attrs.get("currency") or _currency_from_names(raw_schema))
+                        currency=parsed.attrs.get("currency") or currency_from_names(raw_schema))
     if raw_schema.kind is DataKind.TRANSACTIONS:
         return _from_transactions(parsed, source, warnings, progress)
     customers, schema = _customer_table(parsed, raw_schema, path.name, warnings)
@@ -288,7 +285,7 @@ def _from_scan(path: Path, scanned: ScannedLog) -> CustomerData:
     source = SourceInfo(path=str(path), kind=DataKind.TRANSACTIONS, rows_read=scanned.rows_read,
                         raw_schema=raw_schema, cleaning=scanned.cleaning,
                         rows_kept=scanned.rows_kept, as_of=scanned.as_of,
-                        currency=scanned.currency or _currency_from_names(raw_schema),
+                        currency=scanned.currency or currency_from_names(raw_schema),
                         warnings=scanned.notes)
     return CustomerData(customers=scanned.customers,
                         schema=_feature_schema(scanned.customers, raw_schema), source=source)
@@ -362,17 +359,6 @@ def _repeated_ids_note(column: str, ids: pd.Series, later: pd.Series, schema: Sc
             f"was kept and {rows} left out.{log}")
 
 
-def _currency_from_names(schema: Schema) -> str | None:
-    money_roles = {Role.AMOUNT, Role.UNIT_PRICE, Role.MONETARY, Role.MEASURE}
-    for info in schema.columns:
-        if info.role not in money_roles:
-            continue
-        lowered = info.name.lower()
-        for token, symbol in _NAME_CURRENCIES:
-            if (token in lowered if not token.isalpha()
-                    else re.search(rf"\b{token}\b", lowered)):
-                return symbol
-    return None
 
 
 # The cache ----------------------------------------------------------------------------------

@@ -9,8 +9,12 @@ what its dots mean. Also the warning for ids Excel wrote in scientific notation
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
+
+from tools.engine.schema import Role, Schema
 
 # Chinese and Russian exports write "￥1,234.00" (the full-width sign), "1234.50元",
 # "1 234,50 ₽" and "1234 руб.".
@@ -138,3 +142,23 @@ def scientific_ids_text(column: str, ids: int, rows: int, example: str) -> str:
             "shows long numbers: their last digits are lost, so different customers may have "
             "been merged into one. Export the ids as text (format the column as Text before "
             "saving) and load the file again.")
+
+
+# Currencies a column's name may give, as the token and the symbol shown.
+NAME_CURRENCIES = (("£", "£"), ("€", "€"), ("$", "$"), ("¥", "¥"), ("₹", "₹"), ("₽", "₽"),
+                    ("gbp", "£"), ("eur", "€"), ("usd", "$"), ("rub", "₽"), ("руб", "₽"),
+                    ("cny", "¥"), ("rmb", "¥"), ("inr", "₹"))
+
+def currency_from_names(schema: Schema) -> str | None:
+    """The currency a money column's name gives ("sum_rub", "Revenue (USD)"), if any."""
+    money_roles = {Role.AMOUNT, Role.UNIT_PRICE, Role.MONETARY, Role.MEASURE}
+    for info in schema.columns:
+        if info.role not in money_roles:
+            continue
+        lowered = info.name.lower()
+        for token, symbol in NAME_CURRENCIES:
+            # a word of the name: "sum_rub", "Revenue (USD)", not "rubric"
+            if (token in lowered if not token.isalpha()
+                    else re.search(rf"(?<![^\W\d_]){token}(?![^\W\d_])", lowered)):
+                return symbol
+    return None

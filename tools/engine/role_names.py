@@ -15,7 +15,8 @@ from tools.engine.customer_key import ID_WORDS, ORDER_WORDS
 from tools.engine.schema import DType, Role
 
 _AMOUNT_WORDS = frozenset({"revenue", "amount", "sales", "total", "spend", "spent", "value",
-                           "gmv", "subtotal", "paid", "net", "gross", "turnover", "sale"})
+                           "gmv", "subtotal", "paid", "net", "gross", "turnover", "sale",
+                           "sum"})
 _QUANTITY_WORDS = frozenset({"quantity", "qty", "units", "items", "pieces", "pcs"})
 _PRICE_WORDS = frozenset({"price", "unitprice", "rate", "cost"})
 _STATUS_WORDS = frozenset({"status", "state", "cancelled", "canceled", "cancellation"})
@@ -58,6 +59,9 @@ def transaction_role(words: Sequence[str], word_set: set[str], dtype: DType,
          "a number named like a quantity"),
         (Role.AMOUNT, is_number(dtype) and bool(word_set & _AMOUNT_WORDS),
          "a number named like revenue or amount"),
+        # "sum_rub", "paid_eur": on an order line, a number in a currency is its amount
+        (Role.AMOUNT, is_number(dtype) and bool(word_set & _CURRENCY_WORDS),
+         "a number in a currency"),
         (Role.STATUS, dtype is not DType.DATE and bool(word_set & _STATUS_WORDS),
          "name says order status"),
         (Role.STATUS, dtype is DType.BOOL and bool(word_set & _CANCEL_FLAG_WORDS),
