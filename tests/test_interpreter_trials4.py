@@ -52,12 +52,50 @@ def _subscriptions(folder: Path, n: int = 600) -> tuple[Path, pd.DataFrame]:
     return path, frame
 
 
+def _zh_orders(folder: Path, n: int = 1500) -> tuple[Path, pd.DataFrame]:
+    """A Chinese shop's order log: Chinese headers and values, cancelled orders marked."""
+    rng = np.random.default_rng(3)
+    frame = pd.DataFrame({
+        "用户ID": [f"u{k:03d}" for k in rng.integers(0, 300, n)],
+        "下单时间": (pd.Timestamp("2024-01-01") + pd.to_timedelta(
+            rng.integers(0, 360, n), unit="D")).strftime("%Y-%m-%d"),
+        "订单号": [f"D{100000 + k}" for k in range(n)],
+        "订单金额": rng.gamma(2, 120, n).round(2),
+        "渠道": rng.choice(["小程序", "APP", "网页"], n, p=[.5, .35, .15]),
+        "状态": rng.choice(["已完成", "已取消"], n, p=[.9, .1]),
+    })
+    path = folder / "订单.csv"
+    frame.to_csv(path, index=False)
+    return path, frame
+
+
+def _zh_customers(raw: Frame) -> Frame:
+    """Per customer (SEMANTICS.md): kept lines, recency to the day after the last one, the
+    most frequent channel (ties to the alphabetically first)."""
+    kept = raw[raw["状态"] != "已取消"].assign(day=lambda d: pd.to_datetime(d["下单时间"]))
+    as_of = kept.day.max() + pd.Timedelta(days=1)
+    by = kept.groupby("用户ID")
+    channel = by["渠道"].agg(lambda s: sorted(s.value_counts()[lambda c: c == c.max()].index)[0])
+    orders = by["订单号"].nunique()
+    return pd.DataFrame({"recency": (as_of - by.day.max()).dt.days, "channel": channel,
+                         "aov": by["订单金额"].sum() / orders})
+
+
+def _zh(test: Callable[[Frame], Any]) -> Callable[[Frame], Any]:
+    return lambda raw: test(_zh_customers(raw))
+
+
+def _top(values: pd.Series, n: int) -> pd.Series:
+    ordered = sorted(values.index, key=lambda i: (-values[i], i))[:n]
+    return pd.Series(values.index.isin(ordered), index=values.index)
+
+
 def _days_before_end(frame: Frame, column: str) -> pd.Series:
     dates = pd.to_datetime(frame[column])
     return (dates.max() + pd.Timedelta(days=1) - dates).dt.days
 
 
-WRITERS = {"hotel": _hotel, "subs": _subscriptions}
+WRITERS = {"hotel": _hotel, "subs": _subscriptions, "zh": _zh_orders}
 
 CASES: list[tuple[str, list[str], Callable[[Frame], Any] | None]] = [
     # A stay's length and its date share the word "stay".
@@ -86,6 +124,19 @@ CASES: list[tuple[str, list[str], Callable[[Frame], Any] | None]] = [
               "make it 25 to 45 instead"],
      lambda d: (d.marketing_opt_in == "yes") & d.age.between(25, 45)
      & ~(d.satisfaction_score < 6)),
+    # Chinese: a value typed as the data writes it is that value, not its group ("小程序" and
+    # "APP" are both apps); 半年 before a verb of not buying; a sized rank is a segment.
+    ("zh", ["小程序客户"], _zh(lambda c: c.channel == "小程序")),
+    ("zh", ["非APP渠道的客户"], _zh(lambda c: c.channel != "APP")),
+    ("zh", ["半年没买的客户"], _zh(lambda c: c.recency > 180)),
+    ("zh", ["半年以上没有购买的客户"], _zh(lambda c: c.recency >= 180)),
+    ("zh", ["客单价最高的前20名客户"], _zh(lambda c: _top(c.aov, 20))),
+    ("zh", ["полгода не покупали"], _zh(lambda c: c.recency > 180)),
+    ("zh", ["最近90天买过的客户", "这些人里只要小程序的"],
+     _zh(lambda c: (c.recency <= 90) & (c.channel == "小程序"))),
+    # "а теперь" opens a new request, unless the message excludes
+    ("zh", ["покупали за последние 90 дней", "а теперь исключи APP"],
+     _zh(lambda c: (c.recency <= 90) & (c.channel != "APP"))),
 ]
 
 
@@ -102,8 +153,11 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Any, Fram
 
 
 def _ids(name: str, raw: Frame) -> pd.Series:
+    if name == "zh":
+        return pd.Series(_zh_customers(raw).index, index=_zh_customers(raw).index)
     first = raw.columns[0]
     return raw[first].astype(str)
+
 
 
 @pytest.mark.parametrize(("name", "turns", "expected"), CASES,

@@ -39,8 +39,11 @@ def mode_of(items: list[Item]) -> str | None:
     """The follow-up marker of a message: the opening one, or one of the few that close it."""
     words = [i for i in content(items) if not i.has("conj") and not (
         i.has("intent") and not i.has("mode"))]  # "how many of them ..."
+    later = [str(m) for i in words[1:] for m in i.args("mode") if m == "exclude"]
     for item in words[:1]:
         for mode in item.args("mode"):
+            if mode == "replace" and later:
+                return later[0]  # "а теперь исключи мужчин", "now exclude men": the exclusion
             return str(mode)
     for item in words:
         for mode in item.args("mode"):

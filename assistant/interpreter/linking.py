@@ -98,15 +98,17 @@ def link(items: list[Item], data: DataLexicon, accept: object = None, people: bo
 
 def values_of(item: Item, data: DataLexicon) -> list[tuple[str, str]]:
     """The (column, value) pairs an item can mean: its own words, its place, its group."""
-    pairs: list[tuple[str, str]] = []
+    exact: list[tuple[str, str]] = [s.arg for s in item.senses if s.kind == "value"]
+    # A value typed as the data writes it is that value: "小程序" is not also "APP" (both
+    # apps), though the group joins them when neither is named ("app users").
+    named = {column for column, _ in exact}
+    pairs = list(exact)
     for sense in item.senses:
-        if sense.kind == "value":
-            pairs.append(sense.arg)
-        elif sense.kind == "place":
+        if sense.kind == "place":
             pairs.extend(data.place_values.get(str(sense.arg), []))
         elif sense.kind == "value_group":
             pairs.extend(data.group_values.get(str(sense.arg), []))
-    return list(dict.fromkeys(pairs))
+    return list(dict.fromkeys(p for p in pairs if p in exact or p[0] not in named))
 
 
 def partial_values(item: Item, data: DataLexicon) -> list[tuple[str, str]]:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from assistant.interpreter.calls import Interpretation, ToolCall
 from assistant.interpreter.clauses import flag_condition
 from assistant.interpreter.datalex import ColumnWords
-from assistant.interpreter.grammar import Reading, read
+from assistant.interpreter.grammar import Reading, leaves, read
 from assistant.interpreter.intent import content
 from assistant.interpreter.linking import evidence, link
 from assistant.interpreter.question_words import (
@@ -36,7 +36,7 @@ from assistant.interpreter.question_words import (
 )
 from assistant.interpreter.reader import Env, Problem
 from assistant.interpreter.tagging import Item
-from tools.engine.definitions import And, Compare, Condition, In, Or, conjunction
+from tools.engine.definitions import And, Compare, Condition, In, Or, Rank, conjunction
 from tools.engine.schema import Role
 
 _NEEDS_COLUMN = ("sum", "mean", "median", "min", "max")
@@ -77,6 +77,8 @@ def is_figure_question(items: list[Item], reading: Reading, env: Env) -> bool:
     """A figure is asked for ("average income", "churn rate by plan", "客单价"), not a
     condition on one ("customers whose average order value is above 500", "above average
     income", "top 10 by revenue")."""
+    if any(isinstance(leaf, Rank) for leaf in leaves(reading.condition)):
+        return False  # "客单价最高的前20名客户": the 20 customers, not a figure
     words = [i for i in items if not i.has("punct")]
     for k, item in enumerate(words):
         statistic = statistic_of(item)

@@ -85,7 +85,7 @@ def time_window(r: Reader, k: int, qty: Qty, words: list[Item]) -> None:
                              if r.free(i) or i in words)
     # "hasn't STAYED in 6 months": the negation stands before the words naming the column.
     first = next((j for j, p in enumerate(r.parts) if words and p is words[0]), k)
-    negated = r.negated(k) or r.negated(min(first, k)) or _no_orders(r)
+    negated = r.negated(k) or r.negated(min(first, k)) or _no_orders(r) or _not_after(r, k)
     inactive = r.find("inactivity")
     if column is None and _about_a_flag(r, words):
         return
@@ -200,6 +200,16 @@ def _about_a_flag(r: Reader, words: list[Item]) -> bool:
         link([i], r.data).column == w.name for _, i in r.items() if not i.has("activity"))]
     if flags and r.find("activity") is None:
         r.problem("no_dates_for", name=flags[0].name)
+        return True
+    return False
+
+
+def _not_after(r: Reader, k: int) -> bool:
+    """"полгода не покупали": a negated verb of buying right after the time."""
+    after = [p for p in r.parts[k + 1:k + 3] if isinstance(p, Item)]
+    if len(after) == 2 and after[0].has("neg") and after[1].has("activity") and \
+            r.free(after[0]):
+        r.use(after[0])
         return True
     return False
 
