@@ -81,6 +81,23 @@ def _zh_customers(raw: Frame) -> Frame:
                          "aov": by["订单金额"].sum() / orders})
 
 
+def _ru_telecom(folder: Path, n: int = 600) -> tuple[Path, pd.DataFrame]:
+    rng = np.random.default_rng(9)
+    frame = pd.DataFrame({
+        "client_id": np.arange(10001, 10001 + n),
+        "city": rng.choice(["Москва", "Казань", "Самара"], n),
+        "tariff": rng.choice(["Базовый", "Стандарт", "Премиум"], n),
+        "age": rng.integers(18, 75, n),
+        "gender": rng.choice(["М", "Ж"], n),
+        "monthly_payment": rng.choice([400, 700, 1200], n),
+        "contract_months": rng.integers(1, 60, n),
+        "left": rng.choice(["Да", "Нет"], n, p=[.2, .8]),
+    })
+    path = folder / "telecom.csv"
+    frame.to_csv(path, index=False)
+    return path, frame
+
+
 def _zh(test: Callable[[Frame], Any]) -> Callable[[Frame], Any]:
     return lambda raw: test(_zh_customers(raw))
 
@@ -95,7 +112,7 @@ def _days_before_end(frame: Frame, column: str) -> pd.Series:
     return (dates.max() + pd.Timedelta(days=1) - dates).dt.days
 
 
-WRITERS = {"hotel": _hotel, "subs": _subscriptions, "zh": _zh_orders}
+WRITERS = {"hotel": _hotel, "subs": _subscriptions, "zh": _zh_orders, "ru": _ru_telecom}
 
 CASES: list[tuple[str, list[str], Callable[[Frame], Any] | None]] = [
     # A stay's length and its date share the word "stay".
@@ -134,6 +151,13 @@ CASES: list[tuple[str, list[str], Callable[[Frame], Any] | None]] = [
     ("zh", ["полгода не покупали"], _zh(lambda c: c.recency > 180)),
     ("zh", ["最近90天买过的客户", "这些人里只要小程序的"],
      _zh(lambda c: (c.recency <= 90) & (c.channel == "小程序"))),
+    # Russian: "и старше 40" is "and older than 40"; years of a contract counted in months
+    ("ru", ["кто живет в Казани и старше 40"], lambda d: (d.city == "Казань") & (d.age > 40)),
+    ("ru", ["клиенты 40 лет и старше"], lambda d: d.age >= 40),
+    ("ru", ["мужчины с договором больше 2 лет"],
+     lambda d: (d.gender == "М") & (d.contract_months > 24)),
+    ("ru", ["customers with a contract of 1 to 2 years"],
+     lambda d: d.contract_months.between(12, 24)),
     # "а теперь" opens a new request, unless the message excludes
     ("zh", ["покупали за последние 90 дней", "а теперь исключи APP"],
      _zh(lambda c: (c.recency <= 90) & (c.channel != "APP"))),
@@ -262,3 +286,49 @@ def test_a_session_keeps_its_map_and_its_language(tmp_path: Path) -> None:
     assert "1." in vague["reply"]
     picked = ask("2")
     assert picked["parse"]["language"] == "ru" and "клиент" in picked["reply"], picked["reply"]
+
+
+@pytest.mark.parametrize("text", ["какой отток по тарифам?", "процент ушедших по каждому тарифу",
+                                  "what is the churn rate by tariff?"])
+def test_churn_by_plan_in_russian(files: dict[str, tuple[Any, Frame]], text: str,
+                                  tmp_path: Path) -> None:
+    """"какой" opens "what is", not "which" of the churn column, when a "by" follows."""
+    from assistant.core import Assistant
+
+    data, raw = files["ru"]
+    turn = Assistant(data, workspace=tmp_path).ask(text)
+    rates = raw.groupby("tariff").left.apply(lambda s: (s == "Да").mean() * 100)
+    for tariff, rate in rates.items():
+        shown = f"{rate:.1f}" if text.isascii() else f"{rate:.1f}".replace(".", ",")
+        assert f"{tariff}: {shown}%" in turn.reply, turn.reply
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("клиенты, потратившие от двух до пяти тысяч рублей", lambda m: m.between(2000, 5000)),
+    ("customers who spent between two and five thousand", lambda m: m.between(2000, 5000)),
+    ("клиенты, потратившие больше 1,5 млн", None),
+])
+def test_spend_said_in_number_words(text: str, expected: Callable[[Any], Any] | None,
+                                    tmp_path: Path) -> None:
+    from assistant.core import Assistant
+    from tools.engine.loading import load_customer_data
+
+    path, raw = _shop_log(tmp_path)
+    bot = Assistant(load_customer_data(path), workspace=tmp_path / "ws")
+    turn = bot.ask(text)
+    if expected is None:  # nobody spent that much: said so, the amount still read as spend
+        assert turn.segment is None and "1\u00a0500\u00a0000" in turn.reply, turn.reply
+        return
+    spent = raw.groupby("buyer_id").sum_rub.sum()
+    assert sorted(bot.member_ids()) == sorted(spent.index[expected(spent)]), turn.reply
+
+
+def test_a_city_named_with_its_delivery(tmp_path: Path) -> None:
+    from assistant.core import Assistant
+    from tools.engine.loading import load_customer_data
+
+    path, raw = _shop_log(tmp_path)
+    bot = Assistant(load_customer_data(path), workspace=tmp_path / "ws")
+    turn = bot.ask("покупатели с доставкой в Казань")
+    assert turn.segment is not None and turn.segment["definition"] == {
+        "type": "in", "column": "delivery_city", "values": ["Казань"]}, turn.reply

@@ -41,6 +41,7 @@ class ColumnWords:
     concepts: frozenset[str]  # concept and role ids those words carry
     size: int  # number of words in its name
     unit_days: int | None = None  # a duration column's unit (days per unit), when known
+    name_unit_days: int | None = None  # a unit of time its name carries ("contract_months")
     scale: float = 1.0  # "(k$)": values are in thousands
     yes: str | None = None  # a yes/no column's "yes" value
     no: str | None = None
@@ -227,7 +228,9 @@ def _column_words(info: ColumnInfo, lexicon: Lexicon, unit: str | None) -> Colum
     # A unit in the name of a duration ("Months_on_book", "NightsStayed"), not of a rate
     # ("VisitsMonth").
     duration = bool(concepts & {"recency", "tenure", "duration"})
-    units = [_UNIT_WORDS[w.lower()] for w in expanded if w.lower() in _UNIT_WORDS and duration]
+    named_units = [_UNIT_WORDS[w.lower()] for w in expanded if w.lower() in _UNIT_WORDS]
+    words.name_unit_days = named_units[-1] if named_units else None
+    units = named_units if duration else []
     if unit:
         words.unit_days = _UNIT_WORDS.get(unit.lower().rstrip("s") + "s") or \
             _UNIT_WORDS.get(unit.lower())

@@ -128,6 +128,12 @@ def _number(r: Reader, k: int, qty: Qty, words: list[Item]) -> None:
         return  # "on wine and meat combined", "in total"
     found = link(words, r.data, accept=lambda w: (w.numeric or bool(w.bands)) and not w.is_date
                  and not w.is_flag and _plausible(w, qty))
+    if found.column is None and not found.tied:
+        # "spent over 1.5 million" where nobody did: named by its role, it is still spend
+        named = link(words, r.data, accept=lambda w: w.numeric and not w.is_date
+                     and not w.is_flag)
+        if named.score >= 1.5:
+            found = named
     column = r.data.columns.get(found.column or "")
     if column is not None:
         r.use(*(words[i] for i in found.supporting))

@@ -249,6 +249,10 @@ def _range(items: list[Item], qty: Qty) -> Qty:
         qty.unit, qty.days = second.unit, second.days
     if second.scaled and not qty.scaled and qty.value < second.value / 100:
         qty.value *= second.value / (items[start].value or 1)  # "from 1 to 2k": both k
+    elif len(items[start].tokens) > 1 and not qty.scaled and qty.value < second.value / 100:
+        # "от двух до пяти тысяч": the words' thousands are both numbers'
+        scale = next(s for s in (1e9, 1e6, 1e3, 1.0) if second.value % s == 0)
+        qty.value *= scale
     if second.value <= qty.value:
         return qty
     return Qty(qty.first, second.last, " ".join(i.text for i in items[qty.first:second.last + 1]),

@@ -35,10 +35,13 @@ def names_column(item: Item, env: Env) -> bool:
 
 
 def breakdown_of(words: list[Item], env: Env) -> tuple[str, list[Item]] | None:
-    """"by country", "per plan", "for each segment", "which city", "按地区", "по странам"."""
-    for k, item in enumerate(words):
-        opener = "breakdown" in item.args("intent") or "which" in item.args("figure")
-        if not opener or k + 1 >= len(words):
+    """"by country", "per plan", "for each segment", "which city", "按地区", "по странам".
+    A "by" wins over a "which" ("какой отток по тарифам": what churn, by plan)."""
+    by = [k for k, i in enumerate(words) if "breakdown" in i.args("intent")]
+    which = [k for k, i in enumerate(words) if "which" in i.args("figure") and k not in by]
+    for k in by + which:
+        item = words[k]
+        if k + 1 >= len(words):
             continue
         run: list[Item] = []
         for following in words[k + 1:]:

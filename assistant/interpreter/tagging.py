@@ -161,6 +161,8 @@ def _segmentations(tokens: list[Token], options: list[list[tuple[int, tuple[Sens
             results.append(_values_over_glue(_merge_numbers(list(done))))
             return
         choices = options[i] or [(1, ())]
+        if _misplaced_postfix(choices, tokens, i, done):
+            choices = choices[1:]  # "и старше 40": "and" + "older than", not "40 and older"
         first_size = choices[0][0]
         # Shorter cuts are kept only where data names compete with other phrases, here or
         # starting inside the longest phrase ("a month" | "month-to-month").
@@ -182,6 +184,17 @@ def _segmentations(tokens: list[Token], options: list[list[tuple[int, tuple[Sens
 
     walk(0, [])
     yield from results
+
+
+def _misplaced_postfix(choices: list[tuple[int, tuple[Sense, ...]]], tokens: list[Token],
+                       i: int, done: list[Item]) -> bool:
+    """A comparator said after its number ("40 and older"), here before one, with none
+    before it: read its words otherwise."""
+    size, senses = choices[0]
+    return len(choices) > 1 and any(s.kind == "cmp_post" for s in senses) and all(
+        s.kind in ("cmp_post", "concept") for s in senses) and \
+        i + size < len(tokens) and tokens[i + size].kind == "num" and \
+        not (done and done[-1].value is not None)
 
 
 def _has_data(senses: tuple[Sense, ...]) -> bool:

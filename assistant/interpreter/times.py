@@ -72,9 +72,17 @@ def time_window(r: Reader, k: int, qty: Qty, words: list[Item]) -> None:
         named = [words[i] for i in plain.supporting if not words[i].has(
             "activity", "fixed", "neg") and (not words[i].has("role") or any(
                 t.norm in column_words for t in words[i].tokens))]
-        if plain.column is not None and named:  # "a payment delay over 20 days": as said
-            r.use(*(words[i] for i in plain.supporting))
-            compare(r, r.data.columns[plain.column], qty)
+        if plain.column is not None and named:  # "a payment delay over 20 days": as said,
+            r.use(*(words[i] for i in plain.supporting))  # or in the unit its name gives
+            column = r.data.columns[plain.column]  # ("contract over 2 years": 24 months)
+            unit = column.name_unit_days
+            if unit and unit != qty.days:
+                convert = converter(qty.days, unit)
+                qty = Qty(qty.first, qty.last, qty.text, op=qty.op, unit=qty.unit, days=unit,
+                          value=None if qty.value is None else float(convert(qty.value)),
+                          low=None if qty.low is None else float(convert(qty.low)),
+                          high=None if qty.high is None else float(convert(qty.high)))
+            compare(r, column, qty)
             return
     if column is not None:
         r.use(*(words[i] for i in durations.supporting))
