@@ -200,6 +200,9 @@ def test_chinese_spacing_keeps_latin_apart_and_chinese_together() -> None:
     assert describe(RfmSegment(segments=["冠军"]), language="zh") == "属于 RFM 细分冠军"
     # The data's own spaces are never touched: only the template's.
     assert describe(In(column="城市", values=["北京 朝阳"]), language="zh") == "城市为北京 朝阳"
+    # A list's bullet keeps its space before a Chinese value.
+    from tools.engine.wording import fill
+    assert fill("- {group}：{value}", True, group="南京", value="23.7%") == "- 南京：23.7%"
 
 
 @pytest.mark.parametrize(("count", "form"), [

@@ -45,7 +45,9 @@ def fill(template: str, tight: bool = False, **values: object) -> str:
             after = parts[index + 1][0] if index + 1 < len(parts) else ""
             if text.startswith(" ") and _CJK.match(before[-1:]):
                 text = text[1:]
-            if text.endswith(" ") and _CJK.match(after[:1]):
+            # a list's bullet keeps its space ("- 南京：23.7%")
+            if text.endswith(" ") and _CJK.match(after[:1]) and \
+                    not text.rstrip().endswith(("-", "•", "*")):
                 text = text[:-1]
         out.append(text)
     return "".join(out)
