@@ -39,6 +39,7 @@ class BuiltinBackend:
                  history: Sequence[tuple[str, str]] = ()) -> TurnOutcome:
         """One turn; the interpreter keeps its own memory, so `history` is not read."""
         interpretation = interpret(text, self._context(toolkit))
+        interpretation = self._same_either_way(text, interpretation, toolkit) or interpretation
         memory = self.memory
         notes = list(interpretation.notes)
         learned = dict(interpretation.learned)
@@ -95,6 +96,25 @@ class BuiltinBackend:
                 toolkit.refused is not None:
             asked.add(toolkit.refused)
         return frozenset(asked)
+
+    def _same_either_way(self, text: str, interpretation: Any, toolkit: Toolkit) -> Any:
+        """"上海的客户" where both city and province hold 上海 (a municipality): when every
+        column offered gives the same customers, there is nothing to ask."""
+        options = [c.remember.get("rerun_with") for c in interpretation.choices]
+        if interpretation.calls or len(options) < 2 or not all(options):
+            return None
+        readings = [interpret(f"{text} {option}", self._context(toolkit)) for option in options]
+        masks = []
+        for reading in readings:
+            defines = [c for c in reading.calls if c.name == "define_segment"]
+            if reading.clarification is not None or len(defines) != 1:
+                return None
+            try:
+                condition = TypeAdapter(Condition).validate_python(defines[0].args["condition"])
+                masks.append(toolkit.mask(condition))
+            except (EngineError, ValidationError, KeyError):
+                return None
+        return readings[0] if all(m.equals(masks[0]) for m in masks[1:]) else None
 
     def _context(self, toolkit: Toolkit) -> Any:
         last = toolkit.last_clustering

@@ -332,3 +332,26 @@ def test_a_city_named_with_its_delivery(tmp_path: Path) -> None:
     turn = bot.ask("покупатели с доставкой в Казань")
     assert turn.segment is not None and turn.segment["definition"] == {
         "type": "in", "column": "delivery_city", "values": ["Казань"]}, turn.reply
+
+
+def test_a_value_of_two_columns_is_asked_about_only_when_the_answers_differ(
+        tmp_path: Path) -> None:
+    """上海 is both a city and a province and picks the same customers either way; 吉林 is
+    a city and the province around it, which also holds 长春: that one is asked."""
+    from assistant.core import Assistant
+    from tools.engine.loading import load_customer_data
+
+    cities = {"上海": "上海", "北京": "北京", "吉林": "吉林", "长春": "吉林", "成都": "四川"}
+    rng = np.random.default_rng(2)
+    city = rng.choice(list(cities), 400)
+    frame = pd.DataFrame({"cust_id": range(1, 401), "city": city,
+                          "province": [cities[c] for c in city],
+                          "gender": rng.choice(["男", "女"], 400)})
+    path = tmp_path / "bank.csv"
+    frame.to_csv(path, index=False)
+    bot = Assistant(load_customer_data(path), workspace=tmp_path / "ws")
+    same = bot.ask("上海的女性客户")
+    want = frame.cust_id[(frame.city == "上海") & (frame.gender == "女")].astype(str)
+    assert same.segment is not None and sorted(bot.member_ids()) == sorted(want), same.reply
+    differs = bot.ask("吉林的客户")
+    assert differs.segment is None and "province" in differs.reply, differs.reply
