@@ -91,6 +91,7 @@ def _ru_telecom(folder: Path, n: int = 600) -> tuple[Path, pd.DataFrame]:
         "gender": rng.choice(["М", "Ж"], n),
         "monthly_payment": rng.choice([400, 700, 1200], n),
         "contract_months": rng.integers(1, 60, n),
+        "visits_last_month": rng.integers(0, 8, n),
         "left": rng.choice(["Да", "Нет"], n, p=[.2, .8]),
     })
     path = folder / "telecom.csv"
@@ -158,6 +159,10 @@ CASES: list[tuple[str, list[str], Callable[[Frame], Any] | None]] = [
      lambda d: (d.gender == "М") & (d.contract_months > 24)),
     ("ru", ["customers with a contract of 1 to 2 years"],
      lambda d: d.contract_months.between(12, 24)),
+    # "last month" in another language than the column's name ("visits_last_month")
+    ("ru", ["кто не ходил ни разу в прошлом месяце"], lambda d: d.visits_last_month == 0),
+    ("ru", ["клиенты без посещений в прошлом месяце"], lambda d: d.visits_last_month == 0),
+    ("ru", ["上个月没有到访的客户"], lambda d: d.visits_last_month == 0),
     # "а теперь" opens a new request, unless the message excludes
     ("zh", ["покупали за последние 90 дней", "а теперь исключи APP"],
      _zh(lambda c: (c.recency <= 90) & (c.channel != "APP"))),

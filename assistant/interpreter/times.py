@@ -133,14 +133,18 @@ def time_window(r: Reader, k: int, qty: Qty, words: list[Item]) -> None:
 
 
 _PREVIOUS = ("last_year", "last_month")
+_PERIOD_NAMES = {"last_month": frozenset({"last", "month"}),
+                 "last_year": frozenset({"last", "year"})}
 
 
 def _in_a_column_name(r: Reader, qty: Qty) -> bool:
     """"visited more than 5 times last month" on VisitsLastMonth: the period is part of the
     name of a number column the clause reads, not a window of dates."""
     said = {t.norm for i in qty.source for t in i.tokens}
-    if not said or not any(said <= w.norms and w.numeric and not w.is_date
-                           for w in r.data.columns.values()):
+    # said in another language than the name ("в прошлом месяце", "上个月"): its English words
+    named = _PERIOD_NAMES.get(qty.period or "", frozenset())
+    if not any((said and said <= w.norms or named and named <= w.norms) and w.numeric and
+               not w.is_date for w in r.data.columns.values()):
         return False
     r.use(*qty.source)
     return True
