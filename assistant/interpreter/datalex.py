@@ -288,6 +288,8 @@ def _groups_of(value: str, norms: tuple[str, ...], lexicon: Lexicon,
     coded = {g for g, phrases in codes.items() if stripped in phrases}
     if not coded:  # most values: no need to look at the siblings (quadratic on wide data)
         return found
+    if len(stripped) >= 2:  # "No" among "DSL", "Fiber optic": the answer no, whatever else
+        found |= coded & {"yes", "no"}
     others = {g for s in siblings if s != value for g, p in codes.items() if fold(s.strip()) in p}
     uncoded = [s for s in siblings if not any(fold(s.strip()) in p for p in codes.values())]
     if coded and others - coded and len(uncoded) <= len(siblings) // 2:
