@@ -99,6 +99,27 @@ def _ru_telecom(folder: Path, n: int = 600) -> tuple[Path, pd.DataFrame]:
     return path, frame
 
 
+def _saas(folder: Path, n: int = 500) -> tuple[Path, pd.DataFrame]:
+    rng = np.random.default_rng(4)
+    frame = pd.DataFrame({
+        "account_id": [f"ACC{1000 + k}" for k in range(n)],
+        "industry": rng.choice(["Logistics", "Retail", "Healthcare"], n),
+        "arr": rng.gamma(2, 40000, n).round(2),
+        "seats": rng.integers(5, 600, n),
+        "renewal_date": (pd.Timestamp("2025-01-01") + pd.to_timedelta(
+            rng.integers(0, 500, n), unit="D")).strftime("%Y-%m-%d"),
+        "is_churned": rng.choice([True, False], n, p=[.2, .8]),
+    })
+    path = folder / "saas_accounts.csv"
+    frame.to_csv(path, index=False)
+    return path, frame
+
+
+def _renews(frame: Frame, op: str, day: str) -> pd.Series:
+    dates, when = pd.to_datetime(frame.renewal_date), pd.Timestamp(day)
+    return {"<": dates < when, ">": dates > when, "<=": dates <= when}[op]
+
+
 def _zh(test: Callable[[Frame], Any]) -> Callable[[Frame], Any]:
     return lambda raw: test(_zh_customers(raw))
 
@@ -113,7 +134,8 @@ def _days_before_end(frame: Frame, column: str) -> pd.Series:
     return (dates.max() + pd.Timedelta(days=1) - dates).dt.days
 
 
-WRITERS = {"hotel": _hotel, "subs": _subscriptions, "zh": _zh_orders, "ru": _ru_telecom}
+WRITERS = {"hotel": _hotel, "subs": _subscriptions, "zh": _zh_orders, "ru": _ru_telecom,
+           "saas": _saas}
 
 CASES: list[tuple[str, list[str], Callable[[Frame], Any] | None]] = [
     # A stay's length and its date share the word "stay".
@@ -163,6 +185,18 @@ CASES: list[tuple[str, list[str], Callable[[Frame], Any] | None]] = [
     ("ru", ["кто не ходил ни разу в прошлом месяце"], lambda d: d.visits_last_month == 0),
     ("ru", ["клиенты без посещений в прошлом месяце"], lambda d: d.visits_last_month == 0),
     ("ru", ["上个月没有到访的客户"], lambda d: d.visits_last_month == 0),
+    # Dates as people type them; the one date column when no word names it; "renewing"
+    # meets "renewal"; ARR is revenue
+    ("saas", ["accounts renewing before 14-Jan-25"], lambda d: _renews(d, "<", "2025-01-14")),
+    ("saas", ["accounts with renewal_date after 03/04/2025"],
+     lambda d: _renews(d, ">", "2025-03-04")),
+    ("saas", ["accounts whose renewal date is before 25/12/2025"],
+     lambda d: _renews(d, "<", "2025-12-25")),
+    ("saas", ["только те, у кого дата продления до 01.07.2025"],
+     lambda d: _renews(d, "<=", "2025-07-01")),
+    ("saas", ["accounts before 1 July 2025"], lambda d: _renews(d, "<", "2025-07-01")),
+    ("saas", ["accounts with ARR over 50k"], lambda d: d.arr > 50000),
+    ("saas", ["renewed accounts"], lambda d: ~d.is_churned),
     # "а теперь" opens a new request, unless the message excludes
     ("zh", ["покупали за последние 90 дней", "а теперь исключи APP"],
      _zh(lambda c: (c.recency <= 90) & (c.channel != "APP"))),

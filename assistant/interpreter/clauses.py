@@ -187,7 +187,9 @@ def _mention(r: Reader, run: list[tuple[int, Item]]) -> None:
         return
     # "non-members": a people word names a column only when nothing else in the run does.
     alone = not any(has_evidence(i, r.data) for _, i in run if not i.has("people"))
-    found = link([i for _, i in run], r.data, people=alone and (negated or qualified))
+    # a date column is no condition without a date: "renewed accounts" is the yes/no one
+    found = link([i for _, i in run], r.data, people=alone and (negated or qualified),
+                 accept=lambda w: not w.is_date)
     if found.column is None and len(run) > 1 and _each_its_own(r, run):
         return  # "churned seniors": two yes/no columns, one word each
     if found.column is None:

@@ -108,7 +108,7 @@ def _token_senses(token: Token) -> list[Sense]:
     if token.kind == "num" and token.value is not None:
         return [Sense("num", token.value)]
     if token.kind == "date":
-        return [Sense("date", token.text)]
+        return [Sense("date", token.norm)]
     if token.kind == "punct":
         return [Sense("punct", token.norm)]
     if token.kind == "word" and token.text.isalpha():

@@ -27,7 +27,7 @@ _CJK = "\u3400-\u9fff\uf900-\ufaff"
 _CHINESE_ONLY = re.compile(f"[{_CJK}]+")
 _ZH_NUMERAL = "零〇一二两三四五六七八九十百千万亿"
 _TOKEN = re.compile(
-    r"(?P<date>\d{4}-\d{1,2}-\d{1,2})"
+    r"(?P<date>\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\b|\d{1,2}[/.]\d{1,2}[/.](?:\d{4}|\d{2})\b)"
     rf"|(?P<num>\d+(?:[.,]\d+)*)"
     rf"|(?P<cjk>[{_CJK}]+)"
     # a word, with an apostrophe part ("o'neil") or a web domain ("Booking.com")
@@ -46,6 +46,9 @@ _CONTRACTIONS: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]
     (re.compile(r"\b(haven|hasn|hadn|didn|doesn|don|isn|aren|wasn|weren)t\b", re.I),
      lambda m: m.group(1)[:-1] + " not"),
     (re.compile(r"['’](?:s|re|ve|ll|d|m)\b", re.I), ""),
+    # "14-Jan-25": a day, a month's name and a year (two digits: this century before 70)
+    (re.compile(r"\b(\d{1,2})-([^\W\d_]{3,9})-(\d{2}|\d{4})\b"),
+     lambda m: f"{m.group(1)} {m.group(2)} {_full_year(m.group(3))}"),
     (re.compile(r"\bw/o\b", re.I), "without"),
     (re.compile(r"\bw/(?=\s)", re.I), "with"),
 ]
@@ -74,6 +77,11 @@ def script_of(text: str, previous: str | None = None) -> str:
     from tools.knowledge.embedding import detect_language
 
     return detect_language(text, previous)
+
+
+def _full_year(year: str) -> int:
+    value = int(year)
+    return value if value > 99 else 2000 + value if value < 70 else 1900 + value
 
 
 def clean(text: str) -> str:
@@ -183,6 +191,20 @@ def number_of(text: str) -> float | None:
         return None
 
 
+def iso_date(written: str) -> str:
+    """A date as typed -> YYYY-MM-DD. Year first is year-month-day; "01.07.2025" (dots) is
+    day first, as Russian and German write it; "03/04/2025" is month first unless the first
+    number cannot be a month (the US reading; the reply shows the date it chose)."""
+    parts = [int(p) for p in re.split(r"[-/.]", written)]
+    if parts[0] > 31:
+        year, month, day = parts
+    else:
+        day, month, year = parts if "." in written or parts[0] > 12 else \
+            (parts[1], parts[0], parts[2])
+        year += 0 if year > 99 else 2000 if year < 70 else 1900
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
 def tokenize(text: str, known_cjk: Iterable[str] = ()) -> list[Token]:
     """Tokens of a request; Chinese runs are cut at the longest `known_cjk` words."""
     raw = clean(text)
@@ -196,7 +218,7 @@ def tokenize(text: str, known_cjk: Iterable[str] = ()) -> list[Token]:
             longest = longest or max((len(w) for w in vocabulary), default=1)
             tokens.extend(_cut_chinese(piece, start, vocabulary, longest))
         elif kind == "date":
-            tokens.append(Token(piece, piece, start, match.end(), "date"))
+            tokens.append(Token(piece, iso_date(piece), start, match.end(), "date"))
         elif kind == "num":
             value = number_of(piece)
             tokens.append(Token(piece, piece, start, match.end(), "num", value))

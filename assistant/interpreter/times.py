@@ -279,7 +279,9 @@ def date_condition(r: Reader, qty: Qty, words: list[Item], *, negated: bool = Fa
     """A date, month or year said of a date column; negated ("haven't bought since
     September 2011"), the customers on the other side of it."""
     found = link(words, r.data, accept=lambda w: w.is_date)
-    column = r.data.columns.get(found.column or "") or date_column(r, _role_of(r))
+    dates = [w for w in r.data.columns.values() if w.is_date]
+    column = r.data.columns.get(found.column or "") or date_column(r, _role_of(r)) or (
+        dates[0] if len(dates) == 1 else None)  # "before 1 July 2025": the one date there is
     r.use(*(words[i] for i in found.supporting),
           *(i for _, i in r.items() if i.has("role", "activity") and r.free(i)))
     if column is None:
