@@ -120,6 +120,25 @@ def _renews(frame: Frame, op: str, day: str) -> pd.Series:
     return {"<": dates < when, ">": dates > when, "<=": dates <= when}[op]
 
 
+def _insurance(folder: Path, n: int = 600) -> tuple[Path, pd.DataFrame]:
+    rng = np.random.default_rng(8)
+    frame = pd.DataFrame({
+        "policy_holder_id": [f"PH{100000 + k}" for k in range(n)],
+        "vehicle_class": rng.choice(["SUV", "Four-Door Car", "Sports Car"], n),
+        "coverage": rng.choice(["Basic", "Extended", "Premium"], n),
+        "monthly_premium": rng.integers(60, 300, n),
+        "total_claim_amount": rng.gamma(2, 250, n).round(2),
+        "number_of_policies": rng.integers(1, 9, n),
+        "employment_status": rng.choice(["Employed", "Unemployed", "Retired"], n),
+        "income": rng.integers(0, 100000, n),
+        "gender": rng.choice(["F", "M"], n),
+        "renew_offer_accepted": rng.choice(["Yes", "No"], n, p=[.2, .8]),
+    })
+    path = folder / "insurance.csv"
+    frame.to_csv(path, index=False)
+    return path, frame
+
+
 def _zh(test: Callable[[Frame], Any]) -> Callable[[Frame], Any]:
     return lambda raw: test(_zh_customers(raw))
 
@@ -135,7 +154,7 @@ def _days_before_end(frame: Frame, column: str) -> pd.Series:
 
 
 WRITERS = {"hotel": _hotel, "subs": _subscriptions, "zh": _zh_orders, "ru": _ru_telecom,
-           "saas": _saas}
+           "saas": _saas, "insurance": _insurance}
 
 CASES: list[tuple[str, list[str], Callable[[Frame], Any] | None]] = [
     # A stay's length and its date share the word "stay".
@@ -170,6 +189,8 @@ CASES: list[tuple[str, list[str], Callable[[Frame], Any] | None]] = [
     ("zh", ["非APP渠道的客户"], _zh(lambda c: c.channel != "APP")),
     ("zh", ["半年没买的客户"], _zh(lambda c: c.recency > 180)),
     ("zh", ["半年以上没有购买的客户"], _zh(lambda c: c.recency >= 180)),
+    ("zh", ["最后一次下单在30天以前但不超过90天的客户"],
+     _zh(lambda c: (c.recency > 30) & (c.recency <= 90))),
     ("zh", ["客单价最高的前20名客户"], _zh(lambda c: _top(c.aov, 20))),
     ("zh", ["полгода не покупали"], _zh(lambda c: c.recency > 180)),
     ("zh", ["最近90天买过的客户", "这些人里只要小程序的"],
@@ -197,6 +218,28 @@ CASES: list[tuple[str, list[str], Callable[[Frame], Any] | None]] = [
     ("saas", ["accounts before 1 July 2025"], lambda d: _renews(d, "<", "2025-07-01")),
     ("saas", ["accounts with ARR over 50k"], lambda d: d.arr > 50000),
     ("saas", ["renewed accounts"], lambda d: ~d.is_churned),
+    # Insurance words in three languages; "renew" is the offer column's own word, not the
+    # opposite of a churn; drivers and policy holders are the customers
+    ("insurance", ["customers who accepted the renew offer"],
+     lambda d: d.renew_offer_accepted == "Yes"),
+    ("insurance", ["customers who did not accept the renewal offer"],
+     lambda d: d.renew_offer_accepted == "No"),
+    ("insurance", ["月保费超过150的投保人"], lambda d: d.monthly_premium > 150),
+    ("insurance", ["страхователи с ежемесячной премией больше 150"],
+     lambda d: d.monthly_premium > 150),
+    ("insurance", ["policy holders with a monthly premium over 150"],
+     lambda d: d.monthly_premium > 150),
+    ("insurance", ["总理赔金额在300到600之间的客户"],
+     lambda d: d.total_claim_amount.between(300, 600)),
+    ("insurance", ["клиенты с не менее 3 полисов"], lambda d: d.number_of_policies >= 3),
+    ("insurance", ["至少有3份保单的客户"], lambda d: d.number_of_policies >= 3),
+    ("insurance", ["Premium保障级别的女性客户"],
+     lambda d: (d.coverage == "Premium") & (d.gender == "F")),
+    ("insurance", ["收入低于30000的在职客户"],
+     lambda d: (d.employment_status == "Employed") & (d.income < 30000)),
+    ("insurance", ["работающие клиенты с доходом ниже 30000"],
+     lambda d: (d.employment_status == "Employed") & (d.income < 30000)),
+    ("insurance", ["SUV drivers"], lambda d: d.vehicle_class == "SUV"),
     # "а теперь" opens a new request, unless the message excludes
     ("zh", ["покупали за последние 90 дней", "а теперь исключи APP"],
      _zh(lambda c: (c.recency <= 90) & (c.channel != "APP"))),
@@ -394,3 +437,27 @@ def test_a_value_of_two_columns_is_asked_about_only_when_the_answers_differ(
     assert same.segment is not None and sorted(bot.member_ids()) == sorted(want), same.reply
     differs = bot.ask("吉林的客户")
     assert differs.segment is None and "province" in differs.reply, differs.reply
+
+
+def test_a_follow_up_with_nothing_before_it_says_so(files: dict[str, tuple[Any, Frame]],
+                                                   tmp_path: Path) -> None:
+    from assistant.core import Assistant
+
+    data, raw = files["insurance"]
+    turn = Assistant(data, workspace=tmp_path).ask("exclude men")
+    assert turn.segment is not None and turn.segment["size"] == int((raw.gender != "M").sum())
+    assert "no segment yet" in turn.reply and turn.parse["reading"] == "new: gender is not M"
+
+
+@pytest.mark.parametrize(("text", "segments"), [
+    ("RFM冠军客户", ["Champions"]), ("RFM champions", ["Champions"]),
+    ("休眠客户", ["Hibernating"]), ("спящие клиенты", ["Hibernating"])])
+def test_rfm_group_names_as_the_rfm_table_shows_them(files: dict[str, tuple[Any, Frame]],
+                                                     text: str, segments: list[str],
+                                                     tmp_path: Path) -> None:
+    from assistant.core import Assistant
+
+    data, _ = files["zh"]
+    turn = Assistant(data, workspace=tmp_path).ask(text)
+    assert turn.segment is not None, turn.reply
+    assert turn.segment["definition"] == {"type": "rfm_segment", "segments": segments}

@@ -212,8 +212,11 @@ def _mention(r: Reader, run: list[tuple[int, Item]]) -> None:
             and not column.is_flag:
         return  # "bought" alone is no condition
     r.use(*supporting)
-    if any(i.has("opposite") for i in supporting):
-        negated = not negated  # "customers who stayed": not churned
+    # "customers who stayed": not churned; but "renew" in renew_offer_accepted is the
+    # column's own word, not the opposite of a churn it does not record
+    if any({str(a) for a in i.args("opposite")} & column.concepts and
+           not (len(i.tokens) == 1 and i.tokens[0].norm in column.norms) for i in supporting):
+        negated = not negated
     _column_condition(r, column, negated, items)
 
 

@@ -17,6 +17,7 @@ from assistant.interpreter.grammar import Reading
 from assistant.interpreter.lexicon import Lexicon, Sense
 from assistant.interpreter.tagging import Item
 from assistant.interpreter.text import is_chinese
+from tools.engine.definitions import RfmSegment
 
 # Signals that a message describes customers of this data.
 DATA_SIGNALS = frozenset({"value", "qty", "flag", "fixed", "rank", "named", "vague"})
@@ -77,6 +78,9 @@ def classify(items: list[Item], reading: Reading, lexicon: Lexicon) -> Intent:
         return Intent("knowledge", "question")
     if _asks_about_terms(words, reading):
         return Intent("knowledge", "question")
+    if command == "run_rfm" and isinstance(reading.condition, RfmSegment) and \
+            not reading.problems:
+        return Intent("segment")  # "RFM champions", "RFM冠军客户": the group, not the table
     if command is not None:
         return Intent("command", command)
     if _why_it_matters(words, lexicon):

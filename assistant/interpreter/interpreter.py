@@ -35,7 +35,7 @@ from assistant.interpreter.teach import taught
 from assistant.interpreter.text import clean, known_forms, script_of
 from assistant.interpreter.vague import choices_for
 from tools.dictionary import DataDictionary
-from tools.engine.definitions import Lifecycle, RfmSegment
+from tools.engine.definitions import Lifecycle, RfmSegment, SegmentDefinition
 from tools.engine.describe import describe
 from tools.engine.matching import nearest
 from tools.engine.schema import Schema
@@ -172,12 +172,16 @@ def _segment(items: list[Item], reading: Reading, env: Env) -> Interpretation:
     except LookupError:
         return Interpretation(calls=[], intent="segment", clarification=env.lexicon.message(
             language, "add_nothing", word=" ".join(i.text for i in content(items)[1:])))
-    defined = _define(args, reading.condition, how)
+    shown = SegmentDefinition.from_data({"condition": args["condition"]}).condition
+    defined = _define(args, shown, how)
+    if mode in ("refine", "exclude") and not env.context.has_current_segment:
+        # "of them, married ones" with nothing before: said, not silently over everyone
+        defined = _with(defined, notes=[env.lexicon.message(language, "no_current")])
     horizons = sorted(int(s.split(":")[1]) for s in reading.signals if s.startswith("horizon:"))
     if horizons:  # "likely to buy again in the next 30 days": that prediction first
         defined = _with(defined, calls=[ToolCall("predict_traits", {"horizon_days": horizons[0]}),
                                         *defined.calls])
-    return _with(defined, notes=reading.notes)
+    return _with(defined, notes=defined.notes + reading.notes)
 
 
 def _define(args: dict[str, object], condition: object, how: str) -> Interpretation:

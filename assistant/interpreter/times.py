@@ -113,7 +113,8 @@ def time_window(r: Reader, k: int, qty: Qty, words: list[Item]) -> None:
     elif qty.window:
         op = qty.op if qty.op in ("<", "<=") else "<="
     else:
-        op = qty.op or ("<=" if recency else ">=")
+        # "最后一次下单在30天以前": a last order before 30 days ago
+        op = qty.op or (">" if recency and qty.ago else "<=" if recency else ">=")
     if qty.period is not None and not _period_days(r, qty):
         return
     if column.is_date:

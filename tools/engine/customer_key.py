@@ -23,7 +23,8 @@ ID_WORDS = frozenset({"id", "no", "nr", "num", "number", "key", "code", "ref"})
 # patients, an airline's passengers).
 CUSTOMER_WORDS = frozenset({"customer", "client", "cust", "user", "member", "account", "buyer",
                             "shopper", "subscriber", "patron", "guest", "patient", "passenger",
-                            "visitor", "student", "tenant", "player", "donor"})
+                            "visitor", "student", "tenant", "player", "donor", "holder",
+                            "policyholder", "insured", "company", "driver"})
 ORDER_WORDS = frozenset({"invoice", "order", "transaction", "receipt", "basket", "txn",
                          "purchase", "sale", "booking"})
 BARE_IDS = frozenset({"id", "_id", "customer", "client", "customerid", "clientid", "userid"})
