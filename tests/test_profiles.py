@@ -136,3 +136,15 @@ def test_overlap_counts_and_jaccard() -> None:
     nobody = pd.Series([False, False])
     assert overlap(nobody, nobody).jaccard == 0.0
     assert overlap(nobody, nobody).to_dict()["share_of_a_in_b"] == 0.0
+
+
+def test_average_order_value_of_a_group_is_its_revenue_per_order(retail: CustomerData) -> None:
+    """SEMANTICS.md: a group's average order value is its revenue over its orders, not the
+    mean of each customer's own average (the campaign plan's baseline reads it)."""
+    frame = retail.customers
+    mask = frame.monetary > frame.monetary.quantile(0.8)
+    found = {m.column: m for m in profile(retail, mask).measures}["avg_order_value"]
+    want = frame.monetary[mask].sum() / frame.frequency[mask].sum()
+    assert found.segment_mean == pytest.approx(want)
+    assert found.base_mean == pytest.approx(frame.monetary.sum() / frame.frequency.sum())
+    assert found.segment_mean != pytest.approx(frame.avg_order_value[mask].mean())

@@ -19,14 +19,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeAlias
 
 import numpy as np
 import pandas as pd
 
 from tools.engine.behaviour import behaviour_column, float_values
-from tools.engine.dataset import CustomerData
+from tools.engine.dataset import AVG_ORDER_VALUE, FREQUENCY, MONETARY, CustomerData
 from tools.engine.measure_units import NUMBER, RATE, Sentinel, find_sentinel, measure_unit
 from tools.engine.schema import Role
 
@@ -194,7 +194,8 @@ def profile(data: CustomerData, mask: Mask) -> SegmentProfile:
         spend = np.nan_to_num(float_values(frame[revenue_column]))
         total = float(spend.sum())
         revenue_share = float(spend[members].sum()) / total if total else 0.0
-    measures = tuple(_measure(name, role, frame[name], members) for name, role in _measures(data))
+    measures = tuple(_per_order(m, frame, members) for m in (
+        _measure(name, role, frame[name], members) for name, role in _measures(data)))
     categories = tuple(
         _categories(name, frame[name], members) for name in _category_columns(data)
     )
@@ -305,6 +306,21 @@ def _measure(name: str, role: Role, series: pd.Series, members: np.ndarray) -> M
     return MeasureProfile(column=name, role=role.value, segment_mean=segment_mean,
                           segment_median=median, base_mean=base_mean, index=index, unit=unit,
                           left_out=sentinel, difference=difference)
+
+
+def _per_order(measure: MeasureProfile, frame: pd.DataFrame, members: np.ndarray
+               ) -> MeasureProfile:
+    """Average order value as SEMANTICS.md defines it for a group: its revenue over its
+    orders, not the mean of each customer's own average (the median stays per customer)."""
+    if measure.column != AVG_ORDER_VALUE or not {MONETARY, FREQUENCY} <= set(frame.columns):
+        return measure
+    spend = np.nan_to_num(float_values(frame[MONETARY]))
+    orders = np.nan_to_num(float_values(frame[FREQUENCY]))
+    segment = float(spend[members].sum() / orders[members].sum()) if orders[members].sum() \
+        else None
+    base = float(spend.sum() / orders.sum()) if orders.sum() else None
+    index = 100.0 * segment / base if segment is not None and base else None
+    return replace(measure, segment_mean=segment, base_mean=base, index=index)
 
 
 def _categories(name: str, series: pd.Series, members: np.ndarray) -> CategoryProfile:
