@@ -105,6 +105,7 @@ def _saas(folder: Path, n: int = 500) -> tuple[Path, pd.DataFrame]:
         "account_id": [f"ACC{1000 + k}" for k in range(n)],
         "industry": rng.choice(["Logistics", "Retail", "Healthcare"], n),
         "arr": rng.gamma(2, 40000, n).round(2),
+        "employees": rng.integers(5, 5000, n),
         "seats": rng.integers(5, 600, n),
         "renewal_date": (pd.Timestamp("2025-01-01") + pd.to_timedelta(
             rng.integers(0, 500, n), unit="D")).strftime("%Y-%m-%d"),
@@ -218,6 +219,16 @@ CASES: list[tuple[str, list[str], Callable[[Frame], Any] | None]] = [
     ("saas", ["accounts before 1 July 2025"], lambda d: _renews(d, "<", "2025-07-01")),
     ("saas", ["accounts with ARR over 50k"], lambda d: d.arr > 50000),
     ("saas", ["renewed accounts"], lambda d: ~d.is_churned),
+    # Column words in Chinese and Russian for English headers
+    ("saas", ["只看Healthcare行业的"], lambda d: d.industry == "Healthcare"),
+    ("saas", ["座位数超过50的客户"], lambda d: d.seats > 50),
+    ("saas", ["员工超过1000的客户"], lambda d: d.employees > 1000),
+    ("saas", ["компании, где больше 1000 сотрудников"], lambda d: d.employees > 1000),
+    ("saas", ["клиенты, у которых больше пятисот мест"], lambda d: d.seats > 500),
+    # A measure the data does not have is asked about, not read as something else
+    ("saas", ["accounts with a contract length over 12 months"], CLARIFY),
+    ("saas", ["accounts over 30 years old"], CLARIFY),
+    ("saas", ["年龄超过30岁的客户"], CLARIFY),
     # Insurance words in three languages; "renew" is the offer column's own word, not the
     # opposite of a churn; drivers and policy holders are the customers
     ("insurance", ["customers who accepted the renew offer"],

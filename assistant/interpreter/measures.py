@@ -53,6 +53,8 @@ def quantities(r: Reader) -> None:
             generation(r, qty)
             continue
         age = _age_column(r, qty, words)
+        if age is None and _no_age_column(r, k, qty):
+            continue
         if age is not None:  # "older than 60 years", "старше 60 лет", "30到40岁"
             r.use(*(i for i in words if "age" in i.args("concept")))
             compare(r, age, Qty(qty.first, qty.last, qty.text, value=qty.value, op=qty.op,
@@ -80,6 +82,20 @@ def _age_column(r: Reader, qty: Qty, words: list[Item]) -> ColumnWords | None:
         return None
     r.use(*far)
     return ages[0]
+
+
+def _no_age_column(r: Reader, k: int, qty: Qty) -> bool:
+    """"members over 30 years old" where the data has no age: said so, not asked which
+    number column 30 is, nor read as a time."""
+    near = [p for p in r.parts[max(0, k - 2):k + 3] if isinstance(p, Item)]
+    said = [i for i in [*near, *qty.source] if "age" in i.args("concept") and r.free(i)]
+    ages = [w for w in r.data.columns.values() if {"age", "birth"} & w.concepts]
+    if not said or ages:
+        return False
+    r.use(*said)
+    r.out.used.add(id(qty))
+    r.problem("unplaced", words=", ".join(f"'{i.text}'" for i in said))
+    return True
 
 
 def _article(qty: Qty, words: list[Item]) -> bool:

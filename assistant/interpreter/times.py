@@ -97,6 +97,9 @@ def time_window(r: Reader, k: int, qty: Qty, words: list[Item]) -> None:
     inactive = r.find("inactivity")
     if column is None and _about_a_flag(r, words):
         return
+    if column is None and not (tenure or negated or inactive or r.find("activity")) and \
+            _unknown_measure(r, k):
+        return
     if column is None:
         role = "tenure" if tenure else "recency"
         column = r.data.role_column(role) or date_column(r, role)
@@ -205,6 +208,18 @@ def _guess_unit(r: Reader, column: ColumnWords, qty: Qty | None = None) -> int |
         if note not in r.out.notes:
             r.out.notes.append(note)
     return unit
+
+
+def _unknown_measure(r: Reader, k: int) -> bool:
+    """"a contract length over 12 months" where no column is a length: the words that name
+    the measure are asked about, not read as a time since the last purchase."""
+    near = [p for p in r.parts[max(0, k - 3):k] if isinstance(p, Item) and r.free(p)]
+    named = [i for i in near if i.has("concept") and not i.has("activity", "role", "people")]
+    if not named:
+        return False
+    r.use(*named)
+    r.problem("unplaced", words=", ".join(f"'{i.text}'" for i in named))
+    return True
 
 
 def _about_a_flag(r: Reader, words: list[Item]) -> bool:
