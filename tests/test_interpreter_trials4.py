@@ -203,6 +203,7 @@ CASES: list[tuple[str, list[str], Callable[[Frame], Any] | None]] = [
      lambda d: (d.gender == "М") & (d.contract_months > 24)),
     ("ru", ["customers with a contract of 1 to 2 years"],
      lambda d: d.contract_months.between(12, 24)),
+    ("ru", ["клиенты с контрактом больше двух лет"], lambda d: d.contract_months > 24),
     # "last month" in another language than the column's name ("visits_last_month")
     ("ru", ["кто не ходил ни разу в прошлом месяце"], lambda d: d.visits_last_month == 0),
     ("ru", ["клиенты без посещений в прошлом месяце"], lambda d: d.visits_last_month == 0),
@@ -472,3 +473,28 @@ def test_rfm_group_names_as_the_rfm_table_shows_them(files: dict[str, tuple[Any,
     turn = Assistant(data, workspace=tmp_path).ask(text)
     assert turn.segment is not None, turn.reply
     assert turn.segment["definition"] == {"type": "rfm_segment", "segments": segments}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("customers who joined 2 years ago", lambda d: d.tenure >= 24),
+    ("customers who have been with us for less than two years", lambda d: d.tenure < 24),
+    ("customers on a two year contract", lambda d: d.Contract == "Two year"),
+    ("签了两年合同的客户", lambda d: d.Contract == "Two year"),
+    ("клиенты с контрактом на два года", lambda d: d.Contract == "Two year"),
+    ("按月付费的客户", lambda d: d.Contract == "Month-to-month"),
+    ("клиенты с помесячным контрактом", lambda d: d.Contract == "Month-to-month"),
+])
+def test_a_number_of_years_is_a_time_unless_it_names_a_contract(
+        text: str, expected: Callable[[Frame], Any], tmp_path: Path) -> None:
+    """"Two year" is a contract value; "2 years ago" and "less than two years" are times."""
+    from interpreter_datasets import telco_churn
+
+    from assistant.core import Assistant
+    from tools.engine.loading import load_customer_data
+
+    path, raw = telco_churn(tmp_path)
+    bot = Assistant(load_customer_data(path), workspace=tmp_path / "ws")
+    turn = bot.ask(text)
+    assert turn.segment is not None, turn.reply
+    want = raw.customerID[expected(raw)].astype(str)
+    assert sorted(bot.member_ids()) == sorted(want), turn.segment["description"]

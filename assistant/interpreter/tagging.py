@@ -91,6 +91,8 @@ def _matches(tokens: list[Token], i: int, lexicon: Lexicon, data: DataLexicon
         key = tuple(t.norm for t in span)
         senses = list(lexicon.index.get(key, ())) + [
             s for s in data.index.get(key, ()) if _data_sense_fits(s, span, lexicon)]
+        if _a_time(tokens, i, size, lexicon):
+            senses = [s for s in senses if s.kind not in ("value", "value_group")]
         if not senses and size > 2 and span[0].kind != "punct" != span[-1].kind:
             # "которые, вероятно, ушли": a predicted trait around a parenthetical word.
             bare = tuple(t.norm for t in span if t.kind != "punct")
@@ -132,6 +134,18 @@ def _data_sense_fits(sense: Sense, span: list[Token], lexicon: Lexicon) -> bool:
     if len(span) == 1 and _is_function(span[0], lexicon):
         return typed == value
     return True
+
+
+def _a_time(tokens: list[Token], i: int, size: int, lexicon: Lexicon) -> bool:
+    """"2 years ago", "over 2 years": a number of years is a time there, not the value
+    "Two year" of a contract column."""
+    if tokens[i].kind != "num" and number_word(tokens[i].text.lower()) is None:
+        return False
+    keys = [(tokens[j].norm,) for j in (i - 1, i + size) if 0 <= j < len(tokens)]
+    if i >= 2:
+        keys.append((tokens[i - 2].norm, tokens[i - 1].norm))  # "less than", "за последние"
+    kinds = {s.kind for key in keys for s in lexicon.index.get(key, ())}
+    return bool(kinds & {"ago", "cmp", "window", "between", "ahead", "temporal", "range"})
 
 
 def _alias_fits(sense: Sense, span: list[Token], lexicon: Lexicon) -> bool:
