@@ -141,7 +141,8 @@ def _a_time(tokens: list[Token], i: int, size: int, lexicon: Lexicon) -> bool:
     "Two year" of a contract column."""
     if tokens[i].kind != "num" and number_word(tokens[i].text.lower()) is None:
         return False
-    keys = [(tokens[j].norm,) for j in (i - 1, i + size) if 0 <= j < len(tokens)]
+    keys: list[tuple[str, ...]] = [(tokens[j].norm,) for j in (i - 1, i + size)
+                                   if 0 <= j < len(tokens)]
     if i >= 2:
         keys.append((tokens[i - 2].norm, tokens[i - 1].norm))  # "less than", "за последние"
     kinds = {s.kind for key in keys for s in lexicon.index.get(key, ())}
