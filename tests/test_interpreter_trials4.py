@@ -498,3 +498,95 @@ def test_a_number_of_years_is_a_time_unless_it_names_a_contract(
     assert turn.segment is not None, turn.reply
     want = raw.customerID[expected(raw)].astype(str)
     assert sorted(bot.member_ids()) == sorted(want), turn.segment["description"]
+
+
+def _shop_table(folder: Path, n: int = 500) -> tuple[Path, pd.DataFrame]:
+    rng = np.random.default_rng(13)
+    frame = pd.DataFrame({
+        "customer_id": np.arange(1001, 1001 + n),
+        "country": rng.choice(["Spain", "France", "Germany"], n),
+        "age": rng.integers(18, 80, n),
+        "total_spent": rng.gamma(2, 150, n).round(2),
+        "orders_count": rng.integers(1, 20, n),
+        "loyalty_tier": rng.choice(["Bronze", "Silver", "Gold"], n),
+    })
+    path = folder / "shop_customers.csv"
+    frame.to_csv(path, index=False)
+    return path, frame
+
+
+@pytest.mark.parametrize("text", [
+    "tell me a joke", "расскажи анекдот", "讲个笑话", "who made you?", "谁创造了你", "yes",
+    "is that good?", "это хорошо?", "那好吗", "cheers, thats great"])
+def test_talk_that_is_not_a_request_keeps_the_segment(text: str, tmp_path: Path) -> None:
+    from assistant.core import Assistant
+    from tools.engine.loading import load_customer_data
+
+    path, _ = _shop_table(tmp_path)
+    bot = Assistant(load_customer_data(path), workspace=tmp_path / "ws")
+    first = bot.ask("customers from Spain")
+    turn = bot.ask(text)
+    assert turn.segment is not None and first.segment is not None
+    assert (turn.segment["size"], turn.segment["definition"]) == (
+        first.segment["size"], first.segment["definition"]) and not turn.clarification
+    assert "could not" not in turn.reply and "Не получилось" not in turn.reply, turn.reply
+
+
+@pytest.mark.parametrize(("text", "word"), [
+    ("customers with more than 2 pets", "pets"),
+    ("клиенты с более чем 2 питомцами", "питомцами"),
+    ("customers with income over 50000", "income"),
+])
+def test_a_number_about_something_the_data_lacks_names_it(text: str, word: str,
+                                                          tmp_path: Path) -> None:
+    """Not "which column should 'more than 2' apply to?": the data has no pets."""
+    from assistant.core import Assistant
+    from tools.engine.loading import load_customer_data
+
+    path, _ = _shop_table(tmp_path)
+    turn = Assistant(load_customer_data(path), workspace=tmp_path / "ws").ask(text)
+    assert turn.segment is None and f"'{word}'" in turn.reply and "1." not in turn.reply, \
+        turn.reply
+
+
+@pytest.mark.parametrize("text", ["top 10% by revenue", "топ 10% клиентов по выручке",
+                                  "customers with average order value above 50"])
+def test_spend_on_a_log_without_amounts_says_there_is_none(text: str, tmp_path: Path) -> None:
+    from assistant.core import Assistant
+    from tools.engine.loading import load_customer_data
+
+    rng = np.random.default_rng(1)
+    log = pd.DataFrame({"customer_id": rng.integers(1, 80, 400),
+                        "order_date": (pd.Timestamp("2024-01-01") + pd.to_timedelta(
+                            rng.integers(0, 300, 400), unit="D")).strftime("%Y-%m-%d"),
+                        "channel": rng.choice(["web", "store"], 400)})
+    path = tmp_path / "visits.csv"
+    log.to_csv(path, index=False)
+    turn = Assistant(load_customer_data(path), workspace=tmp_path / "ws").ask(text)
+    assert turn.segment is None and "--map amount" in turn.reply, turn.reply
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("неактивные клиенты", lambda d: d.IsActiveMember == 0),
+    ("не активные клиенты без кредитной карты",
+     lambda d: (d.IsActiveMember == 0) & (d.HasCrCard == 0)),
+])
+def test_russian_inactive_is_the_active_flag_answered_no(
+        text: str, expected: Callable[[Frame], Any], tmp_path: Path) -> None:
+    from assistant.core import Assistant
+    from tools.engine.loading import load_customer_data
+
+    rng = np.random.default_rng(6)
+    frame = pd.DataFrame({"CustomerId": np.arange(15600000, 15600400),
+                          "Geography": rng.choice(["France", "Spain", "Germany"], 400),
+                          "HasCrCard": rng.choice([0, 1], 400),
+                          "IsActiveMember": rng.choice([0, 1], 400),
+                          "Exited": rng.choice([0, 1], 400)})
+    path = tmp_path / "bank.csv"
+    frame.to_csv(path, index=False)
+    bot = Assistant(load_customer_data(path), workspace=tmp_path / "ws")
+    turn = bot.ask(text)
+    assert turn.segment is not None, turn.reply
+    assert sorted(bot.member_ids()) == sorted(frame.CustomerId[expected(frame)].astype(str))
+    by_country = bot.ask("各国家的流失率")  # a column of countries is met by "country"
+    assert "Geography" in by_country.reply and "%" in by_country.reply, by_country.reply

@@ -173,6 +173,11 @@ def build(schema: Schema, lexicon: Lexicon, dictionary: DataDictionary | None = 
         if column in columns:
             add(phrase, Sense("value", (column, value)))
     places = _place_values(columns, lexicon)
+    for name in {column for pairs in places.values() for column, _ in pairs}:
+        words = columns[name]
+        if not words.concepts & {"country", "region", "city"}:
+            # "Geography" holding France, Spain, Germany: "by country", "各国家", "по странам"
+            words.concepts = words.concepts | {"country"}
     return DataLexicon(columns=columns, index=dict(index), group_values=dict(groups),
                        place_values=places, chinese_words=frozenset(chinese),
                        surfaces=surfaces, value_norms=dict(value_norms), spellings=spellings,

@@ -199,6 +199,8 @@ def command_of(items: list[Item], lexicon: Lexicon | None = None) -> str | None:
         later = next((t for i in words for t in map(str, i.args("command")) if t in _ABOUT), None)
         if later is not None:
             return later
+    if "run_rfm" in tools and {"cluster_verb", "cluster_noun", "cluster"} & set(tools):
+        return "run_rfm"  # "按RFM分组", "split them into RFM groups": the RFM segments
     if "cluster_verb" in tools and "cluster_noun" in tools or "cluster" in tools:
         return "cluster"
     if "save_segment" in tools and "export_segment" in tools:

@@ -121,7 +121,7 @@ def _dispatch(intent: Intent, items: list[Item], reading: Reading, cleaned: str,
                               options=env.lexicon.examples(language))
     if intent.kind == "conversation":
         key = {"greeting": "greeting", "thanks": "conversation", "ack": "acknowledged",
-               "yes": "no_answer",
+               "yes": "acknowledged",
                "no": "no_answer", "empty": "help"}.get(intent.detail, "help")
         return Interpretation(calls=[], intent="conversation", conversation=intent.detail,
                               clarification=env.lexicon.message(language, key),

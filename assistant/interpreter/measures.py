@@ -11,7 +11,7 @@ column's unit; a year or a month said of a date column is a period.
 from __future__ import annotations
 
 from assistant.interpreter.datalex import ColumnWords
-from assistant.interpreter.linking import link
+from assistant.interpreter.linking import has_evidence, link
 from assistant.interpreter.quantities import Qty
 from assistant.interpreter.reader import Reader
 from assistant.interpreter.tagging import Item
@@ -169,11 +169,20 @@ def _number(r: Reader, k: int, qty: Qty, words: list[Item]) -> None:
         column = r.data.columns[r.last_measure]  # "more than 1000 and less than 5000"
     if column is None and _article(qty, words):
         return  # "推荐一个营销活动", "suggest a campaign": "one" as an article
-    spend = [i for _, i in r.items() if r.free(i) and "monetary" in i.args("role")]
+    spend = [i for _, i in r.items() if r.free(i) and
+             {"monetary", "avg_order_value"} & set(map(str, i.args("role")))]
     if column is None and r.data.role_column("monetary") is None and (
             spend or qty.unit == "currency"):
         r.use(*words, *spend)  # "spent over 1000" on a log of customers and dates only
         r.problem("no_money", phrase=qty.text)
+        return
+    unknown = [p for p in r.parts[max(0, k - 2):k + 3] if isinstance(p, Item) and r.free(p)
+               and p.is_word_like and (not p.senses or p.has("concept") and not p.has(
+                   "people", "activity", "role") and not has_evidence(p, r.data))]
+    if column is None and unknown:  # "more than 2 pets": no pets here, whatever the number
+        r.use(*unknown)
+        r.out.used.add(id(qty))
+        r.problem("unplaced", words=", ".join(f"'{i.text}'" for i in unknown))
         return
     if column is None:
         numeric = [w.name for w in r.data.columns.values() if w.numeric and not w.is_date
@@ -324,6 +333,12 @@ def ranks(r: Reader) -> None:
                 r.out.signals.add("vague")
             continue
         r.use(item)
+        money = [i for _, i in r.items() if r.free(i) and i.has("role") and
+                 {"monetary", "avg_order_value"} & set(map(str, i.args("role")))]
+        if measure is None and money and r.data.role_column("monetary") is None:
+            r.use(*money)  # "top 10% by revenue" on a log of customers and dates only
+            r.problem("no_money", phrase=" ".join(i.text for i in [item, *money]))
+            continue
         if measure is None:  # the measures a rank could be by, spend and orders first
             numeric = [w.name for w in sorted(
                 (w for w in r.data.columns.values() if w.numeric and not w.is_flag

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from assistant.interpreter.datalex import DataLexicon
 from assistant.interpreter.lexicon import Lexicon, Sense
 from assistant.interpreter.number_words import number_phrase, number_vocabulary, number_word
-from assistant.interpreter.text import Token, tokenize
+from assistant.interpreter.text import Token, is_russian_word, tokenize
 
 MAX_PHRASE = 6
 MAX_READINGS = 8
@@ -282,6 +282,8 @@ def _correct_typos(tokens: list[Token], lexicon: Lexicon, data: DataLexicon
             continue
         # A letter too many or two swapped is likelier than a wrong letter ("fourty" is
         # forty, not fourth): those edits are tried first.
+        if is_russian_word(word):
+            continue  # "какая погода": weather, not "полгода"
         found = {v: known[v] for v in _edits(word, replace=False) if v in known}
         if len(set(found.values())) != 1:
             found = {v: known[v] for v in _edits(word) if v in known}

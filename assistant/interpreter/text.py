@@ -124,6 +124,14 @@ def _russian_analyser() -> object:
     return pymorphy3.MorphAnalyzer()
 
 
+def is_russian_word(word: str) -> bool:
+    """A word of the Russian dictionary ("погода"): a word of its own, not a typo of
+    another ("полгода")."""
+    if not re.search("[\u0400-\u04ff]", word):
+        return False
+    return bool(_russian_analyser().word_is_known(word.lower()))  # type: ignore[attr-defined]
+
+
 class _KnownForms:
     """Words lemmatised before (in this run or an earlier one), so the dictionaries of the
     lemmatisers load only for words never seen."""
