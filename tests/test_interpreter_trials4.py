@@ -590,3 +590,17 @@ def test_russian_inactive_is_the_active_flag_answered_no(
     assert sorted(bot.member_ids()) == sorted(frame.CustomerId[expected(frame)].astype(str))
     by_country = bot.ask("各国家的流失率")  # a column of countries is met by "country"
     assert "Geography" in by_country.reply and "%" in by_country.reply, by_country.reply
+
+
+@pytest.mark.parametrize(("text", "word"), [
+    ("customers in the Platinum tier", "Platinum"), ("platinum members", "platinum"),
+    ("来自火星的客户", "火星"), ("клиенты уровня Платина", "Платина")])
+def test_a_value_that_is_not_there_is_named_with_the_real_ones(text: str, word: str,
+                                                              tmp_path: Path) -> None:
+    from assistant.core import Assistant
+    from tools.engine.loading import load_customer_data
+
+    path, _ = _shop_table(tmp_path)
+    turn = Assistant(load_customer_data(path), workspace=tmp_path / "ws").ask(text)
+    assert turn.segment is None and word in turn.reply, turn.reply
+    assert "Gold" in turn.reply or "Spain" in turn.reply, turn.reply

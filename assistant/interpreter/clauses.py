@@ -11,6 +11,8 @@ a silent drop.
 
 from __future__ import annotations
 
+import re
+
 from assistant.interpreter.datalex import ColumnWords
 from assistant.interpreter.linking import (
     evidence,
@@ -93,6 +95,8 @@ def _values(r: Reader) -> None:
         if not pairs and item.has("place"):
             _missing_place(r, item)
             continue
+        if not pairs and item.has("value_group") and _missing_value(r, item):
+            continue
         after_location = k > 0 and isinstance(r.parts[k - 1], Item) and \
             r.parts[k - 1].has("loc")  # type: ignore[union-attr]
         if not pairs and after_location and not item.senses and item.is_word_like and \
@@ -146,18 +150,45 @@ def _names_a_measure(r: Reader, k: int, item: Item) -> bool:
         evidence(after, column) > 0
 
 
-def _missing_place(r: Reader, item: Item) -> None:
-    """"from Atlantis", "from Japan" where the data has no Japan: name the real values."""
+def _missing_value(r: Reader, item: Item) -> bool:
+    """"the Platinum tier" where the tiers are Bronze, Silver and Gold: say so, with them.
+    The column is the one the clause names, else the one holding the group's kin (the
+    other tiers)."""
+    named = [c for c, w in r.data.columns.items() if w.is_category and any(
+        evidence(i, w) > 0 for _, i in r.items() if i is not item and r.free(i))]
+    kin = {str(g).rsplit("_", 1)[-1] for g in item.args("value_group") if "_" in str(g)}
+    related = sorted({c for g, pairs in r.data.group_values.items()
+                      if kin and g.rsplit("_", 1)[-1] in kin for c, _ in pairs})
+    columns = named if len(named) == 1 else related
+    if len(columns) != 1:
+        return False
     r.use(item)
-    columns = r.data.place_columns()
-    if not columns:
-        names = list(r.data.columns)[:8]
-        r.problem("no_place_column", names, word=item.text, options=", ".join(names))
-        return
     values = list(r.data.columns[columns[0]].info.values)
     close = nearest(item.text, values, n=3)
     options = close + [v for v in values if v not in close][:8 - len(close)]
     r.problem("not_a_value", options, word=item.text, column=columns[0],
+              options=", ".join(options))
+    return True
+
+
+def _missing_place(r: Reader, item: Item) -> None:
+    """"from Atlantis", "from Japan" where the data has no Japan: name the real values."""
+    r.use(item)
+    word, end = item.text, item.tokens[-1].end if item.tokens else -1
+    for _, after in r.items():  # "火星", not "火": the unknown characters written with it
+        if after.tokens and after.tokens[0].start == end and not after.senses and \
+                re.fullmatch("[\u3400-\u9fff]+", after.text) and r.free(after):
+            word, end = word + after.text, after.tokens[-1].end
+            r.use(after)
+    columns = r.data.place_columns()
+    if not columns:
+        names = list(r.data.columns)[:8]
+        r.problem("no_place_column", names, word=word, options=", ".join(names))
+        return
+    values = list(r.data.columns[columns[0]].info.values)
+    close = nearest(word, values, n=3)
+    options = close + [v for v in values if v not in close][:8 - len(close)]
+    r.problem("not_a_value", options, word=word, column=columns[0],
               options=", ".join(options))
 
 
