@@ -604,3 +604,26 @@ def test_a_value_that_is_not_there_is_named_with_the_real_ones(text: str, word: 
     turn = Assistant(load_customer_data(path), workspace=tmp_path / "ws").ask(text)
     assert turn.segment is None and word in turn.reply, turn.reply
     assert "Gold" in turn.reply or "Spain" in turn.reply, turn.reply
+
+
+@pytest.mark.parametrize("text", ["customers who bought in December 2010",
+                                  "клиенты, которые покупали в декабре 2010 года",
+                                  "2010年12月购买过的客户"])
+def test_bought_in_a_month_is_any_purchase_then(text: str, tmp_path: Path) -> None:
+    from assistant.core import Assistant
+    from tools.engine.loading import load_customer_data
+
+    rng = np.random.default_rng(23)
+    log = pd.DataFrame({"customer": rng.integers(1, 120, 700),
+                        "date": (pd.Timestamp("2010-10-01") + pd.to_timedelta(
+                            rng.integers(0, 200, 700), unit="D")).strftime("%Y-%m-%d"),
+                        "amount": rng.gamma(2, 20, 700).round(2)})
+    path = tmp_path / "log.csv"
+    log.to_csv(path, index=False)
+    bot = Assistant(load_customer_data(path), workspace=tmp_path / "ws")
+    turn = bot.ask(text)
+    assert turn.segment is not None, turn.reply
+    december = log.date.between("2010-12-01", "2010-12-31")
+    assert sorted(bot.member_ids()) == sorted(str(c) for c in log.customer[december].unique())
+    last = bot.ask("customers whose last purchase was in December 2010")
+    assert last.segment is not None and last.segment["size"] < turn.segment["size"]

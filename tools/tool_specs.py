@@ -44,7 +44,8 @@ class DefineSegmentArgs(_Args):
             "column against another: balance above salary), "
             "between {column, low, high}, in / not_in {column, values}, missing / present "
             "{column}, rank {column, direction top|bottom, n or percent}, rfm_segment "
-            "{segments}, rfm_score {score r|f|m, low, high}, lifecycle {stages}, cluster "
+            "{segments}, rfm_score {score r|f|m, low, high}, purchased {start, end: ISO days, end "
+            "not included; a log's purchases in a period}, lifecycle {stages}, cluster "
             "{features, k, clusters, within (optional condition)}, segment {name} (a saved "
             "segment). Combine with and {all}, or {any}, not {condition}."
         )

@@ -17,7 +17,8 @@ from assistant.interpreter.linking import link
 from assistant.interpreter.quantities import LATEST, Qty
 from assistant.interpreter.reader import Reader
 from assistant.interpreter.tagging import Item
-from tools.engine.definitions import And, Between, Compare, Condition, Not
+from tools.engine.dataset import LAST_PURCHASE
+from tools.engine.definitions import And, Between, Compare, Condition, Not, Purchased
 from tools.engine.schema import DType, Role
 
 UNIT_NAMES = {1: "days", 7: "weeks", 30: "months", 365: "years"}
@@ -313,6 +314,11 @@ def date_condition(r: Reader, qty: Qty, words: list[Item], *, negated: bool = Fa
         qty.date = f"{last.year if month <= last.month else last.year - 1:04d}-{month:02d}"
     first, after = _period(qty)
     name, op = column.name, qty.op
+    if name == LAST_PURCHASE and found.column is None and op in (None, "=="):
+        # "bought in December 2010": any purchase then, not the last one (read from the lines)
+        bought: Condition = Purchased(start=first, end=after)
+        r.add(Not(condition=bought) if negated else bought, "qty", name)
+        return
     if op in (None, "=="):
         condition: Condition = And(all=[Compare(column=name, op=">=", value=first),
                                         Compare(column=name, op="<", value=after)])

@@ -127,6 +127,16 @@ class RfmScore(_Node):
     high: int = Field(ge=1, le=5)
 
 
+class Purchased(_Node):
+    """Customers with at least one kept purchase on a day from `start` up to, not
+    including, `end` (ISO dates): "bought in December 2010" is 2010-12-01 to 2011-01-01.
+    Read from the purchase log's lines, so it needs a log."""
+
+    type: Literal["purchased"] = "purchased"
+    start: str
+    end: str
+
+
 class Lifecycle(_Node):
     """Membership of lifecycle stages (new, active, at risk, lapsed, ...)."""
 
@@ -192,6 +202,7 @@ Condition = Annotated[
     | Rank
     | RfmSegment
     | RfmScore
+    | Purchased
     | Lifecycle
     | Cluster
     | SegmentRef

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import date, timedelta
 from typing import Any
 
 from tools.engine.dataset import (
@@ -37,6 +38,7 @@ from tools.engine.definitions import (
     NotIn,
     Or,
     Present,
+    Purchased,
     Rank,
     RfmScore,
     RfmSegment,
@@ -88,6 +90,7 @@ class _Describer:
             Missing: lambda c: self.say(w.missing, column=c.column),
             Present: lambda c: self.say(w.present, column=c.column),
             Rank: self._rank, RfmSegment: self._rfm_segment, RfmScore: self._rfm_score,
+            Purchased: self._purchased,
             Lifecycle: self._lifecycle, Cluster: self._cluster,
             SegmentRef: lambda c: self.say(w.saved_segment, name=c.name),
             And: lambda c: w.all_of.join([self._part(x) for x in c.all]),
@@ -237,6 +240,13 @@ class _Describer:
         if c.low == c.high:
             return self.say(w.rfm_score_one, score=score, low=c.low)
         return self.say(w.rfm_score_range, score=score, low=c.low, high=c.high)
+
+    def _purchased(self, c: Purchased) -> str:
+        try:  # the period's last day, as people say it ("between 2010-12-01 and 2010-12-31")
+            last = (date.fromisoformat(c.end) - timedelta(days=1)).isoformat()
+        except ValueError:
+            last = c.end
+        return self.say(self.words.purchased, first=c.start, last=last)
 
     def _lifecycle(self, c: Lifecycle) -> str:
         names = self._names(list(c.stages), self.words.lifecycle_stages)

@@ -53,6 +53,7 @@ from tools.engine.definitions import (
     NotIn,
     Or,
     Present,
+    Purchased,
     Rank,
     RfmScore,
     RfmSegment,
@@ -71,7 +72,9 @@ from tools.engine.operands import (
     operand,
     require_ordered,
 )
+from tools.engine.purchase_lines import purchase_lines
 from tools.engine.rfm import default_scheme, require_monetary, rfm_table
+from tools.engine.schema import DataKind
 
 Resolver = Callable[[str], SegmentDefinition]
 
@@ -133,6 +136,7 @@ class _Evaluator:
             Rank: self._rank_alone,
             RfmSegment: self._rfm_segment,
             RfmScore: self._rfm_score,
+            Purchased: self._purchased,
             Lifecycle: self._lifecycle,
             Cluster: self._cluster,
             SegmentRef: self._segment_ref,
@@ -239,6 +243,21 @@ class _Evaluator:
         scores = rfm_table(self.data)[f"{node.score}_score"]
         inside = (scores >= node.low) & (scores <= node.high)
         return inside.reindex(self.data.customers.index, fill_value=False).astype(bool)
+
+    def _purchased(self, node: Purchased, scope: pd.Series, refs: tuple[str, ...]) -> pd.Series:
+        if self.data.kind is not DataKind.TRANSACTIONS:
+            raise DefinitionError("Purchases in a period need a purchase log (one row per "
+                                  "order); this data is a customer table: use its date "
+                                  "columns instead.")
+        try:
+            start, end = pd.Timestamp(node.start), pd.Timestamp(node.end)
+        except ValueError as error:
+            raise DefinitionError(f"Write the period's days as YYYY-MM-DD ({error}).") from None
+        lines = purchase_lines(self.data)
+        days = pd.to_datetime(lines["day"])
+        bought = lines.loc[(days >= start) & (days < end), "customer_id"].unique()
+        return pd.Series(self.data.customers.index.isin(bought),
+                         index=self.data.customers.index)
 
     def _lifecycle(self, node: Lifecycle, scope: pd.Series, refs: tuple[str, ...]) -> pd.Series:
         wanted = _canonical_names(node.stages, list(STAGES), "lifecycle stage")

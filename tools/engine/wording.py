@@ -175,6 +175,7 @@ class Phrasing(_Frozen):
     rfm_segment: OneMany
     rfm_score_one: str
     rfm_score_range: str
+    purchased: str
     lifecycle: OneMany
     cluster: OneMany
     cluster_within: str
