@@ -59,7 +59,7 @@ def _order_lines(with_date: bool = True) -> list[list[str]]:
     return lines
 
 
-RU_HEADER = "slip,buyer,purchased,sum_rub,qty,town,channel"
+RU_HEADER = "slip,buyer,purchased,itogo,qty,town,channel"
 USUAL_HEADER = "order_no,client_id,order_day,total_rub,qty,town,channel"
 
 
@@ -74,7 +74,7 @@ def test_an_order_log_with_unknown_names_is_read_as_a_log(ru_log: Path) -> None:
     assert data.n_customers == 250 and data.source.rows_read == 2000
     assert data.customers[FREQUENCY].sum() == 800
     assert _roles(data) == {"slip": Role.ORDER_ID, "buyer": Role.CUSTOMER_ID,
-                            "purchased": Role.DATE, "sum_rub": Role.AMOUNT,
+                            "purchased": Role.DATE, "itogo": Role.AMOUNT,
                             "qty": Role.QUANTITY, "town": Role.CATEGORY,
                             "channel": Role.CATEGORY}
     assert _reason(data, "buyer").startswith(
@@ -84,10 +84,10 @@ def test_an_order_log_with_unknown_names_is_read_as_a_log(ru_log: Path) -> None:
                                      "for 2,000 rows) -> the order id")
     assert _reason(data, "purchased") == ("dates; each 'buyer' value's rows span several of "
                                           "them -> the purchase date")
-    assert _reason(data, "sum_rub").startswith("numbers with cents, the only money-like column")
+    assert _reason(data, "itogo").startswith("numbers with cents, the only money-like column")
     assert ("Read as a transaction log from the values, not the column names: 'buyer' repeats "
             "(2,000 rows for 250 values, each over several dates), so it is the customer key; "
-            "'purchased' the date, 'slip' the order id, 'sum_rub' the amount. If that is "
+            "'purchased' the date, 'slip' the order id, 'itogo' the amount. If that is "
             "wrong, map the columns with --map customer_id=COLUMN --map date=COLUMN."
             ) in data.source.warnings
     # 62 customers from Moscow (buyers 7004, 7008, ..., 7248), not their 500-odd lines.
@@ -182,14 +182,14 @@ def test_a_log_keyed_by_customer_names_keeps_working(tmp_path: Path) -> None:
 def test_a_repeated_buyer_without_dates_stays_a_table_with_a_note(tmp_path: Path) -> None:
     rows = [",".join(r) for r in _order_lines(with_date=False)]
     data = load_customer_data(_write(tmp_path / "undated.csv",
-                                     "ticket,buyer,sum_rub,qty,town,channel", rows))
+                                     "ticket,buyer,itogo,qty,town,channel", rows))
     assert data.kind is DataKind.CUSTOMERS and data.n_customers == 2000
     assert (_roles(data)["buyer"], _roles(data)["ticket"]) == (Role.MEASURE, Role.MEASURE)
     assert data.source.raw_schema.notes == (
         "Column 'buyer' repeats (2,000 rows for 250 values), as a customer id in an order log "
         "does, but no column holds dates: read as a customer table, one row per customer. If "
         "each row is an order, load it with --map customer_id=buyer --map date=COLUMN --map "
-        "amount=sum_rub (a column of purchase dates is needed).",)
+        "amount=itogo (a column of purchase dates is needed).",)
     assert data.source.raw_schema.notes[0] in data.source.warnings
 
 
@@ -199,7 +199,7 @@ def test_beside_a_unique_id_money_alone_leaves_a_note_and_the_map_reads_the_log(
     # that only number the rows 1..n say nothing: tests/test_files_as_they_come.py.)
     rows = [f"{90001 + 3 * t},{7001 + (7 * t) % 250},{_day((37 * t) % 360)},"
             f"{100 + t % 900}.{t % 100:02d}" for t in range(1000)]
-    path = _write(tmp_path / "ided.csv", "ID,buyer,purchased,sum_rub", rows)
+    path = _write(tmp_path / "ided.csv", "ID,buyer,purchased,itogo", rows)
     data = load_customer_data(path)
     assert data.kind is DataKind.CUSTOMERS and data.n_customers == 1000
     assert data.source.raw_schema.notes == (
@@ -207,9 +207,9 @@ def test_beside_a_unique_id_money_alone_leaves_a_note_and_the_map_reads_the_log(
         "does, but 'ID' has a value per row, as a customer table's id does, and no order "
         "number nests in it nor do lines share a day: read as a customer table, one row per "
         "customer. If each row is an order, load it with --map customer_id=buyer --map "
-        "date=purchased --map amount=sum_rub.",)
+        "date=purchased --map amount=itogo.",)
     mapped = load_customer_data(path, mapping={"customer_id": "buyer", "date": "purchased",
-                                               "amount": "sum_rub"})
+                                               "amount": "itogo"})
     assert mapped.kind is DataKind.TRANSACTIONS and mapped.n_customers == 250
     assert mapped.customers[FREQUENCY].sum() == 1000
 
@@ -243,7 +243,7 @@ def test_two_possible_customer_keys_leave_a_note(tmp_path: Path) -> None:
     rows = [f"{7001 + (7 * t) % 250},G{501 + (11 * t) % 40},{_day((37 * t) % 360)},"
             f"{100 + t % 900}.{t % 100:02d}" for t in range(1000)]
     schema = infer_schema(*parse_columns(pd.DataFrame(
-        [r.split(",") for r in rows], columns=["buyer", "good", "when", "sum_rub"])))
+        [r.split(",") for r in rows], columns=["buyer", "good", "when", "itogo"])))
     assert schema.kind is DataKind.CUSTOMERS
     assert len(schema.notes) == 1
     assert "'buyer' and 'good' could each be the customer key" in schema.notes[0]

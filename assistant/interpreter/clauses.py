@@ -159,7 +159,9 @@ def _missing_value(r: Reader, item: Item) -> bool:
     kin = {str(g).rsplit("_", 1)[-1] for g in item.args("value_group") if "_" in str(g)}
     related = sorted({c for g, pairs in r.data.group_values.items()
                       if kin and g.rsplit("_", 1)[-1] in kin for c, _ in pairs})
-    columns = named if len(named) == 1 else related
+    # only where the group's kin are there ("Gold" beside "Platinum"): "ушедших" (churned)
+    # next to a plan column is a yes/no column's word, not a missing plan
+    columns = [c for c in named if c in related] or related
     if len(columns) != 1:
         return False
     r.use(item)
