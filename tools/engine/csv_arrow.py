@@ -35,6 +35,9 @@ def read_csv_arrow(raw: bytes, delimiter: str, skip: int) -> pd.DataFrame | None
     names = _header(raw, delimiter, skip)
     if names is None or raw.count(b'"') % 2:
         return None  # an odd quote: pandas stops at it, Arrow reads on to the end
+    last = raw.rstrip(b"\r\n").rfind(b'"')
+    if last >= 0 and (last == 0 or raw[last - 1:last] in (delimiter.encode(), b"\n", b"\r")):
+        return None  # the last quote opens a cell (an earlier one was a cell's own): unclosed
     try:
         table = pacsv.read_csv(
             io.BytesIO(raw),
