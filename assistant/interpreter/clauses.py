@@ -165,12 +165,16 @@ def _missing_value(r: Reader, item: Item) -> bool:
     if len(columns) != 1:
         return False
     r.use(item)
-    values = list(r.data.columns[columns[0]].info.values)
-    close = nearest(item.text, values, n=3)
-    options = close + [v for v in values if v not in close][:8 - len(close)]
-    r.problem("not_a_value", options, word=item.text, column=columns[0],
-              options=", ".join(options))
+    _not_a_value(r, item.text, columns[0])
     return True
+
+
+def _not_a_value(r: Reader, word: str, column: str) -> None:
+    """'word' is not a value of `column`: its values, the nearest to the word first."""
+    values = list(r.data.columns[column].info.values)
+    close = nearest(word, values, n=3)
+    options = close + [v for v in values if v not in close][:8 - len(close)]
+    r.problem("not_a_value", options, word=word, column=column, options=", ".join(options))
 
 
 def _missing_place(r: Reader, item: Item) -> None:
@@ -187,11 +191,7 @@ def _missing_place(r: Reader, item: Item) -> None:
         names = list(r.data.columns)[:8]
         r.problem("no_place_column", names, word=word, options=", ".join(names))
         return
-    values = list(r.data.columns[columns[0]].info.values)
-    close = nearest(word, values, n=3)
-    options = close + [v for v in values if v not in close][:8 - len(close)]
-    r.problem("not_a_value", options, word=word, column=columns[0],
-              options=", ".join(options))
+    _not_a_value(r, word, columns[0])
 
 
 def _mentions(r: Reader) -> None:

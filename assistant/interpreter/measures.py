@@ -169,8 +169,7 @@ def _number(r: Reader, k: int, qty: Qty, words: list[Item]) -> None:
         column = r.data.columns[r.last_measure]  # "more than 1000 and less than 5000"
     if column is None and _article(qty, words):
         return  # "推荐一个营销活动", "suggest a campaign": "one" as an article
-    spend = [i for _, i in r.items() if r.free(i) and
-             {"monetary", "avg_order_value"} & set(map(str, i.args("role")))]
+    spend = _money_words(r)
     if column is None and r.data.role_column("monetary") is None and (
             spend or qty.unit == "currency"):
         r.use(*words, *spend)  # "spent over 1000" on a log of customers and dates only
@@ -199,6 +198,12 @@ def _number(r: Reader, k: int, qty: Qty, words: list[Item]) -> None:
         compare(r, column, qty)
     if len(r.out.conditions) > before and r.negated(k - len(words)):
         r.out.conditions[-1] = Not(condition=r.out.conditions[-1])  # "did not spend over 1000"
+
+
+def _money_words(r: Reader) -> list[Item]:
+    """Free words that name spend or order value ("revenue", "average order value")."""
+    return [i for _, i in r.items() if r.free(i) and
+            {"monetary", "avg_order_value"} & set(map(str, i.args("role")))]
 
 
 def _summed(r: Reader, k: int, qty: Qty, words: list[Item], tied: list[str]) -> bool:
@@ -333,8 +338,7 @@ def ranks(r: Reader) -> None:
                 r.out.signals.add("vague")
             continue
         r.use(item)
-        money = [i for _, i in r.items() if r.free(i) and i.has("role") and
-                 {"monetary", "avg_order_value"} & set(map(str, i.args("role")))]
+        money = _money_words(r)
         if measure is None and money and r.data.role_column("monetary") is None:
             r.use(*money)  # "top 10% by revenue" on a log of customers and dates only
             r.problem("no_money", phrase=" ".join(i.text for i in [item, *money]))
