@@ -107,13 +107,10 @@ class BuiltinBackend:
         masks = []
         for reading in readings:
             defines = [c for c in reading.calls if c.name == "define_segment"]
-            if reading.clarification is not None or len(defines) != 1:
+            mask = _members(defines[0], toolkit) if len(defines) == 1 else None
+            if reading.clarification is not None or mask is None:
                 return None
-            try:
-                condition = TypeAdapter(Condition).validate_python(defines[0].args["condition"])
-                masks.append(toolkit.mask(condition))
-            except (EngineError, ValidationError, KeyError):
-                return None
+            masks.append(mask)
         return readings[0] if all(m.equals(masks[0]) for m in masks[1:]) else None
 
     def _context(self, toolkit: Toolkit) -> Any:
@@ -140,10 +137,18 @@ def _noted(reply: str, notes: list[str]) -> str:
     return f"({'; '.join(shown)})\n{reply}" if shown else reply
 
 
+def _members(define: Any, toolkit: Toolkit) -> pd.Series | None:
+    """Who a define_segment call would select, or None where the data cannot answer it."""
+    try:
+        condition = TypeAdapter(Condition).validate_python(define.args["condition"])
+        return toolkit.mask(condition)
+    except (EngineError, ValidationError, KeyError):
+        return None
+
+
 def _sized(choices: list[Any], toolkit: Toolkit) -> list[Any]:
     """Each offered reading with its size on this data; readings the data cannot answer
     are dropped (the toolkit's own validation decides)."""
-    adapter: TypeAdapter[Any] = TypeAdapter(Condition)
     sized = []
     total = max(toolkit.data.n_customers, 1)
     for choice in choices:
@@ -151,9 +156,8 @@ def _sized(choices: list[Any], toolkit: Toolkit) -> list[Any]:
         if define is None:
             sized.append(choice)
             continue
-        try:
-            mask = toolkit.mask(adapter.validate_python(define.args["condition"]))
-        except (EngineError, ValidationError, KeyError):
+        mask = _members(define, toolkit)
+        if mask is None:
             continue
         size = int(mask.sum())
         shown = f"{100 * size / total:.1f}%"

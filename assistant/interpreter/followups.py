@@ -71,9 +71,10 @@ def define_args(condition: Condition, reading: Reading, items: list[Item], env: 
             raise LookupError("nothing to add to")
         return _new(_extend(current, condition)), "extend"
     if mode == "replace":
-        edits = any("edit" in i.args("mode") for i in items) and current is not None
-        swapped = changed_values(current, condition) if edits else None  # type: ignore[arg-type]
-        swapped = swapped or (_swap(current, condition) if current is not None else None)
+        # "what about Europe instead of North America": the value changed, not added
+        edits = any("edit" in i.args("mode") for i in items)
+        swapped = None if current is None else (
+            edits and changed_values(current, condition) or _swap(current, condition))
         return _new(swapped if swapped is not None else condition), "replace"
     asks_count = any("count" in i.args("intent") for i in content(items)[:1])
     # A fragment ("from France", "spent over 2000") narrows; a request that names the

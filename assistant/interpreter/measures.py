@@ -92,9 +92,7 @@ def _no_age_column(r: Reader, k: int, qty: Qty) -> bool:
     ages = [w for w in r.data.columns.values() if {"age", "birth"} & w.concepts]
     if not said or ages:
         return False
-    r.use(*said)
-    r.out.used.add(id(qty))
-    r.problem("unplaced", words=", ".join(f"'{i.text}'" for i in said))
+    r.unplaced(said, qty)
     return True
 
 
@@ -179,9 +177,7 @@ def _number(r: Reader, k: int, qty: Qty, words: list[Item]) -> None:
                and p.is_word_like and (not p.senses or p.has("concept") and not p.has(
                    "people", "activity", "role") and not has_evidence(p, r.data))]
     if column is None and unknown:  # "more than 2 pets": no pets here, whatever the number
-        r.use(*unknown)
-        r.out.used.add(id(qty))
-        r.problem("unplaced", words=", ".join(f"'{i.text}'" for i in unknown))
+        r.unplaced(unknown, qty)
         return
     if column is None:
         numeric = [w.name for w in r.data.columns.values() if w.numeric and not w.is_date

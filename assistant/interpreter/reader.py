@@ -84,6 +84,14 @@ class Reader:
         real options it names; `chooser` a column whose unit or meaning can be chosen."""
         self.out.problems.append(Problem(key, values, listed or [], chooser))
 
+    def unplaced(self, items: list[Item], qty: Qty | None = None) -> None:
+        """Words that name something the data does not have: asked about, with the number
+        they went with, never read as another column."""
+        self.use(*items)
+        if qty is not None:
+            self.out.used.add(id(qty))
+        self.problem("unplaced", words=", ".join(f"'{i.text}'" for i in items))
+
     def negated(self, k: int) -> bool:
         """A free negation right before position k ("not", "never", "non-", "без", "没有"),
         with only glue words ("from", "in the") and verbs ("did not BUY anything") between."""

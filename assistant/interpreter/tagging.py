@@ -91,7 +91,8 @@ def _matches(tokens: list[Token], i: int, lexicon: Lexicon, data: DataLexicon
         key = tuple(t.norm for t in span)
         senses = list(lexicon.index.get(key, ())) + [
             s for s in data.index.get(key, ()) if _data_sense_fits(s, span, lexicon)]
-        if _a_time(tokens, i, size, lexicon):
+        if any(s.kind in ("value", "value_group") for s in senses) and \
+                _a_time(tokens, i, size, lexicon):
             senses = [s for s in senses if s.kind not in ("value", "value_group")]
         if not senses and size > 2 and span[0].kind != "punct" != span[-1].kind:
             # "которые, вероятно, ушли": a predicted trait around a parenthetical word.

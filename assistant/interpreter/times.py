@@ -218,8 +218,7 @@ def _unknown_measure(r: Reader, k: int) -> bool:
     named = [i for i in near if i.has("concept") and not i.has("activity", "role", "people")]
     if not named:
         return False
-    r.use(*named)
-    r.problem("unplaced", words=", ".join(f"'{i.text}'" for i in named))
+    r.unplaced(named)
     return True
 
 
