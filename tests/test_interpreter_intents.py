@@ -148,6 +148,9 @@ WORLD_QUESTIONS = [
     "What's the capital of Spain?", "what's the weather like in Germany today?",
     "who is the president of France?", "какая столица Испании?", "какая погода в Германии?",
     "Кто президент Франции?", "西班牙的首都是哪里？", "法国总统是谁？",
+    # and about nothing of the data at all
+    "北京天气怎么样", "今天天气怎么样？", "какая сегодня погода", "какой курс доллара?",
+    "whats the weather today", "any news today?",
 ]
 
 

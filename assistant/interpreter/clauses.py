@@ -332,7 +332,8 @@ def _leftovers(r: Reader) -> None:
     for _, item in r.items():
         if not r.free(item) or item.only_function or item.has("num") or item.has("people"):
             continue
-        if item.senses and all(s.kind in QUIET for s in item.senses):
+        if item.senses and all(s.kind in QUIET for s in item.senses) and \
+                "world" not in item.args("intent"):  # "weather" is no word of a request
             continue
         if item.senses and any(s.kind in SOFT for s in item.senses) and not item.corrected:
             r.out.soft.append(item.text)  # a corrected typo that nothing uses was not meant

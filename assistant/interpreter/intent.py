@@ -52,7 +52,7 @@ def classify(items: list[Item], reading: Reading, lexicon: Lexicon) -> Intent:
         not reading.signals & (DATA_SIGNALS - {"value", "named"})
     if unknown and any("advice" in i.args("intent") for i in words[:2]):
         return Intent("knowledge", "question")  # "how do I increase direct bookings?"
-    if bound and unknown and _off_topic(items, words, lexicon):
+    if bound and unknown and _off_topic(items, words, lexicon) or _about_the_world(words):
         return Intent("conversation", "off_topic")
     command = command_of(items, lexicon)
     asked = _question_kind(words)
@@ -115,11 +115,23 @@ def _off_topic(items: list[Item], words: list[Item], lexicon: Lexicon) -> bool:
     nothing knows, the caller checks) about nobody: no customers, no "them", no segment
     name, no figure asked for."""
     asked = items[-1].text in ("?", "？") or _asks(words, lexicon)
-    figures = {"count", "share", "average", "breakdown"}  # a figure asked for: about customers
-    about_people = any(i.has("people", "subject", "rfm", "stage", "command") or
-                       figures & set(map(str, i.args("intent"))) or
-                       set(map(str, i.args("figure"))) - {"which"} for i in words)
-    return asked and not about_people
+    return asked and not _about_customers(words)
+
+
+def _about_customers(words: list[Item]) -> bool:
+    """Customers, "them", a segment's name, a command or a figure asked for."""
+    figures = {"count", "share", "average", "breakdown"}
+    return any(i.has("people", "subject", "rfm", "stage", "command") or
+               figures & set(map(str, i.args("intent"))) or
+               set(map(str, i.args("figure"))) - {"which"} for i in words)
+
+
+def _about_the_world(words: list[Item]) -> bool:
+    """"what's the weather today?", "北京天气怎么样", "какой курс доллара": a word of the world
+    outside the data (not a column's), and nothing about the customers ("today" is no
+    condition here)."""
+    return any("world" in i.args("intent") and not i.has("column", "value") for i in words) \
+        and not _about_customers(words)
 
 
 def _asks(words: list[Item], lexicon: Lexicon) -> bool:

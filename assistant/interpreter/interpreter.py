@@ -113,10 +113,12 @@ def _dispatch(intent: Intent, items: list[Item], reading: Reading, cleaned: str,
               ) -> Interpretation:
     language = env.language
     if intent.detail == "off_topic":  # a question about the world, not about the customers
-        unplaced = next(p for p in reading.problems if p.key == "unplaced")
+        worldly = ", ".join(f"'{i.text}'" for i in items if "world" in i.args("intent"))
+        unplaced = worldly or next(p.values["words"] for p in reading.problems
+                                   if p.key == "unplaced")
         return Interpretation(calls=[], intent="conversation", conversation="off_topic",
                               clarification=env.lexicon.message(
-                                  language, "off_topic", words=unplaced.values["words"],
+                                  language, "off_topic", words=unplaced,
                                   example=env.lexicon.examples(language)[0]),
                               options=env.lexicon.examples(language))
     if intent.kind == "conversation":
