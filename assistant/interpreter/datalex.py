@@ -19,7 +19,7 @@ from assistant.interpreter.cities import city_column_aliases
 from assistant.interpreter.lexicon import Lexicon, Sense
 from assistant.interpreter.number_words import number_word
 from assistant.interpreter.places import names_to_codes
-from assistant.interpreter.text import fold, norm_word, other_lemmas, tokenize
+from assistant.interpreter.text import fold, norm_word, other_lemmas, simplified, tokenize
 from tools.dictionary import DataDictionary
 from tools.engine.naming import name_words
 from tools.engine.schema import ColumnInfo, DType, Role, Schema
@@ -124,7 +124,7 @@ def build(schema: Schema, lexicon: Lexicon, dictionary: DataDictionary | None = 
         norms = _norms(phrase, lexicon)
         if norms and sense not in index[norms]:
             index[norms].append(sense)
-        chinese.update(re.findall(r"[\u3400-\u9fff]+", phrase))
+        chinese.update(re.findall(r"[\u3400-\u9fff]+", simplified(phrase)))
         for word in re.findall(r"[^\W\d_]{3,}", phrase):
             surfaces.setdefault(word.lower(), norm_word(word))
             spellings.setdefault(word.lower(), word)
@@ -205,7 +205,7 @@ def _add_parts(index: dict[tuple[str, ...], list[Sense]], norms: tuple[str, ...]
 
 
 def _norms(phrase: str, lexicon: Lexicon) -> tuple[str, ...]:
-    known = lexicon.chinese_words | {phrase}
+    known = lexicon.chinese_words | {simplified(phrase)}
     return tuple(t.norm for t in tokenize(phrase, known) if t.kind in ("word", "num"))
 
 

@@ -35,11 +35,20 @@ from tools.engine.definitions import (
 )
 
 
-def mode_of(items: list[Item]) -> str | None:
-    """The follow-up marker of a message: the opening one, or one of the few that close it."""
+def mode_of(items: list[Item], reading: Reading | None = None) -> str | None:
+    """The follow-up marker of a message: the opening one, or one of the few that close it.
+    An exclusion word the reading placed as a condition's negation ("除了北京的学员") is
+    said once, there."""
+    if reading is not None and mode_of(items) == "exclude" and all(
+            id(i) in reading.used for i in items if "exclude" in i.args("mode")):
+        return None
     words = [i for i in content(items) if not i.has("conj") and not (
         i.has("intent") and not i.has("mode"))]  # "how many of them ..."
+    words = [i for i in words if not i.args("mode") == ["criterion"]]
     later = [str(m) for i in words[1:] for m in i.args("mode") if m == "exclude"]
+    if any("criterion" in i.args("mode") for i in items) and \
+            any("extend" in i.args("mode") for i in words):
+        return "refine"  # "add a condition: spend over 5000": and-ed, not either one
     for item in words[:1]:
         for mode in item.args("mode"):
             if mode == "replace" and later:
@@ -56,7 +65,7 @@ def define_args(condition: Condition, reading: Reading, items: list[Item], env: 
                 ) -> tuple[dict[str, Any], str]:
     """define_segment arguments for a reading, and the mode's name for the echo."""
     current = env.context.current_condition
-    mode = mode_of(items)
+    mode = mode_of(items, reading)
     if mode == "exclude" and not env.context.has_current_segment:
         return _new(_negated(condition)), "new"  # "exclude the UK" with nothing yet: all but
     if not env.context.has_current_segment or mode == "restart":
@@ -306,6 +315,27 @@ def _extend(current: Condition, new: Condition) -> Condition:
                     s for s in new.segments if s not in leaf.segments])
                 return _replace_leaf(current, leaf, grown_rfm)
     return Or(any=[current, new])
+
+
+def dropped(items: list[Item], env: Env) -> Condition | None:
+    """"remove the spend condition", "去掉消费的条件", "убери фильтр по городу": the current
+    segment without its conditions on the columns named."""
+    current = env.context.current_condition
+    if current is None or not any("criterion" in i.args("mode") for i in items):
+        return None
+    named = {link([i], env.data).column for i in content(items) if has_evidence(i, env.data)}
+    return _without(current, {c for c in named if c is not None})
+
+
+def _without(tree: Condition, columns: set[str]) -> Condition | None:
+    """The tree without the parts of an and on these columns; None when nothing (or
+    everything) would go."""
+    if not isinstance(tree, And):
+        return None
+    kept = [c for c in tree.all if getattr(c, "column", None) not in columns]
+    if len(kept) == len(tree.all) or not kept:
+        return None
+    return kept[0] if len(kept) == 1 else And(all=kept)
 
 
 def _replace_leaf(tree: Condition, old: Condition, new: Condition) -> Condition:

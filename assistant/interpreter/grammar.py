@@ -44,6 +44,7 @@ class Reading:
     notes: list[str] = field(default_factory=list)
     score: float = 0.0
     items: list[Item] = field(default_factory=list)
+    used: set[int] = field(default_factory=set)  # ids of the items placed
 
 
 @dataclass
@@ -85,6 +86,7 @@ def _read_one(items: list[Item], env: Env) -> Reading:
         soft.extend(result.soft)
         reading.notes.extend(n for n in result.notes if n not in reading.notes)
         used |= result.used
+    reading.used = used
     # "big spenders who spent over 5000": the adjective only stresses a stated number.
     reading.vague = [v for v in reading.vague if v[1] is None or v[1] not in reading.columns]
     if soft and reading.condition is None and not reading.vague and not reading.problems:

@@ -18,7 +18,13 @@ from functools import lru_cache
 from assistant.interpreter.calls import Choice, Interpretation, InterpreterContext, ToolCall
 from assistant.interpreter.commands import CommandInput, run_command
 from assistant.interpreter.datalex import DataLexicon, build
-from assistant.interpreter.followups import changed_values, define_args, edit_last, mode_of
+from assistant.interpreter.followups import (
+    changed_values,
+    define_args,
+    dropped,
+    edit_last,
+    mode_of,
+)
 from assistant.interpreter.grammar import Reading, read
 from assistant.interpreter.intent import Intent, classify, content
 from assistant.interpreter.lexicon import load_lexicon
@@ -151,7 +157,7 @@ def _dispatch(intent: Intent, items: list[Item], reading: Reading, cleaned: str,
 
 def _segment(items: list[Item], reading: Reading, env: Env) -> Interpretation:
     language = env.language
-    mode = mode_of(items)
+    mode = mode_of(items, reading)
     if mode == "undo":
         return Interpretation(calls=[ToolCall("undo", {})], intent="command", understood="undo")
     if mode == "edit" and env.context.current_condition is not None:
@@ -163,6 +169,9 @@ def _segment(items: list[Item], reading: Reading, env: Env) -> Interpretation:
                 language, "edit_nothing"))
         return _define({"condition": edited.model_dump(mode="json"), "mode": "new"}, edited,
                        "edit")
+    kept = dropped(items, env) if mode == "exclude" else None
+    if kept is not None:
+        return _define({"condition": kept.model_dump(mode="json"), "mode": "new"}, kept, "drop")
     if reading.problems:
         return _problem(reading.problems[0], env)
     if reading.vague:

@@ -77,8 +77,9 @@ def is_figure_question(items: list[Item], reading: Reading, env: Env) -> bool:
     """A figure is asked for ("average income", "churn rate by plan", "客单价"), not a
     condition on one ("customers whose average order value is above 500", "above average
     income", "top 10 by revenue")."""
-    if any(isinstance(leaf, Rank) for leaf in leaves(reading.condition)):
-        return False  # "客单价最高的前20名客户": the 20 customers, not a figure
+    if any(isinstance(leaf, Rank) for leaf in leaves(reading.condition)) or any(
+            "criterion" in i.args("mode") for i in items):
+        return False  # "客单价最高的前20名客户": the 20 customers; "убери условие по сумме"
     words = [i for i in items if not i.has("punct")]
     for k, item in enumerate(words):
         statistic = statistic_of(item)

@@ -85,11 +85,25 @@ def _full_year(year: str) -> int:
 
 
 def clean(text: str) -> str:
-    text = unicodedata.normalize("NFKC", str(text)[:MAX_CHARS])
+    text = simplified(unicodedata.normalize("NFKC", str(text)[:MAX_CHARS]))
     for pattern, repl in _CONTRACTIONS:
         text = pattern.sub(repl, text)
     # A hyphen between letters joins words ("one-time", "non-UK"); between digits it is a range.
     return re.sub(r"(?<=[^\W\d_])-(?=[^\W\d_])|(?<=[^\W\d_]{2})-(?=\d)", " ", text)
+
+
+@cache
+def _to_simplified() -> Callable[[str], str]:
+    # OpenCC's own tables: traditional characters and phrases (學員, 續費, 後來) in the
+    # simplified forms the lexicons and most data use, one character for one.
+    import opencc
+
+    return opencc.OpenCC("t2s").convert  # type: ignore[no-any-return]
+
+
+def simplified(text: str) -> str:
+    """Chinese in simplified characters ("會員等級" -> "会员等级"); other text as it is."""
+    return _to_simplified()(text) if _CHINESE_ONLY.search(text) else text
 
 
 def fold(word: str) -> str:

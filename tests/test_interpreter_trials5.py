@@ -1,0 +1,139 @@
+"""Fifth trial pass: invented files a new user brought (B2B accounts with industries, a
+Chinese school's student table with Chinese headers), loaded by the real loader and asked
+through the Assistant with the built-in backend. Intended answers are plain pandas."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from assistant.core import Assistant
+from tools.engine.loading import load_customer_data
+
+
+def _accounts(folder: Path, n: int = 400) -> tuple[Path, pd.DataFrame]:
+    rng = np.random.default_rng(5)
+    frame = pd.DataFrame({
+        "account_id": [f"A{k}" for k in range(n)],
+        "industry": rng.choice(["Manufacturing", "Retail", "Healthcare", "Technology",
+                                "Finance"], n),
+        "arr": rng.integers(1000, 90000, n),
+        "seats": rng.integers(1, 300, n),
+    })
+    path = folder / "accounts.csv"
+    frame.to_csv(path, index=False)
+    return path, frame
+
+
+def _ask(path: Path, folder: Path, *turns: str) -> Any:
+    bot = Assistant(load_customer_data(path), workspace=folder / "ws")
+    turn = None
+    for text in turns:
+        turn = bot.ask(text)
+    return turn
+
+
+@pytest.mark.parametrize(("text", "industries"), [
+    ("制造业客户", ["Manufacturing"]),
+    ("клиенты из производства", ["Manufacturing"]),
+    ("компании из сферы финансов", ["Finance"]),
+    ("accounts in tech", ["Technology"]),
+    ("医疗和零售行业的客户", ["Healthcare", "Retail"]),
+])
+def test_an_industry_named_in_another_language_meets_the_datas_value(
+        tmp_path: Path, text: str, industries: list[str]) -> None:
+    path, frame = _accounts(tmp_path)
+    turn = _ask(path, tmp_path, text)
+    assert turn.segment is not None, turn.reply
+    assert turn.segment["size"] == int(frame["industry"].isin(industries).sum()), turn.reply
+
+
+def test_an_industry_the_data_lacks_names_the_real_ones(tmp_path: Path) -> None:
+    path, _ = _accounts(tmp_path)
+    turn = _ask(path, tmp_path, "农业客户")
+    assert turn.segment is None and "Manufacturing" in turn.reply and "农业" in turn.reply
+
+
+def _students(folder: Path, n: int = 800) -> tuple[Path, pd.DataFrame]:
+    """A Chinese school's students, with Chinese headers and values."""
+    rng = np.random.default_rng(55)
+    frame = pd.DataFrame({
+        "学员编号": [f"S{10000 + k}" for k in range(n)],
+        "城市": rng.choice(["北京", "上海", "杭州", "成都", "广州"], n),
+        "性别": rng.choice(["男", "女"], n),
+        "会员等级": rng.choice(["普通", "白银", "黄金"], n, p=[.5, .3, .2]),
+        "累计消费金额": rng.gamma(2, 2500, n).round(2),
+        "课程数": rng.integers(1, 25, n),
+        "是否续费": rng.choice(["是", "否"], n),
+        "注册渠道": rng.choice(["抖音", "微信", "官网"], n),
+    })
+    path = folder / "学员.csv"
+    frame.to_csv(path, index=False)
+    return path, frame
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("除了北京的学员", lambda f: f["城市"] != "北京"),
+    ("除了北京和上海以外的学员", lambda f: ~f["城市"].isin(["北京", "上海"])),
+    # traditional characters read as the simplified ones the data writes
+    ("抖音渠道來的已續費學員", lambda f: (f["注册渠道"] == "抖音") & (f["是否续费"] == "是")),
+    ("會員等級是黃金的上海學員", lambda f: (f["会员等级"] == "黄金") & (f["城市"] == "上海")),
+    ("课程数至少10门的学员", lambda f: f["课程数"] >= 10),
+])
+def test_chinese_requests_on_chinese_headers(tmp_path: Path, text: str, expected: Any) -> None:
+    path, frame = _students(tmp_path)
+    turn = _ask(path, tmp_path, text)
+    assert turn.segment is not None, turn.reply
+    assert turn.segment["size"] == int(expected(frame).sum()), (text, turn.segment)
+    assert "此前还没有细分" not in turn.reply  # a whole request, not a follow-up
+
+
+def test_conditions_added_and_removed_in_a_conversation(tmp_path: Path) -> None:
+    path, f = _students(tmp_path)
+    bot = Assistant(load_customer_data(path), workspace=tmp_path / "ws")
+
+    def size(text: str) -> int:
+        turn = bot.ask(text)
+        assert turn.segment is not None, (text, turn.reply)
+        return int(turn.segment["size"])
+
+    gold_beijing = (f["会员等级"] == "黄金") & (f["城市"] == "北京")
+    assert size("黄金会员") == int((f["会员等级"] == "黄金").sum())
+    assert size("只要北京的") == int(gold_beijing.sum())
+    rich = f["累计消费金额"] > 5000
+    # "add the condition": and-ed, not either one
+    assert size("再加上消费超过五千的条件") == int((gold_beijing & rich).sum())
+    assert size("撤销") == int(gold_beijing.sum())
+    assert size("再加个条件：累计消费大于5000") == int((gold_beijing & rich).sum())
+    # a value swapped keeps the other conditions
+    assert size("换成杭州") == int(((f["会员等级"] == "黄金") & (f["城市"] == "杭州") & rich).sum())
+    # a condition removed by naming its column, in Chinese and Russian
+    assert size("去掉消费的条件") == int(((f["会员等级"] == "黄金") & (f["城市"] == "杭州")).sum())
+    assert size("убери фильтр по городу") == int((f["会员等级"] == "黄金").sum())
+    # "except men" on the current segment
+    assert size("除了男生") == int(((f["会员等级"] == "黄金") & (f["性别"] != "男")).sum())
+
+
+def test_traditional_values_in_the_data_meet_simplified_requests(tmp_path: Path) -> None:
+    frame = pd.DataFrame({"客戶編號": [f"T{k}" for k in range(60)],
+                          "城市": ["臺北", "高雄", "臺中"] * 20,
+                          "消費金額": np.arange(60) * 10})
+    path = tmp_path / "tw.csv"
+    frame.to_csv(path, index=False)
+    for text in ("台北的客户", "臺北的客戶"):
+        turn = _ask(path, tmp_path, text)
+        assert turn.segment is not None, turn.reply
+        assert turn.segment["definition"] == {"type": "in", "column": "城市", "values": ["臺北"]}
+
+
+@pytest.mark.parametrize("text", ["lol", "haha", "ok cool", "哈哈", "ахах"])
+def test_laughter_is_conversation(tmp_path: Path, text: str) -> None:
+    path, frame = _accounts(tmp_path)
+    turn = _ask(path, tmp_path, "accounts in tech", text)
+    assert turn.to_json()["parse"]["intent"] == "conversation", turn.reply
+    assert turn.segment is not None and turn.segment["size"] == int(
+        (frame["industry"] == "Technology").sum())
