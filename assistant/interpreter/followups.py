@@ -44,7 +44,7 @@ def mode_of(items: list[Item], reading: Reading | None = None) -> str | None:
         return None
     words = [i for i in content(items) if not i.has("conj") and not (
         i.has("intent") and not i.has("mode"))]  # "how many of them ..."
-    words = [i for i in words if not i.args("mode") == ["criterion"]]
+    words = [i for i in words if i.args("mode") != ["criterion"]]
     later = [str(m) for i in words[1:] for m in i.args("mode") if m == "exclude"]
     if any("criterion" in i.args("mode") for i in items) and \
             any("extend" in i.args("mode") for i in words):
@@ -201,7 +201,7 @@ def _renumbered(old: Condition, qty: Qty, env: Env) -> Condition | None:
     if qty.is_range or isinstance(old, Between):
         low = qty.low if qty.is_range else old.low  # type: ignore[union-attr]
         high = qty.high if qty.is_range else value
-        return Between(column=old.column, low=_int(low), high=_int(high))  # type: ignore[union-attr]
+        return Between(column=old.column, low=_int(low), high=_int(high))  # type: ignore[union-attr,arg-type]
     assert isinstance(old, Compare)
     return Compare(column=old.column, op=qty.op or old.op,  # type: ignore[arg-type]
                    value=_int(value))

@@ -98,7 +98,7 @@ def _to_simplified() -> Callable[[str], str]:
     # simplified forms the lexicons and most data use, one character for one.
     import opencc
 
-    return opencc.OpenCC("t2s").convert  # type: ignore[no-any-return]
+    return opencc.OpenCC("t2s").convert
 
 
 def simplified(text: str) -> str:
