@@ -63,7 +63,8 @@ def test_the_loader_keeps_the_cleaned_lines_and_a_cached_load_reads_them_again(
     path = tea_log(tmp_path)
     fresh = load_customer_data(path, mapping=TEA_MAP)
     lines = fresh.derived[LINES_KEY]
-    assert list(lines.columns) == ["customer_id", "day", "amount"]
+    # the purchase lines, then the log's attribute columns (for `purchased`)
+    assert list(lines.columns) == ["customer_id", "day", "amount", "Blend"]
     assert (lines["amount"] > 0).all()  # the refund line was cleaned away
     assert set(lines["customer_id"]) == set(fresh.customers.index)
     cache = tmp_path / "cache"

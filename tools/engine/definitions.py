@@ -128,13 +128,51 @@ class RfmScore(_Node):
 
 
 class Purchased(_Node):
-    """Customers with at least one kept purchase on a day from `start` up to, not
-    including, `end` (ISO dates): "bought in December 2010" is 2010-12-01 to 2011-01-01.
-    Read from the purchase log's lines, so it needs a log."""
+    """Customers by what they bought, read from the purchase log's kept lines (so it needs
+    a log): the lines on a day from `start` up to, not including, `end` (ISO dates; None:
+    open), in the last `within_days` days (as recency_days <= N), and whose value in the log
+    column `column` is one of `values`; the customer's `measure` over them (orders: distinct
+    orders; spend: the summed amounts; 0 without a line) compared: `op value`. The default
+    is at least 1 order.
+
+    "Bought in December 2010": start 2010-12-01, end 2011-01-01. "Spent over 5,000 in the
+    last 30 days": within_days 30, measure spend, op ">", value 5000. "Bought vitamins":
+    column category, values [vitamins]. Orders without an order id column are distinct
+    calendar days, as for frequency (SEMANTICS.md); the last N days end at the as-of date,
+    so a purchase on the last day of the data is 1 day before it.
+    """
 
     type: Literal["purchased"] = "purchased"
-    start: str
-    end: str
+    start: str | None = None
+    end: str | None = None
+    within_days: int | None = Field(default=None, ge=1)
+    column: str | None = None
+    values: list[Scalar] = Field(default_factory=list)
+    measure: Literal["orders", "spend"] = "orders"
+    op: CompareOp = ">="
+    value: Annotated[float, Field(allow_inf_nan=False)] | int = 1
+
+    @model_serializer(mode="wrap")
+    def _without_defaults(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # A plain period ("bought in December 2010") serialises as before the measures.
+        dumped: dict[str, Any] = handler(self)
+        for name, field in type(self).model_fields.items():
+            if name != "type" and name in dumped and getattr(self, name) == \
+                    field.get_default(call_default_factory=True):
+                dumped.pop(name)
+        return dumped
+
+    @property
+    def is_bought(self) -> bool:
+        """Whether this is "bought at least once" (in its period, of its values)."""
+        return self.measure == "orders" and (self.op, self.value) in (
+            (">=", 1), (">", 0), ("!=", 0))
+
+    @property
+    def is_not_bought(self) -> bool:
+        """Whether this is "did not buy" (in its period, of its values)."""
+        return self.measure == "orders" and (self.op, self.value) in (
+            ("<", 1), ("<=", 0), ("==", 0))
 
 
 class Lifecycle(_Node):

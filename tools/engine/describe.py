@@ -110,6 +110,8 @@ class _Describer:
             if isinstance(inner.value, bool) and inner.op == "==":  # "churned is no"
                 return self.text(inner.model_copy(update={"value": not inner.value}))
             return self.text(inner.model_copy(update={"op": _OPPOSITE[inner.op]}))
+        if isinstance(inner, Purchased):  # every customer has a count (0 without a line)
+            return self.text(inner.model_copy(update={"op": _OPPOSITE[inner.op]}))
         return self.say(self.words.negation, condition=self.text(inner))
 
     def _never_missing(self, column: str) -> bool:
@@ -242,11 +244,38 @@ class _Describer:
         return self.say(w.rfm_score_range, score=score, low=c.low, high=c.high)
 
     def _purchased(self, c: Purchased) -> str:
-        try:  # the period's last day, as people say it ("between 2010-12-01 and 2010-12-31")
-            last = (date.fromisoformat(c.end) - timedelta(days=1)).isoformat()
-        except ValueError:
-            last = c.end
-        return self.say(self.words.purchased, first=c.start, last=last)
+        p, when = self.words.purchased, self._period(c)
+        plain = c.is_bought or c.is_not_bought
+        if plain:
+            sentence = p.bought if c.is_bought else p.not_bought
+        else:
+            sentence = (p.orders if c.measure == "orders" else p.spend)[c.op]
+        what = ""
+        if c.column is not None and c.values:
+            piece = p.what_bought if plain else (
+                p.what_orders if c.measure == "orders" else p.what_spend)
+            what = self.say(piece, column=c.column,
+                            values=self.words.alternatives.join(self._values(c.values)))
+        value = (self.words.number.money(c.value, self.currency) if c.measure == "spend"
+                 else self._number(c.value))
+        return self.say(_without_empty(sentence, what=what, when=when), what=what, when=when,
+                        v=value, orders=self.words.unit("order", c.value))
+
+    def _period(self, c: Purchased) -> str:
+        p = self.words.purchased
+        period = ""
+        if c.start is not None and c.end is not None:
+            # the period's last day, as people say it ("between 2010-12-01 and 2010-12-31")
+            period = self.say(p.between, first=c.start, last=_day_before(c.end))
+        elif c.start is not None:
+            period = self.say(p.since, first=c.start)
+        elif c.end is not None:
+            period = self.say(p.before, end=c.end)
+        if c.within_days is None:
+            return period
+        within = self.say(p.within, n=self._number(c.within_days),
+                          days=self.words.unit("day", c.within_days))
+        return self.say(p.both, within=within, period=period) if period else within
 
     def _lifecycle(self, c: Lifecycle) -> str:
         names = self._names(list(c.stages), self.words.lifecycle_stages)
@@ -265,6 +294,21 @@ class _Describer:
         text = self.text(condition)
         return self.say(self.words.group, condition=text) if isinstance(condition, And | Or) \
             else text
+
+
+def _day_before(day: str) -> str:
+    try:
+        return (date.fromisoformat(day) - timedelta(days=1)).isoformat()
+    except ValueError:
+        return day
+
+
+def _without_empty(template: str, **pieces: str) -> str:
+    """`template` without the placeholders of empty pieces (and the space before each)."""
+    for name, text in pieces.items():
+        if not text:
+            template = re.sub(r"\s*\{" + name + r"\}", "", template)
+    return template.strip()
 
 
 def describe(condition: Condition, data: CustomerData | None = None, *,

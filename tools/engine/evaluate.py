@@ -12,6 +12,8 @@ Rules a person can rely on:
   one column with another (see multi_column.py); a customer missing any of the values
   involved is not a member, as for a comparison with a value.
 - Text matches ignore case and must be one of the data's own values.
+- `purchased` reads the log's kept lines (purchased.py): orders or spend in a period, of
+  chosen values, with 0 for a customer without such a line.
 - `rank` takes the `n` customers, or ceil(`percent`% x base) of them, with the
   largest values (top) or the smallest (bottom); ties go to the smaller
   customer id. The base is the customers with a known value among those in
@@ -72,9 +74,8 @@ from tools.engine.operands import (
     operand,
     require_ordered,
 )
-from tools.engine.purchase_lines import purchase_lines
+from tools.engine.purchased import purchased_members
 from tools.engine.rfm import default_scheme, require_monetary, rfm_table
-from tools.engine.schema import DataKind
 
 Resolver = Callable[[str], SegmentDefinition]
 
@@ -245,19 +246,7 @@ class _Evaluator:
         return inside.reindex(self.data.customers.index, fill_value=False).astype(bool)
 
     def _purchased(self, node: Purchased, scope: pd.Series, refs: tuple[str, ...]) -> pd.Series:
-        if self.data.kind is not DataKind.TRANSACTIONS:
-            raise DefinitionError("Purchases in a period need a purchase log (one row per "
-                                  "order); this data is a customer table: use its date "
-                                  "columns instead.")
-        try:
-            start, end = pd.Timestamp(node.start), pd.Timestamp(node.end)
-        except ValueError as error:
-            raise DefinitionError(f"Write the period's days as YYYY-MM-DD ({error}).") from None
-        lines = purchase_lines(self.data)
-        days = pd.to_datetime(lines["day"])
-        bought = lines.loc[(days >= start) & (days < end), "customer_id"].unique()
-        return pd.Series(self.data.customers.index.isin(bought),
-                         index=self.data.customers.index)
+        return purchased_members(node, self.data)
 
     def _lifecycle(self, node: Lifecycle, scope: pd.Series, refs: tuple[str, ...]) -> pd.Series:
         wanted = _canonical_names(node.stages, list(STAGES), "lifecycle stage")

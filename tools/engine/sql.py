@@ -220,9 +220,10 @@ class _Compiler:
         if isinstance(node, Not):
             return f"(NOT {self.condition(node.condition, scope, refs)})"
         if isinstance(node, Purchased):
-            raise DefinitionError("Purchases in a period are read from the order lines, not "
-                                  "the customer table this SQL runs on; save the segment's "
-                                  "members with segment export and join on them instead.")
+            raise DefinitionError("Purchases in a period or of chosen values (orders, spend) "
+                                  "are read from the order lines, not the customer table this "
+                                  "SQL runs on; save the segment's members with segment "
+                                  "export and join on them instead.")
         assert isinstance(node, Lifecycle | Cluster)
         if isinstance(node, Cluster) and node.within is not None:
             raise DefinitionError("Clusters within a segment are not compiled to SQL yet; save "

@@ -147,6 +147,31 @@ class OneMany(_Frozen):
         return self.one if count == 1 else self.many
 
 
+class PurchasePhrases(_Frozen):
+    """The `purchased` condition's pieces: {when} (the period), {what} (the values bought)
+    and the sentence per measure and operator ({v}, {orders}); an empty piece is left out
+    with the space before it."""
+
+    between: str  # {first} {last}: the period's first and last day
+    since: str  # {first}
+    before: str  # {end}: the first day not included
+    within: str  # {n} {days}
+    both: str  # {within} {period}
+    what_bought: str  # {values} {column}
+    what_orders: str
+    what_spend: str
+    bought: str
+    not_bought: str
+    orders: dict[str, str]  # operator -> template
+    spend: dict[str, str]
+
+    @model_validator(mode="after")
+    def _every_operator(self) -> PurchasePhrases:
+        if set(self.orders) != set(OPERATORS) or set(self.spend) != set(OPERATORS):
+            raise ValueError("incomplete phrasing: purchased orders or spend")
+        return self
+
+
 class Phrasing(_Frozen):
     """Every phrase template `describe` uses, for one language."""
 
@@ -175,7 +200,7 @@ class Phrasing(_Frozen):
     rfm_segment: OneMany
     rfm_score_one: str
     rfm_score_range: str
-    purchased: str
+    purchased: PurchasePhrases
     lifecycle: OneMany
     cluster: OneMany
     cluster_within: str
