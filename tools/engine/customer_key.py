@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from tools.engine.naming import role_words
-from tools.engine.personal import personal_kind
+from tools.engine.personal import personal_kind, says_staff
 from tools.engine.schema import DType, Role
 
 ID_WORDS = frozenset({"id", "no", "nr", "num", "number", "key", "code", "ref"})
@@ -24,7 +24,22 @@ ID_WORDS = frozenset({"id", "no", "nr", "num", "number", "key", "code", "ref"})
 CUSTOMER_WORDS = frozenset({"customer", "client", "cust", "user", "member", "account", "buyer",
                             "shopper", "subscriber", "patron", "guest", "patient", "passenger",
                             "visitor", "student", "tenant", "player", "donor", "holder",
-                            "policyholder", "insured", "company", "driver"})
+                            "policyholder", "insured", "company", "driver", "business",
+                            "firm", "purchaser"})
+# Words only a buyer is called by: a column named so is the customer whatever the data.
+_BUYER_WORDS = frozenset({"customer", "client", "cust", "buyer", "shopper", "purchaser"})
+# A shop or store may be the customer (a wholesaler's) or the seller's own branch: a column
+# named so is taken last, and only in an order log.
+_STORE_WORDS = frozenset({"store", "shop"})
+# Parties that are no person: their names are not personal data.
+_ORGANISATION_WORDS = frozenset({"company", "business", "firm", *_STORE_WORDS})
+# Words beside a buyer's word in the name of a column of buyers' names ("Company Name").
+_NAME_WORDS = frozenset({"name", "title", "full", "legal", "trading", "display"})
+# Words that make a unique "...ID" something other than the customer's (a product code,
+# a postcode, a tax number).
+_NOT_CUSTOMER_IDS = frozenset({"product", "item", "sku", "stock", "line", "zip", "postcode",
+                               "postal", "post", "tax", "vat", "phone", "batch", "serial",
+                               "store", "shop", "branch", "campaign", "coupon", "promo"})
 ORDER_WORDS = frozenset({"invoice", "order", "transaction", "receipt", "basket", "txn",
                          "purchase", "sale", "booking"})
 BARE_IDS = frozenset({"id", "_id", "customer", "client", "customerid", "clientid", "userid"})
@@ -55,8 +70,10 @@ def find_customer_id(df: pd.DataFrame, dtypes: dict[str, DType], forced: dict[st
 
 def _find_key(df: pd.DataFrame, dtypes: dict[str, DType], forced: dict[str, Role],
               has_order_columns: Callable[[str], bool]) -> tuple[str | None, str | None]:
+    # A sales rep or account manager repeats as customers do, but is the seller's person.
     candidates = [str(n) for n in df.columns
-                  if n not in forced and dtypes.get(n) not in (DType.DATE, DType.BOOL)]
+                  if n not in forced and dtypes.get(n) not in (DType.DATE, DType.BOOL)
+                  and not says_staff(str(n), dtypes.get(n, DType.TEXT))]
     # "CustomerID" beats a bare "ID", which in a log is often a line or order number.
     for name in candidates:
         words = set(role_words(name))
@@ -79,13 +96,11 @@ def _find_key(df: pd.DataFrame, dtypes: dict[str, DType], forced: dict[str, Role
         if (words & {"email", "mail", "e"} and words & (CUSTOMER_WORDS | {"email"})
                 and df[name].dropna().duplicated().any()):
             return name, row_number
-    # Nor an email: a small shop's order log names its customers ("Customer Name").
-    for name in candidates:
-        words = set(role_words(name))
-        if (dtypes.get(name) is DType.TEXT and not words & _PART_NAME_WORDS
-                and personal_kind(name, df[name], DType.TEXT) == "name"
-                and _repeats_like_a_log(df, dtypes, name, has_order_columns)):
-            return name, row_number
+    # Nor an email: a small shop's order log names its customers ("Customer Name"), a
+    # wholesaler's its buyers ("Company").
+    named = _named_key(df, dtypes, candidates, row_number, has_order_columns)
+    if named is not None:
+        return named, row_number
     if row_number is not None:
         # Beside row numbers, a column named for customers ("shopper", "buyer") whose values
         # repeat as a log's do.
@@ -93,7 +108,64 @@ def _find_key(df: pd.DataFrame, dtypes: dict[str, DType], forced: dict[str, Role
             if (set(role_words(name)) & CUSTOMER_WORDS and dtypes.get(name) is not DType.NUMBER
                     and _repeats_like_a_log(df, dtypes, name, has_order_columns)):
                 return name, row_number
+    # A table of customers whose id is named in words nothing above knows ("学员ID",
+    # "PatientNo"): the one column named as a number of something, each value once.
+    for name in candidates:
+        if name != row_number and _unique_id(df[name], dtypes.get(name), name):
+            return name, row_number
     return row_number, row_number
+
+
+def _named_key(df: pd.DataFrame, dtypes: dict[str, DType], candidates: list[str],
+               row_number: str | None, has_order_columns: Callable[[str], bool]) -> str | None:
+    """A text column of the buyers' names that repeats as a log's customers do.
+
+    Named for buyers ("Customer", "Client Name") first, then for other parties that buy
+    ("Company", "Account"), then any column of people's names, then a store or shop; of
+    equals, the one with more distinct values (a handful of values over many lines names
+    something else). A name other than a buyer's needs an order log beside it: an order
+    date or order number, or row numbers (a customer table may list the customer's company).
+    """
+    order_log = row_number is not None or any(
+        dtypes.get(c) is DType.DATE and set(role_words(str(c))) & ORDER_WORDS
+        for c in df.columns)
+    ranked: list[tuple[int, int, str]] = []
+    for name in candidates:
+        if dtypes.get(name) is not DType.TEXT:
+            continue
+        words = set(role_words(name))
+        party = words - _NAME_WORDS
+        if party and party <= _BUYER_WORDS:
+            rank = 0
+        elif party and party <= CUSTOMER_WORDS:
+            rank = 1
+        elif (not words & _PART_NAME_WORDS
+              and personal_kind(name, df[name], DType.TEXT) == "name"):
+            rank = 2
+        elif party and party <= _STORE_WORDS:
+            rank = 3
+        else:
+            continue
+        if rank in (1, 3) and not (order_log or has_order_columns(name)):
+            continue
+        if _repeats_like_a_log(df, dtypes, name, has_order_columns):
+            ranked.append((rank, -int(df[name].nunique()), name))
+    return min(ranked)[2] if ranked else None
+
+
+def _unique_id(series: pd.Series, dtype: DType | None, name: str) -> bool:
+    """Whether a column named "<something> ID/No/编号/номер" gives each row its own value."""
+    words = role_words(name)
+    # Named after what is numbered ("学员ID", "VIP编号"), or "ID" first ("ID ученика"); an
+    # English "num_orders" counts. A bare "No" or "nr" says nothing of what it numbers.
+    numbered = words[-1] in ID_WORDS or words[0] == "id"
+    if (dtype not in (DType.TEXT, DType.INTEGER) or not numbered
+            or not set(words) - ID_WORDS
+            or set(words) & (ORDER_WORDS | _NOT_CUSTOMER_IDS)):
+        return False
+    present = series.dropna()
+    return (len(present) >= 2 and len(present) == len(series)
+            and not present.duplicated().any() and personal_kind(name, series, dtype) is None)
 
 
 def is_row_number(series: pd.Series) -> bool:
@@ -138,6 +210,10 @@ def key_personal_kind(name: str, series: pd.Series, dtype: DType) -> str | None:
     kind = personal_kind(name, series, dtype)
     if kind is not None or dtype is not DType.TEXT:
         return kind
+    party = set(role_words(name)) - _NAME_WORDS
+    if party and party <= _ORGANISATION_WORDS:
+        # Companies' and shops' names ("Acme Supply Co") name no person.
+        return None
     sample = series.dropna().astype(str).str.strip().head(500)
     # Capitals only ("ACME", "GOLD") are more likely codes than names.
     named = sample.str.fullmatch(_NAME_VALUE) & ~sample.str.isupper()
@@ -154,6 +230,9 @@ def id_reason(name: str, series: pd.Series, dtype: DType) -> str:
         # No id column: the customers' names (or emails) are the key.
         return (f"customer {kind}s used as the customer key (no id column)"
                 + ("; they repeat" if repeats else "") + f"; {_PRIVATE}")
+    if kind is None and not _says_id(name):
+        return (f"'{name}' names the customers (no id column)"
+                + ("; they repeat" if repeats else ""))
     reason = f"name '{name}' says customer id" + ("; ids repeat" if repeats else "")
     if kind is not None:
         reason += f"; the values are {kind}s, used as the customer key: {_PRIVATE}"

@@ -20,7 +20,7 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict
 
-from tools.engine.naming import name_words
+from tools.engine.naming import name_words, role_words
 from tools.engine.schema import DType
 
 _PERSONAL_SHARE = 0.8
@@ -53,7 +53,9 @@ class PersonalWords(BaseModel):
     header_words: dict[str, list[str]]
     name_qualifiers: list[str]
     not_person_names: list[str]
+    person_words: list[str]
     staff_words: list[str]
+    staff_alone_words: list[str]
     header_parts: dict[str, list[str]]
     given_names: list[str]
     family_name_endings: list[str]
@@ -77,6 +79,27 @@ def personal_kind(name: str, series: pd.Series, dtype: DType) -> str | None:
     person; None otherwise."""
     words = personal_words()
     word_set = set(name_words(name))
+    kind = _personal_kind(name, series, dtype, word_set, words)
+    # A sales rep's or account manager's name is the business's own, not a customer's: the
+    # column stays an ordinary category ("revenue by rep"). Their email or phone stays hidden.
+    if kind == "name" and says_staff(name, dtype):
+        return None
+    return kind
+
+
+def says_staff(name: str, dtype: DType = DType.TEXT) -> bool:
+    """Whether the column names a person on the seller's side: "SalesRep", "csm_owner",
+    "account_manager", "客户经理", "负责人", "Менеджер", "Ответственный" (words in
+    `personal_words.yaml`, other languages read through `column_words/`)."""
+    words = personal_words()
+    said = set(role_words(name)) | set(name_words(name))
+    if said & set(words.staff_words):
+        return True
+    return dtype is DType.TEXT and bool(said) and said <= set(words.staff_alone_words)
+
+
+def _personal_kind(name: str, series: pd.Series, dtype: DType, word_set: set[str],
+                   words: PersonalWords) -> str | None:
     by_name = _kind_by_name(word_set, name, words)
     if by_name is not None:
         present = series.dropna()
@@ -118,7 +141,7 @@ def _kind_by_values(sample: pd.Series, word_set: set[str], words: PersonalWords)
         return "phone"
     if sample.str.fullmatch(_POSTCODE_VALUE).mean() >= _PERSONAL_SHARE:
         return "postcode"
-    if _looks_like_names(sample, words, staff=bool(word_set & set(words.staff_words))):
+    if _looks_like_names(sample, words, person=bool(word_set & set(words.person_words))):
         return "name"
     if _looks_like_addresses(sample, words):
         return "address"
@@ -136,14 +159,14 @@ def _kind_by_values(sample: pd.Series, word_set: set[str], words: PersonalWords)
     return None
 
 
-def _looks_like_names(sample: pd.Series, words: PersonalWords, *, staff: bool) -> bool:
+def _looks_like_names(sample: pd.Series, words: PersonalWords, *, person: bool) -> bool:
     """People's names: two or three capitalised words with a known given name first or last
     ("Anna Schmidt", "Schmidt, Anna", "Петров Иван"), or a Chinese family name and one or
     two characters ("王伟"). Unknown names count when they are nearly all different, as
-    customers' names are, or when the column names a person ("Account Manager")."""
+    customers' names are, or when the column names a person ("Contact")."""
     # Cities and stores repeat across customers ("武汉", "San Jose"); people's names vary,
     # except in a column that names a person.
-    varied = staff or sample.nunique() >= _VARIED_SHARE * len(sample)
+    varied = person or sample.nunique() >= _VARIED_SHARE * len(sample)
     if _chinese_names(sample, words).mean() >= _NAME_SHAPE_SHARE:
         return varied
     plain = sample.str.replace(",", " ", regex=False).str.split()
@@ -156,7 +179,7 @@ def _looks_like_names(sample: pd.Series, words: PersonalWords, *, staff: bool) -
     known = plain[shaped].map(lambda parts: parts[0].casefold().rstrip(".") in given
                               or parts[-1].casefold() in given
                               or parts[0].casefold().endswith(endings))
-    if known.mean() >= _GIVEN_NAME_SHARE and varied or staff:
+    if known.mean() >= _GIVEN_NAME_SHARE and varied or person:
         return True
     return bool(sample.nunique() >= _UNIQUE_SHARE * len(sample) >= _MIN_UNIQUE_ROWS)
 
