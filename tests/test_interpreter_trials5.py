@@ -137,3 +137,63 @@ def test_laughter_is_conversation(tmp_path: Path, text: str) -> None:
     assert turn.to_json()["parse"]["intent"] == "conversation", turn.reply
     assert turn.segment is not None and turn.segment["size"] == int(
         (frame["industry"] == "Technology").sum())
+
+
+def _members(folder: Path, n: int = 1000) -> tuple[Path, pd.DataFrame]:
+    """An airline's loyalty members: a birth year (no age), two date columns."""
+    rng = np.random.default_rng(21)
+    frame = pd.DataFrame({
+        "MemberNo": [f"FF{100000 + k}" for k in range(n)],
+        "HomeCountry": rng.choice(["United States", "United Kingdom", "Germany"], n),
+        "MilesBalance": rng.integers(0, 60000, n),
+        "LastFlightDate": (pd.Timestamp("2025-06-29") - pd.to_timedelta(
+            rng.integers(0, 700, n), unit="D")).strftime("%Y-%m-%d"),
+        "EnrollDate": (pd.Timestamp("2025-04-06") - pd.to_timedelta(
+            rng.integers(0, 3000, n), unit="D")).strftime("%Y-%m-%d"),
+        "CobrandCard": rng.choice(["Y", "N"], n),
+        "Gender": rng.choice(["F", "M"], n),
+        "BirthYear": rng.integers(1950, 2005, n),
+    })
+    path = folder / "members.csv"
+    frame.to_csv(path, index=False)
+    return path, frame
+
+
+def _end(frame: pd.DataFrame) -> pd.Timestamp:
+    """The day after the table's latest date: its as-of date."""
+    return max(pd.to_datetime(frame[c]).max() for c in ("LastFlightDate", "EnrollDate")) + \
+        pd.Timedelta(days=1)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("members who havent flown in 6 months",
+     lambda f: pd.to_datetime(f.LastFlightDate) < _end(f) - pd.Timedelta(days=180)),
+    ("joined this year", lambda f: pd.to_datetime(f.EnrollDate).dt.year == _end(f).year),
+    ("members who joined in 2024", lambda f: f.EnrollDate.str.startswith("2024")),
+    ("members aged 40 to 50",
+     lambda f: f.BirthYear.between(_end(f).year - 50, _end(f).year - 40)),
+    ("women under 30 yrs old with a card", lambda f: (f.Gender == "F") & (
+        f.BirthYear > _end(f).year - 30) & (f.CobrandCard == "Y")),
+    ("members with 5k+ miles in the us",
+     lambda f: (f.MilesBalance >= 5000) & (f.HomeCountry == "United States")),
+    ("members from the us", lambda f: f.HomeCountry == "United States"),
+])
+def test_dates_ages_and_places_as_people_type_them(tmp_path: Path, text: str,
+                                                   expected: Any) -> None:
+    path, frame = _members(tmp_path)
+    turn = _ask(path, tmp_path, text)
+    assert turn.segment is not None, turn.reply
+    assert turn.segment["size"] == int(expected(frame).sum()), (text, turn.segment)
+
+
+def test_not_logged_in_reads_the_login_date(tmp_path: Path) -> None:
+    path, frame = _students(tmp_path)
+    rng = np.random.default_rng(8)
+    frame["最近登录日期"] = (pd.Timestamp("2026-12-04") - pd.to_timedelta(
+        rng.integers(0, 200, len(frame)), unit="D")).strftime("%Y-%m-%d")
+    frame.to_csv(path, index=False)
+    cutoff = pd.Timestamp("2026-12-05") - pd.Timedelta(days=30)
+    for text in ("最近30天没登录的学员", "超过30天没有登录的学员", "最近登录日期在30天以前的学员"):
+        turn = _ask(path, tmp_path, text)
+        assert turn.segment is not None, (text, turn.reply)
+        assert turn.segment["size"] == int((pd.to_datetime(frame["最近登录日期"]) < cutoff).sum())

@@ -53,7 +53,7 @@ def quantities(r: Reader) -> None:
             generation(r, qty)
             continue
         age = _age_column(r, qty, words)
-        if age is None and _no_age_column(r, k, qty):
+        if age is None and (_on_birth_year(r, k, qty) or _no_age_column(r, k, qty)):
             continue
         if age is not None:  # "older than 60 years", "старше 60 лет", "30到40岁"
             r.use(*(i for i in words if "age" in i.args("concept")))
@@ -84,11 +84,26 @@ def _age_column(r: Reader, qty: Qty, words: list[Item]) -> ColumnWords | None:
     return ages[0]
 
 
+def _age_words_near(r: Reader, k: int, qty: Qty) -> list[Item]:
+    near = [p for p in r.parts[max(0, k - 2):k + 3] if isinstance(p, Item)]
+    return [i for i in [*near, *qty.source] if "age" in i.args("concept") and r.free(i)]
+
+
+def _on_birth_year(r: Reader, k: int, qty: Qty) -> bool:
+    """"aged 40 to 50", "under 30 yrs old" where the data has a birth year, not an age."""
+    said = _age_words_near(r, k, qty)
+    births = r.data.numeric_with("birth")
+    if not said or len(births) != 1 or qty.op is None and not qty.is_range or \
+            r.data.numeric_with("age", without="birth"):
+        return False
+    r.use(*said)
+    return _age_as_birth_year(r, births[0], qty)
+
+
 def _no_age_column(r: Reader, k: int, qty: Qty) -> bool:
     """"members over 30 years old" where the data has no age: said so, not asked which
     number column 30 is, nor read as a time."""
-    near = [p for p in r.parts[max(0, k - 2):k + 3] if isinstance(p, Item)]
-    said = [i for i in [*near, *qty.source] if "age" in i.args("concept") and r.free(i)]
+    said = _age_words_near(r, k, qty)
     ages = [w for w in r.data.columns.values() if {"age", "birth"} & w.concepts]
     if not said or ages:
         return False
@@ -308,7 +323,7 @@ def _age_as_birth_year(r: Reader, births: ColumnWords, qty: Qty) -> bool:
     """"over 60" on a birth-year column: born before (reference year - 60)."""
     end = r.env.context.as_of or r.env.context.data_end
     if end is None:
-        r.problem("age_needs_year", column=births.name)
+        r.problem("age_needs_year", [births.name], column=births.name)
         return True
     flipped = {">": "<", ">=": "<=", "<": ">", "<=": ">="}
     if qty.is_range:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 from assistant.interpreter.datalex import ColumnWords
-from assistant.interpreter.linking import link
+from assistant.interpreter.linking import has_evidence, link
 from assistant.interpreter.quantities import LATEST, Qty
 from assistant.interpreter.reader import Reader
 from assistant.interpreter.tagging import Item
@@ -54,6 +54,9 @@ def time_window(r: Reader, k: int, qty: Qty, words: list[Item]) -> None:
         return
     if qty.period in _PREVIOUS and _previous_period(r, qty, words):
         return
+    named_after = _negated_date_after(r, k) if not any(
+        has_evidence(i, r.data) for i in words) else []
+    words = [*words, *named_after]
     durations = link(words, r.data, accept=lambda w: w.unit_days is not None or w.is_date
                      or w.info.role in (Role.RECENCY, Role.TENURE) or
                      bool(w.concepts & {"recency", "tenure"}) and w.numeric)
@@ -94,7 +97,8 @@ def time_window(r: Reader, k: int, qty: Qty, words: list[Item]) -> None:
                              if r.free(i) or i in words)
     # "hasn't STAYED in 6 months": the negation stands before the words naming the column.
     first = next((j for j, p in enumerate(r.parts) if words and p is words[0]), k)
-    negated = r.negated(k) or r.negated(min(first, k)) or _no_orders(r) or _not_after(r, k)
+    negated = r.negated(k) or r.negated(min(first, k)) or _no_orders(r) or _not_after(r, k) \
+        or bool(named_after)
     inactive = r.find("inactivity")
     if column is None and _about_a_flag(r, words):
         return
@@ -118,7 +122,8 @@ def time_window(r: Reader, k: int, qty: Qty, words: list[Item]) -> None:
         op = qty.op if qty.op in ("<", "<=") else "<="
     else:
         # "最后一次下单在30天以前": a last order before 30 days ago
-        op = qty.op or (">" if recency and qty.ago else "<=" if recency else ">=")
+        op = qty.op or (">" if (recency or column.is_date) and qty.ago else
+                        "<=" if recency else ">=")
     if qty.period is not None and not _period_days(r, qty):
         return
     if column.is_date:
@@ -230,6 +235,19 @@ def _about_a_flag(r: Reader, words: list[Item]) -> bool:
         r.problem("no_dates_for", name=flags[0].name)
         return True
     return False
+
+
+def _negated_date_after(r: Reader, k: int) -> list[Item]:
+    """"30天没登录", "6 months not logged in": a negation right after the time, then the
+    words of a date column (the negation is used here)."""
+    after = r.parts[k + 1] if k + 1 < len(r.parts) else None
+    if not (isinstance(after, Item) and after.has("neg") and r.free(after)):
+        return []
+    named = [i for i in r.run(k + 1, +1) if has_evidence(i, r.data)]
+    if not named or link(named, r.data, accept=lambda w: w.is_date).column is None:
+        return []
+    r.use(after)
+    return named
 
 
 def _not_after(r: Reader, k: int) -> bool:
