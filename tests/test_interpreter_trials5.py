@@ -197,3 +197,61 @@ def test_not_logged_in_reads_the_login_date(tmp_path: Path) -> None:
         turn = _ask(path, tmp_path, text)
         assert turn.segment is not None, (text, turn.reply)
         assert turn.segment["size"] == int((pd.to_datetime(frame["最近登录日期"]) < cutoff).sum())
+
+
+def _pharmacy(folder: Path, n: int = 3000) -> tuple[Path, pd.DataFrame]:
+    """A pharmacy chain's order log with Russian headers and day-first dates."""
+    rng = np.random.default_rng(17)
+    days = pd.Timestamp("2024-12-31") - pd.to_timedelta(rng.integers(0, 365, n), unit="D")
+    frame = pd.DataFrame({
+        "номер_заказа": [f"З{200000 + k}" for k in range(n)],
+        "клиент": [f"К{k}" for k in rng.integers(1000, 1600, n)],
+        "дата_заказа": days.strftime("%d.%m.%Y"),
+        "сумма": rng.gamma(2, 600, n).round(2),
+        "город": rng.choice(["Москва", "Казань", "Самара"], n),
+        "категория": rng.choice(["лекарства", "витамины", "косметика"], n, p=[.6, .25, .15]),
+    })
+    path = folder / "аптека.csv"
+    frame.to_csv(path, index=False)
+    return path, frame
+
+
+def _lines(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.assign(day=pd.to_datetime(frame["дата_заказа"], format="%d.%m.%Y"))
+
+
+def _within(frame: pd.DataFrame, days: int) -> pd.DataFrame:
+    """The lines of the last `days` days before the as-of date (the day after the last)."""
+    lines = _lines(frame)
+    as_of = lines.day.max() + pd.Timedelta(days=1)
+    return lines[lines.day >= as_of - pd.Timedelta(days=days)]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("кто потратил больше 5000 за последний месяц",
+     lambda f: (_within(f, 30).groupby("клиент")["сумма"].sum() > 5000).sum()),
+    ("customers who spent over 5000 in the last 30 days",
+     lambda f: (_within(f, 30).groupby("клиент")["сумма"].sum() > 5000).sum()),
+    ("customers who ordered at least 3 times in the last 60 days",
+     lambda f: (_within(f, 60).groupby("клиент")["номер_заказа"].nunique() >= 3).sum()),
+    ("кто хоть раз покупал витамины",
+     lambda f: f.loc[f["категория"] == "витамины", "клиент"].nunique()),
+    ("customers who ever bought витамины",
+     lambda f: f.loc[f["категория"] == "витамины", "клиент"].nunique()),
+    ("клиенты, которые никогда не покупали витамины",
+     lambda f: f["клиент"].nunique() - f.loc[f["категория"] == "витамины", "клиент"].nunique()),
+])
+def test_purchases_read_from_the_lines(tmp_path: Path, text: str, expected: Any) -> None:
+    path, frame = _pharmacy(tmp_path)
+    turn = _ask(path, tmp_path, text)
+    assert turn.segment is not None, turn.reply
+    assert turn.segment["size"] == int(expected(frame)), (text, turn.segment)
+
+
+def test_a_category_without_ever_is_the_usual_one(tmp_path: Path) -> None:
+    """SEMANTICS.md: a log's other columns are the customer's most frequent value."""
+    path, frame = _pharmacy(tmp_path)
+    turn = _ask(path, tmp_path, "кто покупал витамины")
+    assert turn.segment is not None
+    assert turn.segment["definition"] == {"type": "in", "column": "категория",
+                                          "values": ["витамины"]}

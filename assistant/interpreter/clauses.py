@@ -24,6 +24,7 @@ from assistant.interpreter.linking import (
 )
 from assistant.interpreter.measures import quantities, ranks
 from assistant.interpreter.named import named
+from assistant.interpreter.purchases import bought_values, windowed_totals
 from assistant.interpreter.quantities import Part, Qty
 from assistant.interpreter.reader import QUIET, SOFT, ClauseResult, Env, Reader
 from assistant.interpreter.tagging import Item
@@ -32,6 +33,7 @@ from tools.engine.definitions import (
     Compare,
     Condition,
     In,
+    Not,
     NotIn,
     Or,
     Scalar,
@@ -46,6 +48,7 @@ def read_clause(parts: list[Part], env: Env, last_measure: str | None = None) ->
     named(r)
     _values(r)
     quantities(r)
+    windowed_totals(r)
     ranks(r)
     _mentions(r)
     _leftovers(r)
@@ -130,8 +133,11 @@ def _values(r: Reader) -> None:
             del chosen[(column, False)]
     for (column, negated), values in chosen.items():
         typed = [_typed(r.data.columns[column], v) for v in values]
+        bought = bought_values(r, column, typed)
         condition: Condition = NotIn(column=column, values=typed) if negated else \
             In(column=column, values=typed)
+        if bought is not None:
+            condition = Not(condition=bought) if negated else bought
         r.add(condition, "value", column)
 
 
