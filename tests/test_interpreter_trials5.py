@@ -255,3 +255,33 @@ def test_a_category_without_ever_is_the_usual_one(tmp_path: Path) -> None:
     assert turn.segment is not None
     assert turn.segment["definition"] == {"type": "in", "column": "категория",
                                           "values": ["витамины"]}
+
+
+def _bank(folder: Path, n: int = 700) -> tuple[Path, pd.DataFrame]:
+    rng = np.random.default_rng(31)
+    frame = pd.DataFrame({
+        "client_id": np.arange(50001, 50001 + n),
+        "region": rng.choice(["Москва", "Московская область", "Республика Татарстан"], n),
+        "balance_rub": rng.gamma(2, 40000, n).round(2),
+        "is_active": rng.choice([1, 0], n),
+        "exited": rng.choice([1, 0], n, p=[.25, .75]),
+        "gender": rng.choice(["М", "Ж"], n),
+    })
+    path = folder / "bank.csv"
+    frame.to_csv(path, index=False)
+    return path, frame
+
+
+@pytest.mark.parametrize("text", [
+    "какой процент оттока среди активных клиентов", "какой процент ушедших среди активных клиентов",
+    "what share of active clients exited?", "churn rate among active clients",
+    "活跃客户中流失的比例", "活跃客户中的流失率",
+])
+def test_a_rate_within_a_yes_no_group(tmp_path: Path, text: str) -> None:
+    path, frame = _bank(tmp_path)
+    active = frame[frame.is_active == 1]
+    turn = _ask(path, tmp_path, text)
+    assert turn.segment is None and turn.to_json()["parse"]["intent"] == "data_question"
+    shown = f"{100 * active.exited.mean():.1f}"
+    assert shown in turn.reply or shown.replace(".", ",") in turn.reply, turn.reply
+    assert str(len(active)) in turn.reply, turn.reply

@@ -213,8 +213,25 @@ def _mentions(r: Reader) -> None:
             continue
         else:
             if run:
-                _mention(r, run)
+                _mention_all(r, run)
             run = []
+
+
+def _mention_all(r: Reader, run: list[tuple[int, Item]]) -> None:
+    """A run, then the words its column did not take ("ACTIVE clients exited"), which name
+    another; their conditions kept in the order said ("what share of active clients exited":
+    the last one is what a rate counts)."""
+    before = len(r.out.conditions)
+    _mention(r, run)
+    rest = [(j, i) for j, i in run if r.free(i) and has_evidence(i, r.data) and
+            not i.has("people")]
+    if not rest or len(rest) == len(run):
+        return
+    taken = [j for j, i in run if not r.free(i) and (j, i) not in rest]
+    first = len(r.out.conditions)
+    _mention(r, rest)
+    if first > before and len(r.out.conditions) > first and taken and rest[0][0] < taken[0]:
+        r.out.conditions[before:] = r.out.conditions[first:] + r.out.conditions[before:first]
 
 
 def _mention(r: Reader, run: list[tuple[int, Item]]) -> None:
@@ -260,13 +277,15 @@ def _mention(r: Reader, run: list[tuple[int, Item]]) -> None:
 
 
 def _each_its_own(r: Reader, run: list[tuple[int, Item]]) -> bool:
-    links = [link([i], r.data, people=True) for _, i in run if not i.only_function]
-    columns = [f.column for f in links]
-    if None in columns or len(set(columns)) != len(columns):
+    """"churned seniors", "оттока среди активных клиентов": a column for each word (the
+    people noun aside)."""
+    own = [(k, i) for k, i in run if not i.only_function and not (
+        i.has("people") and not has_evidence(i, r.data))]
+    columns = [link([i], r.data, people=True).column for _, i in own]
+    if len(own) < 2 or None in columns or len(set(columns)) != len(columns):
         return False
-    for k, item in run:
-        if not item.only_function:
-            _mention(r, [(k, item)])
+    for k, item in own:
+        _mention(r, [(k, item)])
     return True
 
 

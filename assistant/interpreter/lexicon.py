@@ -82,6 +82,9 @@ class LexiconFile(BaseModel):
     # Words that make a question about these customers ("what is THE churn rate", "OUR
     # average order value") rather than about a term ("what is churn rate?").
     ours: list[str] = Field(default_factory=list)
+    # The group a rate is taken in: "churn AMONG active clients" (before the group),
+    # "活跃客户中的流失率" (after it).
+    among: dict[str, list[str]] = Field(default_factory=dict)
     location: list[str] = Field(default_factory=list)
     rank: dict[str, list[str]] = Field(default_factory=dict)
     # Shares named by a word, in percent: "the top decile", "the bottom half".
@@ -192,6 +195,12 @@ class Lexicon:
     def is_ordinal_prefix(self, item_text: str) -> bool:
         return any(item_text.lower() == w.lower() for f in self.files.values()
                    for w in f.ordinal_prefixes)
+
+    def among(self, item_text: str) -> str | None:
+        """"before" for a word that opens the group a rate is taken in, "after" for one that
+        closes it."""
+        return next((side for f in self.files.values() for side, words in f.among.items()
+                     if item_text.lower() in (w.lower() for w in words)), None)
 
     def is_ours(self, token_text: str) -> bool:
         return any(token_text.lower() == w.lower() for f in self.files.values() for w in f.ours)

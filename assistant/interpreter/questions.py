@@ -168,6 +168,14 @@ def figure_call(items: list[Item], env: Env, problem: Callable[[Problem], Interp
         question.used.update(id(i) for i in words if i.has("cmp", "cmp_post", "intensifier")
                              and not i.has("value", "place", "column", "concept", "role"))
     rest = [i for i in items if id(i) not in question.used and not _question_word(i)]
+    split = _among(rest, env) if question.statistic == "rate" else None
+    if split is not None and question.target is None:  # "отток среди активных клиентов"
+        counted = read([split[0]], env)
+        if counted.problems:
+            return problem(counted.problems[0])
+        question.target, rest = counted.condition, split[1]
+    elif split is not None:  # "churn rate among active clients": the rate word says whom
+        rest = split[0] + split[1]
     reading = read([rest], env) if content(rest) else Reading(condition=None)
     if reading.problems:
         return problem(reading.problems[0])
@@ -185,6 +193,17 @@ def figure_call(items: list[Item], env: Env, problem: Callable[[Problem], Interp
     return Interpretation(calls=[ToolCall("compute_figures", question.args())],
                           intent="data_question", understood=_echo(question),
                           notes=reading.notes)
+
+
+def _among(items: list[Item], env: Env) -> tuple[list[Item], list[Item]] | None:
+    """(whom a rate counts, the group it is taken in), split at "among", "среди", "中"."""
+    for k, item in enumerate(items):
+        side = env.lexicon.among(item.text)
+        counted, group = (items[:k], items[k + 1:]) if side == "before" else \
+            (items[k + 1:], items[:k])
+        if side is not None and content(counted) and content(group):
+            return counted, group
+    return None
 
 
 # -- the statistic and the measure ----------------------------------------------------
