@@ -285,3 +285,40 @@ def test_a_rate_within_a_yes_no_group(tmp_path: Path, text: str) -> None:
     shown = f"{100 * active.exited.mean():.1f}"
     assert shown in turn.reply or shown.replace(".", ",") in turn.reply, turn.reply
     assert str(len(active)) in turn.reply, turn.reply
+
+
+def test_a_word_of_a_longer_place_name(tmp_path: Path) -> None:
+    path, frame = _bank(tmp_path)
+    turn = _ask(path, tmp_path, "клиенты из Татарстана")
+    assert turn.segment is not None and turn.segment["size"] == int(
+        (frame.region == "Республика Татарстан").sum()), turn.reply
+
+
+def test_a_chinese_city_the_data_lacks_names_the_real_ones(tmp_path: Path) -> None:
+    path, _ = _students(tmp_path)
+    turn = _ask(path, tmp_path, "南京的学员")
+    assert turn.segment is None and "南京" in turn.reply and "杭州" in turn.reply, turn.reply
+
+
+def test_joined_within_half_a_year(tmp_path: Path) -> None:
+    path, frame = _students(tmp_path)
+    rng = np.random.default_rng(4)
+    frame["注册日期"] = (pd.Timestamp("2026-11-30") - pd.to_timedelta(
+        rng.integers(0, 720, len(frame)), unit="D")).strftime("%Y-%m-%d")
+    frame.to_csv(path, index=False)
+    turn = _ask(path, tmp_path, "半年内注册的学员")
+    end = pd.to_datetime(frame["注册日期"]).max() + pd.Timedelta(days=1)
+    cutoff = end - pd.Timedelta(days=180)
+    assert turn.segment is not None, turn.reply
+    assert turn.segment["size"] == int((pd.to_datetime(frame["注册日期"]) >= cutoff).sum())
+
+
+def test_a_vague_word_keeps_the_conditions_said_with_it(tmp_path: Path) -> None:
+    path, frame = _pharmacy(tmp_path)
+    asked = _ask(path, tmp_path, "半年没来买过的老客")
+    assert asked.segment is None and "1." in asked.reply and "2." in asked.reply, asked.reply
+    turn = _ask(path, tmp_path, "半年没来买过的老客", "1")
+    lapsed = {"type": "compare", "column": "recency_days", "op": ">", "value": 180}
+    assert turn.segment is not None, turn.reply
+    condition = turn.segment["definition"]
+    assert condition["type"] == "and" and lapsed in condition["all"], condition

@@ -75,3 +75,12 @@ def city_column_aliases(values: tuple[str, ...]) -> dict[str, list[str]]:
     if len(known) < max(2, CITY_COLUMN_SHARE * len(values)):
         return {}
     return {value: city_aliases(value) for value in known}
+
+
+@cache
+def chinese_city_names() -> frozenset[str]:
+    """The Chinese names of GeoNames' cities ("南京", "喀山"): words of a request on data
+    whose cities are written in Chinese, so a city it lacks is said to be missing, not cut
+    into characters."""
+    return frozenset(name for name in _cities()[1] if re.fullmatch("[\u3400-\u9fff]{2,5}", name))
+

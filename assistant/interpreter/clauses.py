@@ -103,7 +103,8 @@ def _values(r: Reader) -> None:
         after_location = k > 0 and isinstance(r.parts[k - 1], Item) and \
             r.parts[k - 1].has("loc")  # type: ignore[union-attr]
         if not pairs and after_location and not item.senses and item.is_word_like and \
-                not has_evidence(item, r.data) and r.data.place_columns():
+                not has_evidence(item, r.data) and r.data.place_columns() and \
+                not partial_values(item, r.data):  # "из Татарстана": Республика Татарстан
             _missing_place(r, item)
             continue
         pairs = pairs or partial_values(item, r.data)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from anyascii import anyascii
 
-from assistant.interpreter.cities import city_column_aliases
+from assistant.interpreter.cities import chinese_city_names, city_column_aliases
 from assistant.interpreter.lexicon import Lexicon, Sense
 from assistant.interpreter.number_words import number_word
 from assistant.interpreter.places import names_to_codes
@@ -24,6 +24,7 @@ from tools.dictionary import DataDictionary
 from tools.engine.naming import name_words
 from tools.engine.schema import ColumnInfo, DType, Role, Schema
 
+_CHINESE = re.compile("[\u3400-\u9fff]")
 # Columns a request can name: never personal data, ids or constants.
 _HIDDEN = frozenset({Role.PERSONAL, Role.CUSTOMER_ID, Role.CONSTANT, Role.TEXT, Role.ORDER_ID})
 _UNIT_WORDS = {"day": 1, "days": 1, "week": 7, "weeks": 7, "month": 30, "months": 30, "mo": 30,
@@ -169,6 +170,10 @@ def build(schema: Schema, lexicon: Lexicon, dictionary: DataDictionary | None = 
                 value_norms[norm].append((info.name, value))
             for group in _groups_of(value, norms, lexicon, info.values):
                 groups[group].append((info.name, value))
+        if cities and any(_CHINESE.search(v) for v in info.values):
+            for name in chinese_city_names() - chinese:  # "南京的学员" where there is none
+                chinese.add(name)
+                index.setdefault((name,), []).append(Sense("place", "city"))
     for phrase, (column, value) in dictionary.value_synonyms():
         if column in columns:
             add(phrase, Sense("value", (column, value)))

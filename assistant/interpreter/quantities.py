@@ -88,12 +88,12 @@ def _quantity_at(items: list[Item], j: int, used: set[int]) -> Qty | None:
         decade = float(item.args("decade")[0])  # type: ignore[arg-type]
         return Qty(j, j, item.text, low=decade, high=decade + 9, unit="decade")
     if item.has("time_unit") and not item.has("num") and (
-            _window_before(items, j) or _after_verb(items, j) or
+            item.has("window") or _window_before(items, j) or _after_verb(items, j) or
             j > 0 and items[j - 1].has("cmp", "activity", "neg", "inactivity") or
             j + 1 < len(items) and items[j + 1].has("inactivity", "neg", "cmp_post")):
         # "in the last month", "за последний год", "over a year", "не заказывали полгода",
         # "半年没买", "半年以上没有购买", "полгода не покупали".
-        qty = Qty(j, j, item.text, value=1.0, unit="time",
+        qty = Qty(j, j, item.text, value=1.0, unit="time", window=item.has("window"),  # "半年内"
                   days=int(item.args("time_unit")[0]))  # type: ignore[call-overload]
         return _with_left(items, qty, used)
     value = item.value if item.value is not None else _lexicon_number(item)

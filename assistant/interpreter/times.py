@@ -252,9 +252,9 @@ def _negated_date_after(r: Reader, k: int) -> list[Item]:
 
 def _not_after(r: Reader, k: int) -> bool:
     """"полгода не покупали": a negated verb of buying right after the time."""
-    after = [p for p in r.parts[k + 1:k + 3] if isinstance(p, Item)]
-    if len(after) == 2 and after[0].has("neg") and after[1].has("activity") and \
-            r.free(after[0]):
+    after = [p for p in r.parts[k + 1:k + 4] if isinstance(p, Item) and not p.only_function]
+    if len(after) >= 2 and after[0].has("neg") and after[1].has("activity") and \
+            r.free(after[0]):  # "半年没(来)买过"
         r.use(after[0])
         return True
     return False

@@ -39,8 +39,14 @@ def choices_for(reading: Reading, env: Env) -> Interpretation:
     count = next((int(s.split(":")[1]) for s in reading.signals if s.startswith("count:")), None)
     if count is not None:  # "the 10 best customers": only readings that rank, 10 of them
         remembered = _counted(remembered, count) if remembered is not None else None
+    # "半年没来买过的老客": the other conditions said hold in every reading
+    said = reading.condition.model_dump(mode="json") if reading.condition is not None else None
+
+    def joined(condition: dict[str, Any]) -> dict[str, Any]:
+        return condition if said is None else {"type": "and", "all": [said, condition]}
+
     if remembered is not None:
-        call = ToolCall("define_segment", {"condition": remembered, "mode": "new"})
+        call = ToolCall("define_segment", {"condition": joined(remembered), "mode": "new"})
         return Interpretation(calls=[call], intent="segment", understood=f"{key} (as chosen)")
     phrase = " ".join(i.text for i in reading.items if i.has("vague", "intensifier", "rank"))
     choices = []
@@ -50,9 +56,9 @@ def choices_for(reading: Reading, env: Env) -> Interpretation:
             condition = _counted(condition, count)
         if condition is None:
             continue
-        label = describe(SegmentDefinition.model_validate({"condition": condition}).condition,
-                         language=env.language)
-        call = ToolCall("define_segment", {"condition": condition, "mode": "new"})
+        label = describe(SegmentDefinition.model_validate({"condition": joined(condition)})
+                         .condition, language=env.language)
+        call = ToolCall("define_segment", {"condition": joined(condition), "mode": "new"})
         choices.append(Choice(label=label, calls=(call,), key=key,
                               remember={"meaning": key, "condition": condition,
                                         "words": phrase or key}))
