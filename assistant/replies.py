@@ -24,7 +24,7 @@ from assistant.reply_words import (
 from assistant.reply_words import (
     reply_phrases as reply_phrases,
 )
-from tools.engine.wording import fill
+from tools.engine.wording import fill, phrasing
 from tools.measure_view import measure_value, telling
 from tools.tool_result import ToolResult
 
@@ -83,13 +83,19 @@ def rfm_notes(summary: dict[str, Any], w: ReplyWords) -> list[str]:
     return notes
 
 
+def _column(column: str, w: ReplyWords) -> str:
+    """A measure's column as the reply's language names it: a log's computed feature in
+    words in Chinese and Russian ("сумма покупок"), the data's own column as written."""
+    return phrasing(w.language).column_name(column)
+
+
 def _profile_lines(summary: dict[str, Any], w: ReplyWords) -> list[str]:
     segment = w.name(summary["segment"]) if "segment" in summary else w.phrases.the_segment
     lines = [w.say("profile_title", segment=segment,
                    customers=w.customers(summary.get("size", 0)),
                    share=w.percent(summary.get("share_of_customers")))]
     for measure in telling(summary.get("measures", []), 6):
-        lines.append(w.say("profile_row", column=measure["column"],
+        lines.append(w.say("profile_row", column=_column(measure["column"], w),
                            segment=measure_value(measure, "segment_mean", w.number, w.percent),
                            base=measure_value(measure, "base_mean", w.number, w.percent),
                            index=w.number(measure.get("index"))))
@@ -201,10 +207,11 @@ def _compare_lines(summary: dict[str, Any], w: ReplyWords) -> list[str]:
                    customers_b=w.customers(summary.get("b", {}).get("size", 0)))]
     for item in summary.get("differences", [])[:5]:
         if item.get("value") is None:
-            what = item["column"]
+            what = _column(item["column"], w)
             shown_a, shown_b = w.number(item.get("a")), w.number(item.get("b"))
         else:
-            what = w.say("compare_share", column=item["column"], value=item["value"])
+            what = w.say("compare_share", column=_column(item["column"], w),
+                         value=item["value"])
             shown_a, shown_b = w.percent(item.get("a")), w.percent(item.get("b"))
         lines.append(w.say("compare_row", what=what, a=shown_a, b=shown_b))
     both = summary.get("overlap", {}).get("both")

@@ -87,7 +87,7 @@ def test_mix_names_the_second_group_only_when_large() -> None:
     assert lines[3].startswith("Can't Lose Them hold 25%")
     assert len(mix_lines({"mix": {**mix, "second": None}}, "en")) == 3
     zh = mix_lines({"mix": mix}, "zh")
-    assert "60% At Risk（有流失风险）" in zh[0] and "其他" in zh[0]
+    assert "60% 有流失风险（At Risk）" in zh[0] and "其他" in zh[0]
 
 
 def test_plan_cites_the_playbook_it_follows_in_each_language(workspace: Path) -> None:

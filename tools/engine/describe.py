@@ -2,7 +2,8 @@
 
 "spent more than £1,000 and no order in the last 90 days", "Country is
 Germany or France", "top 10% by monetary"; in Chinese or Russian when asked
-("消费超过 £1,000 且最近 90 天内没有下单"). The templates are data
+("消费超过 £1,000 且最近 90 天内没有下单"; a log's computed
+features in words there: "верхние 10% по сумме покупок"). The templates are data
 (`phrasing/<language>.yaml`, see `wording.py`). The wording is a pure function of
 the definition (and the data's currency and column roles when given), so the
 same definition always reads the same.
@@ -87,8 +88,8 @@ class _Describer:
         self.phrases: dict[type, Callable[[Any], str]] = {
             Compare: self._compare, Between: self._between, In: self._in, NotIn: self._not_in,
             ColumnSum: self._sum, CompareColumns: self._compare_columns,
-            Missing: lambda c: self.say(w.missing, column=c.column),
-            Present: lambda c: self.say(w.present, column=c.column),
+            Missing: lambda c: self.say(w.missing, column=self._column(c.column)),
+            Present: lambda c: self.say(w.present, column=self._column(c.column)),
             Rank: self._rank, RfmSegment: self._rfm_segment, RfmScore: self._rfm_score,
             Purchased: self._purchased,
             Lifecycle: self._lifecycle, Cluster: self._cluster,
@@ -133,6 +134,11 @@ class _Describer:
             return self._number(value)
         return value.strip()
 
+    def _column(self, column: str) -> str:
+        # A log's computed feature ("monetary") in the language's words where it has them
+        # ("сумма покупок"); a data column as the data writes it.
+        return self.words.column_name(column)
+
     def _values(self, values: list[Scalar]) -> list[str]:
         return [self._value(v) for v in values]
 
@@ -166,18 +172,19 @@ class _Describer:
     def _compare(self, c: Compare) -> str:
         generic = self.words.compare[c.op]
         if c.op in ("==", "!=") and c.value in (0, 1) and self._is_flag(c.column):
-            return self.say(generic, column=c.column, value=self._value(bool(c.value)))
+            return self.say(generic, column=self._column(c.column),
+                            value=self._value(bool(c.value)))
         feature = self._feature(c.column)
         if feature is not None and _is_number(c.value):
             return self._feature_text(feature, c.op, c.value,
                                       v=self._feature_value(feature, c.value))
-        dated = self.words.dates[c.op]
+        dated, column = self.words.dates[c.op], self._column(c.column)
         if isinstance(c.value, str) and _ISO_DATE.match(c.value):
-            return self.say(dated, column=c.column, value=self._value(c.value))
+            return self.say(dated, column=column, value=self._value(c.value))
         year = _year(c.column, c.value, self._info(c.column))
         if year is not None:
-            return self.say(dated, column=c.column, value=year)
-        return self.say(generic, column=c.column, value=self._value(c.value))
+            return self.say(dated, column=column, value=year)
+        return self.say(generic, column=column, value=self._value(c.value))
 
     def _between(self, c: Between) -> str:
         feature = self._feature(c.column)
@@ -189,14 +196,14 @@ class _Describer:
         low, high = _year(c.column, c.low, info), _year(c.column, c.high, info)
         if low is None or high is None:
             low, high = self._value(c.low), self._value(c.high)
-        return self.say(self.words.between, column=c.column, low=low, high=high)
+        return self.say(self.words.between, column=self._column(c.column), low=low, high=high)
 
     def _sum(self, c: ColumnSum) -> str:
-        w = self.words
-        if len(c.columns) <= _SUM_TERMS:
-            total = w.sum_terms.join(c.columns)
+        w, columns = self.words, [self._column(column) for column in c.columns]
+        if len(columns) <= _SUM_TERMS:
+            total = w.sum_terms.join(columns)
         else:
-            total = self.say(w.sum_total, columns=w.sum_list.join(c.columns),
+            total = self.say(w.sum_total, columns=w.sum_list.join(columns),
                              count=w.count(len(c.columns), "column"))
         return self.say(w.compare[c.op], column=total, value=self._value(c.value))
 
@@ -211,24 +218,26 @@ class _Describer:
     def _compare_columns(self, c: CompareColumns) -> str:
         w = self.words
         table = w.date_pairs if self._is_date(c.left) or self._is_date(c.right) else w.column_pairs
-        return self.say(table[c.op], left=c.left, right=c.right)
+        return self.say(table[c.op], left=self._column(c.left), right=self._column(c.right))
 
     def _in(self, c: In) -> str:
         values = self.words.alternatives.join(self._values(c.values))
-        return self.say(self.words.in_values, column=c.column, values=values)
+        return self.say(self.words.in_values, column=self._column(c.column), values=values)
 
     def _not_in(self, c: NotIn) -> str:
-        w, shown = self.words, self._values(c.values)
+        w, shown, column = self.words, self._values(c.values), self._column(c.column)
         if len(shown) == 1:
-            return self.say(w.not_in_one, column=c.column, value=shown[0])
+            return self.say(w.not_in_one, column=column, value=shown[0])
         if len(shown) == 2:
-            return self.say(w.not_in_two, column=c.column, first=shown[0], second=shown[1])
-        return self.say(w.not_in_many, column=c.column, values=w.nor.join(shown))
+            return self.say(w.not_in_two, column=column, first=shown[0], second=shown[1])
+        return self.say(w.not_in_many, column=column, values=w.nor.join(shown))
 
     def _rank(self, c: Rank) -> str:
         size = (self.say(self.words.percent, value=self._number(c.percent))
                 if c.percent is not None else self._number(c.n or 0))
-        return self.say(self.words.rank[c.direction], size=size, column=c.column)
+        # The rank's own case of the feature where the language has one ("по сумме покупок").
+        column = self.words.column_name(c.column, self.words.rank_feature_names)
+        return self.say(self.words.rank[c.direction], size=size, column=column)
 
     def _names(self, names: list[str], table: dict[str, str]) -> str:
         return self.words.alternatives.join([self.words.label(n.strip(), table) for n in names])
@@ -287,7 +296,7 @@ class _Describer:
         within = "" if c.within is None else self.say(w.cluster_within,
                                                       condition=self._part(c.within))
         return self.say(w.cluster.pick(len(c.clusters)), chosen=chosen, k=c.k, within=within,
-                        features=w.feature_list.join(c.features))
+                        features=w.feature_list.join([self._column(f) for f in c.features]))
 
     def _part(self, condition: Condition) -> str:
         # Brackets keep "a and (b or c)" from reading as "(a and b) or c".

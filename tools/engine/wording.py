@@ -217,6 +217,12 @@ class Phrasing(_Frozen):
     lifecycle_stages: dict[str, str] = Field(default_factory=dict)
     # the customer features of a transaction log in words ("recency_days": "days since ...")
     feature_names: dict[str, str] = Field(default_factory=dict)
+    # Whether conditions, profiles and comparisons name those features by `feature_names`
+    # (Chinese, Russian) or by their own column names (English, the reference wording).
+    features_in_words: bool = False
+    # A feature as the rank template's {column} reads it where the case differs from
+    # `feature_names` (Russian "по" takes the dative: "по сумме покупок").
+    rank_feature_names: dict[str, str] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _complete(self) -> Phrasing:
@@ -242,8 +248,17 @@ class Phrasing(_Frozen):
         """A whole count and its noun: "87 customers", "87 клиентов", "87 位客户"."""
         return f"{self.number.number(int(count))} {self.unit(unit, int(count))}"
 
+    def column_name(self, column: str, table: dict[str, str] | None = None) -> str:
+        """A column as this language names it: a computed feature in words (from `table`
+        first, then `feature_names`) where the language says so; any other column as the
+        data writes it."""
+        if not self.features_in_words:
+            return column
+        return (table or {}).get(column) or self.feature_names.get(column, column)
+
     def label(self, name: str, table: dict[str, str]) -> str:
-        """A scheme's own name, with its translation when this language has one."""
+        """A scheme's own name with its translation, in the order `translated` gives, when
+        this language has one; as written otherwise."""
         wanted = name.strip().casefold()
         translation = next((t for key, t in table.items() if key.casefold() == wanted), None)
         if translation is None:
@@ -267,6 +282,7 @@ def format_count(count: float | int, unit: str, language: str = "en") -> str:
 
 
 def segment_label(name: str, language: str = "en") -> str:
-    """An RFM segment name with its translation in brackets when the language has one."""
+    """An RFM segment name in the language, its own name in brackets ("冠军客户（Champions）"),
+    when the language has a translation."""
     words = phrasing(language)
     return words.label(name, words.rfm_names)
