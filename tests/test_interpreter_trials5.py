@@ -322,3 +322,44 @@ def test_a_vague_word_keeps_the_conditions_said_with_it(tmp_path: Path) -> None:
     assert turn.segment is not None, turn.reply
     condition = turn.segment["definition"]
     assert condition["type"] == "and" and lapsed in condition["all"], condition
+
+
+def test_a_share_asked_in_a_conversation_is_of_the_segment(tmp_path: Path) -> None:
+    path, frame = _members(tmp_path)
+    rich = frame[frame.MilesBalance > 30000]
+    for text in ("what % have a cobrand card", "what share have a cobrand card?"):
+        turn = _ask(path, tmp_path, "members with over 30000 miles", text)
+        assert turn.segment is not None and turn.segment["size"] == len(rich), turn.reply
+        assert f"{100 * (rich.CobrandCard == 'Y').mean():.1f}%" in turn.reply, turn.reply
+        assert f"of {len(rich)}" in turn.reply, turn.reply
+
+
+def test_avg_order_value_of_these(tmp_path: Path) -> None:
+    path, frame = _pharmacy(tmp_path)
+    # the segment: customers whose usual city (ties to the first name) is Kazan
+    usual = frame.groupby("клиент")["город"].agg(
+        lambda s: sorted(s.value_counts()[lambda c: c == c.max()].index)[0])
+    lines = frame[frame["клиент"].isin(usual[usual == "Казань"].index)]
+    per_order = lines["сумма"].sum() / lines["номер_заказа"].nunique()
+    turn = _ask(path, tmp_path, "клиенты из Казани", "whats the avg order value for these")
+    assert turn.segment is not None and "current segment" in turn.reply, turn.reply
+    assert f"{per_order:,.2f}" in turn.reply, (per_order, turn.reply)
+
+
+def test_n_joins_two_values(tmp_path: Path) -> None:
+    path, frame = _accounts(tmp_path)
+    turn = _ask(path, tmp_path, "retail n finance accounts")
+    assert turn.segment is not None and turn.segment["size"] == int(
+        frame.industry.isin(["Retail", "Finance"]).sum()), turn.reply
+
+
+def test_a_personal_column_named_says_why_it_is_not_used(tmp_path: Path) -> None:
+    frame = pd.DataFrame({"customer_id": range(50),
+                          "customer_email": [f"u{k}@example.com" for k in range(50)],
+                          "city": ["Paris", "Lyon"] * 25, "spend": range(50)})
+    path = tmp_path / "people.csv"
+    frame.to_csv(path, index=False)
+    turn = _ask(path, tmp_path, "customers whose email ends with example")
+    assert turn.segment is None and "customer_email" in turn.reply and "personal" in turn.reply
+    turn = _ask(path, tmp_path, "customers in Paris")
+    assert turn.segment is not None and turn.segment["size"] == 25

@@ -38,13 +38,14 @@ from assistant.interpreter.questions import (
 from assistant.interpreter.reader import Env, Problem
 from assistant.interpreter.tagging import Item, tag
 from assistant.interpreter.teach import taught
-from assistant.interpreter.text import clean, known_forms, script_of
+from assistant.interpreter.text import clean, known_forms, norm_word, script_of, tokenize
 from assistant.interpreter.vague import choices_for
 from tools.dictionary import DataDictionary
 from tools.engine.definitions import Lifecycle, RfmSegment, SegmentDefinition
 from tools.engine.describe import describe
 from tools.engine.matching import nearest
-from tools.engine.schema import Schema
+from tools.engine.naming import name_words
+from tools.engine.schema import Role, Schema
 
 MAX_CHUNKS = 4
 # Commands whose words also open a breakdown ("breakdown of members by age").
@@ -212,6 +213,10 @@ def _segment_text(text: str, env: Env) -> Interpretation:
 
 
 def _problem(problem: Problem, env: Env) -> Interpretation:
+    personal = _personal(problem, env)
+    if personal is not None:  # "customer_email ending in gmail": held back, said why
+        return Interpretation(calls=[], intent="segment", clarification=env.lexicon.message(
+            env.language, "personal_column", column=personal))
     if problem.key == "unplaced" and "hint" not in problem.values:
         words = [w.strip("'") for w in problem.values.get("words", "").split(", ")]
         names = list(env.data.columns)
@@ -235,6 +240,22 @@ def _problem(problem: Problem, env: Env) -> Interpretation:
                    for option in problem.options]
     return Interpretation(calls=[], clarification=message, options=problem.options,
                           intent="segment", choices=choices)
+
+
+def _personal(problem: Problem, env: Env) -> str | None:
+    """The personal-data column an unplaced word names: its data never reaches a request."""
+    if problem.key != "unplaced":
+        return None
+    said = {t.norm for t in tokenize(env.text) if t.kind == "word"}
+    for column in env.context.schema.columns:
+        words = {norm_word(w) for w in (
+            name_words(column.name) if column.name.isascii() else [column.name])}
+        # "customer" in customer_email names everyone, not the email
+        own = {w for w in words if not any(s.kind == "people" for s in env.lexicon.index.get(
+            (w,), ()))}
+        if column.role is Role.PERSONAL and said & own:
+            return column.name
+    return None
 
 
 def _rank_choice(column: str, direction: str) -> Choice:

@@ -159,8 +159,8 @@ def figure_call(items: list[Item], env: Env, problem: Callable[[Problem], Interp
         _share_of_revenue(words, env, question)
     if question.by is None and question.statistic != "rate":
         _named_category(words, env, question)
-    question.segment = "current" if about_them(words) and \
-        env.context.has_current_segment else None
+    question.segment = "current" if env.context.has_current_segment and (
+        about_them(words) or question.statistic == "rate" and _they(words, env)) else None
     question.compare_with_base = against_base(words)
     if question.compare_with_base and not any(i.value is not None for i in words):
         # "bigger spenders than the rest", "тратят больше, чем остальные": the comparison is
@@ -381,6 +381,13 @@ def _named_category(words: list[Item], env: Env, question: Question) -> None:
             question.by = found.column
             question.used.add(id(item))
             return
+
+
+def _they(words: list[Item], env: Env) -> bool:
+    """"what share have a card?" in a conversation: no one named, so the current segment
+    ("what is THE churn rate", "share of OUR customers" ask about everyone)."""
+    return not any(i.has("people", "subject") or any(env.lexicon.is_ours(t.text)
+                                                      for t in i.tokens) for i in words)
 
 
 def _number_column(words: ColumnWords) -> bool:
