@@ -508,12 +508,13 @@ def test_an_order_prefix_shared_by_all_orders_is_not_a_cancellation(tmp_path: Pa
 def test_status_column_marks_cancellations(tmp_path: Path) -> None:
     path = tmp_path / "orders.csv"
     path.write_text("order_id,customer_id,date,amount,status\n1,1,2024-01-01,10,Completed\n"
-                    "2,1,2024-01-05,20,Cancelled\n3,2,2024-01-02,5,Refunded\n"
-                    "4,2,2024-01-03,6,completed\n", encoding="utf-8")
+                    "2,1,2024-01-05,20,Cancelled\n3,2,2024-01-02,5,Voided\n"
+                    "4,2,2024-01-03,6,completed\n5,2,2024-01-04,7,Refunded\n",
+                    encoding="utf-8")
     data = load_customer_data(path)
     removed = {s.rule: s.rows_removed for s in data.source.cleaning}
-    assert removed["cancelled orders"] == 2
-    assert data.customers[MONETARY].to_dict() == {1: 10.0, 2: 6.0}
+    assert removed["cancelled orders"] == 2  # a refund is no cancellation (SEMANTICS.md)
+    assert data.customers[MONETARY].to_dict() == {1: 10.0, 2: 13.0}
 
 
 def test_missing_file_suggests_nearby_names(tmp_path: Path) -> None:

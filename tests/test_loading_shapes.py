@@ -1,5 +1,5 @@
 """Real-world log shapes the loader recognises: customers keyed by name, logs without an
-amount, and status columns that mark cancelled or returned orders (in several languages)."""
+amount, and status columns that mark cancelled orders (in several languages)."""
 
 from __future__ import annotations
 
@@ -143,7 +143,7 @@ def test_mapping_an_unrecognised_amount_brings_spend_back(tmp_path: Path) -> Non
     assert rfm_table(mapped)["m_score"].notna().all()
 
 
-# 3. Status columns that mark cancelled or returned orders ----------------------------------
+# 3. Status columns that mark cancelled orders (and returns, which stay) ------------------
 
 
 STATUS_LOG = ("order_ref,shopper_code,placed,gross,fulfilment_status\n"
@@ -155,20 +155,56 @@ STATUS_LOG = ("order_ref,shopper_code,placed,gross,fulfilment_status\n"
               "A11,K5,2024-05-11,7,已完成\nA12,K5,2024-05-12,8,Доставлен\n")
 
 
-def test_cancelled_and_returned_statuses_in_several_languages_are_excluded(
+def test_cancelled_statuses_in_several_languages_are_excluded_and_returns_kept(
         tmp_path: Path) -> None:
     data = load_customer_data(_write(tmp_path / "status.csv", STATUS_LOG))
     status = data.source.raw_schema.column("fulfilment_status")
     assert status is not None and status.role is Role.STATUS
-    assert _removed(data)["cancelled orders"] == 7
+    # Cancelled, 已取消, Отменён; the returned and refunded orders (Returned, 退货, Возврат,
+    # Refunded) are purchases (SEMANTICS.md).
+    assert _removed(data)["cancelled orders"] == 3
+    assert data.source.rows_kept == 9
+    assert data.customers[MONETARY].to_dict() == {"K1": 10.0, "K2": 70.0, "K3": 60.0,
+                                                  "K4": 175.0, "K5": 15.0}
+    # The status stays, per customer, as a value to ask about.
+    assert data.customers.loc["K1", "fulfilment_status"] == "Completed"
+    assert data.customers.loc["K3", "fulfilment_status"] == "退货"
+    column = data.schema.column("fulfilment_status")
+    assert column is not None and column.role is Role.CATEGORY
+
+
+@pytest.mark.parametrize("word", ["canceled", "VOIDED", "void", "storniert", "annulée",
+                                  "anulado", "取消", "作废", "отменено", "Отмена", "скасовано"])
+def test_each_cancellation_word_removes_its_line(word: str, tmp_path: Path) -> None:
+    data = load_customer_data(_write(tmp_path / "one.csv", (
+        "customer_id,date,amount,status\n1,2024-01-01,10,completed\n"
+        f"1,2024-01-02,20,{word}\n2,2024-01-03,30,returned\n")))
+    assert _removed(data)["cancelled orders"] == 1
+    assert data.customers[MONETARY].to_dict() == {1: 10.0, 2: 30.0}
+
+
+def test_a_status_of_returns_only_removes_nothing(tmp_path: Path) -> None:
+    data = load_customer_data(_write(tmp_path / "returns.csv", (
+        "order_id,customer_id,date,amount,order_status\n1,1,2024-01-01,10,completed\n"
+        "2,1,2024-01-02,20,returned\n3,2,2024-01-03,30,returned\n"
+        "4,2,2024-01-04,40,returned\n5,3,2024-01-05,50,completed\n")))
+    assert _removed(data)["cancelled orders"] == 0
     assert data.source.rows_kept == 5
-    assert data.customers[MONETARY].to_dict() == {"K1": 10.0, "K2": 40.0, "K4": 5.0,
-                                                  "K5": 15.0}
+    assert data.customers[MONETARY].to_dict() == {1: 30.0, 2: 70.0, 3: 50.0}
+    assert data.customers["order_status"].to_dict()[2] == "returned"
 
 
-def test_a_yes_no_returned_column_excludes_the_returned_lines(tmp_path: Path) -> None:
+def test_a_yes_no_returned_column_keeps_the_returned_lines(tmp_path: Path) -> None:
     data = load_customer_data(_write(tmp_path / "returns.csv", (
         "customer_id,date,amount,is_returned\n1,2024-01-01,10,no\n1,2024-01-02,20,yes\n"
+        "2,2024-01-03,30,no\n2,2024-01-04,40,yes\n2,2024-01-05,50,no\n")))
+    assert _removed(data).get("cancelled orders", 0) == 0
+    assert data.customers[MONETARY].to_dict() == {1: 30.0, 2: 120.0}
+
+
+def test_a_yes_no_cancelled_column_excludes_the_cancelled_lines(tmp_path: Path) -> None:
+    data = load_customer_data(_write(tmp_path / "cancels.csv", (
+        "customer_id,date,amount,is_cancelled\n1,2024-01-01,10,no\n1,2024-01-02,20,yes\n"
         "2,2024-01-03,30,no\n2,2024-01-04,40,yes\n2,2024-01-05,50,no\n")))
     assert _removed(data)["cancelled orders"] == 2
     assert data.customers[MONETARY].to_dict() == {1: 10.0, 2: 80.0}
@@ -184,7 +220,7 @@ def test_statuses_are_read_alike_on_the_large_parquet_path(tmp_path: Path) -> No
     scanned = scan_parquet(path)
     assert scanned is not None
     assert scanned.cleaning == ordinary.source.cleaning
-    assert dict((s.rule, s.rows_removed) for s in scanned.cleaning)["cancelled orders"] == 7
+    assert dict((s.rule, s.rows_removed) for s in scanned.cleaning)["cancelled orders"] == 3
     pd.testing.assert_frame_equal(scanned.customers, ordinary.customers)
 
 

@@ -51,7 +51,8 @@ def _messy_log() -> pd.DataFrame:
         (" 0012", "A1", "2024-01-05 10:00", 10.0, "paid", "Web"),
         ("12", "A1", "2024-01-05 11:00", 5.5, "paid", " web "),
         ("12", "A2", "2024-02-01 09:00", 0.1, "paid", "Store"),
-        ("12", "A3", "2024-02-03 09:00", 7.0, "Refunded", "Store"),
+        ("12", "A3", "2024-02-03 09:00", 7.0, "Voided", "Store"),
+        ("12", "A4", "2024-02-03 10:00", 0.5, "Returned", "Web"),
         ("12", "c-77", "2024-02-04 09:00", 7.0, "paid", "Store"),
         ("7", "B1", "2024-03-01 12:00", 0.2, "paid", "n/a"),
         ("7", "B1", "2024-03-01 12:30", 0.1, "paid", "Store"),
@@ -91,10 +92,12 @@ def test_large_parquet_takes_the_scan_path(tmp_path: Path,
     _messy_log().to_parquet(path, index=False)
     monkeypatch.setattr(loading, "SCAN_MIN_ROWS", 10)
     data = load_customer_data(path)
-    assert any("Column roles were read from the first 15 of 15 rows" in w
+    assert any("Column roles were read from the first 16 of 16 rows" in w
                for w in data.source.warnings)
-    assert data.customers.loc[12, "frequency"] == 2  # A1, A2; A3 refunded, c-77 cancelled
-    assert data.customers.loc[12, "monetary"] == 15.6
+    # A1, A2, A4 (returned: a purchase); A3 voided, c-77 cancelled.
+    assert data.customers.loc[12, "frequency"] == 3
+    assert data.customers.loc[12, "monetary"] == 16.1
+    assert data.customers.loc[12, "Status"] == "paid"  # the status is an attribute too
     # "n/a" is missing; the -3.0 line is dropped: Store 1, Web 1, a tie -> alphabetical.
     assert data.customers.loc[7, "Channel"] == "Store"
     assert data.schema.column("Channel") is not None

@@ -2,8 +2,8 @@
 
 1. Drop rows with no customer id or an unparseable date.
 2. Exclude cancelled orders (order ids starting with "C", or a status that says the
-   order was cancelled, returned or refunded, in any of CANCELLED_STATUS_WORDS, or a
-   yes/no column such as "is_returned").
+   order was cancelled in any language of `cancel_words.yaml`, or a yes/no column such
+   as "is_cancelled"). Returned or refunded orders are not cancelled: they stay.
 3. Exclude lines with quantity <= 0 and lines with amount <= 0.
 
 Duplicate rows are kept on purpose: a repeated order line is indistinguishable
@@ -15,11 +15,10 @@ unit price; all missing when the log has neither, see `has_amount`) and a
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import pandas as pd
 
+from tools.engine.cancellation import cancel_flag_words, cancelled_status_pattern
 from tools.engine.dataset import CleaningStep
 from tools.engine.errors import DataError
 from tools.engine.markers import missing_markers
@@ -30,28 +29,10 @@ AMOUNT_COLUMN = "amount"
 CUSTOMER_ID_COLUMN = "customer_id"
 # Online Retail marks a cancellation by a "C" before the invoice number (C536379).
 _CANCELLED_ORDER = r"[Cc][-_ ]?\d"
-# Parts of words in a (lower-case) status value that mark a cancelled, returned or refunded
-# order: "Cancelled", "Returned", "Refunded", "storniert", "annulée", "devuelto", "已取消",
-# "退货", "Отменён", "Возврат". "Completed", "Shipped", "Paid" mark none.
-CANCELLED_STATUS_WORDS: tuple[str, ...] = (
-    # English
-    "cancel", "refund", "return", "void", "reversed", "chargeback",
-    # German, French, Dutch, Italian, Spanish, Portuguese
-    "storn", "rückerstatt", "erstattet", "retour", "annul", "anulad", "rembours", "devuel",
-    "devolu", "devolvid", "reembols", "rimbors",
-    # Chinese, Japanese
-    "取消", "退货", "退貨", "退款", "退回", "作废", "作廢", "キャンセル", "返品", "返金",
-    # Russian, Ukrainian
-    "отмен", "возврат", "аннулир", "скасов", "повернен",
-)
-_CANCELLED_STATUS = "|".join(re.escape(word) for word in CANCELLED_STATUS_WORDS)
-# The same rules for SQL engines (RE2 syntax; `regexp_matches` searches, so anchor the order).
-# The status pattern is matched against the lower-cased status, on both paths.
+# The rule for SQL engines (RE2 syntax; `regexp_matches` searches, so anchor the order).
+# The status pattern (`cancelled_status_pattern`) is matched against the lower-cased status,
+# on both paths.
 CANCELLED_ORDER_SQL = r"^\s*" + _CANCELLED_ORDER
-CANCELLED_STATUS_SQL = _CANCELLED_STATUS
-# A yes/no status column ("is_returned", "Cancelled") marks a line by True.
-_CANCEL_FLAG_WORDS = frozenset({"cancelled", "canceled", "cancel", "returned", "return",
-                                "refunded", "refund", "voided", "void"})
 
 
 def normalize_ids(ids: pd.Series) -> pd.Series:
@@ -155,11 +136,11 @@ def _cancelled(frame: pd.DataFrame, order_column: str | None,
     if status is not None:
         values = frame[status.name]
         if pd.api.types.is_bool_dtype(values):
-            if set(role_words(status.name)) & _CANCEL_FLAG_WORDS:
+            if set(role_words(status.name)) & cancel_flag_words():
                 cancelled |= values.fillna(False).astype(bool)
         else:
             cancelled |= values.astype(str).str.lower().str.contains(
-                _CANCELLED_STATUS, regex=True).fillna(False).astype(bool)
+                cancelled_status_pattern(), regex=True).fillna(False).astype(bool)
     return cancelled
 
 

@@ -33,7 +33,7 @@ from tools.engine.dataset import (
 )
 from tools.engine.errors import DataError
 from tools.engine.markers import MISSING_TOKENS
-from tools.engine.schema import ColumnInfo, Role, Schema
+from tools.engine.schema import ColumnInfo, DType, Role, Schema
 
 FEATURE_COLUMNS = (RECENCY, FREQUENCY, MONETARY, TENURE, AVG_ORDER_VALUE, FIRST_PURCHASE,
                    LAST_PURCHASE)
@@ -206,8 +206,11 @@ def needs_reading_sql(groups: str, column: str, markers: frozenset[str] = frozen
 def attribute_columns(schema: Schema) -> list[ColumnInfo]:
     """Columns of the log that become customer attributes."""
     # Constant columns come along too: "Country" of a one-country shop still answers "from UK".
+    # A text status is one too, read on the lines its cancellations left ("completed",
+    # "returned"): returns are purchases, and "what share returned" is a fair question.
     return [c for c in schema.columns if c.role is Role.CATEGORY
-            or (c.role is Role.CONSTANT and c.n_unique == 1)]
+            or (c.role is Role.CONSTANT and c.n_unique == 1)
+            or (c.role is Role.STATUS and c.dtype is DType.TEXT)]
 
 
 def fetch_frame(connection: Any, query: str,

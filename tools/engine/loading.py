@@ -50,8 +50,8 @@ from tools.engine.schema import ColumnInfo, DataKind, DType, Role, Schema
 # Modules whose code decides the result: any edit to them retires old cache entries.
 _PIPELINE_MODULES = ("reading", "stores", "parsing", "number_formats", "dates", "markers",
                      "naming", "yes_no", "personal", "customer_key", "log_shape", "roles",
-                     "role_names", "cleaning", "features", "scan", "scan_csv", "loading",
-                     "load_cache", "schema", "dataset")
+                     "role_names", "cancellation", "cleaning", "features", "scan", "scan_csv",
+                     "loading", "load_cache", "schema", "dataset")
 CACHE_NOTE = "Loaded from the cache of an earlier load of the same file."
 # Steps of a load, for progress: read, parse, roles, clean, customer features.
 _STEPS = 5
@@ -301,6 +301,10 @@ def _feature_schema(customers: pd.DataFrame, raw_schema: Schema) -> Schema:
         raw = raw_schema.column(column)
         dtype = raw.dtype if raw is not None else DType.TEXT
         role = raw.role if raw is not None else Role.CATEGORY
+        if role is Role.STATUS:
+            # Per customer a status is a value like any other ("returned"); the log's lines
+            # it marked cancelled are already gone.
+            role = Role.CATEGORY
         reason = ("the customer's most frequent value in the log" if role is Role.CATEGORY
                   else raw.reason if raw is not None else "")
         infos.append(describe_column(column, customers[column], dtype, role, reason))
@@ -387,4 +391,6 @@ def _pipeline_fingerprint() -> str:
     # decide roles as much as the code does.
     for words in sorted((folder / "column_words").glob("*.yaml")):
         digest.update(words.read_bytes())
+    # And the words of a cancelled order decide which lines are kept.
+    digest.update((folder / "cancel_words.yaml").read_bytes())
     return digest.hexdigest()[:16]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from tools.engine.cancellation import cancel_flag_words
 from tools.engine.customer_key import ID_WORDS, ORDER_WORDS
 from tools.engine.schema import DType, Role
 
@@ -20,9 +21,6 @@ _AMOUNT_WORDS = frozenset({"revenue", "amount", "sales", "total", "spend", "spen
 _QUANTITY_WORDS = frozenset({"quantity", "qty", "units", "items", "pieces", "pcs"})
 _PRICE_WORDS = frozenset({"price", "unitprice", "rate", "cost"})
 _STATUS_WORDS = frozenset({"status", "state", "cancelled", "canceled", "cancellation"})
-# A yes/no column named like these marks cancelled or returned lines ("is_returned").
-_CANCEL_FLAG_WORDS = frozenset({"cancelled", "canceled", "cancel", "returned", "return",
-                                "refunded", "refund", "voided", "void"})
 _COUNT_WORDS = frozenset({"num", "number", "of", "total", "count", "n", "no", "cnt", "nb"})
 _ORDER_COUNT_WORDS = frozenset({"orders", "purchases", "transactions", "invoices"})
 # What a customer's orders are called: counted, they are the frequency; their amount, spend.
@@ -61,8 +59,10 @@ def transaction_role(words: Sequence[str], word_set: set[str], dtype: DType,
          "a number named like revenue or amount"),
         (Role.STATUS, dtype is not DType.DATE and bool(word_set & _STATUS_WORDS),
          "name says order status"),
-        (Role.STATUS, dtype is DType.BOOL and bool(word_set & _CANCEL_FLAG_WORDS),
-         "yes/no: whether the line was cancelled or returned"),
+        # A yes/no column named like `cancel_flag_words` ("is_cancelled") marks cancelled
+        # lines; "is_returned" does not (returns are purchases: SEMANTICS.md).
+        (Role.STATUS, dtype is DType.BOOL and bool(word_set & cancel_flag_words()),
+         "yes/no: whether the line was cancelled"),
     ]
     for role, matches, reason in candidates:
         if matches and role not in taken:

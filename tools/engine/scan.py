@@ -317,10 +317,11 @@ def line_columns_sql(schema: Schema, types: dict[str, str]) -> str | None:
         # The expression again, not the alias: BigQuery cannot use an alias of the same SELECT.
         selected.append(f"date_trunc('day', {stamp}) AS order_key")
     status = schema.first(Role.STATUS)
-    if status is not None:
-        if sql_kind(types[status.name]) != "VARCHAR" or status.dtype is not DType.TEXT:
-            return None
-        selected.append(f"{quote_name(status.name)} AS status")
+    # A text status is an attribute too (`attribute_columns`): selected below by its name,
+    # which the status rule reads (`scan_sql.keyed_rules`).
+    if status is not None and (sql_kind(types[status.name]) != "VARCHAR"
+                               or status.dtype is not DType.TEXT):
+        return None
     for info in attribute_columns(schema):
         if sql_kind(types[info.name]) != "VARCHAR" or info.dtype is not DType.TEXT:
             return None

@@ -7,7 +7,8 @@ identifiers from the file's own schema and values are literals of our own patter
 
 from __future__ import annotations
 
-from tools.engine.cleaning import CANCELLED_ORDER_SQL, CANCELLED_STATUS_SQL
+from tools.engine.cancellation import cancelled_status_pattern
+from tools.engine.cleaning import CANCELLED_ORDER_SQL
 from tools.engine.dataset import MONETARY
 from tools.engine.features import (
     AS_OF_PARAMETER,
@@ -23,7 +24,6 @@ from tools.engine.schema import Role, Schema
 # The cancellation patterns written to match the whole text, so that they mean the same where
 # a regexp must match all of it (Snowflake's REGEXP_LIKE) and where it searches (DuckDB, Spark).
 MARK_PATTERN = CANCELLED_ORDER_SQL + ".*"
-STATUS_PATTERN = ".*(" + CANCELLED_STATUS_SQL.removeprefix("(?i)") + ").*"
 # Rules of SEMANTICS.md's cleaning judged on each line (its date, quantity and amount); the
 # others (present, marked, status) are judged per group in `ruled_groups_sql`.
 LINE_RULES = ("dated", "quantity", "amount")
@@ -64,15 +64,15 @@ def ruled_groups_sql(schema: Schema, types: dict[str, str], lines: str, keys: li
     marked, status) are judged here too: a regular expression runs once per order rather
     than once per line.
     """
-    has_order, has_status, customer = keyed_rules(schema, types)
+    has_order, status, customer = keyed_rules(schema, types)
     order_key = text_sql("order_key") + " AS order_key" if has_order else "order_key"
     rules = {
         "present": f"{customer} IS NOT NULL AND dated_rule",
         "marked": marked_sql("order_key") if has_order else "false",
-        "status": status_sql() if has_status else "false",
+        "status": status_sql(status) if status else "false",
     }
     flags = [f"{name}_rule" for name in LINE_RULES]
-    grouped = group_sql(lines, [*keys, *(["status"] if has_status else []), *flags],
+    grouped = group_sql(lines, [*keys, *_status_key(status, keys), *flags],
                         snapshot=snapshot, as_of=as_of, micros=micros)
     columns = [f"{customer} AS customer_id", order_key, *keys,
                *flags, "before", "n", "first_day", "last_day", "micros",
@@ -89,7 +89,7 @@ def spend_groups_sql(schema: Schema, types: dict[str, str], lines: str, keys: li
     judged per line here, behind a test of the id's first bytes.
     No dates are kept: such a question needs no as-of date.
     """
-    has_order, has_status, customer = keyed_rules(schema, types)
+    has_order, status, customer = keyed_rules(schema, types)
     # A marked id starts with "C" or "c" after any white space (below "!"): comparisons of
     # the leading bytes are far cheaper than the expression, which only those lines run.
     maybe = ("order_key < '!' OR (order_key >= 'C' AND order_key < 'D') OR "
@@ -97,31 +97,40 @@ def spend_groups_sql(schema: Schema, types: dict[str, str], lines: str, keys: li
     marked = (f"CASE WHEN {maybe} THEN {marked_sql('order_key')} ELSE false END"
               if has_order else "false")
     flags = [f"{name}_rule" for name in LINE_RULES]
-    keyed = ["customer_id", *keys, *(["status"] if has_status else []), *flags]
+    keyed = ["customer_id", *keys, *_status_key(status, keys), *flags]
     grouped = (f"SELECT {', '.join(keyed)}, {marked} AS marked_rule, count(*) AS n, "
                f"sum(CAST(round(amount * 1e6) AS {micros})) AS micros "
                f"FROM {lines} GROUP BY ALL")
     columns = [f"{customer} AS customer_id", *keys, *flags, "n", "micros",
                f"{customer} IS NOT NULL AND dated_rule AS present_rule", "marked_rule",
-               f"{status_sql() if has_status else 'false'} AS status_rule"]
+               f"{status_sql(status) if status else 'false'} AS status_rule"]
     return f"SELECT {', '.join(columns)} FROM ({grouped}) AS grouped"
 
 
-def keyed_rules(schema: Schema, types: dict[str, str]) -> tuple[bool, bool, str]:
-    """Whether order ids can carry the "C" mark, whether there is a status, and the read id."""
+def keyed_rules(schema: Schema, types: dict[str, str]) -> tuple[bool, str | None, str]:
+    """Whether order ids can carry the "C" mark, the status column (quoted; None when there
+    is none), and the read id."""
     order = schema.first(Role.ORDER_ID)
     # Whole-number order ids never carry the "C" mark.
     has_order = order is not None and sql_kind(types[order.name]) == "VARCHAR"
     customer = text_sql("customer_id") if text_ids(schema, types) else "customer_id"
-    return has_order, schema.first(Role.STATUS) is not None, customer
+    status = schema.first(Role.STATUS)
+    return has_order, quote_name(status.name) if status is not None else None, customer
 
 
 def marked_sql(order_key: str) -> str:
     return f"coalesce(regexp_matches({order_key}, {sql_literal(MARK_PATTERN)}), false)"
 
 
-def status_sql() -> str:
-    return f"coalesce(regexp_matches(lower(status), {sql_literal(STATUS_PATTERN)}), false)"
+def status_sql(status: str) -> str:
+    pattern = ".*(" + cancelled_status_pattern() + ").*"
+    return f"coalesce(regexp_matches(lower({status}), {sql_literal(pattern)}), false)"
+
+
+def _status_key(status: str | None, keys: list[str]) -> list[str]:
+    """The status column as a group key, unless it is one already (as an attribute; a lean
+    pass may leave it out of its attributes, and the rule still needs it)."""
+    return [status] if status and status not in keys else []
 
 
 
