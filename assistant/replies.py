@@ -43,9 +43,20 @@ def clarification_reply(text: str, options: list[str], *, language: str = "en") 
     return text
 
 
+def _segment_share(summary: dict[str, Any], total: int | None) -> float | None:
+    """The segment's share of `total`, the base its line names. The summary's share is
+    rounded to 4 places, and a second rounding to one decimal place can be off (66 of 657
+    is 10.046%: 0.1005 would read 10.1%), so it is taken from the size where it can be."""
+    size = summary.get("size")
+    if total and isinstance(size, int):
+        return size / total
+    share = summary.get("share")
+    return float(share) if isinstance(share, (int, float)) else None
+
+
 def _segment_lines(summary: dict[str, Any], total: int | None, w: ReplyWords) -> list[str]:
     size = summary.get("size", 0)
-    values = {"customers": w.customers(size), "share": w.percent(summary.get("share")),
+    values = {"customers": w.customers(size), "share": w.percent(_segment_share(summary, total)),
               "description": summary.get("description", "")}
     if total:
         line = w.say("segment_of_total", total=w.count(total), **values)

@@ -249,6 +249,23 @@ def test_a_define_segment_reply_in_chinese() -> None:
         "87 位客户（占 4,338 的 2.0%）：Country 为 France。\n他们贡献了 2.4% 的收入。")
 
 
+def _segment_of(size: int, total: int) -> ToolResult:
+    summary = {"size": size, "share": round(size / total, 4),
+               "definition": FRANCE.model_dump(mode="json"), "description": "x"}
+    return ToolResult("define_segment", True, summary, message="(the toolkit's own line)")
+
+
+def test_a_segment_share_is_rounded_once() -> None:
+    # 66/657 = 10.046% and 89/657 = 13.546%: rounded to 4 places first they read 10.1%, 13.6%.
+    assert compose_reply([_segment_of(66, 657)], 657, language="ru").startswith(
+        "66 клиентов (10,0% из 657)")
+    assert compose_reply([_segment_of(89, 657)], 657).startswith("89 customers (13.5% of 657)")
+    assert "占 657 的 13.5%" in compose_reply([_segment_of(89, 657)], 657, language="zh")
+    for size in range(1, 657):
+        shown = compose_reply([_segment_of(size, 657)], 657)
+        assert f"({100 * size / 657:.1f}% of 657)" in shown, shown
+
+
 def test_a_segment_that_matches_nobody_says_so_in_the_language() -> None:
     summary = {"size": 0, "share": 0.0, "description": describe(FRANCE, language="ru")}
     failed = ToolResult("define_segment", False, summary, message="No customers match: ...")
