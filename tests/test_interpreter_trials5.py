@@ -275,7 +275,8 @@ def _bank(folder: Path, n: int = 700) -> tuple[Path, pd.DataFrame]:
 @pytest.mark.parametrize("text", [
     "какой процент оттока среди активных клиентов", "какой процент ушедших среди активных клиентов",
     "what share of active clients exited?", "churn rate among active clients",
-    "活跃客户中流失的比例", "活跃客户中的流失率",
+    "活跃客户中流失的比例", "活跃客户中的流失率", "отток среди активных",
+    "churn among active clients",
 ])
 def test_a_rate_within_a_yes_no_group(tmp_path: Path, text: str) -> None:
     path, frame = _bank(tmp_path)
@@ -363,3 +364,112 @@ def test_a_personal_column_named_says_why_it_is_not_used(tmp_path: Path) -> None
     assert turn.segment is None and "customer_email" in turn.reply and "personal" in turn.reply
     turn = _ask(path, tmp_path, "customers in Paris")
     assert turn.segment is not None and turn.segment["size"] == 25
+
+
+@pytest.mark.parametrize("text", ["活跃客户中的流失用户", "churned clients among the active ones"])
+def test_people_among_a_group_are_a_segment(tmp_path: Path, text: str) -> None:
+    path, frame = _bank(tmp_path)
+    turn = _ask(path, tmp_path, text)
+    assert turn.segment is not None and turn.segment["size"] == int(
+        ((frame.is_active == 1) & (frame.exited == 1)).sum()), turn.reply
+
+
+def _subscribers(folder: Path, n: int = 600) -> tuple[Path, pd.DataFrame]:
+    """A Chinese telecom's subscribers: tenure in months named in Chinese."""
+    rng = np.random.default_rng(66)
+    frame = pd.DataFrame({
+        "用户编号": [f"U{300000 + k}" for k in range(n)],
+        "省份": rng.choice(["广东", "浙江", "江苏", "四川", "北京"], n),
+        "套餐": rng.choice(["基础", "标准", "尊享"], n),
+        "在网月数": rng.integers(1, 80, n),
+        "是否流失": rng.choice(["是", "否"], n, p=[.2, .8]),
+        "年龄": rng.integers(18, 70, n),
+    })
+    path = folder / "用户.csv"
+    frame.to_csv(path, index=False)
+    return path, frame
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("在网超过两年的用户", lambda f: f["在网月数"] > 24),
+    ("在网不满半年的用户", lambda f: f["在网月数"] < 6),
+    ("在网1年以上且未流失的", lambda f: (f["在网月数"] >= 12) & (f["是否流失"] == "否")),
+    ("абоненты, которые с нами больше 3 лет", lambda f: f["在网月数"] > 36),
+    ("subscribers who have been with us for more than 2 years", lambda f: f["在网月数"] > 24),
+    ("广冬的用户", lambda f: f["省份"] == "广东"),  # a miswritten character
+])
+def test_tenure_in_years_on_a_months_column_and_a_chinese_typo(
+        tmp_path: Path, text: str, expected: Any) -> None:
+    path, frame = _subscribers(tmp_path)
+    turn = _ask(path, tmp_path, text)
+    assert turn.segment is not None, turn.reply
+    assert turn.segment["size"] == int(expected(frame).sum()), (text, turn.segment)
+
+
+def test_a_place_the_data_lacks_among_chinese_provinces(tmp_path: Path) -> None:
+    path, _ = _subscribers(tmp_path)
+    turn = _ask(path, tmp_path, "上海的用户")
+    assert turn.segment is None and "上海" in turn.reply and "浙江" in turn.reply, turn.reply
+
+
+def test_a_russian_request_with_a_chinese_value_is_answered_in_russian(tmp_path: Path) -> None:
+    path, frame = _subscribers(tmp_path)
+    turn = _ask(path, tmp_path, "абоненты тарифа 尊享 младше 30")
+    assert turn.segment is not None and turn.segment["size"] == int(
+        ((frame["套餐"] == "尊享") & (frame["年龄"] < 30)).sum())
+    assert "клиент" in turn.reply, turn.reply
+
+
+def _cosmetics(folder: Path, n: int = 3000) -> tuple[Path, pd.DataFrame]:
+    rng = np.random.default_rng(606)
+    stamps = pd.Timestamp("2025-12-31 20:00") - pd.to_timedelta(
+        rng.integers(0, 365 * 24 * 60, n), unit="min")
+    frame = pd.DataFrame({
+        "order_no": [f"N{k}" for k in range(n)],
+        "customer_id": [f"C{k}" for k in rng.integers(0, 600, n)],
+        "order_datetime": stamps.strftime("%Y-%m-%d %H:%M:%S"),
+        "product_category": rng.choice(["Skincare", "Makeup", "Fragrance", "Haircare"], n),
+        "amount_eur": rng.gamma(2, 30, n).round(2),
+        "channel": rng.choice(["Website", "App", "Marketplace"], n),
+        "country": rng.choice(["Germany", "France", "Poland"], n),
+    })
+    path = folder / "cosmetics.csv"
+    frame.to_csv(path, index=False)
+    return path, frame
+
+
+def _days(frame: pd.DataFrame) -> pd.DataFrame:
+    day = pd.to_datetime(frame.order_datetime).dt.normalize()
+    return frame.assign(day=day, as_of=day.max() + pd.Timedelta(days=1))
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("customers who bought skincare at least 3 times",
+     lambda f: (f[f.product_category == "Skincare"].groupby("customer_id").order_no.nunique()
+                >= 3).sum()),
+    ("customers who bought makeup in the last 30 days",
+     lambda f: f[(f.product_category == "Makeup") & (f.day >= f.as_of - pd.Timedelta(
+         days=30))].customer_id.nunique()),
+    ("customers who spent at least 100 on haircare",
+     lambda f: (f[f.product_category == "Haircare"].groupby("customer_id").amount_eur.sum()
+                >= 100).sum()),
+    ("клиенты, покупавшие через приложение за последнюю неделю",
+     lambda f: f[(f.channel == "App") & (f.day >= f.as_of - pd.Timedelta(
+         days=7))].customer_id.nunique()),
+    ("customers who bought in December",
+     lambda f: f[(f.day.dt.month == 12) & (f.day.dt.year == 2025)].customer_id.nunique()),
+    ("12月购买过的客户",
+     lambda f: f[(f.day.dt.month == 12) & (f.day.dt.year == 2025)].customer_id.nunique()),
+])
+def test_what_was_bought_read_from_the_lines(tmp_path: Path, text: str, expected: Any) -> None:
+    path, frame = _cosmetics(tmp_path)
+    turn = _ask(path, tmp_path, text)
+    assert turn.segment is not None, turn.reply
+    assert turn.segment["size"] == int(expected(_days(frame))), (text, turn.segment)
+
+
+def test_revenue_share_from_customers_of_a_place_in_russian(tmp_path: Path) -> None:
+    path, frame = _cosmetics(tmp_path)
+    turn = _ask(path, tmp_path, "доля выручки от клиентов из Польши")
+    assert turn.segment is None and turn.to_json()["parse"]["intent"] == "data_question"
+    assert "Poland" in turn.reply and "%" in turn.reply, turn.reply

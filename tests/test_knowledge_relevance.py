@@ -96,3 +96,6 @@ def test_acronyms_leave_the_question_in_its_own_language() -> None:
     assert detect_language("CRM ROI KPI是啥？") == "zh"
     assert detect_language("CRM и ROI — это что?") == "ru"
     assert detect_language("what is CLV?") == "en"
+    # a Chinese value inside a Russian request: Russian ("subscribers of the 尊享 plan")
+    assert detect_language("абоненты тарифа 尊享 младше 30") == "ru"
+    assert detect_language("尊享套餐的用户") == "zh"

@@ -355,9 +355,12 @@ def _quantified(r: Reader, tied: tuple[str, ...], negated: bool, items: list[Ite
 def _leftovers(r: Reader) -> None:
     words: list[str] = []
     last_end = -1
-    for _, item in r.items():
+    for k, item in r.items():
         if not r.free(item) or item.only_function or item.has("num") or item.has("people"):
             continue
+        if item.has("between") and not isinstance(r.parts[k + 1] if k + 1 < len(r.parts)
+                                                  else None, Qty):
+            continue  # "доля выручки от клиентов": "from", with no number after it
         if item.senses and all(s.kind in QUIET for s in item.senses) and \
                 "world" not in item.args("intent"):  # "weather" is no word of a request
             continue

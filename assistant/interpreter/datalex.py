@@ -170,7 +170,8 @@ def build(schema: Schema, lexicon: Lexicon, dictionary: DataDictionary | None = 
                 value_norms[norm].append((info.name, value))
             for group in _groups_of(value, norms, lexicon, info.values):
                 groups[group].append((info.name, value))
-        if cities and any(_CHINESE.search(v) for v in info.values):
+        placed = cities or words.concepts & {"country", "region", "city"}
+        if placed and any(_CHINESE.search(v) for v in info.values):
             for name in chinese_city_names() - chinese:  # "南京的学员" where there is none
                 chinese.add(name)
                 index.setdefault((name,), []).append(Sense("place", "city"))
@@ -209,6 +210,14 @@ def _add_parts(index: dict[tuple[str, ...], list[Sense]], norms: tuple[str, ...]
             index[key].append(sense)
 
 
+def _time_unit(word: str, lexicon: Lexicon) -> int | None:
+    """Days in a unit word of another language in a column's name ("月", "лет")."""
+    if word.isascii():
+        return None
+    return next((int(str(s.arg)) for s in lexicon.index.get((norm_word(word),), ())
+                 if s.kind == "time_unit"), None)
+
+
 def _norms(phrase: str, lexicon: Lexicon) -> tuple[str, ...]:
     known = lexicon.chinese_words | {simplified(phrase)}
     return tuple(t.norm for t in tokenize(phrase, known) if t.kind in ("word", "num"))
@@ -241,7 +250,8 @@ def _column_words(info: ColumnInfo, lexicon: Lexicon, unit: str | None) -> Colum
     # A unit in the name of a duration ("Months_on_book", "NightsStayed"), not of a rate
     # ("VisitsMonth").
     duration = bool(concepts & {"recency", "tenure", "duration"})
-    named_units = [_UNIT_WORDS[w.lower()] for w in expanded if w.lower() in _UNIT_WORDS]
+    named_units = [_UNIT_WORDS.get(w.lower()) or _time_unit(w, lexicon) for w in expanded]
+    named_units = [u for u in named_units if u]  # "tenure_months", "在网月数", "стаж_лет"
     words.name_unit_days = named_units[-1] if named_units else None
     units = named_units if duration else []
     if unit:

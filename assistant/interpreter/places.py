@@ -47,8 +47,3 @@ def names_to_codes() -> dict[str, str]:
              for name in names}
     write_json(path, found)
     return found
-
-
-def local_name(code: str, language: str) -> str | None:
-    """The territory's name in `language` ("DE", "ru" -> "Германия")."""
-    return dict(territory_names((language,))).get(code, (None,))[0]

@@ -13,7 +13,7 @@ from typing import Literal
 from assistant.interpreter.lexicon import Sense
 from assistant.interpreter.reader import Reader
 from tools.engine.dataset import FREQUENCY, MONETARY, RECENCY
-from tools.engine.definitions import And, Between, Compare, Condition, Purchased, Scalar
+from tools.engine.definitions import And, Between, Compare, Condition, In, Purchased, Scalar
 from tools.engine.schema import DataKind
 
 _MEASURES: dict[str, Literal["orders", "spend"]] = {MONETARY: "spend", FREQUENCY: "orders"}
@@ -37,32 +37,36 @@ def bought_values(r: Reader, column: str, values: list[Scalar]) -> Condition | N
 
 
 def windowed_totals(r: Reader) -> None:
-    """"spent over 5000 in the last month", "больше 5 раз за последний месяц": one clause
-    with a total and a window is the total within the window."""
+    """One clause with a total, a window or a value bought, read from the same lines:
+    "spent over 5000 in the last month", "больше 5 раз за последний месяц" (the total
+    within the window), "bought skincare at least 3 times", "spent over 100 on haircare",
+    "bought makeup in the last 30 days" (the lines of that value)."""
     if not _on_a_log(r):
         return
     windows = [c for c in r.out.conditions if isinstance(c, Compare) and c.column == RECENCY
                and c.op in ("<", "<=") and isinstance(c.value, int | float)]
     totals = [c for c in r.out.conditions if isinstance(c, Compare | Between) and
               c.column in _MEASURES]
-    if len(windows) != 1 or not totals:
+    buying = any(i.has("activity") or i.has("role") for _, i in r.items())
+    bought = [c for c in r.out.conditions if isinstance(c, In) and buying and
+              r.data.columns[c.column].is_category and c.column not in r.data.place_columns()]
+    if len(windows) > 1 or len(bought) > 1 or not (windows or totals) or \
+            not bought and not (windows and totals):
         return
-    window = windows[0]
-    days = int(float(window.value)) - (window.op == "<")
-    out: list[Condition] = []
-    for condition in r.out.conditions:
-        if condition is window:
-            continue
-        if any(condition is total for total in totals):
-            condition = _within(condition, days)  # type: ignore[arg-type]
-        out.append(condition)
-    r.out.conditions = out
+    days = int(float(windows[0].value)) - (windows[0].op == "<") if windows else None
+    of = bought[0] if bought else None
+    merged = [_within(total, days, of) for total in totals] or [_within(None, days, of)]
+    r.out.conditions = [c for c in r.out.conditions if not any(
+        c is used for used in [*windows, *totals, *bought])] + merged
 
 
-def _within(total: Compare | Between, days: int) -> Condition:
+def _within(total: Compare | Between | None, days: int | None, of: In | None) -> Condition:
+    lines = {"within_days": days} | ({"column": of.column, "values": of.values} if of else {})
+    if total is None:
+        return Purchased(**lines)  # type: ignore[arg-type]
     measure = _MEASURES[total.column]
     if isinstance(total, Between):
         return And(all=[
-            Purchased(within_days=days, measure=measure, op=">=", value=float(total.low)),
-            Purchased(within_days=days, measure=measure, op="<=", value=float(total.high))])
-    return Purchased(within_days=days, measure=measure, op=total.op, value=float(total.value))
+            Purchased(**lines, measure=measure, op=">=", value=float(total.low)),  # type: ignore[arg-type]
+            Purchased(**lines, measure=measure, op="<=", value=float(total.high))])  # type: ignore[arg-type]
+    return Purchased(**lines, measure=measure, op=total.op, value=float(total.value))  # type: ignore[arg-type]

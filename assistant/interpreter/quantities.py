@@ -99,7 +99,7 @@ def _quantity_at(items: list[Item], j: int, used: set[int]) -> Qty | None:
     value = item.value if item.value is not None else _lexicon_number(item)
     if value is None or (j + 1 < len(items) and items[j + 1].has("month")):
         return None  # "1 November 2013": the month reads the day
-    calendar_date = _year_month_day(items, j)
+    calendar_date = _year_month_day(items, j) or _month_named(items, j, value)
     if calendar_date is not None:
         _right(items, calendar_date)
         return _with_left(items, calendar_date, used)
@@ -150,7 +150,8 @@ def _month(items: list[Item], j: int) -> Qty | None:
     elif _year_at(items, first - 1):
         year, first = _year_at(items, first - 1), first - 1
     if year is None:  # "since September": the latest September, found from the as-of date
-        if day is not None or not (first > 0 and items[first - 1].has("cmp", "since")):
+        # "since September", "bought in December": the latest one before the as-of date
+        if day is not None or not (first > 0 and items[first - 1].has("cmp", "since", "loc")):
             return None
         return Qty(first, last, items[j].text, date=f"{LATEST}-{month:02d}")
     text = " ".join(i.text for i in items[first:last + 1])
@@ -179,6 +180,18 @@ def _year_month_day(items: list[Item], j: int) -> Qty | None:
         return Qty(j, last, text, value=float(year))
     shown = f"{year:04d}-{month:02d}" + (f"-{day:02d}" if day is not None else "")
     return Qty(j, last, text, date=shown)
+
+
+def _month_named(items: list[Item], j: int, value: float) -> Qty | None:
+    """"12月购买过的": a month written as its number and 月 (not "12个月", not "近3月"),
+    the latest such month before the as-of date."""
+    unit = items[j + 1] if j + 1 < len(items) else None
+    after = items[j + 2] if j + 2 < len(items) else None
+    if unit is None or unit.text != "月" or not float(value).is_integer() or \
+            not 1 <= value <= 12 or _window_before(items, j) or \
+            after is not None and after.has("window", "ago"):
+        return None
+    return Qty(j, j + 1, items[j].text + unit.text, date=f"{LATEST}-{int(value):02d}")
 
 
 def _day_at(items: list[Item], j: int) -> bool:

@@ -137,7 +137,8 @@ def compared_after(words: list[Item], end: int) -> bool:
     for k, item in enumerate(words[end + 1:], start=end + 1):
         # "from" compares only before a number ("from 100 to 500", not "from Spain")
         ranged = item.has("between") and k + 1 < len(words) and words[k + 1].value is not None
-        if item.has("cmp", "cmp_post") or ranged or item.value is not None:
+        if item.has("cmp", "cmp_post") and not item.has("between") or ranged or \
+                item.value is not None:
             return True
         if not (item.filler or item.only_function or item.has("break")):
             return False

@@ -36,6 +36,7 @@ from assistant.interpreter.question_words import (
 )
 from assistant.interpreter.reader import Env, Problem
 from assistant.interpreter.tagging import Item
+from assistant.interpreter.text import is_chinese
 from tools.engine.definitions import And, Compare, Condition, In, Or, Rank, conjunction
 from tools.engine.schema import Role
 
@@ -92,6 +93,8 @@ def is_figure_question(items: list[Item], reading: Reading, env: Env) -> bool:
         if not compared_after(words, max(places)) and not compared_before(words, min(places),
                                                                            env):
             return True
+    if _flag_among(words, env):
+        return True  # "отток среди активных": churn among the active, a rate
     breakdown = breakdown_of(words, env)
     if breakdown is not None and ("rank" not in reading.signals or any(
             "which" in i.args("figure") for i in breakdown[1])):
@@ -135,8 +138,8 @@ def figure_call(items: list[Item], env: Env, problem: Callable[[Problem], Interp
     which = any("which" in i.args("figure") for i in words) and question.by is not None
     question.used.update(id(i) for i in words if which and i.has("figure") and
                          {"most", "least"} & set(i.args("figure")))
-    question.statistic = found or "customers"
-    if question.statistic in _NEEDS_COLUMN or found is None:
+    question.statistic = found or ("rate" if _flag_among(words, env) else "customers")
+    if question.statistic in _NEEDS_COLUMN or found is None and question.statistic != "rate":
         _measure(words, env, question, which=which)
     _no_money(words, env, question)
     if question.statistic in ("revenue_share", "order_value", "spend_per_customer"):
@@ -193,6 +196,21 @@ def figure_call(items: list[Item], env: Env, problem: Callable[[Problem], Interp
     return Interpretation(calls=[ToolCall("compute_figures", question.args())],
                           intent="data_question", understood=_echo(question),
                           notes=reading.notes)
+
+
+def _flag_among(words: list[Item], env: Env) -> bool:
+    """A yes/no column named, then the group it is counted in ("churn among the active")."""
+    split = _among(words, env)
+    if split is None or any(i.has("people") or _ends_in_people(i, env) for i in split[0]):
+        return False  # "活跃客户中的流失用户": the churned users among them, a segment
+    named = [i for i in split[0] if names_column(i, env)]
+    return bool(named) and link(named, env.data, accept=lambda w: w.is_flag).column is not None
+
+
+def _ends_in_people(item: Item, env: Env) -> bool:
+    """A Chinese phrase whose last word is a people noun ("流失用户", "高价值客户")."""
+    return any(s.kind == "people" for k in (2, 3) if len(item.text) > k and is_chinese(
+        item.text) for s in env.lexicon.index.get((item.text[-k:],), ()))
 
 
 def _among(items: list[Item], env: Env) -> tuple[list[Item], list[Item]] | None:

@@ -17,9 +17,10 @@ from dataclasses import dataclass, field, replace
 from assistant.interpreter.datalex import DataLexicon
 from assistant.interpreter.lexicon import Lexicon, Sense
 from assistant.interpreter.number_words import number_phrase, number_vocabulary, number_word
-from assistant.interpreter.text import Token, is_russian_word, tokenize
+from assistant.interpreter.text import Token, is_russian_word, simplified, tokenize
 
 MAX_PHRASE = 6
+_CHINESE_RUN = re.compile("[\u3400-\u9fff]+")
 MAX_READINGS = 8
 _DATA_KINDS = frozenset({"column", "value", "place"})
 
@@ -73,8 +74,10 @@ class Tagged:
 
 
 def tag(text: str, lexicon: Lexicon, data: DataLexicon) -> Tagged:
-    tokens = tokenize(text, lexicon.chinese_words | data.chinese_words)
-    typos = _correct_typos(tokens, lexicon, data)
+    known = lexicon.chinese_words | data.chinese_words
+    text, miswritten = _chinese_typos(simplified(text), known, data)
+    tokens = tokenize(text, known)
+    typos = miswritten + _correct_typos(tokens, lexicon, data)
     options = [_matches(tokens, i, lexicon, data) for i in range(len(tokens))]
     readings = list(_segmentations(tokens, options))
     return Tagged(tokens=tokens, readings=readings or [[]], typos=typos)
@@ -297,6 +300,33 @@ def _correct_typos(tokens: list[Token], lexicon: Lexicon, data: DataLexicon
             if meant in numbers:
                 token.text = meant  # "fourty" is read as the number forty
     return notes
+
+
+def _chinese_typos(text: str, known: frozenset[str], data: DataLexicon
+                   ) -> tuple[str, list[tuple[str, str]]]:
+    """"广冬" for 广东, "浙将" for 浙江: Chinese one character from exactly one of the
+    data's Chinese values, where that character is no word of its own ("京的" is not 京都)
+    and the whole is no word ("南京" is not 北京)."""
+    values = {v for w in data.columns.values() if w.is_category for v in w.info.values
+              if 2 <= len(v) <= 4 and _CHINESE_RUN.fullmatch(v)}
+    if not values:
+        return text, []
+    # only characters the cut left alone: "再加上消费" holds no "上消"
+    alone = {t.start for t in tokenize(text, known) if t.end - t.start == 1}
+    notes: list[tuple[str, str]] = []
+    for size in (4, 3, 2):
+        for start in range(len(text) - size + 1):
+            window = text[start:start + size]
+            if window in known or not _CHINESE_RUN.fullmatch(window) or \
+                    not all(start + k in alone for k in range(size)):
+                continue
+            close = [v for v in values if len(v) == size and
+                     sum(a != b for a, b in zip(v, window, strict=True)) == 1]
+            odd = [a for a, b in zip(window, close[0], strict=True) if a != b] if close else []
+            if len(close) == 1 and odd[0] not in known:
+                text = text[:start] + close[0] + text[start + size:]
+                notes.append((window, close[0]))
+    return text, notes
 
 
 def _only_glue(norm: str, lexicon: Lexicon) -> bool:

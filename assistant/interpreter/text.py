@@ -66,10 +66,6 @@ class Token:
     value: float | None = None  # numbers
     corrected: bool = False  # read as a known word one edit away (a typo)
 
-    @property
-    def is_word(self) -> bool:
-        return self.kind == "word"
-
 
 def script_of(text: str, previous: str | None = None) -> str:
     """The language a message is written in (one rule for the interpreter, replies and

@@ -40,7 +40,7 @@ def detect_language(text: str, previous: str | None = None) -> str:
     # an acronym (CRM, ROI, KPI) is used as such in every language: it does not count
     english = len([w for w in re.findall(r"[A-Za-z]{2,}", text)
                    if not (w.isupper() and len(w) <= 5)])
-    if chinese and chinese >= english:
+    if chinese and chinese >= english and chinese > russian:  # "тарифа 尊享 младше 30": ru
         return "zh"
     if russian > english or (russian and russian == english and previous != "en"):
         return "ru"
