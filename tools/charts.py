@@ -20,6 +20,8 @@ from tools.engine.dataset import RECENCY, CustomerData
 from tools.engine.errors import EngineError
 from tools.engine.matching import nearest
 from tools.engine.naming import name_words
+from tools.engine.rfm import rfm_grid, rfm_summary
+from tools.engine.rfm_scheme import default_scheme
 from tools.engine.schema import DType, Role
 
 HISTOGRAM_BINS = 10
@@ -114,17 +116,12 @@ def segment_sizes(data: CustomerData, segments: Sequence[tuple[str, pd.Series]])
 
 def rfm_sizes(data: CustomerData) -> BarChart:
     """The named RFM segments, in scheme order."""
-    from tools.engine.rfm import rfm_summary
-
     bars = tuple(Bar(s.name, s.customers, f"{100 * s.share:.1f}%") for s in rfm_summary(data))
     return BarChart(f"RFM segments (of {data.n_customers:,} customers)", bars)
 
 
 def rfm_heatmap(data: CustomerData) -> Heatmap:
     """Customers per R x F score (R 5 = most recent on top), each cell with its segment."""
-    from tools.engine.rfm import rfm_grid
-    from tools.engine.rfm_scheme import default_scheme
-
     grid = rfm_grid(data)
     scheme = default_scheme()
     notes = tuple(tuple(initials(scheme.segment_of(int(r), int(f))) for f in grid.columns)

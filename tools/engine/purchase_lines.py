@@ -18,6 +18,7 @@ import pandas as pd
 
 from tools.engine.errors import DataError
 from tools.engine.lines_kept import LINES_KEY
+from tools.engine.loading import load_customer_data
 from tools.engine.schema import DataKind, Role, Schema
 
 __all__ = ["LINES_KEY", "NO_LOG", "line_mapping", "purchase_lines"]
@@ -51,8 +52,6 @@ def purchase_lines(data: CustomerData, *, table: str | None = None) -> pd.DataFr
     if not Path(data.source.path).is_file():
         raise DataError(f"{name} is no longer where it was loaded from; load it again to "
                         "predict.")
-    from tools.engine.loading import load_customer_data
-
     again = load_customer_data(data.source.path, table=table,
                                mapping=line_mapping(data.source.raw_schema), keep_lines=True)
     lines = again.derived.get(LINES_KEY)
