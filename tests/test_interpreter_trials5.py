@@ -473,3 +473,90 @@ def test_revenue_share_from_customers_of_a_place_in_russian(tmp_path: Path) -> N
     turn = _ask(path, tmp_path, "доля выручки от клиентов из Польши")
     assert turn.segment is None and turn.to_json()["parse"]["intent"] == "data_question"
     assert "Poland" in turn.reply and "%" in turn.reply, turn.reply
+
+
+def _guests(folder: Path, n: int = 800) -> tuple[Path, pd.DataFrame]:
+    """A hotel chain's guests, Russian headers and values."""
+    rng = np.random.default_rng(7)
+    frame = pd.DataFrame({
+        "гость_id": np.arange(10001, 10001 + n),
+        "город_проживания": rng.choice(["Москва", "Казань", "Сочи"], n),
+        "категория_номера": rng.choice(["стандарт", "делюкс", "люкс"], n),
+        "ночей_всего": rng.integers(1, 30, n),
+        "возраст": rng.integers(18, 80, n),
+        "пол": rng.choice(["м", "ж"], n),
+    })
+    path = folder / "гости.csv"
+    frame.to_csv(path, index=False)
+    return path, frame
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("гости от 30 до 45 лет", lambda f: f["возраст"].between(30, 45)),
+    ("гости, прожившие больше недели", lambda f: f["ночей_всего"] > 7),
+    ("гости с более чем 10 ночами", lambda f: f["ночей_всего"] > 10),
+])
+def test_years_of_guests_and_nights_in_russian(tmp_path: Path, text: str, expected: Any) -> None:
+    path, frame = _guests(tmp_path)
+    turn = _ask(path, tmp_path, text)
+    assert turn.segment is not None, turn.reply
+    assert turn.segment["size"] == int(expected(frame).sum()), (text, turn.segment)
+
+
+@pytest.mark.parametrize(("turns", "expected"), [
+    (["гости из Москвы в люксе", "вместо люкса делюкс"],
+     lambda f: (f["город_проживания"] == "Москва") & (f["категория_номера"] == "делюкс")),
+    (["гости из Москвы в люксе", "замени Москву на Казань"],
+     lambda f: (f["город_проживания"] == "Казань") & (f["категория_номера"] == "люкс")),
+    (["guests from Moscow in люкс", "swap люкс for стандарт"],
+     lambda f: (f["город_проживания"] == "Москва") & (f["категория_номера"] == "стандарт")),
+    (["guests from Moscow in люкс", "replace Moscow with Sochi"],
+     lambda f: (f["город_проживания"] == "Сочи") & (f["категория_номера"] == "люкс")),
+    (["莫斯科的люкс客人", "把莫斯科换成喀山"],
+     lambda f: (f["город_проживания"] == "Казань") & (f["категория_номера"] == "люкс")),
+])
+def test_a_value_named_from_and_to_replaces(tmp_path: Path, turns: list[str],
+                                            expected: Any) -> None:
+    path, frame = _guests(tmp_path)
+    turn = _ask(path, tmp_path, *turns)
+    assert turn.segment is not None, turn.reply
+    assert turn.segment["size"] == int(expected(frame).sum()), (turns, turn.segment)
+
+
+def _delivery(folder: Path, n: int = 3000) -> tuple[Path, pd.DataFrame]:
+    rng = np.random.default_rng(77)
+    frame = pd.DataFrame({
+        "order_id": [f"D{k}" for k in range(n)],
+        "user_id": [f"U{k}" for k in rng.integers(0, 500, n)],
+        "created_at": (pd.Timestamp("2026-10-30") - pd.to_timedelta(
+            rng.integers(0, 300, n), unit="D")).strftime("%Y-%m-%d"),
+        "basket_value": rng.gamma(2, 15, n).round(2),
+        "cuisine": rng.choice(["Pizza", "Sushi", "Burgers", "Healthy"], n, p=[.4, .2, .25, .15]),
+        "city": rng.choice(["London", "Leeds", "Bristol"], n),
+        "payment": rng.choice(["card", "cash", "apple pay"], n, p=[.6, .1, .3]),
+    })
+    path = folder / "delivery.csv"
+    frame.to_csv(path, index=False)
+    return path, frame
+
+
+def _usual(frame: pd.DataFrame, column: str) -> pd.Series:
+    return frame.groupby("user_id")[column].agg(
+        lambda s: sorted(s.value_counts()[lambda c: c == c.max()].index)[0])
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("曾经点过寿司的客户", lambda f: f[f.cuisine == "Sushi"].user_id.nunique()),
+    ("从来没点过披萨的客户",
+     lambda f: f.user_id.nunique() - f[f.cuisine == "Pizza"].user_id.nunique()),
+    ("клиенты, которые хоть раз заказывали суши", lambda f: f[f.cuisine == "Sushi"].user_id
+     .nunique()),
+    ("现金支付的客户", lambda f: int((_usual(f, "payment") == "cash").sum())),
+    ("customers who pay in cash", lambda f: int((_usual(f, "payment") == "cash").sum())),
+])
+def test_cuisines_and_payments_in_three_languages(tmp_path: Path, text: str,
+                                                  expected: Any) -> None:
+    path, frame = _delivery(tmp_path)
+    turn = _ask(path, tmp_path, text)
+    assert turn.segment is not None, turn.reply
+    assert turn.segment["size"] == int(expected(frame)), (text, turn.segment)

@@ -81,7 +81,7 @@ def define_args(condition: Condition, reading: Reading, items: list[Item], env: 
         return _new(_extend(current, condition)), "extend"
     if mode == "replace":
         # "what about Europe instead of North America": the value changed, not added
-        edits = any("edit" in i.args("mode") for i in items)
+        edits = any("edit" in i.args("mode") for i in items) or _from_to(current, condition)
         swapped = None if current is None else (
             edits and changed_values(current, condition) or _swap(current, condition))
         return _new(swapped if swapped is not None else condition), "replace"
@@ -164,6 +164,19 @@ def changed_values(current: Condition, new: Condition) -> Condition | None:
                 fresh = [v for v in part.values if str(v).lower() not in had] or part.values
                 return _replace_leaf(current, leaf, type(leaf)(column=leaf.column, values=fresh))
     return None
+
+
+def _from_to(current: Condition | None, new: Condition) -> bool:
+    """"把伦敦换成布里斯托尔", "вместо люкса делюкс": the message names a value the segment
+    has and one it has not, of the same column: the second replaces the first."""
+    for part in leaves(new):
+        for leaf in leaves(current):
+            if isinstance(part, In) and isinstance(leaf, In) and leaf.column == part.column:
+                had = _lowered(leaf.values)
+                said = _lowered(part.values)
+                if said & had and said - had:
+                    return True
+    return False
 
 
 def _window_edit(current: Condition, qty: Qty, numeric: list[Compare | Between | Rank], env: Env

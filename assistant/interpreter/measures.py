@@ -49,6 +49,10 @@ def quantities(r: Reader) -> None:
         right = [i for i in r.run(k, +1) if id(i) not in taken]
         _postfix(r, qty, k + len(right) + 1)
         words = [*lefts[k], *right, *(i for i in qty.source if i.has("measure_unit"))]
+        if not words and qty.unit == "time" and not qty.window and not qty.ago and not any(
+                i.has("activity", "inactivity", "neg") for _, i in r.items()):
+            # "гости с более чем 10 ночами": the unit is the column's own word
+            words = [i for i in qty.source if not i.has("num") and has_evidence(i, r.data)]
         if qty.unit == "generation":
             generation(r, qty)
             continue
@@ -75,7 +79,11 @@ def _age_column(r: Reader, qty: Qty, words: list[Item]) -> ColumnWords | None:
     # "молодые клиенты до 25 лет": the age word may stand before the people noun.
     far = [i for _, i in r.items() if r.free(i) and "age" in i.args("concept")] \
         if qty.op is not None else []
-    if not (said or far) or (qty.unit == "time" and qty.days != 365):
+    # "гости от 30 до 45 лет", "men under 30 years": years of people, nothing done in them
+    aged = qty.unit == "time" and (qty.op is not None or qty.is_range) and any(
+        i.has("people") for _, i in r.items()) and not any(
+        i.has("activity", "role", "inactivity", "window", "ago") for _, i in r.items())
+    if not (said or far or aged) or (qty.unit == "time" and qty.days != 365):
         return None
     ages = r.data.numeric_with("age", without="birth")
     if len(ages) != 1:
