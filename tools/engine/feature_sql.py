@@ -15,6 +15,7 @@ timestamp date, numeric amounts, text order ids, statuses and attributes.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import date, datetime
 
 from tools.engine.dataset import (
@@ -33,6 +34,9 @@ from tools.engine.features import (
     attribute_sql,
     duckdb_connection,
     feature_sql,
+    is_mean,
+    mean_columns,
+    mean_sql,
     quote_name,
     sql_literal,
     to_date,
@@ -47,6 +51,7 @@ from tools.engine.scan import (
     line_columns_sql,
     line_rules_sql,
     ruled_groups_sql,
+    typed_flag,
 )
 from tools.engine.schema import ColumnInfo, DataKind, DType, Role, Schema
 from tools.engine.sql_dialects import transpile
@@ -60,6 +65,11 @@ _ASSUMED_TYPES: dict[Role, tuple[str, DType]] = {
     Role.UNIT_PRICE: ("DOUBLE", DType.NUMBER),
     Role.ORDER_ID: ("VARCHAR", DType.TEXT),
     Role.STATUS: ("VARCHAR", DType.TEXT),
+}
+# The column type assumed for a flag and for a numeric attribute (`features.is_mean`).
+_ATTRIBUTE_TYPES: dict[Role, tuple[str, DType]] = {
+    Role.FLAG: ("BOOLEAN", DType.BOOL),
+    Role.MEASURE: ("DOUBLE", DType.NUMBER),
 }
 _OUTPUT = (RECENCY, FREQUENCY, MONETARY, TENURE, AVG_ORDER_VALUE, FIRST_PURCHASE, LAST_PURCHASE)
 
@@ -97,16 +107,18 @@ def features_sql(schema_or_mapping: Schema | Mapping[str, str], *, table: str,
     """
     schema = (schema_or_mapping if isinstance(schema_or_mapping, Schema)
               else schema_from_mapping(schema_or_mapping, attributes))
-    column_types = {info.name: _ASSUMED_TYPES.get(info.role, ("VARCHAR", DType.TEXT))[0]
-                    for info in schema.columns}
+    column_types = {info.name: _ASSUMED_TYPES.get(info.role, _ATTRIBUTE_TYPES.get(
+        info.role, ("VARCHAR", DType.TEXT)))[0] for info in schema.columns}
     column_types.update(types or {})
+    schema = _typed_attributes(schema, column_types)
     columns = line_columns_sql(schema, column_types)
     if columns is None:
         raise DataError(_unusable(schema, column_types),
                         options=[role.value for role in _ASSUMED_TYPES])
     flags = ", ".join(f"{condition} AS {name}_rule" for name, condition
                       in line_rules_sql(schema).items())
-    names = [info.name for info in attribute_columns(schema)]
+    means = mean_columns(schema)
+    names = [info.name for info in attribute_columns(schema) if info.name not in means]
     # SEMANTICS.md: when every order looks cancelled, the mark is not a cancellation mark.
     kept = ("present_rule AND NOT ((marked_rule AND (SELECT use_marks FROM marks)) "
             "OR status_rule) AND quantity_rule AND amount_rule")
@@ -117,7 +129,8 @@ def features_sql(schema_or_mapping: Schema | Mapping[str, str], *, table: str,
         f"raw_lines AS (SELECT *, {flags} FROM (SELECT {columns} FROM {table}) AS source_lines)",
         "line_groups AS (" + ruled_groups_sql(schema, column_types, "raw_lines",
                                               [quote_name(n) for n in names],
-                                              snapshot=day is not None, as_of=as_of_value) + ")",
+                                              snapshot=day is not None, as_of=as_of_value,
+                                              means=means) + ")",
         "marks AS (SELECT max(CASE WHEN present_rule AND NOT marked_rule THEN 1 ELSE 0 END) = 1"
         " AS use_marks FROM line_groups)",
     ]
@@ -127,9 +140,11 @@ def features_sql(schema_or_mapping: Schema | Mapping[str, str], *, table: str,
                                                as_of=as_of_value) + ")")
     selected = [f"features.{name}" for name in ("customer_id", *_OUTPUT)]
     joins = []
-    for number, name in enumerate(names):
-        steps.append(f"attribute_{number} AS ("
-                     + attribute_sql("line_groups", kept, name, raw_text=True) + ")")
+    for number, name in enumerate([*names, *means]):
+        text = column_types[name].split("(")[0] == "VARCHAR"
+        steps.append(f"attribute_{number} AS (" + (
+            mean_sql("line_groups", kept, name) if name in means
+            else attribute_sql("line_groups", kept, name, raw_text=text)) + ")")
         selected.append(f"attribute_{number}.value AS {quote_name(name)}")
         joins.append(f"LEFT JOIN attribute_{number} "
                      f"ON attribute_{number}.customer_id = features.customer_id")
@@ -138,6 +153,19 @@ def features_sql(schema_or_mapping: Schema | Mapping[str, str], *, table: str,
     if dialect == "duckdb":
         return query
     return transpile(query, dialect)
+
+
+def _typed_attributes(schema: Schema, types: Mapping[str, str]) -> Schema:
+    """`schema` without the flags and numeric attributes whose column type SQL cannot read
+    as the ordinary load does (yes/no text, numbers stored as text): no attribute rather
+    than a wrong one."""
+    def readable(info: ColumnInfo) -> bool:
+        kind = types[info.name].split("(")[0]
+        if is_mean(info):
+            return kind in NUMBER_TYPES
+        return info.role is not Role.FLAG or typed_flag(info, kind)
+
+    return replace(schema, columns=tuple(c for c in schema.columns if readable(c)))
 
 
 def _unusable(schema: Schema, types: Mapping[str, str]) -> str:

@@ -110,21 +110,24 @@ def sql_literal(text: str) -> str:
 
 
 def group_sql(lines: str, keys: Sequence[str], *, snapshot: bool,
-              as_of: str = AS_OF_PARAMETER, micros: str = WIDE_MICROS) -> str:
+              as_of: str = AS_OF_PARAMETER, micros: str = WIDE_MICROS,
+              means: Sequence[str] = ()) -> str:
     """Lines summed per (customer, order, `keys`): the only pass over the lines.
 
     Every later figure reads these groups, which are far fewer than the lines.
     A line's `day` may carry a time of day: each group keeps the calendar days of
     its first and last line. `snapshot`: lines on or after the day `as_of` are
     marked `before = false`. `micros`: the integer type of a line's amount in
-    millionths (see `create_groups`).
+    millionths (see `create_groups`). `means`: numeric attributes (`mean_columns`), summed
+    per group (`mean_parts_sql`) rather than grouped by.
     """
     columns = ", ".join(["customer_id", "order_key", *keys])
+    parts = "".join(", " + mean_parts_sql(name, micros) for name in means)
     before = f"day < {as_of}" if snapshot else "true"
     return f"""
         SELECT {columns}, {before} AS before, count(*) AS n,
                date_trunc('day', min(day)) AS first_day, date_trunc('day', max(day)) AS last_day,
-               sum(CAST(round(amount * 1e6) AS {micros})) AS micros
+               sum(CAST(round(amount * 1e6) AS {micros})) AS micros{parts}
         FROM {lines}
         GROUP BY ALL"""
 
@@ -195,6 +198,27 @@ def attribute_sql(groups: str, kept: str, column: str, *, raw_text: bool = False
         WHERE place = 1 AND value IS NOT NULL"""
 
 
+def mean_names(column: str) -> tuple[str, str]:
+    """The quoted group columns of a numeric attribute: its sum in millionths, its count."""
+    return quote_name(column + ":micros"), quote_name(column + ":count")
+
+
+def mean_parts_sql(column: str, micros: str = WIDE_MICROS) -> str:
+    """A numeric attribute's sum (exact, in millionths, as amounts are) and count of values."""
+    total, count = mean_names(column)
+    raw = quote_name(column)
+    return (f"sum(CAST(round({raw} * 1e6) AS {micros})) AS {total}, "
+            f"count({raw}) AS {count}")
+
+
+def mean_sql(groups: str, kept: str, column: str) -> str:
+    """Each customer's mean of a numeric attribute over the kept lines that have a value."""
+    total, count = mean_names(column)
+    return (f"SELECT customer_id, CAST(sum({total}) AS DOUBLE) / 1e6 / "
+            f"NULLIF(sum({count}), 0) AS value FROM {groups} WHERE {kept} AND before "
+            f"GROUP BY customer_id")
+
+
 def needs_reading_sql(groups: str, column: str, markers: frozenset[str] = frozenset()) -> str:
     """Whether any value of a text column changes when read (`text_sql`): checked per value."""
     raw = quote_name(column)
@@ -208,9 +232,28 @@ def attribute_columns(schema: Schema) -> list[ColumnInfo]:
     # Constant columns come along too: "Country" of a one-country shop still answers "from UK".
     # A text status is one too, read on the lines its cancellations left ("completed",
     # "returned"): returns are purchases, and "what share returned" is a fair question.
-    return [c for c in schema.columns if c.role is Role.CATEGORY
+    # A yes/no flag is a value like a category's (False sorts before True in a tie), and a
+    # number that is no role (delivery minutes, a rating) the mean of the lines
+    # (`mean_columns`): "average delivery time by city" and "used a promo code" then ask.
+    return [c for c in schema.columns if c.role in (Role.CATEGORY, Role.FLAG)
             or (c.role is Role.CONSTANT and c.n_unique == 1)
-            or (c.role is Role.STATUS and c.dtype is DType.TEXT)]
+            or (c.role is Role.STATUS and c.dtype is DType.TEXT) or is_mean(c)]
+
+
+def is_mean(info: ColumnInfo) -> bool:
+    """Whether an attribute is the mean of the customer's lines, not their most frequent
+    value: a number that is no role (the most frequent of a continuous number means nothing)."""
+    return info.role is Role.MEASURE and info.dtype in (DType.NUMBER, DType.INTEGER)
+
+
+def mean_columns(schema: Schema) -> list[str]:
+    """The attributes (`attribute_columns`) that are the mean of the customer's lines."""
+    return [c.name for c in attribute_columns(schema) if is_mean(c)]
+
+
+def mode_columns(schema: Schema) -> list[ColumnInfo]:
+    """The attributes that are the customer's most frequent value."""
+    return [c for c in attribute_columns(schema) if not is_mean(c)]
 
 
 def fetch_frame(connection: Any, query: str,
@@ -223,12 +266,14 @@ def fetch_frame(connection: Any, query: str,
 
 def run_features(connection: Any, groups: str, attributes: list[str], as_of: date | None,
                  *, kept: str = "true", raw_text: bool = False,
-                 markers: dict[str, frozenset[str]] | None = None
+                 markers: dict[str, frozenset[str]] | None = None,
+                 means: Sequence[str] = (), typed: Sequence[str] = ()
                  ) -> tuple[pd.DataFrame, date]:
     """Features (and attribute columns) from `group_sql` groups, indexed by customer_id.
 
-    `raw_text`: the attribute columns hold unread text (see `attribute_sql`); `markers`:
-    per column, the missing markers that are values of it.
+    `raw_text`: the attribute columns hold unread text (see `attribute_sql`), except those
+    in `typed` (flags and numbers); `markers`: per column, the missing markers that are
+    values of it. `means`: attributes that are the mean of the lines (`mean_sql`).
 
     `as_of` must be the date the groups were made with when they are a snapshot.
     """
@@ -255,10 +300,15 @@ def run_features(connection: Any, groups: str, attributes: list[str], as_of: dat
     for column in attributes:
         if column in features.columns:
             continue
+        if column in means:
+            features[column] = _aligned(fetch_frame(
+                connection, mean_sql(groups, kept, column) + " ORDER BY customer_id"),
+                features.index).astype("float64")
+            continue
         values = (markers or {}).get(column, frozenset())
         # Most columns are already clean: then reading every value again is skipped.
-        unread = raw_text and connection.execute(needs_reading_sql(groups, column, values)
-                                                 ).fetchall()[0][0]
+        unread = raw_text and column not in typed and connection.execute(
+            needs_reading_sql(groups, column, values)).fetchall()[0][0]
         modes = fetch_frame(connection, attribute_sql(groups, kept, column, raw_text=unread,
                                                       markers=values)
                             + " ORDER BY customer_id")
@@ -308,18 +358,22 @@ def customer_features(df: pd.DataFrame, schema: Schema,
         lines["order_key"] = lines["day"]
     attributes = [c.name for c in attribute_columns(schema)
                   if c.name in df.columns and c.name not in LINE_COLUMNS]
+    means = [name for name in mean_columns(schema) if name in attributes]
+    modes = [name for name in attributes if name not in means]
     for name in attributes:
-        lines[name] = _for_duckdb(df[name])
+        # Numbers as floats: a missing one (NaN) is NULL to DuckDB, not a value.
+        lines[name] = _for_duckdb(df[name].astype("float64") if name in means else df[name])
     as_of_day = to_date(as_of) if as_of is not None else None
     with duckdb_connection() as connection:
         connection.register("kept_lines", lines)
-        keys = [quote_name(a) for a in attributes]
+        keys = [quote_name(a) for a in modes]
         create_groups(connection, "kept_groups",
                       lambda micros: group_sql("kept_lines", keys, snapshot=as_of_day is not None,
-                                               micros=micros),
+                                               micros=micros, means=means),
                       {"as_of": as_of_day} if as_of_day is not None else None)
-        features, as_of_day = run_features(connection, "kept_groups", attributes, as_of_day)
-    for name in attributes:
+        features, as_of_day = run_features(connection, "kept_groups", attributes, as_of_day,
+                                           means=means)
+    for name in modes:
         features[name] = features[name].astype(df[name].dtype)
     features.index = pd.Index(features.index.to_numpy(), name="customer_id",
                               dtype=df[CUSTOMER_ID_COLUMN].dtype)

@@ -25,8 +25,8 @@ from tools.engine.definitions import And, Compare, Condition, In, Not, NotIn, Or
 from tools.engine.errors import DataError, DefinitionError
 from tools.engine.evaluate import evaluate
 from tools.engine.features import (
-    attribute_columns,
     duckdb_connection,
+    mode_columns,
     needs_reading_sql,
     quote_name,
     sql_literal,
@@ -176,14 +176,14 @@ def _scan_customers(connection: Any, file: Path, mapping: dict[str, str] | None,
         relation = (parquet_relation if parquet else csv_relation)(connection, file, mapping)
         if relation is None:
             return None
-        if only is not None and set(only) <= {c.name for c in attribute_columns(
+        if only is not None and set(only) <= {c.name for c in mode_columns(
                 relation.schema)}:
             groups = group_lines(connection, relation, None, only)
             if groups is None:
                 return None
-            unread = {name: bool(connection.execute(needs_reading_sql(
-                groups.values[name], name, groups.markers[name])).fetchall()[0][0])
-                for name in groups.attributes}
+            unread = {name: name not in groups.typed and bool(connection.execute(
+                needs_reading_sql(groups.values[name], name, groups.markers[name])
+            ).fetchall()[0][0]) for name in groups.attributes}
             connection.execute("CREATE TEMP TABLE customers AS " + spend_table_sql(
                 "line_groups", groups.kept, groups.markers, unread, groups.values,
                 unique=groups.unique))

@@ -305,7 +305,9 @@ def _feature_schema(customers: pd.DataFrame, raw_schema: Schema) -> Schema:
             # Per customer a status is a value like any other ("returned"); the log's lines
             # it marked cancelled are already gone.
             role = Role.CATEGORY
-        reason = ("the customer's most frequent value in the log" if role is Role.CATEGORY
+        reason = ("the customer's most frequent value in the log"
+                  if role in (Role.CATEGORY, Role.FLAG)
+                  else "the mean of the customer's lines in the log" if role is Role.MEASURE
                   else raw.reason if raw is not None else "")
         infos.append(describe_column(column, customers[column], dtype, role, reason))
     return Schema(kind=DataKind.TRANSACTIONS, columns=tuple(infos))

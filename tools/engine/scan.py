@@ -14,7 +14,7 @@ attributes) returns None and takes the ordinary path.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -27,6 +27,8 @@ from tools.engine.features import (
     attribute_columns,
     create_groups,
     duckdb_connection,
+    is_mean,
+    mean_columns,
     quote_name,
     run_features,
     sql_literal,
@@ -43,7 +45,7 @@ from tools.engine.scan_sql import (
     sql_kind,
     text_ids,
 )
-from tools.engine.schema import DataKind, DType, Role, Schema
+from tools.engine.schema import ColumnInfo, DataKind, DType, Role, Schema
 from tools.engine.stores import clean_names
 
 # Parquet logs with at least this many rows take this path.
@@ -134,6 +136,10 @@ class LineGroups:
     counts: dict[str, Any]
     values: dict[str, str]
     unique: bool = False
+    # Numeric attributes, the mean of the lines (not in `attributes`, summed in the groups),
+    # and the attributes that are typed (flags), never read as text.
+    means: list[str] = field(default_factory=list)
+    typed: list[str] = field(default_factory=list)
 
 
 def scan_relation(connection: Any, relation: LogRelation, as_of: date | None
@@ -143,11 +149,13 @@ def scan_relation(connection: Any, relation: LogRelation, as_of: date | None
     if groups is None:
         return None
     counts, parsed, schema = groups.counts, relation.parsed, relation.schema
-    customers, as_of_day = run_features(connection, "line_groups", groups.attributes, as_of,
+    customers, as_of_day = run_features(connection, "line_groups",
+                                        [*groups.attributes, *groups.means], as_of,
                                         kept=groups.kept, raw_text=True,
-                                        markers=groups.markers)
+                                        markers=groups.markers, means=groups.means,
+                                        typed=groups.typed)
     for name in groups.attributes:
-        customers[name] = customers[name].astype("str")
+        customers[name] = typed_values(customers[name], name in groups.typed)
     sampled = min(SAMPLE_ROWS, counts["total"])
     notes = [f"Column roles were read from the first {sampled:,} of "
              f"{counts['total']:,} rows; every row counts in the customer figures."]
@@ -162,6 +170,14 @@ def scan_relation(connection: Any, relation: LogRelation, as_of: date | None
     return ScannedLog(customers=customers, raw_schema=schema, cleaning=counts["steps"],
                       rows_read=counts["total"], rows_kept=counts["kept"], as_of=as_of_day,
                       currency=parsed.attrs.get("currency"), notes=tuple(notes))
+
+
+def typed_values(values: pd.Series, typed: bool) -> pd.Series:
+    """An attribute's values in the dtype the ordinary load gives them: text, or a flag's
+    booleans (nullable where a customer has none, which DuckDB hands over as objects)."""
+    if not typed:
+        return values.astype("str")
+    return values.astype("boolean") if values.dtype == object else values
 
 
 def group_lines(connection: Any, relation: LogRelation, as_of: date | None,
@@ -184,16 +200,22 @@ def group_lines(connection: Any, relation: LogRelation, as_of: date | None,
     flags = ", ".join(f"{sql} AS {name}_rule"
                       for name, sql in line_rules_sql(schema).items())
     # NaN (which Spark and Polars write for a missing number) is missing, as when parsed.
-    numbers = ["amount", *(["quantity"] if schema.first(Role.QUANTITY) is not None else [])]
+    means = mean_columns(schema)
+    numbers = ["amount", *(["quantity"] if schema.first(Role.QUANTITY) is not None else []),
+               *(quote_name(name) for name in means)]
     missing_nan = ", ".join(f"CASE WHEN isnan({name}) THEN NULL ELSE {name} END AS {name}"
                             for name in numbers)
     connection.execute(f"CREATE TEMP VIEW raw_lines AS SELECT *, {flags} FROM (SELECT * "
                        f"REPLACE ({missing_nan}) FROM (SELECT {columns} FROM "
                        f"{relation.source}))")
     attributes = [c.name for c in attribute_columns(schema)]
-    lean = only is not None and as_of is None and set(only) <= set(attributes)
+    # The lean groups carry no sums of numeric attributes: a question reading one takes
+    # the groups per order.
+    lean = only is not None and as_of is None and set(only) <= set(attributes) - set(means)
     if lean:
         attributes = [name for name in attributes if name in (only or ())]
+    else:
+        attributes = [name for name in attributes if name not in means]
     # The one pass over the file: everything after reads these groups.
     keys = [quote_name(a) for a in attributes]
 
@@ -201,7 +223,7 @@ def group_lines(connection: Any, relation: LogRelation, as_of: date | None,
         if lean:
             return spend_groups_sql(schema, types, "raw_lines", keys, micros=micros)
         return ruled_groups_sql(schema, types, "raw_lines", keys, snapshot=as_of is not None,
-                                micros=micros)
+                                micros=micros, means=means)
 
     # Parquet's min/max leave NaN out, and DuckDB trusts them: it would decide that no value
     # is NaN (and every amount above 0) without looking at the values.
@@ -232,8 +254,9 @@ def group_lines(connection: Any, relation: LogRelation, as_of: date | None,
     markers = {name: kept_markers_sql(connection, values[name], name, counts["total"])
                for name in attributes}
     unique = lean and not text_ids(schema, types) and schema.first(Role.STATUS) is None
+    typed = [name for name in attributes if sql_kind(types[name]) != "VARCHAR"]
     return LineGroups(kept=kept, attributes=attributes, markers=markers, counts=counts,
-                      values=values, unique=unique)
+                      values=values, unique=unique, means=[] if lean else means, typed=typed)
 
 
 def kept_markers_sql(connection: Any, groups: str, column: str, rows: int) -> frozenset[str]:
@@ -323,10 +346,23 @@ def line_columns_sql(schema: Schema, types: dict[str, str]) -> str | None:
                                or status.dtype is not DType.TEXT):
         return None
     for info in attribute_columns(schema):
-        if sql_kind(types[info.name]) != "VARCHAR" or info.dtype is not DType.TEXT:
+        kind = sql_kind(types[info.name])
+        name = quote_name(info.name)
+        if is_mean(info) and kind in NUMBER_TYPES:
+            selected.append(f"CAST({name} AS DOUBLE) AS {name}")
+        elif ((info.role is Role.FLAG and typed_flag(info, kind))
+              or (kind == "VARCHAR" and info.dtype is DType.TEXT)):
+            selected.append(name)
+        else:
             return None
-        selected.append(quote_name(info.name))
     return ", ".join(selected)
+
+
+def typed_flag(info: ColumnInfo, kind: str) -> bool:
+    """Whether a flag attribute's column type holds the values pandas reads: a BOOLEAN, or
+    whole numbers read as numbers (0/1). Yes/no text is read by `parsing.py` alone."""
+    return ((kind == "BOOLEAN" and info.dtype is DType.BOOL)
+            or (kind in INTEGER_TYPES and info.dtype is DType.INTEGER))
 
 
 def _cleaning_counts(connection: Any, schema: Schema, text_ids: bool) -> dict[str, Any]:

@@ -18,7 +18,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from tools.engine.features import duckdb_connection, quote_name, sql_literal, text_sql
+from tools.engine.features import (
+    duckdb_connection,
+    mean_columns,
+    quote_name,
+    sql_literal,
+    text_sql,
+)
 from tools.engine.parsing import parse_typed_columns
 from tools.engine.reading import sniff_delimiter
 from tools.engine.roles import infer_schema, number_columns
@@ -106,6 +112,9 @@ def csv_relation(connection: Any, path: Path, mapping: dict[str, str] | None
             if info.dtype not in (DType.NUMBER, DType.INTEGER):
                 return None
             conversions[info.name] = ("DOUBLE", _PLAIN_NUMBER, "DOUBLE")
+    for name in mean_columns(schema):
+        # A numeric attribute (its mean per customer) is read as the amounts are.
+        conversions[name] = ("DOUBLE", _PLAIN_NUMBER, "DOUBLE")
     checks = []
     for name, (sql_type, pattern, _) in conversions.items():
         value = text_sql(quote_name(name))

@@ -7,6 +7,8 @@ identifiers from the file's own schema and values are literals of our own patter
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from tools.engine.cancellation import cancelled_status_pattern
 from tools.engine.cleaning import CANCELLED_ORDER_SQL
 from tools.engine.dataset import MONETARY
@@ -15,6 +17,7 @@ from tools.engine.features import (
     EXACT_SUM,
     WIDE_MICROS,
     group_sql,
+    mean_names,
     quote_name,
     sql_literal,
     text_sql,
@@ -56,8 +59,9 @@ def line_rules_sql(schema: Schema) -> dict[str, str]:
 
 def ruled_groups_sql(schema: Schema, types: dict[str, str], lines: str, keys: list[str], *,
                      snapshot: bool, as_of: str = AS_OF_PARAMETER,
-                     micros: str = WIDE_MICROS) -> str:
-    """The `group_sql` groups of `lines` with a flag per cleaning rule.
+                     micros: str = WIDE_MICROS, means: Sequence[str] = ()) -> str:
+    """The `group_sql` groups of `lines` with a flag per cleaning rule (and the sums of the
+    numeric attributes `means`, `features.mean_parts_sql`).
 
     Text customer ids and order ids are read (`text_sql`) here, once per group; attributes
     are read by `run_features`, once per customer and value. The rules on the keys (present,
@@ -73,9 +77,10 @@ def ruled_groups_sql(schema: Schema, types: dict[str, str], lines: str, keys: li
     }
     flags = [f"{name}_rule" for name in LINE_RULES]
     grouped = group_sql(lines, [*keys, *_status_key(status, keys), *flags],
-                        snapshot=snapshot, as_of=as_of, micros=micros)
+                        snapshot=snapshot, as_of=as_of, micros=micros, means=means)
+    parts = [part for name in means for part in mean_names(name)]
     columns = [f"{customer} AS customer_id", order_key, *keys,
-               *flags, "before", "n", "first_day", "last_day", "micros",
+               *flags, "before", "n", "first_day", "last_day", "micros", *parts,
                *(f"{condition} AS {name}_rule" for name, condition in rules.items())]
     return f"SELECT {', '.join(columns)} FROM ({grouped}) AS grouped"
 
