@@ -560,3 +560,26 @@ def test_cuisines_and_payments_in_three_languages(tmp_path: Path, text: str,
     turn = _ask(path, tmp_path, text)
     assert turn.segment is not None, turn.reply
     assert turn.segment["size"] == int(expected(frame)), (text, turn.segment)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("гостьи из Казани", lambda f: (f["пол"] == "ж") & (f["город_проживания"] == "Казань")),
+    ("москвичи старше тридцати", lambda f: (f["город_проживания"] == "Москва") & (
+        f["возраст"] > 30)),
+])
+def test_russian_demonyms_and_feminine_nouns(tmp_path: Path, text: str, expected: Any) -> None:
+    path, frame = _guests(tmp_path)
+    turn = _ask(path, tmp_path, text)
+    assert turn.segment is not None, turn.reply
+    assert turn.segment["size"] == int(expected(frame).sum()), (text, turn.segment)
+
+
+def test_a_share_paid_a_way_is_of_customers_not_revenue(tmp_path: Path) -> None:
+    path, frame = _delivery(tmp_path)
+    usual = _usual(frame, "payment")
+    city = _usual(frame, "city")
+    leeds = usual[city == "Leeds"]
+    turn = _ask(path, tmp_path, "what share of Leeds customers pay with apple pay")
+    assert turn.segment is None and "revenue" not in turn.reply, turn.reply
+    assert f"{100 * (leeds == 'apple pay').mean():.1f}%" in turn.reply, turn.reply
+    assert f"of {len(leeds)})" in turn.reply and "spent" not in turn.reply, turn.reply

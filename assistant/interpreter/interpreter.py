@@ -172,7 +172,8 @@ def _segment(items: list[Item], reading: Reading, env: Env) -> Interpretation:
                        "edit")
     kept = dropped(items, env) if mode == "exclude" else None
     if kept is not None:
-        return _define({"condition": kept.model_dump(mode="json"), "mode": "new"}, kept, "drop")
+        return _define({"condition": kept.model_dump(mode="json"), "mode": "new"}, kept,
+                       "dropped a condition, kept")
     if reading.problems:
         return _problem(reading.problems[0], env)
     if reading.vague:

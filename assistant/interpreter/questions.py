@@ -379,6 +379,10 @@ def _spend_column(env: Env, question: Question) -> None:
 def _share_of_revenue(words: list[Item], env: Env, question: Question) -> None:
     """"какова доля выручки …", "what share of sales …": a share of revenue, not a rate."""
     for k, item in enumerate(words):
+        if "monetary" in item.args("role") and link(
+                [item], env.data, accept=lambda w: w.is_category).column is not None:
+            question.used.add(id(item))  # "pay with apple pay": the payment column's word
+            continue
         if "monetary" in item.args("role") and id(item) not in question.used and \
                 env.data.role_column("monetary") is not None and not compared_after(words, k):
             question.statistic = "revenue_share"
