@@ -583,3 +583,19 @@ def test_a_share_paid_a_way_is_of_customers_not_revenue(tmp_path: Path) -> None:
     assert turn.segment is None and "revenue" not in turn.reply, turn.reply
     assert f"{100 * (leeds == 'apple pay').mean():.1f}%" in turn.reply, turn.reply
     assert f"of {len(leeds)})" in turn.reply and "spent" not in turn.reply, turn.reply
+
+
+def test_the_one_date_of_a_table_answers_recency(tmp_path: Path) -> None:
+    path, frame = _guests(tmp_path)
+    rng = np.random.default_rng(12)
+    frame["дата_последнего_заезда"] = (pd.Timestamp("2026-11-30") - pd.to_timedelta(
+        rng.integers(0, 700, len(frame)), unit="D")).strftime("%d.%m.%Y")
+    frame.to_csv(path, index=False)
+    day = pd.to_datetime(frame["дата_последнего_заезда"], format="%d.%m.%Y")
+    end = day.max() + pd.Timedelta(days=1)
+    for text, expected in (("гости, не приезжавшие полгода", day < end - pd.Timedelta(days=180)),
+                           ("гости, приезжавшие за последние 3 месяца",
+                            day >= end - pd.Timedelta(days=90))):
+        turn = _ask(path, tmp_path, text)
+        assert turn.segment is not None, (text, turn.reply)
+        assert turn.segment["size"] == int(expected.sum()), (text, turn.segment)

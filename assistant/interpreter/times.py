@@ -276,7 +276,12 @@ def date_column(r: Reader, role: str) -> ColumnWords | None:
         return named[0]
     # The only date that is not a last-purchase date: when customers joined.
     others = [w for w in dates if "recency" not in w.concepts]
-    return others[0] if role == "tenure" and len(others) == 1 else None
+    if role == "tenure":
+        return others[0] if len(others) == 1 else None
+    # The one date there is, when it says nothing of joining or birth: "не приезжавшие
+    # полгода" on дата_последнего_заезда
+    return dates[0] if len(dates) == 1 and not dates[0].concepts & {"tenure", "birth"} \
+        else None
 
 
 def _date_window(r: Reader, column: ColumnWords, qty: Qty, op: str) -> None:
