@@ -599,3 +599,16 @@ def test_the_one_date_of_a_table_answers_recency(tmp_path: Path) -> None:
         turn = _ask(path, tmp_path, text)
         assert turn.segment is not None, (text, turn.reply)
         assert turn.segment["size"] == int(expected.sum()), (text, turn.segment)
+
+
+@pytest.mark.parametrize("text", ["what share of them are in the loyalty program?",
+                                  "какая доля из них в программе лояльности?",
+                                  "其中会员计划的比例是多少？"])
+def test_a_loyalty_programme_column_named_in_any_language(tmp_path: Path, text: str) -> None:
+    path, frame = _guests(tmp_path)
+    frame["программа_лояльности"] = np.where(np.arange(len(frame)) % 3 == 0, "да", "нет")
+    frame.to_csv(path, index=False)
+    group = frame[frame["город_проживания"] == "Казань"]
+    turn = _ask(path, tmp_path, "гости из Казани", text)
+    shown = f"{100 * (group['программа_лояльности'] == 'да').mean():.1f}"
+    assert shown in turn.reply or shown.replace(".", ",") in turn.reply, turn.reply
