@@ -11,10 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import typer
-from typer.testing import CliRunner
 
 from assistant.replies import ReplyWords, cluster_notes, cluster_quality
+from tests.cli_ask import ask_json
 
 
 @pytest.fixture(scope="module")
@@ -31,16 +30,6 @@ def members(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def ask(data: Path, workspace: Path, text: str) -> dict[str, Any]:
-    from assistant import cli_assistant
-
-    app = typer.Typer()
-    cli_assistant.register(app)
-    result = CliRunner().invoke(app, ["ask", text, "--data", str(data), "--workspace",
-                                      str(workspace), "--json"])
-    assert result.exit_code == 0, result.output
-    answer: dict[str, Any] = json.loads(result.output)
-    return answer
 
 
 @pytest.mark.parametrize(("text", "said"), [
@@ -50,7 +39,7 @@ def ask(data: Path, workspace: Path, text: str) -> dict[str, Any]:
 ])
 def test_a_clustering_says_what_it_used_and_how_distinct(members: Path, tmp_path: Path,
                                                          text: str, said: list[str]) -> None:
-    answer = ask(members, tmp_path / "ws", text)
+    answer = ask_json(members, tmp_path / "ws", text)
     cluster = next(r for r in answer["tools"] if r["tool"] == "cluster")
     assert cluster["summary"]["k"] == 2
     for words in said:

@@ -6,18 +6,15 @@ brackets ("冠军客户（Champions）"). English keeps the reference wording.""
 
 from __future__ import annotations
 
-import json
 import random
 import re
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
-import typer
-from typer.testing import CliRunner
 
 from assistant.replies import compose_reply
+from tests.cli_ask import ask_json
 from tools.engine.dataset import FIRST_PURCHASE, LAST_PURCHASE
 from tools.engine.definitions import (
     Between,
@@ -154,16 +151,6 @@ def orders(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def _ask(data: Path, workspace: Path, text: str) -> dict[str, Any]:
-    from assistant import cli_assistant
-
-    app = typer.Typer()
-    cli_assistant.register(app)
-    result = CliRunner().invoke(app, ["ask", text, "--data", str(data), "--workspace",
-                                      str(workspace), "--json"])
-    assert result.exit_code == 0, result.output
-    answer: dict[str, Any] = json.loads(result.output)
-    return answer
 
 
 @pytest.mark.parametrize(("text", "said"), [
@@ -174,6 +161,6 @@ def _ask(data: Path, workspace: Path, text: str) -> dict[str, Any]:
 ])
 def test_asked_in_the_language_the_reply_names_the_feature(orders: Path, tmp_path: Path,
                                                            text: str, said: str) -> None:
-    reply = _ask(orders, tmp_path / "ws", text)["reply"]
+    reply = ask_json(orders, tmp_path / "ws", text)["reply"]
     assert said in reply, reply
     _no_feature_column(reply)
