@@ -8,9 +8,11 @@ never a particular word.
 from __future__ import annotations
 
 from assistant.interpreter.datalex import ColumnWords
+from assistant.interpreter.intent import content
 from assistant.interpreter.linking import evidence, has_evidence, link
 from assistant.interpreter.reader import Env
 from assistant.interpreter.tagging import Item
+from assistant.interpreter.text import is_chinese
 from tools.engine.schema import Role
 
 # The statistics a figure word names, strongest first: "average order value" is an order
@@ -143,3 +145,36 @@ def compared_after(words: list[Item], end: int) -> bool:
         if not (item.filler or item.only_function or item.has("break")):
             return False
     return False
+
+
+def flag_among(words: list[Item], env: Env) -> bool:
+    """A yes/no column named, then the group it is counted in ("churn among the active")."""
+    split = among(words, env)
+    if split is None or any(i.has("people") or _ends_in_people(i, env) for i in split[0]):
+        return False  # "活跃客户中的流失用户": the churned users among them, a segment
+    named = [i for i in split[0] if names_column(i, env)]
+    return bool(named) and link(named, env.data, accept=lambda w: w.is_flag).column is not None
+
+
+def _ends_in_people(item: Item, env: Env) -> bool:
+    """A Chinese phrase whose last word is a people noun ("流失用户", "高价值客户")."""
+    return any(s.kind == "people" for k in (2, 3) if len(item.text) > k and is_chinese(
+        item.text) for s in env.lexicon.index.get((item.text[-k:],), ()))
+
+
+def among(items: list[Item], env: Env) -> tuple[list[Item], list[Item]] | None:
+    """(whom a rate counts, the group it is taken in), split at "among", "среди", "中"."""
+    for k, item in enumerate(items):
+        side = env.lexicon.among(item.text)
+        counted, group = (items[:k], items[k + 1:]) if side == "before" else \
+            (items[k + 1:], items[:k])
+        if side is not None and content(counted) and content(group):
+            return counted, group
+    return None
+
+
+def no_one_named(words: list[Item], env: Env) -> bool:
+    """"what share have a card?" in a conversation: no one named, so the current segment
+    ("what is THE churn rate", "share of OUR customers" ask about everyone)."""
+    return not any(i.has("people", "subject") or any(env.lexicon.is_ours(t.text)
+                                                      for t in i.tokens) for i in words)

@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from assistant.interpreter.calls import Interpretation, ToolCall
 from assistant.interpreter.clauses import flag_condition
@@ -22,56 +21,29 @@ from assistant.interpreter.datalex import ColumnWords
 from assistant.interpreter.grammar import Reading, leaves, read
 from assistant.interpreter.intent import content
 from assistant.interpreter.linking import evidence, link
+from assistant.interpreter.question_parts import Question, conjuncts, echo, place_conditions
 from assistant.interpreter.question_words import (
     STATISTIC_ORDER,
     about_them,
     against_base,
     agrees,
+    among,
     breakdown_of,
     compared_after,
     compared_before,
+    flag_among,
     groupable,
     names_column,
+    no_one_named,
     statistic_of,
 )
 from assistant.interpreter.reader import Env, Problem
 from assistant.interpreter.tagging import Item
-from assistant.interpreter.text import is_chinese
-from tools.engine.definitions import And, Compare, Condition, In, Or, Rank, conjunction
+from tools.engine.definitions import Condition, Rank
 from tools.engine.schema import Role
 
 _NEEDS_COLUMN = ("sum", "mean", "median", "min", "max")
 _MONEY_ROLES = ("monetary", "frequency")
-
-
-@dataclass
-class Question:
-    statistic: str = "customers"
-    column: str | None = None
-    by: str | None = None
-    groups: list[str] | None = None
-    target: Condition | None = None
-    condition: Condition | None = None
-    segment: str | None = None
-    compare_with_base: bool = False
-    used: set[int] = field(default_factory=set)  # ids of the items read as the question's
-    by_items: set[int] = field(default_factory=set)  # ids of the breakdown's words
-    # A money figure asked for in data without a spend column ("spend per customer"): read
-    # as a mean of a column it may name, else asked of the tool, which says there is none.
-    money_figure: str | None = None
-
-    def args(self) -> dict[str, object]:
-        out: dict[str, object] = {"statistic": self.statistic}
-        for name in ("column", "by", "groups", "segment"):
-            if getattr(self, name) is not None:
-                out[name] = getattr(self, name)
-        for name in ("target", "condition"):
-            value = getattr(self, name)
-            if value is not None:
-                out[name] = value.model_dump(mode="json")
-        if self.compare_with_base:
-            out["compare_with_base"] = True
-        return out
 
 
 def is_figure_question(items: list[Item], reading: Reading, env: Env) -> bool:
@@ -93,7 +65,7 @@ def is_figure_question(items: list[Item], reading: Reading, env: Env) -> bool:
         if not compared_after(words, max(places)) and not compared_before(words, min(places),
                                                                            env):
             return True
-    if _flag_among(words, env):
+    if flag_among(words, env):
         return True  # "отток среди активных": churn among the active, a rate
     breakdown = breakdown_of(words, env)
     if breakdown is not None and ("rank" not in reading.signals or any(
@@ -138,7 +110,7 @@ def figure_call(items: list[Item], env: Env, problem: Callable[[Problem], Interp
     which = any("which" in i.args("figure") for i in words) and question.by is not None
     question.used.update(id(i) for i in words if which and i.has("figure") and
                          {"most", "least"} & set(i.args("figure")))
-    question.statistic = found or ("rate" if _flag_among(words, env) else "customers")
+    question.statistic = found or ("rate" if flag_among(words, env) else "customers")
     if question.statistic in _NEEDS_COLUMN or found is None and question.statistic != "rate":
         _measure(words, env, question, which=which)
     _no_money(words, env, question)
@@ -163,7 +135,7 @@ def figure_call(items: list[Item], env: Env, problem: Callable[[Problem], Interp
     if question.by is None and question.statistic != "rate":
         _named_category(words, env, question)
     question.segment = "current" if env.context.has_current_segment and (
-        about_them(words) or question.statistic == "rate" and _they(words, env)) else None
+        about_them(words) or question.statistic == "rate" and no_one_named(words, env)) else None
     question.compare_with_base = against_base(words)
     if question.compare_with_base and not any(i.value is not None for i in words):
         # "bigger spenders than the rest", "тратят больше, чем остальные": the comparison is
@@ -171,7 +143,7 @@ def figure_call(items: list[Item], env: Env, problem: Callable[[Problem], Interp
         question.used.update(id(i) for i in words if i.has("cmp", "cmp_post", "intensifier")
                              and not i.has("value", "place", "column", "concept", "role"))
     rest = [i for i in items if id(i) not in question.used and not _question_word(i)]
-    split = _among(rest, env) if question.statistic == "rate" else None
+    split = among(rest, env) if question.statistic == "rate" else None
     if split is not None and question.target is None:  # "отток среди активных клиентов"
         counted = read([split[0]], env)
         if counted.problems:
@@ -184,7 +156,7 @@ def figure_call(items: list[Item], env: Env, problem: Callable[[Problem], Interp
         return problem(reading.problems[0])
     if question.statistic == "rate" and question.target is None:
         question.target = _rate_term(words, env)
-    _conditions(question, _conjuncts(reading.condition))
+    place_conditions(question, conjuncts(reading.condition))
     if question.statistic == "rate" and question.target is None:
         # yes/no columns, else values to take a share of ("channel = agency")
         options = [w.name for w in env.data.columns.values() if w.is_flag][:8] or [
@@ -194,34 +166,8 @@ def figure_call(items: list[Item], env: Env, problem: Callable[[Problem], Interp
                               clarification=env.lexicon.message(
                                   env.language, "figure_rate_of", options=", ".join(options)))
     return Interpretation(calls=[ToolCall("compute_figures", question.args())],
-                          intent="data_question", understood=_echo(question),
+                          intent="data_question", understood=echo(question),
                           notes=reading.notes)
-
-
-def _flag_among(words: list[Item], env: Env) -> bool:
-    """A yes/no column named, then the group it is counted in ("churn among the active")."""
-    split = _among(words, env)
-    if split is None or any(i.has("people") or _ends_in_people(i, env) for i in split[0]):
-        return False  # "活跃客户中的流失用户": the churned users among them, a segment
-    named = [i for i in split[0] if names_column(i, env)]
-    return bool(named) and link(named, env.data, accept=lambda w: w.is_flag).column is not None
-
-
-def _ends_in_people(item: Item, env: Env) -> bool:
-    """A Chinese phrase whose last word is a people noun ("流失用户", "高价值客户")."""
-    return any(s.kind == "people" for k in (2, 3) if len(item.text) > k and is_chinese(
-        item.text) for s in env.lexicon.index.get((item.text[-k:],), ()))
-
-
-def _among(items: list[Item], env: Env) -> tuple[list[Item], list[Item]] | None:
-    """(whom a rate counts, the group it is taken in), split at "among", "среди", "中"."""
-    for k, item in enumerate(items):
-        side = env.lexicon.among(item.text)
-        counted, group = (items[:k], items[k + 1:]) if side == "before" else \
-            (items[k + 1:], items[:k])
-        if side is not None and content(counted) and content(group):
-            return counted, group
-    return None
 
 
 # -- the statistic and the measure ----------------------------------------------------
@@ -405,13 +351,6 @@ def _named_category(words: list[Item], env: Env, question: Question) -> None:
             return
 
 
-def _they(words: list[Item], env: Env) -> bool:
-    """"what share have a card?" in a conversation: no one named, so the current segment
-    ("what is THE churn rate", "share of OUR customers" ask about everyone)."""
-    return not any(i.has("people", "subject") or any(env.lexicon.is_ours(t.text)
-                                                      for t in i.tokens) for i in words)
-
-
 def _number_column(words: ColumnWords) -> bool:
     return words.numeric and words.info.role is not Role.PERSONAL
 
@@ -420,54 +359,3 @@ def _question_word(item: Item) -> bool:
     """Words of the question itself: "how many", "what share", "them", "versus"."""
     return item.has("intent", "subject", "mode", "figure") and not item.has(
         "value", "place", "rfm", "column", "concept", "role", "stage")
-
-
-def _conjuncts(condition: Condition | None) -> list[Condition]:
-    if condition is None:
-        return []
-    return list(condition.all) if isinstance(condition, And) else [condition]
-
-
-def _conditions(question: Question, conditions: list[Condition]) -> None:
-    """Values of one column become the groups shown; a rate's last condition its target;
-    the rest whom to count."""
-    rest: list[Condition] = []
-    for condition in conditions:
-        listed = _listed_values(condition)
-        if listed is not None and (question.by in (None, listed[0])) and \
-                question.groups is None and (len(listed[1]) > 1 or question.by):
-            question.by, question.groups = listed[0], [str(v) for v in listed[1]]
-            continue
-        rest.append(condition)
-    if question.statistic == "rate" and rest and question.target is None:
-        question.target = rest.pop()
-    question.condition = conjunction(rest) if rest else None
-
-
-def _listed_values(condition: Condition) -> tuple[str, list[object]] | None:
-    if isinstance(condition, In):
-        return condition.column, list(condition.values)
-    if isinstance(condition, Or) and all(isinstance(c, Compare) and c.op == "==" for c in
-                                         condition.any):
-        columns = {c.column for c in condition.any if isinstance(c, Compare)}
-        if len(columns) == 1:
-            return columns.pop(), [c.value for c in condition.any if isinstance(c, Compare)]
-    return None
-
-
-def _echo(question: Question) -> str:
-    parts = [question.statistic + (f" of {question.column}" if question.column else "")]
-    if question.by:
-        parts.append(f"by {question.by}" + (f" ({', '.join(question.groups)})"
-                                            if question.groups else ""))
-    if question.segment:
-        parts.append("of the current segment")
-    if question.target is not None:
-        parts.append("target set")
-    if question.condition is not None:
-        parts.append("within a condition")
-    if question.compare_with_base:
-        parts.append("against the base")
-    return "figures: " + "; ".join(parts)
-
-
