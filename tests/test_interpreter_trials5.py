@@ -612,3 +612,9 @@ def test_a_loyalty_programme_column_named_in_any_language(tmp_path: Path, text: 
     turn = _ask(path, tmp_path, "гости из Казани", text)
     shown = f"{100 * (group['программа_лояльности'] == 'да').mean():.1f}"
     assert shown in turn.reply or shown.replace(".", ",") in turn.reply, turn.reply
+
+
+def test_a_rate_of_something_the_data_does_not_record_is_asked_about(tmp_path: Path) -> None:
+    path, _ = _cosmetics(tmp_path)
+    turn = _ask(path, tmp_path, "churn rate of customers who bought only once")
+    assert turn.segment is None and "churn" in turn.reply and "%" not in turn.reply, turn.reply

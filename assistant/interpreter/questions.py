@@ -156,6 +156,9 @@ def figure_call(items: list[Item], env: Env, problem: Callable[[Problem], Interp
         return problem(reading.problems[0])
     if question.statistic == "rate" and question.target is None:
         question.target = _rate_term(words, env)
+        missing = _rate_of_nothing(words, env) if question.target is None else None
+        if missing is not None:  # "churn rate" where nothing records churn: asked, not guessed
+            return problem(Problem("unplaced", {"words": f"'{missing}'"}))
     place_conditions(question, conjuncts(reading.condition))
     if question.statistic == "rate" and question.target is None:
         # yes/no columns, else values to take a share of ("channel = agency")
@@ -284,6 +287,17 @@ def _rate_term(words: list[Item], env: Env) -> Condition | None:
             found = link([item], env.data, accept=lambda w: w.is_flag)
             if found.column is not None:
                 return flag_condition(env.data.columns[found.column], negated=False)
+    return None
+
+
+def _rate_of_nothing(words: list[Item], env: Env) -> str | None:
+    """A rate word naming a concept no column of this data carries ("churn rate" without a
+    churn column): the word, to ask about."""
+    for item in words:
+        concepts = {str(a) for a in item.args("concept")}
+        if statistic_of(item) == "rate" and concepts and not any(
+                concepts & w.concepts for w in env.data.columns.values()):
+            return item.text
     return None
 
 
