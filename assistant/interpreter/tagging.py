@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from assistant.interpreter.datalex import DataLexicon
 from assistant.interpreter.lexicon import Lexicon, Sense
 from assistant.interpreter.number_words import number_phrase, number_vocabulary, number_word
-from assistant.interpreter.text import Token, is_russian_word, simplified, tokenize
+from assistant.interpreter.text import Token, is_russian_word, prepared, tokenize
 
 MAX_PHRASE = 6
 _CHINESE_RUN = re.compile("[\u3400-\u9fff]+")
@@ -75,8 +75,11 @@ class Tagged:
 
 def tag(text: str, lexicon: Lexicon, data: DataLexicon) -> Tagged:
     known = lexicon.chinese_words | data.chinese_words
-    text, miswritten = _chinese_typos(simplified(text), known, data)
     tokens = tokenize(text, known)
+    # a corrected character keeps its place, so the tokens' offsets hold
+    fixed, miswritten = _chinese_typos(prepared(text), tokens, known, data)
+    if miswritten:
+        tokens = tokenize(fixed, known)
     typos = miswritten + _correct_typos(tokens, lexicon, data)
     options = [_matches(tokens, i, lexicon, data) for i in range(len(tokens))]
     readings = list(_segmentations(tokens, options))
@@ -302,7 +305,7 @@ def _correct_typos(tokens: list[Token], lexicon: Lexicon, data: DataLexicon
     return notes
 
 
-def _chinese_typos(text: str, known: frozenset[str], data: DataLexicon
+def _chinese_typos(text: str, tokens: list[Token], known: frozenset[str], data: DataLexicon
                    ) -> tuple[str, list[tuple[str, str]]]:
     """"广冬" for 广东, "浙将" for 浙江: Chinese one character from exactly one of the
     data's Chinese values, where that character is no word of its own ("京的" is not 京都)
@@ -312,7 +315,7 @@ def _chinese_typos(text: str, known: frozenset[str], data: DataLexicon
     if not values:
         return text, []
     # only characters the cut left alone: "再加上消费" holds no "上消"
-    alone = {t.start for t in tokenize(text, known) if t.end - t.start == 1}
+    alone = {t.start for t in tokens if t.end - t.start == 1}
     notes: list[tuple[str, str]] = []
     for size in (4, 3, 2):
         for start in range(len(text) - size + 1):

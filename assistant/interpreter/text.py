@@ -223,10 +223,14 @@ def iso_date(written: str) -> str:
     return f"{year:04d}-{month:02d}-{day:02d}"
 
 
+def prepared(text: str) -> str:
+    """The text tokens' offsets point into: cleaned, "5 000" (Russian style) as one number."""
+    return re.sub(r"(?<=\d)[ \u00a0\u202f](?=\d{3}\b)", "", clean(text))
+
+
 def tokenize(text: str, known_cjk: Iterable[str] = ()) -> list[Token]:
     """Tokens of a request; Chinese runs are cut at the longest `known_cjk` words."""
-    raw = clean(text)
-    raw = re.sub(r"(?<=\d)[ \u00a0\u202f](?=\d{3}\b)", "", raw)  # "5 000" (Russian style)
+    raw = prepared(text)
     vocabulary = known_cjk if isinstance(known_cjk, frozenset) else frozenset(known_cjk)
     longest = 0  # found on the first Chinese run: most phrases have none
     tokens: list[Token] = []
