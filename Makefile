@@ -27,7 +27,7 @@ demo: $(STAMP)
 	$(BIN)/segment demo
 
 test: $(SPARK_STAMP) chromium java
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2
 
 # The report test opens the HTML report in headless Chromium (Debian's package). Installed
 # when missing and we are root; otherwise that test is skipped and says why.

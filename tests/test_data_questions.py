@@ -422,7 +422,9 @@ def test_revenue_without_a_spend_column_is_said_plainly(text: str, no_money: Cus
     assert turn.table is None and bot.state is None
     assert [n for n, _ in bot.calls] == ["compute_figures"], turn.reply
     assert "no spend or amount column" in turn.results[0].message
-    assert "no spend or amount column" in turn.reply
+    # said in the request's language
+    said = "нет столбца с суммой" if text.startswith("доля") else "no spend or amount column"
+    assert said in turn.reply
 
 
 # -- 6. the command line -----------------------------------------------------------------
@@ -552,7 +554,7 @@ def test_breakdown_command_errors_are_one_line(args: list[str], cli: Any) -> Non
 
 def test_breakdown_revenue_without_money_says_so(cli: Any, folder: Path) -> None:
     result = cli("breakdown", "--by", "plan", "--measure", "revenue",
-                 data=folder / "subscriptions_no_billing.csv")
+                 data=subscription_table(folder, money=False))
     assert result.exit_code != 0 and "Traceback" not in result.output
     assert "spend" in result.output.lower()
 

@@ -54,7 +54,7 @@ TEA_ARGS = [f"--map={role}={column}" for role, column in TEA_MAP.items()]
 
 
 def _run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(_app(), ["predict", *args])
+    result = CliRunner().invoke(_app(), ["predict", *args], env={"COLUMNS": "400"})
     return result.exit_code, result.stdout, result.stderr
 
 

@@ -99,7 +99,7 @@ def test_the_command_scores_by_value_and_refuses_other_rules(tmp_path: Path) -> 
     from assistant.cli import app
 
     path = _quiet_log(tmp_path)
-    runner = CliRunner()
+    runner = CliRunner(env={"COLUMNS": "200"})  # the hint on one line, whatever the path
     standard = runner.invoke(app, ["rfm", "--data", str(path), "--workspace", str(tmp_path)])
     assert standard.exit_code == 0 and "--ties value" in standard.output
     kept = runner.invoke(app, ["rfm", "--data", str(path), "--ties", "value", "--json",

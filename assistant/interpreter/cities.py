@@ -82,5 +82,9 @@ def chinese_city_names() -> frozenset[str]:
     """The Chinese names of GeoNames' cities ("南京", "喀山"): words of a request on data
     whose cities are written in Chinese, so a city it lacks is said to be missing, not cut
     into characters."""
-    return frozenset(name for name in _cities()[1] if re.fullmatch("[\u3400-\u9fff]{2,5}", name))
+    # "三次" (Miyoshi) or "四日市" would read as "three times", "four days": a numeral and a
+    # unit stay a number ("下单超过三次")
+    counted = re.compile("[一二两三四五六七八九十百千万]+[次个天日月年周单件笔位名元块岁倍成]")
+    return frozenset(name for name in _cities()[1] if re.fullmatch("[\u3400-\u9fff]{2,5}", name)
+                     and not counted.match(name))
 

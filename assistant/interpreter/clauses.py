@@ -274,7 +274,28 @@ def _mention(r: Reader, run: list[tuple[int, Item]]) -> None:
     if any({str(a) for a in i.args("opposite")} & column.concepts and
            not (len(i.tokens) == 1 and i.tokens[0].norm in column.norms) for i in supporting):
         negated = not negated
+    if column.is_flag:
+        negated = negated != _stated_no(r, run[-1][0], column)
     _column_condition(r, column, negated, items)
+
+
+def _stated_no(r: Reader, k: int, column: ColumnWords) -> bool:
+    """"renewed No", "renewed为否", "renewed = yes": the value written after a yes/no column
+    (True for its no); nothing written is its yes."""
+    between: list[Item] = []
+    for j, item in r.items():
+        if j <= k or not r.free(item):
+            continue
+        words = {v.lower() for v in (column.yes, column.no) if v}
+        said = {t.text.lower() for t in item.tokens}
+        answers = {str(a) for a in (*item.args("value_group"), *item.args("intent"))}
+        if {"yes", "no"} & answers or said & words:
+            r.use(item, *between)
+            return "no" in answers or bool(column.no and column.no.lower() in said)
+        if not (item.only_function or "==" in item.args("cmp")):
+            return False
+        between.append(item)
+    return False
 
 
 def _each_its_own(r: Reader, run: list[tuple[int, Item]]) -> bool:
@@ -347,7 +368,7 @@ def _quantified(r: Reader, tied: tuple[str, ...], negated: bool, items: list[Ite
         negated = not negated
     r.use(*([quantifier] if quantifier is not None else []), *items)
     flags = [flag_condition(c, negated) for c in columns]
-    every = said == "all" or negated
+    every = said in ("all", "both") or negated
     r.add(And(all=flags) if every else Or(any=flags), "flag", columns[0].name)
     return True
 

@@ -303,9 +303,10 @@ def _groups_of(value: str, norms: tuple[str, ...], lexicon: Lexicon,
     found: set[str] = set()
     candidates = [norms] + ([(n,) for n in norms] if len(norms) <= 3 else [])
     for key in [k for k in candidates if len("".join(k)) > 2]:
-        for sense in lexicon.index.get(key, ()):
-            if sense.kind == "value_group":
-                found.add(str(sense.arg))
+        groups = {str(s.arg) for s in lexicon.index.get(key, ()) if s.kind == "value_group"}
+        if groups and key != norms and any(fold(s) == key[0] for s in siblings):
+            continue  # "Moscow Oblast" beside "Moscow": the city is the value "Moscow"
+        found |= groups
     codes = _short_codes(lexicon)
     stripped = fold(value.strip())
     coded = {g for g, phrases in codes.items() if stripped in phrases}

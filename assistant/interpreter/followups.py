@@ -84,12 +84,14 @@ def define_args(condition: Condition, reading: Reading, items: list[Item], env: 
         edits = any("edit" in i.args("mode") for i in items) or _from_to(current, condition)
         swapped = None if current is None else (
             edits and changed_values(current, condition) or _swap(current, condition))
+        if swapped is None and current is not None and not _names_customers(items):
+            swapped = conjunction([current, condition])  # "what about Leeds" after "premium
+            # women": the same customers in Leeds, when the segment names no club to swap
         return _new(swapped if swapped is not None else condition), "replace"
     asks_count = any("count" in i.args("intent") for i in content(items)[:1])
     # A fragment ("from France", "spent over 2000") narrows; a request that names the
     # customers ("customers ...", "one-time buyers", "champions") replaces.
-    subject = {"people", "fixed", "rfm", "stage", "vague"} & {
-        s.kind for i in items for s in i.senses}
+    subject = _names_customers(items)
     if mode == "refine" or not asks_count and not subject:
         swapped = _swap(current, condition, only_lists=True) if current is not None else None
         if swapped is None and mode != "refine" and current is not None and \
@@ -100,6 +102,11 @@ def define_args(condition: Condition, reading: Reading, items: list[Item], env: 
             return _new(swapped), "refine"
         return {"condition": _dump(condition), "mode": "refine"}, "refine"
     return _new(condition), "new"
+
+
+def _names_customers(items: list[Item]) -> bool:
+    return bool({"people", "fixed", "rfm", "stage", "vague"} & {
+        s.kind for i in items for s in i.senses})
 
 
 def _negated(condition: Condition) -> Condition:
@@ -330,11 +337,13 @@ def _extend(current: Condition, new: Condition) -> Condition:
     return Or(any=[current, new])
 
 
-def dropped(items: list[Item], env: Env) -> Condition | None:
-    """"remove the spend condition", "去掉消费的条件", "убери фильтр по городу": the current
-    segment without its conditions on the columns named."""
+def dropped(items: list[Item], reading: Reading, env: Env) -> Condition | None:
+    """"remove the spend condition", "去掉消费的条件", "убери фильтр по городу", or a column
+    named with no value ("убери город"): the current segment without its conditions on the
+    columns named."""
     current = env.context.current_condition
-    if current is None or not any("criterion" in i.args("mode") for i in items):
+    by_name = reading.condition is None and any(p.key == "which_value" for p in reading.problems)
+    if current is None or not (by_name or any("criterion" in i.args("mode") for i in items)):
         return None
     named = {link([i], env.data).column for i in content(items) if has_evidence(i, env.data)}
     return _without(current, {c for c in named if c is not None})

@@ -170,7 +170,7 @@ def _segment(items: list[Item], reading: Reading, env: Env) -> Interpretation:
                 language, "edit_nothing"))
         return _define({"condition": edited.model_dump(mode="json"), "mode": "new"}, edited,
                        "edit")
-    kept = dropped(items, env) if mode == "exclude" else None
+    kept = dropped(items, reading, env) if mode == "exclude" else None
     if kept is not None:
         return _define({"condition": kept.model_dump(mode="json"), "mode": "new"}, kept,
                        "dropped a condition, kept")
@@ -294,6 +294,9 @@ def _data_question(items: list[Item], reading: Reading, cleaned: str, env: Env
         return Interpretation(calls=[ToolCall("define_segment", args),
                                      ToolCall("profile_segment", {"name": None})],
                               intent="data_question", understood=describe(reading.condition))
+    if any(p.key == "unplaced" for p in reading.problems):
+        # "customers who rated us 5 stars" with no rating column: said, not a summary
+        return _problem(next(p for p in reading.problems if p.key == "unplaced"), env)
     about_them = any(i.has("mode") or "current" in i.args("subject") for i in items)
     if env.context.has_current_segment and (about_them or not _counts_everyone(items)):
         return Interpretation(calls=[ToolCall("profile_segment", {"name": None})],

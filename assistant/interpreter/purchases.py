@@ -25,14 +25,19 @@ def _on_a_log(r: Reader) -> bool:
 
 def bought_values(r: Reader, column: str, values: list[Scalar]) -> Condition | None:
     """"ever bought vitamins", "хоть раз покупали витамины", "曾经买过维生素": any kept line
-    with one of the values. Without "ever" a value is the customer's usual one (SEMANTICS.md),
-    and a place ("ever bought in Germany") stays the customer's country."""
-    ever = [i for _, i in r.items() if "ever" in i.args("quantifier") or i.has("neg") and any(
-        Sense("quantifier", "ever") in r.env.lexicon.index.get((t.norm,), ()) for t in i.tokens)]
+    with one of the values; "bought both X and Y", "既买过X又买过Y": a line of each. Without
+    "ever" a value is the customer's usual one (SEMANTICS.md), and a place ("ever bought in
+    Germany") stays the customer's country."""
+    ever = [i for _, i in r.items() if {"ever", "both"} & set(i.args("quantifier")) or
+            i.has("neg") and any(Sense("quantifier", "ever") in r.env.lexicon.index.get(
+                (t.norm,), ()) for t in i.tokens)]
     if not ever or not _on_a_log(r) or not r.data.columns[column].is_category or \
             column in r.data.place_columns():
         return None
     r.use(*ever)
+    if len(values) > 1 and any("both" in i.args("quantifier") for i in ever):
+        # "ordered both sushi and pizza": a line of each, not a line of either
+        return And(all=[Purchased(column=column, values=[v]) for v in values])
     return Purchased(column=column, values=values)
 
 

@@ -56,8 +56,8 @@ def is_figure_question(items: list[Item], reading: Reading, env: Env) -> bool:
     words = [i for i in items if not i.has("punct")]
     for k, item in enumerate(words):
         statistic = statistic_of(item)
-        if statistic is None:
-            continue
+        if statistic is None or item.has("value") and id(item) in reading.used:
+            continue  # "the Max plan": a value of the data, read as one
         run = _measure_run(words, k, env)
         if statistic in _NEEDS_COLUMN and not run:
             continue  # "over 1000 in total", "一共有多少客户": no number to measure
@@ -134,8 +134,6 @@ def figure_call(items: list[Item], env: Env, problem: Callable[[Problem], Interp
         _share_of_revenue(words, env, question)
     if question.by is None and question.statistic != "rate":
         _named_category(words, env, question)
-    question.segment = "current" if env.context.has_current_segment and (
-        about_them(words) or question.statistic == "rate" and no_one_named(words, env)) else None
     question.compare_with_base = against_base(words)
     if question.compare_with_base and not any(i.value is not None for i in words):
         # "bigger spenders than the rest", "тратят больше, чем остальные": the comparison is
@@ -159,6 +157,13 @@ def figure_call(items: list[Item], env: Env, problem: Callable[[Problem], Interp
         missing = _rate_of_nothing(words, env) if question.target is None else None
         if missing is not None:  # "churn rate" where nothing records churn: asked, not guessed
             return problem(Problem("unplaced", {"words": f"'{missing}'"}))
+    # In a conversation a figure about no one named is the current segment's ("breakdown by
+    # club", "how many visits on avg", "what share pay by card"); a group named ("share of
+    # revenue from Spain"), "our customers" or "everyone" asks about the base.
+    unnamed = no_one_named(words, env) and (question.statistic == "rate" or
+                                            reading.condition is None)
+    question.segment = "current" if env.context.has_current_segment and (
+        about_them(words) or unnamed) else None
     place_conditions(question, conjuncts(reading.condition))
     if question.statistic == "rate" and question.target is None:
         # yes/no columns, else values to take a share of ("channel = agency")

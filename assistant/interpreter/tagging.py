@@ -14,6 +14,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
+from anyascii import anyascii
+
 from assistant.interpreter.datalex import DataLexicon
 from assistant.interpreter.lexicon import Lexicon, Sense
 from assistant.interpreter.number_words import number_phrase, number_vocabulary, number_word
@@ -74,7 +76,7 @@ class Tagged:
 
 
 def tag(text: str, lexicon: Lexicon, data: DataLexicon) -> Tagged:
-    known = lexicon.chinese_words | data.chinese_words
+    known = lexicon.chinese_words | data.chinese_words | _pinyin_words(prepared(text), data)
     tokens = tokenize(text, known)
     # a corrected character keeps its place, so the tokens' offsets hold
     fixed, miswritten = _chinese_typos(prepared(text), tokens, known, data)
@@ -139,7 +141,11 @@ def _data_sense_fits(sense: Sense, span: list[Token], lexicon: Lexicon) -> bool:
             not re.search("[\u3400-\u9fff]", value):
         return typed == value
     if len(span) == 1 and _is_function(span[0], lexicon):
-        return typed == value
+        # "plus tier" for the value Plus: a joining word of four letters and more is the
+        # data's value whatever its case; "no", "in", "with" only as the data writes them
+        kinds = {s.kind for s in lexicon.index.get((span[0].norm,), ())}
+        joining = kinds <= {"conj", "cmp", "cmp_post"} and len(letters) >= 4
+        return typed == value or joining and typed.lower() == value.lower()
     return True
 
 
@@ -283,6 +289,12 @@ def _correct_typos(tokens: list[Token], lexicon: Lexicon, data: DataLexicon
     notes: list[tuple[str, str]] = []
     for token in tokens:
         word = token.text.lower()
+        latin = _transliterated(token, data) if token.kind == "word" and not _known(
+            token.norm, lexicon, data) else None
+        if latin is not None:  # "Лады" for Lada, "Шкоде" for Skoda, "广东" for Guangdong
+            notes.append((token.text, data.spellings.get(latin, latin)))
+            token.norm, token.corrected = data.surfaces[latin], True
+            continue
         if token.kind != "word" or len(word) < 4 or not word.isalpha() or \
                 re.search("[\u3400-\u9fff]", word) or _known(token.norm, lexicon, data) or \
                 number_word(word) is not None:
@@ -303,6 +315,35 @@ def _correct_typos(tokens: list[Token], lexicon: Lexicon, data: DataLexicon
             if meant in numbers:
                 token.text = meant  # "fourty" is read as the number forty
     return notes
+
+
+def _pinyin_words(text: str, data: DataLexicon) -> frozenset[str]:
+    """Two to four Chinese characters whose pinyin is a Latin word of the data, of five
+    letters or more ("广东" for Guangdong, "四川" for Sichuan): kept whole when the text is cut."""
+    runs = _CHINESE_RUN.findall(text)
+    if not runs:
+        return frozenset()
+    return frozenset(
+        piece for run in runs for size in (4, 3, 2) for i in range(len(run) - size + 1)
+        if len(latin := anyascii(piece := run[i:i + size]).lower()) >= 5 and
+        latin in data.surfaces)
+
+
+def _transliterated(token: Token, data: DataLexicon) -> str | None:
+    """A Cyrillic word whose Latin spelling (anyascii) is, or is one edit from, exactly one
+    Latin word of the data: a brand, a city or a region written in Russian ("Тойота",
+    "Шкоде", "Татарстана"); Chinese whose pinyin is one ("广东")."""
+    if _CHINESE_RUN.fullmatch(token.text):
+        latin = anyascii(token.text).lower()
+        return latin if len(latin) >= 5 and latin in data.surfaces else None
+    if not re.fullmatch("[\u0400-\u04ff]+", token.text):
+        return None
+
+    spellings = {anyascii(form).lower().replace("'", "") for form in (token.norm, token.text)}
+    found = {w for latin in spellings for w in ({latin} | (_edits(latin) if len(latin) > 4
+                                                          else set()))
+             if w in data.surfaces and w.isascii()}
+    return found.pop() if len(found) == 1 else None
 
 
 def _chinese_typos(text: str, tokens: list[Token], known: frozenset[str], data: DataLexicon

@@ -50,6 +50,7 @@ _CONTRACTIONS: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]
     (re.compile(r"\b(\d{1,2})-([^\W\d_]{3,9})-(\d{2}|\d{4})\b"),
      lambda m: f"{m.group(1)} {m.group(2)} {_full_year(m.group(3))}"),
     (re.compile(r"\bw/o\b", re.I), "without"),
+    (re.compile(r"\bb4\b", re.I), "before"),
     (re.compile(r"\bw/(?=\s)", re.I), "with"),
 ]
 

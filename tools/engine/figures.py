@@ -224,7 +224,7 @@ def _inputs(data: CustomerData, figure: Figure, target_mask: pd.Series | None) -
         if money is None:
             raise DefinitionError("The data has no spend or amount column, so there is no "
                                   "revenue to measure; ask about another column.",
-                                  options=_number_columns(data))
+                                  options=_number_columns(data), phrase="figure_no_money")
     if statistic in COLUMN_STATISTICS:
         values = _number_values(data, figure.column)
     elif statistic == "rate":
