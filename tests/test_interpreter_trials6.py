@@ -200,3 +200,76 @@ def test_what_about_a_value_the_segment_lacks_keeps_the_rest(tmp_path: Path) -> 
     assert turn.segment is not None, turn.reply
     assert turn.segment["size"] == int(((frame["city"] == "Hull") &
                                         (frame["monthly_fee"] > 40)).sum()), turn.reply
+
+
+def _policies(folder: Path, n: int = 800) -> tuple[Path, pd.DataFrame]:
+    rng = np.random.default_rng(46)
+    frame = pd.DataFrame({
+        "policy_no": [f"P{k}" for k in range(n)],
+        "province": rng.choice(["Guangdong", "Sichuan", "Zhejiang", "Hubei"], n),
+        "sales_channel": rng.choice(["Agent", "Bank", "Online"], n),
+        "claims_count": rng.integers(0, 5, n),
+        "holder_age": rng.integers(20, 75, n),
+        "gender": rng.choice(["M", "F"], n),
+    })
+    path = folder / "policies.csv"
+    frame.to_csv(path, index=False)
+    return path, frame
+
+
+@pytest.mark.parametrize(("text", "column", "values"), [
+    ("广东的客户", "province", ["Guangdong"]),
+    ("四川或浙江的客户", "province", ["Sichuan", "Zhejiang"]),
+    ("银行渠道的客户", "sales_channel", ["Bank"]),
+    ("代理人渠道的客户", "sales_channel", ["Agent"]),
+    ("клиенты через банк", "sales_channel", ["Bank"]),
+    ("customers from the agent channel", "sales_channel", ["Agent"]),
+])
+def test_english_values_meet_chinese_and_russian_words(
+        tmp_path: Path, text: str, column: str, values: list[str]) -> None:
+    path, frame = _policies(tmp_path)
+    turn = _ask(path, tmp_path, text)
+    assert turn.segment is not None, turn.reply
+    assert turn.segment["size"] == int(frame[column].isin(values).sum()), turn.reply
+
+
+def test_a_chinese_count_word_reads_a_count_column(tmp_path: Path) -> None:
+    path, frame = _policies(tmp_path)
+    turn = _ask(path, tmp_path, "理赔次数至少2次的客户")
+    assert turn.segment is not None, turn.reply
+    assert turn.segment["size"] == int((frame["claims_count"] >= 2).sum()), turn.reply
+
+
+def test_three_times_in_chinese_is_a_number_not_a_town(tmp_path: Path) -> None:
+    rng = np.random.default_rng(56)
+    n = 900
+    frame = pd.DataFrame({"会员ID": rng.integers(1, 200, n),
+                          "下单时间": pd.Timestamp("2025-06-30") - pd.to_timedelta(
+                              rng.integers(0, 300, n), "D"),
+                          "城市": rng.choice(["上海", "北京", "杭州"], n),
+                          "金额": rng.integers(10, 300, n)})
+    path = tmp_path / "orders_zh.csv"
+    frame.to_csv(path, index=False)
+    orders = frame.groupby("会员ID")["下单时间"].nunique()
+    turn = _ask(path, tmp_path, "下单超过三次的会员")
+    assert turn.segment is not None, turn.reply
+    assert turn.segment["size"] == int((orders > 3).sum()), turn.reply
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("ppl aged 65 and up who r in york", lambda f: (f["age"] >= 65) & (f["city"] == "York")),
+    ("guys in york", lambda f: (f["gender"] == "M") & (f["city"] == "York")),
+    ("members who joined b4 2023", lambda f: f["joined"] < "2023-01-01"),
+])
+def test_what_busy_people_type(tmp_path: Path, text: str, expected: Any) -> None:
+    rng = np.random.default_rng(66)
+    n = 400
+    frame = pd.DataFrame({"member_no": range(n), "city": rng.choice(["York", "Hull"], n),
+                          "gender": rng.choice(["M", "F"], n), "age": rng.integers(18, 90, n),
+                          "joined": (pd.Timestamp("2020-01-01") + pd.to_timedelta(
+                              rng.integers(0, 1800, n), "D")).strftime("%Y-%m-%d")})
+    path = tmp_path / "club.csv"
+    frame.to_csv(path, index=False)
+    turn = _ask(path, tmp_path, text)
+    assert turn.segment is not None, turn.reply
+    assert turn.segment["size"] == int(expected(frame).sum()), turn.reply
