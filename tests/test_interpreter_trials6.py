@@ -273,3 +273,75 @@ def test_what_busy_people_type(tmp_path: Path, text: str, expected: Any) -> None
     turn = _ask(path, tmp_path, text)
     assert turn.segment is not None, turn.reply
     assert turn.segment["size"] == int(expected(frame).sum()), turn.reply
+
+
+def _lines(folder: Path, n: int = 1200) -> tuple[Path, pd.DataFrame]:
+    rng = np.random.default_rng(76)
+    frame = pd.DataFrame({
+        "client_no": rng.integers(1, 250, n),
+        "visit_date": (pd.Timestamp("2025-11-30") - pd.to_timedelta(rng.integers(0, 400, n), "D")
+                       ).strftime("%d.%m.%Y"),
+        "branch": rng.choice(["Москва", "Пермь", "Омск"], n),
+        "amount": rng.integers(500, 20000, n).astype(float),
+    })
+    path = folder / "visits.csv"
+    frame.to_csv(path, index=False)
+    return path, frame
+
+
+def test_ranks_said_with_best_and_with_a_share_of_people(tmp_path: Path) -> None:
+    path, frame = _lines(tmp_path)
+    spend = frame.groupby("client_no")["amount"].sum()
+    for text in ("10 best customers by spend", "10 лучших клиентов по сумме трат"):
+        turn = _ask(path, tmp_path, text)
+        assert turn.segment is not None and turn.segment["size"] == 10, (text, turn.reply)
+        assert turn.segment["definition"]["column"] == "monetary"
+    for text in ("20% of customers with the lowest spend", "20% клиентов с наименьшими тратами"):
+        turn = _ask(path, tmp_path, text)
+        assert turn.segment is not None, (text, turn.reply)
+        assert turn.segment["size"] == int(np.ceil(0.2 * len(spend))), turn.reply
+        assert turn.segment["definition"]["direction"] == "bottom"
+
+
+def test_the_share_of_revenue_asked_with_a_share_word(tmp_path: Path) -> None:
+    path, frame = _lines(tmp_path)
+    # a log's branch is the customer's most frequent one (ties: alphabetically first)
+    usual = frame.groupby("client_no")["branch"].agg(
+        lambda b: sorted(b.value_counts()[lambda c: c == c.max()].index)[0])
+    spend = frame.groupby("client_no")["amount"].sum()
+    share = spend[usual == "Москва"].sum() / spend.sum()
+    turn = _ask(path, tmp_path, "какая доля выручки Москвы?")
+    assert turn.segment is None and f"{100 * share:.1f}".replace(".", ",") in turn.reply, \
+        turn.reply
+
+
+@pytest.mark.parametrize("text", ["сколько в среднем тратит один клиент?",
+                                  "how much does one customer spend on average?",
+                                  "一个客户平均消费多少"])
+def test_spend_of_one_customer_is_spend_per_customer(tmp_path: Path, text: str) -> None:
+    path, frame = _lines(tmp_path)
+    per = frame["amount"].sum() / frame["client_no"].nunique()
+    turn = _ask(path, tmp_path, text)
+    assert turn.segment is None, turn.reply
+    assert f"{per:,.2f}".replace(",", " ").split(".")[0][-3:] in turn.reply.replace("\u00a0", " "),\
+        turn.reply
+
+
+def test_plan_words_of_a_telecom_table(tmp_path: Path) -> None:
+    rng = np.random.default_rng(86)
+    n = 500
+    frame = pd.DataFrame({"line_id": range(n), "family_plan": rng.choice([True, False], n),
+                          "billing": rng.choice(["prepaid", "postpaid"], n),
+                          "gb_per_month": rng.integers(1, 60, n)})
+    path = tmp_path / "lines.csv"
+    frame.to_csv(path, index=False)
+    cases = {
+        "абоненты без семейного тарифа на постоплате":
+            (~frame["family_plan"]) & (frame["billing"] == "postpaid"),
+        "预付费用户": frame["billing"] == "prepaid",
+        "абоненты, у которых трафик больше 30 гигабайт": frame["gb_per_month"] > 30,
+    }
+    for text, expected in cases.items():
+        turn = _ask(path, tmp_path, text)
+        assert turn.segment is not None, (text, turn.reply)
+        assert turn.segment["size"] == int(expected.sum()), (text, turn.reply)

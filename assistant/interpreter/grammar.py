@@ -119,8 +119,9 @@ def _clauses(parts: list[Part], env: Env) -> list[_Clause]:
             excluding = True
         clauses.append(_Clause("except" if excluding and joiner != "or" else joiner, []))
     clauses = [c for c in clauses if c.parts]
-    # "the 20 customers | who spent the most": a bare number of people is the size of a
-    # rank said in the next clause, so the two are read as one.
+    # "the 20 customers | who spent the most", "20% of customers | with the lowest spend": a
+    # bare number (or share) of people is the size of a rank said in the next clause, so the
+    # two are read as one.
     for k in range(len(clauses) - 1, 0, -1):
         if _people_counted(clauses[k - 1].parts) and clauses[k].joiner == "and":
             clauses[k - 1].parts.extend(clauses.pop(k).parts)
@@ -130,7 +131,7 @@ def _clauses(parts: list[Part], env: Env) -> list[_Clause]:
 def _people_counted(parts: list[Part]) -> bool:
     numbers = [p for p in parts if isinstance(p, Qty)]
     return len(numbers) == 1 and numbers[0].op is None and not numbers[0].is_range and \
-        numbers[0].unit is None and all(
+        numbers[0].unit in (None, "percent") and all(
             isinstance(p, Qty) or p.only_function or p.has("people") for p in parts) and \
         any(isinstance(p, Item) and p.has("people") for p in parts)
 

@@ -99,7 +99,8 @@ def _ranked(r: Reader, k: int, qty: Qty) -> bool:
     if qty.op is not None:
         return False
     near = [r.parts[j] for j in (k - 1, k + 1, k - 2) if 0 <= j < len(r.parts)]
-    return any(isinstance(p, Item) and p.has("rank") and r.free(p) for p in near) or (
+    return any(isinstance(p, Item) and (p.has("rank") or "best" in p.args("vague")) and
+               r.free(p) for p in near) or (
         (qty.unit == "percent" or _counts_people(r, k)) and r.find("rank") is not None)
 
 
@@ -280,11 +281,14 @@ def _implied(r: Reader, k: int, qty: Qty) -> ColumnWords | None:
 
 def ranks(r: Reader) -> None:
     for k, item in r.items():
-        if not item.has("rank") or not r.free(item):
+        best = not item.has("rank") and "best" in item.args("vague")
+        if not (item.has("rank") or best) or not r.free(item):
             continue
-        direction = str(item.args("rank")[0])
+        direction = "top" if best else str(item.args("rank")[0])
         size = _rank_size(r, k)
         measure = _rank_measure(r, item)
+        if best and (size is None or measure is None):
+            continue  # "our best customers" alone: choices, not a rank
         if size is None:
             if measure is not None:
                 r.use(item)

@@ -35,9 +35,11 @@ def named(r: Reader) -> None:
         if item.has("fixed") and _fixed(r, item):
             continue
         counted = _counted(r, k) if item.has("vague") else None
+        # "the 10 top", "the 10 best customers by spend": a rank (measures.py)
+        ranked = counted is not None and (item.has("rank") or _a_measure_named(r, item))
         if item.has("vague") and r.free(item) and not values_of(item, r.data) and not any(
                 w.is_flag and evidence(item, w) > 0 for w in r.data.columns.values()) and \
-                not (item.has("rank") and counted is not None):  # "the 10 top": a rank
+                not ranked:
             r.use(item)
             r.out.vague.append((str(item.args("vague")[0]), None))
             r.out.signals.add("vague")
@@ -66,6 +68,13 @@ def named(r: Reader) -> None:
     if rfm and _behaviour_log(r):
         segments = RfmSegment(segments=rfm)
         r.add(Not(condition=segments) if negated_rfm else segments, "named")
+
+
+def _a_measure_named(r: Reader, vague: Item) -> bool:
+    """A number column named beside a vague word ("best customers BY SPEND")."""
+    return any(i is not vague and r.free(i) and any(
+        evidence(i, w) > 0 for w in r.data.columns.values()
+        if w.numeric and not w.is_flag and not w.is_date) for _, i in r.items())
 
 
 def _predicted(r: Reader, k: int, item: Item) -> None:

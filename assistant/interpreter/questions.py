@@ -189,6 +189,11 @@ def _statistic(words: list[Item], env: Env, question: Question) -> str | None:
     for k, s in found:
         if s in ("mean", "rate", statistic) or s in ("min", "max"):
             question.used.add(id(words[k]))
+        after = words[k + 1] if k + 1 < len(words) else None
+        if s == statistic == "rate" and after is not None and "monetary" in after.args("role") \
+                and not compared_after(words, k + 1):
+            statistic = "revenue_share"  # "какая доля | выручки": a share of the money
+            question.used.add(id(after))
     money = env.data.role_column("monetary")
     orders = env.data.role_column("frequency")
     if statistic in ("mean", "order_value") and any(
