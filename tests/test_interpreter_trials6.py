@@ -345,3 +345,47 @@ def test_plan_words_of_a_telecom_table(tmp_path: Path) -> None:
         turn = _ask(path, tmp_path, text)
         assert turn.segment is not None, (text, turn.reply)
         assert turn.segment["size"] == int(expected.sum()), (text, turn.reply)
+
+
+def _club(folder: Path, n: int = 400) -> tuple[Path, pd.DataFrame]:
+    rng = np.random.default_rng(96)
+    gone = rng.random(n) < 0.25
+    frame = pd.DataFrame({
+        "member_no": range(n),
+        "tier": rng.choice(["Basic", "Plus"], n),
+        "referral_source": rng.choice(["Friend", "Google", "Flyer"], n),
+        "coach": rng.choice(["Priya", "Tom"], n),
+        "cancelled_on": np.where(gone, (pd.Timestamp("2024-01-01") + pd.to_timedelta(
+            rng.integers(0, 300, n), "D")).strftime("%Y-%m-%d"), None),
+    })
+    path = folder / "club_members.csv"
+    frame.to_csv(path, index=False)
+    return path, frame
+
+
+@pytest.mark.parametrize(("text", "gone"), [("cancelled members", True),
+                                            ("members who have not cancelled", False)])
+def test_a_date_column_named_without_a_date_is_whether_it_is_filled(
+        tmp_path: Path, text: str, gone: bool) -> None:
+    path, frame = _club(tmp_path)
+    turn = _ask(path, tmp_path, text)
+    assert turn.segment is not None, turn.reply
+    assert turn.segment["size"] == int(frame["cancelled_on"].notna().sum() if gone
+                                       else frame["cancelled_on"].isna().sum()), turn.reply
+
+
+def test_column_equals_value_and_who_handles_them(tmp_path: Path) -> None:
+    path, frame = _club(tmp_path)
+    turn = _ask(path, tmp_path, "referral source = friend")
+    assert turn.segment is not None and turn.segment["size"] == int(
+        (frame["referral_source"] == "Friend").sum()), turn.reply
+    turn = _ask(path, tmp_path, "plus members managed by priya")
+    assert turn.segment is not None and turn.segment["size"] == int(
+        ((frame["tier"] == "Plus") & (frame["coach"] == "Priya")).sum()), turn.reply
+
+
+def test_how_many_are_in_a_conversation_counts_among_them(tmp_path: Path) -> None:
+    path, frame = _club(tmp_path)
+    turn = _ask(path, tmp_path, "plus members", "how many are from google?")
+    assert turn.segment is not None and turn.segment["size"] == int(
+        ((frame["tier"] == "Plus") & (frame["referral_source"] == "Google")).sum()), turn.reply

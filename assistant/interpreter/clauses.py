@@ -33,9 +33,11 @@ from tools.engine.definitions import (
     Compare,
     Condition,
     In,
+    Missing,
     Not,
     NotIn,
     Or,
+    Present,
     Scalar,
 )
 from tools.engine.matching import nearest
@@ -249,6 +251,8 @@ def _mention(r: Reader, run: list[tuple[int, Item]]) -> None:
                  accept=lambda w: not w.is_date)
     if found.column is None and len(run) > 1 and _each_its_own(r, run):
         return  # "churned seniors": two yes/no columns, one word each
+    if found.column is None and not found.tied and _date_present(r, run, negated):
+        return
     if found.column is None:
         if found.tied and _quantified(r, found.tied, negated, items):
             return
@@ -296,6 +300,23 @@ def _stated_no(r: Reader, k: int, column: ColumnWords) -> bool:
             return False
         between.append(item)
     return False
+
+
+def _date_present(r: Reader, run: list[tuple[int, Item]], negated: bool) -> bool:
+    """"cancelled members", "no cancellation date": a date column with empty cells, named
+    without a date, is whether it is filled in."""
+    words = [i for _, i in run if not i.has("people", "activity", "role")]
+    found = link(words, r.data, accept=lambda w: w.is_date and w.info.n_missing > 0) \
+        if words else None
+    if found is None or found.column is None or found.score < 0.9:
+        return False
+    column = found.column
+    # its own word ("cancelled" for cancelled_on), not a concept ("renewed" is no cancel date)
+    if not any(t.norm in r.data.columns[column].norms for i in words for t in i.tokens):
+        return False
+    r.use(*(i for _, i in run))
+    r.add(Missing(column=column) if negated else Present(column=column), "flag", column)
+    return True
 
 
 def _each_its_own(r: Reader, run: list[tuple[int, Item]]) -> bool:
@@ -382,6 +403,10 @@ def _leftovers(r: Reader) -> None:
         if item.has("between") and not isinstance(r.parts[k + 1] if k + 1 < len(r.parts)
                                                   else None, Qty):
             continue  # "доля выручки от клиентов": "from", with no number after it
+        after = r.parts[k + 1] if k + 1 < len(r.parts) else None
+        if item.args("cmp") == ["=="] and isinstance(after, Item) and not r.free(after) and \
+                after.has("value", "value_group", "place"):
+            continue  # "referral source = friend": the value it points at is placed
         if item.senses and all(s.kind in QUIET for s in item.senses) and \
                 "world" not in item.args("intent"):  # "weather" is no word of a request
             continue

@@ -88,11 +88,11 @@ def define_args(condition: Condition, reading: Reading, items: list[Item], env: 
             swapped = conjunction([current, condition])  # "what about Leeds" after "premium
             # women": the same customers in Leeds, when the segment names no club to swap
         return _new(swapped if swapped is not None else condition), "replace"
-    asks_count = any("count" in i.args("intent") for i in content(items)[:1])
-    # A fragment ("from France", "spent over 2000") narrows; a request that names the
-    # customers ("customers ...", "one-time buyers", "champions") replaces.
+    # A fragment ("from France", "spent over 2000", "how many are on enterprise?") narrows;
+    # a request that names the customers ("customers ...", "one-time buyers", "champions")
+    # replaces.
     subject = _names_customers(items)
-    if mode == "refine" or not asks_count and not subject:
+    if mode == "refine" or not subject:
         swapped = _swap(current, condition, only_lists=True) if current is not None else None
         if swapped is None and mode != "refine" and current is not None and \
                 _contradicts(current, condition):
