@@ -218,3 +218,21 @@ def test_rfm_on_a_table_without_orders_says_what_is_missing_in_the_language_aske
     assert "这需要每位客户的" in chinese and "订单数" in chinese and "needs" not in chinese
     assert "Для этого нужны" in russian and "число заказов" in russian
     assert bot.toolkit.current_definition() is None
+
+
+def test_the_panels_share_is_rounded_once(tmp_path: Any) -> None:
+    """66 of 657 is 10.046%: the segment's summary keeps enough places for the panel to say
+    10.0%, as the reply does, not 10.1% from a share already rounded to 0.1005."""
+    import pandas as pd
+
+    from assistant.chat_render import segment_panel
+    from tools.engine.definitions import In
+    from tools.engine.loading import load_customer_data
+    from tools.tool_summaries import segment_summary
+
+    path = tmp_path / "people.csv"
+    pd.DataFrame({"id": range(657), "city": ["A"] * 66 + ["B"] * 591}).to_csv(path, index=False)
+    data = load_customer_data(path)
+    condition = In(column="city", values=["A"])
+    summary = segment_summary(data, condition, data.customers["city"] == "A")
+    assert "10.0%" in _rendered(segment_panel(summary, "en"))
