@@ -389,3 +389,129 @@ def test_how_many_are_in_a_conversation_counts_among_them(tmp_path: Path) -> Non
     turn = _ask(path, tmp_path, "plus members", "how many are from google?")
     assert turn.segment is not None and turn.segment["size"] == int(
         ((frame["tier"] == "Plus") & (frame["referral_source"] == "Google")).sum()), turn.reply
+
+
+def _shop_zh(folder: Path, n: int = 1200) -> tuple[Path, pd.DataFrame]:
+    rng = np.random.default_rng(106)
+    frame = pd.DataFrame({
+        "order_id": range(n), "buyer_id": rng.integers(1, 300, n),
+        "paid_at": (pd.Timestamp("2025-12-31") - pd.to_timedelta(rng.integers(0, 300, n), "D")
+                    ).strftime("%Y-%m-%d"),
+        "category": rng.choice(["Diapers", "Formula", "Toys"], n),
+        "amount_cny": rng.integers(20, 900, n).astype(float),
+        "province": rng.choice(["广东", "北京", "浙江"], n),
+        "platform": rng.choice(["Tmall", "JD", "Douyin"], n),
+    })
+    path = folder / "baby.csv"
+    frame.to_csv(path, index=False)
+    return path, frame
+
+
+def _usual(frame: pd.DataFrame, column: str) -> pd.Series:
+    return frame.groupby("buyer_id")[column].agg(
+        lambda v: sorted(v.value_counts()[lambda c: c == c.max()].index)[0])
+
+
+@pytest.mark.parametrize(("text", "column", "value", "keep"), [
+    ("北京除外", "province", "北京", False),
+    ("除了北京以外的客户", "province", "北京", False),
+    ("京东的客户", "platform", "JD", True),
+    ("天猫的客户", "platform", "Tmall", True),
+    ("主要买纸尿裤的客户", "category", "Diapers", True),
+    ("广冬的客户", "province", "广东", True),
+])
+def test_chinese_names_negations_and_sound_alike_typos(
+        tmp_path: Path, text: str, column: str, value: str, keep: bool) -> None:
+    path, frame = _shop_zh(tmp_path)
+    usual = _usual(frame, column)
+    turn = _ask(path, tmp_path, text)
+    assert turn.segment is not None, turn.reply
+    assert turn.segment["size"] == int((usual == value).sum() if keep
+                                       else (usual != value).sum()), turn.reply
+
+
+def test_a_typo_that_does_not_sound_alike_is_not_corrected(tmp_path: Path) -> None:
+    path, _ = _shop_zh(tmp_path)
+    turn = _ask(path, tmp_path, "东京的客户")  # not 广东: dong-jing is no slip for guang-dong
+    assert turn.segment is None or "广东" not in str(turn.segment["definition"]), turn.reply
+
+
+def test_a_sound_alike_typo_of_a_lexicon_word(tmp_path: Path) -> None:
+    path, frame = _shop_zh(tmp_path)
+    recency = (pd.Timestamp("2026-01-01") - pd.to_datetime(frame.groupby("buyer_id")[
+        "paid_at"].max())).dt.days
+    turn = _ask(path, tmp_path, "最进30天下过单的客户")
+    assert turn.segment is not None and "最近" in turn.reply, turn.reply
+    assert turn.segment["size"] == int((recency <= 30).sum()), turn.reply
+
+
+def _loyalty(folder: Path, n: int = 500) -> tuple[Path, pd.DataFrame]:
+    rng = np.random.default_rng(116)
+    frame = pd.DataFrame({
+        "MemberID": [f"M{k}" for k in range(n)],
+        "Tier": rng.choice(["Bronze", "Gold", "VIP"], n, p=[.6, .3, .1]),
+        "PointsBalance": rng.integers(0, 20000, n),
+        "LifetimeSpend": rng.integers(10, 5000, n).astype(float),
+        "PromoCode": rng.choice(["SPRING", "BF30", None], n, p=[.2, .2, .6]),
+    })
+    path = folder / "loyalty.csv"
+    frame.to_csv(path, index=False)
+    return path, frame
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("vip members", lambda f: f["Tier"] == "VIP"),
+    ("gold or vip", lambda f: f["Tier"].isin(["Gold", "VIP"])),
+    ("VIPs with over 10k points", lambda f: (f["Tier"] == "VIP") & (f["PointsBalance"] > 10000)),
+    ("members who used a promo code", lambda f: f["PromoCode"].notna()),
+    ("members with no promo code", lambda f: f["PromoCode"].isna()),
+])
+def test_abbreviations_in_any_case_and_codes_filled_in(
+        tmp_path: Path, text: str, expected: Any) -> None:
+    path, frame = _loyalty(tmp_path)
+    turn = _ask(path, tmp_path, text)
+    assert turn.segment is not None, turn.reply
+    assert turn.segment["size"] == int(expected(frame).sum()), turn.reply
+
+
+def test_the_highest_spenders_rank_by_spend(tmp_path: Path) -> None:
+    path, frame = _loyalty(tmp_path)
+    turn = _ask(path, tmp_path, "our twenty highest spenders")
+    assert turn.segment is not None and turn.segment["size"] == 20, turn.reply
+    assert turn.segment["definition"]["column"] == "LifetimeSpend"
+
+
+def test_a_value_no_column_has_is_named_in_the_question(tmp_path: Path) -> None:
+    path, _ = _loyalty(tmp_path)
+    turn = _ask(path, tmp_path, "gold members", "now exclude men")
+    assert "'men'" in turn.reply, turn.reply
+
+
+def test_orders_counted_within_a_window_and_not_back_for_a_while(tmp_path: Path) -> None:
+    path, frame = _orders(tmp_path)
+    when = pd.to_datetime(frame["ordered_at"])
+    as_of = when.max().normalize() + pd.Timedelta(days=1)
+    recent = frame[when >= as_of - pd.Timedelta(days=180)].groupby("buyer")["order_ref"].nunique()
+    turn = _ask(path, tmp_path, "customers with more than two orders in the last 6 months")
+    assert turn.segment is not None and turn.segment["size"] == int((recent > 2).sum()), \
+        turn.reply
+    last = (as_of - frame.assign(d=when.dt.normalize()).groupby("buyer")["d"].max()).dt.days
+    turn = _ask(path, tmp_path, "haven't been back in 100 days")
+    assert turn.segment is not None and turn.segment["size"] == int((last > 100).sum()), \
+        turn.reply
+
+
+def test_russian_follow_ups_without_those_and_a_number_in_thousands(tmp_path: Path) -> None:
+    rng = np.random.default_rng(126)
+    n = 600
+    frame = pd.DataFrame({"id_клиента": range(n), "город": rng.choice(["Казань", "Омск"], n),
+                          "доход": rng.integers(20, 300, n) * 1000,
+                          "оплата": rng.choice(["наличные", "карта"], n)})
+    path = tmp_path / "bank.csv"
+    frame.to_csv(path, index=False)
+    turn = _ask(path, tmp_path, "клиенты из Казани", "теперь без тех, кто платит наличными")
+    assert turn.segment is not None and turn.segment["size"] == int(
+        ((frame["город"] == "Казань") & (frame["оплата"] != "наличные")).sum()), turn.reply
+    turn = _ask(path, tmp_path, "клиенты с доходом больше 80 тыс", "поменяй 80 на 150")
+    assert turn.segment is not None and turn.segment["size"] == int(
+        (frame["доход"] > 150_000).sum()), turn.reply

@@ -122,7 +122,8 @@ def _values(r: Reader) -> None:
             r.problem("ambiguous_value", columns, word=item.text, options=", ".join(columns))
             continue
         column = columns[0]
-        negated = r.negated(k) or r.negated_after(k)
+        before, after = r.negated(k), r.negated_after(k)  # "除了北京以外": one negation
+        negated = before or after
         for _, other in r.items():
             # "Contract is Two year", "paying by electronic check": the column's own words.
             if r.free(other) and not values_of(other, r.data) and \
@@ -362,6 +363,11 @@ def _column_condition(r: Reader, column: ColumnWords, negated: bool, items: list
                 condition = In(column=column.name, values=no) if negated else \
                     NotIn(column=column.name, values=no)
             r.add(condition, "flag", column.name)
+            return
+        if column.info.n_missing > 0:
+            # "used a promo code", "no coupon": whether it is filled in, when many are not
+            r.add(Missing(column=column.name) if negated else Present(column=column.name),
+                  "flag", column.name)
             return
         values = list(column.info.values[:8])
         r.problem("which_value", values, column=column.name, options=", ".join(values))

@@ -314,6 +314,9 @@ def _groups_of(value: str, norms: tuple[str, ...], lexicon: Lexicon,
         return found
     if len(stripped) >= 2:  # "No" among "DSL", "Fiber optic": the answer no, whatever else
         found |= coded & {"yes", "no"}
+    if value.strip().isupper() and len(stripped) == 2:
+        # "JD": the group whose only Latin short name it is (京东), not a size's "M"
+        found |= {g for g in coded if len({p for p in codes[g] if p.isascii()}) == 1}
     others = {g for s in siblings if s != value for g, p in codes.items() if fold(s.strip()) in p}
     uncoded = [s for s in siblings if not any(fold(s.strip()) in p for p in codes.values())]
     if coded and others - coded and len(uncoded) <= len(siblings) // 2:

@@ -135,6 +135,11 @@ def edit_last(items: list[Item], env: Env) -> Condition | None:
         numbers[0].value if len(numbers) > 1 else None, qty.value)
     named = link([i for i in items if has_evidence(i, env.data)], env.data).column
     quoted = [leaf for leaf in numeric if was is not None and getattr(leaf, "value", None) == was]
+    for scale in (1000, 1_000_000):  # "поменяй 80 на 150" after "доход больше 80 тыс"
+        if was is not None and now is not None and not quoted and any(
+                getattr(leaf, "value", None) == was * scale for leaf in numeric):
+            was, now = was * scale, now * scale
+            quoted = [leaf for leaf in numeric if getattr(leaf, "value", None) == was]
     # Else the last number the new one could be: "make it 25 to 45" is the age range, not
     # a 1-10 score said after it.
     fitting = [leaf for leaf in numeric if _fits(leaf, qty, env)] or numeric

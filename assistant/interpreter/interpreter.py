@@ -266,7 +266,9 @@ def _rank_choice(column: str, direction: str) -> Choice:
 
 
 def _unplaced(items: list[Item], env: Env) -> Interpretation:
-    words = [i.text for i in content(items) if not i.senses]
+    # a word nothing knows, or a value no column of this data has ("men" with no gender)
+    words = [i.text for i in content(items) if not i.senses or i.has("value_group", "place")
+             and not i.has("value", "column")]
     names = list(env.data.columns)
     options = [n for w in words for n in nearest(w, names, n=3)] or names[:8]
     if not words:

@@ -44,7 +44,12 @@ def quantities(r: Reader) -> None:
         assert isinstance(qty, Qty)
         if id(qty) in r.out.used or _score(r, k, qty) or _ranked(r, k, qty):
             continue
-        taken = set(map(id, lefts[positions[n + 1]])) if n + 1 < len(positions) else set()
+        after = r.parts[positions[n + 1]] if n + 1 < len(positions) else None
+        # the words before the next number are its own, unless it is a time ("more than two
+        # ORDERS in the last 6 months": a window needs no column)
+        timed = isinstance(after, Qty) and (after.unit == "time" or after.window or after.ago)
+        taken = set(map(id, lefts[positions[n + 1]])) if after is not None and not timed \
+            else set()
         right = [i for i in r.run(k, +1) if id(i) not in taken]
         _postfix(r, qty, k + len(right) + 1)
         words = [*lefts[k], *right, *(i for i in qty.source if i.has("measure_unit"))]

@@ -139,7 +139,9 @@ def _data_sense_fits(sense: Sense, span: list[Token], lexicon: Lexicon) -> bool:
     # a code ("IT", "NO", "CA"); two Chinese characters are a word ("广州" is Guangzhou)
     if len(letters) <= 3 and (value.isupper() or len(letters) <= 2) and \
             not re.search("[\u3400-\u9fff]", value):
-        return typed == value
+        # "vip", "VIPs" for VIP; but "and", "can", "are" are never Andorra, Canada or the UAE
+        loose = len(letters) == 3 and len(span) == 1 and not _is_function(span[0], lexicon)
+        return typed == value or loose and typed.lower() in (value.lower(), value.lower() + "s")
     if len(span) == 1 and _is_function(span[0], lexicon):
         # "plus tier" for the value Plus: a joining word of four letters and more is the
         # data's value whatever its case; "no", "in", "with" only as the data writes them
@@ -326,7 +328,13 @@ def _pinyin_words(text: str, data: DataLexicon) -> frozenset[str]:
     return frozenset(
         piece for run in runs for size in (4, 3, 2) for i in range(len(run) - size + 1)
         if len(latin := anyascii(piece := run[i:i + size]).lower()) >= 5 and
-        latin in data.surfaces)
+        _written_in_latin(latin, data))
+
+
+def _written_in_latin(word: str, data: DataLexicon) -> bool:
+    """A word of the data as the data writes it in Latin letters ("Guangdong"), not the
+    pinyin the data lexicon adds for a value written in Chinese ("guangdong" for 广东)."""
+    return word in data.surfaces and data.spellings.get(word, word) != word
 
 
 def _transliterated(token: Token, data: DataLexicon) -> str | None:
@@ -335,7 +343,7 @@ def _transliterated(token: Token, data: DataLexicon) -> str | None:
     "Шкоде", "Татарстана"); Chinese whose pinyin is one ("广东")."""
     if _CHINESE_RUN.fullmatch(token.text):
         latin = anyascii(token.text).lower()
-        return latin if len(latin) >= 5 and latin in data.surfaces else None
+        return latin if len(latin) >= 5 and _written_in_latin(latin, data) else None
     if not re.fullmatch("[\u0400-\u04ff]+", token.text):
         return None
 
@@ -348,15 +356,19 @@ def _transliterated(token: Token, data: DataLexicon) -> str | None:
 
 def _chinese_typos(text: str, tokens: list[Token], known: frozenset[str], data: DataLexicon
                    ) -> tuple[str, list[tuple[str, str]]]:
-    """"广冬" for 广东, "浙将" for 浙江: Chinese one character from exactly one of the
-    data's Chinese values, where that character is no word of its own ("京的" is not 京都)
-    and the whole is no word ("南京" is not 北京)."""
-    values = {v for w in data.columns.values() if w.is_category for v in w.info.values
-              if 2 <= len(v) <= 4 and _CHINESE_RUN.fullmatch(v)}
-    if not values:
-        return text, []
+    """"广冬" for 广东, "浙将" for 浙江, "最进" for 最近: one character typed for another that
+    sounds the same (the slip of a pinyin keyboard), giving exactly one known word (a data
+    value or a lexicon word). "京东" is no typo of 广东 (jing is not guang), and "南京" is a
+    word, no typo of 北京."""
     # only characters the cut left alone: "再加上消费" holds no "上消"
     alone = {t.start for t in tokens if t.end - t.start == 1}
+    if len(alone) < 2:
+        return text, []
+    by_mask: dict[str, list[str]] = {}
+    for word in known:
+        if 2 <= len(word) <= 4:
+            for k in range(len(word)):
+                by_mask.setdefault(word[:k] + "?" + word[k + 1:], []).append(word)
     notes: list[tuple[str, str]] = []
     for size in (4, 3, 2):
         for start in range(len(text) - size + 1):
@@ -364,13 +376,17 @@ def _chinese_typos(text: str, tokens: list[Token], known: frozenset[str], data: 
             if window in known or not _CHINESE_RUN.fullmatch(window) or \
                     not all(start + k in alone for k in range(size)):
                 continue
-            close = [v for v in values if len(v) == size and
-                     sum(a != b for a, b in zip(v, window, strict=True)) == 1]
-            odd = [a for a, b in zip(window, close[0], strict=True) if a != b] if close else []
-            if len(close) == 1 and odd[0] not in known:
-                text = text[:start] + close[0] + text[start + size:]
-                notes.append((window, close[0]))
+            close = {word for k in range(size) for word in by_mask.get(
+                window[:k] + "?" + window[k + 1:], ()) if _sounds_alike(window[k], word[k])}
+            if len(close) == 1:
+                meant = close.pop()
+                text = text[:start] + meant + text[start + size:]
+                notes.append((window, meant))
     return text, notes
+
+
+def _sounds_alike(typed: str, meant: str) -> bool:
+    return anyascii(typed).lower() == anyascii(meant).lower()
 
 
 def _only_glue(norm: str, lexicon: Lexicon) -> bool:

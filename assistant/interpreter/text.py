@@ -167,6 +167,8 @@ def known_forms() -> _KnownForms:
 @cache
 def norm_word(word: str) -> str:
     """The shared form of one word: an English or Russian lemma, or the word itself."""
+    if re.fullmatch(r"[A-Z]{2,}s", word):
+        word = word[:-1]  # "VIPs", "SMEs": the plural of an abbreviation
     low = fold(word)
     known = known_forms()
     if low in known.forms:
