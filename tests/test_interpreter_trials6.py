@@ -515,3 +515,47 @@ def test_russian_follow_ups_without_those_and_a_number_in_thousands(tmp_path: Pa
     turn = _ask(path, tmp_path, "клиенты с доходом больше 80 тыс", "поменяй 80 на 150")
     assert turn.segment is not None and turn.segment["size"] == int(
         (frame["доход"] > 150_000).sum()), turn.reply
+
+
+def _tickets(folder: Path, n: int = 1000) -> tuple[Path, pd.DataFrame]:
+    rng = np.random.default_rng(136)
+    frame = pd.DataFrame({
+        "ticket_id": range(n), "customer_id": rng.integers(1, 200, n),
+        "purchased_at": (pd.Timestamp("2025-10-01") - pd.to_timedelta(rng.integers(0, 300, n),
+                                                                       "D")).strftime("%Y-%m-%d"),
+        "film_genre": rng.choice(["Comedy", "Horror", "Action"], n),
+        "ticket_price": rng.choice([250, 350, 500], n), "seats": rng.integers(1, 4, n),
+    })
+    path = folder / "tickets.csv"
+    frame.to_csv(path, index=False)
+    return path, frame
+
+
+def test_seats_times_the_price_is_the_spend(tmp_path: Path) -> None:
+    path, frame = _tickets(tmp_path)
+    total = int((frame["seats"] * frame["ticket_price"]).sum())
+    for text in ("общая выручка", "сколько всего выручки", "how much revenue do we have?",
+                 "总收入是多少"):
+        turn = _ask(path, tmp_path, text)
+        assert turn.segment is None, (text, turn.reply)
+        digits = turn.reply.replace(",", "").replace(" ", "").replace("\u00a0", "")
+        assert str(total) in digits, (text, turn.reply)
+
+
+@pytest.mark.parametrize(("text", "genres"), [
+    ("любители ужасов", ["Horror"]),
+    ("фанаты боевиков", ["Action"]),
+    ("喜剧和动作片的观众", ["Comedy", "Action"]),
+    ("horror or comedy fans", ["Horror", "Comedy"]),
+])
+def test_film_genres_in_three_languages(tmp_path: Path, text: str, genres: list[str]) -> None:
+    path, frame = _tickets(tmp_path)
+    turn = _ask(path, tmp_path, text)
+    assert turn.segment is not None, turn.reply
+    assert turn.segment["size"] == int(_usual_of(frame, "film_genre").isin(genres).sum()), \
+        turn.reply
+
+
+def _usual_of(frame: pd.DataFrame, column: str) -> pd.Series:
+    return frame.groupby("customer_id")[column].agg(
+        lambda v: sorted(v.value_counts()[lambda c: c == c.max()].index)[0])
