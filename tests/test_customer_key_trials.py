@@ -176,3 +176,14 @@ def test_a_count_beside_row_numbers_is_not_the_customer_id() -> None:
                         "line_no": ["11", "12", "13", "14"], "age": ["31", "45", "22", "58"]})
     assert roles(schema)["id"] is Role.CUSTOMER_ID
     assert roles(schema)["num_orders"] is Role.FREQUENCY
+
+
+def test_a_yes_no_column_named_for_email_is_no_customer_key(tmp_path: Path) -> None:
+    """"opt_in_email" of 0 and 1 repeats as a log's customers do, but names no one: a table
+    without an id keeps one customer per row."""
+    frame = pd.DataFrame({"member": range(300), "tier": ["Gold", "Basic", "Plus"] * 100,
+                          "opt_in_email": [0, 1] * 150})
+    path = tmp_path / "optins.csv"
+    frame.to_csv(path, index=False)
+    data = load_customer_data(path)
+    assert data.n_customers == 300

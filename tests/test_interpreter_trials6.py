@@ -559,3 +559,35 @@ def test_film_genres_in_three_languages(tmp_path: Path, text: str, genres: list[
 def _usual_of(frame: pd.DataFrame, column: str) -> pd.Series:
     return frame.groupby("customer_id")[column].agg(
         lambda v: sorted(v.value_counts()[lambda c: c == c.max()].index)[0])
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("members not opted in to email or SMS", lambda f: (f["email_ok"] == 0) & (f["sms_ok"] == 0)),
+    ("members opted in to neither email nor SMS",
+     lambda f: (f["email_ok"] == 0) & (f["sms_ok"] == 0)),
+    ("gold members or anyone with over 15k points",
+     lambda f: (f["tier"] == "Gold") | (f["points"] > 15000)),
+])
+def test_negations_and_or_across_clauses(tmp_path: Path, text: str, expected: Any) -> None:
+    rng = np.random.default_rng(146)
+    n = 500
+    frame = pd.DataFrame({"member_id": range(n), "tier": rng.choice(["Gold", "Basic"], n),
+                          "points": rng.integers(0, 20000, n),
+                          "opt_in_email": rng.integers(0, 2, n),
+                          "opt_in_sms": rng.integers(0, 2, n)})
+    path = tmp_path / "optins.csv"
+    frame.to_csv(path, index=False)
+    f = frame.rename(columns={"opt_in_email": "email_ok", "opt_in_sms": "sms_ok"})
+    turn = _ask(path, tmp_path, text)
+    assert turn.segment is not None, turn.reply
+    assert turn.segment["size"] == int(expected(f).sum()), turn.reply
+
+
+@pytest.mark.parametrize("text", ["新客", "new buyers", "новые покупатели"])
+def test_the_datas_own_new_buyer_column_before_the_rfm_group(tmp_path: Path, text: str) -> None:
+    path, frame = _shop_zh(tmp_path)
+    flagged = frame.assign(is_new_buyer=frame["buyer_id"] % 5 == 0)
+    flagged.to_csv(path, index=False)
+    turn = _ask(path, tmp_path, text)
+    assert turn.segment is not None, turn.reply
+    assert turn.segment["definition"]["column"] == "is_new_buyer", turn.reply

@@ -54,6 +54,10 @@ def read_clause(parts: list[Part], env: Env, last_measure: str | None = None) ->
     ranks(r)
     _mentions(r)
     _leftovers(r)
+    # "opted in to neither email nor SMS": "opted in" asked which column, and the clause has
+    # a condition on each
+    r.out.problems = [p for p in r.out.problems if not (
+        p.key == "which_column" and p.options and set(p.options) <= set(r.out.columns))]
     return r.out
 
 

@@ -125,6 +125,25 @@ def _clauses(parts: list[Part], env: Env) -> list[_Clause]:
     for k in range(len(clauses) - 1, 0, -1):
         if _people_counted(clauses[k - 1].parts) and clauses[k].joiner == "and":
             clauses[k - 1].parts.extend(clauses.pop(k).parts)
+    # "not opted in to email | or SMS": a bare column after "or" shares the negation, and
+    # neither holds (not email and not SMS)
+    for k in range(1, len(clauses)):
+        negation = next((p for p in clauses[k - 1].parts if isinstance(p, Item) and
+                         p.has("neg")), None)
+        bare = all(isinstance(p, Item) and not p.has("neg", "value", "place", "num", "cmp")
+                   for p in clauses[k].parts) and any(
+            isinstance(p, Item) and has_evidence(p, env.data) for p in clauses[k].parts)
+        if negation is not None and clauses[k].joiner == "or" and bare:
+            clauses[k] = _Clause("and", [negation, *clauses[k].parts])
+    # "VIPs or anyone | with over 18k points": a clause of nobody in particular passes its
+    # "or" to the clause that says who
+    for k in range(len(clauses) - 2, 0, -1):
+        if clauses[k].joiner == "or" and all(
+                isinstance(p, Item) and (p.only_function or p.has("people")) for p in
+                clauses[k].parts):
+            nobody = clauses.pop(k)
+            clauses[k].joiner = "or"
+            clauses[k].parts[:0] = nobody.parts
     return clauses
 
 

@@ -54,6 +54,9 @@ def evidence(item: Item, words: ColumnWords, people: bool = False) -> float:
 
 
 def has_evidence(item: Item, data: DataLexicon) -> bool:
+    if item.has("rfm") and not item.has("value", "place", "cmp", "vague") and any(
+            w.is_flag and evidence(item, w) > 0 for w in data.columns.values()):
+        return True  # "新客" where is_new_buyer says it: the data's own yes/no column
     if item.has("value", "place", "rfm", "cmp", "vague") or \
             item.has("neg", "fixed") and not item.has("activity"):
         return item.has("column")

@@ -47,7 +47,8 @@ def named(r: Reader) -> None:
                 r.out.used.add(id(counted))
                 r.out.signals.add(f"count:{int(counted.value or 0)}")
             continue
-        names = [str(a) for a in item.args("rfm") if a in context.rfm_segment_names]
+        names = [str(a) for a in item.args("rfm") if a in context.rfm_segment_names and not any(
+            w.is_flag and evidence(item, w) > 0 for w in r.data.columns.values())]
         if names == ["New Customers"] and timed:
             r.use(item)  # "new customers in the last 30 days": recent joiners
             r.joined = True

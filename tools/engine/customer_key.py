@@ -94,7 +94,7 @@ def _find_key(df: pd.DataFrame, dtypes: dict[str, DType], forced: dict[str, Role
     for name in candidates:
         words = set(role_words(name))
         if (words & {"email", "mail", "e"} and words & (CUSTOMER_WORDS | {"email"})
-                and df[name].dropna().duplicated().any()):
+                and df[name].dropna().duplicated().any() and _holds_emails(df[name])):
             return name, row_number
     # Nor an email: a small shop's order log names its customers ("Customer Name"), a
     # wholesaler's its buyers ("Company").
@@ -114,6 +114,12 @@ def _find_key(df: pd.DataFrame, dtypes: dict[str, DType], forced: dict[str, Role
         if name != row_number and _unique_id(df[name], dtypes.get(name), name):
             return name, row_number
     return row_number, row_number
+
+
+def _holds_emails(series: pd.Series) -> bool:
+    """Most values are addresses ("a@b.com"): "opt_in_email" of 0 and 1 names no one."""
+    sample = series.dropna().astype(str).head(500)
+    return bool(len(sample)) and float(sample.str.contains("@", regex=False).mean()) >= 0.5
 
 
 def _named_key(df: pd.DataFrame, dtypes: dict[str, DType], candidates: list[str],
