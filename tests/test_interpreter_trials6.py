@@ -591,3 +591,45 @@ def test_the_datas_own_new_buyer_column_before_the_rfm_group(tmp_path: Path, tex
     turn = _ask(path, tmp_path, text)
     assert turn.segment is not None, turn.reply
     assert turn.segment["definition"]["column"] == "is_new_buyer", turn.reply
+
+
+def _pets(folder: Path, n: int = 1200) -> tuple[Path, pd.DataFrame]:
+    rng = np.random.default_rng(156)
+    buyers = rng.integers(1, 300, n)
+    frame = pd.DataFrame({
+        "订单编号": range(n), "客户编号": buyers,
+        "下单日期": (pd.Timestamp("2024-12-30") - pd.to_timedelta(rng.integers(0, 300, n), "D")
+                 ).strftime("%Y-%m-%d"),
+        "商品类别": rng.choice(["猫粮", "狗粮", "玩具"], n),
+        "实付金额": rng.integers(20, 400, n).astype(float),
+        "支付渠道": rng.choice(["支付宝", "微信支付", "银行卡"], n),
+        "所在城市": rng.choice(["上海", "深圳", "成都"], n),
+        "是否会员": np.where(buyers % 3 == 0, "是", "否"),
+    })
+    path = folder / "pets.csv"
+    frame.to_csv(path, index=False)
+    return path, frame
+
+
+def _per_customer(frame: pd.DataFrame, column: str) -> pd.Series:
+    return frame.groupby("客户编号")[column].agg(
+        lambda v: sorted(v.value_counts()[lambda c: c == c.max()].index)[0])
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("customers in Shanghai who bought cat food",
+     lambda c, k, p, m: (c == "上海") & (k == "猫粮")),
+    ("members who paid with alipay", lambda c, k, p, m: (m == "是") & (p == "支付宝")),
+    ("non-members in Shenzhen", lambda c, k, p, m: (m == "否") & (c == "深圳")),
+    ("members", lambda c, k, p, m: m == "是"),
+    ("клиенты из Шанхая, которые покупают кошачий корм",
+     lambda c, k, p, m: (c == "上海") & (k == "猫粮")),
+])
+def test_english_and_russian_requests_on_chinese_data(
+        tmp_path: Path, text: str, expected: Any) -> None:
+    path, frame = _pets(tmp_path)
+    parts = [_per_customer(frame, c) for c in ("所在城市", "商品类别", "支付渠道", "是否会员")]
+    turn = _ask(path, tmp_path, text)
+    assert turn.segment is not None, turn.reply
+    assert turn.segment["size"] == int(expected(*parts).sum()), turn.reply
+    assert "spent" not in turn.reply  # "paid" is the verb of the wallet, no spend condition

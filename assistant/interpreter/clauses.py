@@ -247,7 +247,8 @@ def _mention(r: Reader, run: list[tuple[int, Item]]) -> None:
         i for _, i in run]
     qualified = len(items) < len(run) or any(not i.has("people") for i in items)
     negated = r.negated(run[0][0]) or any(i.has("neg") for _, i in run)  # "never purchased"
-    if all(i.has("people") for i in items) and not (negated or qualified):
+    if all(i.has("people") for i in items) and not (negated or qualified) and \
+            not any(r.names_a_flag(i) for i in items):
         return
     # "non-members": a people word names a column only when nothing else in the run does.
     alone = not any(has_evidence(i, r.data) for _, i in run if not i.has("people"))
@@ -278,6 +279,11 @@ def _mention(r: Reader, run: list[tuple[int, Item]]) -> None:
             and not column.is_flag:
         return  # "bought" alone is no condition
     r.use(*supporting)
+    if all(i.has("role", "activity") and not i.has("column") for i in supporting) and \
+            column.numeric and not column.is_flag:
+        if r.out.conditions:
+            return  # "paid with alipay", "registered via YouTube": the verb of a value said
+        r.out.signals.add("verb_only")  # grammar.py drops it beside another clause's value
     # "customers who stayed": not churned; but "renew" in renew_offer_accepted is the
     # column's own word, not the opposite of a churn it does not record
     if any({str(a) for a in i.args("opposite")} & column.concepts and

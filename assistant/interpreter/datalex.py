@@ -302,7 +302,9 @@ def _groups_of(value: str, norms: tuple[str, ...], lexicon: Lexicon,
     one-letter code ("M") only beside another coded group ("F"), not among sizes (S, M, L)."""
     found: set[str] = set()
     candidates = [norms] + ([(n,) for n in norms] if len(norms) <= 3 else [])
-    for key in [k for k in candidates if len("".join(k)) > 2]:
+    # two Chinese characters are a word ("玩具"); two letters may be a code ("IT")
+    for key in [k for k in candidates if len(joined := "".join(k)) > 2 or
+                len(joined) == 2 and _CHINESE.search(joined)]:
         groups = {str(s.arg) for s in lexicon.index.get(key, ()) if s.kind == "value_group"}
         if groups and key != norms and any(fold(s) == key[0] for s in siblings):
             continue  # "Moscow Oblast" beside "Moscow": the city is the value "Moscow"

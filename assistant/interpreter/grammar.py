@@ -75,6 +75,11 @@ def _read_one(items: list[Item], env: Env) -> Reading:
         result = read_clause(clause.parts, env, last)
         last = result.columns[-1] if result.columns else last
         results.append((clause.joiner, result))
+    # "members who | paid | with alipay": a verb alone is no spend condition beside a value
+    if len(results) > 1:
+        for _, result in results:
+            if "verb_only" in result.signals and len(result.conditions) == 1:
+                result.conditions, result.columns = [], []
     reading = Reading(condition=_combine(results), items=items)
     used: set[int] = set()
     soft: list[str] = []

@@ -328,6 +328,7 @@ def _rank_size(r: Reader, k: int) -> tuple[int | None, float | None] | None:
     for j in (k + 1, k - 1, k + 2, k - 2, *range(len(r.parts))):
         part = r.parts[j] if 0 <= j < len(r.parts) else None
         if isinstance(part, Qty) and part.value is not None and part.value >= 1 and \
+                not (part.unit == "percent" and part.value > 100) and \
                 part.op is None and not part.is_range and id(part) not in r.out.used and (
                 abs(j - k) <= 2 or part.unit == "percent" or _counts_people(r, j)):
             r.out.used.add(id(part))

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from assistant.interpreter.calls import InterpreterContext
 from assistant.interpreter.datalex import DataLexicon
 from assistant.interpreter.lexicon import Lexicon
-from assistant.interpreter.linking import has_evidence
+from assistant.interpreter.linking import evidence, has_evidence
 from assistant.interpreter.quantities import Part, Qty
 from assistant.interpreter.tagging import Item
 from tools.engine.definitions import Condition
@@ -102,10 +102,17 @@ class Reader:
             if part.has("neg") and self.free(part):
                 self.use(part)
                 return True
+            if self.names_a_flag(part):
+                return False  # "non-MEMBERS in Shenzhen": the negation is the members'
             if not (part.filler or part.only_function or part.has("people", "activity") or
                     part.has("role") and not part.has("column")):
                 return False
         return False
+
+    def names_a_flag(self, item: Item) -> bool:
+        """A people word that is a yes/no column's ("members" beside is_member)."""
+        return item.has("people") and item.has("concept") and any(
+            w.is_flag and evidence(item, w) > 0 for w in self.data.columns.values())
 
     def negated_after(self, k: int) -> bool:
         """A negation written after the word it negates ("英国以外")."""
