@@ -633,3 +633,61 @@ def test_english_and_russian_requests_on_chinese_data(
     assert turn.segment is not None, turn.reply
     assert turn.segment["size"] == int(expected(*parts).sum()), turn.reply
     assert "spent" not in turn.reply  # "paid" is the verb of the wallet, no spend condition
+
+
+def _accounts_table(folder: Path, n: int = 600) -> tuple[Path, pd.DataFrame]:
+    rng = np.random.default_rng(166)
+    frame = pd.DataFrame({
+        "account_id": [f"T{k}" for k in range(n)],
+        "region": rng.choice(["East", "West", "North"], n),
+        "monthly_bill": rng.integers(10, 120, n).astype(float),
+        "support_calls": rng.integers(0, 7, n),
+        "autopay": rng.choice([True, False], n),
+    })
+    path = folder / "accounts_tel.csv"
+    frame.to_csv(path, index=False)
+    return path, frame
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("客服电话至少3次的客户", lambda f: f["support_calls"] >= 3),
+    ("开了自动扣款的客户", lambda f: f["autopay"]),
+    ("клиенты с подключенным автоплатежом", lambda f: f["autopay"]),
+    ("customers on autopay with more than 2 support calls",
+     lambda f: f["autopay"] & (f["support_calls"] > 2)),
+])
+def test_support_and_autopay_words(tmp_path: Path, text: str, expected: Any) -> None:
+    path, frame = _accounts_table(tmp_path)
+    turn = _ask(path, tmp_path, text)
+    assert turn.segment is not None, turn.reply
+    assert turn.segment["size"] == int(expected(frame).sum()), turn.reply
+
+
+def test_a_breakdown_of_them_and_the_average_spend(tmp_path: Path) -> None:
+    path, frame = _accounts_table(tmp_path)
+    east = frame[frame["region"] == "East"]
+    turn = _ask(path, tmp_path, "customers in the East", "break them down by autopay")
+    assert turn.to_json()["parse"]["reading"].endswith("of the current segment"), turn.reply
+    assert str(int(east["autopay"].sum())) in turn.reply, turn.reply
+
+
+def test_saved_names_are_compared_whatever_their_words(tmp_path: Path) -> None:
+    path, frame = _accounts_table(tmp_path)
+    bot = Assistant(load_customer_data(path), workspace=tmp_path / "ws")
+    bot.ask("customers in the East")
+    bot.ask("save as risky_premium")
+    bot.ask("customers in the West")
+    bot.ask("сохрани как спящие")  # also an RFM name in Russian: the saved one wins
+    counts = [str(int((frame["region"] == r).sum())) for r in ("East", "West")]
+    turn = bot.ask("сравни risky_premium и спящие")
+    assert all(c in turn.reply for c in counts) and "клиент" in turn.reply, turn.reply
+    turn = bot.ask("compare risky_premium and спящие")
+    assert all(c in turn.reply for c in counts), turn.reply
+
+
+@pytest.mark.parametrize("text", ["how's your day going?", "ты лучший помощник, спасибо!",
+                                  "lol ok, coffee time"])
+def test_small_talk_leaves_the_segment(tmp_path: Path, text: str) -> None:
+    path, frame = _accounts_table(tmp_path)
+    turn = _ask(path, tmp_path, "customers in the East", text)
+    assert turn.to_json()["parse"]["intent"] == "conversation", turn.reply

@@ -255,6 +255,12 @@ def _object_word(c: CommandInput, item: Item) -> bool:
 
 def _pair(c: CommandInput) -> Interpretation:
     """compare / overlap A and B (B defaults to everyone)."""
+    said = c.text.lower()
+    # saved names as written, whatever words they hold ("risky_premium and young_loyal")
+    named = sorted((said.find(n.lower()), n) for n in c.env.context.saved_segments
+                   if n.lower() in said)
+    if len(named) >= 2:
+        return _call(c.tool, a=named[0][1], b=named[1][1])
     pieces: list[list[Item]] = [[]]
     for item in _after_trigger(c):
         if item.has("conj", "range", "break") and pieces[-1] or item.has("command"):
@@ -276,6 +282,9 @@ def _subject(env: Env, text: str) -> str | None:
         s.kind == "people" for s in env.lexicon.index.get((n,), ()))) or full
     if not key:
         return None
+    saved = _saved(env, text)
+    if saved is not None:  # a team's own name first: "спящие" saved, not RFM Hibernating
+        return saved
     for sense in env.lexicon.index.get(key, ()):
         if sense.kind == "subject":
             return str(sense.arg)
@@ -283,9 +292,6 @@ def _subject(env: Env, text: str) -> str | None:
             return str(sense.arg)
         if sense.kind == "stage" and sense.arg in env.context.lifecycle_stages:
             return str(sense.arg)
-    saved = _saved(env, text)
-    if saved is not None:
-        return saved
     for name in (*env.context.rfm_segment_names, *env.context.lifecycle_stages):
         if name.lower() == text.lower().strip():
             return name

@@ -34,12 +34,17 @@ def detect_language(text: str, previous: str | None = None) -> str:
     word, Latin and Cyrillic letters by the word ("клиенты из France" is Russian). When
     Latin and Cyrillic words tie ("exclude Москва", "покажи At Risk"), the conversation's
     language so far decides, else Russian (a Latin word in Russian is usually a name).
-    Acronyms in capitals count for no language ("CRM ROI KPI是啥" is Chinese)."""
+    Acronyms in capitals and names with "_" or digits count for no language ("CRM ROI KPI是啥"
+    is Chinese, "сравни risky_premium и young_loyal" Russian)."""
     chinese = len(_CJK.findall(text))
     russian = len(re.findall(r"[\u0400-\u04ff]+", text))
     # an acronym (CRM, ROI, KPI) is used as such in every language: it does not count
-    english = len([w for w in re.findall(r"[A-Za-z]{2,}", text)
+    # nor does a name with "_" or digits (risky_premium, has_family_plan, Q3_2024): no words
+    english = len([w for w in re.findall(r"[A-Za-z]{2,}", re.sub(r"\w*[_\d]\w*", " ", text))
                    if not (w.isupper() and len(w) <= 5)])
+    runs = re.findall(f"[{_CJK_CHARS}]+", text) if chinese else []
+    if len(runs) == 1 and english >= 2:
+        chinese = 1  # "customers where 是否会员 is yes": one Chinese name in an English sentence
     if chinese and chinese >= english and chinese > russian:  # "тарифа 尊享 младше 30": ru
         return "zh"
     if russian > english or (russian and russian == english and previous != "en"):
