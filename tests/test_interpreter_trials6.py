@@ -691,3 +691,41 @@ def test_small_talk_leaves_the_segment(tmp_path: Path, text: str) -> None:
     path, frame = _accounts_table(tmp_path)
     turn = _ask(path, tmp_path, "customers in the East", text)
     assert turn.to_json()["parse"]["intent"] == "conversation", turn.reply
+
+
+def _learners(folder: Path, n: int = 700) -> tuple[Path, pd.DataFrame]:
+    rng = np.random.default_rng(176)
+    enrolled = rng.integers(1, 20, n)
+    frame = pd.DataFrame({
+        "user_id": range(n), "plan": rng.choice(["Free", "Pro", "Team"], n),
+        "referrer": rng.choice(["Google", "Friend", "Ads"], n),
+        "courses_enrolled": enrolled, "courses_completed": rng.integers(0, enrolled + 1),
+        "total_paid_eur": rng.integers(0, 400, n).astype(float),
+    })
+    path = folder / "learners.csv"
+    frame.to_csv(path, index=False)
+    return path, frame
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("完成至少5门课程的用户", lambda f: f["courses_completed"] >= 5),
+    ("报名超过10门课程的用户", lambda f: f["courses_enrolled"] > 10),
+    ("завершившие не менее 3 курсов", lambda f: f["courses_completed"] >= 3),
+    ("团队版用户", lambda f: f["plan"] == "Team"),
+    ("朋友推荐来的用户", lambda f: f["referrer"] == "Friend"),
+    ("付费超过100欧元的Pro用户", lambda f: (f["plan"] == "Pro") & (f["total_paid_eur"] > 100)),
+])
+def test_chinese_and_russian_words_for_english_columns(
+        tmp_path: Path, text: str, expected: Any) -> None:
+    path, frame = _learners(tmp_path)
+    turn = _ask(path, tmp_path, text)
+    assert turn.segment is not None, turn.reply
+    assert turn.segment["size"] == int(expected(frame).sum()), turn.reply
+
+
+def test_a_verb_between_the_comparator_and_the_number(tmp_path: Path) -> None:
+    path, frame = _shop_zh(tmp_path)
+    orders = frame.groupby("buyer_id")["order_id"].nunique()
+    turn = _ask(path, tmp_path, "至少下过4单的客户")
+    assert turn.segment is not None and turn.segment["size"] == int((orders >= 4).sum()), \
+        turn.reply

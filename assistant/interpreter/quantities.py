@@ -300,6 +300,8 @@ def _with_left(items: list[Item], qty: Qty, used: set[int]) -> Qty:
             qty.unit = "percent"  # "百分之十"
         elif item.only_function and k > 0 and items[k - 1].has("window", "cmp"):
             pass  # "within THE past 2 weeks"
+        elif item.has("activity") and k > 0 and items[k - 1].has("cmp") and qty.op is None:
+            pass  # "至少下过4单": the verb between the comparator and the number
         else:
             break
         qty.first = k
