@@ -729,3 +729,76 @@ def test_a_verb_between_the_comparator_and_the_number(tmp_path: Path) -> None:
     turn = _ask(path, tmp_path, "至少下过4单的客户")
     assert turn.segment is not None and turn.segment["size"] == int((orders >= 4).sum()), \
         turn.reply
+
+
+def _rentals(folder: Path, n: int = 1200) -> tuple[Path, pd.DataFrame]:
+    rng = np.random.default_rng(186)
+    frame = pd.DataFrame({
+        "booking_ref": range(n), "renter_id": rng.integers(1, 300, n),
+        "pickup_date": (pd.Timestamp("2024-12-31") - pd.to_timedelta(rng.integers(0, 360, n),
+                                                                      "D")).strftime("%Y-%m-%d"),
+        "total_charge": rng.integers(50, 900, n).astype(float),
+        "car_class": rng.choice(["Economy", "SUV", "Luxury"], n),
+        "pickup_location": rng.choice(["LHR", "JFK", "CDG"], n),
+    })
+    path = folder / "rentals.csv"
+    frame.to_csv(path, index=False)
+    return path, frame
+
+
+def test_rentals_in_three_languages(tmp_path: Path) -> None:
+    path, frame = _rentals(tmp_path)
+    when = pd.to_datetime(frame["pickup_date"])
+    last = (when.max() + pd.Timedelta(days=1) - when.groupby(frame["renter_id"]).max()).dt.days
+    usual = frame.groupby("renter_id")["car_class"].agg(
+        lambda v: sorted(v.value_counts()[lambda c: c == c.max()].index)[0])
+    cases = {
+        "renters who havent rented in 90 days": int((last > 90).sum()),
+        "最近30天内租过车的客户": int((last <= 30).sum()),
+        "豪华车客户": int((usual == "Luxury").sum()),
+        "клиенты, арендующие машины эконом-класса": int((usual == "Economy").sum()),
+    }
+    for text, expected in cases.items():
+        turn = _ask(path, tmp_path, text)
+        assert turn.segment is not None and turn.segment["size"] == expected, (text, turn.reply)
+
+
+def test_a_share_of_revenue_said_with_whom_it_comes_from(tmp_path: Path) -> None:
+    path, frame = _rentals(tmp_path)
+    usual = frame.groupby("renter_id")["pickup_location"].agg(
+        lambda v: sorted(v.value_counts()[lambda c: c == c.max()].index)[0])
+    spend = frame.groupby("renter_id")["total_charge"].sum()
+    share = spend[usual == "LHR"].sum() / spend.sum()
+    turn = _ask(path, tmp_path, "какая доля выручки приходится на клиентов из LHR")
+    assert f"{100 * share:.1f}".replace(".", ",") in turn.reply, turn.reply
+
+
+@pytest.mark.parametrize(("turns", "expected"), [
+    (["customers who spent over 500", "make it 800 instead of 500"], lambda s: s > 800),
+    (["клиенты, потратившие больше 500", "а теперь больше 800 вместо 500"], lambda s: s > 800),
+])
+def test_a_new_number_said_before_the_old_one(tmp_path: Path, turns: list[str],
+                                              expected: Any) -> None:
+    path, frame = _rentals(tmp_path)
+    spend = frame.groupby("renter_id")["total_charge"].sum()
+    turn = _ask(path, tmp_path, *turns)
+    assert turn.segment is not None and turn.segment["size"] == int(expected(spend).sum()), \
+        turn.reply
+
+
+def test_a_count_does_not_edit_a_money_threshold(tmp_path: Path) -> None:
+    path, _ = _accounts_table(tmp_path)
+    turn = _ask(path, tmp_path, "月费超过80的客户", "改成4次")
+    assert turn.segment is None or "monthly_bill" not in str(turn.segment["definition"]) or \
+        turn.segment["definition"].get("value") == 80, turn.reply
+
+
+def test_no_insurance_is_the_value_none(tmp_path: Path) -> None:
+    rng = np.random.default_rng(196)
+    frame = pd.DataFrame({"patient_no": range(400),
+                          "insurance": rng.choice(["None", "Basic", "Premium"], 400)})
+    path = tmp_path / "patients.csv"
+    frame.to_csv(path, index=False)
+    turn = _ask(path, tmp_path, "patients with no insurance")
+    assert turn.segment is not None and turn.segment["size"] == int(
+        (frame["insurance"] == "None").sum()), turn.reply

@@ -42,6 +42,10 @@ def mode_of(items: list[Item], reading: Reading | None = None) -> str | None:
     if reading is not None and mode_of(items) == "exclude" and all(
             id(i) in reading.used for i in items if "exclude" in i.args("mode")):
         return None
+    numbered = [k for k, i in enumerate(items) if i.has("num")]
+    if len(numbered) > 1 and any({"edit", "instead"} & set(map(str, items[k].args("mode")))
+                                 for k in range(numbered[0] + 1, numbered[-1])):
+        return "edit"  # "больше 800 вместо 500": one number for another
     words = [i for i in content(items) if not i.has("conj") and not (
         i.has("intent") and not i.has("mode"))]  # "how many of them ..."
     words = [i for i in words if i.args("mode") != ["criterion"]]
@@ -51,6 +55,8 @@ def mode_of(items: list[Item], reading: Reading | None = None) -> str | None:
         return "refine"  # "add a condition: spend over 5000": and-ed, not either one
     for item in words[:1]:
         for mode in item.args("mode"):
+            if mode == "instead":
+                continue  # a marker of order only ("вместо" is also a replace)
             if mode == "replace" and later:
                 return later[0]  # "а теперь исключи мужчин", "now exclude men": the exclusion
             return str(mode)
@@ -133,6 +139,10 @@ def edit_last(items: list[Item], env: Env) -> Condition | None:
         return None
     was, now = (qty.low, qty.high) if qty.is_range else (
         numbers[0].value if len(numbers) > 1 else None, qty.value)
+    if len(numbers) > 1 and any("instead" in items[k].args("mode")
+                                for k in range(numbers[0].last + 1, numbers[-1].first)):
+        was, now = numbers[-1].value, numbers[0].value  # "800 instead of 500", "800 вместо 500"
+        qty = numbers[0]
     named = link([i for i in items if has_evidence(i, env.data)], env.data).column
     quoted = [leaf for leaf in numeric if was is not None and getattr(leaf, "value", None) == was]
     for scale in (1000, 1_000_000):  # "поменяй 80 на 150" after "доход больше 80 тыс"
@@ -142,13 +152,25 @@ def edit_last(items: list[Item], env: Env) -> Condition | None:
             quoted = [leaf for leaf in numeric if getattr(leaf, "value", None) == was]
     # Else the last number the new one could be: "make it 25 to 45" is the age range, not
     # a 1-10 score said after it.
-    fitting = [leaf for leaf in numeric if _fits(leaf, qty, env)] or numeric
+    fitting = [leaf for leaf in numeric if _fits(leaf, qty, env)]
+    if qty.unit == "count":  # "改成4次": a count, never a money or age threshold
+        fitting = [leaf for leaf in fitting if _counts(leaf, env)]
+        if not fitting and not quoted:
+            return None
+    fitting = fitting or numeric
     old = next((leaf for leaf in numeric if getattr(leaf, "column", None) == named),
                quoted[-1] if quoted else fitting[-1])
     if old in quoted:  # the quoted number becomes the new one
         qty = Qty(qty.first, qty.last, qty.text, value=now, unit=qty.unit, days=qty.days)
     new = _renumbered(old, qty, env)
     return _replace_leaf(current, old, new) if new is not None else None
+
+
+def _counts(leaf: Condition, env: Env) -> bool:
+    """A column of counts: orders, calls, visits (whole numbers, not money or days)."""
+    column = env.data.columns.get(getattr(leaf, "column", ""))
+    return column is not None and column.unit_days is None and \
+        column.info.dtype.value == "integer" and column.info.role.value != "monetary"
 
 
 def _fits(leaf: Condition, qty: Qty, env: Env) -> bool:

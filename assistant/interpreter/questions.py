@@ -185,15 +185,16 @@ def _statistic(words: list[Item], env: Env, question: Question) -> str | None:
     found = [(k, s) for k, i in enumerate(words) if (s := statistic_of(i)) is not None]
     if not found:
         return None
+    for n, (k, s) in enumerate(found):
+        after = words[k + 1] if k + 1 < len(words) else None
+        if s == "rate" and after is not None and "monetary" in after.args("role") and \
+                not compared_after(words, k + 1):
+            found[n] = (k, "revenue_share")  # "какая доля | выручки": a share of the money
+            question.used.add(id(after))
     statistic = min((s for _, s in found), key=STATISTIC_ORDER.index)
     for k, s in found:
         if s in ("mean", "rate", statistic) or s in ("min", "max"):
             question.used.add(id(words[k]))
-        after = words[k + 1] if k + 1 < len(words) else None
-        if s == statistic == "rate" and after is not None and "monetary" in after.args("role") \
-                and not compared_after(words, k + 1):
-            statistic = "revenue_share"  # "какая доля | выручки": a share of the money
-            question.used.add(id(after))
     money = env.data.role_column("monetary")
     orders = env.data.role_column("frequency")
     if statistic in ("mean", "order_value") and any(
