@@ -70,6 +70,9 @@ def test_hostile_requests_get_an_answer_or_a_question(campaign: CustomerData, ma
     import time
 
     for context in contexts(campaign, mall):
+        # the lexicons are compiled once, in the first request of a fresh cache (a second
+        # and more): what is timed is the hostile text, not that
+        interpret("customers", context)
         start = time.perf_counter()
         result = interpret(text, context)
         assert time.perf_counter() - start < 3, text[:60]

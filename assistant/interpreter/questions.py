@@ -16,11 +16,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from assistant.interpreter.calls import Interpretation, ToolCall
-from assistant.interpreter.clauses import flag_condition
 from assistant.interpreter.datalex import ColumnWords
 from assistant.interpreter.grammar import Reading, leaves, read
 from assistant.interpreter.intent import content
 from assistant.interpreter.linking import evidence, link
+from assistant.interpreter.mentions import flag_condition
 from assistant.interpreter.question_parts import Question, conjuncts, echo, place_conditions
 from assistant.interpreter.question_words import (
     STATISTIC_ORDER,

@@ -16,8 +16,8 @@ from typing import Any
 import yaml
 
 from assistant.interpreter.calls import Choice, Interpretation, ToolCall
-from assistant.interpreter.clauses import flag_condition
 from assistant.interpreter.grammar import Reading
+from assistant.interpreter.mentions import flag_condition
 from assistant.interpreter.reader import Env
 from tools.engine.definitions import SegmentDefinition
 from tools.engine.describe import describe

@@ -40,7 +40,9 @@ def detect_language(text: str, previous: str | None = None) -> str:
     russian = len(re.findall(r"[\u0400-\u04ff]+", text))
     # an acronym (CRM, ROI, KPI) is used as such in every language: it does not count
     # nor does a name with "_" or digits (risky_premium, has_family_plan, Q3_2024): no words
-    english = len([w for w in re.findall(r"[A-Za-z]{2,}", re.sub(r"\w*[_\d]\w*", " ", text))
+    named = " ".join(w for w in re.findall(r"\w+", text) if "_" not in w and
+                     not any(c.isdigit() for c in w))
+    english = len([w for w in re.findall(r"[A-Za-z]{2,}", named)
                    if not (w.isupper() and len(w) <= 5)])
     runs = re.findall(f"[{_CJK_CHARS}]+", text) if chinese else []
     if len(runs) == 1 and english >= 2:
