@@ -59,6 +59,8 @@ def windowed_totals(r: Reader) -> None:
             not bought and not (windows and totals):
         return
     days = int(float(windows[0].value)) - (windows[0].op == "<") if windows else None
+    if days is not None and days < 1:
+        return  # a window of no days: left as the comparison it was
     of = bought[0] if bought else None
     merged = [_within(total, days, of) for total in totals] or [_within(None, days, of)]
     r.out.conditions = [c for c in r.out.conditions if not any(
