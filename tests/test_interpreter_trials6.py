@@ -29,6 +29,12 @@ def _members(folder: Path, n: int = 500) -> tuple[Path, pd.DataFrame]:
     return path, frame
 
 
+def _usual(frame: pd.DataFrame, key: str, column: str) -> pd.Series:
+    """A log's attribute per customer: its most frequent value, ties alphabetically first."""
+    return frame.groupby(key)[column].agg(
+        lambda v: sorted(v.value_counts()[lambda c: c == c.max()].index)[0])
+
+
 def _ask(path: Path, folder: Path, *turns: str) -> Any:
     bot = Assistant(load_customer_data(path), workspace=folder / "ws")
     turn = None
@@ -407,11 +413,6 @@ def _shop_zh(folder: Path, n: int = 1200) -> tuple[Path, pd.DataFrame]:
     return path, frame
 
 
-def _usual(frame: pd.DataFrame, column: str) -> pd.Series:
-    return frame.groupby("buyer_id")[column].agg(
-        lambda v: sorted(v.value_counts()[lambda c: c == c.max()].index)[0])
-
-
 @pytest.mark.parametrize(("text", "column", "value", "keep"), [
     ("北京除外", "province", "北京", False),
     ("除了北京以外的客户", "province", "北京", False),
@@ -423,7 +424,7 @@ def _usual(frame: pd.DataFrame, column: str) -> pd.Series:
 def test_chinese_names_negations_and_sound_alike_typos(
         tmp_path: Path, text: str, column: str, value: str, keep: bool) -> None:
     path, frame = _shop_zh(tmp_path)
-    usual = _usual(frame, column)
+    usual = _usual(frame, "buyer_id", column)
     turn = _ask(path, tmp_path, text)
     assert turn.segment is not None, turn.reply
     assert turn.segment["size"] == int((usual == value).sum() if keep
@@ -552,13 +553,8 @@ def test_film_genres_in_three_languages(tmp_path: Path, text: str, genres: list[
     path, frame = _tickets(tmp_path)
     turn = _ask(path, tmp_path, text)
     assert turn.segment is not None, turn.reply
-    assert turn.segment["size"] == int(_usual_of(frame, "film_genre").isin(genres).sum()), \
-        turn.reply
-
-
-def _usual_of(frame: pd.DataFrame, column: str) -> pd.Series:
-    return frame.groupby("customer_id")[column].agg(
-        lambda v: sorted(v.value_counts()[lambda c: c == c.max()].index)[0])
+    usual = _usual(frame, "customer_id", "film_genre")
+    assert turn.segment["size"] == int(usual.isin(genres).sum()), turn.reply
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -611,11 +607,6 @@ def _pets(folder: Path, n: int = 1200) -> tuple[Path, pd.DataFrame]:
     return path, frame
 
 
-def _per_customer(frame: pd.DataFrame, column: str) -> pd.Series:
-    return frame.groupby("客户编号")[column].agg(
-        lambda v: sorted(v.value_counts()[lambda c: c == c.max()].index)[0])
-
-
 @pytest.mark.parametrize(("text", "expected"), [
     ("customers in Shanghai who bought cat food",
      lambda c, k, p, m: (c == "上海") & (k == "猫粮")),
@@ -628,7 +619,7 @@ def _per_customer(frame: pd.DataFrame, column: str) -> pd.Series:
 def test_english_and_russian_requests_on_chinese_data(
         tmp_path: Path, text: str, expected: Any) -> None:
     path, frame = _pets(tmp_path)
-    parts = [_per_customer(frame, c) for c in ("所在城市", "商品类别", "支付渠道", "是否会员")]
+    parts = [_usual(frame, "客户编号", c) for c in ("所在城市", "商品类别", "支付渠道", "是否会员")]
     turn = _ask(path, tmp_path, text)
     assert turn.segment is not None, turn.reply
     assert turn.segment["size"] == int(expected(*parts).sum()), turn.reply
@@ -750,8 +741,7 @@ def test_rentals_in_three_languages(tmp_path: Path) -> None:
     path, frame = _rentals(tmp_path)
     when = pd.to_datetime(frame["pickup_date"])
     last = (when.max() + pd.Timedelta(days=1) - when.groupby(frame["renter_id"]).max()).dt.days
-    usual = frame.groupby("renter_id")["car_class"].agg(
-        lambda v: sorted(v.value_counts()[lambda c: c == c.max()].index)[0])
+    usual = _usual(frame, "renter_id", "car_class")
     cases = {
         "renters who havent rented in 90 days": int((last > 90).sum()),
         "最近30天内租过车的客户": int((last <= 30).sum()),
@@ -765,8 +755,7 @@ def test_rentals_in_three_languages(tmp_path: Path) -> None:
 
 def test_a_share_of_revenue_said_with_whom_it_comes_from(tmp_path: Path) -> None:
     path, frame = _rentals(tmp_path)
-    usual = frame.groupby("renter_id")["pickup_location"].agg(
-        lambda v: sorted(v.value_counts()[lambda c: c == c.max()].index)[0])
+    usual = _usual(frame, "renter_id", "pickup_location")
     spend = frame.groupby("renter_id")["total_charge"].sum()
     share = spend[usual == "LHR"].sum() / spend.sum()
     turn = _ask(path, tmp_path, "какая доля выручки приходится на клиентов из LHR")
