@@ -791,3 +791,13 @@ def test_no_insurance_is_the_value_none(tmp_path: Path) -> None:
     turn = _ask(path, tmp_path, "patients with no insurance")
     assert turn.segment is not None and turn.segment["size"] == int(
         (frame["insurance"] == "None").sum()), turn.reply
+
+
+def test_a_bare_card_value_is_a_card_payment(tmp_path: Path) -> None:
+    path, frame = _tickets(tmp_path)
+    frame["paid_by"] = np.random.default_rng(206).choice(["card", "cash", "sbp"], len(frame))
+    frame.to_csv(path, index=False)
+    usual = _usual(frame, "customer_id", "paid_by")
+    turn = _ask(path, tmp_path, "клиенты, которые платят картой")
+    assert turn.segment is not None and turn.segment["size"] == int((usual == "card").sum()), \
+        turn.reply
