@@ -801,3 +801,23 @@ def test_a_bare_card_value_is_a_card_payment(tmp_path: Path) -> None:
     turn = _ask(path, tmp_path, "клиенты, которые платят картой")
     assert turn.segment is not None and turn.segment["size"] == int((usual == "card").sum()), \
         turn.reply
+
+
+def test_inactivity_reads_the_one_date_that_is_not_a_joining_date(tmp_path: Path) -> None:
+    rng = np.random.default_rng(216)
+    n = 400
+    frame = pd.DataFrame({
+        "会员编号": range(n),
+        "入会日期": (pd.Timestamp("2023-01-01") + pd.to_timedelta(rng.integers(0, 500, n), "D")
+                 ).strftime("%Y-%m-%d"),
+        "最近到店日期": (pd.Timestamp("2025-06-30") - pd.to_timedelta(rng.integers(0, 200, n),
+                                                                   "D")).strftime("%Y-%m-%d"),
+        "会籍类型": rng.choice(["月卡", "年卡"], n),
+    })
+    path = tmp_path / "gym_zh.csv"
+    frame.to_csv(path, index=False)
+    last = pd.to_datetime(frame["最近到店日期"])
+    end = max(last.max(), pd.to_datetime(frame["入会日期"]).max()) + pd.Timedelta(days=1)
+    turn = _ask(path, tmp_path, "30天没来过的会员")
+    assert turn.segment is not None, turn.reply
+    assert turn.segment["size"] == int((last < end - pd.Timedelta(days=30)).sum()), turn.reply

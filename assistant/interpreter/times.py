@@ -278,10 +278,10 @@ def date_column(r: Reader, role: str) -> ColumnWords | None:
     others = [w for w in dates if "recency" not in w.concepts]
     if role == "tenure":
         return others[0] if len(others) == 1 else None
-    # The one date there is, when it says nothing of joining or birth: "не приезжавшие
-    # полгода" on дата_последнего_заезда
-    return dates[0] if len(dates) == 1 and not dates[0].concepts & {"tenure", "birth"} \
-        else None
+    # The one date that says nothing of joining or birth: "не приезжавшие полгода" on
+    # дата_последнего_заезда, "30天没来过" on 最近到店日期 beside 入会日期
+    plain = [w for w in dates if not w.concepts & {"tenure", "birth"}]
+    return plain[0] if len(plain) == 1 else None
 
 
 def _date_window(r: Reader, column: ColumnWords, qty: Qty, op: str) -> None:
