@@ -33,6 +33,7 @@ from tools.engine.definitions import (
     RfmSegment,
     conjunction,
 )
+from tools.engine.schema import DType, Role
 
 
 def mode_of(items: list[Item], reading: Reading | None = None) -> str | None:
@@ -170,7 +171,7 @@ def _counts(leaf: Condition, env: Env) -> bool:
     """A column of counts: orders, calls, visits (whole numbers, not money or days)."""
     column = env.data.columns.get(getattr(leaf, "column", ""))
     return column is not None and column.unit_days is None and \
-        column.info.dtype.value == "integer" and column.info.role.value != "monetary"
+        column.info.dtype is DType.INTEGER and column.info.role is not Role.MONETARY
 
 
 def _fits(leaf: Condition, qty: Qty, env: Env) -> bool:

@@ -53,9 +53,14 @@ def evidence(item: Item, words: ColumnWords, people: bool = False) -> float:
     return score
 
 
+def names_a_flag(item: Item, data: DataLexicon) -> bool:
+    """The item speaks of a yes/no column of the data ("新客" of is_new_buyer)."""
+    return any(w.is_flag and evidence(item, w) > 0 for w in data.columns.values())
+
+
 def has_evidence(item: Item, data: DataLexicon) -> bool:
-    if item.has("rfm") and not item.has("value", "place", "cmp", "vague") and any(
-            w.is_flag and evidence(item, w) > 0 for w in data.columns.values()):
+    if item.has("rfm") and not item.has("value", "place", "cmp", "vague") and \
+            names_a_flag(item, data):
         return True  # "新客" where is_new_buyer says it: the data's own yes/no column
     if item.has("value", "place", "rfm", "cmp", "vague") or \
             item.has("neg", "fixed") and not item.has("activity"):

@@ -8,7 +8,7 @@ The first reader of a clause (clauses.py), so a column never takes these words.
 from __future__ import annotations
 
 from assistant.interpreter.lexicon import Sense
-from assistant.interpreter.linking import evidence, values_of
+from assistant.interpreter.linking import evidence, names_a_flag, values_of
 from assistant.interpreter.quantities import Qty
 from assistant.interpreter.reader import Reader
 from assistant.interpreter.tagging import Item
@@ -37,9 +37,8 @@ def named(r: Reader) -> None:
         counted = _counted(r, k) if item.has("vague") else None
         # "the 10 top", "the 10 best customers by spend": a rank (measures.py)
         ranked = counted is not None and (item.has("rank") or _a_measure_named(r, item))
-        if item.has("vague") and r.free(item) and not values_of(item, r.data) and not any(
-                w.is_flag and evidence(item, w) > 0 for w in r.data.columns.values()) and \
-                not ranked:
+        if item.has("vague") and r.free(item) and not values_of(item, r.data) and \
+                not names_a_flag(item, r.data) and not ranked:
             r.use(item)
             r.out.vague.append((str(item.args("vague")[0]), None))
             r.out.signals.add("vague")
@@ -47,8 +46,8 @@ def named(r: Reader) -> None:
                 r.out.used.add(id(counted))
                 r.out.signals.add(f"count:{int(counted.value or 0)}")
             continue
-        names = [str(a) for a in item.args("rfm") if a in context.rfm_segment_names and not any(
-            w.is_flag and evidence(item, w) > 0 for w in r.data.columns.values())]
+        names = [str(a) for a in item.args("rfm") if a in context.rfm_segment_names and
+                 not names_a_flag(item, r.data)]
         if names == ["New Customers"] and timed:
             r.use(item)  # "new customers in the last 30 days": recent joiners
             r.joined = True
@@ -62,8 +61,7 @@ def named(r: Reader) -> None:
             continue
         stages = [str(a) for a in item.args("stage") if a in context.lifecycle_stages]
         if stages and not values_of(item, r.data) and _behaviour_log(r) and not (
-                timed and item.has("inactivity")) and not any(
-                w.is_flag and evidence(item, w) > 0 for w in r.data.columns.values()):
+                timed and item.has("inactivity")) and not names_a_flag(item, r.data):
             r.use(item)
             r.add(Lifecycle(stages=stages), "named")
     if rfm and _behaviour_log(r):

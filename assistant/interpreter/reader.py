@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from assistant.interpreter.calls import InterpreterContext
 from assistant.interpreter.datalex import DataLexicon
 from assistant.interpreter.lexicon import Lexicon
-from assistant.interpreter.linking import evidence, has_evidence
+from assistant.interpreter.linking import has_evidence, names_a_flag
 from assistant.interpreter.quantities import Part, Qty
 from assistant.interpreter.tagging import Item
 from tools.engine.definitions import Condition
@@ -111,8 +111,7 @@ class Reader:
 
     def names_a_flag(self, item: Item) -> bool:
         """A people word that is a yes/no column's ("members" beside is_member)."""
-        return item.has("people") and item.has("concept") and any(
-            w.is_flag and evidence(item, w) > 0 for w in self.data.columns.values())
+        return item.has("people") and item.has("concept") and names_a_flag(item, self.data)
 
     def negated_after(self, k: int) -> bool:
         """A negation written after the word it negates ("英国以外")."""

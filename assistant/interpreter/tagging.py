@@ -74,10 +74,11 @@ class Tagged:
 
 
 def tag(text: str, lexicon: Lexicon, data: DataLexicon) -> Tagged:
-    known = lexicon.chinese_words | data.chinese_words | pinyin_words(prepared(text), data)
+    raw = prepared(text)
+    known = lexicon.chinese_words | data.chinese_words | pinyin_words(raw, data)
     tokens = tokenize(text, known)
     # a corrected character keeps its place, so the tokens' offsets hold
-    fixed, miswritten = chinese_typos(prepared(text), tokens, known, data)
+    fixed, miswritten = chinese_typos(raw, tokens, known, data)
     if miswritten:
         tokens = tokenize(fixed, known)
     typos = miswritten + correct_typos(tokens, lexicon, data)

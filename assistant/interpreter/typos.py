@@ -27,21 +27,21 @@ def correct_typos(tokens: list[Token], lexicon: Lexicon, data: DataLexicon
     known = {**numbers, **lexicon.surfaces, **data.surfaces}
     notes: list[tuple[str, str]] = []
     for token in tokens:
-        word = token.text.lower()
-        latin = _transliterated(token, data) if token.kind == "word" and not _known(
-            token.norm, lexicon, data) else None
+        if token.kind != "word" or _known(token.norm, lexicon, data):
+            continue
+        latin = _transliterated(token, data)
         if latin is not None:  # "Лады" for Lada, "Шкоде" for Skoda, "广东" for Guangdong
             notes.append((token.text, data.spellings.get(latin, latin)))
             token.norm, token.corrected = data.surfaces[latin], True
             continue
-        if token.kind != "word" or len(word) < 4 or not word.isalpha() or \
-                re.search("[\u3400-\u9fff]", word) or _known(token.norm, lexicon, data) or \
+        word = token.text.lower()
+        if len(word) < 4 or not word.isalpha() or _CHINESE_RUN.search(word) or \
                 number_word(word) is not None:
             continue
-        # A letter too many or two swapped is likelier than a wrong letter ("fourty" is
-        # forty, not fourth): those edits are tried first.
         if is_russian_word(word):
             continue  # "какая погода": weather, not "полгода"
+        # A letter too many or two swapped is likelier than a wrong letter ("fourty" is
+        # forty, not fourth): those edits are tried first.
         found = {v: known[v] for v in _edits(word, replace=False) if v in known}
         if len(set(found.values())) != 1:
             found = {v: known[v] for v in _edits(word) if v in known}
