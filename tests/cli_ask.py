@@ -1,4 +1,5 @@
-"""`segment ask --json` in process (typer's CliRunner), for tests that read the JSON."""
+"""Asking in process: `segment ask --json` through typer's CliRunner (tests that read the
+JSON), or turns through the Assistant with the built-in interpreter."""
 
 from __future__ import annotations
 
@@ -20,3 +21,15 @@ def ask_json(data: Path, workspace: Path, text: str) -> dict[str, Any]:
     assert result.exit_code == 0, result.output
     answer: dict[str, Any] = json.loads(result.output)
     return answer
+
+
+def ask_turns(path: Path, folder: Path, *turns: str) -> Any:
+    """The last turn of a conversation on the file at `path` (workspace under `folder`)."""
+    from assistant.core import Assistant
+    from tools.engine.loading import load_customer_data
+
+    bot = Assistant(load_customer_data(path), workspace=folder / "ws")
+    turn = None
+    for text in turns:
+        turn = bot.ask(text)
+    return turn

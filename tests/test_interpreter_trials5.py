@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from assistant.core import Assistant
+from tests.cli_ask import ask_turns
 from tools.engine.loading import load_customer_data
 
 
@@ -29,14 +30,6 @@ def _accounts(folder: Path, n: int = 400) -> tuple[Path, pd.DataFrame]:
     return path, frame
 
 
-def _ask(path: Path, folder: Path, *turns: str) -> Any:
-    bot = Assistant(load_customer_data(path), workspace=folder / "ws")
-    turn = None
-    for text in turns:
-        turn = bot.ask(text)
-    return turn
-
-
 @pytest.mark.parametrize(("text", "industries"), [
     ("制造业客户", ["Manufacturing"]),
     ("клиенты из производства", ["Manufacturing"]),
@@ -47,14 +40,14 @@ def _ask(path: Path, folder: Path, *turns: str) -> Any:
 def test_an_industry_named_in_another_language_meets_the_datas_value(
         tmp_path: Path, text: str, industries: list[str]) -> None:
     path, frame = _accounts(tmp_path)
-    turn = _ask(path, tmp_path, text)
+    turn = ask_turns(path, tmp_path, text)
     assert turn.segment is not None, turn.reply
     assert turn.segment["size"] == int(frame["industry"].isin(industries).sum()), turn.reply
 
 
 def test_an_industry_the_data_lacks_names_the_real_ones(tmp_path: Path) -> None:
     path, _ = _accounts(tmp_path)
-    turn = _ask(path, tmp_path, "农业客户")
+    turn = ask_turns(path, tmp_path, "农业客户")
     assert turn.segment is None and "Manufacturing" in turn.reply and "农业" in turn.reply
 
 
@@ -86,7 +79,7 @@ def _students(folder: Path, n: int = 800) -> tuple[Path, pd.DataFrame]:
 ])
 def test_chinese_requests_on_chinese_headers(tmp_path: Path, text: str, expected: Any) -> None:
     path, frame = _students(tmp_path)
-    turn = _ask(path, tmp_path, text)
+    turn = ask_turns(path, tmp_path, text)
     assert turn.segment is not None, turn.reply
     assert turn.segment["size"] == int(expected(frame).sum()), (text, turn.segment)
     assert "此前还没有细分" not in turn.reply  # a whole request, not a follow-up
@@ -125,7 +118,7 @@ def test_traditional_values_in_the_data_meet_simplified_requests(tmp_path: Path)
     path = tmp_path / "tw.csv"
     frame.to_csv(path, index=False)
     for text in ("台北的客户", "臺北的客戶"):
-        turn = _ask(path, tmp_path, text)
+        turn = ask_turns(path, tmp_path, text)
         assert turn.segment is not None, turn.reply
         assert turn.segment["definition"] == {"type": "in", "column": "城市", "values": ["臺北"]}
 
@@ -133,7 +126,7 @@ def test_traditional_values_in_the_data_meet_simplified_requests(tmp_path: Path)
 @pytest.mark.parametrize("text", ["lol", "haha", "ok cool", "哈哈", "ахах"])
 def test_laughter_is_conversation(tmp_path: Path, text: str) -> None:
     path, frame = _accounts(tmp_path)
-    turn = _ask(path, tmp_path, "accounts in tech", text)
+    turn = ask_turns(path, tmp_path, "accounts in tech", text)
     assert turn.to_json()["parse"]["intent"] == "conversation", turn.reply
     assert turn.segment is not None and turn.segment["size"] == int(
         (frame["industry"] == "Technology").sum())
@@ -181,7 +174,7 @@ def _end(frame: pd.DataFrame) -> pd.Timestamp:
 def test_dates_ages_and_places_as_people_type_them(tmp_path: Path, text: str,
                                                    expected: Any) -> None:
     path, frame = _members(tmp_path)
-    turn = _ask(path, tmp_path, text)
+    turn = ask_turns(path, tmp_path, text)
     assert turn.segment is not None, turn.reply
     assert turn.segment["size"] == int(expected(frame).sum()), (text, turn.segment)
 
@@ -194,7 +187,7 @@ def test_not_logged_in_reads_the_login_date(tmp_path: Path) -> None:
     frame.to_csv(path, index=False)
     cutoff = pd.Timestamp("2026-12-05") - pd.Timedelta(days=30)
     for text in ("最近30天没登录的学员", "超过30天没有登录的学员", "最近登录日期在30天以前的学员"):
-        turn = _ask(path, tmp_path, text)
+        turn = ask_turns(path, tmp_path, text)
         assert turn.segment is not None, (text, turn.reply)
         assert turn.segment["size"] == int((pd.to_datetime(frame["最近登录日期"]) < cutoff).sum())
 
@@ -243,7 +236,7 @@ def _within(frame: pd.DataFrame, days: int) -> pd.DataFrame:
 ])
 def test_purchases_read_from_the_lines(tmp_path: Path, text: str, expected: Any) -> None:
     path, frame = _pharmacy(tmp_path)
-    turn = _ask(path, tmp_path, text)
+    turn = ask_turns(path, tmp_path, text)
     assert turn.segment is not None, turn.reply
     assert turn.segment["size"] == int(expected(frame)), (text, turn.segment)
 
@@ -251,7 +244,7 @@ def test_purchases_read_from_the_lines(tmp_path: Path, text: str, expected: Any)
 def test_a_category_without_ever_is_the_usual_one(tmp_path: Path) -> None:
     """SEMANTICS.md: a log's other columns are the customer's most frequent value."""
     path, frame = _pharmacy(tmp_path)
-    turn = _ask(path, tmp_path, "кто покупал витамины")
+    turn = ask_turns(path, tmp_path, "кто покупал витамины")
     assert turn.segment is not None
     assert turn.segment["definition"] == {"type": "in", "column": "категория",
                                           "values": ["витамины"]}
@@ -281,7 +274,7 @@ def _bank(folder: Path, n: int = 700) -> tuple[Path, pd.DataFrame]:
 def test_a_rate_within_a_yes_no_group(tmp_path: Path, text: str) -> None:
     path, frame = _bank(tmp_path)
     active = frame[frame.is_active == 1]
-    turn = _ask(path, tmp_path, text)
+    turn = ask_turns(path, tmp_path, text)
     assert turn.segment is None and turn.to_json()["parse"]["intent"] == "data_question"
     shown = f"{100 * active.exited.mean():.1f}"
     assert shown in turn.reply or shown.replace(".", ",") in turn.reply, turn.reply
@@ -290,14 +283,14 @@ def test_a_rate_within_a_yes_no_group(tmp_path: Path, text: str) -> None:
 
 def test_a_word_of_a_longer_place_name(tmp_path: Path) -> None:
     path, frame = _bank(tmp_path)
-    turn = _ask(path, tmp_path, "клиенты из Татарстана")
+    turn = ask_turns(path, tmp_path, "клиенты из Татарстана")
     assert turn.segment is not None and turn.segment["size"] == int(
         (frame.region == "Республика Татарстан").sum()), turn.reply
 
 
 def test_a_chinese_city_the_data_lacks_names_the_real_ones(tmp_path: Path) -> None:
     path, _ = _students(tmp_path)
-    turn = _ask(path, tmp_path, "南京的学员")
+    turn = ask_turns(path, tmp_path, "南京的学员")
     assert turn.segment is None and "南京" in turn.reply and "杭州" in turn.reply, turn.reply
 
 
@@ -307,7 +300,7 @@ def test_joined_within_half_a_year(tmp_path: Path) -> None:
     frame["注册日期"] = (pd.Timestamp("2026-11-30") - pd.to_timedelta(
         rng.integers(0, 720, len(frame)), unit="D")).strftime("%Y-%m-%d")
     frame.to_csv(path, index=False)
-    turn = _ask(path, tmp_path, "半年内注册的学员")
+    turn = ask_turns(path, tmp_path, "半年内注册的学员")
     end = pd.to_datetime(frame["注册日期"]).max() + pd.Timedelta(days=1)
     cutoff = end - pd.Timedelta(days=180)
     assert turn.segment is not None, turn.reply
@@ -316,9 +309,9 @@ def test_joined_within_half_a_year(tmp_path: Path) -> None:
 
 def test_a_vague_word_keeps_the_conditions_said_with_it(tmp_path: Path) -> None:
     path, frame = _pharmacy(tmp_path)
-    asked = _ask(path, tmp_path, "半年没来买过的老客")
+    asked = ask_turns(path, tmp_path, "半年没来买过的老客")
     assert asked.segment is None and "1." in asked.reply and "2." in asked.reply, asked.reply
-    turn = _ask(path, tmp_path, "半年没来买过的老客", "1")
+    turn = ask_turns(path, tmp_path, "半年没来买过的老客", "1")
     lapsed = {"type": "compare", "column": "recency_days", "op": ">", "value": 180}
     assert turn.segment is not None, turn.reply
     condition = turn.segment["definition"]
@@ -329,7 +322,7 @@ def test_a_share_asked_in_a_conversation_is_of_the_segment(tmp_path: Path) -> No
     path, frame = _members(tmp_path)
     rich = frame[frame.MilesBalance > 30000]
     for text in ("what % have a cobrand card", "what share have a cobrand card?"):
-        turn = _ask(path, tmp_path, "members with over 30000 miles", text)
+        turn = ask_turns(path, tmp_path, "members with over 30000 miles", text)
         assert turn.segment is not None and turn.segment["size"] == len(rich), turn.reply
         assert f"{100 * (rich.CobrandCard == 'Y').mean():.1f}%" in turn.reply, turn.reply
         assert f"of {len(rich)}" in turn.reply, turn.reply
@@ -342,14 +335,14 @@ def test_avg_order_value_of_these(tmp_path: Path) -> None:
         lambda s: sorted(s.value_counts()[lambda c: c == c.max()].index)[0])
     lines = frame[frame["клиент"].isin(usual[usual == "Казань"].index)]
     per_order = lines["сумма"].sum() / lines["номер_заказа"].nunique()
-    turn = _ask(path, tmp_path, "клиенты из Казани", "whats the avg order value for these")
+    turn = ask_turns(path, tmp_path, "клиенты из Казани", "whats the avg order value for these")
     assert turn.segment is not None and "current segment" in turn.reply, turn.reply
     assert f"{per_order:,.2f}" in turn.reply, (per_order, turn.reply)
 
 
 def test_n_joins_two_values(tmp_path: Path) -> None:
     path, frame = _accounts(tmp_path)
-    turn = _ask(path, tmp_path, "retail n finance accounts")
+    turn = ask_turns(path, tmp_path, "retail n finance accounts")
     assert turn.segment is not None and turn.segment["size"] == int(
         frame.industry.isin(["Retail", "Finance"]).sum()), turn.reply
 
@@ -360,16 +353,16 @@ def test_a_personal_column_named_says_why_it_is_not_used(tmp_path: Path) -> None
                           "city": ["Paris", "Lyon"] * 25, "spend": range(50)})
     path = tmp_path / "people.csv"
     frame.to_csv(path, index=False)
-    turn = _ask(path, tmp_path, "customers whose email ends with example")
+    turn = ask_turns(path, tmp_path, "customers whose email ends with example")
     assert turn.segment is None and "customer_email" in turn.reply and "personal" in turn.reply
-    turn = _ask(path, tmp_path, "customers in Paris")
+    turn = ask_turns(path, tmp_path, "customers in Paris")
     assert turn.segment is not None and turn.segment["size"] == 25
 
 
 @pytest.mark.parametrize("text", ["活跃客户中的流失用户", "churned clients among the active ones"])
 def test_people_among_a_group_are_a_segment(tmp_path: Path, text: str) -> None:
     path, frame = _bank(tmp_path)
-    turn = _ask(path, tmp_path, text)
+    turn = ask_turns(path, tmp_path, text)
     assert turn.segment is not None and turn.segment["size"] == int(
         ((frame.is_active == 1) & (frame.exited == 1)).sum()), turn.reply
 
@@ -401,20 +394,20 @@ def _subscribers(folder: Path, n: int = 600) -> tuple[Path, pd.DataFrame]:
 def test_tenure_in_years_on_a_months_column_and_a_chinese_typo(
         tmp_path: Path, text: str, expected: Any) -> None:
     path, frame = _subscribers(tmp_path)
-    turn = _ask(path, tmp_path, text)
+    turn = ask_turns(path, tmp_path, text)
     assert turn.segment is not None, turn.reply
     assert turn.segment["size"] == int(expected(frame).sum()), (text, turn.segment)
 
 
 def test_a_place_the_data_lacks_among_chinese_provinces(tmp_path: Path) -> None:
     path, _ = _subscribers(tmp_path)
-    turn = _ask(path, tmp_path, "上海的用户")
+    turn = ask_turns(path, tmp_path, "上海的用户")
     assert turn.segment is None and "上海" in turn.reply and "浙江" in turn.reply, turn.reply
 
 
 def test_a_russian_request_with_a_chinese_value_is_answered_in_russian(tmp_path: Path) -> None:
     path, frame = _subscribers(tmp_path)
-    turn = _ask(path, tmp_path, "абоненты тарифа 尊享 младше 30")
+    turn = ask_turns(path, tmp_path, "абоненты тарифа 尊享 младше 30")
     assert turn.segment is not None and turn.segment["size"] == int(
         ((frame["套餐"] == "尊享") & (frame["年龄"] < 30)).sum())
     assert "клиент" in turn.reply, turn.reply
@@ -463,14 +456,14 @@ def _days(frame: pd.DataFrame) -> pd.DataFrame:
 ])
 def test_what_was_bought_read_from_the_lines(tmp_path: Path, text: str, expected: Any) -> None:
     path, frame = _cosmetics(tmp_path)
-    turn = _ask(path, tmp_path, text)
+    turn = ask_turns(path, tmp_path, text)
     assert turn.segment is not None, turn.reply
     assert turn.segment["size"] == int(expected(_days(frame))), (text, turn.segment)
 
 
 def test_revenue_share_from_customers_of_a_place_in_russian(tmp_path: Path) -> None:
     path, frame = _cosmetics(tmp_path)
-    turn = _ask(path, tmp_path, "доля выручки от клиентов из Польши")
+    turn = ask_turns(path, tmp_path, "доля выручки от клиентов из Польши")
     assert turn.segment is None and turn.to_json()["parse"]["intent"] == "data_question"
     assert "Poland" in turn.reply and "%" in turn.reply, turn.reply
 
@@ -498,7 +491,7 @@ def _guests(folder: Path, n: int = 800) -> tuple[Path, pd.DataFrame]:
 ])
 def test_years_of_guests_and_nights_in_russian(tmp_path: Path, text: str, expected: Any) -> None:
     path, frame = _guests(tmp_path)
-    turn = _ask(path, tmp_path, text)
+    turn = ask_turns(path, tmp_path, text)
     assert turn.segment is not None, turn.reply
     assert turn.segment["size"] == int(expected(frame).sum()), (text, turn.segment)
 
@@ -518,7 +511,7 @@ def test_years_of_guests_and_nights_in_russian(tmp_path: Path, text: str, expect
 def test_a_value_named_from_and_to_replaces(tmp_path: Path, turns: list[str],
                                             expected: Any) -> None:
     path, frame = _guests(tmp_path)
-    turn = _ask(path, tmp_path, *turns)
+    turn = ask_turns(path, tmp_path, *turns)
     assert turn.segment is not None, turn.reply
     assert turn.segment["size"] == int(expected(frame).sum()), (turns, turn.segment)
 
@@ -557,7 +550,7 @@ def _usual(frame: pd.DataFrame, column: str) -> pd.Series:
 def test_cuisines_and_payments_in_three_languages(tmp_path: Path, text: str,
                                                   expected: Any) -> None:
     path, frame = _delivery(tmp_path)
-    turn = _ask(path, tmp_path, text)
+    turn = ask_turns(path, tmp_path, text)
     assert turn.segment is not None, turn.reply
     assert turn.segment["size"] == int(expected(frame)), (text, turn.segment)
 
@@ -569,7 +562,7 @@ def test_cuisines_and_payments_in_three_languages(tmp_path: Path, text: str,
 ])
 def test_russian_demonyms_and_feminine_nouns(tmp_path: Path, text: str, expected: Any) -> None:
     path, frame = _guests(tmp_path)
-    turn = _ask(path, tmp_path, text)
+    turn = ask_turns(path, tmp_path, text)
     assert turn.segment is not None, turn.reply
     assert turn.segment["size"] == int(expected(frame).sum()), (text, turn.segment)
 
@@ -579,7 +572,7 @@ def test_a_share_paid_a_way_is_of_customers_not_revenue(tmp_path: Path) -> None:
     usual = _usual(frame, "payment")
     city = _usual(frame, "city")
     leeds = usual[city == "Leeds"]
-    turn = _ask(path, tmp_path, "what share of Leeds customers pay with apple pay")
+    turn = ask_turns(path, tmp_path, "what share of Leeds customers pay with apple pay")
     assert turn.segment is None and "revenue" not in turn.reply, turn.reply
     assert f"{100 * (leeds == 'apple pay').mean():.1f}%" in turn.reply, turn.reply
     assert f"of {len(leeds)})" in turn.reply and "spent" not in turn.reply, turn.reply
@@ -596,7 +589,7 @@ def test_the_one_date_of_a_table_answers_recency(tmp_path: Path) -> None:
     for text, expected in (("гости, не приезжавшие полгода", day < end - pd.Timedelta(days=180)),
                            ("гости, приезжавшие за последние 3 месяца",
                             day >= end - pd.Timedelta(days=90))):
-        turn = _ask(path, tmp_path, text)
+        turn = ask_turns(path, tmp_path, text)
         assert turn.segment is not None, (text, turn.reply)
         assert turn.segment["size"] == int(expected.sum()), (text, turn.segment)
 
@@ -609,12 +602,12 @@ def test_a_loyalty_programme_column_named_in_any_language(tmp_path: Path, text: 
     frame["программа_лояльности"] = np.where(np.arange(len(frame)) % 3 == 0, "да", "нет")
     frame.to_csv(path, index=False)
     group = frame[frame["город_проживания"] == "Казань"]
-    turn = _ask(path, tmp_path, "гости из Казани", text)
+    turn = ask_turns(path, tmp_path, "гости из Казани", text)
     shown = f"{100 * (group['программа_лояльности'] == 'да').mean():.1f}"
     assert shown in turn.reply or shown.replace(".", ",") in turn.reply, turn.reply
 
 
 def test_a_rate_of_something_the_data_does_not_record_is_asked_about(tmp_path: Path) -> None:
     path, _ = _cosmetics(tmp_path)
-    turn = _ask(path, tmp_path, "churn rate of customers who bought only once")
+    turn = ask_turns(path, tmp_path, "churn rate of customers who bought only once")
     assert turn.segment is None and "churn" in turn.reply and "%" not in turn.reply, turn.reply

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from assistant.core import Assistant
+from tests.cli_ask import ask_turns
 from tools.engine.loading import load_customer_data
 
 
@@ -35,14 +36,6 @@ def _usual(frame: pd.DataFrame, key: str, column: str) -> pd.Series:
         lambda v: sorted(v.value_counts()[lambda c: c == c.max()].index)[0])
 
 
-def _ask(path: Path, folder: Path, *turns: str) -> Any:
-    bot = Assistant(load_customer_data(path), workspace=folder / "ws")
-    turn = None
-    for text in turns:
-        turn = bot.ask(text)
-    return turn
-
-
 @pytest.mark.parametrize(("first", "drop"), [
     ("members in York with a monthly fee over 40", "drop the city"),
     ("участники из York с ежемесячным взносом больше 40", "убери город"),
@@ -51,10 +44,10 @@ def _ask(path: Path, folder: Path, *turns: str) -> Any:
 def test_a_column_named_alone_after_remove_drops_its_condition(
         tmp_path: Path, first: str, drop: str) -> None:
     path, frame = _members(tmp_path)
-    turn = _ask(path, tmp_path, first)
+    turn = ask_turns(path, tmp_path, first)
     assert turn.segment is not None and turn.segment["size"] == int(
         ((frame["city"] == "York") & (frame["monthly_fee"] > 40)).sum()), turn.reply
-    turn = _ask(path, tmp_path, first, drop)
+    turn = ask_turns(path, tmp_path, first, drop)
     assert turn.segment is not None, turn.reply
     assert turn.segment["size"] == int((frame["monthly_fee"] > 40).sum()), turn.reply
 
@@ -82,14 +75,14 @@ def test_both_values_bought_means_a_line_of_each(tmp_path: Path, text: str) -> N
     path, frame = _orders(tmp_path)
     bought = frame.groupby("buyer")["dish_type"].agg(set)
     expected = int(bought.map(lambda dishes: {"Sushi", "Pizza"} <= dishes).sum())
-    turn = _ask(path, tmp_path, text)
+    turn = ask_turns(path, tmp_path, text)
     assert turn.segment is not None, turn.reply
     assert turn.segment["size"] == expected, turn.reply
 
 
 def test_values_without_both_stay_the_usual_one(tmp_path: Path) -> None:
     path, _ = _orders(tmp_path)
-    turn = _ask(path, tmp_path, "customers who ordered sushi and pizza")
+    turn = ask_turns(path, tmp_path, "customers who ordered sushi and pizza")
     assert turn.segment is not None, turn.reply
     assert turn.segment["definition"]["type"] == "in", turn.segment["definition"]
 
@@ -119,14 +112,15 @@ def _subscribers(folder: Path, n: int = 600) -> tuple[Path, pd.DataFrame]:
 def test_a_yes_or_no_written_after_a_flag_column_is_its_value(
         tmp_path: Path, text: str, value: str) -> None:
     path, frame = _subscribers(tmp_path)
-    turn = _ask(path, tmp_path, text)
+    turn = ask_turns(path, tmp_path, text)
     assert turn.segment is not None, turn.reply
     assert turn.segment["size"] == int((frame["auto_renew"] == value).sum()), turn.reply
 
 
 def test_excluding_a_flags_no_keeps_its_yes(tmp_path: Path) -> None:
     path, frame = _subscribers(tmp_path)
-    turn = _ask(path, tmp_path, "subscribers on the Max plan", "exclude those with auto_renew No")
+    turn = ask_turns(path, tmp_path, "subscribers on the Max plan",
+                     "exclude those with auto_renew No")
     assert turn.segment is not None, turn.reply
     assert turn.segment["size"] == int(((frame["plan"] == "Max") &
                                         (frame["auto_renew"] == "Yes")).sum()), turn.reply
@@ -135,7 +129,7 @@ def test_excluding_a_flags_no_keeps_its_yes(tmp_path: Path) -> None:
 def test_a_city_is_not_its_region_when_both_are_values(tmp_path: Path) -> None:
     path, frame = _subscribers(tmp_path)
     for text in ("абоненты из Москвы", "subscribers from Moscow", "莫斯科的客户"):
-        turn = _ask(path, tmp_path, text)
+        turn = ask_turns(path, tmp_path, text)
         assert turn.segment is not None, turn.reply
         assert turn.segment["definition"]["values"] == ["Moscow"], (text, turn.reply)
     assert turn.segment["size"] == int((frame["area"] == "Moscow").sum())
@@ -149,7 +143,7 @@ def test_a_city_is_not_its_region_when_both_are_values(tmp_path: Path) -> None:
 def test_a_latin_value_written_in_cyrillic_is_found(
         tmp_path: Path, text: str, column: str, value: str) -> None:
     path, frame = _subscribers(tmp_path)
-    turn = _ask(path, tmp_path, text)
+    turn = ask_turns(path, tmp_path, text)
     assert turn.segment is not None, turn.reply
     assert turn.segment["size"] == int((frame[column] == value).sum()), turn.reply
     assert value in turn.reply  # the reply says how the word was read
@@ -162,7 +156,7 @@ def test_a_latin_value_written_in_cyrillic_is_found(
 def test_a_value_that_is_also_a_figure_word_is_the_value(
         tmp_path: Path, text: str, plans: list[str]) -> None:
     path, frame = _subscribers(tmp_path)
-    turn = _ask(path, tmp_path, text)
+    turn = ask_turns(path, tmp_path, text)
     assert turn.segment is not None, turn.reply
     assert turn.segment["size"] == int(frame["plan"].isin(plans).sum()), turn.reply
 
@@ -174,11 +168,11 @@ def test_a_joining_word_that_is_a_value_is_read_in_any_case(tmp_path: Path) -> N
                           "age": rng.integers(18, 70, 300)})
     path = tmp_path / "tiers.csv"
     frame.to_csv(path, index=False)
-    turn = _ask(path, tmp_path, "premium or plus, age 40+")
+    turn = ask_turns(path, tmp_path, "premium or plus, age 40+")
     assert turn.segment is not None, turn.reply
     assert turn.segment["size"] == int((frame["tier"].isin(["Premium", "Plus"]) &
                                         (frame["age"] >= 40)).sum()), turn.reply
-    turn = _ask(path, tmp_path, "plus tier members")
+    turn = ask_turns(path, tmp_path, "plus tier members")
     assert turn.segment is not None and turn.segment["size"] == int(
         (frame["tier"] == "Plus").sum()), turn.reply
 
@@ -186,10 +180,10 @@ def test_a_joining_word_that_is_a_value_is_read_in_any_case(tmp_path: Path) -> N
 def test_a_figure_asked_in_a_conversation_is_the_current_segments(tmp_path: Path) -> None:
     path, frame = _members(tmp_path)
     york = frame[frame["city"] == "York"]
-    turn = _ask(path, tmp_path, "members in York", "how many visits on avg")
+    turn = ask_turns(path, tmp_path, "members in York", "how many visits on avg")
     assert turn.segment is not None and turn.segment["size"] == len(york), turn.reply
     assert f"{york['visits_90d'].mean():.2f}" in turn.reply, turn.reply
-    turn = _ask(path, tmp_path, "members in York", "breakdown by tier")
+    turn = ask_turns(path, tmp_path, "members in York", "breakdown by tier")
     assert turn.to_json()["parse"]["reading"].endswith("of the current segment"), turn.reply
     counts = york["tier"].value_counts()
     assert all(str(int(n)) in turn.reply for n in counts), turn.reply
@@ -197,12 +191,13 @@ def test_a_figure_asked_in_a_conversation_is_the_current_segments(tmp_path: Path
 
 def test_what_about_a_value_the_segment_lacks_keeps_the_rest(tmp_path: Path) -> None:
     path, frame = _members(tmp_path)
-    turn = _ask(path, tmp_path, "premium members with a monthly fee over 40",
+    turn = ask_turns(path, tmp_path, "premium members with a monthly fee over 40",
                 "what about york instead")
     assert turn.segment is not None, turn.reply
     assert turn.segment["size"] == int(((frame["tier"] == "Premium") & (frame["monthly_fee"] > 40)
                                         & (frame["city"] == "York")).sum()), turn.reply
-    turn = _ask(path, tmp_path, "members in York with a monthly fee over 40", "what about Hull?")
+    turn = ask_turns(path, tmp_path, "members in York with a monthly fee over 40",
+                     "what about Hull?")
     assert turn.segment is not None, turn.reply
     assert turn.segment["size"] == int(((frame["city"] == "Hull") &
                                         (frame["monthly_fee"] > 40)).sum()), turn.reply
@@ -234,14 +229,14 @@ def _policies(folder: Path, n: int = 800) -> tuple[Path, pd.DataFrame]:
 def test_english_values_meet_chinese_and_russian_words(
         tmp_path: Path, text: str, column: str, values: list[str]) -> None:
     path, frame = _policies(tmp_path)
-    turn = _ask(path, tmp_path, text)
+    turn = ask_turns(path, tmp_path, text)
     assert turn.segment is not None, turn.reply
     assert turn.segment["size"] == int(frame[column].isin(values).sum()), turn.reply
 
 
 def test_a_chinese_count_word_reads_a_count_column(tmp_path: Path) -> None:
     path, frame = _policies(tmp_path)
-    turn = _ask(path, tmp_path, "理赔次数至少2次的客户")
+    turn = ask_turns(path, tmp_path, "理赔次数至少2次的客户")
     assert turn.segment is not None, turn.reply
     assert turn.segment["size"] == int((frame["claims_count"] >= 2).sum()), turn.reply
 
@@ -257,7 +252,7 @@ def test_three_times_in_chinese_is_a_number_not_a_town(tmp_path: Path) -> None:
     path = tmp_path / "orders_zh.csv"
     frame.to_csv(path, index=False)
     orders = frame.groupby("会员ID")["下单时间"].nunique()
-    turn = _ask(path, tmp_path, "下单超过三次的会员")
+    turn = ask_turns(path, tmp_path, "下单超过三次的会员")
     assert turn.segment is not None, turn.reply
     assert turn.segment["size"] == int((orders > 3).sum()), turn.reply
 
@@ -276,7 +271,7 @@ def test_what_busy_people_type(tmp_path: Path, text: str, expected: Any) -> None
                               rng.integers(0, 1800, n), "D")).strftime("%Y-%m-%d")})
     path = tmp_path / "club.csv"
     frame.to_csv(path, index=False)
-    turn = _ask(path, tmp_path, text)
+    turn = ask_turns(path, tmp_path, text)
     assert turn.segment is not None, turn.reply
     assert turn.segment["size"] == int(expected(frame).sum()), turn.reply
 
@@ -299,11 +294,11 @@ def test_ranks_said_with_best_and_with_a_share_of_people(tmp_path: Path) -> None
     path, frame = _lines(tmp_path)
     spend = frame.groupby("client_no")["amount"].sum()
     for text in ("10 best customers by spend", "10 лучших клиентов по сумме трат"):
-        turn = _ask(path, tmp_path, text)
+        turn = ask_turns(path, tmp_path, text)
         assert turn.segment is not None and turn.segment["size"] == 10, (text, turn.reply)
         assert turn.segment["definition"]["column"] == "monetary"
     for text in ("20% of customers with the lowest spend", "20% клиентов с наименьшими тратами"):
-        turn = _ask(path, tmp_path, text)
+        turn = ask_turns(path, tmp_path, text)
         assert turn.segment is not None, (text, turn.reply)
         assert turn.segment["size"] == int(np.ceil(0.2 * len(spend))), turn.reply
         assert turn.segment["definition"]["direction"] == "bottom"
@@ -316,7 +311,7 @@ def test_the_share_of_revenue_asked_with_a_share_word(tmp_path: Path) -> None:
         lambda b: sorted(b.value_counts()[lambda c: c == c.max()].index)[0])
     spend = frame.groupby("client_no")["amount"].sum()
     share = spend[usual == "Москва"].sum() / spend.sum()
-    turn = _ask(path, tmp_path, "какая доля выручки Москвы?")
+    turn = ask_turns(path, tmp_path, "какая доля выручки Москвы?")
     assert turn.segment is None and f"{100 * share:.1f}".replace(".", ",") in turn.reply, \
         turn.reply
 
@@ -327,7 +322,7 @@ def test_the_share_of_revenue_asked_with_a_share_word(tmp_path: Path) -> None:
 def test_spend_of_one_customer_is_spend_per_customer(tmp_path: Path, text: str) -> None:
     path, frame = _lines(tmp_path)
     per = frame["amount"].sum() / frame["client_no"].nunique()
-    turn = _ask(path, tmp_path, text)
+    turn = ask_turns(path, tmp_path, text)
     assert turn.segment is None, turn.reply
     assert f"{per:,.2f}".replace(",", " ").split(".")[0][-3:] in turn.reply.replace("\u00a0", " "),\
         turn.reply
@@ -348,7 +343,7 @@ def test_plan_words_of_a_telecom_table(tmp_path: Path) -> None:
         "абоненты, у которых трафик больше 30 гигабайт": frame["gb_per_month"] > 30,
     }
     for text, expected in cases.items():
-        turn = _ask(path, tmp_path, text)
+        turn = ask_turns(path, tmp_path, text)
         assert turn.segment is not None, (text, turn.reply)
         assert turn.segment["size"] == int(expected.sum()), (text, turn.reply)
 
@@ -374,7 +369,7 @@ def _club(folder: Path, n: int = 400) -> tuple[Path, pd.DataFrame]:
 def test_a_date_column_named_without_a_date_is_whether_it_is_filled(
         tmp_path: Path, text: str, gone: bool) -> None:
     path, frame = _club(tmp_path)
-    turn = _ask(path, tmp_path, text)
+    turn = ask_turns(path, tmp_path, text)
     assert turn.segment is not None, turn.reply
     assert turn.segment["size"] == int(frame["cancelled_on"].notna().sum() if gone
                                        else frame["cancelled_on"].isna().sum()), turn.reply
@@ -382,17 +377,17 @@ def test_a_date_column_named_without_a_date_is_whether_it_is_filled(
 
 def test_column_equals_value_and_who_handles_them(tmp_path: Path) -> None:
     path, frame = _club(tmp_path)
-    turn = _ask(path, tmp_path, "referral source = friend")
+    turn = ask_turns(path, tmp_path, "referral source = friend")
     assert turn.segment is not None and turn.segment["size"] == int(
         (frame["referral_source"] == "Friend").sum()), turn.reply
-    turn = _ask(path, tmp_path, "plus members managed by priya")
+    turn = ask_turns(path, tmp_path, "plus members managed by priya")
     assert turn.segment is not None and turn.segment["size"] == int(
         ((frame["tier"] == "Plus") & (frame["coach"] == "Priya")).sum()), turn.reply
 
 
 def test_how_many_are_in_a_conversation_counts_among_them(tmp_path: Path) -> None:
     path, frame = _club(tmp_path)
-    turn = _ask(path, tmp_path, "plus members", "how many are from google?")
+    turn = ask_turns(path, tmp_path, "plus members", "how many are from google?")
     assert turn.segment is not None and turn.segment["size"] == int(
         ((frame["tier"] == "Plus") & (frame["referral_source"] == "Google")).sum()), turn.reply
 
@@ -425,7 +420,7 @@ def test_chinese_names_negations_and_sound_alike_typos(
         tmp_path: Path, text: str, column: str, value: str, keep: bool) -> None:
     path, frame = _shop_zh(tmp_path)
     usual = _usual(frame, "buyer_id", column)
-    turn = _ask(path, tmp_path, text)
+    turn = ask_turns(path, tmp_path, text)
     assert turn.segment is not None, turn.reply
     assert turn.segment["size"] == int((usual == value).sum() if keep
                                        else (usual != value).sum()), turn.reply
@@ -433,7 +428,7 @@ def test_chinese_names_negations_and_sound_alike_typos(
 
 def test_a_typo_that_does_not_sound_alike_is_not_corrected(tmp_path: Path) -> None:
     path, _ = _shop_zh(tmp_path)
-    turn = _ask(path, tmp_path, "东京的客户")  # not 广东: dong-jing is no slip for guang-dong
+    turn = ask_turns(path, tmp_path, "东京的客户")  # not 广东: dong-jing is no slip for guang-dong
     assert turn.segment is None or "广东" not in str(turn.segment["definition"]), turn.reply
 
 
@@ -441,7 +436,7 @@ def test_a_sound_alike_typo_of_a_lexicon_word(tmp_path: Path) -> None:
     path, frame = _shop_zh(tmp_path)
     recency = (pd.Timestamp("2026-01-01") - pd.to_datetime(frame.groupby("buyer_id")[
         "paid_at"].max())).dt.days
-    turn = _ask(path, tmp_path, "最进30天下过单的客户")
+    turn = ask_turns(path, tmp_path, "最进30天下过单的客户")
     assert turn.segment is not None and "最近" in turn.reply, turn.reply
     assert turn.segment["size"] == int((recency <= 30).sum()), turn.reply
 
@@ -470,21 +465,21 @@ def _loyalty(folder: Path, n: int = 500) -> tuple[Path, pd.DataFrame]:
 def test_abbreviations_in_any_case_and_codes_filled_in(
         tmp_path: Path, text: str, expected: Any) -> None:
     path, frame = _loyalty(tmp_path)
-    turn = _ask(path, tmp_path, text)
+    turn = ask_turns(path, tmp_path, text)
     assert turn.segment is not None, turn.reply
     assert turn.segment["size"] == int(expected(frame).sum()), turn.reply
 
 
 def test_the_highest_spenders_rank_by_spend(tmp_path: Path) -> None:
     path, frame = _loyalty(tmp_path)
-    turn = _ask(path, tmp_path, "our twenty highest spenders")
+    turn = ask_turns(path, tmp_path, "our twenty highest spenders")
     assert turn.segment is not None and turn.segment["size"] == 20, turn.reply
     assert turn.segment["definition"]["column"] == "LifetimeSpend"
 
 
 def test_a_value_no_column_has_is_named_in_the_question(tmp_path: Path) -> None:
     path, _ = _loyalty(tmp_path)
-    turn = _ask(path, tmp_path, "gold members", "now exclude men")
+    turn = ask_turns(path, tmp_path, "gold members", "now exclude men")
     assert "'men'" in turn.reply, turn.reply
 
 
@@ -493,11 +488,11 @@ def test_orders_counted_within_a_window_and_not_back_for_a_while(tmp_path: Path)
     when = pd.to_datetime(frame["ordered_at"])
     as_of = when.max().normalize() + pd.Timedelta(days=1)
     recent = frame[when >= as_of - pd.Timedelta(days=180)].groupby("buyer")["order_ref"].nunique()
-    turn = _ask(path, tmp_path, "customers with more than two orders in the last 6 months")
+    turn = ask_turns(path, tmp_path, "customers with more than two orders in the last 6 months")
     assert turn.segment is not None and turn.segment["size"] == int((recent > 2).sum()), \
         turn.reply
     last = (as_of - frame.assign(d=when.dt.normalize()).groupby("buyer")["d"].max()).dt.days
-    turn = _ask(path, tmp_path, "haven't been back in 100 days")
+    turn = ask_turns(path, tmp_path, "haven't been back in 100 days")
     assert turn.segment is not None and turn.segment["size"] == int((last > 100).sum()), \
         turn.reply
 
@@ -510,10 +505,10 @@ def test_russian_follow_ups_without_those_and_a_number_in_thousands(tmp_path: Pa
                           "оплата": rng.choice(["наличные", "карта"], n)})
     path = tmp_path / "bank.csv"
     frame.to_csv(path, index=False)
-    turn = _ask(path, tmp_path, "клиенты из Казани", "теперь без тех, кто платит наличными")
+    turn = ask_turns(path, tmp_path, "клиенты из Казани", "теперь без тех, кто платит наличными")
     assert turn.segment is not None and turn.segment["size"] == int(
         ((frame["город"] == "Казань") & (frame["оплата"] != "наличные")).sum()), turn.reply
-    turn = _ask(path, tmp_path, "клиенты с доходом больше 80 тыс", "поменяй 80 на 150")
+    turn = ask_turns(path, tmp_path, "клиенты с доходом больше 80 тыс", "поменяй 80 на 150")
     assert turn.segment is not None and turn.segment["size"] == int(
         (frame["доход"] > 150_000).sum()), turn.reply
 
@@ -537,7 +532,7 @@ def test_seats_times_the_price_is_the_spend(tmp_path: Path) -> None:
     total = int((frame["seats"] * frame["ticket_price"]).sum())
     for text in ("общая выручка", "сколько всего выручки", "how much revenue do we have?",
                  "总收入是多少"):
-        turn = _ask(path, tmp_path, text)
+        turn = ask_turns(path, tmp_path, text)
         assert turn.segment is None, (text, turn.reply)
         digits = turn.reply.replace(",", "").replace(" ", "").replace("\u00a0", "")
         assert str(total) in digits, (text, turn.reply)
@@ -551,7 +546,7 @@ def test_seats_times_the_price_is_the_spend(tmp_path: Path) -> None:
 ])
 def test_film_genres_in_three_languages(tmp_path: Path, text: str, genres: list[str]) -> None:
     path, frame = _tickets(tmp_path)
-    turn = _ask(path, tmp_path, text)
+    turn = ask_turns(path, tmp_path, text)
     assert turn.segment is not None, turn.reply
     usual = _usual(frame, "customer_id", "film_genre")
     assert turn.segment["size"] == int(usual.isin(genres).sum()), turn.reply
@@ -574,7 +569,7 @@ def test_negations_and_or_across_clauses(tmp_path: Path, text: str, expected: An
     path = tmp_path / "optins.csv"
     frame.to_csv(path, index=False)
     f = frame.rename(columns={"opt_in_email": "email_ok", "opt_in_sms": "sms_ok"})
-    turn = _ask(path, tmp_path, text)
+    turn = ask_turns(path, tmp_path, text)
     assert turn.segment is not None, turn.reply
     assert turn.segment["size"] == int(expected(f).sum()), turn.reply
 
@@ -584,7 +579,7 @@ def test_the_datas_own_new_buyer_column_before_the_rfm_group(tmp_path: Path, tex
     path, frame = _shop_zh(tmp_path)
     flagged = frame.assign(is_new_buyer=frame["buyer_id"] % 5 == 0)
     flagged.to_csv(path, index=False)
-    turn = _ask(path, tmp_path, text)
+    turn = ask_turns(path, tmp_path, text)
     assert turn.segment is not None, turn.reply
     assert turn.segment["definition"]["column"] == "is_new_buyer", turn.reply
 
@@ -620,7 +615,7 @@ def test_english_and_russian_requests_on_chinese_data(
         tmp_path: Path, text: str, expected: Any) -> None:
     path, frame = _pets(tmp_path)
     parts = [_usual(frame, "客户编号", c) for c in ("所在城市", "商品类别", "支付渠道", "是否会员")]
-    turn = _ask(path, tmp_path, text)
+    turn = ask_turns(path, tmp_path, text)
     assert turn.segment is not None, turn.reply
     assert turn.segment["size"] == int(expected(*parts).sum()), turn.reply
     assert "spent" not in turn.reply  # "paid" is the verb of the wallet, no spend condition
@@ -649,7 +644,7 @@ def _accounts_table(folder: Path, n: int = 600) -> tuple[Path, pd.DataFrame]:
 ])
 def test_support_and_autopay_words(tmp_path: Path, text: str, expected: Any) -> None:
     path, frame = _accounts_table(tmp_path)
-    turn = _ask(path, tmp_path, text)
+    turn = ask_turns(path, tmp_path, text)
     assert turn.segment is not None, turn.reply
     assert turn.segment["size"] == int(expected(frame).sum()), turn.reply
 
@@ -657,7 +652,7 @@ def test_support_and_autopay_words(tmp_path: Path, text: str, expected: Any) -> 
 def test_a_breakdown_of_them_and_the_average_spend(tmp_path: Path) -> None:
     path, frame = _accounts_table(tmp_path)
     east = frame[frame["region"] == "East"]
-    turn = _ask(path, tmp_path, "customers in the East", "break them down by autopay")
+    turn = ask_turns(path, tmp_path, "customers in the East", "break them down by autopay")
     assert turn.to_json()["parse"]["reading"].endswith("of the current segment"), turn.reply
     assert str(int(east["autopay"].sum())) in turn.reply, turn.reply
 
@@ -680,7 +675,7 @@ def test_saved_names_are_compared_whatever_their_words(tmp_path: Path) -> None:
                                   "lol ok, coffee time"])
 def test_small_talk_leaves_the_segment(tmp_path: Path, text: str) -> None:
     path, frame = _accounts_table(tmp_path)
-    turn = _ask(path, tmp_path, "customers in the East", text)
+    turn = ask_turns(path, tmp_path, "customers in the East", text)
     assert turn.to_json()["parse"]["intent"] == "conversation", turn.reply
 
 
@@ -709,7 +704,7 @@ def _learners(folder: Path, n: int = 700) -> tuple[Path, pd.DataFrame]:
 def test_chinese_and_russian_words_for_english_columns(
         tmp_path: Path, text: str, expected: Any) -> None:
     path, frame = _learners(tmp_path)
-    turn = _ask(path, tmp_path, text)
+    turn = ask_turns(path, tmp_path, text)
     assert turn.segment is not None, turn.reply
     assert turn.segment["size"] == int(expected(frame).sum()), turn.reply
 
@@ -717,7 +712,7 @@ def test_chinese_and_russian_words_for_english_columns(
 def test_a_verb_between_the_comparator_and_the_number(tmp_path: Path) -> None:
     path, frame = _shop_zh(tmp_path)
     orders = frame.groupby("buyer_id")["order_id"].nunique()
-    turn = _ask(path, tmp_path, "至少下过4单的客户")
+    turn = ask_turns(path, tmp_path, "至少下过4单的客户")
     assert turn.segment is not None and turn.segment["size"] == int((orders >= 4).sum()), \
         turn.reply
 
@@ -749,7 +744,7 @@ def test_rentals_in_three_languages(tmp_path: Path) -> None:
         "клиенты, арендующие машины эконом-класса": int((usual == "Economy").sum()),
     }
     for text, expected in cases.items():
-        turn = _ask(path, tmp_path, text)
+        turn = ask_turns(path, tmp_path, text)
         assert turn.segment is not None and turn.segment["size"] == expected, (text, turn.reply)
 
 
@@ -758,7 +753,7 @@ def test_a_share_of_revenue_said_with_whom_it_comes_from(tmp_path: Path) -> None
     usual = _usual(frame, "renter_id", "pickup_location")
     spend = frame.groupby("renter_id")["total_charge"].sum()
     share = spend[usual == "LHR"].sum() / spend.sum()
-    turn = _ask(path, tmp_path, "какая доля выручки приходится на клиентов из LHR")
+    turn = ask_turns(path, tmp_path, "какая доля выручки приходится на клиентов из LHR")
     assert f"{100 * share:.1f}".replace(".", ",") in turn.reply, turn.reply
 
 
@@ -770,14 +765,14 @@ def test_a_new_number_said_before_the_old_one(tmp_path: Path, turns: list[str],
                                               expected: Any) -> None:
     path, frame = _rentals(tmp_path)
     spend = frame.groupby("renter_id")["total_charge"].sum()
-    turn = _ask(path, tmp_path, *turns)
+    turn = ask_turns(path, tmp_path, *turns)
     assert turn.segment is not None and turn.segment["size"] == int(expected(spend).sum()), \
         turn.reply
 
 
 def test_a_count_does_not_edit_a_money_threshold(tmp_path: Path) -> None:
     path, _ = _accounts_table(tmp_path)
-    turn = _ask(path, tmp_path, "月费超过80的客户", "改成4次")
+    turn = ask_turns(path, tmp_path, "月费超过80的客户", "改成4次")
     assert turn.segment is None or "monthly_bill" not in str(turn.segment["definition"]) or \
         turn.segment["definition"].get("value") == 80, turn.reply
 
@@ -788,7 +783,7 @@ def test_no_insurance_is_the_value_none(tmp_path: Path) -> None:
                           "insurance": rng.choice(["None", "Basic", "Premium"], 400)})
     path = tmp_path / "patients.csv"
     frame.to_csv(path, index=False)
-    turn = _ask(path, tmp_path, "patients with no insurance")
+    turn = ask_turns(path, tmp_path, "patients with no insurance")
     assert turn.segment is not None and turn.segment["size"] == int(
         (frame["insurance"] == "None").sum()), turn.reply
 
@@ -798,7 +793,7 @@ def test_a_bare_card_value_is_a_card_payment(tmp_path: Path) -> None:
     frame["paid_by"] = np.random.default_rng(206).choice(["card", "cash", "sbp"], len(frame))
     frame.to_csv(path, index=False)
     usual = _usual(frame, "customer_id", "paid_by")
-    turn = _ask(path, tmp_path, "клиенты, которые платят картой")
+    turn = ask_turns(path, tmp_path, "клиенты, которые платят картой")
     assert turn.segment is not None and turn.segment["size"] == int((usual == "card").sum()), \
         turn.reply
 
@@ -818,6 +813,6 @@ def test_inactivity_reads_the_one_date_that_is_not_a_joining_date(tmp_path: Path
     frame.to_csv(path, index=False)
     last = pd.to_datetime(frame["最近到店日期"])
     end = max(last.max(), pd.to_datetime(frame["入会日期"]).max()) + pd.Timedelta(days=1)
-    turn = _ask(path, tmp_path, "30天没来过的会员")
+    turn = ask_turns(path, tmp_path, "30天没来过的会员")
     assert turn.segment is not None, turn.reply
     assert turn.segment["size"] == int((last < end - pd.Timedelta(days=30)).sum()), turn.reply
