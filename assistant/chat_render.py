@@ -21,6 +21,7 @@ from assistant.replies import (
     cluster_notes,
     number,
     rfm_notes,
+    rfm_title,
 )
 from assistant.terminal_text import harmless
 from tools.measure_view import left_out_notes, measure_value, telling
@@ -53,8 +54,7 @@ def rfm_table(summary: dict[str, Any], language: str = "en") -> RenderableType:
     """The RFM segments in the request's language, with the notes the figures need below."""
     words = ReplyWords(language)
     headers = words.phrases.rfm_headers
-    table = Table(title=words.say("rfm_title", as_of=summary.get("as_of")
-                                  or words.phrases.rfm_latest).rstrip(":："),
+    table = Table(title=rfm_title(summary, words).rstrip(":："),
                   title_justify="left")
     for key in ("segment", "customers", "share", "revenue"):
         table.add_column(headers[key], justify="left" if key == "segment" else "right")

@@ -68,8 +68,18 @@ def _segment_lines(summary: dict[str, Any], total: int | None, w: ReplyWords) ->
     return lines
 
 
+def rfm_title(summary: dict[str, Any], w: ReplyWords) -> str:
+    """The RFM table's title: of all customers, or of the segment it was run within."""
+    as_of = summary.get("as_of") or w.phrases.rfm_latest
+    within = summary.get("within")
+    if within is None:
+        return w.say("rfm_title", as_of=as_of)
+    return w.say("rfm_title_within", as_of=as_of, segment=w.name(within["segment"]),
+                 customers=w.customers(within["size"]))
+
+
 def _rfm_lines(summary: dict[str, Any], w: ReplyWords) -> list[str]:
-    lines = [w.say("rfm_title", as_of=summary.get("as_of") or w.phrases.rfm_latest)]
+    lines = [rfm_title(summary, w)]
     for row in summary.get("segments", []):
         lines.append(w.say("rfm_row", name=w.label(row["name"]),
                            customers=w.customers(row["customers"]),

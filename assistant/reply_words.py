@@ -36,6 +36,7 @@ class ReplyPhrases(BaseModel):
     no_match: str
     revenue: str
     rfm_title: str
+    rfm_title_within: str
     rfm_latest: str
     rfm_row: str
     rfm_ties: str

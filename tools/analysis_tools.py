@@ -72,11 +72,14 @@ class RfmRun:
 
 def run_rfm(ctx: Toolkit, args: RunRfmArgs) -> ToolResult:
     scheme = default_scheme().model_copy(update={"ties": args.ties})
-    summaries = rfm_summary(ctx.data, scheme)
+    members, label = ctx.segment_mask(args.segment) if args.segment else (None, None)
+    summaries = rfm_summary(ctx.data, scheme, members)
     rows = [row.to_dict() for row in summaries]
     as_of = ctx.data.source.as_of
     summary = {"as_of": as_of.isoformat() if as_of else None, "segments": rows,
                **rfm_caveats(ctx.data, summaries, scheme)}
+    if members is not None:
+        summary["within"] = {"segment": label, "size": int(members.sum())}
     cells = rfm_grid(ctx.data, scheme) if args.grid else None
     if cells is not None:
         summary["grid"] = {f"R{r}": {f"F{f}": int(cells.loc[r, f]) for f in cells.columns}

@@ -76,6 +76,10 @@ class RunRfmArgs(_Args):
         "standard NTILE), value always gives them the same score."))
     grid: bool = Field(default=False, description=(
         "Also the customer counts in the 5 x 5 grid of R and F scores."))
+    segment: str | None = Field(default=None, description=(
+        "Only the customers of this segment ('current' or a saved segment's name), e.g. "
+        "\"RFM breakdown of this segment\"; empty for all customers. Scores stay the whole "
+        "base's."))
 
 
 class LifecycleArgs(_Args):

@@ -51,7 +51,15 @@ def _plain(c: CommandInput) -> Interpretation:
         return Interpretation(calls=[], clarification=c.env.lexicon.message(
             c.env.language, "help"), intent="conversation",
             options=c.env.lexicon.examples(c.env.language))
+    if c.tool == "run_rfm" and _of_current(c):
+        return _call("run_rfm", segment="current")  # "RFM breakdown of this segment"
     return _call(c.tool)
+
+
+def _of_current(c: CommandInput) -> bool:
+    """The message speaks of the current segment ("them", "this segment") and there is one."""
+    return c.env.context.has_current_segment and any(
+        i.has("subject") and "current" in i.args("subject") for i in c.items)
 
 
 def _after_trigger(c: CommandInput) -> list[Item]:
@@ -172,10 +180,8 @@ def _cluster(c: CommandInput) -> Interpretation:
         return Interpretation(calls=[], clarification=c.env.lexicon.message(
             c.env.language, "cluster_k"), options=["3", "4", "5"], intent="command")
     features = _features(c)
-    within = c.env.context.has_current_segment and any(
-        i.has("subject") and "current" in i.args("subject") for i in c.items)
     args: dict[str, object] = {"features": features or None, "k": k}
-    if within:
+    if _of_current(c):
         args["within_segment"] = True
     shown = f"cluster k={k or 'auto'}" + (f" on {', '.join(features)}" if features else "")
     return Interpretation(calls=[ToolCall("cluster", args)], understood=shown, intent="command")

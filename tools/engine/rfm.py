@@ -246,18 +246,24 @@ class RfmSegmentSummary:
         }
 
 
-def rfm_summary(data: CustomerData, scheme: RfmScheme | None = None) -> list[RfmSegmentSummary]:
-    """Every segment of the scheme, in scheme order, empty ones included."""
+def rfm_summary(data: CustomerData, scheme: RfmScheme | None = None,
+                members: pd.Series | None = None) -> list[RfmSegmentSummary]:
+    """Every segment of the scheme, in scheme order, empty ones included. With `members`
+    (a boolean mask over the customers), only those customers are counted; their scores
+    are still the whole base's, so "Champions" means the same inside a segment as outside."""
     scheme = scheme or default_scheme()
     table = rfm_table(data, scheme)
     columns = rfm_columns(data)
     names = scheme.segment_names()
     position = scheme.cell_lookup()[table["r_score"] - 1, table["f_score"] - 1]
+    kept = np.ones(len(position), dtype=bool) if members is None else \
+        members.reindex(data.customers.index, fill_value=False).to_numpy(dtype=bool)
+    position = np.asarray(position)[kept]
     counts = np.bincount(position, minlength=len(names))
     total = int(counts.sum())
 
     def means(role: Role) -> tuple[np.ndarray, np.ndarray]:
-        values = float_values(data.customers[columns[role]])
+        values = float_values(data.customers[columns[role]])[kept]
         known = ~np.isnan(values)
         sums = np.bincount(position[known], weights=values[known], minlength=len(names))
         return sums, np.bincount(position[known], minlength=len(names))
