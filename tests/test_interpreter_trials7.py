@@ -62,3 +62,28 @@ def test_an_rfm_analysis_with_no_one_named_is_of_everyone(tmp_path: Path) -> Non
     assert "within" not in result.summary
     assert sum(row["customers"] for row in result.summary["segments"]) == \
         frame["guest"].nunique()
+
+
+@pytest.mark.parametrize(("first", "breakdown"), [
+    ("guests who spent over 300", "country breakdown of this segment"),
+    ("消费超过300的客人", "这个细分的国家分布"),
+    ("гости, потратившие больше 300", "разбивка этого сегмента по странам"),
+])
+def test_a_column_breakdown_of_this_segment_counts_its_members(
+        tmp_path: Path, first: str, breakdown: str) -> None:
+    path, frame = _bookings(tmp_path)
+    spend = frame.groupby("guest")["amount_eur"].sum()
+    country = frame.groupby("guest")["home_country"].agg(
+        lambda v: sorted(v.value_counts()[lambda c: c == c.max()].index)[0])
+    expected = country[spend > 300].value_counts()
+    turn = ask_turns(path, tmp_path, first, breakdown)
+    assert turn.segment is not None and turn.segment["size"] == int((spend > 300).sum())
+    assert [r.tool for r in turn.results] == ["compute_figures"], turn.reply
+    for name, n in expected.items():
+        assert f"{name}: {n} (" in turn.reply.replace("：", ": ").replace("（", " ("), turn.reply
+
+
+def test_splitting_into_groups_is_still_clustering(tmp_path: Path) -> None:
+    path, _ = _bookings(tmp_path)
+    turn = ask_turns(path, tmp_path, "разбивка клиентов на 3 группы")
+    assert [r.tool for r in turn.results] == ["cluster"], turn.reply

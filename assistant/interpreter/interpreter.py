@@ -105,8 +105,8 @@ def _interpret(text: str, context: InterpreterContext, language: str | None = No
     if defines_a_term(items, env):
         intent = Intent("knowledge", "question")
     elif (intent.kind in ("segment", "data_question") or intent.kind == "knowledge" and
-            about_this_data(items, env) or intent.detail in _FIGURE_COMMANDS) and \
-            is_figure_question(items, reading, env):
+            about_this_data(items, env) or intent.detail in _FIGURE_COMMANDS or
+            _split_or_breakdown(intent, items)) and is_figure_question(items, reading, env):
         intent = Intent("data_question", "figure")
     result = _dispatch(intent, items, reading, cleaned, env)
     # A correction the reading did not use is not news ("reading 'match' as march", then
@@ -114,6 +114,14 @@ def _interpret(text: str, context: InterpreterContext, language: str | None = No
     said = [note for typed, note in notes.items()
             if f"'{typed}'" not in (result.clarification or "")]
     return _with(result, language=language, notes=said + result.notes)
+
+
+def _split_or_breakdown(intent: Intent, items: list[Item]) -> bool:
+    """Clustering read from a word that is also a breakdown ("разбивка этого сегмента по
+    странам"): with a column to break down by, it is the breakdown."""
+    return intent.detail == "cluster" and any(
+        "breakdown_after" in i.args("intent") and "cluster_verb" in i.args("command")
+        for i in items)
 
 
 def _dispatch(intent: Intent, items: list[Item], reading: Reading, cleaned: str, env: Env
