@@ -87,3 +87,109 @@ def test_splitting_into_groups_is_still_clustering(tmp_path: Path) -> None:
     path, _ = _bookings(tmp_path)
     turn = ask_turns(path, tmp_path, "разбивка клиентов на 3 группы")
     assert [r.tool for r in turn.results] == ["cluster"], turn.reply
+
+
+def _shop_log(folder: Path, n: int = 1600) -> tuple[Path, pd.DataFrame]:
+    """An order log with Chinese headers: member, time, amount paid, channel, coupon used."""
+    rng = np.random.default_rng(72)
+    frame = pd.DataFrame({
+        "订单编号": [f"T{k}" for k in range(n)],
+        "会员号": [f"V{k}" for k in rng.integers(1000, 1350, n)],
+        "下单日期": pd.Timestamp("2026-04-30") - pd.to_timedelta(rng.integers(0, 300, n), "D"),
+        "支付金额": rng.gamma(2.0, 30.0, n).round(2),
+        "下单渠道": rng.choice(["小程序", "外卖平台", "门店"], n),
+        "是否用券": rng.choice(["是", "否"], n, p=[0.3, 0.7]),
+    })
+    path = folder / "tea.csv"
+    frame.to_csv(path, index=False)
+    return path, frame
+
+
+def _usual(frame: pd.DataFrame, key: str, column: str) -> pd.Series:
+    return frame.groupby(key)[column].agg(
+        lambda v: sorted(v.value_counts()[lambda c: c == c.max()].index)[0])
+
+
+def _figure(reply: str) -> float:
+    """The first figure with decimals in a reply ("10,196.29", "7 663,90")."""
+    import re
+
+    found = re.search(r"\d[\d,\s\u00a0]*[.,]\d\d\b", reply)
+    assert found is not None, reply
+    text = found.group(0).replace("\u00a0", "").replace(" ", "")
+    return float(text.replace(",", "")) if "." in text else float(text.replace(",", "."))
+
+
+@pytest.mark.parametrize("question", ["收入是多少", "营收是多少"])
+def test_revenue_asked_in_chinese_on_a_log_is_the_total(tmp_path: Path, question: str) -> None:
+    path, frame = _shop_log(tmp_path)
+    turn = ask_turns(path, tmp_path, question)
+    assert turn.segment is None, turn.reply
+    assert _figure(turn.reply) == pytest.approx(frame["支付金额"].sum(), abs=0.01), turn.reply
+
+
+@pytest.mark.parametrize("question", ["用券的客户贡献了多少收入", "用券的客户的总消费"])
+def test_how_much_revenue_a_group_brought_is_its_total(tmp_path: Path, question: str) -> None:
+    path, frame = _shop_log(tmp_path)
+    coupon = _usual(frame, "会员号", "是否用券") == "是"
+    spend = frame.groupby("会员号")["支付金额"].sum()
+    turn = ask_turns(path, tmp_path, question)
+    assert turn.segment is None, turn.reply
+    assert _figure(turn.reply) == pytest.approx(spend[coupon].sum(), abs=0.01), turn.reply
+
+
+def test_revenue_by_channel_in_chinese(tmp_path: Path) -> None:
+    path, frame = _shop_log(tmp_path)
+    channel = _usual(frame, "会员号", "下单渠道")
+    spend = frame.groupby("会员号")["支付金额"].sum()
+    turn = ask_turns(path, tmp_path, "按渠道统计收入")
+    for name, total in spend.groupby(channel).sum().items():
+        assert f"{name}：{total:,.2f}" in turn.reply, turn.reply
+
+
+def test_income_in_chinese_is_still_the_income_column(tmp_path: Path) -> None:
+    rng = np.random.default_rng(73)
+    frame = pd.DataFrame({"client": range(1, 401), "yearly_income": rng.integers(20, 150, 400)
+                          * 1000, "total_spend": rng.integers(100, 5000, 400)})
+    path = tmp_path / "clients.csv"
+    frame.to_csv(path, index=False)
+    turn = ask_turns(path, tmp_path, "收入超过5万的客户")
+    assert turn.segment is not None, turn.reply
+    assert turn.segment["size"] == int((frame["yearly_income"] > 50000).sum()), turn.reply
+
+
+def _pharmacy(folder: Path, n: int = 700) -> tuple[Path, pd.DataFrame]:
+    rng = np.random.default_rng(74)
+    frame = pd.DataFrame({
+        "номер_клиента": range(1, n + 1),
+        "город": rng.choice(["Казань", "Самара", "Пермь"], n),
+        "сумма_покупок": rng.gamma(3.0, 900.0, n).round(2),
+        "есть_карта": rng.choice(["да", "нет"], n),
+    })
+    path = folder / "apteka.csv"
+    frame.to_csv(path, index=False)
+    return path, frame
+
+
+def test_average_sum_of_purchases_is_spend_per_customer(tmp_path: Path) -> None:
+    path, frame = _pharmacy(tmp_path)
+    turn = ask_turns(path, tmp_path, "средняя сумма покупок на клиента в Самаре")
+    expected = frame.loc[frame["город"] == "Самара", "сумма_покупок"].mean()
+    assert _figure(turn.reply) == pytest.approx(expected, abs=0.01), turn.reply
+
+
+def test_no_order_value_without_orders_is_said_in_russian(tmp_path: Path) -> None:
+    path, _ = _pharmacy(tmp_path)
+    turn = ask_turns(path, tmp_path, "средний чек по городам")
+    assert turn.segment is None
+    assert "средний чек" in turn.reply and "average" not in turn.reply, turn.reply
+
+
+def test_the_sum_of_orders_is_the_total_spend(tmp_path: Path) -> None:
+    path, frame = _bookings(tmp_path)
+    spend = frame.groupby("guest")["amount_eur"].sum()
+    turn = ask_turns(path, tmp_path, "гости с суммой заказов от 500")
+    assert turn.segment is not None and turn.segment["size"] == int((spend >= 500).sum())
+    turn = ask_turns(path, tmp_path, "средняя сумма покупок на клиента")
+    assert turn.segment is None
+    assert _figure(turn.reply) == pytest.approx(spend.mean(), abs=0.01), turn.reply

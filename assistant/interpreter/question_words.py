@@ -31,6 +31,19 @@ def statistic_of(item: Item) -> str | None:
     return next((s for s in STATISTIC_ORDER if s in named), None)
 
 
+def statistic_at(words: list[Item], k: int) -> str | None:
+    """The statistic the k-th word names; a word of counting next to a word of money, and not
+    before people, asks for the total ("收入是多少", "贡献了多少收入": how much revenue, where
+    "多少客户" counts customers)."""
+    named = statistic_of(words[k])
+    if named is not None or "count" not in words[k].args("intent"):
+        return named
+    near = [i for i in words[max(k - 2, 0):k + 3] if i is not words[k]]
+    money = any("monetary" in i.args("role") and not i.has("people") for i in near)
+    counted = words[k + 1] if k + 1 < len(words) else None
+    return "sum" if money and not (counted is not None and counted.has("people")) else None
+
+
 def names_column(item: Item, env: Env) -> bool:
     return has_evidence(item, env.data) and not item.has("people") and not (
         item.has("figure") and not item.has("role", "column", "concept"))

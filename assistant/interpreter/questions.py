@@ -35,6 +35,7 @@ from assistant.interpreter.question_words import (
     groupable,
     names_column,
     no_one_named,
+    statistic_at,
     statistic_of,
 )
 from assistant.interpreter.reader import Env, Problem
@@ -55,7 +56,7 @@ def is_figure_question(items: list[Item], reading: Reading, env: Env) -> bool:
         return False  # "客单价最高的前20名客户": the 20 customers; "убери условие по сумме"
     words = [i for i in items if not i.has("punct")]
     for k, item in enumerate(words):
-        statistic = statistic_of(item)
+        statistic = statistic_at(words, k)
         if statistic is None or item.has("value") and id(item) in reading.used:
             continue  # "the Max plan": a value of the data, read as one
         run = _measure_run(words, k, env)
@@ -182,7 +183,7 @@ def figure_call(items: list[Item], env: Env, problem: Callable[[Problem], Interp
 
 
 def _statistic(words: list[Item], env: Env, question: Question) -> str | None:
-    found = [(k, s) for k, i in enumerate(words) if (s := statistic_of(i)) is not None]
+    found = [(k, s) for k in range(len(words)) if (s := statistic_at(words, k)) is not None]
     if not found:
         return None
     for n, (k, s) in enumerate(found):
@@ -219,9 +220,10 @@ def _measure_run(words: list[Item], k: int, env: Env) -> list[Item]:
                 if not agrees([*run, item], env):
                     break  # "average monthly fee of CHURNED customers": whom, not the measure
                 run.append(item)
-            elif not (item.filler or item.only_function or item.has("people", "intensifier")
-                      or run == [] and item.has("figure", "intent", "average")):
-                break
+            elif step == -1 and item.has("people") or not (
+                    item.filler or item.only_function or item.has("people", "intensifier")
+                    or run == [] and item.has("figure", "intent", "average")):
+                break  # "用过优惠券的客户的总消费": before the customers is whom, not what
             j += step
         if run:
             return own + (run if step == 1 else run[::-1])
@@ -229,7 +231,7 @@ def _measure_run(words: list[Item], k: int, env: Env) -> list[Item]:
 
 
 def _measure(words: list[Item], env: Env, question: Question, *, which: bool) -> None:
-    anchors = [k for k, i in enumerate(words) if statistic_of(i) is not None or
+    anchors = [k for k, i in enumerate(words) if statistic_at(words, k) is not None or
                "which" in i.args("figure")]
     candidates = [k for k, i in enumerate(words) if names_column(i, env) and
                   id(i) not in question.used]

@@ -243,7 +243,8 @@ def _inputs(data: CustomerData, figure: Figure, target_mask: pd.Series | None) -
         orders = behaviour_column(data, Role.FREQUENCY)
         if orders is None:
             raise DefinitionError("The data has no number of orders per customer, so there is "
-                                  "no average order value; ask for spend per customer instead.")
+                                  "no average order value; ask for spend per customer instead.",
+                                  phrase="figure_no_orders")
         weights = pd.Series(float_values(frame[orders]), index=frame.index)
         both = values.notna() & weights.notna() if values is not None else weights.notna()
         values = values.where(both) if values is not None else None

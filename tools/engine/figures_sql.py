@@ -270,7 +270,8 @@ def _plan(connection: Any, figure: Figure, relation: str, population: Condition 
     if statistic == "order_value":
         if roles.orders is None:
             raise DefinitionError("The data has no number of orders per customer, so there is "
-                                  "no average order value; ask for spend per customer instead.")
+                                  "no average order value; ask for spend per customer instead.",
+                                  phrase="figure_no_orders")
         weight = f"CAST({quote_name(roles.orders)} AS DOUBLE)"
         both = f"{value} IS NOT NULL AND {weight} IS NOT NULL"
         value, weight = (f"CASE WHEN {both} THEN {value} END",
