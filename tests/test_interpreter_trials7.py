@@ -193,3 +193,59 @@ def test_the_sum_of_orders_is_the_total_spend(tmp_path: Path) -> None:
     turn = ask_turns(path, tmp_path, "средняя сумма покупок на клиента")
     assert turn.segment is None
     assert _figure(turn.reply) == pytest.approx(spend.mean(), abs=0.01), turn.reply
+
+
+@pytest.mark.parametrize("turns", [
+    ("最近60天下过单的客户", "其中消费超过两百的", "改成90天"),
+    ("最近60天下过单的客户", "其中消费超过两百的", "时间范围改成最近90天"),
+    ("customers who ordered in the last 60 days", "of them, those who spent over 200",
+     "change that to 90 days"),
+])
+def test_a_number_of_days_edits_the_window_not_the_spend(tmp_path: Path,
+                                                          turns: tuple[str, ...]) -> None:
+    path, frame = _shop_log(tmp_path)
+    as_of = frame["下单日期"].max().normalize() + pd.Timedelta(days=1)
+    last = frame.groupby("会员号")["下单日期"].max().dt.normalize()
+    recency = (as_of - last).dt.days
+    spend = frame.groupby("会员号")["支付金额"].sum()
+    turn = ask_turns(path, tmp_path, *turns)
+    assert turn.segment is not None, turn.reply
+    assert turn.segment["size"] == int(((recency <= 90) & (spend > 200)).sum()), turn.reply
+
+
+def _guests(folder: Path, n: int = 800) -> tuple[Path, pd.DataFrame]:
+    """A customer table whose activity is a date column (no log)."""
+    rng = np.random.default_rng(75)
+    frame = pd.DataFrame({
+        "guest_no": range(1, n + 1),
+        "country": rng.choice(["France", "Spain", "Peru"], n),
+        "last_stay": (pd.Timestamp("2026-03-31") - pd.to_timedelta(rng.integers(0, 400, n), "D"))
+        .strftime("%Y-%m-%d"),
+        "lifetime_spend": rng.integers(100, 6000, n),
+    })
+    path = folder / "guests.csv"
+    frame.to_csv(path, index=False)
+    return path, frame
+
+
+@pytest.mark.parametrize("turns", [
+    ("guests from France who haven't stayed in 6 months", "change that to 60 days"),
+    ("guests from France who haven't stayed in 6 months", "make it 60 days instead of 6 months"),
+    ("гости из Франции, не приезжавшие больше 6 месяцев", "поменяй на 60 дней"),
+    ("超过6个月没来的法国客人", "改成60天"),
+])
+def test_a_window_on_a_date_column_takes_a_new_number_of_days(
+        tmp_path: Path, turns: tuple[str, ...]) -> None:
+    path, frame = _guests(tmp_path)
+    first = ask_turns(path, tmp_path, turns[0])
+    assert first.segment is not None, first.reply
+    turn = ask_turns(path, tmp_path, *turns)
+    assert turn.segment is not None, turn.reply
+    leaf = next(c for c in turn.segment["definition"]["all"] if c.get("column") == "last_stay")
+    day = pd.Timestamp(leaf["value"])
+    # The same as-of date as the first turn's window, 60 days back instead of 6 months.
+    first_leaf = next(c for c in first.segment["definition"]["all"]
+                      if c.get("column") == "last_stay")
+    assert (pd.Timestamp(first_leaf["value"]) + pd.Timedelta(days=180) - day).days == 60
+    expected = (frame["country"] == "France") & (pd.to_datetime(frame["last_stay"]) < day)
+    assert turn.segment["size"] == int(expected.sum()), turn.reply

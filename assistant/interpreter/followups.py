@@ -133,17 +133,17 @@ def edit_last(items: list[Item], env: Env) -> Condition | None:
     numeric = [leaf for leaf in leaves(current) if isinstance(leaf, Compare | Between | Rank)
                and not isinstance(getattr(leaf, "value", 0), str | bool) and not _flag(leaf, env)]
     qty = numbers[-1]
-    window = _window_edit(current, qty, numeric, env)
-    if window is not None:
-        return window
-    if not numeric:
-        return None
     was, now = (qty.low, qty.high) if qty.is_range else (
         numbers[0].value if len(numbers) > 1 else None, qty.value)
     if len(numbers) > 1 and any("instead" in items[k].args("mode")
                                 for k in range(numbers[0].last + 1, numbers[-1].first)):
         was, now = numbers[-1].value, numbers[0].value  # "800 instead of 500", "800 вместо 500"
         qty = numbers[0]
+    window = _window_edit(current, qty, numeric, env)
+    if window is not None:
+        return window
+    if not numeric:
+        return None
     named = link([i for i in items if has_evidence(i, env.data)], env.data).column
     quoted = [leaf for leaf in numeric if was is not None and getattr(leaf, "value", None) == was]
     for scale in (1000, 1_000_000):  # "поменяй 80 на 150" after "доход больше 80 тыс"
@@ -158,6 +158,8 @@ def edit_last(items: list[Item], env: Env) -> Condition | None:
         fitting = [leaf for leaf in fitting if _counts(leaf, env)]
         if not fitting and not quoted:
             return None
+    if qty.unit == "time":  # "改成90天": a number of days, never the spend beside it
+        fitting = [leaf for leaf in fitting if _timed(leaf, env)] or fitting
     fitting = fitting or numeric
     old = next((leaf for leaf in numeric if getattr(leaf, "column", None) == named),
                quoted[-1] if quoted else fitting[-1])
@@ -219,15 +221,22 @@ def _window_edit(current: Condition, qty: Qty, numeric: list[Compare | Between |
     """"改成60天" after "最近三个月注册的": a window on a date column moves its start to N
     days before the as-of date, when no number of days is in the segment to change."""
     end = env.context.as_of or env.context.data_end
-    timed = [leaf for leaf in numeric if (column := env.data.columns.get(
-        getattr(leaf, "column", ""))) is not None and column.unit_days is not None]
+    timed = [leaf for leaf in numeric if _timed(leaf, env)]
+    # Either side of the day: "in the last 3 months" (on or after it) or "not in 3 months"
+    # (before it) moves to the new number of days the same way.
     dated = [leaf for leaf in leaves(current) if isinstance(leaf, Compare) and isinstance(
         leaf.value, str) and (column := env.data.columns.get(leaf.column)) is not None
-        and column.is_date and leaf.op in (">=", ">")]
+        and column.is_date]
     if qty.unit != "time" or qty.value is None or end is None or timed or not dated:
         return None
     start = (end - timedelta(days=round(qty.value * qty.days))).isoformat()
     return _replace_leaf(current, dated[-1], dated[-1].model_copy(update={"value": start}))
+
+
+def _timed(leaf: Condition, env: Env) -> bool:
+    """A column of days, weeks or months (recency, tenure)."""
+    column = env.data.columns.get(getattr(leaf, "column", ""))
+    return column is not None and column.unit_days is not None
 
 
 def _flag(leaf: Condition, env: Env) -> bool:
