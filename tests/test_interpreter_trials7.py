@@ -249,3 +249,23 @@ def test_a_window_on_a_date_column_takes_a_new_number_of_days(
     assert (pd.Timestamp(first_leaf["value"]) + pd.Timedelta(days=180) - day).days == 60
     expected = (frame["country"] == "France") & (pd.to_datetime(frame["last_stay"]) < day)
     assert turn.segment["size"] == int(expected.sum()), turn.reply
+
+
+@pytest.mark.parametrize(("text", "direction", "percent"), [
+    ("消费前百分之十的客户", "top", 10), ("消费最低的两成客户", "bottom", 20),
+    ("消费最高的三成客户", "top", 30)])
+def test_chinese_shares_in_words(tmp_path: Path, text: str, direction: str,
+                                 percent: int) -> None:
+    path, frame = _shop_log(tmp_path)
+    customers = frame["会员号"].nunique()
+    turn = ask_turns(path, tmp_path, text)
+    assert turn.segment is not None, turn.reply
+    assert turn.segment["definition"]["direction"] == direction
+    assert turn.segment["size"] == -(-customers * percent // 100), turn.reply
+    assert not turn.parse["notes"], turn.parse  # "十的" is no slip of "是的"
+
+
+def test_a_character_that_is_a_word_is_not_corrected(tmp_path: Path) -> None:
+    path, frame = _shop_log(tmp_path)
+    turn = ask_turns(path, tmp_path, "不在门店下单的客户")
+    assert not any("不再" in note for note in turn.parse["notes"]), turn.parse

@@ -113,8 +113,11 @@ def chinese_typos(text: str, tokens: list[Token], known: frozenset[str], data: D
             if window in known or not _CHINESE_RUN.fullmatch(window) or \
                     not all(start + k in alone for k in range(size)):
                 continue
-            close = {word for k in range(size) for word in by_mask.get(
-                window[:k] + "?" + window[k + 1:], ()) if _sounds_alike(window[k], word[k])}
+            # A character that is a word of its own ("十", "在") is no slip: "前百分之十的"
+            # is not "是的", "不在北京" not "不再".
+            close = {word for k in range(size) if window[k] not in known
+                     for word in by_mask.get(window[:k] + "?" + window[k + 1:], ())
+                     if _sounds_alike(window[k], word[k])}
             if len(close) == 1:
                 meant = close.pop()
                 text = text[:start] + meant + text[start + size:]
