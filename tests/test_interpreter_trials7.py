@@ -269,3 +269,37 @@ def test_a_character_that_is_a_word_is_not_corrected(tmp_path: Path) -> None:
     path, frame = _shop_log(tmp_path)
     turn = ask_turns(path, tmp_path, "不在门店下单的客户")
     assert not any("不再" in note for note in turn.parse["notes"]), turn.parse
+
+
+def _hotel(folder: Path, n: int = 700) -> tuple[Path, pd.DataFrame]:
+    rng = np.random.default_rng(76)
+    frame = pd.DataFrame({
+        "guest_ref": [f"G{k}" for k in range(n)],
+        "home_country": rng.choice(["Germany", "France", "Austria"], n),
+        "booking_channel": rng.choice(["Expedia", "Direct Web", "Mobile App"], n),
+        "has_app": rng.choice(["Y", "N"], n),
+        "newsletter_opt_in": rng.choice([True, False], n),
+        "total_spend_eur": rng.gamma(2.0, 400.0, n).round(2),
+    })
+    path = folder / "hotel.csv"
+    frame.to_csv(path, index=False)
+    return path, frame
+
+
+def test_a_rate_named_by_a_yes_no_column_before_it(tmp_path: Path) -> None:
+    path, frame = _hotel(tmp_path)
+    turn = ask_turns(path, tmp_path, "newsletter opt-in rate by booking channel")
+    assert turn.segment is None and not turn.clarification, turn.reply
+    for channel, share in frame.groupby("booking_channel")["newsletter_opt_in"].mean().items():
+        assert f"{channel}: {100 * share:.1f}%" in turn.reply, turn.reply
+
+
+@pytest.mark.parametrize("question", ["what's their average spend?",
+                                      "what is their average spend?"])
+def test_their_average_spend_is_a_figure_of_the_segment(tmp_path: Path, question: str) -> None:
+    path, frame = _hotel(tmp_path)
+    turn = ask_turns(path, tmp_path, "guests from Austria", question)
+    assert turn.segment is not None and turn.segment["size"] == int(
+        (frame["home_country"] == "Austria").sum())
+    expected = frame.loc[frame["home_country"] == "Austria", "total_spend_eur"].mean()
+    assert _figure(turn.reply) == pytest.approx(expected, abs=0.01), turn.reply

@@ -19,7 +19,7 @@ from assistant.interpreter.calls import Interpretation, ToolCall
 from assistant.interpreter.datalex import ColumnWords
 from assistant.interpreter.grammar import Reading, leaves, read
 from assistant.interpreter.intent import content
-from assistant.interpreter.linking import evidence, link
+from assistant.interpreter.linking import evidence, has_evidence, link
 from assistant.interpreter.mentions import flag_condition
 from assistant.interpreter.question_parts import Question, conjuncts, echo, place_conditions
 from assistant.interpreter.question_words import (
@@ -44,6 +44,8 @@ from tools.engine.definitions import Condition, Rank
 from tools.engine.schema import Role
 
 _NEEDS_COLUMN = ("sum", "mean", "median", "min", "max")
+# Figures of the data's money, named by one word ("average spend", "客单价").
+_MONEY_FIGURES = frozenset({"spend_per_customer", "order_value", "revenue_share"})
 _MONEY_ROLES = ("monetary", "frequency")
 
 
@@ -80,7 +82,8 @@ def about_this_data(items: list[Item], env: Env) -> bool:
     values together with "our", "the", "by X" or the customers ("what is OUR churn rate?",
     "what's the total revenue by country?"), not a term alone ("what is churn rate?")."""
     words = [i for i in items if not i.has("punct")]
-    named = any(i.has("column", "value", "place") or names_column(i, env) for i in words)
+    named = any(i.has("column", "value", "place", "role") or names_column(i, env) or
+                _MONEY_FIGURES & set(map(str, i.args("figure"))) for i in words)
     ours = any(env.lexicon.is_ours(t.text) for i in words for t in i.tokens) or any(
         i.has("people", "subject") or "breakdown" in i.args("intent") for i in words)
     return named and ours
@@ -306,8 +309,10 @@ def _rate_term(words: list[Item], env: Env) -> Condition | None:
 def _rate_of_nothing(words: list[Item], env: Env) -> str | None:
     """A rate word naming a concept no column of this data carries ("churn rate" without a
     churn column): the word, to ask about."""
-    for item in words:
+    for k, item in enumerate(words):
         concepts = {str(a) for a in item.args("concept")}
+        if k and (words[k - 1].has("value", "column") or has_evidence(words[k - 1], env.data)):
+            continue  # "opt-in rate", "refund rate": the data's word before it is the target
         if statistic_of(item) == "rate" and concepts and not any(
                 concepts & w.concepts for w in env.data.columns.values()):
             return item.text
