@@ -5,6 +5,7 @@ plain pandas (or the engine's own per-customer table where the answer is an RFM 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -303,3 +304,22 @@ def test_their_average_spend_is_a_figure_of_the_segment(tmp_path: Path, question
         (frame["home_country"] == "Austria").sum())
     expected = frame.loc[frame["home_country"] == "Austria", "total_spend_eur"].mean()
     assert _figure(turn.reply) == pytest.approx(expected, abs=0.01), turn.reply
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("how many guests have the app?", lambda f: f["has_app"] == "Y"),
+    ("guests without the app", lambda f: f["has_app"] == "N"),
+    ("guests who don't have the app", lambda f: f["has_app"] == "N"),
+    ("guests who did not opt in to the newsletter and don't have the app",
+     lambda f: (f["has_app"] == "N") & ~f["newsletter_opt_in"]),
+    ("guests who booked via the mobile app", lambda f: f["booking_channel"] == "Mobile App"),
+])
+def test_a_yes_no_column_named_by_its_word_beats_a_value_holding_it(
+        tmp_path: Path, text: str, expected: Any) -> None:
+    path, frame = _hotel(tmp_path)
+    turn = ask_turns(path, tmp_path, text)
+    size = int(expected(frame).sum())
+    if turn.segment is None:  # "how many": the count in the reply
+        assert f"{size}" in turn.reply, turn.reply
+    else:
+        assert turn.segment["size"] == size, turn.reply

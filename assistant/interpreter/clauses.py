@@ -87,6 +87,14 @@ def _relative(r: Reader) -> None:
               phrase=" ".join(i.text for _, i in r.items() if not i.only_function))
 
 
+def _a_flag_by_its_name(item: Item, r: Reader) -> bool:
+    """"the app" where has_app is a column: its yes/no, not the channel "Mobile App" a word
+    group reaches. A value typed as the data writes it stays that value."""
+    norms = {t.norm for t in item.tokens}
+    return not item.has("value") and any(
+        w.is_flag and w.norms and w.norms <= norms for w in r.data.columns.values())
+
+
 def _values(r: Reader) -> None:
     chosen: dict[tuple[str, bool], list[str]] = {}
     for k, item in r.items():
@@ -106,7 +114,7 @@ def _values(r: Reader) -> None:
             _missing_place(r, item)
             continue
         pairs = pairs or partial_values(item, r.data)
-        if not pairs or _names_a_measure(r, k, item):
+        if not pairs or _names_a_measure(r, k, item) or _a_flag_by_its_name(item, r):
             continue
         columns = list(dict.fromkeys(c for c, _ in pairs))
         if len(columns) > 1:
