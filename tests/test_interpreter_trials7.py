@@ -323,3 +323,40 @@ def test_a_yes_no_column_named_by_its_word_beats_a_value_holding_it(
         assert f"{size}" in turn.reply, turn.reply
     else:
         assert turn.segment["size"] == size, turn.reply
+
+
+def _plans(folder: Path, n: int = 600) -> tuple[Path, pd.DataFrame]:
+    rng = np.random.default_rng(77)
+    frame = pd.DataFrame({
+        "account_no": range(1, n + 1),
+        "plan": rng.choice(["Lite", "Family", "Pro"], n),
+        "country": rng.choice(["Chile", "Peru", "Mexico"], n),
+        "cancelled": rng.choice(["Yes", "No"], n),
+        "monthly_fee": rng.integers(5, 40, n),
+    })
+    path = folder / "plans.csv"
+    frame.to_csv(path, index=False)
+    return path, frame
+
+
+@pytest.mark.parametrize("message", [
+    "bye", "goodbye", "see you later", "great job", "that's helpful", "I don't know",
+    "再见", "明天见", "没有", "не знаю", "пока", "до свидания"])
+def test_goodbyes_and_shrugs_leave_the_segment_as_it_was(tmp_path: Path, message: str) -> None:
+    path, frame = _plans(tmp_path)
+    turn = ask_turns(path, tmp_path, "accounts from Peru", message)
+    assert turn.parse["intent"] == "conversation", turn.reply
+    assert turn.segment is None or turn.segment["size"] == int((frame["country"] == "Peru").sum())
+    assert "could not" not in turn.reply and "找不到" not in turn.reply and \
+        "не получилось" not in turn.reply.lower(), turn.reply
+
+
+@pytest.mark.parametrize("message", [
+    "what should I do with cancelled accounts?", "how do I reduce cancellations?",
+    "что делать с отменившими клиентами?", "取消的用户应该怎么处理？"])
+def test_advice_about_customers_named_by_a_word_is_a_knowledge_question(
+        tmp_path: Path, message: str) -> None:
+    path, frame = _plans(tmp_path)
+    turn = ask_turns(path, tmp_path, "accounts from Peru", message)
+    assert turn.parse["intent"] == "knowledge", turn.reply
+    assert turn.segment is None or turn.segment["size"] == int((frame["country"] == "Peru").sum())

@@ -21,7 +21,7 @@ from tools.engine.definitions import RfmSegment
 
 # Signals that a message describes customers of this data.
 DATA_SIGNALS = frozenset({"value", "qty", "flag", "fixed", "rank", "named", "vague"})
-_CHAT = frozenset({"greeting", "thanks", "ack", "yes", "no", "product"})
+_CHAT = frozenset({"greeting", "farewell", "thanks", "ack", "yes", "no", "product"})
 # Commands about a segment, which may be asked as a question ("why do they matter?").
 _ABOUT = ("explain_segment", "suggest_campaign", "compare_segments", "overlap_segments",
           "profile_segment")
@@ -76,7 +76,8 @@ def classify(items: list[Item], reading: Reading, lexicon: Lexicon) -> Intent:
         if about_segment and _why_it_matters(words, lexicon):
             return Intent("command", "explain_segment")
         return Intent("knowledge", "question")
-    if _asks_about_terms(words, reading):
+    if _asks_about_terms(words, reading) or command is None and _asks_advice(items, words,
+                                                                             reading):
         return Intent("knowledge", "question")
     if command == "run_rfm" and isinstance(reading.condition, RfmSegment) and \
             not reading.problems:
@@ -165,6 +166,17 @@ def _asks_about_terms(words: list[Item], reading: Reading) -> bool:
         return False
     return any("which" in i.args("figure") or {"question", "why"} & set(map(str, i.args("intent")))
                for i in words)
+
+
+def _asks_advice(items: list[Item], words: list[Item], reading: Reading) -> bool:
+    """"what should I do with churned users?", "что делать с ушедшими клиентами?",
+    "流失用户应该怎么处理？": advice asked (at the start, or where Chinese puts the question)
+    about customers named by a word, with no number, rank or window of a request."""
+    advice = [k for k, i in enumerate(words) if "advice" in i.args("intent")]
+    chinese_late = bool(items) and items[-1].text in ("?", "？") and any(
+        k >= len(words) - 2 and is_chinese(words[k].text) for k in advice)
+    return (any(k < 2 for k in advice) or chinese_late) and \
+        not reading.signals & {"qty", "rank", "fixed", "vague"}
 
 
 def _question_kind(words: list[Item]) -> str | None:

@@ -137,9 +137,9 @@ def _dispatch(intent: Intent, items: list[Item], reading: Reading, cleaned: str,
                                   example=env.lexicon.examples(language)[0]),
                               options=env.lexicon.examples(language))
     if intent.kind == "conversation":
-        key = {"greeting": "greeting", "thanks": "conversation", "ack": "acknowledged",
-               "yes": "acknowledged",
-               "no": "no_answer", "empty": "help"}.get(intent.detail, "help")
+        key = {"greeting": "greeting", "farewell": "farewell", "thanks": "conversation",
+               "ack": "acknowledged", "yes": "acknowledged", "no": "no_answer",
+               "empty": "help"}.get(intent.detail, "help")
         return Interpretation(calls=[], intent="conversation", conversation=intent.detail,
                               clarification=env.lexicon.message(language, key),
                               options=env.lexicon.examples(language))
