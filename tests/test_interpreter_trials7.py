@@ -360,3 +360,37 @@ def test_advice_about_customers_named_by_a_word_is_a_knowledge_question(
     turn = ask_turns(path, tmp_path, "accounts from Peru", message)
     assert turn.parse["intent"] == "knowledge", turn.reply
     assert turn.segment is None or turn.segment["size"] == int((frame["country"] == "Peru").sum())
+
+
+def _streaming(folder: Path, n: int = 500) -> tuple[Path, pd.DataFrame]:
+    rng = np.random.default_rng(78)
+    frame = pd.DataFrame({
+        "viewer": range(1, n + 1),
+        "screen": rng.choice(["Tablet", "Smart TV", "Mobile", "Games Console"], n),
+        "region": rng.choice(["North", "South"], n),
+    })
+    path = folder / "viewers.csv"
+    frame.to_csv(path, index=False)
+    return path, frame
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("使用平板的客户", "Tablet"), ("клиенты с планшетом", "Tablet"), ("使用电视的客户", "Smart TV"),
+    ("зрители с телевизором", "Smart TV"), ("手机用户", "Mobile"), ("viewers on a console",
+                                                                "Games Console")])
+def test_devices_named_in_any_language(tmp_path: Path, text: str, value: str) -> None:
+    path, frame = _streaming(tmp_path)
+    turn = ask_turns(path, tmp_path, text)
+    assert turn.segment is not None, turn.reply
+    assert turn.segment["definition"]["values"] == [value]
+    assert turn.segment["size"] == int((frame["screen"] == value).sum())
+
+
+@pytest.mark.parametrize("message", ["为他们设计一个营销活动",
+                                     "придумай маркетинговую кампанию для этого сегмента"])
+def test_designing_a_campaign_for_them_is_the_campaign_command(tmp_path: Path,
+                                                              message: str) -> None:
+    path, frame = _plans(tmp_path)
+    turn = ask_turns(path, tmp_path, "accounts from Peru", message)
+    assert turn.parse["intent"] == "command" and turn.parse["reading"] == "suggest_campaign"
+    assert [r.tool for r in turn.results] == ["suggest_campaign"], turn.reply
