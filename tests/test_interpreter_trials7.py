@@ -394,3 +394,45 @@ def test_designing_a_campaign_for_them_is_the_campaign_command(tmp_path: Path,
     turn = ask_turns(path, tmp_path, "accounts from Peru", message)
     assert turn.parse["intent"] == "command" and turn.parse["reading"] == "suggest_campaign"
     assert [r.tool for r in turn.results] == ["suggest_campaign"], turn.reply
+
+
+def _marketplace(folder: Path, n: int = 1400) -> tuple[Path, pd.DataFrame]:
+    rng = np.random.default_rng(79)
+    frame = pd.DataFrame({
+        "buyer": rng.integers(1, 350, n),
+        "ordered": pd.Timestamp("2026-02-28") - pd.to_timedelta(rng.integers(0, 300, n), "D"),
+        "amount_rub": rng.integers(500, 9000, n),
+        "region": rng.choice(["Moscow", "Saint Petersburg", "Samara Oblast", "Sverdlovsk Oblast",
+                              "Perm Krai"], n),
+        "delivery_type": rng.choice(["pickup", "courier"], n),
+    })
+    path = folder / "market.csv"
+    frame.to_csv(path, index=False)
+    return path, frame
+
+
+@pytest.mark.parametrize(("text", "values"), [
+    ("покупатели из Самарской области", ["Samara Oblast"]),
+    ("покупатели из Свердловской области", ["Sverdlovsk Oblast"]),
+    ("покупатели из Москвы и Питера", ["Moscow", "Saint Petersburg"]),
+])
+def test_russian_region_adjectives_and_nicknames_meet_latin_values(
+        tmp_path: Path, text: str, values: list[str]) -> None:
+    path, frame = _marketplace(tmp_path)
+    region = _usual(frame, "buyer", "region")
+    turn = ask_turns(path, tmp_path, text)
+    assert turn.segment is not None, turn.reply
+    assert sorted(turn.segment["definition"]["values"]) == sorted(values)
+    assert turn.segment["size"] == int(region.isin(values).sum())
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("клиенты, которые предпочитают самовывоз", "pickup"),
+    ("покупатели с курьерской доставкой", "courier"), ("快递配送的客户", "courier"),
+    ("自提的客户", "pickup")])
+def test_ways_of_delivery_in_other_languages(tmp_path: Path, text: str, value: str) -> None:
+    path, frame = _marketplace(tmp_path)
+    delivery = _usual(frame, "buyer", "delivery_type")
+    turn = ask_turns(path, tmp_path, text)
+    assert turn.segment is not None, turn.reply
+    assert turn.segment["size"] == int((delivery == value).sum()), turn.reply

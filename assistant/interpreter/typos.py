@@ -88,6 +88,13 @@ def _transliterated(token: Token, data: DataLexicon) -> str | None:
     found = {w for latin in spellings for w in ({latin} | (_edits(latin) if len(latin) > 4
                                                           else set()))
              if w in data.surfaces and w.isascii()}
+    lemma = anyascii(token.norm).lower()
+    if not found and lemma.endswith(("skiy", "skii")) and len(lemma) > 7:
+        # A region's adjective ("Самарской области", "Свердловская"): its lemma "samarskiy"
+        # is the place "Samara", "sverdlovskiy" is "Sverdlovsk".
+        stem = lemma[:-2]
+        found = {w for w in data.surfaces if w.isascii() and (
+            w == stem or len(w) > 4 and w[:-1] == stem[:-2])}
     return found.pop() if len(found) == 1 else None
 
 
