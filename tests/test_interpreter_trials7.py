@@ -436,3 +436,17 @@ def test_ways_of_delivery_in_other_languages(tmp_path: Path, text: str, value: s
     turn = ask_turns(path, tmp_path, text)
     assert turn.segment is not None, turn.reply
     assert turn.segment["size"] == int((delivery == value).sum()), turn.reply
+
+
+def test_a_noun_meets_the_adjective_of_a_russian_column_name(tmp_path: Path) -> None:
+    rng = np.random.default_rng(80)
+    frame = pd.DataFrame({"клиент": range(1, 501), "бонусный_баланс": rng.integers(0, 5000, 500),
+                          "есть_карта": rng.choice(["да", "нет"], 500)})
+    path = tmp_path / "bonus.csv"
+    frame.to_csv(path, index=False)
+    turn = ask_turns(path, tmp_path, "у кого бонусов больше 2 тыс.")
+    assert turn.segment is not None, turn.reply
+    assert turn.segment["size"] == int((frame["бонусный_баланс"] > 2000).sum())
+    turn = ask_turns(path, tmp_path, "клиенты, не имеющие карты")
+    assert turn.segment is not None, turn.reply
+    assert turn.segment["size"] == int((frame["есть_карта"] == "нет").sum())

@@ -242,9 +242,11 @@ def _column_words(info: ColumnInfo, lexicon: Lexicon, unit: str | None) -> Colum
                     concepts.add(str(sense.arg))
     if info.role.value in ("recency", "frequency", "monetary", "tenure"):
         concepts.add(info.role.value)
-    # "renewal" is also met by "renewing", "payment" by "paying": the verb inside the noun
-    derived = {norm_word(w[:-len(end)]) for w in expanded for end in ("al", "ment", "ation")
-               if w.lower().endswith(end) and len(w) - len(end) >= 3 and w.isalpha()}
+    # "renewal" is also met by "renewing", "payment" by "paying": the verb inside the noun;
+    # "бонусный_баланс" by "бонусов": the noun inside the adjective
+    derived = {norm_word(w[:-len(end)]) for w in expanded for end in (
+        "al", "ment", "ation", "овый", "евый", "ный") if w.lower().endswith(end) and
+        len(w) - len(end) >= (3 if w.isascii() else 4) and w.isalpha()}
     words = ColumnWords(info=info, norms=(frozenset(norms) | derived) - glue,
                         concepts=frozenset(concepts), size=max(len(norms) - len(glue), 1))
     # A unit in the name of a duration ("Months_on_book", "NightsStayed"), not of a rate
