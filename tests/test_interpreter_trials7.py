@@ -450,3 +450,29 @@ def test_a_noun_meets_the_adjective_of_a_russian_column_name(tmp_path: Path) -> 
     turn = ask_turns(path, tmp_path, "клиенты, не имеющие карты")
     assert turn.segment is not None, turn.reply
     assert turn.segment["size"] == int((frame["есть_карта"] == "нет").sum())
+
+
+def _members_bound(folder: Path, n: int = 600) -> tuple[Path, pd.DataFrame]:
+    rng = np.random.default_rng(81)
+    frame = pd.DataFrame({"member_id": [f"C{k}" for k in range(n)],
+                          "gender": rng.choice(["M", "F"], n),
+                          "age": rng.integers(18, 70, n),
+                          "alipay_linked": rng.choice([0, 1], n)})
+    path = folder / "bound.csv"
+    frame.to_csv(path, index=False)
+    return path, frame
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("绑定了支付宝的客户", lambda f: f["alipay_linked"] == 1),
+    ("没有绑定支付宝的男性客户", lambda f: (f["alipay_linked"] == 0) & (f["gender"] == "M")),
+    ("alipay_linked为1的客户", lambda f: f["alipay_linked"] == 1),
+    ("alipay_linked = 0 and age over 40", lambda f: (f["alipay_linked"] == 0) & (f["age"] > 40)),
+    ("клиенты с привязанным alipay", lambda f: f["alipay_linked"] == 1),
+])
+def test_a_yes_no_column_named_in_english_meets_chinese_words_and_its_0_or_1(
+        tmp_path: Path, text: str, expected: Any) -> None:
+    path, frame = _members_bound(tmp_path)
+    turn = ask_turns(path, tmp_path, text)
+    assert turn.segment is not None, turn.reply
+    assert turn.segment["size"] == int(expected(frame).sum()), turn.reply

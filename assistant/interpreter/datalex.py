@@ -238,8 +238,8 @@ def _column_words(info: ColumnInfo, lexicon: Lexicon, unit: str | None) -> Colum
     for size in (1, 2, 3):
         for i in range(len(norms) - size + 1):
             for sense in lexicon.index.get(tuple(norms[i:i + size]), ()):
-                if sense.kind in ("concept", "role"):
-                    concepts.add(str(sense.arg))
+                if sense.kind in ("concept", "role", "value_group"):
+                    concepts.add(str(sense.arg))  # "wechat_bound": 微信 names it too
     if info.role.value in ("recency", "frequency", "monetary", "tenure"):
         concepts.add(info.role.value)
     # "renewal" is also met by "renewing", "payment" by "paying": the verb inside the noun;

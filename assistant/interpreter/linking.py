@@ -43,7 +43,7 @@ def evidence(item: Item, words: ColumnWords, people: bool = False) -> float:
             "monetary" not in item.args("role"):
         score = max(score, 0.5)  # "bought online": the purchases column, over the visits one
     for sense in item.senses:
-        if sense.kind in ("concept", "role", "rank_measure", "opposite") and \
+        if sense.kind in ("concept", "role", "rank_measure", "opposite", "value_group") and \
                 str(sense.arg) in words.concepts:
             own_role = sense.kind in ("role", "rank_measure") and \
                 words.info.role.value == sense.arg

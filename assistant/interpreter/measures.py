@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from assistant.interpreter.ages import age_as_birth_year, age_column, no_age_column, on_birth_year
 from assistant.interpreter.datalex import ColumnWords
-from assistant.interpreter.linking import has_evidence, link
+from assistant.interpreter.linking import has_evidence, link, names_a_flag
 from assistant.interpreter.quantities import Qty
 from assistant.interpreter.reader import Reader
 from assistant.interpreter.tagging import Item
@@ -159,6 +159,8 @@ def _number(r: Reader, k: int, qty: Qty, words: list[Item]) -> None:
     if column is None and unknown:  # "more than 2 pets": no pets here, whatever the number
         r.unplaced(unknown, qty)
         return
+    if column is None and _a_flags_value(r, k, qty):
+        return  # "wechat_bound为1", "is_member = 0": the yes/no column's own value
     if column is None:
         numeric = [w.name for w in r.data.columns.values() if w.numeric and not w.is_date
                    and not w.is_flag][:8]
@@ -377,3 +379,13 @@ def _score_range(qty: Qty) -> tuple[int, int]:
     value = int(qty.value or 1)
     return {">": (value + 1, 5), ">=": (value, 5), "<": (1, value - 1),
             "<=": (1, value)}.get(qty.op or "", (value, value))
+
+
+def _a_flags_value(r: Reader, k: int, qty: Qty) -> bool:
+    """A 0 or 1 written right after a yes/no column's name (glue and "=" between)."""
+    if qty.value not in (0, 1) or qty.op not in (None, "==") or qty.unit is not None:
+        return False
+    for part in reversed(r.parts[:k]):
+        if isinstance(part, Qty) or not (part.only_function or "==" in part.args("cmp")):
+            return isinstance(part, Item) and names_a_flag(part, r.data)
+    return False

@@ -11,6 +11,7 @@ from assistant.interpreter.linking import (
     in_counting_order,
     link,
 )
+from assistant.interpreter.quantities import Qty
 from assistant.interpreter.reader import Reader
 from assistant.interpreter.tagging import Item
 from tools.engine.definitions import (
@@ -117,8 +118,16 @@ def _stated_no(r: Reader, k: int, column: ColumnWords) -> bool:
     """"renewed No", "renewed为否", "renewed = yes": the value written after a yes/no column
     (True for its no); nothing written is its yes."""
     between: list[Item] = []
-    for j, item in r.items():
-        if j <= k or not r.free(item):
+    for j, item in enumerate(r.parts):
+        if j <= k:
+            continue
+        if isinstance(item, Qty):  # "wechat_bound为1", "is_member = 0": the 0/1 written
+            if id(item) in r.out.used or item.value not in (0, 1) or item.unit is not None:
+                return False
+            r.out.used.add(id(item))
+            r.use(*between)
+            return item.value == 0
+        if not r.free(item):
             continue
         words = {v.lower() for v in (column.yes, column.no) if v}
         said = {t.text.lower() for t in item.tokens}
