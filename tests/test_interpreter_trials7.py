@@ -476,3 +476,44 @@ def test_a_yes_no_column_named_in_english_meets_chinese_words_and_its_0_or_1(
     turn = ask_turns(path, tmp_path, text)
     assert turn.segment is not None, turn.reply
     assert turn.segment["size"] == int(expected(frame).sum()), turn.reply
+
+
+def _club(folder: Path, n: int = 700) -> tuple[Path, pd.DataFrame]:
+    rng = np.random.default_rng(82)
+    frame = pd.DataFrame({
+        "member_id": range(1, n + 1),
+        "vip_level": rng.choice(["普通", "金卡", "钻石"], n),
+        "age": rng.integers(18, 70, n),
+        "joined_on": (pd.Timestamp("2025-06-30") - pd.to_timedelta(rng.integers(0, 1500, n), "D"))
+        .strftime("%Y-%m-%d"),
+        "last_visit": (pd.Timestamp("2025-06-30") - pd.to_timedelta(rng.integers(0, 400, n), "D"))
+        .strftime("%Y-%m-%d"),
+    })
+    path = folder / "club.csv"
+    frame.to_csv(path, index=False)
+    return path, frame
+
+
+def test_a_vague_word_that_names_a_column_with_the_next_word(tmp_path: Path) -> None:
+    path, frame = _club(tmp_path)
+    turn = ask_turns(path, tmp_path, "VIP等级为钻石且年龄三十岁以上的客户")
+    assert turn.segment is not None, turn.reply
+    assert turn.segment["size"] == int(((frame["vip_level"] == "钻石") & (frame["age"] >= 30))
+                                       .sum())
+
+
+@pytest.mark.parametrize(("text", "column", "op", "day"), [
+    ("2023年之前入会的客户", "joined_on", "<", "2023-01-01"),
+    ("最近一次到店在十月份之前的客户", "last_visit", "<", "2024-10-01"),
+    ("十月以后来过的客户", "last_visit", ">=", "2024-10-01"),
+])
+def test_before_and_after_written_after_a_chinese_date(tmp_path: Path, text: str, column: str,
+                                                       op: str, day: str) -> None:
+    path, frame = _club(tmp_path)
+    turn = ask_turns(path, tmp_path, text)
+    assert turn.segment is not None, turn.reply
+    assert turn.segment["definition"] == {"type": "compare", "column": column, "op": op,
+                                          "value": day}
+    dates = pd.to_datetime(frame[column])
+    expected = dates < day if op == "<" else dates >= day
+    assert turn.segment["size"] == int(expected.sum())

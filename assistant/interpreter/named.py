@@ -38,7 +38,7 @@ def named(r: Reader) -> None:
         # "the 10 top", "the 10 best customers by spend": a rank (measures.py)
         ranked = counted is not None and (item.has("rank") or _a_measure_named(r, item))
         if item.has("vague") and r.free(item) and not values_of(item, r.data) and \
-                not names_a_flag(item, r.data) and not ranked:
+                not names_a_flag(item, r.data) and not ranked and not _a_name_part(r, k, item):
             r.use(item)
             r.out.vague.append((str(item.args("vague")[0]), None))
             r.out.signals.add("vague")
@@ -67,6 +67,13 @@ def named(r: Reader) -> None:
     if rfm and _behaviour_log(r):
         segments = RfmSegment(segments=rfm)
         r.add(Not(condition=segments) if negated_rfm else segments, "named")
+
+
+def _a_name_part(r: Reader, k: int, vague: Item) -> bool:
+    """"VIP等级为钻石": the vague word and the next one name a column together (vip_level)."""
+    following = r.parts[k + 1] if k + 1 < len(r.parts) else None
+    return isinstance(following, Item) and any(
+        evidence(vague, w) > 0 and evidence(following, w) > 0 for w in r.data.columns.values())
 
 
 def _a_measure_named(r: Reader, vague: Item) -> bool:

@@ -83,6 +83,9 @@ def _quantity_at(items: list[Item], j: int, used: set[int]) -> Qty | None:
         return _with_left(items, Qty(j, j, item.text, date=str(item.args("date")[0])), used)
     if item.has("month") and not item.has("num"):
         month = _month(items, j)
+        if month is not None and month.last + 1 < len(items) and \
+                items[month.last + 1].has("cmp_post"):
+            _right(items, month)  # "十月份之前": before October
         return _with_left(items, month, used) if month is not None else None
     if item.has("decade") and not item.has("num"):
         decade = float(item.args("decade")[0])  # type: ignore[arg-type]
@@ -151,7 +154,9 @@ def _month(items: list[Item], j: int) -> Qty | None:
         year, first = _year_at(items, first - 1), first - 1
     if year is None:  # "since September": the latest September, found from the as-of date
         # "since September", "bought in December": the latest one before the as-of date
-        if day is not None or not (first > 0 and items[first - 1].has("cmp", "since", "loc")):
+        said = first > 0 and items[first - 1].has("cmp", "since", "loc") or \
+            last + 1 < len(items) and items[last + 1].has("cmp_post")  # "十月之前"
+        if day is not None or not said:
             return None
         return Qty(first, last, items[j].text, date=f"{LATEST}-{month:02d}")
     text = " ".join(i.text for i in items[first:last + 1])
@@ -203,6 +208,10 @@ def _comma(items: list[Item], j: int) -> int:
     return 1 if 0 <= j < len(items) and items[j].text == "," else 0
 
 
+def _a_year(qty: Qty) -> bool:
+    return qty.value is not None and 1900 <= qty.value <= 2100 and qty.value.is_integer()
+
+
 def _year_at(items: list[Item], j: int) -> int | None:
     if 0 <= j < len(items) and items[j].value is not None and \
             1900 <= (items[j].value or 0) <= 2100 and float(items[j].value or 0).is_integer():
@@ -229,8 +238,9 @@ def _right(items: list[Item], qty: Qty, postfix: bool = True) -> None:
             qty.unit = "count"
         elif item.has("measure_unit") and qty.unit is None:
             qty.unit = "measure"  # "20 km", "13 minutes": the column's own unit
-        elif item.has("cmp_post") and qty.op is None and postfix:
-            qty.op = str(item.args("cmp_post")[0])
+        elif item.has("cmp_post") and qty.op is None and postfix and not (
+                item.has("ago") and qty.unit == "time" and not _a_year(qty)):
+            qty.op = str(item.args("cmp_post")[0])  # "2023年之前"; "3个月之前" is ago
         elif item.has("ago") and qty.unit == "time":
             qty.ago = True
         elif item.has("window") and qty.unit == "time":
