@@ -11,6 +11,7 @@ import pandas as pd
 from pydantic import TypeAdapter, ValidationError
 
 from assistant.interpreter import InterpreterContext, interpret
+from assistant.interpreter.lexicon import load_lexicon
 from assistant.memory import ConversationMemory
 from assistant.replies import clarification_reply, compose_reply
 from assistant.turns import TurnOutcome
@@ -51,10 +52,12 @@ class BuiltinBackend:
             learned = dict(interpretation.learned)
         if learned and not interpretation.calls and "meaning" not in learned:
             # Taught in so many words ("tenure is in months"): kept for the team too.
-            memory.learn(learned, toolkit.language)
+            said = memory.learn(learned, toolkit.language)  # in the request's language
             memory.save_dictionary()
-            return TurnOutcome(results=[], reply=interpretation.clarification or "",
-                               parse=interpretation.parse, learned=learned)
+            reply = load_lexicon().message(toolkit.language, "learned", what=said) if said \
+                else interpretation.clarification or ""
+            return TurnOutcome(results=[], reply=reply, parse=interpretation.parse,
+                               learned=learned)
         if learned:
             notes.append(memory.learn(learned, toolkit.language))
             if "unit" in interpretation.learned and memory.request:

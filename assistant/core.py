@@ -21,6 +21,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from assistant.builtin import BuiltinBackend
 from assistant.memory import ConversationMemory
+from assistant.replies import reply_phrases
 from assistant.sessions import Message, SessionRecord, SessionStore
 from assistant.turns import Backend, BackendFailure, TurnOutcome
 from assistant.user_cache import shared_knowledge_folder
@@ -180,6 +181,7 @@ class Assistant:
         """Answer one request; `on_text` receives a model's reply as it streams."""
 
         notice, self.resume_notice = self.resume_notice, None
+        roles_before = dict(self.memory.dictionary.roles)
         answering = bool(self.memory.pending) and len(text.split()) <= 2  # "2", "city"
         self.toolkit.language = self.language if answering and self.language else \
             detect_language(text, self.language)
@@ -205,7 +207,9 @@ class Assistant:
         sources = outcome.sources or [source for result in outcome.results if result.ok
                                       for source in result.summary.get("sources", [])]
         if "role" in outcome.learned:
-            self._remap()
+            refused = self._remap(roles_before)
+            if refused is not None:  # "use the visit date as the recency": said, not kept
+                outcome = replace(outcome, reply=refused, learned={}, clarification=True)
         turn = Turn(request=text, reply=outcome.reply, backend=used, results=outcome.results,
                     clarification=outcome.clarification, sources=sources, notice=notice,
                     parse=outcome.parse)
@@ -218,15 +222,25 @@ class Assistant:
         self._persist(turn)
         return turn
 
-    def _remap(self) -> None:
+    def _remap(self, roles_before: dict[str, str]) -> str | None:
         """Load the data again with the roles the dictionary now gives ("the amount is
-        Revenue"), as --map does; the current segment is kept and re-evaluated."""
+        Revenue"), as --map does; the current segment is kept and re-evaluated. A role the
+        column cannot take is taken back (and the dictionary saved without it): the reason,
+        in the user's language."""
         if self.data_path is None:
-            return
-        data = load_customer_data(Path(self.data_path), mapping=dict(
-            self.memory.dictionary.roles), cache_dir=self.workspace / "cache")
+            return None
+        try:
+            data = load_customer_data(Path(self.data_path), mapping=dict(
+                self.memory.dictionary.roles), cache_dir=self.workspace / "cache")
+        except EngineError as error:
+            self.memory.dictionary.roles.clear()
+            self.memory.dictionary.roles.update(roles_before)
+            self.memory.save_dictionary()
+            template = reply_phrases(self.language or "en").tool_messages.get(error.phrase)
+            return template.format(**error.values) if template else error.message
         self.data = data
         self.toolkit.replace_data(data)
+        return None
 
     def segment_json(self, presented: bool = True) -> dict[str, Any] | None:
         """The current segment in the `ask --json` shape, or None."""

@@ -517,3 +517,28 @@ def test_before_and_after_written_after_a_chinese_date(tmp_path: Path, text: str
     dates = pd.to_datetime(frame[column])
     expected = dates < day if op == "<" else dates >= day
     assert turn.segment["size"] == int(expected.sum())
+
+
+def test_a_role_the_column_cannot_take_is_refused_and_not_kept(tmp_path: Path) -> None:
+    from assistant.core import Assistant
+
+    rng = np.random.default_rng(83)
+    frame = pd.DataFrame({"карта": [f"K{k}" for k in range(300)],
+                          "город": rng.choice(["Казань", "Пермь"], 300),
+                          "визитов": rng.integers(0, 20, 300),
+                          "последний_визит": (pd.Timestamp("2026-01-31") - pd.to_timedelta(
+                              rng.integers(0, 200, 300), "D")).strftime("%Y-%m-%d")})
+    path = tmp_path / "club.csv"
+    frame.to_csv(path, index=False)
+    workspace = tmp_path / "ws"
+    bot = Assistant.open(path, workspace=workspace, session="a")
+    bot.ask("клиенты из Казани")
+    refused = bot.ask("используй последний_визит как дату последней покупки")
+    assert refused.clarification and "Ничего не изменено" in refused.reply, refused.reply
+    # The next conversation on the same workspace still works: nothing wrong was saved.
+    again = Assistant.open(path, workspace=workspace, session="b").ask("клиенты из Казани")
+    assert again.segment is not None
+    assert again.segment["size"] == int((frame["город"] == "Казань").sum())
+    taught = Assistant.open(path, workspace=workspace, session="c").ask(
+        "используй визитов как число заказов")
+    assert taught.reply.startswith("Принято") and "column" not in taught.reply, taught.reply

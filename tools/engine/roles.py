@@ -271,7 +271,9 @@ def _check_forced_type(column: str, role: Role, dtypes: dict[str, DType]) -> Non
                   f"; export it with every value in one {what[:-1]} format (e.g. "
                   f"{'2011-12-31' if what == 'dates' else '1234.50'}) and load it again")
     raise DataError(f"Column '{column}' does not hold {what} ({dtype.value}), so it cannot be "
-                    f"the {role.value}{suggestion}.", options=fits)
+                    f"the {role.value}{suggestion}.", options=fits, phrase="mapped_wrong_type",
+                    values={"column": column, "role": role.value,
+                            "options": ", ".join(fits[:8]) or "-"})
 
 
 # Inference ----------------------------------------------------------------------------------
