@@ -542,3 +542,43 @@ def test_a_role_the_column_cannot_take_is_refused_and_not_kept(tmp_path: Path) -
     taught = Assistant.open(path, workspace=workspace, session="c").ask(
         "используй визитов как число заказов")
     assert taught.reply.startswith("Принято") and "column" not in taught.reply, taught.reply
+
+
+def _accounts(folder: Path, n: int = 600) -> tuple[Path, pd.DataFrame]:
+    rng = np.random.default_rng(84)
+    frame = pd.DataFrame({
+        "account_id": [f"A{k}" for k in range(n)],
+        "mrr": rng.gamma(2.0, 300.0, n).round(2),
+        "is_trial": rng.choice(["true", "false"], n, p=[0.2, 0.8]),
+        "review_score": rng.integers(1, 6, n),
+        "signup_date": (pd.Timestamp("2025-06-30") - pd.to_timedelta(rng.integers(0, 700, n), "D"))
+        .strftime("%Y-%m-%d"),
+    })
+    path = folder / "accounts.csv"
+    frame.to_csv(path, index=False)
+    return path, frame
+
+
+def test_excl_excludes_and_never_exports(tmp_path: Path, monkeypatch: Any) -> None:
+    monkeypatch.chdir(tmp_path)
+    path, frame = _accounts(tmp_path)
+    turn = ask_turns(path, tmp_path, "top 10% mrr excl trials")
+    assert [r.tool for r in turn.results] == ["define_segment"], turn.reply
+    assert not list(tmp_path.glob("segment*.csv")) and not list(tmp_path.glob("*.xlsx"))
+    # the top 10% of the accounts that are not trials
+    assert turn.segment["size"] == -(-int((frame["is_trial"] == "false").sum()) // 10)
+
+
+def test_short_forms_of_revenue_and_quarter(tmp_path: Path) -> None:
+    path, frame = _bookings(tmp_path)
+    spend = frame.groupby("guest")["amount_eur"].sum()
+    turn = ask_turns(path, tmp_path, "custs w/ rev over 1k")
+    assert turn.segment is not None and turn.segment["size"] == int((spend > 1000).sum())
+    path, frame = _accounts(tmp_path)
+    turn = ask_turns(path, tmp_path, "accounts signed up last qtr")
+    assert turn.segment is not None, turn.reply
+    assert turn.segment["definition"]["value"] == "2025-04-02"
+    # "rev" is no part of "review_score": the score keeps its own name
+    turn = ask_turns(path, tmp_path, "accounts with review score above 3")
+    assert turn.segment is not None and turn.segment["size"] == int(
+        (frame["review_score"] > 3).sum())

@@ -281,7 +281,10 @@ def _split_compound(word: str, lexicon: Lexicon) -> list[str] | None:
         kinds = {x.kind for x in lexicon.index.get((norm_word(head),), ())}
         if tail in _SUFFIXES and "activity" in kinds:
             return [head]
-        if kinds & {"concept", "role", "people"} and len(tail) >= 3 and tail not in _SUFFIXES:
+        # a three-letter head names a thing ("kid|home"), not a role's short form ("rev|iew")
+        short = cut == 3 and not kinds & {"concept", "people"}
+        if kinds & {"concept", "role", "people"} and len(tail) >= 3 and \
+                tail not in _SUFFIXES and not short:
             return [head, tail]
     return None
 

@@ -205,7 +205,7 @@ def _why_it_matters(words: list[Item], lexicon: Lexicon) -> bool:
 def command_of(items: list[Item], lexicon: Lexicon | None = None) -> str | None:
     """The command a message gives: by its opening words, or by a phrase only commands use."""
     words = content(items)
-    tools = [str(t) for i in words for t in i.args("command")]
+    tools = [t for i in words for t in _commands(i)]
     near = [i for i in items if not i.has("punct")]
     numbered = [a for a, b in zip(near, near[1:], strict=False)
                 if b.value is not None and _names_a_group(set(map(str, a.args("command"))))]
@@ -234,14 +234,21 @@ def command_of(items: list[Item], lexicon: Lexicon | None = None) -> str | None:
     opening = next((i for i in words if (not i.has("mode") or i.has("command"))
                     and not _addressed(i)), None)
     if opening is not None:
-        for tool in opening.args("command"):
+        for tool in _commands(opening):
             if tool not in ("cluster_verb", "cluster_noun", "importance"):
-                return str(tool)
+                return tool
     for item in words:
-        for tool in item.args("command"):
+        for tool in _commands(item):
             if tool in _ANYWHERE and (_long(item) or tool in _ONE_WORD_ANYWHERE):
                 return str(tool)
     return None
+
+
+def _commands(item: Item) -> list[str]:
+    """The commands a word names; a word read as a typo never writes or deletes a file
+    ("excl" is no "excel")."""
+    corrected = any(token.corrected for token in item.tokens)
+    return [str(t) for t in item.args("command") if not (corrected and t in _WRITES)]
 
 
 def _names_a_group(commands: set[str]) -> bool:
@@ -266,4 +273,5 @@ def _long(item: Item) -> bool:
 _ANYWHERE = frozenset({"explain_segment", "suggest_campaign", "compare_segments",
                        "overlap_segments", "export_segment", "run_rfm", "describe_data",
                        "list_segments", "profile_segment"})
+_WRITES = frozenset({"export_segment", "save_segment", "delete_segment"})
 _ONE_WORD_ANYWHERE = frozenset({"run_rfm", "export_segment", "overlap_segments"})
