@@ -582,3 +582,35 @@ def test_short_forms_of_revenue_and_quarter(tmp_path: Path) -> None:
     turn = ask_turns(path, tmp_path, "accounts with review score above 3")
     assert turn.segment is not None and turn.segment["size"] == int(
         (frame["review_score"] > 3).sum())
+
+
+def _gym(folder: Path, n: int = 700) -> tuple[Path, pd.DataFrame]:
+    rng = np.random.default_rng(85)
+    frame = pd.DataFrame({"номер_карты": [f"FK-{k}" for k in range(n)],
+                          "город": rng.choice(["Москва", "Казань", "Екатеринбург"], n),
+                          "пол": rng.choice(["м", "ж"], n),
+                          "тариф": rng.choice(["Базовый", "Стандарт", "Премиум"], n)})
+    path = folder / "gym.csv"
+    frame.to_csv(path, index=False)
+    return path, frame
+
+
+@pytest.mark.parametrize(("follow_up", "kept"), [
+    ("без тарифа Базовый", lambda f: f["тариф"] != "Базовый"),
+    ("без Базового тарифа", lambda f: f["тариф"] != "Базовый"),
+    ("без тарифа Премиум", lambda f: f["тариф"] != "Премиум"),
+    ("без мужчин", lambda f: f["пол"] != "м"),
+])
+def test_russian_without_narrows_the_current_segment(tmp_path: Path, follow_up: str,
+                                                     kept: Any) -> None:
+    path, frame = _gym(tmp_path)
+    turn = ask_turns(path, tmp_path, "клиенты из Казани", follow_up)
+    assert turn.segment is not None, turn.reply
+    assert turn.segment["size"] == int(((frame["город"] == "Казань") & kept(frame)).sum())
+
+
+def test_back_alone_is_undo(tmp_path: Path) -> None:
+    path, frame = _gym(tmp_path)
+    turn = ask_turns(path, tmp_path, "клиенты из Казани", "только женщины", "назад")
+    assert turn.segment is not None, turn.reply
+    assert turn.segment["size"] == int((frame["город"] == "Казань").sum())

@@ -112,6 +112,10 @@ def define_args(condition: Condition, reading: Reading, items: list[Item], env: 
 
 
 def _names_customers(items: list[Item]) -> bool:
+    words = content(items)
+    if words and words[0].has("neg") and all(i.has("value_group", "value") for i in words
+                                             if i.has("people")):
+        return False  # "без мужчин", "not the men": a fragment that narrows
     return bool({"people", "fixed", "rfm", "stage", "vague"} & {
         s.kind for i in items for s in i.senses})
 
