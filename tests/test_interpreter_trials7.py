@@ -614,3 +614,19 @@ def test_back_alone_is_undo(tmp_path: Path) -> None:
     turn = ask_turns(path, tmp_path, "клиенты из Казани", "только женщины", "назад")
     assert turn.segment is not None, turn.reply
     assert turn.segment["size"] == int((frame["город"] == "Казань").sum())
+
+
+def test_figures_asked_of_them_leave_the_segment(tmp_path: Path) -> None:
+    path, frame = _shop_log(tmp_path)
+    channel = _usual(frame, "会员号", "下单渠道")
+    members = channel[channel == "门店"].index
+    turn = ask_turns(path, tmp_path, "门店渠道的客户", "他们一共下了多少单")
+    assert turn.segment is not None and turn.segment["size"] == len(members), turn.reply
+    assert [r.tool for r in turn.results] == ["compute_figures"], turn.reply
+    orders = frame.loc[frame["会员号"].isin(members), "订单编号"].nunique()
+    assert f"{orders:,}" in turn.reply, turn.reply
+    path, frame = _pharmacy(tmp_path)
+    turn = ask_turns(path, tmp_path, "клиенты из Самары", "сколько в среднем они платят?")
+    assert [r.tool for r in turn.results] == ["compute_figures"], turn.reply
+    expected = frame.loc[frame["город"] == "Самара", "сумма_покупок"].mean()
+    assert _figure(turn.reply) == pytest.approx(expected, abs=0.01), turn.reply

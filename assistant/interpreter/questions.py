@@ -224,7 +224,8 @@ def _measure_run(words: list[Item], k: int, env: Env) -> list[Item]:
                     break  # "average monthly fee of CHURNED customers": whom, not the measure
                 run.append(item)
             elif step == -1 and item.has("people") or not (
-                    item.filler or item.only_function or item.has("people", "intensifier")
+                    item.filler or item.only_function or
+                    item.has("people", "intensifier", "subject")
                     or run == [] and item.has("figure", "intent", "average")):
                 break  # "用过优惠券的客户的总消费": before the customers is whom, not what
             j += step
