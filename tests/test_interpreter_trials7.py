@@ -630,3 +630,29 @@ def test_figures_asked_of_them_leave_the_segment(tmp_path: Path) -> None:
     assert [r.tool for r in turn.results] == ["compute_figures"], turn.reply
     expected = frame.loc[frame["город"] == "Самара", "сумма_покупок"].mean()
     assert _figure(turn.reply) == pytest.approx(expected, abs=0.01), turn.reply
+
+
+def _cn_shop(folder: Path, n: int = 1500) -> tuple[Path, pd.DataFrame]:
+    rng = np.random.default_rng(86)
+    frame = pd.DataFrame({
+        "用户ID": [f"U{k}" for k in rng.integers(100, 450, n)],
+        "支付时间": pd.Timestamp("2025-06-30") - pd.to_timedelta(rng.integers(0, 300, n), "D"),
+        "订单金额": rng.gamma(2.0, 60.0, n).round(2),
+        "省份": rng.choice(["广东", "浙江", "四川"], n),
+        "品类": rng.choice(["美妆", "服饰", "食品"], n),
+        "支付方式": rng.choice(["微信", "支付宝", "银行卡"], n),
+    })
+    path = folder / "cn.csv"
+    frame.to_csv(path, index=False)
+    return path, frame
+
+
+@pytest.mark.parametrize(("follow_up", "column", "value"), [
+    ("去掉主要用微信支付的", "支付方式", "微信"), ("剔除买服饰为主的", "品类", "服饰")])
+def test_chinese_exclusions_with_mainly_and_a_payment_phrase(
+        tmp_path: Path, follow_up: str, column: str, value: str) -> None:
+    path, frame = _cn_shop(tmp_path)
+    province, usual = _usual(frame, "用户ID", "省份"), _usual(frame, "用户ID", column)
+    turn = ask_turns(path, tmp_path, "浙江的客户", follow_up)
+    assert turn.segment is not None, turn.reply
+    assert turn.segment["size"] == int(((province == "浙江") & (usual != value)).sum())
