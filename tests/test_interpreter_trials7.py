@@ -656,3 +656,21 @@ def test_chinese_exclusions_with_mainly_and_a_payment_phrase(
     turn = ask_turns(path, tmp_path, "浙江的客户", follow_up)
     assert turn.segment is not None, turn.reply
     assert turn.segment["size"] == int(((province == "浙江") & (usual != value)).sum())
+
+
+def test_or_in_an_edit_keeps_every_value_and_no_score_is_missing(tmp_path: Path) -> None:
+    rng = np.random.default_rng(87)
+    frame = pd.DataFrame({"account": range(1, 501),
+                          "plan": rng.choice(["Starter", "Growth", "Enterprise"], 500),
+                          "nps_score": rng.integers(0, 11, 500).astype(float)})
+    frame.loc[rng.choice(500, 90, replace=False), "nps_score"] = np.nan
+    path = tmp_path / "saas.csv"
+    frame.to_csv(path, index=False)
+    turn = ask_turns(path, tmp_path, "accounts on enterprise", "make that growth or enterprise")
+    assert turn.segment is not None
+    assert turn.segment["size"] == int(frame["plan"].isin(["Growth", "Enterprise"]).sum())
+    turn = ask_turns(path, tmp_path, "accounts on enterprise", "change enterprise to growth")
+    assert turn.segment is not None and turn.segment["size"] == int((frame["plan"] == "Growth")
+                                                                    .sum())
+    turn = ask_turns(path, tmp_path, "accts with no nps score")
+    assert turn.segment is not None and turn.segment["size"] == 90, turn.reply

@@ -193,16 +193,19 @@ def _fits(leaf: Condition, qty: Qty, env: Env) -> bool:
         all(low <= v <= high for v in said)
 
 
-def changed_values(current: Condition, new: Condition) -> Condition | None:
+def changed_values(current: Condition, new: Condition, either: bool = False
+                   ) -> Condition | None:
     """"make it Europe instead", "change North America to Europe": the list on the column
-    the message names takes its new values (those the segment does not already have)."""
+    the message names takes its new values (those the segment does not already have);
+    `either`: the message lists them with "or" ("make that growth or enterprise"), all."""
     for part in leaves(new):
         if not isinstance(part, In):
             continue
         for leaf in leaves(current):
             if isinstance(leaf, In | NotIn) and leaf.column == part.column:
                 had = _lowered(leaf.values)
-                fresh = [v for v in part.values if str(v).lower() not in had] or part.values
+                fresh = part.values if either else [
+                    v for v in part.values if str(v).lower() not in had] or part.values
                 return _replace_leaf(current, leaf, type(leaf)(column=leaf.column, values=fresh))
     return None
 

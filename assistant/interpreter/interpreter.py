@@ -172,7 +172,8 @@ def _segment(items: list[Item], reading: Reading, env: Env) -> Interpretation:
     if mode == "edit" and env.context.current_condition is not None:
         edited = edit_last(items, env)
         if edited is None and reading.condition is not None and not reading.problems:
-            edited = changed_values(env.context.current_condition, reading.condition)
+            edited = changed_values(env.context.current_condition, reading.condition,
+                                    either=any("or" in i.args("conj") for i in items))
         if edited is None:
             return Interpretation(calls=[], intent="segment", clarification=env.lexicon.message(
                 language, "edit_nothing"))

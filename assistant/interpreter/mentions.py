@@ -25,7 +25,7 @@ from tools.engine.definitions import (
     Present,
     Scalar,
 )
-from tools.engine.schema import DType
+from tools.engine.schema import DType, Role
 
 
 def mentions(r: Reader) -> None:
@@ -185,6 +185,9 @@ def _column_condition(r: Reader, column: ColumnWords, negated: bool, items: list
         r.out.signals.add("vague")
     elif column.is_flag:
         r.add(flag_condition(column, negated), "flag", column.name)
+    elif negated and column.numeric and column.info.n_missing > 0 and \
+            column.info.role not in (Role.FREQUENCY, Role.MONETARY):
+        r.add(Missing(column=column.name), "flag", column.name)  # "no NPS score": not given
     elif column.numeric and not column.is_date and (column.info.minimum or 0) >= 0:
         r.add(Compare(column=column.name, op="==" if negated else ">", value=0), "presence",
               column.name)
