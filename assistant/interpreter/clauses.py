@@ -127,9 +127,9 @@ def _values(r: Reader) -> None:
             continue
         column = columns[0]
         before, after = r.negated(k), r.negated_after(k)  # "除了北京以外": one negation
-        named = r.parts[k - 1] if k else None  # "без тарифа Базовый", "not plan Basic"
-        if not before and isinstance(named, Item) and r.free(named) and \
-                evidence(named, r.data.columns[column]) > 0:
+        previous = r.parts[k - 1] if k else None  # "без тарифа Базовый", "not plan Basic"
+        if not before and isinstance(previous, Item) and r.free(previous) and \
+                evidence(previous, r.data.columns[column]) > 0:
             before = r.negated(k - 1)
         negated = before or after
         for _, other in r.items():
