@@ -674,3 +674,15 @@ def test_or_in_an_edit_keeps_every_value_and_no_score_is_missing(tmp_path: Path)
                                                                     .sum())
     turn = ask_turns(path, tmp_path, "accts with no nps score")
     assert turn.segment is not None and turn.segment["size"] == 90, turn.reply
+
+
+@pytest.mark.parametrize("text", ["кто не был в клубе больше 30 дней",
+                                  "members who haven't been to the club in 30 days"])
+def test_the_business_itself_is_no_place_value(tmp_path: Path, text: str) -> None:
+    path, frame = _club(tmp_path)
+    turn = ask_turns(path, tmp_path, text)
+    assert turn.segment is not None, turn.reply
+    leaf = turn.segment["definition"]
+    assert leaf["column"] == "last_visit" and leaf["op"] == "<", leaf
+    assert turn.segment["size"] == int((pd.to_datetime(frame["last_visit"]) < leaf["value"])
+                                       .sum())
