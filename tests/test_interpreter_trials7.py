@@ -505,7 +505,7 @@ def test_a_vague_word_that_names_a_column_with_the_next_word(tmp_path: Path) -> 
 @pytest.mark.parametrize(("text", "column", "op", "day"), [
     ("2023年之前入会的客户", "joined_on", "<", "2023-01-01"),
     ("最近一次到店在十月份之前的客户", "last_visit", "<", "2024-10-01"),
-    ("十月以后来过的客户", "last_visit", ">=", "2024-10-01"),
+    ("十月以后来过的客户", "last_visit", ">=", "2024-11-01"),  # after October, as in English
 ])
 def test_before_and_after_written_after_a_chinese_date(tmp_path: Path, text: str, column: str,
                                                        op: str, day: str) -> None:
@@ -686,3 +686,52 @@ def test_the_business_itself_is_no_place_value(tmp_path: Path, text: str) -> Non
     assert leaf["column"] == "last_visit" and leaf["op"] == "<", leaf
     assert turn.segment["size"] == int((pd.to_datetime(frame["last_visit"]) < leaf["value"])
                                        .sum())
+
+
+def _grocer(folder: Path, n: int = 800) -> tuple[Path, pd.DataFrame]:
+    rng = np.random.default_rng(88)
+    frame = pd.DataFrame({
+        "client_no": range(50001, 50001 + n),
+        "city": rng.choice(["New York", "Los Angeles", "Chicago"], n),
+        "signup_year": rng.integers(2015, 2026, n),
+        "loyalty_member": rng.choice(["Y", "N"], n),
+        "preferred_channel": rng.choice(["Web", "App", "Phone"], n),
+    })
+    path = folder / "grocer.csv"
+    frame.to_csv(path, index=False)
+    return path, frame
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("非会员客户", lambda f: f["loyalty_member"] == "N"),
+    ("纽约的客户", lambda f: f["city"] == "New York"),
+    ("клиенты из Нью-Йорка", lambda f: f["city"] == "New York"),
+    ("偏好网页的客户", lambda f: f["preferred_channel"] == "Web"),
+    ("偏好电话下单的客户", lambda f: f["preferred_channel"] == "Phone"),
+    ("клиенты, которые предпочитают заказывать по телефону",
+     lambda f: f["preferred_channel"] == "Phone"),
+    ("2020年之后注册的客户", lambda f: f["signup_year"] > 2020),
+    ("customers who signed up after 2020", lambda f: f["signup_year"] > 2020),
+])
+def test_the_same_customers_in_three_languages(tmp_path: Path, text: str,
+                                               expected: Any) -> None:
+    path, frame = _grocer(tmp_path)
+    turn = ask_turns(path, tmp_path, text)
+    assert turn.segment is not None, turn.reply
+    assert turn.segment["size"] == int(expected(frame).sum()), turn.reply
+
+
+@pytest.mark.parametrize("text", ["买沙发的客户", "покупатели диванов",
+                                  "customers who bought sofas"])
+def test_furniture_in_three_languages(tmp_path: Path, text: str) -> None:
+    rng = np.random.default_rng(89)
+    frame = pd.DataFrame({"order_id": range(1200), "cust_id": rng.integers(1, 300, 1200),
+                          "order_date": pd.Timestamp("2025-06-01") - pd.to_timedelta(
+                              rng.integers(0, 300, 1200), "D"),
+                          "amount": rng.integers(50, 2000, 1200),
+                          "category": rng.choice(["Sofa", "Table", "Chair", "Lamp"], 1200)})
+    path = tmp_path / "furniture.csv"
+    frame.to_csv(path, index=False)
+    turn = ask_turns(path, tmp_path, text)
+    assert turn.segment is not None, turn.reply
+    assert turn.segment["size"] == int((_usual(frame, "cust_id", "category") == "Sofa").sum())

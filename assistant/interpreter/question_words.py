@@ -56,7 +56,10 @@ def breakdown_of(words: list[Item], env: Env) -> tuple[str, list[Item]] | None:
     """"by country", "per plan", "for each segment", "which city", "按地区", "по странам".
     A "by" wins over a "which" ("какой отток по тарифам": what churn, by plan)."""
     by = [k for k, i in enumerate(words) if "breakdown" in i.args("intent")]
-    which = [k for k, i in enumerate(words) if "which" in i.args("figure") and k not in by]
+    which = [k for k, i in enumerate(words) if k not in by and (
+        "which" in i.args("figure") or {"most", "least"} & set(map(str, i.args("figure")))
+        and not i.has("intensifier") and k + 1 < len(words) and words[k + 1].has("column"))]
+    # "the most popular cuisine" (not "high-income": a level, not the most of a column)
     for k in by + which:
         item = words[k]
         if k + 1 >= len(words):

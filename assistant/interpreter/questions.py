@@ -85,8 +85,9 @@ def about_this_data(items: list[Item], env: Env) -> bool:
     named = any(i.has("column", "value", "place", "role") or names_column(i, env) or
                 _MONEY_FIGURES & set(map(str, i.args("figure"))) for i in words)
     ours = any(env.lexicon.is_ours(t.text) for i in words for t in i.tokens) or any(
-        i.has("people", "subject") or "breakdown" in i.args("intent") for i in words)
-    return named and ours
+        i.has("people", "subject") or "breakdown" in i.args("intent") or
+        {"most", "least"} & set(map(str, i.args("figure"))) for i in words)
+    return named and ours  # "what's the most popular cuisine?": the data's
 
 
 def defines_a_term(items: list[Item], env: Env) -> bool:
