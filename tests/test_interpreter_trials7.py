@@ -735,3 +735,45 @@ def test_furniture_in_three_languages(tmp_path: Path, text: str) -> None:
     turn = ask_turns(path, tmp_path, text)
     assert turn.segment is not None, turn.reply
     assert turn.segment["size"] == int((_usual(frame, "cust_id", "category") == "Sofa").sum())
+
+
+def _telecom(folder: Path, n: int = 700) -> tuple[Path, pd.DataFrame]:
+    rng = np.random.default_rng(90)
+    frame = pd.DataFrame({"customer_id": [f"T{k}" for k in range(n)],
+                          "annual_income": rng.integers(20, 120, n) * 1000,
+                          "monthly_charges": rng.gamma(5.0, 14.0, n).round(2),
+                          "churned": rng.choice(["Yes", "No"], n, p=[0.3, 0.7])})
+    path = folder / "telecom.csv"
+    frame.to_csv(path, index=False)
+    return path, frame
+
+
+@pytest.mark.parametrize("question", [
+    "average income of churned vs non-churned customers",
+    "流失客户和未流失客户的平均年收入分别是多少？"])
+def test_a_yes_no_column_versus_its_other_side_is_two_groups(tmp_path: Path,
+                                                           question: str) -> None:
+    path, frame = _telecom(tmp_path)
+    turn = ask_turns(path, tmp_path, question)
+    assert [r.tool for r in turn.results] == ["compute_figures"], turn.reply
+    for value in ("Yes", "No"):
+        mean = frame.loc[frame["churned"] == value, "annual_income"].mean()
+        assert f"{mean:,.2f}" in turn.reply, turn.reply
+
+
+def test_orders_per_customer_and_median_spend_and_shares_of_revenue(tmp_path: Path) -> None:
+    path, frame = _bookings(tmp_path)
+    orders = frame.groupby("guest")["booking_ref"].nunique()
+    spend = frame.groupby("guest")["amount_eur"].sum()
+    turn = ask_turns(path, tmp_path, "average number of orders per customer")
+    assert _figure(turn.reply) == pytest.approx(orders.mean(), abs=0.01), turn.reply
+    turn = ask_turns(path, tmp_path, "median spend per customer")
+    assert _figure(turn.reply) == pytest.approx(spend.median(), abs=0.01), turn.reply
+    country = frame.groupby("guest")["home_country"].agg(
+        lambda v: sorted(v.value_counts()[lambda c: c == c.max()].index)[0])
+    share = 100 * spend[country == "Spain"].sum() / spend.sum()
+    for question in ("西班牙客人贡献了多少比例的收入？",
+                     "какую долю выручки приносят гости из Испании?"):
+        turn = ask_turns(path, tmp_path, question)
+        assert f"{share:.1f}".replace(".", "," if "долю" in question else ".") in turn.reply, \
+            turn.reply

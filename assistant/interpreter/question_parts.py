@@ -48,6 +48,11 @@ def place_conditions(question: Question, conditions: list[Condition]) -> None:
     """Values of one column become the groups shown; a rate's last condition its target;
     the rest whom to count."""
     rest: list[Condition] = []
+    sides = _both_sides(conditions)
+    if sides is not None and question.by is None:
+        # "churned vs non-churned", "流失和未流失": the column's groups side by side
+        question.by, conditions = sides, [c for c in conditions
+                                          if getattr(c, "column", None) != sides]
     for condition in conditions:
         listed = _listed_values(condition)
         if listed is not None and (question.by in (None, listed[0])) and \
@@ -58,6 +63,18 @@ def place_conditions(question: Question, conditions: list[Condition]) -> None:
     if question.statistic == "rate" and rest and question.target is None:
         question.target = rest.pop()
     question.condition = conjunction(rest) if rest else None
+
+
+def _both_sides(conditions: list[Condition]) -> str | None:
+    """The column two "==" conditions give different values ("churned is yes" and "churned
+    is no"): no one is both, so the two are groups to compare."""
+    seen: dict[str, object] = {}
+    for condition in conditions:
+        if isinstance(condition, Compare) and condition.op == "==":
+            if condition.column in seen and seen[condition.column] != condition.value:
+                return condition.column
+            seen[condition.column] = condition.value
+    return None
 
 
 def _listed_values(condition: Condition) -> tuple[str, list[object]] | None:

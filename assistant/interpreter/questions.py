@@ -191,15 +191,25 @@ def _statistic(words: list[Item], env: Env, question: Question) -> str | None:
     if not found:
         return None
     for n, (k, s) in enumerate(found):
-        after = words[k + 1] if k + 1 < len(words) else None
+        # the next word past glue: "多少比例的收入", "share of the revenue"
+        after = next((i for i in words[k + 1:] if not i.only_function), None)
         if s == "rate" and after is not None and "monetary" in after.args("role") and \
                 not compared_after(words, k + 1):
             found[n] = (k, "revenue_share")  # "какая доля | выручки": a share of the money
             question.used.add(id(after))
     statistic = min((s for _, s in found), key=STATISTIC_ORDER.index)
     for k, s in found:
-        if s in ("mean", "rate", statistic) or s in ("min", "max"):
+        if s in ("mean", "rate", "median", statistic) or s in ("min", "max"):
             question.used.add(id(words[k]))
+    if statistic == "spend_per_customer":
+        counted = any("frequency" in i.args("role") for i in words) and not any(
+            "monetary" in i.args("role") for i in words)
+        if counted:  # "average number of orders per customer": the mean of the orders
+            return "mean"
+        money = env.data.role_column("monetary")
+        if money is not None and any(s == "median" for _, s in found):
+            question.column = money.name  # "median spend per customer"
+            return "median"
     money = env.data.role_column("monetary")
     orders = env.data.role_column("frequency")
     if statistic in ("mean", "order_value") and any(
@@ -249,7 +259,8 @@ def _measure(words: list[Item], env: Env, question: Question, *, which: bool) ->
             run = [words[candidates[0]]]
         found = link(run, env.data, accept=_number_column) if run else None
         if found is not None and found.column is not None and len(run) > 1 and \
-                run[0] is words[k] and set(found.supporting) == {0}:
+                run[0] is words[k] and (set(found.supporting) == {0} or
+                                        words[k].has("average")):
             # "сумма обращений", "sum of tenure": the figure word names money on its own;
             # the words after it name what is summed.
             alone = link(run[1:], env.data, accept=_number_column)
