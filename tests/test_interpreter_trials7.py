@@ -777,3 +777,14 @@ def test_orders_per_customer_and_median_spend_and_shares_of_revenue(tmp_path: Pa
         turn = ask_turns(path, tmp_path, question)
         assert f"{share:.1f}".replace(".", "," if "долю" in question else ".") in turn.reply, \
             turn.reply
+
+
+def test_churn_level_by_a_column_in_russian(tmp_path: Path) -> None:
+    path, frame = _telecom(tmp_path)
+    frame["регион"] = np.random.default_rng(91).choice(["Север", "Юг"], len(frame))
+    frame.to_csv(path, index=False)
+    turn = ask_turns(path, tmp_path, "уровень оттока по регионам")
+    assert [r.tool for r in turn.results] == ["compute_figures"], turn.reply
+    for region, share in frame.groupby("регион")["churned"].apply(
+            lambda v: 100 * (v == "Yes").mean()).items():
+        assert f"{region}: {share:.1f}".replace(".", ",") in turn.reply, turn.reply
