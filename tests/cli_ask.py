@@ -33,3 +33,10 @@ def ask_turns(path: Path, folder: Path, *turns: str) -> Any:
     for text in turns:
         turn = bot.ask(text)
     return turn
+
+
+def usual(frame: Any, key: str, column: str) -> Any:
+    """A log's attribute per customer (SEMANTICS.md): its most frequent value, ties going to
+    the alphabetically first."""
+    return frame.groupby(key)[column].agg(
+        lambda v: sorted(v.value_counts()[lambda c: c == c.max()].index)[0])

@@ -13,6 +13,7 @@ import pytest
 
 from assistant.core import Assistant
 from tests.cli_ask import ask_turns
+from tests.cli_ask import usual as _usual
 from tools.engine.loading import load_customer_data
 
 
@@ -28,12 +29,6 @@ def _members(folder: Path, n: int = 500) -> tuple[Path, pd.DataFrame]:
     path = folder / "members.csv"
     frame.to_csv(path, index=False)
     return path, frame
-
-
-def _usual(frame: pd.DataFrame, key: str, column: str) -> pd.Series:
-    """A log's attribute per customer: its most frequent value, ties alphabetically first."""
-    return frame.groupby(key)[column].agg(
-        lambda v: sorted(v.value_counts()[lambda c: c == c.max()].index)[0])
 
 
 @pytest.mark.parametrize(("first", "drop"), [

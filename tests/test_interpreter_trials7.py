@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from tests.cli_ask import ask_turns
+from tests.cli_ask import usual as _usual
 from tools.engine.loading import load_customer_data
 from tools.engine.rfm import rfm_table
 
@@ -38,8 +39,7 @@ def _bookings(folder: Path, n: int = 1800) -> tuple[Path, pd.DataFrame]:
 def test_an_rfm_analysis_of_the_current_segment_counts_its_members(
         tmp_path: Path, first: str, rfm: str) -> None:
     path, frame = _bookings(tmp_path)
-    italians = set(frame.groupby("guest")["home_country"].agg(
-        lambda v: sorted(v.value_counts()[lambda c: c == c.max()].index)[0])
+    italians = set(_usual(frame, "guest", "home_country")
         .loc[lambda s: s == "Italy"].index)
     turn = ask_turns(path, tmp_path, first, rfm)
     assert turn.segment is not None and turn.segment["size"] == len(italians), turn.reply
@@ -74,8 +74,7 @@ def test_a_column_breakdown_of_this_segment_counts_its_members(
         tmp_path: Path, first: str, breakdown: str) -> None:
     path, frame = _bookings(tmp_path)
     spend = frame.groupby("guest")["amount_eur"].sum()
-    country = frame.groupby("guest")["home_country"].agg(
-        lambda v: sorted(v.value_counts()[lambda c: c == c.max()].index)[0])
+    country = _usual(frame, "guest", "home_country")
     expected = country[spend > 300].value_counts()
     turn = ask_turns(path, tmp_path, first, breakdown)
     assert turn.segment is not None and turn.segment["size"] == int((spend > 300).sum())
@@ -104,11 +103,6 @@ def _shop_log(folder: Path, n: int = 1600) -> tuple[Path, pd.DataFrame]:
     path = folder / "tea.csv"
     frame.to_csv(path, index=False)
     return path, frame
-
-
-def _usual(frame: pd.DataFrame, key: str, column: str) -> pd.Series:
-    return frame.groupby(key)[column].agg(
-        lambda v: sorted(v.value_counts()[lambda c: c == c.max()].index)[0])
 
 
 def _figure(reply: str) -> float:
@@ -769,8 +763,7 @@ def test_orders_per_customer_and_median_spend_and_shares_of_revenue(tmp_path: Pa
     assert _figure(turn.reply) == pytest.approx(orders.mean(), abs=0.01), turn.reply
     turn = ask_turns(path, tmp_path, "median spend per customer")
     assert _figure(turn.reply) == pytest.approx(spend.median(), abs=0.01), turn.reply
-    country = frame.groupby("guest")["home_country"].agg(
-        lambda v: sorted(v.value_counts()[lambda c: c == c.max()].index)[0])
+    country = _usual(frame, "guest", "home_country")
     share = 100 * spend[country == "Spain"].sum() / spend.sum()
     for question in ("西班牙客人贡献了多少比例的收入？",
                      "какую долю выручки приносят гости из Испании?"):
