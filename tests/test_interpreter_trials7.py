@@ -781,3 +781,13 @@ def test_churn_level_by_a_column_in_russian(tmp_path: Path) -> None:
     for region, share in frame.groupby("регион")["churned"].apply(
             lambda v: 100 * (v == "Yes").mean()).items():
         assert f"{region}: {share:.1f}".replace(".", ",") in turn.reply, turn.reply
+
+
+@pytest.mark.parametrize("text", [
+    "customers under 25 or over 70", "customers younger than 25 or older than 70",
+    "клиенты младше 25 или старше 70 лет"])
+def test_either_end_of_one_column(tmp_path: Path, text: str) -> None:
+    path, frame = _club(tmp_path)
+    turn = ask_turns(path, tmp_path, text)
+    assert turn.segment is not None, turn.reply
+    assert turn.segment["size"] == int(((frame["age"] < 25) | (frame["age"] > 70)).sum())

@@ -190,7 +190,7 @@ def _segmentations(tokens: list[Token], options: list[list[tuple[int, tuple[Sens
             results.append(_values_over_glue(_merge_numbers(list(done))))
             return
         choices = options[i] or [(1, ())]
-        if _misplaced_postfix(choices, tokens, i, done):
+        if _misplaced_postfix(choices, tokens, i, done, options):
             choices = choices[1:]  # "и старше 40": "and" + "older than", not "40 and older"
         first_size = choices[0][0]
         # Shorter cuts are kept only where data names compete with other phrases, here or
@@ -216,14 +216,21 @@ def _segmentations(tokens: list[Token], options: list[list[tuple[int, tuple[Sens
 
 
 def _misplaced_postfix(choices: list[tuple[int, tuple[Sense, ...]]], tokens: list[Token],
-                       i: int, done: list[Item]) -> bool:
+                       i: int, done: list[Item],
+                       options: list[list[tuple[int, tuple[Sense, ...]]]]) -> bool:
     """A comparator said after its number ("40 and older"), here before one, with none
-    before it: read its words otherwise."""
+    before it, or with one that has its own comparator ("under 25 OR OVER 70", "younger than
+    25 OR OLDER than 70"): read its words otherwise."""
     size, senses = choices[0]
+    compared = len(done) > 1 and done[-1].value is not None and done[-2].has("cmp")
+    # "or OLDER THAN 70": the phrase's last word starts a comparator going past it
+    longer = i + size - 1 < len(options) and any(
+        n > 1 and any(s.kind == "cmp" for s in ss) for n, ss in options[i + size - 1])
+    before_number = i + size < len(tokens) and tokens[i + size].kind == "num"
     return len(choices) > 1 and any(s.kind == "cmp_post" for s in senses) and all(
-        s.kind in ("cmp_post", "concept") for s in senses) and \
-        i + size < len(tokens) and tokens[i + size].kind == "num" and \
-        not (done and done[-1].value is not None)
+        s.kind in ("cmp_post", "concept") for s in senses) and (
+        before_number and (compared or not (done and done[-1].value is not None)) or
+        longer and compared)
 
 
 def _has_data(senses: tuple[Sense, ...]) -> bool:
