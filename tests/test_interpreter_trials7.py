@@ -791,3 +791,16 @@ def test_either_end_of_one_column(tmp_path: Path, text: str) -> None:
     turn = ask_turns(path, tmp_path, text)
     assert turn.segment is not None, turn.reply
     assert turn.segment["size"] == int(((frame["age"] < 25) | (frame["age"] > 70)).sum())
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("клиенты, зарегистрировавшиеся до 2018 года", lambda f: f["signup_year"] < 2018),
+    ("customers who signed up before 2018", lambda f: f["signup_year"] < 2018),
+    ("2018年之前注册的客户", lambda f: f["signup_year"] < 2018),
+])
+def test_before_a_year_is_strictly_before_in_three_languages(tmp_path: Path, text: str,
+                                                             expected: Any) -> None:
+    path, frame = _grocer(tmp_path)
+    turn = ask_turns(path, tmp_path, text)
+    assert turn.segment is not None, turn.reply
+    assert turn.segment["size"] == int(expected(frame).sum()), turn.reply

@@ -294,6 +294,9 @@ def _with_left(items: list[Item], qty: Qty, used: set[int]) -> Qty:
             qty.unit = "currency"
         elif item.has("cmp") and qty.op is None and not qty.is_range:
             qty.op = str(item.args("cmp")[0])
+            if qty.op == "<=" and item.has("temporal") and (
+                    _a_year(qty) or qty.date is not None and len(qty.date) <= 7):
+                qty.op = "<"  # "до 2018 года": before the year (a day stays "up to" it)
         elif item.has("between") and (qty.is_range or qty.op is None):
             if not qty.is_range:
                 cmp = item.args("cmp")
