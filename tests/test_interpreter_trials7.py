@@ -804,3 +804,12 @@ def test_before_a_year_is_strictly_before_in_three_languages(tmp_path: Path, tex
     turn = ask_turns(path, tmp_path, text)
     assert turn.segment is not None, turn.reply
     assert turn.segment["size"] == int(expected(frame).sum()), turn.reply
+
+
+@pytest.mark.parametrize("text", ["有流失风险或休眠的客户", "at risk or hibernating customers",
+                                  "клиенты в зоне риска или спящие"])
+def test_two_rfm_segments_joined_by_or(tmp_path: Path, text: str) -> None:
+    path, _ = _bookings(tmp_path)
+    turn = ask_turns(path, tmp_path, text)
+    assert turn.segment is not None, turn.reply
+    assert sorted(turn.segment["definition"]["segments"]) == ["At Risk", "Hibernating"]
