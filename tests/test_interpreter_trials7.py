@@ -813,3 +813,12 @@ def test_two_rfm_segments_joined_by_or(tmp_path: Path, text: str) -> None:
     turn = ask_turns(path, tmp_path, text)
     assert turn.segment is not None, turn.reply
     assert sorted(turn.segment["definition"]["segments"]) == ["At Risk", "Hibernating"]
+
+
+@pytest.mark.parametrize("follow_up", ["除了用银行卡付款的以外", "除了银行卡以外"])
+def test_except_wrapped_around_a_longer_phrase(tmp_path: Path, follow_up: str) -> None:
+    path, frame = _cn_shop(tmp_path)
+    province, pay = _usual(frame, "用户ID", "省份"), _usual(frame, "用户ID", "支付方式")
+    turn = ask_turns(path, tmp_path, "四川的客户", follow_up)
+    assert turn.segment is not None, turn.reply
+    assert turn.segment["size"] == int(((province == "四川") & (pay != "银行卡")).sum())

@@ -114,11 +114,15 @@ class Reader:
         return item.has("people") and item.has("concept") and names_a_flag(item, self.data)
 
     def negated_after(self, k: int) -> bool:
-        """A negation written after the word it negates ("英国以外")."""
-        part = self.parts[k + 1] if k + 1 < len(self.parts) else None
-        if isinstance(part, Item) and part.has("neg_after") and self.free(part):
-            self.use(part)
-            return True
+        """A negation written after the word it negates ("英国以外"), past glue and verbs
+        ("除了用银行卡付款的以外")."""
+        for part in self.parts[k + 1:]:
+            if isinstance(part, Item) and part.has("neg_after") and self.free(part):
+                self.use(part)
+                return True
+            if isinstance(part, Qty) or not (part.only_function or part.has("activity") or
+                                             part.has("role") and not part.has("column")):
+                return False
         return False
 
     def find(self, kind: str) -> Item | None:
