@@ -10,13 +10,12 @@ France", "spent over 2000") and replaces otherwise.
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
+from assistant.interpreter.edits import changed_values, lowered, replace_leaf
 from assistant.interpreter.grammar import Reading, leaves
 from assistant.interpreter.intent import content
 from assistant.interpreter.linking import has_evidence, link
-from assistant.interpreter.quantities import Qty, quantities
 from assistant.interpreter.reader import Env
 from assistant.interpreter.tagging import Item
 from tools.engine.definitions import (
@@ -33,7 +32,6 @@ from tools.engine.definitions import (
     RfmSegment,
     conjunction,
 )
-from tools.engine.schema import DType, Role
 
 
 def mode_of(items: list[Item], reading: Reading | None = None) -> str | None:
@@ -126,153 +124,17 @@ def _negated(condition: Condition) -> Condition:
     return Not(condition=condition)
 
 
-def edit_last(items: list[Item], env: Env) -> Condition | None:
-    """"change that to 45 days": the current segment with one number replaced: that of the
-    column the message names ("change tickets to 5"), or the one it quotes ("change 50 to
-    80", "поменяй 3 на 4", "把5改成6"), else the last one."""
-    current = env.context.current_condition
-    numbers = [p for p in quantities(items) if isinstance(p, Qty)]
-    if current is None or not numbers:
-        return None
-    numeric = [leaf for leaf in leaves(current) if isinstance(leaf, Compare | Between | Rank)
-               and not isinstance(getattr(leaf, "value", 0), str | bool) and not _flag(leaf, env)]
-    qty = numbers[-1]
-    was, now = (qty.low, qty.high) if qty.is_range else (
-        numbers[0].value if len(numbers) > 1 else None, qty.value)
-    if len(numbers) > 1 and any("instead" in items[k].args("mode")
-                                for k in range(numbers[0].last + 1, numbers[-1].first)):
-        was, now = numbers[-1].value, numbers[0].value  # "800 instead of 500", "800 вместо 500"
-        qty = numbers[0]
-    window = _window_edit(current, qty, numeric, env)
-    if window is not None:
-        return window
-    if not numeric:
-        return None
-    named = link([i for i in items if has_evidence(i, env.data)], env.data).column
-    quoted = [leaf for leaf in numeric if was is not None and getattr(leaf, "value", None) == was]
-    for scale in (1000, 1_000_000):  # "поменяй 80 на 150" after "доход больше 80 тыс"
-        if was is not None and now is not None and not quoted and any(
-                getattr(leaf, "value", None) == was * scale for leaf in numeric):
-            was, now = was * scale, now * scale
-            quoted = [leaf for leaf in numeric if getattr(leaf, "value", None) == was]
-    # Else the last number the new one could be: "make it 25 to 45" is the age range, not
-    # a 1-10 score said after it.
-    fitting = [leaf for leaf in numeric if _fits(leaf, qty, env)]
-    if qty.unit == "count":  # "改成4次": a count, never a money or age threshold
-        fitting = [leaf for leaf in fitting if _counts(leaf, env)]
-        if not fitting and not quoted:
-            return None
-    if qty.unit == "time":  # "改成90天": a number of days, never the spend beside it
-        fitting = [leaf for leaf in fitting if _timed(leaf, env)] or fitting
-    fitting = fitting or numeric
-    old = next((leaf for leaf in numeric if getattr(leaf, "column", None) == named),
-               quoted[-1] if quoted else fitting[-1])
-    if old in quoted:  # the quoted number becomes the new one
-        qty = Qty(qty.first, qty.last, qty.text, value=now, unit=qty.unit, days=qty.days)
-    new = _renumbered(old, qty, env)
-    return _replace_leaf(current, old, new) if new is not None else None
-
-
-def _counts(leaf: Condition, env: Env) -> bool:
-    """A column of counts: orders, calls, visits (whole numbers, not money or days)."""
-    column = env.data.columns.get(getattr(leaf, "column", ""))
-    return column is not None and column.unit_days is None and \
-        column.info.dtype is DType.INTEGER and column.info.role is not Role.MONETARY
-
-
-def _fits(leaf: Condition, qty: Qty, env: Env) -> bool:
-    """The new number (or range) lies within the column's values, as the old one's shape."""
-    column = env.data.columns.get(getattr(leaf, "column", ""))
-    if isinstance(leaf, Rank) or column is None or column.unit_days is not None:
-        return not qty.is_range
-    low, high = column.info.minimum, column.info.maximum
-    said = [v for v in (qty.low, qty.high, qty.value) if v is not None]
-    if low is None or high is None or not said or qty.unit == "percent":
-        return True
-    return (isinstance(leaf, Between) or not qty.is_range) and \
-        all(low <= v <= high for v in said)
-
-
-def changed_values(current: Condition, new: Condition, either: bool = False
-                   ) -> Condition | None:
-    """"make it Europe instead", "change North America to Europe": the list on the column
-    the message names takes its new values (those the segment does not already have);
-    `either`: the message lists them with "or" ("make that growth or enterprise"), all."""
-    for part in leaves(new):
-        if not isinstance(part, In):
-            continue
-        for leaf in leaves(current):
-            if isinstance(leaf, In | NotIn) and leaf.column == part.column:
-                had = _lowered(leaf.values)
-                fresh = part.values if either else [
-                    v for v in part.values if str(v).lower() not in had] or part.values
-                return _replace_leaf(current, leaf, type(leaf)(column=leaf.column, values=fresh))
-    return None
-
-
 def _from_to(current: Condition | None, new: Condition) -> bool:
     """"把伦敦换成布里斯托尔", "вместо люкса делюкс": the message names a value the segment
     has and one it has not, of the same column: the second replaces the first."""
     for part in leaves(new):
         for leaf in leaves(current):
             if isinstance(part, In) and isinstance(leaf, In) and leaf.column == part.column:
-                had = _lowered(leaf.values)
-                said = _lowered(part.values)
+                had = lowered(leaf.values)
+                said = lowered(part.values)
                 if said & had and said - had:
                     return True
     return False
-
-
-def _window_edit(current: Condition, qty: Qty, numeric: list[Compare | Between | Rank], env: Env
-                 ) -> Condition | None:
-    """"改成60天" after "最近三个月注册的": a window on a date column moves its start to N
-    days before the as-of date, when no number of days is in the segment to change."""
-    end = env.context.as_of or env.context.data_end
-    timed = [leaf for leaf in numeric if _timed(leaf, env)]
-    # Either side of the day: "in the last 3 months" (on or after it) or "not in 3 months"
-    # (before it) moves to the new number of days the same way.
-    dated = [leaf for leaf in leaves(current) if isinstance(leaf, Compare) and isinstance(
-        leaf.value, str) and (column := env.data.columns.get(leaf.column)) is not None
-        and column.is_date]
-    if qty.unit != "time" or qty.value is None or end is None or timed or not dated:
-        return None
-    start = (end - timedelta(days=round(qty.value * qty.days))).isoformat()
-    return _replace_leaf(current, dated[-1], dated[-1].model_copy(update={"value": start}))
-
-
-def _timed(leaf: Condition, env: Env) -> bool:
-    """A column of days, weeks or months (recency, tenure)."""
-    column = env.data.columns.get(getattr(leaf, "column", ""))
-    return column is not None and column.unit_days is not None
-
-
-def _flag(leaf: Condition, env: Env) -> bool:
-    column = env.data.columns.get(getattr(leaf, "column", ""))
-    return column is not None and column.is_flag
-
-
-def _renumbered(old: Condition, qty: Qty, env: Env) -> Condition | None:
-    column = env.data.columns.get(getattr(old, "column", ""))
-    value = qty.value
-    if value is None and not qty.is_range:
-        return None
-    if qty.unit == "time" and column is not None and column.unit_days:
-        value = (value or 0) * qty.days / column.unit_days
-    if isinstance(old, Rank):
-        if qty.unit == "percent":
-            return Rank(column=old.column, direction=old.direction, percent=value)
-        return Rank(column=old.column, direction=old.direction, n=int(value or 1))
-    if qty.is_range or isinstance(old, Between):
-        low = qty.low if qty.is_range else old.low  # type: ignore[union-attr]
-        high = qty.high if qty.is_range else value
-        return Between(column=old.column, low=_int(low), high=_int(high))  # type: ignore[union-attr,arg-type]
-    assert isinstance(old, Compare)
-    return Compare(column=old.column, op=qty.op or old.op,  # type: ignore[arg-type]
-                   value=_int(value))
-
-
-def _int(value: Any) -> Any:
-    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def _new(condition: Condition) -> dict[str, Any]:
@@ -314,17 +176,13 @@ def _contradicts(current: Condition, new: Condition) -> bool:
         for old in olds:
             if _key(old) != _key(part) or _key(part) is None:
                 continue
-            if isinstance(part, In) and isinstance(old, In) and not _lowered(part.values) & \
-                    _lowered(old.values):
+            if isinstance(part, In) and isinstance(old, In) and not lowered(part.values) & \
+                    lowered(old.values):
                 return True
             a, b = _interval(old), _interval(part)
             if a is not None and b is not None and _apart(a, b):
                 return True
     return False
-
-
-def _lowered(values: list[Any]) -> set[str]:
-    return {str(v).lower() for v in values}
 
 
 _Interval = tuple[float, bool, float, bool]  # low, low included, high, high included
@@ -357,10 +215,10 @@ def _shrunk(current: Condition, dropped: Condition) -> Condition | None:
         return None
     for leaf in leaves(current):
         if isinstance(leaf, In) and leaf.column == dropped.column:
-            gone = _lowered(dropped.values)
+            gone = lowered(dropped.values)
             kept = [v for v in leaf.values if str(v).lower() not in gone]
             if len(kept) == len(leaf.values) - len(gone) and kept:
-                return _replace_leaf(current, leaf, In(column=leaf.column, values=kept))
+                return replace_leaf(current, leaf, In(column=leaf.column, values=kept))
     return None
 
 
@@ -371,13 +229,13 @@ def _extend(current: Condition, new: Condition) -> Condition:
             if isinstance(leaf, In) and leaf.column == new.column:
                 grown = In(column=leaf.column, values=leaf.values + [
                     v for v in new.values if v not in leaf.values])
-                return _replace_leaf(current, leaf, grown)
+                return replace_leaf(current, leaf, grown)
     if isinstance(new, RfmSegment):
         for leaf in leaves(current):
             if isinstance(leaf, RfmSegment):
                 grown_rfm = RfmSegment(segments=leaf.segments + [
                     s for s in new.segments if s not in leaf.segments])
-                return _replace_leaf(current, leaf, grown_rfm)
+                return replace_leaf(current, leaf, grown_rfm)
     return Or(any=[current, new])
 
 
@@ -403,14 +261,3 @@ def _without(tree: Condition, columns: set[str]) -> Condition | None:
         return None
     return kept[0] if len(kept) == 1 else And(all=kept)
 
-
-def _replace_leaf(tree: Condition, old: Condition, new: Condition) -> Condition:
-    if tree is old:
-        return new
-    if isinstance(tree, And):
-        return And(all=[_replace_leaf(c, old, new) for c in tree.all])
-    if isinstance(tree, Or):
-        return Or(any=[_replace_leaf(c, old, new) for c in tree.any])
-    if isinstance(tree, Not):
-        return Not(condition=_replace_leaf(tree.condition, old, new))
-    return tree

@@ -18,13 +18,8 @@ from functools import lru_cache
 from assistant.interpreter.calls import Choice, Interpretation, InterpreterContext, ToolCall
 from assistant.interpreter.commands import CommandInput, run_command
 from assistant.interpreter.datalex import DataLexicon, build
-from assistant.interpreter.followups import (
-    changed_values,
-    define_args,
-    dropped,
-    edit_last,
-    mode_of,
-)
+from assistant.interpreter.edits import changed_values, edit_last
+from assistant.interpreter.followups import define_args, dropped, mode_of
 from assistant.interpreter.grammar import Reading, read
 from assistant.interpreter.intent import Intent, classify, content
 from assistant.interpreter.lexicon import load_lexicon

@@ -10,9 +10,11 @@ from __future__ import annotations
 from assistant.interpreter.datalex import ColumnWords
 from assistant.interpreter.intent import content
 from assistant.interpreter.linking import evidence, has_evidence, link
+from assistant.interpreter.mentions import flag_condition
 from assistant.interpreter.reader import Env
 from assistant.interpreter.tagging import Item
 from assistant.interpreter.text import is_chinese
+from tools.engine.definitions import Condition
 from tools.engine.schema import Role
 
 # The statistics a figure word names, strongest first: "average order value" is an order
@@ -197,3 +199,26 @@ def no_one_named(words: list[Item], env: Env) -> bool:
     ("what is THE churn rate", "share of OUR customers" ask about everyone)."""
     return not any(i.has("people", "subject") or any(env.lexicon.is_ours(t.text)
                                                       for t in i.tokens) for i in words)
+
+
+def rate_term(words: list[Item], env: Env) -> Condition | None:
+    """"churn rate", "流失率": a rate word that names a yes/no column is the share of its yes."""
+    for item in words:
+        if statistic_of(item) == "rate" and item.has("concept", "role", "column"):
+            found = link([item], env.data, accept=lambda w: w.is_flag)
+            if found.column is not None:
+                return flag_condition(env.data.columns[found.column], negated=False)
+    return None
+
+
+def rate_of_nothing(words: list[Item], env: Env) -> str | None:
+    """A rate word naming a concept no column of this data carries ("churn rate" without a
+    churn column): the word, to ask about."""
+    for k, item in enumerate(words):
+        concepts = {str(a) for a in item.args("concept")}
+        if k and (words[k - 1].has("value", "column") or has_evidence(words[k - 1], env.data)):
+            continue  # "opt-in rate", "refund rate": the data's word before it is the target
+        if statistic_of(item) == "rate" and concepts and not any(
+                concepts & w.concepts for w in env.data.columns.values()):
+            return item.text
+    return None

@@ -19,7 +19,7 @@ from assistant.interpreter.calls import Interpretation, ToolCall
 from assistant.interpreter.datalex import ColumnWords
 from assistant.interpreter.grammar import Reading, leaves, read
 from assistant.interpreter.intent import content
-from assistant.interpreter.linking import evidence, has_evidence, link
+from assistant.interpreter.linking import evidence, link
 from assistant.interpreter.mentions import flag_condition
 from assistant.interpreter.question_parts import Question, conjuncts, echo, place_conditions
 from assistant.interpreter.question_words import (
@@ -35,12 +35,13 @@ from assistant.interpreter.question_words import (
     groupable,
     names_column,
     no_one_named,
+    rate_of_nothing,
+    rate_term,
     statistic_at,
-    statistic_of,
 )
 from assistant.interpreter.reader import Env, Problem
 from assistant.interpreter.tagging import Item
-from tools.engine.definitions import Condition, Rank
+from tools.engine.definitions import Rank
 from tools.engine.schema import Role
 
 _NEEDS_COLUMN = ("sum", "mean", "median", "min", "max")
@@ -158,8 +159,8 @@ def figure_call(items: list[Item], env: Env, problem: Callable[[Problem], Interp
     if reading.problems:
         return problem(reading.problems[0])
     if question.statistic == "rate" and question.target is None:
-        question.target = _rate_term(words, env)
-        missing = _rate_of_nothing(words, env) if question.target is None else None
+        question.target = rate_term(words, env)
+        missing = rate_of_nothing(words, env) if question.target is None else None
         if missing is not None:  # "churn rate" where nothing records churn: asked, not guessed
             return problem(Problem("unplaced", {"words": f"'{missing}'"}))
     # In a conversation a figure about no one named is the current segment's ("breakdown by
@@ -307,29 +308,6 @@ def _money_statistic(question: Question, env: Env, *, which: bool, run: list[Ite
         question.statistic = "sum" if counted else "mean"
     if question.statistic == "spend_per_customer":
         question.column = None
-
-
-def _rate_term(words: list[Item], env: Env) -> Condition | None:
-    """"churn rate", "流失率": a rate word that names a yes/no column is the share of its yes."""
-    for item in words:
-        if statistic_of(item) == "rate" and item.has("concept", "role", "column"):
-            found = link([item], env.data, accept=lambda w: w.is_flag)
-            if found.column is not None:
-                return flag_condition(env.data.columns[found.column], negated=False)
-    return None
-
-
-def _rate_of_nothing(words: list[Item], env: Env) -> str | None:
-    """A rate word naming a concept no column of this data carries ("churn rate" without a
-    churn column): the word, to ask about."""
-    for k, item in enumerate(words):
-        concepts = {str(a) for a in item.args("concept")}
-        if k and (words[k - 1].has("value", "column") or has_evidence(words[k - 1], env.data)):
-            continue  # "opt-in rate", "refund rate": the data's word before it is the target
-        if statistic_of(item) == "rate" and concepts and not any(
-                concepts & w.concepts for w in env.data.columns.values()):
-            return item.text
-    return None
 
 
 def _no_money(words: list[Item], env: Env, question: Question) -> None:
