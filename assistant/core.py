@@ -21,7 +21,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from assistant.builtin import BuiltinBackend
 from assistant.memory import ConversationMemory
-from assistant.replies import reply_phrases
+from assistant.reply_words import ReplyWords
 from assistant.sessions import Message, SessionRecord, SessionStore
 from assistant.turns import Backend, BackendFailure, TurnOutcome
 from assistant.user_cache import shared_knowledge_folder
@@ -236,8 +236,7 @@ class Assistant:
             self.memory.dictionary.roles.clear()
             self.memory.dictionary.roles.update(roles_before)
             self.memory.save_dictionary()
-            template = reply_phrases(self.language or "en").tool_messages.get(error.phrase)
-            return template.format(**error.values) if template else error.message
+            return ReplyWords(self.language or "en").tool_message(error)
         self.data = data
         self.toolkit.replace_data(data)
         return None

@@ -9,6 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from tools.engine.errors import EngineError
 from tools.engine.wording import (
     NumberStyle,
     fill,
@@ -141,9 +142,9 @@ class ReplyWords:
     def customers(self, count: int | float) -> str:
         return customer_count(count, self.language)
 
-    def tool_message(self, result: ToolResult) -> str:
-        """The toolkit's message in this language when the phrase files have it; its own
-        English message otherwise."""
+    def tool_message(self, result: ToolResult | EngineError) -> str:
+        """The toolkit's (or the engine's) message in this language when the phrase files
+        have it; its own English message otherwise."""
         template = self.phrases.tool_messages.get(result.phrase) if result.phrase else None
         if template is None:
             return result.message
