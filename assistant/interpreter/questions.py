@@ -120,7 +120,7 @@ def figure_call(items: list[Item], env: Env, problem: Callable[[Problem], Interp
     if question.statistic in _NEEDS_COLUMN or found is None and question.statistic != "rate":
         _measure(words, env, question, which=which)
     _no_money(words, env, question)
-    if question.statistic in ("revenue_share", "order_value", "spend_per_customer"):
+    if question.statistic in _MONEY_FIGURES:
         # Other words for the money measured ("what share of revenue does each plan BRING IN").
         question.used.update(id(i) for k, i in enumerate(words) if "monetary" in i.args("role")
                              and not i.has("value", "place", "cmp", "people") and
@@ -202,16 +202,15 @@ def _statistic(words: list[Item], env: Env, question: Question) -> str | None:
     for k, s in found:
         if s in ("mean", "rate", "median", statistic) or s in ("min", "max"):
             question.used.add(id(words[k]))
+    money = env.data.role_column("monetary")
     if statistic == "spend_per_customer":
         counted = any("frequency" in i.args("role") for i in words) and not any(
             "monetary" in i.args("role") for i in words)
         if counted:  # "average number of orders per customer": the mean of the orders
             return "mean"
-        money = env.data.role_column("monetary")
         if money is not None and any(s == "median" for _, s in found):
             question.column = money.name  # "median spend per customer"
             return "median"
-    money = env.data.role_column("monetary")
     orders = env.data.role_column("frequency")
     if statistic in ("mean", "order_value") and any(
             "avg_order_value" in i.args("role") for i in words) and money and orders:
