@@ -240,7 +240,7 @@ def command_of(items: list[Item], lexicon: Lexicon | None = None) -> str | None:
     for item in words:
         for tool in _commands(item):
             if tool in _ANYWHERE and (_long(item) or tool in _ONE_WORD_ANYWHERE):
-                return str(tool)
+                return tool
     return None
 
 

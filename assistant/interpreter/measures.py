@@ -383,7 +383,7 @@ def _score_range(qty: Qty) -> tuple[int, int]:
 
 def _a_flags_value(r: Reader, k: int, qty: Qty) -> bool:
     """A 0 or 1 written right after a yes/no column's name (glue and "=" between)."""
-    if qty.value not in (0, 1) or qty.op not in (None, "==") or qty.unit is not None:
+    if not qty.zero_or_one:
         return False
     for part in reversed(r.parts[:k]):
         if isinstance(part, Qty) or not (part.only_function or "==" in part.args("cmp")):

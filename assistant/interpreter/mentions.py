@@ -122,7 +122,7 @@ def _stated_no(r: Reader, k: int, column: ColumnWords) -> bool:
         if j <= k:
             continue
         if isinstance(item, Qty):  # "wechat_bound为1", "is_member = 0": the 0/1 written
-            if id(item) in r.out.used or item.value not in (0, 1) or item.unit is not None:
+            if id(item) in r.out.used or not item.zero_or_one:
                 return False
             r.out.used.add(id(item))
             r.use(*between)

@@ -43,6 +43,11 @@ class Qty:
     def is_range(self) -> bool:
         return self.low is not None and self.high is not None
 
+    @property
+    def zero_or_one(self) -> bool:
+        """A bare 0 or 1 ("= 1", "为0"): a yes/no column's value when written after its name."""
+        return self.value in (0, 1) and self.op in (None, "==") and self.unit is None
+
 
 Part = Qty | Item
 
