@@ -104,8 +104,7 @@ class Reader:
                 return True
             if self.names_a_flag(part):
                 return False  # "non-MEMBERS in Shenzhen": the negation is the members'
-            if not (part.filler or part.only_function or part.has("people", "activity") or
-                    part.has("role") and not part.has("column")):
+            if not (part.filler or part.has("people") or _glue_or_verb(part)):
                 return False
         return False
 
@@ -120,8 +119,7 @@ class Reader:
             if isinstance(part, Item) and part.has("neg_after") and self.free(part):
                 self.use(part)
                 return True
-            if isinstance(part, Qty) or not (part.only_function or part.has("activity") or
-                                             part.has("role") and not part.has("column")):
+            if isinstance(part, Qty) or not _glue_or_verb(part):
                 return False
         return False
 
@@ -143,3 +141,9 @@ class Reader:
                 break
             j += step
         return found[::-1] if step < 0 else found
+
+
+def _glue_or_verb(part: Item) -> bool:
+    """What a negation reaches across: glue, and verbs ("did not BUY", "用银行卡付款的以外")."""
+    return part.only_function or part.has("activity") or part.has("role") and \
+        not part.has("column")
