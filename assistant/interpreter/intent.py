@@ -115,7 +115,7 @@ def _off_topic(items: list[Item], words: list[Item], lexicon: Lexicon) -> bool:
     """"What's the capital of Portugal?", "какая погода в Германии?": a question (with a word
     nothing knows, the caller checks) about nobody: no customers, no "them", no segment
     name, no figure asked for."""
-    asked = items[-1].text in ("?", "？") or _asks(words, lexicon)
+    asked = _marked(items) or _asks(words, lexicon)
     return asked and not _about_customers(words)
 
 
@@ -148,7 +148,7 @@ def _asks_late(items: list[Item], words: list[Item], reading: Reading) -> bool:
     忠诚要经历哪些阶段？"): Chinese puts it where the answer goes. Only with a question mark
     and nothing of the data asked for (no value, number, window or vague word), so "高价值
     客户有哪些？" and "最近90天没买的客户有哪些？" stay requests."""
-    marked = bool(items) and items[-1].text in ("?", "？")
+    marked = _marked(items)
     late = any({"question", "why"} & set(map(str, i.args("intent"))) or
                "which" in i.args("figure") for i in words[2:])
     return marked and late and not reading.signals & (DATA_SIGNALS - {"named"})
@@ -173,10 +173,15 @@ def _asks_advice(items: list[Item], words: list[Item], reading: Reading) -> bool
     "流失用户应该怎么处理？": advice asked (at the start, or where Chinese puts the question)
     about customers named by a word, with no number, rank or window of a request."""
     advice = [k for k, i in enumerate(words) if "advice" in i.args("intent")]
-    chinese_late = bool(items) and items[-1].text in ("?", "？") and any(
+    chinese_late = _marked(items) and any(
         k >= len(words) - 2 and is_chinese(words[k].text) for k in advice)
     return (any(k < 2 for k in advice) or chinese_late) and \
         not reading.signals & {"qty", "rank", "fixed", "vague"}
+
+
+def _marked(items: list[Item]) -> bool:
+    """The message ends with a question mark."""
+    return bool(items) and items[-1].text in ("?", "？")
 
 
 def _question_kind(words: list[Item]) -> str | None:
