@@ -36,7 +36,13 @@ def count(value: Any) -> str:
 
 
 def percent(value: Any, digits: int = 1) -> str:
-    return "-" if value is None else f"{float(value) * 100:.{digits}f}%"
+    if value is None:
+        return "-"
+    if digits == 1:
+        from tools.engine.wording import percent_digits
+
+        return f"{percent_digits(float(value))}%"
+    return f"{float(value) * 100:.{digits}f}%"
 
 
 def number(value: Any, digits: int = 1) -> str:

@@ -15,6 +15,7 @@ from tools.engine.wording import (
     fill,
     language_file,
     language_of,
+    percent_digits,
     phrasing,
     segment_label,
 )
@@ -169,7 +170,7 @@ class ReplyWords:
     def percent(self, value: float | None) -> str:
         if value is None:
             return self.phrases.not_available
-        return self.style.localise(f"{100 * value:.1f}") + "%"
+        return self.style.localise(percent_digits(value)) + "%"
 
     def name(self, name: Any) -> Any:
         """A segment's name as the toolkit gave it; "current segment" in the language."""

@@ -642,7 +642,7 @@ def test_the_tool_answers_without_changing_the_current_segment(campaign: Any) ->
         assert customers == (asked & (frame["Education"] == group)).sum()
         assert known <= customers and small == (customers < 5)
     assert result.summary["population"] == asked.sum()
-    assert result.summary["share_of_base"] == round(asked.sum() / len(frame), 4)
+    assert result.summary["share_of_base"] == round(asked.sum() / len(frame), 6)
 
     rate = toolkit.call("compute_figures", {
         "statistic": "rate", "target": {"type": "compare", "column": "Response", "op": "==",

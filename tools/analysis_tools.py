@@ -94,7 +94,7 @@ def lifecycle(ctx: Toolkit, args: LifecycleArgs) -> ToolResult:
     table, thresholds = lifecycle_table(ctx.data)
     counts = table["stage"].value_counts()
     stages = [{"stage": str(s), "customers": int(n),
-               "share": round(int(n) / max(ctx.data.n_customers, 1), 4)}
+               "share": round(int(n) / max(ctx.data.n_customers, 1), 6)}
               for s, n in counts.items()]
     return ToolResult("lifecycle", True,
                       {"stages": stages, "thresholds": thresholds.explain()},
@@ -127,7 +127,7 @@ def cluster(ctx: Toolkit, args: ClusterArgs) -> ToolResult:
             rule.model_dump(mode="json"), describe(rule, ctx.data, language=ctx.language))
     size = int(population.sum())
     summary["within"] = {"description": describe(within, ctx.data, language=ctx.language),
-                         "size": size, "share": round(size / max(ctx.data.n_customers, 1), 4)}
+                         "size": size, "share": round(size / max(ctx.data.n_customers, 1), 6)}
     return ToolResult("cluster", True, summary,
                       message=f"{summary['k']} groups within the current segment "
                               f"({customers(size)}). {summary['reason']}")

@@ -23,6 +23,7 @@ from tools.engine.naming import name_words
 from tools.engine.rfm import rfm_grid, rfm_summary
 from tools.engine.rfm_scheme import default_scheme
 from tools.engine.schema import DType, Role
+from tools.engine.wording import percent_digits
 
 HISTOGRAM_BINS = 10
 TOP_VALUES = 8
@@ -110,13 +111,13 @@ def segment_sizes(data: CustomerData, segments: Sequence[tuple[str, pd.Series]])
     bars = []
     for label, mask in segments:
         size = int(_aligned(data, mask).sum())
-        bars.append(Bar(label, size, f"{100 * size / total:.1f}%" if total else ""))
+        bars.append(Bar(label, size, f"{percent_digits(size / total)}%" if total else ""))
     return BarChart(f"Segment sizes (of {total:,} customers)", tuple(bars))
 
 
 def rfm_sizes(data: CustomerData) -> BarChart:
     """The named RFM segments, in scheme order."""
-    bars = tuple(Bar(s.name, s.customers, f"{100 * s.share:.1f}%") for s in rfm_summary(data))
+    bars = tuple(Bar(s.name, s.customers, f"{percent_digits(s.share)}%") for s in rfm_summary(data))
     return BarChart(f"RFM segments (of {data.n_customers:,} customers)", bars)
 
 

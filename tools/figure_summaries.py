@@ -17,6 +17,7 @@ from tools.engine.definitions import Condition
 from tools.engine.errors import DefinitionError
 from tools.engine.figures import COLUMN_STATISTICS, FigureTable
 from tools.engine.schema import Role
+from tools.engine.wording import percent_digits
 
 
 def parse_condition(raw: dict[str, Any]) -> Condition:
@@ -40,7 +41,7 @@ def figures_summary(table: FigureTable, *, segment: str = "all customers",
     """A `compute_figures` answer as data: whom it counts (`segment`, the `condition` and
     the rate's `target` in words), the table, and the share of the base it covers."""
     return {"segment": segment, "condition": condition, "target": target,
-            "share_of_base": round(table.population / max(table.base, 1), 4),
+            "share_of_base": round(table.population / max(table.base, 1), 6),
             **table.to_dict(), "table": table.table()}
 
 
@@ -85,5 +86,5 @@ def _show(statistic: str, value: float | None) -> str:
     if value is None:
         return "n/a"
     if statistic in ("rate", "revenue_share"):
-        return f"{100 * value:.1f}%"
+        return f"{percent_digits(value)}%"
     return f"{value:,.0f}" if float(value).is_integer() or abs(value) >= 100 else f"{value:,.2f}"

@@ -12,6 +12,7 @@ from html import escape
 from typing import Any
 
 from tools.charts import lower_is_better
+from tools.engine.wording import percent_digits
 from tools.measure_view import left_out_notes, measure_value, telling
 from tools.report import Report, SegmentSection
 from tools.report_predict import prediction_html
@@ -100,10 +101,10 @@ def _breakdowns(report: Report) -> str:
 def _segment(section: SegmentSection, number: int, currency: str | None) -> str:
     parts = [f"<section class='segment' id='segment-{number}'><h2>{text(section.label)}</h2>",
              f"<p class='key'><strong>{section.size:,}</strong> customers "
-             f"({100 * section.share:.1f}% of all) · {text(section.description)}</p>"]
+             f"({percent_digits(section.share)}% of all) · {text(section.description)}</p>"]
     revenue = section.profile.get("revenue_share")
     if revenue is not None:
-        parts.append(f"<p>Share of revenue: <strong>{100 * float(revenue):.1f}%</strong> "
+        parts.append(f"<p>Share of revenue: <strong>{percent_digits(float(revenue))}%</strong> "
                      f"(of {text(section.profile.get('revenue_column'))}).</p>")
     if section.definition_yaml:
         parts.append("<h3>Definition</h3><pre class='definition'>"
@@ -157,7 +158,7 @@ def _measures(profile: dict[str, Any], currency: str | None) -> str:
 
 
 def _percent(value: Any) -> str:
-    return f"{100 * float(value):.1f}%"
+    return f"{percent_digits(float(value))}%"
 
 
 def _categories(profile: dict[str, Any]) -> str:
@@ -169,8 +170,8 @@ def _categories(profile: dict[str, Any]) -> str:
     for category in categories:
         for share in category["top"]:
             rows.append(f"<tr><td>{text(category['column'])}</td><td>{text(share['value'])}</td>"
-                        f"<td>{100 * float(share['segment_share']):.1f}%</td>"
-                        f"<td>{100 * float(share['base_share']):.1f}%</td></tr>")
+                        f"<td>{percent_digits(float(share['segment_share']))}%</td>"
+                        f"<td>{percent_digits(float(share['base_share']))}%</td></tr>")
     rows.append("</table>")
     return "".join(rows)
 
@@ -200,7 +201,7 @@ def _comparison(report: Report) -> str:
 def _share_or_mean(value: Any, share: bool) -> str:
     if value is None:
         return "-"
-    return f"{100 * float(value):.1f}%" if share else _number(value)
+    return f"{percent_digits(float(value))}%" if share else _number(value)
 
 
 def markdown_html(markdown: str) -> str:

@@ -118,7 +118,7 @@ def segment_summary(data: CustomerData, condition: Condition, mask: pd.Series, *
         values = pd.to_numeric(data.customers[revenue], errors="coerce")
         whole = float(values.sum())
         if whole > 0:
-            out["revenue_share"] = round(float(values[mask].sum()) / whole, 4)
+            out["revenue_share"] = round(float(values[mask].sum()) / whole, 6)
     return out
 
 

@@ -217,7 +217,7 @@ class ClusterSummary:
                 "name_parts": [{"key": key, "subject": subject}
                                for key, subject in self.name_parts],
                 "name_number": self.name_number,
-                "share": round(self.share, 4),
+                "share": round(self.share, 6),
                 "means": {k: round(v, 4) for k, v in self.means.items()},
                 "vs_base": {k: None if v is None else round(v, 3)
                             for k, v in self.vs_base.items()},

@@ -238,8 +238,8 @@ class RfmSegmentSummary:
         return {
             "name": self.name,
             "customers": self.customers,
-            "share": round(self.share, 4),
-            "revenue_share": _round(self.revenue_share, 4),
+            "share": round(self.share, 6),
+            "revenue_share": _round(self.revenue_share, 6),
             "avg_recency": _round(self.avg_recency, 1),
             "avg_frequency": _round(self.avg_frequency, 2),
             "avg_monetary": _round(self.avg_monetary, 2),

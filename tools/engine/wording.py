@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from importlib import resources
 from string import Formatter
@@ -84,6 +85,13 @@ def plural(count: float | int, forms: Sequence[str]) -> str:
     if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
         return forms[1]
     return forms[2]
+
+
+def percent_digits(share: float) -> str:
+    """A share as a percent with one decimal, rounded half up from the decimal figure a
+    person would compute (0.2145 -> "21.5"; binary floats would give 21.4 for some)."""
+    exact = Decimal(repr(round(100 * float(share), 9)))
+    return f"{exact.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP):.1f}"
 
 
 class _Frozen(BaseModel):

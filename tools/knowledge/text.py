@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 
 from tools.engine.wording import format_count as counted
-from tools.engine.wording import phrasing
+from tools.engine.wording import percent_digits, phrasing
 from tools.knowledge.corpus import Passage
 
 LANGUAGES = ("en", "zh", "ru")
@@ -94,7 +94,7 @@ def format_share(value: float | None, lang: str) -> str:
     """A 0-1 share as a percentage with one decimal."""
     if value is None:
         return "?"
-    text = f"{100 * float(value):.1f}"
+    text = percent_digits(float(value))
     return f"{text.replace('.', ',')}\u00a0%" if lang == "ru" else f"{text}%"
 
 
