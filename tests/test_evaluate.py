@@ -195,9 +195,11 @@ def test_percent_takes_the_ceiling_of_the_base() -> None:
     assert members(Rank(column="spend", direction="bottom", percent=2), data) == [1, 2]
 
 
-def test_percent_base_is_customers_with_a_known_value(data: CustomerData) -> None:
-    # 5 known monetary values: ceil(40% x 5) = 2.
-    assert members(Rank(column="monetary", percent=40), data) == [1, 3]
+def test_percent_base_counts_customers_with_a_missing_value(data: CustomerData) -> None:
+    # 6 customers, one without a monetary value: ceil(40% x 6) = 3, all with a known value.
+    assert members(Rank(column="monetary", percent=40), data) == [1, 3, 6]
+    assert members(Rank(column="monetary", direction="bottom", percent=90), data) == [
+        1, 3, 4, 5, 6]
 
 
 def test_rank_inside_and_ranks_among_the_other_conditions(data: CustomerData) -> None:

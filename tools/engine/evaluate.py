@@ -16,13 +16,14 @@ Rules a person can rely on:
   chosen values, with 0 for a customer without such a line.
 - `rank` takes the `n` customers, or ceil(`percent`% x base) of them, with the
   largest values (top) or the smallest (bottom); ties go to the smaller
-  customer id. The base is the customers with a known value among those in
-  scope: everyone, except for a rank that is directly one of an `and`'s
-  conditions, whose base is the customers meeting the and's other, non-rank
-  conditions ("top 10% of German customers by spend" = and[Country ==
-  Germany, rank]). Several ranks in one `and` are each taken over that same
-  base, then intersected, so their order does not matter. A rank deeper down
-  (inside an `or` or a `not`) is not narrowed by that and's other conditions.
+  customer id; a customer whose value is missing is never chosen. The base
+  (what the percent is of) is the customers in scope: everyone, except for a
+  rank that is directly one of an `and`'s conditions, whose base is the
+  customers meeting the and's other, non-rank conditions ("top 10% of German
+  customers by spend" = and[Country == Germany, rank]). Several ranks in one
+  `and` are each taken over that same base, then intersected, so their order
+  does not matter. A rank deeper down (inside an `or` or a `not`) is not
+  narrowed by that and's other conditions.
 - A referenced saved segment (`segment`) means the same wherever it is used:
   its own definition over all customers. So does a cluster's `within`: the
   clustering is fitted on its members, and nobody outside it is in a cluster.
@@ -210,12 +211,14 @@ class _Evaluator:
             raise DefinitionError(
                 f"Rank by {column.name} needs either a number of customers (n) or a "
                 "percent, not both and not neither.")
-        eligible = np.flatnonzero(base.to_numpy() & column.series.notna().to_numpy())
+        in_base = base.to_numpy()
+        eligible = np.flatnonzero(in_base & column.series.notna().to_numpy())
         if node.n is not None:
             size = node.n
         else:
-            # Exact decimal arithmetic: 7% of 100 is 7 customers, not ceil(7.000000000000001).
-            size = math.ceil(Fraction(str(node.percent)) * len(eligible) / 100)
+            # A share of the base (SEMANTICS: ceil(N% x customers)), taken from those with a
+            # known value. Exact decimal arithmetic: 7% of 100 is 7, not ceil(7.000000000000001).
+            size = math.ceil(Fraction(str(node.percent)) * int(in_base.sum()) / 100)
         order = pd.DataFrame({"value": column.series.to_numpy()[eligible],
                               "customer": self.data.customers.index.to_numpy()[eligible],
                               "position": eligible})

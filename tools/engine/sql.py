@@ -277,10 +277,12 @@ class _Compiler:
             # position <= ceil(share% x base), in integers: (position - 1) x 100 x den < base x num
             keep = (f"(position - 1) * {100 * share.denominator} < "
                     f"base_size * {share.numerator}")
-        ranked = (f"SELECT {self.ids} AS member, row_number() OVER (ORDER BY {name} {direction}, "
-                  f"{self.ids}) AS position, count(*) OVER () AS base_size FROM {self.table} "
-                  f"WHERE {name} IS NOT NULL AND {base}")
-        return f"({self.ids} IN (SELECT member FROM ({ranked}) AS ranked WHERE {keep}))"
+        # The base counts customers whose value is missing (they rank last, never chosen).
+        ranked = (f"SELECT {self.ids} AS member, {name} IS NOT NULL AS known, row_number() "
+                  f"OVER (ORDER BY {name} IS NULL, {name} {direction}, {self.ids}) AS position, "
+                  f"count(*) OVER () AS base_size FROM {self.table} WHERE {base}")
+        return (f"({self.ids} IN (SELECT member FROM ({ranked}) AS ranked "
+                f"WHERE known AND {keep}))")
 
     def _and(self, node: And, scope: str, refs: tuple[str, ...]) -> str:
         if not node.all:
