@@ -117,7 +117,8 @@ def _schema_json(schema: Schema) -> dict[str, Any]:
             "columns": [{"name": c.name, "role": c.role.value, "dtype": c.dtype.value,
                          "n_missing": c.n_missing, "n_unique": c.n_unique,
                          "values": list(c.values), "personal_kind": c.personal_kind,
-                         "reason": c.reason, "minimum": c.minimum, "maximum": c.maximum}
+                         "reason": c.reason, "minimum": c.minimum, "maximum": c.maximum,
+                         "mean": c.mean}
                         for c in schema.columns]}
 
 
@@ -127,7 +128,8 @@ def _schema(stored: dict[str, Any]) -> Schema:
                    n_missing=int(c["n_missing"]), n_unique=int(c["n_unique"]),
                    values=tuple(str(v) for v in c["values"]),
                    personal_kind=_text_or_none(c["personal_kind"]), reason=str(c["reason"]),
-                   minimum=_number_or_none(c["minimum"]), maximum=_number_or_none(c["maximum"]))
+                   minimum=_number_or_none(c["minimum"]), maximum=_number_or_none(c["maximum"]),
+                   mean=_number_or_none(c.get("mean")))
         for c in stored["columns"])
     return Schema(kind=DataKind(stored["kind"]), columns=columns,
                   notes=tuple(str(n) for n in stored["notes"]))

@@ -45,6 +45,7 @@ from tools.engine.roles import describe_column, infer_schema, number_columns
 from tools.engine.scan import SCAN_MIN_ROWS, ScannedLog, parquet_rows, scan_parquet
 from tools.engine.scan_csv import csv_rows_estimate, scan_csv
 from tools.engine.schema import ColumnInfo, DataKind, DType, Role, Schema
+from tools.engine.table_recency import with_table_recency
 
 # Bump when the pipeline's output changes, so old cache entries are not reused.
 # Modules whose code decides the result: any edit to them retires old cache entries.
@@ -192,6 +193,8 @@ def _load(path: Path, table: str | None, mapping: dict[str, str] | None,
     if raw_schema.kind is DataKind.TRANSACTIONS:
         return _from_transactions(parsed, source, warnings, progress)
     customers, schema = _customer_table(parsed, raw_schema, path.name, warnings)
+    customers, schema, recency_note = with_table_recency(customers, schema, as_of)
+    warnings.extend([recency_note] if recency_note else [])
     report(progress, "loading", _STEPS, _STEPS, f"{len(customers):,} customers")
     return CustomerData(customers=customers, schema=schema,
                         source=replace(source, rows_kept=len(customers), warnings=tuple(warnings)))

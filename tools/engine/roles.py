@@ -185,9 +185,10 @@ def describe_column(name: str, series: pd.Series, dtype: DType, role: Role,
         counts = present.value_counts(sort=False)
         ordered = sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))
         values = tuple(_value_text(v) for v, _ in ordered)
-    minimum = maximum = None
+    minimum = maximum = mean = None
     if dtype in (DType.NUMBER, DType.INTEGER) and len(present):
         minimum, maximum = float(present.min()), float(present.max())
+        mean = float(present.mean())
     kind = None
     if role is Role.PERSONAL:
         kind = personal_kind(name, series, dtype) or "personal"
@@ -196,7 +197,8 @@ def describe_column(name: str, series: pd.Series, dtype: DType, role: Role,
         kind = key_personal_kind(name, series, dtype)
     return ColumnInfo(name=name, role=role, dtype=dtype, n_missing=int(series.isna().sum()),
                       n_unique=n_unique, values=values, personal_kind=kind,
-                      reason=reason, minimum=minimum, maximum=maximum)
+                      reason=reason, minimum=minimum, maximum=maximum,
+                      mean=mean)
 
 
 # Overrides ----------------------------------------------------------------------------------

@@ -64,6 +64,7 @@ class ColumnInfo:
     reason: str = ""
     minimum: float | None = None
     maximum: float | None = None
+    mean: float | None = None  # of a number column ("spent above average")
 
 
 @dataclass(frozen=True)

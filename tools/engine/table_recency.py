@@ -1,0 +1,59 @@
+"""Recency for a customer table that gives the last purchase as a date, not in days.
+
+A table with `last_purchase_date` (or "LastOrderDate", "最近购买日期", "дата_последней_
+покупки") but no days-since column still has a recency: whole days from that date to the
+table's reference day, the day after its latest date (as a log's as-of date is the day
+after its latest purchase), or the as-of date the user set. The column is added as
+`recency_days` with the RECENCY role, so RFM and "haven't bought in 90 days" work, and the
+load says how it was computed.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from tools.engine.dataset import RECENCY
+from tools.engine.naming import role_words
+from tools.engine.roles import describe_column
+from tools.engine.schema import DType, Role, Schema
+
+# Words of a column name that say it is when the customer last bought.
+_LAST = frozenset({"last", "latest", "recent"})
+_BOUGHT = frozenset({"purchase", "order", "ordered", "transaction", "buy", "bought",
+                     "invoice", "visit", "booking"})
+
+
+def last_purchase_column(schema: Schema) -> str | None:
+    """The one date column named like the customer's last purchase, if there is one."""
+    found = [c.name for c in schema.columns if c.dtype is DType.DATE and
+             _LAST & set(role_words(c.name)) and _BOUGHT & set(role_words(c.name))]
+    return found[0] if len(found) == 1 else None
+
+
+def with_table_recency(customers: pd.DataFrame, schema: Schema, as_of: date | None
+                       ) -> tuple[pd.DataFrame, Schema, str | None]:
+    """`customers` with `recency_days` from the last-purchase date, and the note saying so;
+    unchanged when the table has a recency already or no such date (or a column of that
+    name)."""
+    column = last_purchase_column(schema)
+    if column is None or schema.by_role(Role.RECENCY) or RECENCY in customers.columns:
+        return customers, schema, None
+    dates = pd.to_datetime(customers[column], errors="coerce").dt.normalize()
+    if as_of is not None:
+        end = pd.Timestamp(as_of)
+    else:
+        latest = [customers[c.name].max() for c in schema.columns if c.dtype is DType.DATE]
+        stamps = [pd.Timestamp(v) for v in latest if v is not None and not pd.isna(v)]
+        if not stamps:
+            return customers, schema, None
+        end = max(stamps).normalize() + pd.Timedelta(days=1)
+    days = (end - dates).dt.days.astype("Int64")
+    added = customers.assign(**{RECENCY: days})
+    reason = f"whole days from {column} to {end.date().isoformat()}"
+    info = describe_column(RECENCY, added[RECENCY], DType.INTEGER, Role.RECENCY, reason)
+    note = f"{RECENCY}: {reason} (the day after the latest date in the table)." \
+        if as_of is None else f"{RECENCY}: {reason} (the as-of date)."
+    return added, Schema(kind=schema.kind, columns=(*schema.columns, info),
+                         notes=schema.notes), note
