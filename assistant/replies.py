@@ -28,6 +28,8 @@ from tools.engine.wording import fill, phrasing
 from tools.measure_view import measure_value, telling
 from tools.tool_result import ToolResult
 
+_COLUMNS_SHOWN = 20  # a data summary names its columns, up to this many
+
 
 def options_line(options: list[str], *, language: str = "en") -> str:
     """" Did you mean: a, b?" (at most 8 options), or nothing when there are none."""
@@ -304,8 +306,11 @@ def result_lines(result: ToolResult, total: int | None = None, *,
     if result.tool == "predict_traits":
         return _predict_lines(summary, w)
     if result.tool == "describe_data":
+        columns = [str(c.get("name")) for c in summary.get("columns", [])]
+        shown = w.phrases.list_sep.join(columns[:_COLUMNS_SHOWN]) + (
+            "…" if len(columns) > _COLUMNS_SHOWN else "")
         return [w.say("data_summary", customers=w.customers(summary.get("customers", 0)),
-                      columns=len(summary.get("columns", [])))]
+                      columns=len(columns), names=shown)]
     if result.tool == "list_segments":
         names = [s.get("name", "?") for s in summary.get("segments", [])]
         return [w.say("saved", names=w.phrases.list_sep.join(names)) if names

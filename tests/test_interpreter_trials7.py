@@ -677,9 +677,12 @@ def test_the_business_itself_is_no_place_value(tmp_path: Path, text: str) -> Non
     turn = ask_turns(path, tmp_path, text)
     assert turn.segment is not None, turn.reply
     leaf = turn.segment["definition"]
-    assert leaf["column"] == "last_visit" and leaf["op"] == "<", leaf
-    assert turn.segment["size"] == int((pd.to_datetime(frame["last_visit"]) < leaf["value"])
-                                       .sum())
+    # The days since the last visit (the table's recency, from last_visit), over 30.
+    assert leaf["column"] == "recency_days" and leaf["op"] == ">", leaf
+    visits = pd.to_datetime(frame["last_visit"])
+    dates = [pd.to_datetime(frame[c]).max() for c in frame if "visit" in c or "join" in c]
+    days = (max(dates) + pd.Timedelta(days=1) - visits).dt.days
+    assert turn.segment["size"] == int((days > 30).sum()), turn.reply
 
 
 def _grocer(folder: Path, n: int = 800) -> tuple[Path, pd.DataFrame]:

@@ -13,6 +13,9 @@ from tools.engine.definitions import Between, Compare
 
 def age_column(r: Reader, qty: Qty, words: list[Item]) -> ColumnWords | None:
     """A number of years said with an age word is an age, not a time window."""
+    if _over_the_age(r, qty):
+        qty.op, qty.window = ">", False  # "кому за 60", "клиенты за 50": older than that
+        return r.data.numeric_with("age", without="birth")[0]
     if qty.unit not in ("time", None) or qty.days not in (1, 365) or qty.window or qty.ago:
         return None
     said = [i for i in [*words, *qty.source] if "age" in i.args("concept")]
@@ -30,6 +33,15 @@ def age_column(r: Reader, qty: Qty, words: list[Item]) -> ColumnWords | None:
         return None
     r.use(*far)
     return ages[0]
+
+
+def _over_the_age(r: Reader, qty: Qty) -> bool:
+    """A window word before a bare number of a person's years, with nothing done in it and
+    no unit ("за 60"): past that age, where the data has an age."""
+    return any(i.has("past_age") for i in qty.source) and qty.unit is None and \
+        qty.op is None and qty.value is not None and \
+        18 <= qty.value <= 100 and len(r.data.numeric_with("age", without="birth")) == 1 and \
+        not any(i.has("activity", "role", "inactivity") for _, i in r.items())
 
 
 def _age_words_near(r: Reader, k: int, qty: Qty) -> list[Item]:

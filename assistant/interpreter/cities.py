@@ -31,7 +31,7 @@ def _cities() -> tuple[list[list[str]], dict[str, int]]:
     """Each city's names ([English, Chinese and Russian ones...]) and folded name -> the
     most populous city of that name; kept in the disk cache (the GeoNames file is 12 MB of
     JSON, the index a tenth of it)."""
-    path = cache_folder() / f"cities-{versions_key('cities15000 v2')}.json"
+    path = cache_folder() / f"cities-{versions_key('cities15000 v3')}.json"
     cached = read_json(path)
     if isinstance(cached, dict) and "names" in cached and "index" in cached:
         return cached["names"], cached["index"]

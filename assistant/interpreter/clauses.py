@@ -28,12 +28,14 @@ from assistant.interpreter.quantities import Part, Qty
 from assistant.interpreter.reader import QUIET, SOFT, ClauseResult, Env, Reader
 from assistant.interpreter.tagging import Item
 from tools.engine.definitions import (
+    Compare,
     Condition,
     In,
     Not,
     NotIn,
 )
 from tools.engine.matching import nearest
+from tools.engine.wording import format_number
 
 
 def read_clause(parts: list[Part], env: Env, last_measure: str | None = None) -> ClauseResult:
@@ -72,16 +74,27 @@ def _numbered_names(parts: list[Part], env: Env) -> list[Part]:
 
 def _relative(r: Reader) -> None:
     """"spent more than average", "below-average income": there is no number to compare."""
-    average = r.find("average")
-    if average is None or not (r.find("cmp") or any(
-            w in average.text.lower() for w in ("above", "below", "выше", "ниже"))):
+    average, cmp = r.find("average"), r.find("cmp")
+    said = average.text.lower() if average is not None else ""
+    if average is None or not (cmp or any(w in said for w in ("above", "below", "выше", "ниже"))):
         return
+    below = any(w in said for w in ("below", "ниже")) or cmp is not None and any(
+        str(op).startswith("<") for op in cmp.args("cmp"))
     words = [i for _, i in r.items() if i is not average and has_evidence(i, r.data)]
     found = link(words, r.data, accept=lambda w: w.numeric and not w.is_flag)
     column = found.column or (found.tied[0] if found.tied else None)
     r.use(*(i for _, i in r.items() if i.has("average", "cmp", "activity", "role") or i in words))
     if column is None:
         r.problem("unplaced", words=f"'{average.text}'")
+        return
+    mean = r.data.columns[column].info.mean
+    median = any(w in said for w in ("median", "медиан", "中位"))
+    if mean is not None and not median:  # the mean the loader measured
+        r.add(Compare(column=column, op="<" if below else ">", value=round(mean, 6)), "qty",
+              column)
+        shown = format_number(round(mean, 2), r.env.language)
+        r.out.notes.append(r.env.lexicon.message(r.env.language, "average_is", column=column,
+                                                 value=shown))
         return
     r.problem("relative", chooser=column, column=column,
               phrase=" ".join(i.text for _, i in r.items() if not i.only_function))

@@ -22,7 +22,7 @@ from assistant.interpreter.places import names_to_codes
 from assistant.interpreter.text import fold, norm_word, other_lemmas, simplified, tokenize
 from tools.dictionary import DataDictionary
 from tools.engine.naming import name_words
-from tools.engine.schema import ColumnInfo, DType, Role, Schema
+from tools.engine.schema import ColumnInfo, DataKind, DType, Role, Schema
 
 _CHINESE = re.compile("[\u3400-\u9fff]")
 # Columns a request can name: never personal data, ids or constants.
@@ -82,6 +82,7 @@ class DataLexicon:
     value_norms: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     norms: frozenset[str] = frozenset()  # every norm inside any name or value
     spellings: dict[str, str] = field(default_factory=dict)  # lower case -> as the data writes
+    is_log: bool = False  # an order log: each line a purchase
 
     def role_column(self, role: str) -> ColumnWords | None:
         for words in self.columns.values():
@@ -187,6 +188,7 @@ def build(schema: Schema, lexicon: Lexicon, dictionary: DataDictionary | None = 
     return DataLexicon(columns=columns, index=dict(index), group_values=dict(groups),
                        place_values=places, chinese_words=frozenset(chinese),
                        surfaces=surfaces, value_norms=dict(value_norms), spellings=spellings,
+                       is_log=schema.kind is DataKind.TRANSACTIONS,
                        norms=frozenset(n for key in index for n in key) | frozenset(
                            n for words in columns.values() for n in words.norms))
 

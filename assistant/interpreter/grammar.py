@@ -113,15 +113,17 @@ def _clauses(parts: list[Part], env: Env) -> list[_Clause]:
     excluding = False
     for k, part in enumerate(parts):
         joiner = _joiner(part)
-        said = any(isinstance(p, Qty) or not (p.only_function or p.has("mode"))
-                   for p in parts[:k])
+        said = any(isinstance(p, Qty) or not (p.only_function or p.has("mode", "punct") or
+                                              _interjection(p)) for p in parts[:k])
         if joiner == "except" and not said:
-            joiner = None  # "also exclude Germany": the request's mode, not a part of it
+            joiner = None  # "(nah,) also exclude Germany": the request's mode, not a part of it
         if joiner is None or _in_list(parts, k, env) or _ahead(parts, k):
             clauses[-1].parts.append(part)
             continue
         if joiner == "except":
             excluding = True
+        if clauses[-1].joiner == "or" and not clauses[-1].parts:
+            continue  # "KASKO or WITH over 2 claims": the "or" holds
         clauses.append(_Clause("except" if excluding and joiner != "or" else joiner, []))
     clauses = [c for c in clauses if c.parts]
     # "the 20 customers | who spent the most", "20% of customers | with the lowest spend": a
@@ -150,6 +152,11 @@ def _clauses(parts: list[Part], env: Env) -> list[_Clause]:
             clauses[k].joiner = "or"
             clauses[k].parts[:0] = nobody.parts
     return clauses
+
+
+def _interjection(item: Item) -> bool:
+    """"nah", "ok", "yes" opening a message: talk, not a condition."""
+    return bool({"yes", "no", "ack"} & set(map(str, item.args("intent"))))
 
 
 def _people_counted(parts: list[Part]) -> bool:
@@ -212,9 +219,12 @@ def _combine(results: list[tuple[str, ClauseResult]]) -> Condition | None:
     kept: list[Condition] = []
     excluded: list[Condition] = []
     for joiner, alternatives in groups:
+        shared, alternatives = _shared_head(alternatives)
         parts = [conjunction(list({c.model_dump_json(): c for c in a}.values()))
                  for a in alternatives]
         condition = parts[0] if len(parts) == 1 else Or(any=parts)
+        if shared:
+            condition = conjunction([*shared, condition])
         (excluded if joiner == "except" else kept).append(condition)
     if excluded:
         out = conjunction(excluded)
@@ -227,6 +237,26 @@ def _combine(results: list[tuple[str, ClauseResult]]) -> Condition | None:
     if isinstance(flat, And):  # "parents with young kids": one condition, said twice
         flat = conjunction(list({c.model_dump_json(): c for c in flat.all}.values()))
     return flat
+
+
+def _shared_head(alternatives: list[list[Condition]]
+                 ) -> tuple[list[Condition], list[list[Condition]]]:
+    """"women over 60 or under 25": the first alternative's leading conditions hold for the
+    others too, when those name only the columns of its last ones (female and (over 60 or
+    under 25)); "Germans over 60 or French under 25" shares nothing."""
+    if len(alternatives) < 2:
+        return [], alternatives
+    first, size = alternatives[0], max(len(a) for a in alternatives[1:])
+    head, tail = first[:len(first) - size], first[len(first) - size:]
+    later = {_column(c) for a in alternatives[1:] for c in a}
+    if not head or None in later or not later <= {_column(c) for c in tail} or \
+            later & {_column(c) for c in head}:
+        return [], alternatives
+    return head, [tail, *alternatives[1:]]
+
+
+def _column(condition: Condition) -> str | None:
+    return getattr(condition, "column", None)
 
 
 def _extends(previous: list[Condition], new: list[Condition]) -> bool:

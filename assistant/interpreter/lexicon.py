@@ -110,6 +110,8 @@ class LexiconFile(BaseModel):
     predicted: dict[str, list[str]] = Field(default_factory=dict)
     # "the NEXT 90 days": a time ahead, the horizon of a predicted trait.
     ahead: list[str] = Field(default_factory=list)
+    # A window word that before a bare number of years means past that age ("кому за 60").
+    past_age: list[str] = Field(default_factory=list)
     modes: dict[str, list[str]] = Field(default_factory=dict)
     intents: dict[str, list[str]] = Field(default_factory=dict)
     # Questions about the data: the statistic asked for ("median", "share of revenue"),
@@ -137,7 +139,7 @@ _LISTS = {"function_words": "func", "people": "people", "between": "between",
           "measure_units": "measure_unit", "percent": "percent", "currency": "currency",
           "clause_breaks": "break", "location": "loc", "average": "average",
           "activity": "activity", "inactivity": "inactivity", "presence": "presence",
-          "knowledge_terms": "knowledge", "ahead": "ahead"}
+          "knowledge_terms": "knowledge", "ahead": "ahead", "past_age": "past_age"}
 _MAPS = {"periods": "period", "generations": "generation", "comparators": "cmp",
          "postfix_comparators": "cmp_post", "time_units": "time_unit",
          "multipliers": "mult", "numbers": "number", "decades": "decade", "months": "month",

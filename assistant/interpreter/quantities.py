@@ -36,6 +36,7 @@ class Qty:
     scaled: bool = False  # written with a multiplier ("70k")
     date: str | None = None  # ISO date, or a year-month ("2011-03") of month precision
     period: str | None = None  # "year", "month": the calendar period up to the as-of date
+    until: str | None = None  # a range of dates: the last date or month it takes in
     source: list[Item] = field(default_factory=list)  # the items it was read from
     values: list[float] = field(default_factory=list)  # "1 or 2", "9 or 10": any of these
 
@@ -69,8 +70,35 @@ def quantities(items: list[Item]) -> list[Part]:
             parts.pop()
         used.update(range(qty.first, qty.last + 1))
         qty.source = items[qty.first:qty.last + 1]
-        parts.append(qty)
+        if not _date_range(parts, qty):
+            parts.append(qty)
     return parts
+
+
+def _date_range(parts: list[Part], qty: Qty) -> bool:
+    """"between January and June 2024", "from 2024-01-01 to 2024-03-31": the two dates
+    joined into one range on the Qty before (a month said without a year takes the
+    year of the other)."""
+    if len(parts) < 2 or qty.date is None or qty.op is not None:
+        return False
+    joiner, first = parts[-1], parts[-2]
+    if not (isinstance(joiner, Item) and joiner.has("range") and isinstance(first, Qty)
+            and first.date is not None and first.op in (None, ">=")):  # "с января по июнь"
+        return False
+    later = int(first.date[5:7]) > int(qty.date[5:7])  # "from November to February"
+    if first.date.startswith(LATEST) and not qty.date.startswith(LATEST):
+        first.date = f"{int(qty.date[:4]) - later:04d}{first.date[len(LATEST):]}"
+    elif qty.date.startswith(LATEST) and not first.date.startswith(LATEST):
+        qty.date = f"{int(first.date[:4]) + later:04d}{qty.date[len(LATEST):]}"  # "1月到6月"
+    first.op = None
+    first.until, first.last, first.text = qty.date, qty.last, f"{first.text} - {qty.text}"
+    first.source = [*first.source, joiner, *qty.source]
+    parts.pop()
+    between = parts[-2] if len(parts) >= 2 else None
+    if isinstance(between, Item) and between.has("between"):
+        first.source.insert(0, between)  # "between", before the first date
+        del parts[-2]
+    return True
 
 
 def _index(items: list[Item], item: Item) -> int:
@@ -159,8 +187,9 @@ def _month(items: list[Item], j: int) -> Qty | None:
         year, first = _year_at(items, first - 1), first - 1
     if year is None:  # "since September": the latest September, found from the as-of date
         # "since September", "bought in December": the latest one before the as-of date
-        said = first > 0 and items[first - 1].has("cmp", "since", "loc") or \
-            last + 1 < len(items) and items[last + 1].has("cmp_post")  # "十月之前"
+        said = first > 0 and items[first - 1].has("cmp", "since", "loc", "between") or \
+            last + 1 < len(items) and items[last + 1].has("cmp_post") or (  # "十月之前"
+                first > 1 and items[first - 1].has("range") and items[first - 2].has("month"))
         if day is not None or not said:
             return None
         return Qty(first, last, items[j].text, date=f"{LATEST}-{month:02d}")

@@ -23,10 +23,11 @@ class Question:
     # A money figure asked for in data without a spend column ("spend per customer"): read
     # as a mean of a column it may name, else asked of the tool, which says there is none.
     money_figure: str | None = None
+    top: int | None = None  # the first groups only ("top 3 regions")
 
     def args(self) -> dict[str, object]:
         out: dict[str, object] = {"statistic": self.statistic}
-        for name in ("column", "by", "groups", "segment"):
+        for name in ("column", "by", "groups", "segment", "top"):
             if getattr(self, name) is not None:
                 out[name] = getattr(self, name)
         for name in ("target", "condition"):

@@ -95,6 +95,24 @@ def breakdown_of(words: list[Item], env: Env) -> tuple[str, list[Item]] | None:
     return _breakdown_before(words, env)
 
 
+def top_groups(words: list[Item], env: Env) -> tuple[int, str, list[Item]] | None:
+    """"top 3 regions by revenue", "which 3 regions have the most customers", "топ 3 города
+    по выручке": the first groups of a breakdown, not the top customers."""
+    for k, item in enumerate(words):
+        if not ("top" in item.args("rank") or "which" in item.args("figure")):
+            continue
+        after = [i for i in words[k + 1:k + 5]  # not "个" ("前3个城市")
+                 if not (i.only_function or i.has("count_unit") and i.value is None)]
+        if len(after) < 2 or after[0].value is None or not float(after[0].value).is_integer() \
+                or not 1 <= after[0].value <= 50:
+            continue
+        found = link([after[1]], env.data, accept=groupable)
+        if found.column is not None and not after[1].has("value", "place"):
+            end = next(j for j, i in enumerate(words) if i is after[1])
+            return int(after[0].value), found.column, words[k:end + 1]
+    return None
+
+
 def _breakdown_before(words: list[Item], env: Env) -> tuple[str, list[Item]] | None:
     """"地区分布", "распределение по ..." said after the column: "X 分布" breaks down by X."""
     for k, item in enumerate(words):
@@ -173,6 +191,8 @@ def flag_among(words: list[Item], env: Env) -> bool:
     split = among(words, env)
     if split is None or any(i.has("people") or _ends_in_people(i, env) for i in split[0]):
         return False  # "活跃客户中的流失用户": the churned users among them, a segment
+    if split[0] and split[0][-1].only_function and not any(statistic_of(i) for i in words):
+        return False  # "用户中已流失的": those who churned, with no rate asked for
     named = [i for i in split[0] if names_column(i, env)]
     return bool(named) and link(named, env.data, accept=lambda w: w.is_flag).column is not None
 

@@ -19,7 +19,7 @@ from assistant.interpreter.calls import Interpretation, ToolCall
 from assistant.interpreter.datalex import ColumnWords
 from assistant.interpreter.grammar import Reading, leaves, read
 from assistant.interpreter.intent import content
-from assistant.interpreter.linking import evidence, link
+from assistant.interpreter.linking import evidence, has_evidence, link
 from assistant.interpreter.mentions import flag_condition
 from assistant.interpreter.question_parts import Question, conjuncts, echo, place_conditions
 from assistant.interpreter.question_words import (
@@ -38,6 +38,7 @@ from assistant.interpreter.question_words import (
     rate_of_nothing,
     rate_term,
     statistic_at,
+    top_groups,
 )
 from assistant.interpreter.reader import Env, Problem
 from assistant.interpreter.tagging import Item
@@ -54,6 +55,8 @@ def is_figure_question(items: list[Item], reading: Reading, env: Env) -> bool:
     """A figure is asked for ("average income", "churn rate by plan", "客单价"), not a
     condition on one ("customers whose average order value is above 500", "above average
     income", "top 10 by revenue")."""
+    if top_groups(items, env) is not None:
+        return True  # "top 3 regions by revenue": groups, not customers
     if any(isinstance(leaf, Rank) for leaf in leaves(reading.condition)) or any(
             "criterion" in i.args("mode") for i in items):
         return False  # "客单价最高的前20名客户": the 20 customers; "убери условие по сумме"
@@ -108,12 +111,15 @@ def figure_call(items: list[Item], env: Env, problem: Callable[[Problem], Interp
     words = [i for i in items if not i.has("punct")]
     question = Question()
     found = _statistic(words, env, question)
-    breakdown = breakdown_of(words, env)
+    top = top_groups(words, env)
+    breakdown = breakdown_of(words, env) if top is None else (top[1], top[2])
     if breakdown is not None:
         question.by, run = breakdown
         question.by_items = {id(i) for i in run}
         question.used.update(question.by_items)
-    which = any("which" in i.args("figure") for i in words) and question.by is not None
+        question.top = top[0] if top is not None else None
+    which = any("which" in i.args("figure") for i in words) and question.by is not None or \
+        top is not None
     question.used.update(id(i) for i in words if which and i.has("figure") and
                          {"most", "least"} & set(i.args("figure")))
     question.statistic = found or ("rate" if flag_among(words, env) else "customers")
@@ -138,15 +144,19 @@ def figure_call(items: list[Item], env: Env, problem: Callable[[Problem], Interp
                               clarification=asked)
     if question.statistic == "rate" and question.target is None:
         _share_of_revenue(words, env, question)
-    if question.by is None and question.statistic != "rate":
-        _named_category(words, env, question)
+    plain_share = question.statistic == "rate" and question.target is None and not (
+        flag_among(words, env) or rate_term(words, env))
+    if question.by is None and (question.statistic != "rate" or plain_share):
+        _named_category(words, env, question)  # "男女比例": the share of each gender
+    if plain_share and question.by is not None:
+        question.statistic = "customers"
     question.compare_with_base = against_base(words)
     if question.compare_with_base and not any(i.value is not None for i in words):
         # "bigger spenders than the rest", "тратят больше, чем остальные": the comparison is
         # what is asked, not a condition.
         question.used.update(id(i) for i in words if i.has("cmp", "cmp_post", "intensifier")
                              and not i.has("value", "place", "column", "concept", "role"))
-    rest = [i for i in items if id(i) not in question.used and not _question_word(i)]
+    rest = [i for i in items if id(i) not in question.used and not _question_word(i, env)]
     split = among(rest, env) if question.statistic == "rate" else None
     if split is not None and question.target is None:  # "отток среди активных клиентов"
         counted = read([split[0]], env)
@@ -171,6 +181,8 @@ def figure_call(items: list[Item], env: Env, problem: Callable[[Problem], Interp
     question.segment = "current" if env.context.has_current_segment and (
         about_them(words) or unnamed) else None
     place_conditions(question, conjuncts(reading.condition))
+    if plain_share and question.by is not None and question.target is None:
+        question.statistic = "customers"  # "соотношение мужчин и женщин": each group's share
     if question.statistic == "rate" and question.target is None:
         # yes/no columns, else values to take a share of ("channel = agency")
         options = [w.name for w in env.data.columns.values() if w.is_flag][:8] or [
@@ -278,7 +290,7 @@ def _measure(words: list[Item], env: Env, question: Question, *, which: bool) ->
                 evidence(i, measure) > 0 and not i.has("value", "place", "cmp", "people") and
                 not compared_after(words, j))
             _money_statistic(question, env, which=which, run=run, counted=counting,
-                             compared=against_base(words))
+                             compared=against_base(words), said=words)
             if asked == "customers" and measure.is_flag:
                 # "churn rate by plan", "отток по тарифам", "which plan has the most churn":
                 # a yes/no column with no figure word is the share of its yes.
@@ -290,7 +302,7 @@ def _measure(words: list[Item], env: Env, question: Question, *, which: bool) ->
 
 
 def _money_statistic(question: Question, env: Env, *, which: bool, run: list[Item],
-                     counted: bool, compared: bool) -> None:
+                     counted: bool, compared: bool, said: list[Item]) -> None:
     """"which city brings the most sales" is a total; "average spend" of a log is spend per
     customer; a count-like column asked about "which X" is summed, anything else averaged."""
     words = env.data.columns[question.column] if question.column else None
@@ -299,7 +311,8 @@ def _money_statistic(question: Question, env: Env, *, which: bool, run: list[Ite
     # Money and orders add up ("revenue by plan", "how many orders per city"); other
     # measures are averaged ("age by region").
     added = words.info.role.value in _MONEY_ROLES or any(
-        {"monetary", "frequency"} & set(map(str, i.args("role"))) for i in run)
+        {"monetary", "frequency"} & set(map(str, i.args("role"))) for i in run) or (
+        which and any("monetary" in i.args("role") for i in said))  # "which city BRINGS"
     counted = counted or added and not compared
     if question.statistic in ("customers", "max", "min") and which:
         question.statistic = "sum" if added else "mean"
@@ -377,7 +390,9 @@ def _number_column(words: ColumnWords) -> bool:
     return words.numeric and words.info.role is not Role.PERSONAL
 
 
-def _question_word(item: Item) -> bool:
-    """Words of the question itself: "how many", "what share", "them", "versus"."""
+def _question_word(item: Item, env: Env) -> bool:
+    """Words of the question itself: "how many", "what share", "them", "versus" (and
+    "количество", the concept of a quantity this data has no column for)."""
     return item.has("intent", "subject", "mode", "figure") and not item.has(
-        "value", "place", "rfm", "column", "concept", "role", "stage")
+        "value", "place", "rfm", "column", "role", "stage") and not (
+        item.has("concept") and has_evidence(item, env.data))

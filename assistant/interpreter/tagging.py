@@ -98,6 +98,9 @@ def _matches(tokens: list[Token], i: int, lexicon: Lexicon, data: DataLexicon
         key = tuple(t.norm for t in span)
         senses = list(lexicon.index.get(key, ())) + [
             s for s in data.index.get(key, ()) if _data_sense_fits(s, span, lexicon)]
+        if data.is_log and any(s.kind == "activity" for s in senses):
+            # "enrolled": joining, and in an order log a purchase (each line is one)
+            senses = [s for s in senses if not (s.kind == "role" and s.arg == "tenure")]
         if any(s.kind in ("value", "value_group") for s in senses) and \
                 _a_time(tokens, i, size, lexicon):
             senses = [s for s in senses if s.kind not in ("value", "value_group")]

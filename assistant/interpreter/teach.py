@@ -24,8 +24,8 @@ def taught(items: list[Item], text: str, env: Env) -> Interpretation | None:
     columns = list(dict.fromkeys(str(s.arg) for i in items for s in i.senses
                                  if s.kind == "column"))
     said = {str(a) for i in items for a in i.args("teach")}
-    if len(columns) != 1 or any(i.value is not None or i.has("activity", "cmp", "window")
-                                for i in items):
+    if len(columns) != 1 or any(i.value is not None or i.has("activity", "cmp", "window") and
+                                not i.has("teach") for i in items):  # "USE x as": teaching
         return None
     column = columns[0]
     # "tenure is in months" needs no teaching word: a column and a unit, nothing else.

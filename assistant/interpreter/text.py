@@ -104,8 +104,9 @@ def simplified(text: str) -> str:
 
 
 def fold(word: str) -> str:
-    """Lower case without accents ("Éire" -> "eire"), ё as е."""
-    word = word.lower().replace("ё", "е")
+    """Lower case without accents ("Éire" -> "eire"), ё as е, a curly apostrophe straight
+    (GeoNames writes "Xi’an", data "Xi'an")."""
+    word = word.lower().replace("ё", "е").replace("’", "'")
     decomposed = unicodedata.normalize("NFKD", word)
     if word.isascii() or not any(unicodedata.combining(c) for c in decomposed):
         return word

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 from assistant.interpreter.datalex import ColumnWords
-from assistant.interpreter.linking import has_evidence, link
+from assistant.interpreter.linking import has_evidence, link, names_a_flag
 from assistant.interpreter.quantities import LATEST, Qty
 from assistant.interpreter.reader import Reader
 from assistant.interpreter.tagging import Item
@@ -50,7 +50,7 @@ def typed_number(column: ColumnWords, value: float) -> float | int:
 
 
 def time_window(r: Reader, k: int, qty: Qty, words: list[Item]) -> None:
-    if qty.period is not None and _in_a_column_name(r, qty):
+    if qty.period is not None and _in_a_column_name(r, qty, words):
         return
     if qty.period in _PREVIOUS and _previous_period(r, qty, words):
         return
@@ -100,6 +100,9 @@ def time_window(r: Reader, k: int, qty: Qty, words: list[Item]) -> None:
     negated = r.negated(k) or r.negated(min(first, k)) or _no_orders(r) or _not_after(r, k) \
         or bool(named_after)
     inactive = r.find("inactivity")
+    verb = any(i.has("activity", "role") and not names_a_flag(i, r.data) for i in words)
+    if inactive is not None and verb and negated and names_a_flag(inactive, r.data):
+        inactive = None  # "inactive accounts that haven't ordered": the flag, said as well
     if column is None and _about_a_flag(r, words):
         return
     if column is None and not (tenure or negated or inactive or r.find("activity")) and \
@@ -112,7 +115,8 @@ def time_window(r: Reader, k: int, qty: Qty, words: list[Item]) -> None:
         r.problem("no_dates")
         return
     r.use(*(i for i in words if i.has("activity", "role")), *([inactive] if inactive else []),
-          *(i for _, i in r.items() if i.has("activity") and not i.has("column") and r.free(i)))
+          *(i for _, i in r.items() if i.has("activity") and not i.has("column") and r.free(i)
+            and not (verb and names_a_flag(i, r.data))))
     recency = column.info.role == Role.RECENCY or "recency" in column.concepts
     if qty.is_range:
         op = "between"
@@ -147,9 +151,12 @@ _PERIOD_NAMES = {"last_month": frozenset({"last", "month"}),
                  "last_year": frozenset({"last", "year"})}
 
 
-def _in_a_column_name(r: Reader, qty: Qty) -> bool:
+def _in_a_column_name(r: Reader, qty: Qty, words: list[Item]) -> bool:
     """"visited more than 5 times last month" on VisitsLastMonth: the period is part of the
-    name of a number column the clause reads, not a window of dates."""
+    name of a number column the clause reads, not a window of dates ("signed up last year"
+    is the sign-up date's, whatever other column has "last year" in its name)."""
+    if _role_of(r) == "tenure" or link(words, r.data, accept=lambda w: w.is_date).column:
+        return False
     said = {t.norm for i in qty.source for t in i.tokens}
     # said in another language than the name ("в прошлом месяце", "上个月"): its English words
     named = _PERIOD_NAMES.get(qty.period or "", frozenset())
@@ -230,7 +237,8 @@ def _unknown_measure(r: Reader, k: int) -> bool:
 def _about_a_flag(r: Reader, words: list[Item]) -> bool:
     """"complained in the last 2 years": a yes/no column has no date to window."""
     flags = [w for w in r.data.columns.values() if w.is_flag and any(
-        link([i], r.data).column == w.name for _, i in r.items() if not i.has("activity"))]
+        link([i], r.data).column == w.name for _, i in r.items()
+        if not i.has("activity", "inactivity"))]
     if flags and r.find("activity") is None:
         r.problem("no_dates_for", name=flags[0].name)
         return True
@@ -297,7 +305,9 @@ def _date_window(r: Reader, column: ColumnWords, qty: Qty, op: str) -> None:
 
 def year_of_date(r: Reader, qty: Qty, words: list[Item]) -> bool:
     """A year said of a date column ("joined after 2013", "last bought in 2011")."""
-    if qty.value is None or not 1900 <= qty.value <= 2100 or qty.unit is not None:
+    years = (qty.low, qty.high) if qty.is_range else (qty.value,)
+    if any(y is None or not 1900 <= y <= 2100 or not float(y).is_integer() for y in years) \
+            or qty.unit is not None:
         return False
     if link(words, r.data, accept=lambda w: w.is_date).column is not None:
         return True
@@ -327,14 +337,17 @@ def date_condition(r: Reader, qty: Qty, words: list[Item], *, negated: bool = Fa
         r.problem("unplaced", words=f"'{qty.text}'")
         return
     end = r.env.context.as_of or r.env.context.data_end
-    if qty.date is not None and qty.date.startswith(LATEST):
+    if any(d is not None and d.startswith(LATEST) for d in (qty.date, qty.until)):
         if end is None:
             r.problem("unplaced", words=f"'{qty.text}'")
             return
-        month = int(qty.date[-2:])
-        last = end - timedelta(days=1)
-        qty.date = f"{last.year if month <= last.month else last.year - 1:04d}-{month:02d}"
-    first, after = _period(qty)
+        qty.date, qty.until = (_latest(d, end) for d in (qty.date, qty.until))
+    if qty.until is not None or qty.is_range:  # "between January and June 2024", "2022-2023"
+        last = Qty(0, 0, "", date=qty.until, value=qty.high)
+        first, after = _period(Qty(0, 0, "", date=qty.date, value=qty.low))[0], _period(last)[1]
+        qty.op = None
+    else:
+        first, after = _period(qty)
     name, op = column.name, qty.op
     if name == LAST_PURCHASE and found.column is None and op in (None, "=="):
         # "bought in December 2010": any purchase then, not the last one (read from the lines)
@@ -354,6 +367,14 @@ def date_condition(r: Reader, qty: Qty, words: list[Item], *, negated: bool = Fa
     elif negated:
         condition = Not(condition=condition)
     r.add(condition, "qty", name)
+
+
+def _latest(written: str | None, end: date) -> str | None:
+    """A month said without a year: the latest such month before the as-of date."""
+    if written is None or not written.startswith(LATEST):
+        return written
+    month, last = int(written[-2:]), end - timedelta(days=1)
+    return f"{last.year if month <= last.month else last.year - 1:04d}-{month:02d}"
 
 
 def _period(qty: Qty) -> tuple[str, str]:

@@ -1,0 +1,203 @@
+"""Eighth trial pass: what new users' trials found on invented files, loaded by the real
+loader and asked through the Assistant with the built-in backend. Intended answers are
+plain pandas, per SEMANTICS.md."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tests.cli_ask import ask_turns
+
+
+def _studios(folder: Path, n: int = 700) -> tuple[Path, pd.DataFrame]:
+    """A yoga-studio member table: a yes/no column, dates, a few missing amounts."""
+    rng = np.random.default_rng(81)
+    frame = pd.DataFrame({
+        "MemberNo": np.arange(1, n + 1),
+        "HomeStudio": rng.choice(["Riverside", "Old Town", "Harbour", "Hilltop"], n),
+        "Gender": rng.choice(["Female", "Male"], n, p=[0.6, 0.4]),
+        "Age": rng.integers(18, 80, n),
+        "LifetimeFees": rng.gamma(2.0, 400.0, n).round(2),
+        "ClassesLastYear": rng.integers(0, 60, n),
+        "LastClassDate": pd.Timestamp("2026-09-30") - pd.to_timedelta(
+            rng.integers(0, 700, n), "D"),
+        "JoinedOn": pd.Timestamp("2026-09-30") - pd.to_timedelta(
+            rng.integers(30, 1500, n), "D"),
+        "IsCurrent": rng.choice(["Y", "N"], n, p=[0.7, 0.3]),
+        "Pass": rng.choice(["Monthly", "Annual", "Class Pack"], n),
+    })
+    frame.loc[rng.choice(n, 30, replace=False), "LifetimeFees"] = np.nan
+    path = folder / "studio_members.csv"
+    frame.to_csv(path, index=False)
+    return path, frame
+
+
+@pytest.mark.parametrize(("text", "current"), [
+    ("current members that haven't booked in 6 months", "Y"),
+    ("members who are not current and haven't booked in 6 months", "N"),
+])
+def test_a_yes_no_word_beside_a_lapse_is_kept(tmp_path: Path, text: str,
+                                               current: str) -> None:
+    """"active accounts that haven't ordered in 6 months": the flag is not lost to the
+    verb of buying it resembles."""
+    path, frame = _studios(tmp_path)
+    turn = ask_turns(path, tmp_path, text)
+    assert turn.segment is not None, turn.reply
+    months_ago = pd.Timestamp("2026-04-03")  # six months of 30 days before the data's end
+    lapsed = frame["LastClassDate"] < months_ago
+    expected = int((lapsed & (frame["IsCurrent"] == current)).sum())
+    assert "IsCurrent" in str(turn.segment["definition"]), turn.reply
+    assert abs(turn.segment["size"] - expected) <= int(
+        ((frame["LastClassDate"] >= months_ago - pd.Timedelta(days=2)) &
+         (frame["LastClassDate"] <= months_ago + pd.Timedelta(days=2))).sum()), turn.reply
+
+
+@pytest.mark.parametrize(("text", "first", "after"), [
+    ("members who joined between January and June 2025", "2025-01-01", "2025-07-01"),
+    ("members who joined from March to May 2025", "2025-03-01", "2025-06-01"),
+    ("members who joined between 2023 and 2024", "2023-01-01", "2025-01-01"),
+    ("members who joined from November 2024 to February 2025", "2024-11-01", "2025-03-01"),
+    ("участники, которые присоединились с января по июнь 2025", "2025-01-01", "2025-07-01"),
+    ("2025年1月到6月加入的会员", "2025-01-01", "2025-07-01"),
+])
+def test_a_range_of_dates_months_or_years(tmp_path: Path, text: str, first: str,
+                                          after: str) -> None:
+    path, frame = _studios(tmp_path)
+    turn = ask_turns(path, tmp_path, text)
+    joined = frame["JoinedOn"]
+    expected = int(((joined >= first) & (joined < after)).sum())
+    assert turn.segment is not None and turn.segment["size"] == expected, turn.reply
+    assert "JoinedOn" in str(turn.segment["definition"])
+
+
+def test_last_year_is_the_join_dates_not_a_column_named_for_it(tmp_path: Path) -> None:
+    """"joined last year" where ClassesLastYear is a column: the previous calendar year of
+    the join date."""
+    path, frame = _studios(tmp_path)
+    turn = ask_turns(path, tmp_path, "members who joined last year")
+    assert turn.segment is not None, turn.reply
+    assert turn.segment["size"] == int((frame["JoinedOn"].dt.year == 2025).sum()), turn.reply
+
+
+@pytest.mark.parametrize(("text", "above"), [
+    ("members with lifetime fees above average", True),
+    ("участники с платежами выше среднего", True),
+    ("终身费用低于平均水平的会员", False),
+])
+def test_above_or_below_average_is_the_columns_mean(tmp_path: Path, text: str,
+                                                    above: bool) -> None:
+    path, frame = _studios(tmp_path)
+    turn = ask_turns(path, tmp_path, text.replace("платежами", "LifetimeFees").replace(
+        "终身费用", "LifetimeFees"))
+    fees = frame["LifetimeFees"]
+    expected = int((fees > fees.mean()).sum() if above else (fees < fees.mean()).sum())
+    assert turn.segment is not None and turn.segment["size"] == expected, turn.reply
+    assert f"{fees.mean():,.2f}".replace(",", "\u00a0" if "участ" in text else ",").replace(
+        ".", "," if "участ" in text else ".") in turn.reply.replace(" ", "\u00a0") or \
+        f"{fees.mean():,.2f}" in turn.reply, turn.reply
+
+
+def test_a_top_share_is_of_everyone_taken_from_known_values(tmp_path: Path) -> None:
+    """"top 5% by fees": ceil(5% x all members) of them, never one without fees."""
+    path, frame = _studios(tmp_path)
+    turn = ask_turns(path, tmp_path, "top 5% by lifetime fees")
+    assert turn.segment is not None, turn.reply
+    assert turn.segment["size"] == math.ceil(0.05 * len(frame)), turn.reply
+    assert "5.0%" in turn.reply, turn.reply
+
+
+@pytest.mark.parametrize(("text", "studios"), [
+    ("top 2 studios by number of members", 2),
+    ("which 2 studios have the most members?", 2),
+    ("前2个门店的会员数", 2),
+    ("топ 2 студии по количеству участников", 2),
+])
+def test_the_first_groups_of_a_breakdown(tmp_path: Path, text: str, studios: int) -> None:
+    path, frame = _studios(tmp_path)
+    turn = ask_turns(path, tmp_path, text.replace("门店", "HomeStudio").replace(
+        "студии", "HomeStudio"))
+    assert [r.tool for r in turn.results] == ["compute_figures"], turn.reply
+    counts = frame["HomeStudio"].value_counts()
+    for name in counts.index[:studios]:
+        assert name in turn.reply, turn.reply
+    for name in counts.index[studios:]:
+        assert name not in turn.reply, turn.reply
+
+
+def test_the_first_groups_by_money_are_totals(tmp_path: Path) -> None:
+    path, frame = _studios(tmp_path)
+    turn = ask_turns(path, tmp_path, "top 2 HomeStudio by total lifetime fees")
+    totals = frame.groupby("HomeStudio")["LifetimeFees"].sum().sort_values(ascending=False)
+    for name, total in totals.iloc[:2].items():
+        assert f"{name}: {total:,.0f}" in turn.reply or f"{name}: {total:,.2f}" in turn.reply, \
+            turn.reply
+
+
+@pytest.mark.parametrize(("text", "genders", "low", "high"), [
+    ("women over 60 or under 25", ["Female"], 25, 60),
+    ("участницы старше 65 или младше 30", ["Female"], 30, 65),
+])
+def test_who_is_said_first_holds_for_either_end(tmp_path: Path, text: str,
+                                                genders: list[str], low: int,
+                                                high: int) -> None:
+    path, frame = _studios(tmp_path)
+    turn = ask_turns(path, tmp_path, text)
+    ages = frame["Age"]
+    expected = frame["Gender"].isin(genders) & ((ages > high) | (ages < low))
+    assert turn.segment is not None and turn.segment["size"] == int(expected.sum()), turn.reply
+
+
+def test_or_before_with_keeps_the_or(tmp_path: Path) -> None:
+    path, frame = _studios(tmp_path)
+    turn = ask_turns(path, tmp_path, "men with an Annual pass or with more than 50 classes")
+    expected = (frame["Gender"] == "Male") & ((frame["Pass"] == "Annual") |
+                                              (frame["ClassesLastYear"] > 50))
+    assert turn.segment is not None and turn.segment["size"] == int(expected.sum()), turn.reply
+
+
+def test_past_an_age_in_russian(tmp_path: Path) -> None:
+    """"кому за 60": older than 60, where there is an age."""
+    path, frame = _studios(tmp_path)
+    for text in ("кому за 60", "участники за 50 из Harbour"):
+        turn = ask_turns(path, tmp_path, text)
+        assert turn.segment is not None, turn.reply
+        assert "Age" in str(turn.segment["definition"]), turn.reply
+    expected = ((frame["Age"] > 50) & (frame["HomeStudio"] == "Harbour")).sum()
+    assert turn.segment["size"] == int(expected), turn.reply
+    turn = ask_turns(path, tmp_path, "участники, которые были на занятиях за 60 дней")
+    assert turn.segment is None or "Age" not in str(turn.segment["definition"]), turn.reply
+
+
+def test_a_last_purchase_date_gives_a_customer_table_its_recency(tmp_path: Path) -> None:
+    """RFM on a table with a last-booking date, an order count and a spend: recency is the
+    days from that date to the day after the table's latest date."""
+    from tools.engine.loading import load_customer_data
+    from tools.engine.rfm import rfm_table
+
+    rng = np.random.default_rng(83)
+    n = 400
+    frame = pd.DataFrame({
+        "guest_no": np.arange(1, n + 1),
+        "last_booking_date": pd.Timestamp("2026-06-30") - pd.to_timedelta(
+            rng.integers(0, 400, n), "D"),
+        "order_count": rng.integers(1, 20, n),
+        "total_spend": rng.gamma(2.0, 300.0, n).round(2),
+    })
+    path = tmp_path / "guests.csv"
+    frame.to_csv(path, index=False)
+    data = load_customer_data(path)
+    days = (pd.Timestamp("2026-07-01") - frame["last_booking_date"]).dt.days
+    assert data.customers["recency_days"].tolist() == days.tolist()
+    assert any("last_booking_date" in w for w in data.source.warnings)
+    assert rfm_table(data)["rfm_segment"].notna().all()
+    turn = ask_turns(path, tmp_path, "guests who haven't booked in 90 days")
+    assert turn.segment is not None and turn.segment["size"] == int((days > 90).sum()), \
+        turn.reply
+    turn = ask_turns(path, tmp_path, "做RFM分析")
+    assert [r.tool for r in turn.results] == ["run_rfm"], turn.reply
+    assert sum(r["customers"] for r in turn.results[0].summary["segments"]) == n
