@@ -201,3 +201,105 @@ def test_a_last_purchase_date_gives_a_customer_table_its_recency(tmp_path: Path)
     turn = ask_turns(path, tmp_path, "做RFM分析")
     assert [r.tool for r in turn.results] == ["run_rfm"], turn.reply
     assert sum(r["customers"] for r in turn.results[0].summary["segments"]) == n
+
+
+def _lessons(folder: Path, n: int = 1400) -> tuple[Path, pd.DataFrame]:
+    """A language-school log: one line per lesson pack a learner enrols in."""
+    rng = np.random.default_rng(84)
+    frame = pd.DataFrame({
+        "learner": [f"L{k}" for k in rng.integers(1, 420, n)],
+        "enrolled_at": pd.Timestamp("2026-08-31") - pd.to_timedelta(rng.integers(0, 600, n), "D"),
+        "fee": rng.gamma(2.0, 40.0, n).round(2),
+        "language": rng.choice(["Spanish", "Japanese", "German", "Arabic"], n),
+        "home_country": rng.choice(["Canada", "Mexico", "Japan", "Chile", "Egypt"], n),
+    })
+    path = folder / "lessons.csv"
+    frame.to_csv(path, index=False)
+    return path, frame
+
+
+@pytest.mark.parametrize(("text", "op", "days"), [
+    ("learners who haven't enrolled in 6 months", ">", 180),
+    ("learners who enrolled in the last 30 days", "<=", 30),
+])
+def test_enrolling_is_buying_in_an_order_log(tmp_path: Path, text: str, op: str,
+                                             days: int) -> None:
+    path, frame = _lessons(tmp_path)
+    turn = ask_turns(path, tmp_path, text)
+    last = frame.groupby("learner")["enrolled_at"].max()
+    recency = (frame["enrolled_at"].max() + pd.Timedelta(days=1) - last).dt.days
+    expected = recency > days if op == ">" else recency <= days
+    assert turn.segment is not None and turn.segment["size"] == int(expected.sum()), turn.reply
+    turn = ask_turns(path, tmp_path, "learners with at least three enrollments")
+    orders = frame.groupby("learner")["enrolled_at"].nunique()  # no order id: one a day
+    assert turn.segment["size"] == int((orders >= 3).sum())
+
+
+def test_an_interjection_before_a_follow_up_is_no_negation(tmp_path: Path) -> None:
+    """"nah, drop Mexico" after "add Mexico too": Mexico leaves, the rest stays."""
+    path, frame = _lessons(tmp_path)
+    country = frame.groupby("learner")["home_country"].agg(
+        lambda v: sorted(v.value_counts()[lambda c: c == c.max()].index)[0])
+    turn = ask_turns(path, tmp_path, "learners from Canada", "add Mexico too",
+                     "nah, drop Mexico")
+    assert turn.segment is not None, turn.reply
+    assert turn.segment["size"] == int((country == "Canada").sum()), turn.reply
+
+
+def test_forgetting_one_part_of_the_segment(tmp_path: Path) -> None:
+    path, frame = _studios(tmp_path)
+    turn = ask_turns(path, tmp_path, "women over 40 who spent under 1000 in lifetime fees",
+                     "actually forget the age part")
+    assert turn.segment is not None, turn.reply
+    expected = (frame["Gender"] == "Female") & (frame["LifetimeFees"] < 1000)
+    assert turn.segment["size"] == int(expected.sum()), turn.reply
+
+
+def test_teaching_a_role_with_use(tmp_path: Path) -> None:
+    """"use ClassesLastYear as the order count": learned, not a segment of "use"."""
+    path, _ = _studios(tmp_path)
+    turn = ask_turns(path, tmp_path, "use ClassesLastYear as the order count")
+    assert turn.segment is None
+    assert "ClassesLastYear" in turn.reply, turn.reply
+
+
+@pytest.mark.parametrize("text", ["gender ratio", "男女比例", "соотношение мужчин и женщин"])
+def test_the_share_of_each_value_of_a_column(tmp_path: Path, text: str) -> None:
+    path, frame = _studios(tmp_path)
+    turn = ask_turns(path, tmp_path, text)
+    assert [r.tool for r in turn.results] == ["compute_figures"], turn.reply
+    for name, n in frame["Gender"].value_counts().items():
+        assert str(n) in turn.reply and name in turn.reply, turn.reply
+
+
+def test_the_columns_are_named_when_asked(tmp_path: Path) -> None:
+    path, frame = _studios(tmp_path)
+    for text in ("what columns are there?", "数据里有哪些列"):
+        turn = ask_turns(path, tmp_path, text)
+        assert all(c in turn.reply for c in frame.columns if c != "MemberNo"), turn.reply
+
+
+def test_the_best_selling_value_is_a_breakdown(tmp_path: Path) -> None:
+    path, frame = _lessons(tmp_path)
+    for text in ("which language sells best?", "哪个language卖得最好"):
+        turn = ask_turns(path, tmp_path, text)
+        assert [r.tool for r in turn.results] == ["compute_figures"], turn.reply
+        assert all(v in turn.reply for v in frame["language"].unique()), turn.reply
+
+
+def test_those_among_the_users_who_churned_are_a_segment(tmp_path: Path) -> None:
+    path, frame = _studios(tmp_path)
+    frame["cancelled"] = np.where(frame["IsCurrent"] == "Y", "No", "Yes")
+    frame.to_csv(path, index=False)
+    turn = ask_turns(path, tmp_path, "用户中已流失的")
+    assert turn.segment is not None and turn.segment["size"] == int(
+        (frame["cancelled"] == "Yes").sum()), turn.reply
+
+
+def test_a_city_geonames_writes_with_a_curly_apostrophe(tmp_path: Path) -> None:
+    path, frame = _studios(tmp_path)
+    frame["city"] = np.random.default_rng(85).choice(["Xi'an", "Chengdu"], len(frame))
+    frame.to_csv(path, index=False)
+    turn = ask_turns(path, tmp_path, "西安的会员")
+    assert turn.segment is not None and turn.segment["size"] == int(
+        (frame["city"] == "Xi'an").sum()), turn.reply
