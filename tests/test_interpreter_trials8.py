@@ -303,3 +303,21 @@ def test_a_city_geonames_writes_with_a_curly_apostrophe(tmp_path: Path) -> None:
     turn = ask_turns(path, tmp_path, "西安的会员")
     assert turn.segment is not None and turn.segment["size"] == int(
         (frame["city"] == "Xi'an").sum()), turn.reply
+
+
+def test_a_price_with_no_quantity_is_each_lines_amount(tmp_path: Path) -> None:
+    """A course log with "price_paid" and no quantity or amount: spend is the prices."""
+    rng = np.random.default_rng(86)
+    n = 900
+    frame = pd.DataFrame({
+        "student": [f"S{k}" for k in rng.integers(1, 300, n)],
+        "enrolled_on": pd.Timestamp("2026-05-31") - pd.to_timedelta(rng.integers(0, 400, n), "D"),
+        "course_price": rng.choice([0.0, 49.0, 99.0, 149.0], n),
+    })
+    path = tmp_path / "enrolments.csv"
+    frame.to_csv(path, index=False)
+    kept = frame[frame["course_price"] > 0]  # free courses are no purchase (SEMANTICS)
+    spend = kept.groupby("student")["course_price"].sum()
+    turn = ask_turns(path, tmp_path, "students who spent over 200")
+    assert turn.segment is not None and turn.segment["size"] == int((spend > 200).sum()), \
+        turn.reply

@@ -14,6 +14,8 @@ and `overrides` ({"amount": "Revenue"}) win over inference.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 
 from tools.engine.customer_key import (
@@ -126,6 +128,8 @@ def infer_schema(df: pd.DataFrame, dtypes: dict[str, DType],
         if role in _SINGLE_ROLES:
             taken.add(role)
         infos.append(describe_column(name, series, dtype, role, reason))
+    if kind is DataKind.TRANSACTIONS:
+        infos = _price_alone_is_the_amount(infos, forced)
     notes = shape.notes
     if row_number is not None and id_column is not None:
         notes = (*notes, f"'{row_number}' numbers the rows ({_span(df[row_number])}), so it "
@@ -199,6 +203,18 @@ def describe_column(name: str, series: pd.Series, dtype: DType, role: Role,
                       n_unique=n_unique, values=values, personal_kind=kind,
                       reason=reason, minimum=minimum, maximum=maximum,
                       mean=mean)
+
+
+def _price_alone_is_the_amount(infos: list[ColumnInfo], forced: dict[Role, str]
+                               ) -> list[ColumnInfo]:
+    """A log with a price and neither a quantity nor an amount ("price_paid" of a course
+    enrolment): each line is one item, so its price is the line's amount."""
+    roles = {c.role for c in infos}
+    if Role.UNIT_PRICE not in roles or roles & {Role.QUANTITY, Role.AMOUNT} or \
+            Role.UNIT_PRICE in forced:
+        return infos
+    return [replace(c, role=Role.AMOUNT, reason=f"{c.reason}; with no quantity, each line's "
+                    "amount") if c.role is Role.UNIT_PRICE else c for c in infos]
 
 
 # Overrides ----------------------------------------------------------------------------------
