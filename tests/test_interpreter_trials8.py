@@ -321,3 +321,22 @@ def test_a_price_with_no_quantity_is_each_lines_amount(tmp_path: Path) -> None:
     turn = ask_turns(path, tmp_path, "students who spent over 200")
     assert turn.segment is not None and turn.segment["size"] == int((spend > 200).sum()), \
         turn.reply
+
+
+@pytest.mark.parametrize("text", [
+    "предложи кампанию для них, чтобы продать годовой абонемент",
+    "suggest a campaign for them to upsell the Annual pass",
+    "给他们设计一个活动，让他们升级到年卡",
+])
+def test_a_campaigns_goal_is_not_whom_it_is_for(tmp_path: Path, text: str) -> None:
+    path, frame = _studios(tmp_path)
+    turn = ask_turns(path, tmp_path, "women from Harbour", text)
+    assert [r.tool for r in turn.results] == ["suggest_campaign"], turn.reply
+    expected = (frame["Gender"] == "Female") & (frame["HomeStudio"] == "Harbour")
+    assert turn.segment is not None and turn.segment["size"] == int(expected.sum())
+
+
+def test_a_promotion_for_a_named_group(tmp_path: Path) -> None:
+    path, frame = _studios(tmp_path)
+    turn = ask_turns(path, tmp_path, "придумай акцию для участниц из Harbour")
+    assert [r.tool for r in turn.results][-1] == "suggest_campaign", turn.reply

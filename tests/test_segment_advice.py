@@ -148,6 +148,10 @@ def test_general_plays_choose_by_outcome_then_value() -> None:
     assert general_plays({"measures": visits})[:2] == ("upsell", "lookalike")
     assert general_plays({"measures": [{"role": "measure", "index": 45.0}]})[0] == "activation"
     assert general_plays({})[0] == "retention"  # nothing sets them apart
+    # Long past their last purchase against the base: bring them back.
+    lapsed = [{"role": "recency", "index": 240.0}, {"role": "monetary", "index": 130.0}]
+    assert general_plays({"measures": lapsed}) == ("win-back", "lookalike", "lapsed")
+    assert general_plays({"measures": [{"role": "recency", "index": 120.0}]})[0] == "retention"
 
 
 @pytest.mark.parametrize(("question", "lang"), [

@@ -220,8 +220,11 @@ def _select_cluster(c: CommandInput) -> Interpretation:
 
 
 def _about(c: CommandInput) -> Interpretation:
-    """profile / explain / campaign: for the current segment, a named one, or a description."""
-    after = [i for i in _after_trigger(c) if not _object_word(c, i)]
+    """profile / explain / campaign: for the current segment, a named one, or a description
+    (its goal, "чтобы продать каско", left out)."""
+    whom = _after_trigger(c)
+    goal = next((k for k, i in enumerate(whom) if i.has("purpose")), len(whom))
+    after = [i for i in whom[:goal] if not _object_word(c, i)]
     if not any(not i.only_function for i in after) and c.items and \
             c.env.lexicon.is_beneficiary(c.items[0].text):
         after = _before_trigger(c)[1:]  # "为法国客户推荐一个营销活动": whom it is for

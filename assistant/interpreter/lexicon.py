@@ -112,6 +112,8 @@ class LexiconFile(BaseModel):
     ahead: list[str] = Field(default_factory=list)
     # A window word that before a bare number of years means past that age ("кому за 60").
     past_age: list[str] = Field(default_factory=list)
+    # A campaign's goal, after whom it is for ("…для них, чтобы продать каско").
+    purpose: list[str] = Field(default_factory=list)
     modes: dict[str, list[str]] = Field(default_factory=dict)
     intents: dict[str, list[str]] = Field(default_factory=dict)
     # Questions about the data: the statistic asked for ("median", "share of revenue"),
@@ -139,7 +141,8 @@ _LISTS = {"function_words": "func", "people": "people", "between": "between",
           "measure_units": "measure_unit", "percent": "percent", "currency": "currency",
           "clause_breaks": "break", "location": "loc", "average": "average",
           "activity": "activity", "inactivity": "inactivity", "presence": "presence",
-          "knowledge_terms": "knowledge", "ahead": "ahead", "past_age": "past_age"}
+          "knowledge_terms": "knowledge", "ahead": "ahead", "past_age": "past_age",
+          "purpose": "purpose"}
 _MAPS = {"periods": "period", "generations": "generation", "comparators": "cmp",
          "postfix_comparators": "cmp_post", "time_units": "time_unit",
          "multipliers": "mult", "numbers": "number", "decades": "decade", "months": "month",

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from tools.engine.wording import phrasing
-from tools.knowledge.segment_facts import general_plays, value_index
+from tools.knowledge.segment_facts import general_plays, recency_index, value_index
 from tools.knowledge.text import customers, format_count, format_number, format_share, phrases
 
 # Outcome rates shown by "why does this segment matter?" (a table may have many flags).
@@ -74,8 +74,9 @@ def play_lines(facts: dict[str, Any], lang: str) -> list[str]:
     play, second, reason = play_choice(facts)
     rates = {o["kind"]: o for o in facts.get("outcomes") or []}
     outcome = rates.get({"left": "churn"}.get(reason, reason)) or {}
-    index = value_index(facts)
+    index, lapsed = value_index(facts), recency_index(facts)
     because = words["reasons"][reason].format(
+        recency=format_count(lapsed, lang) if lapsed is not None else "?",
         column=outcome.get("column", ""),
         rate=format_share(outcome.get("segment_rate"), lang),
         base=format_share(outcome.get("base_rate"), lang),

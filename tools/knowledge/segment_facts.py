@@ -47,6 +47,8 @@ RAISED_OUTCOME_INDEX = 115.0
 RAISED_OUTCOME_POINTS = 0.05
 # Nearly everyone in the segment has the churn outcome: they have left, win them back.
 LEFT_SHARE = 0.9
+# Days since the last purchase this many percent of the base's: they have stopped buying.
+LAPSED_INDEX = 150.0
 TOP_DIFFERENCES = 3
 GENERAL_PLAYS = ("retention", "upsell", "activation", "win-back", "lookalike")
 
@@ -164,6 +166,9 @@ def general_plays(facts: dict[str, Any]) -> tuple[str, str | None, str]:
     valuable = value is not None and value >= RAISED_INDEX
     if churn and churn["segment_rate"] >= LEFT_SHARE:
         return "win-back", "lookalike" if valuable else None, "left"
+    lapsed = recency_index(facts)
+    if lapsed is not None and lapsed >= LAPSED_INDEX:
+        return "win-back", "lookalike" if valuable else None, "lapsed"
     if raised(churn) or raised(complaint):
         reason = "churn" if raised(churn) else "complaint"
         return "retention", "upsell" if valuable else None, reason
@@ -175,6 +180,13 @@ def general_plays(facts: dict[str, Any]) -> tuple[str, str | None, str]:
         return "activation", "retention" if churn else None, "low_value"
     # Nothing sets them apart: keep them as they are (activation is for those using less).
     return "retention", None, "default"
+
+
+def recency_index(facts: dict[str, Any]) -> float | None:
+    """The segment's mean days since the last purchase, as a percent of the base's."""
+    row = next((m for m in facts.get("measures") or []
+                if m.get("role") == "recency" and m.get("index")), None)
+    return float(row["index"]) if row is not None else None
 
 
 def value_index(facts: dict[str, Any]) -> float | None:
