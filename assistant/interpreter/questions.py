@@ -148,8 +148,8 @@ def figure_call(items: list[Item], env: Env, problem: Callable[[Problem], Interp
         flag_among(words, env) or rate_term(words, env))
     if question.by is None and (question.statistic != "rate" or plain_share):
         _named_category(words, env, question)  # "男女比例": the share of each gender
-    if plain_share and question.by is not None:
-        question.statistic = "customers"
+        if plain_share and question.by is not None:
+            question.statistic = "customers"
     question.compare_with_base = against_base(words)
     if question.compare_with_base and not any(i.value is not None for i in words):
         # "bigger spenders than the rest", "тратят больше, чем остальные": the comparison is
