@@ -58,9 +58,11 @@ def figure_text(summary: dict[str, Any], *, language: str = "en") -> FigureText:
     if not summary.get("by"):
         total = summary.get("total", {})
         if statistic == "customers":
+            of_segment = "segment_size" in summary  # "how many of them are from Brazil?"
             value = w.say("figures_count", customers=w.customers(total.get("customers", 0)),
-                          share=w.percent(summary.get("share_of_base")),
-                          base=w.count(summary.get("base", 0)))
+                          share=w.percent(summary.get(
+                              "share_of_segment" if of_segment else "share_of_base")),
+                          base=w.count(summary.get("segment_size" if of_segment else "base", 0)))
             title = w.say("figures_total", what=what, detail="", value=value)
         else:
             title = w.say("figures_total", what=what, value=_figure(statistic, total, w),

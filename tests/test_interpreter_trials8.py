@@ -340,3 +340,31 @@ def test_a_promotion_for_a_named_group(tmp_path: Path) -> None:
     path, frame = _studios(tmp_path)
     turn = ask_turns(path, tmp_path, "придумай акцию для участниц из Harbour")
     assert [r.tool for r in turn.results][-1] == "suggest_campaign", turn.reply
+
+
+@pytest.mark.parametrize("text", ["tell me about group 2", "介绍一下第2组", "介绍一下第2个聚类",
+                                  "расскажи о группе 2"])
+def test_tell_me_about_a_group_after_a_clustering(tmp_path: Path, text: str) -> None:
+    path, _ = _studios(tmp_path)
+    turn = ask_turns(path, tmp_path, "split members into 3 groups", text)
+    assert [r.tool for r in turn.results][-1] == "profile_segment", turn.reply
+    assert turn.segment["definition"]["type"] == "cluster"
+    assert turn.segment["definition"]["clusters"] == [2]
+
+
+def test_these_members_are_the_current_segment(tmp_path: Path) -> None:
+    path, frame = _studios(tmp_path)
+    harbour = frame["HomeStudio"] == "Harbour"
+    turn = ask_turns(path, tmp_path, "members from Harbour", "这些会员的平均年龄是多少？")
+    assert f"{frame.loc[harbour, 'Age'].mean():.2f}" in turn.reply, turn.reply
+    turn = ask_turns(path, tmp_path, "members from Harbour", "把这些会员分成3组")
+    result = next(r for r in turn.results if r.tool == "cluster")
+    assert sum(g["size"] for g in result.summary["clusters"]) == int(harbour.sum())
+
+
+def test_how_many_of_a_named_group_are_in_this_segment(tmp_path: Path) -> None:
+    """Counted among the current segment (which narrows, as "how many of them" does)."""
+    path, frame = _studios(tmp_path)
+    turn = ask_turns(path, tmp_path, "members from Harbour", "how many women are in this segment?")
+    expected = (frame["HomeStudio"] == "Harbour") & (frame["Gender"] == "Female")
+    assert turn.segment is not None and turn.segment["size"] == int(expected.sum()), turn.reply

@@ -140,8 +140,9 @@ def compute_figures(ctx: Toolkit, args: ComputeFiguresArgs) -> ToolResult:
     data = ctx.data
     members, label = ctx.segment_mask(args.segment) if args.segment else (
         pd.Series(True, index=data.customers.index), "all customers")
-    described = None
+    described, within = None, None
     if args.condition is not None:
+        within = int(members.sum()) if args.segment else None  # "how many of THEM are ..."
         members = members & ctx.mask(args.condition)
         described = describe(args.condition, data, language=ctx.language)
     goal = args.target
@@ -150,7 +151,7 @@ def compute_figures(ctx: Toolkit, args: ComputeFiguresArgs) -> ToolResult:
     table = figures(data, figure, members, compare_with_base=args.compare_with_base,
                     target_mask=ctx.mask(goal) if goal is not None else None)
     summary = figures_summary(table, segment=label, condition=described, target=describe(
-        goal, data, language=ctx.language) if goal else None)
+        goal, data, language=ctx.language) if goal else None, within=within)
     return ToolResult("compute_figures", True, summary, message=headline(table))
 
 

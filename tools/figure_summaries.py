@@ -36,13 +36,18 @@ def figure_roles(data: CustomerData) -> tuple[str | None, str | None]:
 
 
 def figures_summary(table: FigureTable, *, segment: str = "all customers",
-                    condition: str | None = None, target: str | None = None
-                    ) -> dict[str, Any]:
+                    condition: str | None = None, target: str | None = None,
+                    within: int | None = None) -> dict[str, Any]:
     """A `compute_figures` answer as data: whom it counts (`segment`, the `condition` and
-    the rate's `target` in words), the table, and the share of the base it covers."""
-    return {"segment": segment, "condition": condition, "target": target,
-            "share_of_base": round(table.population / max(table.base, 1), 6),
-            **table.to_dict(), "table": table.table()}
+    the rate's `target` in words), the table, and the share of the base it covers (and of
+    the segment, `within` customers, a condition narrowed)."""
+    out = {"segment": segment, "condition": condition, "target": target,
+           "share_of_base": round(table.population / max(table.base, 1), 6),
+           **table.to_dict(), "table": table.table()}
+    if within is not None:
+        out["segment_size"] = within
+        out["share_of_segment"] = round(table.population / max(within, 1), 6)
+    return out
 
 
 def figure_chart(summary: dict[str, Any]) -> charts.BarChart:

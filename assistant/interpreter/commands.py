@@ -214,7 +214,8 @@ def _select_cluster(c: CommandInput) -> Interpretation:
     excluding = any("exclude" in i.args("mode") for i in c.items)
     mode = "exclude" if excluding and c.env.context.has_current_segment else "new"
     calls = [ToolCall("select_cluster", {"cluster": numbers[0], "mode": mode})]
-    if any("profile_segment" in i.args("command") for i in c.items):
+    if any("profile_segment" in i.args("command") or "question" in i.args("intent")
+           for i in c.items):  # "profile group 2", "tell me about group 2"
         calls.append(ToolCall("profile_segment", {"name": None}))
     return Interpretation(calls=calls, understood=f"group {numbers[0]}", intent="command")
 

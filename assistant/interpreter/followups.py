@@ -63,6 +63,9 @@ def mode_of(items: list[Item], reading: Reading | None = None) -> str | None:
         for mode in item.args("mode"):
             if mode in ("replace", "extend", "edit"):
                 return str(mode)
+    if any("count" in i.args("intent") for i in items) and any(
+            "current" in i.args("subject") for i in items):
+        return "refine"  # "how many Champions are in this segment?": counted among them
     return None
 
 

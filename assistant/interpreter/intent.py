@@ -64,6 +64,8 @@ def classify(items: list[Item], reading: Reading, lexicon: Lexicon) -> Intent:
     counting = any("count" in i.args("intent") for i in words[:1])
     asking = not counting and (_asks(words, lexicon) or _asks_late(items, words, reading))
     about_words = any(i.has("knowledge") and not i.has("rfm", "command") for i in words)
+    if asking and command == "select_cluster":
+        return Intent("command", command)  # "tell me about group 2", "介绍一下第2组"
     if asking and (not bound or command in _ABOUT):
         # A question about a segment ("why do they matter?", "how should we win them back?")
         # is a command; about anything else ("what is churn?", "how to win back lapsed
@@ -211,7 +213,8 @@ def command_of(items: list[Item], lexicon: Lexicon | None = None) -> str | None:
     """The command a message gives: by its opening words, or by a phrase only commands use."""
     words = content(items)
     tools = [t for i in words for t in _commands(i)]
-    near = [i for i in items if not i.has("punct")]
+    near = [i for i in items if not i.has("punct")  # "第2个聚类": past the measure word
+            and not (i.has("count_unit") and i.value is None)]
     numbered = [a for a, b in zip(near, near[1:], strict=False)
                 if b.value is not None and _names_a_group(set(map(str, a.args("command"))))]
     if lexicon is not None:  # "第2组": the ordinal prefix, the number, the group word

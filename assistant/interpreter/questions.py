@@ -18,7 +18,7 @@ from collections.abc import Callable
 from assistant.interpreter.calls import Interpretation, ToolCall
 from assistant.interpreter.datalex import ColumnWords
 from assistant.interpreter.grammar import Reading, leaves, read
-from assistant.interpreter.intent import content
+from assistant.interpreter.intent import command_of, content
 from assistant.interpreter.linking import evidence, has_evidence, link
 from assistant.interpreter.mentions import flag_condition
 from assistant.interpreter.question_parts import Question, conjuncts, echo, place_conditions
@@ -99,7 +99,8 @@ def defines_a_term(items: list[Item], env: Env) -> bool:
     figure (which "the", "our" or the customers would ask for)."""
     words = [i for i in items if not i.has("punct")]
     opens = bool(words) and "question" in words[0].args("intent")
-    term = any(i.has("knowledge") for i in words)
+    term = any(i.has("knowledge") for i in words) and \
+        command_of(items, env.lexicon) != "select_cluster"  # "介绍一下第2个聚类": that group
     ours = any(env.lexicon.is_ours(t.text) for i in words for t in i.tokens) or any(
         i.has("people", "subject", "value", "place") or "breakdown" in i.args("intent")
         for i in words)
