@@ -368,3 +368,57 @@ def test_how_many_of_a_named_group_are_in_this_segment(tmp_path: Path) -> None:
     turn = ask_turns(path, tmp_path, "members from Harbour", "how many women are in this segment?")
     expected = (frame["HomeStudio"] == "Harbour") & (frame["Gender"] == "Female")
     assert turn.segment is not None and turn.segment["size"] == int(expected.sum()), turn.reply
+
+
+def _cards(folder: Path, n: int = 600) -> tuple[Path, pd.DataFrame]:
+    """A card issuer's clients: income bands written with a currency and a dash."""
+    rng = np.random.default_rng(87)
+    frame = pd.DataFrame({
+        "client_ref": np.arange(10_000, 10_000 + n),
+        "earnings_band": rng.choice(["Under €30K", "€30K - €50K", "€50K - €90K", "€90K +"], n),
+        "yearly_card_spend": rng.gamma(2.0, 20000.0, n).round(2),
+        "has_overdraft": rng.choice(["Yes", "No"], n),
+    })
+    path = folder / "cards.csv"
+    frame.to_csv(path, index=False)
+    return path, frame
+
+
+@pytest.mark.parametrize("text", [
+    "clients in the €50K - €90K earnings band with an overdraft",
+    "клиенты с доходом €50K - €90K с овердрафтом",
+])
+def test_a_band_written_as_the_data_writes_it(tmp_path: Path, text: str) -> None:
+    path, frame = _cards(tmp_path)
+    turn = ask_turns(path, tmp_path, text.replace("овердрафтом", "has_overdraft"))
+    expected = (frame["earnings_band"] == "€50K - €90K") & (frame["has_overdraft"] == "Yes")
+    assert turn.segment is not None and turn.segment["size"] == int(expected.sum()), turn.reply
+
+
+@pytest.mark.parametrize("text", ["learners who paid at least 3 times",
+                                  "付款至少3次的用户", "ученики, которые платили хотя бы 3 раза"])
+def test_times_paid_are_orders_not_money(tmp_path: Path, text: str) -> None:
+    path, frame = _lessons(tmp_path)
+    turn = ask_turns(path, tmp_path, text)
+    orders = frame.groupby("learner")["enrolled_at"].nunique()
+    assert turn.segment is not None and turn.segment["size"] == int((orders >= 3).sum()), \
+        turn.reply
+
+
+def test_a_loyalty_card_number_is_the_customer(tmp_path: Path) -> None:
+    from tools.engine.loading import load_customer_data
+
+    rng = np.random.default_rng(88)
+    n = 900
+    frame = pd.DataFrame({
+        "receipt": [f"R{k}" for k in range(n)],
+        "loyalty_card_no": [f"LC{k}" for k in rng.integers(1, 250, n)],
+        "sold_at": pd.Timestamp("2026-03-31") - pd.to_timedelta(rng.integers(0, 300, n), "D"),
+        "qty": rng.integers(1, 4, n),
+        "price_each": rng.choice([4.5, 12.0, 30.0], n),
+        "store": rng.choice(["North", "South"], n),
+    })
+    path = tmp_path / "tills.csv"
+    frame.to_csv(path, index=False)
+    data = load_customer_data(path)
+    assert data.n_customers == frame["loyalty_card_no"].nunique()

@@ -206,7 +206,9 @@ def _add_parts(index: dict[tuple[str, ...], list[Sense]], norms: tuple[str, ...]
     leading words, and its number words as digits."""
     digits = tuple(str(int(v)) if (v := number_word(n)) is not None and v.is_integer() else n
                    for n in norms)
-    keys = {digits} | {norms[:n] for n in range(2, len(norms))}
+    # Not a band's first number ("60 k" of "$60K - $80K"): that is a quantity of its own.
+    leading = () if norms and norms[0].replace(".", "").isdigit() else norms
+    keys = {digits} | {leading[:n] for n in range(2, len(leading))}
     for key in keys - {norms}:
         if len(key) > 1 and sense not in index.setdefault(key, []):
             index[key].append(sense)

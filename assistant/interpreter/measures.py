@@ -121,13 +121,16 @@ def _number(r: Reader, k: int, qty: Qty, words: list[Item]) -> None:
             _summed(r, k, qty, words, []):
         return  # "on wine and meat combined", "in total"
     found = link(words, r.data, accept=lambda w: (w.numeric or bool(w.bands)) and not w.is_date
-                 and not w.is_flag and _plausible(w, qty))
+                 and not w.is_flag and _plausible(w, qty) and not _times_of_money(w, qty))
     if found.column is None and not found.tied:
         # "spent over 1.5 million" where nobody did: named by its role, it is still spend
         named = link(words, r.data, accept=lambda w: w.numeric and not w.is_date
-                     and not w.is_flag)
+                     and not w.is_flag and not _times_of_money(w, qty))
         if named.score >= 1.5:
             found = named
+    banded = [c for c in found.tied if _a_band(r.data.columns[c], qty)]
+    if found.column is None and len(banded) == 1:  # "收入在$60K - $80K": the band's column
+        found = link(words, r.data, accept=lambda w: w.name == banded[0])
     column = r.data.columns.get(found.column or "")
     if column is not None:
         r.use(*(words[i] for i in found.supporting))
@@ -254,6 +257,19 @@ def _bands(r: Reader, column: ColumnWords, qty: Qty) -> None:
         return
     chosen: list[Scalar] = list(inside)
     r.add(In(column=column.name, values=chosen), "qty", column.name)
+
+
+def _times_of_money(column: ColumnWords, qty: Qty) -> bool:
+    """"paid at least 3 times": a count of times is never an amount of money."""
+    return qty.unit == "count" and (column.info.role.value == "monetary" or bool(
+        column.concepts & {"monetary", "avg_order_value"}) and "count" not in column.concepts)
+
+
+def _a_band(column: ColumnWords, qty: Qty) -> bool:
+    """The range is one of the column's bands as written ("$60K - $80K")."""
+    scale = column.scale if (qty.high or 0) >= 1000 and column.scale != 1 else 1
+    return qty.is_range and any(a == (qty.low or 0) / scale and b == (qty.high or 0) / scale
+                                for a, b in column.bands.values())
 
 
 def _implied(r: Reader, k: int, qty: Qty) -> ColumnWords | None:

@@ -25,7 +25,7 @@ CUSTOMER_WORDS = frozenset({"customer", "client", "cust", "user", "member", "acc
                             "shopper", "subscriber", "patron", "guest", "patient", "passenger",
                             "visitor", "student", "tenant", "player", "donor", "holder",
                             "policyholder", "insured", "company", "driver", "business",
-                            "firm", "purchaser"})
+                            "firm", "purchaser", "loyalty", "cardholder", "card"})
 # Words only a buyer is called by: a column named so is the customer whatever the data.
 _BUYER_WORDS = frozenset({"customer", "client", "cust", "buyer", "shopper", "purchaser"})
 # A shop or store may be the customer (a wholesaler's) or the seller's own branch: a column
