@@ -422,3 +422,24 @@ def test_a_loyalty_card_number_is_the_customer(tmp_path: Path) -> None:
     frame.to_csv(path, index=False)
     data = load_customer_data(path)
     assert data.n_customers == frame["loyalty_card_no"].nunique()
+
+
+def test_a_column_named_for_its_figure(tmp_path: Path) -> None:
+    """"avg score" of avg_score, "max total_fees" of total_fees: the figure, not a segment."""
+    rng = np.random.default_rng(89)
+    n = 500
+    frame = pd.DataFrame({
+        "member": np.arange(1, n + 1),
+        "avg_score": np.where(rng.random(n) < 0.1, np.nan, rng.uniform(1, 5, n).round(2)),
+        "total_fees": rng.gamma(2.0, 100.0, n).round(2),
+        "tier": rng.choice(["Basic", "Plus"], n),
+    })
+    path = tmp_path / "members.csv"
+    frame.to_csv(path, index=False)
+    turn = ask_turns(path, tmp_path, "avg score")
+    assert turn.segment is None and f"{frame['avg_score'].mean():.2f}" in turn.reply, turn.reply
+    turn = ask_turns(path, tmp_path, "avg score for plus tier")
+    plus = frame.loc[frame["tier"] == "Plus", "avg_score"].mean()
+    assert f"{plus:.2f}" in turn.reply, turn.reply
+    turn = ask_turns(path, tmp_path, "max total_fees")
+    assert f"{frame['total_fees'].max():,.2f}" in turn.reply, turn.reply

@@ -152,8 +152,9 @@ def _dispatch(intent: Intent, items: list[Item], reading: Reading, cleaned: str,
         return Interpretation(calls=[ToolCall("answer_question", {"question": question})],
                               intent="knowledge", understood="knowledge question")
     if intent.detail == "figure":
-        return figure_call(items, env, lambda problem: _with(_problem(problem, env),
-                                                             intent="data_question"))
+        # the cut of the words the grammar read best ("family | plan", not "family plan")
+        return figure_call(reading.items or items, env, lambda problem: _with(
+            _problem(problem, env), intent="data_question"))
     if intent.kind == "data_question":
         return _data_question(items, reading, cleaned, env)
     return _segment(items, reading, env)

@@ -55,7 +55,7 @@ def is_figure_question(items: list[Item], reading: Reading, env: Env) -> bool:
     """A figure is asked for ("average income", "churn rate by plan", "客单价"), not a
     condition on one ("customers whose average order value is above 500", "above average
     income", "top 10 by revenue")."""
-    if top_groups(items, env) is not None:
+    if top_groups(items, env) is not None or _named_figure(items, env) is not None:
         return True  # "top 3 regions by revenue": groups, not customers
     if any(isinstance(leaf, Rank) for leaf in leaves(reading.condition)) or any(
             "criterion" in i.args("mode") for i in items):
@@ -124,7 +124,8 @@ def figure_call(items: list[Item], env: Env, problem: Callable[[Problem], Interp
     question.used.update(id(i) for i in words if which and i.has("figure") and
                          {"most", "least"} & set(i.args("figure")))
     question.statistic = found or ("rate" if flag_among(words, env) else "customers")
-    if question.statistic in _NEEDS_COLUMN or found is None and question.statistic != "rate":
+    if (question.statistic in _NEEDS_COLUMN or found is None and question.statistic != "rate") \
+            and question.column is None:  # not "avg rating" of avg_rating, named already
         _measure(words, env, question, which=which)
     _no_money(words, env, question)
     if question.statistic in _MONEY_FIGURES:
@@ -200,8 +201,31 @@ def figure_call(items: list[Item], env: Env, problem: Callable[[Problem], Interp
 # -- the statistic and the measure ----------------------------------------------------
 
 
+def _named_figure(words: list[Item], env: Env) -> tuple[str, str] | None:
+    """A number column whose own name says a figure ("avg rating" of avg_rating, "avg
+    utilization ratio"), named with no number to compare it with: that figure of it."""
+    if any(i.value is not None or i.has("cmp", "cmp_post", "rank") for i in words):
+        return None
+    for item in words:
+        column = next((str(a) for a in item.args("column")), None)
+        if column is None or not env.data.columns[column].numeric:
+            continue
+        said = {s for t in item.tokens for s in env.lexicon.index.get((t.norm,), ())}
+        if any(s.kind == "average" for s in said):
+            return "mean", column
+    return None
+
+
 def _statistic(words: list[Item], env: Env, question: Question) -> str | None:
     found = [(k, s) for k in range(len(words)) if (s := statistic_at(words, k)) is not None]
+    named = _named_figure(words, env)
+    if not found and named is not None:
+        question.column = named[1]
+        question.used.update(id(i) for i in words if named[1] in i.args("column"))
+        return named[0]
+    if len(found) > 1:  # "max total_spent": "total" is a word of the measure's name
+        found = [(k, s) for k, s in found if not (s == "sum" and any(
+            names_column(i, env) for i in words[k:k + 2]))] or found
     if not found:
         return None
     for n, (k, s) in enumerate(found):
@@ -377,7 +401,8 @@ def _named_category(words: list[Item], env: Env, question: Question) -> None:
     the figure for each of its values."""
     for item in words:
         if id(item) in question.used or item.has("value", "place", "rfm", "people") or \
-                not item.has("column", "concept"):
+                not item.has("column", "concept") or any(  # "family plan": a value's words
+                    env.data.group_values.get(str(g)) for g in item.args("value_group")):
             continue
         found = link([item], env.data, accept=lambda w: w.is_category and not w.is_flag
                      and not w.numeric and groupable(w))
