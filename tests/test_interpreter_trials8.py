@@ -443,3 +443,11 @@ def test_a_column_named_for_its_figure(tmp_path: Path) -> None:
     assert f"{plus:.2f}" in turn.reply, turn.reply
     turn = ask_turns(path, tmp_path, "max total_fees")
     assert f"{frame['total_fees'].max():,.2f}" in turn.reply, turn.reply
+
+
+@pytest.mark.parametrize("text", ["whats the avg delivery time", "平均配送时长是多少"])
+def test_an_average_of_nothing_in_the_data_is_said_so(tmp_path: Path, text: str) -> None:
+    path, _ = _studios(tmp_path)
+    turn = ask_turns(path, tmp_path, text)
+    assert turn.segment is None and not any(r.tool == "answer_question" for r in turn.results)
+    assert "HomeStudio" in turn.reply or "LifetimeFees" in turn.reply, turn.reply

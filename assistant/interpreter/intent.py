@@ -60,6 +60,13 @@ def classify(items: list[Item], reading: Reading, lexicon: Lexicon) -> Intent:
     if asked in ("share", "average") and not relative and (reading.condition is not None or any(
             i.has("rfm", "subject") for i in words)):
         return Intent("data_question", asked)  # "what is the average spend of champions?"
+    unplaced = " ".join(str(p.values.get("words", "")) for p in reading.problems)
+    if unknown and any(i.has("average") for i in words) and not any(
+            i.has("knowledge") for i in words) and all(
+            i.has("concept") for i in words if f"'{i.text}'" in unplaced):
+        # "what's the avg delivery time?" where nothing records it: said, not answered from
+        # the knowledge base
+        return Intent("data_question", "average")
     # "how many are there?" asks for a figure, not for knowledge
     counting = any("count" in i.args("intent") for i in words[:1])
     asking = not counting and (_asks(words, lexicon) or _asks_late(items, words, reading))
