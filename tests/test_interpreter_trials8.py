@@ -451,3 +451,45 @@ def test_an_average_of_nothing_in_the_data_is_said_so(tmp_path: Path, text: str)
     turn = ask_turns(path, tmp_path, text)
     assert turn.segment is None and not any(r.tool == "answer_question" for r in turn.results)
     assert "HomeStudio" in turn.reply or "LifetimeFees" in turn.reply, turn.reply
+
+
+def _subscriptions(folder: Path, n: int = 1200) -> tuple[Path, pd.DataFrame]:
+    rng = np.random.default_rng(90)
+    frame = pd.DataFrame({
+        "account": [f"A{k}" for k in rng.integers(1, 350, n)],
+        "charged_at": pd.Timestamp("2026-06-30") - pd.to_timedelta(rng.integers(0, 365, n), "D"),
+        "billing": rng.choice(["monthly", "quarterly", "annual", "lifetime"], n,
+                              p=[0.6, 0.15, 0.2, 0.05]),
+        "amount": rng.gamma(2.0, 15.0, n).round(2),
+        "channel": rng.choice(["web", "ios", "android", "Partner.com"], n),
+        "voucher": rng.choice(["yes", "no"], n, p=[0.2, 0.8]),
+    })
+    path = folder / "charges.csv"
+    frame.to_csv(path, index=False)
+    return path, frame
+
+
+@pytest.mark.parametrize(("text", "values"), [
+    ("终身或季度套餐的用户", {"lifetime", "quarterly"}),
+    ("пользователи с пожизненным планом", {"lifetime"}),
+    ("lifetime or quarterly accounts", {"lifetime", "quarterly"}),
+])
+def test_lifetime_and_quarterly_plans_in_three_languages(tmp_path: Path, text: str,
+                                                         values: set[str]) -> None:
+    path, frame = _subscriptions(tmp_path)
+    billing = frame.groupby("account")["billing"].agg(
+        lambda v: sorted(v.value_counts()[lambda c: c == c.max()].index)[0])
+    turn = ask_turns(path, tmp_path, text)
+    assert turn.segment is not None and turn.segment["size"] == int(
+        billing.isin(values).sum()), turn.reply
+
+
+def test_a_domain_inside_chinese_and_a_platform_suffix(tmp_path: Path) -> None:
+    path, frame = _subscriptions(tmp_path)
+    channel = frame.groupby("account")["channel"].agg(
+        lambda v: sorted(v.value_counts()[lambda c: c == c.max()].index)[0])
+    turn = ask_turns(path, tmp_path, "通过Partner.com付费的用户")
+    assert turn.segment is not None and turn.segment["size"] == int(
+        (channel == "Partner.com").sum()), turn.reply
+    turn = ask_turns(path, tmp_path, "不包括web端的用户")
+    assert turn.segment is not None and turn.segment["size"] == int((channel != "web").sum())

@@ -32,7 +32,7 @@ _TOKEN = re.compile(
     rf"|(?P<cjk>[{_CJK}]+)"
     # a word, with an apostrophe part ("o'neil") or a web domain ("Booking.com")
     rf"|(?P<word>[^\W\d_{_CJK}]+(?:['’][^\W\d_{_CJK}]+)?"
-    r"(?:\.(?:com|net|org|io|co|de|ru|cn|uk|fr|es|it)\b)?)"
+    r"(?:\.(?:com|net|org|io|co|de|ru|cn|uk|fr|es|it)(?![A-Za-z]))?)"
     r"|(?P<sym>>=|<=|=>|=<|==|[<>=≥≤+%$£€¥₽₹#-])"
     r"|(?P<punct>[,;:.!?()\[\]/&，、；：。！？（）])")
 _CONTRACTIONS: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
