@@ -493,3 +493,24 @@ def test_a_domain_inside_chinese_and_a_platform_suffix(tmp_path: Path) -> None:
         (channel == "Partner.com").sum()), turn.reply
     turn = ask_turns(path, tmp_path, "不包括web端的用户")
     assert turn.segment is not None and turn.segment["size"] == int((channel != "web").sum())
+
+
+def test_a_rate_by_a_column_named_with_a_payment_word(tmp_path: Path) -> None:
+    """"churn rate by card category": by the card column, not paying "by card"."""
+    rng = np.random.default_rng(91)
+    n = 600
+    frame = pd.DataFrame({
+        "client": np.arange(1, n + 1),
+        "Card_Tier": rng.choice(["Blue", "Silver", "Gold"], n),
+        "Attrited": rng.choice([0, 1], n, p=[0.8, 0.2]),
+        "Tenure_Months": rng.integers(6, 60, n),
+    })
+    path = tmp_path / "cards.csv"
+    frame.to_csv(path, index=False)
+    turn = ask_turns(path, tmp_path, "attrition rate by card tier")
+    for tier, rate in frame.groupby("Card_Tier")["Attrited"].mean().items():
+        assert f"{tier}: {100 * rate:.1f}%" in turn.reply, turn.reply
+    turn = ask_turns(path, tmp_path, "average tenure months of attrited versus retained clients")
+    for flag in (0, 1):
+        mean = frame.loc[frame["Attrited"] == flag, "Tenure_Months"].mean()
+        assert f"{mean:.2f}" in turn.reply, turn.reply

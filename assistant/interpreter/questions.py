@@ -421,4 +421,5 @@ def _question_word(item: Item, env: Env) -> bool:
     "количество", the concept of a quantity this data has no column for)."""
     return item.has("intent", "subject", "mode", "figure") and not item.has(
         "value", "place", "rfm", "column", "role", "stage") and not (
-        item.has("concept") and has_evidence(item, env.data))
+        item.has("concept") and has_evidence(item, env.data)) and \
+        "versus" not in item.args("figure")  # it keeps "churned | versus | retained" apart
