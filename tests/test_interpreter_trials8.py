@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tests.cli_ask import ask_turns
+from tests.cli_ask import ask_turns, usual
 
 
 def _studios(folder: Path, n: int = 700) -> tuple[Path, pd.DataFrame]:
@@ -238,8 +238,7 @@ def test_enrolling_is_buying_in_an_order_log(tmp_path: Path, text: str, op: str,
 def test_an_interjection_before_a_follow_up_is_no_negation(tmp_path: Path) -> None:
     """"nah, drop Mexico" after "add Mexico too": Mexico leaves, the rest stays."""
     path, frame = _lessons(tmp_path)
-    country = frame.groupby("learner")["home_country"].agg(
-        lambda v: sorted(v.value_counts()[lambda c: c == c.max()].index)[0])
+    country = usual(frame, "learner", "home_country")
     turn = ask_turns(path, tmp_path, "learners from Canada", "add Mexico too",
                      "nah, drop Mexico")
     assert turn.segment is not None, turn.reply
@@ -477,8 +476,7 @@ def _subscriptions(folder: Path, n: int = 1200) -> tuple[Path, pd.DataFrame]:
 def test_lifetime_and_quarterly_plans_in_three_languages(tmp_path: Path, text: str,
                                                          values: set[str]) -> None:
     path, frame = _subscriptions(tmp_path)
-    billing = frame.groupby("account")["billing"].agg(
-        lambda v: sorted(v.value_counts()[lambda c: c == c.max()].index)[0])
+    billing = usual(frame, "account", "billing")
     turn = ask_turns(path, tmp_path, text)
     assert turn.segment is not None and turn.segment["size"] == int(
         billing.isin(values).sum()), turn.reply
@@ -486,8 +484,7 @@ def test_lifetime_and_quarterly_plans_in_three_languages(tmp_path: Path, text: s
 
 def test_a_domain_inside_chinese_and_a_platform_suffix(tmp_path: Path) -> None:
     path, frame = _subscriptions(tmp_path)
-    channel = frame.groupby("account")["channel"].agg(
-        lambda v: sorted(v.value_counts()[lambda c: c == c.max()].index)[0])
+    channel = usual(frame, "account", "channel")
     turn = ask_turns(path, tmp_path, "通过Partner.com付费的用户")
     assert turn.segment is not None and turn.segment["size"] == int(
         (channel == "Partner.com").sum()), turn.reply
