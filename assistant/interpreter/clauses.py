@@ -75,11 +75,9 @@ def _numbered_names(parts: list[Part], env: Env) -> list[Part]:
 def _relative(r: Reader) -> None:
     """"spent more than average", "below-average income": there is no number to compare."""
     average, cmp = r.find("average"), r.find("cmp")
-    said = average.text.lower() if average is not None else ""
-    if average is None or not (cmp or any(w in said for w in ("above", "below", "выше", "ниже"))):
+    if average is None or cmp is None:
         return
-    below = any(w in said for w in ("below", "ниже")) or cmp is not None and any(
-        str(op).startswith("<") for op in cmp.args("cmp"))
+    below = any(str(op).startswith("<") for op in cmp.args("cmp"))
     words = [i for _, i in r.items() if i is not average and has_evidence(i, r.data)]
     found = link(words, r.data, accept=lambda w: w.numeric and not w.is_flag)
     column = found.column or (found.tied[0] if found.tied else None)
@@ -88,8 +86,7 @@ def _relative(r: Reader) -> None:
         r.problem("unplaced", words=f"'{average.text}'")
         return
     mean = r.data.columns[column].info.mean
-    median = any(w in said for w in ("median", "медиан", "中位"))
-    if mean is not None and not median:  # the mean the loader measured
+    if mean is not None and "median" not in average.args("average"):  # the loader's mean
         r.add(Compare(column=column, op="<" if below else ">", value=round(mean, 6)), "qty",
               column)
         shown = format_number(round(mean, 2), r.env.language)

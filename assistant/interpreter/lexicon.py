@@ -90,7 +90,8 @@ class LexiconFile(BaseModel):
     # Shares named by a word, in percent: "the top decile", "the bottom half".
     shares: dict[float, list[str]] = Field(default_factory=dict)
     rank_measures: dict[str, list[str]] = Field(default_factory=dict)
-    average: list[str] = Field(default_factory=list)
+    # "mean" and "median" words ("below average", "above the median").
+    average: dict[str, list[str]] = Field(default_factory=dict)
     roles: dict[str, list[str]] = Field(default_factory=dict)
     activity: list[str] = Field(default_factory=list)
     inactivity: list[str] = Field(default_factory=list)
@@ -139,12 +140,12 @@ _LISTS = {"function_words": "func", "people": "people", "between": "between",
           "negation": "neg",
           "window": "window", "ago": "ago", "temporal": "temporal", "count_units": "count_unit",
           "measure_units": "measure_unit", "percent": "percent", "currency": "currency",
-          "clause_breaks": "break", "location": "loc", "average": "average",
+          "clause_breaks": "break", "location": "loc",
           "activity": "activity", "inactivity": "inactivity", "presence": "presence",
           "knowledge_terms": "knowledge", "ahead": "ahead", "past_age": "past_age",
           "purpose": "purpose"}
-_MAPS = {"periods": "period", "generations": "generation", "comparators": "cmp",
-         "postfix_comparators": "cmp_post", "time_units": "time_unit",
+_MAPS = {"average": "average", "periods": "period", "generations": "generation",
+         "comparators": "cmp", "postfix_comparators": "cmp_post", "time_units": "time_unit",
          "multipliers": "mult", "numbers": "number", "decades": "decade", "months": "month",
          "ordinals": "ordinal", "conjunctions": "conj", "rank": "rank", "shares": "share",
          "rank_measures": "rank_measure", "roles": "role", "concepts": "concept",
