@@ -511,3 +511,23 @@ def test_a_rate_by_a_column_named_with_a_payment_word(tmp_path: Path) -> None:
     for flag in (0, 1):
         mean = frame.loc[frame["Attrited"] == flag, "Tenure_Months"].mean()
         assert f"{mean:.2f}" in turn.reply, turn.reply
+
+
+def test_nights_at_a_nightly_rate_are_the_amount(tmp_path: Path) -> None:
+    from tools.engine.loading import load_customer_data
+
+    rng = np.random.default_rng(92)
+    n = 700
+    frame = pd.DataFrame({
+        "booking_id": [f"B{k}" for k in range(n)],
+        "guest_id": rng.integers(1, 200, n),
+        "check_in": pd.Timestamp("2026-02-28") - pd.to_timedelta(rng.integers(0, 300, n), "D"),
+        "nights": rng.integers(1, 8, n),
+        "nightly_rate": rng.choice([80.0, 120.0, 210.0], n),
+    })
+    path = tmp_path / "stays.csv"
+    frame.to_csv(path, index=False)
+    data = load_customer_data(path)
+    spend = (frame["nights"] * frame["nightly_rate"]).groupby(frame["guest_id"]).sum()
+    assert data.customers["monetary"].sort_index().tolist() == pytest.approx(
+        spend.sort_index().tolist())
