@@ -531,3 +531,21 @@ def test_nights_at_a_nightly_rate_are_the_amount(tmp_path: Path) -> None:
     spend = (frame["nights"] * frame["nightly_rate"]).groupby(frame["guest_id"]).sum()
     assert data.customers["monetary"].sort_index().tolist() == pytest.approx(
         spend.sort_index().tolist())
+
+
+def test_whom_chinese_says_last_holds_for_either_end(tmp_path: Path) -> None:
+    path, frame = _studios(tmp_path)
+    turn = ask_turns(path, tmp_path, "年龄小于25岁或大于70岁的男性")
+    ages = frame["Age"]
+    expected = (frame["Gender"] == "Male") & ((ages < 25) | (ages > 70))
+    assert turn.segment is not None and turn.segment["size"] == int(expected.sum()), turn.reply
+
+
+@pytest.mark.parametrize("text", ["members in London", "участники из Лондона"])
+def test_a_city_the_data_lacks_is_answered_with_its_cities(tmp_path: Path, text: str) -> None:
+    path, frame = _studios(tmp_path)
+    frame["city"] = np.random.default_rng(93).choice(["Leeds", "Bristol", "Glasgow"], len(frame))
+    frame.to_csv(path, index=False)
+    turn = ask_turns(path, tmp_path, text)
+    assert turn.segment is None
+    assert all(c in turn.reply for c in ("Leeds", "Bristol", "Glasgow")), turn.reply

@@ -66,6 +66,11 @@ def city_aliases(value: str) -> list[str]:
     return [name for name in names[city] if fold(name) != fold(value)]
 
 
+def is_city(word: str) -> bool:
+    """A name GeoNames knows as a city ("London", "伦敦", "Лондон")."""
+    return len(word) > 2 and fold(word) in _cities()[1]
+
+
 def city_column_aliases(values: tuple[str, ...]) -> dict[str, list[str]]:
     """Value -> its other names, when most of `values` are cities; else nothing."""
     if len(values) < 2 or not any(re.search(r"[^\W\d_]", v) for v in values):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.interpreter.cities import city_column_aliases, is_city
 from assistant.interpreter.linking import (
     evidence,
     has_evidence,
@@ -222,6 +223,22 @@ def _missing_place(r: Reader, item: Item) -> None:
     _not_a_value(r, word, columns[0])
 
 
+def _a_missing_city(r: Reader, item: Item) -> bool:
+    """A city GeoNames knows that no value of the data's one column of cities names: said,
+    with that column's values."""
+    if any(s.kind not in ("value_group", "place") for s in item.senses) or not (
+            is_city(item.text) or not item.text.isascii() and
+            is_city(" ".join(t.norm for t in item.tokens))):  # "Лондона": its dictionary form
+        return False
+    cities = [n for n, w in r.data.columns.items() if w.is_category and (
+        "city" in w.concepts or city_column_aliases(w.info.values))]
+    if len(cities) != 1:
+        return False
+    r.use(item)
+    _not_a_value(r, item.text, cities[0])
+    return True
+
+
 def _leftovers(r: Reader) -> None:
     words: list[str] = []
     last_end = -1
@@ -235,6 +252,8 @@ def _leftovers(r: Reader) -> None:
         if item.args("cmp") == ["=="] and isinstance(after, Item) and not r.free(after) and \
                 after.has("value", "value_group", "place"):
             continue  # "referral source = friend": the value it points at is placed
+        if _a_missing_city(r, item):
+            continue  # "in London" where the cities are Leeds, Bristol...: those are named
         if item.senses and all(s.kind in QUIET for s in item.senses) and \
                 "world" not in item.args("intent"):  # "weather" is no word of a request
             continue

@@ -219,7 +219,7 @@ def _combine(results: list[tuple[str, ClauseResult]]) -> Condition | None:
     kept: list[Condition] = []
     excluded: list[Condition] = []
     for joiner, alternatives in groups:
-        shared, alternatives = _shared_head(alternatives)
+        shared, alternatives = _shared(alternatives)
         parts = [conjunction(list({c.model_dump_json(): c for c in a}.values()))
                  for a in alternatives]
         condition = parts[0] if len(parts) == 1 else Or(any=parts)
@@ -239,20 +239,22 @@ def _combine(results: list[tuple[str, ClauseResult]]) -> Condition | None:
     return flat
 
 
-def _shared_head(alternatives: list[list[Condition]]
-                 ) -> tuple[list[Condition], list[list[Condition]]]:
-    """"women over 60 or under 25": the first alternative's leading conditions hold for the
-    others too, when those name only the columns of its last ones (female and (over 60 or
-    under 25)); "Germans over 60 or French under 25" shares nothing."""
-    if len(alternatives) < 2:
-        return [], alternatives
-    first, size = alternatives[0], max(len(a) for a in alternatives[1:])
-    head, tail = first[:len(first) - size], first[len(first) - size:]
-    later = {_column(c) for a in alternatives[1:] for c in a}
-    if not head or None in later or not later <= {_column(c) for c in tail} or \
-            later & {_column(c) for c in head}:
-        return [], alternatives
-    return head, [tail, *alternatives[1:]]
+def _shared(alternatives: list[list[Condition]]
+            ) -> tuple[list[Condition], list[list[Condition]]]:
+    """Conditions said once beside the first alternative or the last, on a column no other
+    alternative names, hold for all of them: "women over 60 or under 25" is female and
+    (over 60 or under 25); so is "25岁以下或70岁以上的女性", whom Chinese says last.
+    "Germans over 60 or French under 25" shares nothing."""
+    for pick in (0, -1):
+        own = alternatives[pick]
+        others = alternatives[1:] if pick == 0 else alternatives[:-1]
+        columns = {_column(c) for a in others for c in a}
+        shared = [c for c in own if _column(c) not in columns]
+        kept = [c for c in own if _column(c) in columns]
+        if None not in columns and shared and kept and \
+                columns <= {_column(c) for c in kept}:
+            return shared, [kept, *others] if pick == 0 else [*others, kept]
+    return [], alternatives
 
 
 def _column(condition: Condition) -> str | None:
