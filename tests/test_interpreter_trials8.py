@@ -549,3 +549,11 @@ def test_a_city_the_data_lacks_is_answered_with_its_cities(tmp_path: Path, text:
     turn = ask_turns(path, tmp_path, text)
     assert turn.segment is None
     assert all(c in turn.reply for c in ("Leeds", "Bristol", "Glasgow")), turn.reply
+
+
+def test_joining_said_as_vstupit_in_russian(tmp_path: Path) -> None:
+    path, frame = _studios(tmp_path)
+    turn = ask_turns(path, tmp_path, "участники, вступившие с января по июнь 2025")
+    joined = frame["JoinedOn"]
+    expected = (joined >= "2025-01-01") & (joined < "2025-07-01")
+    assert turn.segment is not None and turn.segment["size"] == int(expected.sum()), turn.reply
