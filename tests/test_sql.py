@@ -265,3 +265,20 @@ def test_spark_online_retail_members_match_evaluate(spark: object, retail: Custo
                                                     condition: Condition) -> None:
     mask = evaluate(condition, retail)
     assert _spark_members(spark, condition, retail) == [int(i) for i in mask[mask].index]
+
+
+@pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas:FutureWarning")
+def test_spark_ranks_over_everyone_with_missing_values(spark: object) -> None:
+    """A rank on its own (scope TRUE) and a share of a base with missing values: Spark reads
+    the same members as pandas (it once took "customers WHERE (TRUE)" for an alias)."""
+    from tests.test_evaluate import customer_data
+
+    frame = pd.DataFrame({"monetary": [10.0, None, 30.0, 20.0, None, 50.0, 40.0, 5.0]},
+                         index=pd.Index(range(1, 9), name="customer_id"))
+    data = customer_data(frame)
+    for condition in (Rank(column="monetary", direction="top", n=2),
+                      And(all=[Rank(column="monetary", direction="top", percent=25)]),
+                      Rank(column="monetary", direction="bottom", percent=50)):
+        mask = evaluate(condition, data)
+        assert _spark_members(spark, condition, data) == sorted(
+            int(i) for i in mask[mask].index), condition

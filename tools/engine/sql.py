@@ -280,7 +280,8 @@ class _Compiler:
         # The base counts customers whose value is missing (they rank last, never chosen).
         ranked = (f"SELECT {self.ids} AS member, {name} IS NOT NULL AS known, row_number() "
                   f"OVER (ORDER BY {name} IS NULL, {name} {direction}, {self.ids}) AS position, "
-                  f"count(*) OVER () AS base_size FROM {self.table} WHERE {base}")
+                  # not "WHERE (...)": Spark reads "customers WHERE (x)" as an alias's columns
+                  f"count(*) OVER () AS base_size FROM {self.table} WHERE TRUE AND {base}")
         return (f"({self.ids} IN (SELECT member FROM ({ranked}) AS ranked "
                 f"WHERE known AND {keep}))")
 
