@@ -18,7 +18,7 @@ from assistant.turns import TurnOutcome
 from tools.engine.definitions import Condition
 from tools.engine.errors import EngineError
 from tools.engine.lifecycle import STAGES
-from tools.engine.schema import DType
+from tools.engine.table_recency import day_after_latest
 from tools.tool_summaries import customer_count
 from tools.toolkit import LIBRARY_CHANGES, Toolkit, ToolResult
 
@@ -175,7 +175,5 @@ def _data_end(toolkit: Toolkit) -> date | None:
     """The day after the latest date in the customer table, when there is no as-of date."""
     if toolkit.data.source.as_of is not None:
         return None
-    latest = [toolkit.data.customers[c.name].max() for c in toolkit.data.schema.columns
-              if c.dtype == DType.DATE and c.name in toolkit.data.customers]
-    stamps = [pd.Timestamp(v) for v in latest if v is not None and not pd.isna(v)]
-    return (max(stamps) + pd.Timedelta(days=1)).date() if stamps else None
+    end = day_after_latest(toolkit.data.customers, toolkit.data.schema)
+    return end.date() if end is not None else None

@@ -32,6 +32,15 @@ def last_purchase_column(schema: Schema) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
+def day_after_latest(customers: pd.DataFrame, schema: Schema) -> pd.Timestamp | None:
+    """A customer table's reference day: the day after the latest date in any of its date
+    columns (None when it has no dates)."""
+    latest = [customers[c.name].max() for c in schema.columns
+              if c.dtype is DType.DATE and c.name in customers]
+    stamps = [pd.Timestamp(v) for v in latest if v is not None and not pd.isna(v)]
+    return max(stamps).normalize() + pd.Timedelta(days=1) if stamps else None
+
+
 def with_table_recency(customers: pd.DataFrame, schema: Schema, as_of: date | None
                        ) -> tuple[pd.DataFrame, Schema, str | None]:
     """`customers` with `recency_days` from the last-purchase date, and the note saying so;
@@ -41,14 +50,9 @@ def with_table_recency(customers: pd.DataFrame, schema: Schema, as_of: date | No
     if column is None or schema.by_role(Role.RECENCY) or RECENCY in customers.columns:
         return customers, schema, None
     dates = pd.to_datetime(customers[column], errors="coerce").dt.normalize()
-    if as_of is not None:
-        end = pd.Timestamp(as_of)
-    else:
-        latest = [customers[c.name].max() for c in schema.columns if c.dtype is DType.DATE]
-        stamps = [pd.Timestamp(v) for v in latest if v is not None and not pd.isna(v)]
-        if not stamps:
-            return customers, schema, None
-        end = max(stamps).normalize() + pd.Timedelta(days=1)
+    end = pd.Timestamp(as_of) if as_of is not None else day_after_latest(customers, schema)
+    if end is None:
+        return customers, schema, None
     days = (end - dates).dt.days.astype("Int64")
     added = customers.assign(**{RECENCY: days})
     reason = f"whole days from {column} to {end.date().isoformat()}"
