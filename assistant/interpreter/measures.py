@@ -247,7 +247,7 @@ def _bands(r: Reader, column: ColumnWords, qty: Qty) -> None:
     low, high = (qty.low, qty.high) if qty.is_range else {
         "<": (None, qty.value), "<=": (None, qty.value), ">": (qty.value, None),
         ">=": (qty.value, None)}.get(qty.op or "", (qty.value, qty.value))
-    scale = column.scale if (qty.value or qty.high or 0) >= 1000 and column.scale != 1 else 1
+    scale = _band_scale(column, qty)
     inside = [v for v, (a, b) in column.bands.items()
               if (low is None or a >= low / scale) and (high is None or b <= high / scale)]
     if not inside:
@@ -267,9 +267,14 @@ def _times_of_money(column: ColumnWords, qty: Qty) -> bool:
 
 def _a_band(column: ColumnWords, qty: Qty) -> bool:
     """The range is one of the column's bands as written ("$60K - $80K")."""
-    scale = column.scale if (qty.high or 0) >= 1000 and column.scale != 1 else 1
+    scale = _band_scale(column, qty)
     return qty.is_range and any(a == (qty.low or 0) / scale and b == (qty.high or 0) / scale
                                 for a, b in column.bands.values())
+
+
+def _band_scale(column: ColumnWords, qty: Qty) -> float:
+    """Bands written in thousands ("(k$)") against a number said in full ("60000")."""
+    return column.scale if (qty.value or qty.high or 0) >= 1000 and column.scale != 1 else 1
 
 
 def _implied(r: Reader, k: int, qty: Qty) -> ColumnWords | None:

@@ -242,12 +242,13 @@ def _comma(items: list[Item], j: int) -> int:
     return 1 if 0 <= j < len(items) and items[j].text == "," else 0
 
 
-def _a_year(value: float | None) -> bool:
+def a_year(value: float | None) -> bool:
+    """A whole number from 1900 to 2100: a year."""
     return value is not None and 1900 <= value <= 2100 and float(value).is_integer()
 
 
 def _year_at(items: list[Item], j: int) -> int | None:
-    if 0 <= j < len(items) and _a_year(items[j].value):
+    if 0 <= j < len(items) and a_year(items[j].value):
         return int(items[j].value or 0)
     return None
 
@@ -272,7 +273,7 @@ def _right(items: list[Item], qty: Qty, postfix: bool = True) -> None:
         elif item.has("measure_unit") and qty.unit is None:
             qty.unit = "measure"  # "20 km", "13 minutes": the column's own unit
         elif item.has("cmp_post") and qty.op is None and postfix and not (
-                item.has("ago") and qty.unit == "time" and not _a_year(qty.value)):
+                item.has("ago") and qty.unit == "time" and not a_year(qty.value)):
             qty.op = str(item.args("cmp_post")[0])  # "2023年之前"; "3个月之前" is ago
         elif item.has("ago") and qty.unit == "time":
             qty.ago = True
@@ -328,7 +329,7 @@ def _with_left(items: list[Item], qty: Qty, used: set[int]) -> Qty:
         elif item.has("cmp") and qty.op is None and not qty.is_range:
             qty.op = str(item.args("cmp")[0])
             if qty.op == "<=" and item.has("temporal") and (
-                    _a_year(qty.value) or qty.date is not None and len(qty.date) <= 7):
+                    a_year(qty.value) or qty.date is not None and len(qty.date) <= 7):
                 qty.op = "<"  # "до 2018 года": before the year (a day stays "up to" it)
         elif item.has("between") and (qty.is_range or qty.op is None):
             if not qty.is_range:

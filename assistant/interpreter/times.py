@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 from assistant.interpreter.datalex import ColumnWords
 from assistant.interpreter.linking import has_evidence, link, names_a_flag
-from assistant.interpreter.quantities import LATEST, Qty
+from assistant.interpreter.quantities import LATEST, Qty, a_year
 from assistant.interpreter.reader import Reader
 from assistant.interpreter.tagging import Item
 from tools.engine.dataset import LAST_PURCHASE
@@ -306,8 +306,7 @@ def _date_window(r: Reader, column: ColumnWords, qty: Qty, op: str) -> None:
 def year_of_date(r: Reader, qty: Qty, words: list[Item]) -> bool:
     """A year said of a date column ("joined after 2013", "last bought in 2011")."""
     years = (qty.low, qty.high) if qty.is_range else (qty.value,)
-    if any(y is None or not 1900 <= y <= 2100 or not float(y).is_integer() for y in years) \
-            or qty.unit is not None:
+    if not all(a_year(y) for y in years) or qty.unit is not None:
         return False
     if link(words, r.data, accept=lambda w: w.is_date).column is not None:
         return True
@@ -343,11 +342,10 @@ def date_condition(r: Reader, qty: Qty, words: list[Item], *, negated: bool = Fa
             return
         qty.date, qty.until = (_latest(d, end) for d in (qty.date, qty.until))
     if qty.until is not None or qty.is_range:  # "between January and June 2024", "2022-2023"
-        last = Qty(0, 0, "", date=qty.until, value=qty.high)
-        first, after = _period(Qty(0, 0, "", date=qty.date, value=qty.low))[0], _period(last)[1]
+        first, after = _period(qty.date, qty.low)[0], _period(qty.until, qty.high)[1]
         qty.op = None
     else:
-        first, after = _period(qty)
+        first, after = _period(qty.date, qty.value)
     name, op = column.name, qty.op
     if name == LAST_PURCHASE and found.column is None and op in (None, "=="):
         # "bought in December 2010": any purchase then, not the last one (read from the lines)
@@ -377,16 +375,17 @@ def _latest(written: str | None, end: date) -> str | None:
     return f"{last.year if month <= last.month else last.year - 1:04d}-{month:02d}"
 
 
-def _period(qty: Qty) -> tuple[str, str]:
-    """The first day a date, month or year stands for, and the day after its last."""
-    if qty.date is not None and len(qty.date) == 10:
-        day = date.fromisoformat(qty.date)
+def _period(written: str | None, year_said: float | None) -> tuple[str, str]:
+    """The first day a date or month (`written`), else a year, stands for, and the day after
+    its last."""
+    if written is not None and len(written) == 10:
+        day = date.fromisoformat(written)
         return day.isoformat(), (day + timedelta(days=1)).isoformat()
-    if qty.date is not None:
-        year, month = (int(p) for p in qty.date.split("-"))
+    if written is not None:
+        year, month = (int(p) for p in written.split("-"))
         last = date(year, month, calendar.monthrange(year, month)[1])
         return f"{year:04d}-{month:02d}-01", (last + timedelta(days=1)).isoformat()
-    year = int(qty.value or 0)
+    year = int(year_said or 0)
     return date(year, 1, 1).isoformat(), date(year + 1, 1, 1).isoformat()
 
 
