@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.interpreter.cities import city_column_aliases, is_city
+from assistant.interpreter.cities import is_city
 from assistant.interpreter.linking import (
     evidence,
     has_evidence,
@@ -231,7 +231,7 @@ def _a_missing_city(r: Reader, item: Item) -> bool:
             is_city(" ".join(t.norm for t in item.tokens))):  # "Лондона": its dictionary form
         return False
     cities = [n for n, w in r.data.columns.items() if w.is_category and (
-        "city" in w.concepts or city_column_aliases(w.info.values))]
+        "city" in w.concepts or w.holds_cities)]
     if len(cities) != 1:
         return False
     r.use(item)

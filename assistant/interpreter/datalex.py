@@ -48,6 +48,7 @@ class ColumnWords:
     no: str | None = None
     # A category of number bands ("Less than $40K", "$40K - $60K"): value -> (low, high).
     bands: dict[str, tuple[float, float]] = field(default_factory=dict)
+    holds_cities: bool = False  # most of its values are cities GeoNames knows
 
     @property
     def name(self) -> str:
@@ -151,6 +152,7 @@ def build(schema: Schema, lexicon: Lexicon, dictionary: DataDictionary | None = 
         if not words.is_category or words.is_flag:
             continue
         cities = city_column_aliases(info.values)
+        words.holds_cities = bool(cities)
         for value in info.values:
             if re.fullmatch(r"-?\d+(\.\d+)?", value.strip()):
                 continue  # numbers are quantities, not names
