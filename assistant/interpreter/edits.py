@@ -40,6 +40,9 @@ def edit_last(items: list[Item], env: Env) -> Condition | None:
     numeric = [leaf for leaf in leaves(current) if isinstance(leaf, Compare | Between | Rank)
                and not isinstance(getattr(leaf, "value", 0), str | bool) and not _flag(leaf, env)]
     qty = numbers[-1]
+    unit = next((int(str(a)) for i in items for a in i.args("time_unit")), None)
+    if qty.unit is None and not qty.is_range and unit is not None:  # "把天数改成30": days
+        qty = Qty(qty.first, qty.last, qty.text, value=qty.value, unit="time", days=unit)
     was, now = (qty.low, qty.high) if qty.is_range else (
         numbers[0].value if len(numbers) > 1 else None, qty.value)
     if len(numbers) > 1 and any("instead" in items[k].args("mode")

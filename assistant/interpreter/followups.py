@@ -118,7 +118,8 @@ def _names_customers(items: list[Item]) -> bool:
                                              if i.has("people")):
         return False  # "без мужчин", "not the men": a fragment that narrows
     return bool({"people", "fixed", "rfm", "stage", "vague"} & {
-        s.kind for i in items for s in i.senses})
+        s.kind for i in items for s in i.senses}) or any(  # "сколько у нас пенсионеров"
+        "all" in i.args("subject") for i in items)
 
 
 def _negated(condition: Condition) -> Condition:
@@ -212,16 +213,18 @@ def _apart(a: _Interval, b: _Interval) -> bool:
 
 
 def _shrunk(current: Condition, dropped: Condition) -> Condition | None:
-    """The current segment with the values dropped taken out of its list on that column;
-    None when there is no such list or nothing would be left of it."""
+    """The current segment with the values dropped taken out of its list on that column (all
+    of them: everyone else, "кроме Москвы" after "из Москвы"); None when there is no such
+    list."""
     if not isinstance(dropped, In):
         return None
     for leaf in leaves(current):
         if isinstance(leaf, In) and leaf.column == dropped.column:
             gone = lowered(dropped.values)
             kept = [v for v in leaf.values if str(v).lower() not in gone]
-            if len(kept) == len(leaf.values) - len(gone) and kept:
-                return replace_leaf(current, leaf, In(column=leaf.column, values=kept))
+            if len(kept) == len(leaf.values) - len(gone):
+                return replace_leaf(current, leaf, In(column=leaf.column, values=kept) if kept
+                                    else NotIn(column=leaf.column, values=leaf.values))
     return None
 
 

@@ -128,6 +128,9 @@ class LexiconFile(BaseModel):
     vague: dict[str, list[str]] = Field(default_factory=dict)
     intensifiers: dict[str, list[str]] = Field(default_factory=dict)
     abbreviations: dict[str, list[str]] = Field(default_factory=dict)
+    # A lemma the analyser gives as often as another for the same forms ("самого" is сам as
+    # often as самый): a phrase with the first stands with the second too.
+    shared_lemmas: dict[str, str] = Field(default_factory=dict)
     messages: dict[str, str] = Field(default_factory=dict)
     # Requests offered as examples with help and greetings.
     examples: list[str] = Field(default_factory=list)
@@ -258,8 +261,10 @@ def _compile() -> Lexicon:
             norms = phrase_norms(phrase)
             if not norms:
                 continue
-            if sense not in index[norms]:
-                index[norms].append(sense)
+            shared = tuple(lexicon.shared_lemmas.get(n, n) for n in norms)
+            for key in dict.fromkeys((norms, shared)):
+                if sense not in index[key]:
+                    index[key].append(sense)
             if lexicon.language == "zh":
                 chinese.add(phrase)
             for word in re.findall(r"[^\W\d_]{3,}", phrase):

@@ -110,6 +110,7 @@ def _mention(r: Reader, run: list[tuple[int, Item]]) -> None:
            not (len(i.tokens) == 1 and i.tokens[0].norm in column.norms) for i in supporting):
         negated = not negated
     if column.is_flag:
+        negated = negated or r.negated(run[0][0], ("inactivity",))  # "没有买私教"
         negated = negated != _stated_no(r, run[-1][0], column)
     _column_condition(r, column, negated, items)
 

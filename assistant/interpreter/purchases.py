@@ -12,6 +12,7 @@ from typing import Literal
 
 from assistant.interpreter.lexicon import Sense
 from assistant.interpreter.reader import Reader
+from assistant.interpreter.tagging import Item
 from tools.engine.dataset import FREQUENCY, MONETARY, RECENCY
 from tools.engine.definitions import And, Between, Compare, Condition, In, Purchased, Scalar
 from tools.engine.schema import DataKind
@@ -54,7 +55,8 @@ def windowed_totals(r: Reader) -> None:
               c.column in _MEASURES]
     buying = any(i.has("activity") or i.has("role") for _, i in r.items())
     bought = [c for c in r.out.conditions if isinstance(c, In) and buying and
-              r.data.columns[c.column].is_category and c.column not in r.data.place_columns()]
+              r.data.columns[c.column].is_category and c.column not in r.data.place_columns()
+              and not _of_people(r, c.column)]
     if len(windows) > 1 or len(bought) > 1 or not (windows or totals) or \
             not bought and not (windows and totals):
         return
@@ -65,6 +67,15 @@ def windowed_totals(r: Reader) -> None:
     merged = [_within(total, days, of) for total in totals] or [_within(None, days, of)]
     r.out.conditions = [c for c in r.out.conditions if not any(
         c is used for used in [*windows, *totals, *bought])] + merged
+
+
+def _of_people(r: Reader, column: str) -> bool:
+    """"消费超过一千块的iOS玩家", "iOS players who spent ...": a value said right before the
+    people word is whom (their usual value), not what the spend was on."""
+    parts = r.parts
+    return any(isinstance(part, Item) and isinstance(after, Item) and after.has("people") and
+               any(isinstance(a, tuple) and a[0] == column for a in part.args("value"))
+               for part, after in zip(parts, parts[1:], strict=False))
 
 
 def _within(total: Compare | Between | None, days: int | None, of: In | None) -> Condition:

@@ -38,6 +38,11 @@ def statistic_at(words: list[Item], k: int) -> str | None:
     before people, asks for the total ("收入是多少", "贡献了多少收入": how much revenue, where
     "多少客户" counts customers)."""
     named = statistic_of(words[k])
+    extreme = {"top": "max", "bottom": "min"}.keys() & set(map(str, words[k].args("rank")))
+    if named is None and extreme and not any(i.value is not None for i in words) and any(
+            {"how_much", "count"} & set(map(str, i.args("intent"))) for i in words):
+        # "how old is the oldest customer?", "最年轻的客户多大": the extreme value, asked
+        return "max" if "top" in extreme else "min"
     if named is not None or "count" not in words[k].args("intent"):
         return named
     near = [i for i in words[max(k - 2, 0):k + 3] if i is not words[k]]

@@ -92,14 +92,15 @@ class Reader:
             self.out.used.add(id(qty))
         self.problem("unplaced", words=", ".join(f"'{i.text}'" for i in items))
 
-    def negated(self, k: int) -> bool:
+    def negated(self, k: int, kinds: tuple[str, ...] = ("neg",)) -> bool:
         """A free negation right before position k ("not", "never", "non-", "без", "没有"),
-        with only glue words ("from", "in the") and verbs ("did not BUY anything") between."""
+        with only glue words ("from", "in the") and verbs ("did not BUY anything") between;
+        `kinds` ("inactivity" too: "没有买私教", not bought a yes/no column's thing)."""
         for j in range(k - 1, -1, -1):
             part = self.parts[j]
             if isinstance(part, Qty):
                 return False
-            if part.has("neg") and self.free(part):
+            if part.has(*kinds) and self.free(part):
                 self.use(part)
                 return True
             if self.names_a_flag(part):

@@ -22,9 +22,10 @@ _QUANTITY_WORDS = frozenset({"quantity", "qty", "units", "items", "pieces", "pcs
 _PRICE_WORDS = frozenset({"price", "unitprice", "rate", "cost"})
 _STATUS_WORDS = frozenset({"status", "state", "cancelled", "canceled", "cancellation"})
 _COUNT_WORDS = frozenset({"num", "number", "of", "total", "count", "n", "no", "cnt", "nb"})
-_ORDER_COUNT_WORDS = frozenset({"orders", "purchases", "transactions", "invoices"})
+_ORDER_COUNT_WORDS = frozenset({"orders", "purchases", "transactions", "invoices", "receipts"})
 # What a customer's orders are called: counted, they are the frequency; their amount, spend.
-_ORDER_NOUNS = frozenset({"order", "purchase", "transaction", *_ORDER_COUNT_WORDS})
+_ORDER_NOUNS = frozenset({"order", "purchase", "transaction", "receipt", "invoice",
+                          *_ORDER_COUNT_WORDS})
 # A quantity of orders is their number ("order quantity", "订单数量", "количество заказов").
 _QUANTITY_COUNTS = frozenset({"quantity", "qty"})
 _MONEY_TOTAL_WORDS = frozenset({"monetary", "spend", "spent", "revenue", "sales", "ltv", "clv",
