@@ -207,7 +207,10 @@ def _not_a_value(r: Reader, word: str, column: str) -> None:
 
 
 def _missing_place(r: Reader, item: Item) -> None:
-    """"from Atlantis", "from Japan" where the data has no Japan: name the real values."""
+    """"from Atlantis", "from Japan" where the data has no Japan: name the real values
+    (of the data's cities for a city: "in Tokyo")."""
+    if _a_missing_city(r, item):
+        return
     r.use(item)
     word, end = item.text, item.tokens[-1].end if item.tokens else -1
     for _, after in r.items():  # "火星", not "火": the unknown characters written with it

@@ -344,10 +344,11 @@ def _picked_choice(text: str, context: InterpreterContext) -> Interpretation | N
 
 def _restart(items: list[Item], cleaned: str, env: Env) -> Interpretation | None:
     """"start over", or "start over: customers from Spain" (reset, then a new request)."""
-    words = content(items)
-    if not words or "restart" not in words[0].args("mode"):
+    # "start over", "no, start over", "不要了，重新来"
+    opener = next((w for w in content(items)[:2] if "restart" in w.args("mode")), None)
+    if opener is None:
         return None
-    rest = cleaned[words[0].tokens[-1].end:].strip(" ,.:;!-—")
+    rest = cleaned[opener.tokens[-1].end:].strip(" ,.:;!-—")
     if not content(tag(rest, env.lexicon, env.data).readings[0]):
         return Interpretation(calls=[ToolCall("reset", {})], intent="command", understood="reset")
     fresh = _segment_text(rest, env)

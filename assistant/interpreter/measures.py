@@ -364,11 +364,15 @@ def _rank_measure(r: Reader, rank: Item) -> ColumnWords | None:
         own = link([rank], r.data, accept=lambda w: w.numeric and not w.is_flag)
         if own.column is not None:
             return r.data.columns[own.column]
-    words = [i for _, i in r.items() if r.free(i) and i is not rank and link([i], r.data).score]
+    # Not a glue verb ("what share of revenue COMES from the top 10%")
+    words = [i for _, i in r.items() if r.free(i) and i is not rank and not i.has("func")
+             and link([i], r.data).score]
     found = link(words, r.data, accept=lambda w: w.numeric and not w.is_date and not w.is_flag)
     if found.column is not None:
         r.use(*(words[i] for i in found.supporting))
         return r.data.columns[found.column]
+    if any("revenue_share" in i.args("figure") for _, i in r.items()):
+        return r.data.role_column("monetary")  # the customers who bring the most revenue
     return None
 
 

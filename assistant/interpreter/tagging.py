@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from assistant.interpreter.datalex import DataLexicon
 from assistant.interpreter.lexicon import Lexicon, Sense
 from assistant.interpreter.number_words import number_phrase, number_word
-from assistant.interpreter.text import Token, prepared, tokenize
+from assistant.interpreter.text import Token, norm_word, prepared, tokenize
 from assistant.interpreter.typos import chinese_typos, correct_typos, pinyin_words
 
 MAX_PHRASE = 6
@@ -81,6 +81,7 @@ def tag(text: str, lexicon: Lexicon, data: DataLexicon) -> Tagged:
     fixed, miswritten = chinese_typos(raw, tokens, known, data)
     if miswritten:
         tokens = tokenize(fixed, known)
+    tokens = _joined(tokens, lexicon, data)
     typos = miswritten + correct_typos(tokens, lexicon, data)
     options = [_matches(tokens, i, lexicon, data) for i in range(len(tokens))]
     readings = list(_segmentations(tokens, options))
@@ -115,6 +116,25 @@ def _matches(tokens: list[Token], i: int, lexicon: Lexicon, data: DataLexicon
         if senses:
             found.append((size, tuple(dict.fromkeys(senses))))
     return found
+
+
+def _joined(tokens: list[Token], lexicon: Lexicon, data: DataLexicon) -> list[Token]:
+    """"co-branded", "e mail": two words nothing knows that together are one word of the
+    data's names ("cobrand" of has_cobrand_card), read as that word."""
+    out: list[Token] = []
+    for token in tokens:
+        before = out[-1] if out else None
+        if before is not None and before.kind == token.kind == "word" and not any(
+                (t.norm,) in lexicon.index or t.norm in data.norms for t in (before, token)):
+            joined = next((w for w in (before.text.lower() + token.norm,
+                                       norm_word(before.text + token.text)) if w in data.norms),
+                          None)
+            if joined is not None:
+                out[-1] = replace(before, text=f"{before.text}-{token.text}", norm=joined,
+                                  end=token.end)
+                continue
+        out.append(token)
+    return out
 
 
 def _token_senses(token: Token) -> list[Sense]:

@@ -13,12 +13,13 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 from assistant.interpreter.datalex import ColumnWords
-from assistant.interpreter.linking import has_evidence, link, names_a_flag
+from assistant.interpreter.linking import evidence, has_evidence, link, names_a_flag
 from assistant.interpreter.quantities import LATEST, Qty, a_year
 from assistant.interpreter.reader import Reader
 from assistant.interpreter.tagging import Item
 from tools.engine.dataset import LAST_PURCHASE
 from tools.engine.definitions import And, Between, Compare, Condition, Not, Purchased
+from tools.engine.naming import name_words
 from tools.engine.schema import DType, Role
 
 UNIT_NAMES = {1: "days", 7: "weeks", 30: "months", 365: "years"}
@@ -50,7 +51,7 @@ def typed_number(column: ColumnWords, value: float) -> float | int:
 
 
 def time_window(r: Reader, k: int, qty: Qty, words: list[Item]) -> None:
-    if qty.period is not None and _in_a_column_name(r, qty, words):
+    if qty.period is not None and _in_a_column_name(r, qty, words) or _a_named_window(r, qty):
         return
     if qty.period in _PREVIOUS and _previous_period(r, qty, words):
         return
@@ -165,6 +166,25 @@ def _in_a_column_name(r: Reader, qty: Qty, words: list[Item]) -> bool:
         return False
     r.use(*qty.source)
     return True
+
+
+def _a_named_window(r: Reader, qty: Qty) -> bool:
+    """"at least ten flights in the last 12 months" on flights_last_12m: the window is the
+    one the name of a column the clause names gives (number, then unit), not a date's."""
+    if not qty.window or qty.value is None or qty.is_range or not any(
+            isinstance(p, Qty) and p is not qty for p in r.parts):  # a count said of it too
+        return False
+    units = {u: d for f in r.env.lexicon.files.values() for u, d in f.name_time_units.items()}
+    number = str(int(qty.value)) if float(qty.value).is_integer() else None
+    for column in r.data.columns.values():
+        words = [w.lower() for w in name_words(column.name)]
+        if not column.numeric or column.is_date or number not in words[:-1] or not any(
+                evidence(i, column) > 0 for _, i in r.items() if i not in qty.source):
+            continue
+        if units.get(words[words.index(number) + 1]) == qty.days:
+            r.use(*qty.source)
+            return True
+    return False
 
 
 def _previous_period(r: Reader, qty: Qty, words: list[Item]) -> bool:
