@@ -19,7 +19,14 @@ from assistant.interpreter.cities import chinese_city_names, city_column_aliases
 from assistant.interpreter.lexicon import Lexicon, Sense
 from assistant.interpreter.number_words import number_word
 from assistant.interpreter.places import names_to_codes
-from assistant.interpreter.text import fold, norm_word, other_lemmas, simplified, tokenize
+from assistant.interpreter.text import (
+    fold,
+    is_chinese,
+    norm_word,
+    other_lemmas,
+    simplified,
+    tokenize,
+)
 from tools.dictionary import DataDictionary
 from tools.engine.naming import name_words
 from tools.engine.schema import ColumnInfo, DataKind, DType, Role, Schema
@@ -137,6 +144,7 @@ def build(schema: Schema, lexicon: Lexicon, dictionary: DataDictionary | None = 
             continue
         entry = dictionary.columns.get(info.name)
         words = _column_words(info, lexicon, entry.unit if entry else None)
+        chinese.update(_unknown_runs(info.name, lexicon))
         for word in name_words(info.name) if info.name.isascii() else ():
             if len(word) >= 3:
                 surfaces.setdefault(word.lower(), norm_word(word))
@@ -224,6 +232,20 @@ def _time_unit(word: str, lexicon: Lexicon) -> int | None:
                  if s.kind == "time_unit"), None)
 
 
+def _unknown_runs(name: str, lexicon: Lexicon) -> set[str]:
+    """Characters of a Chinese name that no known word takes, side by side: one word of the
+    name ("年卡" in 是否购买年卡, not the year unit 年 and a card)."""
+    tokens = tokenize(simplified(name), lexicon.chinese_words)
+    runs: list[str] = [""]
+    for token in tokens:
+        single = token.kind == "word" and len(token.text) == 1 and is_chinese(token.text)
+        if single:
+            runs[-1] += token.text
+        elif runs[-1]:
+            runs.append("")
+    return {run for run in runs if len(run) > 1}
+
+
 def _norms(phrase: str, lexicon: Lexicon) -> tuple[str, ...]:
     known = lexicon.chinese_words | {simplified(phrase)}
     return tuple(t.norm for t in tokenize(phrase, known) if t.kind in ("word", "num"))
@@ -231,7 +253,8 @@ def _norms(phrase: str, lexicon: Lexicon) -> tuple[str, ...]:
 
 def _column_words(info: ColumnInfo, lexicon: Lexicon, unit: str | None) -> ColumnWords:
     raw = name_words(info.name) if info.name.isascii() else [
-        t.text for t in tokenize(info.name, lexicon.chinese_words) if t.kind == "word"]
+        t.text for t in tokenize(info.name, lexicon.chinese_words | _unknown_runs(
+            info.name, lexicon)) if t.kind == "word"]
     expanded: list[str] = []
     for word in raw:
         expansion = lexicon.files["en"].abbreviations.get(word.lower())
