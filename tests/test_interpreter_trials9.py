@@ -178,8 +178,9 @@ def _players(frame: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-@pytest.mark.parametrize("text", ["过去30天充值过的玩家", "players who topped up in the last 30 days",
-                                  "игроки, которые пополняли счёт за последние 30 дней"])
+@pytest.mark.parametrize("text", [
+    "过去30天充值过的玩家", "players who topped up in the last 30 days",
+    "игроки, которые пополняли счёт за последние 30 дней"])
 def test_a_top_up_is_a_purchase(tmp_path: Path, text: str) -> None:
     path, frame = _top_ups(tmp_path)
     turn = ask_turns(path, tmp_path, text)
