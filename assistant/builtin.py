@@ -15,6 +15,7 @@ from assistant.interpreter.lexicon import load_lexicon
 from assistant.memory import ConversationMemory
 from assistant.replies import clarification_reply, compose_reply
 from assistant.turns import TurnOutcome
+from tools.engine.cleaning import CANCELLED_RULE
 from tools.engine.definitions import Condition
 from tools.engine.errors import EngineError
 from tools.engine.lifecycle import STAGES
@@ -132,6 +133,9 @@ class BuiltinBackend:
             chosen=dict(self.memory.chosen),
             clusters=last.k if last is not None else None,
             language=toolkit.language,
+            cancelled_lines=(sum(step.rows_removed for step in toolkit.data.source.cleaning
+                                 if step.rule == CANCELLED_RULE),
+                             toolkit.data.source.rows_read),
         )
 
 

@@ -95,3 +95,6 @@ class InterpreterContext:
     clusters: int | None = None
     # The language of the conversation so far: it decides a message whose words tie.
     language: str | None = None
+    # Order lines the loader removed as cancelled, of the rows read: "what share of orders
+    # were cancelled?" is told so, not asked about.
+    cancelled_lines: tuple[int, int] = (0, 0)

@@ -35,12 +35,14 @@ def edit_last(items: list[Item], env: Env) -> Condition | None:
     80", "поменяй 3 на 4", "把5改成6"), else the last one."""
     current = env.context.current_condition
     numbers = [p for p in quantities(items) if isinstance(p, Qty)]
+    unit = next((int(str(a)) for i in items for a in i.args("time_unit")), None)
+    if not numbers and unit is not None:  # "make it a year": one of the unit
+        numbers = [Qty(0, 0, "1", value=1, unit="time", days=unit)]
     if current is None or not numbers:
         return None
     numeric = [leaf for leaf in leaves(current) if isinstance(leaf, Compare | Between | Rank)
                and not isinstance(getattr(leaf, "value", 0), str | bool) and not _flag(leaf, env)]
     qty = numbers[-1]
-    unit = next((int(str(a)) for i in items for a in i.args("time_unit")), None)
     if qty.unit is None and not qty.is_range and unit is not None:  # "把天数改成30": days
         qty = Qty(qty.first, qty.last, qty.text, value=qty.value, unit="time", days=unit)
     was, now = (qty.low, qty.high) if qty.is_range else (

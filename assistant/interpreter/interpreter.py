@@ -36,10 +36,12 @@ from assistant.interpreter.teach import taught
 from assistant.interpreter.text import clean, known_forms, norm_word, script_of, tokenize
 from assistant.interpreter.vague import choices_for
 from tools.dictionary import DataDictionary
+from tools.engine.cancellation import cancelled_status_pattern
 from tools.engine.definitions import Lifecycle, RfmSegment, SegmentDefinition
 from tools.engine.describe import describe
 from tools.engine.matching import nearest
 from tools.engine.naming import name_words
+from tools.engine.wording import format_number, percent_digits
 from tools.engine.schema import Role, Schema
 
 MAX_CHUNKS = 4
@@ -219,6 +221,14 @@ def _segment_text(text: str, env: Env) -> Interpretation:
 
 
 def _problem(problem: Problem, env: Env) -> Interpretation:
+    cancelled, read = env.context.cancelled_lines
+    if problem.key == "unplaced" and cancelled and re.search(
+            cancelled_status_pattern(), problem.values.get("words", "").lower()):
+        # "what share of orders were cancelled?": the loader removed them, and says how many
+        return Interpretation(calls=[], intent="data_question", clarification=env.lexicon.message(
+            env.language, "cancelled_removed", lines=format_number(cancelled, env.language),
+            rows=format_number(read, env.language),
+            share=format_number(float(percent_digits(cancelled / read)), env.language)))
     personal = _personal(problem, env)
     if personal is not None:  # "customer_email ending in gmail": held back, said why
         return Interpretation(calls=[], intent="segment", clarification=env.lexicon.message(

@@ -72,10 +72,13 @@ def windowed_totals(r: Reader) -> None:
 def _of_people(r: Reader, column: str) -> bool:
     """"消费超过一千块的iOS玩家", "iOS players who spent ...": a value said right before the
     people word is whom (their usual value), not what the spend was on."""
+    def names_a_value(part: Item) -> bool:
+        return any(isinstance(a, tuple) and a[0] == column for a in part.args("value")) or any(
+            r.data.group_values_of(str(g), column) for g in part.args("value_group"))
+
     parts = r.parts
     return any(isinstance(part, Item) and isinstance(after, Item) and after.has("people") and
-               any(isinstance(a, tuple) and a[0] == column for a in part.args("value"))
-               for part, after in zip(parts, parts[1:], strict=False))
+               names_a_value(part) for part, after in zip(parts, parts[1:], strict=False))
 
 
 def _within(total: Compare | Between | None, days: int | None, of: In | None) -> Condition:

@@ -25,6 +25,9 @@ from tools.engine.markers import missing_markers
 from tools.engine.naming import role_words
 from tools.engine.schema import ColumnInfo, DType, Role, Schema
 
+# The cleaning step of cancelled lines (the interpreter tells how many it removed).
+CANCELLED_RULE = "cancelled orders"
+
 AMOUNT_COLUMN = "amount"
 CUSTOMER_ID_COLUMN = "customer_id"
 # Online Retail marks a cancellation by a "C" before the invoice number (C536379).
@@ -93,7 +96,7 @@ def clean_transactions(df: pd.DataFrame, schema: Schema) -> tuple[pd.DataFrame,
     if order_info is not None or status_info is not None:
         cancelled = _cancelled(df, order_info.name if order_info else None, status_info,
                                within=keep)
-        steps.append(CleaningStep("cancelled orders", int((cancelled & keep).sum())))
+        steps.append(CleaningStep(CANCELLED_RULE, int((cancelled & keep).sum())))
         keep &= ~cancelled
 
     if amount_info is not None:
