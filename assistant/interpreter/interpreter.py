@@ -41,8 +41,8 @@ from tools.engine.definitions import Lifecycle, RfmSegment, SegmentDefinition
 from tools.engine.describe import describe
 from tools.engine.matching import nearest
 from tools.engine.naming import name_words
-from tools.engine.wording import format_number, percent_digits
 from tools.engine.schema import Role, Schema
+from tools.engine.wording import format_number, percent_digits
 
 MAX_CHUNKS = 4
 # Commands whose words also open a breakdown ("breakdown of members by age").
