@@ -125,7 +125,8 @@ def _values(r: Reader) -> None:
             _missing_place(r, item)
             continue
         pairs = pairs or partial_values(item, r.data)
-        if not pairs or _names_a_measure(r, k, item) or _a_flag_by_its_name(item, r):
+        if not pairs or _names_a_measure(r, k, item) or _a_flag_by_its_name(item, r) or \
+                _names_another_column(r, item, pairs):
             continue
         columns = list(dict.fromkeys(c for c, _ in pairs))
         if len(columns) > 1:
@@ -162,6 +163,15 @@ def _values(r: Reader) -> None:
         if bought is not None:
             condition = Not(condition=bought) if negated else bought
         r.add(condition, "value", column)
+
+
+def _names_another_column(r: Reader, item: Item, pairs: list[tuple[str, str]]) -> bool:
+    """"without internet" where InternetService is a column and "No internet service" a value
+    of six others: the word names that column (read by mentions.py), not those values."""
+    if any(v.lower() == item.text.lower() for _, v in pairs):
+        return False  # typed as the data writes a value
+    named = link([item], r.data, accept=lambda w: w.is_category or w.is_flag).column
+    return named is not None and named not in {c for c, _ in pairs}
 
 
 def _names_a_measure(r: Reader, k: int, item: Item) -> bool:

@@ -77,7 +77,7 @@ def edit_last(items: list[Item], env: Env) -> Condition | None:
                quoted[-1] if quoted else fitting[-1])
     if old in quoted:  # the quoted number becomes the new one
         qty = Qty(qty.first, qty.last, qty.text, value=now, unit=qty.unit, days=qty.days)
-    new = _renumbered(old, qty, env)
+    new = _renumbered(old, qty, env, was)
     return replace_leaf(current, old, new) if new is not None else None
 
 
@@ -146,7 +146,8 @@ def _flag(leaf: Condition, env: Env) -> bool:
     return column is not None and column.is_flag
 
 
-def _renumbered(old: Condition, qty: Qty, env: Env) -> Condition | None:
+def _renumbered(old: Condition, qty: Qty, env: Env, was: float | None = None
+                ) -> Condition | None:
     column = env.data.columns.get(getattr(old, "column", ""))
     value = qty.value
     if value is None and not qty.is_range:
@@ -157,10 +158,15 @@ def _renumbered(old: Condition, qty: Qty, env: Env) -> Condition | None:
         if qty.unit == "percent":
             return Rank(column=old.column, direction=old.direction, percent=value)
         return Rank(column=old.column, direction=old.direction, n=int(value or 1))
-    if qty.is_range or isinstance(old, Between):
-        low = qty.low if qty.is_range else old.low  # type: ignore[union-attr]
-        high = qty.high if qty.is_range else value
-        return Between(column=old.column, low=_int(low), high=_int(high))  # type: ignore[union-attr,arg-type]
+    if qty.is_range:
+        return Between(column=old.column, low=_int(qty.low), high=_int(qty.high))  # type: ignore[union-attr,arg-type]
+    if isinstance(old, Between) and isinstance(old.low, int | float) and \
+            isinstance(old.high, int | float) and value is not None:
+        # "把50改成60" of 50-80: the end quoted, else the nearer one
+        low_end = was == old.low if was in (old.low, old.high) else \
+            abs(value - old.low) <= abs(value - old.high)
+        low, high = sorted((value, old.high) if low_end else (old.low, value))
+        return Between(column=old.column, low=_int(low), high=_int(high))
     assert isinstance(old, Compare)
     return Compare(column=old.column, op=qty.op or old.op,  # type: ignore[arg-type]
                    value=_int(value))

@@ -42,15 +42,17 @@ def evidence(item: Item, words: ColumnWords, people: bool = False) -> float:
     if item.has("activity") and "frequency" in words.concepts and \
             "monetary" not in item.args("role"):
         score = max(score, 0.5)  # "bought online": the purchases column, over the visits one
+    shared = 0
     for sense in item.senses:
         if sense.kind in ("concept", "role", "rank_measure", "opposite", "value_group") and \
                 str(sense.arg) in words.concepts:
             own_role = sense.kind in ("role", "rank_measure") and \
                 words.info.role.value == sense.arg
+            shared += 1
             # a word of the name itself ("discount": Discount Applied) says more than a word
             # of the same concept ("discount": Promo Code Used)
-            score = max(score, 1.5 if own_role else 0.9)
-    return score
+            score = max(score, 1.5 if own_role else 0.9 + 0.05 * (shared - 1))
+    return score  # "月费" (charge, monthly): MonthlyCharges over TotalCharges
 
 
 def names_a_flag(item: Item, data: DataLexicon) -> bool:

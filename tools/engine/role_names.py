@@ -79,8 +79,9 @@ def customer_role(words: Sequence[str], word_set: set[str], dtype: DType,
     counted = core - _QUANTITY_COUNTS
     # Spend is named by its money word, with or without the orders it was spent on ("total
     # spend", "amount of purchases", "сумма покупок"); in a table of customers, a bare amount
-    # is theirs. "Purchase amount" may be one purchase's: a measure.
-    money = core - _ORDER_COUNT_WORDS
+    # is theirs. "Purchase amount" may be one purchase's: a measure; a TOTAL transaction
+    # amount (Total_Trans_Amt) is their spend.
+    money = core - (_ORDER_NOUNS if "total" in word_set else _ORDER_COUNT_WORDS)
     candidates: list[tuple[Role, bool, str]] = [
         (Role.RECENCY, "recency" in word_set or {"days", "since", "last"} <= word_set
          or {"last", "order", "days"} <= word_set or {"last", "purchase", "days"} <= word_set,
