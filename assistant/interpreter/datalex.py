@@ -269,6 +269,9 @@ def _column_words(info: ColumnInfo, lexicon: Lexicon, unit: str | None) -> Colum
             for sense in lexicon.index.get(tuple(norms[i:i + size]), ()):
                 if sense.kind in ("concept", "role", "value_group"):
                     concepts.add(str(sense.arg))  # "wechat_bound": 微信 names it too
+    # A word of the name that is itself a concept's name ("Segment": the concept other
+    # languages say "сегмент", "细分市场" for).
+    concepts.update(n for n in norms if any(n in f.concepts for f in lexicon.files.values()))
     if info.role.value in ("recency", "frequency", "monetary", "tenure"):
         concepts.add(info.role.value)
     # "renewal" is also met by "renewing", "payment" by "paying": the verb inside the noun;

@@ -51,7 +51,10 @@ def evidence(item: Item, words: ColumnWords, people: bool = False) -> float:
             shared += 1
             # a word of the name itself ("discount": Discount Applied) says more than a word
             # of the same concept ("discount": Promo Code Used)
-            score = max(score, 1.5 if own_role else 0.9 + 0.05 * (shared - 1))
+            # "地区", "регион": the concept that is the name's own word (Region, not State),
+            # said in another language than the name
+            named = str(sense.arg) in words.norms and not item.text.isascii()
+            score = max(score, 1.5 if own_role else 1.0 if named else 0.9 + 0.05 * (shared - 1))
     return score  # "月费" (charge, monthly): MonthlyCharges over TotalCharges
 
 

@@ -77,8 +77,9 @@ def _of_people(r: Reader, column: str) -> bool:
             r.data.group_values_of(str(g), column) for g in part.args("value_group"))
 
     parts = r.parts
-    return any(isinstance(part, Item) and isinstance(after, Item) and after.has("people") and
-               names_a_value(part) for part, after in zip(parts, parts[1:], strict=False))
+    return any(isinstance(part, Item) and names_a_value(part) and (part.has("people") or (
+        isinstance(after, Item) and after.has("people")))
+        for part, after in zip(parts, [*parts[1:], None], strict=True))
 
 
 def _within(total: Compare | Between | None, days: int | None, of: In | None) -> Condition:

@@ -48,9 +48,10 @@ def statistic_at(words: list[Item], k: int) -> str | None:
     near = [i for i in words[max(k - 2, 0):k + 3] if i is not words[k]]
     money = any("monetary" in i.args("role") and not i.has("people") for i in near)
     counted = words[k + 1] if k + 1 < len(words) else None
-    if counted is not None and "frequency" in counted.args("role") and any(
-            "current" in i.args("subject") for i in words):
-        return "sum"  # "他们一共下了多少单": how many orders they placed
+    if counted is not None and "frequency" in counted.args("role") and (any(
+            "current" in i.args("subject") for i in words) or not any(
+            i.has("people", "cmp", "num") for i in words)):
+        return "sum"  # "他们一共下了多少单", "how many orders are there?": orders placed
     return "sum" if money and not (counted is not None and counted.has("people")) else None
 
 

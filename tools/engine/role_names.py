@@ -20,7 +20,7 @@ _AMOUNT_WORDS = frozenset({"revenue", "amount", "sales", "total", "spend", "spen
                            "sum"})
 _QUANTITY_WORDS = frozenset({"quantity", "qty", "units", "items", "pieces", "pcs"})
 _PRICE_WORDS = frozenset({"price", "unitprice", "rate", "cost"})
-_STATUS_WORDS = frozenset({"status", "state", "cancelled", "canceled", "cancellation"})
+_STATUS_WORDS = frozenset({"status", "cancelled", "canceled", "cancellation"})
 _COUNT_WORDS = frozenset({"num", "number", "of", "total", "count", "n", "no", "cnt", "nb"})
 _ORDER_COUNT_WORDS = frozenset({"orders", "purchases", "transactions", "invoices", "receipts"})
 # What a customer's orders are called: counted, they are the frequency; their amount, spend.
@@ -58,8 +58,9 @@ def transaction_role(words: Sequence[str], word_set: set[str], dtype: DType,
          "a number named like a quantity"),
         (Role.AMOUNT, is_number(dtype) and bool(word_set & _AMOUNT_WORDS),
          "a number named like revenue or amount"),
-        (Role.STATUS, dtype is not DType.DATE and bool(word_set & _STATUS_WORDS),
-         "name says order status"),
+        # "order_state" is a status; a bare "State" is where the customer lives.
+        (Role.STATUS, dtype is not DType.DATE and (bool(word_set & _STATUS_WORDS) or (
+            "state" in word_set and bool(word_set & ORDER_WORDS))), "name says order status"),
         # A yes/no column named like `cancel_flag_words` ("is_cancelled") marks cancelled
         # lines; "is_returned" does not (returns are purchases: SEMANTICS.md).
         (Role.STATUS, dtype is DType.BOOL and bool(word_set & cancel_flag_words()),

@@ -25,6 +25,7 @@ from tools.engine.customer_key import (
     bare_id,
     find_customer_id,
     id_reason,
+    is_row_number,
     key_personal_kind,
 )
 from tools.engine.errors import DataError
@@ -60,6 +61,9 @@ _NUMBER_ROLES = frozenset({Role.AMOUNT, Role.QUANTITY, Role.UNIT_PRICE, Role.REC
 _SINGLE_ROLES = (Role.CUSTOMER_ID, Role.DATE, Role.AMOUNT, Role.QUANTITY, Role.UNIT_PRICE,
                  Role.ORDER_ID, Role.STATUS, Role.RECENCY, Role.FREQUENCY, Role.MONETARY,
                  Role.TENURE)
+
+# The words of a column that numbers the rows ("Row ID", "row_number", "index").
+_ROW_NUMBER_WORDS = frozenset({"row", "id", "index", "line", "number", "no", "num", "n"})
 
 
 def parse_role(name: str) -> Role:
@@ -356,6 +360,9 @@ def _attribute_role(name: str, present: pd.Series, dtype: DType, n_unique: int,
             return Role.FLAG, "only 0 and 1"
         if dtype is DType.INTEGER and word_set & CODE_WORDS and n_unique <= MAX_CATEGORY_VALUES:
             return Role.CATEGORY, f"a numeric code with {n_unique} values"
+        if word_set and word_set <= _ROW_NUMBER_WORDS and is_row_number(present):
+            # "Row ID" 1..n of a log: which line it is, no measure of the customer
+            return Role.TEXT, f"numbers the rows ({_span(present)})"
         return Role.MEASURE, f"numbers from {_span(present)}"
     distinct = pd.Series(present.astype(str).unique(), dtype="str")  # each text once
     lowered = set(distinct.str.strip().str.lower().unique().tolist())
