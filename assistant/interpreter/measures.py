@@ -365,8 +365,8 @@ def _rank_measure(r: Reader, rank: Item) -> ColumnWords | None:
         if own.column is not None:
             return r.data.columns[own.column]
     # Not a glue verb ("what share of revenue COMES from the top 10%")
-    words = [i for _, i in r.items() if r.free(i) and i is not rank and not i.has("func")
-             and link([i], r.data).score]
+    words = [i for _, i in r.items() if r.free(i) and i is not rank and not (
+        i.has("func") and not i.has("role", "concept", "column")) and link([i], r.data).score]
     found = link(words, r.data, accept=lambda w: w.numeric and not w.is_date and not w.is_flag)
     if found.column is not None:
         r.use(*(words[i] for i in found.supporting))

@@ -277,8 +277,9 @@ def _right(items: list[Item], qty: Qty, postfix: bool = True) -> None:
             qty.op = str(item.args("cmp_post")[0])  # "2023年之前"; "3个月之前" is ago
         elif item.has("ago") and qty.unit == "time":
             qty.ago = True
-        elif item.has("window") and qty.unit == "time":
-            qty.window = True  # "30天内", "within"
+        elif item.has("window") and qty.unit == "time" and not (
+                k + 1 < len(items) and items[k + 1].has("time_unit", "num")):
+            qty.window = True  # "30天内", "within"; not "3 months IN THE LAST year"
         elif item.text.lower() == "s" and qty.value is not None and qty.value % 10 == 0:
             qty.unit, qty.low, qty.high = "decade", qty.value, qty.value + 9  # "30s"
         else:

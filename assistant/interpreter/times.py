@@ -58,9 +58,13 @@ def time_window(r: Reader, k: int, qty: Qty, words: list[Item]) -> None:
     named_after = _negated_date_after(r, k) if not any(
         has_evidence(i, r.data) for i in words) else []
     words = [*words, *named_after]
-    durations = link(words, r.data, accept=lambda w: w.unit_days is not None or w.is_date
-                     or w.info.role in (Role.RECENCY, Role.TENURE) or
-                     bool(w.concepts & {"recency", "tenure"}) and w.numeric)
+    # A column of days, months or dates first ("with the bank for 48 months":
+    # Months_on_book, not Total_Relationship_Count)
+    durations = link(words, r.data, accept=lambda w: w.unit_days is not None or w.is_date)
+    named = [i for i in words if not i.has("activity")]  # "bought" is no name of Open_To_Buy
+    if durations.column is None and not durations.tied and named:
+        durations = link(named, r.data, accept=lambda w: w.info.role in (
+            Role.RECENCY, Role.TENURE) or bool(w.concepts & {"recency", "tenure"}) and w.numeric)
     column = r.data.columns.get(durations.column or "")
     # A stay's length and its date both "stay": "stayed at least a week" is the length,
     # "stayed in the last month" and "hasn't stayed for 6 months" the date.
@@ -111,7 +115,8 @@ def time_window(r: Reader, k: int, qty: Qty, words: list[Item]) -> None:
         return
     if column is None:
         role = "tenure" if tenure else "recency"
-        column = r.data.role_column(role) or date_column(r, role)
+        column = r.data.role_column(role) or date_column(r, role) or (
+            _counted_in_time(r, role) if inactive is not None else None)
     if column is None:
         r.problem("no_dates")
         return
@@ -168,6 +173,14 @@ def _in_a_column_name(r: Reader, qty: Qty, words: list[Item]) -> bool:
     return True
 
 
+def _counted_in_time(r: Reader, role: str) -> ColumnWords | None:
+    """The one number column of months or days of that kind where there are no dates
+    ("неактивные 3 месяца": Months_Inactive_12_mon)."""
+    found = [w for w in r.data.columns.values() if w.numeric and w.unit_days is not None and
+             role in w.concepts]
+    return found[0] if len(found) == 1 else None
+
+
 def _a_named_window(r: Reader, qty: Qty) -> bool:
     """"at least ten flights in the last 12 months" on flights_last_12m: the window is the
     one the name of a column the clause names gives (number, then unit), not a date's."""
@@ -175,13 +188,15 @@ def _a_named_window(r: Reader, qty: Qty) -> bool:
             isinstance(p, Qty) and p is not qty for p in r.parts):  # a count said of it too
         return False
     units = {u: d for f in r.env.lexicon.files.values() for u, d in f.name_time_units.items()}
-    number = str(int(qty.value)) if float(qty.value).is_integer() else None
+    said = qty.value * qty.days  # "the last year" is the 12 months of "_12_mon" (5 days apart)
     for column in r.data.columns.values():
         words = [w.lower() for w in name_words(column.name)]
-        if not column.numeric or column.is_date or number not in words[:-1] or not any(
-                evidence(i, column) > 0 for _, i in r.items() if i not in qty.source):
+        if not column.numeric or column.is_date or not any(
+                evidence(i, column) > 0 or i.has("inactivity") and "recency" in column.concepts
+                for _, i in r.items() if i not in qty.source):
             continue
-        if units.get(words[words.index(number) + 1]) == qty.days:
+        if any(w.isdigit() and abs(int(w) * units.get(unit, 0) - said) <= 5
+               for w, unit in zip(words, words[1:], strict=False)):
             r.use(*qty.source)
             return True
     return False
