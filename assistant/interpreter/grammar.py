@@ -130,7 +130,9 @@ def _clauses(parts: list[Part], env: Env) -> list[_Clause]:
     # bare number (or share) of people is the size of a rank said in the next clause, so the
     # two are read as one.
     for k in range(len(clauses) - 1, 0, -1):
-        if _people_counted(clauses[k - 1].parts) and clauses[k].joiner == "and":
+        if clauses[k].joiner == "and" and (_people_counted(clauses[k - 1].parts) or (
+                _bare_comparison(clauses[k].parts) and _ends_in_people(clauses[k - 1].parts))):
+            # also "customers | who are over 50": a bare comparison said of the people
             clauses[k - 1].parts.extend(clauses.pop(k).parts)
     # "not opted in to email | or SMS": a bare column after "or" shares the negation, and
     # neither holds (not email and not SMS)
@@ -165,6 +167,17 @@ def _people_counted(parts: list[Part]) -> bool:
         numbers[0].unit in (None, "percent") and all(
             isinstance(p, Qty) or p.only_function or p.has("people") for p in parts) and \
         any(isinstance(p, Item) and p.has("people") for p in parts)
+
+
+def _bare_comparison(parts: list[Part]) -> bool:
+    numbers = [p for p in parts if isinstance(p, Qty)]
+    return len(numbers) == 1 and (numbers[0].op is not None or numbers[0].is_range) and \
+        numbers[0].unit is None and all(isinstance(p, Qty) or p.only_function for p in parts)
+
+
+def _ends_in_people(parts: list[Part]) -> bool:
+    last = parts[-1] if parts else None
+    return isinstance(last, Item) and last.has("people")
 
 
 def _ahead(parts: list[Part], k: int) -> bool:

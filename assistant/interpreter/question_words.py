@@ -13,8 +13,8 @@ from assistant.interpreter.linking import evidence, has_evidence, link
 from assistant.interpreter.mentions import flag_condition
 from assistant.interpreter.reader import Env
 from assistant.interpreter.tagging import Item
-from assistant.interpreter.text import is_chinese
-from tools.engine.definitions import Condition
+from assistant.interpreter.text import is_chinese, tokenize
+from tools.engine.definitions import Condition, In, Scalar
 from tools.engine.schema import Role
 
 # The statistics a figure word names, strongest first: "average order value" is an order
@@ -234,7 +234,24 @@ def rate_term(words: list[Item], env: Env) -> Condition | None:
             found = link([item], env.data, accept=lambda w: w.is_flag)
             if found.column is not None:
                 return flag_condition(env.data.columns[found.column], negated=False)
+            marked = _value_of_concept(item, env)
+            if marked is not None:
+                return marked
     return None
+
+
+def _value_of_concept(item: Item, env: Env) -> Condition | None:
+    """"attrition rate" where Attrition_Flag holds "Existing Customer" / "Attrited Customer":
+    the share of the one value whose words carry the rate word's concept."""
+    concepts = set(map(str, item.args("concept")))
+    found = link([item], env.data, accept=lambda w: w.is_category and len(w.info.values) == 2)
+    if found.column is None or not concepts:
+        return None
+    column = env.data.columns[found.column]
+    marked = [v for v in column.info.values if any(
+        s.kind == "concept" and str(s.arg) in concepts
+        for t in tokenize(v) for s in env.lexicon.index.get((t.norm,), ()))]
+    return In(column=column.name, values=list[Scalar](marked)) if len(marked) == 1 else None
 
 
 def rate_of_nothing(words: list[Item], env: Env) -> str | None:

@@ -51,9 +51,9 @@ class Item:
     @property
     def filler(self) -> bool:
         """Only glue between the words of one phrase ("number OF orders", "kids AT home")."""
-        return bool(self.senses) and all(
-            s.kind in ("func", "loc", "range", "quantifier", "between", "teach")
-            for s in self.senses)
+        return bool(self.senses) and all(  # "к нам": "к" multiplies only after a number
+            s.kind in ("func", "loc", "range", "quantifier", "between", "teach", "mult")
+            for s in self.senses) and not all(s.kind == "mult" for s in self.senses)
 
     @property
     def is_word_like(self) -> bool:
