@@ -76,8 +76,9 @@ def breakdown_of(words: list[Item], env: Env) -> tuple[str, list[Item]] | None:
         for following in words[k + 1:]:
             if statistic_of(following) is not None:
                 break  # "what is the average ...": no column to break down by
-            if not run and "count" in following.args("intent"):
-                continue  # "by NUMBER OF kids"
+            if not run and ("count" in following.args("intent") or following.has("func") and
+                            not names_column(following, env)):
+                continue  # "by NUMBER OF kids", "по ТИПУ контракта"
             if names_column(following, env) and not following.has("value", "place", "rfm") \
                     and agrees(run + [following], env):
                 run.append(following)

@@ -250,8 +250,9 @@ def _guess_unit(r: Reader, column: ColumnWords, qty: Qty | None = None) -> int |
     unit = preferred if preferred in fitting or not fitting else fitting[0] if len(
         fitting) == 1 else preferred
     if unit is not None:
+        name = r.env.lexicon.message(r.env.language, f"unit_{UNIT_NAMES[unit]}")
         note = r.env.lexicon.message(r.env.language, "unit_guessed", column=column.name,
-                                     unit=UNIT_NAMES[unit], low=f"{column.info.minimum or 0:g}",
+                                     unit=name, low=f"{column.info.minimum or 0:g}",
                                      high=f"{high:g}")
         if note not in r.out.notes:
             r.out.notes.append(note)
