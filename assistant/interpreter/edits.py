@@ -47,6 +47,10 @@ def edit_last(items: list[Item], env: Env) -> Condition | None:
         qty = Qty(qty.first, qty.last, qty.text, value=qty.value, unit="time", days=unit)
     was, now = (qty.low, qty.high) if qty.is_range else (
         numbers[0].value if len(numbers) > 1 else None, qty.value)
+    ends = {getattr(leaf, end, None) for leaf in numeric for end in ("value", "low", "high")}
+    if qty.is_range and was in ends and now not in ends:
+        # "change 50 to 60": a number of the segment and its new value, not a range
+        qty = Qty(qty.first, qty.last, qty.text, value=now, unit=qty.unit, days=qty.days)
     if len(numbers) > 1 and any("instead" in items[k].args("mode")
                                 for k in range(numbers[0].last + 1, numbers[-1].first)):
         was, now = numbers[-1].value, numbers[0].value  # "800 instead of 500", "800 вместо 500"
