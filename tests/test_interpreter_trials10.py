@@ -246,3 +246,107 @@ def test_breakdowns_name_the_column_across_languages(tmp_path: Path, text: str,
     turn = ask_turns(path, tmp_path, text)
     assert [r.tool for r in turn.results] == ["compute_figures"], turn.reply
     assert turn.results[0].summary.get("by") == column, turn.results[0].summary
+
+
+def _marketplace(folder: Path, n: int = 1200) -> tuple[Path, pd.DataFrame]:
+    """A marketplace's order lines: a per-order customer id beside the real one, hex order
+    ids (some start with "c" and a digit), a status, a price and a freight charge."""
+    rng = np.random.default_rng(104)
+    orders = pd.DataFrame({
+        "order_id": [f"{rng.integers(0, 16**8):08x}{k:04x}" for k in range(500)],
+        "buyer_unique_id": [f"u{k:03d}" for k in rng.integers(0, 180, 500)],
+        "status": rng.choice(["delivered", "shipped", "canceled"], 500, p=[0.8, 0.12, 0.08]),
+        "bought_at": (pd.Timestamp("2025-06-30") - pd.to_timedelta(
+            rng.integers(0, 400, 500), "D")).strftime("%Y-%m-%d"),
+    })
+    orders.loc[:20, "order_id"] = [f"c{k}e{rng.integers(0, 16**6):06x}" for k in range(21)]
+    orders["buyer_id"] = [f"b{k:05d}" for k in range(500)]  # a new id on every order
+    lines = orders.sample(n, replace=True, random_state=1).reset_index(drop=True)
+    lines["price"] = rng.gamma(2.0, 60.0, n).round(2)
+    lines["freight_value"] = rng.uniform(5, 40, n).round(2)
+    path = folder / "marketplace.csv"
+    lines[["order_id", "buyer_id", "buyer_unique_id", "status", "bought_at", "price",
+           "freight_value"]].to_csv(path, index=False)
+    return path, lines
+
+
+def test_a_marketplace_log_keys_spend_and_cancellations(tmp_path: Path) -> None:
+    """The repeating unique buyer id is the key, the price (not the freight) the spend, and
+    only the canceled status cancels: a hex id starting "c3" is no cancellation mark."""
+    path, lines = _marketplace(tmp_path)
+    data = load_customer_data(path)
+    kept = lines[lines["status"] != "canceled"]
+    assert data.n_customers == kept["buyer_unique_id"].nunique()
+    spend = kept.groupby("buyer_unique_id")["price"].sum()
+    got = data.customers["monetary"].sort_index()
+    assert np.allclose(got.to_numpy(), spend.sort_index().to_numpy())
+
+
+def _campaign_calls(folder: Path, n: int = 800) -> tuple[Path, pd.DataFrame]:
+    """A bank's call campaign: yes/no housing and personal loans, an outcome column "y"."""
+    rng = np.random.default_rng(105)
+    frame = pd.DataFrame({
+        "age": rng.integers(20, 80, n),
+        "occupation": rng.choice(["retired", "student", "technician", "services"], n),
+        "housing": rng.choice(["yes", "no"], n),
+        "loan": rng.choice(["yes", "no"], n, p=[0.2, 0.8]),
+        "balance": rng.integers(-500, 5000, n),
+        "y": rng.choice(["yes", "no"], n, p=[0.15, 0.85]),
+    })
+    path = folder / "calls.csv"
+    frame.to_csv(path, index=False, sep=";")
+    return path, frame
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("retired clients with a housing loan",
+     lambda f: (f["occupation"] == "retired") & (f["housing"] == "yes")),
+    ("clients without a housing loan", lambda f: f["housing"] == "no"),
+    ("пенсионеры с ипотекой", lambda f: (f["occupation"] == "retired") & (f["housing"] == "yes")),
+    ("有住房贷款的客户", lambda f: f["housing"] == "yes"),
+    ("clients with a personal loan", lambda f: f["loan"] == "yes"),
+    ("clients who subscribed", lambda f: f["y"] == "yes"),
+])
+def test_loans_and_the_outcome_column(tmp_path: Path, text: str, expected) -> None:  # type: ignore[no-untyped-def]
+    path, frame = _campaign_calls(tmp_path)
+    turn = ask_turns(path, tmp_path, text)
+    assert turn.segment is not None, turn.reply
+    assert turn.segment["size"] == int(expected(frame).sum()), turn.reply
+
+
+def test_subscription_rate_by_occupation(tmp_path: Path) -> None:
+    path, frame = _campaign_calls(tmp_path)
+    turn = ask_turns(path, tmp_path, "按职业的订阅率")
+    rate = (frame["y"] == "yes").groupby(frame["occupation"]).mean()
+    for value in rate:
+        assert f"{100 * value:.1f}" in turn.reply, turn.reply
+
+
+def _apparel(folder: Path, n: int = 900) -> tuple[Path, pd.DataFrame]:
+    rng = np.random.default_rng(106)
+    frame = pd.DataFrame({
+        "Shopper ID": np.arange(1, n + 1),
+        "Item": rng.choice(["Shoes", "Boots", "Coat", "Dress"], n),
+        "Category": rng.choice(["Footwear", "Outerwear", "Clothing"], n),
+        "Season": rng.choice(["Winter", "Spring", "Summer", "Fall"], n),
+        "Delivery Type": rng.choice(["Express", "Free Shipping", "Standard"], n),
+        "Payment Method": rng.choice(["PayPal", "Cash", "Credit Card"], n),
+    })
+    path = folder / "apparel.csv"
+    frame.to_csv(path, index=False)
+    return path, frame
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("customers who bought footwear", lambda f: f["Category"] == "Footwear"),
+    ("customers who chose express shipping", lambda f: f["Delivery Type"] == "Express"),
+    ("customers who paid with PayPal", lambda f: f["Payment Method"] == "PayPal"),
+    ("клиенты, покупавшие летом", lambda f: f["Season"] == "Summer"),
+    ("冬季购买的客户", lambda f: f["Season"] == "Winter"),
+])
+def test_values_typed_as_written_and_said_in_words(tmp_path: Path, text: str,
+                                                   expected) -> None:  # type: ignore[no-untyped-def]
+    path, frame = _apparel(tmp_path)
+    turn = ask_turns(path, tmp_path, text)
+    assert turn.segment is not None, turn.reply
+    assert turn.segment["size"] == int(expected(frame).sum()), turn.reply

@@ -28,6 +28,7 @@ from assistant.interpreter.purchases import bought_values, windowed_totals
 from assistant.interpreter.quantities import Part, Qty
 from assistant.interpreter.reader import QUIET, SOFT, ClauseResult, Env, Reader
 from assistant.interpreter.tagging import Item
+from assistant.interpreter.text import norm_word
 from tools.engine.definitions import (
     Compare,
     Condition,
@@ -36,6 +37,7 @@ from tools.engine.definitions import (
     NotIn,
 )
 from tools.engine.matching import nearest
+from tools.engine.naming import name_words
 from tools.engine.wording import format_number
 
 
@@ -126,7 +128,7 @@ def _values(r: Reader) -> None:
             continue
         pairs = pairs or partial_values(item, r.data)
         if not pairs or _names_a_measure(r, k, item) or _a_flag_by_its_name(item, r) or \
-                _names_another_column(r, item, pairs):
+                _names_another_column(r, item, pairs) or _names_its_column(r, item, pairs):
             continue
         columns = list(dict.fromkeys(c for c, _ in pairs))
         if len(columns) > 1:
@@ -172,6 +174,21 @@ def _names_another_column(r: Reader, item: Item, pairs: list[tuple[str, str]]) -
         return False  # typed as the data writes a value
     named = link([item], r.data, accept=lambda w: w.is_category or w.is_flag).column
     return named is not None and named not in {c for c, _ in pairs}
+
+
+def _names_its_column(r: Reader, item: Item, pairs: list[tuple[str, str]]) -> bool:
+    """"express shipping" where Shipping Type holds Express and Free Shipping: "shipping" is
+    a word of the column's name, said beside a value typed as the data writes it."""
+    columns = {c for c, _ in pairs}
+    said = {t.norm for t in item.tokens}
+    # the word every value it brings shares with more ("Free Shipping", "2-Day Shipping")
+    theme = all(said < {norm_word(w) for w in name_words(str(v))} for _, v in pairs)
+    if item.has("value") or len(columns) != 1 or not theme:
+        return False
+    column = r.data.columns[next(iter(columns))]
+    return evidence(item, column) > 0 and any(
+        other is not item and any(isinstance(a, tuple) and a[0] == column.name
+                                  for a in other.args("value")) for _, other in r.items())
 
 
 def _names_a_measure(r: Reader, k: int, item: Item) -> bool:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from assistant.interpreter.datalex import ColumnWords, DataLexicon
 from assistant.interpreter.tagging import Item
+from assistant.interpreter.text import fold
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,8 @@ def values_of(item: Item, data: DataLexicon) -> list[tuple[str, str]]:
     # A value typed as the data writes it is that value: "小程序" is not also "APP" (both
     # apps), though the group joins them when neither is named ("app users").
     named = {column for column, _ in exact}
+    if any(fold(str(value)) == fold(item.text) for _, value in exact):
+        return list(exact)  # "footwear" where Category holds Footwear: not the shoes too
     pairs = list(exact)
     for sense in item.senses:
         if sense.kind == "place":

@@ -30,8 +30,9 @@ CANCELLED_RULE = "cancelled orders"
 
 AMOUNT_COLUMN = "amount"
 CUSTOMER_ID_COLUMN = "customer_id"
-# Online Retail marks a cancellation by a "C" before the invoice number (C536379).
-_CANCELLED_ORDER = r"[Cc][-_ ]?\d"
+# Online Retail marks a cancellation by a "C" before the invoice number (C536379): a C and
+# digits only, so a hex id that happens to start with "c3" is no cancellation.
+_CANCELLED_ORDER = r"[Cc][-_ ]?\d+\s*$"
 # The rule for SQL engines (RE2 syntax; `regexp_matches` searches, so anchor the order).
 # The status pattern (`cancelled_status_pattern`) is matched against the lower-cased status,
 # on both paths.

@@ -74,11 +74,15 @@ def _find_key(df: pd.DataFrame, dtypes: dict[str, DType], forced: dict[str, Role
     candidates = [str(n) for n in df.columns
                   if n not in forced and dtypes.get(n) not in (DType.DATE, DType.BOOL)
                   and not says_staff(str(n), dtypes.get(n, DType.TEXT))]
-    # "CustomerID" beats a bare "ID", which in a log is often a line or order number.
-    for name in candidates:
-        words = set(role_words(name))
-        if words & CUSTOMER_WORDS and words & ID_WORDS:
-            return name, None
+    # "CustomerID" beats a bare "ID", which in a log is often a line or order number; of
+    # two such ("customer_id" new on every order beside "customer_unique_id"), the one named
+    # unique, else the first that repeats as a customer's orders do.
+    keys = [name for name in candidates
+            if set(role_words(name)) & CUSTOMER_WORDS and set(role_words(name)) & ID_WORDS]
+    if keys:
+        unique = [name for name in keys if "unique" in role_words(name)]
+        repeating = [name for name in keys if df[name].dropna().duplicated().any()]
+        return (unique or repeating or keys)[0], None
     # A bare "ID" numbering the rows 1..n says nothing about customers: a log numbers its
     # lines so. Another column that repeats as a log's customers do is the key then.
     row_number = None

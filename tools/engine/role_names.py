@@ -18,6 +18,9 @@ from tools.engine.schema import DType, Role
 _AMOUNT_WORDS = frozenset({"revenue", "amount", "sales", "total", "spend", "spent", "value",
                            "gmv", "subtotal", "paid", "net", "gross", "turnover", "sale",
                            "sum"})
+# What a line costs besides the goods ("freight_value", "shipping_amount"): not the spend.
+_NOT_SPEND_WORDS = frozenset({"freight", "shipping", "postage", "delivery", "tax", "vat",
+                              "fee", "fees", "tip", "discount"})
 _QUANTITY_WORDS = frozenset({"quantity", "qty", "units", "items", "pieces", "pcs"})
 _PRICE_WORDS = frozenset({"price", "unitprice", "rate", "cost"})
 _STATUS_WORDS = frozenset({"status", "cancelled", "canceled", "cancellation"})
@@ -56,8 +59,8 @@ def transaction_role(words: Sequence[str], word_set: set[str], dtype: DType,
          and not word_set & {"total", "amount"}, "a number named like a unit price"),
         (Role.QUANTITY, is_number(dtype) and bool(word_set & _QUANTITY_WORDS),
          "a number named like a quantity"),
-        (Role.AMOUNT, is_number(dtype) and bool(word_set & _AMOUNT_WORDS),
-         "a number named like revenue or amount"),
+        (Role.AMOUNT, is_number(dtype) and bool(word_set & _AMOUNT_WORDS)
+         and not word_set & _NOT_SPEND_WORDS, "a number named like revenue or amount"),
         # "order_state" is a status; a bare "State" is where the customer lives.
         (Role.STATUS, dtype is not DType.DATE and (bool(word_set & _STATUS_WORDS) or (
             "state" in word_set and bool(word_set & ORDER_WORDS))), "name says order status"),
