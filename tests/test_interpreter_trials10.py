@@ -350,3 +350,14 @@ def test_values_typed_as_written_and_said_in_words(tmp_path: Path, text: str,
     turn = ask_turns(path, tmp_path, text)
     assert turn.segment is not None, turn.reply
     assert turn.segment["size"] == int(expected(frame).sum()), turn.reply
+
+
+@pytest.mark.parametrize(("text", "column"), [("what is the most popular item?", "Item"),
+                                              ("最常用的支付方式是什么？", "Payment Method"),
+                                              ("самый популярный способ оплаты", "Payment Method")])
+def test_the_most_popular_value_is_a_breakdown(tmp_path: Path, text: str, column: str) -> None:
+    path, frame = _apparel(tmp_path)
+    turn = ask_turns(path, tmp_path, text)
+    assert [r.tool for r in turn.results] == ["compute_figures"], turn.reply
+    top = frame[column].value_counts()
+    assert turn.reply.index(str(top.index[0])) < turn.reply.index(str(top.index[-1])), turn.reply

@@ -66,7 +66,7 @@ def breakdown_of(words: list[Item], env: Env) -> tuple[str, list[Item]] | None:
     by = [k for k, i in enumerate(words) if "breakdown" in i.args("intent")]
     which = [k for k, i in enumerate(words) if k not in by and (
         "which" in i.args("figure") or {"most", "least"} & set(map(str, i.args("figure")))
-        and not i.has("intensifier") and k + 1 < len(words) and words[k + 1].has("column"))]
+        and not i.has("intensifier") and k + 1 < len(words) and _a_category(words[k + 1], env))]
     # "the most popular cuisine" (not "high-income": a level, not the most of a column)
     for k in by + which:
         item = words[k]
@@ -100,6 +100,12 @@ def breakdown_of(words: list[Item], env: Env) -> tuple[str, list[Item]] | None:
             # "contract TYPE") belong to it.
             return found.column, [item, *run]
     return _breakdown_before(words, env)
+
+
+def _a_category(item: Item, env: Env) -> bool:
+    """"the most popular ITEM": a category column named (not "high-income", a level)."""
+    return item.has("column") or names_column(item, env) and link(
+        [item], env.data, accept=lambda w: w.is_category and not w.is_flag).column is not None
 
 
 def top_groups(words: list[Item], env: Env) -> tuple[int, str, list[Item]] | None:
