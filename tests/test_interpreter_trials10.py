@@ -6,6 +6,7 @@ the built-in backend. Intended answers are plain pandas, per SEMANTICS.md."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +15,18 @@ import pytest
 
 from tests.cli_ask import ask_turns
 from tools.engine.loading import load_customer_data
+
+Mask = Callable[[pd.DataFrame], pd.Series]
+
+
+def _assert_size(folder: Path, make: Callable[[Path], tuple[Path, pd.DataFrame]], text: str,
+                 expected: Mask) -> None:
+    """The segment `text` defines on the file `make` writes has the customers `expected`
+    selects (one row per customer)."""
+    path, frame = make(folder)
+    turn = ask_turns(path, folder, text)
+    assert turn.segment is not None, turn.reply
+    assert turn.segment["size"] == int(expected(frame).sum()), turn.reply
 
 
 def _broadband(folder: Path, n: int = 900) -> tuple[Path, pd.DataFrame]:
@@ -151,11 +164,8 @@ def test_inactive_months_counted_in_a_column(tmp_path: Path, text: str) -> None:
     ("利用率高于0.5的蓝卡持卡人",
      lambda f: (f["Utilization_Ratio"] > 0.5) & (f["Card_Level"] == "Blue")),
 ])
-def test_card_table_wordings(tmp_path: Path, text: str, expected) -> None:  # type: ignore[no-untyped-def]
-    path, frame = _card_holders(tmp_path)
-    turn = ask_turns(path, tmp_path, text)
-    assert turn.segment is not None, turn.reply
-    assert turn.segment["size"] == int(expected(frame).sum()), turn.reply
+def test_card_table_wordings(tmp_path: Path, text: str, expected: Mask) -> None:
+    _assert_size(tmp_path, _card_holders, text, expected)
 
 
 def test_a_total_transaction_amount_is_the_spend(tmp_path: Path) -> None:
@@ -307,11 +317,8 @@ def _campaign_calls(folder: Path, n: int = 800) -> tuple[Path, pd.DataFrame]:
     ("clients with a personal loan", lambda f: f["loan"] == "yes"),
     ("clients who subscribed", lambda f: f["y"] == "yes"),
 ])
-def test_loans_and_the_outcome_column(tmp_path: Path, text: str, expected) -> None:  # type: ignore[no-untyped-def]
-    path, frame = _campaign_calls(tmp_path)
-    turn = ask_turns(path, tmp_path, text)
-    assert turn.segment is not None, turn.reply
-    assert turn.segment["size"] == int(expected(frame).sum()), turn.reply
+def test_loans_and_the_outcome_column(tmp_path: Path, text: str, expected: Mask) -> None:
+    _assert_size(tmp_path, _campaign_calls, text, expected)
 
 
 def test_subscription_rate_by_occupation(tmp_path: Path) -> None:
@@ -345,11 +352,8 @@ def _apparel(folder: Path, n: int = 900) -> tuple[Path, pd.DataFrame]:
     ("冬季购买的客户", lambda f: f["Season"] == "Winter"),
 ])
 def test_values_typed_as_written_and_said_in_words(tmp_path: Path, text: str,
-                                                   expected) -> None:  # type: ignore[no-untyped-def]
-    path, frame = _apparel(tmp_path)
-    turn = ask_turns(path, tmp_path, text)
-    assert turn.segment is not None, turn.reply
-    assert turn.segment["size"] == int(expected(frame).sum()), turn.reply
+                                                   expected: Mask) -> None:
+    _assert_size(tmp_path, _apparel, text, expected)
 
 
 @pytest.mark.parametrize(("text", "column"), [("what is the most popular item?", "Item"),
