@@ -302,6 +302,7 @@ def _campaign_calls(folder: Path, n: int = 800) -> tuple[Path, pd.DataFrame]:
         "loan": rng.choice(["yes", "no"], n, p=[0.2, 0.8]),
         "balance": rng.integers(-500, 5000, n),
         "y": rng.choice(["yes", "no"], n, p=[0.15, 0.85]),
+        "month": rng.choice(["jan", "feb", "mar", "apr", "may", "jun"], n),
     })
     path = folder / "calls.csv"
     frame.to_csv(path, index=False, sep=";")
@@ -316,6 +317,7 @@ def _campaign_calls(folder: Path, n: int = 800) -> tuple[Path, pd.DataFrame]:
     ("有住房贷款的客户", lambda f: f["housing"] == "yes"),
     ("clients with a personal loan", lambda f: f["loan"] == "yes"),
     ("clients who subscribed", lambda f: f["y"] == "yes"),
+    ("clients contacted in may", lambda f: f["month"] == "may"),
 ])
 def test_loans_and_the_outcome_column(tmp_path: Path, text: str, expected: Mask) -> None:
     _assert_size(tmp_path, _campaign_calls, text, expected)

@@ -190,8 +190,8 @@ def _month(items: list[Item], j: int) -> Qty | None:
         said = first > 0 and items[first - 1].has("cmp", "since", "loc", "between") or \
             last + 1 < len(items) and items[last + 1].has("cmp_post") or (  # "十月之前"
                 first > 1 and items[first - 1].has("range") and items[first - 2].has("month"))
-        if day is not None or not said:
-            return None
+        if day is not None or not said or items[j].has("value"):
+            return None  # "contacted in may" where a column holds jan..dec: that value
         return Qty(first, last, items[j].text, date=f"{LATEST}-{month:02d}")
     text = " ".join(i.text for i in items[first:last + 1])
     if day is not None:
