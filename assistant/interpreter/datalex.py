@@ -224,6 +224,11 @@ def _add_parts(index: dict[tuple[str, ...], list[Sense]], norms: tuple[str, ...]
             index[key].append(sense)
 
 
+def unit_days(word: str, lexicon: Lexicon) -> int | None:
+    """Days in a unit word of a column's name ("months", "月", "лет"), else None."""
+    return _UNIT_WORDS.get(word.lower()) or _time_unit(word, lexicon)
+
+
 def _time_unit(word: str, lexicon: Lexicon) -> int | None:
     """Days in a unit word of another language in a column's name ("月", "лет")."""
     if word.isascii():
@@ -284,7 +289,7 @@ def _column_words(info: ColumnInfo, lexicon: Lexicon, unit: str | None) -> Colum
     # A unit in the name of a duration ("Months_on_book", "NightsStayed"), not of a rate
     # ("VisitsMonth").
     duration = bool(concepts & {"recency", "tenure", "duration"})
-    named_units = [_UNIT_WORDS.get(w.lower()) or _time_unit(w, lexicon) for w in expanded]
+    named_units = [unit_days(w, lexicon) for w in expanded]
     named_units = [u for u in named_units if u]  # "tenure_months", "在网月数", "стаж_лет"
     words.name_unit_days = named_units[-1] if named_units else None
     units = named_units if duration else []

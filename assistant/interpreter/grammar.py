@@ -131,7 +131,7 @@ def _clauses(parts: list[Part], env: Env) -> list[_Clause]:
     # two are read as one.
     for k in range(len(clauses) - 1, 0, -1):
         if clauses[k].joiner == "and" and (_people_counted(clauses[k - 1].parts) or (
-                _bare_comparison(clauses[k].parts) and _ends_in_people(clauses[k - 1].parts))):
+                _bare_comparison(clauses[k].parts) and _closes_on_people(clauses[k - 1].parts))):
             # also "customers | who are over 50": a bare comparison said of the people
             clauses[k - 1].parts.extend(clauses.pop(k).parts)
     # "not opted in to email | or SMS": a bare column after "or" shares the negation, and
@@ -175,7 +175,7 @@ def _bare_comparison(parts: list[Part]) -> bool:
         numbers[0].unit is None and all(isinstance(p, Qty) or p.only_function for p in parts)
 
 
-def _ends_in_people(parts: list[Part]) -> bool:
+def _closes_on_people(parts: list[Part]) -> bool:
     last = parts[-1] if parts else None
     return isinstance(last, Item) and last.has("people")
 

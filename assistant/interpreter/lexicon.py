@@ -128,8 +128,8 @@ class LexiconFile(BaseModel):
     vague: dict[str, list[str]] = Field(default_factory=dict)
     intensifiers: dict[str, list[str]] = Field(default_factory=dict)
     abbreviations: dict[str, list[str]] = Field(default_factory=dict)
-    # Time units a column's name writes right after a number (orders_90d, flights_last_12m,
-    # Contacts_Count_12_mon): days per unit.
+    # Time units a column's name writes short right after a number (orders_90d,
+    # flights_last_12m, Contacts_Count_12_mon): days per unit.
     name_time_units: dict[str, int] = Field(default_factory=dict)
     # A lemma the analyser gives as often as another for the same forms ("самого" is сам as
     # often as самый): a phrase with the first stands with the second too.

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Literal
 
 from assistant.interpreter.lexicon import Sense
+from assistant.interpreter.linking import values_of
 from assistant.interpreter.reader import Reader
 from assistant.interpreter.tagging import Item
 from tools.engine.dataset import FREQUENCY, MONETARY, RECENCY
@@ -72,13 +73,9 @@ def windowed_totals(r: Reader) -> None:
 def _of_people(r: Reader, column: str) -> bool:
     """"消费超过一千块的iOS玩家", "iOS players who spent ...": a value said right before the
     people word is whom (their usual value), not what the spend was on."""
-    def names_a_value(part: Item) -> bool:
-        return any(isinstance(a, tuple) and a[0] == column for a in part.args("value")) or any(
-            r.data.group_values_of(str(g), column) for g in part.args("value_group"))
-
     parts = r.parts
-    return any(isinstance(part, Item) and names_a_value(part) and (part.has("people") or (
-        isinstance(after, Item) and after.has("people")))
+    return any(isinstance(part, Item) and column in {c for c, _ in values_of(part, r.data)} and (
+        part.has("people") or isinstance(after, Item) and after.has("people"))
         for part, after in zip(parts, [*parts[1:], None], strict=True))
 
 

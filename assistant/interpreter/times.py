@@ -12,7 +12,7 @@ import calendar
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from assistant.interpreter.datalex import ColumnWords
+from assistant.interpreter.datalex import ColumnWords, unit_days
 from assistant.interpreter.linking import evidence, has_evidence, link, names_a_flag
 from assistant.interpreter.quantities import LATEST, Qty, a_year
 from assistant.interpreter.reader import Reader
@@ -187,7 +187,7 @@ def _a_named_window(r: Reader, qty: Qty) -> bool:
     if not qty.window or qty.value is None or qty.is_range or not any(
             isinstance(p, Qty) and p is not qty for p in r.parts):  # a count said of it too
         return False
-    units = {u: d for f in r.env.lexicon.files.values() for u, d in f.name_time_units.items()}
+    short = {u: d for f in r.env.lexicon.files.values() for u, d in f.name_time_units.items()}
     said = qty.value * qty.days  # "the last year" is the 12 months of "_12_mon" (5 days apart)
     for column in r.data.columns.values():
         words = [w.lower() for w in name_words(column.name)]
@@ -195,7 +195,8 @@ def _a_named_window(r: Reader, qty: Qty) -> bool:
                 evidence(i, column) > 0 or i.has("inactivity") and "recency" in column.concepts
                 for _, i in r.items() if i not in qty.source):
             continue
-        if any(w.isdigit() and abs(int(w) * units.get(unit, 0) - said) <= 5
+        if any(w.isdigit() and abs(int(w) * (
+                short.get(unit) or unit_days(unit, r.env.lexicon) or 0) - said) <= 5
                for w, unit in zip(words, words[1:], strict=False)):
             r.use(*qty.source)
             return True

@@ -77,8 +77,7 @@ def _find_key(df: pd.DataFrame, dtypes: dict[str, DType], forced: dict[str, Role
     # "CustomerID" beats a bare "ID", which in a log is often a line or order number; of
     # two such ("customer_id" new on every order beside "customer_unique_id"), the one named
     # unique, else the first that repeats as a customer's orders do.
-    keys = [name for name in candidates
-            if set(role_words(name)) & CUSTOMER_WORDS and set(role_words(name)) & ID_WORDS]
+    keys = [name for name in candidates if _names_customer_id(name)]
     if keys:
         unique = [name for name in keys if "unique" in role_words(name)]
         repeating = [name for name in keys if df[name].dropna().duplicated().any()]
@@ -249,7 +248,11 @@ def id_reason(name: str, series: pd.Series, dtype: DType) -> str:
     return reason
 
 
-def _says_id(name: str) -> bool:
+def _names_customer_id(name: str) -> bool:
+    """"CustomerID", "customer_unique_id", "номер_карты": a customer word and an id word."""
     words = set(role_words(name))
-    return (bool(words & CUSTOMER_WORDS and words & ID_WORDS)
-            or bare_id(name) is not None)
+    return bool(words & CUSTOMER_WORDS and words & ID_WORDS)
+
+
+def _says_id(name: str) -> bool:
+    return _names_customer_id(name) or bare_id(name) is not None
