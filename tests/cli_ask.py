@@ -4,6 +4,7 @@ JSON), or turns through the Assistant with the built-in interpreter."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -40,3 +41,13 @@ def usual(frame: Any, key: str, column: str) -> Any:
     the alphabetically first."""
     return frame.groupby(key)[column].agg(
         lambda v: sorted(v.value_counts()[lambda c: c == c.max()].index)[0])
+
+
+def assert_size(folder: Path, make: Callable[[Path], tuple[Path, Any]], text: str,
+                expected: Callable[[Any], Any]) -> None:
+    """The segment `text` defines on the file `make` writes under `folder` has the customers
+    the mask `expected` selects from its frame (one row per customer)."""
+    path, frame = make(folder)
+    turn = ask_turns(path, folder, text)
+    assert turn.segment is not None, turn.reply
+    assert turn.segment["size"] == int(expected(frame).sum()), turn.reply

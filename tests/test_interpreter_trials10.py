@@ -13,20 +13,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tests.cli_ask import ask_turns
+from tests.cli_ask import ask_turns, assert_size
 from tools.engine.loading import load_customer_data
 
 Mask = Callable[[pd.DataFrame], pd.Series]
-
-
-def _assert_size(folder: Path, make: Callable[[Path], tuple[Path, pd.DataFrame]], text: str,
-                 expected: Mask) -> None:
-    """The segment `text` defines on the file `make` writes has the customers `expected`
-    selects (one row per customer)."""
-    path, frame = make(folder)
-    turn = ask_turns(path, folder, text)
-    assert turn.segment is not None, turn.reply
-    assert turn.segment["size"] == int(expected(frame).sum()), turn.reply
 
 
 def _broadband(folder: Path, n: int = 900) -> tuple[Path, pd.DataFrame]:
@@ -60,10 +50,7 @@ def _broadband(folder: Path, n: int = 900) -> tuple[Path, pd.DataFrame]:
                                   "没有互联网服务的客户"])
 def test_without_a_service_is_that_columns_no(tmp_path: Path, text: str) -> None:
     """Not the add-ons' "No internet service" value (the opposite set)."""
-    path, frame = _broadband(tmp_path)
-    turn = ask_turns(path, tmp_path, text)
-    assert turn.segment is not None, turn.reply
-    assert turn.segment["size"] == int((frame["internet_service"] == "No").sum()), turn.reply
+    assert_size(tmp_path, _broadband, text, lambda f: f["internet_service"] == "No")
 
 
 @pytest.mark.parametrize(("text", "values"), [
@@ -77,19 +64,13 @@ def test_without_a_service_is_that_columns_no(tmp_path: Path, text: str) -> None
 ])
 def test_service_and_payment_words_in_three_languages(tmp_path: Path, text: str,
                                                       values: list[str]) -> None:
-    path, frame = _broadband(tmp_path)
-    turn = ask_turns(path, tmp_path, text)
     column = "internet_service" if "Fiber optic" in values else "pay_method"
-    assert turn.segment is not None, turn.reply
-    assert turn.segment["size"] == int(frame[column].isin(values).sum()), turn.reply
+    assert_size(tmp_path, _broadband, text, lambda f: f[column].isin(values))
 
 
 def test_a_monthly_fee_is_not_the_total(tmp_path: Path) -> None:
     """"月费": one word with both concepts of monthly_fee, over total_billed's one."""
-    path, frame = _broadband(tmp_path)
-    turn = ask_turns(path, tmp_path, "月费超过100的客户")
-    assert turn.segment is not None, turn.reply
-    assert turn.segment["size"] == int((frame["monthly_fee"] > 100).sum()), turn.reply
+    assert_size(tmp_path, _broadband, "月费超过100的客户", lambda f: f["monthly_fee"] > 100)
 
 
 @pytest.mark.parametrize(("edit", "low", "high"), [("change 50 to 60", 60, 80),
@@ -150,10 +131,7 @@ def _card_holders(folder: Path, n: int = 800) -> tuple[Path, pd.DataFrame]:
                                   "过去一年不活跃3个月或以上的客户"])
 def test_inactive_months_counted_in_a_column(tmp_path: Path, text: str) -> None:
     """No dates: the months inactive are the column's; "the last year" is its 12m."""
-    path, frame = _card_holders(tmp_path)
-    turn = ask_turns(path, tmp_path, text)
-    assert turn.segment is not None, turn.reply
-    assert turn.segment["size"] == int((frame["Inactive_Months_12m"] >= 3).sum()), turn.reply
+    assert_size(tmp_path, _card_holders, text, lambda f: f["Inactive_Months_12m"] >= 3)
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -165,7 +143,7 @@ def test_inactive_months_counted_in_a_column(tmp_path: Path, text: str) -> None:
      lambda f: (f["Utilization_Ratio"] > 0.5) & (f["Card_Level"] == "Blue")),
 ])
 def test_card_table_wordings(tmp_path: Path, text: str, expected: Mask) -> None:
-    _assert_size(tmp_path, _card_holders, text, expected)
+    assert_size(tmp_path, _card_holders, text, expected)
 
 
 def test_a_total_transaction_amount_is_the_spend(tmp_path: Path) -> None:
@@ -320,7 +298,7 @@ def _campaign_calls(folder: Path, n: int = 800) -> tuple[Path, pd.DataFrame]:
     ("clients contacted in may", lambda f: f["month"] == "may"),
 ])
 def test_loans_and_the_outcome_column(tmp_path: Path, text: str, expected: Mask) -> None:
-    _assert_size(tmp_path, _campaign_calls, text, expected)
+    assert_size(tmp_path, _campaign_calls, text, expected)
 
 
 def test_subscription_rate_by_occupation(tmp_path: Path) -> None:
@@ -355,7 +333,7 @@ def _apparel(folder: Path, n: int = 900) -> tuple[Path, pd.DataFrame]:
 ])
 def test_values_typed_as_written_and_said_in_words(tmp_path: Path, text: str,
                                                    expected: Mask) -> None:
-    _assert_size(tmp_path, _apparel, text, expected)
+    assert_size(tmp_path, _apparel, text, expected)
 
 
 @pytest.mark.parametrize(("text", "column"), [("what is the most popular item?", "Item"),

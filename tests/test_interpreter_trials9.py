@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tests.cli_ask import ask_turns
+from tests.cli_ask import ask_turns, assert_size
 from tools.engine.loading import load_customer_data
 
 END = pd.Timestamp("2026-06-30")  # the latest date in the pass table
@@ -83,17 +83,12 @@ def test_a_city_the_data_lacks_names_the_datas_cities(tmp_path: Path) -> None:
 @pytest.mark.parametrize("text", ["members who prefer business class", "偏好商务舱的会员",
                                   "участники бизнес-класса"])
 def test_business_class_is_the_business_cabin(tmp_path: Path, text: str) -> None:
-    path, frame = _passes(tmp_path)
-    turn = ask_turns(path, tmp_path, text)
-    assert turn.segment is not None, turn.reply
-    assert turn.segment["size"] == int((frame["cabin"] == "Business").sum()), turn.reply
+    assert_size(tmp_path, _passes, text, lambda f: f["cabin"] == "Business")
 
 
 def test_not_travelled_since_a_year_is_before_it(tmp_path: Path) -> None:
-    path, frame = _passes(tmp_path)
-    turn = ask_turns(path, tmp_path, "members who haven't travelled since 2025")
-    assert turn.segment is not None, turn.reply
-    assert turn.segment["size"] == int((frame["last_trip"] < "2025-01-01").sum()), turn.reply
+    assert_size(tmp_path, _passes, "members who haven't travelled since 2025",
+                lambda f: f["last_trip"] < "2025-01-01")
 
 
 @pytest.mark.parametrize(("first", "second"), [
