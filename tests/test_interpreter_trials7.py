@@ -527,7 +527,7 @@ def test_a_role_the_column_cannot_take_is_refused_and_not_kept(tmp_path: Path) -
     workspace = tmp_path / "ws"
     bot = Assistant.open(path, workspace=workspace, session="a")
     bot.ask("клиенты из Казани")
-    refused = bot.ask("используй последний_визит как дату последней покупки")
+    refused = bot.ask("используй город как число заказов")
     assert refused.clarification and "Ничего не изменено" in refused.reply, refused.reply
     # The next conversation on the same workspace still works: nothing wrong was saved.
     again = Assistant.open(path, workspace=workspace, session="b").ask("клиенты из Казани")

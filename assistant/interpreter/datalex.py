@@ -261,9 +261,11 @@ def _column_words(info: ColumnInfo, lexicon: Lexicon, unit: str | None) -> Colum
         t.text for t in tokenize(info.name, lexicon.chinese_words | _unknown_runs(
             info.name, lexicon)) if t.kind == "word"]
     expanded: list[str] = []
+    abbreviated: set[str] = set()  # "mrr" of mrr_usd is said as it is written, too
     for word in raw:
         expansion = lexicon.files["en"].abbreviations.get(word.lower())
         expanded.extend(expansion or _split_compound(word.lower(), lexicon) or [word])
+        abbreviated.update([norm_word(word)] if expansion else [])
     norms = [norm_word(w) for w in expanded]
     glue = {n for n in norms if any(s.kind in ("func", "loc", "conj", "break") for s in
                                     lexicon.index.get((n,), ())) and
@@ -284,7 +286,10 @@ def _column_words(info: ColumnInfo, lexicon: Lexicon, unit: str | None) -> Colum
     derived = {norm_word(w[:-len(end)]) for w in expanded for end in (
         "al", "ment", "ation", "овый", "евый", "ный") if w.lower().endswith(end) and
         len(w) - len(end) >= (3 if w.isascii() else 4) and w.isalpha()}
-    words = ColumnWords(info=info, norms=(frozenset(norms) | derived) - glue,
+    # "пролонгирован" is also met by "пролонгации": the noun of an -ировать verb
+    derived.update(n[:-len("ировать")] + "ация" for n in norms if n.endswith("ировать")
+                   and len(n) > 10)
+    words = ColumnWords(info=info, norms=(frozenset(norms) | derived | abbreviated) - glue,
                         concepts=frozenset(concepts), size=max(len(norms) - len(glue), 1))
     # A unit in the name of a duration ("Months_on_book", "NightsStayed"), not of a rate
     # ("VisitsMonth").

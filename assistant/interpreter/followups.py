@@ -229,7 +229,11 @@ def _shrunk(current: Condition, dropped: Condition) -> Condition | None:
 
 
 def _extend(current: Condition, new: Condition) -> Condition:
-    """"add Spain too": the list on the same column grows; otherwise either one."""
+    """"add Spain too": the list on the same column grows; otherwise either one. Values
+    excluded earlier come back ("算了，深圳的也要" after "再排除深圳的")."""
+    taken_back = _taken_back(current, new)
+    if taken_back is not None:
+        return taken_back
     if isinstance(new, In):
         for leaf in leaves(current):
             if isinstance(leaf, In) and leaf.column == new.column:
@@ -243,6 +247,25 @@ def _extend(current: Condition, new: Condition) -> Condition:
                     s for s in new.segments if s not in leaf.segments])
                 return replace_leaf(current, leaf, grown_rfm)
     return Or(any=[current, new])
+
+
+def _taken_back(current: Condition, new: Condition) -> Condition | None:
+    """The current and-ed conditions with `new`'s values no longer excluded, or None when
+    none of them was."""
+    if not isinstance(new, In):
+        return None
+    parts: list[Condition] = list(current.all) if isinstance(current, And) else [current]
+    for n, part in enumerate(parts):
+        excluded = part.condition if isinstance(part, Not) else part
+        if not isinstance(excluded, In | NotIn) or isinstance(part, In) or \
+                excluded.column != new.column or not set(new.values) & set(excluded.values):
+            continue
+        kept = [v for v in excluded.values if v not in new.values]
+        rest = parts[:n] + parts[n + 1:]
+        if kept:
+            rest.insert(n, NotIn(column=excluded.column, values=kept))
+        return conjunction(rest) if rest else None
+    return None
 
 
 def dropped(items: list[Item], reading: Reading, env: Env) -> Condition | None:

@@ -92,6 +92,10 @@ def _read_one(items: list[Item], env: Env) -> Reading:
         reading.notes.extend(n for n in result.notes if n not in reading.notes)
         used |= result.used
     reading.used = used
+    if reading.condition is not None:
+        # "кто купил полис онлайн": a column named with no value (every customer has one)
+        # says what was bought beside a condition, and is asked about only alone.
+        reading.problems = [p for p in reading.problems if p.key != "which_value"]
     # "big spenders who spent over 5000": the adjective only stresses a stated number.
     reading.vague = [v for v in reading.vague if v[1] is None or v[1] not in reading.columns]
     if soft and reading.condition is None and not reading.vague and not reading.problems:

@@ -153,6 +153,10 @@ def _dispatch(intent: Intent, items: list[Item], reading: Reading, cleaned: str,
         question = cleaned if env.language == "en" else env.text
         return Interpretation(calls=[ToolCall("answer_question", {"question": question})],
                               intent="knowledge", understood="knowledge question")
+    removed = _cancelled_removed([i.text for i in items if not i.has("value", "column")], env) \
+        if intent.kind == "data_question" else None
+    if removed is not None:
+        return removed
     if intent.detail == "figure":
         # the cut of the words the grammar read best ("family | plan", not "family plan")
         return figure_call(reading.items or items, env, lambda problem: _with(
@@ -220,15 +224,23 @@ def _segment_text(text: str, env: Env) -> Interpretation:
                                                      env.language))
 
 
-def _problem(problem: Problem, env: Env) -> Interpretation:
+def _cancelled_removed(words: list[str], env: Env) -> Interpretation | None:
+    """"what share of orders were cancelled?", "доля отменённых заказов": the loader removed
+    the cancelled lines, and says how many; None when no word asks about them."""
     cancelled, read = env.context.cancelled_lines
-    if problem.key == "unplaced" and cancelled and re.search(
-            cancelled_status_pattern(), problem.values.get("words", "").lower()):
-        # "what share of orders were cancelled?": the loader removed them, and says how many
-        return Interpretation(calls=[], intent="data_question", clarification=env.lexicon.message(
-            env.language, "cancelled_removed", lines=format_number(cancelled, env.language),
-            rows=format_number(read, env.language),
-            share=format_number(float(percent_digits(cancelled / read)), env.language)))
+    if not cancelled or not any(re.search(cancelled_status_pattern(), w.lower()) for w in words):
+        return None
+    return Interpretation(calls=[], intent="data_question", clarification=env.lexicon.message(
+        env.language, "cancelled_removed", lines=format_number(cancelled, env.language),
+        rows=format_number(read, env.language),
+        share=format_number(float(percent_digits(cancelled / read)), env.language)))
+
+
+def _problem(problem: Problem, env: Env) -> Interpretation:
+    removed = _cancelled_removed([problem.values.get("words", "")], env) \
+        if problem.key == "unplaced" else None
+    if removed is not None:
+        return removed
     personal = _personal(problem, env)
     if personal is not None:  # "customer_email ending in gmail": held back, said why
         return Interpretation(calls=[], intent="segment", clarification=env.lexicon.message(

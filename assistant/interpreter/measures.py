@@ -260,9 +260,11 @@ def _bands(r: Reader, column: ColumnWords, qty: Qty) -> None:
 
 
 def _times_of_money(column: ColumnWords, qty: Qty) -> bool:
-    """"paid at least 3 times": a count of times is never an amount of money."""
-    return qty.unit == "count" and (column.info.role.value == "monetary" or bool(
-        column.concepts & {"monetary", "avg_order_value"}) and "count" not in column.concepts)
+    """"paid at least 3 times", "stayed with us 3+ times": a count of times is never an
+    amount of money, nor days since the first or last purchase."""
+    return qty.unit == "count" and (column.info.role.value in ("monetary", "tenure", "recency")
+                                    or bool(column.concepts & {"monetary", "avg_order_value"})
+                                    and "count" not in column.concepts)
 
 
 def _a_band(column: ColumnWords, qty: Qty) -> bool:

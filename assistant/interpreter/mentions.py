@@ -112,6 +112,11 @@ def _mention(r: Reader, run: list[tuple[int, Item]]) -> None:
     if column.is_flag:
         negated = negated or r.negated(run[0][0], ("inactivity",))  # "没有买私教"
         negated = negated != _stated_no(r, run[-1][0], column)
+    if _no_value_said(r, column) and any(r.free(i) and has_evidence(i, r.data) for _, i in run):
+        # "не продлил полис": the policy is what was renewed, and the negation the verb's
+        r.out.used.difference_update(id(p) for p in r.parts[:run[0][0]]
+                                     if isinstance(p, Item) and p.has("neg"))
+        return
     _column_condition(r, column, negated, items)
 
 
@@ -170,6 +175,14 @@ def _each_its_own(r: Reader, run: list[tuple[int, Item]]) -> bool:
     for k, item in own:
         _mention(r, [(k, item)])
     return True
+
+
+def _no_value_said(r: Reader, column: ColumnWords) -> bool:
+    """A column of categories every customer has a value of, named with no value, sign or
+    strength: it says what a sentence is about, not whom."""
+    return column.is_category and not column.is_flag and column.info.n_missing == 0 and not (
+        r.data.group_values_of("yes", column.name) or r.data.group_values_of("no", column.name)
+        or r.find("sign") or r.find("intensifier"))
 
 
 def _column_condition(r: Reader, column: ColumnWords, negated: bool, items: list[Item]) -> None:

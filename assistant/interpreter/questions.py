@@ -185,6 +185,11 @@ def figure_call(items: list[Item], env: Env, problem: Callable[[Problem], Interp
     place_conditions(question, conjuncts(reading.condition))
     if plain_share and question.by is not None and question.target is None:
         question.statistic = "customers"  # "соотношение мужчин и женщин": each group's share
+    if question.statistic == "rate" and question.target is None and question.by is None and \
+            about_them(words) and env.context.current_condition is not None:
+        # "what share of all customers are they?": the current segment's share of the base
+        question.target, question.segment = env.context.current_condition, None
+        question.compare_with_base = False  # the base is what it is a share of
     if question.statistic == "rate" and question.target is None:
         # yes/no columns, else values to take a share of ("channel = agency")
         options = [w.name for w in env.data.columns.values() if w.is_flag][:8] or [

@@ -264,11 +264,17 @@ def _unknown_measure(r: Reader, k: int) -> bool:
     """"a contract length over 12 months" where no column is a length: the words that name
     the measure are asked about, not read as a time since the last purchase."""
     near = [p for p in r.parts[max(0, k - 3):k] if isinstance(p, Item) and r.free(p)]
-    named = [i for i in near if i.has("concept") and not i.has("activity", "role", "people")]
+    named = [i for i in near if i.has("concept") and not i.has("activity", "role", "people")
+             and not _a_category(i, r)]  # "полисы, оформленные за полгода": what was bought
     if not named:
         return False
     r.unplaced(named)
     return True
+
+
+def _a_category(item: Item, r: Reader) -> bool:
+    column = link([item], r.data).column
+    return column is not None and r.data.columns[column].is_category
 
 
 def _about_a_flag(r: Reader, words: list[Item]) -> bool:
@@ -344,6 +350,9 @@ def year_of_date(r: Reader, qty: Qty, words: list[Item]) -> bool:
     """A year said of a date column ("joined after 2013", "last bought in 2011")."""
     years = (qty.low, qty.high) if qty.is_range else (qty.value,)
     if not all(a_year(y) for y in years) or qty.unit is not None:
+        return False
+    # "消费超过2000" is an amount, though a date's name says 消费 (最近消费日期).
+    if qty.op is not None and any("monetary" in i.args("role") for i in words):
         return False
     if link(words, r.data, accept=lambda w: w.is_date).column is not None:
         return True

@@ -27,7 +27,8 @@ def correct_typos(tokens: list[Token], lexicon: Lexicon, data: DataLexicon
     known = {**numbers, **lexicon.surfaces, **data.surfaces}
     notes: list[tuple[str, str]] = []
     for token in tokens:
-        if token.kind != "word" or _known(token.norm, lexicon, data):
+        if token.kind != "word" or token.norm in data.norms or (
+                token.norm in lexicon.norms and not _a_place(token.norm, lexicon)):
             continue
         latin = _transliterated(token, data)
         if latin is not None:  # "Лады" for Lada, "Шкоде" for Skoda, "广东" for Guangdong
@@ -35,8 +36,8 @@ def correct_typos(tokens: list[Token], lexicon: Lexicon, data: DataLexicon
             token.norm, token.corrected = data.surfaces[latin], True
             continue
         word = token.text.lower()
-        if len(word) < 4 or not word.isalpha() or _CHINESE_RUN.search(word) or \
-                number_word(word) is not None:
+        if _known(token.norm, lexicon, data) or len(word) < 4 or not word.isalpha() or \
+                _CHINESE_RUN.search(word) or number_word(word) is not None:
             continue
         if is_russian_word(word):
             continue  # "какая погода": weather, not "полгода"
@@ -143,6 +144,13 @@ def _only_glue(norm: str, lexicon: Lexicon) -> bool:
 
 def _swaps(word: str) -> set[str]:
     return {word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(len(word) - 1)}
+
+
+def _a_place(norm: str, lexicon: Lexicon) -> bool:
+    """A word the lexicon knows only as a city or a place ("上海"): the data may write it in
+    Latin letters (Shanghai), found by its pinyin."""
+    senses = lexicon.index.get((norm,), ())
+    return bool(senses) and all(s.kind in ("value_group", "place") for s in senses)
 
 
 def _known(norm: str, lexicon: Lexicon, data: DataLexicon) -> bool:

@@ -92,12 +92,15 @@ def _find_key(df: pd.DataFrame, dtypes: dict[str, DType], forced: dict[str, Role
         elif bare and (row_number is None or df[name].dropna().duplicated().any()):
             return name, row_number
     candidates = [n for n in candidates if n != row_number]
-    # No id column: an order log often names its customers by email ("customer_email").
-    # Only repeated values make it a customer key; a customer table keeps it as personal data.
+    # No id column: an order log often names its customers by email ("customer_email") or
+    # phone number ("client_phone"). Only repeated values make it a customer key; a customer
+    # table keeps it as personal data.
     for name in candidates:
         words = set(role_words(name))
-        if (words & {"email", "mail", "e"} and words & (CUSTOMER_WORDS | {"email"})
-                and df[name].dropna().duplicated().any() and _holds_emails(df[name])):
+        repeats = bool(df[name].dropna().duplicated().any())
+        if repeats and (words & {"email", "mail", "e"} and words & (CUSTOMER_WORDS | {"email"})
+                        and _holds_emails(df[name]) or has_order_columns(name) and personal_kind(
+                            name, df[name], dtypes.get(name, DType.TEXT)) == "phone"):
             return name, row_number
     # Nor an email: a small shop's order log names its customers ("Customer Name"), a
     # wholesaler's its buyers ("Company").

@@ -281,7 +281,10 @@ def number_columns(df: pd.DataFrame, overrides: dict[str, str] | None = None
 
 def _check_forced_type(column: str, role: Role, dtypes: dict[str, DType]) -> None:
     dtype = dtypes.get(column, DType.TEXT)
-    if role in _NUMBER_ROLES and dtype not in (DType.NUMBER, DType.INTEGER):
+    # A last-purchase date may be the recency: the days to the as-of date are counted
+    # (`table_recency.py`).
+    dated_recency = role is Role.RECENCY and dtype is DType.DATE
+    if role in _NUMBER_ROLES and dtype not in (DType.NUMBER, DType.INTEGER) and not dated_recency:
         fits = [c for c, t in dtypes.items() if t in (DType.NUMBER, DType.INTEGER)]
         what = "numbers"
     elif role in (Role.DATE, Role.DATE_ATTRIBUTE) and dtype is not DType.DATE:

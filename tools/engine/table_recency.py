@@ -10,6 +10,7 @@ load says how it was computed.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pandas as pd
@@ -22,11 +23,15 @@ from tools.engine.schema import DType, Role, Schema
 # Words of a column name that say it is when the customer last bought.
 _LAST = frozenset({"last", "latest", "recent"})
 _BOUGHT = frozenset({"purchase", "order", "ordered", "transaction", "buy", "bought",
-                     "invoice", "visit", "booking"})
+                     "invoice", "visit", "booking", "spend", "spent", "payment"})
 
 
 def last_purchase_column(schema: Schema) -> str | None:
-    """The one date column named like the customer's last purchase, if there is one."""
+    """The date column mapped as the recency, else the one date column named like the
+    customer's last purchase, if there is one."""
+    mapped = [c.name for c in schema.by_role(Role.RECENCY) if c.dtype is DType.DATE]
+    if mapped:
+        return mapped[0]
     found = [c.name for c in schema.columns if c.dtype is DType.DATE and
              _LAST & set(role_words(c.name)) and _BOUGHT & set(role_words(c.name))]
     return found[0] if len(found) == 1 else None
@@ -47,7 +52,8 @@ def with_table_recency(customers: pd.DataFrame, schema: Schema, as_of: date | No
     unchanged when the table has a recency already or no such date (or a column of that
     name)."""
     column = last_purchase_column(schema)
-    if column is None or schema.by_role(Role.RECENCY) or RECENCY in customers.columns:
+    in_days = [c for c in schema.by_role(Role.RECENCY) if c.dtype is not DType.DATE]
+    if column is None or in_days or RECENCY in customers.columns:
         return customers, schema, None
     dates = pd.to_datetime(customers[column], errors="coerce").dt.normalize()
     end = pd.Timestamp(as_of) if as_of is not None else day_after_latest(customers, schema)
@@ -59,5 +65,8 @@ def with_table_recency(customers: pd.DataFrame, schema: Schema, as_of: date | No
     info = describe_column(RECENCY, added[RECENCY], DType.INTEGER, Role.RECENCY, reason)
     note = f"{RECENCY}: {reason} (the day after the latest date in the table)." \
         if as_of is None else f"{RECENCY}: {reason} (the as-of date)."
-    return added, Schema(kind=schema.kind, columns=(*schema.columns, info),
+    # The date itself stays an attribute ("last visit in March").
+    dated = tuple(replace(c, role=Role.DATE_ATTRIBUTE) if c.name == column else c
+                  for c in schema.columns)
+    return added, Schema(kind=schema.kind, columns=(*dated, info),
                          notes=schema.notes), note
