@@ -19,6 +19,7 @@ from tools.engine.cleaning import CANCELLED_RULE
 from tools.engine.definitions import Condition
 from tools.engine.errors import EngineError
 from tools.engine.lifecycle import STAGES
+from tools.engine.schema import Role
 from tools.engine.table_recency import day_after_latest
 from tools.tool_summaries import customer_count
 from tools.toolkit import LIBRARY_CHANGES, Toolkit, ToolResult
@@ -136,6 +137,7 @@ class BuiltinBackend:
             cancelled_lines=(sum(step.rows_removed for step in toolkit.data.source.cleaning
                                  if step.rule == CANCELLED_RULE),
                              toolkit.data.source.rows_read),
+            customer_key=_customer_key(toolkit),
         )
 
 
@@ -181,3 +183,8 @@ def _data_end(toolkit: Toolkit) -> date | None:
         return None
     end = day_after_latest(toolkit.data.customers, toolkit.data.schema)
     return end.date() if end is not None else None
+
+
+def _customer_key(toolkit: Toolkit) -> str | None:
+    key = toolkit.data.source.raw_schema.first(Role.CUSTOMER_ID)
+    return key.name if key is not None else None

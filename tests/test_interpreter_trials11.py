@@ -263,3 +263,77 @@ def test_a_column_word_alone_still_asks_which_value(tmp_path: Path) -> None:
     path, _ = _pet_cover(tmp_path)
     turn = ask_turns(path, tmp_path, "договор")
     assert turn.clarification and "Премиум" in turn.reply, turn.reply
+
+
+def _listeners(folder: Path, n: int = 500) -> tuple[Path, pd.DataFrame]:
+    """A podcast app's listeners: a uuid key, the last day active as a date, a yes/no
+    setting and in-app purchases, mostly none."""
+    rng = np.random.default_rng(118)
+    frame = pd.DataFrame({
+        "listener_uuid": [f"{rng.integers(16**7, 16**8):08x}-{k:04x}-4000-8000-"
+                          f"{rng.integers(16**11, 16**12):012x}" for k in range(n)],
+        "last_active_on": (pd.Timestamp("2026-10-31") - pd.to_timedelta(
+            rng.integers(0, 90, n), "D")).strftime("%Y-%m-%d"),
+        "autoplay_enabled": rng.choice([True, False], n),
+        "store_purchases_usd": np.where(rng.random(n) < 0.6, 0.0,
+                                        rng.gamma(2.0, 8.0, n).round(2)),
+        "episodes_7d": rng.integers(0, 40, n),
+    })
+    path = folder / "listeners.csv"
+    frame.to_csv(path, index=False)
+    return path, frame
+
+
+def _active_before(frame: pd.DataFrame, days: int) -> pd.Series:
+    dates = pd.to_datetime(frame["last_active_on"])
+    return dates < dates.max() + pd.Timedelta(days=1) - pd.Timedelta(days=days)
+
+
+def test_a_uuid_column_is_the_customer_key(tmp_path: Path) -> None:
+    path, frame = _listeners(tmp_path)
+    assert load_customer_data(path).customers.index.tolist() == frame["listener_uuid"].tolist()
+
+
+@pytest.mark.parametrize(("text", "days"), [
+    ("listeners inactive for 3 weeks", 21),
+    ("listeners who haven't opened the app in 2 weeks", 14)])
+def test_inactive_on_a_last_active_date_is_before_the_window(tmp_path: Path, text: str,
+                                                             days: int) -> None:
+    assert_size(tmp_path, _listeners, text, lambda f: _active_before(f, days))
+
+
+@pytest.mark.parametrize("text", ["listeners with autoplay disabled",
+                                  "listeners with autoplay turned off"])
+def test_a_setting_switched_off_is_the_flags_no(tmp_path: Path, text: str) -> None:
+    assert_size(tmp_path, _listeners, text, lambda f: ~f["autoplay_enabled"])
+
+
+def test_never_made_a_purchase_where_only_the_spend_is_kept(tmp_path: Path) -> None:
+    assert_size(tmp_path, _listeners, "listeners who never made a purchase",
+                lambda f: f["store_purchases_usd"] == 0)
+
+
+def _phone_plans(folder: Path, n: int = 600) -> tuple[Path, pd.DataFrame]:
+    """A carrier's subscribers with Chinese headers, one of them ending in a Latin unit."""
+    rng = np.random.default_rng(119)
+    frame = pd.DataFrame({
+        "用户编号": [f"P{k:05d}" for k in range(n)],
+        "城市": rng.choice(["成都", "重庆", "西安"], n),
+        "月均消费": rng.gamma(3.0, 50.0, n).round(1),
+        "在网月数": rng.integers(1, 120, n),
+        "月均通话MIN": rng.integers(0, 900, n),
+    })
+    path = folder / "plans.csv"
+    frame.to_csv(path, index=False)
+    return path, frame
+
+
+def test_a_chinese_name_typed_without_its_latin_unit(tmp_path: Path) -> None:
+    assert_size(tmp_path, _phone_plans, "月均通话超过300的用户", lambda f: f["月均通话MIN"] > 300)
+
+
+def test_monthly_spend_said_with_the_month_character(tmp_path: Path) -> None:
+    path, frame = _phone_plans(tmp_path)
+    turn = ask_turns(path, tmp_path, "各城市平均月消费")
+    expected = frame.groupby("城市")["月均消费"].mean()
+    assert all(f"{value:,.2f}" in turn.reply for value in expected), turn.reply

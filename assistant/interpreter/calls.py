@@ -98,3 +98,6 @@ class InterpreterContext:
     # Order lines the loader removed as cancelled, of the rows read: "what share of orders
     # were cancelled?" is told so, not asked about.
     cancelled_lines: tuple[int, int] = (0, 0)
+    # The column that names the customers as loaded ("listener_uuid"): its words are what
+    # this data calls them ("listeners").
+    customer_key: str | None = None

@@ -29,6 +29,7 @@ from assistant.interpreter.quantities import Part, Qty
 from assistant.interpreter.reader import QUIET, SOFT, ClauseResult, Env, Reader
 from assistant.interpreter.tagging import Item
 from assistant.interpreter.text import norm_word
+from assistant.interpreter.versus import compared_columns
 from tools.engine.definitions import (
     Compare,
     Condition,
@@ -45,6 +46,7 @@ def read_clause(parts: list[Part], env: Env, last_measure: str | None = None) ->
     r = Reader(_numbered_names(parts, env), env, last_measure)
     _relative(r)
     named(r)
+    compared_columns(r)
     _values(r)
     quantities(r)
     windowed_totals(r)

@@ -28,6 +28,7 @@ from assistant.interpreter.text import (
     tokenize,
 )
 from tools.dictionary import DataDictionary
+from tools.engine.customer_key import ID_WORDS
 from tools.engine.naming import name_words
 from tools.engine.schema import ColumnInfo, DataKind, DType, Role, Schema
 
@@ -119,8 +120,8 @@ def empty() -> DataLexicon:
                        chinese_words=frozenset(), surfaces={})
 
 
-def build(schema: Schema, lexicon: Lexicon, dictionary: DataDictionary | None = None
-          ) -> DataLexicon:
+def build(schema: Schema, lexicon: Lexicon, dictionary: DataDictionary | None = None,
+          customer_key: str | None = None) -> DataLexicon:
     dictionary = dictionary or DataDictionary()
     index: dict[tuple[str, ...], list[Sense]] = defaultdict(list)
     chinese: set[str] = set()
@@ -139,6 +140,10 @@ def build(schema: Schema, lexicon: Lexicon, dictionary: DataDictionary | None = 
             surfaces.setdefault(word.lower(), norm_word(word))
             spellings.setdefault(word.lower(), word)
 
+    # "listeners" where the key is listener_uuid: what this data calls its customers
+    for word in set(name_words(customer_key or "")) - ID_WORDS:
+        if len(word) >= 3 and not lexicon.index.get((norm_word(word),)):
+            index[(norm_word(word),)].append(Sense("people"))
     for info in schema.columns:
         if info.role in _HIDDEN:
             continue
@@ -289,7 +294,10 @@ def _column_words(info: ColumnInfo, lexicon: Lexicon, unit: str | None) -> Colum
     # "пролонгирован" is also met by "пролонгации": the noun of an -ировать verb
     derived.update(n[:-len("ировать")] + "ация" for n in norms if n.endswith("ировать")
                    and len(n) > 10)
-    words = ColumnWords(info=info, norms=(frozenset(norms) | derived | abbreviated) - glue,
+    # "月均流量" of 月均流量GB: a name's Chinese run, typed whole, is a known word (see
+    # data_lexicon) and names the column
+    runs = {norm_word(run) for run in re.findall("[\u3400-\u9fff]{2,}", simplified(info.name))}
+    words = ColumnWords(info=info, norms=(frozenset(norms) | derived | abbreviated | runs) - glue,
                         concepts=frozenset(concepts), size=max(len(norms) - len(glue), 1))
     # A unit in the name of a duration ("Months_on_book", "NightsStayed"), not of a rate
     # ("VisitsMonth").

@@ -10,10 +10,9 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from assistant.interpreter.grammar import leaves
 from assistant.interpreter.linking import has_evidence, link
 from assistant.interpreter.quantities import Qty, quantities
-from assistant.interpreter.reader import Env
+from assistant.interpreter.reader import Env, leaves
 from assistant.interpreter.tagging import Item
 from tools.engine.definitions import (
     And,

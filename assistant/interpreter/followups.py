@@ -13,10 +13,10 @@ from __future__ import annotations
 from typing import Any
 
 from assistant.interpreter.edits import changed_values, lowered, replace_leaf
-from assistant.interpreter.grammar import Reading, leaves
+from assistant.interpreter.grammar import Reading
 from assistant.interpreter.intent import content
 from assistant.interpreter.linking import has_evidence, link
-from assistant.interpreter.reader import Env
+from assistant.interpreter.reader import Env, leaves
 from assistant.interpreter.tagging import Item
 from tools.engine.definitions import (
     And,
@@ -162,7 +162,7 @@ def _swap(current: Condition, new: Condition, only_lists: bool = False) -> Condi
         not only_lists or isinstance(p, In | RfmSegment | Lifecycle))}
     if not keys:
         return None
-    kept = current.all if isinstance(current, And) else [current]
+    kept = _conjuncts(current)
     if not any(_key(p) in keys for p in kept if isinstance(p, In | NotIn | Compare | Between |
                                                              Rank | RfmSegment | Lifecycle)):
         return None
@@ -170,6 +170,13 @@ def _swap(current: Condition, new: Condition, only_lists: bool = False) -> Condi
         return None
     remaining = [p for p in kept if _key(p) not in keys]
     return conjunction([*remaining, *new_parts])
+
+
+def _conjuncts(condition: Condition) -> list[Condition]:
+    """The parts of an and, nested ands opened ("(top 10%) and not Guangdong")."""
+    if isinstance(condition, And):
+        return [part for c in condition.all for part in _conjuncts(c)]
+    return [condition]
 
 
 def _contradicts(current: Condition, new: Condition) -> bool:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from assistant.interpreter.clauses import read_clause
 from assistant.interpreter.linking import has_evidence, values_of
 from assistant.interpreter.quantities import Part, Qty, quantities
-from assistant.interpreter.reader import ClauseResult, Env, Problem
+from assistant.interpreter.reader import ClauseResult, Env, Problem, leaves
 from assistant.interpreter.tagging import Item
 from tools.engine.definitions import (
     And,
@@ -98,6 +98,10 @@ def _read_one(items: list[Item], env: Env) -> Reading:
         reading.problems = [p for p in reading.problems if p.key != "which_value"]
     # "big spenders who spent over 5000": the adjective only stresses a stated number.
     reading.vague = [v for v in reading.vague if v[1] is None or v[1] not in reading.columns]
+    label = _label(parts)
+    if label and reading.condition is not None:
+        # "уходящие клиенты: больше 4 заказов ...": a name, then what it means
+        reading.vague, reading.used = [], reading.used | {id(p) for p in label}
     if soft and reading.condition is None and not reading.vague and not reading.problems:
         reading.problems.append(Problem("unplaced", {"words": ", ".join(f"'{w}'" for w in soft)}))
     # Words placed count, problems cost, and of two cuts the one in fewer pieces wins.
@@ -106,6 +110,16 @@ def _read_one(items: list[Item], env: Env) -> Reading:
     unplaced = sum(_size(p) for p in content) - placed
     reading.score = placed - 3 * len(reading.problems) - 0.5 * unplaced - 0.2 * len(content)
     return reading
+
+
+def _label(parts: list[Part]) -> list[Item]:
+    """The vague name before a colon that the words after it define, or []."""
+    colon = next((k for k, p in enumerate(parts) if isinstance(p, Item) and p.text == ":"), 0)
+    named = parts[:colon]
+    if not named or not all(isinstance(p, Item) and (p.has("vague", "people") or
+                                                     p.only_function) for p in named):
+        return []
+    return [p for p in named if isinstance(p, Item)]
 
 
 def _size(part: Part) -> int:
@@ -121,11 +135,15 @@ def _clauses(parts: list[Part], env: Env) -> list[_Clause]:
                                               _interjection(p)) for p in parts[:k])
         if joiner == "except" and not said:
             joiner = None  # "(nah,) also exclude Germany": the request's mode, not a part of it
-        if joiner is None or _in_list(parts, k, env) or _ahead(parts, k):
+        if joiner is None or _in_list(parts, k, env) or _ahead(parts, k) or _than_next(parts, k):
             clauses[-1].parts.append(part)
             continue
         if joiner == "except":
             excluding = True
+        elif excluding and _starts_a_condition(parts, k) and _said_something(
+                next((c for c in reversed(clauses) if c.parts), clauses[-1]), env):
+            excluding = False  # "но не активные, с балансом до 200 тыс": the balance is kept
+            clauses = [c for c in clauses if c.parts]
         if clauses[-1].joiner == "or" and not clauses[-1].parts:
             continue  # "KASKO or WITH over 2 claims": the "or" holds
         clauses.append(_Clause("except" if excluding and joiner != "or" else joiner, []))
@@ -158,6 +176,21 @@ def _clauses(parts: list[Part], env: Env) -> list[_Clause]:
             clauses[k].joiner = "or"
             clauses[k].parts[:0] = nobody.parts
     return clauses
+
+
+def _starts_a_condition(parts: list[Part], k: int) -> bool:
+    """"with ...", "who ...", or a comma before "older than 40" / "over 40": a clause of its
+    own after an exclusion."""
+    part, after = parts[k], parts[k + 1] if k + 1 < len(parts) else None
+    return isinstance(part, Item) and part.has("break") or isinstance(after, Qty) or (
+        isinstance(after, Item) and after.has("break", "cmp"))
+
+
+def _said_something(clause: _Clause, env: Env) -> bool:
+    """An exclusion that named whom ("но не активные"), not only "the ones" it opens."""
+    return clause.joiner == "except" and any(
+        isinstance(p, Qty) or has_evidence(p, env.data) or p.has("value", "place", "rfm", "stage")
+        for p in clause.parts)
 
 
 def _interjection(item: Item) -> bool:
@@ -204,6 +237,12 @@ def _in_list(parts: list[Part], k: int, env: Env) -> bool:
         return True  # "wine and meat combined": one total
     columns = {c for c, _ in values_of(before, env.data)}
     return bool(columns & {c for c, _ in values_of(after, env.data)})
+
+
+def _than_next(parts: list[Part], k: int) -> bool:
+    """"тратят больше, чем на мясо": the comma before "than" splits no clause."""
+    after = parts[k + 1] if k + 1 < len(parts) else None
+    return isinstance(after, Item) and after.has("than")
 
 
 def _joiner(part: Part) -> str | None:
@@ -306,15 +345,3 @@ def _extended(previous: list[Condition], new: list[Condition]) -> list[Condition
         out.append(old)
     return out
 
-
-def leaves(condition: Condition | None) -> list[Condition]:
-    """The leaf conditions of a tree, in order."""
-    if condition is None:
-        return []
-    if isinstance(condition, And):
-        return [leaf for c in condition.all for leaf in leaves(c)]
-    if isinstance(condition, Or):
-        return [leaf for c in condition.any for leaf in leaves(c)]
-    if isinstance(condition, Not):
-        return leaves(condition.condition)
-    return [condition]

@@ -23,6 +23,7 @@ from assistant.interpreter.followups import define_args, dropped, mode_of
 from assistant.interpreter.grammar import Reading, read
 from assistant.interpreter.intent import Intent, classify, content
 from assistant.interpreter.lexicon import load_lexicon
+from assistant.interpreter.linking import values_of
 from assistant.interpreter.quantities import band
 from assistant.interpreter.questions import (
     about_this_data,
@@ -61,9 +62,11 @@ def interpret(text: str, context: InterpreterContext) -> Interpretation:
 
 
 @lru_cache(maxsize=8)
-def _data_lexicon(schema: Schema, dictionary_json: str) -> DataLexicon:
+def _data_lexicon(schema: Schema, dictionary_json: str, customer_key: str | None = None
+                  ) -> DataLexicon:
     lexicon = load_lexicon()
-    data = build(schema, lexicon, DataDictionary.model_validate_json(dictionary_json))
+    data = build(schema, lexicon, DataDictionary.model_validate_json(dictionary_json),
+                 customer_key)
     for words in data.columns.values():
         if words.is_category and not words.is_flag:
             found = {v: band(v, lexicon) for v in words.info.values}
@@ -78,7 +81,8 @@ def _interpret(text: str, context: InterpreterContext, language: str | None = No
                ) -> Interpretation:
     language = language or script_of(text, context.language)
     lexicon = load_lexicon()
-    data = _data_lexicon(context.schema, context.dictionary.model_dump_json())
+    data = _data_lexicon(context.schema, context.dictionary.model_dump_json(),
+                         context.customer_key)
     env = Env(data=data, lexicon=lexicon, context=context, language=language, text=text)
     picked = _picked_choice(text, context)
     if picked is not None:  # "1", "city": answered in the language the question was asked in
@@ -103,7 +107,8 @@ def _interpret(text: str, context: InterpreterContext, language: str | None = No
         intent = Intent("knowledge", "question")
     elif (intent.kind in ("segment", "data_question") or intent.kind == "knowledge" and
             about_this_data(items, env) or intent.detail in _FIGURE_COMMANDS or
-            _split_or_breakdown(intent, items)) and is_figure_question(items, reading, env):
+            _split_or_breakdown(intent, items) or _values_compared(intent, items, env)) and \
+            is_figure_question(items, reading, env):
         intent = Intent("data_question", "figure")
     result = _dispatch(intent, items, reading, cleaned, env)
     # A correction the reading did not use is not news ("reading 'match' as march", then
@@ -111,6 +116,16 @@ def _interpret(text: str, context: InterpreterContext, language: str | None = No
     said = [note for typed, note in notes.items()
             if f"'{typed}'" not in (result.clarification or "")]
     return _with(result, language=language, notes=said + result.notes)
+
+
+def _values_compared(intent: Intent, items: list[Item], env: Env) -> bool:
+    """"compare North vs South average spend": two values of one column, no saved segment
+    named, are groups of a figure."""
+    if intent.detail != "compare_segments" or any(
+            name.lower() in env.text.lower() for name in env.context.saved_segments):
+        return False
+    columns = [column for i in items for column, _ in values_of(i, env.data)]
+    return any(columns.count(c) >= 2 for c in columns)
 
 
 def _split_or_breakdown(intent: Intent, items: list[Item]) -> bool:

@@ -92,6 +92,10 @@ class LexiconFile(BaseModel):
     rank_measures: dict[str, list[str]] = Field(default_factory=dict)
     # "mean" and "median" words ("below average", "above the median").
     average: dict[str, list[str]] = Field(default_factory=dict)
+    # Comparatives with no number of their own, and "than": one column against another
+    # ("MORE wine THAN meat", "余额比工资高").
+    comparatives: dict[str, list[str]] = Field(default_factory=dict)
+    than: list[str] = Field(default_factory=list)
     roles: dict[str, list[str]] = Field(default_factory=dict)
     activity: list[str] = Field(default_factory=list)
     inactivity: list[str] = Field(default_factory=list)
@@ -149,7 +153,7 @@ _LISTS = {"function_words": "func", "people": "people", "between": "between",
           "clause_breaks": "break", "location": "loc",
           "activity": "activity", "inactivity": "inactivity", "presence": "presence",
           "knowledge_terms": "knowledge", "ahead": "ahead", "past_age": "past_age",
-          "purpose": "purpose"}
+          "purpose": "purpose", "than": "than"}
 _MAPS = {"average": "average", "periods": "period", "generations": "generation",
          "comparators": "cmp", "postfix_comparators": "cmp_post", "time_units": "time_unit",
          "multipliers": "mult", "numbers": "number", "decades": "decade", "months": "month",
@@ -161,7 +165,7 @@ _MAPS = {"average": "average", "periods": "period", "generations": "generation",
          "lifecycle": "stage", "predicted": "predicted", "modes": "mode", "intents": "intent",
          "figures": "figure",
          "commands": "command", "subjects": "subject", "teach": "teach", "vague": "vague",
-         "intensifiers": "intensifier"}
+         "intensifiers": "intensifier", "comparatives": "comparative"}
 
 
 class _WordLoader(yaml.CSafeLoader):

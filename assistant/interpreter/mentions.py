@@ -110,8 +110,11 @@ def _mention(r: Reader, run: list[tuple[int, Item]]) -> None:
            not (len(i.tokens) == 1 and i.tokens[0].norm in column.norms) for i in supporting):
         negated = not negated
     if column.is_flag:
-        negated = negated or r.negated(run[0][0], ("inactivity",))  # "没有买私教"
+        negated = negated or r.negated(run[0][0], ("inactivity",)) or r.negated_after(
+            run[-1][0])  # "没有买私教", "push disabled"
         negated = negated != _stated_no(r, run[-1][0], column)
+    if _no_value_said(r, column) and _asked_which(r, run[0][0]):
+        return  # "which referral source has the most users": the groups asked for
     if _no_value_said(r, column) and any(r.free(i) and has_evidence(i, r.data) for _, i in run):
         # "не продлил полис": the policy is what was renewed, and the negation the verb's
         r.out.used.difference_update(id(p) for p in r.parts[:run[0][0]]
@@ -175,6 +178,14 @@ def _each_its_own(r: Reader, run: list[tuple[int, Item]]) -> bool:
     for k, item in own:
         _mention(r, [(k, item)])
     return True
+
+
+def _asked_which(r: Reader, k: int) -> bool:
+    """A "which", "by" or "each" right before position k, past glue."""
+    before = next((p for p in reversed(r.parts[:k]) if not (isinstance(p, Item) and p.filler)),
+                  None)
+    return isinstance(before, Item) and ("which" in before.args("figure") or
+                                         "breakdown" in before.args("intent"))
 
 
 def _no_value_said(r: Reader, column: ColumnWords) -> bool:

@@ -111,13 +111,17 @@ def _fixed(r: Reader, item: Item) -> bool:
     column = r.data.role_column(role)
     if column is None and _scored(r, item, role, op, value):
         return True
+    others = [p for p in r.parts if p is not item and (isinstance(p, Qty) or not (
+        p.only_function or p.has("people", "punct")))]
+    if column is None and role == "frequency" and value == "0" and not others:
+        # "never made a purchase" where the spend is kept and no count: spent nothing
+        spend = [w for w in r.data.numeric_with("monetary") if not w.is_flag]
+        column = r.data.role_column("monetary") or (spend[0] if len(spend) == 1 else None)
     if column is None:
         # "never purchased online" on a table with no order count: a negated verb.
         if value == "0":
             item.senses = (*item.senses, Sense("neg"), Sense("activity"))
         return False
-    others = [p for p in r.parts if p is not item and (isinstance(p, Qty) or not (
-        p.only_function or p.has("people", "punct")))]
     if value == "0" and others:
         # "no orders in the last 2 weeks", "never bought in store": a negated verb here.
         item.senses = (*item.senses, Sense("neg"), Sense("activity"))

@@ -190,9 +190,10 @@ def _month(items: list[Item], j: int) -> Qty | None:
         said = first > 0 and items[first - 1].has("cmp", "since", "loc", "between") or \
             last + 1 < len(items) and items[last + 1].has("cmp_post") or (  # "十月之前"
                 first > 1 and items[first - 1].has("range") and items[first - 2].has("month"))
-        if day is not None or not said or items[j].has("value"):
+        if not said or items[j].has("value"):
             return None  # "contacted in may" where a column holds jan..dec: that value
-        return Qty(first, last, items[j].text, date=f"{LATEST}-{month:02d}")
+        shown = f"{LATEST}-{month:02d}" + (f"-{day:02d}" if day is not None else "")
+        return Qty(first, last, " ".join(i.text for i in items[first:last + 1]), date=shown)
     text = " ".join(i.text for i in items[first:last + 1])
     if day is not None:
         return Qty(first, last, text, date=f"{year:04d}-{month:02d}-{day:02d}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from assistant.interpreter.datalex import ColumnWords
 from assistant.interpreter.intent import content
+from assistant.interpreter.lexicon import Sense
 from assistant.interpreter.linking import evidence, has_evidence, link
 from assistant.interpreter.mentions import flag_condition
 from assistant.interpreter.reader import Env
@@ -60,13 +61,34 @@ def names_column(item: Item, env: Env) -> bool:
         item.has("figure") and not item.has("role", "column", "concept"))
 
 
+def superlative_groups(items: list[Item], env: Env) -> None:
+    """"投诉最多的套餐", "流失率最高的省份": a superlative before a category column (not before
+    people: "消费最多的客户" are top customers) asks which group has the most."""
+    for k, item in enumerate(items):
+        after = _next_word(items, k)
+        rank = set(map(str, item.args("rank"))) & {"top", "bottom"}
+        if rank and after is not None and not after.has("people") and _a_category(after, env):
+            item.senses = (*item.senses, Sense("figure", "most" if "top" in rank else "least"))
+
+
+def _a_word_of_its_column(item: Item, env: Env) -> bool:
+    """"which REFERRAL source": a value that is also a word of its column's name."""
+    return any(all(t.norm in env.data.columns[str(column)].norms for t in item.tokens)
+               for s in item.senses if s.kind == "value" for column, _ in [s.arg])
+
+
+def _next_word(words: list[Item], k: int) -> Item | None:
+    """The word after position k, past glue ("投诉最多 的 套餐")."""
+    return next((i for i in words[k + 1:] if not i.only_function), None)
+
+
 def breakdown_of(words: list[Item], env: Env) -> tuple[str, list[Item]] | None:
     """"by country", "per plan", "for each segment", "which city", "按地区", "по странам".
     A "by" wins over a "which" ("какой отток по тарифам": what churn, by plan)."""
     by = [k for k, i in enumerate(words) if "breakdown" in i.args("intent")]
     which = [k for k, i in enumerate(words) if k not in by and (
         "which" in i.args("figure") or {"most", "least"} & set(map(str, i.args("figure")))
-        and not i.has("intensifier") and k + 1 < len(words) and _a_category(words[k + 1], env))]
+        and not i.has("intensifier") and _a_category(_next_word(words, k), env))]
     # "the most popular cuisine" (not "high-income": a level, not the most of a column)
     for k in by + which:
         item = words[k]
@@ -79,8 +101,8 @@ def breakdown_of(words: list[Item], env: Env) -> tuple[str, list[Item]] | None:
             if not run and ("count" in following.args("intent") or following.has("func") and
                             not names_column(following, env)):
                 continue  # "by NUMBER OF kids", "по ТИПУ контракта"
-            if names_column(following, env) and not following.has("value", "place", "rfm") \
-                    and agrees(run + [following], env):
+            if (names_column(following, env) and not following.has("value", "place", "rfm")
+                    or _a_word_of_its_column(following, env)) and agrees(run + [following], env):
                 run.append(following)
             elif run and run[-1].senses and not following.has(
                     "figure", "intent", "cmp", "value", "place", "func", "break", "people") \
@@ -95,6 +117,8 @@ def breakdown_of(words: list[Item], env: Env) -> tuple[str, list[Item]] | None:
         if not named:
             continue
         found = link(named, env.data, accept=groupable)
+        if found.column is not None and k in which and env.data.columns[found.column].is_flag:
+            continue  # "какой отток": what the churn is, not which of its two values
         if found.column is not None:
             # Words after the column's name that nothing else knows ("education LEVEL",
             # "contract TYPE") belong to it.
@@ -102,8 +126,10 @@ def breakdown_of(words: list[Item], env: Env) -> tuple[str, list[Item]] | None:
     return _breakdown_before(words, env)
 
 
-def _a_category(item: Item, env: Env) -> bool:
+def _a_category(item: Item | None, env: Env) -> bool:
     """"the most popular ITEM": a category column named (not "high-income", a level)."""
+    if item is None:
+        return False
     return item.has("column") or names_column(item, env) and link(
         [item], env.data, accept=lambda w: w.is_category and not w.is_flag).column is not None
 

@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 from assistant.interpreter.calls import Interpretation, ToolCall
 from assistant.interpreter.datalex import ColumnWords
-from assistant.interpreter.grammar import Reading, leaves, read
+from assistant.interpreter.grammar import Reading, read
 from assistant.interpreter.intent import command_of, content
 from assistant.interpreter.linking import evidence, has_evidence, link
 from assistant.interpreter.mentions import flag_condition
@@ -38,9 +38,10 @@ from assistant.interpreter.question_words import (
     rate_of_nothing,
     rate_term,
     statistic_at,
+    superlative_groups,
     top_groups,
 )
-from assistant.interpreter.reader import Env, Problem
+from assistant.interpreter.reader import Env, Problem, leaves
 from assistant.interpreter.tagging import Item
 from tools.engine.definitions import Rank
 from tools.engine.schema import Role
@@ -55,6 +56,7 @@ def is_figure_question(items: list[Item], reading: Reading, env: Env) -> bool:
     """A figure is asked for ("average income", "churn rate by plan", "客单价"), not a
     condition on one ("customers whose average order value is above 500", "above average
     income", "top 10 by revenue")."""
+    superlative_groups(items, env)
     if top_groups(items, env) is not None or _named_figure(items, env) is not None:
         return True  # "top 3 regions by revenue": groups, not customers
     if any(isinstance(leaf, Rank) for leaf in leaves(reading.condition)) or any(

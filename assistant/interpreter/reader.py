@@ -10,7 +10,7 @@ from assistant.interpreter.lexicon import Lexicon
 from assistant.interpreter.linking import has_evidence, names_a_flag
 from assistant.interpreter.quantities import Part, Qty
 from assistant.interpreter.tagging import Item
-from tools.engine.definitions import Condition
+from tools.engine.definitions import And, Condition, Not, Or
 
 
 @dataclass
@@ -48,7 +48,8 @@ class ClauseResult:
 # Senses that never need a condition of their own.
 QUIET = frozenset({"func", "people", "punct", "conj", "break", "loc", "intensifier",
                    "knowledge", "subject", "average", "intent", "between", "range", "mode",
-                   "quantifier", "command", "teach", "temporal", "figure"})
+                   "quantifier", "command", "teach", "temporal", "figure", "comparative",
+                   "than"})
 # Senses that carry meaning a clause may leave unused when others use it.
 SOFT = frozenset({"activity", "window", "role", "ago", "neg", "time_unit", "count_unit", "rank",
                   "share", "currency", "percent", "mult", "inactivity", "stage"})
@@ -148,3 +149,16 @@ def _glue_or_verb(part: Item) -> bool:
     """What a negation reaches across: glue, and verbs ("did not BUY", "用银行卡付款的以外")."""
     return part.only_function or part.has("activity") or part.has("role") and \
         not part.has("column")
+
+
+def leaves(condition: Condition | None) -> list[Condition]:
+    """The leaf conditions of a tree, in order."""
+    if condition is None:
+        return []
+    if isinstance(condition, And):
+        return [leaf for c in condition.all for leaf in leaves(c)]
+    if isinstance(condition, Or):
+        return [leaf for c in condition.any for leaf in leaves(c)]
+    if isinstance(condition, Not):
+        return leaves(condition.condition)
+    return [condition]

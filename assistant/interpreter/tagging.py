@@ -156,7 +156,9 @@ def _data_sense_fits(sense: Sense, span: list[Token], lexicon: Lexicon) -> bool:
     if sense.kind != "value":
         return True
     value = str(sense.arg[1]).strip()
-    typed = " ".join(t.text for t in span)
+    # "K12" is cut into K and 12: typed together, they are written together
+    typed = "".join(t.text if j == 0 or span[j - 1].end == t.start else " " + t.text
+                    for j, t in enumerate(span))
     letters = re.sub(r"\W", "", value)
     # a code ("IT", "NO", "CA"); two Chinese characters are a word ("广州" is Guangzhou)
     if len(letters) <= 3 and (value.isupper() or len(letters) <= 2) and \

@@ -15,6 +15,7 @@ from typing import Any
 from assistant.interpreter.calls import Interpretation
 from assistant.interpreter.reader import Env
 from assistant.interpreter.tagging import Item
+from tools.engine.schema import Role
 
 _UNITS = {1: "days", 7: "weeks", 30: "months", 365: "years"}
 _QUOTED = re.compile(r"[\"'«“‘「]([^\"'»”’」]{1,40})[\"'»”’」]")
@@ -48,7 +49,9 @@ def _unit(items: list[Item], column: str) -> dict[str, Any] | None:
 
 
 def _role(items: list[Item], column: str, said: set[str]) -> dict[str, Any] | None:
-    roles = {str(a) for i in items if not i.has("column") for a in i.args("role")}
+    # a column's role ("frequency"), not a figure the data is asked for ("средний чек")
+    roles = {str(a) for i in items if not i.has("column") for a in i.args("role")
+             if str(a) in {role.value for role in Role}}
     if len(roles) == 1 and said & {"role", "means"}:
         return {"role": roles.pop(), "column": column}
     return None

@@ -26,6 +26,7 @@ MAX_TOKENS = 200
 _CJK = "\u3400-\u9fff\uf900-\ufaff"
 _CHINESE_ONLY = re.compile(f"[{_CJK}]+")
 _ZH_NUMERAL = "零〇一二两三四五六七八九十百千万亿"
+_APPROXIMATE = re.compile("([一二两三四五六七八九])([二三四五六七八九])([十百千万]*)")
 _TOKEN = re.compile(
     r"(?P<date>\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\b|\d{1,2}[/.]\d{1,2}[/.](?:\d{4}|\d{2})\b)"
     rf"|(?P<num>\d+(?:[.,]\d+)*)"
@@ -271,8 +272,10 @@ def _cut_chinese(run: str, offset: int, vocabulary: frozenset[str], longest: int
             if run[i:i + n] in vocabulary:
                 size = n
                 break
-        if numeral and len(numeral.group(0)) > size and _zh_value(numeral.group(0)) is not None:
-            size = len(numeral.group(0))
+        said = numeral.group(0) if numeral else ""
+        if said and len(said) > size and (
+                _zh_value(said) is not None or _APPROXIMATE.fullmatch(said)):
+            size = len(said)
         size = size or 1
         piece = run[i:i + size]
         out.append(Token(piece, piece, offset + i, offset + i + size, "word"))
@@ -294,6 +297,10 @@ def _chinese_numbers(tokens: list[Token]) -> list[Token]:
     out: list[Token] = []
     for token in tokens:
         previous = out[-1] if out else None
+        approximate = _approximate(token)
+        if approximate:  # "两三千": two to three thousand, a range
+            out.extend(approximate)
+            continue
         if token.kind == "word" and re.fullmatch(f"[{_ZH_NUMERAL}]+", token.text):
             if previous is not None and previous.kind == "num" and previous.end == token.start \
                     and re.fullmatch("[十百千万亿]+", token.text):
@@ -308,6 +315,21 @@ def _chinese_numbers(tokens: list[Token]) -> list[Token]:
                 continue
         out.append(token)
     return out
+
+
+def _approximate(token: Token) -> list[Token]:
+    """"两三千", "三五百", "七八十": two neighbouring digits before a unit are a range (a
+    number, 到, a number); [] for anything else."""
+    found = _APPROXIMATE.fullmatch(token.text)
+    if token.kind != "word" or found is None:
+        return []
+    low, high = (_zh_value(found.group(n) + found.group(3)) for n in (1, 2))
+    if low is None or high is None or not 0 < high - low <= 2 * low / 2:
+        return []
+    at, end = token.start, token.end
+    said = [found.group(n) + found.group(3) for n in (1, 2)]  # "两千", "三千"
+    return [Token(said[0], str(low), at, end, "num", low), Token("到", "到", at, end, "word"),
+            Token(said[1], str(high), at, end, "num", high)]
 
 
 def is_chinese(text: str) -> bool:

@@ -104,7 +104,8 @@ def time_window(r: Reader, k: int, qty: Qty, words: list[Item]) -> None:
     first = next((j for j, p in enumerate(r.parts) if words and p is words[0]), k)
     negated = r.negated(k) or r.negated(min(first, k)) or _no_orders(r) or _not_after(r, k) \
         or bool(named_after)
-    inactive = r.find("inactivity")
+    # "inactive for 2 weeks" on last_active: the word names the date and says its side
+    inactive = r.find("inactivity") or next((i for i in words if i.has("inactivity")), None)
     verb = any(i.has("activity", "role") and not names_a_flag(i, r.data) for i in words)
     if inactive is not None and verb and negated and names_a_flag(inactive, r.data):
         inactive = None  # "inactive accounts that haven't ordered": the flag, said as well
@@ -191,7 +192,7 @@ def _a_named_window(r: Reader, qty: Qty) -> bool:
     said = qty.value * qty.days  # "the last year" is the 12 months of "_12_mon" (5 days apart)
     for column in r.data.columns.values():
         words = [w.lower() for w in name_words(column.name)]
-        if not column.numeric or column.is_date or not any(
+        if not column.numeric or column.is_date or column.name not in r.out.columns and not any(
                 evidence(i, column) > 0 or i.has("inactivity") and "recency" in column.concepts
                 for _, i in r.items() if i not in qty.source):
             continue
@@ -414,11 +415,13 @@ def date_condition(r: Reader, qty: Qty, words: list[Item], *, negated: bool = Fa
 
 
 def _latest(written: str | None, end: date) -> str | None:
-    """A month said without a year: the latest such month before the as-of date."""
+    """A month (or day) said without a year: the latest such before the as-of date."""
     if written is None or not written.startswith(LATEST):
         return written
-    month, last = int(written[-2:]), end - timedelta(days=1)
-    return f"{last.year if month <= last.month else last.year - 1:04d}-{month:02d}"
+    month_day = written[len(LATEST) + 1:]  # "09" or "09-01"
+    last = (end - timedelta(days=1)).strftime("%m-%d")[:len(month_day)]
+    year = end.year - (1 if end.month == 1 and end.day == 1 else 0)
+    return f"{year if month_day <= last else year - 1:04d}-{month_day}"
 
 
 def _period(written: str | None, year_said: float | None) -> tuple[str, str]:

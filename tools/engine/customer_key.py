@@ -18,12 +18,13 @@ from tools.engine.naming import role_words
 from tools.engine.personal import personal_kind, says_staff
 from tools.engine.schema import DType, Role
 
-ID_WORDS = frozenset({"id", "no", "nr", "num", "number", "key", "code", "ref"})
+ID_WORDS = frozenset({"id", "no", "nr", "num", "number", "key", "code", "ref", "uuid", "guid",
+                      "uid"})
 # Who buys, also where the business calls them otherwise (a hotel's guests, a clinic's
 # patients, an airline's passengers).
 CUSTOMER_WORDS = frozenset({"customer", "client", "cust", "user", "member", "account", "buyer",
                             "shopper", "subscriber", "patron", "guest", "patient", "passenger",
-                            "visitor", "student", "tenant", "player", "donor", "holder",
+                            "visitor", "student", "learner", "tenant", "player", "donor", "holder",
                             "policyholder", "insured", "company", "driver", "business",
                             "firm", "purchaser", "loyalty", "cardholder", "card"})
 # Words only a buyer is called by: a column named so is the customer whatever the data.
