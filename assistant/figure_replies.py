@@ -80,6 +80,8 @@ def figure_text(summary: dict[str, Any], *, language: str = "en") -> FigureText:
                                   detail=detail, number=float(row.get("value") or 0.0),
                                   small=bool(row.get("small"))))
     by = names.get(summary["by"], summary["by"])
+    if summary.get("by_usual"):
+        notes.append(w.say("figures_by_usual", by=by))
     return FigureText(title=w.say("figures_by", what=what, by=by), rows=rows,
                       notes=notes)
 

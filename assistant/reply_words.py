@@ -105,6 +105,7 @@ class ReplyPhrases(BaseModel):
     detail_rate: str
     figures_versus: str
     figures_unknown: str
+    figures_by_usual: str
     figures_small: str
     group_other: str
     group_missing: str

@@ -232,17 +232,16 @@ def _guests(folder: Path, n: int = 800) -> tuple[Path, pd.DataFrame]:
 def test_a_window_on_a_date_column_takes_a_new_number_of_days(
         tmp_path: Path, turns: tuple[str, ...]) -> None:
     path, frame = _guests(tmp_path)
-    first = ask_turns(path, tmp_path, turns[0])
-    assert first.segment is not None, first.reply
     turn = ask_turns(path, tmp_path, *turns)
     assert turn.segment is not None, turn.reply
-    leaf = next(c for c in turn.segment["definition"]["all"] if c.get("column") == "last_stay")
-    day = pd.Timestamp(leaf["value"])
-    # The same as-of date as the first turn's window, 60 days back instead of 6 months.
-    first_leaf = next(c for c in first.segment["definition"]["all"]
-                      if c.get("column") == "last_stay")
-    assert (pd.Timestamp(first_leaf["value"]) + pd.Timedelta(days=180) - day).days == 60
-    expected = (frame["country"] == "France") & (pd.to_datetime(frame["last_stay"]) < day)
+    # The last stay is the recency (days to the day after the latest stay), or the date
+    # itself: either way 60 days back from the same as-of date as the first turn's window.
+    stays = pd.to_datetime(frame["last_stay"])
+    day = stays.max() + pd.Timedelta(days=1) - pd.Timedelta(days=60)
+    leaf = next(c for c in turn.segment["definition"]["all"]
+                if c.get("column") in ("last_stay", "recency_days"))
+    assert leaf["value"] == (60 if leaf["column"] == "recency_days" else day.date().isoformat())
+    expected = (frame["country"] == "France") & (stays < day)
     assert turn.segment["size"] == int(expected.sum()), turn.reply
 
 

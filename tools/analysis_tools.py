@@ -25,6 +25,7 @@ from tools.engine.rfm import (
     rfm_grid,
     rfm_summary,
 )
+from tools.engine.schema import DataKind
 from tools.figure_summaries import figures_summary, headline
 from tools.segment_tools import as_unit
 from tools.tool_result import LastClustering, ToolResult
@@ -151,7 +152,8 @@ def compute_figures(ctx: Toolkit, args: ComputeFiguresArgs) -> ToolResult:
     table = figures(data, figure, members, compare_with_base=args.compare_with_base,
                     target_mask=ctx.mask(goal) if goal is not None else None)
     summary = figures_summary(table, segment=label, condition=described, target=describe(
-        goal, data, language=ctx.language) if goal else None, within=within)
+        goal, data, language=ctx.language) if goal else None, within=within,
+        from_log=data.source.kind is DataKind.TRANSACTIONS)
     return ToolResult("compute_figures", True, summary, message=headline(table))
 
 

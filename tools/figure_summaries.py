@@ -15,6 +15,7 @@ from tools.engine.behaviour import behaviour_column
 from tools.engine.dataset import CustomerData
 from tools.engine.definitions import Condition
 from tools.engine.errors import DefinitionError
+from tools.engine.features import FEATURE_COLUMNS
 from tools.engine.figures import COLUMN_STATISTICS, FigureTable
 from tools.engine.schema import Role
 from tools.engine.wording import percent_digits
@@ -37,11 +38,15 @@ def figure_roles(data: CustomerData) -> tuple[str | None, str | None]:
 
 def figures_summary(table: FigureTable, *, segment: str = "all customers",
                     condition: str | None = None, target: str | None = None,
-                    within: int | None = None) -> dict[str, Any]:
+                    within: int | None = None, from_log: bool = False) -> dict[str, Any]:
     """A `compute_figures` answer as data: whom it counts (`segment`, the `condition` and
     the rate's `target` in words), the table, and the share of the base it covers (and of
-    the segment, `within` customers, a condition narrowed)."""
+    the segment, `within` customers, a condition narrowed). `from_log`: the data is an order
+    log, whose other columns are each customer's most frequent value (`by_usual` says so of
+    the groups: "revenue by store" puts each customer's spend under their usual store)."""
     out = {"segment": segment, "condition": condition, "target": target,
+           "by_usual": from_log and table.by is not None and not table.bins
+           and table.by not in FEATURE_COLUMNS,
            "share_of_base": round(table.population / max(table.base, 1), 6),
            **table.to_dict(), "table": table.table()}
     if within is not None:

@@ -51,7 +51,7 @@ def quick_figures(path: Path, args: dict[str, Any], *, cache_dir: Path,
                     bins=args.get("bins"), top=args.get("top", 10))
     found = figures_from_file(path, figure, mapping=mapping,
                               compare_with_base=bool(args.get("compare_with_base")))
-    return None if found is None else figures_summary(found)
+    return None if found is None else figures_summary(found, from_log=True)
 
 
 def figures_from_file(path: Path, figure: Figure, *, mapping: dict[str, str] | None,

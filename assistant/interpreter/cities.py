@@ -68,7 +68,9 @@ def city_aliases(value: str) -> list[str]:
 
 def is_city(word: str) -> bool:
     """A name GeoNames knows as a city ("London", "伦敦", "Лондон")."""
-    return len(word) > 2 and fold(word) in _cities()[1]
+    # two Chinese characters are a whole name ("广州"); two letters are no city
+    return (len(word) > 2 or bool(_CJK.search(word)) and len(word) == 2) and \
+        fold(word) in _cities()[1]
 
 
 def city_column_aliases(values: tuple[str, ...]) -> dict[str, list[str]]:

@@ -119,8 +119,9 @@ def _values(r: Reader) -> None:
         if not pairs and item.has("place"):
             _missing_place(r, item)
             continue
-        if not pairs and item.has("value_group") and _missing_value(r, item):
-            continue
+        if not pairs and item.has("value_group") and (_missing_value(r, item) or
+                                                      _a_missing_city(r, item)):
+            continue  # "广州的会员" where the cities are Beijing, Shanghai, ...
         after_location = k > 0 and isinstance(r.parts[k - 1], Item) and \
             r.parts[k - 1].has("loc")  # type: ignore[union-attr]
         if not pairs and after_location and not item.senses and item.is_word_like and \

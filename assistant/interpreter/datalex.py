@@ -29,7 +29,7 @@ from assistant.interpreter.text import (
 )
 from tools.dictionary import DataDictionary
 from tools.engine.customer_key import ID_WORDS
-from tools.engine.naming import name_words
+from tools.engine.naming import name_words, role_words
 from tools.engine.schema import ColumnInfo, DataKind, DType, Role, Schema
 
 _CHINESE = re.compile("[\u3400-\u9fff]")
@@ -140,8 +140,9 @@ def build(schema: Schema, lexicon: Lexicon, dictionary: DataDictionary | None = 
             surfaces.setdefault(word.lower(), norm_word(word))
             spellings.setdefault(word.lower(), word)
 
-    # "listeners" where the key is listener_uuid: what this data calls its customers
-    for word in set(name_words(customer_key or "")) - ID_WORDS:
+    # "listeners" where the key is listener_uuid, "абонементов" where it is
+    # номер_абонемента: what this data calls its customers
+    for word in _key_words(customer_key or ""):
         if len(word) >= 3 and not lexicon.index.get((norm_word(word),)):
             index[(norm_word(word),)].append(Sense("people"))
     for info in schema.columns:
@@ -256,6 +257,12 @@ def _unknown_runs(name: str, lexicon: Lexicon) -> set[str]:
     return {run for run in runs if len(run) > 1}
 
 
+def _key_words(name: str) -> set[str]:
+    """The words of the key column's name that are no id word ("номер", "id")."""
+    words = name_words(name) if name.isascii() else re.findall(r"[^\W\d_]+", name.lower())
+    return {w for w in words if not set(role_words(w)) & ID_WORDS}
+
+
 def _norms(phrase: str, lexicon: Lexicon) -> tuple[str, ...]:
     known = lexicon.chinese_words | {simplified(phrase)}
     return tuple(t.norm for t in tokenize(phrase, known) if t.kind in ("word", "num"))
@@ -278,6 +285,8 @@ def _column_words(info: ColumnInfo, lexicon: Lexicon, unit: str | None) -> Colum
     concepts: set[str] = set()
     for size in (1, 2, 3):
         for i in range(len(norms) - size + 1):
+            if size == 1 and len(norms[i]) == 1 and norms[i].isascii():
+                continue  # the "m" of nights_12m is a unit, not "male"
             for sense in lexicon.index.get(tuple(norms[i:i + size]), ()):
                 if sense.kind in ("concept", "role", "value_group"):
                     concepts.add(str(sense.arg))  # "wechat_bound": 微信 names it too

@@ -73,7 +73,10 @@ def _read_one(items: list[Item], env: Env) -> Reading:
         env.context.current_condition)) if isinstance(leaf, Compare | Between)), None)
     for clause in _clauses(parts, env):
         result = read_clause(clause.parts, env, last)
-        last = result.columns[-1] if result.columns else last
+        # only a number column: "корпоративные, с больше чем 1000 минут" is no tariff > 1000
+        numbers = [c for c in result.columns if c in env.data.columns and
+                   env.data.columns[c].numeric]
+        last = numbers[-1] if numbers else last
         results.append((clause.joiner, result))
     # "members who | paid | with alipay": a verb alone is no spend condition beside a value
     if len(results) > 1:
@@ -146,6 +149,9 @@ def _clauses(parts: list[Part], env: Env) -> list[_Clause]:
             clauses = [c for c in clauses if c.parts]
         if clauses[-1].joiner == "or" and not clauses[-1].parts:
             continue  # "KASKO or WITH over 2 claims": the "or" holds
+        if joiner == "or" and k and isinstance(parts[k - 1], Item) and \
+                parts[k - 1].text in (",", "，") and not excluding:
+            joiner = "top_or"  # ", or": everything said before, or what follows
         clauses.append(_Clause("except" if excluding and joiner != "or" else joiner, []))
     clauses = [c for c in clauses if c.parts]
     # "the 20 customers | who spent the most", "20% of customers | with the lowest spend": a
@@ -189,7 +195,8 @@ def _starts_a_condition(parts: list[Part], k: int) -> bool:
 def _said_something(clause: _Clause, env: Env) -> bool:
     """An exclusion that named whom ("но не активные"), not only "the ones" it opens."""
     return clause.joiner == "except" and any(
-        isinstance(p, Qty) or has_evidence(p, env.data) or p.has("value", "place", "rfm", "stage")
+        isinstance(p, Qty) or has_evidence(p, env.data) or
+        p.has("value", "value_group", "place", "rfm", "stage")
         for p in clause.parts)
 
 
@@ -259,7 +266,15 @@ def _joiner(part: Part) -> str | None:
 
 
 def _combine(results: list[tuple[str, ClauseResult]]) -> Condition | None:
-    """AND of OR-groups of clauses; value-only clauses extend the list they continue."""
+    """AND of OR-groups of clauses; value-only clauses extend the list they continue. An
+    "or" after a comma joins everything before it to everything after ("trial accounts with
+    3+ tickets, or an nps under 3")."""
+    top = next((k for k, (joiner, _) in enumerate(results) if joiner == "top_or" and k), None)
+    if top is not None:
+        sides = [_combine(results[:top]), _combine([("and", results[top][1]), *results[top + 1:]])]
+        if sides[0] is not None and sides[1] is not None:
+            return Or(any=[sides[0], sides[1]])
+    results = [("or" if joiner == "top_or" else joiner, r) for joiner, r in results]
     groups: list[tuple[str, list[list[Condition]]]] = []
     for joiner, result in results:
         conditions = list(result.conditions)

@@ -138,6 +138,8 @@ class LexiconFile(BaseModel):
     # A lemma the analyser gives as often as another for the same forms ("самого" is сам as
     # often as самый): a phrase with the first stands with the second too.
     shared_lemmas: dict[str, str] = Field(default_factory=dict)
+    # Chat spellings typed in lower case, read as the word ("u" you, "ur" your).
+    shorthand: dict[str, str] = Field(default_factory=dict)
     messages: dict[str, str] = Field(default_factory=dict)
     # Requests offered as examples with help and greetings.
     examples: list[str] = Field(default_factory=list)
@@ -202,6 +204,11 @@ class Lexicon:
         own = self.files.get(language)
         template = (own.messages.get(key) if own else None) or self.files["en"].messages[key]
         return template.format(**values)
+
+    def shorthand(self, typed: str) -> str | None:
+        """The word a chat spelling stands for ("ur" -> "your"), else None."""
+        return next((f.shorthand[typed] for f in self.files.values() if typed in f.shorthand),
+                    None)
 
     def is_beneficiary(self, item_text: str) -> bool:
         """"for", "为", "для": the word before whom a command is for."""

@@ -30,7 +30,7 @@ def evidence(item: Item, words: ColumnWords, people: bool = False) -> float:
     """How much one item says it is about this column; `people`: let "members" name one."""
     if any(s.kind == "column" and s.arg == words.name for s in item.senses):
         return 3.0
-    if item.has("people") and not people and not item.has("concept"):
+    if item.has("people") and not people and not item.has("concept", "value_group"):
         return 0.0  # "customers" says nothing about Dt_Customer ("subscribers" does)
     score = 0.0
     # A phrase that means a role ("average order value") is that role, not one of its words

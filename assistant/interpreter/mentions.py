@@ -112,7 +112,9 @@ def _mention(r: Reader, run: list[tuple[int, Item]]) -> None:
     if column.is_flag:
         negated = negated or r.negated(run[0][0], ("inactivity",)) or r.negated_after(
             run[-1][0])  # "没有买私教", "push disabled"
-        negated = negated != _stated_no(r, run[-1][0], column)
+        # the value is written after the column's words, before the people ("为0的会员")
+        named = [k for k, i in run if not i.has("people")] or [run[-1][0]]
+        negated = negated != _stated_no(r, named[-1], column)
     if _no_value_said(r, column) and _asked_which(r, run[0][0]):
         return  # "which referral source has the most users": the groups asked for
     if _no_value_said(r, column) and any(r.free(i) and has_evidence(i, r.data) for _, i in run):

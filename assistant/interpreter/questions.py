@@ -223,6 +223,12 @@ def _named_figure(words: list[Item], env: Env) -> tuple[str, str] | None:
     return None
 
 
+def _of_people(words: list[Item], item: Item) -> bool:
+    """"share of paying USERS": the word says which people, not which money."""
+    later = [i for i in words[words.index(item) + 1:] if not i.only_function]
+    return bool(later) and later[0].has("people")
+
+
 def _statistic(words: list[Item], env: Env, question: Question) -> str | None:
     found = [(k, s) for k in range(len(words)) if (s := statistic_at(words, k)) is not None]
     named = _named_figure(words, env)
@@ -239,7 +245,7 @@ def _statistic(words: list[Item], env: Env, question: Question) -> str | None:
         # the next word past glue: "多少比例的收入", "share of the revenue"
         after = next((i for i in words[k + 1:] if not i.only_function), None)
         if s == "rate" and after is not None and "monetary" in after.args("role") and \
-                not compared_after(words, k + 1):
+                not compared_after(words, k + 1) and not _of_people(words, after):
             found[n] = (k, "revenue_share")  # "какая доля | выручки": a share of the money
             question.used.add(id(after))
     statistic = min((s for _, s in found), key=STATISTIC_ORDER.index)

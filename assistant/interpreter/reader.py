@@ -112,7 +112,8 @@ class Reader:
 
     def names_a_flag(self, item: Item) -> bool:
         """A people word that is a yes/no column's ("members" beside is_member)."""
-        return item.has("people") and item.has("concept") and names_a_flag(item, self.data)
+        return item.has("people") and item.has("concept", "value_group") and \
+            names_a_flag(item, self.data)
 
     def negated_after(self, k: int) -> bool:
         """A negation written after the word it negates ("英国以外"), past glue and verbs

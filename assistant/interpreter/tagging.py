@@ -82,6 +82,10 @@ def tag(text: str, lexicon: Lexicon, data: DataLexicon) -> Tagged:
     if miswritten:
         tokens = tokenize(fixed, known)
     tokens = _joined(tokens, lexicon, data)
+    for token in tokens:
+        meant = lexicon.shorthand(token.text) if token.kind == "word" else None
+        if meant is not None and token.norm not in data.norms:
+            token.norm = norm_word(meant)  # "how's ur day going": your day
     typos = miswritten + correct_typos(tokens, lexicon, data)
     options = [_matches(tokens, i, lexicon, data) for i in range(len(tokens))]
     readings = list(_segmentations(tokens, options))
@@ -105,6 +109,9 @@ def _matches(tokens: list[Token], i: int, lexicon: Lexicon, data: DataLexicon
         if any(s.kind in ("value", "value_group") for s in senses) and \
                 _a_time(tokens, i, size, lexicon):
             senses = [s for s in senses if s.kind not in ("value", "value_group")]
+        if span[0].kind == "num":  # "in 2 years" is a time where no contract lasts two years
+            senses = [s for s in senses if s.kind != "value_group" or
+                      data.group_values.get(str(s.arg))]
         if not senses and size > 2 and span[0].kind != "punct" != span[-1].kind:
             # "которые, вероятно, ушли": a predicted trait around a parenthetical word.
             bare = tuple(t.norm for t in span if t.kind != "punct")
@@ -165,7 +172,12 @@ def _data_sense_fits(sense: Sense, span: list[Token], lexicon: Lexicon) -> bool:
             not re.search("[\u3400-\u9fff]", value):
         # "vip", "VIPs" for VIP; but "and", "can", "are" are never Andorra, Canada or the UAE
         loose = len(letters) == 3 and len(span) == 1 and not _is_function(span[0], lexicon)
-        return typed == value or loose and typed.lower() in (value.lower(), value.lower() + "s")
+        # "donors in tx": a word no lexicon knows is the code in any case ("in", "or", "me"
+        # stay words)
+        unknown = len(span) == 1 and not any(lexicon.index.get((t.norm,)) or lexicon.index.get(
+            (t.text.lower(),)) for t in span)
+        return typed == value or (loose or unknown) and typed.lower() in (
+            value.lower(), value.lower() + "s")
     if len(span) == 1 and _is_function(span[0], lexicon):
         # "plus tier" for the value Plus: a joining word of four letters and more is the
         # data's value whatever its case; "no", "in", "with" only as the data writes them

@@ -68,7 +68,8 @@ def time_window(r: Reader, k: int, qty: Qty, words: list[Item]) -> None:
     column = r.data.columns.get(durations.column or "")
     # A stay's length and its date both "stay": "stayed at least a week" is the length,
     # "stayed in the last month" and "hasn't stayed for 6 months" the date.
-    since = qty.window or qty.ago or r.find("neg") is not None or r.find("inactivity") is not None
+    since = qty.window or qty.ago or bool(named_after) or r.find("neg") is not None or \
+        r.find("inactivity") is not None
     tied = [r.data.columns[c] for c in durations.tied
             if r.data.columns[c].is_date == since]
     if column is None and len(tied) == 1:

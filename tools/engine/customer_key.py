@@ -24,8 +24,9 @@ ID_WORDS = frozenset({"id", "no", "nr", "num", "number", "key", "code", "ref", "
 # patients, an airline's passengers).
 CUSTOMER_WORDS = frozenset({"customer", "client", "cust", "user", "member", "account", "buyer",
                             "shopper", "subscriber", "patron", "guest", "patient", "passenger",
-                            "visitor", "student", "learner", "tenant", "player", "donor", "holder",
-                            "policyholder", "insured", "company", "driver", "business",
+                            "visitor", "student", "learner", "diner", "tenant", "player",
+                            "donor", "holder", "policyholder", "insured", "company", "driver",
+                            "business",
                             "firm", "purchaser", "loyalty", "cardholder", "card"})
 # Words only a buyer is called by: a column named so is the customer whatever the data.
 _BUYER_WORDS = frozenset({"customer", "client", "cust", "buyer", "shopper", "purchaser"})
@@ -42,7 +43,8 @@ _NOT_CUSTOMER_IDS = frozenset({"product", "item", "sku", "stock", "line", "zip",
                                "postal", "post", "tax", "vat", "phone", "batch", "serial",
                                "store", "shop", "branch", "campaign", "coupon", "promo"})
 ORDER_WORDS = frozenset({"invoice", "order", "transaction", "receipt", "basket", "txn",
-                         "purchase", "sale", "booking"})
+                         "purchase", "sale", "booking", "check", "bill", "ticket", "visit",
+                         "payment", "gift", "donation"})
 BARE_IDS = frozenset({"id", "_id", "customer", "client", "customerid", "clientid", "userid"})
 # What a bare "ID" says: a number per row, not necessarily a customer.
 ROW_IDS = frozenset({"id", "_id"})

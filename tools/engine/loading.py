@@ -52,7 +52,7 @@ from tools.engine.table_recency import with_table_recency
 _PIPELINE_MODULES = ("reading", "stores", "parsing", "number_formats", "dates", "markers",
                      "naming", "yes_no", "personal", "customer_key", "log_shape", "roles",
                      "role_names", "cancellation", "cleaning", "features", "scan", "scan_csv",
-                     "loading", "load_cache", "schema", "dataset")
+                     "loading", "load_cache", "schema", "dataset", "table_recency")
 CACHE_NOTE = "Loaded from the cache of an earlier load of the same file."
 # Steps of a load, for progress: read, parse, roles, clean, customer features.
 _STEPS = 5

@@ -25,15 +25,17 @@ _QUANTITY_WORDS = frozenset({"quantity", "qty", "units", "items", "pieces", "pcs
 _PRICE_WORDS = frozenset({"price", "unitprice", "rate", "cost"})
 _STATUS_WORDS = frozenset({"status", "cancelled", "canceled", "cancellation"})
 _COUNT_WORDS = frozenset({"num", "number", "of", "total", "count", "n", "no", "cnt", "nb"})
-_ORDER_COUNT_WORDS = frozenset({"orders", "purchases", "transactions", "invoices", "receipts"})
+_ORDER_COUNT_WORDS = frozenset({"orders", "purchases", "transactions", "invoices", "receipts",
+                                "gifts", "donations"})
 # What a customer's orders are called: counted, they are the frequency; their amount, spend.
 _ORDER_NOUNS = frozenset({"order", "purchase", "transaction", "receipt", "invoice",
                           *_ORDER_COUNT_WORDS})
 # A quantity of orders is their number ("order quantity", "订单数量", "количество заказов").
 _QUANTITY_COUNTS = frozenset({"quantity", "qty"})
 _MONEY_TOTAL_WORDS = frozenset({"monetary", "spend", "spent", "revenue", "sales", "ltv", "clv",
-                                "amount", "value", "lifetime", "total"})
-_SPEND_WORDS = frozenset({"monetary", "spend", "spent", "revenue", "sales", "ltv", "clv"})
+                                "amount", "value", "lifetime", "total", "giving", "donated"})
+_SPEND_WORDS = frozenset({"monetary", "spend", "spent", "revenue", "sales", "ltv", "clv",
+                          "giving", "donated"})
 # The currency a header gives its unit in ("total_spent_usd", "消费金额（元）", "сумма, руб")
 # says nothing about what the number is.
 _CURRENCY_WORDS = frozenset({"usd", "eur", "gbp", "cny", "rmb", "yuan", "rub", "inr", "jpy",
