@@ -247,3 +247,42 @@ def test_a_share_of_paying_people_is_not_a_share_of_revenue(tmp_path: Path) -> N
     paying = frame.groupby("level")["shop_spend_usd"].apply(lambda s: 100 * (s > 0).mean())
     assert all(f"{level}: {rate:.1f}%" in turn.reply for level, rate in paying.items()), \
         turn.reply
+
+
+def _motor(folder: Path, n: int = 600) -> tuple[Path, pd.DataFrame]:
+    rng = np.random.default_rng(148)
+    frame = pd.DataFrame({"holder_id": np.arange(n),
+                          "car_brand": rng.choice(["Tesla", "BYD", "Geely", "Toyota"], n),
+                          "premium_paid": rng.gamma(2.0, 3000.0, n).round(2),
+                          "renewed": rng.choice(["yes", "no"], n),
+                          "region": rng.choice(["North", "South"], n),
+                          "claims": rng.integers(0, 6, n)})
+    path = folder / "motor.csv"
+    frame.to_csv(path, index=False)
+    return path, frame
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("有多少客户开特斯拉？", lambda f: f["car_brand"] == "Tesla"),
+    ("比亚迪或吉利的客户", lambda f: f["car_brand"].isin(["BYD", "Geely"])),
+    ("续保的客户", lambda f: f["renewed"] == "yes")])
+def test_brands_and_renewal_in_chinese(tmp_path: Path, text: str, expected: object) -> None:
+    assert_size(tmp_path, _motor, text, expected)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("text", ["按车品牌统计客户数",
+                                  "количество клиентов по маркам автомобилей"])
+def test_a_brand_word_breaks_down_by_the_brand_column(tmp_path: Path, text: str) -> None:
+    path, frame = _motor(tmp_path)
+    turn = ask_turns(path, tmp_path, text)
+    counts = frame["car_brand"].value_counts()
+    assert all(f"{brand}" in turn.reply and str(count) in turn.reply
+               for brand, count in counts.items()), turn.reply
+
+
+def test_removing_a_values_condition_drops_it(tmp_path: Path) -> None:
+    path, frame = _motor(tmp_path)
+    turn = ask_turns(path, tmp_path, "North customers with more than 2 claims",
+                     "remove the North condition")
+    assert turn.segment is not None, turn.reply
+    assert turn.segment["size"] == int((frame["claims"] > 2).sum()), turn.segment

@@ -295,14 +295,12 @@ def _column_words(info: ColumnInfo, lexicon: Lexicon, unit: str | None) -> Colum
     concepts.update(n for n in norms if any(n in f.concepts for f in lexicon.files.values()))
     if info.role.value in ("recency", "frequency", "monetary", "tenure"):
         concepts.add(info.role.value)
-    # "renewal" is also met by "renewing", "payment" by "paying": the verb inside the noun;
-    # "бонусный_баланс" by "бонусов": the noun inside the adjective
-    derived = {norm_word(w[:-len(end)]) for w in expanded for end in (
-        "al", "ment", "ation", "овый", "евый", "ный") if w.lower().endswith(end) and
-        len(w) - len(end) >= (3 if w.isascii() else 4) and w.isalpha()}
-    # "пролонгирован" is also met by "пролонгации": the noun of an -ировать verb
-    derived.update(n[:-len("ировать")] + "ация" for n in norms if n.endswith("ировать")
-                   and len(n) > 10)
+    # "renewal" is also met by "renewing", "бонусный" by "бонусов", "пролонгирован" (its
+    # lemma пролонгировать) by "пролонгации": endings swapped as the lexicons list them
+    endings = {end: new for f in lexicon.files.values() for end, new in f.name_endings.items()}
+    derived = {norm_word(w[:-len(end)] + new) for w in {*expanded, *norms}
+               for end, new in endings.items() if w.lower().endswith(end) and w.isalpha()
+               and len(w) - len(end) >= (3 if w.isascii() else 4)}
     # "月均流量" of 月均流量GB: a name's Chinese run, typed whole, is a known word (see
     # data_lexicon) and names the column
     runs = {norm_word(run) for run in re.findall("[\u3400-\u9fff]{2,}", simplified(info.name))}

@@ -15,7 +15,7 @@ from typing import Any
 from assistant.interpreter.edits import changed_values, lowered, replace_leaf
 from assistant.interpreter.grammar import Reading
 from assistant.interpreter.intent import content
-from assistant.interpreter.linking import has_evidence, link
+from assistant.interpreter.linking import has_evidence, link, values_of
 from assistant.interpreter.reader import Env, leaves
 from assistant.interpreter.tagging import Item
 from tools.engine.definitions import (
@@ -284,6 +284,8 @@ def dropped(items: list[Item], reading: Reading, env: Env) -> Condition | None:
     if current is None or not (by_name or any("criterion" in i.args("mode") for i in items)):
         return None
     named = {link([i], env.data).column for i in content(items) if has_evidence(i, env.data)}
+    # "remove the France condition": the condition on the value's column
+    named |= {column for i in content(items) for column, _ in values_of(i, env.data)}
     return _without(current, {c for c in named if c is not None})
 
 

@@ -138,6 +138,10 @@ class LexiconFile(BaseModel):
     # A lemma the analyser gives as often as another for the same forms ("самого" is сам as
     # often as самый): a phrase with the first stands with the second too.
     shared_lemmas: dict[str, str] = Field(default_factory=dict)
+    # Endings of a column name's words and what stands in their place for the word a
+    # request may use: "renewal" is met by "renewing" (al: ""), "пролонгирован" by
+    # "пролонгации" (ировать: ация).
+    name_endings: dict[str, str] = Field(default_factory=dict)
     # Chat spellings typed in lower case, read as the word ("u" you, "ur" your).
     shorthand: dict[str, str] = Field(default_factory=dict)
     messages: dict[str, str] = Field(default_factory=dict)

@@ -126,13 +126,14 @@ def _matches(tokens: list[Token], i: int, lexicon: Lexicon, data: DataLexicon
 
 
 def _joined(tokens: list[Token], lexicon: Lexicon, data: DataLexicon) -> list[Token]:
-    """"co-branded", "e mail": two words nothing knows that together are one word of the
-    data's names ("cobrand" of has_cobrand_card), read as that word."""
+    """"co-branded", "e mail": two words, the first one nothing knows, that together are
+    one word of the data's names ("cobrand" of has_cobrand_card), read as that word."""
     out: list[Token] = []
     for token in tokens:
         before = out[-1] if out else None
-        if before is not None and before.kind == token.kind == "word" and not any(
-                (t.norm,) in lexicon.index or t.norm in data.norms for t in (before, token)):
+        if before is not None and before.kind == token.kind == "word" and not (
+                (before.norm,) in lexicon.index or before.norm in data.norms or
+                token.norm in data.norms):
             joined = next((w for w in (before.text.lower() + token.norm,
                                        norm_word(before.text + token.text)) if w in data.norms),
                           None)
