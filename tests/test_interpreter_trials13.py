@@ -286,3 +286,24 @@ def test_removing_a_values_condition_drops_it(tmp_path: Path) -> None:
                      "remove the North condition")
     assert turn.segment is not None, turn.reply
     assert turn.segment["size"] == int((frame["claims"] > 2).sum()), turn.segment
+
+
+@pytest.mark.parametrize("turns", [("top 10% by claims", "change 10% to 20%"),
+                                   ("理赔次数前10%的客户", "把10%改成20%")])
+def test_a_rank_share_changed_by_quoting_it(tmp_path: Path, turns: tuple[str, str]) -> None:
+    path, _ = _motor(tmp_path)
+    turn = ask_turns(path, tmp_path, *turns)
+    assert turn.segment is not None, turn.reply
+    assert turn.segment["definition"] == {"type": "rank", "column": "claims",
+                                          "direction": "top", "n": None, "percent": 20.0}
+
+
+@pytest.mark.parametrize("turns", [
+    ("donors who havent given in 2 months", "change 2 months to 3 months"),
+    ("доноры, которые не жертвовали 2 месяца", "поменяй 2 месяца на 3 месяца")])
+def test_a_window_changed_by_quoting_it_with_its_unit(tmp_path: Path,
+                                                      turns: tuple[str, str]) -> None:
+    path, frame = _donors(tmp_path)
+    turn = ask_turns(path, tmp_path, *turns)
+    assert turn.segment is not None, turn.reply
+    assert turn.segment["size"] == int(_gave_before(frame, 90).sum()), turn.segment

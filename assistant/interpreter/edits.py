@@ -46,7 +46,12 @@ def edit_last(items: list[Item], env: Env) -> Condition | None:
         qty = Qty(qty.first, qty.last, qty.text, value=qty.value, unit="time", days=unit)
     was, now = (qty.low, qty.high) if qty.is_range else (
         numbers[0].value if len(numbers) > 1 else None, qty.value)
-    ends = {getattr(leaf, end, None) for leaf in numeric for end in ("value", "low", "high")}
+    ends = {getattr(leaf, end, None) for leaf in numeric
+            for end in ("value", "low", "high", "percent", "n")}
+    # "change 2 months to 3 months" after "no order in 60 days": the old number in days
+    said_days = qty.days if qty.unit == "time" and qty.days else 1
+    if qty.is_range and was is not None and said_days != 1 and was * said_days in ends:
+        was = was * said_days
     if qty.is_range and was in ends and now not in ends:
         # "change 50 to 60": a number of the segment and its new value, not a range
         qty = Qty(qty.first, qty.last, qty.text, value=now, unit=qty.unit, days=qty.days)
