@@ -16,6 +16,7 @@ from assistant.interpreter.edits import changed_values, lowered, replace_leaf
 from assistant.interpreter.grammar import Reading
 from assistant.interpreter.intent import content
 from assistant.interpreter.linking import has_evidence, link, values_of
+from assistant.interpreter.question_parts import conjuncts
 from assistant.interpreter.reader import Env, leaves
 from assistant.interpreter.tagging import Item
 from tools.engine.definitions import (
@@ -261,7 +262,7 @@ def _taken_back(current: Condition, new: Condition) -> Condition | None:
     none of them was."""
     if not isinstance(new, In):
         return None
-    parts: list[Condition] = list(current.all) if isinstance(current, And) else [current]
+    parts = conjuncts(current)
     for n, part in enumerate(parts):
         excluded = part.condition if isinstance(part, Not) else part
         if not isinstance(excluded, In | NotIn) or isinstance(part, In) or \

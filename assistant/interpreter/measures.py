@@ -331,10 +331,10 @@ def ranks(r: Reader) -> None:
             r.use(*money)  # "top 10% by revenue" on a log of customers and dates only
             r.problem("no_money", phrase=" ".join(i.text for i in [item, *money]))
             continue
-        ranked = [leaf.column for leaf in leaves(r.env.context.current_condition)
-                  if isinstance(leaf, Rank)]
-        if measure is None and len(set(ranked)) == 1:
-            measure = r.data.columns.get(ranked[0])  # "换成前20%": the current rank's measure
+        if measure is None:  # "换成前20%": the current rank's measure
+            ranked = {leaf.column for leaf in leaves(r.env.context.current_condition)
+                      if isinstance(leaf, Rank)}
+            measure = r.data.columns.get(ranked.pop()) if len(ranked) == 1 else None
         if measure is None:  # the measures a rank could be by, spend and orders first
             numeric = [w.name for w in sorted(
                 (w for w in r.data.columns.values() if w.numeric and not w.is_flag

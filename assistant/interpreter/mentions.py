@@ -115,13 +115,14 @@ def _mention(r: Reader, run: list[tuple[int, Item]]) -> None:
         # the value is written after the column's words, before the people ("为0的会员")
         named = [k for k, i in run if not i.has("people")] or [run[-1][0]]
         negated = negated != _stated_no(r, named[-1], column)
-    if _no_value_said(r, column) and _asked_which(r, run[0][0]):
-        return  # "which referral source has the most users": the groups asked for
-    if _no_value_said(r, column) and any(r.free(i) and has_evidence(i, r.data) for _, i in run):
-        # "не продлил полис": the policy is what was renewed, and the negation the verb's
-        r.out.used.difference_update(id(p) for p in r.parts[:run[0][0]]
-                                     if isinstance(p, Item) and p.has("neg"))
-        return
+    if _no_value_said(r, column):
+        if _asked_which(r, run[0][0]):
+            return  # "which referral source has the most users": the groups asked for
+        if any(r.free(i) and has_evidence(i, r.data) for _, i in run):
+            # "не продлил полис": the policy is what was renewed, and the negation the verb's
+            r.out.used.difference_update(id(p) for p in r.parts[:run[0][0]]
+                                         if isinstance(p, Item) and p.has("neg"))
+            return
     _column_condition(r, column, negated, items)
 
 

@@ -324,7 +324,7 @@ def _approximate(token: Token) -> list[Token]:
     if token.kind != "word" or found is None:
         return []
     low, high = (_zh_value(found.group(n) + found.group(3)) for n in (1, 2))
-    if low is None or high is None or not 0 < high - low <= 2 * low / 2:
+    if low is None or high is None or not 0 < high - low <= low:
         return []
     at, end = token.start, token.end
     said = [found.group(n) + found.group(3) for n in (1, 2)]  # "两千", "三千"

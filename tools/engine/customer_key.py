@@ -100,10 +100,11 @@ def _find_key(df: pd.DataFrame, dtypes: dict[str, DType], forced: dict[str, Role
     # table keeps it as personal data.
     for name in candidates:
         words = set(role_words(name))
-        repeats = bool(df[name].dropna().duplicated().any())
-        if repeats and (words & {"email", "mail", "e"} and words & (CUSTOMER_WORDS | {"email"})
-                        and _holds_emails(df[name]) or has_order_columns(name) and personal_kind(
-                            name, df[name], dtypes.get(name, DType.TEXT)) == "phone"):
+        email = bool(words & {"email", "mail", "e"} and words & (CUSTOMER_WORDS | {"email"})) \
+            and _holds_emails(df[name])
+        phone = not email and has_order_columns(name) and personal_kind(
+            name, df[name], dtypes.get(name, DType.TEXT)) == "phone"
+        if (email or phone) and df[name].dropna().duplicated().any():
             return name, row_number
     # Nor an email: a small shop's order log names its customers ("Customer Name"), a
     # wholesaler's its buyers ("Company").

@@ -30,7 +30,7 @@ _BOUGHT = frozenset({"purchase", "order", "ordered", "transaction", "buy", "boug
                      "donation", "stay"})
 
 
-def last_purchase_column(schema: Schema, role: Role = Role.RECENCY) -> str | None:
+def purchase_date_column(schema: Schema, role: Role) -> str | None:
     """The date column mapped as the recency (tenure), else the one date column named like
     the customer's last (first) purchase, if there is one."""
     mapped = [c.name for c in schema.by_role(role) if c.dtype is DType.DATE]
@@ -38,7 +38,7 @@ def last_purchase_column(schema: Schema, role: Role = Role.RECENCY) -> str | Non
         return mapped[0]
     when = _LAST if role is Role.RECENCY else _FIRST
     found = [c.name for c in schema.columns if c.dtype is DType.DATE and
-             when & set(role_words(c.name)) and _BOUGHT & set(role_words(c.name))]
+             when & (words := set(role_words(c.name))) and _BOUGHT & words]
     return found[0] if len(found) == 1 else None
 
 
@@ -65,7 +65,7 @@ def with_table_recency(customers: pd.DataFrame, schema: Schema, as_of: date | No
 
 def _days_since(customers: pd.DataFrame, schema: Schema, as_of: date | None, role: Role,
                 feature: str) -> tuple[pd.DataFrame, Schema, str | None]:
-    column = last_purchase_column(schema, role)
+    column = purchase_date_column(schema, role)
     in_days = [c for c in schema.by_role(role) if c.dtype is not DType.DATE]
     if column is None or in_days or feature in customers.columns:
         return customers, schema, None
