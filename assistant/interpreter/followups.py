@@ -48,14 +48,14 @@ def mode_of(items: list[Item], reading: Reading | None = None) -> str | None:
         return "edit"  # "больше 800 вместо 500": one number for another
     words = [i for i in content(items) if not i.has("conj") and not (
         i.has("intent") and not i.has("mode"))]  # "how many of them ..."
-    words = [i for i in words if i.args("mode") != ["criterion"]]
+    words = [i for i in words if i.args("mode") not in (["criterion"], ["also"])]
     later = [str(m) for i in words[1:] for m in i.args("mode") if m == "exclude"]
     if any("criterion" in i.args("mode") for i in items) and \
             any("extend" in i.args("mode") for i in words):
         return "refine"  # "add a condition: spend over 5000": and-ed, not either one
     for item in words[:1]:
         for mode in item.args("mode"):
-            if mode == "instead":
+            if mode in ("instead", "also"):
                 continue  # a marker of order only ("вместо" is also a replace)
             if mode == "replace" and later:
                 return later[0]  # "а теперь исключи мужчин", "now exclude men": the exclusion
@@ -101,6 +101,10 @@ def define_args(condition: Condition, reading: Reading, items: list[Item], env: 
     # a request that names the customers ("customers ...", "one-time buyers", "champions")
     # replaces.
     subject = _names_customers(items)
+    grown = _extend(current, condition) if current is not None and any(
+        "also" in i.args("mode") for i in items) else None
+    if grown is not None and grown != Or(any=[current, condition]):
+        return _new(grown), "extend"  # "and also Germany": the list on its column grows
     if mode == "refine" or not subject:
         swapped = _swap(current, condition, only_lists=True) if current is not None else None
         if swapped is None and mode != "refine" and current is not None and \

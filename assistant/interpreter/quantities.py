@@ -187,7 +187,8 @@ def _month(items: list[Item], j: int) -> Qty | None:
         year, first = _year_at(items, first - 1), first - 1
     if year is None:  # "since September": the latest September, found from the as-of date
         # "since September", "bought in December": the latest one before the as-of date
-        said = first > 0 and items[first - 1].has("cmp", "since", "loc", "between") or \
+        before = first - 1 - int(first > 1 and items[first - 1].only_function)  # "since THE"
+        said = first > 0 and items[before].has("cmp", "since", "loc", "between") or \
             last + 1 < len(items) and items[last + 1].has("cmp_post") or (  # "十月之前"
                 first > 1 and items[first - 1].has("range") and items[first - 2].has("month"))
         if not said or items[j].has("value"):
@@ -347,7 +348,7 @@ def _with_left(items: list[Item], qty: Qty, used: set[int]) -> Qty:
             negated = True
         elif item.has("percent") and qty.unit is None:
             qty.unit = "percent"  # "百分之十"
-        elif item.only_function and k > 0 and items[k - 1].has("window", "cmp"):
+        elif item.only_function and k > 0 and items[k - 1].has("window", "cmp", "since"):
             pass  # "within THE past 2 weeks"
         elif item.has("activity") and k > 0 and items[k - 1].has("cmp") and qty.op is None:
             pass  # "至少下过4单": the verb between the comparator and the number

@@ -67,7 +67,7 @@ def superlative_groups(items: list[Item], env: Env) -> None:
     for k, item in enumerate(items):
         after = _next_word(items, k)
         rank = set(map(str, item.args("rank"))) & {"top", "bottom"}
-        if rank and after is not None and not after.has("people") and _a_category(after, env):
+        if rank and after is not None and not after.has("people") and _names_a_category(after, env):
             item.senses = (*item.senses, Sense("figure", "most" if "top" in rank else "least"))
 
 
@@ -88,7 +88,7 @@ def breakdown_of(words: list[Item], env: Env) -> tuple[str, list[Item]] | None:
     by = [k for k, i in enumerate(words) if "breakdown" in i.args("intent")]
     which = [k for k, i in enumerate(words) if k not in by and (
         "which" in i.args("figure") or {"most", "least"} & set(map(str, i.args("figure")))
-        and not i.has("intensifier") and _a_category(_next_word(words, k), env))]
+        and not i.has("intensifier") and _names_a_category(_next_word(words, k), env))]
     # "the most popular cuisine" (not "high-income": a level, not the most of a column)
     for k in by + which:
         item = words[k]
@@ -119,6 +119,8 @@ def breakdown_of(words: list[Item], env: Env) -> tuple[str, list[Item]] | None:
         found = link(named, env.data, accept=groupable)
         if found.column is not None and k in which and env.data.columns[found.column].is_flag:
             continue  # "какой отток": what the churn is, not which of its two values
+        if found.column is not None and _banded(words[:k], found.column, env):
+            continue  # "критики по NPS": a band of that score, not a breakdown by it
         if found.column is not None:
             # Words after the column's name that nothing else knows ("education LEVEL",
             # "contract TYPE") belong to it.
@@ -126,7 +128,12 @@ def breakdown_of(words: list[Item], env: Env) -> tuple[str, list[Item]] | None:
     return _breakdown_before(words, env)
 
 
-def _a_category(item: Item | None, env: Env) -> bool:
+def _banded(words: list[Item], column: str, env: Env) -> bool:
+    concepts = env.data.columns[column].concepts
+    return any(str(i.args("fixed")[0]).split()[0] in concepts for i in words if i.has("fixed"))
+
+
+def _names_a_category(item: Item | None, env: Env) -> bool:
     """"the most popular ITEM": a category column named (not "high-income", a level)."""
     if item is None:
         return False

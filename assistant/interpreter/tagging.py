@@ -169,8 +169,9 @@ def _data_sense_fits(sense: Sense, span: list[Token], lexicon: Lexicon) -> bool:
                     for j, t in enumerate(span))
     letters = re.sub(r"\W", "", value)
     # a code ("IT", "NO", "CA"); two Chinese characters are a word ("广州" is Guangzhou)
+    # (an alias typed in full, "California" for "CA", is no code)
     if len(letters) <= 3 and (value.isupper() or len(letters) <= 2) and \
-            not re.search("[\u3400-\u9fff]", value):
+            not re.search("[\u3400-\u9fff]", value) and len(re.sub(r"\W", "", typed)) <= 4:
         # "vip", "VIPs" for VIP; but "and", "can", "are" are never Andorra, Canada or the UAE
         loose = len(letters) == 3 and len(span) == 1 and not _is_function(span[0], lexicon)
         # "donors in tx": a word no lexicon knows is the code in any case ("in", "or", "me"

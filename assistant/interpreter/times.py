@@ -267,14 +267,14 @@ def _unknown_measure(r: Reader, k: int) -> bool:
     the measure are asked about, not read as a time since the last purchase."""
     near = [p for p in r.parts[max(0, k - 3):k] if isinstance(p, Item) and r.free(p)]
     named = [i for i in near if i.has("concept") and not i.has("activity", "role", "people")
-             and not _a_category(i, r)]  # "полисы, оформленные за полгода": what was bought
+             and not _links_a_category(i, r)]  # "полисы, оформленные за полгода": what was bought
     if not named:
         return False
     r.unplaced(named)
     return True
 
 
-def _a_category(item: Item, r: Reader) -> bool:
+def _links_a_category(item: Item, r: Reader) -> bool:
     column = link([item], r.data).column
     return column is not None and r.data.columns[column].is_category
 
