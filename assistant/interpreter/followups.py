@@ -101,9 +101,8 @@ def define_args(condition: Condition, reading: Reading, items: list[Item], env: 
     # a request that names the customers ("customers ...", "one-time buyers", "champions")
     # replaces.
     subject = _names_customers(items)
-    grown = _extend(current, condition) if current is not None and any(
-        "also" in i.args("mode") for i in items) else None
-    if grown is not None and grown != Or(any=[current, condition]):
+    if current is not None and any("also" in i.args("mode") for i in items) and \
+            (grown := _extend(current, condition)) != Or(any=[current, condition]):
         return _new(grown), "extend"  # "and also Germany": the list on its column grows
     if mode == "refine" or not subject:
         swapped = _swap(current, condition, only_lists=True) if current is not None else None
