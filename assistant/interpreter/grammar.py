@@ -185,11 +185,11 @@ def _clauses(parts: list[Part], env: Env) -> list[_Clause]:
 
 
 def _starts_a_condition(parts: list[Part], k: int) -> bool:
-    """"with ...", "who ...", or a comma before "older than 40" / "over 40": a clause of its
-    own after an exclusion."""
+    """"with ...", "who ...", or a comma before "older than 40" / "over 40" / "no card": a
+    clause of its own after an exclusion."""
     part, after = parts[k], parts[k + 1] if k + 1 < len(parts) else None
     return isinstance(part, Item) and part.has("break") or isinstance(after, Qty) or (
-        isinstance(after, Item) and after.has("break", "cmp"))
+        isinstance(after, Item) and after.has("break", "cmp", "neg"))
 
 
 def _said_something(clause: _Clause, env: Env) -> bool:
@@ -280,7 +280,8 @@ def _combine(results: list[tuple[str, ClauseResult]]) -> Condition | None:
         conditions = list(result.conditions)
         if not conditions:
             continue
-        if groups and _extends(groups[-1][1][-1], conditions):
+        if groups and _extends(groups[-1][1][-1], conditions) and \
+                (joiner == "except") == (groups[-1][0] == "except"):  # "loyal but not champions"
             groups[-1][1][-1] = _extended(groups[-1][1][-1], conditions)
             continue
         if joiner == "or" and groups:

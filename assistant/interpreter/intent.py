@@ -47,6 +47,8 @@ def classify(items: list[Item], reading: Reading, lexicon: Lexicon) -> Intent:
     only_chat = all(any(a in _CHAT for a in i.args("intent")) for i in words)
     if chat is not None and (only_chat or not reading.signals & DATA_SIGNALS):
         return Intent("conversation", chat)
+    if any("correlation" in i.args("intent") for i in words):
+        return Intent("conversation", "correlation")  # "is watch time correlated with churn?"
     # A word neither the data nor the lexicons know, and only values named beside it:
     unknown = any(p.key == "unplaced" for p in reading.problems) and \
         not reading.signals & (DATA_SIGNALS - {"value", "named"})

@@ -16,7 +16,12 @@ from dataclasses import replace
 from functools import lru_cache
 
 from assistant.interpreter.calls import Choice, Interpretation, InterpreterContext, ToolCall
-from assistant.interpreter.commands import CommandInput, run_command
+from assistant.interpreter.commands import (
+    CommandInput,
+    no_correlation,
+    run_command,
+    saved_named,
+)
 from assistant.interpreter.datalex import DataLexicon, build
 from assistant.interpreter.edits import changed_values, edit_last
 from assistant.interpreter.followups import define_args, dropped, mode_of
@@ -34,7 +39,14 @@ from assistant.interpreter.questions import (
 from assistant.interpreter.reader import Env, Problem
 from assistant.interpreter.tagging import Item, tag
 from assistant.interpreter.teach import taught
-from assistant.interpreter.text import clean, known_forms, norm_word, script_of, tokenize
+from assistant.interpreter.text import (
+    clean,
+    known_forms,
+    language_of,
+    norm_word,
+    script_of,
+    tokenize,
+)
 from assistant.interpreter.vague import choices_for
 from tools.dictionary import DataDictionary
 from tools.engine.cancellation import cancelled_status_pattern
@@ -79,7 +91,8 @@ def _data_lexicon(schema: Schema, dictionary_json: str, customer_key: str | None
 
 def _interpret(text: str, context: InterpreterContext, language: str | None = None
                ) -> Interpretation:
-    language = language or script_of(text, context.language)
+    language = language or language_of(text, context.language, (
+        *context.saved_segments, *(v for c in context.schema.columns for v in c.values)))
     lexicon = load_lexicon()
     data = _data_lexicon(context.schema, context.dictionary.model_dump_json(),
                          context.customer_key)
@@ -95,7 +108,7 @@ def _interpret(text: str, context: InterpreterContext, language: str | None = No
     lesson = taught(items, cleaned, env)
     if lesson is not None:
         return _with(lesson, language=language, notes=list(notes.values()))
-    restart = _restart(items, cleaned, env)
+    restart = _restart(items, cleaned, env) or saved_named(cleaned, env)
     if restart is not None:
         return _with(restart, language=language)
     chunks = _chunks(items)
@@ -103,7 +116,7 @@ def _interpret(text: str, context: InterpreterContext, language: str | None = No
         return _with(_chained(chunks, cleaned, env), language=language)
     reading = read(tagged.readings, env)
     intent = classify(items, reading, lexicon)
-    if defines_a_term(items, env):
+    if defines_a_term(items, env) and intent.detail != "correlation":
         intent = Intent("knowledge", "question")
     elif (intent.kind in ("segment", "data_question") or intent.kind == "knowledge" and
             about_this_data(items, env) or intent.detail in _FIGURE_COMMANDS or
@@ -148,6 +161,8 @@ def _dispatch(intent: Intent, items: list[Item], reading: Reading, cleaned: str,
                                   language, "off_topic", words=unplaced,
                                   example=env.lexicon.examples(language)[0]),
                               options=env.lexicon.examples(language))
+    if intent.detail == "correlation":
+        return no_correlation(items, env)
     if intent.kind == "conversation":
         key = {"greeting": "greeting", "farewell": "farewell", "thanks": "conversation",
                "ack": "acknowledged", "yes": "acknowledged", "no": "no_answer",

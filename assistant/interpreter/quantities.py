@@ -260,7 +260,10 @@ def _right(items: list[Item], qty: Qty, postfix: bool = True) -> None:
     k = qty.last + 1
     while k < len(items) and k <= qty.last + 4:
         item = items[k]
-        if item.has("mult") and not qty.scaled and qty.value is not None:
+        if item.has("mult") and item.has("time_unit") and qty.first > 0 and \
+                items[qty.first - 1].has("window"):
+            qty.unit, qty.days = "time", int(item.args("time_unit")[0])  # type: ignore[call-overload]
+        elif item.has("mult") and not qty.scaled and qty.value is not None:
             qty.value *= float(item.args("mult")[0])  # type: ignore[arg-type]
             qty.scaled = True
         elif item.has("currency"):

@@ -101,8 +101,12 @@ def _matches(tokens: list[Token], i: int, lexicon: Lexicon, data: DataLexicon
         if size > 1 and any(t.kind == "punct" and t.norm not in (",", "/") for t in span):
             continue
         key = tuple(t.norm for t in span)
+        # "n/a", "24/7" typed together: the data's value, whose words are kept without the slash
+        joined = tuple(t.norm for t in span if t.norm != "/") if size > 2 and all(
+            a.end == b.start for a, b in zip(span, span[1:], strict=False)) else key
         senses = list(lexicon.index.get(key, ())) + [
-            s for s in data.index.get(key, ()) if _data_sense_fits(s, span, lexicon)]
+            s for s in data.index.get(key, ()) or data.index.get(joined, ())
+            if _data_sense_fits(s, span, lexicon)]
         if data.is_log and any(s.kind == "activity" for s in senses):
             # "enrolled": joining, and in an order log a purchase (each line is one)
             senses = [s for s in senses if not (s.kind == "role" and s.arg == "tenure")]
@@ -178,7 +182,7 @@ def _data_sense_fits(sense: Sense, span: list[Token], lexicon: Lexicon) -> bool:
         # stay words)
         unknown = len(span) == 1 and not any(lexicon.index.get((t.norm,)) or lexicon.index.get(
             (t.text.lower(),)) for t in span)
-        return typed == value or (loose or unknown) and typed.lower() in (
+        return typed == value or (loose or unknown or "/" in value) and typed.lower() in (
             value.lower(), value.lower() + "s")
     if len(span) == 1 and _is_function(span[0], lexicon):
         # "plus tier" for the value Plus: a joining word of four letters and more is the

@@ -77,6 +77,15 @@ def script_of(text: str, previous: str | None = None) -> str:
     return detect_language(text, previous)
 
 
+def language_of(text: str, previous: str | None, names: Iterable[str]) -> str:
+    """script_of, where names (saved segments, the data's values) say nothing of the
+    language: "исключи Click&Collect" is Russian, "вернись к сегменту 东南高频" too."""
+    unnamed = text
+    for name in sorted((n for n in names if len(n) >= 2 and n in text), key=len, reverse=True):
+        unnamed = unnamed.replace(name, " ")
+    return script_of(unnamed if re.search(r"[^\W\d_]", unnamed) else text, previous)
+
+
 def _full_year(year: str) -> int:
     value = int(year)
     return value if value > 99 else 2000 + value if value < 70 else 1900 + value
@@ -86,6 +95,7 @@ def clean(text: str) -> str:
     text = simplified(unicodedata.normalize("NFKC", str(text)[:MAX_CHARS]))
     for pattern, repl in _CONTRACTIONS:
         text = pattern.sub(repl, text)
+    text = re.sub(r"(?<=\d)\s?[\u2012-\u2015\u2212]\s?(?=\d)", "-", text)  # "5–10": a range
     # A hyphen between letters joins words ("one-time", "non-UK"); between digits it is a range.
     return re.sub(r"(?<=[^\W\d_])-(?=[^\W\d_])|(?<=[^\W\d_]{2})-(?=\d)", " ", text)
 
@@ -263,15 +273,19 @@ def tokenize(text: str, known_cjk: Iterable[str] = ()) -> list[Token]:
 def _cut_chinese(run: str, offset: int, vocabulary: frozenset[str], longest: int
                  ) -> list[Token]:
     """Longest match from the left; a numeral run is one token; an unknown character alone."""
+    def known_at(j: int) -> int:
+        return next((n for n in range(min(longest, len(run) - j), 0, -1)
+                     if run[j:j + n] in vocabulary), 0)
+
     out: list[Token] = []
     i = 0
     while i < len(run):
         numeral = re.match(f"[{_ZH_NUMERAL}]+", run[i:])
-        size = 0
-        for n in range(min(longest, len(run) - i), 0, -1):
-            if run[i:i + n] in vocabulary:
-                size = n
-                break
+        size = known_at(i)
+        if size >= 2 and i + size < len(run) and not known_at(i + size):
+            # "按年龄段": not "按年" and a stray "龄段" when a shorter cut leaves a longer word
+            size = next((m for m in range(size - 1, 0, -1) if known_at(i + m) > size - m and (
+                m == 1 or run[i:i + m] in vocabulary)), size)
         said = numeral.group(0) if numeral else ""
         if said and len(said) > size and (
                 _zh_value(said) is not None or _APPROXIMATE.fullmatch(said)):

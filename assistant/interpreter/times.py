@@ -186,11 +186,13 @@ def _counted_in_time(r: Reader, role: str) -> ColumnWords | None:
 def _a_named_window(r: Reader, qty: Qty) -> bool:
     """"at least ten flights in the last 12 months" on flights_last_12m: the window is the
     one the name of a column the clause names gives (number, then unit), not a date's."""
-    if not qty.window or qty.value is None or qty.is_range or not any(
+    # "the last year" is the 12 months of "_12_mon" (5 days apart); so is "last yr"
+    said = qty.value * qty.days if qty.value is not None else \
+        {"last_year": 365, "last_month": 30}.get(qty.period or "")
+    if not qty.window or said is None or qty.is_range or not any(
             isinstance(p, Qty) and p is not qty for p in r.parts):  # a count said of it too
         return False
     short = {u: d for f in r.env.lexicon.files.values() for u, d in f.name_time_units.items()}
-    said = qty.value * qty.days  # "the last year" is the 12 months of "_12_mon" (5 days apart)
     for column in r.data.columns.values():
         words = [w.lower() for w in name_words(column.name)]
         if not column.numeric or column.is_date or column.name not in r.out.columns and not any(

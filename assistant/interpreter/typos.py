@@ -72,7 +72,7 @@ def pinyin_words(text: str, data: DataLexicon) -> frozenset[str]:
 def _written_in_latin(word: str, data: DataLexicon) -> bool:
     """A word of the data as the data writes it in Latin letters ("Guangdong"), not the
     pinyin the data lexicon adds for a value written in Chinese ("guangdong" for 广东)."""
-    return word in data.surfaces and data.spellings.get(word, word) != word
+    return word in data.spellings
 
 
 def _transliterated(token: Token, data: DataLexicon) -> str | None:
