@@ -126,7 +126,8 @@ def _gym(folder: Path, n: int = 700) -> tuple[Path, pd.DataFrame]:
     ("members with grade band N/A", lambda f: f["grade_band"] == "n/a"),
     ("members whose grade band is unknown or n/a",
      lambda f: f["grade_band"].isin(["unknown", "n/a"])),
-    ("everyone except bronze, no locker", lambda f: (f["tier"] != "Bronze") & (f["has_locker"] == 0)),
+    ("everyone except bronze, no locker",
+     lambda f: (f["tier"] != "Bronze") & (f["has_locker"] == 0)),
     ("members w/ 20 or more sessions last yr", lambda f: f["sessions_last_12m"] >= 20),
     ("Leeds + York members", lambda f: f["city"].isin(["Leeds", "York"]))])
 def test_dashes_slashes_exclusions_and_named_windows(tmp_path: Path, text: str,
@@ -165,7 +166,8 @@ def test_correlation_is_declined_with_a_comparison_offered(tmp_path: Path, text:
     turn = ask_turns(path, tmp_path, "Leeds members", text)
     assert turn.parse is not None and turn.parse["intent"] == "conversation", turn.reply
     assert "spend_gbp" in turn.reply, turn.reply
-    assert turn.segment is not None and turn.segment["size"] == int((frame["city"] == "Leeds").sum())
+    leeds = int((frame["city"] == "Leeds").sum())
+    assert turn.segment is not None and turn.segment["size"] == leeds
 
 
 @pytest.mark.parametrize("chat", ["great stuff, u guys rock", "awesome, you guys rock!"])
