@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tests.cli_ask import ask_turns
+from tests.cli_ask import ask_turns, usual
 
 
 def _tea_club(folder: Path, n: int = 600) -> tuple[Path, pd.DataFrame]:
@@ -174,4 +174,84 @@ def test_correlation_is_declined_with_a_comparison_offered(tmp_path: Path, text:
 def test_praise_leaves_the_segment(tmp_path: Path, chat: str) -> None:
     path, frame = _gym(tmp_path)
     turn = ask_turns(path, tmp_path, "Leeds members", chat)
+    assert turn.parse is not None and turn.parse["intent"] == "conversation", turn.reply
+
+
+def _garage(folder: Path, n: int = 600) -> tuple[Path, pd.DataFrame]:
+    """A tyre shop's clients with Russian headers: a model year, visits, a tier in Chinese."""
+    rng = np.random.default_rng(154)
+    frame = pd.DataFrame({
+        "клиент": np.arange(5000, 5000 + n),
+        "год_выпуска": rng.integers(2005, 2025, n),
+        "визиты": rng.integers(0, 25, n),
+        "уровень": rng.choice(["普通", "金卡", "钻石"], n),
+        "累计充值": np.where(rng.random(n) < 0.4, 0.0, rng.gamma(2.0, 300.0, n).round(2)),
+        "充值次数": rng.integers(0, 30, n),
+        "等级": rng.integers(1, 90, n),
+        "区服": rng.choice(["S1", "S2", "S3"], n),
+    })
+    path = folder / "garage.csv"
+    frame.to_csv(path, index=False)
+    return path, frame
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("машины старше 2015 года", lambda f: f["год_выпуска"] < 2015),
+    ("машины выпущены до 2015 года", lambda f: f["год_выпуска"] < 2015),
+    ("год выпуска с 2018 по 2020", lambda f: f["год_выпуска"].between(2018, 2020)),
+    ("diamond members", lambda f: f["уровень"] == "钻石"),
+    ("золотые и бриллиантовые клиенты", lambda f: f["уровень"].isin(["金卡", "钻石"])),
+    ("клиенты с золотой картой", lambda f: f["уровень"] == "金卡"),
+    ("充值前10%的玩家", lambda f: f["累计充值"] >= f["累计充值"].nlargest(60).min()),
+    ("没有充值过的玩家", lambda f: f["累计充值"] == 0),
+    ("五十级以上的玩家", lambda f: f["等级"] >= 50),
+    ("клиенты с числом визитов больше 10", lambda f: f["визиты"] > 10)])
+def test_model_years_tiers_and_chinese_money_words(tmp_path: Path, text: str,
+                                                   expected: object) -> None:
+    path, frame = _garage(tmp_path)
+    turn = ask_turns(path, tmp_path, text)
+    assert turn.segment is not None, turn.reply
+    assert turn.segment["size"] == int(expected(frame).sum()), turn.reply  # type: ignore[operator]
+
+
+def test_the_paying_share_by_a_column_in_chinese(tmp_path: Path) -> None:
+    path, frame = _garage(tmp_path)
+    turn = ask_turns(path, tmp_path, "各区服付费玩家占比")
+    s1 = frame[frame["区服"] == "S1"]
+    assert f"{int((s1['累计充值'] > 0).sum())} 位" in turn.reply, turn.reply
+
+
+def _cinema(folder: Path, n: int = 1500) -> tuple[Path, pd.DataFrame]:
+    """A cinema's tickets as JSON records, keyed by viewer."""
+    rng = np.random.default_rng(155)
+    frame = pd.DataFrame({
+        "viewer_id": rng.integers(0, 350, n),
+        "ticket_no": np.arange(n),
+        "shown_at": (pd.Timestamp("2026-01-01") + pd.to_timedelta(
+            rng.integers(0, 330 * 24, n), "h")).strftime("%Y-%m-%d %H:%M"),
+        "genre": rng.choice(["драма", "комедия", "боевик"], n),
+        "price": rng.integers(250, 900, n),
+        "paid_with": rng.choice(["card", "cash", "sbp"], n),
+    })
+    path = folder / "tickets.json"
+    frame.to_json(path, orient="records", force_ascii=False)
+    return path, frame
+
+
+def test_visits_ranked_and_payers_counted_in_russian(tmp_path: Path) -> None:
+    path, frame = _cinema(tmp_path)
+    turn = ask_turns(path, tmp_path, "топ-10 зрителей по количеству походов")
+    assert turn.segment is not None and turn.segment["definition"]["column"] == "frequency"
+    turn = ask_turns(path, tmp_path, "доля платящих по СБП по жанрам")
+    genre = usual(frame, "viewer_id", "genre")
+    paid = usual(frame, "viewer_id", "paid_with")
+    drama = genre[genre == "драма"].index
+    assert f"{int((paid[drama] == 'sbp').sum())} из {len(drama)}" in turn.reply, turn.reply
+
+
+@pytest.mark.parametrize("chat", ["а ты вообще кто? бот?", "хорошего дня тебе!",
+                                  "кстати, какой фильм посоветуешь на выходные?"])
+def test_russian_small_talk_leaves_the_segment(tmp_path: Path, chat: str) -> None:
+    path, frame = _cinema(tmp_path)
+    turn = ask_turns(path, tmp_path, "зрители, которые платят картой", chat)
     assert turn.parse is not None and turn.parse["intent"] == "conversation", turn.reply

@@ -148,3 +148,14 @@ def test_average_order_value_of_a_group_is_its_revenue_per_order(retail: Custome
     assert found.segment_mean == pytest.approx(want)
     assert found.base_mean == pytest.approx(frame.monetary.sum() / frame.frequency.sum())
     assert found.segment_mean != pytest.approx(frame.avg_order_value[mask].mean())
+
+
+def test_a_comparison_shows_each_groups_revenue_per_order(retail: CustomerData) -> None:
+    """The comparison's average order value is each group's revenue over its orders too."""
+    frame = retail.customers
+    a = frame.avg_order_value > frame.avg_order_value.quantile(0.8)
+    b = frame.avg_order_value < frame.avg_order_value.quantile(0.2)
+    [shown] = [d for d in compare(retail, a, b).differences if d.column == "avg_order_value"]
+    assert shown.a == pytest.approx(frame.monetary[a].sum() / frame.frequency[a].sum())
+    assert shown.b == pytest.approx(frame.monetary[b].sum() / frame.frequency[b].sum())
+    assert shown.a != pytest.approx(frame.avg_order_value[a].mean())

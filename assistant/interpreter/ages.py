@@ -5,7 +5,7 @@ data has neither, said so rather than read as another number."""
 from __future__ import annotations
 
 from assistant.interpreter.datalex import ColumnWords
-from assistant.interpreter.quantities import Qty
+from assistant.interpreter.quantities import Qty, a_year
 from assistant.interpreter.reader import Reader
 from assistant.interpreter.tagging import Item
 from tools.engine.definitions import Between, Compare
@@ -19,6 +19,8 @@ def age_column(r: Reader, qty: Qty, words: list[Item]) -> ColumnWords | None:
     if qty.unit not in ("time", None) or qty.days not in (1, 365) or qty.window or qty.ago:
         return None
     said = [i for i in [*words, *qty.source] if "age" in i.args("concept")]
+    if said and a_year(qty.value):
+        return _of_years(r, qty)
     # "молодые клиенты до 25 лет": the age word may stand before the people noun.
     far = [i for _, i in r.items() if r.free(i) and "age" in i.args("concept")] \
         if qty.op is not None else []
@@ -33,6 +35,17 @@ def age_column(r: Reader, qty: Qty, words: list[Item]) -> ColumnWords | None:
         return None
     r.use(*far)
     return ages[0]
+
+
+def _of_years(r: Reader, qty: Qty) -> ColumnWords | None:
+    """"машины старше 2015 года", "cars older than 2015": a year column's years, older
+    being earlier (the one column of whole years from 1900 to 2100)."""
+    years = [w for w in r.data.columns.values() if w.numeric and not w.is_flag and
+             a_year(w.info.minimum) and a_year(w.info.maximum)]
+    if len(years) != 1 or qty.op is None:
+        return None
+    qty.op = {">": "<", ">=": "<=", "<": ">", "<=": ">="}[qty.op]
+    return years[0]
 
 
 def _over_the_age(r: Reader, qty: Qty) -> bool:

@@ -194,7 +194,7 @@ def build(schema: Schema, lexicon: Lexicon, dictionary: DataDictionary | None = 
             for group in _groups_of(value, norms, lexicon, info.values):
                 groups[group].append((info.name, value))
         placed = cities or words.concepts & {"country", "region", "city"}
-        if placed and any(_CHINESE.search(v) for v in info.values):
+        if cities or placed and any(_CHINESE.search(v) for v in info.values):
             for name in chinese_city_names() - chinese:  # "南京的学员" where there is none
                 chinese.add(name)
                 index.setdefault((name,), []).append(Sense("place", "city"))
@@ -310,7 +310,11 @@ def _column_words(info: ColumnInfo, lexicon: Lexicon, unit: str | None) -> Colum
     # "月均流量" of 月均流量GB: a name's Chinese run, typed whole, is a known word (see
     # data_lexicon) and names the column
     runs = {norm_word(run) for run in re.findall("[\u3400-\u9fff]{2,}", simplified(info.name))}
-    words = ColumnWords(info=info, norms=(frozenset(norms) | derived | abbreviated | runs) - glue,
+    # "累计充值" is a phrase of its own, and its "充值" names it as well as "充值次数"'s does
+    inner = {norm_word(t.text) for w in raw if len(w) >= 3 and re.fullmatch("[\u3400-\u9fff]+", w)
+             for t in tokenize(w, lexicon.chinese_words - {w}) if len(t.text) >= 2}
+    words = ColumnWords(info=info, norms=(frozenset(norms) | derived | abbreviated | runs |
+                                          inner) - glue,
                         concepts=frozenset(concepts), size=max(len(norms) - len(glue), 1))
     # A unit in the name of a duration ("Months_on_book", "NightsStayed"), not of a rate
     # ("VisitsMonth").

@@ -138,7 +138,8 @@ def _clauses(parts: list[Part], env: Env) -> list[_Clause]:
                                               _interjection(p)) for p in parts[:k])
         if joiner == "except" and not said:
             joiner = None  # "(nah,) also exclude Germany": the request's mode, not a part of it
-        if joiner is None or _in_list(parts, k, env) or _ahead(parts, k) or _than_next(parts, k):
+        if joiner is None or _in_list(parts, k, env) or _ahead(parts, k) or _than_next(parts, k) \
+                or _a_range_next(parts, k):
             clauses[-1].parts.append(part)
             continue
         if joiner == "except":
@@ -250,6 +251,13 @@ def _than_next(parts: list[Part], k: int) -> bool:
     """"тратят больше, чем на мясо": the comma before "than" splits no clause."""
     after = parts[k + 1] if k + 1 < len(parts) else None
     return isinstance(after, Item) and after.has("than")
+
+
+def _a_range_next(parts: list[Part], k: int) -> bool:
+    """"год выпуска с 2018 по 2020": "с" (with, from) before a range splits no clause."""
+    after = parts[k + 1] if k + 1 < len(parts) else None
+    return isinstance(after, Qty) and after.is_range and isinstance(parts[k], Item) and \
+        parts[k].has("since")  # type: ignore[union-attr]
 
 
 def _joiner(part: Part) -> str | None:

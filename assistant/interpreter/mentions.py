@@ -95,9 +95,9 @@ def _mention(r: Reader, run: list[tuple[int, Item]]) -> None:
     if column.name in r.out.columns and not negated and not column.is_flag:
         r.use(*supporting)  # "NPS detractors": the name of a column already conditioned
         return
-    if all(i.has("activity") and not i.has("column", "concept") for i in supporting) \
-            and not column.is_flag:
-        return  # "bought" alone is no condition
+    if all(i.has("activity") and not i.has("column", "concept") and "monetary" not in i.args(
+            "role") for i in supporting) and not column.is_flag:
+        return  # "bought" alone is no condition ("付费", paying, is: some money paid)
     r.use(*supporting)
     if all(i.has("role", "activity") and not i.has("column") for i in supporting) and \
             column.numeric and not column.is_flag:

@@ -46,6 +46,12 @@ def named(r: Reader) -> None:
                 r.out.used.add(id(counted))
                 r.out.signals.add(f"count:{int(counted.value or 0)}")
             continue
+        after = r.parts[k + 1] if k + 1 < len(r.parts) else None
+        if timed and "newness" in item.args("concept") and isinstance(after, Item) and \
+                after.has("people") and not values_of(item, r.data):
+            r.use(item)  # "注册不足一百天的新玩家", "new players who joined in the last month"
+            r.joined = True
+            continue
         names = [str(a) for a in item.args("rfm") if a in context.rfm_segment_names and
                  not names_a_flag(item, r.data)]
         if names == ["New Customers"] and timed:
@@ -115,8 +121,10 @@ def _fixed(r: Reader, item: Item) -> bool:
         p.only_function or p.has("people", "punct")))]
     if column is None and role == "frequency" and value == "0" and not others:
         # "never made a purchase" where the spend is kept and no count: spent nothing
-        spend = [w for w in r.data.numeric_with("monetary") if not w.is_flag]
-        column = r.data.role_column("monetary") or (spend[0] if len(spend) == 1 else None)
+        counts = [w for w in r.data.numeric_with("frequency") if not w.is_flag]
+        spend = [w for w in r.data.numeric_with("monetary") if not w.is_flag and w not in counts]
+        column = r.data.role_column("monetary") or (spend[0] if len(spend) == 1 else None) or (
+            counts[0] if len(counts) == 1 else None)  # or no purchase counted
     if column is None:
         # "never purchased online" on a table with no order count: a negated verb.
         if value == "0":

@@ -347,6 +347,8 @@ def _with_left(items: list[Item], qty: Qty, used: set[int]) -> Qty:
             qty.window = True
         elif item.has("since") and qty.date is not None and qty.op is None:
             qty.op = ">="  # "с сентября 2011": since then
+        elif item.has("since") and qty.is_range:
+            pass  # "с 2018 по 2020": from one to the other
         elif item.has("neg") and qty.op is not None and k == qty.first - 1:
             negated = True
         elif item.has("percent") and qty.unit is None:

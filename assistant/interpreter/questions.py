@@ -245,7 +245,8 @@ def _statistic(words: list[Item], env: Env, question: Question) -> str | None:
         # the next word past glue: "多少比例的收入", "share of the revenue"
         after = next((i for i in words[k + 1:] if not i.only_function), None)
         if s == "rate" and after is not None and "monetary" in after.args("role") and \
-                not compared_after(words, k + 1) and not _of_people(words, after):
+                not after.has("activity") and not compared_after(words, k + 1) and \
+                not _of_people(words, after):  # ("доля платящих по СБП": of the payers)
             found[n] = (k, "revenue_share")  # "какая доля | выручки": a share of the money
             question.used.add(id(after))
     statistic = min((s for _, s in found), key=STATISTIC_ORDER.index)

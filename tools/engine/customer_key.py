@@ -27,7 +27,9 @@ CUSTOMER_WORDS = frozenset({"customer", "client", "cust", "user", "member", "acc
                             "visitor", "student", "learner", "diner", "tenant", "player",
                             "donor", "holder", "policyholder", "insured", "company", "driver",
                             "business",
-                            "firm", "purchaser", "loyalty", "cardholder", "card"})
+                            "firm", "purchaser", "loyalty", "cardholder", "card", "viewer",
+                            "listener", "reader", "traveler", "traveller", "renter",
+                            "borrower", "consumer", "fan"})
 # Words only a buyer is called by: a column named so is the customer whatever the data.
 _BUYER_WORDS = frozenset({"customer", "client", "cust", "buyer", "shopper", "purchaser"})
 # A shop or store may be the customer (a wholesaler's) or the seller's own branch: a column

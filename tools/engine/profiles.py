@@ -218,7 +218,11 @@ def compare(data: CustomerData, mask_a: Mask, mask_b: Mask) -> SegmentComparison
     if a.any() and b.any():
         for name, role in _measures(data):
             values = _numeric(frame[name], role)
-            differences.append(_measure_difference(name, values[a], values[b]))
+            difference = _measure_difference(name, values[a], values[b])
+            if name == AVG_ORDER_VALUE and {MONETARY, FREQUENCY} <= set(frame.columns):
+                difference = replace(difference, a=_revenue_per_order(frame, a),
+                                     b=_revenue_per_order(frame, b))
+            differences.append(difference)
         for name in _category_columns(data):
             differences.extend(_category_differences(name, frame[name], a, b))
     differences.sort(key=lambda d: (-abs(d.standardised_difference), d.column, d.value or ""))
@@ -314,13 +318,16 @@ def _per_order(measure: MeasureProfile, frame: pd.DataFrame, members: np.ndarray
     orders, not the mean of each customer's own average (the median stays per customer)."""
     if measure.column != AVG_ORDER_VALUE or not {MONETARY, FREQUENCY} <= set(frame.columns):
         return measure
-    spend = np.nan_to_num(float_values(frame[MONETARY]))
-    orders = np.nan_to_num(float_values(frame[FREQUENCY]))
-    segment = float(spend[members].sum() / orders[members].sum()) if orders[members].sum() \
-        else None
-    base = float(spend.sum() / orders.sum()) if orders.sum() else None
+    segment = _revenue_per_order(frame, members)
+    base = _revenue_per_order(frame, np.ones(len(frame), dtype=bool))
     index = 100.0 * segment / base if segment is not None and base else None
     return replace(measure, segment_mean=segment, base_mean=base, index=index)
+
+
+def _revenue_per_order(frame: pd.DataFrame, members: np.ndarray) -> float | None:
+    spend = np.nan_to_num(float_values(frame[MONETARY]))[members]
+    orders = np.nan_to_num(float_values(frame[FREQUENCY]))[members]
+    return float(spend.sum() / orders.sum()) if orders.sum() else None
 
 
 def _categories(name: str, series: pd.Series, members: np.ndarray) -> CategoryProfile:
