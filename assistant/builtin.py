@@ -138,6 +138,7 @@ class BuiltinBackend:
                                  if step.rule == CANCELLED_RULE),
                              toolkit.data.source.rows_read),
             customer_key=_customer_key(toolkit),
+            day_first=toolkit.data.source.day_first,
         )
 
 

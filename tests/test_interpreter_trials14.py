@@ -255,3 +255,21 @@ def test_russian_small_talk_leaves_the_segment(tmp_path: Path, chat: str) -> Non
     path, frame = _cinema(tmp_path)
     turn = ask_turns(path, tmp_path, "зрители, которые платят картой", chat)
     assert turn.parse is not None and turn.parse["intent"] == "conversation", turn.reply
+
+
+def test_a_date_in_a_request_is_read_as_the_data_writes_its_dates(tmp_path: Path) -> None:
+    """A file of day-first dates (one above 12 says so): "03/04/2021" asked is 3 April."""
+    rng = np.random.default_rng(156)
+    days = pd.Timestamp("2020-01-01") + pd.to_timedelta(rng.integers(0, 900, 500), "D")
+    frame = pd.DataFrame({"client": np.arange(500), "joined": days.strftime("%d/%m/%Y"),
+                          "spend": rng.integers(0, 900, 500)})
+    path = tmp_path / "clients.csv"
+    frame.to_csv(path, index=False)
+    turn = ask_turns(path, tmp_path, "customers who joined after 03/04/2021")
+    assert turn.segment is not None, turn.reply
+    assert turn.segment["size"] == int((days > pd.Timestamp("2021-04-03")).sum()), turn.reply
+    us = tmp_path / "us.csv"
+    frame.assign(joined=days.strftime("%m/%d/%Y")).to_csv(us, index=False)
+    turn = ask_turns(us, tmp_path / "us", "customers who joined after 03/04/2021")
+    assert turn.segment is not None
+    assert turn.segment["size"] == int((days > pd.Timestamp("2021-03-04")).sum()), turn.reply

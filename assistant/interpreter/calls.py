@@ -101,3 +101,5 @@ class InterpreterContext:
     # The column that names the customers as loaded ("listener_uuid"): its words are what
     # this data calls them ("listeners").
     customer_key: str | None = None
+    # The data writes its dates day first: "03/04/2021" in a request is 3 April too.
+    day_first: bool = False

@@ -96,6 +96,7 @@ class DataLexicon:
     norms: frozenset[str] = frozenset()  # every norm inside any name or value
     spellings: dict[str, str] = field(default_factory=dict)  # lower case -> as the data writes
     is_log: bool = False  # an order log: each line a purchase
+    day_first: bool = False  # the data's dates are day/month/year
 
     def role_column(self, role: str) -> ColumnWords | None:
         for words in self.columns.values():

@@ -74,11 +74,12 @@ def interpret(text: str, context: InterpreterContext) -> Interpretation:
 
 
 @lru_cache(maxsize=8)
-def _data_lexicon(schema: Schema, dictionary_json: str, customer_key: str | None = None
-                  ) -> DataLexicon:
+def _data_lexicon(schema: Schema, dictionary_json: str, customer_key: str | None = None,
+                  day_first: bool = False) -> DataLexicon:
     lexicon = load_lexicon()
     data = build(schema, lexicon, DataDictionary.model_validate_json(dictionary_json),
                  customer_key)
+    data.day_first = day_first
     for words in data.columns.values():
         if words.is_category and not words.is_flag:
             found = {v: band(v, lexicon) for v in words.info.values}
@@ -95,7 +96,7 @@ def _interpret(text: str, context: InterpreterContext, language: str | None = No
         *context.saved_segments, *(v for c in context.schema.columns for v in c.values)))
     lexicon = load_lexicon()
     data = _data_lexicon(context.schema, context.dictionary.model_dump_json(),
-                         context.customer_key)
+                         context.customer_key, context.day_first)
     env = Env(data=data, lexicon=lexicon, context=context, language=language, text=text)
     picked = _picked_choice(text, context)
     if picked is not None:  # "1", "city": answered in the language the question was asked in

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from assistant.interpreter.datalex import DataLexicon
 from assistant.interpreter.lexicon import Lexicon, Sense
 from assistant.interpreter.number_words import number_phrase, number_word
-from assistant.interpreter.text import Token, norm_word, prepared, tokenize
+from assistant.interpreter.text import Token, iso_date, norm_word, prepared, tokenize
 from assistant.interpreter.typos import chinese_typos, correct_typos, pinyin_words
 
 MAX_PHRASE = 6
@@ -82,6 +82,9 @@ def tag(text: str, lexicon: Lexicon, data: DataLexicon) -> Tagged:
     if miswritten:
         tokens = tokenize(fixed, known)
     tokens = _joined(tokens, lexicon, data)
+    for token in tokens if data.day_first else ():
+        if token.kind == "date":
+            token.norm = iso_date(token.text, day_first=True)  # as the data writes its dates
     for token in tokens:
         meant = lexicon.shorthand(token.text) if token.kind == "word" else None
         if meant is not None and token.norm not in data.norms:

@@ -224,15 +224,17 @@ def number_of(text: str) -> float | None:
         return None
 
 
-def iso_date(written: str) -> str:
+def iso_date(written: str, day_first: bool = False) -> str:
     """A date as typed -> YYYY-MM-DD. Year first is year-month-day; "01.07.2025" (dots) is
     day first, as Russian and German write it; "03/04/2025" is month first unless the first
-    number cannot be a month (the US reading; the reply shows the date it chose)."""
+    number cannot be a month or the data writes its dates day first (the US reading
+    otherwise; the reply shows the date it chose)."""
     parts = [int(p) for p in re.split(r"[-/.]", written)]
     if parts[0] > 31:
         year, month, day = parts
     else:
-        day, month, year = parts if "." in written or parts[0] > 12 else \
+        day, month, year = parts if "." in written or parts[0] > 12 or (
+            day_first and parts[1] <= 12) else \
             (parts[1], parts[0], parts[2])
         year += 0 if year > 99 else 2000 if year < 70 else 1900
     return f"{year:04d}-{month:02d}-{day:02d}"

@@ -53,6 +53,7 @@ class SourceInfo:
     currency: str | None = None  # "£", "$", ... when the data says so
     content_hash: str = ""
     warnings: tuple[str, ...] = ()
+    day_first: bool = False  # its dates are day/month/year: so are a request's (03/04/2021)
 
 
 @dataclass

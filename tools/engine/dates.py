@@ -25,6 +25,9 @@ _TIME_FORMATS = ("", " %H:%M", " %H:%M:%S", " %I:%M %p", " %I:%M:%S %p", " %I:%M
 # Share of a column's distinct values that must look like dates for it to be a date column.
 DATE_SHARE = 0.9
 
+# How a day-first column is said in its note ("read as day/month/year (...)").
+DAY_FIRST = "day/month/year"
+
 
 def parse_dates(uniques: pd.Series, share: float = DATE_SHARE) -> tuple[pd.Series,
                                                                         str | None] | None:
@@ -84,7 +87,7 @@ def _parts_dates(uniques: pd.Series, parts: pd.DataFrame, result: pd.Series) -> 
 
 def _order_note(parts: pd.DataFrame, result: pd.Series, first_day: bool, why: str) -> str:
     """'read as day/month/year (03/04/2021 = 3 April 2021): day-first, ...'."""
-    reading = "day/month/year" if first_day else "month/day/year"
+    reading = DAY_FIRST if first_day else "month/day/year"
     read = result[parts.index].notna()
     first, second = parts["first"].astype(int), parts["second"].astype(int)
     # An example that could be read either way shows best which reading was chosen.

@@ -31,6 +31,7 @@ from tools.engine.dataset import (
     CustomerData,
     SourceInfo,
 )
+from tools.engine.dates import DAY_FIRST
 from tools.engine.errors import DataError
 from tools.engine.features import customer_features, to_date
 from tools.engine.lines_kept import LINES_KEY, kept_lines
@@ -189,7 +190,9 @@ def _load(path: Path, table: str | None, mapping: dict[str, str] | None,
     warnings = _reading_notes(raw, parsed, raw_schema)
     source = SourceInfo(path=str(path), kind=raw_schema.kind, rows_read=len(raw),
                         raw_schema=raw_schema, as_of=as_of,
-                        currency=parsed.attrs.get("currency") or currency_from_names(raw_schema))
+                        currency=parsed.attrs.get("currency") or currency_from_names(raw_schema),
+                        day_first=any(note.startswith(f"read as {DAY_FIRST}")
+                                      for note in parsed.attrs.get("notes", {}).values()))
     if raw_schema.kind is DataKind.TRANSACTIONS:
         return _from_transactions(parsed, source, warnings, progress)
     customers, schema = _customer_table(parsed, raw_schema, path.name, warnings)
