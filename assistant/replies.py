@@ -310,7 +310,8 @@ def result_lines(result: ToolResult, total: int | None = None, *,
         shown = w.phrases.list_sep.join(columns[:_COLUMNS_SHOWN]) + (
             "…" if len(columns) > _COLUMNS_SHOWN else "")
         return [w.say("data_summary", customers=w.customers(summary.get("customers", 0)),
-                      columns=len(columns), names=shown)]
+                      columns=len(columns), names=shown),
+                *(f"- {note}" for note in summary.get("notes", []))]
     if result.tool == "list_segments":
         names = [s.get("name", "?") for s in summary.get("segments", [])]
         return [w.say("saved", names=w.phrases.list_sep.join(names)) if names

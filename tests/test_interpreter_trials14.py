@@ -273,3 +273,12 @@ def test_a_date_in_a_request_is_read_as_the_data_writes_its_dates(tmp_path: Path
     turn = ask_turns(us, tmp_path / "us", "customers who joined after 03/04/2021")
     assert turn.segment is not None
     assert turn.segment["size"] == int((days > pd.Timestamp("2021-03-04")).sum()), turn.reply
+
+
+def test_describing_the_data_says_how_the_file_was_read(tmp_path: Path) -> None:
+    frame = pd.DataFrame({"client": range(40), "city": ["Zürich", "São Paulo"] * 20,
+                          "joined": ["25/12/2021", "03/04/2022"] * 20})
+    path = tmp_path / "legacy.csv"
+    frame.to_csv(path, index=False, encoding="cp1252")
+    turn = ask_turns(path, tmp_path, "describe the data")
+    assert "cp1252" in turn.reply and "day/month/year" in turn.reply, turn.reply

@@ -88,6 +88,7 @@ def data_summary(data: CustomerData) -> dict[str, Any]:
         "rows_read": source.rows_read,
         "cleaning": [{"rule": s.rule, "rows_removed": s.rows_removed} for s in source.cleaning],
         "columns": [column_summary(c) for c in data.schema.columns],
+        "notes": list(source.warnings),  # how the file was read (encoding, date order, ...)
     }
 
 
