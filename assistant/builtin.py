@@ -44,6 +44,10 @@ class BuiltinBackend:
         interpretation = interpret(text, self._context(toolkit))
         interpretation = self._same_either_way(text, interpretation, toolkit) or interpretation
         memory = self.memory
+        if interpretation.intent == "data_question" and not interpretation.clarification:
+            memory.asked = interpretation.asked or text
+        elif interpretation.intent in ("segment", "command"):
+            memory.asked = ""
         notes = list(interpretation.notes)
         learned = dict(interpretation.learned)
         if "rerun_with" in learned and memory.request:
@@ -139,6 +143,7 @@ class BuiltinBackend:
                              toolkit.data.source.rows_read),
             customer_key=_customer_key(toolkit),
             day_first=toolkit.data.source.day_first,
+            last_question=self.memory.asked or None,
         )
 
 

@@ -24,6 +24,7 @@ class ConversationMemory:
     pending: list[Choice] = field(default_factory=list)
     request: str = ""  # the message the pending choices answer (re-read after a unit is chosen)
     chosen: dict[str, dict[str, Any]] = field(default_factory=dict)
+    asked: str = ""  # the last question about the data ("and for Lakeview?" asks it again)
 
     @classmethod
     def for_data(cls, path: Path | None) -> ConversationMemory:
@@ -65,7 +66,7 @@ class ConversationMemory:
 
     def to_json(self) -> dict[str, Any]:
         return {"pending": [_choice_json(c) for c in self.pending], "request": self.request,
-                "chosen": self.chosen,
+                "chosen": self.chosen, "asked": self.asked,
                 "dictionary": self.dictionary.model_dump(mode="json", exclude_defaults=True)}
 
     def restore(self, raw: Any) -> None:
@@ -75,6 +76,7 @@ class ConversationMemory:
         try:
             self.pending = [_choice_of(c) for c in raw.get("pending", [])]
             self.request = str(raw.get("request", ""))
+            self.asked = str(raw.get("asked", ""))
             self.chosen = {str(k): dict(v) for k, v in raw.get("chosen", {}).items()}
             saved = DataDictionary.model_validate(raw.get("dictionary", {}))
         except (TypeError, ValueError, AttributeError, KeyError):

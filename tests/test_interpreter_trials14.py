@@ -282,3 +282,47 @@ def test_describing_the_data_says_how_the_file_was_read(tmp_path: Path) -> None:
     frame.to_csv(path, index=False, encoding="cp1252")
     turn = ask_turns(path, tmp_path, "describe the data")
     assert "cp1252" in turn.reply and "day/month/year" in turn.reply, turn.reply
+
+
+def _salon(folder: Path, n: int = 2000) -> tuple[Path, pd.DataFrame]:
+    """A nail bar's bookings, keyed by client, across three branches."""
+    rng = np.random.default_rng(157)
+    frame = pd.DataFrame({
+        "client_no": rng.integers(0, 420, n),
+        "booking_ref": [f"B{k:05d}" for k in range(n)],
+        "visit_date": (pd.Timestamp("2025-06-01") + pd.to_timedelta(
+            rng.integers(0, 500, n), "D")).strftime("%Y-%m-%d"),
+        "branch": rng.choice(["Harbour", "Old Town", "Mill"], n),
+        "price": rng.gamma(3.0, 20.0, n).round(2),
+    })
+    path = folder / "salon.csv"
+    frame.to_csv(path, index=False)
+    return path, frame
+
+
+def test_the_median_number_of_bookings_per_client(tmp_path: Path) -> None:
+    path, frame = _salon(tmp_path)
+    median = frame.groupby("client_no")["booking_ref"].nunique().median()
+    for text in ("what is the median number of bookings per client?",
+                 "median orders per client"):
+        turn = ask_turns(path, tmp_path, text)
+        assert f"Median orders: {median:g}" in turn.reply, turn.reply
+
+
+@pytest.mark.parametrize(("turns", "branch", "words"), [
+    (("among clients from Harbour, what's the average spend?", "and for Mill?"), "Mill",
+     "Spend per customer"),
+    (("Harbour的客户平均消费是多少？", "那Mill呢？"), "Mill", "平均消费金额"),
+    (("средняя сумма трат клиентов из Harbour", "а для Mill?"), "Mill", "Траты на клиента"),
+    (("among clients from Harbour, what's the average spend?", "and for Mill?",
+      "what about Old Town?"), "Old Town", "Spend per customer")])
+def test_a_figure_asked_again_for_another_group(tmp_path: Path, turns: tuple[str, ...],
+                                                branch: str, words: str) -> None:
+    path, frame = _salon(tmp_path)
+    home = usual(frame, "client_no", "branch")
+    members = frame[frame["client_no"].isin(home[home == branch].index)]
+    spend = members["price"].sum() / members["client_no"].nunique()
+    turn = ask_turns(path, tmp_path, *turns)
+    assert turn.segment is None, turn.reply
+    shown = f"{spend:.2f}".replace(".", ",") if "Траты" in words else f"{spend:,.2f}"
+    assert words in turn.reply and shown in turn.reply, turn.reply

@@ -63,6 +63,8 @@ class Interpretation:
     notes: list[str] = field(default_factory=list)
     # Facts the user taught in this message, to keep in the data dictionary.
     learned: dict[str, Any] = field(default_factory=dict)
+    # A question asked again for another group: the question as it now reads.
+    asked: str = ""
 
     @property
     def parse(self) -> dict[str, Any]:
@@ -103,3 +105,5 @@ class InterpreterContext:
     customer_key: str | None = None
     # The data writes its dates day first: "03/04/2021" in a request is 3 April too.
     day_first: bool = False
+    # The last question about the data: "and for Lakeview?" asks it for another group.
+    last_question: str | None = None

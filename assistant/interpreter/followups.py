@@ -161,6 +161,13 @@ def _key(condition: Condition) -> str | None:
     return getattr(condition, "column", None)
 
 
+def swapped_in(current: Condition | None, new: Condition) -> Condition:
+    """`current` with its part about `new`'s column replaced by `new`, else both."""
+    if current is None:
+        return new
+    return _swap(current, new) or conjunction([current, new])
+
+
 def _swap(current: Condition, new: Condition, only_lists: bool = False) -> Condition | None:
     """The current condition with its parts about the new condition's columns replaced."""
     new_parts = new.all if isinstance(new, And) else [new]

@@ -24,7 +24,7 @@ from assistant.interpreter.commands import (
 )
 from assistant.interpreter.datalex import DataLexicon, build
 from assistant.interpreter.edits import changed_values, edit_last
-from assistant.interpreter.followups import define_args, dropped, mode_of
+from assistant.interpreter.followups import define_args, dropped, mode_of, swapped_in
 from assistant.interpreter.grammar import Reading, read
 from assistant.interpreter.intent import Intent, classify, content
 from assistant.interpreter.lexicon import load_lexicon
@@ -50,7 +50,7 @@ from assistant.interpreter.text import (
 from assistant.interpreter.vague import choices_for
 from tools.dictionary import DataDictionary
 from tools.engine.cancellation import cancelled_status_pattern
-from tools.engine.definitions import Lifecycle, RfmSegment, SegmentDefinition
+from tools.engine.definitions import Condition, Lifecycle, RfmSegment, SegmentDefinition
 from tools.engine.describe import describe
 from tools.engine.matching import nearest
 from tools.engine.naming import name_words
@@ -142,6 +142,23 @@ def _values_compared(intent: Intent, items: list[Item], env: Env) -> bool:
     return any(columns.count(c) >= 2 for c in columns)
 
 
+def _asked_again(condition: Condition, env: Env) -> Interpretation | None:
+    """"and for Lakeview?", "那Downtown呢？" after "average spend of Northgate clients": the
+    last question about the data again, for the group now named."""
+    asked = str(env.context.last_question)
+    before = _interpret(asked, replace(env.context, last_question=None), env.language)
+    call = next((c for c in before.calls if c.name == "compute_figures"), None)
+    if call is None or "groups" in call.args:
+        return None
+    args = dict(call.args)
+    old = SegmentDefinition.model_validate(
+        {"condition": args["condition"]}).condition if "condition" in args else None
+    args["condition"] = swapped_in(old, condition).model_dump(mode="json")
+    return Interpretation(calls=[ToolCall("compute_figures", args)], intent="data_question",
+                          understood=f"{before.understood}; again for another group",
+                          asked=asked)
+
+
 def _split_or_breakdown(intent: Intent, items: list[Item]) -> bool:
     """Clustering read from a word that is also a breakdown ("разбивка этого сегмента по
     странам"): with a column to break down by, it is the breakdown."""
@@ -202,6 +219,11 @@ def _segment(items: list[Item], reading: Reading, env: Env) -> Interpretation:
     mode = mode_of(items, reading)
     if mode == "undo":
         return Interpretation(calls=[ToolCall("undo", {})], intent="command", understood="undo")
+    if mode == "replace" and env.context.last_question and reading.condition is not None and \
+            not reading.problems:
+        again = _asked_again(reading.condition, env)
+        if again is not None:
+            return again
     if mode == "edit" and env.context.current_condition is not None:
         edited = edit_last(items, env)
         if edited is None and reading.condition is not None and not reading.problems:

@@ -255,10 +255,14 @@ def _statistic(words: list[Item], env: Env, question: Question) -> str | None:
             question.used.add(id(words[k]))
     money = env.data.role_column("monetary")
     if statistic == "spend_per_customer":
-        counted = any("frequency" in i.args("role") for i in words) and not any(
-            "monetary" in i.args("role") for i in words)
+        counted = any("frequency" in i.args("role") or i.has("count_unit") for i in words) and \
+            not any("monetary" in i.args("role") for i in words)
         if counted:  # "average number of orders per customer": the mean of the orders
-            return "mean"
+            if orders := env.data.role_column("frequency"):
+                question.column = orders.name  # "median number of bookings per client"
+                question.used.update(id(i) for i in words if i.has("count_unit") or
+                                     "frequency" in i.args("role"))
+            return "median" if any(s == "median" for _, s in found) else "mean"
         if money is not None and any(s == "median" for _, s in found):
             question.column = money.name  # "median spend per customer"
             return "median"
