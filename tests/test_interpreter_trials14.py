@@ -326,3 +326,67 @@ def test_a_figure_asked_again_for_another_group(tmp_path: Path, turns: tuple[str
     assert turn.segment is None, turn.reply
     shown = f"{spend:.2f}".replace(".", ",") if "Траты" in words else f"{spend:,.2f}"
     assert words in turn.reply and shown in turn.reply, turn.reply
+
+
+def _bank(folder: Path, n: int = 900) -> tuple[Path, pd.DataFrame]:
+    """A bank's clients with Chinese headers, a sport column in English, 12-month totals."""
+    rng = np.random.default_rng(158)
+    frame = pd.DataFrame({
+        "客户号": [f"K{k:05d}" for k in range(n)],
+        "城市": rng.choice(["北京", "上海", "深圳"], n),
+        "资产余额": rng.integers(0, 2_000_000, n),
+        "理财产品数": np.where(rng.random(n) < 0.3, 0, rng.integers(1, 6, n)),
+        "信用卡持卡": rng.choice(["是", "否"], n),
+        "客户等级": rng.choice(["普通", "金卡"], n),
+        "favorite_sport": rng.choice(["Yoga", "Running", "Football"], n),
+        "spend_12m": rng.gamma(2.0, 500.0, n).round(2),
+        "orders_12m": rng.integers(1, 20, n),
+    })
+    path = folder / "bank.csv"
+    frame.to_csv(path, index=False)
+    return path, frame
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("资产50-100万的客户", lambda f: f["资产余额"].between(500_000, 1_000_000)),
+    ("没买理财的客户", lambda f: f["理财产品数"] == 0),
+    ("资产超过100万但没有买理财的客户",
+     lambda f: (f["资产余额"] > 1_000_000) & (f["理财产品数"] == 0)),
+    ("未持有信用卡的客户", lambda f: f["信用卡持卡"] == "否"),
+    ("喜欢瑜伽的客户", lambda f: f["favorite_sport"] == "Yoga"),
+    ("клиенты, которые любят бег", lambda f: f["favorite_sport"] == "Running"),
+    ("клиенты без футбола", lambda f: f["favorite_sport"] != "Football")])
+def test_chinese_negated_verbs_ranges_in_wan_and_sports(tmp_path: Path, text: str,
+                                                        expected: object) -> None:
+    path, frame = _bank(tmp_path)
+    turn = ask_turns(path, tmp_path, text)
+    assert turn.segment is not None, turn.reply
+    assert turn.segment["size"] == int(expected(frame).sum()), turn.reply  # type: ignore[operator]
+
+
+@pytest.mark.parametrize(("turns", "expected"), [
+    (("北京的金卡客户", "不要北京了，换成上海"),
+     lambda f: (f["城市"] == "上海") & (f["客户等级"] == "金卡")),
+    (("клиенты из Пекина", "без футбола", "отмена"), lambda f: f["城市"] == "北京"),
+    (("клиенты из Пекина", "давай с начала: клиенты из Шанхая"), lambda f: f["城市"] == "上海")])
+def test_swapping_undoing_and_starting_over(tmp_path: Path, turns: tuple[str, ...],
+                                            expected: object) -> None:
+    path, frame = _bank(tmp_path)
+    turn = ask_turns(path, tmp_path, *turns)
+    assert turn.segment is not None, turn.reply
+    assert turn.segment["size"] == int(expected(frame).sum()), turn.reply  # type: ignore[operator]
+
+
+def test_twelve_month_totals_are_the_spend_and_the_orders(tmp_path: Path) -> None:
+    path, frame = _bank(tmp_path)
+    turn = ask_turns(path, tmp_path, "上海的客户", "这群人的平均客单价是多少")
+    shanghai = frame[frame["城市"] == "上海"]
+    value = shanghai["spend_12m"].sum() / shanghai["orders_12m"].sum()
+    assert f"{value:,.2f}" in turn.reply, turn.reply
+
+
+def test_a_clarification_names_the_datas_own_columns_first(tmp_path: Path) -> None:
+    path, frame = _salon(tmp_path)
+    turn = ask_turns(path, tmp_path, "clients who love frisbee")
+    assert "branch" in turn.reply and "recency_days" in turn.reply, turn.reply
+    assert turn.reply.index("branch") < turn.reply.index("recency_days"), turn.reply

@@ -278,7 +278,7 @@ def _missing_place(r: Reader, item: Item) -> None:
             r.use(after)
     columns = r.data.place_columns()
     if not columns:
-        names = list(r.data.columns)[:8]
+        names = r.data.shown_columns()
         r.problem("no_place_column", names, word=word, options=", ".join(names))
         return
     _not_a_value(r, word, columns[0])

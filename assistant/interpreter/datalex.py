@@ -33,6 +33,15 @@ from assistant.interpreter.text import (
 )
 from tools.dictionary import DataDictionary
 from tools.engine.customer_key import ID_WORDS
+from tools.engine.dataset import (
+    AVG_ORDER_VALUE,
+    FIRST_PURCHASE,
+    FREQUENCY,
+    LAST_PURCHASE,
+    MONETARY,
+    RECENCY,
+    TENURE,
+)
 from tools.engine.naming import name_words, role_words
 from tools.engine.schema import ColumnInfo, DataKind, DType, Role, Schema
 
@@ -45,6 +54,10 @@ _UNIT_WORDS = {"day": 1, "days": 1, "week": 7, "weeks": 7, "month": 30, "months"
 _SUFFIXES = frozenset({"ing", "ings", "ed", "er", "ers", "est", "ion", "ions", "ly", "ment",
                        "ments", "ness", "ity", "able", "ful", "ship", "less"})
 _YES = frozenset({"yes", "y", "true", "t", "1", "1.0", "是", "да"})
+
+# The customer features computed from an order log (tools/engine/dataset.py).
+_COMPUTED = frozenset({RECENCY, FREQUENCY, MONETARY, TENURE, AVG_ORDER_VALUE, FIRST_PURCHASE,
+                       LAST_PURCHASE})
 
 
 @dataclass
@@ -97,6 +110,11 @@ class DataLexicon:
     spellings: dict[str, str] = field(default_factory=dict)  # lower case -> as the data writes
     is_log: bool = False  # an order log: each line a purchase
     day_first: bool = False  # the data's dates are day/month/year
+
+    def shown_columns(self, size: int = 12) -> list[str]:
+        """Columns to name to a user: the data's own first, then those computed from a log."""
+        own = [name for name in self.columns if name not in _COMPUTED]
+        return (own + [name for name in self.columns if name in _COMPUTED])[:size]
 
     def role_column(self, role: str) -> ColumnWords | None:
         for words in self.columns.values():

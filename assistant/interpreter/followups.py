@@ -61,6 +61,9 @@ def mode_of(items: list[Item], reading: Reading | None = None) -> str | None:
                 continue  # a marker of order only ("вместо" is also a replace)
             if mode in ("replace", "refine") and later:
                 return later[0]  # "а теперь исключи мужчин", "из них исключи тех, кто ..."
+            if mode == "exclude" and any({"replace", "edit"} & set(map(str, i.args("mode")))
+                                         for i in words[1:]):
+                return "edit"  # "不要北京了，换成上海": one value for another
             return str(mode)
     for item in words:
         for mode in item.args("mode"):

@@ -139,7 +139,7 @@ def _clauses(parts: list[Part], env: Env) -> list[_Clause]:
         if joiner == "except" and not said:
             joiner = None  # "(nah,) also exclude Germany": the request's mode, not a part of it
         if joiner is None or _in_list(parts, k, env) or _ahead(parts, k) or _than_next(parts, k) \
-                or _a_range_next(parts, k):
+                or _a_range_next(parts, k) or _negated_verb(parts, k):
             clauses[-1].parts.append(part)
             continue
         if joiner == "except":
@@ -251,6 +251,13 @@ def _than_next(parts: list[Part], k: int) -> bool:
     """"тратят больше, чем на мясо": the comma before "than" splits no clause."""
     after = parts[k + 1] if k + 1 < len(parts) else None
     return isinstance(after, Item) and after.has("than")
+
+
+def _negated_verb(parts: list[Part], k: int) -> bool:
+    """"未持有信用卡", "not having a card": a negation before "having" splits no clause."""
+    before = parts[k - 1] if k else None
+    return isinstance(before, Item) and before.has("neg") and isinstance(parts[k], Item) and \
+        parts[k].has("break")  # type: ignore[union-attr]
 
 
 def _a_range_next(parts: list[Part], k: int) -> bool:

@@ -300,9 +300,9 @@ def _problem(problem: Problem, env: Env) -> Interpretation:
             env.language, "personal_column", column=personal))
     if problem.key == "unplaced" and "hint" not in problem.values:
         words = [w.strip("'") for w in problem.values.get("words", "").split(", ")]
-        names = list(env.data.columns)
+        names = env.data.shown_columns(len(env.data.columns))
         close = [n for w in words for n in nearest(w, names, n=3)]
-        problem.options = list(dict.fromkeys(close + names))[:8]
+        problem.options = list(dict.fromkeys(close + names))[:12]
         problem.values["hint"] = env.lexicon.message(env.language, "unplaced_hint",
                                                      options=", ".join(problem.options))
     message = env.lexicon.message(env.language, problem.key, **problem.values)
@@ -349,17 +349,17 @@ def _unplaced(items: list[Item], env: Env) -> Interpretation:
     # a word nothing knows, or a value no column of this data has ("men" with no gender)
     words = [i.text for i in content(items) if not i.senses or i.has("value_group", "place")
              and not i.has("value", "column")]
-    names = list(env.data.columns)
-    options = [n for w in words for n in nearest(w, names, n=3)] or names[:8]
+    names = env.data.shown_columns(len(env.data.columns))
+    options = [n for w in words for n in nearest(w, names, n=3)] or names[:12]
     if not words:
         return Interpretation(calls=[], intent="segment", clarification=env.lexicon.message(
             env.language, "help"))
-    return Interpretation(calls=[], intent="segment", options=options[:8],
+    return Interpretation(calls=[], intent="segment", options=options[:12],
                           clarification=env.lexicon.message(
                               env.language, "unplaced",
                               words=", ".join(f"'{w}'" for w in words),
                               hint=env.lexicon.message(env.language, "unplaced_hint",
-                                                       options=", ".join(options[:8]))))
+                                                       options=", ".join(options[:12]))))
 
 
 def _data_question(items: list[Item], reading: Reading, cleaned: str, env: Env

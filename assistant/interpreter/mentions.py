@@ -66,7 +66,10 @@ def _mention(r: Reader, run: list[tuple[int, Item]]) -> None:
     items = [i for _, i in run if not (i.has("people") and not i.has("column"))] or [
         i for _, i in run]
     qualified = len(items) < len(run) or any(not i.has("people") for i in items)
-    negated = r.negated(run[0][0]) or any(i.has("neg") for _, i in run)  # "never purchased"
+    # "没买理财": a verb of not buying, with no time said, negates what it names
+    timed = any(isinstance(p, Qty) and (p.unit == "time" or p.window) for p in r.parts)
+    negated = r.negated(run[0][0], ("neg",) if timed else ("neg", "inactivity")) or any(
+        i.has("neg") for _, i in run)  # "never purchased"
     if all(i.has("people") for i in items) and not (negated or qualified) and \
             not any(r.names_a_flag(i) for i in items):
         return

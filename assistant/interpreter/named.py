@@ -61,7 +61,7 @@ def named(r: Reader) -> None:
         if names and not item.has("value") and not (lifecycle_said and item.has("stage")):
             r.use(item)
             if not _behaviour_log(r):
-                r.problem("no_rfm", list(r.data.columns)[:8], word=item.text)
+                r.problem("no_rfm", r.data.shown_columns(), word=item.text)
             negated_rfm = negated_rfm or r.negated(k)
             rfm.extend(n for n in names if n not in rfm)
             continue
@@ -95,7 +95,7 @@ def _predicted(r: Reader, k: int, item: Item) -> None:
     becomes a signal "horizon:DAYS" (the interpreter asks for that prediction first)."""
     r.use(item)
     if not _behaviour_log(r):
-        r.problem("no_prediction", list(r.data.columns)[:8], word=item.text)
+        r.problem("no_prediction", r.data.shown_columns(), word=item.text)
         return
     condition = meaning(str(item.args("predicted")[0]))
     r.add(Not(condition=condition) if r.negated(k) else condition, "fixed")

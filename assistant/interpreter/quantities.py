@@ -9,6 +9,7 @@ column it is about is decided later, by the clause it sits in.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from assistant.interpreter.datalex import empty
@@ -312,6 +313,9 @@ def _range(items: list[Item], qty: Qty) -> Qty:
         qty.unit, qty.days = second.unit, second.days
     if second.scaled and not qty.scaled and qty.value < second.value / 100:
         qty.value *= second.value / (items[start].value or 1)  # "from 1 to 2k": both k
+    elif (said := re.fullmatch(r"(\d+(?:\.\d+)?)[^\d.]+", items[start].text)) and \
+            float(said.group(1)) and not qty.scaled and qty.value < second.value / 100:
+        qty.value *= second.value / float(said.group(1))  # "50-100万": both in 万
     elif len(items[start].tokens) > 1 and not qty.scaled and qty.value < second.value / 100:
         # "от двух до пяти тысяч": the words' thousands are both numbers'
         scale = next(s for s in (1e9, 1e6, 1e3, 1.0) if second.value % s == 0)

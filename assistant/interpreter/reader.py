@@ -149,7 +149,7 @@ class Reader:
 def _glue_or_verb(part: Item) -> bool:
     """What a negation reaches across: glue, and verbs ("did not BUY", "用银行卡付款的以外")."""
     return part.only_function or part.has("activity") or part.has("role") and \
-        not part.has("column")
+        not part.has("column") or part.has("func") and part.has("break")  # 未持有: not having
 
 
 def leaves(condition: Condition | None) -> list[Condition]:

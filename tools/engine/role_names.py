@@ -77,11 +77,17 @@ def transaction_role(words: Sequence[str], word_set: set[str], dtype: DType,
     return None
 
 
+# Words of the period a total is counted over ("12m", "last 30 days", "ytd").
+_PERIOD_WORDS = frozenset({"m", "d", "w", "y", "mo", "mon", "month", "months", "year", "years",
+                           "yr", "yrs", "day", "days", "week", "weeks", "ytd", "ltm"})
+
 def customer_role(words: Sequence[str], word_set: set[str], dtype: DType,
                   taken: set[Role]) -> tuple[Role, str] | None:
     if not is_number(dtype):
         return None
-    core = word_set - _COUNT_WORDS - _CURRENCY_WORDS
+    # "spend_12m", "orders_last_12_months": the period counted over is no word of the role
+    core = {w for w in word_set - _COUNT_WORDS - _CURRENCY_WORDS
+            if not w.isdigit() and w not in _PERIOD_WORDS}
     counted = core - _QUANTITY_COUNTS
     # Spend is named by its money word, with or without the orders it was spent on ("total
     # spend", "amount of purchases", "сумма покупок"); in a table of customers, a bare amount
