@@ -390,3 +390,22 @@ def test_a_clarification_names_the_datas_own_columns_first(tmp_path: Path) -> No
     turn = ask_turns(path, tmp_path, "clients who love frisbee")
     assert "branch" in turn.reply and "recency_days" in turn.reply, turn.reply
     assert turn.reply.index("branch") < turn.reply.index("recency_days"), turn.reply
+
+
+@pytest.mark.parametrize(("yes", "no", "tie"), [("да", "нет", True), ("yes", "no", False),
+                                               ("是", "否", False)])
+def test_a_tie_in_a_yes_no_column_goes_to_the_alphabetically_first_word(
+        tmp_path: Path, yes: str, no: str, tie: bool) -> None:
+    """SEMANTICS.md: ties go to the alphabetically first of the data's own values: "да"
+    before "нет" (yes), but "no" before "yes" and "否" before "是"."""
+    from tools.engine.loading import load_customer_data
+
+    rows = [(1, "2026-01-05", 10.0, yes), (1, "2026-02-05", 12.0, no),
+            (2, "2026-01-07", 15.0, yes), (2, "2026-02-07", 5.0, yes), (2, "2026-03-01", 9.0, no),
+            (3, "2026-01-09", 8.0, no)]
+    frame = pd.DataFrame(rows, columns=["buyer_id", "order_date", "amount", "promo_used"])
+    path = tmp_path / "promo.csv"
+    frame.to_csv(path, index=False)
+    flags = load_customer_data(path).customers["promo_used"]
+    assert bool(flags.loc[flags.index[0]]) is tie
+    assert bool(flags.loc[flags.index[1]]) and not bool(flags.loc[flags.index[2]])

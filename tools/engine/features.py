@@ -170,11 +170,12 @@ def feature_sql(groups: str, kept: str, *, as_of: str = AS_OF_PARAMETER) -> str:
 
 
 def attribute_sql(groups: str, kept: str, column: str, *, raw_text: bool = False,
-                  markers: frozenset[str] = frozenset()) -> str:
+                  markers: frozenset[str] = frozenset(), yes_first: bool = False) -> str:
     """Each customer's most frequent non-missing value; ties go to the alphabetically first.
 
     `raw_text`: the column holds unread text, read here per customer and value rather than
-    per line (`markers`: the missing markers that are values of it).
+    per line (`markers`: the missing markers that are values of it). `yes_first`: a yes/no
+    column whose data wrote yes first in the alphabet ("да", "нет"): ties go to true.
     """
     raw = quote_name(column)
     counted = (f"SELECT customer_id, {raw} AS value, sum(n) AS n FROM {groups} "
@@ -193,7 +194,8 @@ def attribute_sql(groups: str, kept: str, column: str, *, raw_text: bool = False
         FROM (SELECT customer_id, value,
                      row_number() OVER (PARTITION BY customer_id
                                         ORDER BY value IS NULL, n DESC,
-                                                 CAST(value AS VARCHAR)) AS place
+                                                 CAST({"NOT value" if yes_first else "value"}
+                                                      AS VARCHAR)) AS place
               FROM ({counted}) AS counted) AS ranked
         WHERE place = 1 AND value IS NOT NULL"""
 
@@ -267,8 +269,8 @@ def fetch_frame(connection: Any, query: str,
 def run_features(connection: Any, groups: str, attributes: list[str], as_of: date | None,
                  *, kept: str = "true", raw_text: bool = False,
                  markers: dict[str, frozenset[str]] | None = None,
-                 means: Sequence[str] = (), typed: Sequence[str] = ()
-                 ) -> tuple[pd.DataFrame, date]:
+                 means: Sequence[str] = (), typed: Sequence[str] = (),
+                 yes_first: Sequence[str] = ()) -> tuple[pd.DataFrame, date]:
     """Features (and attribute columns) from `group_sql` groups, indexed by customer_id.
 
     `raw_text`: the attribute columns hold unread text (see `attribute_sql`), except those
@@ -310,7 +312,8 @@ def run_features(connection: Any, groups: str, attributes: list[str], as_of: dat
         unread = raw_text and column not in typed and connection.execute(
             needs_reading_sql(groups, column, values)).fetchall()[0][0]
         modes = fetch_frame(connection, attribute_sql(groups, kept, column, raw_text=unread,
-                                                      markers=values)
+                                                      markers=values,
+                                                      yes_first=column in yes_first)
                             + " ORDER BY customer_id")
         features[column] = _aligned(modes, features.index)
     features.index.name = "customer_id"
@@ -372,7 +375,7 @@ def customer_features(df: pd.DataFrame, schema: Schema,
                                                micros=micros, means=means),
                       {"as_of": as_of_day} if as_of_day is not None else None)
         features, as_of_day = run_features(connection, "kept_groups", attributes, as_of_day,
-                                           means=means)
+                                           means=means, yes_first=df.attrs.get("yes_first", ()))
     for name in modes:
         features[name] = features[name].astype(df[name].dtype)
     features.index = pd.Index(features.index.to_numpy(), name="customer_id",

@@ -61,6 +61,9 @@ class ParsedColumn:
     # line saying so with the commonest of those texts.
     missing: int = 0
     missing_note: str | None = None
+    # A yes/no column whose yes word is the alphabetically first of its words ("да" before
+    # "нет"): a customer's tie between its values goes to yes (SEMANTICS.md).
+    yes_first: bool = False
 
 
 def parse_columns(df: pd.DataFrame, numbers: Mapping[str, float] | None = None
@@ -105,6 +108,7 @@ def _parsed_frame(columns: dict[str, ParsedColumn], index: pd.Index,
                             if parsed.note}
     frame.attrs["missing"] = {str(name): parsed.missing_note for name, parsed in columns.items()
                               if parsed.missing_note}
+    frame.attrs["yes_first"] = [str(name) for name, parsed in columns.items() if parsed.yes_first]
     return frame, {name: parsed.dtype for name, parsed in columns.items()}
 
 
@@ -249,7 +253,8 @@ def _parse_values(index: pd.Index, codes: np.ndarray, uniques: pd.Series,
         values = spread(flags, pd.NA).astype("boolean")
         if not (codes < 0).any():
             values = values.astype(bool)
-        return ParsedColumn(values, DType.BOOL)
+        first = min(uniques.tolist())
+        return ParsedColumn(values, DType.BOOL, yes_first=first.lower() in words.yes)
 
     integer = uniques.str.fullmatch(INTEGER)
     if integer.all():
