@@ -174,8 +174,10 @@ class ReplyWords:
         return self.style.localise(percent_digits(value)) + "%"
 
     def name(self, name: Any) -> Any:
-        """A segment's name as the toolkit gave it; "current segment" in the language."""
-        return self.phrases.current_segment if name == "current segment" else name
+        """A segment's name as the toolkit gave it; "current segment" and "all customers" in
+        the language."""
+        return {"current segment": self.phrases.current_segment,
+                "all customers": self.phrases.all_customers}.get(name, name)
 
     def label(self, name: Any) -> str:
         """An RFM segment's name, with its translation when the language has one."""

@@ -409,3 +409,27 @@ def test_a_tie_in_a_yes_no_column_goes_to_the_alphabetically_first_word(
     flags = load_customer_data(path).customers["promo_used"]
     assert bool(flags.loc[flags.index[0]]) is tie
     assert bool(flags.loc[flags.index[1]]) and not bool(flags.loc[flags.index[2]])
+
+
+@pytest.mark.parametrize(("answer", "pick"), [("第二个", 1), ("первый вариант", 0),
+                                              ("the second one", 1)])
+def test_a_choice_answered_in_words(tmp_path: Path, answer: str, pick: int) -> None:
+    path, frame = _bank(tmp_path)
+    offered = ask_turns(path, tmp_path, "best customers")
+    assert offered.parse is not None and len(offered.parse["choices"]) > pick, offered.reply
+    turn = ask_turns(path, tmp_path, "best customers", answer)
+    assert turn.segment is not None, turn.reply
+    assert offered.parse["choices"][pick].split(":")[0] in turn.parse["reading"], turn.parse
+
+
+def test_comparing_with_all_members_in_chinese(tmp_path: Path) -> None:
+    path, frame = _bank(tmp_path)
+    turn = ask_turns(path, tmp_path, "北京的客户", "和所有会员比较")
+    assert "全体客户" in turn.reply and "all customers" not in turn.reply, turn.reply
+    assert turn.segment is not None and turn.segment["size"] == int((frame["城市"] == "北京").sum())
+
+
+def test_a_bare_number_keeps_the_conversations_language(tmp_path: Path) -> None:
+    path, frame = _bank(tmp_path)
+    turn = ask_turns(path, tmp_path, "北京的客户", "2")
+    assert turn.parse is not None and turn.parse["language"] == "zh", turn.reply

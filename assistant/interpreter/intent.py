@@ -256,8 +256,9 @@ def command_of(items: list[Item], lexicon: Lexicon | None = None) -> str | None:
                 return tool
     for item in words:
         for tool in _commands(item):
-            if tool in _ANYWHERE and (_long(item) or tool in _ONE_WORD_ANYWHERE):
-                return tool
+            if tool in _ANYWHERE and (_long(item) or tool in _ONE_WORD_ANYWHERE or (
+                    tool == "compare_segments" and any(i.has("subject") for i in words))):
+                return tool  # "和所有会员比较": compare, said last, with whom
     return None
 
 

@@ -404,10 +404,13 @@ def _picked_choice(text: str, context: InterpreterContext) -> Interpretation | N
     words = text.strip().lower().strip(" .!?。！？")
     number = re.fullmatch(r"(?:#|no\.?\s*|option\s*|вариант\s*|第)?(\d{1,2})(?:个|号)?", words)
     index = int(number.group(1)) - 1 if number else None
-    ordinals = load_lexicon().index.get(tuple(words.split()), ())
-    for sense in ordinals:
-        if sense.kind == "ordinal":
-            index = int(sense.arg) - 1
+    lexicon = load_lexicon()
+    said = [t.norm for t in tokenize(words, lexicon.chinese_words) if t.kind != "punct"]
+    # "the second one", "第二个", "первый вариант": one ordinal in a short answer
+    ordinals = [int(str(s.arg)) for norm in said for s in lexicon.index.get((norm,), ())
+                if s.kind == "ordinal"]
+    if len(ordinals) == 1 and len(said) <= 3:
+        index = ordinals[0] - 1
     if index is None:
         index = next((k for k, c in enumerate(context.pending) if c.label.lower() == words), None)
     if index is None or not 0 <= index < len(context.pending):

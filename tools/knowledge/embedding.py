@@ -51,6 +51,8 @@ def detect_language(text: str, previous: str | None = None) -> str:
         return "zh"
     if russian > english or (russian and russian == english and previous != "en"):
         return "ru"
+    if not (english or russian or chinese) and previous:
+        return previous  # "2", "?": no words, the conversation's language
     return "en"
 
 
