@@ -142,7 +142,7 @@ def _source_json(source: SourceInfo) -> dict[str, Any]:
             "rows_kept": source.rows_kept,
             "as_of": source.as_of.isoformat() if source.as_of else None,
             "currency": source.currency, "content_hash": source.content_hash,
-            "warnings": list(source.warnings)}
+            "warnings": list(source.warnings), "day_first": source.day_first}
 
 
 def _source(stored: dict[str, Any]) -> SourceInfo:
@@ -155,7 +155,8 @@ def _source(stored: dict[str, Any]) -> SourceInfo:
                       as_of=date.fromisoformat(as_of) if as_of is not None else None,
                       currency=_text_or_none(stored["currency"]),
                       content_hash=str(stored["content_hash"]),
-                      warnings=tuple(str(w) for w in stored["warnings"]))
+                      warnings=tuple(str(w) for w in stored["warnings"]),
+                      day_first=bool(stored.get("day_first", False)))
 
 
 def _text_or_none(value: object) -> str | None:
