@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from tests.cli_ask import ask_turns, usual
+from tools.engine.loading import load_customer_data
 
 
 def _tea_club(folder: Path, n: int = 600) -> tuple[Path, pd.DataFrame]:
@@ -398,8 +399,6 @@ def test_a_tie_in_a_yes_no_column_goes_to_the_alphabetically_first_word(
         tmp_path: Path, yes: str, no: str, tie: bool) -> None:
     """SEMANTICS.md: ties go to the alphabetically first of the data's own values: "да"
     before "нет" (yes), but "no" before "yes" and "否" before "是"."""
-    from tools.engine.loading import load_customer_data
-
     rows = [(1, "2026-01-05", 10.0, yes), (1, "2026-02-05", 12.0, no),
             (2, "2026-01-07", 15.0, yes), (2, "2026-02-07", 5.0, yes), (2, "2026-03-01", 9.0, no),
             (3, "2026-01-09", 8.0, no)]
@@ -433,3 +432,50 @@ def test_a_bare_number_keeps_the_conversations_language(tmp_path: Path) -> None:
     path, frame = _bank(tmp_path)
     turn = ask_turns(path, tmp_path, "北京的客户", "2")
     assert turn.parse is not None and turn.parse["language"] == "zh", turn.reply
+
+
+def _shop_lines(folder: Path, n: int = 1800) -> tuple[Path, pd.DataFrame]:
+    """A home-goods shop's order lines: amount is quantity x price, dates day first."""
+    rng = np.random.default_rng(159)
+    frame = pd.DataFrame({
+        "Invoice": [f"{600000 + k // 2}" for k in range(n)],
+        "Customer": rng.integers(10000, 10450, n),
+        "Qty": rng.integers(1, 6, n),
+        "Price": rng.gamma(2.0, 4.0, n).round(2),
+        "Date": (pd.Timestamp("2025-01-01") + pd.to_timedelta(
+            rng.integers(0, 330, n), "D")).strftime("%d/%m/%Y"),
+        "Country": rng.choice(["United Kingdom", "France", "Germany"], n, p=[0.7, 0.15, 0.15]),
+    })
+    path = folder / "lines.csv"
+    frame.to_csv(path, index=False)
+    return path, frame
+
+
+def test_one_time_buyers_of_the_last_month_bought_once_ever(tmp_path: Path) -> None:
+    path, frame = _shop_lines(tmp_path)
+    data = load_customer_data(path)
+    customers = data.customers
+    turn = ask_turns(path, tmp_path, "one-time buyers from the last 30 days")
+    expected = (customers["frequency"] == 1) & (customers["recency_days"] <= 30)
+    assert turn.segment is not None and turn.segment["size"] == int(expected.sum()), turn.reply
+
+
+def test_two_rfm_names_and_a_country(tmp_path: Path) -> None:
+    path, frame = _shop_lines(tmp_path)
+    turn = ask_turns(path, tmp_path, "champions and loyal customers in france")
+    definition = turn.segment["definition"] if turn.segment else None
+    assert definition is not None and definition["type"] == "and", turn.reply
+    assert definition["all"][0]["segments"] == ["Champions", "Loyal Customers"], definition
+
+
+@pytest.mark.parametrize(("turns", "column", "value"), [
+    (("customers who spent over 200", "make it 150 not 200"), "monetary", 150),
+    (("customers who ordered in the last 60 days", "actually make it 30 days not 60"),
+     "recency_days", 30)])
+def test_an_edit_said_as_new_not_old(tmp_path: Path, turns: tuple[str, str], column: str,
+                                     value: int) -> None:
+    path, frame = _shop_lines(tmp_path)
+    turn = ask_turns(path, tmp_path, *turns)
+    assert turn.segment is not None, turn.reply
+    assert turn.segment["definition"]["column"] == column
+    assert turn.segment["definition"]["value"] == value, turn.reply

@@ -55,9 +55,9 @@ def edit_last(items: list[Item], env: Env) -> Condition | None:
     if qty.is_range and was in ends and now not in ends:
         # "change 50 to 60": a number of the segment and its new value, not a range
         qty = Qty(qty.first, qty.last, qty.text, value=now, unit=qty.unit, days=qty.days)
-    if len(numbers) > 1 and any("instead" in items[k].args("mode")
+    if len(numbers) > 1 and any("instead" in items[k].args("mode") or items[k].has("neg")
                                 for k in range(numbers[0].last + 1, numbers[-1].first)):
-        was, now = numbers[-1].value, numbers[0].value  # "800 instead of 500", "800 вместо 500"
+        was, now = numbers[-1].value, numbers[0].value  # "800 instead of 500", "150 not 200"
         qty = numbers[0]
     window = _window_edit(current, qty, numeric, env)
     if window is not None:

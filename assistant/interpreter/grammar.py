@@ -349,9 +349,11 @@ def _column(condition: Condition) -> str | None:
 
 
 def _extends(previous: list[Condition], new: list[Condition]) -> bool:
-    """"Germany or France": the new clause only names more values of a listed column."""
+    """"Germany or France": the new clause only names more values of a listed column; or
+    one of its conditions does, said with others that hold for the whole list ("champions
+    and loyal customers in France")."""
     if len(new) != 1:
-        return False
+        return len(previous) == 1 and sum(_extends(previous, [c]) for c in new) == 1
     condition = new[0]
     for old in previous:
         if isinstance(condition, In) and isinstance(old, In | NotIn) and \
@@ -363,6 +365,9 @@ def _extends(previous: list[Condition], new: list[Condition]) -> bool:
 
 
 def _extended(previous: list[Condition], new: list[Condition]) -> list[Condition]:
+    if len(new) > 1:
+        grows = next(c for c in new if _extends(previous, [c]))
+        return _extended(previous, [grows]) + [c for c in new if c is not grows]
     condition = new[0]
     out: list[Condition] = []
     for old in previous:

@@ -52,8 +52,11 @@ def windowed_totals(r: Reader) -> None:
         return
     windows = [c for c in r.out.conditions if isinstance(c, Compare) and c.column == RECENCY
                and c.op in ("<", "<=") and isinstance(c.value, int | float)]
+    # "one-time buyers from the last 30 days": a fixed phrase is the whole history's
+    fixed = {str(a) for _, i in r.items() for a in i.args("fixed")}
     totals = [c for c in r.out.conditions if isinstance(c, Compare | Between) and
-              c.column in _MEASURES]
+              c.column in _MEASURES and not (isinstance(c, Compare) and
+                                             f"{c.column} {c.op} {c.value}" in fixed)]
     buying = any(i.has("activity") or i.has("role") for _, i in r.items())
     bought = [c for c in r.out.conditions if isinstance(c, In) and buying and
               r.data.columns[c.column].is_category and c.column not in r.data.place_columns()
