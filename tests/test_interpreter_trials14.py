@@ -479,3 +479,21 @@ def test_an_edit_said_as_new_not_old(tmp_path: Path, turns: tuple[str, str], col
     assert turn.segment is not None, turn.reply
     assert turn.segment["definition"]["column"] == column
     assert turn.segment["definition"]["value"] == value, turn.reply
+
+
+def test_a_breakdown_for_an_rfm_segment_keeps_the_segment(tmp_path: Path) -> None:
+    path, frame = _shop_lines(tmp_path)
+    turn = ask_turns(path, tmp_path, "revenue by country for champions")
+    assert "Champions" in turn.reply and turn.segment is None, turn.reply
+
+
+@pytest.mark.parametrize(("text", "stage"), [
+    ("customers in the active lifecycle stage", "active"),
+    ("lifecycle stage active", "active"),
+    ("customers in the new lifecycle stage", "new")])
+def test_lifecycle_stages_named_with_the_word_lifecycle(tmp_path: Path, text: str,
+                                                        stage: str) -> None:
+    path, frame = _shop_lines(tmp_path)
+    turn = ask_turns(path, tmp_path, text)
+    assert turn.segment is not None, turn.reply
+    assert turn.segment["definition"] == {"type": "lifecycle", "stages": [stage]}, turn.reply

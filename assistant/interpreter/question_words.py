@@ -105,7 +105,8 @@ def breakdown_of(words: list[Item], env: Env) -> tuple[str, list[Item]] | None:
                     or _a_word_of_its_column(following, env)) and agrees(run + [following], env):
                 run.append(following)
             elif run and run[-1].senses and not following.has(
-                    "figure", "intent", "cmp", "value", "place", "func", "break", "people") \
+                    "figure", "intent", "cmp", "value", "place", "func", "break", "people",
+                    "rfm", "stage") \
                     and not names_column(following, env):
                 run.append(following)  # "education LEVEL", "contract TYPE"
             elif not (following.filler or following.only_function or
