@@ -497,3 +497,31 @@ def test_lifecycle_stages_named_with_the_word_lifecycle(tmp_path: Path, text: st
     turn = ask_turns(path, tmp_path, text)
     assert turn.segment is not None, turn.reply
     assert turn.segment["definition"] == {"type": "lifecycle", "stages": [stage]}, turn.reply
+
+
+@pytest.mark.parametrize("text", ["按门店统计收入", "выручка по филиалам", "revenue by outlet"])
+def test_a_branch_column_is_the_store(tmp_path: Path, text: str) -> None:
+    path, frame = _salon(tmp_path)
+    turn = ask_turns(path, tmp_path, text)
+    assert "branch" in turn.reply and turn.segment is None, turn.reply
+
+
+@pytest.mark.parametrize("text", ["预约5次及以上的客户占比是多少？",
+                                  "какая доля клиентов сделала 5 и более записей?"])
+def test_bookings_are_orders_in_chinese_and_russian(tmp_path: Path, text: str) -> None:
+    path, frame = _salon(tmp_path)
+    orders = frame.groupby("client_no")["booking_ref"].nunique()
+    turn = ask_turns(path, tmp_path, text)
+    assert f"{int((orders >= 5).sum())}" in turn.reply, turn.reply
+
+
+@pytest.mark.parametrize("text", ["年轻客户", "上海的老年客户"])
+def test_young_and_old_in_chinese_offer_readings(tmp_path: Path, text: str) -> None:
+    rng = np.random.default_rng(160)
+    frame = pd.DataFrame({"客户号": range(400), "年龄": rng.integers(18, 80, 400),
+                          "城市": rng.choice(["上海", "北京"], 400)})
+    path = tmp_path / "ages.csv"
+    frame.to_csv(path, index=False)
+    turn = ask_turns(path, tmp_path, text)
+    assert turn.segment is None and turn.parse is not None and turn.parse["choices"], turn.reply
+    assert any("年龄" in choice for choice in turn.parse["choices"]), turn.parse
