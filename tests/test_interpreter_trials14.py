@@ -525,3 +525,15 @@ def test_young_and_old_in_chinese_offer_readings(tmp_path: Path, text: str) -> N
     turn = ask_turns(path, tmp_path, text)
     assert turn.segment is None and turn.parse is not None and turn.parse["choices"], turn.reply
     assert any("年龄" in choice for choice in turn.parse["choices"]), turn.parse
+
+
+def test_no_thing_done_for_a_year_is_a_window(tmp_path: Path) -> None:
+    rng = np.random.default_rng(161)
+    last = pd.Timestamp("2026-11-29") - pd.to_timedelta(rng.integers(0, 900, 500), "D")
+    frame = pd.DataFrame({"customer_id": range(500), "rentals_count": rng.integers(1, 20, 500),
+                          "last_rental_date": last.strftime("%Y-%m-%d")})
+    path = tmp_path / "rentals.csv"
+    frame.to_csv(path, index=False)
+    turn = ask_turns(path, tmp_path, "customers with no rental for a year")
+    expected = last < pd.Timestamp("2026-11-30") - pd.Timedelta(days=365)
+    assert turn.segment is not None and turn.segment["size"] == int(expected.sum()), turn.reply

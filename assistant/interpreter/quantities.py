@@ -376,11 +376,13 @@ def _window_before(items: list[Item], j: int) -> bool:
 
 
 def _after_verb(items: list[Item], j: int) -> bool:
-    """"haven't purchased in a year": a verb, then only glue, then the unit."""
+    """"haven't purchased in a year": a verb, then only glue, then the unit; or "no rental
+    for a year": a negated thing done, then glue."""
     k = j - 1
     while k >= 0 and items[k].filler:
         k -= 1
-    return k >= 0 and items[k].has("activity", "neg", "inactivity", "fixed") and k < j - 1
+    return k >= 0 and k < j - 1 and (items[k].has("activity", "neg", "inactivity", "fixed") or
+                                      k > 0 and items[k - 1].has("neg") and items[k].has("concept"))
 
 
 def band(value: str, lexicon: object) -> tuple[float, float] | None:
