@@ -537,3 +537,61 @@ def test_no_thing_done_for_a_year_is_a_window(tmp_path: Path) -> None:
     turn = ask_turns(path, tmp_path, "customers with no rental for a year")
     expected = last < pd.Timestamp("2026-11-30") - pd.Timedelta(days=365)
     assert turn.segment is not None and turn.segment["size"] == int(expected.sum()), turn.reply
+
+
+def _tea_members(folder: Path, n: int = 800) -> tuple[Path, pd.DataFrame]:
+    """A milk-tea chain's members with Chinese headers; 会员 is also a word of 会员等级."""
+    rng = np.random.default_rng(162)
+    frame = pd.DataFrame({
+        "会员号": [f"T{k:05d}" for k in range(n)],
+        "城市": rng.choice(["杭州", "成都", "武汉"], n),
+        "累计消费": rng.gamma(2.0, 400.0, n).round(2),
+        "会员等级": rng.choice(["普通", "银卡", "金卡"], n),
+        "注册日期": (pd.Timestamp("2022-01-01") + pd.to_timedelta(
+            rng.integers(0, 1400, n), "D")).strftime("%Y-%m-%d"),
+        "常点品类": rng.choice(["奶茶", "果茶", "咖啡"], n),
+        "bonus_card": rng.choice(["да", "нет"], n),
+    })
+    path = folder / "tea_members.csv"
+    frame.to_csv(path, index=False)
+    return path, frame
+
+
+@pytest.mark.parametrize(("turns", "expected"), [
+    (("杭州和成都的会员", "把杭州换成武汉"), lambda f: f["城市"].isin(["成都", "武汉"])),
+    (("2024年以后注册的会员",), lambda f: pd.to_datetime(f["注册日期"]) >= "2024-01-01"),
+    (("喜欢喝咖啡的会员",), lambda f: f["常点品类"] == "咖啡"),
+    (("累计消费最高的20个会员",), lambda f: f["累计消费"] >= f["累计消费"].nlargest(20).min()),
+    (("клиенты из Чэнду", "из них с бонусной картой", "убери бонусную карту"),
+     lambda f: f["城市"] == "成都"),
+    (("клиенты из Чэнду", "из них с бонусной картой", "убери бонусную карту", "верни"),
+     lambda f: (f["城市"] == "成都") & (f["bonus_card"] == "да"))])
+def test_swaps_in_a_list_inclusive_years_and_taking_a_condition_away(
+        tmp_path: Path, turns: tuple[str, ...], expected: object) -> None:
+    path, frame = _tea_members(tmp_path)
+    turn = ask_turns(path, tmp_path, *turns)
+    assert turn.segment is not None, turn.reply
+    assert turn.segment["size"] == int(expected(frame).sum()), turn.reply  # type: ignore[operator]
+
+
+def test_a_saved_name_with_a_value_in_it_is_loaded(tmp_path: Path) -> None:
+    path, frame = _tea_members(tmp_path)
+    turn = ask_turns(path, tmp_path, "成都的会员", "保存为成都_vip", "金卡会员", "回到成都_vip")
+    assert turn.segment is not None, turn.reply
+    assert turn.segment["size"] == int((frame["城市"] == "成都").sum()), turn.reply
+
+
+def test_a_one_group_figure_asked_again_for_another(tmp_path: Path) -> None:
+    path, frame = _salon(tmp_path)
+    turn = ask_turns(path, tmp_path, "what is the average order value at the Harbour branch?",
+                     "and for Mill?")
+    assert turn.segment is None and "Mill" in turn.reply and "Harbour" not in turn.reply, \
+        turn.reply
+
+
+@pytest.mark.parametrize("chat", ["hi, thanks for the help so far!", "cool, you are pretty handy",
+                                  "ты классный помощник"])
+def test_more_praise_is_conversation(tmp_path: Path, chat: str) -> None:
+    path, frame = _tea_members(tmp_path)
+    turn = ask_turns(path, tmp_path, "成都的会员", chat)
+    assert turn.parse is not None and turn.parse["intent"] == "conversation", turn.reply

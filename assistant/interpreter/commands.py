@@ -342,8 +342,8 @@ def saved_named(text: str, env: Env) -> Interpretation | None:
     names = [n for n in env.context.saved_segments if re.search(
         (r"(?<!\w)" + re.escape(n.lower()) + r"(?!\w)") if n.isascii() else re.escape(n.lower()),
         said)]
-    if len(names) != 1 or any(i.has("column", "value", "rfm", "stage") for i in tag(
-            names[0], env.lexicon, env.data).readings[0]):
+    whole = content(tag(names[0], env.lexicon, env.data).readings[0]) if names else []
+    if len(names) != 1 or len(whole) == 1 and whole[0].has("column", "value", "rfm", "stage"):
         return None  # "только vip" where vip is also a column: the data's word
     rest = content(tag(said.replace(names[0].lower(), " "), env.lexicon, env.data).readings[0])
     if any(i.has("command") and not i.has("func") and "load_segment" not in i.args(

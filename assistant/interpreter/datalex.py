@@ -331,7 +331,8 @@ def _column_words(info: ColumnInfo, lexicon: Lexicon, unit: str | None) -> Colum
     runs = {norm_word(run) for run in re.findall("[\u3400-\u9fff]{2,}", simplified(info.name))}
     # "累计充值" is a phrase of its own, and its "充值" names it as well as "充值次数"'s does
     inner = {norm_word(t.text) for w in raw if len(w) >= 3 and re.fullmatch("[\u3400-\u9fff]+", w)
-             for t in tokenize(w, lexicon.chinese_words - {w}) if len(t.text) >= 2}
+             for t in tokenize(w, lexicon.chinese_words - {w}) if len(t.text) >= 2 and not any(
+                 s.kind == "people" for s in lexicon.index.get((t.norm,), ()))}  # 会员 of 会员等级
     words = ColumnWords(info=info, norms=(frozenset(norms) | derived | abbreviated | runs |
                                           inner) - glue,
                         concepts=frozenset(concepts), size=max(len(norms) - len(glue), 1))

@@ -122,7 +122,12 @@ def changed_values(current: Condition, new: Condition, either: bool = False
                 had = lowered(leaf.values)
                 fresh = part.values if either else [
                     v for v in part.values if str(v).lower() not in had] or part.values
-                return replace_leaf(current, leaf, type(leaf)(column=leaf.column, values=fresh))
+                # "把杭州换成武汉" on 杭州 or 成都: the value quoted goes, the others stay
+                quoted = lowered([v for v in part.values if str(v).lower() in had])
+                kept = [v for v in leaf.values if str(v).lower() not in quoted] \
+                    if quoted and fresh != part.values and not either else []
+                return replace_leaf(current, leaf, type(leaf)(
+                    column=leaf.column, values=[*kept, *(v for v in fresh if v not in kept)]))
     return None
 
 

@@ -50,6 +50,8 @@ def mode_of(items: list[Item], reading: Reading | None = None) -> str | None:
         i.has("intent") and not i.has("mode"))]  # "how many of them ..."
     if len(words) == 2 and words[0].args("mode") == ["replace"] and words[1].has("num"):
         return "edit"  # "换成八百", "make it 800": the segment's number, changed
+    if len(words) == 1 and "extend" in words[0].args("mode"):
+        return "undo"  # "верни", "加回来" alone: what was just taken away, back
     words = [i for i in words if i.args("mode") not in (["criterion"], ["also"])]
     later = [str(m) for i in words[1:] for m in i.args("mode") if m == "exclude"]
     if any("criterion" in i.args("mode") for i in items) and \
@@ -84,6 +86,10 @@ def define_args(condition: Condition, reading: Reading, items: list[Item], env: 
         return _new(_negated(condition)), "new"  # "exclude the UK" with nothing yet: all but
     if not env.context.has_current_segment or mode == "restart":
         return _new(condition), "new"
+    if mode == "exclude" and current is not None and len(conjuncts(current)) > 1 and \
+            condition in conjuncts(current):
+        # "убери бонусную карту" after "из них с бонусной картой": that condition goes
+        return _new(conjunction([c for c in conjuncts(current) if c != condition])), "exclude"
     if mode == "exclude":
         shrunk = _shrunk(current, condition) if current is not None else None
         if shrunk is not None:  # "drop Belgium" from "France or Belgium": France

@@ -50,7 +50,13 @@ from assistant.interpreter.text import (
 from assistant.interpreter.vague import choices_for
 from tools.dictionary import DataDictionary
 from tools.engine.cancellation import cancelled_status_pattern
-from tools.engine.definitions import Condition, Lifecycle, RfmSegment, SegmentDefinition
+from tools.engine.definitions import (
+    Condition,
+    In,
+    Lifecycle,
+    RfmSegment,
+    SegmentDefinition,
+)
 from tools.engine.describe import describe
 from tools.engine.matching import nearest
 from tools.engine.naming import name_words
@@ -148,9 +154,16 @@ def _asked_again(condition: Condition, env: Env) -> Interpretation | None:
     asked = str(env.context.last_question)
     before = _interpret(asked, replace(env.context, last_question=None), env.language)
     call = next((c for c in before.calls if c.name == "compute_figures"), None)
-    if call is None or "groups" in call.args:
+    if call is None:
         return None
     args = dict(call.args)
+    if "groups" in args:  # "average order value at the Harbor View store": its one group
+        if not isinstance(condition, In) or args.get("by") != condition.column:
+            return None
+        args["groups"] = list(condition.values)
+        return Interpretation(calls=[ToolCall("compute_figures", args)], intent="data_question",
+                              understood=f"{before.understood}; again for another group",
+                              asked=asked)
     old = SegmentDefinition.model_validate(
         {"condition": args["condition"]}).condition if "condition" in args else None
     args["condition"] = swapped_in(old, condition).model_dump(mode="json")
