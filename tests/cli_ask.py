@@ -43,11 +43,12 @@ def usual(frame: Any, key: str, column: str) -> Any:
         lambda v: sorted(v.value_counts()[lambda c: c == c.max()].index)[0])
 
 
-def assert_size(folder: Path, make: Callable[[Path], tuple[Path, Any]], text: str,
-                expected: Callable[[Any], Any]) -> None:
-    """The segment `text` defines on the file `make` writes under `folder` has the customers
-    the mask `expected` selects from its frame (one row per customer)."""
+def assert_size(folder: Path, make: Callable[[Path], tuple[Path, Any]],
+                text: str | tuple[str, ...], expected: Callable[[Any], Any]) -> None:
+    """The segment `text` (or the last of several turns) defines on the file `make` writes
+    under `folder` has the customers the mask `expected` selects from its frame (one row per
+    customer)."""
     path, frame = make(folder)
-    turn = ask_turns(path, folder, text)
+    turn = ask_turns(path, folder, *((text,) if isinstance(text, str) else text))
     assert turn.segment is not None, turn.reply
     assert turn.segment["size"] == int(expected(frame).sum()), turn.reply

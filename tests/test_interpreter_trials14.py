@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tests.cli_ask import ask_turns, usual
+from tests.cli_ask import ask_turns, assert_size, usual
 from tools.engine.loading import load_customer_data
 
 
@@ -88,10 +88,7 @@ def _before(frame: pd.DataFrame, day: str) -> pd.Series:
     ("members with at least one referral", lambda f: f["friends_referred"] > 0)])
 def test_seasons_score_bands_state_names_and_measure_words(tmp_path: Path, text: str,
                                                            expected: object) -> None:
-    path, frame = _studio(tmp_path)
-    turn = ask_turns(path, tmp_path, text)
-    assert turn.segment is not None, turn.reply
-    assert turn.segment["size"] == int(expected(frame).sum()), turn.reply  # type: ignore[operator]
+    assert_size(tmp_path, _studio, text, expected)  # type: ignore[arg-type]
 
 
 def test_a_value_typed_as_written_beside_a_number_stays_a_value(tmp_path: Path) -> None:
@@ -133,10 +130,7 @@ def _gym(folder: Path, n: int = 700) -> tuple[Path, pd.DataFrame]:
     ("Leeds + York members", lambda f: f["city"].isin(["Leeds", "York"]))])
 def test_dashes_slashes_exclusions_and_named_windows(tmp_path: Path, text: str,
                                                      expected: object) -> None:
-    path, frame = _gym(tmp_path)
-    turn = ask_turns(path, tmp_path, text)
-    assert turn.segment is not None, turn.reply
-    assert turn.segment["size"] == int(expected(frame).sum()), turn.reply  # type: ignore[operator]
+    assert_size(tmp_path, _gym, text, expected)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(("turns", "expected"), [
@@ -153,10 +147,7 @@ def test_dashes_slashes_exclusions_and_named_windows(tmp_path: Path, text: str,
      lambda f: (f["city"] == "Leeds") & (f["spend_gbp"] >= 800))])
 def test_taking_back_excluding_among_them_and_swapping_a_number(
         tmp_path: Path, turns: tuple[str, ...], expected: object) -> None:
-    path, frame = _gym(tmp_path)
-    turn = ask_turns(path, tmp_path, *turns)
-    assert turn.segment is not None, turn.reply
-    assert turn.segment["size"] == int(expected(frame).sum()), turn.reply  # type: ignore[operator]
+    assert_size(tmp_path, _gym, turns, expected)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("text", ["is spend correlated with sessions?",
@@ -209,10 +200,7 @@ def _garage(folder: Path, n: int = 600) -> tuple[Path, pd.DataFrame]:
     ("клиенты с числом визитов больше 10", lambda f: f["визиты"] > 10)])
 def test_model_years_tiers_and_chinese_money_words(tmp_path: Path, text: str,
                                                    expected: object) -> None:
-    path, frame = _garage(tmp_path)
-    turn = ask_turns(path, tmp_path, text)
-    assert turn.segment is not None, turn.reply
-    assert turn.segment["size"] == int(expected(frame).sum()), turn.reply  # type: ignore[operator]
+    assert_size(tmp_path, _garage, text, expected)  # type: ignore[arg-type]
 
 
 def test_the_paying_share_by_a_column_in_chinese(tmp_path: Path) -> None:
@@ -359,10 +347,7 @@ def _bank(folder: Path, n: int = 900) -> tuple[Path, pd.DataFrame]:
     ("клиенты без футбола", lambda f: f["favorite_sport"] != "Football")])
 def test_chinese_negated_verbs_ranges_in_wan_and_sports(tmp_path: Path, text: str,
                                                         expected: object) -> None:
-    path, frame = _bank(tmp_path)
-    turn = ask_turns(path, tmp_path, text)
-    assert turn.segment is not None, turn.reply
-    assert turn.segment["size"] == int(expected(frame).sum()), turn.reply  # type: ignore[operator]
+    assert_size(tmp_path, _bank, text, expected)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(("turns", "expected"), [
@@ -372,10 +357,7 @@ def test_chinese_negated_verbs_ranges_in_wan_and_sports(tmp_path: Path, text: st
     (("клиенты из Пекина", "давай с начала: клиенты из Шанхая"), lambda f: f["城市"] == "上海")])
 def test_swapping_undoing_and_starting_over(tmp_path: Path, turns: tuple[str, ...],
                                             expected: object) -> None:
-    path, frame = _bank(tmp_path)
-    turn = ask_turns(path, tmp_path, *turns)
-    assert turn.segment is not None, turn.reply
-    assert turn.segment["size"] == int(expected(frame).sum()), turn.reply  # type: ignore[operator]
+    assert_size(tmp_path, _bank, turns, expected)  # type: ignore[arg-type]
 
 
 def test_twelve_month_totals_are_the_spend_and_the_orders(tmp_path: Path) -> None:
@@ -568,10 +550,7 @@ def _tea_members(folder: Path, n: int = 800) -> tuple[Path, pd.DataFrame]:
      lambda f: (f["城市"] == "成都") & (f["bonus_card"] == "да"))])
 def test_swaps_in_a_list_inclusive_years_and_taking_a_condition_away(
         tmp_path: Path, turns: tuple[str, ...], expected: object) -> None:
-    path, frame = _tea_members(tmp_path)
-    turn = ask_turns(path, tmp_path, *turns)
-    assert turn.segment is not None, turn.reply
-    assert turn.segment["size"] == int(expected(frame).sum()), turn.reply  # type: ignore[operator]
+    assert_size(tmp_path, _tea_members, turns, expected)  # type: ignore[arg-type]
 
 
 def test_a_saved_name_with_a_value_in_it_is_loaded(tmp_path: Path) -> None:
