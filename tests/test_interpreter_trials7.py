@@ -498,7 +498,7 @@ def test_a_vague_word_that_names_a_column_with_the_next_word(tmp_path: Path) -> 
 @pytest.mark.parametrize(("text", "column", "op", "day"), [
     ("2023年之前入会的客户", "joined_on", "<", "2023-01-01"),
     ("最近一次到店在十月份之前的客户", "last_visit", "<", "2024-10-01"),
-    ("十月以后来过的客户", "last_visit", ">=", "2024-11-01"),  # after October, as in English
+    ("十月以后来过的客户", "last_visit", ">=", "2024-10-01"),  # 以后 includes it, as 以上 does
 ])
 def test_before_and_after_written_after_a_chinese_date(tmp_path: Path, text: str, column: str,
                                                        op: str, day: str) -> None:

@@ -87,8 +87,9 @@ def define_args(condition: Condition, reading: Reading, items: list[Item], env: 
     if not env.context.has_current_segment or mode == "restart":
         return _new(condition), "new"
     if mode == "exclude" and current is not None and len(conjuncts(current)) > 1 and \
-            condition in conjuncts(current):
-        # "убери бонусную карту" after "из них с бонусной картой": that condition goes
+            not isinstance(condition, In) and condition in conjuncts(current):
+        # "убери бонусную карту" after "из них с бонусной картой": that condition goes (a
+        # value excluded from its own list leaves the others: "exclude Leeds")
         return _new(conjunction([c for c in conjuncts(current) if c != condition])), "exclude"
     if mode == "exclude":
         shrunk = _shrunk(current, condition) if current is not None else None
