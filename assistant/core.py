@@ -184,9 +184,8 @@ class Assistant:
         roles_before = dict(self.memory.dictionary.roles)
         answering = bool(self.memory.pending) and len(text.split()) <= 2  # "2", "city"
         self.toolkit.language = self.language if answering and self.language else \
-            language_of(text, self.language, (  # names say nothing of the language
-                *(self.toolkit.library.names() if self.toolkit.library else ()),
-                *(v for c in self.toolkit.data.schema.columns for v in c.values)))
+            language_of(text, self.language, self.toolkit.library.names()
+                        if self.toolkit.library else (), self.toolkit.data.schema)
         self.language = self.toolkit.language
         try:
             if self.backend is not self.builtin:

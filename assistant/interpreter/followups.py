@@ -114,7 +114,7 @@ def define_args(condition: Condition, reading: Reading, items: list[Item], env: 
     # replaces.
     subject = _names_customers(items)
     if current is not None and any("also" in i.args("mode") for i in items) and \
-            (grown := _extend(current, condition)) != Or(any=[current, condition]):
+            (grown := _grown(current, condition)) is not None:
         return _new(grown), "extend"  # "and also Germany": the list on its column grows
     if mode == "refine" or not subject:
         swapped = _swap(current, condition, only_lists=True) if current is not None else None
@@ -259,8 +259,14 @@ def _shrunk(current: Condition, dropped: Condition) -> Condition | None:
 
 
 def _extend(current: Condition, new: Condition) -> Condition:
-    """"add Spain too": the list on the same column grows; otherwise either one. Values
-    excluded earlier come back ("算了，深圳的也要" after "再排除深圳的")."""
+    """"add Spain too": the list on the same column grows; otherwise either one."""
+    return _grown(current, new) or Or(any=[current, new])
+
+
+def _grown(current: Condition, new: Condition) -> Condition | None:
+    """The current condition with `new`'s values added to its list on their column (or its
+    RFM names), or back from an exclusion ("算了，深圳的也要" after "再排除深圳的"); None when
+    it has no such list."""
     taken_back = _taken_back(current, new)
     if taken_back is not None:
         return taken_back
@@ -276,7 +282,7 @@ def _extend(current: Condition, new: Condition) -> Condition:
                 grown_rfm = RfmSegment(segments=leaf.segments + [
                     s for s in new.segments if s not in leaf.segments])
                 return replace_leaf(current, leaf, grown_rfm)
-    return Or(any=[current, new])
+    return None
 
 
 def _taken_back(current: Condition, new: Condition) -> Condition | None:

@@ -98,8 +98,8 @@ def _data_lexicon(schema: Schema, dictionary_json: str, customer_key: str | None
 
 def _interpret(text: str, context: InterpreterContext, language: str | None = None
                ) -> Interpretation:
-    language = language or language_of(text, context.language, (
-        *context.saved_segments, *(v for c in context.schema.columns for v in c.values)))
+    language = language or language_of(text, context.language, context.saved_segments,
+                                       context.schema)
     lexicon = load_lexicon()
     data = _data_lexicon(context.schema, context.dictionary.model_dump_json(),
                          context.customer_key, context.day_first)
@@ -161,12 +161,10 @@ def _asked_again(condition: Condition, env: Env) -> Interpretation | None:
         if not isinstance(condition, In) or args.get("by") != condition.column:
             return None
         args["groups"] = list(condition.values)
-        return Interpretation(calls=[ToolCall("compute_figures", args)], intent="data_question",
-                              understood=f"{before.understood}; again for another group",
-                              asked=asked)
-    old = SegmentDefinition.model_validate(
-        {"condition": args["condition"]}).condition if "condition" in args else None
-    args["condition"] = swapped_in(old, condition).model_dump(mode="json")
+    else:
+        old = SegmentDefinition.model_validate(
+            {"condition": args["condition"]}).condition if "condition" in args else None
+        args["condition"] = swapped_in(old, condition).model_dump(mode="json")
     return Interpretation(calls=[ToolCall("compute_figures", args)], intent="data_question",
                           understood=f"{before.understood}; again for another group",
                           asked=asked)

@@ -19,6 +19,7 @@ from functools import cache
 
 from assistant.interpreter.diskcache import read_json, versions_key, write_json
 from assistant.user_cache import cache_folder
+from tools.engine.schema import Schema
 
 MAX_CHARS = 2000
 MAX_TOKENS = 200
@@ -77,9 +78,10 @@ def script_of(text: str, previous: str | None = None) -> str:
     return detect_language(text, previous)
 
 
-def language_of(text: str, previous: str | None, names: Iterable[str]) -> str:
+def language_of(text: str, previous: str | None, saved: Iterable[str], schema: Schema) -> str:
     """script_of, where names (saved segments, the data's values) say nothing of the
     language: "исключи Click&Collect" is Russian, "вернись к сегменту 东南高频" too."""
+    names = [*saved, *(v for column in schema.columns for v in column.values)]
     unnamed = text
     for name in sorted((n for n in names if len(n) >= 2 and n in text), key=len, reverse=True):
         unnamed = unnamed.replace(name, " ")
